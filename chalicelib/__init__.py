@@ -1,0 +1,1 @@
+"""Clarion: one approved advisory, every channel, provably once."""

@@ -1,0 +1,105 @@
+"""The AWS resources Clarion runs on, defined once.
+
+The local bootstrap (moto) and the deployment template are both built from these
+definitions, so the table, topics and queues that tests exercise are the ones that ship.
+Names carry the stage so that several stages can share one account.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+# The platforms Clarion posts to. Each has its own SQS queue (and DLQ) subscribed to the
+# broadcast topic with a filter policy on the `platforms` message attribute.
+PLATFORMS: tuple[str, ...] = (
+    "x", "facebook", "mastodon", "bluesky", "telegram", "slack", "discord",
+    "sms", "email", "banner", "cap_feed",
+)
+
+
+@dataclass(frozen=True)
+class QueueSpec:
+    """How one platform's delivery queue behaves; concurrency follows the platform's rate limit."""
+
+    platform: str
+    batch_size: int = 5
+    max_concurrency: int = 5
+    visibility_timeout_s: int = 60
+    max_receive_count: int = 5
+
+
+QUEUES: dict[str, QueueSpec] = {
+    p: QueueSpec(p) for p in PLATFORMS
+} | {
+    # Mastodon: 300 requests / 5 min per account; Bluesky's points budget is similar.
+    "mastodon": QueueSpec("mastodon", max_concurrency=2),
+    "bluesky": QueueSpec("bluesky", max_concurrency=2),
+    # X's free tier is tiny; one at a time keeps us clear of 429s.
+    "x": QueueSpec("x", batch_size=1, max_concurrency=2),
+}
+
+
+def stage() -> str:
+    return os.environ.get("CLARION_STAGE", "local")
+
+
+def prefix(stage_name: str | None = None) -> str:
+    return f"clarion-{stage_name or stage()}"
+
+
+def table_name(stage_name: str | None = None) -> str:
+    return os.environ.get("CLARION_TABLE") or prefix(stage_name)
+
+
+def broadcast_topic_name(stage_name: str | None = None) -> str:
+    return f"{prefix(stage_name)}-broadcast"
+
+
+def trigger_topic_name(stage_name: str | None = None) -> str:
+    return f"{prefix(stage_name)}-trigger"
+
+
+def alert_topic_name(stage_name: str | None = None) -> str:
+    return f"{prefix(stage_name)}-alert"
+
+
+def queue_name(platform: str, stage_name: str | None = None) -> str:
+    return f"{prefix(stage_name)}-{platform}"
+
+
+def dlq_name(platform: str, stage_name: str | None = None) -> str:
+    return f"{queue_name(platform, stage_name)}-dlq"
+
+
+def filter_policy(platform: str) -> dict[str, Any]:
+    """The subscription filter: a queue receives an advisory only if it targets the platform."""
+    return {"platforms": [platform]}
+
+
+def table_definition(stage_name: str | None = None) -> dict[str, Any]:
+    """One table for every aggregate (single-table design); keys are documented in adapters.dynamodb."""
+    return {
+        "TableName": table_name(stage_name),
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "S"},
+            {"AttributeName": "gsi1pk", "AttributeType": "S"},
+            {"AttributeName": "gsi1sk", "AttributeType": "S"},
+        ],
+        "KeySchema": [
+            {"AttributeName": "pk", "KeyType": "HASH"},
+            {"AttributeName": "sk", "KeyType": "RANGE"},
+        ],
+        "GlobalSecondaryIndexes": [
+            {
+                "IndexName": "gsi1",
+                "KeySchema": [
+                    {"AttributeName": "gsi1pk", "KeyType": "HASH"},
+                    {"AttributeName": "gsi1sk", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+    }
