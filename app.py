@@ -1,0 +1,211 @@
+"""Clarion's HTTP API and event handlers. Each is a few lines: who may call, parse, call a service."""
+from __future__ import annotations
+
+import os
+from typing import Any, Optional
+
+from chalice import Chalice, CognitoUserPoolAuthorizer, Rate, Response
+
+from chalicelib import handlers, web
+from chalicelib.composition import clarion, system_actor
+from chalicelib.domain.models import ALL_ROLES, AdvisoryContent, MsgType, Role, User
+from chalicelib.infra import resources
+from chalicelib.services.audit_trail import AuditFilter
+from chalicelib.services.templates import TemplateDraft, TriggerRequest
+
+app = Chalice(app_name="clarion")
+route = web.routes(app)
+
+# Deployed stages put API Gateway's Cognito authorizer in front of every route; the local stage
+# uses the demo users' fixed tokens instead (and they are refused everywhere else).
+AUTHORIZER: Optional[CognitoUserPoolAuthorizer] = None
+if resources.stage() != "local":
+    AUTHORIZER = CognitoUserPoolAuthorizer(
+        "clarion-users", provider_arns=[os.environ.get("CLARION_USER_POOL_ARN", "")])
+
+ANYONE = ALL_ROLES
+SPOKESPERSON = frozenset({Role.SPOKESPERSON})
+APPROVER = frozenset({Role.APPROVER})
+ONCALL = frozenset({Role.ONCALL})
+ADMIN = frozenset({Role.ADMIN})
+AUDITOR = frozenset({Role.AUDITOR, Role.ADMIN})
+
+
+def signed_in(roles: frozenset[Role], action: str) -> User:
+    """The caller, if their credentials are good (401) and they hold one of `roles` (403)."""
+    request = app.current_request
+    claims = (request.context.get("authorizer") or {}).get("claims")
+    services = clarion()
+    user = services.access.authenticate(request.headers.get("authorization"), claims)
+    services.access.authorize(user, roles, action)
+    return user
+
+
+def body(model: Any, optional: bool = False) -> Any:
+    return web.body_as(model, app.current_request.raw_body, optional=optional)
+
+
+def query() -> dict[str, str]:
+    return dict(app.current_request.query_params or {})
+
+
+# -- advisories ---------------------------------------------------------------------------------
+@route("/advisories", methods=["POST"], authorizer=AUTHORIZER)
+def create_advisory() -> Response:
+    user = signed_in(SPOKESPERSON, "create")
+    advisory = clarion().advisories.create(user, body(AdvisoryContent))
+    return Response(web.advisory_view(advisory), status_code=201)
+
+
+@route("/advisories", methods=["GET"], authorizer=AUTHORIZER)
+def list_advisories() -> dict[str, Any]:
+    signed_in(ANYONE, "list")
+    return {"advisories": [web.advisory_view(a) for a in clarion().advisories.list()]}
+
+
+@route("/advisories/{advisory_id}", methods=["GET"], authorizer=AUTHORIZER)
+def get_advisory(advisory_id: str) -> dict[str, Any]:
+    signed_in(ANYONE, "read")
+    return web.advisory_view(clarion().advisories.get(advisory_id))
+
+
+@route("/advisories/{advisory_id}", methods=["PUT"], authorizer=AUTHORIZER)
+def edit_advisory(advisory_id: str) -> dict[str, Any]:
+    user = signed_in(SPOKESPERSON, "edit")
+    return web.advisory_view(clarion().advisories.edit(user, advisory_id, body(AdvisoryContent)))
+
+
+@route("/advisories/{advisory_id}/submit", methods=["POST"], authorizer=AUTHORIZER)
+def submit_advisory(advisory_id: str) -> dict[str, Any]:
+    user = signed_in(SPOKESPERSON, "submit")
+    return web.advisory_view(clarion().advisories.submit(user, advisory_id))
+
+
+@route("/advisories/{advisory_id}/approve", methods=["POST"], authorizer=AUTHORIZER)
+def approve_advisory(advisory_id: str) -> dict[str, Any]:
+    user = signed_in(APPROVER, "approve")
+    review = body(web.ApprovalRequest, optional=True)
+    result = clarion().advisories.approve(user, advisory_id, review.content_hash if review else None)
+    return web.broadcast_view(result)
+
+
+@route("/advisories/{advisory_id}/reject", methods=["POST"], authorizer=AUTHORIZER)
+def reject_advisory(advisory_id: str) -> dict[str, Any]:
+    user = signed_in(APPROVER, "reject")
+    reason = body(web.RejectionRequest).reason
+    return web.advisory_view(clarion().advisories.reject(user, advisory_id, reason))
+
+
+@route("/advisories/{advisory_id}/update", methods=["POST"], authorizer=AUTHORIZER)
+def update_advisory(advisory_id: str) -> Response:
+    user = signed_in(SPOKESPERSON, "update")
+    draft = clarion().advisories.follow_up(user, advisory_id, MsgType.UPDATE,
+                                           body(AdvisoryContent, optional=True))
+    return Response(web.advisory_view(draft), status_code=201)
+
+
+@route("/advisories/{advisory_id}/cancel", methods=["POST"], authorizer=AUTHORIZER)
+def cancel_advisory(advisory_id: str) -> Response:
+    user = signed_in(SPOKESPERSON, "cancel")
+    draft = clarion().advisories.follow_up(user, advisory_id, MsgType.CANCEL,
+                                           body(AdvisoryContent, optional=True))
+    return Response(web.advisory_view(draft), status_code=201)
+
+
+@route("/advisories/{advisory_id}/deliveries", methods=["GET"], authorizer=AUTHORIZER)
+def list_deliveries(advisory_id: str) -> dict[str, Any]:
+    signed_in(ANYONE, "read")
+    return {"deliveries": [web.delivery_view(d) for d in clarion().advisories.deliveries(advisory_id)]}
+
+
+# -- templates ----------------------------------------------------------------------------------
+@route("/templates", methods=["GET"], authorizer=AUTHORIZER)
+def list_templates() -> dict[str, Any]:
+    signed_in(ANYONE, "read")
+    return {"templates": [web.template_view(t) for t in clarion().templates.list()]}
+
+
+@route("/templates", methods=["POST"], authorizer=AUTHORIZER)
+def create_template() -> Response:
+    user = signed_in(ADMIN, "template_create")
+    template = clarion().templates.create(user, body(TemplateDraft))
+    return Response(web.template_view(template), status_code=201)
+
+
+@route("/templates/{template_id}", methods=["GET"], authorizer=AUTHORIZER)
+def get_template(template_id: str) -> dict[str, Any]:
+    signed_in(ANYONE, "read")
+    return web.template_view(clarion().templates.get(template_id))
+
+
+@route("/templates/{template_id}/approve", methods=["POST"], authorizer=AUTHORIZER)
+def approve_template(template_id: str) -> dict[str, Any]:
+    user = signed_in(APPROVER, "template_approve")
+    return web.template_view(clarion().templates.approve(user, template_id))
+
+
+@route("/templates/{template_id}/trigger", methods=["POST"], authorizer=AUTHORIZER)
+def trigger_template(template_id: str) -> Response:
+    user = signed_in(ONCALL, "trigger")
+    request = body(TriggerRequest)
+    key = app.current_request.headers.get("idempotency-key")
+    if key and not request.idempotency_key:
+        request = web.validate(TriggerRequest, {**request.model_dump(), "idempotency_key": key})
+    result = clarion().templates.trigger(user, template_id, request)
+    return web.trigger_view(result)
+
+
+# -- audit, channels, users ---------------------------------------------------------------------
+@route("/audit", methods=["GET"], authorizer=AUTHORIZER)
+def read_audit() -> Any:
+    signed_in(AUDITOR, "audit_read")
+    params = query()
+    output = params.pop("format", "json")
+    entries = clarion().audit.entries(web.validate(AuditFilter, params))
+    return web.audit_view(entries, output)
+
+
+@route("/audit/verify", methods=["GET"], authorizer=AUTHORIZER)
+def verify_audit() -> dict[str, Any]:
+    signed_in(AUDITOR, "audit_verify")
+    return clarion().audit.verify().as_dict()
+
+
+@route("/channels", methods=["GET"], authorizer=AUTHORIZER)
+def list_channels() -> dict[str, Any]:
+    signed_in(ANYONE, "read")
+    return {"channels": [web.channel_view(c) for c in clarion().store.list_channels()]}
+
+
+@route("/me", methods=["GET"], authorizer=AUTHORIZER)
+def who_am_i() -> dict[str, Any]:
+    return web.dump(signed_in(ANYONE, "read"))
+
+
+@route("/users", methods=["GET"], authorizer=AUTHORIZER)
+def list_users() -> dict[str, Any]:
+    signed_in(ADMIN, "users_read")
+    return {"users": [web.dump(u) for u in clarion().access.list_users()]}
+
+
+@route("/users/{user_id}/disable", methods=["POST"], authorizer=AUTHORIZER)
+def disable_user(user_id: str) -> dict[str, Any]:
+    admin = signed_in(ADMIN, "user_disable")
+    return web.dump(clarion().access.set_disabled(admin, user_id, True))
+
+
+@route("/users/{user_id}/enable", methods=["POST"], authorizer=AUTHORIZER)
+def enable_user(user_id: str) -> dict[str, Any]:
+    admin = signed_in(ADMIN, "user_enable")
+    return web.dump(clarion().access.set_disabled(admin, user_id, False))
+
+
+# -- events -------------------------------------------------------------------------------------
+@app.on_sns_message(topic=resources.trigger_topic_name(), name="on_trigger")
+def on_trigger(event: Any) -> str:
+    return handlers.handle_sns_trigger(clarion(), handlers.sns_message_id(event), event.message)
+
+
+@app.schedule(Rate(1, unit=Rate.MINUTES), name="release_scheduled")
+def release_scheduled(event: Any) -> int:
+    return len(clarion().advisories.release_due(system_actor("scheduler")))

@@ -1,0 +1,178 @@
+"""The Store on DynamoDB: one table (see keys.py), every commit one conditional transaction.
+
+Entities are stored as their JSON document (`doc`) beside the key attributes and `revision`.
+The audit chain head is an item of its own; appending to the chain is conditional on the head
+being the one we read, so concurrent writers (many Lambda workers) serialise on it and a
+loser re-links its entries onto the new head and tries again.
+"""
+from __future__ import annotations
+
+import random
+import time
+from typing import Any, Iterator, Optional, Sequence, TypeVar
+
+from botocore.exceptions import ClientError
+
+from chalicelib.adapters.keys import (AUDIT_HEAD_SK, AUDIT_PK, Key, advisory_key, audit_sk,
+                                      channel_key, key_of, marker_key, template_key, user_key)
+from chalicelib.domain import audit
+from chalicelib.domain.errors import StaleWrite, UnavailableError
+from chalicelib.domain.models import (Advisory, AuditEntry, AuditEvent, ChannelAccount,
+                                      DeliveryRecord, Template, User)
+from chalicelib.ports import Entity, Marker, Put
+
+T = TypeVar("T", bound=Entity)
+
+# DynamoDB allows 100 items per transaction; the head takes one slot.
+MAX_ITEMS_PER_COMMIT = 100
+AUDIT_RETRIES = 40
+
+
+def _s(value: str) -> dict[str, str]:
+    return {"S": value}
+
+
+class DynamoDBStore:
+    def __init__(self, client: Any, table_name: str) -> None:
+        self._db = client
+        self._table = table_name
+
+    # -- reads ------------------------------------------------------------------------------
+    def _get(self, key: Key, kind: type[T]) -> Optional[T]:
+        item = self._db.get_item(TableName=self._table, Key={"pk": _s(key[0]), "sk": _s(key[1])},
+                                 ConsistentRead=True).get("Item")
+        return kind.model_validate_json(item["doc"]["S"]) if item else None
+
+    def _query(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        paginator = self._db.get_paginator("query")
+        for page in paginator.paginate(TableName=self._table, **kwargs):
+            yield from page["Items"]
+
+    def _by_index(self, gsi1pk: str, kind: type[T], newest_first: bool = False,
+                  limit: Optional[int] = None) -> list[T]:
+        out: list[T] = []
+        for item in self._query(IndexName="gsi1", KeyConditionExpression="gsi1pk = :p",
+                                ExpressionAttributeValues={":p": _s(gsi1pk)},
+                                ScanIndexForward=not newest_first):
+            out.append(kind.model_validate_json(item["doc"]["S"]))
+            if limit and len(out) >= limit:
+                break
+        return out
+
+    def get_advisory(self, advisory_id: str) -> Optional[Advisory]:
+        return self._get(advisory_key(advisory_id), Advisory)
+
+    def list_advisories(self, limit: int = 200) -> list[Advisory]:
+        return self._by_index("ADV", Advisory, newest_first=True, limit=limit)
+
+    def deliveries_for(self, advisory_id: str) -> list[DeliveryRecord]:
+        items = self._query(
+            KeyConditionExpression="pk = :p AND begins_with(sk, :d)",
+            ExpressionAttributeValues={":p": _s(advisory_key(advisory_id)[0]), ":d": _s("DLV#")},
+            ConsistentRead=True)
+        return [DeliveryRecord.model_validate_json(i["doc"]["S"]) for i in items]
+
+    def get_template(self, template_id: str) -> Optional[Template]:
+        return self._get(template_key(template_id), Template)
+
+    def list_templates(self) -> list[Template]:
+        return self._by_index("TPL", Template, newest_first=True)
+
+    def get_user(self, user_id: str) -> Optional[User]:
+        return self._get(user_key(user_id), User)
+
+    def list_users(self) -> list[User]:
+        return self._by_index("USER", User)
+
+    def get_channel(self, channel_id: str) -> Optional[ChannelAccount]:
+        return self._get(channel_key(channel_id), ChannelAccount)
+
+    def list_channels(self) -> list[ChannelAccount]:
+        return self._by_index("CHAN", ChannelAccount)
+
+    def get_marker(self, key: str) -> Optional[Marker]:
+        return self._get(marker_key(key), Marker)
+
+    def audit_head(self) -> audit.ChainHead:
+        item = self._db.get_item(TableName=self._table,
+                                 Key={"pk": _s(AUDIT_PK), "sk": _s(AUDIT_HEAD_SK)},
+                                 ConsistentRead=True).get("Item")
+        if not item:
+            return audit.EMPTY_CHAIN
+        return audit.ChainHead(int(item["seq"]["N"]), item["hash"]["S"])
+
+    def audit_entries(self) -> Iterator[AuditEntry]:
+        # Entry sort keys are digits, which sort before "HEAD".
+        for item in self._query(KeyConditionExpression="pk = :p AND sk < :h",
+                                ExpressionAttributeValues={":p": _s(AUDIT_PK), ":h": _s("A")},
+                                ConsistentRead=True):
+            yield AuditEntry.model_validate_json(item["doc"]["S"])
+
+    # -- the one way to write -----------------------------------------------------------------
+    def commit(self, puts: Sequence[Put], events: Sequence[AuditEvent] = ()) -> list[AuditEntry]:
+        if len(puts) + len(events) + (1 if events else 0) > MAX_ITEMS_PER_COMMIT:
+            raise ValueError(f"a commit holds at most {MAX_ITEMS_PER_COMMIT} items")
+        domain_items = [self._put_item(p) for p in puts]
+        for attempt in range(AUDIT_RETRIES):
+            head = self.audit_head() if events else audit.EMPTY_CHAIN
+            entries, audit_items = self._audit_items(head, events)
+            try:
+                self._db.transact_write_items(TransactItems=domain_items + audit_items)
+                return entries
+            except ClientError as error:
+                self._raise_unless_audit_race(error, len(domain_items))
+            # Another writer moved the head: back off (full jitter) and re-link onto the new one.
+            time.sleep(random.uniform(0, min(0.2, 0.005 * 2 ** attempt)))
+        raise UnavailableError("the audit trail is too busy to append to; try again")
+
+    def _put_item(self, put: Put) -> dict[str, Any]:
+        (pk, sk), gsi = key_of(put.item)
+        item = {"pk": _s(pk), "sk": _s(sk), "doc": _s(put.item.model_dump_json()),
+                "revision": {"N": str(put.item.revision)}}
+        if gsi:
+            item.update(gsi1pk=_s(gsi[0]), gsi1sk=_s(gsi[1]))
+        if put.expect_revision is None:
+            condition: dict[str, Any] = {"ConditionExpression": "attribute_not_exists(pk)"}
+        else:
+            condition = {"ConditionExpression": "revision = :r",
+                         "ExpressionAttributeValues": {":r": {"N": str(put.expect_revision)}}}
+        return {"Put": {"TableName": self._table, "Item": item, **condition}}
+
+    def _audit_items(self, head: audit.ChainHead, events: Sequence[AuditEvent]
+                     ) -> tuple[list[AuditEntry], list[dict[str, Any]]]:
+        entries, items = [], []
+        for event in events:
+            entry = audit.link(head, event)
+            head = audit.ChainHead(entry.seq, entry.hash)
+            entries.append(entry)
+            items.append({"Put": {
+                "TableName": self._table,
+                "Item": {"pk": _s(AUDIT_PK), "sk": _s(audit_sk(entry.seq)),
+                         "doc": _s(entry.model_dump_json())},
+                "ConditionExpression": "attribute_not_exists(pk)"}})
+        if not entries:
+            return [], []
+        old_seq = entries[0].seq - 1
+        head_item = {"pk": _s(AUDIT_PK), "sk": _s(AUDIT_HEAD_SK),
+                     "seq": {"N": str(head.seq)}, "hash": _s(head.hash)}
+        if old_seq == 0:
+            cond: dict[str, Any] = {"ConditionExpression": "attribute_not_exists(pk)"}
+        else:
+            cond = {"ConditionExpression": "seq = :s",
+                    "ExpressionAttributeValues": {":s": {"N": str(old_seq)}}}
+        items.append({"Put": {"TableName": self._table, "Item": head_item, **cond}})
+        return entries, items
+
+    @staticmethod
+    def _raise_unless_audit_race(error: ClientError, domain_count: int) -> None:
+        code = error.response.get("Error", {}).get("Code")
+        if code == "TransactionConflictException":
+            return
+        if code != "TransactionCanceledException":
+            raise UnavailableError(f"storage error: {code}") from error
+        reasons = error.response.get("CancellationReasons") or []
+        for index, reason in enumerate(reasons[:domain_count]):
+            if reason.get("Code") not in (None, "None", "TransactionConflict"):
+                raise StaleWrite(f"write {index} lost a race ({reason.get('Code')})") from error
+        if not reasons:
+            raise StaleWrite("transaction cancelled") from error

@@ -1,0 +1,64 @@
+"""Single-table key layout, shared by the DynamoDB store and its in-memory twin.
+
+    entity           pk                sk               gsi1pk   gsi1sk
+    advisory         ADV#<id>          ADV              ADV      <created_at>#<id>
+    delivery         ADV#<advisory>    DLV#<account>    -        -
+    template         TPL#<id>          TPL              TPL      <created_at>#<id>
+    user             USER#<id>         USER             USER     <id>
+    channel account  CHAN#<id>         CHAN             CHAN     <id>
+    once-only marker MARK#<key>        MARK             -        -
+    audit entry      AUDIT             <seq, 12 digits> -        -
+    audit head       AUDIT             HEAD             -        -
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from chalicelib.domain.models import Advisory, ChannelAccount, DeliveryRecord, Template, User
+from chalicelib.ports import Entity, Marker
+
+AUDIT_PK = "AUDIT"
+AUDIT_HEAD_SK = "HEAD"
+
+Key = tuple[str, str]
+
+
+def key_of(item: Entity) -> tuple[Key, Optional[Key]]:
+    """(pk, sk) and the optional (gsi1pk, gsi1sk) of an entity."""
+    if isinstance(item, Advisory):
+        return (f"ADV#{item.id}", "ADV"), ("ADV", f"{item.created_at.isoformat()}#{item.id}")
+    if isinstance(item, DeliveryRecord):
+        return (f"ADV#{item.advisory_id}", f"DLV#{item.channel_account}"), None
+    if isinstance(item, Template):
+        return (f"TPL#{item.id}", "TPL"), ("TPL", f"{item.created_at.isoformat()}#{item.id}")
+    if isinstance(item, User):
+        return (f"USER#{item.id}", "USER"), ("USER", item.id)
+    if isinstance(item, ChannelAccount):
+        return (f"CHAN#{item.id}", "CHAN"), ("CHAN", item.id)
+    if isinstance(item, Marker):
+        return (f"MARK#{item.key}", "MARK"), None
+    raise TypeError(f"not a stored entity: {type(item).__name__}")
+
+
+def advisory_key(advisory_id: str) -> Key:
+    return f"ADV#{advisory_id}", "ADV"
+
+
+def template_key(template_id: str) -> Key:
+    return f"TPL#{template_id}", "TPL"
+
+
+def user_key(user_id: str) -> Key:
+    return f"USER#{user_id}", "USER"
+
+
+def channel_key(channel_id: str) -> Key:
+    return f"CHAN#{channel_id}", "CHAN"
+
+
+def marker_key(key: str) -> Key:
+    return f"MARK#{key}", "MARK"
+
+
+def audit_sk(seq: int) -> str:
+    return f"{seq:012d}"

@@ -1,0 +1,129 @@
+"""In-memory twins of the adapters, for unit tests and the domain's own use.
+
+They honour the same contracts as the real ones (tests/test_store_contract.py runs one test
+class against both), and record what they were asked so tests can look.
+"""
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+from typing import Iterator, Optional, Sequence, TypeVar
+
+from chalicelib.adapters.keys import (Key, advisory_key, channel_key, key_of, marker_key,
+                                      template_key, user_key)
+from chalicelib.domain import audit
+from chalicelib.domain.errors import StaleWrite, UnavailableError
+from chalicelib.domain.models import (Advisory, AuditEntry, AuditEvent, ChannelAccount,
+                                      DeliveryRecord, Template, User, utcnow)
+from chalicelib.ports import BroadcastEvent, Entity, Marker, Put
+
+T = TypeVar("T", bound=Entity)
+
+
+class InMemoryStore:
+    def __init__(self) -> None:
+        self._items: dict[Key, Entity] = {}
+        self._index: dict[Key, tuple[str, str]] = {}
+        self._audit: list[AuditEntry] = []
+        self._head = audit.EMPTY_CHAIN
+        self._lock = threading.Lock()
+
+    # -- reads ------------------------------------------------------------------------------
+    def _get(self, key: Key, kind: type[T]) -> Optional[T]:
+        item = self._items.get(key)
+        return item.model_copy(deep=True) if isinstance(item, kind) else None
+
+    def _by_index(self, gsi1pk: str, kind: type[T], newest_first: bool = False) -> list[T]:
+        keys = sorted((k for k, g in self._index.items() if g[0] == gsi1pk),
+                      key=lambda k: self._index[k][1], reverse=newest_first)
+        return [self._items[k].model_copy(deep=True) for k in keys if isinstance(self._items[k], kind)]
+
+    def get_advisory(self, advisory_id: str) -> Optional[Advisory]:
+        return self._get(advisory_key(advisory_id), Advisory)
+
+    def list_advisories(self, limit: int = 200) -> list[Advisory]:
+        return self._by_index("ADV", Advisory, newest_first=True)[:limit]
+
+    def deliveries_for(self, advisory_id: str) -> list[DeliveryRecord]:
+        pk = advisory_key(advisory_id)[0]
+        found = [v for (p, s), v in sorted(self._items.items()) if p == pk and s.startswith("DLV#")]
+        return [d.model_copy(deep=True) for d in found if isinstance(d, DeliveryRecord)]
+
+    def get_template(self, template_id: str) -> Optional[Template]:
+        return self._get(template_key(template_id), Template)
+
+    def list_templates(self) -> list[Template]:
+        return self._by_index("TPL", Template, newest_first=True)
+
+    def get_user(self, user_id: str) -> Optional[User]:
+        return self._get(user_key(user_id), User)
+
+    def list_users(self) -> list[User]:
+        return self._by_index("USER", User)
+
+    def get_channel(self, channel_id: str) -> Optional[ChannelAccount]:
+        return self._get(channel_key(channel_id), ChannelAccount)
+
+    def list_channels(self) -> list[ChannelAccount]:
+        return self._by_index("CHAN", ChannelAccount)
+
+    def get_marker(self, key: str) -> Optional[Marker]:
+        return self._get(marker_key(key), Marker)
+
+    def audit_head(self) -> audit.ChainHead:
+        return self._head
+
+    def audit_entries(self) -> Iterator[AuditEntry]:
+        return iter([e.model_copy() for e in self._audit])
+
+    # -- the one way to write -----------------------------------------------------------------
+    def commit(self, puts: Sequence[Put], events: Sequence[AuditEvent] = ()) -> list[AuditEntry]:
+        with self._lock:
+            for index, put in enumerate(puts):
+                (key, _) = key_of(put.item)
+                stored = self._items.get(key)
+                stored_revision = None if stored is None else stored.revision
+                if stored_revision != put.expect_revision:
+                    raise StaleWrite(f"write {index} ({key[0]}/{key[1]}): expected revision "
+                                     f"{put.expect_revision}, found {stored_revision}")
+            for put in puts:
+                (key, gsi) = key_of(put.item)
+                self._items[key] = put.item.model_copy(deep=True)
+                if gsi:
+                    self._index[key] = gsi
+            appended = []
+            for event in events:
+                entry = audit.link(self._head, event)
+                self._audit.append(entry)
+                self._head = audit.ChainHead(entry.seq, entry.hash)
+                appended.append(entry)
+            return appended
+
+    # -- test helpers: tamper with the trail the way an attacker with table access could ------
+    def tamper_audit(self, entries: list[AuditEntry]) -> None:
+        self._audit = entries
+
+
+class RecordingPublisher:
+    """A broadcast publisher that keeps what it was asked to publish."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.published: list[BroadcastEvent] = []
+        self.fail = fail
+
+    def publish(self, event: BroadcastEvent) -> str:
+        if self.fail:
+            raise UnavailableError("the broadcast topic is unavailable")
+        self.published.append(event)
+        return f"msg-{len(self.published)}"
+
+
+class FixedClock:
+    def __init__(self, now: Optional[datetime] = None) -> None:
+        self._now = now or utcnow()
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, **delta: float) -> None:
+        self._now += timedelta(**delta)

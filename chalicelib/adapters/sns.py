@@ -1,0 +1,33 @@
+"""Publishing the broadcast event to SNS: one message, the platforms as a filterable attribute."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from chalicelib.domain.errors import UnavailableError
+from chalicelib.ports import BroadcastEvent
+
+
+class SnsBroadcastPublisher:
+    def __init__(self, client: Any, topic_arn: str) -> None:
+        self._sns = client
+        self._topic_arn = topic_arn
+
+    def publish(self, event: BroadcastEvent) -> str:
+        message = {"advisory_id": event.advisory_id, "content_hash": event.content_hash,
+                   "channel_accounts": list(event.channel_accounts)}
+        try:
+            response = self._sns.publish(
+                TopicArn=self._topic_arn,
+                Message=json.dumps(message),
+                MessageAttributes={
+                    "platforms": {"DataType": "String.Array",
+                                  "StringValue": json.dumps(sorted(event.platforms))},
+                    "advisory_id": {"DataType": "String", "StringValue": event.advisory_id},
+                },
+            )
+        except (ClientError, BotoCoreError) as error:
+            raise UnavailableError(f"could not publish the broadcast: {error}") from error
+        return str(response["MessageId"])

@@ -1,0 +1,72 @@
+"""The advisory's life, as a table of legal moves.
+
+    draft -> pending_approval -> approved -> broadcasting -> delivered | partially_delivered | failed
+    pending_approval -> rejected;  draft/pending_approval/rejected/approved --edit--> draft
+    any live advisory -> superseded (an Update went out) | cancelled | expired
+
+An edit returns the advisory to draft and voids any approval; once broadcasting has begun the
+content is frozen and changes go out as a linked Update or Cancel.
+"""
+from __future__ import annotations
+
+from enum import Enum
+
+from chalicelib.domain.errors import Conflict
+from chalicelib.domain.models import Advisory, AdvisoryState as S
+
+
+class Action(str, Enum):
+    EDIT = "edit"
+    SUBMIT = "submit"
+    APPROVE = "approve"
+    REJECT = "reject"
+    BROADCAST = "broadcast"
+    DELIVER = "deliver"
+    SUPERSEDE = "supersede"
+    CANCEL = "cancel"
+    EXPIRE = "expire"
+
+
+LIVE = frozenset({S.BROADCASTING, S.DELIVERED, S.PARTIALLY_DELIVERED, S.FAILED})
+FINISHED_DELIVERY = frozenset({S.DELIVERED, S.PARTIALLY_DELIVERED, S.FAILED})
+
+TRANSITIONS: dict[Action, tuple[frozenset[S], S | None]] = {
+    Action.EDIT: (frozenset({S.DRAFT, S.PENDING_APPROVAL, S.REJECTED, S.APPROVED}), S.DRAFT),
+    Action.SUBMIT: (frozenset({S.DRAFT}), S.PENDING_APPROVAL),
+    Action.APPROVE: (frozenset({S.PENDING_APPROVAL}), S.APPROVED),
+    Action.REJECT: (frozenset({S.PENDING_APPROVAL}), S.REJECTED),
+    Action.BROADCAST: (frozenset({S.APPROVED}), S.BROADCASTING),
+    # The target (delivered / partially / failed) depends on the deliveries; see `delivery_outcome`.
+    Action.DELIVER: (frozenset({S.BROADCASTING}), None),
+    Action.SUPERSEDE: (LIVE, S.SUPERSEDED),
+    Action.CANCEL: (LIVE, S.CANCELLED),
+    Action.EXPIRE: (LIVE, S.EXPIRED),
+}
+
+
+def can(advisory: Advisory, action: Action) -> bool:
+    return advisory.state in TRANSITIONS[action][0]
+
+
+def require(advisory: Advisory, action: Action) -> None:
+    """Raise a 409 that names the current state when `action` is illegal now."""
+    allowed, _ = TRANSITIONS[action]
+    if advisory.state not in allowed:
+        raise Conflict(
+            f"cannot {action.value} an advisory that is {advisory.state.value}",
+            {"state": advisory.state.value, "action": action.value,
+             "allowed_from": sorted(s.value for s in allowed)},
+        )
+
+
+def target(action: Action) -> S:
+    to = TRANSITIONS[action][1]
+    assert to is not None, f"{action} has no fixed target state"
+    return to
+
+
+def delivery_outcome(sent: int, failed: int) -> S:
+    """The advisory's final state once every delivery is final (skipped ones count as neither)."""
+    if failed == 0:
+        return S.DELIVERED
+    return S.PARTIALLY_DELIVERED if sent else S.FAILED

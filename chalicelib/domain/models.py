@@ -1,0 +1,357 @@
+"""What Clarion is about: advisories (CAP 1.2 vocabulary), deliveries, templates, users.
+
+Pure data and rules. Nothing here knows about boto3, HTTP or Jinja.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Annotated, Any, Optional
+
+from pydantic import (AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, HttpUrl,
+                      field_validator, model_validator)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def new_id(kind: str) -> str:
+    return f"{kind}_{uuid.uuid4().hex[:20]}"
+
+
+# ---------------------------------------------------------------------------------------------
+# CAP 1.2 enumerations (OASIS CAP 1.2, section 3.2). Clarion issues public messages, so
+# `scope` is always Public, and of the CAP statuses it broadcasts only Actual, Exercise and
+# Test (System and Draft are not meant for the public); msgType Ack/Error are not ours either.
+# ---------------------------------------------------------------------------------------------
+class Status(str, Enum):
+    ACTUAL = "Actual"
+    EXERCISE = "Exercise"
+    TEST = "Test"
+
+    @property
+    def is_drill(self) -> bool:
+        return self is not Status.ACTUAL
+
+
+class MsgType(str, Enum):
+    ALERT = "Alert"
+    UPDATE = "Update"
+    CANCEL = "Cancel"
+
+
+class Category(str, Enum):
+    GEO = "Geo"
+    MET = "Met"
+    SAFETY = "Safety"
+    SECURITY = "Security"
+    RESCUE = "Rescue"
+    FIRE = "Fire"
+    HEALTH = "Health"
+    ENV = "Env"
+    TRANSPORT = "Transport"
+    INFRA = "Infra"
+    CBRNE = "CBRNE"
+    OTHER = "Other"
+
+
+class ResponseType(str, Enum):
+    SHELTER = "Shelter"
+    EVACUATE = "Evacuate"
+    PREPARE = "Prepare"
+    EXECUTE = "Execute"
+    AVOID = "Avoid"
+    MONITOR = "Monitor"
+    ASSESS = "Assess"
+    ALL_CLEAR = "AllClear"
+    NONE = "None"
+
+
+class Urgency(str, Enum):
+    IMMEDIATE = "Immediate"
+    EXPECTED = "Expected"
+    FUTURE = "Future"
+    PAST = "Past"
+    UNKNOWN = "Unknown"
+
+
+class Severity(str, Enum):
+    EXTREME = "Extreme"
+    SEVERE = "Severe"
+    MODERATE = "Moderate"
+    MINOR = "Minor"
+    UNKNOWN = "Unknown"
+
+
+class Certainty(str, Enum):
+    OBSERVED = "Observed"
+    LIKELY = "Likely"
+    POSSIBLE = "Possible"
+    UNLIKELY = "Unlikely"
+    UNKNOWN = "Unknown"
+
+
+class Role(str, Enum):
+    SPOKESPERSON = "spokesperson"
+    APPROVER = "approver"
+    ONCALL = "oncall"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+
+
+ALL_ROLES = frozenset(Role)
+
+
+def _no_control_chars(value: str) -> str:
+    if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_control_chars)]
+ChannelAccountId = Annotated[str, Field(pattern=r"^[a-z_]+:[a-z0-9][a-z0-9-]{0,62}$")]
+Hashtag = Annotated[str, Field(pattern=r"^\w{1,60}$", description="without the leading #")]
+LanguageTag = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+
+
+class Strict(BaseModel):
+    """Unknown fields are an error: a typo must never be silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class LocalizedText(Strict):
+    """The human text of an advisory in one language (a CAP `info` block's text)."""
+
+    headline: Text = Field(min_length=1, max_length=160)
+    description: Text = Field(default="", max_length=5000)
+    instruction: Text = Field(default="", max_length=2000)
+    required_text: Text = Field(default="", max_length=2000)
+
+
+class AdvisoryContent(LocalizedText):
+    """Everything the spokesperson writes. Completeness is checked on submit, not on save."""
+
+    status: Status = Status.ACTUAL
+    event: Optional[Text] = Field(default=None, max_length=100)
+    category: list[Category] = Field(default_factory=lambda: [Category.HEALTH], min_length=1)
+    response_type: list[ResponseType] = Field(default_factory=list)
+    urgency: Optional[Urgency] = None
+    severity: Optional[Severity] = None
+    certainty: Optional[Certainty] = None
+    area_desc: Optional[Text] = Field(default=None, max_length=500)
+    effective: Optional[AwareDatetime] = None
+    expires: Optional[AwareDatetime] = None
+    web: Optional[HttpUrl] = None
+    contact: Optional[Text] = Field(default=None, max_length=200)
+    hashtags: list[Hashtag] = Field(default_factory=list, max_length=10)
+    channels: list[ChannelAccountId] = Field(default_factory=list, max_length=100)
+    language: LanguageTag = "en-US"
+    translations: dict[LanguageTag, LocalizedText] = Field(default_factory=dict, max_length=10)
+
+    @field_validator("channels", "hashtags")
+    @classmethod
+    def _unique(cls, values: list[str]) -> list[str]:
+        return list(dict.fromkeys(values))
+
+    @model_validator(mode="after")
+    def _expires_after_effective(self) -> "AdvisoryContent":
+        if self.effective and self.expires and self.expires <= self.effective:
+            raise ValueError("expires must be after effective")
+        return self
+
+    def canonical(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+class AdvisoryState(str, Enum):
+    DRAFT = "draft"
+    PENDING_APPROVAL = "pending_approval"
+    APPROVED = "approved"
+    BROADCASTING = "broadcasting"
+    DELIVERED = "delivered"
+    PARTIALLY_DELIVERED = "partially_delivered"
+    FAILED = "failed"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+    SUPERSEDED = "superseded"
+    EXPIRED = "expired"
+
+
+class Approval(BaseModel):
+    """Who approved which exact content. Void as soon as the content hash no longer matches."""
+
+    by: str
+    at: datetime
+    content_hash: str
+    via_template: Optional[str] = None
+    triggered_by: Optional[str] = None
+
+
+class Rejection(BaseModel):
+    by: str
+    at: datetime
+    reason: str
+
+
+class Advisory(BaseModel):
+    id: str = Field(default_factory=lambda: new_id("adv"))
+    msg_type: MsgType = MsgType.ALERT
+    references: list[str] = Field(default_factory=list)
+    content: AdvisoryContent
+    state: AdvisoryState = AdvisoryState.DRAFT
+    author: str
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    submitted_at: Optional[datetime] = None
+    approval: Optional[Approval] = None
+    rejection: Optional[Rejection] = None
+    # Optimistic lock: every write is conditional on the revision that was read.
+    revision: int = 0
+
+    def content_hash(self) -> str:
+        """The hash an approval is bound to: content, message type and references."""
+        payload = {"content": self.content.canonical(), "msg_type": self.msg_type.value,
+                   "references": self.references}
+        return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
+
+    @property
+    def approval_is_valid(self) -> bool:
+        return self.approval is not None and self.approval.content_hash == self.content_hash()
+
+
+class DeliveryState(str, Enum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+    RECONCILING = "reconciling"
+    SKIPPED = "skipped"
+
+
+class PinState(str, Enum):
+    NONE = "none"
+    PINNED = "pinned"
+    PIN_BY_HAND = "pin_by_hand"
+    UNPINNED = "unpinned"
+    NOT_APPLICABLE = "n/a"
+
+
+class DeliveryRecord(BaseModel):
+    """One advisory on one channel account: the unit that is posted exactly once."""
+
+    advisory_id: str
+    channel_account: str
+    platform: str
+    content_hash: str
+    state: DeliveryState = DeliveryState.PENDING
+    attempts: int = 0
+    post_id: Optional[str] = None
+    post_url: Optional[str] = None
+    pin_state: PinState = PinState.NONE
+    last_error: Optional[str] = None
+    queued_at: datetime = Field(default_factory=utcnow)
+    sent_at: Optional[datetime] = None
+    lease_until: Optional[datetime] = None
+    revision: int = 0
+
+    @property
+    def latency_ms(self) -> Optional[int]:
+        if self.sent_at is None:
+            return None
+        return int((self.sent_at - self.queued_at).total_seconds() * 1000)
+
+
+class ChannelAccount(BaseModel):
+    """A place Clarion posts to: one platform account (a health system may have several)."""
+
+    id: ChannelAccountId
+    platform: str
+    name: str
+    language: LanguageTag = "en-US"
+    enabled: bool = True
+    sandbox: bool = False
+    # Where the credentials live (SSM parameter / secret name), never the credentials.
+    secret_ref: Optional[str] = None
+    settings: dict[str, Any] = Field(default_factory=dict)
+    revision: int = 0
+
+
+class User(BaseModel):
+    id: str
+    name: str
+    roles: frozenset[Role]
+    disabled: bool = False
+    revision: int = 0
+
+    def has(self, role: Role) -> bool:
+        return role in self.roles
+
+
+class ParameterType(str, Enum):
+    STRING = "string"
+    INTEGER = "integer"
+    DATE = "date"
+    DATETIME = "datetime"
+
+
+class TemplateParameter(Strict):
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    type: ParameterType = ParameterType.STRING
+    required: bool = True
+    allowed: Optional[list[str]] = Field(default=None, min_length=1, max_length=100)
+    max_length: int = Field(default=200, ge=1, le=2000)
+    description: str = Field(default="", max_length=500)
+
+
+class TemplateState(str, Enum):
+    DRAFT = "draft"
+    APPROVED = "approved"
+
+
+class Template(BaseModel):
+    """A pre-approved advisory with `{placeholders}`, filled in one step by on-call staff."""
+
+    id: str = Field(default_factory=lambda: new_id("tpl"))
+    name: str
+    content: dict[str, Any]
+    parameters: list[TemplateParameter]
+    state: TemplateState = TemplateState.DRAFT
+    author: str
+    created_at: datetime = Field(default_factory=utcnow)
+    approval: Optional[Approval] = None
+    revision: int = 0
+
+    def content_hash(self) -> str:
+        payload = {"content": self.content,
+                   "parameters": [p.model_dump(mode="json") for p in self.parameters]}
+        return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
+
+
+class AuditEvent(BaseModel):
+    """Something a person or the machine did, before it is chained."""
+
+    actor: str
+    action: str
+    advisory_id: Optional[str] = None
+    summary: str = ""
+    at: datetime = Field(default_factory=utcnow)
+
+
+class AuditEntry(AuditEvent):
+    """An event in the hash chain: `hash` covers every field and the previous entry's hash."""
+
+    seq: int
+    prev_hash: str
+    hash: str
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=str)

@@ -1,0 +1,77 @@
+"""Screening on submit: what must be true before an advisory may go to an approver.
+
+Each finding names a code, the channel it concerns (or None for the whole advisory), a
+message that says what to fix, and whether it blocks submission.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional, Sequence
+
+from pydantic import BaseModel
+
+from chalicelib.domain.models import Advisory, ChannelAccount, MsgType
+
+
+class Finding(BaseModel):
+    code: str
+    message: str
+    channel: Optional[str] = None
+    blocking: bool = True
+
+
+# CAP requires these in every alert's info block; Clarion also needs a target and an area.
+REQUIRED_FOR_ALERT = ("event", "urgency", "severity", "certainty", "area_desc")
+
+
+def required_fields(advisory: Advisory) -> list[Finding]:
+    content = advisory.content
+    findings = [
+        Finding(code="missing_field", message=f"{name} is required before submitting")
+        for name in REQUIRED_FOR_ALERT
+        if getattr(content, name) in (None, "")
+    ]
+    if advisory.msg_type is not MsgType.CANCEL and not content.instruction:
+        findings.append(Finding(code="missing_field",
+                                message="instruction is required: say what people should do"))
+    if advisory.msg_type is not MsgType.ALERT and not advisory.references:
+        findings.append(Finding(code="missing_reference",
+                                message=f"an {advisory.msg_type.value} must reference the advisory it follows"))
+    if not content.channels:
+        findings.append(Finding(code="no_channels", message="choose at least one channel account"))
+    return findings
+
+
+def channel_findings(advisory: Advisory, accounts: dict[str, ChannelAccount]) -> list[Finding]:
+    """Every target exists and is enabled; drills (Exercise/Test) only go to sandbox accounts."""
+    findings = []
+    for channel_id in advisory.content.channels:
+        account = accounts.get(channel_id)
+        if account is None:
+            findings.append(Finding(code="unknown_channel", channel=channel_id,
+                                    message=f"there is no channel account {channel_id}"))
+        elif not account.enabled:
+            findings.append(Finding(code="channel_disabled", channel=channel_id,
+                                    message=f"channel account {channel_id} is disabled"))
+        elif advisory.content.status.is_drill and not account.sandbox:
+            findings.append(Finding(
+                code="drill_to_live_channel", channel=channel_id,
+                message=f"a {advisory.content.status.value} advisory may only go to sandbox "
+                        f"accounts; {channel_id} is a live account"))
+    return findings
+
+
+def timing_findings(advisory: Advisory, now: datetime) -> list[Finding]:
+    expires = advisory.content.expires
+    if expires is not None and expires <= now:
+        return [Finding(code="expired", message="expires is in the past")]
+    return []
+
+
+def screen(advisory: Advisory, accounts: dict[str, ChannelAccount], now: datetime) -> list[Finding]:
+    return [*required_fields(advisory), *channel_findings(advisory, accounts),
+            *timing_findings(advisory, now)]
+
+
+def blocking(findings: Sequence[Finding]) -> list[Finding]:
+    return [f for f in findings if f.blocking]

@@ -1,0 +1,79 @@
+"""The ports: what the services need from the outside world, as Protocols.
+
+Adapters implement them (DynamoDB, SNS, in-memory fakes); `composition.py` chooses which.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Iterator, Optional, Protocol, Sequence, Union
+
+from pydantic import BaseModel, Field
+
+from chalicelib.domain.audit import ChainHead
+from chalicelib.domain.models import (Advisory, AuditEntry, AuditEvent, ChannelAccount,
+                                      DeliveryRecord, Template, User, utcnow)
+
+
+class Marker(BaseModel):
+    """A once-only key, e.g. an SNS message id, so a redelivered trigger does nothing twice."""
+
+    key: str
+    ref: Optional[str] = None
+    at: datetime = Field(default_factory=utcnow)
+    revision: int = 1
+
+
+Entity = Union[Advisory, DeliveryRecord, Template, User, ChannelAccount, Marker]
+
+
+@dataclass(frozen=True)
+class Put:
+    """Write `item` only if the stored revision is `expect_revision` (None: must not exist yet)."""
+
+    item: Entity
+    expect_revision: Optional[int]
+
+
+class Store(Protocol):
+    """Every aggregate plus the audit chain, with one atomic, conditional `commit`.
+
+    `commit` writes all puts and appends all audit events in one transaction: either every
+    condition holds and everything is written, or nothing is and `StaleWrite` is raised. So a
+    state change is never recorded without its audit entry, and two racing writers can never
+    both win.
+    """
+
+    def get_advisory(self, advisory_id: str) -> Optional[Advisory]: ...
+    def list_advisories(self, limit: int = 200) -> list[Advisory]: ...
+    def deliveries_for(self, advisory_id: str) -> list[DeliveryRecord]: ...
+    def get_template(self, template_id: str) -> Optional[Template]: ...
+    def list_templates(self) -> list[Template]: ...
+    def get_user(self, user_id: str) -> Optional[User]: ...
+    def list_users(self) -> list[User]: ...
+    def get_channel(self, channel_id: str) -> Optional[ChannelAccount]: ...
+    def list_channels(self) -> list[ChannelAccount]: ...
+    def get_marker(self, key: str) -> Optional[Marker]: ...
+    def audit_head(self) -> ChainHead: ...
+    def audit_entries(self) -> Iterator[AuditEntry]: ...
+    def commit(self, puts: Sequence[Put], events: Sequence[AuditEvent] = ()) -> list[AuditEntry]: ...
+
+
+@dataclass(frozen=True)
+class BroadcastEvent:
+    """The one message an approval publishes; each platform's queue filters on `platforms`."""
+
+    advisory_id: str
+    content_hash: str
+    channel_accounts: tuple[str, ...]
+    platforms: tuple[str, ...]
+
+
+class BroadcastPublisher(Protocol):
+    def publish(self, event: BroadcastEvent) -> str:
+        """Publish once; return the message id. Raises UnavailableError when it cannot."""
+        ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...

@@ -1,0 +1,101 @@
+"""Who is calling: bearer tokens to users, roles to permissions, disabling users.
+
+Local stage: the demo users' fixed tokens (`demo-approver`, ...). Every other stage: API
+Gateway's Cognito authorizer has verified the token; we read its claims and take the user-pool
+groups as roles. In every stage a disabled user is refused on their very next request.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping, Optional
+
+from chalicelib.domain.errors import Unauthenticated
+from chalicelib.domain.models import AuditEvent, Role, User
+from chalicelib.ports import Store
+from chalicelib.services.common import commit_or_conflict, found, require_role, revise
+
+DEMO_TOKEN_PREFIX = "demo-"
+DEMO_USERS: dict[str, tuple[str, frozenset[Role]]] = {
+    "demo-spokesperson": ("Sam Spokesperson", frozenset({Role.SPOKESPERSON})),
+    "demo-spokesperson-2": ("Kim Spokesperson", frozenset({Role.SPOKESPERSON})),
+    "demo-approver": ("Alex Approver", frozenset({Role.APPROVER})),
+    "demo-oncall": ("Jo On-call", frozenset({Role.ONCALL})),
+    "demo-auditor": ("Pat Auditor", frozenset({Role.AUDITOR})),
+    "demo-admin": ("Lee Admin", frozenset({Role.ADMIN})),
+}
+
+
+def demo_users() -> list[User]:
+    return [User(id=uid, name=name, roles=roles) for uid, (name, roles) in DEMO_USERS.items()]
+
+
+class AccessService:
+    def __init__(self, store: Store, stage: str) -> None:
+        self._store = store
+        self._stage = stage
+
+    def authenticate(self, authorization: Optional[str], claims: Optional[Mapping[str, Any]]) -> User:
+        if self._stage == "local":
+            return self._demo_user(authorization)
+        if authorization and _bearer(authorization).startswith(DEMO_TOKEN_PREFIX):
+            raise self._refuse("anonymous", "demo tokens are only accepted on the local stage")
+        if not claims:
+            raise self._refuse("anonymous", "no verified credentials")
+        return self._cognito_user(claims)
+
+    def authorize(self, user: User, roles: frozenset[Role], action: str) -> None:
+        require_role(self._store, user, roles, action)
+
+    def list_users(self) -> list[User]:
+        return self._store.list_users()
+
+    def set_disabled(self, actor: User, user_id: str, disabled: bool) -> User:
+        user = found(self._store.get_user(user_id), "user", user_id)
+        changed, put = revise(user, disabled=disabled)
+        commit_or_conflict(self._store, [put],
+                           [AuditEvent(actor=actor.id, action="user_disable" if disabled else "user_enable",
+                                       summary=f"user {user_id}")],
+                           lambda: "changed")
+        return changed
+
+    def _demo_user(self, authorization: Optional[str]) -> User:
+        if not authorization:
+            raise Unauthenticated("sign in: send Authorization: Bearer <token>")
+        token = _bearer(authorization)
+        user = self._store.get_user(token) if token in DEMO_USERS else None
+        if user is None:
+            raise self._refuse("anonymous", "unknown or malformed bearer token")
+        return self._active(user)
+
+    def _cognito_user(self, claims: Mapping[str, Any]) -> User:
+        user_id = str(claims.get("cognito:username") or claims.get("sub") or "")
+        if not user_id:
+            raise self._refuse("anonymous", "the token names no user")
+        stored = self._store.get_user(user_id)
+        roles = frozenset(Role(g) for g in _groups(claims.get("cognito:groups")) if g in Role._value2member_map_)
+        user = User(id=user_id, name=str(claims.get("name") or user_id), roles=roles,
+                    disabled=bool(stored and stored.disabled))
+        return self._active(user)
+
+    def _active(self, user: User) -> User:
+        if user.disabled:
+            raise self._refuse(user.id, "this account is disabled")
+        return user
+
+    def _refuse(self, actor: str, why: str) -> Unauthenticated:
+        self._store.commit([], [AuditEvent(actor=actor, action="refused:sign_in", summary=why)])
+        return Unauthenticated(why)
+
+
+def _bearer(authorization: str) -> str:
+    scheme, _, token = authorization.strip().partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def _groups(raw: Any) -> list[str]:
+    """Cognito sends groups as a list, or through API Gateway as "a,b" or "[a b]"."""
+    if isinstance(raw, list):
+        return [str(g) for g in raw]
+    if isinstance(raw, str):
+        return [g for g in raw.strip("[]").replace(",", " ").split() if g]
+    return []
+

@@ -1,0 +1,222 @@
+"""Use cases of an advisory's life: draft, edit, submit, approve, reject, follow up, broadcast."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from chalicelib.domain import lifecycle, screening
+from chalicelib.domain.errors import Conflict, ScreeningFailed, UnavailableError, ValidationFailed
+from chalicelib.domain.lifecycle import Action
+from chalicelib.domain.models import (Advisory, AdvisoryContent, AdvisoryState, Approval,
+                                      AuditEvent, ChannelAccount, DeliveryRecord, MsgType,
+                                      Rejection, ResponseType, User)
+from chalicelib.ports import BroadcastEvent, BroadcastPublisher, Clock, Put, Store
+from chalicelib.services.common import commit_or_conflict, create, found, refuse, revise
+
+
+@dataclass(frozen=True)
+class BroadcastResult:
+    advisory: Advisory
+    published: bool
+    error: Optional[str] = None
+
+
+class AdvisoryService:
+    def __init__(self, store: Store, publisher: BroadcastPublisher, clock: Clock) -> None:
+        self._store = store
+        self._publisher = publisher
+        self._clock = clock
+
+    # -- reading ----------------------------------------------------------------------------
+    def get(self, advisory_id: str) -> Advisory:
+        return found(self._store.get_advisory(advisory_id), "advisory", advisory_id)
+
+    def list(self, limit: int = 200) -> list[Advisory]:
+        return self._store.list_advisories(limit)
+
+    def deliveries(self, advisory_id: str) -> list[DeliveryRecord]:
+        self.get(advisory_id)
+        return self._store.deliveries_for(advisory_id)
+
+    # -- writing ----------------------------------------------------------------------------
+    def create(self, actor: User, content: AdvisoryContent, msg_type: MsgType = MsgType.ALERT,
+               references: Optional[list[str]] = None) -> Advisory:
+        self._known_channels(content)
+        now = self._clock.now()
+        advisory, put = create(Advisory(content=content, author=actor.id, msg_type=msg_type,
+                                        references=references or [], created_at=now,
+                                        updated_at=now))
+        self._store.commit([put], [self._event(actor, "create", advisory,
+                                               f"{msg_type.value} draft: {content.headline}")])
+        return advisory
+
+    def edit(self, actor: User, advisory_id: str, content: AdvisoryContent) -> Advisory:
+        advisory = self.get(advisory_id)
+        if advisory.author != actor.id:
+            raise refuse(self._store, actor, "edit", "only the author may edit an advisory", advisory_id)
+        lifecycle.require(advisory, Action.EDIT)
+        self._known_channels(content)
+        voided = advisory.approval is not None
+        edited, put = revise(advisory, content=content, state=AdvisoryState.DRAFT, approval=None,
+                             rejection=None, updated_at=self._clock.now())
+        summary = "edited; the approval is void" if voided else "edited"
+        if advisory.state is not AdvisoryState.DRAFT:
+            summary += f" (was {advisory.state.value}, back to draft)"
+        commit_or_conflict(self._store, [put], [self._event(actor, "edit", edited, summary)],
+                           lambda: self.get(advisory_id).state.value)
+        return edited
+
+    def submit(self, actor: User, advisory_id: str) -> Advisory:
+        advisory = self.get(advisory_id)
+        if advisory.author != actor.id:
+            raise refuse(self._store, actor, "submit", "only the author may submit an advisory", advisory_id)
+        lifecycle.require(advisory, Action.SUBMIT)
+        self._screen_or_raise(actor, advisory, "submit")
+        submitted, put = revise(advisory, state=AdvisoryState.PENDING_APPROVAL,
+                                submitted_at=self._clock.now(), updated_at=self._clock.now())
+        commit_or_conflict(self._store, [put],
+                           [self._event(actor, "submit", submitted, f"content {submitted.content_hash()[:12]}")],
+                           lambda: self.get(advisory_id).state.value)
+        return submitted
+
+    def approve(self, actor: User, advisory_id: str, reviewed_hash: Optional[str] = None) -> BroadcastResult:
+        advisory = self.get(advisory_id)
+        if advisory.author == actor.id:
+            raise refuse(self._store, actor, "approve", "you cannot approve your own advisory", advisory_id)
+        lifecycle.require(advisory, Action.APPROVE)
+        content_hash = advisory.content_hash()
+        if reviewed_hash is not None and reviewed_hash != content_hash:
+            raise Conflict("the advisory changed since you reviewed it; review it again",
+                           {"reviewed_hash": reviewed_hash, "content_hash": content_hash})
+        approval = Approval(by=actor.id, at=self._clock.now(), content_hash=content_hash)
+        approved, put = revise(advisory, state=AdvisoryState.APPROVED, approval=approval,
+                               updated_at=self._clock.now())
+        commit_or_conflict(self._store, [put],
+                           [self._event(actor, "approve", approved, f"approved content {content_hash[:12]}")],
+                           lambda: self.get(advisory_id).state.value)
+        return self.broadcast(actor, approved)
+
+    def reject(self, actor: User, advisory_id: str, reason: str) -> Advisory:
+        advisory = self.get(advisory_id)
+        if advisory.author == actor.id:
+            raise refuse(self._store, actor, "reject", "you cannot review your own advisory", advisory_id)
+        lifecycle.require(advisory, Action.REJECT)
+        rejected, put = revise(advisory, state=AdvisoryState.REJECTED, updated_at=self._clock.now(),
+                               rejection=Rejection(by=actor.id, at=self._clock.now(), reason=reason))
+        commit_or_conflict(self._store, [put], [self._event(actor, "reject", rejected, reason)],
+                           lambda: self.get(advisory_id).state.value)
+        return rejected
+
+    def follow_up(self, actor: User, advisory_id: str, msg_type: MsgType,
+                  content: Optional[AdvisoryContent] = None) -> Advisory:
+        """A linked Update or Cancel draft; it goes through approval like any advisory."""
+        original = self.get(advisory_id)
+        if original.state not in lifecycle.LIVE:
+            raise Conflict(f"only a live advisory can be followed up; this one is {original.state.value}",
+                           {"state": original.state.value})
+        if content is None:
+            content = original.content
+            if msg_type is MsgType.CANCEL:
+                content = content.model_copy(update={
+                    "headline": f"All clear: {content.headline}"[:160],
+                    "response_type": [ResponseType.ALL_CLEAR]})
+        return self.create(actor, content, msg_type, references=[original.id])
+
+    # -- broadcast: the hand-over to the channel workers ----------------------------------------
+    def broadcast(self, actor: User, advisory: Advisory) -> BroadcastResult:
+        """approved -> broadcasting: create one pending delivery per channel account, then publish once.
+
+        The state change and the delivery rows are one conditional commit, so a second
+        broadcast of the same advisory fails instead of publishing twice. An advisory whose
+        `effective` time is still ahead stays approved until the scheduler releases it.
+        """
+        lifecycle.require(advisory, Action.BROADCAST)
+        if not advisory.approval_is_valid:
+            raise Conflict("the approval does not match the content; it must be approved again",
+                           {"state": advisory.state.value})
+        if advisory.content.effective and advisory.content.effective > self._clock.now():
+            return BroadcastResult(advisory, published=False, error=None)
+        accounts = self._accounts()
+        unusable = screening.channel_findings(advisory, accounts)
+        if unusable:
+            raise ScreeningFailed("some target channel accounts cannot be used now",
+                                  [f.model_dump() for f in unusable])
+        broadcasting, put = revise(advisory, state=AdvisoryState.BROADCASTING, updated_at=self._clock.now())
+        deliveries = [
+            create(DeliveryRecord(advisory_id=advisory.id, channel_account=cid,
+                                  platform=accounts[cid].platform, content_hash=advisory.content_hash(),
+                                  queued_at=self._clock.now()))[1]
+            for cid in advisory.content.channels
+        ]
+        puts = [put, *deliveries, *self._close_referenced(advisory)]
+        commit_or_conflict(self._store, puts,
+                           [self._event(actor, "broadcast", broadcasting,
+                                        f"{len(deliveries)} deliveries pending")],
+                           lambda: self.get(advisory.id).state.value)
+        return self._publish(actor, broadcasting, accounts)
+
+    def release_due(self, actor: User) -> list[BroadcastResult]:
+        """Broadcast approved advisories whose effective time has come (run on a schedule)."""
+        results = []
+        for advisory in self._store.list_advisories():
+            due = not advisory.content.effective or advisory.content.effective <= self._clock.now()
+            if advisory.state is AdvisoryState.APPROVED and due:
+                try:
+                    results.append(self.broadcast(actor, advisory))
+                except Conflict:
+                    continue  # someone else released or edited it meanwhile
+        return results
+
+    def _publish(self, actor: User, advisory: Advisory, accounts: dict[str, ChannelAccount]) -> BroadcastResult:
+        targets = tuple(advisory.content.channels)
+        event = BroadcastEvent(advisory_id=advisory.id, content_hash=advisory.content_hash(),
+                               channel_accounts=targets,
+                               platforms=tuple(sorted({accounts[c].platform for c in targets})))
+        try:
+            message_id = self._publisher.publish(event)
+        except UnavailableError as error:
+            # The pending rows are the record of what is owed; the sweeper and /retry redrive them.
+            self._store.commit([], [self._event(actor, "broadcast_publish_failed", advisory, error.message)])
+            return BroadcastResult(advisory, published=False, error=error.message)
+        self._store.commit([], [self._event(actor, "broadcast_published", advisory,
+                                            f"message {message_id} to {', '.join(event.platforms)}")])
+        return BroadcastResult(advisory, published=True)
+
+    def _close_referenced(self, advisory: Advisory) -> list[Put]:
+        """An Update supersedes, a Cancel cancels, the advisories it references."""
+        if advisory.msg_type is MsgType.ALERT:
+            return []
+        action = Action.CANCEL if advisory.msg_type is MsgType.CANCEL else Action.SUPERSEDE
+        puts = []
+        for ref in advisory.references:
+            earlier = self.get(ref)
+            if lifecycle.can(earlier, action):
+                puts.append(revise(earlier, state=lifecycle.target(action), updated_at=self._clock.now())[1])
+        return puts
+
+    # -- checks -----------------------------------------------------------------------------
+    def _accounts(self) -> dict[str, ChannelAccount]:
+        return {c.id: c for c in self._store.list_channels()}
+
+    def _known_channels(self, content: AdvisoryContent) -> None:
+        accounts = self._accounts()
+        unknown = [c for c in content.channels if c not in accounts]
+        if unknown:
+            raise ValidationFailed("unknown channel accounts",
+                                   [{"field": "channels", "problem": f"there is no channel account {c}"}
+                                    for c in unknown])
+
+    def screen(self, advisory: Advisory) -> list[screening.Finding]:
+        return screening.screen(advisory, self._accounts(), self._clock.now())
+
+    def _screen_or_raise(self, actor: User, advisory: Advisory, action: str) -> None:
+        blocking = screening.blocking(self.screen(advisory))
+        if blocking:
+            self._store.commit([], [self._event(actor, f"refused:{action}", advisory,
+                                                f"screening found {len(blocking)} blocking problems")])
+            raise ScreeningFailed("screening found problems to fix before submitting",
+                                  [f.model_dump() for f in blocking])
+
+    @staticmethod
+    def _event(actor: User, action: str, advisory: Advisory, summary: str) -> AuditEvent:
+        return AuditEvent(actor=actor.id, action=action, advisory_id=advisory.id, summary=summary)

@@ -1,0 +1,149 @@
+"""Pre-approved templates: created by an admin, approved by someone else, triggered in one step."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from pydantic import BaseModel, Field, ValidationError
+
+from chalicelib.domain import placeholders, screening
+from chalicelib.domain.errors import Conflict, ScreeningFailed, StaleWrite, ValidationFailed
+from chalicelib.domain.models import (Advisory, AdvisoryContent, AdvisoryState, Approval,
+                                      AuditEvent, Strict, Template, TemplateParameter,
+                                      TemplateState, User)
+from chalicelib.ports import Clock, Marker, Store
+from chalicelib.services.advisories import AdvisoryService, BroadcastResult
+from chalicelib.services.common import commit_or_conflict, create, found, refuse, revise
+
+
+class TemplateDraft(Strict):
+    name: str = Field(min_length=1, max_length=120)
+    content: dict[str, Any]
+    parameters: list[TemplateParameter] = Field(default_factory=list, max_length=20)
+
+
+class TriggerRequest(Strict):
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    idempotency_key: Optional[str] = Field(default=None, min_length=1, max_length=128)
+
+
+class SnsTrigger(Strict):
+    """The message another system (paging, monitoring) publishes on the trigger topic."""
+
+    template_id: str = Field(min_length=1, max_length=64)
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    source: str = Field(min_length=1, max_length=100)
+
+
+@dataclass(frozen=True)
+class TriggerResult:
+    advisory: Advisory
+    created: bool
+    broadcast: Optional[BroadcastResult]
+
+
+def validation_details(error: ValidationError, prefix: str = "") -> list[dict[str, str]]:
+    return [{"field": prefix + ".".join(str(p) for p in e["loc"]), "problem": e["msg"]}
+            for e in error.errors()]
+
+
+class TemplateService:
+    def __init__(self, store: Store, advisories: AdvisoryService, clock: Clock) -> None:
+        self._store = store
+        self._advisories = advisories
+        self._clock = clock
+
+    def get(self, template_id: str) -> Template:
+        return found(self._store.get_template(template_id), "template", template_id)
+
+    def list(self) -> list[Template]:
+        return self._store.list_templates()
+
+    def create(self, actor: User, draft: TemplateDraft) -> Template:
+        self._check(draft)
+        template, put = create(Template(name=draft.name, content=draft.content,
+                                        parameters=draft.parameters, author=actor.id,
+                                        created_at=self._clock.now()))
+        self._store.commit([put], [AuditEvent(actor=actor.id, action="template_create",
+                                              summary=f"{template.id}: {template.name}")])
+        return template
+
+    def approve(self, actor: User, template_id: str) -> Template:
+        template = self.get(template_id)
+        if template.author == actor.id:
+            raise refuse(self._store, actor, "template_approve", "you cannot approve your own template")
+        if template.state is TemplateState.APPROVED:
+            raise Conflict("this template is already approved", {"state": template.state.value})
+        approval = Approval(by=actor.id, at=self._clock.now(), content_hash=template.content_hash())
+        approved, put = revise(template, state=TemplateState.APPROVED, approval=approval)
+        commit_or_conflict(self._store, [put],
+                           [AuditEvent(actor=actor.id, action="template_approve",
+                                       summary=f"{template.id}: {template.name}")],
+                           lambda: self.get(template_id).state.value)
+        return approved
+
+    def trigger(self, actor: User, template_id: str, request: TriggerRequest,
+                source: str = "api") -> TriggerResult:
+        """Fill the template and broadcast at once, under the template's own approval."""
+        template = self.get(template_id)
+        if template.state is not TemplateState.APPROVED or template.approval is None \
+                or template.approval.content_hash != template.content_hash():
+            raise Conflict("this template is not approved", {"state": template.state.value})
+        marker_key = f"trigger:{template.id}:{request.idempotency_key}" if request.idempotency_key else None
+        earlier = self._earlier_trigger(marker_key)
+        if earlier:
+            return TriggerResult(earlier, created=False, broadcast=None)
+        advisory = self._fill(actor, template, request.parameters)
+        blocking = screening.blocking(self._advisories.screen(advisory))
+        if blocking:
+            raise ScreeningFailed("the filled template does not pass screening",
+                                  [f.model_dump() for f in blocking])
+        advisory, put = create(advisory)
+        puts = [put] + ([create(Marker(key=marker_key, ref=advisory.id))[1]] if marker_key else [])
+        event = AuditEvent(actor=actor.id, action="trigger", advisory_id=advisory.id,
+                           summary=f"template {template.id} via {source}, approved by "
+                                   f"{template.approval.by} through the template")
+        try:
+            self._store.commit(puts, [event])
+        except StaleWrite:
+            found_earlier = self._earlier_trigger(marker_key)
+            if found_earlier:
+                return TriggerResult(found_earlier, created=False, broadcast=None)
+            raise
+        return TriggerResult(advisory, created=True, broadcast=self._advisories.broadcast(actor, advisory))
+
+    def _earlier_trigger(self, marker_key: Optional[str]) -> Optional[Advisory]:
+        marker = self._store.get_marker(marker_key) if marker_key else None
+        return self._advisories.get(marker.ref) if marker and marker.ref else None
+
+    def _fill(self, actor: User, template: Template, given: dict[str, Any]) -> Advisory:
+        values, problems = placeholders.validate_parameters(template.parameters, given)
+        if problems:
+            raise ValidationFailed("some parameters are not valid", problems)
+        try:
+            content = AdvisoryContent.model_validate(placeholders.fill(template.content, values))
+        except ValidationError as error:
+            raise ValidationFailed("the filled template is not a valid advisory",
+                                   validation_details(error, "content.")) from error
+        assert template.approval is not None
+        advisory = Advisory(content=content, author=actor.id, state=AdvisoryState.APPROVED,
+                            created_at=self._clock.now(), updated_at=self._clock.now())
+        approval = Approval(by=template.approval.by, at=self._clock.now(),
+                            content_hash=advisory.content_hash(), via_template=template.id,
+                            triggered_by=actor.id)
+        return advisory.model_copy(update={"approval": approval})
+
+    def _check(self, draft: TemplateDraft) -> None:
+        names = [p.name for p in draft.parameters]
+        problems = [{"field": "parameters", "problem": f"{n} is declared twice"}
+                    for n in sorted({n for n in names if names.count(n) > 1})]
+        problems += [{"field": "content", "problem": f"placeholder {{{n}}} is not a declared parameter"}
+                     for n in sorted(set(placeholders.placeholders_in(draft.content)) - set(names))]
+        if problems:
+            raise ValidationFailed("the template is not valid", problems)
+        sample = {p.name: placeholders.sample_value(p) for p in draft.parameters}
+        try:
+            AdvisoryContent.model_validate(placeholders.fill(draft.content, sample))
+        except ValidationError as error:
+            raise ValidationFailed("the template does not fill into a valid advisory",
+                                   validation_details(error, "content.")) from error

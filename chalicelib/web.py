@@ -1,0 +1,135 @@
+"""HTTP glue for app.py: bodies in, JSON out, domain errors to status codes. No business here."""
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from typing import Any, Callable, Optional, TypeVar
+
+from chalice import Chalice, Response
+from pydantic import BaseModel, Field, ValidationError
+
+from chalicelib.domain.errors import BadRequest, ClarionError, PayloadTooLarge, ValidationFailed
+from chalicelib.domain.models import (Advisory, AuditEntry, ChannelAccount, DeliveryRecord, Strict,
+                                      Template)
+from chalicelib.services.advisories import BroadcastResult
+from chalicelib.services.audit_trail import AuditTrail
+from chalicelib.services.templates import TriggerResult
+
+MAX_BODY_BYTES = 256 * 1024
+M = TypeVar("M", bound=BaseModel)
+log = logging.getLogger("clarion.web")
+
+
+class ApprovalRequest(Strict):
+    """Optionally, the content hash the approver reviewed: approval fails if it changed since."""
+
+    content_hash: Optional[str] = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+
+
+class RejectionRequest(Strict):
+    reason: str = Field(min_length=3, max_length=2000)
+
+
+def error_response(error: ClarionError) -> Response:
+    body = {"error": {"code": error.code, "message": error.message, "details": error.details}}
+    return Response(body=body, status_code=error.status)
+
+
+def routes(app: Chalice) -> Callable[..., Callable[[Callable[..., Any]], Any]]:
+    """`app.route`, with every ClarionError answered as `{"error": {code, message, details}}`."""
+
+    def route(path: str, **options: Any) -> Callable[[Callable[..., Any]], Any]:
+        def register(view: Callable[..., Any]) -> Any:
+            @functools.wraps(view)
+            def answered(**kwargs: Any) -> Any:
+                try:
+                    return view(**kwargs)
+                except ClarionError as error:
+                    return error_response(error)
+
+            return app.route(path, **options)(answered)
+
+        return register
+
+    return route
+
+
+def parse_json(raw: Optional[bytes]) -> Any:
+    if raw is None or raw == b"":
+        raise BadRequest("the request needs a JSON body")
+    if len(raw) > MAX_BODY_BYTES:
+        raise PayloadTooLarge(f"the body is {len(raw)} bytes; the limit is {MAX_BODY_BYTES}",
+                              {"limit_bytes": MAX_BODY_BYTES})
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise BadRequest(f"the body is not valid JSON: {error}") from error
+
+
+def validate(model: type[M], data: Any) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise ValidationFailed("the request is not valid", problems(error)) from error
+
+
+def body_as(model: type[M], raw: Optional[bytes], optional: bool = False) -> Optional[M]:
+    if optional and not raw:
+        return None
+    return validate(model, parse_json(raw))
+
+
+def problems(error: ValidationError) -> list[dict[str, str]]:
+    return [{"field": ".".join(str(p) for p in e["loc"]) or "body", "problem": e["msg"]}
+            for e in error.errors()]
+
+
+def advisory_view(advisory: Advisory) -> dict[str, Any]:
+    view = advisory.model_dump(mode="json")
+    view["content_hash"] = advisory.content_hash()
+    view["approval_valid"] = advisory.approval_is_valid
+    return view
+
+
+def template_view(template: Template) -> dict[str, Any]:
+    view = template.model_dump(mode="json")
+    view["content_hash"] = template.content_hash()
+    return view
+
+
+def dump(model: BaseModel) -> dict[str, Any]:
+    return model.model_dump(mode="json")
+
+
+def broadcast_view(result: BroadcastResult) -> dict[str, Any]:
+    view = advisory_view(result.advisory)
+    view["broadcast"] = {"published": result.published, "error": result.error}
+    return view
+
+
+def trigger_view(result: TriggerResult) -> Response:
+    view = broadcast_view(result.broadcast) if result.broadcast else advisory_view(result.advisory)
+    view["duplicate"] = not result.created
+    return Response(view, status_code=201 if result.created else 200)
+
+
+def delivery_view(delivery: DeliveryRecord) -> dict[str, Any]:
+    view = delivery.model_dump(mode="json", exclude={"revision"})
+    view["latency_ms"] = delivery.latency_ms
+    return view
+
+
+def channel_view(account: ChannelAccount) -> dict[str, Any]:
+    return account.model_dump(mode="json", include={"id", "platform", "name", "language",
+                                                    "enabled", "sandbox"})
+
+
+def audit_view(entries: list[AuditEntry], output: str) -> Any:
+    if output == "csv":
+        return Response(AuditTrail.as_csv(entries), status_code=200,
+                        headers={"Content-Type": "text/csv; charset=utf-8",
+                                 "Content-Disposition": 'attachment; filename="clarion-audit.csv"'})
+    if output != "json":
+        raise BadRequest("format must be json or csv")
+    return {"entries": [dump(e) for e in entries]}

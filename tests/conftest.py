@@ -1,0 +1,78 @@
+"""Shared fixtures: moto for AWS, the real app through chalice.test.Client."""
+from __future__ import annotations
+
+import json
+import os
+from typing import Any, Iterator, Optional
+
+import boto3
+import pytest
+
+os.environ.update(AWS_DEFAULT_REGION="us-east-1", AWS_ACCESS_KEY_ID="testing",
+                  AWS_SECRET_ACCESS_KEY="testing", AWS_SESSION_TOKEN="testing")
+os.environ.pop("AWS_ENDPOINT_URL", None)
+os.environ.setdefault("CLARION_STAGE", "local")
+
+from chalice.test import Client  # noqa: E402
+from moto import mock_aws  # noqa: E402
+
+from chalicelib import composition  # noqa: E402
+from chalicelib.infra.bootstrap import Provisioned, provision  # noqa: E402
+
+PROJECT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Provisioned]:
+    """A fresh moto account holding Clarion's resources, with the demo users and channels."""
+    with mock_aws():
+        provisioned = provision(boto3.Session(), "local")
+        for key, value in provisioned.environment().items():
+            monkeypatch.setenv(key, value)
+        composition.use(None)
+        composition.seed_local_stage()
+        yield provisioned
+        composition.use(None)
+
+
+class Api:
+    """A thin caller for the HTTP API with the demo tokens."""
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+
+    def call(self, method: str, path: str, token: Optional[str] = None, body: Any = None,
+             raw: Optional[bytes] = None, headers: Optional[dict[str, str]] = None) -> Any:
+        sent = {"Content-Type": "application/json", **(headers or {})}
+        if token:
+            sent["Authorization"] = f"Bearer {token}"
+        payload = raw if raw is not None else (json.dumps(body) if body is not None else None)
+        return getattr(self.client.http, method.lower())(path, headers=sent, body=payload)
+
+
+@pytest.fixture
+def api(aws: Provisioned) -> Iterator[Api]:
+    import app as app_module
+
+    with Client(app_module.app, stage_name="local", project_dir=PROJECT_DIR) as client:
+        yield Api(client)
+
+
+def advisory_body(**overrides: Any) -> dict[str, Any]:
+    """A complete, submittable advisory."""
+    body = {
+        "headline": "Boil water notice for Riverside",
+        "description": "E. coli was found in the Riverside water supply on 23 November.",
+        "instruction": "Boil tap water for one minute before drinking or cooking.",
+        "required_text": "If you feel unwell, call the nurse line at 0800 555 0100.",
+        "event": "Boil Water Notice",
+        "urgency": "Immediate",
+        "severity": "Severe",
+        "certainty": "Observed",
+        "area_desc": "Riverside district",
+        "web": "https://health.example.org/boil-water",
+        "hashtags": ["BoilWater", "Riverside"],
+        "channels": ["mastodon:city-health", "sms:subscribers", "banner:website"],
+    }
+    body.update(overrides)
+    return body
