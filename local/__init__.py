@@ -1,0 +1,1 @@
+"""The embedded local stack: moto, the Chalice local server and the Lambda event pump."""

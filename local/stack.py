@@ -1,0 +1,284 @@
+"""`make run`: the whole of Clarion on this machine, with no AWS account.
+
+    moto (127.0.0.1:4566)  the table, topics and queues that `provision()` creates in AWS
+    Chalice local (:8000)  the HTTP API and console, as API Gateway + Lambda would serve them
+    EventPump              SQS → worker and SNS → Lambda delivery, with Lambda's semantics
+    sandbox (:8001)        fake platforms, when `local.sandbox` exists
+
+Usage: python -m local.stack [--app module:attr]. Ctrl-C or SIGTERM stops everything.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import json
+import logging
+import os
+import signal
+import socket
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from chalicelib.infra import resources
+from chalicelib.infra.bootstrap import Provisioned, provision
+
+log = logging.getLogger("local.stack")  # not under "clarion", which Chalice sets to ERROR
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+STAGE = "local"
+HOST = "127.0.0.1"
+DEMO_TOKENS = ("demo-spokesperson", "demo-spokesperson-2", "demo-approver", "demo-oncall",
+               "demo-auditor", "demo-admin")
+
+
+@dataclass
+class Settings:
+    app_ref: str = "app:app"
+    host: str = HOST
+    api_port: int = 8000
+    moto_port: int = 4566
+    sandbox_port: int = 8001
+
+    @classmethod
+    def from_env(cls, app_ref: str) -> "Settings":
+        return cls(
+            app_ref=app_ref,
+            api_port=int(os.environ.get("CLARION_PORT", 8000)),
+            moto_port=int(os.environ.get("CLARION_MOTO_PORT", 4566)),
+            sandbox_port=int(os.environ.get("CLARION_SANDBOX_PORT", 8001)),
+        )
+
+    @property
+    def moto_url(self) -> str:
+        return f"http://{self.host}:{self.moto_port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"http://{self.host}:{self.api_port}"
+
+
+@dataclass
+class LocalStack:
+    """Starts the parts in dependency order and stops them in reverse."""
+
+    settings: Settings
+    provisioned: Provisioned | None = None
+    app: Any = None
+    _moto: Any = None
+    _http: Any = None
+    _http_thread: threading.Thread | None = None
+    _pump: Any = None
+    _sandbox: Any = None
+    _stopped: bool = field(default=False)
+
+    def start(self) -> None:
+        self._start_moto()
+        configure_environment(self.settings.moto_url)
+        self.provisioned = provision(boto3.Session(), STAGE)
+        os.environ.update(self.provisioned.environment())  # before the app reads its settings
+        seed_local_stage()
+        self.app = load_app(self.settings.app_ref)
+        self._start_http()
+        self._start_pump()
+        self._start_sandbox()
+
+    def stop(self) -> None:
+        """Idempotent; each part is stopped even if another fails to."""
+        if self._stopped:
+            return
+        self._stopped = True
+        for name, stop in (("sandbox", self._stop_sandbox), ("event pump", self._stop_pump),
+                           ("HTTP server", self._stop_http), ("moto", self._stop_moto)):
+            try:
+                stop()
+            except Exception:
+                log.exception("stopping the %s failed", name)
+
+    # ----------------------------------------------------------------------------- moto
+
+    def _start_moto(self) -> None:
+        from moto.server import ThreadedMotoServer
+
+        # ThreadedMotoServer.start() waits forever if its thread cannot bind, so check first.
+        require_free_port(self.settings.host, self.settings.moto_port, "CLARION_MOTO_PORT")
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto logs every request
+        self._moto = ThreadedMotoServer(ip_address=self.settings.host, port=self.settings.moto_port,
+                                        verbose=False)
+        self._moto.start()
+
+    def _stop_moto(self) -> None:
+        if self._moto is not None:
+            self._moto.stop()
+
+    # ----------------------------------------------------------------------------- HTTP
+
+    def _start_http(self) -> None:
+        from chalice.deploy.validate import validate_routes
+        from chalice.local import create_local_server
+
+        validate_routes(self.app.routes)  # as `chalice local` does: fail on what deploy would refuse
+        require_free_port(self.settings.host, self.settings.api_port, "CLARION_PORT")
+        self._http = create_local_server(self.app, chalice_config(self.app), self.settings.host,
+                                         self.settings.api_port)
+        self._http_thread = threading.Thread(target=self._http.server.serve_forever,
+                                             name="chalice-local", daemon=True)
+        self._http_thread.start()
+
+    def _stop_http(self) -> None:
+        if self._http is not None:
+            self._http.shutdown()
+            self._http.server.server_close()
+        if self._http_thread is not None:
+            self._http_thread.join(timeout=5)
+
+    # ----------------------------------------------------------------------------- pump
+
+    def _start_pump(self) -> None:
+        from local.pump import EventPump
+
+        assert self.provisioned is not None
+        urls = {resources.queue_name(p, STAGE): u for p, u in self.provisioned.queue_urls.items()}
+        self._pump = EventPump(self.app, boto3.Session(), urls, stage=STAGE)
+        self._pump.start()
+        for src in self._pump.sources:
+            log.info("pump: %s <- %s (batch %d, concurrency %d)", src.name,
+                     src.topic_arn or src.queue_name, src.batch_size, src.concurrency)
+
+    def _stop_pump(self) -> None:
+        if self._pump is not None:
+            self._pump.stop()
+
+    # ----------------------------------------------------------------------------- sandbox
+
+    def _start_sandbox(self) -> None:
+        if importlib.util.find_spec("local.sandbox") is None:
+            return
+        module = importlib.import_module("local.sandbox")
+        if hasattr(module, "start_sandbox"):
+            self._sandbox = module.start_sandbox(self.settings.host, self.settings.sandbox_port)
+
+    def _stop_sandbox(self) -> None:
+        if self._sandbox is not None:
+            self._sandbox.stop()
+
+    def banner(self) -> str:
+        s = self.settings
+        lines = [
+            "",
+            "Clarion is running locally (stage 'local'; no AWS account is used).",
+            f"  API and console : {s.api_url}/",
+            f"  embedded AWS    : {s.moto_url}  (moto; e.g. AWS_ENDPOINT_URL={s.moto_url} aws sqs list-queues)",
+        ]
+        if self._sandbox is not None:
+            lines.append(f"  sandbox platforms: http://{s.host}:{s.sandbox_port}/")
+        if self._pump is not None:
+            lines.append(f"  event pump      : {len(self._pump.sources)} handler(s) fed from SQS/SNS")
+        lines += [
+            "  demo bearer tokens (Authorization: Bearer <token>):",
+            *(f"    {t}" for t in DEMO_TOKENS),
+            f"  try: curl -H 'Authorization: Bearer demo-spokesperson' {s.api_url}/",
+            "Press Ctrl-C to stop.",
+            "",
+        ]
+        return "\n".join(lines)
+
+
+def configure_environment(moto_url: str) -> None:
+    """Point every AWS client in this process at moto, with credentials that open no real account."""
+    for var in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+        os.environ.pop(var, None)
+    os.environ.update(stage_environment())
+    os.environ.update({
+        "AWS_ENDPOINT_URL": moto_url,
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "local-dummy",
+        "AWS_SECRET_ACCESS_KEY": "local-dummy",
+        "CLARION_STAGE": STAGE,
+    })
+
+
+def stage_environment() -> dict[str, str]:
+    """The environment variables .chalice/config.json gives the local stage, as `chalice local` sets."""
+    return dict(chalice_config(None).environment_variables)
+
+
+def chalice_config(app: Any) -> Any:
+    """The Config `chalice local --stage local` would build from .chalice/config.json."""
+    from chalice.config import Config
+
+    path = PROJECT_DIR / ".chalice" / "config.json"
+    from_disk = json.loads(path.read_text()) if path.exists() else {}
+    return Config(
+        chalice_stage=STAGE,
+        user_provided_params={"chalice_app": app} if app is not None else {},
+        config_from_disk=from_disk,
+        default_params={"project_dir": str(PROJECT_DIR), "api_gateway_stage": "api",
+                        "api_gateway_endpoint_type": "EDGE", "autogen_policy": True},
+    )
+
+
+def seed_local_stage() -> None:
+    """Demo users and channel accounts, if the composition root offers them (it may not yet)."""
+    if importlib.util.find_spec("chalicelib.composition") is None:
+        return
+    composition = importlib.import_module("chalicelib.composition")
+    if hasattr(composition, "seed_local_stage"):
+        composition.seed_local_stage()
+
+
+def load_app(ref: str) -> Any:
+    """`module:attr` → the Chalice app object (default: the repo's app.py)."""
+    module_name, _, attr = ref.partition(":")
+    if str(PROJECT_DIR) not in sys.path:
+        sys.path.insert(0, str(PROJECT_DIR))
+    return getattr(importlib.import_module(module_name), attr or "app")
+
+
+def require_free_port(host: str, port: int, env_var: str) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            raise SystemExit(f"{host}:{port} is in use ({exc.strerror}); set {env_var} to another port")
+
+
+def wait_for_signal() -> None:
+    """Block until Ctrl-C or SIGTERM."""
+    done = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: done.set())
+    while not done.wait(1):  # a timed wait keeps the main thread responsive to signals
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m local.stack", description=__doc__.split("\n")[0])
+    parser.add_argument("--app", default="app:app", help="the Chalice app as module:attr (default app:app)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, stream=sys.stdout,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("botocore").setLevel(logging.WARNING)  # "Found credentials…" on every client
+    stack = LocalStack(Settings.from_env(args.app))
+    try:
+        stack.start()
+        print(stack.banner(), flush=True)
+        wait_for_signal()
+        print("Stopping…", flush=True)
+    except KeyboardInterrupt:  # Ctrl-C while still starting
+        pass
+    finally:
+        stack.stop()
+    print("Stopped.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
