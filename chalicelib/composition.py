@@ -51,10 +51,15 @@ def in_memory(stage: str = "local", clock: Optional[Clock] = None) -> Clarion:
 
 
 @lru_cache(maxsize=None)
-def _client(service: str) -> Any:
+def _session() -> Any:
     import boto3  # deferred: only handlers that touch AWS pay for it
 
-    return boto3.session.Session().client(service)
+    return boto3.session.Session()
+
+
+@lru_cache(maxsize=None)
+def _client(service: str) -> Any:
+    return _session().client(service)
 
 
 def get_db() -> Any:

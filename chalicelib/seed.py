@@ -30,12 +30,12 @@ def seed(store: Store) -> int:
     """Create whatever of the demo users and channel accounts is missing; returns how many."""
     missing = [u for u in demo_users() if store.get_user(u.id) is None]
     missing += [c for c in LOCAL_CHANNELS if store.get_channel(c.id) is None]
-    created = 0
-    for item in missing:
-        try:
-            store.commit([Put(item.model_copy(update={"revision": 1}), None)],
-                         [AuditEvent(actor="system:seed", action="seed", summary=f"created {item.id}")])
-            created += 1
-        except StaleWrite:
-            pass  # seeded concurrently by another process
-    return created
+    if not missing:
+        return 0
+    try:
+        store.commit([Put(item.model_copy(update={"revision": 1}), None) for item in missing],
+                     [AuditEvent(actor="system:seed", action="seed",
+                                 summary="created " + ", ".join(item.id for item in missing))])
+    except StaleWrite:
+        return 0  # seeded concurrently by another process
+    return len(missing)

@@ -105,6 +105,9 @@ class LocalStack:
     def _start_moto(self) -> None:
         from moto.server import ThreadedMotoServer
 
+        from local import moto_dynamodb
+
+        moto_dynamodb.apply()  # atomic, isolated DynamoDB transactions, as on AWS
         # ThreadedMotoServer.start() waits forever if its thread cannot bind, so check first.
         require_free_port(self.settings.host, self.settings.moto_port, "CLARION_MOTO_PORT")
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto logs every request

@@ -17,8 +17,12 @@ from chalice.test import Client  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
 from chalicelib import composition  # noqa: E402
+from local import moto_dynamodb  # noqa: E402
 from chalicelib.infra.bootstrap import Provisioned, provision  # noqa: E402
 
+moto_dynamodb.apply()  # DynamoDB's transactional guarantees, which moto lacks under threads
+
+SESSION = boto3.Session()  # one session: its loaded service models are reused by every test
 PROJECT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -26,7 +30,7 @@ PROJECT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Provisioned]:
     """A fresh moto account holding Clarion's resources, with the demo users and channels."""
     with mock_aws():
-        provisioned = provision(boto3.Session(), "local")
+        provisioned = provision(SESSION, "local")
         for key, value in provisioned.environment().items():
             monkeypatch.setenv(key, value)
         composition.use(None)

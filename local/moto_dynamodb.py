@@ -1,0 +1,97 @@
+"""Make moto's DynamoDB behave like DynamoDB under concurrency, and fast enough to run on.
+
+moto's `transact_write_items` backs up every touched table with `copy.deepcopy` (O(table
+size) per transaction) and restores the whole table on failure, which, with several threads,
+throws away other writers' committed items, and between check and write lets two conditional
+writers both win. Real DynamoDB transactions are atomic and isolated. So for the local stack and
+the tests we serialise moto's DynamoDB operations with one lock and roll back only the items a
+failed transaction touched. Production code is unaffected: this patches moto only.
+"""
+from __future__ import annotations
+
+import copy
+import functools
+import threading
+import types
+from typing import Any, Callable
+
+_LOCK = threading.RLock()
+_applied = False
+
+SERIALISED = ("put_item", "update_item", "delete_item", "get_item", "query", "scan",
+              "batch_get_item", "batch_write_item", "transact_get_items")
+
+
+def apply() -> None:
+    """Patch moto's DynamoDB backend (idempotent)."""
+    global _applied
+    if _applied:
+        return
+    from moto.dynamodb import models
+    from moto.dynamodb.models.table import Table
+
+    backend = models.DynamoDBBackend
+    for name in SERIALISED:
+        setattr(backend, name, _locked(getattr(backend, name)))
+    # Inside moto's transaction, "backing up" a table becomes a no-op; we roll back per item.
+    models.copy = types.SimpleNamespace(  # type: ignore[attr-defined]
+        deepcopy=lambda value, memo=None: value if isinstance(value, Table) else copy.deepcopy(value, memo),
+        copy=copy.copy)
+    backend.transact_write_items = _atomic(backend.transact_write_items)
+    _applied = True
+
+
+def _locked(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def serialised(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with _LOCK:
+            return method(self, *args, **kwargs)
+
+    return serialised
+
+
+def _atomic(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def transact(self: Any, transact_items: list[dict[str, Any]]) -> Any:
+        with _LOCK:
+            saved = [_snapshot(self, item) for item in transact_items]
+            try:
+                return method(self, transact_items)
+            except Exception:
+                for restore in reversed([s for s in saved if s]):
+                    restore()
+                raise
+
+    return transact
+
+
+def _snapshot(backend: Any, transact_item: dict[str, Any]) -> Callable[[], None] | None:
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    _, op = next(iter(transact_item.items()))
+    try:
+        table = backend.get_table(op["TableName"])
+        attrs = op.get("Item") or op["Key"]
+        hash_value = DynamoType(attrs[table.hash_key_attr])
+        range_value = DynamoType(attrs[table.range_key_attr]) if table.range_key_attr else None
+    except Exception:
+        return None  # moto will reject the malformed operation itself
+    if range_value is not None:
+        before = table.items.get(hash_value, {}).get(range_value)
+    else:
+        before = table.items.get(hash_value)
+    before = copy.deepcopy(before)
+
+    def restore() -> None:
+        if range_value is not None:
+            bucket = table.items[hash_value]
+            if before is None:
+                bucket.pop(range_value, None)
+            else:
+                bucket[range_value] = before
+        elif before is None:
+            table.items.pop(hash_value, None)
+        else:
+            table.items[hash_value] = before
+
+    return restore

@@ -1,0 +1,127 @@
+"""Every route checks who is calling: 401 without good credentials, 403 with the wrong role."""
+from __future__ import annotations
+
+import pytest
+from chalice.test import Client
+
+from conftest import PROJECT_DIR, Api, advisory_body
+
+# (method, path, a role that may NOT call it). Paths use placeholders filled per test.
+GUARDED = [
+    ("POST", "/advisories", "demo-auditor"),
+    ("PUT", "/advisories/{adv}", "demo-approver"),
+    ("POST", "/advisories/{adv}/submit", "demo-oncall"),
+    ("POST", "/advisories/{adv}/approve", "demo-spokesperson-2"),
+    ("POST", "/advisories/{adv}/reject", "demo-admin"),
+    ("POST", "/advisories/{adv}/update", "demo-auditor"),
+    ("POST", "/advisories/{adv}/cancel", "demo-oncall"),
+    ("POST", "/templates", "demo-spokesperson"),
+    ("POST", "/templates/{tpl}/approve", "demo-admin"),
+    ("POST", "/templates/{tpl}/trigger", "demo-spokesperson"),
+    ("POST", "/users/{user}/disable", "demo-auditor"),
+    ("POST", "/users/{user}/enable", "demo-approver"),
+    ("GET", "/audit", "demo-spokesperson"),
+    ("GET", "/audit/verify", "demo-oncall"),
+    ("GET", "/users", "demo-auditor"),
+]
+OPEN_TO_ANY_ROLE = [
+    ("GET", "/advisories"), ("GET", "/advisories/{adv}"), ("GET", "/advisories/{adv}/deliveries"),
+    ("GET", "/templates"), ("GET", "/templates/{tpl}"), ("GET", "/channels"), ("GET", "/me"),
+]
+
+
+def fill(path: str, ids: dict[str, str]) -> str:
+    return path.format(**ids)
+
+
+@pytest.fixture
+def ids(api: Api) -> dict[str, str]:
+    adv = api.call("POST", "/advisories", "demo-spokesperson", advisory_body()).json_body["id"]
+    tpl = api.call("POST", "/templates", "demo-admin",
+                   {"name": "t", "content": {"headline": "Notice for {area}"},
+                    "parameters": [{"name": "area"}]}).json_body["id"]
+    return {"adv": adv, "tpl": tpl, "user": "demo-oncall"}
+
+
+def test_every_route_is_in_one_of_the_tables() -> None:
+    import app as app_module
+
+    declared = {(m, p) for m, p, _ in GUARDED} | set(OPEN_TO_ANY_ROLE)
+    normalised = {(m, p.replace("{advisory_id}", "{adv}").replace("{template_id}", "{tpl}")
+                   .replace("{user_id}", "{user}"))
+                  for p, methods in app_module.app.routes.items() for m in methods}
+    assert normalised == declared
+
+
+@pytest.mark.parametrize("method,path", [(m, p) for m, p, _ in GUARDED] + OPEN_TO_ANY_ROLE)
+def test_no_token_is_401(api: Api, ids: dict[str, str], method: str, path: str) -> None:
+    response = api.call(method, fill(path, ids), None, {})
+    assert response.status_code == 401
+    assert response.json_body["error"]["code"] == "unauthenticated"
+
+
+@pytest.mark.parametrize("method,path", [(m, p) for m, p, _ in GUARDED] + OPEN_TO_ANY_ROLE)
+def test_a_bad_token_is_401(api: Api, ids: dict[str, str], method: str, path: str) -> None:
+    response = api.call(method, fill(path, ids), "not-a-real-token", {})
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize("method,path,wrong_role", GUARDED)
+def test_wrong_role_is_403_and_audited(api: Api, ids: dict[str, str], method: str, path: str,
+                                       wrong_role: str) -> None:
+    response = api.call(method, fill(path, ids), wrong_role, {})
+    assert response.status_code == 403, response.json_body
+    assert response.json_body["error"]["code"] == "forbidden"
+    trail = api.call("GET", f"/audit?actor={wrong_role}", "demo-auditor").json_body["entries"]
+    assert trail[-1]["action"].startswith("refused:")
+
+
+def test_refused_sign_in_is_audited_without_the_token(api: Api) -> None:
+    api.call("GET", "/advisories", "secret-looking-token")
+    trail = api.call("GET", "/audit", "demo-auditor").json_body["entries"]
+    assert trail[-1]["action"] == "refused:sign_in"
+    assert "secret-looking-token" not in str(trail)
+
+
+def test_a_disabled_user_is_refused_at_once_and_can_be_enabled_again(api: Api) -> None:
+    assert api.call("GET", "/me", "demo-oncall").status_code == 200
+    disabled = api.call("POST", "/users/demo-oncall/disable", "demo-admin")
+    assert disabled.status_code == 200 and disabled.json_body["disabled"] is True
+    refused = api.call("GET", "/advisories", "demo-oncall")
+    assert refused.status_code == 401
+    assert "disabled" in refused.json_body["error"]["message"]
+    assert api.call("POST", "/users/demo-oncall/enable", "demo-admin").status_code == 200
+    assert api.call("GET", "/me", "demo-oncall").status_code == 200
+    actions = [e["action"] for e in api.call("GET", "/audit", "demo-auditor").json_body["entries"]]
+    assert "user_disable" in actions and "user_enable" in actions
+
+
+def test_disabling_an_unknown_user_is_404(api: Api) -> None:
+    assert api.call("POST", "/users/nobody/disable", "demo-admin").status_code == 404
+
+
+def test_demo_tokens_are_refused_outside_the_local_stage(aws: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib import composition
+
+    monkeypatch.setenv("CLARION_STAGE", "dev")
+    composition.use(None)
+    import app as app_module
+
+    with Client(app_module.app, stage_name="dev", project_dir=PROJECT_DIR) as client:
+        response = client.http.get("/advisories", headers={"Authorization": "Bearer demo-admin"})
+    assert response.status_code == 401
+    assert "local stage" in response.json_body["error"]["message"]
+
+
+def test_cognito_claims_give_roles_in_deployed_stages(aws: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib import composition
+
+    monkeypatch.setenv("CLARION_STAGE", "prod")
+    composition.use(None)
+    access = composition.clarion().access
+    user = access.authenticate("Bearer eyJ.jwt.token", {"cognito:username": "maria",
+                                                        "cognito:groups": "approver,auditor"})
+    assert user.id == "maria" and {r.value for r in user.roles} == {"approver", "auditor"}
+    with pytest.raises(Exception) as refused:
+        access.authenticate("Bearer eyJ.jwt.token", None)
+    assert getattr(refused.value, "status", None) == 401

@@ -1,0 +1,134 @@
+"""One contract, two implementations: the in-memory Store and the DynamoDB Store (on moto)."""
+from __future__ import annotations
+
+import threading
+from typing import Iterator
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from chalicelib.adapters.dynamodb import DynamoDBStore
+from chalicelib.adapters.memory import InMemoryStore
+from chalicelib.domain import audit
+from chalicelib.domain.errors import StaleWrite
+from chalicelib.domain.models import (Advisory, AdvisoryContent, AuditEvent, ChannelAccount,
+                                      DeliveryRecord, Role, Template, TemplateParameter, User)
+from chalicelib.infra import resources
+from chalicelib.ports import Marker, Put, Store
+from chalicelib.services.common import create, revise
+
+
+def an_advisory(headline: str = "Boil water notice") -> Advisory:
+    return Advisory(content=AdvisoryContent(headline=headline, channels=["sms:subscribers"]),
+                    author="demo-spokesperson")
+
+
+@pytest.fixture(params=["memory", "dynamodb"])
+def store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    if request.param == "memory":
+        yield InMemoryStore()
+        return
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        client.create_table(**resources.table_definition("contract"))
+        yield DynamoDBStore(client, resources.table_name("contract"))
+
+
+class TestStoreContract:
+    def test_a_new_item_reads_back_equal(self, store: Store) -> None:
+        advisory, put = create(an_advisory())
+        store.commit([put])
+        assert store.get_advisory(advisory.id) == advisory
+
+    def test_unknown_ids_read_as_none(self, store: Store) -> None:
+        assert store.get_advisory("adv_missing") is None
+        assert store.get_template("tpl_missing") is None
+        assert store.get_user("nobody") is None
+        assert store.get_channel("x:nobody") is None
+        assert store.get_marker("nothing") is None
+
+    def test_creating_twice_is_a_stale_write(self, store: Store) -> None:
+        advisory, put = create(an_advisory())
+        store.commit([put])
+        with pytest.raises(StaleWrite):
+            store.commit([Put(advisory, None)])
+
+    def test_a_write_from_an_old_revision_loses(self, store: Store) -> None:
+        advisory, put = create(an_advisory())
+        store.commit([put])
+        first, first_put = revise(advisory, author="first")
+        second, second_put = revise(advisory, author="second")
+        store.commit([first_put])
+        with pytest.raises(StaleWrite):
+            store.commit([second_put])
+        stored = store.get_advisory(advisory.id)
+        assert stored is not None and stored.author == "first" and stored.revision == 2
+
+    def test_a_failed_commit_writes_nothing_at_all(self, store: Store) -> None:
+        existing, put = create(an_advisory("existing"))
+        store.commit([put])
+        fresh, fresh_put = create(an_advisory("fresh"))
+        head_before = store.audit_head()
+        with pytest.raises(StaleWrite):
+            store.commit([fresh_put, Put(existing, None)],
+                         [AuditEvent(actor="a", action="create", summary="should not land")])
+        assert store.get_advisory(fresh.id) is None
+        assert store.audit_head() == head_before
+
+    def test_list_advisories_newest_first(self, store: Store) -> None:
+        ids = []
+        for n in range(3):
+            advisory, put = create(an_advisory(f"advisory {n}"))
+            store.commit([put])
+            ids.append(advisory.id)
+        assert [a.id for a in store.list_advisories()] == list(reversed(ids))
+        assert len(store.list_advisories(limit=2)) == 2
+
+    def test_deliveries_belong_to_their_advisory(self, store: Store) -> None:
+        advisory, put = create(an_advisory())
+        other, other_put = create(an_advisory("other"))
+        rows = [create(DeliveryRecord(advisory_id=advisory.id, channel_account=c, platform=c.split(":")[0],
+                                      content_hash="h"))[1] for c in ("sms:a", "x:b")]
+        store.commit([put, other_put, *rows])
+        assert sorted(d.channel_account for d in store.deliveries_for(advisory.id)) == ["sms:a", "x:b"]
+        assert store.deliveries_for(other.id) == []
+
+    def test_templates_users_channels_and_markers(self, store: Store) -> None:
+        template, t_put = create(Template(name="t", content={"headline": "{a}"}, author="admin",
+                                          parameters=[TemplateParameter(name="a")]))
+        user, u_put = create(User(id="u1", name="U", roles=frozenset({Role.AUDITOR})))
+        channel, c_put = create(ChannelAccount(id="sms:one", platform="sms", name="SMS"))
+        marker, m_put = create(Marker(key="trigger:1", ref="adv_1"))
+        store.commit([t_put, u_put, c_put, m_put])
+        assert store.get_template(template.id) == template
+        assert [t.id for t in store.list_templates()] == [template.id]
+        assert store.get_user("u1") == user and store.list_users() == [user]
+        assert store.get_channel("sms:one") == channel and store.list_channels() == [channel]
+        stored_marker = store.get_marker("trigger:1")
+        assert stored_marker is not None and stored_marker.ref == "adv_1"
+
+    def test_audit_events_form_a_verifiable_chain(self, store: Store) -> None:
+        advisory, put = create(an_advisory())
+        appended = store.commit([put], [AuditEvent(actor="a", action="create", advisory_id=advisory.id)])
+        appended += store.commit([], [AuditEvent(actor="b", action="x"), AuditEvent(actor="c", action="y")])
+        entries = list(store.audit_entries())
+        assert [e.seq for e in entries] == [1, 2, 3]
+        assert entries == appended
+        assert entries[1].prev_hash == entries[0].hash
+        assert store.audit_head() == audit.ChainHead(3, entries[-1].hash)
+        assert audit.verify(entries, store.audit_head()).intact
+
+    def test_concurrent_appends_keep_the_chain_whole(self, store: Store) -> None:
+        def append(n: int) -> None:
+            for i in range(5):
+                store.commit([], [AuditEvent(actor=f"writer-{n}", action="ping", summary=str(i))])
+
+        threads = [threading.Thread(target=append, args=(n,)) for n in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        entries = list(store.audit_entries())
+        assert len(entries) == 20
+        assert audit.verify(entries, store.audit_head()).intact
