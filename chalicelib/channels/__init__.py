@@ -1,0 +1,1 @@
+"""Channel adapters: one per platform, behind the `Channel` port (issue 4)."""

@@ -1,0 +1,1 @@
+"""Turning one advisory into each channel's exact text (issue 3)."""
