@@ -1,0 +1,82 @@
+"""The owned feeds: each advisory as an OASIS CAP 1.2 document, and an Atom feed of active alerts."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Optional, Sequence
+
+from chalicelib.domain.models import Advisory
+from chalicelib.settings import OrgSettings
+
+CAP_REQUIRED = ("event", "urgency", "severity", "certainty", "area_desc")
+
+
+def cap_time(moment: Optional[datetime]) -> str:
+    """CAP's dateTime: seconds precision and an explicit offset ("Z" is not allowed)."""
+    moment = (moment or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def atom_time(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def sent_time(advisory: Advisory) -> datetime:
+    return advisory.approval.at if advisory.approval else advisory.created_at
+
+
+def missing_cap_fields(advisory: Advisory) -> list[str]:
+    return [name for name in CAP_REQUIRED if getattr(advisory.content, name) in (None, "")]
+
+
+def _info(advisory: Advisory, language: str, text: Any, settings: OrgSettings) -> dict[str, Any]:
+    content = advisory.content
+    instruction = "\n\n".join(t for t in (text.instruction, text.required_text) if t)
+    return {
+        "language": language, "category": [c.value for c in content.category],
+        "event": content.event, "response_type": [r.value for r in content.response_type],
+        "urgency": content.urgency.value if content.urgency else "Unknown",
+        "severity": content.severity.value if content.severity else "Unknown",
+        "certainty": content.certainty.value if content.certainty else "Unknown",
+        "effective": cap_time(content.effective) if content.effective else None,
+        "expires": cap_time(content.expires) if content.expires else None,
+        "sender_name": settings.sender_name, "headline": text.headline,
+        "description": text.description, "instruction": instruction,
+        "web": str(content.web) if content.web else None, "contact": content.contact,
+        "area_desc": content.area_desc,
+    }
+
+
+def cap_xml(advisory: Advisory, referenced: Sequence[Advisory], settings: OrgSettings) -> str:
+    """The CAP 1.2 alert; an Update or Cancel names the alerts it follows in `references`."""
+    from chalicelib.rendering.render import environment
+
+    content = advisory.content
+    infos = [_info(advisory, content.language, content, settings)]
+    infos += [_info(advisory, lang, text, settings) for lang, text in content.translations.items()]
+    cap = {
+        "identifier": advisory.id, "sender": settings.sender, "sent": cap_time(sent_time(advisory)),
+        "status": content.status.value, "msg_type": advisory.msg_type.value,
+        "note": "This is a drill." if content.status.is_drill else None,
+        "references": " ".join(f"{settings.sender},{r.id},{cap_time(sent_time(r))}" for r in referenced),
+        "infos": infos,
+    }
+    return environment().get_template("feeds/cap.xml.j2").render(cap=cap)
+
+
+def atom_feed(active: Sequence[Advisory], settings: OrgSettings, now: Optional[datetime] = None) -> str:
+    from chalicelib.rendering.render import environment
+
+    now = now or datetime.now(timezone.utc)
+    base = settings.public_base_url
+    entries = [{
+        "id": f"urn:clarion:{settings.sender}:{a.id}", "title": a.content.headline,
+        "updated": atom_time(a.updated_at), "published": atom_time(sent_time(a)),
+        "cap_url": f"{base}/feeds/cap/{a.id}.xml", "web": str(a.content.web) if a.content.web else None,
+        "severity": a.content.severity.value if a.content.severity else "Unknown",
+        "summary": a.content.description or a.content.instruction,
+    } for a in active]
+    updated = max([a.updated_at for a in active], default=now)
+    feed = {"id": f"urn:clarion:{settings.sender}:active-alerts", "title": f"{settings.sender_name}: active alerts",
+            "updated": atom_time(updated), "author": settings.sender_name, "language": "en",
+            "self_url": f"{base}/feeds/cap.atom", "entries": entries}
+    return environment().get_template("feeds/cap.atom.j2").render(feed=feed)
