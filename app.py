@@ -112,6 +112,21 @@ def cancel_advisory(advisory_id: str) -> Response:
     return Response(web.advisory_view(draft), status_code=201)
 
 
+@route("/advisories/preview", methods=["POST"], authorizer=AUTHORIZER)
+def preview_draft() -> dict[str, Any]:
+    user = signed_in(ANYONE, "preview")
+    draft = clarion().advisories.draft_for_preview(user, body(AdvisoryContent))
+    return web.preview_view(draft, clarion().advisories.preview(draft), clarion().advisories.screen(draft))
+
+
+@route("/advisories/{advisory_id}/preview", methods=["GET"], authorizer=AUTHORIZER)
+def preview_advisory(advisory_id: str) -> dict[str, Any]:
+    signed_in(ANYONE, "preview")
+    advisory = clarion().advisories.get(advisory_id)
+    return web.preview_view(advisory, clarion().advisories.preview(advisory),
+                            clarion().advisories.screen(advisory))
+
+
 @route("/advisories/{advisory_id}/deliveries", methods=["GET"], authorizer=AUTHORIZER)
 def list_deliveries(advisory_id: str) -> dict[str, Any]:
     signed_in(ANYONE, "read")
@@ -198,6 +213,28 @@ def disable_user(user_id: str) -> dict[str, Any]:
 def enable_user(user_id: str) -> dict[str, Any]:
     admin = signed_in(ADMIN, "user_enable")
     return web.dump(clarion().access.set_disabled(admin, user_id, False))
+
+
+# -- the owned channels: public, no sign-in --------------------------------------------------------
+@route("/feeds/cap.atom", methods=["GET"])
+def cap_atom_feed() -> Response:
+    return web.document(clarion().feeds.atom(), "application/atom+xml")
+
+
+@route("/feeds/cap/{file_name}", methods=["GET"])
+def cap_document(file_name: str) -> Response:
+    advisory_id = web.strip_suffix(file_name, ".xml")
+    return web.document(clarion().feeds.cap_document(advisory_id), "application/cap+xml")
+
+
+@route("/banner.json", methods=["GET"])
+def banner_json() -> Response:
+    return web.public_json(clarion().feeds.banner_json())
+
+
+@route("/banner.html", methods=["GET"])
+def banner_html() -> Response:
+    return web.document(clarion().feeds.banner_html(), "text/html")
 
 
 # -- events -------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from chalicelib.ports import BroadcastPublisher, Clock, Store
 from chalicelib.services.access import AccessService
 from chalicelib.services.advisories import AdvisoryService
 from chalicelib.services.audit_trail import AuditTrail
+from chalicelib.services.feeds import FeedService
 from chalicelib.services.templates import TemplateService
 
 
@@ -35,13 +36,15 @@ class Clarion:
     templates: TemplateService
     access: AccessService
     audit: AuditTrail
+    feeds: FeedService
 
 
 def build(store: Store, publisher: BroadcastPublisher, clock: Clock, stage: str) -> Clarion:
     advisories = AdvisoryService(store, publisher, clock)
     return Clarion(stage=stage, store=store, advisories=advisories,
                    templates=TemplateService(store, advisories, clock),
-                   access=AccessService(store, stage), audit=AuditTrail(store))
+                   access=AccessService(store, stage), audit=AuditTrail(store),
+                   feeds=FeedService(store, clock))
 
 
 def in_memory(stage: str = "local", clock: Optional[Clock] = None) -> Clarion:

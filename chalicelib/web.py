@@ -9,7 +9,10 @@ from typing import Any, Callable, Optional, TypeVar
 from chalice import Chalice, Response
 from pydantic import BaseModel, Field, ValidationError
 
-from chalicelib.domain.errors import BadRequest, ClarionError, PayloadTooLarge, ValidationFailed
+from chalicelib.domain.errors import (BadRequest, ClarionError, NotFound, PayloadTooLarge,
+                                      ValidationFailed)
+from chalicelib.domain.screening import Finding
+from chalicelib.rendering.render import RenderResult
 from chalicelib.domain.models import (Advisory, AuditEntry, ChannelAccount, DeliveryRecord, Strict,
                                       Template)
 from chalicelib.services.advisories import BroadcastResult
@@ -133,3 +136,31 @@ def audit_view(entries: list[AuditEntry], output: str) -> Any:
     if output != "json":
         raise BadRequest("format must be json or csv")
     return {"entries": [dump(e) for e in entries]}
+
+
+def preview_view(advisory: Advisory, results: list[RenderResult], findings: list[Finding]) -> dict[str, Any]:
+    return {
+        "advisory_id": advisory.id, "content_hash": advisory.content_hash(),
+        "channels": [{**r.rendering.model_dump(mode="json", exclude_none=True),
+                      "findings": [f.model_dump() for f in r.findings]} for r in results],
+        "findings": [f.model_dump() for f in findings],
+        "blocking": any(f.blocking for f in findings),
+    }
+
+
+PUBLIC_CACHE = {"Cache-Control": "public, max-age=30"}
+
+
+def document(text: str, content_type: str) -> Response:
+    return Response(text, status_code=200, headers={"Content-Type": f"{content_type}; charset=utf-8",
+                                                     **PUBLIC_CACHE})
+
+
+def public_json(data: dict[str, Any]) -> Response:
+    return Response(data, status_code=200, headers={"Access-Control-Allow-Origin": "*", **PUBLIC_CACHE})
+
+
+def strip_suffix(name: str, suffix: str) -> str:
+    if not name.endswith(suffix):
+        raise NotFound(f"there is no document {name}")
+    return name[: -len(suffix)]

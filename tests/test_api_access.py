@@ -27,7 +27,10 @@ GUARDED = [
 OPEN_TO_ANY_ROLE = [
     ("GET", "/advisories"), ("GET", "/advisories/{adv}"), ("GET", "/advisories/{adv}/deliveries"),
     ("GET", "/templates"), ("GET", "/templates/{tpl}"), ("GET", "/channels"), ("GET", "/me"),
+    ("POST", "/advisories/preview"), ("GET", "/advisories/{adv}/preview"),
 ]
+PUBLIC = [("GET", "/feeds/cap.atom"), ("GET", "/feeds/cap/{file}"), ("GET", "/banner.json"),
+          ("GET", "/banner.html")]
 
 
 def fill(path: str, ids: dict[str, str]) -> str:
@@ -46,9 +49,9 @@ def ids(api: Api) -> dict[str, str]:
 def test_every_route_is_in_one_of_the_tables() -> None:
     import app as app_module
 
-    declared = {(m, p) for m, p, _ in GUARDED} | set(OPEN_TO_ANY_ROLE)
+    declared = {(m, p) for m, p, _ in GUARDED} | set(OPEN_TO_ANY_ROLE) | set(PUBLIC)
     normalised = {(m, p.replace("{advisory_id}", "{adv}").replace("{template_id}", "{tpl}")
-                   .replace("{user_id}", "{user}"))
+                   .replace("{user_id}", "{user}").replace("{file_name}", "{file}"))
                   for p, methods in app_module.app.routes.items() for m in methods}
     assert normalised == declared
 
@@ -125,3 +128,14 @@ def test_cognito_claims_give_roles_in_deployed_stages(aws: object, monkeypatch: 
     with pytest.raises(Exception) as refused:
         access.authenticate("Bearer eyJ.jwt.token", None)
     assert getattr(refused.value, "status", None) == 401
+
+
+@pytest.mark.parametrize("method,path", PUBLIC)
+def test_the_owned_channels_are_public_but_never_show_a_draft(api: Api, ids: dict[str, str],
+                                                              method: str, path: str) -> None:
+    response = api.call(method, path.format(file=f"{ids['adv']}.xml"))
+    if "{file}" in path:
+        assert response.status_code == 404  # a draft is not published
+    else:
+        assert response.status_code == 200
+        assert "Boil water" not in response.body.decode()

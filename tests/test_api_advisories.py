@@ -266,7 +266,7 @@ def test_update_and_cancel_are_linked_drafts_that_close_the_original(api: Api) -
     cancel = api.call("POST", f"/advisories/{update_id}/cancel", "demo-spokesperson")
     assert cancel.status_code == 201
     assert cancel.json_body["msg_type"] == "Cancel"
-    assert cancel.json_body["content"]["headline"].startswith("All clear")
+    assert cancel.json_body["content"]["response_type"] == ["AllClear"]
     cancel_id = cancel.json_body["id"]
     api.call("POST", f"/advisories/{cancel_id}/submit", "demo-spokesperson")
     api.call("POST", f"/advisories/{cancel_id}/approve", "demo-approver")

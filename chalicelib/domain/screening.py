@@ -6,7 +6,7 @@ message that says what to fix, and whether it blocks submission.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional, Sequence
+from typing import Iterator, Optional, Sequence
 
 from pydantic import BaseModel
 
@@ -75,3 +75,18 @@ def screen(advisory: Advisory, accounts: dict[str, ChannelAccount], now: datetim
 
 def blocking(findings: Sequence[Finding]) -> list[Finding]:
     return [f for f in findings if f.blocking]
+
+
+TEXT_FIELDS = ("headline", "description", "instruction", "required_text")
+
+
+def text_fields(advisory: Advisory) -> Iterator[tuple[str, str]]:
+    """Every free-text field, in every language, named as a person would look for it."""
+    content = advisory.content
+    for name in TEXT_FIELDS:
+        yield name, getattr(content, name)
+    yield "area_desc", content.area_desc or ""
+    yield "contact", content.contact or ""
+    for language, text in content.translations.items():
+        for name in TEXT_FIELDS:
+            yield f"translations.{language}.{name}", getattr(text, name)

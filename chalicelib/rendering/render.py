@@ -267,7 +267,8 @@ def render_for(advisory: Advisory, account: ChannelAccount) -> RenderResult:
         findings += cap_findings
     else:
         raise ValueError(f"no renderer for platform {account.platform}")
-    findings += _required_text_findings(rendering, text, account)
+    if not any(f.code == "does_not_fit" for f in findings):
+        findings += _required_text_findings(rendering, text, account)
     findings += [Finding(code="adjusted", channel=account.id, message=w, blocking=False)
                  for w in rendering.warnings]
     return RenderResult(rendering, findings)

@@ -4,13 +4,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from chalicelib.domain import lifecycle, screening
+from chalicelib.domain import lifecycle, phi, screening
 from chalicelib.domain.errors import Conflict, ScreeningFailed, UnavailableError, ValidationFailed
 from chalicelib.domain.lifecycle import Action
 from chalicelib.domain.models import (Advisory, AdvisoryContent, AdvisoryState, Approval,
                                       AuditEvent, ChannelAccount, DeliveryRecord, MsgType,
                                       Rejection, ResponseType, User)
 from chalicelib.ports import BroadcastEvent, BroadcastPublisher, Clock, Put, Store
+from chalicelib.rendering.render import RenderResult, render_for
+from chalicelib.settings import org_settings
 from chalicelib.services.common import commit_or_conflict, create, found, refuse, revise
 
 
@@ -116,10 +118,8 @@ class AdvisoryService:
                            {"state": original.state.value})
         if content is None:
             content = original.content
-            if msg_type is MsgType.CANCEL:
-                content = content.model_copy(update={
-                    "headline": f"All clear: {content.headline}"[:160],
-                    "response_type": [ResponseType.ALL_CLEAR]})
+            if msg_type is MsgType.CANCEL:  # renderings label it ALL CLEAR
+                content = content.model_copy(update={"response_type": [ResponseType.ALL_CLEAR]})
         return self.create(actor, content, msg_type, references=[original.id])
 
     # -- broadcast: the hand-over to the channel workers ----------------------------------------
@@ -206,8 +206,24 @@ class AdvisoryService:
                                    [{"field": "channels", "problem": f"there is no channel account {c}"}
                                     for c in unknown])
 
+    def draft_for_preview(self, actor: User, content: AdvisoryContent) -> Advisory:
+        """An unsaved draft, to preview while the spokesperson is still writing."""
+        return Advisory(id="adv_preview", content=content, author=actor.id, created_at=self._clock.now(),
+                        updated_at=self._clock.now())
+
+    def preview(self, advisory: Advisory) -> list[RenderResult]:
+        """Every targeted channel account's exact rendering, measured, with its findings."""
+        accounts = self._accounts()
+        return [render_for(advisory, accounts[c]) for c in advisory.content.channels if c in accounts]
+
     def screen(self, advisory: Advisory) -> list[screening.Finding]:
-        return screening.screen(advisory, self._accounts(), self._clock.now())
+        """Everything screening knows: completeness, channels, timing, patient data, fit."""
+        now = self._clock.now()
+        findings = screening.screen(advisory, self._accounts(), now)
+        findings += phi.scan(screening.text_fields(advisory), org_settings(), now)
+        for result in self.preview(advisory):
+            findings += result.findings
+        return findings
 
     def _screen_or_raise(self, actor: User, advisory: Advisory, action: str) -> None:
         blocking = screening.blocking(self.screen(advisory))
