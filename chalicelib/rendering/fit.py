@@ -75,29 +75,24 @@ def fit(post: Post, render: Render, limits: Sequence[Limit], threads: bool) -> F
     """The post as one text if it can fit, else a thread, else a blocking reason."""
     dropped: list[str] = []
     candidate = post
-    if _ok(render(candidate), limits):
-        return Fitted([render(candidate)])
-    if candidate.hashtags:
-        candidate = replace(candidate, hashtags=())
-        dropped.append("hashtags")
-        if _ok(render(candidate), limits):
-            return Fitted([render(candidate)], dropped)
-    if candidate.description:
-        shortened = _shorten_description(candidate, render, limits)
-        if shortened is not None:
-            return Fitted([render(shortened)], dropped + ["description shortened"])
-        candidate = replace(candidate, description="")
-        dropped.append("description")
-        if _ok(render(candidate), limits):
-            return Fitted([render(candidate)], dropped)
-    if candidate.area:
-        candidate = replace(candidate, area="")
-        dropped.append("area")
-        if _ok(render(candidate), limits):
-            return Fitted([render(candidate)], dropped)
+    text = render(candidate)
+    if _ok(text, limits):
+        return Fitted([text])
+    for name in ("hashtags", "description", "area"):
+        if not getattr(candidate, name):
+            continue
+        if name == "description":
+            shortened = _shorten_description(candidate, render, limits)
+            if shortened is not None:
+                return Fitted([render(shortened)], dropped + ["description shortened"])
+        candidate = replace(candidate, **{name: () if name == "hashtags" else ""})
+        dropped.append(name)
+        text = render(candidate)
+        if _ok(text, limits):
+            return Fitted([text], dropped)
     if threads:
         return thread(post, render, limits)
-    return Fitted([render(candidate)], dropped, blocking="the required parts do not fit in one post")
+    return Fitted([text], dropped, blocking="the required parts do not fit in one post")
 
 
 def _ok(text: str, limits: Sequence[Limit]) -> bool:
@@ -172,20 +167,22 @@ def _place(parts: list[Post], name: str, text: str, splittable: bool, render: Re
 
 
 def _chunks(text: str, name: str, render: Render, limits: Sequence[Limit]) -> list[Optional[str]]:
-    def fits_alone(chunk: str) -> bool:
+    """Split at word boundaries into the fewest parts (binary search for each part's last word)."""
+    def fits_alone(words: list[str]) -> bool:
+        chunk = " ".join(words)
         return fits(render(Post(numbering=NUMBERING_RESERVE, continued=True, **{name: chunk})), limits)
 
-    chunks: list[Optional[str]] = []
-    current = ""
-    for word in text.split(" "):
-        trial = f"{current} {word}" if current else word
-        if fits_alone(trial):
-            current = trial
-        elif current and fits_alone(word):
-            chunks.append(current)
-            current = word
-        else:
+    words, chunks = text.split(" "), []
+    while words:
+        lo, hi, best = 1, len(words), 0
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            if fits_alone(words[:mid]):
+                best, lo = mid, mid + 1
+            else:
+                hi = mid - 1
+        if best == 0:
             return [None]
-    if current:
-        chunks.append(current)
-    return chunks
+        chunks.append(" ".join(words[:best]))
+        words = words[best:]
+    return list(chunks)

@@ -25,13 +25,22 @@ import regex
 
 GRAPHEME = regex.compile(r"\X")
 HTTP_URL = re.compile(r"https?://\S+", re.IGNORECASE)
-URL_LIKE = re.compile(r"\S+\.\S+")
+DOT_THEN_TEXT = re.compile(r"\.[^\s.]")
 SINGLE_URL = re.compile(r"https?://\S+", re.IGNORECASE)
 URL_WEIGHT = 23
 
 
 def graphemes(text: str) -> int:
-    return len(GRAPHEME.findall(text))
+    """Grapheme clusters; counted per line (cached) because renderings repeat most lines."""
+    if "\r" in text:  # "\r\n" is one cluster: count the whole text
+        return len(GRAPHEME.findall(text))
+    lines = text.split("\n")
+    return sum(_line_graphemes(line) for line in lines) + len(lines) - 1
+
+
+@lru_cache(maxsize=16384)
+def _line_graphemes(line: str) -> int:
+    return len(line) if line.isascii() else len(GRAPHEME.findall(line))
 
 
 def utf16_units(text: str) -> int:
@@ -43,44 +52,76 @@ def utf8_bytes(text: str) -> int:
 
 
 # -- X ----------------------------------------------------------------------------------------------
-@lru_cache(maxsize=4096)
 def x_weighted(text: str) -> int:
-    from twitter_text import parse_tweet  # the reference implementation; a few ms per call
+    """twitter-text v3 weighted length, as `twitter_text.parse_tweet` computes it, but fast.
+
+    Weights add up across spaces and newlines (URLs and emoji never span them, and ASCII
+    separators weigh 1), so each token is weighed once and cached; parse_tweet (whose emoji
+    scan costs milliseconds) only ever sees tokens with non-ASCII characters in them.
+    tests/test_measure.py checks this against parse_tweet on arbitrary Unicode.
+    """
+    if "\r" in text:  # parse_tweet rewrites line endings; let it
+        return _parse_tweet(text)
+    tokens = TOKEN_SEPARATOR.split(text)
+    return sum(_x_token(t) for t in tokens) + len(tokens) - 1
+
+
+TOKEN_SEPARATOR = re.compile(r"[ \n]")
+
+
+@lru_cache(maxsize=16384)
+def _x_token(token: str) -> int:
+    if not token.isascii():
+        return _parse_tweet(token)
+    if "." not in token:  # no URL without a dot: every ASCII character weighs 1
+        return len(token)
+    from twitter_text import extract_urls_with_indices
+
+    spans = [u["indices"] for u in extract_urls_with_indices(token)]
+    return len(token) - sum(end - start for start, end in spans) + URL_WEIGHT * len(spans)
+
+
+def _parse_tweet(text: str) -> int:
+    from twitter_text import parse_tweet  # the reference implementation
 
     return int(parse_tweet(text).weightedLength)
 
 
-# twitter-text v3: code points in these ranges weigh 1, all others 2.
-_LIGHT = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
-_EMOJI_IN_LIGHT = {0xA9, 0xAE}  # © ® are emoji that would otherwise weigh 1
-
-
-def _light(cp: int) -> bool:
-    return any(lo <= cp <= hi for lo, hi in _LIGHT)
+# twitter-text v3: code points in these ranges weigh 1, all others 2; © and ® are emoji (2).
+HEAVY = re.compile("[^\u0000-\u10ff\u2000-\u200d\u2010-\u201f\u2032-\u2037]|[\u00a9\u00ae]")
 
 
 def x_estimate(text: str) -> int:
-    """Never below `x_weighted`, and fast.
+    """Never below `x_weighted`, and fast (all counting in C).
 
     A line that is just a link is measured exactly (cached: templates put the advisory's link
     on a line of its own, and weights add up across lines). Elsewhere every code point counts
-    at its full weight, plus 23 for each URL-like token in case twitter-text sees a URL.
+    at its full weight, plus 23 for every dot followed by text (every URL has one), in case
+    twitter-text sees a URL there.
     """
-    lines = text.split("\n")
-    weight = len(lines) - 1
-    for line in lines:
+    weight = 0
+    for line in text.split("\n"):
         if SINGLE_URL.fullmatch(line):
-            weight += x_weighted(line)
-            continue
-        line = unicodedata.normalize("NFC", line)
-        weight += sum(1 if (_light(ord(c)) and ord(c) not in _EMOJI_IN_LIGHT) else 2 for c in line)
-        weight += URL_WEIGHT * len(URL_LIKE.findall(line))
-    return weight
+            weight += _x_token(line)
+        else:
+            line = unicodedata.normalize("NFC", line)
+            weight += len(line) + len(HEAVY.findall(line)) + URL_WEIGHT * len(DOT_THEN_TEXT.findall(line))
+    return weight + text.count("\n")
 
 
 # -- Mastodon -------------------------------------------------------------------------------------
 def mastodon_length(text: str) -> int:
-    """Graphemes, each http(s) URL counted as 23 (twitter-text's URL extraction, as Mastodon uses)."""
+    """Graphemes, each http(s) URL counted as 23 (twitter-text's URL extraction, as Mastodon uses).
+
+    URLs never span a newline, so lines are counted separately (and cached).
+    """
+    if "\r" in text:
+        return _mastodon_text(text)
+    lines = text.split("\n")
+    return sum(_mastodon_line(line) for line in lines) + len(lines) - 1
+
+
+def _mastodon_text(text: str) -> int:
     if "http" not in text.lower():
         return graphemes(text)
     from twitter_text import extract_urls_with_indices
@@ -96,9 +137,9 @@ def mastodon_length(text: str) -> int:
     return graphemes("".join(out))
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=16384)
 def _mastodon_line(line: str) -> int:
-    return mastodon_length(line)
+    return _mastodon_text(line)
 
 
 def mastodon_estimate(text: str) -> int:
@@ -114,14 +155,12 @@ def mastodon_estimate(text: str) -> int:
 
 
 # -- SMS ------------------------------------------------------------------------------------------------
-GSM_BASIC = set(
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
-GSM_EXTENSION = set("^{}\\[~]|€\f")
 # Typographic characters with a GSM equivalent, used when they are all that forces UCS-2.
-GSM_SUBSTITUTES = {"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"',
-                   "–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-", "…": "...",
-                   "\u00a0": " ", "\u2009": " ", "\u202f": " ", "•": "-", "«": '"', "»": '"'}
+GSM_SUBSTITUTES = str.maketrans({
+    "‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"',
+    "–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-", "•": "-", "…": "...",
+    "\u00a0": " ", "\u2009": " ", "\u202f": " "})
+GSM_ESCAPE = 0x1B
 
 
 @dataclass(frozen=True)
@@ -135,36 +174,55 @@ class SmsCount:
         return 160 if self.encoding == "GSM-7" else 70
 
 
+def gsm_encode(text: str) -> bytes | None:
+    """GSM 03.38 septets (one byte each, extension characters as escape + byte), or None."""
+    import gsm0338  # noqa: F401  (registers the "gsm03.38" codec)
+
+    try:
+        return text.encode("gsm03.38")
+    except UnicodeEncodeError:
+        return None
+
+
 def is_gsm(text: str) -> bool:
-    return all(c in GSM_BASIC or c in GSM_EXTENSION for c in text)
+    return gsm_encode(text) is not None
 
 
 def gsm_substitute(text: str) -> str:
     """Replace typographic characters by GSM ones, but only if that makes the whole text GSM-7."""
     if is_gsm(text):
         return text
-    replaced = "".join(GSM_SUBSTITUTES.get(c, c) for c in text)
+    replaced = text.translate(GSM_SUBSTITUTES)
     return replaced if is_gsm(replaced) else text
 
 
 def sms_count(text: str) -> SmsCount:
-    if is_gsm(text):
-        units = [2 if c in GSM_EXTENSION else 1 for c in text]
-        return SmsCount("GSM-7", sum(units), _segments(units, 160, 153))
-    units = [2 if ord(c) > 0xFFFF else 1 for c in text]
-    return SmsCount("UCS-2", sum(units), _segments(units, 70, 67))
+    septets = gsm_encode(text)
+    if septets is not None:
+        return SmsCount("GSM-7", len(septets), _parts(septets, 1, 160, 153, _splits_escape))
+    units = text.encode("utf-16-be")
+    return SmsCount("UCS-2", len(units) // 2, _parts(units, 2, 70, 67, _splits_surrogate))
 
 
-def _segments(units: list[int], single: int, per_part: int) -> int:
-    """Parts needed; an escape sequence or surrogate pair is never split across two parts."""
-    total = sum(units)
-    if total <= single:
+def _splits_escape(data: bytes, end: int) -> bool:
+    return data[end - 1] == GSM_ESCAPE
+
+
+def _splits_surrogate(data: bytes, end: int) -> bool:
+    return 0xD8 <= data[end - 2] <= 0xDB  # the last unit is a high surrogate
+
+
+def _parts(data: bytes, width: int, single: int, per_part: int, splits: Callable[[bytes, int], bool]) -> int:
+    """Parts needed; an escape sequence or a surrogate pair is never split across two parts."""
+    size = len(data)
+    if size <= single * width:
         return 1
-    parts, used = 1, 0
-    for width in units:
-        if used + width > per_part:
-            parts, used = parts + 1, 0
-        used += width
+    parts, pos = 0, 0
+    while pos < size:
+        end = min(pos + per_part * width, size)
+        if end < size and splits(data, end):
+            end -= width
+        parts, pos = parts + 1, end
     return parts
 
 

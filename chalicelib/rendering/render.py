@@ -6,6 +6,7 @@ fit its platform, `profiles.py` says what each platform allows.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass, replace
@@ -290,4 +291,21 @@ def _required_text_findings(rendering: Rendering, text: LocalizedText, account: 
 
 
 def render_all(advisory: Advisory, accounts: Sequence[ChannelAccount]) -> list[RenderResult]:
-    return [render_for(advisory, a) for a in accounts]
+    """Every account's rendering; accounts that would render identically are rendered once."""
+    done: dict[tuple[Any, ...], RenderResult] = {}
+    results = []
+    for account in accounts:
+        key = (account.platform, account.language, json.dumps(account.settings, sort_keys=True, default=str))
+        if key not in done:
+            done[key] = render_for(advisory, account)
+        results.append(_for_account(done[key], account))
+    return results
+
+
+def _for_account(result: RenderResult, account: ChannelAccount) -> RenderResult:
+    if result.rendering.channel_account == account.id:
+        return result
+    rendering = result.rendering.model_copy(update={"channel_account": account.id})
+    findings = [f.model_copy(update={"channel": account.id, "message": f.message.replace(
+        result.rendering.channel_account, account.id)}) if f.channel else f for f in result.findings]
+    return RenderResult(rendering, findings)

@@ -11,7 +11,7 @@ from chalicelib.domain.models import (Advisory, AdvisoryContent, AdvisoryState, 
                                       AuditEvent, ChannelAccount, DeliveryRecord, MsgType,
                                       Rejection, ResponseType, User)
 from chalicelib.ports import BroadcastEvent, BroadcastPublisher, Clock, Put, Store
-from chalicelib.rendering.render import RenderResult, render_for
+from chalicelib.rendering.render import RenderResult, render_all
 from chalicelib.settings import org_settings
 from chalicelib.services.common import commit_or_conflict, create, found, refuse, revise
 
@@ -214,7 +214,7 @@ class AdvisoryService:
     def preview(self, advisory: Advisory) -> list[RenderResult]:
         """Every targeted channel account's exact rendering, measured, with its findings."""
         accounts = self._accounts()
-        return [render_for(advisory, accounts[c]) for c in advisory.content.channels if c in accounts]
+        return render_all(advisory, [accounts[c] for c in advisory.content.channels if c in accounts])
 
     def screen(self, advisory: Advisory) -> list[screening.Finding]:
         """Everything screening knows: completeness, channels, timing, patient data, fit."""

@@ -1,0 +1,1 @@
+"""Sandbox platform tests (a package, so this conftest never shadows tests/conftest.py)."""
