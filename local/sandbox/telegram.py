@@ -15,7 +15,7 @@ import time
 from html.parser import HTMLParser
 from typing import Any, Optional
 
-from flask import Response, request
+from flask import Response
 
 from local.sandbox import accounts
 from local.sandbox.accounts import BOTS, Account

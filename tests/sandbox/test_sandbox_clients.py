@@ -156,8 +156,8 @@ def test_telegram_errors_map_to_ptb_exceptions(sandbox: SandboxServer) -> None:
     sandbox.set_faults("telegram", rate_limit=1, count=1, retry_after_s=7, methods=["POST"])
 
     async def run() -> None:
-        async with telegram(sandbox) as bot:  # getMe is a POST too: it takes the fault
-            pass
+        async with telegram(sandbox) as bot:
+            await bot.send_message(TG_CHAT, "limited")  # initialize's getMe is a POST: it takes the fault
 
     with pytest.raises(RetryAfter) as limited:
         asyncio.run(run())

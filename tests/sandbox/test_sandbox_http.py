@@ -6,7 +6,6 @@ from typing import Any
 import pytest
 import requests
 
-from local.sandbox import SandboxServer
 
 from .sandbox_support import (BSKY_HANDLE, DISCORD_CHANNEL, DISCORD_TOKEN, FB_PAGE, FB_TOKEN, PLATFORMS, X_TOKEN,
                       Calls)
