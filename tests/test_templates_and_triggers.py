@@ -179,3 +179,39 @@ def test_an_sns_trigger_with_bad_parameters_is_refused_naming_them(api: Api) -> 
     assert invoke_trigger(api, message).startswith("refused")
     [refused] = [e for e in trail(api) if e["action"] == "refused:trigger"]
     assert "until" in refused["summary"] and "urgency" in refused["summary"]
+
+
+# -- admin-written wordings run in Jinja's sandbox -----------------------------------------------
+def with_renderings(renderings: dict[str, str]) -> dict[str, Any]:
+    return {**BOIL_WATER, "renderings": renderings}
+
+
+def test_a_custom_sms_wording_is_used_and_bound_to_the_approval(api: Api) -> None:
+    wording = "{{ post.headline }}. {{ post.instruction|upper }} {{ post.required_text }}"
+    template_id = approved_template(api, with_renderings({"sms": wording}))
+    triggered = api.call("POST", f"/templates/{template_id}/trigger", "demo-oncall",
+                         {"parameters": GOOD_PARAMS}).json_body
+    assert triggered["renderings"] == {"sms": wording} and triggered["approval_valid"] is True
+    preview = api.call("GET", f"/advisories/{triggered['id']}/preview", "demo-oncall").json_body
+    [sms] = [c for c in preview["channels"] if c["platform"] == "sms"]
+    assert sms["parts"][0]["text"].startswith("Boil water notice for Riverside until 2026-11-30. BOIL TAP WATER")
+
+
+@pytest.mark.parametrize("source,problem", [
+    ("{{ post.__class__.__mro__[1].__subclasses__() }}", "unsafe"),
+    ("{{ ''.__class__ }}", "unsafe"),
+    ("{% for x in %}", "does not compile"),
+    ("{{ post.no_such_field }}", "no_such_field"),
+    ("{{ 1 / 0 }}", "ZeroDivisionError"),
+])
+def test_a_custom_wording_reaching_for_internals_is_a_clear_422(api: Api, source: str, problem: str) -> None:
+    response = api.call("POST", "/templates", "demo-admin", with_renderings({"telegram": source}))
+    assert response.status_code == 422
+    [detail] = response.json_body["error"]["details"]
+    assert detail["field"] == "renderings.telegram" and problem in detail["problem"]
+
+
+def test_a_custom_wording_for_an_unknown_platform_is_422(api: Api) -> None:
+    response = api.call("POST", "/templates", "demo-admin", with_renderings({"myspace": "{{ post.headline }}"}))
+    assert response.status_code == 422
+    assert "myspace" in response.json_body["error"]["details"][0]["problem"]

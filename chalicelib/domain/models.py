@@ -204,6 +204,8 @@ class Advisory(BaseModel):
     msg_type: MsgType = MsgType.ALERT
     references: list[str] = Field(default_factory=list)
     content: AdvisoryContent
+    # Admin-written wording per platform (from a pre-approved template), rendered in a sandbox.
+    renderings: dict[str, str] = Field(default_factory=dict)
     state: AdvisoryState = AdvisoryState.DRAFT
     author: str
     created_at: datetime = Field(default_factory=utcnow)
@@ -218,6 +220,8 @@ class Advisory(BaseModel):
         """The hash an approval is bound to: content, message type and references."""
         payload = {"content": self.content.canonical(), "msg_type": self.msg_type.value,
                    "references": self.references}
+        if self.renderings:
+            payload["renderings"] = self.renderings
         return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
 
     @property
@@ -322,6 +326,7 @@ class Template(BaseModel):
     name: str
     content: dict[str, Any]
     parameters: list[TemplateParameter]
+    renderings: dict[str, str] = Field(default_factory=dict)
     state: TemplateState = TemplateState.DRAFT
     author: str
     created_at: datetime = Field(default_factory=utcnow)
@@ -329,7 +334,7 @@ class Template(BaseModel):
     revision: int = 0
 
     def content_hash(self) -> str:
-        payload = {"content": self.content,
+        payload = {"content": self.content, "renderings": self.renderings,
                    "parameters": [p.model_dump(mode="json") for p in self.parameters]}
         return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
 

@@ -22,6 +22,7 @@ from chalicelib.domain.screening import Finding
 from chalicelib.rendering import measure as m
 from chalicelib.rendering.fit import Fitted, Post, fit
 from chalicelib.rendering.model import Part, Rendering, SmsInfo
+from chalicelib.rendering.sandbox import CustomTemplateError, render_custom
 from chalicelib.rendering.profiles import (PROFILES, SLACK_SECTION_LIMIT, Profile,
                                            sms_max_segments)
 from chalicelib.settings import OrgSettings, org_settings
@@ -85,8 +86,12 @@ def _short_link(url: str) -> str:
     return shown if len(shown) <= 30 else shown[:29] + "…"
 
 
-def _render_post(profile: Profile, post: Post) -> str:
-    text = _tidy(environment().get_template(profile.template).render(post=post.as_view()))
+def _render_post(profile: Profile, post: Post, custom: Optional[str] = None) -> str:
+    """The post through the platform's template, or through an admin's wording in the sandbox."""
+    if custom is not None:
+        text = _tidy(render_custom(custom, post.as_view()))
+    else:
+        text = _tidy(environment().get_template(profile.template).render(post=post.as_view()))
     if profile.platform == "sms":  # one line per field: every character costs
         return m.gsm_substitute(re.sub(r"\n+", "\n", text))
     return text
@@ -116,7 +121,8 @@ def _social(advisory: Advisory, account: ChannelAccount, text: LocalizedText) ->
     if not profile.reference:
         post = replace(post, ref="")
     limits = profile.limits(account)
-    fitted = fit(post, lambda p: _render_post(profile, p), limits, profile.threads)
+    custom = advisory.renderings.get(account.platform)
+    fitted = fit(post, lambda p: _render_post(profile, p, custom), limits, profile.threads)
     primary = limits[0]
     parts = []
     for part_text in fitted.texts:
@@ -255,7 +261,13 @@ def render_for(advisory: Advisory, account: ChannelAccount) -> RenderResult:
                                 message=f"{account.id} posts in {account.language}; add a {account.language} translation"))
         text = advisory.content
     if account.platform in PROFILES:
-        rendering, fitted = _social(advisory, account, text)
+        try:
+            rendering, fitted = _social(advisory, account, text)
+        except CustomTemplateError as error:
+            return RenderResult(Rendering(advisory_id=advisory.id, channel_account=account.id,
+                                          platform=account.platform, language=account.language, parts=[]),
+                                [*findings, Finding(code="custom_template_error", channel=account.id,
+                                                    message=f"{account.platform} wording: {error}")])
         if fitted.blocking:
             findings.append(Finding(code="does_not_fit", channel=account.id,
                                     message=f"{account.id}: {fitted.blocking} ({_measured(rendering)})"))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Annotated, Any, Optional
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -12,6 +12,9 @@ from chalicelib.domain.models import (Advisory, AdvisoryContent, AdvisoryState, 
                                       AuditEvent, Strict, Template, TemplateParameter,
                                       TemplateState, User)
 from chalicelib.ports import Clock, Marker, Store
+from chalicelib.rendering.profiles import PROFILES
+from chalicelib.rendering.render import post_for
+from chalicelib.rendering.sandbox import CustomTemplateError, render_custom
 from chalicelib.services.advisories import AdvisoryService, BroadcastResult
 from chalicelib.services.common import commit_or_conflict, create, found, refuse, revise
 
@@ -20,6 +23,8 @@ class TemplateDraft(Strict):
     name: str = Field(min_length=1, max_length=120)
     content: dict[str, Any]
     parameters: list[TemplateParameter] = Field(default_factory=list, max_length=20)
+    # Optional admin-written wording per platform: Jinja source, run in the sandbox.
+    renderings: dict[str, Annotated[str, Field(max_length=5000)]] = Field(default_factory=dict, max_length=12)
 
 
 class TriggerRequest(Strict):
@@ -61,7 +66,7 @@ class TemplateService:
 
     def create(self, actor: User, draft: TemplateDraft) -> Template:
         self._check(draft)
-        template, put = create(Template(name=draft.name, content=draft.content,
+        template, put = create(Template(name=draft.name, content=draft.content, renderings=draft.renderings,
                                         parameters=draft.parameters, author=actor.id,
                                         created_at=self._clock.now()))
         self._store.commit([put], [AuditEvent(actor=actor.id, action="template_create",
@@ -127,7 +132,8 @@ class TemplateService:
                                    validation_details(error, "content.")) from error
         assert template.approval is not None
         advisory = Advisory(content=content, author=actor.id, state=AdvisoryState.APPROVED,
-                            created_at=self._clock.now(), updated_at=self._clock.now())
+                            renderings=template.renderings, created_at=self._clock.now(),
+                            updated_at=self._clock.now())
         approval = Approval(by=template.approval.by, at=self._clock.now(),
                             content_hash=advisory.content_hash(), via_template=template.id,
                             triggered_by=actor.id)
@@ -143,7 +149,24 @@ class TemplateService:
             raise ValidationFailed("the template is not valid", problems)
         sample = {p.name: placeholders.sample_value(p) for p in draft.parameters}
         try:
-            AdvisoryContent.model_validate(placeholders.fill(draft.content, sample))
+            content = AdvisoryContent.model_validate(placeholders.fill(draft.content, sample))
         except ValidationError as error:
             raise ValidationFailed("the template does not fill into a valid advisory",
                                    validation_details(error, "content.")) from error
+        self._check_renderings(draft, content)
+
+    @staticmethod
+    def _check_renderings(draft: TemplateDraft, sample: AdvisoryContent) -> None:
+        """Each admin-written wording compiles and renders in the sandbox, for a known platform."""
+        problems = []
+        for platform, source in draft.renderings.items():
+            if platform not in PROFILES:
+                problems.append({"field": f"renderings.{platform}",
+                                 "problem": f"no custom wording for {platform}; use one of {', '.join(PROFILES)}"})
+                continue
+            try:
+                render_custom(source, post_for(Advisory(content=sample, author="check"), sample).as_view())
+            except CustomTemplateError as error:
+                problems.append({"field": f"renderings.{platform}", "problem": str(error)})
+        if problems:
+            raise ValidationFailed("a custom wording is not valid", problems)
