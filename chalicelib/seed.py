@@ -1,28 +1,70 @@
-"""What the local stage starts with: the demo users and one or more accounts per platform."""
+"""What the local stage starts with: the demo users and one or more accounts per platform.
+
+Every local channel account points at the sandbox platforms (`make run` serves them on
+127.0.0.1:8001) with the sandbox's fixed credentials, which `seed_local_channels` stores in
+SSM (moto) exactly where a deployed stage keeps real ones.
+"""
 from __future__ import annotations
+
+import os
+from typing import Any, Callable, Mapping
 
 from chalicelib.domain.errors import StaleWrite
 from chalicelib.domain.models import AuditEvent, ChannelAccount
+from chalicelib.infra.resources import channel_secret_ref
 from chalicelib.ports import Put, Store
 from chalicelib.services.access import demo_users
 
+SANDBOX_URL = os.environ.get(
+    "CLARION_SANDBOX_URL", f"http://127.0.0.1:{os.environ.get('CLARION_SANDBOX_PORT', '8001')}")
+LOCAL_SENDER = "alerts@health.example.org"
+HTTP_PLATFORMS = {"x", "facebook", "mastodon", "bluesky", "telegram", "slack", "discord"}
+
+# The sandbox's fixed credentials (local/sandbox/accounts.py); never real ones.
+SANDBOX_CREDENTIALS: dict[str, dict[str, str]] = {
+    "x:city-health": {"access_token": "sandbox-x-token"},
+    "facebook:city-health": {"page_access_token": "sandbox-facebook-token"},
+    "mastodon:city-health": {"access_token": "sandbox-mastodon-token"},
+    "mastodon:general-hospital": {"access_token": "sandbox-mastodon-token-2"},
+    "mastodon:drills": {"access_token": "sandbox-mastodon-token-2"},
+    "bluesky:city-health": {"identifier": "cityhealth.bsky.social", "app_password": "sandbox-app-password"},
+    "telegram:city-health": {"bot_token": "123456:sandbox-telegram-token"},
+    "slack:staff": {"bot_token": "sandbox-slack-token"},
+    "slack:drills": {"bot_token": "sandbox-slack-token"},
+    "discord:community": {"bot_token": "sandbox-discord-token"},
+}
+
+
+def _account(account_id: str, name: str, settings: Mapping[str, Any], **flags: Any) -> ChannelAccount:
+    """A local account: HTTP platforms get the sandbox base URL and an SSM secret_ref."""
+    platform = account_id.split(":", 1)[0]
+    http = platform in HTTP_PLATFORMS
+    return ChannelAccount(id=account_id, platform=platform, name=name,
+                          settings={**({"base_url": f"{SANDBOX_URL}/{platform}"} if http else {}), **settings},
+                          secret_ref=channel_secret_ref(account_id, "local") if http else None, **flags)
+
+
 LOCAL_CHANNELS: tuple[ChannelAccount, ...] = (
-    ChannelAccount(id="x:city-health", platform="x", name="@CityHealth on X"),
-    ChannelAccount(id="facebook:city-health", platform="facebook", name="City Health Facebook Page"),
-    ChannelAccount(id="mastodon:city-health", platform="mastodon", name="@cityhealth@health.social"),
-    ChannelAccount(id="mastodon:general-hospital", platform="mastodon", name="@generalhospital@health.social"),
-    ChannelAccount(id="bluesky:city-health", platform="bluesky", name="@cityhealth.bsky.social"),
-    ChannelAccount(id="telegram:city-health", platform="telegram", name="City Health Telegram channel"),
-    ChannelAccount(id="slack:staff", platform="slack", name="#staff-alerts on Slack"),
-    ChannelAccount(id="discord:community", platform="discord", name="#alerts on the community Discord"),
-    ChannelAccount(id="sms:subscribers", platform="sms", name="SMS subscribers"),
-    ChannelAccount(id="email:subscribers", platform="email", name="E-mail subscribers"),
-    ChannelAccount(id="banner:website", platform="banner", name="Website banner"),
-    ChannelAccount(id="cap_feed:public", platform="cap_feed", name="CAP 1.2 and Atom feeds"),
-    ChannelAccount(id="mastodon:drills", platform="mastodon", name="@drills@health.social (test account)",
-                   sandbox=True),
-    ChannelAccount(id="slack:drills", platform="slack", name="#drills on Slack (test workspace)",
-                   sandbox=True),
+    _account("x:city-health", "@CityHealth on X",
+             {"handle": "cityhealth", "user_id": "1600000000000000001"}),
+    _account("facebook:city-health", "City Health Facebook Page", {"page_id": "100000000000001"}),
+    _account("mastodon:city-health", "@cityhealth@health.social", {"character_limit": 500}),
+    _account("mastodon:general-hospital", "@generalhospital@health.social", {"character_limit": 500}),
+    _account("bluesky:city-health", "@cityhealth.bsky.social", {"handle": "cityhealth.bsky.social"}),
+    _account("telegram:city-health", "City Health Telegram channel", {"chat_id": "@cityhealth"}),
+    _account("slack:staff", "#staff-alerts on Slack", {"channel": "C0CLARION"}),
+    _account("discord:community", "#alerts on the community Discord",
+             {"channel_id": "1300000000000000001", "guild_id": "1100000000000000001"}),
+    _account("sms:subscribers", "SMS subscribers",
+             {"sender_id": "CityHealth", "sms_type": "Transactional"}),
+    _account("email:subscribers", "E-mail subscribers",
+             {"from_address": LOCAL_SENDER, "reply_to": "press@health.example.org",
+              "to_addresses": ["subscribers@health.example.org"]}),
+    _account("banner:website", "Website banner", {}),
+    _account("cap_feed:public", "CAP 1.2 and Atom feeds", {}),
+    _account("mastodon:drills", "@drills@health.social (test account)", {"character_limit": 500},
+             sandbox=True),
+    _account("slack:drills", "#drills on Slack (test workspace)", {"channel": "C0STMARYS"}, sandbox=True),
 )
 
 
@@ -39,3 +81,22 @@ def seed(store: Store) -> int:
     except StaleWrite:
         return 0  # seeded concurrently by another process
     return len(missing)
+
+
+def seed_local_channels(clients: Callable[[str], Any]) -> int:
+    """Local stage only: the sandbox credentials into SSM (as SecureStrings, where a deployed
+    stage keeps real ones) and the e-mail sender verified in SES. Returns how many secrets."""
+    from chalicelib.secrets import SsmSecretStore
+
+    store = SsmSecretStore(clients("ssm"))
+    for account in LOCAL_CHANNELS:
+        if account.secret_ref:
+            store.put(account.secret_ref, SANDBOX_CREDENTIALS[account.id])
+    sesv2 = clients("sesv2")
+    if LOCAL_SENDER not in _identities(sesv2):
+        sesv2.create_email_identity(EmailIdentity=LOCAL_SENDER)
+    return sum(1 for a in LOCAL_CHANNELS if a.secret_ref)
+
+
+def _identities(sesv2: Any) -> set[str]:
+    return {i["IdentityName"] for i in sesv2.list_email_identities().get("EmailIdentities", [])}

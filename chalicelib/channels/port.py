@@ -10,6 +10,7 @@ Errors are classified so the worker knows what to do next:
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Optional, Protocol
 
@@ -17,6 +18,9 @@ from chalicelib.rendering.model import Rendering
 
 
 class ChannelError(Exception):
+    # Set when a thread failed part-way: the parts that did land (re-posting would repeat them).
+    posted: Optional["PostRef"] = None
+
     def __init__(self, message: str, *, status: Optional[int] = None) -> None:
         super().__init__(message)
         self.message = message
@@ -38,6 +42,10 @@ class PermanentError(ChannelError):
     pass
 
 
+class GoneError(PermanentError):
+    """The post (or pin) is not there: deleting or unpinning it again is a success."""
+
+
 @dataclass(frozen=True)
 class Capabilities:
     can_pin: bool = False
@@ -47,6 +55,10 @@ class Capabilities:
     idempotent: bool = False        # the platform honours our idempotency key
     threads: bool = False
     max_pins: Optional[int] = None
+    # find(marker) can look through the account's posts. Where it cannot (Telegram bots cannot
+    # read a channel's history; SMS and e-mail are fire-and-forget), an ambiguous outcome
+    # cannot be reconciled by the machine: a person must check before anything is re-sent.
+    can_find: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,3 +85,10 @@ class Channel(Protocol):
     def find(self, marker: str) -> Optional[PostRef]:
         """The account's recent post carrying `marker`, if any (reconciling an ambiguous post)."""
         ...
+
+
+def idempotency_key(advisory_id: str, content_hash: str, channel_account: str) -> str:
+    """The key for one version of one advisory on one channel account: the same inputs give the
+    same key, so a redelivered message is recognised by platforms that honour it."""
+    digest = hashlib.sha256(f"{advisory_id}|{content_hash}|{channel_account}".encode()).hexdigest()
+    return f"clarion-{digest[:40]}"

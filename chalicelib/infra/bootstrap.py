@@ -18,6 +18,8 @@ class Provisioned:
     broadcast_topic_arn: str
     trigger_topic_arn: str
     alert_topic_arn: str
+    sms_topic_arn: str = ""
+    owned_bucket: str = ""
     queue_urls: dict[str, str] = field(default_factory=dict)
     dlq_urls: dict[str, str] = field(default_factory=dict)
 
@@ -28,6 +30,8 @@ class Provisioned:
             "CLARION_BROADCAST_TOPIC_ARN": self.broadcast_topic_arn,
             "CLARION_TRIGGER_TOPIC_ARN": self.trigger_topic_arn,
             "CLARION_ALERT_TOPIC_ARN": self.alert_topic_arn,
+            "CLARION_SMS_TOPIC_ARN": self.sms_topic_arn,
+            "CLARION_OWNED_BUCKET": self.owned_bucket,
         }
 
 
@@ -56,6 +60,8 @@ def provision(session: Any, stage_name: str = "local") -> Provisioned:
         broadcast_topic_arn=topics[r.broadcast_topic_name(stage_name)],
         trigger_topic_arn=topics[r.trigger_topic_name(stage_name)],
         alert_topic_arn=topics[r.alert_topic_name(stage_name)],
+        sms_topic_arn=sns.create_topic(Name=r.sms_topic_name(stage_name))["TopicArn"],
+        owned_bucket=_bucket(session.client("s3"), r.owned_bucket_name(stage_name)),
     )
     subscribed = {
         s["Endpoint"]
@@ -90,6 +96,20 @@ def provision(session: Any, stage_name: str = "local") -> Provisioned:
         out.queue_urls[platform] = url
         out.dlq_urls[platform] = dlq_url
     return out
+
+
+def _bucket(s3: Any, name: str) -> str:
+    """The owned channels' bucket: private (the API serves its documents), created once."""
+    existing = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
+    if name not in existing:
+        region = s3.meta.region_name
+        extra = {} if region in (None, "us-east-1") else {
+            "CreateBucketConfiguration": {"LocationConstraint": region}}
+        s3.create_bucket(Bucket=name, **extra)
+        s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True, "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+    return name
 
 
 def _queue_arn(sqs: Any, url: str) -> str:

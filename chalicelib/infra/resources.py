@@ -37,6 +37,9 @@ QUEUES: dict[str, QueueSpec] = {
     "bluesky": QueueSpec("bluesky", max_concurrency=2),
     # X's free tier is tiny; one at a time keeps us clear of 429s.
     "x": QueueSpec("x", batch_size=1, max_concurrency=2),
+    # The owned channels read-modify-write one document (banner.json, the CAP feed index).
+    "banner": QueueSpec("banner", max_concurrency=1),
+    "cap_feed": QueueSpec("cap_feed", max_concurrency=1),
 }
 
 
@@ -62,6 +65,24 @@ def trigger_topic_name(stage_name: str | None = None) -> str:
 
 def alert_topic_name(stage_name: str | None = None) -> str:
     return f"{prefix(stage_name)}-alert"
+
+
+def sms_topic_name(stage_name: str | None = None) -> str:
+    """The topic SMS subscribers are subscribed to (protocol sms); the SMS channel publishes to it."""
+    return f"{prefix(stage_name)}-sms-subscribers"
+
+
+def owned_bucket_name(stage_name: str | None = None) -> str:
+    """The S3 bucket of the owned channels (banner, CAP and Atom feeds). Bucket names are global,
+    so a deployed stage may name its own with CLARION_OWNED_BUCKET."""
+    return os.environ.get("CLARION_OWNED_BUCKET") or f"{prefix(stage_name)}-owned"
+
+
+def channel_secret_ref(channel_account_id: str, stage_name: str | None = None) -> str:
+    """The SSM parameter holding a channel account's credentials: mastodon:city-health ->
+    /clarion/<stage>/channels/mastodon/city-health (a SecureString with a JSON object)."""
+    platform, _, name = channel_account_id.partition(":")
+    return f"/clarion/{stage_name or stage()}/channels/{platform}/{name}"
 
 
 def queue_name(platform: str, stage_name: str | None = None) -> str:

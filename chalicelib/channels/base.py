@@ -1,0 +1,200 @@
+"""What every social-platform adapter does the same way, written once.
+
+An adapter supplies a handful of primitives (post one part, edit one part, delete one part,
+pin, unpin, list recent posts); `SocialChannel` turns them into the `Channel` port: threads as
+reply chains, edits part by part, pin rotation (pin the new post first, then unpin the old one,
+so there is never a moment without a pinned advisory) and reconciliation by marker.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from typing import Any, Mapping, Optional, Sequence
+
+from chalicelib.channels.http import (HttpClient, Inspector, Timeouts, no_complaint, redact,
+                                      secret_values)
+from chalicelib.channels.port import (Capabilities, ChannelError, GoneError, PermanentError,
+                                      PostRef)
+from chalicelib.rendering.model import Part, Rendering
+
+
+def part_key(key: str, index: int) -> str:
+    """Part 0 keeps the caller's key; later parts get their own, derived from it."""
+    return key if index == 0 else f"{key}-{index}"
+
+
+def short_nonce(key: str, size: int = 25) -> str:
+    """A deterministic nonce of at most `size` characters (Discord allows 25)."""
+    return hashlib.sha256(key.encode()).hexdigest()[:size]
+
+
+def joined(parts: Sequence[Part]) -> list[Part]:
+    """Platforms without threads get the parts as one post, in order."""
+    if len(parts) <= 1:
+        return list(parts)
+    text = "\n\n".join(p.text for p in parts)
+    return [Part(text=text, length=len(text))]
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain_text(markup: str) -> str:
+    """Text as a person reads it: platforms linkify hashtags (Mastodon) or escape &<> (Slack)."""
+    return html.unescape(_TAG.sub("", markup))
+
+
+def combine(refs: Sequence[PostRef]) -> PostRef:
+    """One PostRef for a thread: the first part's id and URL, every part's id."""
+    first = refs[0]
+    return PostRef(post_id=first.post_id, url=first.url,
+                   part_ids=tuple(r.post_id for r in refs), extra=dict(first.extra))
+
+
+def require(values: Mapping[str, Any], name: str, account: str, where: str = "settings") -> Any:
+    value = values.get(name)
+    if value is None or (isinstance(value, (str, list, dict)) and not value):
+        raise PermanentError(f"Channel account {account} has no `{name}` in its {where}")
+    return value
+
+
+class SocialChannel:
+    """The Channel port on top of per-part primitives. Subclasses set `platform` and `capabilities`."""
+
+    platform = "platform"
+    capabilities = Capabilities()
+
+    # ------------------------------------------------------------------ primitives (override)
+
+    def _post(self, rendering: Rendering, part: Part, index: int, parent: Optional[PostRef],
+              root: Optional[PostRef], key: str) -> PostRef:
+        raise NotImplementedError
+
+    def _edit_part(self, post: PostRef, part_id: str, rendering: Rendering, part: Part,
+                   index: int) -> PostRef:
+        raise PermanentError(f"{self.platform} posts cannot be edited")
+
+    def _delete_part(self, post: PostRef, part_id: str) -> None:
+        raise PermanentError(f"{self.platform} posts cannot be deleted through its API")
+
+    def _pin(self, post: PostRef) -> None:
+        raise PermanentError(f"{self.platform} has no pin API")
+
+    def _unpin(self, post: PostRef) -> None:
+        raise PermanentError(f"{self.platform} has no pin API")
+
+    def _recent(self) -> list[tuple[PostRef, str]]:
+        """The account's recent posts with their text, newest first."""
+        return []
+
+    # ------------------------------------------------------------------ the port
+
+    def parts(self, rendering: Rendering) -> list[Part]:
+        return list(rendering.parts) if self.capabilities.threads else joined(rendering.parts)
+
+    def publish(self, rendering: Rendering, idempotency_key: str) -> PostRef:
+        parts = self.parts(rendering)
+        if not parts or not parts[0].text.strip():
+            raise PermanentError(f"Nothing to post to {self.platform}: the rendering is empty")
+        posted: list[PostRef] = []
+        for index, part in enumerate(parts):
+            parent = posted[-1] if posted else None
+            root = posted[0] if posted else None
+            try:
+                posted.append(self._post(rendering, part, index, parent, root,
+                                         part_key(idempotency_key, index)))
+            except ChannelError as err:
+                raise _partial(err, posted, len(parts))
+        return combine(posted)
+
+    def edit(self, post: PostRef, rendering: Rendering) -> PostRef:
+        """Edit the parts in place; post extra parts as replies; delete parts no longer needed."""
+        if not self.capabilities.can_edit:
+            raise PermanentError(f"{self.platform} posts cannot be edited; delete and post again")
+        parts = self.parts(rendering)
+        ids = list(post.part_ids or (post.post_id,))
+        done = [self._edit_part(post, pid, rendering, part, i)
+                for i, (pid, part) in enumerate(zip(ids, parts))]
+        for index in range(len(done), len(parts)):
+            key = f"edit-{short_nonce(post.post_id + parts[index].text, 32)}"
+            done.append(self._post(rendering, parts[index], index, done[-1], done[0], key))
+        for pid in reversed(ids[len(parts):]):
+            self._delete_quietly(post, pid)
+        return combine(done)
+
+    def delete(self, post: PostRef) -> None:
+        """Replies first, so a thread never dangles; a part already gone is fine."""
+        if not self.capabilities.can_delete:
+            raise PermanentError(f"{self.platform} posts cannot be deleted through its API")
+        for pid in reversed(post.part_ids or (post.post_id,)):
+            self._delete_quietly(post, pid)
+
+    def pin(self, post: PostRef, previous: Optional[PostRef] = None) -> None:
+        if not self.capabilities.can_pin:
+            return  # X: the delivery records a "pin by hand" task instead
+        self._pin(post)
+        if previous is not None and previous.post_id != post.post_id:
+            self.unpin(previous)
+
+    def unpin(self, post: PostRef) -> None:
+        if not self.capabilities.can_pin:
+            return
+        try:
+            self._unpin(post)
+        except GoneError:
+            pass  # deleted or already unpinned: the goal is reached
+
+    def find(self, marker: str) -> Optional[PostRef]:
+        """The post(s) carrying `marker` among the recent ones, oldest part first."""
+        if not marker or not self.capabilities.can_find:
+            return None
+        hits = [ref for ref, text in self._recent() if marker in plain_text(text)]
+        return combine(hits[::-1]) if hits else None
+
+    def _delete_quietly(self, post: PostRef, part_id: str) -> None:
+        try:
+            self._delete_part(post, part_id)
+        except GoneError:
+            pass
+
+
+def _partial(err: ChannelError, posted: list[PostRef], total: int) -> ChannelError:
+    """Say which parts of a thread landed, so nobody posts them twice."""
+    if posted:
+        err.posted = combine(posted)
+        err.message = f"{err.message} (after {len(posted)} of {total} thread parts were posted)"
+        err.args = (err.message,)
+    return err
+
+
+class HttpChannel(SocialChannel):
+    """A SocialChannel that talks HTTP to one account: builds the client, registers the secrets."""
+
+    default_base_url = ""
+    inspect: Inspector = staticmethod(no_complaint)
+
+    def __init__(self, account_id: str, settings: Mapping[str, Any], credentials: Mapping[str, Any]) -> None:
+        redact.add(secret_values(credentials))
+        self.account_id = account_id
+        self.settings = settings
+        base_url = settings.get("base_url") or self.default_base_url
+        self.http = HttpClient(self.platform, base_url, type(self).inspect,
+                               headers=self.auth_headers(credentials),
+                               timeouts=Timeouts.from_settings(settings))
+
+    def auth_headers(self, credentials: Mapping[str, Any]) -> dict[str, str]:
+        return {}
+
+    def secret(self, credentials: Mapping[str, Any], name: str) -> str:
+        return str(require(credentials, name, self.account_id, "credentials"))
+
+    def setting(self, name: str) -> Any:
+        return require(self.settings, name, self.account_id)
+
+    def looked_up(self, name: str, path: str, *field: str) -> str:
+        """A setting (the account's own id), or else asked of the platform once."""
+        if not self.settings.get(name):
+            reply = self.http.call("GET", path, what="account lookup")
+            self.settings = {**self.settings, name: str(reply.need(*field))}
+        return str(self.settings[name])

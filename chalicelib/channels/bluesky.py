@@ -1,0 +1,208 @@
+"""Bluesky (AT Protocol XRPC over HTTP): sessions, post records with facets, threads, pins.
+
+- `com.atproto.server.createSession` with an app password gives an access JWT and the DID;
+  sessions are cached per account (createSession has a tight daily limit) and renewed once on
+  ExpiredToken.
+- A post is an `app.bsky.feed.post` record made with `com.atproto.repo.createRecord`; replies
+  carry `reply: {root, parent}` strong refs (uri + cid); link facets use UTF-8 byte offsets.
+- The pinned post is the `pinnedPost` field of the profile record (`app.bsky.actor.profile`,
+  rkey `self`): read it, change only that field, and write it back with `swapRecord` set to the
+  cid we read, so a concurrent profile edit is never lost (InvalidSwap -> read again, once).
+- Errors are `{"error": "InvalidRequest", "message": "..."}`; 429 has `ratelimit-reset`.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Callable, Mapping, Optional
+
+from chalicelib.channels.base import HttpChannel
+from chalicelib.channels.http import Complaint, Reply, error_field, redact
+from chalicelib.channels.port import (Capabilities, GoneError, PermanentError, PostRef,
+                                      RetryableError)
+from chalicelib.rendering.model import Part, Rendering
+
+POST = "app.bsky.feed.post"
+PROFILE = "app.bsky.actor.profile"
+SESSION_TTL_S = 30 * 60  # access JWTs live about two hours; renew well before
+
+
+class InvalidSwap(PermanentError):
+    """The record changed between our read and our write."""
+
+
+class SessionExpired(PermanentError):
+    pass
+
+
+_ERRORS: dict[str, type[PermanentError]] = {
+    "InvalidSwap": InvalidSwap, "ExpiredToken": SessionExpired, "InvalidToken": SessionExpired,
+    "RecordNotFound": GoneError,
+}
+
+
+def inspect_reply(reply: Reply) -> Optional[Complaint]:
+    if 200 <= reply.status < 300:
+        return None
+    name = error_field(reply, "error")
+    text = ": ".join(t for t in (name, error_field(reply, "message")) if t)
+    return Complaint(message=text, error=_ERRORS.get(name))
+
+
+@dataclass(frozen=True)
+class Session:
+    jwt: str
+    did: str
+    handle: str
+    at: float
+
+
+_SESSIONS: dict[tuple[str, str], Session] = {}
+_LOCK = threading.Lock()
+
+
+def forget_sessions() -> None:
+    """Log in afresh next time (rotated app passwords, tests that reset the sandbox)."""
+    with _LOCK:
+        _SESSIONS.clear()
+
+
+class BlueskyChannel(HttpChannel):
+    platform = "Bluesky"
+    default_base_url = "https://bsky.social"
+    capabilities = Capabilities(can_pin=True, can_delete=True, threads=True, max_pins=1, can_find=True)
+    inspect = staticmethod(inspect_reply)
+
+    def __init__(self, account_id: str, settings: Mapping[str, Any], credentials: Mapping[str, Any]) -> None:
+        super().__init__(account_id, settings, credentials)
+        self._login = {"identifier": self.secret(credentials, "identifier"),
+                       "password": self.secret(credentials, "app_password")}
+        self._key = (self.http.base_url, self._login["identifier"])
+
+    # ------------------------------------------------------------------ session
+
+    def session(self) -> Session:
+        with _LOCK:
+            cached = _SESSIONS.get(self._key)
+        if cached and time.time() - cached.at < SESSION_TTL_S:
+            return cached
+        reply = self.http.call("POST", "/xrpc/com.atproto.server.createSession", what="login",
+                               json_body=self._login)
+        fresh = Session(str(reply.need("accessJwt")), str(reply.need("did")),
+                        str(reply.data.get("handle") or self._login["identifier"]), time.time())
+        redact.add([fresh.jwt])
+        with _LOCK:
+            _SESSIONS[self._key] = fresh
+        return fresh
+
+    def xrpc(self, method: str, nsid: str, what: str, *, body: Any = None,
+             query: Optional[Mapping[str, Any]] = None) -> Reply:
+        """A call with the session's token; an expired session is renewed once."""
+        for attempt in (0, 1):
+            token = self.session().jwt
+            try:
+                return self.http.call(method, f"/xrpc/{nsid}", what=what, json_body=body, query=query,
+                                      headers={"Authorization": f"Bearer {token}"})
+            except PermanentError as err:
+                if attempt or not (isinstance(err, SessionExpired) or err.status == 401):
+                    raise
+                with _LOCK:
+                    _SESSIONS.pop(self._key, None)
+        raise AssertionError("unreachable")
+
+    # ------------------------------------------------------------------ posts
+
+    def _post(self, rendering: Rendering, part: Part, index: int, parent: Optional[PostRef],
+              root: Optional[PostRef], key: str) -> PostRef:
+        record: dict[str, Any] = {"$type": POST, "text": part.text, "createdAt": _now(),
+                                  "langs": [rendering.language]}
+        if part.facets:
+            record["facets"] = part.facets
+        if parent is not None and root is not None:
+            record["reply"] = {"root": self._strong(root), "parent": self._strong(parent)}
+        reply = self.xrpc("POST", "com.atproto.repo.createRecord", "post",
+                          body={"repo": self.session().did, "collection": POST, "record": record})
+        return self._ref(str(reply.need("uri")), str(reply.need("cid")))
+
+    def _delete_part(self, post: PostRef, part_id: str) -> None:
+        self.xrpc("POST", "com.atproto.repo.deleteRecord", "delete",
+                  body={"repo": self.session().did, "collection": POST, "rkey": rkey(part_id)})
+
+    def _recent(self) -> list[tuple[PostRef, str]]:
+        did = self.session().did
+        reply = self.xrpc("GET", "app.bsky.feed.getAuthorFeed", "timeline",
+                          query={"actor": did, "limit": 50, "filter": "posts_with_replies"})
+        feed = reply.data.get("feed") if isinstance(reply.data, dict) else None
+        posts = [item.get("post") for item in feed or [] if isinstance(item, dict) and not item.get("reason")]
+        return [(self._ref(str(p["uri"]), str(p.get("cid", ""))), str((p.get("record") or {}).get("text", "")))
+                for p in posts if isinstance(p, dict) and p.get("uri")
+                and (p.get("author") or {}).get("did", did) == did]
+
+    def _ref(self, uri: str, cid: str) -> PostRef:
+        handle = self.settings.get("handle") or self.session().handle
+        return PostRef(post_id=uri, url=f"https://bsky.app/profile/{handle}/post/{rkey(uri)}",
+                       extra={"cid": cid} if cid else {})
+
+    def _strong(self, ref: PostRef) -> dict[str, str]:
+        """uri + cid; the cid is looked up when the ref came back from storage without it."""
+        cid = ref.extra.get("cid")
+        if not cid:
+            reply = self.xrpc("GET", "com.atproto.repo.getRecord", "post lookup",
+                              query={"repo": self.session().did, "collection": POST, "rkey": rkey(ref.post_id)})
+            cid = str(reply.need("cid"))
+        return {"uri": ref.post_id, "cid": cid}
+
+    # ------------------------------------------------------------------ the pinned post
+
+    def pin(self, post: PostRef, previous: Optional[PostRef] = None) -> None:
+        """One write replaces the old pin: there is never a moment without one."""
+        target = self._strong(post)
+        self._change_pinned(lambda current: target, "pin")
+
+    def _unpin(self, post: PostRef) -> None:
+        # Only if it is still ours to unpin: a newer pin stays.
+        self._change_pinned(lambda cur: None if cur and cur.get("uri") == post.post_id else cur, "unpin")
+
+    def _change_pinned(self, change: Callable[[Optional[dict]], Optional[dict]], what: str) -> None:
+        for attempt in (0, 1):
+            value, cid = self._profile()
+            current = value.get("pinnedPost")
+            wanted = change(current)
+            if wanted == current:
+                return
+            record = {k: v for k, v in value.items() if k != "pinnedPost"}
+            if wanted is not None:
+                record["pinnedPost"] = wanted
+            # swapRecord null: "there must be no profile yet", so a concurrent first write is kept too.
+            body = {"repo": self.session().did, "collection": PROFILE, "rkey": "self", "record": record,
+                    "swapRecord": cid}
+            try:
+                self.xrpc("POST", "com.atproto.repo.putRecord", what, body=body)
+                return
+            except InvalidSwap:
+                if attempt:
+                    raise RetryableError("Bluesky: the profile changed twice while Clarion was "
+                                         f"updating its pinned post ({what}); try again") from None
+
+    def _profile(self) -> tuple[dict[str, Any], Optional[str]]:
+        """The whole profile record and its cid (an account may not have one yet)."""
+        try:
+            reply = self.xrpc("GET", "com.atproto.repo.getRecord", "profile read",
+                              query={"repo": self.session().did, "collection": PROFILE, "rkey": "self"})
+        except GoneError:
+            return {"$type": PROFILE}, None
+        value = reply.need("value")
+        if not isinstance(value, dict):
+            raise reply.unexpected("with a profile that is not an object")
+        return dict(value), str(reply.need("cid"))
+
+
+def rkey(uri: str) -> str:
+    """at://did/collection/rkey -> rkey."""
+    return uri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"

@@ -1,0 +1,89 @@
+"""Discord (bot, REST API v10): channel messages, replies for threads, pins.
+
+Messages are sent with `nonce` + `enforce_nonce: true`: a repeat with the same nonce within a
+few minutes returns the first message instead of posting again. Errors are
+`{"message", "code", "errors"}`; 429 is `{"message", "retry_after" (seconds), "global"}`;
+code 10008 is Unknown Message. Pins use the current `/messages/pins/{id}` routes.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping, Optional
+
+from chalicelib.channels.base import HttpChannel, short_nonce
+from chalicelib.channels.http import Complaint, Reply, error_field, seg
+from chalicelib.channels.port import Capabilities, GoneError, PostRef
+from chalicelib.rendering.model import Part, Rendering
+
+API = "/api/v10"
+USER_AGENT = "DiscordBot (https://clarion.invalid, 1.0)"  # the format Discord requires of bots
+
+
+def inspect_reply(reply: Reply) -> Optional[Complaint]:
+    if 200 <= reply.status < 300:
+        return None
+    data = reply.data if isinstance(reply.data, dict) else {}
+    fields = "; ".join(_field_errors(data.get("errors")))
+    text = ": ".join(t for t in (error_field(reply, "message"), fields) if t)
+    wait = data.get("retry_after")
+    return Complaint(text, float(wait) if isinstance(wait, (int, float)) else None,
+                     GoneError if data.get("code") == 10008 else None)
+
+
+def _field_errors(tree: Any, path: str = "") -> list[str]:
+    """Discord nests validation errors by field: {"content": {"_errors": [{"message"}]}}."""
+    if not isinstance(tree, dict):
+        return []
+    out = [f"{path or 'body'}: {e.get('message')}" for e in tree.get("_errors", []) if isinstance(e, dict)]
+    for key, sub in tree.items():
+        if key != "_errors":
+            out += _field_errors(sub, f"{path}.{key}" if path else str(key))
+    return out
+
+
+class DiscordChannel(HttpChannel):
+    platform = "Discord"
+    default_base_url = "https://discord.com"
+    capabilities = Capabilities(can_pin=True, can_edit=True, can_delete=True, idempotent=True,
+                                threads=True, max_pins=50, can_find=True)
+    inspect = staticmethod(inspect_reply)
+
+    def auth_headers(self, credentials: Mapping[str, Any]) -> dict[str, str]:
+        return {"Authorization": f"Bot {self.secret(credentials, 'bot_token')}", "User-Agent": USER_AGENT}
+
+    def _messages(self, suffix: str = "") -> str:
+        return f"{API}/channels/{seg(self.setting('channel_id'))}/messages{suffix}"
+
+    def _post(self, rendering: Rendering, part: Part, index: int, parent: Optional[PostRef],
+              root: Optional[PostRef], key: str) -> PostRef:
+        body: dict[str, Any] = {"content": part.text, "nonce": short_nonce(key), "enforce_nonce": True,
+                                "allowed_mentions": {"parse": []}}
+        if parent is not None:
+            body["message_reference"] = {"message_id": parent.post_id, "fail_if_not_exists": False}
+        reply = self.http.call("POST", self._messages(), what="post", json_body=body)
+        return self._ref(str(reply.need("id")))
+
+    def _edit_part(self, post: PostRef, part_id: str, rendering: Rendering, part: Part,
+                   index: int) -> PostRef:
+        reply = self.http.call("PATCH", self._messages(f"/{seg(part_id)}"), what="edit",
+                               json_body={"content": part.text})
+        return self._ref(str(reply.need("id")))
+
+    def _delete_part(self, post: PostRef, part_id: str) -> None:
+        self.http.call("DELETE", self._messages(f"/{seg(part_id)}"), what="delete")
+
+    def _pin(self, post: PostRef) -> None:
+        self.http.call("PUT", self._messages(f"/pins/{seg(post.post_id)}"), what="pin")
+
+    def _unpin(self, post: PostRef) -> None:
+        self.http.call("DELETE", self._messages(f"/pins/{seg(post.post_id)}"), what="unpin")
+
+    def _recent(self) -> list[tuple[PostRef, str]]:
+        reply = self.http.call("GET", self._messages(), what="timeline", query={"limit": 50})
+        messages = reply.data if isinstance(reply.data, list) else []
+        return [(self._ref(str(m["id"])), str(m.get("content", ""))) for m in messages
+                if isinstance(m, dict) and m.get("id")]
+
+    def _ref(self, message_id: str) -> PostRef:
+        guild, channel = self.settings.get("guild_id"), self.setting("channel_id")
+        url = f"https://discord.com/channels/{guild}/{channel}/{message_id}" if guild else None
+        return PostRef(post_id=message_id, url=url, extra={"channel_id": str(channel)})

@@ -1,0 +1,101 @@
+"""Facebook Page (Graph API): page feed posts, `is_pinned`, edit and delete by post id.
+
+Errors are `{"error": {"message", "type", "code", "error_subcode", "is_transient", ...}}`,
+usually with HTTP 400 whatever the cause, so the class comes from the code: 4, 17, 32, 613,
+80001 (throttling) and 1, 2 (outage) are worth retrying; 190/102 is a dead token; 100 with
+subcode 33 means the post no longer exists. A page has one pinned post: pinning replaces it.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Mapping, Optional
+
+from chalicelib.channels.base import HttpChannel
+from chalicelib.channels.http import Complaint, Reply, seg
+from chalicelib.channels.port import (Capabilities, GoneError, PermanentError, PostRef,
+                                      RetryableError)
+from chalicelib.rendering.model import Part, Rendering
+
+_TRANSIENT = {1, 2, 4, 17, 32, 341, 368, 613, 80001}
+_BAD_TOKEN = {102, 190}
+
+
+def inspect_reply(reply: Reply) -> Optional[Complaint]:
+    error = reply.data.get("error") if isinstance(reply.data, dict) else None
+    if not isinstance(error, dict):
+        return None if 200 <= reply.status < 300 else Complaint()
+    code, sub = error.get("code"), error.get("error_subcode")
+    text = f"{error.get('error_user_msg') or error.get('message') or 'error'} (code {code})"
+    if code in _TRANSIENT or error.get("is_transient"):
+        return Complaint(text, _regain_access_s(reply), RetryableError)
+    if code in _BAD_TOKEN:
+        return Complaint(f"the page access token is invalid or expired: {text}", None, PermanentError)
+    if code == 100 and sub == 33:
+        return Complaint(text, None, GoneError)
+    return Complaint(text, None, PermanentError)
+
+
+def _regain_access_s(reply: Reply) -> Optional[float]:
+    """Throttled pages get `estimated_time_to_regain_access` (minutes) in a usage header."""
+    raw = {k.lower(): v for k, v in reply.headers.items()}.get("x-business-use-case-usage")
+    try:
+        usage = json.loads(raw) if raw else {}
+        minutes = max(int(e.get("estimated_time_to_regain_access", 0))
+                      for entries in usage.values() for e in entries)
+    except (ValueError, TypeError, AttributeError):
+        return None
+    return float(minutes * 60)
+
+
+class FacebookChannel(HttpChannel):
+    platform = "Facebook"
+    default_base_url = "https://graph.facebook.com"
+    capabilities = Capabilities(can_pin=True, can_edit=True, can_delete=True, max_pins=1, can_find=True)
+    inspect = staticmethod(inspect_reply)
+
+    def auth_headers(self, credentials: Mapping[str, Any]) -> dict[str, str]:
+        # A Page access token (pages_manage_posts, pages_read_engagement), sent as a header so it
+        # never sits in a URL.
+        return {"Authorization": f"Bearer {self.secret(credentials, 'page_access_token')}"}
+
+    def _node(self, node_id: str) -> str:
+        return f"/{self.settings.get('api_version', 'v21.0')}/{seg(node_id)}"
+
+    def _post(self, rendering: Rendering, part: Part, index: int, parent: Optional[PostRef],
+              root: Optional[PostRef], key: str) -> PostRef:
+        reply = self.http.call("POST", self._node(self.setting("page_id")) + "/feed", what="post",
+                               form={"message": part.text})
+        return _ref(str(reply.need("id")))
+
+    def _edit_part(self, post: PostRef, part_id: str, rendering: Rendering, part: Part,
+                   index: int) -> PostRef:
+        self._update(part_id, "edit", message=part.text)
+        return _ref(part_id)
+
+    def _delete_part(self, post: PostRef, part_id: str) -> None:
+        _confirmed(self.http.call("DELETE", self._node(part_id), what="delete"))
+
+    def _pin(self, post: PostRef) -> None:
+        self._update(post.post_id, "pin", is_pinned="true")
+
+    def _unpin(self, post: PostRef) -> None:
+        self._update(post.post_id, "unpin", is_pinned="false")
+
+    def _update(self, post_id: str, what: str, **fields: str) -> None:
+        _confirmed(self.http.call("POST", self._node(post_id), what=what, form=fields))
+
+    def _recent(self) -> list[tuple[PostRef, str]]:
+        reply = self.http.call("GET", self._node(self.setting("page_id")) + "/posts", what="timeline",
+                               query={"fields": "id,message,permalink_url", "limit": 25})
+        posts = reply.data.get("data") if isinstance(reply.data, dict) else None
+        return [(_ref(str(p["id"]), p.get("permalink_url")), str(p.get("message", "")))
+                for p in posts or [] if isinstance(p, dict) and p.get("id")]
+
+
+def _confirmed(reply: Reply) -> None:
+    if reply.need("success") is not True:
+        raise reply.unexpected("with success=false")
+
+
+def _ref(post_id: str, url: Optional[str] = None) -> PostRef:
+    return PostRef(post_id=post_id, url=url or f"https://www.facebook.com/{post_id}")

@@ -1,0 +1,232 @@
+"""The channels Clarion owns: the website banner and the CAP 1.2 / Atom feeds, kept in S3.
+
+Objects (under the account's optional `prefix`), which the public API serves as they are:
+
+    banner/<advisory>.json, .html   every advisory's banner, written on publish and edit
+    banner.json, banner.html        the current banner: "pin" copies one here; "unpin" writes
+                                    {"active": false} and an empty page (only if it is still ours)
+    cap/<advisory>.xml              the CAP 1.2 document of each advisory
+    cap/feed.json                   the feed's entries, each `active` or not
+    cap.atom                        the Atom feed of the active entries ("pin" = active)
+
+Every write is by key, so repeating one is harmless (these channels are idempotent: after an
+ambiguous outcome, publish again; there is nothing to `find`). The
+read-modify-write of banner.json and cap/feed.json is conditional on the ETag read (S3
+If-Match / If-None-Match), retried a few times when another writer got there first.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any, Callable, Mapping, Optional
+from xml.etree import ElementTree as ET
+
+from botocore.exceptions import ClientError
+
+from chalicelib.channels.aws import aws_call
+from chalicelib.channels.base import SocialChannel
+from chalicelib.channels.port import Capabilities, GoneError, PermanentError, PostRef, RetryableError
+from chalicelib.rendering.model import Part, Rendering
+
+_CONFLICT = ("PreconditionFailed", "ConditionalRequestConflict")
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class S3Documents:
+    """JSON and text objects in one bucket, with conditional writes."""
+
+    def __init__(self, s3: Any, bucket: str, prefix: str, platform: str) -> None:
+        self.s3, self.bucket, self.prefix, self.platform = s3, bucket, prefix, platform
+
+    def read(self, key: str) -> tuple[Optional[bytes], Optional[str]]:
+        """(body, etag), or (None, None) when there is no such object."""
+        try:
+            got = aws_call(self.platform, "read", self.s3.get_object, passthrough=("NoSuchKey",),
+                           Bucket=self.bucket, Key=self.prefix + key)
+        except ClientError:  # NoSuchKey, the only one passed through
+            return None, None
+        return got["Body"].read(), got.get("ETag")
+
+    def write(self, key: str, body: str | bytes, content_type: str, **condition: str) -> None:
+        data = body.encode() if isinstance(body, str) else body
+        aws_call(self.platform, "write", self.s3.put_object, passthrough=_CONFLICT, Bucket=self.bucket,
+                 Key=self.prefix + key, Body=data, ContentType=content_type,
+                 CacheControl="max-age=60", **condition)
+
+    def delete(self, key: str) -> None:
+        aws_call(self.platform, "delete", self.s3.delete_object, Bucket=self.bucket, Key=self.prefix + key)
+
+    def update_json(self, key: str, change: Callable[[Any], Any], attempts: int = 5) -> Any:
+        """Read, change, write back only if nobody wrote in between; returns what was written."""
+        for _ in range(attempts):
+            body, etag = self.read(key)
+            current = json.loads(body) if body else None
+            wanted = change(current)
+            if wanted == current:
+                return current
+            condition = {"IfMatch": etag} if etag else {"IfNoneMatch": "*"}
+            try:
+                self.write(key, json.dumps(wanted, indent=1), "application/json", **condition)
+                return wanted
+            except ClientError:  # a conflict, the only codes passed through: read again
+                continue
+        raise RetryableError(f"{self.platform}: {key} kept changing under concurrent writers; try again")
+
+
+def _public_base_url() -> str:
+    from chalicelib.settings import org_settings
+
+    return org_settings().public_base_url
+
+
+class OwnedChannel(SocialChannel):
+    """Shared by the banner and the feed: settings, URLs, one part per advisory."""
+
+    def __init__(self, account_id: str, settings: Mapping[str, Any], s3: Any, bucket: Optional[str]) -> None:
+        if not bucket:
+            raise PermanentError(f"Channel account {account_id}: no S3 bucket for owned channels "
+                                 "(settings `bucket` or CLARION_OWNED_BUCKET)")
+        self.settings = settings
+        self.docs = S3Documents(s3, str(settings.get("bucket") or bucket), str(settings.get("prefix", "")),
+                                self.platform)
+        self.base = str(settings.get("public_base_url") or _public_base_url()).rstrip("/")
+
+
+class BannerChannel(OwnedChannel):
+    platform = "Website banner"
+    capabilities = Capabilities(can_pin=True, can_edit=True, can_delete=True, idempotent=True, max_pins=1)
+
+    def _post(self, rendering: Rendering, part: Part, index: int, parent: Optional[PostRef],
+              root: Optional[PostRef], key: str) -> PostRef:
+        aid = rendering.advisory_id
+        banner = {"id": aid, **rendering.data}
+        self.docs.write(f"banner/{aid}.json", json.dumps(banner, indent=1), "application/json")
+        self.docs.write(f"banner/{aid}.html", rendering.html or "", "text/html; charset=utf-8")
+        return PostRef(post_id=aid, url=f"{self.base}/banner.json")
+
+    def _edit_part(self, post: PostRef, part_id: str, rendering: Rendering, part: Part,
+                   index: int) -> PostRef:
+        ref = self._post(rendering, part, index, None, None, "")
+        if self._current_id() == part_id:
+            self._pin(ref)  # the edit shows at once on the live banner
+        return ref
+
+    def _pin(self, post: PostRef) -> None:
+        body, _ = self.docs.read(f"banner/{post.post_id}.json")
+        page, _ = self.docs.read(f"banner/{post.post_id}.html")
+        if body is None:
+            raise GoneError(f"No banner was published for {post.post_id}")
+        self.docs.write("banner.html", page or b"", "text/html; charset=utf-8")
+        self.docs.write("banner.json", body, "application/json")
+
+    def _unpin(self, post: PostRef) -> None:
+        """Clear the banner, unless a newer advisory has taken it over meanwhile."""
+        cleared = self.docs.update_json("banner.json", lambda cur: (
+            {"active": False} if cur and cur.get("id") == post.post_id else cur))
+        if cleared == {"active": False}:
+            self.docs.write("banner.html", "", "text/html; charset=utf-8")
+
+    def _delete_part(self, post: PostRef, part_id: str) -> None:
+        self._unpin(post)
+        self.docs.delete(f"banner/{part_id}.json")
+        self.docs.delete(f"banner/{part_id}.html")
+
+    def _current_id(self) -> Optional[str]:
+        body, _ = self.docs.read("banner.json")
+        return json.loads(body).get("id") if body else None
+
+
+class CapFeedChannel(OwnedChannel):
+    platform = "CAP feed"
+    capabilities = Capabilities(can_pin=True, can_edit=True, can_delete=True, idempotent=True)
+
+    def _post(self, rendering: Rendering, part: Part, index: int, parent: Optional[PostRef],
+              root: Optional[PostRef], key: str) -> PostRef:
+        aid = rendering.advisory_id
+        if not rendering.document:
+            raise PermanentError(f"The CAP rendering of {aid} has no document")
+        entry = cap_entry(rendering.document, aid, self.base)
+        self.docs.write(f"cap/{aid}.xml", rendering.document, "application/cap+xml; charset=utf-8")
+        self._change_entries(lambda entries: _upsert(entries, entry))
+        return PostRef(post_id=aid, url=entry["cap_url"])
+
+    def _edit_part(self, post: PostRef, part_id: str, rendering: Rendering, part: Part,
+                   index: int) -> PostRef:
+        return self._post(rendering, part, index, None, None, "")
+
+    def _pin(self, post: PostRef) -> None:
+        self._change_entries(lambda entries: _set_active(entries, post.post_id, True))
+
+    def _unpin(self, post: PostRef) -> None:
+        self._change_entries(lambda entries: _set_active(entries, post.post_id, False))
+
+    def _delete_part(self, post: PostRef, part_id: str) -> None:
+        self._change_entries(lambda entries: [e for e in entries if e["advisory_id"] != part_id])
+        self.docs.delete(f"cap/{part_id}.xml")
+
+    def _change_entries(self, change: Callable[[list[dict[str, Any]]], list[dict[str, Any]]]) -> None:
+        feed = self.docs.update_json("cap/feed.json", lambda cur: {
+            "entries": change(list((cur or {}).get("entries", [])))})
+        active = [e for e in feed["entries"] if e.get("active")]
+        self.docs.write("cap.atom", atom_document(active, self.base), "application/atom+xml; charset=utf-8")
+
+
+def _upsert(entries: list[dict[str, Any]], entry: dict[str, Any]) -> list[dict[str, Any]]:
+    old = next((e for e in entries if e["advisory_id"] == entry["advisory_id"]), None)
+    if old is not None:
+        entry = {**entry, "active": old.get("active", False)}  # an edit keeps the pin state
+    return [e for e in entries if e["advisory_id"] != entry["advisory_id"]] + [entry]
+
+
+def _set_active(entries: list[dict[str, Any]], advisory_id: str, active: bool) -> list[dict[str, Any]]:
+    if active and not any(e["advisory_id"] == advisory_id for e in entries):
+        raise GoneError(f"No CAP entry was published for {advisory_id}")
+    return [{**e, "active": active} if e["advisory_id"] == advisory_id else e for e in entries]
+
+
+CAP = "{urn:oasis:names:tc:emergency:cap:1.2}"
+
+
+def cap_entry(document: str, advisory_id: str, base: str) -> dict[str, Any]:
+    """The Atom entry of a CAP alert, read from the alert itself (its first info block)."""
+    try:
+        alert = ET.fromstring(document)
+    except ET.ParseError as exc:
+        raise PermanentError(f"The CAP document of {advisory_id} is not XML ({exc})") from None
+    info = alert.find(f"{CAP}info")
+
+    def text(node: Optional[ET.Element], name: str, default: str = "") -> str:
+        found = node.find(f"{CAP}{name}") if node is not None else None
+        return (found.text or default) if found is not None else default
+
+    sent = _atom_time(text(alert, "sent"))
+    return {"advisory_id": advisory_id, "active": False,
+            "id": f"urn:clarion:{text(alert, 'sender')}:{advisory_id}",
+            "title": text(info, "headline", advisory_id), "updated": sent, "published": sent,
+            "cap_url": f"{base}/feeds/cap/{advisory_id}.xml", "web": text(info, "web") or None,
+            "severity": text(info, "severity", "Unknown"),
+            "summary": text(info, "description") or text(info, "instruction")}
+
+
+def _atom_time(cap_time: str) -> str:
+    try:
+        moment = datetime.fromisoformat(cap_time)
+    except ValueError:
+        return _now()
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def atom_document(active: list[dict[str, Any]], base: str) -> str:
+    """The Atom feed of the active alerts, through the rendering's own feed template."""
+    from chalicelib.rendering.render import environment
+    from chalicelib.settings import org_settings
+
+    org = org_settings()
+    entries = sorted(active, key=lambda e: e["updated"], reverse=True)
+    feed = {"id": f"urn:clarion:{org.sender}:active-alerts", "title": f"{org.sender_name}: active alerts",
+            "updated": entries[0]["updated"] if entries else _now(), "author": org.sender_name,
+            "language": "en", "self_url": f"{base}/feeds/cap.atom", "entries": entries}
+    return environment().get_template("feeds/cap.atom.j2").render(feed=feed)

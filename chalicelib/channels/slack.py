@@ -1,0 +1,105 @@
+"""Slack Web API: chat.postMessage with blocks, thread_ts for threads, pins.add/remove.
+
+Slack answers HTTP 200 with `{"ok": false, "error": "msg_too_long"}` for most failures, so the
+class comes from the error code; 429 carries Retry-After. `internal_error` and `fatal_error`
+mean "some of it may have happened" (Slack's own wording): ambiguous for a write.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping, Optional
+
+from chalicelib.channels.base import HttpChannel
+from chalicelib.channels.http import Complaint, Reply, error_field
+from chalicelib.channels.port import (Capabilities, ChannelError, GoneError, PermanentError,
+                                      PostRef, RetryableError)
+from chalicelib.rendering.model import Part, Rendering
+
+_AUTH = {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired",
+         "missing_scope", "no_permission", "not_allowed_token_type", "ekm_access_denied"}
+_TRANSIENT = {"ratelimited", "rate_limited", "service_unavailable", "request_timeout"}
+_DONE = {"already_pinned", "no_pin"}  # pins.add / pins.remove: the wanted state holds
+_HINTS = {"not_in_channel": "invite the Clarion app to the channel",
+          "channel_not_found": "check the account's `channel` setting",
+          "msg_too_long": "the text is over Slack's limit"}
+
+
+def inspect_reply(reply: Reply) -> Optional[Complaint]:
+    data = reply.data if isinstance(reply.data, dict) else {}
+    code = error_field(reply, "error")
+    if 200 <= reply.status < 300 and (data.get("ok") is True or code in _DONE):
+        return None
+    if not code:
+        return Complaint("an answer without `ok`" if reply.json_ok else "")
+    text = f"{code} ({_HINTS[code]})" if code in _HINTS else code
+    if code in _AUTH:
+        return Complaint(f"{text}: the bot token was refused", None, PermanentError)
+    if code in _TRANSIENT:
+        return Complaint(text, None, RetryableError)
+    if code == "message_not_found":
+        return Complaint(text, None, GoneError)
+    if code in ("internal_error", "fatal_error"):
+        return Complaint(text)  # class from the status: 2xx write -> ambiguous
+    return Complaint(text, None, PermanentError)
+
+
+class SlackChannel(HttpChannel):
+    platform = "Slack"
+    default_base_url = "https://slack.com"
+    capabilities = Capabilities(can_pin=True, can_edit=True, can_delete=True, threads=True,
+                                max_pins=100, can_find=True)
+    inspect = staticmethod(inspect_reply)
+
+    def auth_headers(self, credentials: Mapping[str, Any]) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.secret(credentials, 'bot_token')}"}
+
+    def api(self, name: str, what: str, **params: Any) -> Reply:
+        return self.http.call("POST", f"/api/{name}", what=what, json_body=params)
+
+    def _post(self, rendering: Rendering, part: Part, index: int, parent: Optional[PostRef],
+              root: Optional[PostRef], key: str) -> PostRef:
+        params = self._content(rendering, part, index)
+        params.update(channel=self.setting("channel"), unfurl_links=False, unfurl_media=False)
+        if root is not None:
+            params["thread_ts"] = root.post_id  # Slack threads hang off the first message
+        ts = str(self.api("chat.postMessage", "post", **params).need("ts"))
+        return PostRef(post_id=ts, url=self._permalink(ts) if index == 0 else None,
+                       extra={"channel": str(self.setting("channel"))})
+
+    def _edit_part(self, post: PostRef, part_id: str, rendering: Rendering, part: Part,
+                   index: int) -> PostRef:
+        self.api("chat.update", "edit", channel=self.setting("channel"), ts=part_id,
+                 **self._content(rendering, part, index))
+        return PostRef(post_id=part_id, url=post.url if index == 0 else None, extra=dict(post.extra))
+
+    def _delete_part(self, post: PostRef, part_id: str) -> None:
+        self.api("chat.delete", "delete", channel=self.setting("channel"), ts=part_id)
+
+    def _pin(self, post: PostRef) -> None:
+        self.api("pins.add", "pin", channel=self.setting("channel"), timestamp=post.post_id)
+
+    def _unpin(self, post: PostRef) -> None:
+        self.api("pins.remove", "unpin", channel=self.setting("channel"), timestamp=post.post_id)
+
+    def _recent(self) -> list[tuple[PostRef, str]]:
+        reply = self.http.call("GET", "/api/conversations.history", what="timeline",
+                               query={"channel": self.setting("channel"), "limit": 100})
+        messages = reply.data.get("messages") if isinstance(reply.data, dict) else None
+        return [(PostRef(post_id=str(m["ts"])), str(m.get("text", ""))) for m in messages or []
+                if isinstance(m, dict) and m.get("ts")]
+
+    @staticmethod
+    def _content(rendering: Rendering, part: Part, index: int) -> dict[str, Any]:
+        """`text` is the notification fallback; the blocks, when rendered, go with the first part."""
+        content: dict[str, Any] = {"text": part.text}
+        if index == 0 and rendering.blocks:
+            content["blocks"] = rendering.blocks
+        return content
+
+    def _permalink(self, ts: str) -> Optional[str]:
+        """A link is nice to have; failing to get one must not fail the post."""
+        try:
+            reply = self.http.call("GET", "/api/chat.getPermalink", what="permalink",
+                                   query={"channel": self.setting("channel"), "message_ts": ts})
+            return str(reply.need("permalink"))
+        except ChannelError:
+            return None

@@ -1,0 +1,104 @@
+"""Telegram Bot API, posting to a channel: sendMessage, replies for threads, pins, edits.
+
+Every method is `POST /bot<token>/<method>` and answers `{"ok": true, "result": ...}` or
+`{"ok": false, "error_code", "description", "parameters": {"retry_after"}}`. The token is in
+the URL path, so it is registered for redaction like every credential. A wrong token gives
+401, a malformed one 404. Editing to identical text is an error ("message is not modified")
+that means the edit is already done.
+
+A bot cannot read a channel's history (there is no such Bot API method, and bots get no
+updates for their own posts), so `find` cannot reconcile an ambiguous post: `can_find` is
+False and the delivery must be checked by a person before anything is re-sent.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping, Optional
+
+from chalicelib.channels.base import HttpChannel
+from chalicelib.channels.http import Complaint, Reply
+from chalicelib.channels.port import Capabilities, GoneError, PermanentError, PostRef
+from chalicelib.rendering.model import Part, Rendering
+
+
+class NotModified(PermanentError):
+    pass
+
+
+_GONE = ("message to delete not found", "message to unpin not found", "message to edit not found",
+         "message_id_invalid")
+
+
+def inspect_reply(reply: Reply) -> Optional[Complaint]:
+    data = reply.data if isinstance(reply.data, dict) else {}
+    if 200 <= reply.status < 300 and data.get("ok") is True:
+        return None
+    text = str(data.get("description") or "")
+    params = data.get("parameters") if isinstance(data.get("parameters"), dict) else {}
+    wait = params.get("retry_after")
+    if reply.status in (401, 404):
+        return Complaint(f"{text or 'Unauthorized'}: the bot token was refused", None, PermanentError)
+    lowered = text.lower()
+    if "message is not modified" in lowered:
+        return Complaint(text, None, NotModified)
+    if any(g in lowered for g in _GONE):
+        return Complaint(text, None, GoneError)
+    return Complaint(text, float(wait) if isinstance(wait, (int, float)) else None)
+
+
+class TelegramChannel(HttpChannel):
+    platform = "Telegram"
+    default_base_url = "https://api.telegram.org"
+    capabilities = Capabilities(can_pin=True, can_edit=True, can_delete=True, threads=True)
+    inspect = staticmethod(inspect_reply)
+
+    def __init__(self, account_id: str, settings: Mapping[str, Any], credentials: Mapping[str, Any]) -> None:
+        super().__init__(account_id, settings, credentials)
+        self._prefix = f"/bot{self.secret(credentials, 'bot_token')}/"
+
+    def method(self, name: str, what: str, **params: Any) -> Reply:
+        return self.http.call("POST", self._prefix + name, what=what, json_body=params)
+
+    def _post(self, rendering: Rendering, part: Part, index: int, parent: Optional[PostRef],
+              root: Optional[PostRef], key: str) -> PostRef:
+        params: dict[str, Any] = {"chat_id": self.setting("chat_id"), "text": part.text,
+                                  "link_preview_options": {"is_disabled": index > 0}}
+        if parent is not None:
+            params["reply_parameters"] = {"message_id": int(parent.post_id),
+                                          "allow_sending_without_reply": True}
+        reply = self.method("sendMessage", "post", **params)
+        reply.need("result", "message_id")
+        return self._ref(reply.data["result"])
+
+    def _edit_part(self, post: PostRef, part_id: str, rendering: Rendering, part: Part,
+                   index: int) -> PostRef:
+        try:
+            self.method("editMessageText", "edit", chat_id=self.setting("chat_id"),
+                        message_id=int(part_id), text=part.text)
+        except NotModified:
+            pass  # already says this
+        return PostRef(post_id=part_id, url=self._url(part_id, None))
+
+    def _delete_part(self, post: PostRef, part_id: str) -> None:
+        self.method("deleteMessage", "delete", chat_id=self.setting("chat_id"), message_id=int(part_id))
+
+    def _pin(self, post: PostRef) -> None:
+        self.method("pinChatMessage", "pin", chat_id=self.setting("chat_id"),
+                    message_id=int(post.post_id), disable_notification=True)
+
+    def _unpin(self, post: PostRef) -> None:
+        self.method("unpinChatMessage", "unpin", chat_id=self.setting("chat_id"),
+                    message_id=int(post.post_id))
+
+    def _ref(self, message: Mapping[str, Any]) -> PostRef:
+        mid = str(message["message_id"])
+        return PostRef(post_id=mid, url=self._url(mid, message.get("chat")),
+                       extra={"chat_id": str(self.setting("chat_id"))})
+
+    def _url(self, message_id: str, chat: Any) -> Optional[str]:
+        """t.me/<username>/<id> for public channels, t.me/c/<id>/<id> for private ones."""
+        chat = chat if isinstance(chat, dict) else {}
+        username = chat.get("username") or str(self.setting("chat_id")).removeprefix("@")
+        if not username.lstrip("-").isdigit():
+            return f"https://t.me/{username}/{message_id}"
+        internal = str(chat.get("id") or username).removeprefix("-100")
+        return f"https://t.me/c/{internal}/{message_id}"

@@ -1,0 +1,91 @@
+"""Where channel credentials come from: a JSON document per channel account, by `secret_ref`.
+
+Deployed and local stages read SSM Parameter Store SecureStrings (moto locally), e.g.
+`/clarion/local/channels/mastodon/city-health` = `{"access_token": "..."}`. Values are cached
+briefly so a busy worker does not call SSM for every message, and a rotated token is picked
+up within minutes. Nothing here logs or repeats a value.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from typing import Any, Callable, Mapping, Optional, Protocol
+
+
+class SecretNotFound(LookupError):
+    """No credentials at that reference (a configuration mistake: retrying will not help)."""
+
+
+class SecretUnavailable(RuntimeError):
+    """The secret store could not answer now (throttled, unreachable): try again later."""
+
+
+class SecretStore(Protocol):
+    def get(self, ref: str) -> dict[str, Any]:
+        """The credentials document at `ref`; SecretNotFound / SecretUnavailable otherwise."""
+        ...
+
+
+class SsmSecretStore:
+    """SSM Parameter Store SecureStrings holding JSON objects, cached for `ttl_s` seconds."""
+
+    def __init__(self, ssm: Any, ttl_s: float = 300.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self._ssm, self._ttl, self._clock = ssm, ttl_s, clock
+        self._cache: dict[str, tuple[float, dict[str, Any]]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, ref: str) -> dict[str, Any]:
+        with self._lock:
+            hit = self._cache.get(ref)
+        if hit and self._clock() - hit[0] < self._ttl:
+            return dict(hit[1])
+        value = _parse(ref, self._fetch(ref))
+        with self._lock:
+            self._cache[ref] = (self._clock(), value)
+        return dict(value)
+
+    def _fetch(self, ref: str) -> str:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            return str(self._ssm.get_parameter(Name=ref, WithDecryption=True)["Parameter"]["Value"])
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            if code in ("ParameterNotFound", "ParameterVersionNotFound", "ValidationException"):
+                raise SecretNotFound(f"No credentials in SSM at {ref}") from None
+            raise SecretUnavailable(f"SSM could not read {ref} now ({code})") from None
+        except BotoCoreError as exc:
+            raise SecretUnavailable(f"SSM could not read {ref} now ({type(exc).__name__})") from None
+
+    def put(self, ref: str, credentials: Mapping[str, Any], overwrite: bool = True) -> None:
+        """Store a credentials document (seeding the local stage, scripts/try_post.py)."""
+        self._ssm.put_parameter(Name=ref, Value=json.dumps(credentials), Type="SecureString",
+                                Overwrite=overwrite)
+        with self._lock:
+            self._cache.pop(ref, None)
+
+
+class InMemorySecretStore:
+    """For unit tests."""
+
+    def __init__(self, secrets: Optional[Mapping[str, Mapping[str, Any]]] = None) -> None:
+        self._secrets = {k: dict(v) for k, v in (secrets or {}).items()}
+
+    def get(self, ref: str) -> dict[str, Any]:
+        if ref not in self._secrets:
+            raise SecretNotFound(f"No credentials at {ref}")
+        return dict(self._secrets[ref])
+
+    def put(self, ref: str, credentials: Mapping[str, Any], overwrite: bool = True) -> None:
+        self._secrets[ref] = dict(credentials)
+
+
+def _parse(ref: str, raw: str) -> dict[str, Any]:
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):  # never echo the raw value: it may be a bare token
+        raise SecretNotFound(f"The credentials at {ref} are not a JSON object")
+    return value
