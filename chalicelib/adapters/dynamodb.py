@@ -13,7 +13,7 @@ from typing import Any, Iterator, Optional, Sequence, TypeVar
 
 from botocore.exceptions import ClientError
 
-from chalicelib.adapters.keys import (AUDIT_HEAD_SK, AUDIT_PK, Key, advisory_key, audit_sk,
+from chalicelib.adapters.keys import (delivery_key, AUDIT_HEAD_SK, AUDIT_PK, Key, advisory_key, audit_sk,
                                       channel_key, key_of, marker_key, template_key, user_key)
 from chalicelib.domain import audit
 from chalicelib.domain.errors import StaleWrite, UnavailableError
@@ -71,6 +71,9 @@ class DynamoDBStore:
             ExpressionAttributeValues={":p": _s(advisory_key(advisory_id)[0]), ":d": _s("DLV#")},
             ConsistentRead=True)
         return [DeliveryRecord.model_validate_json(i["doc"]["S"]) for i in items]
+
+    def get_delivery(self, advisory_id: str, channel_account: str) -> Optional[DeliveryRecord]:
+        return self._get(delivery_key(advisory_id, channel_account), DeliveryRecord)
 
     def get_template(self, template_id: str) -> Optional[Template]:
         return self._get(template_key(template_id), Template)

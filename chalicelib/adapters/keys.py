@@ -44,6 +44,10 @@ def advisory_key(advisory_id: str) -> Key:
     return f"ADV#{advisory_id}", "ADV"
 
 
+def delivery_key(advisory_id: str, channel_account: str) -> Key:
+    return f"ADV#{advisory_id}", f"DLV#{channel_account}"
+
+
 def template_key(template_id: str) -> Key:
     return f"TPL#{template_id}", "TPL"
 

@@ -9,13 +9,15 @@ import threading
 from datetime import datetime, timedelta
 from typing import Iterator, Optional, Sequence, TypeVar
 
-from chalicelib.adapters.keys import (Key, advisory_key, channel_key, key_of, marker_key,
+from chalicelib.adapters.keys import (delivery_key, Key, advisory_key, channel_key, key_of, marker_key,
                                       template_key, user_key)
 from chalicelib.domain import audit
 from chalicelib.domain.errors import StaleWrite, UnavailableError
 from chalicelib.domain.models import (Advisory, AuditEntry, AuditEvent, ChannelAccount,
                                       DeliveryRecord, Template, User, utcnow)
+from chalicelib.channels.port import AmbiguousError, Capabilities, PostRef
 from chalicelib.ports import BroadcastEvent, Entity, Marker, Put
+from chalicelib.rendering.model import Rendering
 
 T = TypeVar("T", bound=Entity)
 
@@ -48,6 +50,9 @@ class InMemoryStore:
         pk = advisory_key(advisory_id)[0]
         found = [v for (p, s), v in sorted(self._items.items()) if p == pk and s.startswith("DLV#")]
         return [d.model_copy(deep=True) for d in found if isinstance(d, DeliveryRecord)]
+
+    def get_delivery(self, advisory_id: str, channel_account: str) -> Optional[DeliveryRecord]:
+        return self._get(delivery_key(advisory_id, channel_account), DeliveryRecord)
 
     def get_template(self, template_id: str) -> Optional[Template]:
         return self._get(template_key(template_id), Template)
@@ -127,3 +132,90 @@ class FixedClock:
 
     def advance(self, **delta: float) -> None:
         self._now += timedelta(**delta)
+
+
+class FakeChannel:
+    """A platform account in memory: keeps its posts and pins; can be told to fail the next calls.
+
+    `script` holds what the next publishes do: an exception to raise, or "accept_then_timeout"
+    (the post is kept, then AmbiguousError is raised, like a platform that answers too late).
+    """
+
+    def __init__(self, capabilities: Optional[Capabilities] = None) -> None:
+        self.capabilities = capabilities or Capabilities(can_pin=True, can_edit=True, can_delete=True,
+                                                         threads=True, can_find=True)
+        self.posts: list[dict[str, str]] = []
+        self.pinned: list[str] = []
+        self.calls: list[str] = []
+        self.script: list[object] = []
+
+    def publish(self, rendering: Rendering, idempotency_key: str) -> PostRef:
+        self.calls.append("publish")
+        step = self.script.pop(0) if self.script else None
+        if isinstance(step, Exception):
+            raise step
+        post = {"id": f"p{len(self.posts) + 1}", "text": rendering.text, "key": idempotency_key,
+                "marker": rendering.marker}
+        self.posts.append(post)
+        if step == "accept_then_timeout":
+            raise AmbiguousError("timed out after sending")
+        return PostRef(post_id=post["id"], url=f"https://fake/{post['id']}")
+
+    def pin(self, post: PostRef, previous: Optional[PostRef] = None) -> None:
+        self.calls.append(f"pin {post.post_id}")
+        self.pinned.append(post.post_id)
+        if previous is not None:
+            self.unpin(previous)
+
+    def unpin(self, post: PostRef) -> None:
+        self.calls.append(f"unpin {post.post_id}")
+        if post.post_id in self.pinned:
+            self.pinned.remove(post.post_id)
+
+    def edit(self, post: PostRef, rendering: Rendering) -> PostRef:
+        self.calls.append(f"edit {post.post_id}")
+        for stored in self.posts:
+            if stored["id"] == post.post_id:
+                stored["text"] = rendering.text
+        return post
+
+    def delete(self, post: PostRef) -> None:
+        self.calls.append(f"delete {post.post_id}")
+        self.posts = [p for p in self.posts if p["id"] != post.post_id]
+
+    def find(self, marker: str) -> Optional[PostRef]:
+        self.calls.append("find")
+        for post in reversed(self.posts):
+            if marker and post["marker"] == marker:
+                return PostRef(post_id=post["id"], url=f"https://fake/{post['id']}")
+        return None
+
+
+class FakeChannels:
+    """The channel provider for tests: one FakeChannel per account, made on first use."""
+
+    def __init__(self) -> None:
+        self.by_account: dict[str, FakeChannel] = {}
+
+    def channel(self, account: ChannelAccount) -> FakeChannel:
+        return self.by_account.setdefault(account.id, FakeChannel())
+
+
+class RecordingAlerts:
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str]] = []
+
+    def alert(self, subject: str, message: str) -> None:
+        self.sent.append((subject, message))
+
+
+class RecordingRedriver:
+    def __init__(self) -> None:
+        self.redriven: list[tuple[str, str, tuple[str, ...]]] = []
+        self.dead: list[tuple[str, str, str]] = []
+
+    def redrive(self, platform: str, advisory_id: str, content_hash: str, accounts: Sequence[str]) -> None:
+        self.redriven.append((platform, advisory_id, tuple(accounts)))
+
+    def dead_letter(self, platform: str, advisory_id: str, content_hash: str, account: str, reason: str) -> None:
+        self.dead.append((advisory_id, account, reason))

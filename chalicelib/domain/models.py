@@ -242,9 +242,19 @@ class DeliveryState(str, Enum):
 class PinState(str, Enum):
     NONE = "none"
     PINNED = "pinned"
-    PIN_BY_HAND = "pin_by_hand"
+    PIN_BY_HAND = "pin_by_hand"      # X: no pin API; a person pins it (a task on the delivery)
+    PIN_FAILED = "pin_failed"        # posted, but the pin did not take; the sweeper retries
     UNPINNED = "unpinned"
     NOT_APPLICABLE = "n/a"
+
+
+class PostRecord(BaseModel):
+    """Where a delivery landed on its platform (a thread: every part's id)."""
+
+    post_id: str
+    url: Optional[str] = None
+    part_ids: list[str] = Field(default_factory=list)
+    extra: dict[str, str] = Field(default_factory=dict)
 
 
 class DeliveryRecord(BaseModel):
@@ -256,20 +266,31 @@ class DeliveryRecord(BaseModel):
     content_hash: str
     state: DeliveryState = DeliveryState.PENDING
     attempts: int = 0
-    post_id: Optional[str] = None
-    post_url: Optional[str] = None
+    post: Optional[PostRecord] = None
     pin_state: PinState = PinState.NONE
+    pin_error: Optional[str] = None
     last_error: Optional[str] = None
     queued_at: datetime = Field(default_factory=utcnow)
     sent_at: Optional[datetime] = None
+    finished_at: Optional[datetime] = None
     lease_until: Optional[datetime] = None
+    next_attempt_at: Optional[datetime] = None
+    redrives: int = 0
     revision: int = 0
 
     @property
+    def post_id(self) -> Optional[str]:
+        return self.post.post_id if self.post else None
+
+    @property
+    def post_url(self) -> Optional[str]:
+        return self.post.url if self.post else None
+
+    @property
     def latency_ms(self) -> Optional[int]:
-        if self.sent_at is None:
+        if self.finished_at is None:
             return None
-        return int((self.sent_at - self.queued_at).total_seconds() * 1000)
+        return int((self.finished_at - self.queued_at).total_seconds() * 1000)
 
 
 class ChannelAccount(BaseModel):
@@ -284,7 +305,15 @@ class ChannelAccount(BaseModel):
     # Where the credentials live (SSM parameter / secret name), never the credentials.
     secret_ref: Optional[str] = None
     settings: dict[str, Any] = Field(default_factory=dict)
+    # The Clarion post currently pinned on this account, so the next advisory can replace it.
+    pinned: Optional["PinnedPost"] = None
     revision: int = 0
+
+
+class PinnedPost(BaseModel):
+    advisory_id: str
+    post: PostRecord
+    at: datetime
 
 
 class User(BaseModel):

@@ -1,0 +1,305 @@
+"""Delivering one advisory to one channel account exactly once, then pinning it and recording it.
+
+Every state change is a conditional write with its audit entry (`Store.commit`), so two
+workers holding the same message can never both post: the claim decides. A post whose outcome
+is unknown (timeout after sending, or a worker that died between posting and recording) is
+reconciled, through the platform's idempotency key or by finding the post, before any re-post.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Optional, Protocol, Sequence
+
+from chalicelib.channels.port import (AmbiguousError, Channel, ChannelError, PermanentError, PostRef,
+                                      RetryableError, idempotency_key)
+from chalicelib.domain import delivery as rules
+from chalicelib.domain import lifecycle
+from chalicelib.domain.errors import StaleWrite
+from chalicelib.domain.lifecycle import Action
+from chalicelib.domain.models import (Advisory, AuditEvent, ChannelAccount, DeliveryRecord,
+                                      DeliveryState as D, MsgType, PinnedPost, PinState, PostRecord)
+from chalicelib.ports import Clock, Put, Store
+from chalicelib.rendering.render import render_for
+from chalicelib.services.common import revise
+
+log = logging.getLogger("clarion_delivery")
+MACHINE = "system:worker"
+
+
+class ChannelProvider(Protocol):
+    def channel(self, account: ChannelAccount) -> Channel: ...
+
+
+class Alerts(Protocol):
+    def alert(self, subject: str, message: str) -> None: ...
+
+
+class Redriver(Protocol):
+    def redrive(self, platform: str, advisory_id: str, content_hash: str, accounts: Sequence[str]) -> None: ...
+    def dead_letter(self, platform: str, advisory_id: str, content_hash: str, account: str, reason: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the queue should do with the message for this delivery."""
+
+    done: bool
+    retry_after_s: Optional[float] = None
+
+    @staticmethod
+    def finished() -> "Outcome":
+        return Outcome(done=True)
+
+    @staticmethod
+    def later(seconds: float) -> "Outcome":
+        return Outcome(done=False, retry_after_s=seconds)
+
+
+class DeliveryService:
+    def __init__(self, store: Store, channels: ChannelProvider, alerts: Alerts, redriver: Redriver,
+                 clock: Clock, policy: rules.DeliveryPolicy = rules.DeliveryPolicy()) -> None:
+        self._store = store
+        self._channels = channels
+        self._alerts = alerts
+        self._redriver = redriver
+        self._clock = clock
+        self.policy = policy
+
+    # -- the worker's entry point ------------------------------------------------------------------
+    def deliver(self, advisory_id: str, account_id: str, content_hash: str) -> Outcome:
+        delivery = self._store.get_delivery(advisory_id, account_id)
+        if delivery is None or delivery.state in rules.FINAL:
+            return Outcome.finished()  # nothing owed, or a redelivered message for a final delivery
+        advisory = self._store.get_advisory(advisory_id)
+        account = self._store.get_channel(account_id)
+        if advisory is None or account is None:
+            return self._finish(delivery, D.FAILED, "the advisory or channel account no longer exists")
+        if not self._still_approved(advisory, delivery, content_hash):
+            return self._finish(delivery, D.SKIPPED, "the content no longer matches its approval")
+        now = self._clock.now()
+        if delivery.state is D.SENDING and not rules.lease_expired(delivery, now):
+            return Outcome.later((delivery.lease_until - now).total_seconds() + 1)  # type: ignore[operator]
+        channel = self._channel(account, delivery)
+        if channel is None:
+            return Outcome.finished()
+        if rules.needs_reconciling(delivery, now):
+            delivery, found = self._reconcile(delivery, advisory, account, channel)
+            if found is not None:
+                return self._after_post(delivery, advisory, account, channel, found)
+            if delivery.state is not D.PENDING:
+                return Outcome.finished() if delivery.state in rules.FINAL else Outcome.later(self.policy.ambiguous_recheck_s)
+        if delivery.next_attempt_at and delivery.next_attempt_at > now:
+            return Outcome.later((delivery.next_attempt_at - now).total_seconds())
+        return self._post(delivery, advisory, account, channel)
+
+    # -- posting ---------------------------------------------------------------------------------------
+    def _post(self, delivery: DeliveryRecord, advisory: Advisory, account: ChannelAccount,
+              channel: Channel) -> Outcome:
+        claimed = self._claim(delivery)
+        if claimed is None:
+            return Outcome.later(1.0)  # another worker claimed it first
+        result = render_for(advisory, account)
+        blocking = [f.message for f in result.findings if f.blocking]
+        if blocking:
+            return self._finish(claimed, D.FAILED, "; ".join(blocking))
+        key = idempotency_key(advisory.id, claimed.content_hash, account.id)
+        try:
+            ref = self._publish_or_edit(advisory, account, channel, result.rendering, key)
+        except RetryableError as error:
+            return self._retry_or_fail(claimed, error)
+        except AmbiguousError as error:
+            self._move(claimed, D.UNKNOWN, f"outcome unknown: {error.message}", last_error=error.message,
+                       lease_until=None)
+            return Outcome.later(self.policy.ambiguous_recheck_s)
+        except ChannelError as error:
+            if error.posted is not None:  # a thread that landed part-way: record what exists
+                return self._after_post(claimed, advisory, account, channel, error.posted)
+            return self._fail(claimed, error.message)
+        return self._after_post(claimed, advisory, account, channel, ref)
+
+    def _publish_or_edit(self, advisory: Advisory, account: ChannelAccount, channel: Channel,
+                         rendering: Any, key: str) -> PostRef:
+        """An Update edits the post it follows where the platform allows; otherwise a new post."""
+        earlier = self._earlier_post(advisory, account)
+        if advisory.msg_type is MsgType.UPDATE and earlier and channel.capabilities.can_edit:
+            try:
+                return channel.edit(_ref(earlier.post), rendering)
+            except PermanentError as error:
+                log.info("edit refused on %s (%s); posting instead", account.id, error.message)
+        return channel.publish(rendering, key)
+
+    def _claim(self, delivery: DeliveryRecord) -> Optional[DeliveryRecord]:
+        lease = self._clock.now() + timedelta(seconds=self.policy.lease_s)
+        try:
+            return self._move(delivery, D.SENDING, f"attempt {delivery.attempts + 1}",
+                              attempts=delivery.attempts + 1, lease_until=lease, next_attempt_at=None)
+        except StaleWrite:
+            return None
+
+    def _retry_or_fail(self, delivery: DeliveryRecord, error: RetryableError) -> Outcome:
+        if delivery.attempts >= self.policy.max_attempts:
+            return self._fail(delivery, f"gave up after {delivery.attempts} attempts: {error.message}")
+        delay = rules.backoff_s(delivery.attempts, self.policy, error.retry_after_s)
+        self._move(delivery, D.PENDING, f"retry in {delay:.1f}s: {error.message}", last_error=error.message,
+                   lease_until=None, next_attempt_at=self._clock.now() + timedelta(seconds=delay))
+        return Outcome.later(delay)
+
+    def _fail(self, delivery: DeliveryRecord, reason: str) -> Outcome:
+        self._finish(delivery, D.FAILED, reason)
+        self._redriver.dead_letter(delivery.platform, delivery.advisory_id, delivery.content_hash,
+                                   delivery.channel_account, reason)
+        self._alerts.alert(f"Clarion: delivery to {delivery.channel_account} failed",
+                           f"Advisory {delivery.advisory_id} was not delivered to {delivery.channel_account}: "
+                           f"{reason}. Retry with POST /advisories/{delivery.advisory_id}/retry.")
+        return Outcome.finished()
+
+    # -- reconciling an unknown outcome -----------------------------------------------------------------
+    def _reconcile(self, delivery: DeliveryRecord, advisory: Advisory, account: ChannelAccount,
+                   channel: Channel) -> tuple[DeliveryRecord, Optional[PostRef]]:
+        """Did the post land? Find it by Clarion's reference; if it is not there, it is owed again."""
+        try:
+            delivery = self._move(delivery, D.RECONCILING, "checking whether the post exists",
+                                  lease_until=self._clock.now() + timedelta(seconds=self.policy.lease_s))
+        except StaleWrite:
+            return delivery, None
+        caps = channel.capabilities
+        if not getattr(caps, "can_find", False) and not caps.idempotent:
+            return self._cannot_reconcile(delivery), None
+        if getattr(caps, "can_find", False):
+            try:
+                found = channel.find(render_for(advisory, account).rendering.marker)
+            except ChannelError as error:
+                return self._move(delivery, D.UNKNOWN, f"could not check yet: {error.message}",
+                                  last_error=error.message, lease_until=None), None
+            if found is not None:
+                return delivery, found
+        # Not there (or the platform dedupes by our key): posting again cannot duplicate it.
+        return self._move(delivery, D.PENDING, "not posted: owed again", lease_until=None), None
+
+    def _cannot_reconcile(self, delivery: DeliveryRecord) -> DeliveryRecord:
+        reason = ("the platform can neither find the post nor dedupe a re-post: a person must check "
+                  f"{delivery.channel_account} for the advisory before it is re-sent")
+        self._alerts.alert(f"Clarion: check {delivery.channel_account} by hand",
+                           f"Advisory {delivery.advisory_id}: {reason}. Then POST /advisories/"
+                           f"{delivery.advisory_id}/retry to send it, if it is not there.")
+        return self._move(delivery, D.FAILED, reason, last_error=reason, lease_until=None,
+                          finished_at=self._clock.now())
+
+    # -- after the post: record it, pin it, finish the advisory ---------------------------------------
+    def _after_post(self, delivery: DeliveryRecord, advisory: Advisory, account: ChannelAccount,
+                    channel: Channel, ref: PostRef) -> Outcome:
+        caps = channel.capabilities
+        pin_state = (PinState.PIN_BY_HAND if caps.pin_by_hand else
+                     PinState.NONE if caps.can_pin else PinState.NOT_APPLICABLE)
+        now = self._clock.now()
+        sent = self._move(delivery, D.SENT, f"posted {ref.url or ref.post_id}", post=_record(ref),
+                          pin_state=pin_state, lease_until=None, sent_at=now, finished_at=now,
+                          last_error=None)
+        if caps.can_pin or advisory.msg_type is MsgType.CANCEL:
+            self.rotate_pin(sent, advisory, account, channel)
+        self._complete(advisory.id)
+        return Outcome.finished()
+
+    def rotate_pin(self, delivery: DeliveryRecord, advisory: Advisory, account: ChannelAccount,
+                   channel: Channel) -> None:
+        """Pin the new post, then unpin the previous Clarion post; a Cancel only unpins."""
+        for _ in range(5):
+            account = self._store.get_channel(account.id) or account
+            current = account.pinned
+            if current and current.advisory_id != advisory.id and not self._newer(advisory, current):
+                return  # a newer advisory holds the pin; this one arrived late
+            try:
+                if advisory.msg_type is MsgType.CANCEL:
+                    if current and current.advisory_id in advisory.references:
+                        channel.unpin(_ref(current.post))
+                    pinned, state = None, PinState.NOT_APPLICABLE
+                else:
+                    previous = _ref(current.post) if current and current.advisory_id != advisory.id else None
+                    if not (current and current.post.post_id == delivery.post_id):
+                        channel.pin(_ref(delivery.post), previous)  # type: ignore[arg-type]
+                    pinned = PinnedPost(advisory_id=advisory.id, post=delivery.post, at=self._clock.now())  # type: ignore[arg-type]
+                    state = PinState.PINNED
+            except ChannelError as error:
+                self._move(delivery, D.SENT, f"pin failed: {error.message}", pin_state=PinState.PIN_FAILED,
+                           pin_error=error.message)
+                return
+            try:
+                new_account, account_put = revise(account, pinned=pinned)
+                new_delivery, delivery_put = revise(delivery, pin_state=state, pin_error=None)
+                self._store.commit([account_put, delivery_put], [self._event(
+                    delivery, f"pin: {'unpinned the cancelled post' if pinned is None else 'pinned'}"
+                              f"{' (replacing ' + current.advisory_id + ')' if current and pinned else ''}")])
+                return
+            except StaleWrite:
+                delivery = self._store.get_delivery(delivery.advisory_id, delivery.channel_account) or delivery
+
+    def _newer(self, advisory: Advisory, current: PinnedPost) -> bool:
+        if current.advisory_id in advisory.references:
+            return True  # an Update or Cancel always follows what it references
+        other = self._store.get_advisory(current.advisory_id)
+        return other is None or advisory.created_at > other.created_at
+
+    def _complete(self, advisory_id: str) -> None:
+        """broadcasting -> delivered / partially_delivered / failed, once every delivery is final."""
+        deliveries = self._store.deliveries_for(advisory_id)
+        if not deliveries or any(d.state not in rules.FINAL for d in deliveries):
+            return
+        advisory = self._store.get_advisory(advisory_id)
+        if advisory is None or not lifecycle.can(advisory, Action.DELIVER):
+            return
+        sent = sum(d.state is D.SENT for d in deliveries)
+        failed = sum(d.state is D.FAILED for d in deliveries)
+        outcome = lifecycle.delivery_outcome(sent, failed)
+        done, put = revise(advisory, state=outcome, updated_at=self._clock.now())
+        try:
+            self._store.commit([put], [AuditEvent(actor=MACHINE, action="deliver", advisory_id=advisory_id,
+                                                  summary=f"{outcome.value}: {sent} sent, {failed} failed")])
+        except StaleWrite:
+            pass  # another worker finished it
+
+    # -- helpers ----------------------------------------------------------------------------------------
+    def _still_approved(self, advisory: Advisory, delivery: DeliveryRecord, content_hash: str) -> bool:
+        return (advisory.approval_is_valid and advisory.content_hash() == delivery.content_hash == content_hash)
+
+    def _channel(self, account: ChannelAccount, delivery: DeliveryRecord) -> Optional[Channel]:
+        try:
+            return self._channels.channel(account)
+        except PermanentError as error:
+            self._fail(delivery, error.message)
+            return None
+
+    def _earlier_post(self, advisory: Advisory, account: ChannelAccount) -> Optional[DeliveryRecord]:
+        for ref in advisory.references:
+            earlier = self._store.get_delivery(ref, account.id)
+            if earlier and earlier.state is D.SENT and earlier.post:
+                return earlier
+        return None
+
+    def _finish(self, delivery: DeliveryRecord, state: D, reason: str) -> Outcome:
+        self._move(delivery, state, reason, last_error=reason if state is D.FAILED else delivery.last_error,
+                   lease_until=None, finished_at=self._clock.now())
+        self._complete(delivery.advisory_id)
+        return Outcome.finished()
+
+    def _move(self, delivery: DeliveryRecord, to: D, summary: str, **changes: Any) -> DeliveryRecord:
+        if to is not delivery.state:
+            rules.require_move(delivery, to)
+        moved, put = revise(delivery, state=to, **changes)
+        self._store.commit([put], [self._event(delivery, f"{delivery.state.value} -> {to.value}: {summary}")])
+        return moved
+
+    @staticmethod
+    def _event(delivery: DeliveryRecord, summary: str) -> AuditEvent:
+        return AuditEvent(actor=MACHINE, action="delivery", advisory_id=delivery.advisory_id,
+                          summary=f"{delivery.channel_account}: {summary}"[:2000])
+
+
+def _record(ref: PostRef) -> PostRecord:
+    return PostRecord(post_id=ref.post_id, url=ref.url, part_ids=list(ref.part_ids), extra=dict(ref.extra))
+
+
+def _ref(post: PostRecord) -> PostRef:
+    return PostRef(post_id=post.post_id, url=post.url, part_ids=tuple(post.part_ids), extra=dict(post.extra))
+

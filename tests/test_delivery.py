@@ -1,0 +1,239 @@
+"""The delivery state machine on in-memory adapters: once, pinned, recorded, under faults."""
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from chalicelib import composition
+from chalicelib.adapters.memory import (FakeChannels, FixedClock, InMemoryStore, RecordingAlerts,
+                                        RecordingPublisher, RecordingRedriver)
+from chalicelib.channels.port import Capabilities, PermanentError, RetryableError
+from chalicelib.domain.models import (AdvisoryContent, AdvisoryState, DeliveryState, MsgType, PinState, Role,
+                                      User)
+from chalicelib.seed import seed
+from chalicelib.services.common import revise
+from chalicelib.services.delivery import DeliveryService
+
+AUTHOR = User(id="author", name="A", roles=frozenset({Role.SPOKESPERSON}))
+APPROVER = User(id="approver", name="B", roles=frozenset({Role.APPROVER}))
+MASTODON = "mastodon:city-health"
+
+
+class World:
+    def __init__(self) -> None:
+        self.clock = FixedClock()
+        self.store = InMemoryStore()
+        self.app = composition.build(self.store, RecordingPublisher(), self.clock, "local")
+        seed(self.store)
+        self.channels = FakeChannels()
+        self.alerts = RecordingAlerts()
+        self.redriver = RecordingRedriver()
+        self.delivery = DeliveryService(self.store, self.channels, self.alerts, self.redriver, self.clock)
+
+    def approved(self, channels: list[str] = [MASTODON], **fields: Any) -> str:
+        content = AdvisoryContent(**{
+            "headline": "Boil water notice", "instruction": "Boil water for one minute.",
+            "event": "Boil Water", "urgency": "Immediate", "severity": "Severe", "certainty": "Observed",
+            "area_desc": "Riverside", "channels": channels, **fields})
+        self.clock.advance(seconds=1)  # each advisory a moment after the last
+        advisory = self.app.advisories.create(AUTHOR, content)
+        self.app.advisories.submit(AUTHOR, advisory.id)
+        self.app.advisories.approve(APPROVER, advisory.id)
+        return advisory.id
+
+    def follow_up(self, advisory_id: str, msg_type: MsgType) -> str:
+        draft = self.app.advisories.follow_up(AUTHOR, advisory_id, msg_type)
+        self.app.advisories.submit(AUTHOR, draft.id)
+        self.app.advisories.approve(APPROVER, draft.id)
+        return draft.id
+
+    def deliver(self, advisory_id: str, account: str = MASTODON) -> Any:
+        return self.delivery.deliver(advisory_id, account, self.store.get_advisory(advisory_id).content_hash())
+
+    def row(self, advisory_id: str, account: str = MASTODON) -> Any:
+        return self.store.get_delivery(advisory_id, account)
+
+    def fake(self, account: str = MASTODON) -> Any:
+        return self.channels.channel(self.store.get_channel(account))
+
+
+@pytest.fixture
+def world() -> World:
+    return World()
+
+
+def test_posts_once_records_it_and_finishes_the_advisory(world: World) -> None:
+    advisory_id = world.approved()
+    assert world.deliver(advisory_id).done
+    assert world.deliver(advisory_id).done  # a redelivered message changes nothing
+    row = world.row(advisory_id)
+    assert row.state is DeliveryState.SENT and row.attempts == 1 and row.post_id == "p1"
+    assert row.post_url == "https://fake/p1" and row.pin_state is PinState.PINNED
+    assert len(world.fake().posts) == 1
+    assert world.store.get_advisory(advisory_id).state is AdvisoryState.DELIVERED
+    summaries = [e.summary for e in world.store.audit_entries() if e.action == "delivery"]
+    assert summaries[:2] == [f"{MASTODON}: pending -> sending: attempt 1",
+                             f"{MASTODON}: sending -> sent: posted https://fake/p1"]
+
+
+def test_the_pin_moves_to_the_newest_advisory(world: World) -> None:
+    first = world.approved()
+    world.deliver(first)
+    second = world.approved()
+    world.deliver(second)
+    fake = world.fake()
+    assert fake.calls == ["publish", "pin p1", "publish", "pin p2", "unpin p1"]  # pin new, then unpin old
+    assert fake.pinned == ["p2"]
+    assert world.store.get_channel(MASTODON).pinned.advisory_id == second
+
+
+def test_a_late_older_advisory_does_not_take_the_pin(world: World) -> None:
+    older = world.approved()
+    newer = world.approved()
+    world.deliver(newer)
+    world.deliver(older)
+    assert world.fake().pinned == ["p1"]  # the newer advisory's post
+    assert world.store.get_channel(MASTODON).pinned.advisory_id == newer
+
+
+def test_retryable_errors_back_off_then_succeed(world: World) -> None:
+    advisory_id = world.approved()
+    world.fake().script = [RetryableError("503", status=503), RetryableError("429", status=429, retry_after_s=7)]
+    first = world.deliver(advisory_id)
+    assert not first.done and world.row(advisory_id).state is DeliveryState.PENDING
+    world.clock.advance(seconds=first.retry_after_s + 0.01)
+    second = world.deliver(advisory_id)
+    assert second.retry_after_s >= 7  # Retry-After honoured
+    early = world.deliver(advisory_id)
+    assert not early.done and world.fake().calls.count("publish") == 2  # not before its time
+    world.clock.advance(seconds=second.retry_after_s + 0.01)
+    assert world.deliver(advisory_id).done
+    row = world.row(advisory_id)
+    assert row.state is DeliveryState.SENT and row.attempts == 3 and len(world.fake().posts) == 1
+
+
+def test_past_the_cap_it_fails_dead_letters_and_alerts(world: World) -> None:
+    advisory_id = world.approved()
+    world.fake().script = [RetryableError("503", status=503)] * 10
+    for _ in range(world.delivery.policy.max_attempts):
+        outcome = world.deliver(advisory_id)
+        world.clock.advance(seconds=(outcome.retry_after_s or 0) + 1)
+    row = world.row(advisory_id)
+    assert row.state is DeliveryState.FAILED and "gave up after 5 attempts" in row.last_error
+    assert world.redriver.dead == [(advisory_id, MASTODON, row.last_error)]
+    assert "failed" in world.alerts.sent[0][0]
+    assert world.store.get_advisory(advisory_id).state is AdvisoryState.FAILED
+
+
+def test_a_permanent_error_fails_at_once(world: World) -> None:
+    advisory_id = world.approved()
+    world.fake().script = [PermanentError("Mastodon rejected the post: Text character limit exceeded")]
+    assert world.deliver(advisory_id).done
+    assert world.row(advisory_id).state is DeliveryState.FAILED and world.alerts.sent
+
+
+def test_accept_then_timeout_is_reconciled_not_reposted(world: World) -> None:
+    advisory_id = world.approved()
+    world.fake().script = ["accept_then_timeout"]
+    outcome = world.deliver(advisory_id)
+    assert not outcome.done and world.row(advisory_id).state is DeliveryState.UNKNOWN
+    assert world.deliver(advisory_id).done
+    assert world.row(advisory_id).state is DeliveryState.SENT
+    assert len(world.fake().posts) == 1 and world.fake().calls.count("publish") == 1
+
+
+def test_a_worker_that_died_after_posting_is_reconciled(world: World) -> None:
+    advisory_id = world.approved()
+    row = world.row(advisory_id)
+    # The dead worker: it claimed, posted, and never recorded.
+    claimed, put = revise(row, state=DeliveryState.SENDING, attempts=1,
+                          lease_until=world.clock.now() + timedelta(seconds=30))
+    world.store.commit([put])
+    from chalicelib.rendering.render import render_for
+
+    rendering = render_for(world.store.get_advisory(advisory_id), world.store.get_channel(MASTODON)).rendering
+    world.fake().publish(rendering, "key")
+    assert not world.deliver(advisory_id).done  # the lease still holds: wait
+    world.clock.advance(seconds=31)
+    assert world.deliver(advisory_id).done
+    assert world.row(advisory_id).state is DeliveryState.SENT and len(world.fake().posts) == 1
+
+
+def test_a_worker_that_died_before_posting_is_posted_once(world: World) -> None:
+    advisory_id = world.approved()
+    row = world.row(advisory_id)
+    world.store.commit([revise(row, state=DeliveryState.SENDING, attempts=1,
+                               lease_until=world.clock.now() + timedelta(seconds=30))[1]])
+    world.clock.advance(seconds=31)
+    assert world.deliver(advisory_id).done
+    assert world.row(advisory_id).state is DeliveryState.SENT and len(world.fake().posts) == 1
+
+
+def test_without_find_or_idempotency_a_person_is_asked(world: World) -> None:
+    advisory_id = world.approved()
+    fake = world.fake()
+    fake.capabilities = Capabilities(can_pin=True)
+    fake.script = ["accept_then_timeout"]
+    world.deliver(advisory_id)
+    assert world.deliver(advisory_id).done
+    row = world.row(advisory_id)
+    assert row.state is DeliveryState.FAILED and "a person must check" in row.last_error
+    assert "by hand" in world.alerts.sent[-1][0] and len(fake.posts) == 1
+
+
+def test_concurrent_workers_post_once(world: World) -> None:
+    advisory_id = world.approved()
+    barrier = threading.Barrier(4)
+
+    def work() -> None:
+        barrier.wait()
+        world.deliver(advisory_id)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(world.fake().posts) == 1 and world.row(advisory_id).state is DeliveryState.SENT
+
+
+def test_content_changed_behind_the_approval_is_skipped(world: World) -> None:
+    advisory_id = world.approved()
+    advisory = world.store.get_advisory(advisory_id)
+    world.store.commit([revise(advisory, content=advisory.content.model_copy(update={"headline": "Forged"}))[1]])
+    assert world.deliver(advisory_id).done
+    assert world.row(advisory_id).state is DeliveryState.SKIPPED and world.fake().posts == []
+
+
+def test_x_gets_a_pin_by_hand_task(world: World) -> None:
+    advisory_id = world.approved(channels=["x:city-health"])
+    world.fake("x:city-health").capabilities = Capabilities(pin_by_hand=True, threads=True, can_find=True)
+    world.deliver(advisory_id, "x:city-health")
+    assert world.row(advisory_id, "x:city-health").pin_state is PinState.PIN_BY_HAND
+
+
+def test_an_update_edits_and_a_cancel_unpins(world: World) -> None:
+    original = world.approved()
+    world.deliver(original)
+    update = world.follow_up(original, MsgType.UPDATE)
+    world.deliver(update)
+    fake = world.fake()
+    assert fake.calls[-2:] == ["edit p1"] or "edit p1" in fake.calls
+    assert len(fake.posts) == 1 and world.row(update).post_id == "p1"
+    assert world.store.get_channel(MASTODON).pinned.advisory_id == update
+    cancel = world.follow_up(update, MsgType.CANCEL)
+    world.deliver(cancel)
+    assert fake.pinned == [] and world.store.get_channel(MASTODON).pinned is None
+    assert len(fake.posts) == 2  # the all-clear
+    assert world.store.get_advisory(update).state is AdvisoryState.CANCELLED
+
+
+def test_partially_delivered(world: World) -> None:
+    advisory_id = world.approved(channels=[MASTODON, "slack:staff"])
+    world.fake("slack:staff").script = [PermanentError("channel_not_found")]
+    world.deliver(advisory_id)
+    world.deliver(advisory_id, "slack:staff")
+    assert world.store.get_advisory(advisory_id).state is AdvisoryState.PARTIALLY_DELIVERED
