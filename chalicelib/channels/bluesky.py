@@ -89,7 +89,7 @@ class BlueskyChannel(HttpChannel):
         if cached and time.time() - cached.at < SESSION_TTL_S:
             return cached
         reply = self.http.call("POST", "/xrpc/com.atproto.server.createSession", what="login",
-                               json_body=self._login)
+                               json_body=self._login, write=False)  # a lost login posts nothing
         fresh = Session(str(reply.need("accessJwt")), str(reply.need("did")),
                         str(reply.data.get("handle") or self._login["identifier"]), time.time())
         redact.add([fresh.jwt])

@@ -178,9 +178,10 @@ class HttpClient:
 
     def call(self, method: str, path: str, *, what: str, json_body: Any = None,
              form: Optional[Mapping[str, Any]] = None, query: Optional[Mapping[str, Any]] = None,
-             headers: Optional[Mapping[str, str]] = None) -> Reply:
-        """One request; returns the 2xx reply or raises the right ChannelError."""
-        write = method.upper() != "GET"
+             headers: Optional[Mapping[str, str]] = None, write: Optional[bool] = None) -> Reply:
+        """One request; returns the 2xx reply or raises the right ChannelError. `write` (default:
+        not a GET) says whether an unanswered request may have changed something."""
+        write = method.upper() != "GET" if write is None else write
         url = self.base_url + path + (("?" + urlencode(query, doseq=True)) if query else "")
         body, sent_headers = _encode(json_body, form)
         sent_headers = {**self.headers, **sent_headers, **(headers or {})}

@@ -117,6 +117,9 @@ def canned_server() -> Iterator[CannedServer]:
 
 @pytest.fixture
 def canned(canned_server: CannedServer) -> CannedServer:
+    from chalicelib.channels.bluesky import forget_sessions
+
+    forget_sessions()
     canned_server.routes.clear()
     canned_server.requests.clear()
     canned_server.answer()

@@ -117,3 +117,11 @@ def test_a_telegram_token_never_shows_in_errors_or_logs(canned: CannedServer,
 def test_redaction_covers_url_encoded_secrets() -> None:
     redact.add(["p@ss word/with:chars"])
     assert redact("path /p%40ss%20word%2Fwith%3Achars/ and p@ss word/with:chars") == "path /***/ and ***"
+
+
+def test_a_lost_bluesky_login_is_retryable_since_nothing_was_posted(canned: CannedServer) -> None:
+    from channel_kit import Canned
+
+    canned.routes["createSession"] = Canned(200, BLUESKY_SESSION, delay_s=1.0)
+    err = publish_against(canned, "bluesky", read_timeout_s=0.2)
+    assert type(err) is RetryableError and "login" in err.message

@@ -262,3 +262,24 @@ def test_a_thread_failing_half_way_says_which_parts_landed(sandbox: Any, monkeyp
     landed = [p for p in account_state(sandbox, "x")["posts"] if not p["deleted"]]
     assert caught.value.posted is not None and caught.value.posted.part_ids == (landed[0]["id"],)
     assert "after 1 of 3 thread parts were posted" in caught.value.message
+
+
+def test_bluesky_pins_a_post_known_only_by_its_uri(sandbox: Any) -> None:
+    """A PostRef restored from a delivery record has no cid: the adapter looks it up."""
+    from chalicelib.channels.port import PostRef
+
+    chan = channel(sandbox, "bluesky")
+    ref = chan.publish(advisory("Boil water."), "key")
+    chan.pin(PostRef(post_id=ref.post_id))
+    assert account_state(sandbox, "bluesky")["profile"]["value"]["pinnedPost"]["cid"] == ref.extra["cid"]
+
+
+def test_mastodon_rotation_still_works_with_five_posts_pinned(sandbox: Any) -> None:
+    chan = channel(sandbox, "mastodon")
+    pinned = [chan.publish(advisory(f"Advisory {i}."), f"key-{i}") for i in range(5)]
+    for ref in pinned:
+        chan.pin(ref)
+    new = chan.publish(advisory("Advisory 6."), "key-6")
+    chan.pin(new, previous=pinned[0])  # Mastodon refuses a sixth pin: the old one goes first
+    state = account_state(sandbox, "mastodon")
+    assert new.post_id in state["pinned"] and pinned[0].post_id not in state["pinned"] and len(state["pinned"]) == 5
