@@ -95,8 +95,8 @@ class SocialChannel:
 
     def publish(self, rendering: Rendering, idempotency_key: str) -> PostRef:
         parts = self.parts(rendering)
-        if not parts or not parts[0].text.strip():
-            raise PermanentError(f"Nothing to post to {self.platform}: the rendering is empty")
+        if not parts:  # blank text is the platform's to refuse (a cleared banner is blank)
+            raise PermanentError(f"Nothing to post to {self.platform}: the rendering has no parts")
         posted: list[PostRef] = []
         for index, part in enumerate(parts):
             parent = posted[-1] if posted else None

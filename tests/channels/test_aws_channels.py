@@ -17,7 +17,7 @@ from chalicelib.channels.email import EmailChannel
 from chalicelib.channels.port import PermanentError, RetryableError
 from chalicelib.channels.registry import channel_for
 from chalicelib.channels.sms import SmsChannel
-from chalicelib.domain.models import Advisory, AdvisoryContent
+from chalicelib.domain.models import Advisory, AdvisoryContent, MsgType
 from chalicelib.infra.bootstrap import Provisioned
 from chalicelib.rendering.render import render_for
 from chalicelib.secrets import InMemorySecretStore
@@ -158,6 +158,9 @@ def test_the_banner_rotates_and_clears_only_its_own(aws: Provisioned) -> None:
     assert json.loads(read(s3, aws.owned_bucket, "banner.json")) == {"active": False}
     assert read(s3, aws.owned_bucket, "banner.html") == ""
     assert channel.capabilities.can_pin and channel.capabilities.idempotent
+    cancel = render_for(first.model_copy(update={"msg_type": MsgType.CANCEL}), account).rendering
+    channel.pin(channel.publish(cancel, "k3"))  # an all-clear makes the banner inactive
+    assert json.loads(read(s3, aws.owned_bucket, "banner.json"))["active"] is False
 
 
 def test_the_cap_feed_lists_pinned_alerts_in_atom(aws: Provisioned) -> None:
@@ -210,5 +213,5 @@ def test_owned_channels_need_a_bucket(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_publishing_an_empty_rendering_is_refused() -> None:
     channel = SmsChannel("sms:x", {"topic_arn": "arn:aws:sns:us-east-1:1:t"}, object())
-    with pytest.raises(PermanentError, match="empty"):
-        channel.publish(rendering(""), "k")
+    with pytest.raises(PermanentError, match="no parts"):
+        channel.publish(rendering(), "k")
