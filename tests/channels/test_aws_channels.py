@@ -140,11 +140,15 @@ def read(s3: Any, bucket: str, key: str) -> str:
     return s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode()
 
 
-def test_the_banner_rotates_and_clears_only_its_own(aws: Provisioned) -> None:
+def owned(account_id: str, *headlines: str) -> tuple[Any, Any, Any, list[Advisory]]:
+    """The s3 client, the account, its channel, and one advisory per headline."""
     s3 = boto3.client("s3", region_name=REGION)
-    account = local("banner:website")
-    channel = channel_for(account, InMemorySecretStore(), lambda _: s3)
-    first, second = advisory("Boil water"), advisory("Water safe again")
+    account = local(account_id)
+    return s3, account, channel_for(account, InMemorySecretStore(), lambda _: s3), [advisory(h) for h in headlines]
+
+
+def test_the_banner_rotates_and_clears_only_its_own(aws: Provisioned) -> None:
+    s3, account, channel, (first, second) = owned("banner:website", "Boil water", "Water safe again")
     one = channel.publish(render_for(first, account).rendering, "k1")
     channel.pin(one)
     assert json.loads(read(s3, aws.owned_bucket, "banner.json"))["headline"] == "Boil water"
@@ -164,10 +168,7 @@ def test_the_banner_rotates_and_clears_only_its_own(aws: Provisioned) -> None:
 
 
 def test_the_cap_feed_lists_pinned_alerts_in_atom(aws: Provisioned) -> None:
-    s3 = boto3.client("s3", region_name=REGION)
-    account = local("cap_feed:public")
-    channel = channel_for(account, InMemorySecretStore(), lambda _: s3)
-    first, second = advisory("Boil water"), advisory("Measles exposure")
+    s3, account, channel, (first, second) = owned("cap_feed:public", "Boil water", "Measles exposure")
     one = channel.publish(render_for(first, account).rendering, "k1")
     assert "<alert" in read(s3, aws.owned_bucket, f"cap/{first.id}.xml") and one.url.endswith(f"/feeds/cap/{first.id}.xml")
     assert "<entry>" not in read(s3, aws.owned_bucket, "cap.atom")  # published, not yet active
