@@ -127,6 +127,13 @@ def preview_advisory(advisory_id: str) -> dict[str, Any]:
                             clarion().advisories.screen(advisory))
 
 
+@route("/advisories/{advisory_id}/retry", methods=["POST"], authorizer=AUTHORIZER)
+def retry_deliveries(advisory_id: str) -> dict[str, Any]:
+    user = signed_in(frozenset({Role.ONCALL, Role.ADMIN}), "retry")
+    redriven = clarion().operations.retry(user, advisory_id)
+    return {"redriven": [web.delivery_view(d) for d in redriven]}
+
+
 @route("/advisories/{advisory_id}/deliveries", methods=["GET"], authorizer=AUTHORIZER)
 def list_deliveries(advisory_id: str) -> dict[str, Any]:
     signed_in(ANYONE, "read")
@@ -243,6 +250,23 @@ def on_trigger(event: Any) -> str:
     return handlers.handle_sns_trigger(clarion(), handlers.sns_message_id(event), event.message)
 
 
-@app.schedule(Rate(1, unit=Rate.MINUTES), name="release_scheduled")
-def release_scheduled(event: Any) -> int:
-    return len(clarion().advisories.release_due(system_actor("scheduler")))
+def _delivery_worker(platform: str) -> Any:
+    def deliver(event: Any) -> dict[str, Any]:
+        return handlers.handle_delivery_batch(clarion(), platform, event.to_dict()["Records"])
+
+    return deliver
+
+
+# One worker per platform queue; its concurrency follows the platform's rate limit.
+for _platform, _spec in resources.QUEUES.items():
+    app.on_sqs_message(queue=resources.queue_name(_platform), batch_size=_spec.batch_size,
+                       maximum_concurrency=max(2, _spec.max_concurrency),
+                       name=f"deliver_{_platform}")(_delivery_worker(_platform))
+
+
+@app.schedule(Rate(1, unit=Rate.MINUTES), name="sweep")
+def sweep(event: Any) -> dict[str, Any]:
+    """Release advisories whose time has come, redrive late deliveries, expire old advisories."""
+    released = clarion().advisories.release_due(system_actor("scheduler"))
+    report = clarion().operations.sweep()
+    return {"released": len(released), **report.__dict__}

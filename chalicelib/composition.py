@@ -17,7 +17,9 @@ from chalicelib.ports import BroadcastPublisher, Clock, Store
 from chalicelib.services.access import AccessService
 from chalicelib.services.advisories import AdvisoryService
 from chalicelib.services.audit_trail import AuditTrail
+from chalicelib.services.delivery import Alerts, ChannelProvider, DeliveryService, Redriver
 from chalicelib.services.feeds import FeedService
+from chalicelib.services.operations import Operations
 from chalicelib.services.templates import TemplateService
 
 
@@ -37,20 +39,53 @@ class Clarion:
     access: AccessService
     audit: AuditTrail
     feeds: FeedService
+    delivery: DeliveryService
+    operations: Operations
 
 
-def build(store: Store, publisher: BroadcastPublisher, clock: Clock, stage: str) -> Clarion:
+def build(store: Store, publisher: BroadcastPublisher, clock: Clock, stage: str,
+          channels: Optional[ChannelProvider] = None, alerts: Optional[Alerts] = None,
+          redriver: Optional[Redriver] = None) -> Clarion:
+    from chalicelib.adapters.memory import FakeChannels, RecordingAlerts, RecordingRedriver
+
+    channels, alerts = channels or FakeChannels(), alerts or RecordingAlerts()
+    redriver = redriver or RecordingRedriver()
     advisories = AdvisoryService(store, publisher, clock)
+    delivery = DeliveryService(store, channels, alerts, redriver, clock)
     return Clarion(stage=stage, store=store, advisories=advisories,
                    templates=TemplateService(store, advisories, clock),
                    access=AccessService(store, stage), audit=AuditTrail(store),
-                   feeds=FeedService(store, clock))
+                   feeds=FeedService(store, clock), delivery=delivery,
+                   operations=Operations(store, delivery, channels, alerts, redriver, clock))
 
 
 def in_memory(stage: str = "local", clock: Optional[Clock] = None) -> Clarion:
     from chalicelib.adapters.memory import InMemoryStore, RecordingPublisher
 
     return build(InMemoryStore(), RecordingPublisher(), clock or SystemClock(), stage)
+
+
+class RegistryChannels:
+    """The real channel provider: each account's adapter with its credentials from SSM."""
+
+    def __init__(self) -> None:
+        from chalicelib.secrets import SsmSecretStore
+
+        self._secrets = SsmSecretStore(_client("ssm"))
+
+    def channel(self, account: Any) -> Any:
+        from chalicelib.channels.registry import channel_for
+
+        return channel_for(account, self._secrets, _channel_client)
+
+
+@lru_cache(maxsize=None)
+def _channel_client(service: str) -> Any:
+    """Clients for posting: SMS and e-mail must not be re-sent by botocore's silent retries
+    after a timeout (the message may have gone); the delivery state machine decides instead."""
+    from botocore.config import Config
+
+    return _session().client(service, config=Config(retries={"max_attempts": 1, "mode": "standard"}))
 
 
 @lru_cache(maxsize=None)
@@ -77,11 +112,14 @@ def clarion() -> Clarion:
     global _current
     if _current is None:
         from chalicelib.adapters.dynamodb import DynamoDBStore
-        from chalicelib.adapters.sns import SnsBroadcastPublisher
+        from chalicelib.adapters.sns import SnsAlerts, SnsBroadcastPublisher
+        from chalicelib.adapters.sqs import SqsRedriver
 
         store = DynamoDBStore(get_db(), resources.table_name())
         publisher = SnsBroadcastPublisher(_client("sns"), os.environ["CLARION_BROADCAST_TOPIC_ARN"])
-        _current = build(store, publisher, SystemClock(), resources.stage())
+        alerts = SnsAlerts(_client("sns"), os.environ.get("CLARION_ALERT_TOPIC_ARN", ""))
+        _current = build(store, publisher, SystemClock(), resources.stage(), channels=RegistryChannels(),
+                         alerts=alerts, redriver=SqsRedriver(_client("sqs")))
     return _current
 
 
@@ -90,6 +128,7 @@ def use(services: Optional[Clarion]) -> None:
     global _current
     _current = services
     _client.cache_clear()
+    _channel_client.cache_clear()
 
 
 def system_actor(name: str) -> User:
@@ -98,6 +137,9 @@ def system_actor(name: str) -> User:
 
 
 def seed_local_stage() -> int:
-    from chalicelib.seed import seed
+    """Local stage only: demo users, channel accounts, and their sandbox credentials in SSM."""
+    from chalicelib.seed import seed, seed_local_channels
 
-    return seed(clarion().store)
+    created = seed(clarion().store)
+    seed_local_channels(_client)
+    return created

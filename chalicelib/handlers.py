@@ -3,16 +3,18 @@ from __future__ import annotations
 
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from chalicelib.composition import Clarion, system_actor
 from chalicelib.domain.errors import ClarionError, UnavailableError
 from chalicelib.domain.models import AuditEvent
+from chalicelib.services.delivery import Outcome
 from chalicelib.services.templates import SnsTrigger, TriggerRequest, validation_details
 
-log = logging.getLogger("clarion.handlers")
+log = logging.getLogger("clarion_handlers")
 
 
 def handle_sns_trigger(clarion: Clarion, message_id: str, message: str) -> str:
@@ -48,6 +50,59 @@ def _refused(clarion: Clarion, actor: str, message_id: str, reason: str) -> str:
                                          summary=f"sns message {message_id}: {reason}"[:2000])])
     log.warning("refused trigger %s: %s", message_id, reason)
     return f"refused: {reason}"
+
+
+class DeliveryMessage(BaseModel):
+    """What the broadcast topic (and a redrive) puts on a platform's queue."""
+
+    model_config = ConfigDict(extra="ignore")
+    advisory_id: str = Field(min_length=1, max_length=64)
+    content_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+    channel_accounts: list[str] = Field(min_length=1, max_length=100)
+
+
+def handle_delivery_batch(clarion: Clarion, platform: str, records: list[dict[str, Any]]) -> dict[str, Any]:
+    """Deliver every (message, account of this platform) in parallel; report the failed messages.
+
+    A message whose deliveries are all final is deleted; one with a delivery still owed stays,
+    made visible again after that delivery's backoff. A malformed message can never succeed:
+    it is recorded as refused and deleted, never retried forever.
+    """
+    work: list[tuple[dict[str, Any], DeliveryMessage, str]] = []
+    for record in records:
+        message = _parse_delivery(clarion, record)
+        if message is not None:
+            work += [(record, message, a) for a in message.channel_accounts if a.split(":")[0] == platform]
+    retry: dict[str, float] = {}
+    with ThreadPoolExecutor(max_workers=max(1, min(16, len(work)))) as pool:
+        outcomes = list(pool.map(lambda w: _deliver_one(clarion, w[1], w[2]), work))
+    for (record, _, _), outcome in zip(work, outcomes):
+        if not outcome.done:
+            delay = outcome.retry_after_s if outcome.retry_after_s is not None else 1.0
+            retry[record["messageId"]] = min(retry.get(record["messageId"], delay), delay)
+    for record in records:
+        if record["messageId"] in retry:
+            clarion.delivery.redriver.delay(record.get("eventSourceARN", ""), record.get("receiptHandle", ""),
+                                            retry[record["messageId"]])
+    return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in retry]}
+
+
+def _deliver_one(clarion: Clarion, message: DeliveryMessage, account: str) -> Outcome:
+    try:
+        return clarion.delivery.deliver(message.advisory_id, account, message.content_hash)
+    except UnavailableError as error:  # storage busy: try the message again shortly
+        log.warning("delivery of %s to %s deferred: %s", message.advisory_id, account, error.message)
+        return Outcome.later(2.0)
+
+
+def _parse_delivery(clarion: Clarion, record: dict[str, Any]) -> DeliveryMessage | None:
+    try:
+        return DeliveryMessage.model_validate_json(record.get("body") or "")
+    except ValidationError as error:
+        clarion.store.commit([], [AuditEvent(actor="system:worker", action="refused:delivery_message",
+                                             summary=f"message {record.get('messageId')}: "
+                                                     f"{json.dumps(validation_details(error))}"[:2000])])
+        return None
 
 
 def sns_message_id(event: Any) -> str:

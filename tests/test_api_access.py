@@ -20,6 +20,7 @@ GUARDED = [
     ("POST", "/templates/{tpl}/trigger", "demo-spokesperson"),
     ("POST", "/users/{user}/disable", "demo-auditor"),
     ("POST", "/users/{user}/enable", "demo-approver"),
+    ("POST", "/advisories/{adv}/retry", "demo-spokesperson"),
     ("GET", "/audit", "demo-spokesperson"),
     ("GET", "/audit/verify", "demo-oncall"),
     ("GET", "/users", "demo-auditor"),

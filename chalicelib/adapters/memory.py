@@ -213,9 +213,13 @@ class RecordingRedriver:
     def __init__(self) -> None:
         self.redriven: list[tuple[str, str, tuple[str, ...]]] = []
         self.dead: list[tuple[str, str, str]] = []
+        self.delayed: list[tuple[str, float]] = []
 
     def redrive(self, platform: str, advisory_id: str, content_hash: str, accounts: Sequence[str]) -> None:
         self.redriven.append((platform, advisory_id, tuple(accounts)))
 
     def dead_letter(self, platform: str, advisory_id: str, content_hash: str, account: str, reason: str) -> None:
         self.dead.append((advisory_id, account, reason))
+
+    def delay(self, queue_arn: str, receipt_handle: str, seconds: float) -> None:
+        self.delayed.append((receipt_handle, seconds))

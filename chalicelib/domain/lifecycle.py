@@ -25,6 +25,7 @@ class Action(str, Enum):
     SUPERSEDE = "supersede"
     CANCEL = "cancel"
     EXPIRE = "expire"
+    REDRIVE = "redrive"
 
 
 LIVE = frozenset({S.BROADCASTING, S.DELIVERED, S.PARTIALLY_DELIVERED, S.FAILED})
@@ -41,6 +42,8 @@ TRANSITIONS: dict[Action, tuple[frozenset[S], S | None]] = {
     Action.SUPERSEDE: (LIVE, S.SUPERSEDED),
     Action.CANCEL: (LIVE, S.CANCELLED),
     Action.EXPIRE: (LIVE, S.EXPIRED),
+    # On-call retries failed deliveries: the advisory is broadcasting again until they are final.
+    Action.REDRIVE: (frozenset({S.PARTIALLY_DELIVERED, S.FAILED}), S.BROADCASTING),
 }
 
 

@@ -39,6 +39,7 @@ class Alerts(Protocol):
 class Redriver(Protocol):
     def redrive(self, platform: str, advisory_id: str, content_hash: str, accounts: Sequence[str]) -> None: ...
     def dead_letter(self, platform: str, advisory_id: str, content_hash: str, account: str, reason: str) -> None: ...
+    def delay(self, queue_arn: str, receipt_handle: str, seconds: float) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class DeliveryService:
         self._store = store
         self._channels = channels
         self._alerts = alerts
-        self._redriver = redriver
+        self.redriver = redriver
         self._clock = clock
         self.policy = policy
 
@@ -148,7 +149,7 @@ class DeliveryService:
 
     def _fail(self, delivery: DeliveryRecord, reason: str) -> Outcome:
         self._finish(delivery, D.FAILED, reason)
-        self._redriver.dead_letter(delivery.platform, delivery.advisory_id, delivery.content_hash,
+        self.redriver.dead_letter(delivery.platform, delivery.advisory_id, delivery.content_hash,
                                    delivery.channel_account, reason)
         self._alerts.alert(f"Clarion: delivery to {delivery.channel_account} failed",
                            f"Advisory {delivery.advisory_id} was not delivered to {delivery.channel_account}: "

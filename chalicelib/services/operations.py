@@ -1,0 +1,133 @@
+"""Keeping promises over time: the sweeper, expiry, and on-call's retry."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from chalicelib.domain import delivery as rules
+from chalicelib.domain import lifecycle
+from chalicelib.domain.errors import Conflict, StaleWrite
+from chalicelib.domain.lifecycle import Action
+from chalicelib.channels.port import ChannelError
+from chalicelib.domain.models import (Advisory, AdvisoryState, AuditEvent, ChannelAccount, DeliveryRecord,
+                                      DeliveryState as D, PinState, User)
+from chalicelib.ports import Clock, Store
+from chalicelib.services.common import found, revise
+from chalicelib.services.delivery import Alerts, ChannelProvider, DeliveryService, Redriver, _ref
+
+
+@dataclass
+class SweepReport:
+    redriven: list[str] = field(default_factory=list)
+    alerted: list[str] = field(default_factory=list)
+    expired: list[str] = field(default_factory=list)
+    repinned: list[str] = field(default_factory=list)
+
+
+class Operations:
+    def __init__(self, store: Store, delivery: DeliveryService, channels: ChannelProvider, alerts: Alerts,
+                 redriver: Redriver, clock: Clock) -> None:
+        self._store = store
+        self._delivery = delivery
+        self._channels = channels
+        self._alerts = alerts
+        self._redriver = redriver
+        self._clock = clock
+
+    # -- on-call: POST /advisories/{id}/retry -------------------------------------------------------
+    def retry(self, actor: User, advisory_id: str) -> list[DeliveryRecord]:
+        """Failed (and overdue pending) deliveries back to pending, with a fresh attempt budget."""
+        advisory = found(self._store.get_advisory(advisory_id), "advisory", advisory_id)
+        if advisory.state not in lifecycle.LIVE:
+            raise Conflict(f"only a live advisory can be retried; this one is {advisory.state.value}",
+                           {"state": advisory.state.value})
+        now = self._clock.now()
+        owed = [d for d in self._store.deliveries_for(advisory_id)
+                if d.state is D.FAILED or (d.state is D.PENDING and d.next_attempt_at is None)
+                or rules.overdue(d, now, self._delivery.policy)]
+        if owed and lifecycle.can(advisory, Action.REDRIVE):
+            reopened, put = revise(advisory, state=lifecycle.target(Action.REDRIVE), updated_at=now)
+            self._store.commit([put], [AuditEvent(actor=actor.id, action="retry", advisory_id=advisory_id,
+                                                  summary=f"reopened to redrive {len(owed)} deliveries")])
+        redriven = []
+        for d in owed:
+            updates = {"attempts": 0, "next_attempt_at": None, "finished_at": None}
+            if d.state is D.FAILED:
+                updates["state"] = D.PENDING
+            moved, put = revise(d, **updates)
+            try:
+                self._store.commit([put], [AuditEvent(actor=actor.id, action="retry", advisory_id=advisory_id,
+                                                      summary=f"{d.channel_account}: redriven by {actor.id}")])
+            except StaleWrite:
+                continue
+            self._redriver.redrive(d.platform, advisory_id, d.content_hash, [d.channel_account])
+            redriven.append(moved)
+        return redriven
+
+    # -- the scheduled sweep -------------------------------------------------------------------------------
+    def sweep(self) -> SweepReport:
+        report = SweepReport()
+        now = self._clock.now()
+        for advisory in self._store.list_advisories():
+            if advisory.state in lifecycle.LIVE and advisory.content.expires and advisory.content.expires <= now:
+                self.expire(advisory)
+                report.expired.append(advisory.id)
+                continue
+            if advisory.state is not AdvisoryState.BROADCASTING:
+                continue
+            for d in self._store.deliveries_for(advisory.id):
+                self._sweep_delivery(advisory, d, report)
+        return report
+
+    def _sweep_delivery(self, advisory: Advisory, d: DeliveryRecord, report: SweepReport) -> None:
+        now = self._clock.now()
+        if d.state is D.SENT and d.pin_state is PinState.PIN_FAILED:
+            account = self._store.get_channel(d.channel_account)
+            if account:
+                self._delivery.rotate_pin(d, advisory, account, self._channels.channel(account))
+                report.repinned.append(d.channel_account)
+            return
+        if not rules.overdue(d, now, self._delivery.policy):
+            return
+        if d.redrives == 0:
+            try:
+                self._store.commit([revise(d, redrives=1)[1]], [AuditEvent(
+                    actor="system:sweeper", action="delivery", advisory_id=advisory.id,
+                    summary=f"{d.channel_account}: not final after {self._delivery.policy.deadline_s:.0f}s "
+                            f"({d.state.value}); redriven")])
+            except StaleWrite:
+                return
+            self._redriver.redrive(d.platform, advisory.id, d.content_hash, [d.channel_account])
+            report.redriven.append(d.channel_account)
+        if d.redrives <= 1:
+            self._alerts.alert(f"Clarion: {d.channel_account} is late",
+                               f"Advisory {advisory.id} is still {d.state.value} on {d.channel_account} "
+                               f"{(now - d.queued_at).total_seconds():.0f}s after approval.")
+            report.alerted.append(d.channel_account)
+
+    # -- expiry ---------------------------------------------------------------------------------------------
+    def expire(self, advisory: Advisory) -> None:
+        """Past `expires`: the advisory is expired and its pins come down (the banner clears)."""
+        expired, put = revise(advisory, state=lifecycle.target(Action.EXPIRE), updated_at=self._clock.now())
+        try:
+            self._store.commit([put], [AuditEvent(actor="system:sweeper", action="expire",
+                                                  advisory_id=advisory.id, summary="past its expiry time")])
+        except StaleWrite:
+            return
+        for account in self._store.list_channels():
+            if account.pinned and account.pinned.advisory_id == advisory.id:
+                self._unpin(account, advisory)
+
+    def _unpin(self, account: ChannelAccount, advisory: Advisory) -> None:
+        assert account.pinned is not None
+        try:
+            self._channels.channel(account).unpin(_ref(account.pinned.post))
+        except ChannelError as error:
+            self._alerts.alert(f"Clarion: unpin {account.id} by hand",
+                               f"Advisory {advisory.id} expired but could not be unpinned: {error.message}")
+            return
+        try:
+            self._store.commit([revise(account, pinned=None)[1]], [AuditEvent(
+                actor="system:sweeper", action="delivery", advisory_id=advisory.id,
+                summary=f"{account.id}: unpinned on expiry")])
+        except StaleWrite:
+            pass  # someone else moved the pin meanwhile
