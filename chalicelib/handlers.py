@@ -74,8 +74,9 @@ def handle_delivery_batch(clarion: Clarion, platform: str, records: list[dict[st
         if message is not None:
             work += [(record, message, a) for a in message.channel_accounts if a.split(":")[0] == platform]
     retry: dict[str, float] = {}
-    with ThreadPoolExecutor(max_workers=max(1, min(16, len(work)))) as pool:
-        outcomes = list(pool.map(lambda w: _deliver_one(clarion, w[1], w[2]), work))
+    advisories = {m.advisory_id: clarion.store.get_advisory(m.advisory_id) for _, m, _ in work}
+    with ThreadPoolExecutor(max_workers=max(1, min(32, len(work)))) as pool:
+        outcomes = list(pool.map(lambda w: _deliver_one(clarion, w[1], w[2], advisories[w[1].advisory_id]), work))
     for (record, _, _), outcome in zip(work, outcomes):
         if not outcome.done:
             delay = outcome.retry_after_s if outcome.retry_after_s is not None else 1.0
@@ -87,9 +88,9 @@ def handle_delivery_batch(clarion: Clarion, platform: str, records: list[dict[st
     return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in retry]}
 
 
-def _deliver_one(clarion: Clarion, message: DeliveryMessage, account: str) -> Outcome:
+def _deliver_one(clarion: Clarion, message: DeliveryMessage, account: str, advisory: Any) -> Outcome:
     try:
-        return clarion.delivery.deliver(message.advisory_id, account, message.content_hash)
+        return clarion.delivery.deliver(message.advisory_id, account, message.content_hash, advisory)
     except UnavailableError as error:  # storage busy: try the message again shortly
         log.warning("delivery of %s to %s deferred: %s", message.advisory_id, account, error.message)
         return Outcome.later(2.0)

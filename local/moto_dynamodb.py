@@ -5,7 +5,10 @@ size) per transaction) and restores the whole table on failure, which, with seve
 throws away other writers' committed items, and between check and write lets two conditional
 writers both win. Real DynamoDB transactions are atomic and isolated. So for the local stack and
 the tests we serialise moto's DynamoDB operations with one lock and roll back only the items a
-failed transaction touched. Production code is unaffected: this patches moto only.
+failed transaction touched. And moto answers a query on a table's key by sorting every item
+in the table (O(n log n) per query, as the audit trail grows); DynamoDB reads one partition,
+so a key query here looks only at its partition. Production code is unaffected: this patches
+moto only.
 """
 from __future__ import annotations
 
@@ -38,7 +41,37 @@ def apply() -> None:
         deepcopy=lambda value, memo=None: value if isinstance(value, Table) else copy.deepcopy(value, memo),
         copy=copy.copy)
     backend.transact_write_items = _atomic(backend.transact_write_items)
+    Table.query = _partition_query(Table.query)
+    Table.all_items = _partition_items(Table.all_items)
     _applied = True
+
+
+_partition = threading.local()
+
+
+def _partition_query(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
+        index_name = args[6] if len(args) > 6 else kwargs.get("index_name")  # moto passes it 8th
+        on_key = index_name is None and hash_key is not None
+        _partition.key = (self, hash_key) if on_key else None
+        try:
+            return method(self, hash_key, *args, **kwargs)
+        finally:
+            _partition.key = None
+
+    return query
+
+
+def _partition_items(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def all_items(self: Any) -> Any:
+        hint = getattr(_partition, "key", None)
+        if hint is None or hint[0] is not self or not self.range_key_attr:
+            return method(self)
+        return sorted(self.items.get(hint[1], {}).values(), key=lambda item: item.range_key)
+
+    return all_items
 
 
 def _locked(method: Callable[..., Any]) -> Callable[..., Any]:

@@ -132,3 +132,28 @@ class TestStoreContract:
         entries = list(store.audit_entries())
         assert len(entries) == 20
         assert audit.verify(entries, store.audit_head()).intact
+
+    def test_unfinished_deliveries_counts_what_is_still_owed(self, store: Store) -> None:
+        from chalicelib.domain.models import DeliveryState
+
+        advisory, put = create(an_advisory())
+        rows = [create(DeliveryRecord(advisory_id=advisory.id, channel_account=f"sms:{n}", platform="sms",
+                                      content_hash="h"))[1] for n in range(3)]
+        store.commit([put, *rows])
+        assert store.unfinished_deliveries(advisory.id) == 3
+        first = store.get_delivery(advisory.id, "sms:0")
+        second = store.get_delivery(advisory.id, "sms:1")
+        store.commit([revise(first, state=DeliveryState.SENT)[1], revise(second, state=DeliveryState.SKIPPED)[1]])
+        assert store.unfinished_deliveries(advisory.id) == 1
+        assert store.unfinished_deliveries("adv_other") == 0
+
+    def test_appends_from_two_store_instances_keep_one_chain(self, store: Store) -> None:
+        """Two processes (two store objects on one table) append in turn: neither forks the chain."""
+        if isinstance(store, InMemoryStore):
+            pytest.skip("one in-memory store is one process")
+        other = DynamoDBStore(store._db, store._table)  # type: ignore[attr-defined]
+        for n in range(3):
+            store.commit([], [AuditEvent(actor="a", action=str(n))])
+            other.commit([], [AuditEvent(actor="b", action=str(n))])
+        entries = list(store.audit_entries())
+        assert len(entries) == 6 and audit.verify(entries, store.audit_head()).intact

@@ -8,6 +8,7 @@ loser re-links its entries onto the new head and tries again.
 from __future__ import annotations
 
 import random
+import threading
 import time
 from typing import Any, Iterator, Optional, Sequence, TypeVar
 
@@ -23,9 +24,17 @@ from chalicelib.ports import Entity, Marker, Put
 
 T = TypeVar("T", bound=Entity)
 
+
+class _AuditRace(Exception):
+    """The chain head moved between our read and our write."""
+
 # DynamoDB allows 100 items per transaction; the head takes one slot.
 MAX_ITEMS_PER_COMMIT = 100
 AUDIT_RETRIES = 40
+# Appends from threads of one process (a worker delivering to several accounts at once) take
+# turns here instead of racing for the chain head and backing off; across processes the
+# conditional head write still decides.
+_APPEND_LOCK = threading.Lock()
 
 
 def _s(value: str) -> dict[str, str]:
@@ -36,6 +45,9 @@ class DynamoDBStore:
     def __init__(self, client: Any, table_name: str) -> None:
         self._db = client
         self._table = table_name
+        # The chain head this process last wrote: right unless another process appended since,
+        # in which case the conditional write fails and we read the head again.
+        self._head: Optional[audit.ChainHead] = None
 
     # -- reads ------------------------------------------------------------------------------
     def _get(self, key: Key, kind: type[T]) -> Optional[T]:
@@ -74,6 +86,17 @@ class DynamoDBStore:
 
     def get_delivery(self, advisory_id: str, channel_account: str) -> Optional[DeliveryRecord]:
         return self._get(delivery_key(advisory_id, channel_account), DeliveryRecord)
+
+    def unfinished_deliveries(self, advisory_id: str) -> int:
+        """A count, filtered on the small `st` attribute: no documents cross the wire."""
+        paginator = self._db.get_paginator("query")
+        pages = paginator.paginate(
+            TableName=self._table, Select="COUNT", ConsistentRead=True,
+            KeyConditionExpression="pk = :p AND begins_with(sk, :d)",
+            FilterExpression="NOT st IN (:sent, :failed, :skipped)",
+            ExpressionAttributeValues={":p": _s(advisory_key(advisory_id)[0]), ":d": _s("DLV#"),
+                                       ":sent": _s("sent"), ":failed": _s("failed"), ":skipped": _s("skipped")})
+        return sum(page["Count"] for page in pages)
 
     def get_template(self, template_id: str) -> Optional[Template]:
         return self._get(template_key(template_id), Template)
@@ -116,17 +139,30 @@ class DynamoDBStore:
         if len(puts) + len(events) + (1 if events else 0) > MAX_ITEMS_PER_COMMIT:
             raise ValueError(f"a commit holds at most {MAX_ITEMS_PER_COMMIT} items")
         domain_items = [self._put_item(p) for p in puts]
-        for attempt in range(AUDIT_RETRIES):
-            head = self.audit_head() if events else audit.EMPTY_CHAIN
-            entries, audit_items = self._audit_items(head, events)
-            try:
-                self._db.transact_write_items(TransactItems=domain_items + audit_items)
-                return entries
-            except ClientError as error:
-                self._raise_unless_audit_race(error, len(domain_items))
-            # Another writer moved the head: back off (full jitter) and re-link onto the new one.
-            time.sleep(random.uniform(0, min(0.2, 0.005 * 2 ** attempt)))
+        if not events:
+            return self._transact(domain_items, [], [])
+        with _APPEND_LOCK:
+            for attempt in range(AUDIT_RETRIES):
+                head = self._head if self._head is not None and attempt == 0 else self.audit_head()
+                entries, audit_items = self._audit_items(head, events)
+                try:
+                    written = self._transact(domain_items, audit_items, entries)
+                    self._head = audit.ChainHead(written[-1].seq, written[-1].hash)
+                    return written
+                except _AuditRace:
+                    self._head = None
+                    if attempt:  # another process moved the head: back off (full jitter), re-link
+                        time.sleep(random.uniform(0, min(0.1, 0.002 * 2 ** attempt)))
         raise UnavailableError("the audit trail is too busy to append to; try again")
+
+    def _transact(self, domain_items: list[dict[str, Any]], audit_items: list[dict[str, Any]],
+                  entries: list[AuditEntry]) -> list[AuditEntry]:
+        try:
+            self._db.transact_write_items(TransactItems=domain_items + audit_items)
+        except ClientError as error:
+            self._raise_unless_audit_race(error, len(domain_items))
+            raise _AuditRace() from error
+        return entries
 
     def _put_item(self, put: Put) -> dict[str, Any]:
         (pk, sk), gsi = key_of(put.item)
@@ -134,6 +170,8 @@ class DynamoDBStore:
                 "revision": {"N": str(put.item.revision)}}
         if gsi:
             item.update(gsi1pk=_s(gsi[0]), gsi1sk=_s(gsi[1]))
+        if isinstance(put.item, DeliveryRecord):  # for counting unfinished deliveries cheaply
+            item["st"] = _s(put.item.state.value)
         if put.expect_revision is None:
             condition: dict[str, Any] = {"ConditionExpression": "attribute_not_exists(pk)"}
         else:

@@ -20,6 +20,7 @@ from chalicelib.ports import BroadcastEvent, Entity, Marker, Put
 from chalicelib.rendering.model import Rendering
 
 T = TypeVar("T", bound=Entity)
+FINAL_STATES = ("sent", "failed", "skipped")
 
 
 class InMemoryStore:
@@ -53,6 +54,9 @@ class InMemoryStore:
 
     def get_delivery(self, advisory_id: str, channel_account: str) -> Optional[DeliveryRecord]:
         return self._get(delivery_key(advisory_id, channel_account), DeliveryRecord)
+
+    def unfinished_deliveries(self, advisory_id: str) -> int:
+        return sum(d.state.value not in FINAL_STATES for d in self.deliveries_for(advisory_id))
 
     def get_template(self, template_id: str) -> Optional[Template]:
         return self._get(template_key(template_id), Template)

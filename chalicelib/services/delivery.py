@@ -69,11 +69,17 @@ class DeliveryService:
         self.policy = policy
 
     # -- the worker's entry point ------------------------------------------------------------------
-    def deliver(self, advisory_id: str, account_id: str, content_hash: str) -> Outcome:
+    def deliver(self, advisory_id: str, account_id: str, content_hash: str,
+                advisory: Optional[Advisory] = None) -> Outcome:
+        """Post one advisory to one account, or do nothing if that already happened.
+
+        `advisory` may be passed in when the caller has just read it (one read per message,
+        not one per account); it is immutable once broadcasting, so it cannot be stale.
+        """
         delivery = self._store.get_delivery(advisory_id, account_id)
         if delivery is None or delivery.state in rules.FINAL:
             return Outcome.finished()  # nothing owed, or a redelivered message for a final delivery
-        advisory = self._store.get_advisory(advisory_id)
+        advisory = advisory or self._store.get_advisory(advisory_id)
         account = self._store.get_channel(account_id)
         if advisory is None or account is None:
             return self._finish(delivery, D.FAILED, "the advisory or channel account no longer exists")
@@ -244,12 +250,12 @@ class DeliveryService:
 
     def _complete(self, advisory_id: str) -> None:
         """broadcasting -> delivered / partially_delivered / failed, once every delivery is final."""
-        deliveries = self._store.deliveries_for(advisory_id)
-        if not deliveries or any(d.state not in rules.FINAL for d in deliveries):
+        if self._store.unfinished_deliveries(advisory_id):
             return
         advisory = self._store.get_advisory(advisory_id)
         if advisory is None or not lifecycle.can(advisory, Action.DELIVER):
             return
+        deliveries = self._store.deliveries_for(advisory_id)
         sent = sum(d.state is D.SENT for d in deliveries)
         failed = sum(d.state is D.FAILED for d in deliveries)
         outcome = lifecycle.delivery_outcome(sent, failed)
