@@ -62,7 +62,7 @@ class DeliveryService:
     def __init__(self, store: Store, channels: ChannelProvider, alerts: Alerts, redriver: Redriver,
                  clock: Clock, policy: rules.DeliveryPolicy = rules.DeliveryPolicy()) -> None:
         self._store = store
-        self._channels = channels
+        self.channels = channels
         self._alerts = alerts
         self.redriver = redriver
         self._clock = clock
@@ -272,7 +272,7 @@ class DeliveryService:
 
     def _channel(self, account: ChannelAccount, delivery: DeliveryRecord) -> Optional[Channel]:
         try:
-            return self._channels.channel(account)
+            return self.channels.channel(account)
         except PermanentError as error:
             self._fail(delivery, error.message)
             return None

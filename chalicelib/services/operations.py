@@ -72,7 +72,7 @@ class Operations:
                 self.expire(advisory)
                 report.expired.append(advisory.id)
                 continue
-            if advisory.state is not AdvisoryState.BROADCASTING:
+            if advisory.state not in lifecycle.LIVE:
                 continue
             for d in self._store.deliveries_for(advisory.id):
                 self._sweep_delivery(advisory, d, report)
@@ -86,7 +86,7 @@ class Operations:
                 self._delivery.rotate_pin(d, advisory, account, self._channels.channel(account))
                 report.repinned.append(d.channel_account)
             return
-        if not rules.overdue(d, now, self._delivery.policy):
+        if advisory.state is not AdvisoryState.BROADCASTING or not rules.overdue(d, now, self._delivery.policy):
             return
         if d.redrives == 0:
             try:
