@@ -26,12 +26,13 @@ class World:
     def __init__(self) -> None:
         self.clock = FixedClock()
         self.store = InMemoryStore()
-        self.app = composition.build(self.store, RecordingPublisher(), self.clock, "local")
-        seed(self.store)
         self.channels = FakeChannels()
         self.alerts = RecordingAlerts()
         self.redriver = RecordingRedriver()
-        self.delivery = DeliveryService(self.store, self.channels, self.alerts, self.redriver, self.clock)
+        self.app = composition.build(self.store, RecordingPublisher(), self.clock, "local", channels=self.channels,
+                                     alerts=self.alerts, redriver=self.redriver)
+        seed(self.store)
+        self.delivery: DeliveryService = self.app.delivery
 
     def approved(self, channels: list[str] = [MASTODON], **fields: Any) -> str:
         content = AdvisoryContent(**{
@@ -237,3 +238,50 @@ def test_partially_delivered(world: World) -> None:
     world.deliver(advisory_id)
     world.deliver(advisory_id, "slack:staff")
     assert world.store.get_advisory(advisory_id).state is AdvisoryState.PARTIALLY_DELIVERED
+
+
+# -- the sweeper, expiry and on-call's retry ----------------------------------------------------
+def test_the_sweeper_redrives_a_late_delivery_once_and_alerts(world: World) -> None:
+    advisory_id = world.approved()
+    world.clock.advance(seconds=world.delivery.policy.deadline_s + 1)
+    report = world.app.operations.sweep()
+    assert report.redriven == [MASTODON] and report.alerted == [MASTODON]
+    assert world.redriver.redriven == [("mastodon", advisory_id, (MASTODON,))]
+    again = world.app.operations.sweep()
+    assert again.redriven == [] and world.row(advisory_id).redrives == 1
+
+
+def test_retry_redrives_failed_deliveries_with_a_fresh_budget(world: World) -> None:
+    advisory_id = world.approved()
+    world.fake().script = [PermanentError("bad token")]
+    world.deliver(advisory_id)
+    assert world.store.get_advisory(advisory_id).state is AdvisoryState.FAILED
+    oncall = User(id="oncall", name="O", roles=frozenset({Role.ONCALL}))
+    [redriven] = world.app.operations.retry(oncall, advisory_id)
+    assert redriven.state is DeliveryState.PENDING and redriven.attempts == 0
+    assert world.store.get_advisory(advisory_id).state is AdvisoryState.BROADCASTING
+    assert world.deliver(advisory_id).done
+    assert world.store.get_advisory(advisory_id).state is AdvisoryState.DELIVERED
+
+
+def test_expiry_unpins_and_ends_the_advisory(world: World) -> None:
+    advisory_id = world.approved(expires=world.clock.now() + timedelta(minutes=30))
+    world.deliver(advisory_id)
+    assert world.fake().pinned == ["p1"]
+    world.clock.advance(minutes=31)
+    report = world.app.operations.sweep()
+    assert report.expired == [advisory_id]
+    assert world.store.get_advisory(advisory_id).state is AdvisoryState.EXPIRED
+    assert world.fake().pinned == [] and world.store.get_channel(MASTODON).pinned is None
+
+
+def test_a_failed_pin_is_retried_by_the_sweeper(world: World) -> None:
+    advisory_id = world.approved()
+    fake = world.fake()
+    original_pin = fake.pin
+    fake.pin = lambda post, previous=None: (_ for _ in ()).throw(RetryableError("429", retry_after_s=1))
+    world.deliver(advisory_id)
+    assert world.row(advisory_id).pin_state is PinState.PIN_FAILED
+    fake.pin = original_pin
+    assert world.app.operations.sweep().repinned == [MASTODON]
+    assert world.row(advisory_id).pin_state is PinState.PINNED and fake.pinned == ["p1"]
