@@ -45,8 +45,8 @@ class _Crashing:
         self._channel, self._rate, self._rng, self._counts = channel, rate, rng, counts
         self.capabilities = channel.capabilities
 
-    def publish(self, rendering: Any, key: str) -> Any:
-        ref = self._channel.publish(rendering, key)
+    def publish(self, rendering: Any, key: str, reply_to: Any = None) -> Any:
+        ref = self._channel.publish(rendering, key, reply_to)
         if self._rng.random() < self._rate:
             self._counts["worker killed after post"] += 1
             raise WorkerKilled()

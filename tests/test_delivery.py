@@ -232,6 +232,17 @@ def test_an_update_edits_and_a_cancel_unpins(world: World) -> None:
     assert world.store.get_advisory(update).state is AdvisoryState.CANCELLED
 
 
+def test_an_update_replies_in_the_thread_where_posts_cannot_be_edited(world: World) -> None:
+    original = world.approved()
+    world.fake().capabilities = Capabilities(can_pin=True, threads=True, can_find=True)
+    world.deliver(original)
+    update = world.follow_up(original, MsgType.UPDATE)
+    world.deliver(update)
+    fake = world.fake()
+    assert fake.calls[:2] == ["publish", "pin p1"] and "publish reply to p1" in fake.calls
+    assert world.row(update).post_id == "p2" and fake.pinned == ["p2"]
+
+
 def test_partially_delivered(world: World) -> None:
     advisory_id = world.approved(channels=[MASTODON, "slack:staff"])
     world.fake("slack:staff").script = [PermanentError("channel_not_found")]

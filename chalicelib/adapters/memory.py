@@ -153,8 +153,9 @@ class FakeChannel:
         self.calls: list[str] = []
         self.script: list[object] = []
 
-    def publish(self, rendering: Rendering, idempotency_key: str) -> PostRef:
-        self.calls.append("publish")
+    def publish(self, rendering: Rendering, idempotency_key: str,
+                reply_to: Optional[PostRef] = None) -> PostRef:
+        self.calls.append(f"publish reply to {reply_to.post_id}" if reply_to else "publish")
         step = self.script.pop(0) if self.script else None
         if isinstance(step, Exception):
             raise step

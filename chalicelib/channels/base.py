@@ -93,14 +93,19 @@ class SocialChannel:
     def parts(self, rendering: Rendering) -> list[Part]:
         return list(rendering.parts) if self.capabilities.threads else joined(rendering.parts)
 
-    def publish(self, rendering: Rendering, idempotency_key: str) -> PostRef:
+    def publish(self, rendering: Rendering, idempotency_key: str,
+                reply_to: Optional[PostRef] = None) -> PostRef:
+        """Post the parts as a thread; with `reply_to` (and threads), the thread continues that post."""
         parts = self.parts(rendering)
         if not parts:  # blank text is the platform's to refuse (a cleared banner is blank)
             raise PermanentError(f"Nothing to post to {self.platform}: the rendering has no parts")
+        earlier = reply_to if self.capabilities.threads else None
+        last_of_earlier = (PostRef(post_id=earlier.part_ids[-1], url=earlier.url, extra=earlier.extra)
+                           if earlier and earlier.part_ids else earlier)
         posted: list[PostRef] = []
         for index, part in enumerate(parts):
-            parent = posted[-1] if posted else None
-            root = posted[0] if posted else None
+            parent = posted[-1] if posted else last_of_earlier
+            root = earlier or (posted[0] if posted else None)
             try:
                 posted.append(self._post(rendering, part, index, parent, root,
                                          part_key(idempotency_key, index)))

@@ -75,7 +75,10 @@ class PostRef:
 class Channel(Protocol):
     capabilities: Capabilities
 
-    def publish(self, rendering: Rendering, idempotency_key: str) -> PostRef: ...
+    def publish(self, rendering: Rendering, idempotency_key: str,
+                reply_to: Optional[PostRef] = None) -> PostRef:
+        """Post it; where the platform has threads, `reply_to` makes it a reply to that post."""
+        ...
     def pin(self, post: PostRef, previous: Optional[PostRef] = None) -> None:
         """Pin `post`, then unpin `previous` (never a gap without a pinned advisory)."""
         ...

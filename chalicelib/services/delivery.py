@@ -128,13 +128,16 @@ class DeliveryService:
 
     def _publish_or_edit(self, advisory: Advisory, account: ChannelAccount, channel: Channel,
                          rendering: Any, key: str) -> PostRef:
-        """An Update edits the post it follows where the platform allows; otherwise a new post."""
+        """An Update edits the post it follows where the platform allows, otherwise replies to it
+        in the same thread; a Cancel's all-clear replies too. Anything else is a new post."""
         earlier = self._earlier_post(advisory, account)
         if advisory.msg_type is MsgType.UPDATE and earlier and channel.capabilities.can_edit:
             try:
                 return channel.edit(_ref(earlier.post), rendering)
             except PermanentError as error:
-                log.info("edit refused on %s (%s); posting instead", account.id, error.message)
+                log.info("edit refused on %s (%s); replying instead", account.id, error.message)
+        if earlier and channel.capabilities.threads:
+            return channel.publish(rendering, key, reply_to=_ref(earlier.post))  # type: ignore[union-attr]
         return channel.publish(rendering, key)
 
     def _claim(self, delivery: DeliveryRecord) -> Optional[DeliveryRecord]:

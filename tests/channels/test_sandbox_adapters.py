@@ -283,3 +283,14 @@ def test_mastodon_rotation_still_works_with_five_posts_pinned(sandbox: Any) -> N
     chan.pin(new, previous=pinned[0])  # Mastodon refuses a sixth pin: the old one goes first
     state = account_state(sandbox, "mastodon")
     assert new.post_id in state["pinned"] and pinned[0].post_id not in state["pinned"] and len(state["pinned"]) == 5
+
+
+@pytest.mark.parametrize("platform", [p for p in HTTP_PLATFORMS if p != "facebook"])
+def test_a_follow_up_published_as_a_reply_continues_the_earlier_thread(sandbox: Any, platform: str) -> None:
+    chan = channel(sandbox, platform)
+    earlier = chan.publish(advisory("Boil water notice.", "Details."), "key-r1")
+    update = chan.publish(advisory("Update: the notice now covers Oakwood."), "key-r2", reply_to=earlier)
+    landed = posts(sandbox, platform)[update.post_id]
+    assert landed["thread_root"] == earlier.post_id
+    expected_parent = earlier.post_id if platform == "slack" else earlier.part_ids[-1]
+    assert landed["reply_to"] == expected_parent
