@@ -296,3 +296,13 @@ def test_a_failed_pin_is_retried_by_the_sweeper(world: World) -> None:
     fake.pin = original_pin
     assert world.app.operations.sweep().repinned == [MASTODON]
     assert world.row(advisory_id).pin_state is PinState.PINNED and fake.pinned == ["p1"]
+
+
+def test_a_delivery_being_reconciled_by_another_worker_is_left_alone(world: World) -> None:
+    advisory_id = world.approved()
+    row = world.row(advisory_id)
+    world.store.commit([revise(row, state=DeliveryState.RECONCILING,
+                               lease_until=world.clock.now() + timedelta(seconds=10))[1]])
+    outcome = world.deliver(advisory_id)
+    assert not outcome.done and 10 <= outcome.retry_after_s <= 11
+    assert world.fake().calls == [] and world.row(advisory_id).state is DeliveryState.RECONCILING

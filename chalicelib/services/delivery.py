@@ -16,7 +16,7 @@ from chalicelib.channels.port import (AmbiguousError, Channel, ChannelError, Per
                                       RetryableError, idempotency_key)
 from chalicelib.domain import delivery as rules
 from chalicelib.domain import lifecycle
-from chalicelib.domain.errors import StaleWrite
+from chalicelib.domain.errors import Conflict, StaleWrite
 from chalicelib.domain.lifecycle import Action
 from chalicelib.domain.models import (Advisory, AuditEvent, ChannelAccount, DeliveryRecord,
                                       DeliveryState as D, MsgType, PinnedPost, PinState, PostRecord)
@@ -86,7 +86,8 @@ class DeliveryService:
         if not self._still_approved(advisory, delivery, content_hash):
             return self._finish(delivery, D.SKIPPED, "the content no longer matches its approval")
         now = self._clock.now()
-        if delivery.state is D.SENDING and not rules.lease_expired(delivery, now):
+        if delivery.state in (D.SENDING, D.RECONCILING) and not rules.lease_expired(delivery, now):
+            # another worker holds it; look again once its lease would have run out
             return Outcome.later((delivery.lease_until - now).total_seconds() + 1)  # type: ignore[operator]
         channel = self._channel(account, delivery)
         if channel is None:
@@ -145,8 +146,8 @@ class DeliveryService:
         try:
             return self._move(delivery, D.SENDING, f"attempt {delivery.attempts + 1}",
                               attempts=delivery.attempts + 1, lease_until=lease, next_attempt_at=None)
-        except StaleWrite:
-            return None
+        except (StaleWrite, Conflict):
+            return None  # another worker moved it first
 
     def _retry_or_fail(self, delivery: DeliveryRecord, error: RetryableError) -> Outcome:
         if delivery.attempts >= self.policy.max_attempts:
