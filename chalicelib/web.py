@@ -119,7 +119,8 @@ def trigger_view(result: TriggerResult) -> Response:
 
 def delivery_view(delivery: DeliveryRecord) -> dict[str, Any]:
     view = delivery.model_dump(mode="json", exclude={"revision"})
-    view["latency_ms"] = delivery.latency_ms
+    view.update(latency_ms=delivery.latency_ms, post_id=delivery.post_id, post_url=delivery.post_url,
+                pin_by_hand=delivery.pin_state.value == "pin_by_hand")
     return view
 
 

@@ -48,7 +48,8 @@ def test_each_platform_worker_posts_its_own_accounts_once(api: Api, aws: Provisi
     rows = deliveries(api, advisory_id)
     assert {r["state"] for r in rows.values()} == {"sent"}
     assert all(r["attempts"] == 1 and r["latency_ms"] is not None for r in rows.values())
-    assert rows["banner:website"]["pin_state"] == "pinned"
+    assert rows["banner:website"]["pin_state"] == "pinned" and rows["banner:website"]["pin_by_hand"] is False
+    assert rows["banner:website"]["post_url"] == rows["banner:website"]["post"]["url"] is not None
     assert api.call("GET", f"/advisories/{advisory_id}", "demo-oncall").json_body["state"] == "delivered"
     from moto.core import DEFAULT_ACCOUNT_ID  # moto keeps what was published: one SMS, not two
     from moto.sns import sns_backends
