@@ -7,6 +7,7 @@ from typing import Any, Optional
 from chalice import Chalice, CognitoUserPoolAuthorizer, Rate, Response
 
 from chalicelib import handlers, web
+from chalicelib import observability
 from chalicelib.composition import clarion, system_actor
 from chalicelib.domain.models import ALL_ROLES, AdvisoryContent, MsgType, Role, User
 from chalicelib.infra import resources
@@ -14,6 +15,7 @@ from chalicelib.services.audit_trail import AuditFilter
 from chalicelib.services.templates import TemplateDraft, TriggerRequest
 
 app = Chalice(app_name="clarion")
+observability.install(app)  # structured logs and metrics for every route and event handler
 route = web.routes(app)
 
 # Deployed stages put API Gateway's Cognito authorizer in front of every route; the local stage
@@ -220,6 +222,12 @@ def disable_user(user_id: str) -> dict[str, Any]:
 def enable_user(user_id: str) -> dict[str, Any]:
     admin = signed_in(ADMIN, "user_enable")
     return web.dump(clarion().access.set_disabled(admin, user_id, False))
+
+
+# -- the console and the owned channels: public, no sign-in (the console's API calls carry the token)
+@route("/", methods=["GET"])
+def console() -> Response:
+    return web.console_page()
 
 
 # -- the owned channels: public, no sign-in --------------------------------------------------------

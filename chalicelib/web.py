@@ -165,3 +165,16 @@ def strip_suffix(name: str, suffix: str) -> str:
     if not name.endswith(suffix):
         raise NotFound(f"there is no document {name}")
     return name[: -len(suffix)]
+
+
+def console_page() -> Response:
+    """The spokesperson's and approver's web console: a static page that talks to this API."""
+    from chalicelib.rendering.render import TEMPLATES_DIR
+
+    with open(f"{TEMPLATES_DIR}/console/index.html", encoding="utf-8") as page:
+        html = page.read()
+    return Response(html, status_code=200, headers={
+        "Content-Type": "text/html; charset=utf-8",
+        "Content-Security-Policy": "default-src 'self'; script-src 'unsafe-inline' 'self'; "
+                                   "style-src 'unsafe-inline' 'self'; img-src 'self'; frame-ancestors 'none'",
+        "X-Content-Type-Options": "nosniff"})

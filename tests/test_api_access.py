@@ -30,7 +30,7 @@ OPEN_TO_ANY_ROLE = [
     ("GET", "/templates"), ("GET", "/templates/{tpl}"), ("GET", "/channels"), ("GET", "/me"),
     ("POST", "/advisories/preview"), ("GET", "/advisories/{adv}/preview"),
 ]
-PUBLIC = [("GET", "/feeds/cap.atom"), ("GET", "/feeds/cap/{file}"), ("GET", "/banner.json"),
+PUBLIC = [("GET", "/"), ("GET", "/feeds/cap.atom"), ("GET", "/feeds/cap/{file}"), ("GET", "/banner.json"),
           ("GET", "/banner.html")]
 
 
@@ -140,3 +140,12 @@ def test_the_owned_channels_are_public_but_never_show_a_draft(api: Api, ids: dic
     else:
         assert response.status_code == 200
         assert "Boil water" not in response.body.decode()
+
+
+def test_the_console_is_a_static_page_that_never_injects_html(api: Api) -> None:
+    response = api.call("GET", "/")
+    page = response.body.decode()
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/html")
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert "/advisories/preview" in page and "textContent" in page
+    assert "innerHTML" not in page and "insertAdjacentHTML" not in page
