@@ -1,0 +1,411 @@
+"""Structured JSON logs and CloudWatch metrics, as Chalice middleware (`install(app)`).
+
+One JSON line per HTTP request, per delivery (advisory id, channel account, platform, delivery
+state, attempts, latency, request and correlation ids), per template trigger and per sweep,
+written by AWS Lambda Powertools' Logger; metrics in CloudWatch's embedded metric format (EMF)
+written by Powertools' EMF provider, so publishing them is a log write, not an API call:
+
+    DeliveriesSent, DeliveriesFailed, DeliveriesDeferred   count, per platform, per worker run
+    DeliveryLatencyMs                                      approval -> final, per platform
+    DeliveriesPastDeadline                                 from every sweep (0 when all is well)
+    DeliveriesRedriven, AdvisoriesExpired, AdvisoriesReleased, PinsRepaired   from every sweep
+    TemplateTriggers                                       per outcome (triggered/duplicate/refused)
+
+Namespace `Clarion`, dimensions `service`, `stage` (and `platform` / `outcome`); the alarms in
+chalicelib/infra/cloudformation.py use exactly these.
+
+What is never logged: request or message bodies, headers (the bearer token), channel
+credentials, and the advisory's text. Delivery lines are built from the delivery row (state,
+timings, post URL) and a delivery's last error has the advisory's text cut out before it is
+logged. A filter on the handler also masks anything shaped like a bearer token or a platform
+token, in every line.
+
+Cold start: importing this module costs nothing; Powertools is imported on the first event.
+The loggers named `clarion*` (Chalice's app log, `clarion.web`, `clarion_handlers`, ...) are
+written through the same JSON handler from then on, and stop propagating to the root logger
+(Lambda's own handler would print them a second time). In tests, `capture()` collects it all.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import logging
+import os
+import re
+import sys
+import threading
+import time
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterator, Optional
+
+NAMESPACE = "Clarion"
+SERVICE = "clarion"
+_TEXT_FIELDS = ("headline", "description", "instruction", "required_text")
+
+
+class _Telemetry:
+    """The Powertools logger and where EMF lines go; built on the first event."""
+
+    def __init__(self, stream: Any) -> None:
+        from aws_lambda_powertools import Logger
+
+        app_log = logging.getLogger(SERVICE)
+        for handler in list(app_log.handlers):  # Chalice's plain-text handler: JSON replaces it
+            if not getattr(handler, "_clarion", False):
+                app_log.removeHandler(handler)
+        self.logger = Logger(service=SERVICE, stream=stream,
+                             level=os.environ.get("POWERTOOLS_LOG_LEVEL") or os.environ.get("LOG_LEVEL") or "INFO")
+        self.handler: logging.StreamHandler = self.logger.registered_handler  # type: ignore[assignment]
+        self.handler._clarion = True  # type: ignore[attr-defined]
+        if not any(isinstance(f, _Masking) for f in self.handler.filters):
+            self.handler.addFilter(_Masking())
+        self.stream = stream
+        self.lock = threading.Lock()
+        self.adopt_loggers()
+
+    def adopt_loggers(self) -> None:
+        """Write every `clarion*` logger (not `clarion.x`: those reach us through `clarion`) as JSON."""
+        for name, candidate in list(logging.root.manager.loggerDict.items()):
+            if (name.startswith(SERVICE) and "." not in name and name != SERVICE
+                    and isinstance(candidate, logging.Logger) and self.handler not in candidate.handlers):
+                candidate.addHandler(self.handler)
+                candidate.propagate = False
+                if candidate.level == logging.NOTSET:
+                    candidate.setLevel(logging.INFO)
+
+    def log(self, message: str, level: int = logging.INFO, **fields: Any) -> None:
+        self.logger.log(level, message, extra={k: v for k, v in fields.items() if v is not None},
+                        stacklevel=2)
+
+    def emit(self, metrics: list[tuple[str, str, Any]], stage: str, **dimensions: str) -> None:
+        """One EMF document: (name, unit, value or list of values) with these dimensions."""
+        if not metrics or _metrics_disabled():
+            return
+        from aws_lambda_powertools.metrics.provider.cloudwatch_emf.cloudwatch import (
+            AmazonCloudWatchEMFProvider)
+
+        provider = AmazonCloudWatchEMFProvider(namespace=NAMESPACE, service=SERVICE,
+                                               default_dimensions={"stage": stage, **dimensions})
+        for name, unit, value in metrics:
+            for v in value if isinstance(value, list) else [value]:
+                provider.add_metric(name=name, unit=unit, value=v)
+        document = json.dumps(provider.serialize_metric_set(), separators=(",", ":"))
+        with self.lock:
+            try:
+                self.stream.write(document + "\n")
+                self.stream.flush()
+            except (OSError, ValueError):  # a closed stream must never fail an invocation
+                pass
+
+
+class _Stdout:
+    """Whatever sys.stdout is at the moment of writing (Lambda's, or a test runner's)."""
+
+    def write(self, text: str) -> int:
+        return sys.stdout.write(text)
+
+    def flush(self) -> None:
+        sys.stdout.flush()
+
+
+_telemetry: Optional[_Telemetry] = None
+_telemetry_lock = threading.Lock()
+_cold = True
+
+
+def telemetry() -> _Telemetry:
+    global _telemetry
+    if _telemetry is None:
+        with _telemetry_lock:
+            if _telemetry is None:
+                _telemetry = _Telemetry(_Stdout())
+    return _telemetry
+
+
+def _metrics_disabled() -> bool:
+    return os.environ.get("POWERTOOLS_METRICS_DISABLED", "").lower() in ("1", "true", "yes")
+
+
+def _stage() -> str:
+    return os.environ.get("CLARION_STAGE", "local")
+
+
+# -- what is never written ------------------------------------------------------------------------------
+_SECRETS = [
+    re.compile(r"(?i)\bbearer\s+[^\s\"',;]+"),
+    re.compile(r"\bxox[abposr]-[A-Za-z0-9-]+"),                     # Slack tokens
+    re.compile(r"\b\d{6,12}:[A-Za-z0-9_-]{30,}"),                    # Telegram bot tokens
+    re.compile(r"\b[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}\b"),  # Bluesky app passwords
+    re.compile(r"(?i)\b(access_token|app_password|bot_token|page_access_token|password|token|secret)"
+               r"(\"?\s*[:=]\s*\"?)[^\s\"',;&]+"),
+]
+
+
+def mask(text: str) -> str:
+    """Anything shaped like a credential, masked."""
+    for pattern in _SECRETS:
+        text = pattern.sub(lambda m: (m.group(1) + m.group(2) + "***") if m.re.groups >= 2 else "***", text)
+    return text
+
+
+class _Masking(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed format string: keep the record as it is
+            return True
+        masked = mask(message)
+        if masked != message:
+            record.msg, record.args = masked, ()
+        return True
+
+
+def without_text(text: Optional[str], advisory: Any) -> Optional[str]:
+    """`text` (an error message) with any part of the advisory's own text cut out."""
+    if not text or advisory is None:
+        return text
+    content = getattr(advisory, "content", None)
+    pieces: list[str] = []
+    for field in _TEXT_FIELDS:
+        value = getattr(content, field, None)
+        if isinstance(value, str) and value.strip():
+            pieces.append(value.strip())
+            pieces += [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", value) if len(s.strip()) >= 12]
+    for piece in sorted(set(pieces), key=len, reverse=True):
+        text = text.replace(piece, "[advisory text]")
+    return text
+
+
+# -- the middleware -----------------------------------------------------------------------------------------
+def install(app: Any) -> None:
+    """Register the middleware on a Chalice app (call right after `app = Chalice(...)`)."""
+    app.register_middleware(_http, "http")
+    app.register_middleware(_sqs, "sqs")
+    app.register_middleware(_sns, "sns")
+    app.register_middleware(_scheduled, "scheduled")
+
+
+def _invocation(context: Any) -> dict[str, Any]:
+    global _cold
+    cold, _cold = _cold, False
+    return {"request_id": getattr(context, "aws_request_id", None),
+            "function": getattr(context, "function_name", None), "cold_start": cold}
+
+
+def _elapsed_ms(start: float) -> int:
+    return int((time.perf_counter() - start) * 1000)
+
+
+def _http(request: Any, get_response: Callable[[Any], Any]) -> Any:
+    t = telemetry()
+    start = time.perf_counter()
+    context = request.context or {}
+    claims = (context.get("authorizer") or {}).get("claims") or {}
+    fields = {**_invocation(getattr(request, "lambda_context", None)),
+              "correlation_id": context.get("requestId"), "method": request.method,
+              "route": context.get("resourcePath"),
+              "advisory_id": (request.uri_params or {}).get("advisory_id"),
+              "user": claims.get("cognito:username") or claims.get("sub")}
+    try:
+        response = get_response(request)
+    except Exception as error:
+        t.log("request failed", logging.ERROR, **fields, error_type=type(error).__name__,
+              latency_ms=_elapsed_ms(start))
+        raise
+    status = getattr(response, "status_code", None)
+    t.log("request", logging.ERROR if status and status >= 500 else logging.INFO, **fields,
+          status=status, latency_ms=_elapsed_ms(start))
+    return response
+
+
+def _sqs(event: Any, get_response: Callable[[Any], Any]) -> Any:
+    t = telemetry()
+    t.adopt_loggers()
+    start, started_at = time.perf_counter(), datetime.now(timezone.utc)
+    invocation = _invocation(getattr(event, "context", None))
+    records = event.to_dict().get("Records", [])
+    platform = _platform(records, invocation.get("function"))
+    try:
+        result = get_response(event)
+    except Exception as error:
+        t.log("delivery batch failed", logging.ERROR, **invocation, platform=platform,
+              error_type=type(error).__name__, messages=len(records), duration_ms=_elapsed_ms(start))
+        raise
+    failed = {f.get("itemIdentifier") for f in (result or {}).get("batchItemFailures", [])}
+    try:
+        observe_deliveries(t, platform, records, failed, started_at, invocation, _elapsed_ms(start))
+    except Exception as error:  # observing must never fail a delivery batch
+        t.log("could not observe deliveries", logging.WARNING, **invocation, platform=platform,
+              error_type=type(error).__name__)
+    return result
+
+
+def _platform(records: list[dict[str, Any]], function: Optional[str]) -> str:
+    from chalicelib.infra import resources
+
+    prefix = resources.prefix() + "-"
+    for record in records:
+        queue = str(record.get("eventSourceARN", "")).rsplit(":", 1)[-1]
+        if queue.startswith(prefix) and queue[len(prefix):] in resources.QUEUES:
+            return queue[len(prefix):]
+    if function and "deliver_" in function:
+        return function.rsplit("deliver_", 1)[-1]
+    return "unknown"
+
+
+def observe_deliveries(t: _Telemetry, platform: str, records: list[dict[str, Any]], failed: set[str],
+                       started_at: datetime, invocation: dict[str, Any], duration_ms: int) -> None:
+    """One line per (message, channel account of this platform), from the delivery rows."""
+    from chalicelib.composition import clarion
+
+    store = clarion().store
+    advisories: dict[str, Any] = {}
+    sent: list[int] = []
+    counts = {"failed": 0, "deferred": 0}
+    for record in records:
+        try:
+            body = json.loads(record.get("body") or "")
+            advisory_id = str(body["advisory_id"])
+            accounts = [a for a in body["channel_accounts"] if str(a).split(":")[0] == platform]
+        except (ValueError, KeyError, TypeError):
+            t.log("delivery message refused", logging.WARNING, **invocation, platform=platform,
+                  correlation_id=record.get("messageId"))
+            continue
+        for account in accounts:
+            row = store.get_delivery(advisory_id, account)
+            if row is None:
+                t.log("delivery", **invocation, correlation_id=record.get("messageId"), platform=platform,
+                      advisory_id=advisory_id, channel=account, state="unknown_delivery")
+                continue
+            now_final = row.finished_at is not None and row.finished_at >= started_at
+            latency = row.latency_ms if row.finished_at else int(
+                (datetime.now(timezone.utc) - row.queued_at).total_seconds() * 1000)
+            state = row.state.value
+            if now_final and state == "sent":
+                sent.append(latency)
+            elif now_final and state == "failed":
+                counts["failed"] += 1
+            elif not row.finished_at:
+                counts["deferred"] += 1
+            error = None
+            if state != "sent" and row.last_error:
+                if advisory_id not in advisories:
+                    advisories[advisory_id] = store.get_advisory(advisory_id)
+                error = mask(without_text(row.last_error, advisories[advisory_id]) or "")[:500]
+            t.log("delivery", logging.WARNING if state == "failed" and now_final else logging.INFO,
+                  **invocation, correlation_id=record.get("messageId"), platform=platform,
+                  advisory_id=advisory_id, channel=account, state=state, attempts=row.attempts,
+                  latency_ms=latency, final=row.finished_at is not None,
+                  outcome=("finished now" if now_final else "already final" if row.finished_at else
+                           "retry" if record.get("messageId") in failed else "in progress"),
+                  pin_state=row.pin_state.value, post_url=row.post_url, error=error)
+    t.log("delivery batch", **invocation, platform=platform, messages=len(records),
+          retried_messages=len(failed), duration_ms=duration_ms)
+    metrics: list[tuple[str, str, Any]] = [("DeliveriesSent", "Count", len(sent)),
+                                           ("DeliveriesFailed", "Count", counts["failed"]),
+                                           ("DeliveriesDeferred", "Count", counts["deferred"])]
+    if sent:
+        metrics.append(("DeliveryLatencyMs", "Milliseconds", sent))
+    t.emit(metrics, _stage(), platform=platform)
+
+
+def _sns(event: Any, get_response: Callable[[Any], Any]) -> Any:
+    t = telemetry()
+    t.adopt_loggers()
+    start = time.perf_counter()
+    invocation = _invocation(getattr(event, "context", None))
+    message_id = (event.to_dict().get("Records") or [{}])[0].get("Sns", {}).get("MessageId")
+    try:
+        result = get_response(event)
+    except Exception as error:
+        t.log("trigger failed", logging.ERROR, **invocation, correlation_id=message_id,
+              error_type=type(error).__name__, latency_ms=_elapsed_ms(start))
+        raise
+    text = str(result or "")
+    outcome = text.split(":")[0].split(" ")[0] or "unknown"  # triggered / duplicate / refused
+    advisory_id = text.split(" ", 1)[1] if outcome in ("triggered", "duplicate") and " " in text else None
+    t.log("trigger", logging.WARNING if outcome == "refused" else logging.INFO, **invocation,
+          correlation_id=message_id, outcome=outcome, advisory_id=advisory_id, latency_ms=_elapsed_ms(start))
+    t.emit([("TemplateTriggers", "Count", 1)], _stage(), outcome=outcome)
+    return result
+
+
+def _scheduled(event: Any, get_response: Callable[[Any], Any]) -> Any:
+    t = telemetry()
+    t.adopt_loggers()
+    start = time.perf_counter()
+    invocation = _invocation(getattr(event, "context", None))
+    try:
+        report = get_response(event)
+    except Exception as error:
+        t.log("sweep failed", logging.ERROR, **invocation, error_type=type(error).__name__,
+              duration_ms=_elapsed_ms(start))
+        raise
+    observe_sweep(t, report if isinstance(report, dict) else {}, invocation, _elapsed_ms(start))
+    return report
+
+
+def observe_sweep(t: _Telemetry, report: dict[str, Any], invocation: dict[str, Any], duration_ms: int) -> None:
+    """The sweeper's report (app.py's `sweep`: `released` and operations.SweepReport's lists).
+    `alerted` holds every delivery it found past its deadline on this run."""
+    def count(key: str) -> int:
+        value = report.get(key)
+        return len(value) if isinstance(value, (list, tuple, set)) else int(value or 0)
+
+    past_deadline = count("alerted")
+    t.log("sweep", logging.WARNING if past_deadline else logging.INFO, **invocation,
+          past_deadline=past_deadline, late_channels=sorted(set(report.get("alerted") or [])) or None,
+          redriven=count("redriven"), expired=count("expired"), released=count("released"),
+          repinned=count("repinned"), duration_ms=duration_ms)
+    t.emit([("DeliveriesPastDeadline", "Count", past_deadline),
+            ("DeliveriesRedriven", "Count", count("redriven")),
+            ("AdvisoriesExpired", "Count", count("expired")),
+            ("AdvisoriesReleased", "Count", count("released")),
+            ("PinsRepaired", "Count", count("repinned"))], _stage())
+
+
+# -- for tests ---------------------------------------------------------------------------------------------
+class Captured:
+    def __init__(self, buffer: io.StringIO) -> None:
+        self._buffer = buffer
+
+    @property
+    def text(self) -> str:
+        return self._buffer.getvalue()
+
+    @property
+    def lines(self) -> list[dict[str, Any]]:
+        """Every JSON line written (logs and EMF documents); a line that is not JSON fails loudly."""
+        return [json.loads(line) for line in self.text.splitlines() if line.strip()]
+
+    def logs(self, message: Optional[str] = None) -> list[dict[str, Any]]:
+        return [line for line in self.lines if "_aws" not in line
+                and (message is None or line.get("message") == message)]
+
+    def metrics(self) -> dict[str, list[tuple[Any, dict[str, str]]]]:
+        """metric name -> [(value, dimensions)] from the EMF documents."""
+        out: dict[str, list[tuple[Any, dict[str, str]]]] = {}
+        for line in self.lines:
+            if "_aws" not in line:
+                continue
+            spec = line["_aws"]["CloudWatchMetrics"][0]
+            dimensions = {d: line[d] for d in spec["Dimensions"][0]}
+            for metric in spec["Metrics"]:
+                out.setdefault(metric["Name"], []).append((line[metric["Name"]], dimensions))
+        return out
+
+
+@contextlib.contextmanager
+def capture() -> Iterator[Captured]:
+    """Everything the middleware and the `clarion*` loggers write, while inside the block."""
+    t = telemetry()
+    buffer = io.StringIO()
+    previous = t.stream
+    t.handler.setStream(buffer)
+    t.stream = buffer
+    try:
+        yield Captured(buffer)
+    finally:
+        t.handler.setStream(previous)
+        t.stream = previous
