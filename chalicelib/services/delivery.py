@@ -20,7 +20,7 @@ from chalicelib.domain.errors import Conflict, StaleWrite
 from chalicelib.domain.lifecycle import Action
 from chalicelib.domain.models import (Advisory, AuditEvent, ChannelAccount, DeliveryRecord,
                                       DeliveryState as D, MsgType, PinnedPost, PinState, PostRecord)
-from chalicelib.ports import Clock, Put, Store
+from chalicelib.ports import Clock, Store
 from chalicelib.rendering.render import render_for
 from chalicelib.services.common import revise
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any, Optional
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from chalicelib.domain import placeholders, screening
 from chalicelib.domain.errors import Conflict, ScreeningFailed, StaleWrite, ValidationFailed
