@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test venv clean bench
+.PHONY: run test venv clean bench package lint-template deploy-check cold-start
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,5 +20,24 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -q
 
+# The deployable template: build/$(STAGE)/sam.json and deployment.zip (docs/deploy.md).
+STAGE ?= dev
+
+package: $(STAMP)
+	$(PY) -m chalicelib.infra.cloudformation package $(STAGE)
+
+lint-template: package
+	$(PY) -m chalicelib.infra.cloudformation lint build/$(STAGE)/sam.json
+
+# Everything CI checks about deploying, for both stages (the tests package and lint them too).
+deploy-check: $(STAMP)
+	$(MAKE) lint-template STAGE=dev
+	$(MAKE) lint-template STAGE=prod
+	$(PY) -m pytest -q tests/test_packaging.py tests/test_iam.py tests/test_observability.py
+
+# Import time of app.py and of each handler's import path, against `import boto3`.
+cold-start: $(STAMP)
+	$(PY) bench/cold_start.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis build

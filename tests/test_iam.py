@@ -1,0 +1,275 @@
+"""The hand-written IAM policies (.chalice/policy-<stage>[-<function>].json): least privilege.
+
+Each function has its own role and policy. The test holds, per function, every (action,
+resource) it needs and why; it checks that
+
+- every AWS operation the code can make is in the table below (found by scanning the code for
+  the operations of the AWS services it makes clients for), mapped to its IAM actions;
+- each function's policy allows exactly what that function needs: nothing missing (a call that
+  would be denied at 3 a.m.), nothing extra;
+- no policy has a `*` action, a wildcard action, a `*` resource, NotAction / NotResource or Deny
+  tricks, and prod's policies are dev's with the stage's names.
+"""
+from __future__ import annotations
+
+import json
+import re
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Any, Iterable
+
+import botocore.session
+import pytest
+from botocore import xform_name
+
+from chalicelib.channels.registry import HTTP_ADAPTERS
+from chalicelib.infra import cloudformation as cfn
+from chalicelib.infra import resources as r
+from conftest import PROJECT_DIR as _PROJECT_DIR
+
+PROJECT_DIR = Path(_PROJECT_DIR)
+CHALICE = PROJECT_DIR / ".chalice"
+STAGES = ("dev", "prod")
+ACCOUNT, REGION = "123456789012", "eu-west-1"
+
+# Every AWS operation the Lambda code makes, and the IAM actions it needs (DynamoDB transactions
+# are authorised per item: TransactItems holding only `Put` need dynamodb:PutItem).
+OPERATIONS: dict[str, tuple[str, ...]] = {
+    "get_item": ("dynamodb:GetItem",),                     # adapters/dynamodb.py: reads
+    "query": ("dynamodb:Query",),                          # adapters/dynamodb.py: table and gsi1
+    "transact_write_items": ("dynamodb:PutItem",),         # adapters/dynamodb.py: every write
+    "publish": ("sns:Publish",),                           # adapters/sns.py, channels/sms.py
+    "send_message": ("sqs:SendMessage",),                  # adapters/sqs.py: redrive, dead-letter
+    "get_queue_url": ("sqs:GetQueueUrl",),                 # adapters/sqs.py
+    "change_message_visibility": ("sqs:ChangeMessageVisibility",),  # adapters/sqs.py: backoff
+    "get_parameter": ("ssm:GetParameter",),                # secrets.py: channel credentials
+    "send_email": ("ses:SendEmail",),                      # channels/email.py (SES v2)
+    "get_object": ("s3:GetObject",),                       # channels/owned.py
+    "put_object": ("s3:PutObject",),                       # channels/owned.py
+}
+# Operations in the code that no Lambda function makes, and why.
+NOT_IN_LAMBDA = {
+    "put_parameter": "SsmSecretStore.put: seeding the local stage and scripts/try_post.py only",
+    "delete_object": "owned channels' delete(): only scripts/try_post.py --delete-after deletes a post",
+    "scan": "phi.scan() (screening), a word that is also a DynamoDB operation; the store never scans",
+}
+# Actions no code calls but the platform needs on the function's behalf.
+PLATFORM_ACTIONS = {
+    "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents",    # the function's logs
+    "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",    # the SQS event source
+    "kms:Decrypt",          # SecureString parameters under a customer managed key (via SSM only)
+    "s3:ListBucket",        # without it S3 answers 403, not NoSuchKey, for a banner not yet written
+}
+
+
+def arn(service: str, resource: str, region: str = REGION, account: str = ACCOUNT) -> str:
+    return f"arn:aws:{service}:{region}:{account}:{resource}"
+
+
+def needs(stage: str, function: str) -> set[tuple[str, str]]:
+    """Everything `function` does in AWS, as (action, concrete resource ARN)."""
+    p = r.prefix(stage)
+    table, index = arn("dynamodb", f"table/{p}"), arn("dynamodb", f"table/{p}/index/gsi1")
+    log_group = arn("logs", f"log-group:/aws/lambda/{cfn.function_name(stage, function)}")
+    topic = {name: arn("sns", name) for name in (r.broadcast_topic_name(stage), r.alert_topic_name(stage),
+                                                 r.sms_topic_name(stage))}
+    queues = [arn("sqs", r.queue_name(x, stage)) for x in r.PLATFORMS]
+    bucket = f"{p}-owned-{ACCOUNT}-{REGION}"
+    # CreateLogGroup is authorised on `log-group:NAME` or `log-group:NAME:*`: both name this group only.
+    out = {("logs:CreateLogGroup", log_group), ("logs:CreateLogGroup", f"{log_group}:*"),
+           ("logs:CreateLogStream", f"{log_group}:log-stream:2024/01/01/x"),
+           ("logs:PutLogEvents", f"{log_group}:log-stream:2024/01/01/x"),
+           ("dynamodb:GetItem", table), ("dynamodb:Query", table), ("dynamodb:Query", index),
+           ("dynamodb:PutItem", table)}
+
+    def redrive() -> set[tuple[str, str]]:  # operations.retry / sweep -> SqsRedriver.redrive
+        return {(a, q) for q in queues for a in ("sqs:SendMessage", "sqs:GetQueueUrl")}
+
+    def secrets(platforms: Iterable[str]) -> set[tuple[str, str]]:  # registry.credentials -> SSM
+        found = set()
+        for platform in platforms:
+            parameter = arn("ssm", f"parameter/clarion/{stage}/channels/{platform}/city-health")
+            found |= {("ssm:GetParameter", parameter), ("kms:Decrypt", arn("kms", "key/1234abcd-12ab-34cd-56ef"))}
+        return found
+
+    def owned() -> set[tuple[str, str]]:  # channels/owned.py: S3Documents.read / write
+        return {("s3:GetObject", f"arn:aws:s3:::{bucket}/banner.json"),
+                ("s3:PutObject", f"arn:aws:s3:::{bucket}/cap/feed.json"),
+                ("s3:ListBucket", f"arn:aws:s3:::{bucket}")}
+
+    if function == "api_handler":  # approve -> broadcast; POST /advisories/{id}/retry -> redrive
+        out |= {("sns:Publish", topic[r.broadcast_topic_name(stage)])} | redrive()
+    elif function == "on_trigger":  # a template trigger broadcasts; Lambda parks failed events
+        out |= {("sns:Publish", topic[r.broadcast_topic_name(stage)]),
+                ("sqs:SendMessage", arn("sqs", cfn.trigger_dlq_name(stage)))}
+    elif function == "sweep":  # release_due broadcasts; late deliveries: redrive + alert; pins
+        out |= {("sns:Publish", topic[r.broadcast_topic_name(stage)]),
+                ("sns:Publish", topic[r.alert_topic_name(stage)])} | redrive() | secrets(HTTP_ADAPTERS) | owned()
+    else:
+        platform = function.removeprefix("deliver_")
+        queue, dlq = arn("sqs", r.queue_name(platform, stage)), arn("sqs", r.dlq_name(platform, stage))
+        out |= {("sns:Publish", topic[r.alert_topic_name(stage)])}   # DeliveryService._fail alerts
+        out |= {(a, queue) for a in ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
+                                     "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl")}
+        out |= {("sqs:SendMessage", dlq), ("sqs:GetQueueUrl", dlq)}  # SqsRedriver.dead_letter
+        if platform in HTTP_ADAPTERS:
+            out |= secrets([platform])
+        elif platform == "sms":
+            out |= {("sns:Publish", topic[r.sms_topic_name(stage)])}
+        elif platform == "email":
+            out |= {("ses:SendEmail", arn("ses", "identity/health.example.org"))}
+        else:
+            out |= owned()
+    return out
+
+
+def policy(stage: str, function: str) -> dict[str, Any]:
+    return json.loads((CHALICE / cfn.policy_file(stage, function)).read_text())
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def grants(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [(action, resource, statement.get("Condition", {})) for statement in document["Statement"]
+            for action in as_list(statement["Action"]) for resource in as_list(statement["Resource"])]
+
+
+def allowed(document: dict[str, Any], action: str, resource: str) -> bool:
+    return any(a.lower() == action.lower() and fnmatchcase(resource, pattern)
+               for a, pattern, _ in grants(document))
+
+
+FUNCTIONS = cfn.function_names()
+CASES = [(stage, function) for stage in STAGES for function in FUNCTIONS]
+
+
+# -- the code's AWS calls ------------------------------------------------------------------------------------
+def code_files() -> list[Path]:
+    local_only = {PROJECT_DIR / "chalicelib/infra/bootstrap.py", PROJECT_DIR / "chalicelib/seed.py"}
+    return [p for p in sorted((PROJECT_DIR / "chalicelib").rglob("*.py")) if p not in local_only] + [
+        PROJECT_DIR / "app.py"]
+
+
+def aws_operations_in_code() -> dict[str, set[str]]:
+    """Operation name -> files, for every operation of every AWS service the code makes clients for."""
+    texts = {path: path.read_text() for path in code_files()}
+    services = {s for text in texts.values() for s in re.findall(r"client\(\s*[\"']([a-z0-9-]+)[\"']", text)}
+    session = botocore.session.get_session()
+    operations = {xform_name(o) for s in services for o in session.get_service_model(s).operation_names}
+    found: dict[str, set[str]] = {}
+    for path, text in texts.items():
+        for name in re.findall(r"(?:\.|[\"'])([a-z][a-z0-9_]+)\b", text):
+            if name in operations:
+                found.setdefault(name, set()).add(path.relative_to(PROJECT_DIR).as_posix())
+    return found
+
+
+def test_every_aws_operation_in_the_code_is_accounted_for() -> None:
+    found = aws_operations_in_code()
+    assert {"dynamodb", "sns", "sqs", "ssm", "sesv2", "s3"} <= {
+        s for text in map(Path.read_text, code_files()) for s in re.findall(r"client\(\s*\"([a-z0-9-]+)\"", text)}
+    unexplained = set(found) - set(OPERATIONS) - set(NOT_IN_LAMBDA)
+    assert not unexplained, f"new AWS calls: add them to OPERATIONS and the policies: {unexplained}"
+    assert set(OPERATIONS) | set(NOT_IN_LAMBDA) == set(found), "stale entries in the tables above"
+
+
+def test_dynamodb_transactions_only_put() -> None:
+    text = (PROJECT_DIR / "chalicelib/adapters/dynamodb.py").read_text()
+    kinds = set(re.findall(r"[\"'](Put|Update|Delete|ConditionCheck)[\"']\s*:", text))
+    assert kinds == {"Put"}, "other transaction items need dynamodb:UpdateItem/DeleteItem/ConditionCheckItem"
+
+
+def test_every_needed_action_comes_from_the_code_or_the_platform() -> None:
+    actions = {a for stage, function in CASES for a, _ in needs(stage, function)}
+    from_code = {a for group in OPERATIONS.values() for a in group}
+    assert actions == from_code | PLATFORM_ACTIONS
+
+
+# -- each function's policy ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("stage,function", CASES)
+def test_the_policy_allows_everything_the_function_does(stage: str, function: str) -> None:
+    document = policy(stage, function)
+    missing = sorted(n for n in needs(stage, function) if not allowed(document, *n))
+    assert not missing, f"{function} ({stage}) would be denied: {missing}"
+
+
+@pytest.mark.parametrize("stage,function", CASES)
+def test_the_policy_allows_nothing_else(stage: str, function: str) -> None:
+    wanted = needs(stage, function)
+    for action, pattern, _ in grants(policy(stage, function)):
+        assert any(a == action and fnmatchcase(res, pattern) for a, res in wanted), (
+            f"{function} ({stage}): {action} on {pattern} is not needed")
+
+
+@pytest.mark.parametrize("stage,function", CASES)
+def test_no_wildcard_actions_or_resources(stage: str, function: str) -> None:
+    document = policy(stage, function)
+    assert document["Version"] == "2012-10-17"
+    for statement in document["Statement"]:
+        assert statement["Effect"] == "Allow"
+        assert set(statement) <= {"Sid", "Effect", "Action", "Resource", "Condition"}  # no Not*
+        for action in as_list(statement["Action"]):
+            assert "*" not in action and re.fullmatch(r"[a-z0-9-]+:[A-Za-z]+", action), action
+        for resource in as_list(statement["Resource"]):
+            assert resource != "*" and resource.startswith("arn:aws:"), resource
+            service, region, account, rest = resource.split(":", 5)[2:6]
+            assert region in ("*", "") and account in ("*", ""), resource  # pinned when packaged
+            assert rest not in ("*", "*/*") and not rest.startswith("*"), resource
+
+
+@pytest.mark.parametrize("stage,function", CASES)
+def test_writes_only_in_transactions_and_keys_only_through_ssm(stage: str, function: str) -> None:
+    for statement in policy(stage, function)["Statement"]:
+        actions = as_list(statement["Action"])
+        if "dynamodb:PutItem" in actions:  # every write carries its audit entry (Store.commit)
+            assert actions == ["dynamodb:PutItem"]
+            assert statement["Condition"] == {
+                "ForAnyValue:StringEquals": {"dynamodb:EnclosingOperation": ["TransactWriteItems"]}}
+        if "kms:Decrypt" in actions:
+            condition = statement["Condition"]["StringLike"]
+            assert condition["kms:ViaService"] == "ssm.*.amazonaws.com"
+            secrets = [g[1] for g in grants({"Statement": [s for s in policy(stage, function)["Statement"]
+                                                            if "ssm:GetParameter" in as_list(s["Action"])]})]
+            assert condition["kms:EncryptionContext:PARAMETER_ARN"] == secrets
+
+
+def test_a_worker_reads_only_its_own_platforms_secrets() -> None:
+    document = policy("prod", "deliver_mastodon")
+    assert allowed(document, "ssm:GetParameter", arn("ssm", "parameter/clarion/prod/channels/mastodon/city"))
+    assert not allowed(document, "ssm:GetParameter", arn("ssm", "parameter/clarion/prod/channels/x/city"))
+    assert not allowed(document, "ssm:GetParameter", arn("ssm", "parameter/clarion/dev/channels/mastodon/city"))
+    assert not allowed(policy("prod", "api_handler"), "ssm:GetParameter",
+                       arn("ssm", "parameter/clarion/prod/channels/mastodon/city"))
+
+
+def test_prod_is_dev_with_the_stage_names() -> None:
+    for function in FUNCTIONS:
+        dev = json.dumps(policy("dev", function))
+        expected = dev.replace("clarion-dev", "clarion-prod").replace("/clarion/dev/", "/clarion/prod/")
+        assert json.loads(expected) == policy("prod", function), function
+
+
+def test_config_gives_every_function_its_policy_and_no_policy_is_stray() -> None:
+    config = json.loads((CHALICE / "config.json").read_text())
+    assert config["autogen_policy"] is False
+    referenced = set()
+    for stage in STAGES:
+        settings = config["stages"][stage]
+        assert settings["iam_policy_file"] == cfn.policy_file(stage, "api_handler")
+        per_function = settings["lambda_functions"]
+        assert set(per_function) == set(FUNCTIONS)
+        for function in FUNCTIONS:
+            assert per_function[function]["iam_policy_file"] == cfn.policy_file(stage, function)
+            referenced.add(per_function[function]["iam_policy_file"])
+    assert {p.name for p in CHALICE.glob("policy-*.json")} == referenced
+
+
+def test_the_checker_catches_a_missing_and_an_extra_grant() -> None:
+    document = policy("dev", "deliver_sms")
+    sms_topic = arn("sns", r.sms_topic_name("dev"))
+    assert allowed(document, "sns:Publish", sms_topic)
+    without = {"Statement": [s for s in document["Statement"] if s["Sid"] != "PublishSms"]}
+    assert not allowed(without, "sns:Publish", sms_topic)
+    assert not allowed(document, "sns:Publish", arn("sns", r.broadcast_topic_name("dev")))
