@@ -262,14 +262,17 @@ def _delivery_worker(platform: str) -> Any:
     def deliver(event: Any) -> dict[str, Any]:
         return handlers.handle_delivery_batch(clarion(), platform, event.to_dict()["Records"])
 
+    # Lambda finds a handler as `app.<function name>`: each worker is named and bound here.
+    deliver.__name__ = deliver.__qualname__ = f"deliver_{platform}"
     return deliver
 
 
 # One worker per platform queue; its concurrency follows the platform's rate limit.
 for _platform, _spec in resources.QUEUES.items():
-    app.on_sqs_message(queue=resources.queue_name(_platform), batch_size=_spec.batch_size,
-                       maximum_concurrency=max(2, _spec.max_concurrency),
-                       name=f"deliver_{_platform}")(_delivery_worker(_platform))
+    globals()[f"deliver_{_platform}"] = app.on_sqs_message(
+        queue=resources.queue_name(_platform), batch_size=_spec.batch_size,
+        maximum_concurrency=max(2, _spec.max_concurrency),
+        name=f"deliver_{_platform}")(_delivery_worker(_platform))
 
 
 @app.schedule(Rate(1, unit=Rate.MINUTES), name="sweep")

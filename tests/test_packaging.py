@@ -80,11 +80,6 @@ def test_every_function_app_py_defines_is_packaged(templates: dict[str, dict[str
         assert set(functions(template)) == defined == set(cfn.function_names()), stage
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "app.py registers every delivery worker from one inner function named `deliver`, so Chalice "
-    "packages all eleven with Handler `app.deliver`, which does not exist in app.py: Lambda would "
-    "fail every delivery with Runtime.HandlerNotFound. Fix in app.py: name each worker "
-    "`deliver_<platform>` and bind it at module level (see docs/deploy.md, 'Known issue')."))
 def test_every_handler_names_a_callable_in_app_py(templates: dict[str, dict[str, Any]]) -> None:
     import app as app_module
 
