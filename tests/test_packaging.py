@@ -288,11 +288,27 @@ def test_the_zip_holds_the_code_the_templates_and_the_dependencies(packaged: dic
     assert not any(n.startswith(("tests/", "local/", "bench/", "build/", ".chalice/")) for n in names)
 
 
+def test_the_zip_carries_bytecode_that_stays_valid_after_extraction(packaged: dict[str, Path]) -> None:
+    """Lambda cannot write __pycache__ in /var/task: without bytecode in the zip every cold start
+    compiles every module (bench/cold_start.py measures it)."""
+    tag = sys.implementation.cache_tag
+    with zipfile.ZipFile(packaged["dev"].parent / "deployment.zip") as archive:
+        names = set(archive.namelist())
+        sources = [n for n in names if n.endswith(".py") and n.startswith(("app", "chalicelib/", "pydantic/"))]
+        for source in sources:
+            folder, _, file = source.rpartition("/")
+            compiled = f"{folder + '/' if folder else ''}__pycache__/{file[:-3]}.{tag}.pyc"
+            assert compiled in names, source
+        header = archive.read(f"chalicelib/__pycache__/observability.{tag}.pyc")[:8]
+    assert int.from_bytes(header[4:8], "little") == 0b01  # PEP 552: hash-based, unchecked
+
+
 @pytest.mark.skipif(host.machine() != "x86_64" or sys.version_info[:2] != (3, 11),
                     reason="the package's compiled wheels are for Lambda's python3.11 on x86_64")
 def test_the_zip_imports_and_renders_with_only_what_lambda_provides(packaged: dict[str, Path],
                                                                      tmp_path: Path) -> None:
-    """The zip on its own, plus only boto3 (which the Lambda runtime provides), as Lambda runs it."""
+    """The zip on its own, plus only boto3 (which the Lambda runtime provides), as Lambda runs it:
+    every function's handler exists and every Jinja2 template loads."""
     code = tmp_path / "task"
     zipfile.ZipFile(packaged["dev"].parent / "deployment.zip").extractall(code)
     runtime = tmp_path / "runtime"
@@ -308,14 +324,16 @@ def test_the_zip_imports_and_renders_with_only_what_lambda_provides(packaged: di
     for module in (boto3, botocore, dateutil, jmespath, s3transfer, urllib3):
         os.symlink(Path(module.__file__).parent, runtime / Path(module.__file__).parent.name)
     os.symlink(six.__file__, runtime / "six.py")
+    handlers = sorted({props["Handler"] for props in functions(json.loads(packaged["dev"].read_text())).values()})
     script = (
         "import sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]\n"
         "import app\n"
+        "for handler in sys.argv[3:]: assert callable(getattr(app, handler.split('.', 1)[1])), handler\n"
         "from chalicelib.rendering.render import environment\n"
         "for name in environment().list_templates(): environment().get_template(name)\n"
         "print(len(environment().list_templates()), app.app.app_name)\n")
     env = {"CLARION_STAGE": "dev", "AWS_DEFAULT_REGION": "us-east-1", "PATH": os.environ.get("PATH", "")}
-    done = subprocess.run([sys.executable, "-S", "-c", script, str(code), str(runtime)], env=env,
+    done = subprocess.run([sys.executable, "-S", "-c", script, str(code), str(runtime), *handlers], env=env,
                           capture_output=True, text=True, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     count, name = done.stdout.split()
