@@ -125,8 +125,10 @@ def prepare(stack: Any, rate: float, seed: int, counts: Counter[str]) -> None:
     sqs = boto3.client("sqs")
     for url in stack.provisioned.queue_urls.values():  # a dead worker's message returns in 3 s
         sqs.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": "3"})
-    for account in services.store.list_channels():  # time out fast on accept-then-time-out
+    for account in services.store.list_channels():  # this stack's sandbox; time out fast
         settings = {**account.settings, "timeouts": {"connect_s": 1.0, "read_s": 1.0}}
+        if "base_url" in settings:  # the seed may have been imported before the port was chosen
+            settings["base_url"] = stack._sandbox.base_url(account.platform)
         services.store.commit([revise(account, settings=settings)[1]])
     share = rate * 0.85 / 3
     stack._sandbox.set_faults("*", error_5xx=share, rate_limit=share, retry_after_s=1,
