@@ -13,7 +13,7 @@ unicode_text = st.lists(st.one_of(st.sampled_from(PIECES + ["\n", "  ", "example
                         max_size=30).map("".join)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(unicode_text)
 def test_x_weighted_is_parse_tweet(text: str) -> None:
     assert m.x_weighted(text) == parse_tweet(text).weightedLength
