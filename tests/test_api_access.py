@@ -149,3 +149,19 @@ def test_the_console_is_a_static_page_that_never_injects_html(api: Api) -> None:
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert "/advisories/preview" in page and "textContent" in page
     assert "innerHTML" not in page and "insertAdjacentHTML" not in page
+
+
+def test_disabling_a_cognito_user_refuses_their_next_request(aws: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib import composition
+    from chalicelib.domain.models import Role, User
+
+    monkeypatch.setenv("CLARION_STAGE", "prod")
+    composition.use(None)
+    access = composition.clarion().access
+    claims = {"cognito:username": "maria", "cognito:groups": "approver"}
+    assert access.authenticate("Bearer eyJ.jwt", claims).id == "maria"
+    admin = User(id="lee", name="Lee", roles=frozenset({Role.ADMIN}))
+    assert access.set_disabled(admin, "maria", True).disabled is True
+    with pytest.raises(Exception) as refused:
+        access.authenticate("Bearer eyJ.jwt", claims)
+    assert getattr(refused.value, "status", None) == 401

@@ -11,7 +11,7 @@ from typing import Any, Mapping, Optional
 from chalicelib.domain.errors import Unauthenticated
 from chalicelib.domain.models import AuditEvent, Role, User
 from chalicelib.ports import Store
-from chalicelib.services.common import commit_or_conflict, found, require_role, revise
+from chalicelib.services.common import commit_or_conflict, create, found, require_role, revise
 
 DEMO_TOKEN_PREFIX = "demo-"
 DEMO_USERS: dict[str, tuple[str, frozenset[Role]]] = {
@@ -49,7 +49,14 @@ class AccessService:
         return self._store.list_users()
 
     def set_disabled(self, actor: User, user_id: str, disabled: bool) -> User:
-        user = found(self._store.get_user(user_id), "user", user_id)
+        stored = self._store.get_user(user_id)
+        if stored is None and self._stage != "local":
+            # A Cognito user Clarion has not stored yet: the row exists to carry the flag.
+            changed, put = create(User(id=user_id, name=user_id, roles=frozenset(), disabled=disabled))
+            self._store.commit([put], [AuditEvent(actor=actor.id, action="user_disable" if disabled
+                                                  else "user_enable", summary=f"user {user_id}")])
+            return changed
+        user = found(stored, "user", user_id)
         changed, put = revise(user, disabled=disabled)
         commit_or_conflict(self._store, [put],
                            [AuditEvent(actor=actor.id, action="user_disable" if disabled else "user_enable",
