@@ -200,7 +200,7 @@ def _client_faults(services: Any, ids: list[str]) -> Counter[str]:
             seen["ambiguous outcomes (accepted, then timed out)"] += 1
         elif "sending -> pending: retry" in entry.summary:
             seen["retryable errors (5xx, 429)"] += 1
-        elif "reconciling -> sent" in entry.summary or "sending -> sent" in entry.summary and "reconcil" in entry.summary:
+        elif "reconciling -> sent" in entry.summary:
             seen["reconciled: found the post"] += 1
     return seen
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from chalicelib.adapters.sqs import delivery_message
 from chalicelib.domain.errors import UnavailableError
 from chalicelib.ports import BroadcastEvent
 
@@ -19,12 +20,10 @@ class SnsBroadcastPublisher:
         self._topic_arn = topic_arn
 
     def publish(self, event: BroadcastEvent) -> str:
-        message = {"advisory_id": event.advisory_id, "content_hash": event.content_hash,
-                   "channel_accounts": list(event.channel_accounts)}
         try:
             response = self._sns.publish(
                 TopicArn=self._topic_arn,
-                Message=json.dumps(message),
+                Message=delivery_message(event.advisory_id, event.content_hash, event.channel_accounts),
                 MessageAttributes={
                     "platforms": {"DataType": "String.Array",
                                   "StringValue": json.dumps(sorted(event.platforms))},
