@@ -11,10 +11,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from chalicelib.composition import Clarion, system_actor
 from chalicelib.domain.errors import ClarionError, UnavailableError
 from chalicelib.domain.models import AuditEvent
-from chalicelib.services.delivery import Outcome
+from chalicelib.services.delivery import Attempt, DeliveryService, Job, Outcome
 from chalicelib.services.templates import SnsTrigger, TriggerRequest, validation_details
 
 log = logging.getLogger("clarion_handlers")
+STORAGE_BUSY_RETRY_S = 2.0
 
 
 def handle_sns_trigger(clarion: Clarion, message_id: str, message: str) -> str:
@@ -64,36 +65,50 @@ class DeliveryMessage(BaseModel):
 def handle_delivery_batch(clarion: Clarion, platform: str, records: list[dict[str, Any]]) -> dict[str, Any]:
     """Deliver every (message, account of this platform) in parallel; report the failed messages.
 
-    A message whose deliveries are all final is deleted; one with a delivery still owed stays,
-    made visible again after that delivery's backoff. A malformed message can never succeed:
-    it is recorded as refused and deleted, never retried forever.
+    One read and one claim serve the whole batch; then each delivery posts in its own thread, and
+    each advisory is checked for completion once at the end. A message whose deliveries are all
+    final is deleted; one with a delivery still owed stays, made visible again after that
+    delivery's backoff. A malformed message can never succeed: it is recorded as refused and
+    deleted, never retried forever.
     """
-    work: list[tuple[dict[str, Any], DeliveryMessage, str]] = []
+    work: list[tuple[dict[str, Any], Job]] = []
     for record in records:
         message = _parse_delivery(clarion, record)
         if message is not None:
-            work += [(record, message, a) for a in message.channel_accounts if a.split(":")[0] == platform]
+            work += [(record, Job(message.advisory_id, a, message.content_hash))
+                     for a in message.channel_accounts if a.split(":")[0] == platform]
+    service = clarion.delivery
+    try:
+        attempts = service.prepare([job for _, job in work])
+    except UnavailableError as error:  # storage busy: the whole batch again shortly
+        log.warning("delivery batch deferred: %s", error.message)
+        outcomes = [Outcome.later(STORAGE_BUSY_RETRY_S)] * len(work)
+    else:
+        with ThreadPoolExecutor(max_workers=max(1, min(32, len(work)))) as pool:
+            outcomes = list(pool.map(lambda attempt: _carry_out(service, attempt), attempts))
+        try:
+            service.complete([job.advisory_id for _, job in work])
+        except UnavailableError as error:  # the sweeper completes it later; the deliveries are final
+            log.warning("completion check deferred: %s", error.message)
     retry: dict[str, float] = {}
-    advisories = {m.advisory_id: clarion.store.get_advisory(m.advisory_id) for _, m, _ in work}
-    with ThreadPoolExecutor(max_workers=max(1, min(32, len(work)))) as pool:
-        outcomes = list(pool.map(lambda w: _deliver_one(clarion, w[1], w[2], advisories[w[1].advisory_id]), work))
-    for (record, _, _), outcome in zip(work, outcomes):
+    for (record, _), outcome in zip(work, outcomes):
         if not outcome.done:
             delay = outcome.retry_after_s if outcome.retry_after_s is not None else 1.0
             retry[record["messageId"]] = min(retry.get(record["messageId"], delay), delay)
     for record in records:
         if record["messageId"] in retry:
-            clarion.delivery.redriver.delay(record.get("eventSourceARN", ""), record.get("receiptHandle", ""),
-                                            retry[record["messageId"]])
+            service.redriver.delay(record.get("eventSourceARN", ""), record.get("receiptHandle", ""),
+                                   retry[record["messageId"]])
     return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in retry]}
 
 
-def _deliver_one(clarion: Clarion, message: DeliveryMessage, account: str, advisory: Any) -> Outcome:
+def _carry_out(service: DeliveryService, attempt: Attempt) -> Outcome:
     try:
-        return clarion.delivery.deliver(message.advisory_id, account, message.content_hash, advisory)
+        return service.carry_out(attempt)
     except UnavailableError as error:  # storage busy: try the message again shortly
-        log.warning("delivery of %s to %s deferred: %s", message.advisory_id, account, error.message)
-        return Outcome.later(2.0)
+        log.warning("delivery of %s to %s deferred: %s", attempt.job.advisory_id, attempt.job.account_id,
+                    error.message)
+        return Outcome.later(STORAGE_BUSY_RETRY_S)
 
 
 def _parse_delivery(clarion: Clarion, record: dict[str, Any]) -> DeliveryMessage | None:

@@ -259,47 +259,46 @@ def observe_deliveries(t: _Telemetry, platform: str, records: list[dict[str, Any
     """One line per (message, channel account of this platform), from the delivery rows."""
     from chalicelib.composition import clarion
 
-    store = clarion().store
-    advisories: dict[str, Any] = {}
-    sent: list[int] = []
-    counts = {"failed": 0, "deferred": 0}
+    wanted: list[tuple[dict[str, Any], str, str]] = []  # (record, advisory id, account)
     for record in records:
         try:
             body = json.loads(record.get("body") or "")
             advisory_id = str(body["advisory_id"])
-            accounts = [a for a in body["channel_accounts"] if str(a).split(":")[0] == platform]
+            accounts = [str(a) for a in body["channel_accounts"] if str(a).split(":")[0] == platform]
         except (ValueError, KeyError, TypeError):
             t.log("delivery message refused", logging.WARNING, **invocation, platform=platform,
                   correlation_id=record.get("messageId"))
             continue
-        for account in accounts:
-            row = store.get_delivery(advisory_id, account)
-            if row is None:
-                t.log("delivery", **invocation, correlation_id=record.get("messageId"), platform=platform,
-                      advisory_id=advisory_id, channel=account, state="unknown_delivery")
-                continue
-            now_final = row.finished_at is not None and row.finished_at >= started_at
-            latency = row.latency_ms if row.finished_at else int(
-                (datetime.now(timezone.utc) - row.queued_at).total_seconds() * 1000)
-            state = row.state.value
-            if now_final and state == "sent":
-                sent.append(latency)
-            elif now_final and state == "failed":
-                counts["failed"] += 1
-            elif not row.finished_at:
-                counts["deferred"] += 1
-            error = None
-            if state != "sent" and row.last_error:
-                if advisory_id not in advisories:
-                    advisories[advisory_id] = store.get_advisory(advisory_id)
-                error = mask(without_text(row.last_error, advisories[advisory_id]) or "")[:500]
-            t.log("delivery", logging.WARNING if state == "failed" and now_final else logging.INFO,
-                  **invocation, correlation_id=record.get("messageId"), platform=platform,
-                  advisory_id=advisory_id, channel=account, state=state, attempts=row.attempts,
-                  latency_ms=latency, final=row.finished_at is not None,
-                  outcome=("finished now" if now_final else "already final" if row.finished_at else
-                           "retry" if record.get("messageId") in failed else "in progress"),
-                  pin_state=row.pin_state.value, post_url=row.post_url, error=error)
+        wanted += [(record, advisory_id, account) for account in accounts]
+    loaded = clarion().store.load_deliveries([(a, c) for _, a, c in wanted])  # one read for the batch
+    sent: list[int] = []
+    counts = {"failed": 0, "deferred": 0}
+    for record, advisory_id, account in wanted:
+        row = loaded.deliveries.get((advisory_id, account))
+        if row is None:
+            t.log("delivery", **invocation, correlation_id=record.get("messageId"), platform=platform,
+                  advisory_id=advisory_id, channel=account, state="unknown_delivery")
+            continue
+        now_final = row.finished_at is not None and row.finished_at >= started_at
+        latency = row.latency_ms if row.finished_at else int(
+            (datetime.now(timezone.utc) - row.queued_at).total_seconds() * 1000)
+        state = row.state.value
+        if now_final and state == "sent":
+            sent.append(latency)
+        elif now_final and state == "failed":
+            counts["failed"] += 1
+        elif not row.finished_at:
+            counts["deferred"] += 1
+        error = None
+        if state != "sent" and row.last_error:
+            error = mask(without_text(row.last_error, loaded.advisories.get(advisory_id)) or "")[:500]
+        t.log("delivery", logging.WARNING if state == "failed" and now_final else logging.INFO,
+              **invocation, correlation_id=record.get("messageId"), platform=platform,
+              advisory_id=advisory_id, channel=account, state=state, attempts=row.attempts,
+              latency_ms=latency, final=row.finished_at is not None,
+              outcome=("finished now" if now_final else "already final" if row.finished_at else
+                       "retry" if record.get("messageId") in failed else "in progress"),
+              pin_state=row.pin_state.value, post_url=row.post_url, error=error)
     t.log("delivery batch", **invocation, platform=platform, messages=len(records),
           retried_messages=len(failed), duration_ms=duration_ms)
     metrics: list[tuple[str, str, Any]] = [("DeliveriesSent", "Count", len(sent)),
@@ -348,14 +347,16 @@ def _scheduled(event: Any, get_response: Callable[[Any], Any]) -> Any:
 
 def observe_sweep(t: _Telemetry, report: dict[str, Any], invocation: dict[str, Any], duration_ms: int) -> None:
     """The sweeper's report (app.py's `sweep`: `released` and operations.SweepReport's lists).
-    `alerted` holds every delivery it found past its deadline on this run."""
+    `late` holds every delivery it found past its deadline on this run (so the alarm holds while
+    any stays late); `alerted` only those on-call was paged about now (once each)."""
     def count(key: str) -> int:
         value = report.get(key)
         return len(value) if isinstance(value, (list, tuple, set)) else int(value or 0)
 
-    past_deadline = count("alerted")
+    past_deadline = count("late")
     t.log("sweep", logging.WARNING if past_deadline else logging.INFO, **invocation,
-          past_deadline=past_deadline, late_channels=sorted(set(report.get("alerted") or [])) or None,
+          past_deadline=past_deadline, late_channels=sorted(set(report.get("late") or [])) or None,
+          alerted=count("alerted"), completed=count("completed"),
           redriven=count("redriven"), expired=count("expired"), released=count("released"),
           repinned=count("repinned"), duration_ms=duration_ms)
     t.emit([("DeliveriesPastDeadline", "Count", past_deadline),

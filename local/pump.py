@@ -328,7 +328,7 @@ class EventPump:
             )
             got = resp.get("Messages", [])
             out.extend(got)
-            if not got:
+            if len(got) < SQS_MAX_RECEIVE:  # the queue had no more for now: do not ask again
                 break
         return out
 

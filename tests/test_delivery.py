@@ -15,7 +15,7 @@ from chalicelib.domain.models import (AdvisoryContent, AdvisoryState, DeliverySt
                                       User)
 from chalicelib.seed import seed
 from chalicelib.services.common import revise
-from chalicelib.services.delivery import DeliveryService
+from chalicelib.services.delivery import DeliveryService, Job
 
 AUTHOR = User(id="author", name="A", roles=frozenset({Role.SPOKESPERSON}))
 APPROVER = User(id="approver", name="B", roles=frozenset({Role.APPROVER}))
@@ -260,6 +260,19 @@ def test_the_sweeper_redrives_a_late_delivery_once_and_alerts(world: World) -> N
     assert world.redriver.redriven == [("mastodon", advisory_id, (MASTODON,))]
     again = world.app.operations.sweep()
     assert again.redriven == [] and world.row(advisory_id).redrives == 1
+    # on-call is paged once; later sweeps still count it late (the alarm's metric) but stay quiet
+    assert again.late == [MASTODON] and again.alerted == []
+    assert len(world.alerts.sent) == 1
+
+
+def test_the_sweeper_finishes_an_advisory_whose_last_worker_stopped_early(world: World) -> None:
+    advisory_id = world.approved()
+    attempt, = world.delivery.prepare([Job(advisory_id, MASTODON, world.store.get_advisory(advisory_id).content_hash())])
+    assert world.delivery.carry_out(attempt).done  # ... and the worker stops before `complete`
+    assert world.store.get_advisory(advisory_id).state is AdvisoryState.BROADCASTING
+    report = world.app.operations.sweep()
+    assert report.completed == [advisory_id]
+    assert world.store.get_advisory(advisory_id).state is AdvisoryState.DELIVERED
 
 
 def test_retry_redrives_failed_deliveries_with_a_fresh_budget(world: World) -> None:
@@ -306,3 +319,126 @@ def test_a_delivery_being_reconciled_by_another_worker_is_left_alone(world: Worl
     outcome = world.deliver(advisory_id)
     assert not outcome.done and 10 <= outcome.retry_after_s <= 11
     assert world.fake().calls == [] and world.row(advisory_id).state is DeliveryState.RECONCILING
+
+
+# -- a worker's batch: one read, one claim, posts in parallel, one completion check ----------------
+class CountingStore(InMemoryStore):
+    """Counts batch reads and commits; `after_load` runs between the read and the claim."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loads = 0
+        self.commits: list[int] = []  # puts per commit
+        self.after_load: Any = None
+
+    def load_deliveries(self, pairs: Any) -> Any:
+        self.loads += 1
+        loaded = super().load_deliveries(pairs)
+        if self.after_load:
+            self.after_load()
+        return loaded
+
+    def commit(self, puts: Any, events: Any = ()) -> Any:
+        self.commits.append(len(puts))
+        return super().commit(puts, events)
+
+
+BATCH = [MASTODON, "slack:staff", "discord:community"]
+
+
+@pytest.fixture
+def counting_world() -> World:
+    world = World.__new__(World)
+    store = CountingStore()
+    world.clock, world.store, world.channels = FixedClock(), store, FakeChannels()
+    world.alerts, world.redriver = RecordingAlerts(), RecordingRedriver()
+    world.app = composition.build(store, RecordingPublisher(), world.clock, "local", channels=world.channels,
+                                  alerts=world.alerts, redriver=world.redriver)
+    seed(store)
+    world.delivery = world.app.delivery
+    return world
+
+
+def jobs(world: World, advisory_id: str, accounts: list[str]) -> list[Job]:
+    content_hash = world.store.get_advisory(advisory_id).content_hash()
+    return [Job(advisory_id, a, content_hash) for a in accounts]
+
+
+def test_a_batch_is_read_once_and_claimed_in_one_commit(counting_world: World) -> None:
+    world, store = counting_world, counting_world.store
+    advisory_id = world.approved(channels=BATCH)
+    store.commits.clear()
+    attempts = world.delivery.prepare(jobs(world, advisory_id, BATCH))
+    assert store.loads == 1 and store.commits == [3]  # one read, one claim of all three
+    assert all(a.claimed and a.delivery.state is DeliveryState.SENDING and a.delivery.attempts == 1
+               for a in attempts)
+    assert all(world.delivery.carry_out(a).done for a in attempts)
+    world.delivery.complete([advisory_id, advisory_id])
+    assert all(len(world.fake(a).posts) == 1 for a in BATCH)
+    assert world.store.get_advisory(advisory_id).state is AdvisoryState.DELIVERED
+    claims = [e.summary for e in world.store.audit_entries() if "pending -> sending" in e.summary]
+    assert sorted(claims) == sorted(f"{a}: pending -> sending: attempt 1" for a in BATCH)
+
+
+def test_a_batch_claim_that_loses_a_race_claims_one_by_one(counting_world: World) -> None:
+    """Another worker claims one delivery between our read and our claim: our batch claim writes
+    nothing, the other two are claimed on their own, and the held one is left to its holder."""
+    world, store = counting_world, counting_world.store
+    advisory_id = world.approved(channels=BATCH)
+
+    def another_worker_claims_slack() -> None:
+        store.after_load = None
+        held = store.get_delivery(advisory_id, "slack:staff")
+        store.commit([revise(held, state=DeliveryState.SENDING, attempts=1,
+                             lease_until=world.clock.now() + timedelta(seconds=30))[1]])
+
+    store.after_load = another_worker_claims_slack
+    attempts = world.delivery.prepare(jobs(world, advisory_id, BATCH))
+    assert not any(a.claimed for a in attempts)
+    outcomes = {a.job.account_id: world.delivery.carry_out(a) for a in attempts}
+    assert outcomes[MASTODON].done and outcomes["discord:community"].done
+    assert not outcomes["slack:staff"].done  # look again later: the other worker holds it
+    assert world.fake("slack:staff").posts == [] and len(world.fake(MASTODON).posts) == 1
+    assert world.row(advisory_id, "slack:staff").state is DeliveryState.SENDING
+
+
+def test_a_batch_leaves_what_is_not_owed_now(counting_world: World) -> None:
+    """Final, backing off, or unknown (to be reconciled first): none of these is batch-claimed."""
+    world, store = counting_world, counting_world.store
+    advisory_id = world.approved(channels=BATCH)
+    world.deliver(advisory_id)  # mastodon: sent
+    slack = world.row(advisory_id, "slack:staff")
+    store.commit([revise(slack, next_attempt_at=world.clock.now() + timedelta(seconds=60))[1]])
+    discord = world.row(advisory_id, "discord:community")
+    store.commit([revise(discord, state=DeliveryState.UNKNOWN)[1]])
+    store.commits.clear()
+    attempts = world.delivery.prepare(jobs(world, advisory_id, BATCH))
+    assert store.commits == [] and not any(a.claimed for a in attempts)
+    outcomes = {a.job.account_id: world.delivery.carry_out(a) for a in attempts}
+    assert outcomes[MASTODON].done and len(world.fake(MASTODON).posts) == 1
+    assert outcomes["slack:staff"].retry_after_s == pytest.approx(60)
+    assert outcomes["discord:community"].done  # reconciled: not found, so posted once
+    assert len(world.fake("discord:community").posts) == 1
+
+
+def test_a_link_given_only_on_request_is_asked_after_the_post_is_recorded(world: World) -> None:
+    """Slack returns no link from its post call: the delivery is recorded sent first (final at
+    once), then the link is asked for and written with the pin."""
+    advisory_id = world.approved()
+    fake = world.fake()
+    fake.link_on_post = False
+    assert world.deliver(advisory_id).done
+    assert fake.calls == ["publish", "permalink p1", "pin p1"]
+    row = world.row(advisory_id)
+    assert row.post_url == "https://fake/p1" and row.pin_state is PinState.PINNED
+    summaries = [e.summary for e in world.store.audit_entries() if e.advisory_id == advisory_id]
+    assert f"{MASTODON}: sending -> sent: posted p1" in summaries
+
+
+def test_a_link_is_recorded_even_where_nothing_is_pinned(world: World) -> None:
+    advisory_id = world.approved()
+    fake = world.fake()
+    fake.link_on_post = False
+    fake.capabilities = Capabilities(threads=True, can_find=True)  # no pins
+    world.deliver(advisory_id)
+    assert world.row(advisory_id).post_url == "https://fake/p1"

@@ -138,7 +138,7 @@ def scheduled_event() -> dict[str, Any]:
 def test_every_sweep_reports_deliveries_past_their_deadline(api: Api, aws: Provisioned) -> None:
     with observability.capture() as out:
         report = api.client.lambda_.invoke("sweep", scheduled_event()).payload
-    assert "alerted" in report  # the sweeper's SweepReport, which observability counts
+    assert "late" in report and "alerted" in report  # the sweeper's SweepReport, which observability counts
     [(value, dimensions)] = out.metrics()["DeliveriesPastDeadline"]
     assert value == [0.0]
     alarm = cloudformation.past_deadline_alarm("local")["Properties"]
@@ -147,16 +147,16 @@ def test_every_sweep_reports_deliveries_past_their_deadline(api: Api, aws: Provi
     assert line["past_deadline"] == 0 and "request_id" in line
 
 
-def test_past_deadline_counts_every_late_delivery_the_sweeper_alerted() -> None:
+def test_past_deadline_counts_every_late_delivery_not_only_the_new_alerts() -> None:
     with observability.capture() as out:
         observability.observe_sweep(observability.telemetry(), {
-            "released": 1, "redriven": ["x:a"], "alerted": ["x:a", "slack:b", "x:a"], "expired": [],
-            "repinned": []}, {"request_id": "r-1"}, 5)
+            "released": 1, "redriven": ["x:a"], "late": ["x:a", "slack:b", "x:a"], "alerted": ["x:a"],
+            "expired": [], "repinned": []}, {"request_id": "r-1"}, 5)
     metrics = out.metrics()
     assert metrics["DeliveriesPastDeadline"][0][0] == [3.0]
     assert metrics["DeliveriesRedriven"][0][0] == [1.0] and metrics["AdvisoriesReleased"][0][0] == [1.0]
     [line] = out.logs("sweep")
-    assert line["level"] == "WARNING" and line["late_channels"] == ["slack:b", "x:a"]
+    assert line["level"] == "WARNING" and line["late_channels"] == ["slack:b", "x:a"] and line["alerted"] == 1
 
 
 def test_a_trigger_logs_its_outcome_not_its_parameters(api: Api, aws: Provisioned) -> None:

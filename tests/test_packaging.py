@@ -211,7 +211,7 @@ def test_the_past_deadline_alarm_watches_what_the_sweeper_emits(templates: dict[
 
     monkeypatch.setenv("CLARION_STAGE", "dev")
     with observability.capture() as out:
-        observability.observe_sweep(observability.telemetry(), {"alerted": ["x:a", "slack:b"]}, {}, 1)
+        observability.observe_sweep(observability.telemetry(), {"late": ["x:a", "slack:b"]}, {}, 1)
     [(value, dimensions)] = out.metrics()["DeliveriesPastDeadline"]
     [alarm] = [a["Properties"] for a in of_type(templates["dev"], "AWS::CloudWatch::Alarm").values()
                if a["Properties"].get("MetricName") == "DeliveriesPastDeadline"]

@@ -94,6 +94,31 @@ class TestStoreContract:
         assert sorted(d.channel_account for d in store.deliveries_for(advisory.id)) == ["sms:a", "x:b"]
         assert store.deliveries_for(other.id) == []
 
+    def test_load_deliveries_reads_advisories_deliveries_and_accounts_at_once(self, store: Store) -> None:
+        advisory, put = create(an_advisory())
+        channel, c_put = create(ChannelAccount(id="sms:a", platform="sms", name="A"))
+        rows = [create(DeliveryRecord(advisory_id=advisory.id, channel_account=c, platform="sms",
+                                      content_hash="h"))[1] for c in ("sms:a", "sms:b")]
+        store.commit([put, c_put, *rows])
+        pairs = [(advisory.id, "sms:a"), (advisory.id, "sms:b"), ("adv_missing", "sms:a"),
+                 (advisory.id, "sms:a")]  # a repeated pair is read once
+        loaded = store.load_deliveries(pairs)
+        assert loaded.advisories == {advisory.id: advisory}
+        assert loaded.channels == {"sms:a": channel}  # sms:b has a delivery but no account
+        assert loaded.deliveries == {(advisory.id, c): store.get_delivery(advisory.id, c) for c in ("sms:a", "sms:b")}
+
+    def test_load_deliveries_reads_more_than_one_batch(self, store: Store) -> None:
+        advisory, put = create(an_advisory())
+        accounts = [f"sms:{n}" for n in range(60)]  # 1 + 60 + 60 keys: two batch reads
+        rows = [create(DeliveryRecord(advisory_id=advisory.id, channel_account=c, platform="sms",
+                                      content_hash="h"))[1] for c in accounts]
+        channels = [create(ChannelAccount(id=c, platform="sms", name=c))[1] for c in accounts]
+        store.commit([put, *rows[:40]])
+        store.commit([*rows[40:], *channels[:50]])
+        store.commit(channels[50:])
+        loaded = store.load_deliveries([(advisory.id, c) for c in accounts])
+        assert len(loaded.deliveries) == 60 and len(loaded.channels) == 60 and advisory.id in loaded.advisories
+
     def test_templates_users_channels_and_markers(self, store: Store) -> None:
         template, t_put = create(Template(name="t", content={"headline": "{a}"}, author="admin",
                                           parameters=[TemplateParameter(name="a")]))

@@ -20,7 +20,7 @@ from chalicelib.domain import audit
 from chalicelib.domain.errors import StaleWrite, UnavailableError
 from chalicelib.domain.models import (Advisory, AuditEntry, AuditEvent, ChannelAccount,
                                       DeliveryRecord, Template, User)
-from chalicelib.ports import Entity, Marker, Put
+from chalicelib.ports import DeliveryContext, Entity, Marker, Put
 
 T = TypeVar("T", bound=Entity)
 
@@ -28,8 +28,10 @@ T = TypeVar("T", bound=Entity)
 class _AuditRace(Exception):
     """The chain head moved between our read and our write."""
 
-# DynamoDB allows 100 items per transaction; the head takes one slot.
+# DynamoDB allows 100 items per transaction (the head takes one slot) and 100 keys per batch read.
 MAX_ITEMS_PER_COMMIT = 100
+MAX_KEYS_PER_BATCH_GET = 100
+BATCH_GET_ATTEMPTS = 8
 AUDIT_RETRIES = 40
 # Appends from threads of one process (a worker delivering to several accounts at once) take
 # turns here instead of racing for the chain head and backing off; across processes the
@@ -86,6 +88,43 @@ class DynamoDBStore:
 
     def get_delivery(self, advisory_id: str, channel_account: str) -> Optional[DeliveryRecord]:
         return self._get(delivery_key(advisory_id, channel_account), DeliveryRecord)
+
+    def load_deliveries(self, pairs: Sequence[tuple[str, str]]) -> DeliveryContext:
+        keys = ([advisory_key(a) for a in dict.fromkeys(a for a, _ in pairs)]
+                + [delivery_key(a, c) for a, c in dict.fromkeys(pairs)]
+                + [channel_key(c) for c in dict.fromkeys(c for _, c in pairs)])
+        advisories: dict[str, Advisory] = {}
+        deliveries: dict[tuple[str, str], DeliveryRecord] = {}
+        channels: dict[str, ChannelAccount] = {}
+        for item in self._batch_get(keys):
+            sk, doc = item["sk"]["S"], item["doc"]["S"]
+            if sk == "ADV":
+                advisory = Advisory.model_validate_json(doc)
+                advisories[advisory.id] = advisory
+            elif sk.startswith("DLV#"):
+                delivery = DeliveryRecord.model_validate_json(doc)
+                deliveries[(delivery.advisory_id, delivery.channel_account)] = delivery
+            elif sk == "CHAN":
+                channel = ChannelAccount.model_validate_json(doc)
+                channels[channel.id] = channel
+        return DeliveryContext(advisories=advisories, deliveries=deliveries, channels=channels)
+
+    def _batch_get(self, keys: Sequence[Key]) -> Iterator[dict[str, Any]]:
+        """Every item of `keys` that exists; keys DynamoDB leaves unprocessed are asked again."""
+        for start in range(0, len(keys), MAX_KEYS_PER_BATCH_GET):
+            wanted: list[dict[str, Any]] = [{"pk": _s(pk), "sk": _s(sk)}
+                                            for pk, sk in keys[start:start + MAX_KEYS_PER_BATCH_GET]]
+            for attempt in range(BATCH_GET_ATTEMPTS):
+                answer = self._db.batch_get_item(RequestItems={
+                    self._table: {"Keys": wanted, "ConsistentRead": True,
+                                  "ProjectionExpression": "pk, sk, doc"}})
+                yield from answer.get("Responses", {}).get(self._table, [])
+                wanted = answer.get("UnprocessedKeys", {}).get(self._table, {}).get("Keys", [])
+                if not wanted:
+                    break
+                time.sleep(random.uniform(0, min(1.0, 0.02 * 2 ** attempt)))
+            else:
+                raise UnavailableError("storage is throttling reads; try again")
 
     def unfinished_deliveries(self, advisory_id: str) -> int:
         """A count, filtered on the small `st` attribute: no documents cross the wire."""

@@ -16,7 +16,7 @@ from chalicelib.domain.errors import StaleWrite, UnavailableError
 from chalicelib.domain.models import (Advisory, AuditEntry, AuditEvent, ChannelAccount,
                                       DeliveryRecord, Template, User, utcnow)
 from chalicelib.channels.port import AmbiguousError, Capabilities, PostRef
-from chalicelib.ports import BroadcastEvent, Entity, Marker, Put
+from chalicelib.ports import BroadcastEvent, DeliveryContext, Entity, Marker, Put
 from chalicelib.rendering.model import Rendering
 
 T = TypeVar("T", bound=Entity)
@@ -54,6 +54,14 @@ class InMemoryStore:
 
     def get_delivery(self, advisory_id: str, channel_account: str) -> Optional[DeliveryRecord]:
         return self._get(delivery_key(advisory_id, channel_account), DeliveryRecord)
+
+    def load_deliveries(self, pairs: Sequence[tuple[str, str]]) -> DeliveryContext:
+        advisories = {a: self.get_advisory(a) for a in {a for a, _ in pairs}}
+        deliveries = {(a, c): self.get_delivery(a, c) for a, c in pairs}
+        channels = {c: self.get_channel(c) for c in {c for _, c in pairs}}
+        return DeliveryContext(advisories={k: v for k, v in advisories.items() if v is not None},
+                               deliveries={k: v for k, v in deliveries.items() if v is not None},
+                               channels={k: v for k, v in channels.items() if v is not None})
 
     def unfinished_deliveries(self, advisory_id: str) -> int:
         return sum(d.state.value not in FINAL_STATES for d in self.deliveries_for(advisory_id))
@@ -152,6 +160,7 @@ class FakeChannel:
         self.pinned: list[str] = []
         self.calls: list[str] = []
         self.script: list[object] = []
+        self.link_on_post = True  # False: like Slack, the link is asked for after the post
 
     def publish(self, rendering: Rendering, idempotency_key: str,
                 reply_to: Optional[PostRef] = None) -> PostRef:
@@ -164,7 +173,11 @@ class FakeChannel:
         self.posts.append(post)
         if step == "accept_then_timeout":
             raise AmbiguousError("timed out after sending")
-        return PostRef(post_id=post["id"], url=f"https://fake/{post['id']}")
+        return PostRef(post_id=post["id"], url=f"https://fake/{post['id']}" if self.link_on_post else None)
+
+    def permalink(self, post: PostRef) -> Optional[str]:
+        self.calls.append(f"permalink {post.post_id}")
+        return post.url or f"https://fake/{post.post_id}"
 
     def pin(self, post: PostRef, previous: Optional[PostRef] = None) -> None:
         self.calls.append(f"pin {post.post_id}")

@@ -150,6 +150,9 @@ class SocialChannel:
         except GoneError:
             pass  # deleted or already unpinned: the goal is reached
 
+    def permalink(self, post: PostRef) -> Optional[str]:
+        return post.url
+
     def find(self, marker: str) -> Optional[PostRef]:
         """The post(s) carrying `marker` among the recent ones, oldest part first."""
         if not marker or not self.capabilities.can_find:

@@ -88,6 +88,10 @@ class Channel(Protocol):
     def find(self, marker: str) -> Optional[PostRef]:
         """The account's recent post carrying `marker`, if any (reconciling an ambiguous post)."""
         ...
+    def permalink(self, post: PostRef) -> Optional[str]:
+        """The post's public link. Platforms whose post call does not return one (Slack) are asked
+        after the post is recorded as sent, so the extra call never delays or fails a delivery."""
+        ...
 
 
 def idempotency_key(advisory_id: str, content_hash: str, channel_account: str) -> str:

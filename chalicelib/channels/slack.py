@@ -62,8 +62,8 @@ class SlackChannel(HttpChannel):
         if root is not None:
             params["thread_ts"] = root.post_id  # Slack threads hang off the first message
         ts = str(self.api("chat.postMessage", "post", **params).need("ts"))
-        return PostRef(post_id=ts, url=self._permalink(ts) if index == 0 else None,
-                       extra={"channel": str(self.setting("channel"))})
+        # no link yet: chat.getPermalink is a second call, made once the post is recorded (permalink)
+        return PostRef(post_id=ts, extra={"channel": str(self.setting("channel"))})
 
     def _edit_part(self, post: PostRef, part_id: str, rendering: Rendering, part: Part,
                    index: int) -> PostRef:
@@ -95,11 +95,13 @@ class SlackChannel(HttpChannel):
             content["blocks"] = rendering.blocks
         return content
 
-    def _permalink(self, ts: str) -> Optional[str]:
+    def permalink(self, post: PostRef) -> Optional[str]:
         """A link is nice to have; failing to get one must not fail the post."""
+        if post.url:
+            return post.url
         try:
             reply = self.http.call("GET", "/api/chat.getPermalink", what="permalink",
-                                   query={"channel": self.setting("channel"), "message_ts": ts})
+                                   query={"channel": self.setting("channel"), "message_ts": post.post_id})
             return str(reply.need("permalink"))
         except ChannelError:
             return None

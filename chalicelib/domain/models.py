@@ -314,6 +314,8 @@ class PinnedPost(BaseModel):
     advisory_id: str
     post: PostRecord
     at: datetime
+    # The pinned advisory's creation time: whether a later delivery is newer needs no extra read.
+    advisory_created_at: Optional[datetime] = None
 
 
 class User(BaseModel):

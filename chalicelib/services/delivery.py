@@ -58,6 +58,31 @@ class Outcome:
         return Outcome(done=False, retry_after_s=seconds)
 
 
+@dataclass(frozen=True)
+class Job:
+    """One delivery a queue message asks for: this advisory, at this content, to this account."""
+
+    advisory_id: str
+    account_id: str
+    content_hash: str
+
+
+@dataclass
+class Attempt:
+    """A job with what it starts from, read for the whole batch at once; `claimed` when the
+    batch's one claim took it (it is then this worker's to post)."""
+
+    job: Job
+    delivery: Optional[DeliveryRecord]
+    advisory: Optional[Advisory]
+    account: Optional[ChannelAccount]
+    claimed: bool = False
+
+
+# A claim commit holds each delivery and its audit entry, plus the chain head (100 items at most).
+CLAIMS_PER_COMMIT = 40
+
+
 class DeliveryService:
     def __init__(self, store: Store, channels: ChannelProvider, alerts: Alerts, redriver: Redriver,
                  clock: Clock, policy: rules.DeliveryPolicy = rules.DeliveryPolicy()) -> None:
@@ -68,30 +93,46 @@ class DeliveryService:
         self._clock = clock
         self.policy = policy
 
-    # -- the worker's entry point ------------------------------------------------------------------
-    def deliver(self, advisory_id: str, account_id: str, content_hash: str,
-                advisory: Optional[Advisory] = None) -> Outcome:
-        """Post one advisory to one account, or do nothing if that already happened.
+    # -- the worker's entry points --------------------------------------------------------------
+    def deliver(self, advisory_id: str, account_id: str, content_hash: str) -> Outcome:
+        """Post one advisory to one account, or do nothing if that already happened."""
+        attempt, = self.prepare([Job(advisory_id, account_id, content_hash)])
+        outcome = self.carry_out(attempt)
+        self.complete([advisory_id])
+        return outcome
 
-        `advisory` may be passed in when the caller has just read it (one read per message,
-        not one per account); it is immutable once broadcasting, so it cannot be stale.
-        """
-        delivery = self._store.get_delivery(advisory_id, account_id)
+    def prepare(self, jobs: Sequence[Job]) -> list[Attempt]:
+        """A batch's first step: one read for every job, then one claim for every delivery that is
+        plainly owed now. A worker then runs `carry_out` for each (in parallel) and `complete`."""
+        loaded = self._store.load_deliveries([(j.advisory_id, j.account_id) for j in jobs])
+        attempts = [Attempt(j, loaded.deliveries.get((j.advisory_id, j.account_id)),
+                            loaded.advisories.get(j.advisory_id), loaded.channels.get(j.account_id))
+                    for j in jobs]
+        owed = [a for a in attempts if self._plainly_owed(a)]
+        if len(owed) > 1:  # a lone delivery claims on its own path, for the same one write
+            for start in range(0, len(owed), CLAIMS_PER_COMMIT):
+                self._claim_together(owed[start:start + CLAIMS_PER_COMMIT])
+        return attempts
+
+    def carry_out(self, attempt: Attempt) -> Outcome:
+        """Post (or reconcile, or wait for) one prepared delivery; never twice."""
+        delivery, advisory, account = attempt.delivery, attempt.advisory, attempt.account
         if delivery is None or delivery.state in rules.FINAL:
             return Outcome.finished()  # nothing owed, or a redelivered message for a final delivery
-        advisory = advisory or self._store.get_advisory(advisory_id)
-        account = self._store.get_channel(account_id)
         if advisory is None or account is None:
             return self._finish(delivery, D.FAILED, "the advisory or channel account no longer exists")
-        if not self._still_approved(advisory, delivery, content_hash):
+        if not self._still_approved(advisory, delivery, attempt.job.content_hash):
             return self._finish(delivery, D.SKIPPED, "the content no longer matches its approval")
         now = self._clock.now()
-        if delivery.state in (D.SENDING, D.RECONCILING) and not rules.lease_expired(delivery, now):
+        if not attempt.claimed and delivery.state in (D.SENDING, D.RECONCILING) \
+                and not rules.lease_expired(delivery, now):
             # another worker holds it; look again once its lease would have run out
             return Outcome.later((delivery.lease_until - now).total_seconds() + 1)  # type: ignore[operator]
         channel = self._channel(account, delivery)
         if channel is None:
             return Outcome.finished()
+        if attempt.claimed:
+            return self._post_claimed(delivery, advisory, account, channel)
         if rules.needs_reconciling(delivery, now):
             delivery, found = self._reconcile(delivery, advisory, account, channel)
             if found is not None:
@@ -102,12 +143,45 @@ class DeliveryService:
             return Outcome.later((delivery.next_attempt_at - now).total_seconds())
         return self._post(delivery, advisory, account, channel)
 
+    def complete(self, advisory_ids: Sequence[str]) -> None:
+        """broadcasting -> delivered / partially_delivered / failed, for each advisory whose
+        deliveries are all final. Run after a batch's deliveries are recorded: whichever worker
+        records the last one then finds none owed."""
+        for advisory_id in dict.fromkeys(advisory_ids):
+            self._complete(advisory_id)
+
+    def _plainly_owed(self, attempt: Attempt) -> bool:
+        """Pending, due, approved as it stands, with its account: claimable without a question."""
+        d, advisory = attempt.delivery, attempt.advisory
+        return (d is not None and d.state is D.PENDING and advisory is not None and attempt.account is not None
+                and self._still_approved(advisory, d, attempt.job.content_hash)
+                and not (d.next_attempt_at and d.next_attempt_at > self._clock.now()))
+
+    def _claim_together(self, attempts: Sequence[Attempt]) -> None:
+        """Claim several deliveries in one conditional commit. If any moved meanwhile the commit
+        writes nothing, and each is then claimed (or left) on its own path."""
+        lease = self._clock.now() + timedelta(seconds=self.policy.lease_s)
+        moves = [revise(a.delivery, state=D.SENDING, attempts=a.delivery.attempts + 1,  # type: ignore[union-attr]
+                        lease_until=lease, next_attempt_at=None) for a in attempts]
+        events = [self._event(a.delivery, f"pending -> sending: attempt {a.delivery.attempts + 1}")  # type: ignore[union-attr,arg-type]
+                  for a in attempts]
+        try:
+            self._store.commit([put for _, put in moves], events)
+        except StaleWrite:
+            return
+        for attempt, (claimed, _) in zip(attempts, moves):
+            attempt.delivery, attempt.claimed = claimed, True
+
     # -- posting ---------------------------------------------------------------------------------------
     def _post(self, delivery: DeliveryRecord, advisory: Advisory, account: ChannelAccount,
               channel: Channel) -> Outcome:
         claimed = self._claim(delivery)
         if claimed is None:
             return Outcome.later(1.0)  # another worker claimed it first
+        return self._post_claimed(claimed, advisory, account, channel)
+
+    def _post_claimed(self, claimed: DeliveryRecord, advisory: Advisory, account: ChannelAccount,
+                      channel: Channel) -> Outcome:
         result = render_for(advisory, account)
         blocking = [f.message for f in result.findings if f.blocking]
         if blocking:
@@ -201,6 +275,7 @@ class DeliveryService:
     # -- after the post: record it, pin it, finish the advisory ---------------------------------------
     def _after_post(self, delivery: DeliveryRecord, advisory: Advisory, account: ChannelAccount,
                     channel: Channel, ref: PostRef) -> Outcome:
+        """Record the post (the delivery is final from here), then its link and the pin."""
         caps = channel.capabilities
         pin_state = (PinState.PIN_BY_HAND if caps.pin_by_hand else
                      PinState.NONE if caps.can_pin else PinState.NOT_APPLICABLE)
@@ -208,19 +283,34 @@ class DeliveryService:
         sent = self._move(delivery, D.SENT, f"posted {ref.url or ref.post_id}", post=_record(ref),
                           pin_state=pin_state, lease_until=None, sent_at=now, finished_at=now,
                           last_error=None)
+        linked = self._linked(sent, channel)  # written with the pin below, or on its own
+        written = None
         if caps.can_pin or advisory.msg_type is MsgType.CANCEL:
-            self.rotate_pin(sent, advisory, account, channel)
-        self._complete(advisory.id)
+            written = self.rotate_pin(linked, advisory, account, channel)
+        if linked is not sent and written is None:
+            self._move(linked, D.SENT, f"link {linked.post_url}")
         return Outcome.finished()
 
+    def _linked(self, sent: DeliveryRecord, channel: Channel) -> DeliveryRecord:
+        """`sent` with the post's link, where the platform gives it only on request."""
+        if sent.post is None or sent.post.url:
+            return sent
+        try:
+            url = channel.permalink(_ref(sent.post))
+        except ChannelError:
+            url = None
+        return sent.model_copy(update={"post": sent.post.model_copy(update={"url": url})}) if url else sent
+
     def rotate_pin(self, delivery: DeliveryRecord, advisory: Advisory, account: ChannelAccount,
-                   channel: Channel) -> None:
-        """Pin the new post, then unpin the previous Clarion post; a Cancel only unpins."""
+                   channel: Channel) -> Optional[DeliveryRecord]:
+        """Pin the new post, then unpin the previous Clarion post; a Cancel only unpins.
+        Returns the delivery as written, or None if nothing was written (a newer advisory holds
+        the pin)."""
         for _ in range(5):
             account = self._store.get_channel(account.id) or account
             current = account.pinned
             if current and current.advisory_id != advisory.id and not self._newer(advisory, current):
-                return  # a newer advisory holds the pin; this one arrived late
+                return None  # a newer advisory holds the pin; this one arrived late
             try:
                 if advisory.msg_type is MsgType.CANCEL:
                     if current and current.advisory_id in advisory.references:
@@ -230,25 +320,31 @@ class DeliveryService:
                     previous = _ref(current.post) if current and current.advisory_id != advisory.id else None
                     if not (current and current.post.post_id == delivery.post_id):
                         channel.pin(_ref(delivery.post), previous)  # type: ignore[arg-type]
-                    pinned = PinnedPost(advisory_id=advisory.id, post=delivery.post, at=self._clock.now())  # type: ignore[arg-type]
+                    pinned = PinnedPost(advisory_id=advisory.id, post=delivery.post, at=self._clock.now(),  # type: ignore[arg-type]
+                                        advisory_created_at=advisory.created_at)
                     state = PinState.PINNED
             except ChannelError as error:
-                self._move(delivery, D.SENT, f"pin failed: {error.message}", pin_state=PinState.PIN_FAILED,
-                           pin_error=error.message)
-                return
+                return self._move(delivery, D.SENT, f"pin failed: {error.message}", pin_state=PinState.PIN_FAILED,
+                                  pin_error=error.message)
             try:
                 new_account, account_put = revise(account, pinned=pinned)
                 new_delivery, delivery_put = revise(delivery, pin_state=state, pin_error=None)
                 self._store.commit([account_put, delivery_put], [self._event(
                     delivery, f"pin: {'unpinned the cancelled post' if pinned is None else 'pinned'}"
                               f"{' (replacing ' + current.advisory_id + ')' if current and pinned else ''}")])
-                return
+                return new_delivery
             except StaleWrite:
-                delivery = self._store.get_delivery(delivery.advisory_id, delivery.channel_account) or delivery
+                fresh = self._store.get_delivery(delivery.advisory_id, delivery.channel_account)
+                if fresh is not None and fresh.post and not fresh.post.url and delivery.post:
+                    fresh = fresh.model_copy(update={"post": delivery.post})  # keep the link we fetched
+                delivery = fresh or delivery
+        return None
 
     def _newer(self, advisory: Advisory, current: PinnedPost) -> bool:
         if current.advisory_id in advisory.references:
             return True  # an Update or Cancel always follows what it references
+        if current.advisory_created_at is not None:
+            return advisory.created_at > current.advisory_created_at
         other = self._store.get_advisory(current.advisory_id)
         return other is None or advisory.created_at > other.created_at
 
@@ -291,7 +387,6 @@ class DeliveryService:
     def _finish(self, delivery: DeliveryRecord, state: D, reason: str) -> Outcome:
         self._move(delivery, state, reason, last_error=reason if state is D.FAILED else delivery.last_error,
                    lease_until=None, finished_at=self._clock.now())
-        self._complete(delivery.advisory_id)
         return Outcome.finished()
 
     def _move(self, delivery: DeliveryRecord, to: D, summary: str, **changes: Any) -> DeliveryRecord:

@@ -18,7 +18,9 @@ from chalicelib.services.delivery import Alerts, ChannelProvider, DeliveryServic
 @dataclass
 class SweepReport:
     redriven: list[str] = field(default_factory=list)
-    alerted: list[str] = field(default_factory=list)
+    late: list[str] = field(default_factory=list)      # every delivery past its deadline, each sweep
+    alerted: list[str] = field(default_factory=list)   # on-call paged: once per late delivery
+    completed: list[str] = field(default_factory=list)
     expired: list[str] = field(default_factory=list)
     repinned: list[str] = field(default_factory=list)
 
@@ -74,8 +76,15 @@ class Operations:
                 continue
             if advisory.state not in lifecycle.LIVE:
                 continue
-            for d in self._store.deliveries_for(advisory.id):
+            deliveries = self._store.deliveries_for(advisory.id)
+            for d in deliveries:
                 self._sweep_delivery(advisory, d, report)
+            if (advisory.state is AdvisoryState.BROADCASTING and deliveries
+                    and all(d.state in rules.FINAL for d in deliveries)):
+                # every delivery is final but the worker that recorded the last one stopped
+                # before it could finish the advisory
+                self._delivery.complete([advisory.id])
+                report.completed.append(advisory.id)
         return report
 
     def _sweep_delivery(self, advisory: Advisory, d: DeliveryRecord, report: SweepReport) -> None:
@@ -88,21 +97,23 @@ class Operations:
             return
         if advisory.state is not AdvisoryState.BROADCASTING or not rules.overdue(d, now, self._delivery.policy):
             return
-        if d.redrives == 0:
-            try:
-                self._store.commit([revise(d, redrives=1)[1]], [AuditEvent(
-                    actor="system:sweeper", action="delivery", advisory_id=advisory.id,
-                    summary=f"{d.channel_account}: not final after {self._delivery.policy.deadline_s:.0f}s "
-                            f"({d.state.value}); redriven")])
-            except StaleWrite:
-                return
-            self._redriver.redrive(d.platform, advisory.id, d.content_hash, [d.channel_account])
-            report.redriven.append(d.channel_account)
-        if d.redrives <= 1:
-            self._alerts.alert(f"Clarion: {d.channel_account} is late",
-                               f"Advisory {advisory.id} is still {d.state.value} on {d.channel_account} "
-                               f"{(now - d.queued_at).total_seconds():.0f}s after approval.")
-            report.alerted.append(d.channel_account)
+        report.late.append(d.channel_account)  # the past-deadline metric counts it while it lasts
+        if d.redrives > 0:
+            return  # redriven and on-call told once already; the metric's alarm keeps it visible
+        try:
+            self._store.commit([revise(d, redrives=1)[1]], [AuditEvent(
+                actor="system:sweeper", action="delivery", advisory_id=advisory.id,
+                summary=f"{d.channel_account}: not final after {self._delivery.policy.deadline_s:.0f}s "
+                        f"({d.state.value}); redriven")])
+        except StaleWrite:
+            return
+        self._redriver.redrive(d.platform, advisory.id, d.content_hash, [d.channel_account])
+        report.redriven.append(d.channel_account)
+        self._alerts.alert(f"Clarion: {d.channel_account} is late",
+                           f"Advisory {advisory.id} is still {d.state.value} on {d.channel_account} "
+                           f"{(now - d.queued_at).total_seconds():.0f}s after approval; redriven once. "
+                           f"If it stays late, see docs/runbook.md (a platform outage).")
+        report.alerted.append(d.channel_account)
 
     # -- expiry ---------------------------------------------------------------------------------------------
     def expire(self, advisory: Advisory) -> None:
