@@ -7,8 +7,10 @@ writers both win. Real DynamoDB transactions are atomic and isolated. So for the
 the tests we serialise moto's DynamoDB operations with one lock and roll back only the items a
 failed transaction touched. And moto answers a query on a table's key by sorting every item
 in the table (O(n log n) per query, as the audit trail grows); DynamoDB reads one partition,
-so a key query here looks only at its partition. Production code is unaffected: this patches
-moto only.
+so a key query here looks only at its partition. moto also deep-copies every item a query
+matches before serialising it (nothing mutates them on that path), which made a query over one
+advisory's 30 deliveries cost as much as ten writes; a query here copies the list, not the items.
+Production code is unaffected: this patches moto only.
 """
 from __future__ import annotations
 
@@ -42,6 +44,13 @@ def apply() -> None:
         copy=copy.copy)
     backend.transact_write_items = _atomic(backend.transact_write_items)
     Table.query = _partition_query(Table.query)
+    from moto.dynamodb.models import table as table_module
+    from moto.dynamodb.models.dynamo_type import Item
+
+    table_module.copy = types.SimpleNamespace(  # type: ignore[attr-defined]
+        deepcopy=lambda value, memo=None: (list(value) if isinstance(value, list) and all(
+            isinstance(v, Item) for v in value) else copy.deepcopy(value, memo)),
+        copy=copy.copy)
     Table.all_items = _partition_items(Table.all_items)
     _applied = True
 
@@ -101,7 +110,7 @@ def _atomic(method: Callable[..., Any]) -> Callable[..., Any]:
 def _snapshot(backend: Any, transact_item: dict[str, Any]) -> Callable[[], None] | None:
     from moto.dynamodb.models.dynamo_type import DynamoType
 
-    _, op = next(iter(transact_item.items()))
+    kind, op = next(iter(transact_item.items()))
     try:
         table = backend.get_table(op["TableName"])
         attrs = op.get("Item") or op["Key"]
@@ -113,7 +122,8 @@ def _snapshot(backend: Any, transact_item: dict[str, Any]) -> Callable[[], None]
         before = table.items.get(hash_value, {}).get(range_value)
     else:
         before = table.items.get(hash_value)
-    before = copy.deepcopy(before)
+    if kind != "Put":  # moto's Put stores a new Item and leaves the old one untouched
+        before = copy.deepcopy(before)
 
     def restore() -> None:
         if range_value is not None:
