@@ -182,3 +182,45 @@ class TestStoreContract:
             other.commit([], [AuditEvent(actor="b", action=str(n))])
         entries = list(store.audit_entries())
         assert len(entries) == 6 and audit.verify(entries, store.audit_head()).intact
+
+
+class TestGroupCommit:
+    """DynamoDB only: commits queued while another is written share its next transaction."""
+
+    @pytest.fixture
+    def dynamo(self) -> Iterator[DynamoDBStore]:
+        with mock_aws():
+            client = boto3.client("dynamodb", region_name="us-east-1")
+            client.create_table(**resources.table_definition("group"))
+            yield DynamoDBStore(client, resources.table_name("group"))
+
+    def test_concurrent_commits_share_transactions_and_a_stale_one_fails_alone(self, dynamo: DynamoDBStore) -> None:
+        existing, put = create(an_advisory("existing"))
+        dynamo.commit([put])
+        transactions: list[int] = []
+        dynamo._db.meta.events.register("before-parameter-build.dynamodb.TransactWriteItems",
+                                        lambda params, **_: transactions.append(len(params["TransactItems"])))
+        fresh = [create(an_advisory(f"fresh {n}")) for n in range(12)]
+        stale = Put(existing, None)  # "create" what exists: must fail, and only this commit
+        barrier, errors, lock = threading.Barrier(13), [], threading.Lock()
+
+        def commit(puts: list[Put], n: int) -> None:
+            barrier.wait()
+            try:
+                dynamo.commit(puts, [AuditEvent(actor="a", action=f"c{n}")])
+            except StaleWrite:
+                with lock:
+                    errors.append(n)
+
+        threads = [threading.Thread(target=commit, args=([p], n)) for n, (_, p) in enumerate(fresh)]
+        threads.append(threading.Thread(target=commit, args=([stale], 99)))
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == [99]
+        assert all(dynamo.get_advisory(a.id) == a for a, _ in fresh)
+        entries = list(dynamo.audit_entries())
+        assert sorted(e.action for e in entries) == sorted(f"c{n}" for n in range(12))
+        assert audit.verify(entries, dynamo.audit_head()).intact
+        assert any(size > 3 for size in transactions)  # at least one transaction carried a group
