@@ -37,7 +37,7 @@ ACCOUNT, REGION = "123456789012", "eu-west-1"
 OPERATIONS: dict[str, tuple[str, ...]] = {
     "get_item": ("dynamodb:GetItem",),                     # adapters/dynamodb.py: reads
     "query": ("dynamodb:Query",),                          # adapters/dynamodb.py: table and gsi1
-    "batch_get_item": ("dynamodb:BatchGetItem",),          # adapters/dynamodb.py: a worker's batch
+    "batch_get_item": ("dynamodb:BatchGetItem",),          # adapters/dynamodb.py: reads by many keys
     "transact_write_items": ("dynamodb:PutItem",),         # adapters/dynamodb.py: every write
     "publish": ("sns:Publish",),                           # adapters/sns.py, channels/sms.py
     "send_message": ("sqs:SendMessage",),                  # adapters/sqs.py: redrive, dead-letter
@@ -81,6 +81,7 @@ def needs(stage: str, function: str) -> set[tuple[str, str]]:
            ("logs:CreateLogStream", f"{log_group}:log-stream:2024/01/01/x"),
            ("logs:PutLogEvents", f"{log_group}:log-stream:2024/01/01/x"),
            ("dynamodb:GetItem", table), ("dynamodb:Query", table), ("dynamodb:Query", index),
+           ("dynamodb:BatchGetItem", table),  # a worker's batch; the accounts an advisory targets
            ("dynamodb:PutItem", table)}
 
     def redrive() -> set[tuple[str, str]]:  # operations.retry / sweep -> SqsRedriver.redrive
@@ -110,7 +111,6 @@ def needs(stage: str, function: str) -> set[tuple[str, str]]:
         platform = function.removeprefix("deliver_")
         queue, dlq = arn("sqs", r.queue_name(platform, stage)), arn("sqs", r.dlq_name(platform, stage))
         out |= {("sns:Publish", topic[r.alert_topic_name(stage)])}   # DeliveryService._fail alerts
-        out |= {("dynamodb:BatchGetItem", table)}                    # DeliveryService.prepare: one read
         out |= {(a, queue) for a in ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
                                      "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl")}
         out |= {("sqs:SendMessage", dlq), ("sqs:GetQueueUrl", dlq)}  # SqsRedriver.dead_letter

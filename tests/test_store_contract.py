@@ -107,6 +107,13 @@ class TestStoreContract:
         assert loaded.channels == {"sms:a": channel}  # sms:b has a delivery but no account
         assert loaded.deliveries == {(advisory.id, c): store.get_delivery(advisory.id, c) for c in ("sms:a", "sms:b")}
 
+    def test_get_channels_reads_the_ones_that_exist(self, store: Store) -> None:
+        accounts = [create(ChannelAccount(id=f"sms:{n}", platform="sms", name=str(n))) for n in range(3)]
+        store.commit([put for _, put in accounts])
+        found = store.get_channels(["sms:2", "sms:0", "sms:missing", "sms:0"])
+        assert found == {"sms:0": accounts[0][0], "sms:2": accounts[2][0]}
+        assert store.get_channels([]) == {}
+
     def test_load_deliveries_reads_more_than_one_batch(self, store: Store) -> None:
         advisory, put = create(an_advisory())
         accounts = [f"sms:{n}" for n in range(60)]  # 1 + 60 + 60 keys: two batch reads

@@ -182,6 +182,10 @@ class DynamoDBStore:
     def get_channel(self, channel_id: str) -> Optional[ChannelAccount]:
         return self._get(channel_key(channel_id), ChannelAccount)
 
+    def get_channels(self, channel_ids: Sequence[str]) -> dict[str, ChannelAccount]:
+        items = self._batch_get([channel_key(c) for c in dict.fromkeys(channel_ids)])
+        return {a.id: a for a in (ChannelAccount.model_validate_json(i["doc"]["S"]) for i in items)}
+
     def list_channels(self) -> list[ChannelAccount]:
         return self._by_index("CHAN", ChannelAccount)
 

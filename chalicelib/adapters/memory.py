@@ -81,6 +81,10 @@ class InMemoryStore:
     def get_channel(self, channel_id: str) -> Optional[ChannelAccount]:
         return self._get(channel_key(channel_id), ChannelAccount)
 
+    def get_channels(self, channel_ids: Sequence[str]) -> dict[str, ChannelAccount]:
+        found = {c: self.get_channel(c) for c in channel_ids}
+        return {c: a for c, a in found.items() if a is not None}
+
     def list_channels(self) -> list[ChannelAccount]:
         return self._by_index("CHAN", ChannelAccount)
 

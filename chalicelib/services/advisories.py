@@ -136,7 +136,7 @@ class AdvisoryService:
                            {"state": advisory.state.value})
         if advisory.content.effective and advisory.content.effective > self._clock.now():
             return BroadcastResult(advisory, published=False, error=None)
-        accounts = self._accounts()
+        accounts = self._accounts(advisory.content)
         unusable = screening.channel_findings(advisory, accounts)
         if unusable:
             raise ScreeningFailed("some target channel accounts cannot be used now",
@@ -195,11 +195,12 @@ class AdvisoryService:
         return puts
 
     # -- checks -----------------------------------------------------------------------------
-    def _accounts(self) -> dict[str, ChannelAccount]:
-        return {c.id: c for c in self._store.list_channels()}
+    def _accounts(self, content: AdvisoryContent) -> dict[str, ChannelAccount]:
+        """The channel accounts `content` targets (those that exist), read by key."""
+        return self._store.get_channels(content.channels)
 
     def _known_channels(self, content: AdvisoryContent) -> None:
-        accounts = self._accounts()
+        accounts = self._accounts(content)
         unknown = [c for c in content.channels if c not in accounts]
         if unknown:
             raise ValidationFailed("unknown channel accounts",
@@ -213,13 +214,13 @@ class AdvisoryService:
 
     def preview(self, advisory: Advisory) -> list[RenderResult]:
         """Every targeted channel account's exact rendering, measured, with its findings."""
-        accounts = self._accounts()
+        accounts = self._accounts(advisory.content)
         return render_all(advisory, [accounts[c] for c in advisory.content.channels if c in accounts])
 
     def screen(self, advisory: Advisory) -> list[screening.Finding]:
         """Everything screening knows: completeness, channels, timing, patient data, fit."""
         now = self._clock.now()
-        findings = screening.screen(advisory, self._accounts(), now)
+        findings = screening.screen(advisory, self._accounts(advisory.content), now)
         findings += phi.scan(screening.text_fields(advisory), org_settings(), now)
         for result in self.preview(advisory):
             findings += result.findings
