@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+from contextvars import ContextVar
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -15,6 +16,9 @@ from chalicelib.services.delivery import Attempt, DeliveryService, Job, Outcome
 from chalicelib.services.templates import SnsTrigger, TriggerRequest, validation_details
 
 log = logging.getLogger("clarion_handlers")
+# The delivery rows the last batch on this thread wrote, by (advisory id, account): what the
+# observability middleware logs, so it need not read them back.
+batch_rows: ContextVar[dict[tuple[str, str], Any]] = ContextVar("batch_rows", default={})
 STORAGE_BUSY_RETRY_S = 2.0
 
 
@@ -78,8 +82,9 @@ def handle_delivery_batch(clarion: Clarion, platform: str, records: list[dict[st
             work += [(record, Job(message.advisory_id, a, message.content_hash))
                      for a in message.channel_accounts if a.split(":")[0] == platform]
     service = clarion.delivery
+    jobs = [job for _, job in work]
     try:
-        attempts = service.prepare([job for _, job in work])
+        attempts = service.prepare(jobs)
     except UnavailableError as error:  # storage busy: the whole batch again shortly
         log.warning("delivery batch deferred: %s", error.message)
         outcomes = [Outcome.later(STORAGE_BUSY_RETRY_S)] * len(work)
@@ -87,9 +92,11 @@ def handle_delivery_batch(clarion: Clarion, platform: str, records: list[dict[st
         with ThreadPoolExecutor(max_workers=max(1, min(32, len(work)))) as pool:
             outcomes = list(pool.map(lambda attempt: _carry_out(service, attempt), attempts))
         try:
-            service.complete([job.advisory_id for _, job in work])
+            service.complete([job.advisory_id for job in jobs])
         except UnavailableError as error:  # the sweeper completes it later; the deliveries are final
             log.warning("completion check deferred: %s", error.message)
+    finally:
+        batch_rows.set(service.written(jobs))  # for the batch's log lines, without a read
     retry: dict[str, float] = {}
     for (record, _), outcome in zip(work, outcomes):
         if not outcome.done:

@@ -241,6 +241,15 @@ def _sqs(event: Any, get_response: Callable[[Any], Any]) -> Any:
     return result
 
 
+def _advisory(cache: dict[str, Any], advisory_id: str) -> Any:
+    """The advisory (to cut its text out of an error), read once per batch, only when needed."""
+    if advisory_id not in cache:
+        from chalicelib.composition import clarion
+
+        cache[advisory_id] = clarion().store.get_advisory(advisory_id)
+    return cache[advisory_id]
+
+
 def _platform(records: list[dict[str, Any]], function: Optional[str]) -> str:
     from chalicelib.infra import resources
 
@@ -270,11 +279,18 @@ def observe_deliveries(t: _Telemetry, platform: str, records: list[dict[str, Any
                   correlation_id=record.get("messageId"))
             continue
         wanted += [(record, advisory_id, account) for account in accounts]
-    loaded = clarion().store.load_deliveries([(a, c) for _, a, c in wanted])  # one read for the batch
+    from chalicelib.handlers import batch_rows
+
+    rows = dict(batch_rows.get())  # what the batch wrote; read back only what it did not
+    missing = [(a, c) for _, a, c in wanted if (a, c) not in rows]
+    loaded = clarion().store.load_deliveries(missing) if missing else None
+    if loaded is not None:
+        rows.update(loaded.deliveries)
+    advisories: dict[str, Any] = dict(loaded.advisories) if loaded is not None else {}
     sent: list[int] = []
     counts = {"failed": 0, "deferred": 0}
     for record, advisory_id, account in wanted:
-        row = loaded.deliveries.get((advisory_id, account))
+        row = rows.get((advisory_id, account))
         if row is None:
             t.log("delivery", **invocation, correlation_id=record.get("messageId"), platform=platform,
                   advisory_id=advisory_id, channel=account, state="unknown_delivery")
@@ -291,7 +307,7 @@ def observe_deliveries(t: _Telemetry, platform: str, records: list[dict[str, Any
             counts["deferred"] += 1
         error = None
         if state != "sent" and row.last_error:
-            error = mask(without_text(row.last_error, loaded.advisories.get(advisory_id)) or "")[:500]
+            error = mask(without_text(row.last_error, _advisory(advisories, advisory_id)) or "")[:500]
         t.log("delivery", logging.WARNING if state == "failed" and now_final else logging.INFO,
               **invocation, correlation_id=record.get("messageId"), platform=platform,
               advisory_id=advisory_id, channel=account, state=state, attempts=row.attempts,

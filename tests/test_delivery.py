@@ -442,3 +442,15 @@ def test_a_link_is_recorded_even_where_nothing_is_pinned(world: World) -> None:
     fake.capabilities = Capabilities(threads=True, can_find=True)  # no pins
     world.deliver(advisory_id)
     assert world.row(advisory_id).post_url == "https://fake/p1"
+
+
+def test_two_messages_for_one_delivery_in_one_batch_post_once(counting_world: World) -> None:
+    """A redrive and the original message can arrive in the same batch: one post, one claim."""
+    world, store = counting_world, counting_world.store
+    advisory_id = world.approved(channels=BATCH)
+    store.commits.clear()
+    twice = jobs(world, advisory_id, BATCH) + jobs(world, advisory_id, [MASTODON])
+    attempts = world.delivery.prepare(twice)
+    assert store.commits == [3] and [a.claimed for a in attempts] == [True, True, True, False]
+    assert all(world.delivery.carry_out(a).done for a in attempts)
+    assert len(world.fake(MASTODON).posts) == 1 and world.row(advisory_id).attempts == 1

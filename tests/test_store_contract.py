@@ -76,6 +76,13 @@ class TestStoreContract:
         assert store.get_advisory(fresh.id) is None
         assert store.audit_head() == head_before
 
+    def test_a_commit_writes_each_item_at_most_once(self, store: Store) -> None:
+        advisory, put = create(an_advisory())
+        again, again_put = revise(advisory, author="someone else")
+        with pytest.raises(ValueError):
+            store.commit([put, Put(again, None)], [AuditEvent(actor="a", action="twice")])
+        assert store.get_advisory(advisory.id) is None and store.audit_head() == audit.EMPTY_CHAIN
+
     def test_list_advisories_newest_first(self, store: Store) -> None:
         ids = []
         for n in range(3):

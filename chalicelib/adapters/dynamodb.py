@@ -212,9 +212,11 @@ class DynamoDBStore:
         if len(puts) + len(events) + (1 if events else 0) > MAX_ITEMS_PER_COMMIT:
             raise ValueError(f"a commit holds at most {MAX_ITEMS_PER_COMMIT} items")
         domain_items = [self._put_item(p) for p in puts]
+        request = _Commit(domain_items, list(events))
+        if len(request.keys) < len(domain_items):
+            raise ValueError("a commit writes each item at most once")
         if not events:
             return self._transact(domain_items, [], [])
-        request = _Commit(domain_items, list(events))
         with self._queue_lock:
             self._queue.append(request)
         # Group commit: whoever holds the lock writes its own commit together with those queued

@@ -99,6 +99,8 @@ class InMemoryStore:
 
     # -- the one way to write -----------------------------------------------------------------
     def commit(self, puts: Sequence[Put], events: Sequence[AuditEvent] = ()) -> list[AuditEntry]:
+        if len({key_of(p.item)[0] for p in puts}) < len(puts):
+            raise ValueError("a commit writes each item at most once")  # as DynamoDB refuses it
         with self._lock:
             for index, put in enumerate(puts):
                 (key, _) = key_of(put.item)

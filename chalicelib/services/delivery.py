@@ -8,6 +8,7 @@ reconciled, through the platform's idempotency key or by finding the post, befor
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Optional, Protocol, Sequence
@@ -92,22 +93,40 @@ class DeliveryService:
         self.redriver = redriver
         self._clock = clock
         self.policy = policy
+        # The latest record written for each delivery of the batches in flight in this process,
+        # so a worker can report its deliveries without reading them back (see `written`).
+        self._written: dict[tuple[str, str], Optional[DeliveryRecord]] = {}
+        self._written_lock = threading.Lock()
 
     # -- the worker's entry points --------------------------------------------------------------
     def deliver(self, advisory_id: str, account_id: str, content_hash: str) -> Outcome:
         """Post one advisory to one account, or do nothing if that already happened."""
-        attempt, = self.prepare([Job(advisory_id, account_id, content_hash)])
-        outcome = self.carry_out(attempt)
-        self.complete([advisory_id])
-        return outcome
+        job = Job(advisory_id, account_id, content_hash)
+        try:
+            attempt, = self.prepare([job])
+            outcome = self.carry_out(attempt)
+            self.complete([advisory_id])
+            return outcome
+        finally:
+            self.written([job])
 
     def prepare(self, jobs: Sequence[Job]) -> list[Attempt]:
         """A batch's first step: one read for every job, then one claim for every delivery that is
         plainly owed now. A worker then runs `carry_out` for each (in parallel) and `complete`."""
         loaded = self._store.load_deliveries([(j.advisory_id, j.account_id) for j in jobs])
-        attempts = [Attempt(j, loaded.deliveries.get((j.advisory_id, j.account_id)),
-                            loaded.advisories.get(j.advisory_id), loaded.channels.get(j.account_id))
-                    for j in jobs]
+        with self._written_lock:
+            for j in jobs:
+                key = (j.advisory_id, j.account_id)
+                self._written[key] = loaded.deliveries.get(key)
+        attempts, seen = [], set()
+        for j in jobs:
+            key = (j.advisory_id, j.account_id)
+            if key in seen:  # two messages for one delivery (say, a redrive): the first carries it
+                attempts.append(Attempt(j, None, None, None))
+                continue
+            seen.add(key)
+            attempts.append(Attempt(j, loaded.deliveries.get(key), loaded.advisories.get(j.advisory_id),
+                                    loaded.channels.get(j.account_id)))
         owed = [a for a in attempts if self._plainly_owed(a)]
         if len(owed) > 1:  # a lone delivery claims on its own path, for the same one write
             for start in range(0, len(owed), CLAIMS_PER_COMMIT):
@@ -150,6 +169,20 @@ class DeliveryService:
         for advisory_id in dict.fromkeys(advisory_ids):
             self._complete(advisory_id)
 
+    def written(self, jobs: Sequence[Job]) -> dict[tuple[str, str], DeliveryRecord]:
+        """Each prepared job's delivery as this process last wrote (or read) it; forgets them."""
+        with self._written_lock:
+            found = {(j.advisory_id, j.account_id): self._written.pop((j.advisory_id, j.account_id), None)
+                     for j in jobs}
+        return {key: record for key, record in found.items() if record is not None}
+
+    def _note(self, *records: DeliveryRecord) -> None:
+        with self._written_lock:
+            for record in records:
+                key = (record.advisory_id, record.channel_account)
+                if key in self._written:  # only deliveries of a batch in flight
+                    self._written[key] = record
+
     def _plainly_owed(self, attempt: Attempt) -> bool:
         """Pending, due, approved as it stands, with its account: claimable without a question."""
         d, advisory = attempt.delivery, attempt.advisory
@@ -169,6 +202,7 @@ class DeliveryService:
             self._store.commit([put for _, put in moves], events)
         except StaleWrite:
             return
+        self._note(*(claimed for claimed, _ in moves))
         for attempt, (claimed, _) in zip(attempts, moves):
             attempt.delivery, attempt.claimed = claimed, True
 
@@ -283,13 +317,19 @@ class DeliveryService:
         sent = self._move(delivery, D.SENT, f"posted {ref.url or ref.post_id}", post=_record(ref),
                           pin_state=pin_state, lease_until=None, sent_at=now, finished_at=now,
                           last_error=None)
+        self.link_and_pin(sent, advisory, account, channel)
+        return Outcome.finished()
+
+    def link_and_pin(self, sent: DeliveryRecord, advisory: Advisory, account: ChannelAccount,
+                     channel: Channel) -> None:
+        """After a post is recorded (or, from the sweeper, when its pin failed): its link where
+        the platform gives it only on request, and the pin rotation."""
         linked = self._linked(sent, channel)  # written with the pin below, or on its own
         written = None
-        if caps.can_pin or advisory.msg_type is MsgType.CANCEL:
+        if channel.capabilities.can_pin or advisory.msg_type is MsgType.CANCEL:
             written = self.rotate_pin(linked, advisory, account, channel)
         if linked is not sent and written is None:
             self._move(linked, D.SENT, f"link {linked.post_url}")
-        return Outcome.finished()
 
     def _linked(self, sent: DeliveryRecord, channel: Channel) -> DeliveryRecord:
         """`sent` with the post's link, where the platform gives it only on request."""
@@ -332,6 +372,7 @@ class DeliveryService:
                 self._store.commit([account_put, delivery_put], [self._event(
                     delivery, f"pin: {'unpinned the cancelled post' if pinned is None else 'pinned'}"
                               f"{' (replacing ' + current.advisory_id + ')' if current and pinned else ''}")])
+                self._note(new_delivery)
                 return new_delivery
             except StaleWrite:
                 fresh = self._store.get_delivery(delivery.advisory_id, delivery.channel_account)
@@ -394,6 +435,7 @@ class DeliveryService:
             rules.require_move(delivery, to)
         moved, put = revise(delivery, state=to, **changes)
         self._store.commit([put], [self._event(delivery, f"{delivery.state.value} -> {to.value}: {summary}")])
+        self._note(moved)
         return moved
 
     @staticmethod

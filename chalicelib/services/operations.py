@@ -92,7 +92,7 @@ class Operations:
         if d.state is D.SENT and d.pin_state is PinState.PIN_FAILED:
             account = self._store.get_channel(d.channel_account)
             if account:
-                self._delivery.rotate_pin(d, advisory, account, self._channels.channel(account))
+                self._delivery.link_and_pin(d, advisory, account, self._channels.channel(account))
                 report.repinned.append(d.channel_account)
             return
         if advisory.state is not AdvisoryState.BROADCASTING or not rules.overdue(d, now, self._delivery.policy):
