@@ -85,7 +85,7 @@ def _channel_client(service: str) -> Any:
     after a timeout (the message may have gone); the delivery state machine decides instead."""
     from botocore.config import Config
 
-    return _session().client(service, config=_local(Config(retries={"max_attempts": 1, "mode": "standard"})))
+    return _session().client(service, config=_local(service, Config(retries={"max_attempts": 1, "mode": "standard"})))
 
 
 @lru_cache(maxsize=None)
@@ -97,13 +97,14 @@ def _session() -> Any:
 
 @lru_cache(maxsize=None)
 def _client(service: str) -> Any:
-    return _session().client(service, config=_local(None))
+    return _session().client(service, config=_local(service, None))
 
 
-def _local(config: Any) -> Any:
-    """On the local stage every call goes to moto, which checks no signatures: skip signing
-    (SigV4 was a tenth of the local stack's CPU). Deployed stages always sign."""
-    if resources.stage() != "local":
+def _local(service: str, config: Any) -> Any:
+    """On the local stage the busiest clients talk to moto, which checks no signatures: they skip
+    signing (SigV4 was a tenth of the local stack's CPU). Not S3, which answers an unsigned
+    request as an anonymous one (403, not 404, for a missing key). Deployed stages always sign."""
+    if resources.stage() != "local" or service not in ("dynamodb", "sqs", "sns"):
         return config
     from botocore import UNSIGNED
     from botocore.config import Config
