@@ -454,3 +454,37 @@ def test_two_messages_for_one_delivery_in_one_batch_post_once(counting_world: Wo
     assert store.commits == [3] and [a.claimed for a in attempts] == [True, True, True, False]
     assert all(world.delivery.carry_out(a).done for a in attempts)
     assert len(world.fake(MASTODON).posts) == 1 and world.row(advisory_id).attempts == 1
+
+
+# -- approval and broadcast ------------------------------------------------------------------------
+def test_approval_and_broadcast_are_one_commit(world: World) -> None:
+    content = AdvisoryContent(headline="Boil water notice", instruction="Boil water.", event="Boil Water",
+                              urgency="Immediate", severity="Severe", certainty="Observed",
+                              area_desc="Riverside", channels=[MASTODON])
+    draft = world.app.advisories.create(AUTHOR, content)
+    world.app.advisories.submit(AUTHOR, draft.id)
+    head = world.store.audit_head()
+    result = world.app.advisories.approve(APPROVER, draft.id)
+    assert result.published and result.advisory.state is AdvisoryState.BROADCASTING
+    new = [e for e in world.store.audit_entries() if e.seq > head.seq]
+    assert [e.action for e in new] == ["approve", "broadcast", "broadcast_published"]
+    assert world.row(draft.id).state is DeliveryState.PENDING
+
+
+def test_an_account_disabled_before_approval_keeps_the_approval_and_refuses_the_broadcast(world: World) -> None:
+    from chalicelib.domain.errors import ScreeningFailed
+
+    content = AdvisoryContent(headline="Boil water notice", instruction="Boil water.", event="Boil Water",
+                              urgency="Immediate", severity="Severe", certainty="Observed",
+                              area_desc="Riverside", channels=[MASTODON])
+    draft = world.app.advisories.create(AUTHOR, content)
+    world.app.advisories.submit(AUTHOR, draft.id)
+    account = world.store.get_channel(MASTODON)
+    world.store.commit([revise(account, enabled=False)[1]])
+    with pytest.raises(ScreeningFailed):
+        world.app.advisories.approve(APPROVER, draft.id)
+    stored = world.store.get_advisory(draft.id)
+    assert stored.state is AdvisoryState.APPROVED and stored.approval.by == APPROVER.id
+    assert world.store.deliveries_for(draft.id) == []
+    world.store.commit([revise(world.store.get_channel(MASTODON), enabled=True)[1]])
+    assert world.app.advisories.broadcast(APPROVER, stored).published  # e.g. the sweeper's release

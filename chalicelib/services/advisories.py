@@ -93,10 +93,11 @@ class AdvisoryService:
         approval = Approval(by=actor.id, at=self._clock.now(), content_hash=content_hash)
         approved, put = revise(advisory, state=AdvisoryState.APPROVED, approval=approval,
                                updated_at=self._clock.now())
-        commit_or_conflict(self._store, [put],
-                           [self._event(actor, "approve", approved, f"approved content {content_hash[:12]}")],
-                           lambda: self.get(advisory_id).state.value)
-        return self.broadcast(actor, approved)
+        approve_event = self._event(actor, "approve", approved, f"approved content {content_hash[:12]}")
+        if self._due(approved):  # approved and broadcasting in one commit: one write less before it goes out
+            return self.broadcast(actor, approved, approved_from=(put.expect_revision, approve_event))  # type: ignore[arg-type]
+        commit_or_conflict(self._store, [put], [approve_event], lambda: self.get(advisory_id).state.value)
+        return BroadcastResult(approved, published=False, error=None)
 
     def reject(self, actor: User, advisory_id: str, reason: str) -> Advisory:
         advisory = self.get(advisory_id)
@@ -123,25 +124,35 @@ class AdvisoryService:
         return self.create(actor, content, msg_type, references=[original.id])
 
     # -- broadcast: the hand-over to the channel workers ----------------------------------------
-    def broadcast(self, actor: User, advisory: Advisory) -> BroadcastResult:
+    def broadcast(self, actor: User, advisory: Advisory,
+                  approved_from: Optional[tuple[int, AuditEvent]] = None) -> BroadcastResult:
         """approved -> broadcasting: create one pending delivery per channel account, then publish once.
 
         The state change and the delivery rows are one conditional commit, so a second
         broadcast of the same advisory fails instead of publishing twice. An advisory whose
         `effective` time is still ahead stays approved until the scheduler releases it.
+        `approved_from` (the stored revision and the approval's audit event) makes the approval
+        part of the same commit, when `advisory` is approved here and now.
         """
         lifecycle.require(advisory, Action.BROADCAST)
         if not advisory.approval_is_valid:
             raise Conflict("the approval does not match the content; it must be approved again",
                            {"state": advisory.state.value})
-        if advisory.content.effective and advisory.content.effective > self._clock.now():
+        if not self._due(advisory):
             return BroadcastResult(advisory, published=False, error=None)
         accounts = self._accounts(advisory.content)
         unusable = screening.channel_findings(advisory, accounts)
         if unusable:
+            if approved_from is not None:  # the approval stands; the broadcast waits for the accounts
+                commit_or_conflict(self._store, [Put(advisory, approved_from[0])], [approved_from[1]],
+                                   lambda: self.get(advisory.id).state.value)
             raise ScreeningFailed("some target channel accounts cannot be used now",
                                   [f.model_dump() for f in unusable])
         broadcasting, put = revise(advisory, state=AdvisoryState.BROADCASTING, updated_at=self._clock.now())
+        events = [self._event(actor, "broadcast", broadcasting, f"{len(advisory.content.channels)} deliveries pending")]
+        if approved_from is not None:
+            put = Put(broadcasting, approved_from[0])
+            events.insert(0, approved_from[1])
         deliveries = [
             create(DeliveryRecord(advisory_id=advisory.id, channel_account=cid,
                                   platform=accounts[cid].platform, content_hash=advisory.content_hash(),
@@ -149,18 +160,17 @@ class AdvisoryService:
             for cid in advisory.content.channels
         ]
         puts = [put, *deliveries, *self._close_referenced(advisory)]
-        commit_or_conflict(self._store, puts,
-                           [self._event(actor, "broadcast", broadcasting,
-                                        f"{len(deliveries)} deliveries pending")],
-                           lambda: self.get(advisory.id).state.value)
+        commit_or_conflict(self._store, puts, events, lambda: self.get(advisory.id).state.value)
         return self._publish(actor, broadcasting, accounts)
+
+    def _due(self, advisory: Advisory) -> bool:
+        return not advisory.content.effective or advisory.content.effective <= self._clock.now()
 
     def release_due(self, actor: User) -> list[BroadcastResult]:
         """Broadcast approved advisories whose effective time has come (run on a schedule)."""
         results = []
         for advisory in self._store.list_advisories():
-            due = not advisory.content.effective or advisory.content.effective <= self._clock.now()
-            if advisory.state is AdvisoryState.APPROVED and due:
+            if advisory.state is AdvisoryState.APPROVED and self._due(advisory):
                 try:
                     results.append(self.broadcast(actor, advisory))
                 except Conflict:
