@@ -6,13 +6,11 @@ from typing import Any, Optional
 
 from chalice import Chalice, CognitoUserPoolAuthorizer, Rate, Response
 
-from chalicelib import handlers, web
-from chalicelib import observability
+from chalicelib import observability, web
 from chalicelib.composition import clarion, system_actor
 from chalicelib.domain.models import ALL_ROLES, AdvisoryContent, MsgType, Role, User
 from chalicelib.infra import resources
 from chalicelib.services.audit_trail import AuditFilter
-from chalicelib.services.templates import TemplateDraft, TriggerRequest
 
 app = Chalice(app_name="clarion")
 observability.install(app)  # structured logs and metrics for every route and event handler
@@ -152,6 +150,8 @@ def list_templates() -> dict[str, Any]:
 @route("/templates", methods=["POST"], authorizer=AUTHORIZER)
 def create_template() -> Response:
     user = signed_in(ADMIN, "template_create")
+    from chalicelib.services.templates import TemplateDraft  # with the templates service, on first use
+
     template = clarion().templates.create(user, body(TemplateDraft))
     return Response(web.template_view(template), status_code=201)
 
@@ -171,6 +171,8 @@ def approve_template(template_id: str) -> dict[str, Any]:
 @route("/templates/{template_id}/trigger", methods=["POST"], authorizer=AUTHORIZER)
 def trigger_template(template_id: str) -> Response:
     user = signed_in(ONCALL, "trigger")
+    from chalicelib.services.templates import TriggerRequest
+
     request = body(TriggerRequest)
     key = app.current_request.headers.get("idempotency-key")
     if key and not request.idempotency_key:
@@ -255,11 +257,15 @@ def banner_html() -> Response:
 # -- events -------------------------------------------------------------------------------------
 @app.on_sns_message(topic=resources.trigger_topic_name(), name="on_trigger")
 def on_trigger(event: Any) -> str:
+    from chalicelib import handlers  # each handler imports its glue on first use: a small cold start
+
     return handlers.handle_sns_trigger(clarion(), handlers.sns_message_id(event), event.message)
 
 
 def _delivery_worker(platform: str) -> Any:
     def deliver(event: Any) -> dict[str, Any]:
+        from chalicelib import handlers
+
         return handlers.handle_delivery_batch(clarion(), platform, event.to_dict()["Records"])
 
     # Lambda finds a handler as `app.<function name>`: each worker is named and bound here.

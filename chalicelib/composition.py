@@ -9,18 +9,20 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from chalicelib.domain.models import ALL_ROLES, User, utcnow
 from chalicelib.infra import resources
-from chalicelib.ports import BroadcastPublisher, Clock, Store
-from chalicelib.services.access import AccessService
-from chalicelib.services.advisories import AdvisoryService
-from chalicelib.services.audit_trail import AuditTrail
-from chalicelib.services.delivery import Alerts, ChannelProvider, DeliveryService, Redriver
-from chalicelib.services.feeds import FeedService
-from chalicelib.services.operations import Operations
-from chalicelib.services.templates import TemplateService
+
+if TYPE_CHECKING:  # the services are imported when first built, not when the app is imported
+    from chalicelib.ports import BroadcastPublisher, Clock, Store
+    from chalicelib.services.access import AccessService
+    from chalicelib.services.advisories import AdvisoryService
+    from chalicelib.services.audit_trail import AuditTrail
+    from chalicelib.services.delivery import Alerts, ChannelProvider, DeliveryService, Redriver
+    from chalicelib.services.feeds import FeedService
+    from chalicelib.services.operations import Operations
+    from chalicelib.services.templates import TemplateService
 
 
 class SystemClock:
@@ -47,6 +49,13 @@ def build(store: Store, publisher: BroadcastPublisher, clock: Clock, stage: str,
           channels: Optional[ChannelProvider] = None, alerts: Optional[Alerts] = None,
           redriver: Optional[Redriver] = None) -> Clarion:
     from chalicelib.adapters.memory import FakeChannels, RecordingAlerts, RecordingRedriver
+    from chalicelib.services.access import AccessService
+    from chalicelib.services.advisories import AdvisoryService
+    from chalicelib.services.audit_trail import AuditTrail
+    from chalicelib.services.delivery import DeliveryService
+    from chalicelib.services.feeds import FeedService
+    from chalicelib.services.operations import Operations
+    from chalicelib.services.templates import TemplateService
 
     channels, alerts = channels or FakeChannels(), alerts or RecordingAlerts()
     redriver = redriver or RecordingRedriver()

@@ -4,20 +4,22 @@ from __future__ import annotations
 import functools
 import json
 import logging
-from typing import Any, Callable, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
 
 from chalice import Chalice, Response
 from pydantic import BaseModel, Field, ValidationError
 
 from chalicelib.domain.errors import (BadRequest, ClarionError, NotFound, PayloadTooLarge,
                                       ValidationFailed)
-from chalicelib.domain.screening import Finding
-from chalicelib.rendering.render import RenderResult
 from chalicelib.domain.models import (Advisory, AuditEntry, ChannelAccount, DeliveryRecord, Strict,
                                       Template)
-from chalicelib.services.advisories import BroadcastResult
 from chalicelib.services.audit_trail import AuditTrail
-from chalicelib.services.templates import TriggerResult
+
+if TYPE_CHECKING:  # annotations only: the services and renderer load with their first use
+    from chalicelib.domain.screening import Finding
+    from chalicelib.rendering.render import RenderResult
+    from chalicelib.services.advisories import BroadcastResult
+    from chalicelib.services.templates import TriggerResult
 
 MAX_BODY_BYTES = 256 * 1024
 M = TypeVar("M", bound=BaseModel)

@@ -119,7 +119,13 @@ Hashtag = Annotated[str, Field(pattern=r"^\w{1,60}$", description="without the l
 LanguageTag = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 
 
-class Strict(BaseModel):
+class Model(BaseModel):
+    """Every domain model: pydantic builds its validators on first use, not at import (cold start)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class Strict(Model):
     """Unknown fields are an error: a typo must never be silently dropped."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -183,7 +189,7 @@ class AdvisoryState(str, Enum):
     EXPIRED = "expired"
 
 
-class Approval(BaseModel):
+class Approval(Model):
     """Who approved which exact content. Void as soon as the content hash no longer matches."""
 
     by: str
@@ -193,13 +199,13 @@ class Approval(BaseModel):
     triggered_by: Optional[str] = None
 
 
-class Rejection(BaseModel):
+class Rejection(Model):
     by: str
     at: datetime
     reason: str
 
 
-class Advisory(BaseModel):
+class Advisory(Model):
     id: str = Field(default_factory=lambda: new_id("adv"))
     msg_type: MsgType = MsgType.ALERT
     references: list[str] = Field(default_factory=list)
@@ -248,7 +254,7 @@ class PinState(str, Enum):
     NOT_APPLICABLE = "n/a"
 
 
-class PostRecord(BaseModel):
+class PostRecord(Model):
     """Where a delivery landed on its platform (a thread: every part's id)."""
 
     post_id: str
@@ -257,7 +263,7 @@ class PostRecord(BaseModel):
     extra: dict[str, str] = Field(default_factory=dict)
 
 
-class DeliveryRecord(BaseModel):
+class DeliveryRecord(Model):
     """One advisory on one channel account: the unit that is posted exactly once."""
 
     advisory_id: str
@@ -293,7 +299,7 @@ class DeliveryRecord(BaseModel):
         return int((self.finished_at - self.queued_at).total_seconds() * 1000)
 
 
-class ChannelAccount(BaseModel):
+class ChannelAccount(Model):
     """A place Clarion posts to: one platform account (a health system may have several)."""
 
     id: ChannelAccountId
@@ -310,7 +316,7 @@ class ChannelAccount(BaseModel):
     revision: int = 0
 
 
-class PinnedPost(BaseModel):
+class PinnedPost(Model):
     advisory_id: str
     post: PostRecord
     at: datetime
@@ -318,7 +324,7 @@ class PinnedPost(BaseModel):
     advisory_created_at: Optional[datetime] = None
 
 
-class User(BaseModel):
+class User(Model):
     id: str
     name: str
     roles: frozenset[Role]
@@ -350,7 +356,7 @@ class TemplateState(str, Enum):
     APPROVED = "approved"
 
 
-class Template(BaseModel):
+class Template(Model):
     """A pre-approved advisory with `{placeholders}`, filled in one step by on-call staff."""
 
     id: str = Field(default_factory=lambda: new_id("tpl"))
@@ -370,7 +376,7 @@ class Template(BaseModel):
         return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
 
 
-class AuditEvent(BaseModel):
+class AuditEvent(Model):
     """Something a person or the machine did, before it is chained."""
 
     actor: str
