@@ -278,6 +278,21 @@ def test_pinned_arns_name_this_partition_region_account_and_bucket() -> None:
     assert cfn.pin_arns("ssm.*.amazonaws.com", "dev") == "ssm.*.amazonaws.com"
 
 
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_email_worker_sends_only_as_the_deployments_sender_domain(templates: dict[str, dict[str, Any]],
+                                                                       stage: str) -> None:
+    """The policy files' placeholder domain becomes the SenderDomain parameter in the template."""
+    template = templates[stage]
+    assert "SenderDomain" in template["Parameters"] and "Default" not in template["Parameters"]["SenderDomain"]
+    role_id = functions(template)["deliver_email"]["Role"]["Fn::GetAtt"][0]
+    [policy] = template["Resources"][role_id]["Properties"]["Policies"]
+    [send] = [st for st in policy["PolicyDocument"]["Statement"] if "ses:SendEmail" in st["Action"]]
+    assert send["Resource"] == [{"Fn::Sub": "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:"
+                                            "identity/${SenderDomain}"}]
+    assert send["Condition"]["StringLike"]["ses:FromAddress"] == {"Fn::Sub": "*@${SenderDomain}"}
+    assert cfn.SENDER_DOMAIN_PLACEHOLDER not in json.dumps(template)
+
+
 # -- the deployment package ----------------------------------------------------------------------------------------
 def test_the_zip_holds_the_code_the_templates_and_the_dependencies(packaged: dict[str, Path]) -> None:
     names = set(zipfile.ZipFile(packaged["dev"].parent / "deployment.zip").namelist())

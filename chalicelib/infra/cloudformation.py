@@ -312,6 +312,10 @@ def resources_template(stage: str) -> dict[str, Any]:
                                "the banner and the CAP/Atom feeds, e.g. https://alerts.example.org/api"},
             "AlertEmail": {"Type": "String", "Default": "",
                            "Description": "Optional: an on-call address subscribed to the alert topic"},
+            "SenderDomain": {
+                "Type": "String", "AllowedPattern": r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$",
+                "Description": "The SES-verified domain advisories are e-mailed from (the e-mail "
+                               "worker may send only as *@this domain), e.g. alerts.example.org"},
         },
         "Conditions": {"HasAlertEmail": {"Fn::Not": [{"Fn::Equals": [{"Ref": "AlertEmail"}, ""]}]}},
         "Resources": out,
@@ -424,12 +428,16 @@ def _point_authorizers_at_pool(resources: dict[str, Any]) -> None:
 
 
 _ARN = re.compile(r"^arn:aws:([a-z0-9-]+):([a-z0-9-]*|\*):(\d{12}|\*|):(.+)$")
+# The policy files name the sender domain with this placeholder; the template's SenderDomain
+# parameter replaces it, so one package serves any organisation's verified SES domain.
+SENDER_DOMAIN_PLACEHOLDER = "health.example.org"
 
 
 def pin_arns(document: Any, stage: str) -> Any:
     """The policy files name resources with `*` for region and account (so they are valid IAM as
     they are); in the template every ARN becomes this partition's, region's and account's, and
-    the owned bucket's `clarion-<stage>-owned-*` the stage's one bucket."""
+    the owned bucket's `clarion-<stage>-owned-*` the stage's one bucket, and the placeholder
+    sender domain the SenderDomain parameter."""
     if isinstance(document, dict):
         return {k: pin_arns(v, stage) for k, v in document.items()}
     if isinstance(document, list):
@@ -438,11 +446,14 @@ def pin_arns(document: Any, stage: str) -> Any:
         return document
     match = _ARN.match(document)
     if not match:
+        if document.endswith("@" + SENDER_DOMAIN_PLACEHOLDER):  # the ses:FromAddress condition
+            return {"Fn::Sub": document.replace(SENDER_DOMAIN_PLACEHOLDER, "${SenderDomain}")}
         return document
     service, region, account, rest = match.groups()
     region = "${AWS::Region}" if region == "*" else region
     account = "${AWS::AccountId}" if account == "*" else account
     rest = rest.replace(f"{r.prefix(stage)}-owned-*", owned_bucket_sub(stage))
+    rest = rest.replace(f"identity/{SENDER_DOMAIN_PLACEHOLDER}", "identity/${SenderDomain}")
     return {"Fn::Sub": f"arn:${{AWS::Partition}}:{service}:{region}:{account}:{rest}"}
 
 
