@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 from contextvars import ContextVar
+from datetime import datetime, timezone
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -89,8 +90,7 @@ def handle_delivery_batch(clarion: Clarion, platform: str, records: list[dict[st
         log.warning("delivery batch deferred: %s", error.message)
         outcomes = [Outcome.later(STORAGE_BUSY_RETRY_S)] * len(work)
     else:
-        with ThreadPoolExecutor(max_workers=max(1, min(32, len(work)))) as pool:
-            outcomes = list(pool.map(lambda attempt: _carry_out(service, attempt), attempts))
+        outcomes = _carry_out_by_account(service, attempts)
         try:
             service.complete([job.advisory_id for job in jobs])
         except UnavailableError as error:  # the sweeper completes it later; the deliveries are final
@@ -107,6 +107,28 @@ def handle_delivery_batch(clarion: Clarion, platform: str, records: list[dict[st
             service.redriver.delay(record.get("eventSourceARN", ""), record.get("receiptHandle", ""),
                                    retry[record["messageId"]])
     return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in retry]}
+
+
+def _carry_out_by_account(service: DeliveryService, attempts: list[Attempt]) -> list[Outcome]:
+    """Accounts in parallel; one account's deliveries one after another, oldest advisory first,
+    so two advisories in one batch never rotate the same account's pin at once."""
+    by_account: dict[str, list[int]] = {}
+    for index, attempt in enumerate(attempts):
+        by_account.setdefault(attempt.job.account_id, []).append(index)
+
+    def oldest_first(index: int) -> Any:
+        advisory = attempts[index].advisory
+        return (advisory.created_at, advisory.id) if advisory else (datetime.min.replace(tzinfo=timezone.utc), "")
+
+    def run(indexes: list[int]) -> list[tuple[int, Outcome]]:
+        return [(i, _carry_out(service, attempts[i])) for i in sorted(indexes, key=oldest_first)]
+
+    outcomes: list[Outcome] = [Outcome.finished()] * len(attempts)
+    with ThreadPoolExecutor(max_workers=max(1, min(32, len(by_account)))) as pool:
+        for done in pool.map(run, by_account.values()):
+            for index, outcome in done:
+                outcomes[index] = outcome
+    return outcomes
 
 
 def _carry_out(service: DeliveryService, attempt: Attempt) -> Outcome:

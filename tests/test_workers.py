@@ -102,3 +102,24 @@ def test_retry_route_redrives_failed_deliveries(api: Api, aws: Provisioned) -> N
     assert [r["channel_account"] for r in response.json_body["redriven"]] == ["slack:staff"]
     assert deliveries(api, advisory_id)["slack:staff"]["state"] == "pending"
     assert len(queued(aws, "slack")) == 1  # the redrive is on the queue again
+
+
+def test_two_advisories_in_one_batch_leave_the_newest_pinned(api: Api, aws: Provisioned) -> None:
+    """One account's deliveries in a batch run oldest first, whatever the messages' order."""
+    older = api.call("POST", "/advisories", "demo-spokesperson",
+                     advisory_body(channels=["banner:website"], headline="Older: boil water")).json_body["id"]
+    newer = api.call("POST", "/advisories", "demo-spokesperson",
+                     advisory_body(channels=["banner:website"], headline="Newer: water safe")).json_body["id"]
+    for advisory_id in (older, newer):
+        api.call("POST", f"/advisories/{advisory_id}/submit", "demo-spokesperson")
+        assert api.call("POST", f"/advisories/{advisory_id}/approve", "demo-approver").status_code == 200
+    records = queued(aws, "banner")
+    assert len(records) == 2
+    assert invoke(api, "banner", list(reversed(records))) == {"batchItemFailures": []}
+    from chalicelib import composition
+
+    assert composition.clarion().store.get_channel("banner:website").pinned.advisory_id == newer
+    assert deliveries(api, older)["banner:website"]["state"] == "sent"
+    assert deliveries(api, newer)["banner:website"]["pin_state"] == "pinned"
+    banner = api.call("GET", "/banner.json").json_body
+    assert banner["active"] is True and banner["id"] == newer
