@@ -94,7 +94,9 @@ class Report:
             f"final states: {dict(self.states)} {self.failures[:5]}",
             f"faults seen by the platforms' clients and workers: {dict(self.injected)}",
             f"posts expected {self.posts_expected}, found {self.posts_found}; lost {len(self.lost)}, "
-            f"duplicated {len(self.duplicated)}, posted for a delivery not sent {len(self.unexpected)}",
+            f"duplicated {len(self.duplicated)}, posted for a delivery not sent {len(self.unexpected)}"
+            + "".join(f"\n  {what}: {items[:5]}" for what, items in (
+                ("lost", self.lost), ("duplicated", self.duplicated), ("not sent", self.unexpected)) if items),
             f"pins not on the newest advisory: {len(self.pins_wrong)} {self.pins_wrong[:5]}",
             f"audit trail: {self.audit}",
             "RESULT: " + ("PASS" if self.ok else "FAIL"),

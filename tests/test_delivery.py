@@ -488,3 +488,25 @@ def test_an_account_disabled_before_approval_keeps_the_approval_and_refuses_the_
     assert world.store.deliveries_for(draft.id) == []
     world.store.commit([revise(world.store.get_channel(MASTODON), enabled=True)[1]])
     assert world.app.advisories.broadcast(APPROVER, stored).published  # e.g. the sweeper's release
+
+
+def test_a_pin_left_behind_by_a_failed_unpin_is_taken_down_once_a_newer_advisory_holds_it(world: World) -> None:
+    first = world.approved()
+    world.deliver(first)  # p1 pinned
+    second = world.approved()
+    fake = world.fake()
+    original_unpin = fake.unpin
+
+    def unpin_fails_once(post: Any) -> None:
+        fake.unpin = original_unpin
+        raise RetryableError("503 from the platform")
+
+    fake.unpin = unpin_fails_once
+    world.deliver(second)  # p2 pinned on the platform, p1's unpin failed: pin_failed
+    assert world.row(second).pin_state is PinState.PIN_FAILED and set(fake.pinned) == {"p1", "p2"}
+    third = world.approved()
+    world.deliver(third)  # p3 pinned, p1 (the recorded pin) unpinned; p2 is left behind
+    assert set(fake.pinned) == {"p2", "p3"}
+    world.app.operations.sweep()  # the sweeper retries p2's pin: a newer one holds it, so p2 comes down
+    assert fake.pinned == ["p3"] and world.row(second).pin_state is PinState.UNPINNED
+    assert world.store.get_channel(MASTODON).pinned.advisory_id == third

@@ -350,7 +350,10 @@ class DeliveryService:
             account = self._store.get_channel(account.id) or account
             current = account.pinned
             if current and current.advisory_id != advisory.id and not self._newer(advisory, current):
-                return None  # a newer advisory holds the pin; this one arrived late
+                # A newer advisory holds the pin; this one arrived late. If an earlier attempt
+                # may have pinned it (the pin took, the unpin of its predecessor failed), take
+                # that pin down, or it would stay pinned beside the newer one for good.
+                return self._unpin_superseded(delivery, channel) if delivery.pin_state is PinState.PIN_FAILED else None
             try:
                 if advisory.msg_type is MsgType.CANCEL:
                     if current and current.advisory_id in advisory.references:
@@ -380,6 +383,15 @@ class DeliveryService:
                     fresh = fresh.model_copy(update={"post": delivery.post})  # keep the link we fetched
                 delivery = fresh or delivery
         return None
+
+    def _unpin_superseded(self, delivery: DeliveryRecord, channel: Channel) -> Optional[DeliveryRecord]:
+        try:
+            channel.unpin(_ref(delivery.post))  # type: ignore[arg-type]
+        except ChannelError as error:
+            return self._move(delivery, D.SENT, f"unpin of a superseded post failed: {error.message}",
+                              pin_error=error.message)
+        return self._move(delivery, D.SENT, "unpinned: a newer advisory holds the pin",
+                          pin_state=PinState.UNPINNED, pin_error=None)
 
     def _newer(self, advisory: Advisory, current: PinnedPost) -> bool:
         if current.advisory_id in advisory.references:
