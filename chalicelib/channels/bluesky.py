@@ -133,7 +133,7 @@ class BlueskyChannel(HttpChannel):
     def _recent(self) -> list[tuple[PostRef, str]]:
         did = self.session().did
         reply = self.xrpc("GET", "app.bsky.feed.getAuthorFeed", "timeline",
-                          query={"actor": did, "limit": 50, "filter": "posts_with_replies"})
+                          query={"actor": did, "limit": 100, "filter": "posts_with_replies"})
         feed = reply.data.get("feed") if isinstance(reply.data, dict) else None
         posts = [item.get("post") for item in feed or [] if isinstance(item, dict) and not item.get("reason")]
         return [(self._ref(str(p["uri"]), str(p.get("cid", ""))), str((p.get("record") or {}).get("text", "")))

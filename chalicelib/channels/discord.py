@@ -78,7 +78,7 @@ class DiscordChannel(HttpChannel):
         self.http.call("DELETE", self._messages(f"/pins/{seg(post.post_id)}"), what="unpin")
 
     def _recent(self) -> list[tuple[PostRef, str]]:
-        reply = self.http.call("GET", self._messages(), what="timeline", query={"limit": 50})
+        reply = self.http.call("GET", self._messages(), what="timeline", query={"limit": 100})
         messages = reply.data if isinstance(reply.data, list) else []
         return [(self._ref(str(m["id"])), str(m.get("content", ""))) for m in messages
                 if isinstance(m, dict) and m.get("id")]

@@ -86,7 +86,7 @@ class FacebookChannel(HttpChannel):
 
     def _recent(self) -> list[tuple[PostRef, str]]:
         reply = self.http.call("GET", self._node(self.setting("page_id")) + "/posts", what="timeline",
-                               query={"fields": "id,message,permalink_url", "limit": 25})
+                               query={"fields": "id,message,permalink_url", "limit": 100})
         posts = reply.data.get("data") if isinstance(reply.data, dict) else None
         return [(_ref(str(p["id"]), p.get("permalink_url")), str(p.get("message", "")))
                 for p in posts or [] if isinstance(p, dict) and p.get("id")]

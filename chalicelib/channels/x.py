@@ -52,7 +52,7 @@ class XChannel(HttpChannel):
 
     def _recent(self) -> list[tuple[PostRef, str]]:
         reply = self.http.call("GET", f"/2/users/{seg(self._user_id())}/tweets", what="timeline",
-                               query={"max_results": 50})
+                               query={"max_results": 100})
         tweets = reply.data.get("data") if isinstance(reply.data, dict) else None
         return [(self._ref_of(str(t["id"])), str(t.get("text", ""))) for t in tweets or []
                 if isinstance(t, dict) and t.get("id")]
