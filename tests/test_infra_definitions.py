@@ -35,3 +35,13 @@ def test_every_platform_has_queue_dlq_and_filtered_subscription_in_both(aws: Pro
         [live] = [s for s in subscriptions if s["Endpoint"] == arn["QueueArn"]]
         attrs = sns.get_subscription_attributes(SubscriptionArn=live["SubscriptionArn"])["Attributes"]
         assert json.loads(attrs["FilterPolicy"]) == resources.filter_policy(platform)
+
+
+def test_sqs_dead_letters_only_after_the_app_has_given_up() -> None:
+    """Every retry and every recheck of an unknown outcome is one more receive of the message:
+    the queue must allow all attempts, each with a recheck, before its own DLQ takes over."""
+    from chalicelib.domain.delivery import DeliveryPolicy
+
+    policy = DeliveryPolicy()
+    for spec in resources.QUEUES.values():
+        assert spec.max_receive_count >= 2 * policy.max_attempts + 5, spec.platform

@@ -26,7 +26,11 @@ class QueueSpec:
     batch_size: int = 5
     max_concurrency: int = 5
     visibility_timeout_s: int = 60
-    max_receive_count: int = 5
+    # SQS's own dead-lettering is only the backstop: a delivery's message is received again for
+    # every retry and every check of an unknown outcome, and the app fails it (and dead-letters
+    # it itself) after its attempts run out. Too low, and a message whose outcome takes a few
+    # checks to settle would vanish into the DLQ with its delivery still unknown.
+    max_receive_count: int = 20
 
 
 QUEUES: dict[str, QueueSpec] = {
