@@ -91,7 +91,8 @@ class Report:
     def lines(self) -> list[str]:
         return [
             f"advisories {self.advisories}, deliveries {self.deliveries}, in {self.seconds:.1f} s",
-            f"final states: {dict(self.states)} {self.failures[:5]}",
+            f"final states: {dict(self.states)}; failed by account: "
+            f"{dict(Counter(f.split(':', 1)[0] + ':' + f.split(':', 2)[1] for f in self.failures))} {self.failures[:3]}",
             f"faults seen by the platforms' clients and workers: {dict(self.injected)}",
             f"posts expected {self.posts_expected}, found {self.posts_found}; lost {len(self.lost)}, "
             f"duplicated {len(self.duplicated)}, posted for a delivery not sent {len(self.unexpected)}"
