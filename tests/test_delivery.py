@@ -457,12 +457,17 @@ def test_two_messages_for_one_delivery_in_one_batch_post_once(counting_world: Wo
 
 
 # -- approval and broadcast ------------------------------------------------------------------------
-def test_approval_and_broadcast_are_one_commit(world: World) -> None:
+def submitted(world: World) -> Any:
     content = AdvisoryContent(headline="Boil water notice", instruction="Boil water.", event="Boil Water",
                               urgency="Immediate", severity="Severe", certainty="Observed",
                               area_desc="Riverside", channels=[MASTODON])
     draft = world.app.advisories.create(AUTHOR, content)
     world.app.advisories.submit(AUTHOR, draft.id)
+    return draft
+
+
+def test_approval_and_broadcast_are_one_commit(world: World) -> None:
+    draft = submitted(world)
     head = world.store.audit_head()
     result = world.app.advisories.approve(APPROVER, draft.id)
     assert result.published and result.advisory.state is AdvisoryState.BROADCASTING
@@ -474,11 +479,7 @@ def test_approval_and_broadcast_are_one_commit(world: World) -> None:
 def test_an_account_disabled_before_approval_keeps_the_approval_and_refuses_the_broadcast(world: World) -> None:
     from chalicelib.domain.errors import ScreeningFailed
 
-    content = AdvisoryContent(headline="Boil water notice", instruction="Boil water.", event="Boil Water",
-                              urgency="Immediate", severity="Severe", certainty="Observed",
-                              area_desc="Riverside", channels=[MASTODON])
-    draft = world.app.advisories.create(AUTHOR, content)
-    world.app.advisories.submit(AUTHOR, draft.id)
+    draft = submitted(world)
     account = world.store.get_channel(MASTODON)
     world.store.commit([revise(account, enabled=False)[1]])
     with pytest.raises(ScreeningFailed):
