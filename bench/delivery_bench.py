@@ -129,18 +129,18 @@ def one_round(accounts: list[str], n: int) -> tuple[float, int]:
         approved = next(e.at for e in entries if e.action == "approve")
         for e in entries:
             print(f"  +{(e.at - approved).total_seconds() * 1000:6.0f} ms {e.action:10} {e.summary[:90]}")
+    settle(advisory_id)  # after the clock stopped: the next approval starts on a quiet stack
     return elapsed, failed
 
 
-def settle() -> None:
+def settle(advisory_id: str) -> None:
     """Wait for this round's tail (pins, links, the advisory's completion) to end, so that one
     round's pins do not slow the next round's approval down."""
     from chalicelib.composition import clarion
 
     store = clarion().store
-    advisory = store.list_advisories(limit=1)[0]
     deadline = time.perf_counter() + 30
-    while store.get_advisory(advisory.id).state.value == "broadcasting" and time.perf_counter() < deadline:
+    while store.get_advisory(advisory_id).state.value == "broadcasting" and time.perf_counter() < deadline:
         time.sleep(0.1)
     time.sleep(0.3)  # the last worker's log lines and message deletes
 
@@ -209,7 +209,6 @@ def main() -> None:
                 elapsed, bad = one_round(accounts, n)
                 times.append(elapsed)
                 failed += bad
-                settle()  # the next approval starts on a quiet stack, as an approval would
                 cpu.append(time.process_time() - cpu_before)
             deliveries = count * args.rounds
             worker = (sum(delivering.values()) - before_worker) / deliveries
