@@ -10,12 +10,21 @@ in the table (O(n log n) per query, as the audit trail grows); DynamoDB reads on
 so a key query here looks only at its partition. moto also deep-copies every item a query
 matches before serialising it (nothing mutates them on that path), which made a query over one
 advisory's 30 deliveries cost as much as ten writes; a query here copies the list, not the items.
+
+Two more costs are moto's own, not DynamoDB's, and made the local stack's CPU the limit of the
+delivery benchmark: moto parses a condition expression three times per transaction item (here a
+parse is remembered by its text, names and values: the parse is a pure function of them), and
+it walks the API's output shape to re-serialise every response (~1.5 ms per item returned, so a
+30-item BatchGetItem cost 50 ms). DynamoDB's protocol is JSON and moto's data operations already
+build their response in the wire's shape, so those are written with `json.dumps`; a test checks
+both serialisers give the same JSON.
 Production code is unaffected: this patches moto only.
 """
 from __future__ import annotations
 
 import copy
 import functools
+import json
 import threading
 import types
 from typing import Any, Callable
@@ -52,7 +61,87 @@ def apply() -> None:
             isinstance(v, Item) for v in value) else copy.deepcopy(value, memo)),
         copy=copy.copy)
     Table.all_items = _partition_items(Table.all_items)
+    _remember_condition_parses()
+    _serialise_data_operations_as_json()
     _applied = True
+
+
+# Data operations whose moto result is already DynamoDB's JSON response.
+JSON_AS_IS = frozenset({"GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan", "BatchGetItem",
+                        "BatchWriteItem", "TransactGetItems", "TransactWriteItems"})
+_PARSE_CACHE_SIZE = 4096
+_as_is = threading.local()  # as_moto_serialises() turns the shortcut off, for the tests
+
+
+class as_moto_serialises:
+    """Within this block, this thread's DynamoDB responses go through moto's own serialiser."""
+
+    def __enter__(self) -> None:
+        _as_is.off = True
+
+    def __exit__(self, *_: object) -> None:
+        _as_is.off = False
+
+
+def _remember_condition_parses() -> None:
+    from moto.dynamodb.comparisons import ConditionExpressionParser
+
+    original = ConditionExpressionParser.parse
+    cache: dict[tuple[Any, ...], tuple[Any, list[str], list[str]]] = {}
+    cache_lock = threading.Lock()
+
+    @functools.wraps(original)
+    def parse(self: Any) -> Any:
+        try:
+            key = (self.condition_expression, json.dumps(self.expression_attribute_names, sort_keys=True),
+                   json.dumps(self.expression_attribute_values, sort_keys=True))
+        except TypeError:  # not JSON (binary values): parse it every time
+            return original(self)
+        with cache_lock:
+            hit = cache.get(key)
+        if hit is None:
+            tree = original(self)  # an invalid expression raises and is not remembered
+            hit = (tree, list(self.expr_attr_names_found), list(self.expr_attr_values_found))
+            with cache_lock:
+                if len(cache) >= _PARSE_CACHE_SIZE:
+                    cache.clear()
+                cache[key] = hit
+        tree, self.expr_attr_names_found, self.expr_attr_values_found = hit[0], list(hit[1]), list(hit[2])
+        return tree
+
+    ConditionExpressionParser.parse = parse  # type: ignore[method-assign]
+
+
+def _serialise_data_operations_as_json() -> None:
+    from moto.core.responses import ActionResult
+    from moto.dynamodb.responses import DynamoHandler, DynamoResult
+
+    original = DynamoHandler.serialized
+    plain = (ActionResult, DynamoResult)  # not a paginated or empty result
+
+    @functools.wraps(original)
+    def serialized(self: Any, action_result: Any) -> Any:
+        result = action_result.result
+        if getattr(_as_is, "off", False) or type(action_result) not in plain or not isinstance(result, dict) \
+                or self._get_action() not in JSON_AS_IS:
+            return original(self, action_result)
+        try:
+            body = json.dumps(_without_none(result))
+        except (TypeError, ValueError):
+            return original(self, action_result)
+        status, headers, _ = original(self, ActionResult({}))  # this operation's status and headers
+        return status, headers, body
+
+    DynamoHandler.serialized = serialized  # type: ignore[method-assign]
+
+
+def _without_none(value: Any) -> Any:
+    """moto's serialiser leaves out members that are None; so does this."""
+    if isinstance(value, dict):
+        return {k: _without_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_none(v) for v in value]
+    return value
 
 
 _partition = threading.local()
