@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -511,3 +512,106 @@ def test_a_pin_left_behind_by_a_failed_unpin_is_taken_down_once_a_newer_advisory
     world.app.operations.sweep()  # the sweeper retries p2's pin: a newer one holds it, so p2 comes down
     assert fake.pinned == ["p3"] and world.row(second).pin_state is PinState.UNPINNED
     assert world.store.get_channel(MASTODON).pinned.advisory_id == third
+
+
+# -- one pin rotation at a time per account (the pin lease) ------------------------------------------
+
+def hold_pin_lease(world: World, holder: str, seconds: float, account: str = MASTODON) -> None:
+    from chalicelib.domain.models import PinLease
+
+    current = world.store.get_channel(account)
+    world.store.commit([revise(current, pin_lease=PinLease(holder=holder, until=world.clock.now()
+                                                           + timedelta(seconds=seconds)))[1]])
+
+
+def short_lease_wait(world: World, seconds: float) -> None:
+    import dataclasses
+
+    from chalicelib.services.pin_lease import PinLeases
+
+    world.delivery.pin_leases = PinLeases(world.store, world.clock,
+                                          dataclasses.replace(world.delivery.policy, pin_wait_s=seconds))
+
+
+def test_the_usual_pin_takes_the_lease_in_the_commit_that_records_the_post(world: World) -> None:
+    advisory_id = world.approved()
+    commits, reads = [], []
+    commit, get_channel = world.store.commit, world.store.get_channel
+    world.store.commit = lambda puts, events=(): commits.append([type(p.item).__name__ for p in puts]) or commit(puts, events)
+    world.store.get_channel = lambda account_id: reads.append(account_id) or get_channel(account_id)
+    world.deliver(advisory_id)
+    assert commits[:3] == [["DeliveryRecord"], ["DeliveryRecord", "ChannelAccount"], ["ChannelAccount", "DeliveryRecord"]]
+    assert reads == [MASTODON]  # the batch's read (load_deliveries here); none again before the pin
+    assert world.row(advisory_id).pin_state is PinState.PINNED
+    assert get_channel(MASTODON).pin_lease is None  # given back with the pin
+
+
+def test_a_slow_rotation_is_not_overtaken_and_the_newest_advisory_keeps_the_pin(world: World) -> None:
+    """Two workers, two advisories, one account: without a lease the newer one pins while the
+    older one's pin call is still in flight, and the older post ends up pinned beside it."""
+    older, newer = world.approved(), world.approved()
+    fake = world.fake()
+    in_pin, release = threading.Event(), threading.Event()
+    pin = fake.pin
+
+    def slow_first_pin(post: Any, previous: Any = None) -> None:
+        if post.post_id == "p1":
+            in_pin.set()
+            release.wait(5)
+        pin(post, previous)
+
+    fake.pin = slow_first_pin
+    first = threading.Thread(target=world.deliver, args=(older,))
+    first.start()
+    assert in_pin.wait(5)
+    second = threading.Thread(target=world.deliver, args=(newer,))
+    second.start()
+    deadline = time.monotonic() + 5
+    while len(fake.posts) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.3)  # time enough for the newer rotation to overtake, if nothing stopped it
+    assert "pin p2" not in fake.calls  # it waits for the older rotation's lease
+    release.set()
+    first.join(5)
+    second.join(5)
+    assert fake.pinned == ["p2"] and fake.calls[-2:] == ["pin p2", "unpin p1"]
+    account = world.store.get_channel(MASTODON)
+    assert account.pinned.advisory_id == newer and account.pin_lease is None
+    assert world.row(newer).pin_state is PinState.PINNED
+
+
+def test_a_lease_that_stays_taken_leaves_the_pin_to_the_sweeper(world: World) -> None:
+    short_lease_wait(world, 0.3)
+    hold_pin_lease(world, "another-worker", seconds=60)
+    advisory_id = world.approved()
+    world.deliver(advisory_id)
+    row = world.row(advisory_id)
+    assert row.state is DeliveryState.SENT and row.pin_state is PinState.PIN_WAITING
+    assert world.fake().pinned == []
+    world.app.operations.sweep()  # the lease is still taken: the sweeper's try waits too
+    assert world.row(advisory_id).pin_state is PinState.PIN_WAITING and world.fake().pinned == []
+    world.clock.advance(seconds=61)  # the other worker died holding it: the lease runs out
+    world.app.operations.sweep()
+    assert world.row(advisory_id).pin_state is PinState.PINNED and world.fake().pinned == ["p1"]
+
+
+def test_a_waiting_pin_that_a_newer_advisory_overtook_is_not_pinned(world: World) -> None:
+    short_lease_wait(world, 0.1)
+    older = world.approved()
+    hold_pin_lease(world, "another-worker", seconds=60)
+    world.deliver(older)
+    assert world.row(older).pin_state is PinState.PIN_WAITING
+    world.clock.advance(seconds=61)
+    newer = world.approved()
+    world.deliver(newer)
+    world.app.operations.sweep()
+    assert world.fake().pinned == ["p2"] and "pin p1" not in world.fake().calls
+    assert world.row(older).pin_state is PinState.NONE
+    assert world.store.get_channel(MASTODON).pinned.advisory_id == newer
+
+
+def test_an_expired_lease_does_not_block_the_next_rotation(world: World) -> None:
+    hold_pin_lease(world, "a-worker-that-died", seconds=-1)
+    advisory_id = world.approved()
+    world.deliver(advisory_id)
+    assert world.row(advisory_id).pin_state is PinState.PINNED and world.fake().pinned == ["p1"]

@@ -45,6 +45,8 @@ class DeliveryPolicy:
     max_backoff_s: float = 300.0
     ambiguous_recheck_s: float = 2.0
     deadline_s: float = 120.0       # a delivery not final by then is redriven and on-call alerted
+    pin_lease_s: float = 60.0       # one pin rotation's platform calls take far less
+    pin_wait_s: float = 10.0        # how long a rotation waits for another on the same account
 
 
 def backoff_s(attempt: int, policy: DeliveryPolicy, retry_after_s: Optional[float] = None,

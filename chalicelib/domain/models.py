@@ -250,6 +250,7 @@ class PinState(str, Enum):
     PINNED = "pinned"
     PIN_BY_HAND = "pin_by_hand"      # X: no pin API; a person pins it (a task on the delivery)
     PIN_FAILED = "pin_failed"        # posted, but the pin did not take; the sweeper retries
+    PIN_WAITING = "pin_waiting"      # another rotation held the account's pin too long; the sweeper pins it
     UNPINNED = "unpinned"
     NOT_APPLICABLE = "n/a"
 
@@ -313,6 +314,8 @@ class ChannelAccount(Model):
     settings: dict[str, Any] = Field(default_factory=dict)
     # The Clarion post currently pinned on this account, so the next advisory can replace it.
     pinned: Optional["PinnedPost"] = None
+    # Held by the one pin rotation in progress on this account (see services/pin_lease.py).
+    pin_lease: Optional["PinLease"] = None
     revision: int = 0
 
 
@@ -322,6 +325,11 @@ class PinnedPost(Model):
     at: datetime
     # The pinned advisory's creation time: whether a later delivery is newer needs no extra read.
     advisory_created_at: Optional[datetime] = None
+
+
+class PinLease(Model):
+    holder: str  # the delivery (or expiry) rotating the pin
+    until: datetime
 
 
 class User(Model):

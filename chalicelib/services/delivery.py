@@ -21,9 +21,10 @@ from chalicelib.domain.errors import Conflict, StaleWrite
 from chalicelib.domain.lifecycle import Action
 from chalicelib.domain.models import (Advisory, AuditEvent, ChannelAccount, DeliveryRecord,
                                       DeliveryState as D, MsgType, PinnedPost, PinState, PostRecord)
-from chalicelib.ports import Clock, Store
+from chalicelib.ports import Clock, Put, Store
 from chalicelib.rendering.render import render_for
 from chalicelib.services.common import revise
+from chalicelib.services.pin_lease import PinLeases, holder_of
 
 log = logging.getLogger("clarion_delivery")
 MACHINE = "system:worker"
@@ -97,6 +98,7 @@ class DeliveryService:
         # so a worker can report its deliveries without reading them back (see `written`).
         self._written: dict[tuple[str, str], Optional[DeliveryRecord]] = {}
         self._written_lock = threading.Lock()
+        self.pin_leases = PinLeases(store, clock, policy)
 
     # -- the worker's entry points --------------------------------------------------------------
     def deliver(self, advisory_id: str, account_id: str, content_hash: str) -> Outcome:
@@ -309,27 +311,44 @@ class DeliveryService:
     # -- after the post: record it, pin it, finish the advisory ---------------------------------------
     def _after_post(self, delivery: DeliveryRecord, advisory: Advisory, account: ChannelAccount,
                     channel: Channel, ref: PostRef) -> Outcome:
-        """Record the post (the delivery is final from here), then its link and the pin."""
+        """Record the post (the delivery is final from here), then its link and the pin. Where
+        the pin will rotate, the same commit takes the account's pin lease if it is free."""
         caps = channel.capabilities
         pin_state = (PinState.PIN_BY_HAND if caps.pin_by_hand else
                      PinState.NONE if caps.can_pin else PinState.NOT_APPLICABLE)
         now = self._clock.now()
-        sent = self._move(delivery, D.SENT, f"posted {ref.url or ref.post_id}", post=_record(ref),
-                          pin_state=pin_state, lease_until=None, sent_at=now, finished_at=now,
-                          last_error=None)
-        self.link_and_pin(sent, advisory, account, channel)
+        sent, put, event = self._moved(delivery, D.SENT, f"posted {ref.url or ref.post_id}", post=_record(ref),
+                                       pin_state=pin_state, lease_until=None, sent_at=now, finished_at=now,
+                                       last_error=None)
+        offer = (self.pin_leases.offer(self.pin_leases.latest(account), holder_of(delivery.advisory_id, account.id))
+                 if self._rotates_pin(advisory, channel) else None)
+        leased = None
+        if offer is not None:
+            try:
+                self._store.commit([put, offer[1]], [event])
+                leased = self.pin_leases.remember(offer[0])
+            except StaleWrite:
+                pass  # the account moved since the batch read it (or the delivery did: raised below)
+        if leased is None:
+            self._store.commit([put], [event])
+        self._note(sent)
+        self.link_and_pin(sent, advisory, account, channel, leased)
         return Outcome.finished()
 
     def link_and_pin(self, sent: DeliveryRecord, advisory: Advisory, account: ChannelAccount,
-                     channel: Channel) -> None:
+                     channel: Channel, leased: Optional[ChannelAccount] = None) -> None:
         """After a post is recorded (or, from the sweeper, when its pin failed): its link where
         the platform gives it only on request, and the pin rotation."""
         linked = self._linked(sent, channel)  # written with the pin below, or on its own
         written = None
-        if channel.capabilities.can_pin or advisory.msg_type is MsgType.CANCEL:
-            written = self.rotate_pin(linked, advisory, account, channel)
+        if self._rotates_pin(advisory, channel):
+            written = self.rotate_pin(linked, advisory, account, channel, leased)
         if linked is not sent and written is None:
             self._move(linked, D.SENT, f"link {linked.post_url}")
+
+    @staticmethod
+    def _rotates_pin(advisory: Advisory, channel: Channel) -> bool:
+        return channel.capabilities.can_pin or advisory.msg_type is MsgType.CANCEL
 
     def _linked(self, sent: DeliveryRecord, channel: Channel) -> DeliveryRecord:
         """`sent` with the post's link, where the platform gives it only on request."""
@@ -342,56 +361,92 @@ class DeliveryService:
         return sent.model_copy(update={"post": sent.post.model_copy(update={"url": url})}) if url else sent
 
     def rotate_pin(self, delivery: DeliveryRecord, advisory: Advisory, account: ChannelAccount,
-                   channel: Channel) -> Optional[DeliveryRecord]:
-        """Pin the new post, then unpin the previous Clarion post; a Cancel only unpins.
-        Returns the delivery as written, or None if nothing was written (a newer advisory holds
-        the pin)."""
-        for _ in range(5):
-            account = self._store.get_channel(account.id) or account
-            current = account.pinned
-            if current and current.advisory_id != advisory.id and not self._newer(advisory, current):
-                # A newer advisory holds the pin; this one arrived late. If an earlier attempt
-                # may have pinned it (the pin took, the unpin of its predecessor failed), take
-                # that pin down, or it would stay pinned beside the newer one for good.
-                return self._unpin_superseded(delivery, channel) if delivery.pin_state is PinState.PIN_FAILED else None
+                   channel: Channel, leased: Optional[ChannelAccount] = None) -> Optional[DeliveryRecord]:
+        """Pin the new post, then unpin the previous Clarion post; a Cancel only unpins. Runs
+        under the account's pin lease (`leased`: already taken). Returns the delivery as
+        written, or None if nothing was written for it (a newer advisory holds the pin)."""
+        holder = holder_of(delivery.advisory_id, account.id)
+        held = leased or self.pin_leases.take(account.id, holder)
+        if held is None:
+            return self._move(delivery, D.SENT, "pin waits: another pin rotation on this account did not end",
+                              pin_state=PinState.PIN_WAITING)
+        current = held.pinned
+        if current and current.advisory_id != advisory.id and not self._newer(advisory, current):
+            # A newer advisory holds the pin; this one arrived late. If an earlier attempt may
+            # have pinned it (the pin took, the unpin of its predecessor failed), take that pin
+            # down, or it would stay pinned beside the newer one for good.
+            if delivery.pin_state is PinState.PIN_FAILED:
+                return self._unpin_superseded(delivery, held, channel)
+            if delivery.pin_state is PinState.PIN_WAITING:
+                return self._record_pin(delivery, held, "not pinned: a newer advisory holds the pin",
+                                        pin_state=PinState.NONE, pin_error=None)
+            self._release(held)
+            return None
+        try:
+            if advisory.msg_type is MsgType.CANCEL:
+                if current and current.advisory_id in advisory.references:
+                    channel.unpin(_ref(current.post))
+                pinned, state = None, PinState.NOT_APPLICABLE
+            else:
+                previous = _ref(current.post) if current and current.advisory_id != advisory.id else None
+                if not (current and current.post.post_id == delivery.post_id):
+                    channel.pin(_ref(delivery.post), previous)  # type: ignore[arg-type]
+                pinned = PinnedPost(advisory_id=advisory.id, post=delivery.post, at=self._clock.now(),  # type: ignore[arg-type]
+                                    advisory_created_at=advisory.created_at)
+                state = PinState.PINNED
+        except ChannelError as error:
+            return self._record_pin(delivery, held, f"pin failed: {error.message}",
+                                    pin_state=PinState.PIN_FAILED, pin_error=error.message)
+        summary = (f"pin: {'unpinned the cancelled post' if pinned is None else 'pinned'}"
+                   f"{' (replacing ' + current.advisory_id + ')' if current and pinned else ''}")
+        return self._record_pin(delivery, held, summary, account_changes={"pinned": pinned},
+                                pin_state=state, pin_error=None)
+
+    def _record_pin(self, delivery: DeliveryRecord, held: ChannelAccount, summary: str,
+                    account_changes: Optional[dict[str, Any]] = None, **changes: Any) -> Optional[DeliveryRecord]:
+        """One commit: the delivery's pin state and the account's pin, giving the lease back."""
+        holder = holder_of(delivery.advisory_id, held.id)
+        for _ in range(3):
+            new_account, account_put = self.pin_leases.released(held, **(account_changes or {}))
+            new_delivery, delivery_put = revise(delivery, **changes)
             try:
-                if advisory.msg_type is MsgType.CANCEL:
-                    if current and current.advisory_id in advisory.references:
-                        channel.unpin(_ref(current.post))
-                    pinned, state = None, PinState.NOT_APPLICABLE
-                else:
-                    previous = _ref(current.post) if current and current.advisory_id != advisory.id else None
-                    if not (current and current.post.post_id == delivery.post_id):
-                        channel.pin(_ref(delivery.post), previous)  # type: ignore[arg-type]
-                    pinned = PinnedPost(advisory_id=advisory.id, post=delivery.post, at=self._clock.now(),  # type: ignore[arg-type]
-                                        advisory_created_at=advisory.created_at)
-                    state = PinState.PINNED
-            except ChannelError as error:
-                return self._move(delivery, D.SENT, f"pin failed: {error.message}", pin_state=PinState.PIN_FAILED,
-                                  pin_error=error.message)
-            try:
-                new_account, account_put = revise(account, pinned=pinned)
-                new_delivery, delivery_put = revise(delivery, pin_state=state, pin_error=None)
-                self._store.commit([account_put, delivery_put], [self._event(
-                    delivery, f"pin: {'unpinned the cancelled post' if pinned is None else 'pinned'}"
-                              f"{' (replacing ' + current.advisory_id + ')' if current and pinned else ''}")])
-                self._note(new_delivery)
-                return new_delivery
-            except StaleWrite:
+                self._store.commit([account_put, delivery_put], [self._event(delivery, summary)])
+            except StaleWrite:  # the account was edited meanwhile, or the delivery's link written
+                fresh_account = self._store.get_channel(held.id)
                 fresh = self._store.get_delivery(delivery.advisory_id, delivery.channel_account)
-                if fresh is not None and fresh.post and not fresh.post.url and delivery.post:
+                if fresh is None:
+                    return None
+                if fresh.post and not fresh.post.url and delivery.post:
                     fresh = fresh.model_copy(update={"post": delivery.post})  # keep the link we fetched
-                delivery = fresh or delivery
+                if fresh_account is None or not self.pin_leases.holds(fresh_account, holder):
+                    # the lease ran out and another rotation took it: what the platform shows
+                    # is for the sweeper to check again
+                    return self._move(fresh, D.SENT, f"{summary}; the pin lease ran out before it was recorded",
+                                      pin_state=PinState.PIN_FAILED, pin_error="the pin lease ran out")
+                held, delivery = fresh_account, fresh
+                continue
+            self.pin_leases.remember(new_account)
+            self._note(new_delivery)
+            return new_delivery
         return None
 
-    def _unpin_superseded(self, delivery: DeliveryRecord, channel: Channel) -> Optional[DeliveryRecord]:
+    def _release(self, held: ChannelAccount) -> None:
+        new_account, put = self.pin_leases.released(held)
+        try:
+            self._store.commit([put])
+            self.pin_leases.remember(new_account)
+        except StaleWrite:
+            pass  # edited meanwhile; the lease runs out by itself
+
+    def _unpin_superseded(self, delivery: DeliveryRecord, held: ChannelAccount,
+                          channel: Channel) -> Optional[DeliveryRecord]:
         try:
             channel.unpin(_ref(delivery.post))  # type: ignore[arg-type]
         except ChannelError as error:
-            return self._move(delivery, D.SENT, f"unpin of a superseded post failed: {error.message}",
-                              pin_error=error.message)
-        return self._move(delivery, D.SENT, "unpinned: a newer advisory holds the pin",
-                          pin_state=PinState.UNPINNED, pin_error=None)
+            return self._record_pin(delivery, held, f"unpin of a superseded post failed: {error.message}",
+                                    pin_error=error.message)
+        return self._record_pin(delivery, held, "unpinned: a newer advisory holds the pin",
+                                pin_state=PinState.UNPINNED, pin_error=None)
 
     def _newer(self, advisory: Advisory, current: PinnedPost) -> bool:
         if current.advisory_id in advisory.references:
@@ -443,12 +498,18 @@ class DeliveryService:
         return Outcome.finished()
 
     def _move(self, delivery: DeliveryRecord, to: D, summary: str, **changes: Any) -> DeliveryRecord:
+        moved, put, event = self._moved(delivery, to, summary, **changes)
+        self._store.commit([put], [event])
+        self._note(moved)
+        return moved
+
+    def _moved(self, delivery: DeliveryRecord, to: D, summary: str,
+               **changes: Any) -> tuple[DeliveryRecord, Put, AuditEvent]:
+        """The move's new record, its write and its audit entry, not yet committed."""
         if to is not delivery.state:
             rules.require_move(delivery, to)
         moved, put = revise(delivery, state=to, **changes)
-        self._store.commit([put], [self._event(delivery, f"{delivery.state.value} -> {to.value}: {summary}")])
-        self._note(moved)
-        return moved
+        return moved, put, self._event(delivery, f"{delivery.state.value} -> {to.value}: {summary}")
 
     @staticmethod
     def _event(delivery: DeliveryRecord, summary: str) -> AuditEvent:

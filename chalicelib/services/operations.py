@@ -10,7 +10,7 @@ from chalicelib.domain.lifecycle import Action
 from chalicelib.channels.port import ChannelError
 from chalicelib.domain.models import (Advisory, AdvisoryState, AuditEvent, ChannelAccount, DeliveryRecord,
                                       DeliveryState as D, PinState, User)
-from chalicelib.ports import Clock, Store
+from chalicelib.ports import Clock, Put, Store
 from chalicelib.services.common import found, revise
 from chalicelib.services.delivery import Alerts, ChannelProvider, DeliveryService, Redriver, _ref
 
@@ -89,7 +89,7 @@ class Operations:
 
     def _sweep_delivery(self, advisory: Advisory, d: DeliveryRecord, report: SweepReport) -> None:
         now = self._clock.now()
-        if d.state is D.SENT and d.pin_state is PinState.PIN_FAILED:
+        if d.state is D.SENT and d.pin_state in (PinState.PIN_FAILED, PinState.PIN_WAITING):
             account = self._store.get_channel(d.channel_account)
             if account:
                 self._delivery.link_and_pin(d, advisory, account, self._channels.channel(account))
@@ -129,16 +129,25 @@ class Operations:
                 self._unpin(account, advisory)
 
     def _unpin(self, account: ChannelAccount, advisory: Advisory) -> None:
-        assert account.pinned is not None
+        leases = self._delivery.pin_leases
+        held = leases.take(account.id, f"expiry/{advisory.id}")
+        if held is None or held.pinned is None or held.pinned.advisory_id != advisory.id:
+            if held is not None:
+                self._commit_quietly(leases.released(held)[1])
+            return  # another rotation moved the pin meanwhile (or still holds it)
         try:
-            self._channels.channel(account).unpin(_ref(account.pinned.post))
+            self._channels.channel(account).unpin(_ref(held.pinned.post))
         except ChannelError as error:
+            self._commit_quietly(leases.released(held)[1])
             self._alerts.alert(f"Clarion: unpin {account.id} by hand",
                                f"Advisory {advisory.id} expired but could not be unpinned: {error.message}")
             return
+        self._commit_quietly(leases.released(held, pinned=None)[1], AuditEvent(
+            actor="system:sweeper", action="delivery", advisory_id=advisory.id,
+            summary=f"{account.id}: unpinned on expiry"))
+
+    def _commit_quietly(self, put: Put, *events: AuditEvent) -> None:
         try:
-            self._store.commit([revise(account, pinned=None)[1]], [AuditEvent(
-                actor="system:sweeper", action="delivery", advisory_id=advisory.id,
-                summary=f"{account.id}: unpinned on expiry")])
+            self._store.commit([put], events)
         except StaleWrite:
-            pass  # someone else moved the pin meanwhile
+            pass  # the account was edited meanwhile; the lease runs out by itself
