@@ -186,6 +186,29 @@ def test_without_find_or_idempotency_a_person_is_asked(world: World) -> None:
     assert "by hand" in world.alerts.sent[-1][0] and len(fake.posts) == 1
 
 
+def test_a_reconcile_searches_back_to_the_attempt_and_asks_a_person_when_it_cannot(world: World) -> None:
+    advisory_id = world.approved()
+    fake = world.fake()
+    fake.script = ["accept_then_timeout"]
+    world.deliver(advisory_id)
+    attempted = world.row(advisory_id).attempted_at
+    assert attempted == world.clock.now()
+    searched: list[Any] = []
+
+    def too_busy(marker: str, since: Any = None) -> None:
+        searched.append(since)
+        raise PermanentError("10 pages of Fake posts did not reach back to the attempt")
+
+    fake.find = too_busy
+    world.clock.advance(seconds=5)
+    assert world.deliver(advisory_id).done
+    assert searched == [attempted - timedelta(seconds=300)]  # from the attempt, less a margin for clocks
+    row = world.row(advisory_id)
+    assert row.state is DeliveryState.FAILED and len(fake.posts) == 1  # never posted again
+    assert "did not reach back to the attempt: a person must check" in row.last_error
+    assert "by hand" in world.alerts.sent[-1][0]
+
+
 def test_concurrent_workers_post_once(world: World) -> None:
     advisory_id = world.approved()
     barrier = threading.Barrier(4)

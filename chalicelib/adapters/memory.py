@@ -207,7 +207,7 @@ class FakeChannel:
         self.calls.append(f"delete {post.post_id}")
         self.posts = [p for p in self.posts if p["id"] != post.post_id]
 
-    def find(self, marker: str) -> Optional[PostRef]:
+    def find(self, marker: str, since: Optional[datetime] = None) -> Optional[PostRef]:
         self.calls.append("find")
         for post in reversed(self.posts):
             if marker and post["marker"] == marker:

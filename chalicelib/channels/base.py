@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any, Mapping, Optional, Sequence
 
 from chalicelib.channels.http import (HttpClient, Inspector, Timeouts, no_complaint, redact,
@@ -17,6 +19,44 @@ from chalicelib.channels.http import (HttpClient, Inspector, Timeouts, no_compla
 from chalicelib.channels.port import (Capabilities, ChannelError, GoneError, PermanentError,
                                       PostRef)
 from chalicelib.rendering.model import Part, Rendering
+
+
+# A reconcile pages back through the account's timeline until it passes the attempt's time;
+# past this many pages (1,000 posts on most platforms) it stops and a person is asked to check.
+SEARCH_PAGES = 10
+
+
+@dataclass
+class TimelinePage:
+    """Some of an account's posts, newest first, and the cursor to the page of older ones."""
+
+    posts: list[tuple[PostRef, str, Optional[float]]] = field(default_factory=list)  # ref, text, epoch s
+    older: Optional[str] = None  # None: no older posts
+
+    def reaches(self, since: Optional[float]) -> bool:
+        """Whether this page goes back to `since` (a post at or before it, or the timeline's end)."""
+        return (self.older is None or since is None
+                or any(at is not None and at <= since for _, _, at in self.posts))
+
+
+def epoch(value: Any) -> Optional[float]:
+    """A platform's timestamp (ISO 8601, Graph's +0000 form, or epoch seconds) as epoch seconds."""
+    if isinstance(value, (int, float)):
+        return float(value)
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    text = value.replace("Z", "+00:00")
+    if re.search(r"[+-]\d{4}$", text):  # Graph: 2026-11-24T04:12:00+0000
+        text = f"{text[:-2]}:{text[-2:]}"
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).timestamp()
 
 
 def part_key(key: str, index: int) -> str:
@@ -84,9 +124,10 @@ class SocialChannel:
     def _unpin(self, post: PostRef) -> None:
         raise PermanentError(f"{self.platform} has no pin API")
 
-    def _recent(self) -> list[tuple[PostRef, str]]:
-        """The account's recent posts with their text, newest first."""
-        return []
+    def _timeline(self, older: Optional[str], since: Optional[float]) -> TimelinePage:
+        """One page of the account's posts, newest first: the newest page when `older` is None,
+        else the page that cursor names. `since` (epoch s) lets a platform skip older posts."""
+        return TimelinePage()
 
     # ------------------------------------------------------------------ the port
 
@@ -153,12 +194,25 @@ class SocialChannel:
     def permalink(self, post: PostRef) -> Optional[str]:
         return post.url
 
-    def find(self, marker: str) -> Optional[PostRef]:
-        """The post(s) carrying `marker` among the recent ones, oldest part first."""
+    def find(self, marker: str, since: Optional[datetime] = None) -> Optional[PostRef]:
+        """The post(s) carrying `marker`, oldest part first, among the account's posts back to
+        `since` (the first attempt, less a margin for clocks), page after page. A search that
+        cannot get back that far is a PermanentError: only a person can say it is not there."""
         if not marker or not self.capabilities.can_find:
             return None
-        hits = [ref for ref, text in self._recent() if marker in plain_text(text)]
-        return combine(hits[::-1]) if hits else None
+        cutoff = since.timestamp() if since is not None else None
+        hits: list[PostRef] = []
+        older: Optional[str] = None
+        for _ in range(SEARCH_PAGES):
+            page = self._timeline(older, cutoff)
+            hits += [ref for ref, text, _ in page.posts if marker in plain_text(text)]
+            if page.reaches(cutoff):
+                return combine(hits[::-1]) if hits else None
+            older = page.older
+        if hits:
+            return combine(hits[::-1])
+        raise PermanentError(f"{SEARCH_PAGES} pages of {self.platform} posts did not reach back to the "
+                             f"attempt, and {marker!r} was not among them")
 
     def _delete_quietly(self, post: PostRef, part_id: str) -> None:
         try:
@@ -181,6 +235,7 @@ class HttpChannel(SocialChannel):
 
     default_base_url = ""
     inspect: Inspector = staticmethod(no_complaint)
+    timeline_page = 100  # posts per timeline call: the most the platform allows (Mastodon: 40)
 
     def __init__(self, account_id: str, settings: Mapping[str, Any], credentials: Mapping[str, Any]) -> None:
         redact.add(secret_values(credentials))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable, Mapping, Optional
 
-from chalicelib.channels.base import HttpChannel
+from chalicelib.channels.base import HttpChannel, TimelinePage, epoch
 from chalicelib.channels.http import Complaint, Reply, error_field, redact
 from chalicelib.channels.port import (Capabilities, GoneError, PermanentError, PostRef,
                                       RetryableError)
@@ -130,15 +130,21 @@ class BlueskyChannel(HttpChannel):
         self.xrpc("POST", "com.atproto.repo.deleteRecord", "delete",
                   body={"repo": self.session().did, "collection": POST, "rkey": rkey(part_id)})
 
-    def _recent(self) -> list[tuple[PostRef, str]]:
+    def _timeline(self, older: Optional[str], since: Optional[float]) -> TimelinePage:
         did = self.session().did
-        reply = self.xrpc("GET", "app.bsky.feed.getAuthorFeed", "timeline",
-                          query={"actor": did, "limit": 100, "filter": "posts_with_replies"})
-        feed = reply.data.get("feed") if isinstance(reply.data, dict) else None
-        posts = [item.get("post") for item in feed or [] if isinstance(item, dict) and not item.get("reason")]
-        return [(self._ref(str(p["uri"]), str(p.get("cid", ""))), str((p.get("record") or {}).get("text", "")))
-                for p in posts if isinstance(p, dict) and p.get("uri")
-                and (p.get("author") or {}).get("did", did) == did]
+        query: dict[str, Any] = {"actor": did, "limit": self.timeline_page, "filter": "posts_with_replies"}
+        if older:
+            query["cursor"] = older
+        reply = self.xrpc("GET", "app.bsky.feed.getAuthorFeed", "timeline", query=query)
+        data = reply.data if isinstance(reply.data, dict) else {}
+        feed = data.get("feed") if isinstance(data.get("feed"), list) else []
+        posts = [item.get("post") for item in feed if isinstance(item, dict) and not item.get("reason")]
+        return TimelinePage([(self._ref(str(p["uri"]), str(p.get("cid", ""))),
+                              str((p.get("record") or {}).get("text", "")),
+                              epoch((p.get("record") or {}).get("createdAt") or p.get("indexedAt")))
+                             for p in posts if isinstance(p, dict) and p.get("uri")
+                             and (p.get("author") or {}).get("did", did) == did],
+                            older=str(data["cursor"]) if data.get("cursor") else None)
 
     def _ref(self, uri: str, cid: str) -> PostRef:
         handle = self.settings.get("handle") or self.session().handle

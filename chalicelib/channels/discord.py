@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Optional
 
-from chalicelib.channels.base import HttpChannel, short_nonce
+from chalicelib.channels.base import HttpChannel, TimelinePage, epoch, short_nonce
 from chalicelib.channels.http import Complaint, Reply, error_field, seg
 from chalicelib.channels.port import Capabilities, GoneError, PostRef
 from chalicelib.rendering.model import Part, Rendering
@@ -77,11 +77,16 @@ class DiscordChannel(HttpChannel):
     def _unpin(self, post: PostRef) -> None:
         self.http.call("DELETE", self._messages(f"/pins/{seg(post.post_id)}"), what="unpin")
 
-    def _recent(self) -> list[tuple[PostRef, str]]:
-        reply = self.http.call("GET", self._messages(), what="timeline", query={"limit": 100})
-        messages = reply.data if isinstance(reply.data, list) else []
-        return [(self._ref(str(m["id"])), str(m.get("content", ""))) for m in messages
-                if isinstance(m, dict) and m.get("id")]
+    def _timeline(self, older: Optional[str], since: Optional[float]) -> TimelinePage:
+        query: dict[str, Any] = {"limit": self.timeline_page}
+        if older:
+            query["before"] = older
+        reply = self.http.call("GET", self._messages(), what="timeline", query=query)
+        messages = [m for m in (reply.data if isinstance(reply.data, list) else [])
+                    if isinstance(m, dict) and m.get("id")]
+        return TimelinePage([(self._ref(str(m["id"])), str(m.get("content", "")), epoch(m.get("timestamp")))
+                             for m in messages],
+                            older=str(messages[-1]["id"]) if len(messages) >= self.timeline_page else None)
 
     def _ref(self, message_id: str) -> PostRef:
         guild, channel = self.settings.get("guild_id"), self.setting("channel_id")

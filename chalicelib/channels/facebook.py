@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping, Optional
 
-from chalicelib.channels.base import HttpChannel
+from chalicelib.channels.base import HttpChannel, TimelinePage, epoch
 from chalicelib.channels.http import Complaint, Reply, seg
 from chalicelib.channels.port import (Capabilities, GoneError, PermanentError, PostRef,
                                       RetryableError)
@@ -84,12 +84,20 @@ class FacebookChannel(HttpChannel):
     def _update(self, post_id: str, what: str, **fields: str) -> None:
         _confirmed(self.http.call("POST", self._node(post_id), what=what, form=fields))
 
-    def _recent(self) -> list[tuple[PostRef, str]]:
-        reply = self.http.call("GET", self._node(self.setting("page_id")) + "/posts", what="timeline",
-                               query={"fields": "id,message,permalink_url", "limit": 100})
-        posts = reply.data.get("data") if isinstance(reply.data, dict) else None
-        return [(_ref(str(p["id"]), p.get("permalink_url")), str(p.get("message", "")))
-                for p in posts or [] if isinstance(p, dict) and p.get("id")]
+    def _timeline(self, older: Optional[str], since: Optional[float]) -> TimelinePage:
+        query: dict[str, Any] = {"fields": "id,message,permalink_url,created_time", "limit": self.timeline_page}
+        if since is not None:  # Graph leaves older posts out itself
+            query["since"] = int(since)
+        if older:
+            query["after"] = older
+        reply = self.http.call("GET", self._node(self.setting("page_id")) + "/posts", what="timeline", query=query)
+        data = reply.data if isinstance(reply.data, dict) else {}
+        posts = data.get("data") if isinstance(data.get("data"), list) else []
+        paging = data.get("paging") if isinstance(data.get("paging"), dict) else {}
+        cursors = paging.get("cursors") if isinstance(paging.get("cursors"), dict) else {}
+        return TimelinePage([(_ref(str(p["id"]), p.get("permalink_url")), str(p.get("message", "")),
+                              epoch(p.get("created_time"))) for p in posts if isinstance(p, dict) and p.get("id")],
+                            older=str(cursors["after"]) if paging.get("next") and cursors.get("after") else None)
 
 
 def _confirmed(reply: Reply) -> None:

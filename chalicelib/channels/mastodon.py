@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Optional
 
-from chalicelib.channels.base import HttpChannel
+from chalicelib.channels.base import HttpChannel, TimelinePage, epoch
 from chalicelib.channels.http import Complaint, Reply, error_field, seg
 from chalicelib.channels.port import Capabilities, PermanentError, PostRef
 from chalicelib.rendering.model import Part, Rendering
@@ -25,6 +25,7 @@ class MastodonChannel(HttpChannel):
     capabilities = Capabilities(can_pin=True, can_edit=True, can_delete=True, idempotent=True,
                                 threads=True, max_pins=5, can_find=True)
     inspect = staticmethod(inspect_reply)
+    timeline_page = 40
 
     def auth_headers(self, credentials: Mapping[str, Any]) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.secret(credentials, 'access_token')}"}
@@ -64,12 +65,15 @@ class MastodonChannel(HttpChannel):
             self.unpin(previous)
             self._pin(post)
 
-    def _recent(self) -> list[tuple[PostRef, str]]:
-        reply = self.http.call("GET", f"/api/v1/accounts/{seg(self._me())}/statuses",
-                               what="timeline", query={"limit": 40})
-        statuses = reply.data if isinstance(reply.data, list) else []
-        return [(_ref_of(s), str(s.get("content", ""))) for s in statuses
-                if isinstance(s, dict) and s.get("id")]
+    def _timeline(self, older: Optional[str], since: Optional[float]) -> TimelinePage:
+        query: dict[str, Any] = {"limit": self.timeline_page}
+        if older:
+            query["max_id"] = older
+        reply = self.http.call("GET", f"/api/v1/accounts/{seg(self._me())}/statuses", what="timeline", query=query)
+        statuses = [s for s in (reply.data if isinstance(reply.data, list) else [])
+                    if isinstance(s, dict) and s.get("id")]
+        return TimelinePage([(_ref_of(s), str(s.get("content", "")), epoch(s.get("created_at"))) for s in statuses],
+                            older=str(statuses[-1]["id"]) if len(statuses) >= self.timeline_page else None)
 
     def _me(self) -> str:
         return self.looked_up("account_id", "/api/v1/accounts/verify_credentials", "id")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Optional, Protocol
 
 from chalicelib.rendering.model import Rendering
@@ -85,8 +86,9 @@ class Channel(Protocol):
     def unpin(self, post: PostRef) -> None: ...
     def edit(self, post: PostRef, rendering: Rendering) -> PostRef: ...
     def delete(self, post: PostRef) -> None: ...
-    def find(self, marker: str) -> Optional[PostRef]:
-        """The account's recent post carrying `marker`, if any (reconciling an ambiguous post)."""
+    def find(self, marker: str, since: Optional[datetime] = None) -> Optional[PostRef]:
+        """The account's post carrying `marker`, if any, searching back to `since` (reconciling
+        an ambiguous post). PermanentError when the search cannot get back that far."""
         ...
     def permalink(self, post: PostRef) -> Optional[str]:
         """The post's public link. Platforms whose post call does not return one (Slack) are asked

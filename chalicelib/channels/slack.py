@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Optional
 
-from chalicelib.channels.base import HttpChannel
+from chalicelib.channels.base import HttpChannel, TimelinePage, epoch
 from chalicelib.channels.http import Complaint, Reply, error_field
 from chalicelib.channels.port import (Capabilities, ChannelError, GoneError, PermanentError,
                                       PostRef, RetryableError)
@@ -80,12 +80,19 @@ class SlackChannel(HttpChannel):
     def _unpin(self, post: PostRef) -> None:
         self.api("pins.remove", "unpin", channel=self.setting("channel"), timestamp=post.post_id)
 
-    def _recent(self) -> list[tuple[PostRef, str]]:
-        reply = self.http.call("GET", "/api/conversations.history", what="timeline",
-                               query={"channel": self.setting("channel"), "limit": 100})
-        messages = reply.data.get("messages") if isinstance(reply.data, dict) else None
-        return [(PostRef(post_id=str(m["ts"])), str(m.get("text", ""))) for m in messages or []
-                if isinstance(m, dict) and m.get("ts")]
+    def _timeline(self, older: Optional[str], since: Optional[float]) -> TimelinePage:
+        query: dict[str, Any] = {"channel": self.setting("channel"), "limit": self.timeline_page}
+        if since is not None:  # Slack leaves older messages out itself
+            query["oldest"] = f"{since:.6f}"
+        if older:
+            query["cursor"] = older
+        reply = self.http.call("GET", "/api/conversations.history", what="timeline", query=query)
+        data = reply.data if isinstance(reply.data, dict) else {}
+        messages = data.get("messages") if isinstance(data.get("messages"), list) else []
+        cursor = (data.get("response_metadata") or {}).get("next_cursor") if data.get("has_more") else None
+        return TimelinePage([(PostRef(post_id=str(m["ts"])), str(m.get("text", "")), epoch(m.get("ts")))
+                             for m in messages if isinstance(m, dict) and m.get("ts")],
+                            older=str(cursor) if cursor else None)
 
     @staticmethod
     def _content(rendering: Rendering, part: Part, index: int) -> dict[str, Any]:

@@ -6,9 +6,10 @@ Errors are RFC 7807 problems: `{"title", "detail", "type", "status", "errors": [
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any, Mapping, Optional
 
-from chalicelib.channels.base import HttpChannel
+from chalicelib.channels.base import HttpChannel, TimelinePage, epoch
 from chalicelib.channels.http import Complaint, Reply, seg
 from chalicelib.channels.port import Capabilities, PostRef
 from chalicelib.rendering.model import Part, Rendering
@@ -50,12 +51,19 @@ class XChannel(HttpChannel):
     def _delete_part(self, post: PostRef, part_id: str) -> None:
         self.http.call("DELETE", f"/2/tweets/{seg(part_id)}", what="delete")
 
-    def _recent(self) -> list[tuple[PostRef, str]]:
-        reply = self.http.call("GET", f"/2/users/{seg(self._user_id())}/tweets", what="timeline",
-                               query={"max_results": 100})
-        tweets = reply.data.get("data") if isinstance(reply.data, dict) else None
-        return [(self._ref_of(str(t["id"])), str(t.get("text", ""))) for t in tweets or []
-                if isinstance(t, dict) and t.get("id")]
+    def _timeline(self, older: Optional[str], since: Optional[float]) -> TimelinePage:
+        query: dict[str, Any] = {"max_results": self.timeline_page, "tweet.fields": "created_at"}
+        if since is not None:  # X leaves older posts out itself
+            query["start_time"] = datetime.fromtimestamp(since, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        if older:
+            query["pagination_token"] = older
+        reply = self.http.call("GET", f"/2/users/{seg(self._user_id())}/tweets", what="timeline", query=query)
+        data = reply.data if isinstance(reply.data, dict) else {}
+        tweets = data.get("data") if isinstance(data.get("data"), list) else []
+        meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
+        return TimelinePage([(self._ref_of(str(t["id"])), str(t.get("text", "")), epoch(t.get("created_at")))
+                             for t in tweets if isinstance(t, dict) and t.get("id")],
+                            older=str(meta["next_token"]) if meta.get("next_token") else None)
 
     def _user_id(self) -> str:
         return self.looked_up("user_id", "/2/users/me", "data", "id")

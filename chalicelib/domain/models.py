@@ -278,6 +278,7 @@ class DeliveryRecord(Model):
     pin_error: Optional[str] = None
     last_error: Optional[str] = None
     queued_at: datetime = Field(default_factory=utcnow)
+    attempted_at: Optional[datetime] = None  # the latest claim: a reconcile searches back to it
     sent_at: Optional[datetime] = None
     finished_at: Optional[datetime] = None
     lease_until: Optional[datetime] = None

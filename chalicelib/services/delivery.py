@@ -81,6 +81,9 @@ class Attempt:
     claimed: bool = False
 
 
+# A reconcile searches the platform for posts from a little before the attempt (clock skew).
+RECONCILE_MARGIN_S = 300
+
 # A claim commit holds each delivery and its audit entry, plus the chain head (100 items at most).
 CLAIMS_PER_COMMIT = 40
 
@@ -195,9 +198,10 @@ class DeliveryService:
     def _claim_together(self, attempts: Sequence[Attempt]) -> None:
         """Claim several deliveries in one conditional commit. If any moved meanwhile the commit
         writes nothing, and each is then claimed (or left) on its own path."""
-        lease = self._clock.now() + timedelta(seconds=self.policy.lease_s)
+        now = self._clock.now()
+        lease = now + timedelta(seconds=self.policy.lease_s)
         moves = [revise(a.delivery, state=D.SENDING, attempts=a.delivery.attempts + 1,  # type: ignore[union-attr]
-                        lease_until=lease, next_attempt_at=None) for a in attempts]
+                        lease_until=lease, next_attempt_at=None, attempted_at=now) for a in attempts]
         events = [self._event(a.delivery, f"pending -> sending: attempt {a.delivery.attempts + 1}")  # type: ignore[union-attr,arg-type]
                   for a in attempts]
         try:
@@ -252,10 +256,11 @@ class DeliveryService:
         return channel.publish(rendering, key)
 
     def _claim(self, delivery: DeliveryRecord) -> Optional[DeliveryRecord]:
-        lease = self._clock.now() + timedelta(seconds=self.policy.lease_s)
+        now = self._clock.now()
         try:
             return self._move(delivery, D.SENDING, f"attempt {delivery.attempts + 1}",
-                              attempts=delivery.attempts + 1, lease_until=lease, next_attempt_at=None)
+                              attempts=delivery.attempts + 1, lease_until=now + timedelta(seconds=self.policy.lease_s),
+                              next_attempt_at=None, attempted_at=now)
         except (StaleWrite, Conflict):
             return None  # another worker moved it first
 
@@ -289,8 +294,11 @@ class DeliveryService:
         if not getattr(caps, "can_find", False) and not caps.idempotent:
             return self._cannot_reconcile(delivery), None
         if getattr(caps, "can_find", False):
+            since = (delivery.attempted_at or delivery.queued_at) - timedelta(seconds=RECONCILE_MARGIN_S)
             try:
-                found = channel.find(render_for(advisory, account).rendering.marker)
+                found = channel.find(render_for(advisory, account).rendering.marker, since)
+            except PermanentError as error:  # the search could not get back to the attempt
+                return self._cannot_reconcile(delivery, error.message), None
             except ChannelError as error:
                 return self._move(delivery, D.UNKNOWN, f"could not check yet: {error.message}",
                                   last_error=error.message, lease_until=None), None
@@ -299,9 +307,9 @@ class DeliveryService:
         # Not there (or the platform dedupes by our key): posting again cannot duplicate it.
         return self._move(delivery, D.PENDING, "not posted: owed again", lease_until=None), None
 
-    def _cannot_reconcile(self, delivery: DeliveryRecord) -> DeliveryRecord:
-        reason = ("the platform can neither find the post nor dedupe a re-post: a person must check "
-                  f"{delivery.channel_account} for the advisory before it is re-sent")
+    def _cannot_reconcile(self, delivery: DeliveryRecord, why: Optional[str] = None) -> DeliveryRecord:
+        reason = (f"{why or 'the platform can neither find the post nor dedupe a re-post'}: a person must "
+                  f"check {delivery.channel_account} for the advisory before it is re-sent")
         self._alerts.alert(f"Clarion: check {delivery.channel_account} by hand",
                            f"Advisory {delivery.advisory_id}: {reason}. Then POST /advisories/"
                            f"{delivery.advisory_id}/retry to send it, if it is not there.")

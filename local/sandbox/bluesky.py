@@ -21,7 +21,7 @@ from flask import Response, request
 
 from local.sandbox import accounts
 from local.sandbox.accounts import Account
-from local.sandbox.core import Platform, bearer, cid_for, json_response, params
+from local.sandbox.core import Platform, bearer, cid_for, json_response, paged, params
 from local.sandbox.state import AccountState, Post, iso
 from local.sandbox.text import graphemes, utf8_len
 
@@ -343,12 +343,14 @@ class Bluesky(Platform):
         posts = state.live()
         if request.args.get("filter") == "posts_no_replies":
             posts = [p for p in posts if p.reply_to is None]
+        cursor = request.args.get("cursor")
+        posts, more = paged(posts, cursor, limit)
         feed = [{"post": self._post_view(acc, p)} for p in posts]
         pinned = (self.records[(acc.user_id, PROFILE, "self")]["value"].get("pinnedPost") or {}).get("uri")
-        if request.args.get("includePins") == "true" and pinned and state.get(pinned):
+        if request.args.get("includePins") == "true" and pinned and state.get(pinned) and not cursor:
             feed.insert(0, {"post": self._post_view(acc, state.get(pinned)),  # type: ignore[arg-type]
                             "reason": {"$type": "app.bsky.feed.defs#reasonPin"}})
-        return json_response({"feed": feed[:limit]})
+        return json_response({"feed": feed[:limit], **({"cursor": more} if more else {})})
 
     def get_profile(self) -> Response:
         acc = accounts.find(self.accounts, request.args.get("actor", ""))

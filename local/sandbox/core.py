@@ -14,7 +14,7 @@ from flask import Blueprint, Response, request
 
 from local.sandbox import accounts
 from local.sandbox.faults import Faults
-from local.sandbox.state import Store
+from local.sandbox.state import Post, Store
 
 
 @dataclass
@@ -159,3 +159,37 @@ class Platform:
     def web_url(self, path: str) -> str:
         """A URL on the sandbox host (a link a person can follow from a post)."""
         return f"{request.host_url.rstrip('/')}/{self.name}{path}"
+
+
+def paged(posts: list[Post], cursor: Optional[str], limit: int) -> tuple[list[Post], Optional[str]]:
+    """One page of a timeline (newest first) after the post `cursor` names, and the opaque cursor
+    to the next page (None at the end). A cursor names a post, as the platforms' cursors do, so
+    posts made between two calls do not shift the pages."""
+    start = 0
+    if cursor:
+        try:
+            at, _, last = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
+            older_than = float(at)
+        except (ValueError, UnicodeDecodeError):
+            return [], None
+        ids = [p.id for p in posts]
+        start = ids.index(last) + 1 if last in ids else next(
+            (i for i, p in enumerate(posts) if p.created_at < older_than), len(posts))
+    page = posts[start:start + limit]
+    more = bool(page) and start + limit < len(posts)
+    token = base64.urlsafe_b64encode(f"{page[-1].created_at}|{page[-1].id}".encode()).decode() if more else None
+    return page, token
+
+
+def since_epoch(value: Any) -> Optional[float]:
+    """A `since`/`start_time`/`oldest` parameter (epoch seconds or ISO 8601) as epoch seconds."""
+    if value in (None, ""):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        pass
+    from datetime import datetime, timezone
+
+    parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).timestamp()

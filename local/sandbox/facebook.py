@@ -18,7 +18,7 @@ from flask import Response, redirect, request
 
 from local.sandbox import accounts
 from local.sandbox.accounts import Account
-from local.sandbox.core import Platform, as_bool, bearer, json_response, params
+from local.sandbox.core import Platform, as_bool, bearer, json_response, paged, params, since_epoch
 from local.sandbox.state import AccountState, Post
 
 VERSION_RE = re.compile(r"^v\d+\.\d+$")
@@ -141,8 +141,21 @@ class Facebook(Platform):
         state = self.store.account(self.name, page.key)
         if request.method == "GET":
             fields = self._fields(given)
-            data = [self._post_json(p, state, fields) for p in state.live()[: int(given.get("limit", 25))]]
-            return json_response({"data": data, "paging": {"cursors": {"before": "QVFIUmJl", "after": "QVFIUmFm"}}})
+            posts = state.live()
+            try:
+                since = since_epoch(given.get("since"))
+            except ValueError:
+                return graph_error(400, f"(#100) Invalid since: {given.get('since')}", 100)
+            if since is not None:
+                posts = [p for p in posts if p.created_at >= since]
+            posts, after = paged(posts, given.get("after"), min(100, int(given.get("limit", 25))))
+            data = [self._post_json(p, state, fields) for p in posts]
+            paging: dict[str, Any] = {}
+            if data:
+                paging["cursors"] = {"before": "QVFIUmJl", "after": after or "QVFIUmFm"}
+            if after:
+                paging["next"] = f"{request.base_url}?after={after}&limit={given.get('limit', 25)}"
+            return json_response({"data": data, **({"paging": paging} if paging else {})})
         if request.method == "POST" and edge == "feed":
             return self._publish(page, state, given)
         return self.method_not_allowed()

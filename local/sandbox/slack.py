@@ -15,7 +15,7 @@ from flask import Response, request
 
 from local.sandbox import accounts
 from local.sandbox.accounts import BOTS, Account
-from local.sandbox.core import Platform, as_bool, bearer, json_response, maybe_json, params
+from local.sandbox.core import Platform, as_bool, bearer, json_response, maybe_json, paged, params
 from local.sandbox.state import AccountState, Post
 
 MAX_TEXT = 40000
@@ -242,9 +242,10 @@ class Slack(Platform):
             top = [p for p in top if float(p.id) < float(given["latest"])]
         if given.get("oldest"):
             top = [p for p in top if float(p.id) > float(given["oldest"])]
-        messages = [self._message_json(p, state, channel) for p in top[:limit]]
-        return ok(messages=messages, has_more=len(top) > limit, pin_count=len(state.pinned),
-                  channel_actions_ts=None, channel_actions_count=0, response_metadata={"next_cursor": ""})
+        top, next_cursor = paged(top, given.get("cursor"), limit)
+        messages = [self._message_json(p, state, channel) for p in top]
+        return ok(messages=messages, has_more=next_cursor is not None, pin_count=len(state.pinned),
+                  channel_actions_ts=None, channel_actions_count=0, response_metadata={"next_cursor": next_cursor or ""})
 
     def replies(self, channels: list[Account], given: dict[str, Any]) -> Response:
         channel, state, root, problem = self._message(channels, given, "ts")

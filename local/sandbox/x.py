@@ -14,7 +14,7 @@ from flask import Response, request
 
 from local.sandbox import accounts
 from local.sandbox.accounts import Account
-from local.sandbox.core import Platform, bearer, json_response
+from local.sandbox.core import Platform, bearer, json_response, paged, since_epoch
 from local.sandbox.state import AccountState, Post, iso
 from local.sandbox.text import x_weighted_length
 
@@ -210,9 +210,18 @@ class X(Platform):
             return self._ok({"errors": [{"value": user_id, "detail": f"Could not find user with id: [{user_id}].",
                                          "title": "Not Found Error", "resource_type": "user",
                                          "type": "https://api.twitter.com/2/problems/resource-not-found"}]})
-        posts = self.store.account(self.name, owner.key).live()[:limit]
+        posts = self.store.account(self.name, owner.key).live()
+        try:
+            start = since_epoch(request.args.get("start_time"))
+        except ValueError:
+            return invalid_request(f"Invalid start_time [{request.args.get('start_time')}]", "start_time")
+        if start is not None:
+            posts = [p for p in posts if p.created_at >= start]
+        posts, next_token = paged(posts, request.args.get("pagination_token"), limit)
         if not posts:
             return self._ok({"meta": {"result_count": 0}})
         data = [self._tweet_json(p, self._fields()) for p in posts]
-        return self._ok({"data": data, "meta": {"result_count": len(data), "newest_id": data[0]["id"],
-                                               "oldest_id": data[-1]["id"]}})
+        meta = {"result_count": len(data), "newest_id": data[0]["id"], "oldest_id": data[-1]["id"]}
+        if next_token:
+            meta["next_token"] = next_token
+        return self._ok({"data": data, "meta": meta})

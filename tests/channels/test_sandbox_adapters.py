@@ -227,6 +227,45 @@ def test_find_returns_none_when_the_marker_is_nowhere(sandbox: Any, platform: st
     assert chan.find("Ref CL-NOTTHERE") is None
 
 
+FINDABLE = [p for p in HTTP_PLATFORMS if p != "telegram"]
+
+
+def busy_timeline(chan: Channel, posts: int) -> None:
+    """Other posts on the account after the one a reconcile looks for."""
+    for n in range(posts):
+        chan.publish(rendering(f"Clinic hours update number {n}.", marker=f"Ref CL-OTHER{n:04d}"), f"other-{n}")
+
+
+@pytest.mark.parametrize("platform", FINDABLE)
+def test_find_pages_back_through_a_busy_timeline_to_the_attempt(sandbox: Any, platform: str) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    attempt = datetime.now(timezone.utc) - timedelta(seconds=2)
+    chan = channel(sandbox, platform)
+    ref = chan.publish(advisory("Boil water notice."), "key")
+    busy_timeline(chan, 12)
+    chan.timeline_page = 5  # type: ignore[attr-defined]  # so that 13 posts take three pages
+    found = chan.find(MARKER, attempt)
+    assert found is not None and found.post_id == ref.post_id
+    assert chan.find("Ref CL-NOTTHERE", attempt) is None  # the whole way back, and not there
+
+
+@pytest.mark.parametrize("platform", FINDABLE)
+def test_a_search_that_cannot_reach_the_attempt_asks_for_a_person(sandbox: Any, platform: str,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from chalicelib.channels import base
+
+    attempt = datetime.now(timezone.utc) - timedelta(seconds=2)
+    chan = channel(sandbox, platform)
+    busy_timeline(chan, 12)
+    chan.timeline_page = 5  # type: ignore[attr-defined]
+    monkeypatch.setattr(base, "SEARCH_PAGES", 2)  # 10 posts searched, 12 made since the attempt
+    with pytest.raises(PermanentError, match="did not reach back to the attempt"):
+        chan.find(MARKER, attempt)
+
+
 BAD = {"x": {"access_token": "wrong-token-123"}, "facebook": {"page_access_token": "wrong-token-123"},
        "mastodon": {"access_token": "wrong-token-123"},
        "bluesky": {"identifier": "cityhealth.bsky.social", "app_password": "wrong-token-123"},
