@@ -186,6 +186,22 @@ def test_without_find_or_idempotency_a_person_is_asked(world: World) -> None:
     assert "by hand" in world.alerts.sent[-1][0] and len(fake.posts) == 1
 
 
+def test_a_post_is_recorded_even_if_the_sweeper_counted_a_redrive_meanwhile(world: World) -> None:
+    advisory_id = world.approved()
+    fake = world.fake()
+    publish = fake.publish
+
+    def publish_while_the_sweeper_redrives(*args: Any, **kwargs: Any) -> Any:
+        world.store.commit([revise(world.row(advisory_id), redrives=1)[1]])
+        return publish(*args, **kwargs)
+
+    fake.publish = publish_while_the_sweeper_redrives
+    assert world.deliver(advisory_id).done
+    row = world.row(advisory_id)
+    assert row.state is DeliveryState.SENT and row.redrives == 1 and row.pin_state is PinState.PINNED
+    assert len(fake.posts) == 1 and "find" not in fake.calls  # recorded at once, nothing to reconcile
+
+
 def test_a_reconcile_searches_back_to_the_attempt_and_asks_a_person_when_it_cannot(world: World) -> None:
     advisory_id = world.approved()
     fake = world.fake()
@@ -202,7 +218,7 @@ def test_a_reconcile_searches_back_to_the_attempt_and_asks_a_person_when_it_cann
     fake.find = too_busy
     world.clock.advance(seconds=5)
     assert world.deliver(advisory_id).done
-    assert searched == [attempted - timedelta(seconds=300)]  # from the attempt, less a margin for clocks
+    assert searched == [attempted - timedelta(seconds=60)]  # from the attempt, less a margin for clocks
     row = world.row(advisory_id)
     assert row.state is DeliveryState.FAILED and len(fake.posts) == 1  # never posted again
     assert "did not reach back to the attempt: a person must check" in row.last_error

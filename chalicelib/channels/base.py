@@ -10,20 +10,23 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Mapping, Optional, Sequence
 
 from chalicelib.channels.http import (HttpClient, Inspector, Timeouts, no_complaint, redact,
                                       secret_values)
-from chalicelib.channels.port import (Capabilities, ChannelError, GoneError, PermanentError,
-                                      PostRef)
+from chalicelib.channels.port import (AmbiguousError, Capabilities, ChannelError, GoneError,
+                                      PermanentError, PostRef, RetryableError)
 from chalicelib.rendering.model import Part, Rendering
 
 
 # A reconcile pages back through the account's timeline until it passes the attempt's time;
 # past this many pages (1,000 posts on most platforms) it stops and a person is asked to check.
 SEARCH_PAGES = 10
+PAGE_TRIES = 4           # a page read again after a 5xx, 429 or timeout, at once or nearly
+PAGE_WAIT_MAX_S = 1.0    # longer waits are the delivery's retry, not the search's
 
 
 @dataclass
@@ -204,7 +207,7 @@ class SocialChannel:
         hits: list[PostRef] = []
         older: Optional[str] = None
         for _ in range(SEARCH_PAGES):
-            page = self._timeline(older, cutoff)
+            page = self._read_page(older, cutoff)
             hits += [ref for ref, text, _ in page.posts if marker in plain_text(text)]
             if page.reaches(cutoff):
                 return combine(hits[::-1]) if hits else None
@@ -213,6 +216,19 @@ class SocialChannel:
             return combine(hits[::-1])
         raise PermanentError(f"{SEARCH_PAGES} pages of {self.platform} posts did not reach back to the "
                              f"attempt, and {marker!r} was not among them")
+
+    def _read_page(self, older: Optional[str], since: Optional[float]) -> TimelinePage:
+        """A timeline page, asked again after a transient failure: a read repeats safely, and a
+        search of several pages should not start over for one 503."""
+        for attempt in range(1, PAGE_TRIES + 1):
+            try:
+                return self._timeline(older, since)
+            except (RetryableError, AmbiguousError) as error:
+                if attempt == PAGE_TRIES:
+                    raise
+                wait = getattr(error, "retry_after_s", None)
+                time.sleep(min(wait if wait is not None else 0.2 * attempt, PAGE_WAIT_MAX_S))
+        raise AssertionError("unreachable")
 
     def _delete_quietly(self, post: PostRef, part_id: str) -> None:
         try:

@@ -82,7 +82,7 @@ class Attempt:
 
 
 # A reconcile searches the platform for posts from a little before the attempt (clock skew).
-RECONCILE_MARGIN_S = 300
+RECONCILE_MARGIN_S = 60
 
 # A claim commit holds each delivery and its audit entry, plus the chain head (100 items at most).
 CLAIMS_PER_COMMIT = 40
@@ -325,23 +325,38 @@ class DeliveryService:
         pin_state = (PinState.PIN_BY_HAND if caps.pin_by_hand else
                      PinState.NONE if caps.can_pin else PinState.NOT_APPLICABLE)
         now = self._clock.now()
-        sent, put, event = self._moved(delivery, D.SENT, f"posted {ref.url or ref.post_id}", post=_record(ref),
-                                       pin_state=pin_state, lease_until=None, sent_at=now, finished_at=now,
-                                       last_error=None)
+        changes = dict(post=_record(ref), pin_state=pin_state, lease_until=None, sent_at=now, finished_at=now,
+                       last_error=None)
         offer = (self.pin_leases.offer(self.pin_leases.latest(account), holder_of(delivery.advisory_id, account.id))
                  if self._rotates_pin(advisory, channel) else None)
-        leased = None
-        if offer is not None:
-            try:
-                self._store.commit([put, offer[1]], [event])
-                leased = self.pin_leases.remember(offer[0])
-            except StaleWrite:
-                pass  # the account moved since the batch read it (or the delivery did: raised below)
-        if leased is None:
-            self._store.commit([put], [event])
-        self._note(sent)
+        sent, leased = self._record_sent(delivery, f"posted {ref.url or ref.post_id}", changes, offer)
         self.link_and_pin(sent, advisory, account, channel, leased)
         return Outcome.finished()
+
+    def _record_sent(self, delivery: DeliveryRecord, summary: str, changes: dict[str, Any],
+                     offer: Optional[tuple[ChannelAccount, Put]]) -> tuple[DeliveryRecord, Optional[ChannelAccount]]:
+        """Record the post, with the pin lease when it is offered. If only bookkeeping changed on
+        the delivery meanwhile (the sweeper counted a redrive), the claim still stands: the post
+        is recorded on the fresh row rather than left for a reconcile to find."""
+        for _ in range(3):
+            sent, put, event = self._moved(delivery, D.SENT, summary, **changes)
+            if offer is not None:
+                try:
+                    self._store.commit([put, offer[1]], [event])
+                    self._note(sent)
+                    return sent, self.pin_leases.remember(offer[0])
+                except StaleWrite:
+                    offer = None  # the account (or the delivery) moved since the batch read it
+            try:
+                self._store.commit([put], [event])
+                self._note(sent)
+                return sent, None
+            except StaleWrite:
+                fresh = self._store.get_delivery(delivery.advisory_id, delivery.channel_account)
+                if fresh is None or (fresh.state, fresh.attempts) != (delivery.state, delivery.attempts):
+                    raise  # another worker moved it on: its path decides (a reconcile finds the post)
+                delivery = fresh
+        raise StaleWrite(f"{delivery.channel_account}: the delivery kept changing while its post was recorded")
 
     def link_and_pin(self, sent: DeliveryRecord, advisory: Advisory, account: ChannelAccount,
                      channel: Channel, leased: Optional[ChannelAccount] = None) -> None:

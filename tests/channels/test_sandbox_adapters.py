@@ -3,6 +3,7 @@ edit, delete, and each failure class through the sandbox's fault injection."""
 from __future__ import annotations
 
 import time
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -228,39 +229,45 @@ def test_find_returns_none_when_the_marker_is_nowhere(sandbox: Any, platform: st
 
 
 FINDABLE = [p for p in HTTP_PLATFORMS if p != "telegram"]
+TIMELINE_PATH = {"x": "/tweets", "facebook": "/posts", "mastodon": "/statuses", "bluesky": "getAuthorFeed",
+                 "slack": "conversations.history", "discord": "/messages"}
 
 
-def busy_timeline(chan: Channel, posts: int) -> None:
-    """Other posts on the account after the one a reconcile looks for."""
-    for n in range(posts):
+def busy_account(sandbox: Any, platform: str, advisory_first: bool = True) -> tuple[Channel, Any, datetime]:
+    """An adapter reading 5 posts a page from an account that posted the advisory (its ref is
+    returned) and then 12 other posts, all after the attempt's time (returned too)."""
+    attempt = datetime.now(timezone.utc) - timedelta(seconds=2)
+    chan = channel(sandbox, platform)
+    ref = chan.publish(advisory("Boil water notice."), "key") if advisory_first else None
+    for n in range(12):
         chan.publish(rendering(f"Clinic hours update number {n}.", marker=f"Ref CL-OTHER{n:04d}"), f"other-{n}")
+    chan.timeline_page = 5  # type: ignore[attr-defined]  # so that 13 posts take three pages
+    return chan, ref, attempt
 
 
 @pytest.mark.parametrize("platform", FINDABLE)
 def test_find_pages_back_through_a_busy_timeline_to_the_attempt(sandbox: Any, platform: str) -> None:
-    from datetime import datetime, timedelta, timezone
-
-    attempt = datetime.now(timezone.utc) - timedelta(seconds=2)
-    chan = channel(sandbox, platform)
-    ref = chan.publish(advisory("Boil water notice."), "key")
-    busy_timeline(chan, 12)
-    chan.timeline_page = 5  # type: ignore[attr-defined]  # so that 13 posts take three pages
+    chan, ref, attempt = busy_account(sandbox, platform)
     found = chan.find(MARKER, attempt)
     assert found is not None and found.post_id == ref.post_id
     assert chan.find("Ref CL-NOTTHERE", attempt) is None  # the whole way back, and not there
 
 
 @pytest.mark.parametrize("platform", FINDABLE)
+def test_a_page_that_fails_once_is_read_again_not_the_whole_search(sandbox: Any, platform: str) -> None:
+    chan, ref, attempt = busy_account(sandbox, platform)
+    sandbox.set_faults(platform, error_5xx=1, count=1, path_contains=TIMELINE_PATH[platform])
+    sandbox.set_faults(platform, rate_limit=1, retry_after_s=0.1, count=1, path_contains=TIMELINE_PATH[platform])
+    found = chan.find(MARKER, attempt)
+    assert found is not None and found.post_id == ref.post_id
+
+
+@pytest.mark.parametrize("platform", FINDABLE)
 def test_a_search_that_cannot_reach_the_attempt_asks_for_a_person(sandbox: Any, platform: str,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    from datetime import datetime, timedelta, timezone
-
     from chalicelib.channels import base
 
-    attempt = datetime.now(timezone.utc) - timedelta(seconds=2)
-    chan = channel(sandbox, platform)
-    busy_timeline(chan, 12)
-    chan.timeline_page = 5  # type: ignore[attr-defined]
+    chan, _, attempt = busy_account(sandbox, platform, advisory_first=False)
     monkeypatch.setattr(base, "SEARCH_PAGES", 2)  # 10 posts searched, 12 made since the attempt
     with pytest.raises(PermanentError, match="did not reach back to the attempt"):
         chan.find(MARKER, attempt)
