@@ -99,6 +99,7 @@ def test_a_late_older_advisory_does_not_take_the_pin(world: World) -> None:
     world.deliver(older)
     assert world.fake().pinned == ["p1"]  # the newer advisory's post
     assert world.store.get_channel(MASTODON).pinned.advisory_id == newer
+    assert world.row(older).pin_state is PinState.UNPINNED and world.row(newer).pin_state is PinState.PINNED
 
 
 def test_retryable_errors_back_off_then_succeed(world: World) -> None:
@@ -645,7 +646,7 @@ def test_a_waiting_pin_that_a_newer_advisory_overtook_is_not_pinned(world: World
     world.deliver(newer)
     world.app.operations.sweep()
     assert world.fake().pinned == ["p2"] and "pin p1" not in world.fake().calls
-    assert world.row(older).pin_state is PinState.NONE
+    assert world.row(older).pin_state is PinState.UNPINNED  # not `none`: the sweeper leaves it be
     assert world.store.get_channel(MASTODON).pinned.advisory_id == newer
 
 
@@ -654,3 +655,29 @@ def test_an_expired_lease_does_not_block_the_next_rotation(world: World) -> None
     advisory_id = world.approved()
     world.deliver(advisory_id)
     assert world.row(advisory_id).pin_state is PinState.PINNED and world.fake().pinned == ["p1"]
+
+
+def test_a_worker_that_stopped_between_the_post_and_the_pin_is_pinned_by_the_sweeper(world: World) -> None:
+    class WorkerKilled(BaseException):
+        """Lambda's timeout or a crash: nothing the worker catches."""
+
+    advisory_id = world.approved()
+    fake = world.fake()
+    pin = fake.pin
+
+    def killed(post: Any, previous: Any = None) -> None:
+        raise WorkerKilled()
+
+    fake.pin = killed
+    with pytest.raises(WorkerKilled):
+        world.deliver(advisory_id)
+    row = world.row(advisory_id)
+    assert row.state is DeliveryState.SENT and row.pin_state is PinState.NONE  # recorded, never pinned
+    fake.pin = pin
+    world.clock.advance(seconds=30)
+    world.app.operations.sweep()  # a rotation may still be under way: left alone
+    assert world.row(advisory_id).pin_state is PinState.NONE and fake.pinned == []
+    world.clock.advance(seconds=31)  # past the dead worker's pin lease
+    assert world.app.operations.sweep().repinned == [MASTODON]
+    assert world.row(advisory_id).pin_state is PinState.PINNED and fake.pinned == ["p1"]
+    assert world.store.get_channel(MASTODON).pin_lease is None

@@ -386,8 +386,9 @@ class DeliveryService:
     def rotate_pin(self, delivery: DeliveryRecord, advisory: Advisory, account: ChannelAccount,
                    channel: Channel, leased: Optional[ChannelAccount] = None) -> Optional[DeliveryRecord]:
         """Pin the new post, then unpin the previous Clarion post; a Cancel only unpins. Runs
-        under the account's pin lease (`leased`: already taken). Returns the delivery as
-        written, or None if nothing was written for it (a newer advisory holds the pin)."""
+        under the account's pin lease (`leased`: already taken). Every rotation ends in a pin
+        state other than `none` (pinned, unpinned, pin_failed, pin_waiting, n/a), so a `none`
+        left behind means a worker stopped mid-rotation. Returns the delivery as written."""
         holder = holder_of(delivery.advisory_id, account.id)
         held = leased or self.pin_leases.take(account.id, holder)
         if held is None:
@@ -400,11 +401,8 @@ class DeliveryService:
             # down, or it would stay pinned beside the newer one for good.
             if delivery.pin_state is PinState.PIN_FAILED:
                 return self._unpin_superseded(delivery, held, channel)
-            if delivery.pin_state is PinState.PIN_WAITING:
-                return self._record_pin(delivery, held, "not pinned: a newer advisory holds the pin",
-                                        pin_state=PinState.NONE, pin_error=None)
-            self._release(held)
-            return None
+            return self._record_pin(delivery, held, "not pinned: a newer advisory holds the pin",
+                                    pin_state=PinState.UNPINNED, pin_error=None)
         try:
             if advisory.msg_type is MsgType.CANCEL:
                 if current and current.advisory_id in advisory.references:
@@ -452,14 +450,6 @@ class DeliveryService:
             self._note(new_delivery)
             return new_delivery
         return None
-
-    def _release(self, held: ChannelAccount) -> None:
-        new_account, put = self.pin_leases.released(held)
-        try:
-            self._store.commit([put])
-            self.pin_leases.remember(new_account)
-        except StaleWrite:
-            pass  # edited meanwhile; the lease runs out by itself
 
     def _unpin_superseded(self, delivery: DeliveryRecord, held: ChannelAccount,
                           channel: Channel) -> Optional[DeliveryRecord]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from chalicelib.domain import delivery as rules
 from chalicelib.domain import lifecycle
@@ -87,9 +88,16 @@ class Operations:
                 report.completed.append(advisory.id)
         return report
 
+    def _rotation_stopped(self, d: DeliveryRecord, now: datetime) -> bool:
+        """Posted, the pin still `none` long after: its worker stopped between recording the
+        post and the pin (every rotation that ends leaves another pin state)."""
+        lease = timedelta(seconds=self._delivery.policy.pin_lease_s)
+        return d.pin_state is PinState.NONE and d.finished_at is not None and now - d.finished_at > lease
+
     def _sweep_delivery(self, advisory: Advisory, d: DeliveryRecord, report: SweepReport) -> None:
         now = self._clock.now()
-        if d.state is D.SENT and d.pin_state in (PinState.PIN_FAILED, PinState.PIN_WAITING):
+        if d.state is D.SENT and (d.pin_state in (PinState.PIN_FAILED, PinState.PIN_WAITING)
+                                  or self._rotation_stopped(d, now)):
             account = self._store.get_channel(d.channel_account)
             if account:
                 self._delivery.link_and_pin(d, advisory, account, self._channels.channel(account))
