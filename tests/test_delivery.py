@@ -567,10 +567,10 @@ def hold_pin_lease(world: World, holder: str, seconds: float, account: str = MAS
 def short_lease_wait(world: World, seconds: float) -> None:
     import dataclasses
 
-    from chalicelib.services.pin_lease import PinLeases
+    from chalicelib.services.pins import PinLeases
 
-    world.delivery.pin_leases = PinLeases(world.store, world.clock,
-                                          dataclasses.replace(world.delivery.policy, pin_wait_s=seconds))
+    world.delivery.pins.leases = PinLeases(world.store, world.clock,
+                                           dataclasses.replace(world.delivery.policy, pin_wait_s=seconds))
 
 
 def test_the_usual_pin_takes_the_lease_in_the_commit_that_records_the_post(world: World) -> None:

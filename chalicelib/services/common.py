@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional, Sequence, TypeVar
 
+from chalicelib.channels.port import PostRef
 from chalicelib.domain.errors import Conflict, Forbidden, NotFound, StaleWrite
-from chalicelib.domain.models import AuditEvent, Role, User
+from chalicelib.domain.models import AuditEvent, DeliveryRecord, PostRecord, Role, User
 from chalicelib.ports import Entity, Put, Store
 
 T = TypeVar("T", bound=Entity)
@@ -50,3 +51,17 @@ def require_role(store: Store, actor: User, roles: frozenset[Role], action: str)
     if not actor.roles & roles:
         names = ", ".join(sorted(r.value for r in roles))
         raise refuse(store, actor, action, f"{action} needs one of the roles: {names}")
+
+
+MACHINE = "system:worker"  # the actor of what the workers record
+
+
+def delivery_event(delivery: DeliveryRecord, summary: str) -> AuditEvent:
+    """The audit entry of a change to one delivery."""
+    return AuditEvent(actor=MACHINE, action="delivery", advisory_id=delivery.advisory_id,
+                      summary=f"{delivery.channel_account}: {summary}"[:2000])
+
+
+def post_ref(post: PostRecord) -> PostRef:
+    """A recorded post as the channels know it."""
+    return PostRef(post_id=post.post_id, url=post.url, part_ids=tuple(post.part_ids), extra=dict(post.extra))

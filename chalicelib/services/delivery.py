@@ -20,14 +20,13 @@ from chalicelib.domain import lifecycle
 from chalicelib.domain.errors import Conflict, StaleWrite
 from chalicelib.domain.lifecycle import Action
 from chalicelib.domain.models import (Advisory, AuditEvent, ChannelAccount, DeliveryRecord,
-                                      DeliveryState as D, MsgType, PinnedPost, PinState, PostRecord)
+                                      DeliveryState as D, MsgType, PinState, PostRecord)
 from chalicelib.ports import Clock, Put, Store
 from chalicelib.rendering.render import render_for
-from chalicelib.services.common import revise
-from chalicelib.services.pin_lease import PinLeases, holder_of
+from chalicelib.services.common import MACHINE, delivery_event, post_ref, revise
+from chalicelib.services.pins import PinRotation
 
 log = logging.getLogger("clarion_delivery")
-MACHINE = "system:worker"
 
 
 class ChannelProvider(Protocol):
@@ -101,7 +100,7 @@ class DeliveryService:
         # so a worker can report its deliveries without reading them back (see `written`).
         self._written: dict[tuple[str, str], Optional[DeliveryRecord]] = {}
         self._written_lock = threading.Lock()
-        self.pin_leases = PinLeases(store, clock, policy)
+        self.pins = PinRotation(store, clock, policy, note=self._note)
 
     # -- the worker's entry points --------------------------------------------------------------
     def deliver(self, advisory_id: str, account_id: str, content_hash: str) -> Outcome:
@@ -202,7 +201,7 @@ class DeliveryService:
         lease = now + timedelta(seconds=self.policy.lease_s)
         moves = [revise(a.delivery, state=D.SENDING, attempts=a.delivery.attempts + 1,  # type: ignore[union-attr]
                         lease_until=lease, next_attempt_at=None, attempted_at=now) for a in attempts]
-        events = [self._event(a.delivery, f"pending -> sending: attempt {a.delivery.attempts + 1}")  # type: ignore[union-attr,arg-type]
+        events = [delivery_event(a.delivery, f"pending -> sending: attempt {a.delivery.attempts + 1}")  # type: ignore[union-attr,arg-type]
                   for a in attempts]
         try:
             self._store.commit([put for _, put in moves], events)
@@ -248,11 +247,11 @@ class DeliveryService:
         earlier = self._earlier_post(advisory, account)
         if advisory.msg_type is MsgType.UPDATE and earlier and channel.capabilities.can_edit:
             try:
-                return channel.edit(_ref(earlier.post), rendering)
+                return channel.edit(post_ref(earlier.post), rendering)
             except PermanentError as error:
                 log.info("edit refused on %s (%s); replying instead", account.id, error.message)
         if earlier and channel.capabilities.threads:
-            return channel.publish(rendering, key, reply_to=_ref(earlier.post))  # type: ignore[union-attr]
+            return channel.publish(rendering, key, reply_to=post_ref(earlier.post))  # type: ignore[union-attr]
         return channel.publish(rendering, key)
 
     def _claim(self, delivery: DeliveryRecord) -> Optional[DeliveryRecord]:
@@ -327,8 +326,7 @@ class DeliveryService:
         now = self._clock.now()
         changes = dict(post=_record(ref), pin_state=pin_state, lease_until=None, sent_at=now, finished_at=now,
                        last_error=None)
-        offer = (self.pin_leases.offer(self.pin_leases.latest(account), holder_of(delivery.advisory_id, account.id))
-                 if self._rotates_pin(advisory, channel) else None)
+        offer = self.pins.offer(account, delivery) if self._rotates_pin(advisory, channel) else None
         sent, leased = self._record_sent(delivery, f"posted {ref.url or ref.post_id}", changes, offer)
         self.link_and_pin(sent, advisory, account, channel, leased)
         return Outcome.finished()
@@ -344,7 +342,7 @@ class DeliveryService:
                 try:
                     self._store.commit([put, offer[1]], [event])
                     self._note(sent)
-                    return sent, self.pin_leases.remember(offer[0])
+                    return sent, self.pins.taken(offer[0])
                 except StaleWrite:
                     offer = None  # the account (or the delivery) moved since the batch read it
             try:
@@ -365,7 +363,7 @@ class DeliveryService:
         linked = self._linked(sent, channel)  # written with the pin below, or on its own
         written = None
         if self._rotates_pin(advisory, channel):
-            written = self.rotate_pin(linked, advisory, account, channel, leased)
+            written = self.pins.rotate(linked, advisory, account, channel, leased)
         if linked is not sent and written is None:
             self._move(linked, D.SENT, f"link {linked.post_url}")
 
@@ -378,96 +376,10 @@ class DeliveryService:
         if sent.post is None or sent.post.url:
             return sent
         try:
-            url = channel.permalink(_ref(sent.post))
+            url = channel.permalink(post_ref(sent.post))
         except ChannelError:
             url = None
         return sent.model_copy(update={"post": sent.post.model_copy(update={"url": url})}) if url else sent
-
-    def rotate_pin(self, delivery: DeliveryRecord, advisory: Advisory, account: ChannelAccount,
-                   channel: Channel, leased: Optional[ChannelAccount] = None) -> Optional[DeliveryRecord]:
-        """Pin the new post, then unpin the previous Clarion post; a Cancel only unpins. Runs
-        under the account's pin lease (`leased`: already taken). Every rotation ends in a pin
-        state other than `none` (pinned, unpinned, pin_failed, pin_waiting, n/a), so a `none`
-        left behind means a worker stopped mid-rotation. Returns the delivery as written."""
-        holder = holder_of(delivery.advisory_id, account.id)
-        held = leased or self.pin_leases.take(account.id, holder)
-        if held is None:
-            return self._move(delivery, D.SENT, "pin waits: another pin rotation on this account did not end",
-                              pin_state=PinState.PIN_WAITING)
-        current = held.pinned
-        if current and current.advisory_id != advisory.id and not self._newer(advisory, current):
-            # A newer advisory holds the pin; this one arrived late. If an earlier attempt may
-            # have pinned it (the pin took, the unpin of its predecessor failed), take that pin
-            # down, or it would stay pinned beside the newer one for good.
-            if delivery.pin_state is PinState.PIN_FAILED:
-                return self._unpin_superseded(delivery, held, channel)
-            return self._record_pin(delivery, held, "not pinned: a newer advisory holds the pin",
-                                    pin_state=PinState.UNPINNED, pin_error=None)
-        try:
-            if advisory.msg_type is MsgType.CANCEL:
-                if current and current.advisory_id in advisory.references:
-                    channel.unpin(_ref(current.post))
-                pinned, state = None, PinState.NOT_APPLICABLE
-            else:
-                previous = _ref(current.post) if current and current.advisory_id != advisory.id else None
-                if not (current and current.post.post_id == delivery.post_id):
-                    channel.pin(_ref(delivery.post), previous)  # type: ignore[arg-type]
-                pinned = PinnedPost(advisory_id=advisory.id, post=delivery.post, at=self._clock.now(),  # type: ignore[arg-type]
-                                    advisory_created_at=advisory.created_at)
-                state = PinState.PINNED
-        except ChannelError as error:
-            return self._record_pin(delivery, held, f"pin failed: {error.message}",
-                                    pin_state=PinState.PIN_FAILED, pin_error=error.message)
-        summary = (f"pin: {'unpinned the cancelled post' if pinned is None else 'pinned'}"
-                   f"{' (replacing ' + current.advisory_id + ')' if current and pinned else ''}")
-        return self._record_pin(delivery, held, summary, account_changes={"pinned": pinned},
-                                pin_state=state, pin_error=None)
-
-    def _record_pin(self, delivery: DeliveryRecord, held: ChannelAccount, summary: str,
-                    account_changes: Optional[dict[str, Any]] = None, **changes: Any) -> Optional[DeliveryRecord]:
-        """One commit: the delivery's pin state and the account's pin, giving the lease back."""
-        holder = holder_of(delivery.advisory_id, held.id)
-        for _ in range(3):
-            new_account, account_put = self.pin_leases.released(held, **(account_changes or {}))
-            new_delivery, delivery_put = revise(delivery, **changes)
-            try:
-                self._store.commit([account_put, delivery_put], [self._event(delivery, summary)])
-            except StaleWrite:  # the account was edited meanwhile, or the delivery's link written
-                fresh_account = self._store.get_channel(held.id)
-                fresh = self._store.get_delivery(delivery.advisory_id, delivery.channel_account)
-                if fresh is None:
-                    return None
-                if fresh.post and not fresh.post.url and delivery.post:
-                    fresh = fresh.model_copy(update={"post": delivery.post})  # keep the link we fetched
-                if fresh_account is None or not self.pin_leases.holds(fresh_account, holder):
-                    # the lease ran out and another rotation took it: what the platform shows
-                    # is for the sweeper to check again
-                    return self._move(fresh, D.SENT, f"{summary}; the pin lease ran out before it was recorded",
-                                      pin_state=PinState.PIN_FAILED, pin_error="the pin lease ran out")
-                held, delivery = fresh_account, fresh
-                continue
-            self.pin_leases.remember(new_account)
-            self._note(new_delivery)
-            return new_delivery
-        return None
-
-    def _unpin_superseded(self, delivery: DeliveryRecord, held: ChannelAccount,
-                          channel: Channel) -> Optional[DeliveryRecord]:
-        try:
-            channel.unpin(_ref(delivery.post))  # type: ignore[arg-type]
-        except ChannelError as error:
-            return self._record_pin(delivery, held, f"unpin of a superseded post failed: {error.message}",
-                                    pin_error=error.message)
-        return self._record_pin(delivery, held, "unpinned: a newer advisory holds the pin",
-                                pin_state=PinState.UNPINNED, pin_error=None)
-
-    def _newer(self, advisory: Advisory, current: PinnedPost) -> bool:
-        if current.advisory_id in advisory.references:
-            return True  # an Update or Cancel always follows what it references
-        if current.advisory_created_at is not None:
-            return advisory.created_at > current.advisory_created_at
-        other = self._store.get_advisory(current.advisory_id)
-        return other is None or advisory.created_at > other.created_at
 
     def _complete(self, advisory_id: str) -> None:
         """broadcasting -> delivered / partially_delivered / failed, once every delivery is final."""
@@ -522,18 +434,10 @@ class DeliveryService:
         if to is not delivery.state:
             rules.require_move(delivery, to)
         moved, put = revise(delivery, state=to, **changes)
-        return moved, put, self._event(delivery, f"{delivery.state.value} -> {to.value}: {summary}")
+        return moved, put, delivery_event(delivery, f"{delivery.state.value} -> {to.value}: {summary}")
 
-    @staticmethod
-    def _event(delivery: DeliveryRecord, summary: str) -> AuditEvent:
-        return AuditEvent(actor=MACHINE, action="delivery", advisory_id=delivery.advisory_id,
-                          summary=f"{delivery.channel_account}: {summary}"[:2000])
 
 
 def _record(ref: PostRef) -> PostRecord:
     return PostRecord(post_id=ref.post_id, url=ref.url, part_ids=list(ref.part_ids), extra=dict(ref.extra))
-
-
-def _ref(post: PostRecord) -> PostRef:
-    return PostRef(post_id=post.post_id, url=post.url, part_ids=tuple(post.part_ids), extra=dict(post.extra))
 

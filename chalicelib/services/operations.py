@@ -12,8 +12,8 @@ from chalicelib.channels.port import ChannelError
 from chalicelib.domain.models import (Advisory, AdvisoryState, AuditEvent, ChannelAccount, DeliveryRecord,
                                       DeliveryState as D, PinState, User)
 from chalicelib.ports import Clock, Put, Store
-from chalicelib.services.common import found, revise
-from chalicelib.services.delivery import Alerts, ChannelProvider, DeliveryService, Redriver, _ref
+from chalicelib.services.common import found, post_ref, revise
+from chalicelib.services.delivery import Alerts, ChannelProvider, DeliveryService, Redriver
 
 
 @dataclass
@@ -137,14 +137,14 @@ class Operations:
                 self._unpin(account, advisory)
 
     def _unpin(self, account: ChannelAccount, advisory: Advisory) -> None:
-        leases = self._delivery.pin_leases
+        leases = self._delivery.pins.leases
         held = leases.take(account.id, f"expiry/{advisory.id}")
         if held is None or held.pinned is None or held.pinned.advisory_id != advisory.id:
             if held is not None:
                 self._commit_quietly(leases.released(held)[1])
             return  # another rotation moved the pin meanwhile (or still holds it)
         try:
-            self._channels.channel(account).unpin(_ref(held.pinned.post))
+            self._channels.channel(account).unpin(post_ref(held.pinned.post))
         except ChannelError as error:
             self._commit_quietly(leases.released(held)[1])
             self._alerts.alert(f"Clarion: unpin {account.id} by hand",
