@@ -681,3 +681,39 @@ def test_a_worker_that_stopped_between_the_post_and_the_pin_is_pinned_by_the_swe
     assert world.app.operations.sweep().repinned == [MASTODON]
     assert world.row(advisory_id).pin_state is PinState.PINNED and fake.pinned == ["p1"]
     assert world.store.get_channel(MASTODON).pin_lease is None
+
+
+def two_claimed_on_one_account(world: World, takeover: bool) -> tuple[list[Any], str]:
+    """A batch with two advisories for one account: the first one's pin takes longer than the
+    second one's claim lasts; with `takeover`, another worker takes the expired claim meanwhile."""
+    first, second = world.approved(), world.approved()
+    fake = world.fake()
+    pin = fake.pin
+
+    def slow_pin(post: Any, previous: Any = None) -> None:
+        world.clock.advance(seconds=31)
+        row = world.row(second)
+        if takeover and row.state is DeliveryState.SENDING:
+            world.store.commit([revise(row, attempts=row.attempts + 1,
+                                       lease_until=world.clock.now() + timedelta(seconds=30))[1]])
+        pin(post, previous)
+
+    fake.pin = slow_pin
+    jobs = [Job(a, MASTODON, world.store.get_advisory(a).content_hash()) for a in (first, second)]
+    attempts = world.delivery.prepare(jobs)
+    assert all(a.claimed for a in attempts)  # one batch claim for both
+    return [world.delivery.carry_out(a) for a in attempts], second
+
+
+def test_a_claim_that_ran_out_while_its_batch_was_busy_is_not_posted(world: World) -> None:
+    outcomes, second = two_claimed_on_one_account(world, takeover=True)
+    assert outcomes[0].done and not outcomes[1].done
+    assert len(world.fake().posts) == 1  # only the first: the second is the other worker's now
+    assert world.row(second).state is DeliveryState.SENDING and world.row(second).attempts == 2
+
+
+def test_a_claim_more_than_half_gone_is_renewed_before_the_post(world: World) -> None:
+    outcomes, second = two_claimed_on_one_account(world, takeover=False)
+    assert all(o.done for o in outcomes) and len(world.fake().posts) == 2
+    assert world.row(second).state is DeliveryState.SENT
+    assert any("lease renewed before the post" in e.summary for e in world.store.audit_entries())

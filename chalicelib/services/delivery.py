@@ -225,6 +225,9 @@ class DeliveryService:
         blocking = [f.message for f in result.findings if f.blocking]
         if blocking:
             return self._finish(claimed, D.FAILED, "; ".join(blocking))
+        claimed = self._still_held(claimed)  # type: ignore[assignment]
+        if claimed is None:
+            return Outcome.later(1.0)  # the claim ran out and another worker took the delivery
         key = idempotency_key(advisory.id, claimed.content_hash, account.id)
         try:
             ref = self._publish_or_edit(advisory, account, channel, result.rendering, key)
@@ -262,6 +265,20 @@ class DeliveryService:
                               next_attempt_at=None, attempted_at=now)
         except (StaleWrite, Conflict):
             return None  # another worker moved it first
+
+    def _still_held(self, claimed: DeliveryRecord) -> Optional[DeliveryRecord]:
+        """The claim, with its lease renewed if more than half of it is gone (a batch posts one
+        account's deliveries one after another, so a later one waits for the earlier posts and
+        pins); None if it ran out and another worker moved the delivery on. Never post on a
+        claim that may have passed to someone else."""
+        now = self._clock.now()
+        if claimed.lease_until and claimed.lease_until - now > timedelta(seconds=self.policy.lease_s / 2):
+            return claimed
+        try:
+            return self._move(claimed, D.SENDING, "lease renewed before the post",
+                              lease_until=now + timedelta(seconds=self.policy.lease_s))
+        except StaleWrite:
+            return None
 
     def _retry_or_fail(self, delivery: DeliveryRecord, error: RetryableError) -> Outcome:
         if delivery.attempts >= self.policy.max_attempts:
