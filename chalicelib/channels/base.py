@@ -199,7 +199,7 @@ class SocialChannel:
 
     def find(self, marker: str, since: Optional[datetime] = None) -> Optional[PostRef]:
         """The post(s) carrying `marker`, oldest part first, among the account's posts back to
-        `since` (the first attempt, less a margin for clocks), page after page. A search that
+        `since` (the latest attempt, less a margin for clocks), page after page. A search that
         cannot get back that far is a PermanentError: only a person can say it is not there."""
         if not marker or not self.capabilities.can_find:
             return None
