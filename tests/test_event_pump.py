@@ -178,7 +178,7 @@ def test_partial_batch_failure_retries_only_the_failed_message(env: Env) -> None
 def test_message_that_always_fails_lands_in_the_dlq_after_max_receives(env: Env) -> None:
     bad = env.send(SLACK_QUEUE, mode="fail")
 
-    env.pump.drain(8)
+    env.pump.drain(20)  # returns as soon as every queue is empty: about 2 s; the rest is slack for a busy machine
 
     assert len(deliveries(bad)) == MAX_RECEIVES
     assert env.depth(SLACK_QUEUE) == 0
