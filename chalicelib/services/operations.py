@@ -11,8 +11,8 @@ from chalicelib.domain.lifecycle import Action
 from chalicelib.channels.port import ChannelError
 from chalicelib.domain.models import (Advisory, AdvisoryState, AuditEvent, ChannelAccount, DeliveryRecord,
                                       DeliveryState as D, PinState, User)
-from chalicelib.ports import Clock, Put, Store
-from chalicelib.services.common import found, post_ref, revise
+from chalicelib.ports import Clock, Store
+from chalicelib.services.common import found, revise
 from chalicelib.services.delivery import Alerts, ChannelProvider, DeliveryService, Redriver
 
 
@@ -137,25 +137,8 @@ class Operations:
                 self._unpin(account, advisory)
 
     def _unpin(self, account: ChannelAccount, advisory: Advisory) -> None:
-        leases = self._delivery.pins.leases
-        held = leases.take(account.id, f"expiry/{advisory.id}")
-        if held is None or held.pinned is None or held.pinned.advisory_id != advisory.id:
-            if held is not None:
-                self._commit_quietly(leases.released(held)[1])
-            return  # another rotation moved the pin meanwhile (or still holds it)
         try:
-            self._channels.channel(account).unpin(post_ref(held.pinned.post))
+            self._delivery.pins.unpin_expired(account.id, advisory.id, self._channels.channel(account))
         except ChannelError as error:
-            self._commit_quietly(leases.released(held)[1])
             self._alerts.alert(f"Clarion: unpin {account.id} by hand",
                                f"Advisory {advisory.id} expired but could not be unpinned: {error.message}")
-            return
-        self._commit_quietly(leases.released(held, pinned=None)[1], AuditEvent(
-            actor="system:sweeper", action="delivery", advisory_id=advisory.id,
-            summary=f"{account.id}: unpinned on expiry"))
-
-    def _commit_quietly(self, put: Put, *events: AuditEvent) -> None:
-        try:
-            self._store.commit([put], events)
-        except StaleWrite:
-            pass  # the account was edited meanwhile; the lease runs out by itself

@@ -19,8 +19,8 @@ from typing import Any, Callable, Optional
 from chalicelib.channels.port import Channel, ChannelError
 from chalicelib.domain.delivery import DeliveryPolicy
 from chalicelib.domain.errors import StaleWrite
-from chalicelib.domain.models import (Advisory, ChannelAccount, DeliveryRecord, MsgType, PinLease, PinnedPost,
-                                      PinState)
+from chalicelib.domain.models import (Advisory, AuditEvent, ChannelAccount, DeliveryRecord, MsgType, PinLease,
+                                      PinnedPost, PinState)
 from chalicelib.ports import Clock, Put, Store
 from chalicelib.services.common import delivery_event, post_ref, revise
 
@@ -194,6 +194,32 @@ class PinRotation:
             return advisory.created_at > current.advisory_created_at
         other = self._store.get_advisory(current.advisory_id)
         return other is None or advisory.created_at > other.created_at
+
+    def unpin_expired(self, account_id: str, advisory_id: str, channel: Channel) -> None:
+        """Take an expired advisory's post down, if it still holds the account's pin, under the
+        lease like any rotation. A ChannelError from the platform is the caller's to report."""
+        held = self.leases.take(account_id, f"expiry/{advisory_id}")
+        if held is None:
+            return  # another rotation still holds it; a newer advisory will replace the pin
+        pinned = held.pinned
+        if pinned is None or pinned.advisory_id != advisory_id:
+            self._give_back(held)  # another rotation moved the pin meanwhile
+            return
+        try:
+            channel.unpin(post_ref(pinned.post))
+        except ChannelError:
+            self._give_back(held)
+            raise
+        self._give_back(held, AuditEvent(actor="system:sweeper", action="delivery", advisory_id=advisory_id,
+                                         summary=f"{account_id}: unpinned on expiry"), pinned=None)
+
+    def _give_back(self, held: ChannelAccount, *events: AuditEvent, **changes: Any) -> None:
+        account, put = self.leases.released(held, **changes)
+        try:
+            self._store.commit([put], events)
+            self.leases.remember(account)
+        except StaleWrite:
+            pass  # the account was edited meanwhile; the lease runs out by itself
 
     def _write(self, delivery: DeliveryRecord, summary: str, **changes: Any) -> DeliveryRecord:
         """The delivery's pin state alone (no lease held, or it ran out)."""
