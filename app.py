@@ -173,10 +173,7 @@ def trigger_template(template_id: str) -> Response:
     user = signed_in(ONCALL, "trigger")
     from chalicelib.services.templates import TriggerRequest
 
-    request = body(TriggerRequest)
-    key = app.current_request.headers.get("idempotency-key")
-    if key and not request.idempotency_key:
-        request = web.validate(TriggerRequest, {**request.model_dump(), "idempotency_key": key})
+    request = web.with_idempotency_key(body(TriggerRequest), app.current_request.headers.get("idempotency-key"))
     result = clarion().templates.trigger(user, template_id, request)
     return web.trigger_view(result)
 
@@ -186,9 +183,9 @@ def trigger_template(template_id: str) -> Response:
 def read_audit() -> Any:
     signed_in(AUDITOR, "audit_read")
     params = query()
-    output = params.pop("format", "json")
-    entries = clarion().audit.entries(web.validate(AuditFilter, params))
-    return web.audit_view(entries, output)
+    output = web.output_format(params)
+    page = clarion().audit.page(web.validate(AuditFilter, params), csv_output=output == "csv")
+    return web.audit_view(page, output)
 
 
 @route("/audit/verify", methods=["GET"], authorizer=AUTHORIZER)

@@ -8,11 +8,14 @@ from datetime import datetime, timezone
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from chalicelib import safe_json
 from chalicelib.composition import Clarion, system_actor
 from chalicelib.domain.errors import ClarionError, UnavailableError
 from chalicelib.domain.models import AuditEvent
+from chalicelib.services.common import record_refusal
 from chalicelib.services.delivery import Attempt, DeliveryService, Job, Outcome
 from chalicelib.services.templates import SnsTrigger, TriggerRequest, validation_details
 
@@ -23,37 +26,43 @@ batch_rows: ContextVar[dict[tuple[str, str], Any]] = ContextVar("batch_rows", de
 STORAGE_BUSY_RETRY_S = 2.0
 
 
+SNS_ACTOR = "sns-trigger"  # the audit actor of every SNS trigger: fixed by Clarion, never by the sender
+
+
 def handle_sns_trigger(clarion: Clarion, message_id: str, message: str) -> str:
     """Trigger a template from an SNS message; returns the outcome.
 
     A message that can never succeed (malformed, unknown template, bad parameters, screening)
     is recorded as a refused trigger and acknowledged, so SNS does not retry it forever. Only a
-    passing outage (storage, topic) raises, for Lambda's retries.
+    passing outage (storage, topic, AWS) raises, for Lambda's retries.
     """
+    actor = system_actor(SNS_ACTOR)
     try:
-        trigger = SnsTrigger.model_validate(json.loads(message))
-    except (ValueError, ValidationError) as error:
-        reason = (json.dumps(validation_details(error)) if isinstance(error, ValidationError)
-                  else f"not JSON: {error}")
-        return _refused(clarion, "sns:unknown", message_id, f"malformed trigger message: {reason}")
-    actor = system_actor(f"sns:{trigger.source}")
+        trigger = SnsTrigger.model_validate(safe_json.loads(message))
+    except (safe_json.JsonRefused, ValidationError) as error:
+        reason = (json.dumps(validation_details(error)) if isinstance(error, ValidationError) else str(error))
+        return _refused(clarion, actor.id, message_id, f"malformed trigger message: {reason}")
     try:
         result = clarion.templates.trigger(
             actor, trigger.template_id,
             TriggerRequest(parameters=trigger.parameters, idempotency_key=f"sns:{message_id}"),
-            source=f"sns message {message_id}")
-    except UnavailableError:
+            source=f"sns message {message_id} from {trigger.source}")
+    except (UnavailableError, BotoCoreError, ClientError):
         raise
     except ClarionError as error:
         detail = f": {json.dumps(error.details, default=str)}" if error.details else ""
         return _refused(clarion, actor.id, message_id,
-                        f"template {trigger.template_id}: {error.message}{detail}")
+                        f"from {trigger.source}: template {trigger.template_id}: {error.message}{detail}")
+    except Exception as error:  # a defect: never a crash loop into the DLQ without a trace
+        log.exception("trigger %s failed unexpectedly", message_id)
+        return _refused(clarion, actor.id, message_id, f"from {trigger.source}: template "
+                        f"{trigger.template_id} could not be triggered ({type(error).__name__})")
     return f"{'triggered' if result.created else 'duplicate'} {result.advisory.id}"
 
 
 def _refused(clarion: Clarion, actor: str, message_id: str, reason: str) -> str:
-    clarion.store.commit([], [AuditEvent(actor=actor, action="refused:trigger",
-                                         summary=f"sns message {message_id}: {reason}"[:2000])])
+    record_refusal(clarion.store, AuditEvent(actor=actor, action="refused:trigger",
+                                             summary=f"sns message {message_id}: {reason}"[:2000]))
     log.warning("refused trigger %s: %s", message_id, reason)
     return f"refused: {reason}"
 
@@ -144,9 +153,9 @@ def _parse_delivery(clarion: Clarion, record: dict[str, Any]) -> DeliveryMessage
     try:
         return DeliveryMessage.model_validate_json(record.get("body") or "")
     except ValidationError as error:
-        clarion.store.commit([], [AuditEvent(actor="system:worker", action="refused:delivery_message",
-                                             summary=f"message {record.get('messageId')}: "
-                                                     f"{json.dumps(validation_details(error))}"[:2000])])
+        record_refusal(clarion.store, AuditEvent(actor="system:worker", action="refused:delivery_message",
+                                                 summary=f"message {record.get('messageId')}: "
+                                                         f"{json.dumps(validation_details(error))}"[:2000]))
         return None
 
 

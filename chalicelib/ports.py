@@ -20,7 +20,10 @@ class Marker(BaseModel):
 
     key: str
     ref: Optional[str] = None
+    # A hash of the request that used the key: the same key with another request is refused.
+    fingerprint: Optional[str] = None
     at: datetime = Field(default_factory=utcnow)
+    count: int = 0  # refusal markers: the repeats not yet appended to the trail
     revision: int = 1
 
 
@@ -76,7 +79,9 @@ class Store(Protocol):
         ...
     def get_marker(self, key: str) -> Optional[Marker]: ...
     def audit_head(self) -> ChainHead: ...
-    def audit_entries(self) -> Iterator[AuditEntry]: ...
+    def audit_entries(self, after: int = 0) -> Iterator[AuditEntry]:
+        """The entries with seq > `after`, oldest first, read lazily page by page."""
+        ...
     def commit(self, puts: Sequence[Put], events: Sequence[AuditEvent] = ()) -> list[AuditEntry]: ...
 
 

@@ -2,18 +2,18 @@
 from __future__ import annotations
 
 import functools
-import json
 import logging
 from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
 
 from chalice import Chalice, Response
 from pydantic import BaseModel, Field, ValidationError
 
+from chalicelib import safe_json
 from chalicelib.domain.errors import (BadRequest, ClarionError, NotFound, PayloadTooLarge,
                                       ValidationFailed)
 from chalicelib.domain.models import (Advisory, AuditEntry, ChannelAccount, DeliveryRecord, Strict,
                                       Template)
-from chalicelib.services.audit_trail import AuditTrail
+from chalicelib.services.audit_trail import AuditPage, AuditTrail
 
 if TYPE_CHECKING:  # annotations only: the services and renderer load with their first use
     from chalicelib.domain.screening import Finding
@@ -67,9 +67,9 @@ def parse_json(raw: Optional[bytes]) -> Any:
         raise PayloadTooLarge(f"the body is {len(raw)} bytes; the limit is {MAX_BODY_BYTES}",
                               {"limit_bytes": MAX_BODY_BYTES})
     try:
-        return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as error:
-        raise BadRequest(f"the body is not valid JSON: {error}") from error
+        return safe_json.loads(raw)
+    except safe_json.JsonRefused as error:
+        raise BadRequest(f"the body is {error}") from error
 
 
 def validate(model: type[M], data: Any) -> M:
@@ -77,6 +77,22 @@ def validate(model: type[M], data: Any) -> M:
         return model.model_validate(data)
     except ValidationError as error:
         raise ValidationFailed("the request is not valid", problems(error)) from error
+
+
+def with_idempotency_key(request: M, header: Optional[str]) -> M:
+    """The request with its one Idempotency-Key: from the header or the body; both and
+    different is an error, never a silent choice."""
+    given = getattr(request, "idempotency_key", None)
+    if header is None or header == given:
+        return request
+    if given is not None:
+        raise ValidationFailed("the Idempotency-Key header and the body's idempotency_key differ",
+                               [{"field": "Idempotency-Key", "problem": "differs from idempotency_key in the body"}])
+    try:
+        return type(request).model_validate({**request.model_dump(), "idempotency_key": header})
+    except ValidationError as error:
+        raise ValidationFailed("the Idempotency-Key header is not valid",
+                               [{"field": "Idempotency-Key", "problem": e["msg"]} for e in error.errors()]) from error
 
 
 def body_as(model: type[M], raw: Optional[bytes], optional: bool = False) -> Optional[M]:
@@ -131,14 +147,25 @@ def channel_view(account: ChannelAccount) -> dict[str, Any]:
                                                     "enabled", "sandbox"})
 
 
-def audit_view(entries: list[AuditEntry], output: str) -> Any:
+def output_format(params: dict[str, str]) -> str:
+    """The `format` query parameter, taken out of the filter: json (the default) or csv."""
+    output = params.pop("format", "json")
+    if output not in ("json", "csv"):
+        raise BadRequest("format must be json or csv", {"field": "format"})
+    return output
+
+
+def audit_view(page: AuditPage, output: str) -> Any:
+    """A page of the trail. CSV pages carry the next cursor in `X-Next-Cursor` (and a Link
+    header); fetching until it is absent and joining the pages gives the filter's whole CSV."""
     if output == "csv":
-        return Response(AuditTrail.as_csv(entries), status_code=200,
-                        headers={"Content-Type": "text/csv; charset=utf-8",
-                                 "Content-Disposition": 'attachment; filename="clarion-audit.csv"'})
-    if output != "json":
-        raise BadRequest("format must be json or csv")
-    return {"entries": [dump(e) for e in entries]}
+        headers = {"Content-Type": "text/csv; charset=utf-8",
+                   "Content-Disposition": 'attachment; filename="clarion-audit.csv"'}
+        if page.next_cursor:
+            headers.update({"X-Next-Cursor": page.next_cursor,
+                            "Link": f'<?cursor={page.next_cursor}>; rel="next"'})
+        return Response(AuditTrail.as_csv(page.entries, header=page.first), status_code=200, headers=headers)
+    return {"entries": [dump(e) for e in page.entries], "next_cursor": page.next_cursor}
 
 
 def preview_view(advisory: Advisory, results: list[RenderResult], findings: list[Finding]) -> dict[str, Any]:

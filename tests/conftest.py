@@ -80,3 +80,24 @@ def advisory_body(**overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+def deliver_queued(api: Api, aws: Provisioned, *platforms: str) -> None:
+    """Run each platform's worker (the real Lambda handler) on what its queue holds, once, and
+    delete the messages it reports done, as Lambda's SQS event source does."""
+    from local.pump import sqs_record
+
+    sqs = boto3.client("sqs")
+    for platform in platforms:
+        url = aws.queue_urls[platform]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"],
+                                       MessageAttributeNames=["All"]).get("Messages", [])
+        if not messages:
+            continue
+        result = api.client.lambda_.invoke(f"deliver_{platform}",
+                                           {"Records": [sqs_record(m, arn, "us-east-1") for m in messages]})
+        failed = {f["itemIdentifier"] for f in result.payload["batchItemFailures"]}
+        for message in messages:
+            if message["MessageId"] not in failed:
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])

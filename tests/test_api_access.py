@@ -41,9 +41,9 @@ def fill(path: str, ids: dict[str, str]) -> str:
 @pytest.fixture
 def ids(api: Api) -> dict[str, str]:
     adv = api.call("POST", "/advisories", "demo-spokesperson", advisory_body()).json_body["id"]
-    tpl = api.call("POST", "/templates", "demo-admin",
-                   {"name": "t", "content": {"headline": "Notice for {area}"},
-                    "parameters": [{"name": "area"}]}).json_body["id"]
+    from test_templates_and_triggers import BOIL_WATER
+
+    tpl = api.call("POST", "/templates", "demo-admin", BOIL_WATER).json_body["id"]
     return {"adv": adv, "tpl": tpl, "user": "demo-oncall"}
 
 

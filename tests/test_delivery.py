@@ -53,7 +53,10 @@ class World:
         return draft.id
 
     def deliver(self, advisory_id: str, account: str = MASTODON) -> Any:
-        return self.delivery.deliver(advisory_id, account, self.store.get_advisory(advisory_id).content_hash())
+        """What the published message carries: the content hash approved for the delivery."""
+        owed = self.store.get_delivery(advisory_id, account)
+        content_hash = owed.content_hash if owed else self.store.get_advisory(advisory_id).content_hash()
+        return self.delivery.deliver(advisory_id, account, content_hash)
 
     def row(self, advisory_id: str, account: str = MASTODON) -> Any:
         return self.store.get_delivery(advisory_id, account)

@@ -50,7 +50,7 @@ def test_an_illegal_move_names_the_current_state() -> None:
 
 
 @pytest.mark.parametrize("sent,failed,state", [(3, 0, "delivered"), (2, 1, "partially_delivered"),
-                                               (0, 3, "failed")])
+                                               (0, 3, "failed"), (0, 0, "failed")])
 def test_delivery_outcome(sent: int, failed: int, state: str) -> None:
     assert lifecycle.delivery_outcome(sent, failed).value == state
 

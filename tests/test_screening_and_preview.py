@@ -9,7 +9,8 @@ import pytest
 
 from chalicelib.domain.phi import scan
 from chalicelib.settings import org_settings
-from conftest import Api, advisory_body
+from chalicelib.infra.bootstrap import Provisioned
+from conftest import Api, advisory_body, deliver_queued
 from test_rendering import LONG_URL, SAFETY
 
 
@@ -101,10 +102,12 @@ def test_preview_reports_what_would_block(api: Api) -> None:
     assert any(f["code"] == "does_not_fit" and f["channel"] == "sms:subscribers" for f in preview["findings"])
 
 
-def test_the_feeds_and_banner_follow_the_advisory(api: Api) -> None:
+def test_the_feeds_and_banner_follow_the_advisory(api: Api, aws: Provisioned) -> None:
     advisory_id = api.call("POST", "/advisories", "demo-spokesperson", emoji_body()).json_body["id"]
     api.call("POST", f"/advisories/{advisory_id}/submit", "demo-spokesperson")
     assert api.call("POST", f"/advisories/{advisory_id}/approve", "demo-approver").status_code == 200
+    assert api.call("GET", "/banner.json").json_body == {"active": False}  # not until it was sent there
+    deliver_queued(api, aws, "banner", "cap_feed")
 
     banner = api.call("GET", "/banner.json").json_body
     assert banner["active"] is True and banner["id"] == advisory_id
@@ -121,6 +124,7 @@ def test_the_feeds_and_banner_follow_the_advisory(api: Api) -> None:
     cancel_id = api.call("POST", f"/advisories/{advisory_id}/cancel", "demo-spokesperson").json_body["id"]
     api.call("POST", f"/advisories/{cancel_id}/submit", "demo-spokesperson")
     api.call("POST", f"/advisories/{cancel_id}/approve", "demo-approver")
+    deliver_queued(api, aws, "banner", "cap_feed")
     assert api.call("GET", "/banner.json").json_body == {"active": False}
     assert api.call("GET", "/banner.html").body.decode() == ""
     assert feedparser.parse(api.call("GET", "/feeds/cap.atom").body).entries == []

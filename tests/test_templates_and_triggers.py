@@ -145,9 +145,10 @@ def test_an_sns_trigger_broadcasts_and_names_the_sending_system(api: Api) -> Non
     advisory_id = outcome.split()[-1]
     advisory = api.call("GET", f"/advisories/{advisory_id}", "demo-auditor").json_body
     assert advisory["state"] == "broadcasting"
-    assert advisory["approval"]["triggered_by"] == "system:sns:scada-monitor"
+    assert advisory["approval"]["triggered_by"] == "system:sns-trigger"
     entry = trail(api, advisory_id=advisory_id)[0]
-    assert entry["action"] == "trigger" and "sns message sns-msg-1" in entry["summary"]
+    assert entry["action"] == "trigger" and entry["actor"] == "system:sns-trigger"
+    assert "sns message sns-msg-1 from scada-monitor" in entry["summary"]
 
 
 def test_a_redelivered_sns_message_triggers_once(api: Api) -> None:
@@ -160,7 +161,7 @@ def test_a_redelivered_sns_message_triggers_once(api: Api) -> None:
 
 
 @pytest.mark.parametrize("message,reason", [
-    ("this is not json", "not JSON"),
+    ("this is not json", "not valid JSON"),
     (json.dumps({"parameters": {}, "source": "pager"}), "template_id"),
     (json.dumps({"template_id": "tpl_nope", "parameters": {}, "source": "pager"}), "no template tpl_nope"),
     (json.dumps([1, 2, 3]), "malformed"),

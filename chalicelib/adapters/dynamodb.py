@@ -200,10 +200,11 @@ class DynamoDBStore:
             return audit.EMPTY_CHAIN
         return audit.ChainHead(int(item["seq"]["N"]), item["hash"]["S"])
 
-    def audit_entries(self) -> Iterator[AuditEntry]:
-        # Entry sort keys are digits, which sort before "HEAD".
-        for item in self._query(KeyConditionExpression="pk = :p AND sk < :h",
-                                ExpressionAttributeValues={":p": _s(AUDIT_PK), ":h": _s("A")},
+    def audit_entries(self, after: int = 0) -> Iterator[AuditEntry]:
+        # Entry sort keys are 12 digits, which sort before "HEAD".
+        for item in self._query(KeyConditionExpression="pk = :p AND sk BETWEEN :from AND :to",
+                                ExpressionAttributeValues={":p": _s(AUDIT_PK), ":from": _s(audit_sk(after + 1)),
+                                                           ":to": _s("9" * 12)},
                                 ConsistentRead=True):
             yield AuditEntry.model_validate_json(item["doc"]["S"])
 

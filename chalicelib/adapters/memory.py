@@ -94,8 +94,8 @@ class InMemoryStore:
     def audit_head(self) -> audit.ChainHead:
         return self._head
 
-    def audit_entries(self) -> Iterator[AuditEntry]:
-        return iter([e.model_copy() for e in self._audit])
+    def audit_entries(self, after: int = 0) -> Iterator[AuditEntry]:
+        return iter([e.model_copy() for e in self._audit if e.seq > after])
 
     # -- the one way to write -----------------------------------------------------------------
     def commit(self, puts: Sequence[Put], events: Sequence[AuditEvent] = ()) -> list[AuditEntry]:

@@ -221,6 +221,7 @@ def _atom_time(cap_time: str) -> str:
 
 def atom_document(active: list[dict[str, Any]], base: str) -> str:
     """The Atom feed of the active alerts, through the rendering's own feed template."""
+    from chalicelib.rendering.cap import xml_safe
     from chalicelib.rendering.render import environment
     from chalicelib.settings import org_settings
 
@@ -229,4 +230,4 @@ def atom_document(active: list[dict[str, Any]], base: str) -> str:
     feed = {"id": f"urn:clarion:{org.sender}:active-alerts", "title": f"{org.sender_name}: active alerts",
             "updated": entries[0]["updated"] if entries else _now(), "author": org.sender_name,
             "language": "en", "self_url": f"{base}/feeds/cap.atom", "entries": entries}
-    return environment().get_template("feeds/cap.atom.j2").render(feed=feed)
+    return xml_safe(environment().get_template("feeds/cap.atom.j2").render(feed=feed))

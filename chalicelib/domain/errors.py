@@ -42,6 +42,12 @@ class ValidationFailed(ClarionError):
     status, code = 422, "validation_failed"
 
 
+class IdempotencyKeyReused(ClarionError):
+    """The key was used before for a different request (the IETF Idempotency-Key draft's 422)."""
+
+    status, code = 422, "idempotency_key_reused"
+
+
 class ScreeningFailed(ClarionError):
     status, code = 422, "screening_failed"
 

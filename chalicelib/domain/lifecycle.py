@@ -69,7 +69,8 @@ def target(action: Action) -> S:
 
 
 def delivery_outcome(sent: int, failed: int) -> S:
-    """The advisory's final state once every delivery is final (skipped ones count as neither)."""
-    if failed == 0:
-        return S.DELIVERED
-    return S.PARTIALLY_DELIVERED if sent else S.FAILED
+    """The advisory's final state once every delivery is final (skipped ones count as neither).
+    Delivered needs at least one delivery sent: an advisory that reached nobody failed."""
+    if sent == 0:
+        return S.FAILED
+    return S.DELIVERED if failed == 0 else S.PARTIALLY_DELIVERED

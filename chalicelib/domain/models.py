@@ -12,7 +12,8 @@ from datetime import datetime, timezone
 from enum import Enum
 from typing import Annotated, Any, Optional
 
-from pydantic import (AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, HttpUrl,
+from pydantic import (AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field,
+                      HttpUrl,
                       field_validator, model_validator)
 
 
@@ -107,13 +108,54 @@ class Role(str, Enum):
 ALL_ROLES = frozenset(Role)
 
 
-def _no_control_chars(value: str) -> str:
-    if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", value):
-        raise ValueError("must not contain control characters")
+# Control characters, and what XML 1.0 cannot carry at all (surrogates, U+FFFE, U+FFFF): every
+# text ends up in a CAP or Atom document, where one such character breaks the feed for every reader.
+UNSAFE_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def unsafe_character(value: str) -> Optional[str]:
+    """What is wrong with the first character a public text must not hold, if any."""
+    found = UNSAFE_TEXT.search(value)
+    if found is None:
+        return None
+    return f"must not contain the character U+{ord(found.group()):04X} (control characters and " \
+           "characters XML cannot carry are refused)"
+
+
+def _safe_text(value: str) -> str:
+    problem = unsafe_character(value)
+    if problem:
+        raise ValueError(problem)
     return value
 
 
-Text = Annotated[str, AfterValidator(_no_control_chars)]
+# Dates a health advisory can mean; outside this window the CAP writers cannot even format them.
+EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
+
+
+def _datetime_as_text(value: Any) -> Any:
+    """A date and time arrives as ISO 8601 text (or a datetime from code), never as a number."""
+    if isinstance(value, (datetime, str)):
+        return value
+    raise ValueError("must be a date and time as text, like 2026-11-23T18:00:00+00:00")
+
+
+def _in_window(value: datetime) -> datetime:
+    if not EARLIEST <= value < LATEST:
+        raise ValueError("must be between 2000-01-01 and 2099-12-31")
+    return value
+
+
+def _no_credentials(value: HttpUrl) -> HttpUrl:
+    if value.username or value.password:
+        raise ValueError("must not carry a user name or password")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_safe_text)]
+Moment = Annotated[AwareDatetime, BeforeValidator(_datetime_as_text), AfterValidator(_in_window)]
+PublicUrl = Annotated[HttpUrl, AfterValidator(_no_credentials)]
 ChannelAccountId = Annotated[str, Field(pattern=r"^[a-z_]+:[a-z0-9][a-z0-9-]{0,62}$")]
 Hashtag = Annotated[str, Field(pattern=r"^\w{1,60}$", description="without the leading #")]
 LanguageTag = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
@@ -151,9 +193,9 @@ class AdvisoryContent(LocalizedText):
     severity: Optional[Severity] = None
     certainty: Optional[Certainty] = None
     area_desc: Optional[Text] = Field(default=None, max_length=500)
-    effective: Optional[AwareDatetime] = None
-    expires: Optional[AwareDatetime] = None
-    web: Optional[HttpUrl] = None
+    effective: Optional[Moment] = None
+    expires: Optional[Moment] = None
+    web: Optional[PublicUrl] = None
     contact: Optional[Text] = Field(default=None, max_length=200)
     hashtags: list[Hashtag] = Field(default_factory=list, max_length=10)
     channels: list[ChannelAccountId] = Field(default_factory=list, max_length=100)

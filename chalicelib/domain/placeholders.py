@@ -9,9 +9,17 @@ import re
 from datetime import date, datetime
 from typing import Any, Iterator, Mapping, Sequence
 
-from chalicelib.domain.models import ParameterType, TemplateParameter
+from chalicelib.domain.models import (EARLIEST, LATEST, ParameterType, TemplateParameter,
+                                      unsafe_character)
 
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]{0,39})\}")
+MAX_DIGITS = 15
+# What a person never reviews (a trigger's parameters) must not create links or mentions:
+# a scheme or "www." link, a bare domain the platforms autolink (twitter-text's list of TLDs),
+# an @account at the start of a word (X, Mastodon, Telegram; Facebook's "@[id]").
+SCHEME_LINK = re.compile(r"(?i)\b[a-z][a-z0-9+.-]*://|\bwww\.")
+MENTION = re.compile(r"(?<![\w.+-])@[\w\[]")
+WHOLE_NUMBER = re.compile(rf"-?[0-9]{{1,{MAX_DIGITS}}}")
 
 
 def placeholders_in(value: Any) -> Iterator[str]:
@@ -67,16 +75,22 @@ def validate_parameters(schema: Sequence[TemplateParameter], given: Mapping[str,
 
 def _coerce(param: TemplateParameter, raw: Any) -> tuple[str, str | None]:
     if param.type is ParameterType.INTEGER:
-        if isinstance(raw, bool) or not isinstance(raw, (int, str)) or not str(raw).lstrip("-").isdigit():
-            return "", "must be a whole number"
-        text = str(int(raw))
+        # ASCII digits only: str.isdigit() also takes "²" and "፫", which int() then refuses
+        if isinstance(raw, int) and not isinstance(raw, bool) and abs(raw) < 10 ** MAX_DIGITS:
+            raw = str(raw)
+        if not isinstance(raw, str) or not WHOLE_NUMBER.fullmatch(raw.strip()):
+            return "", f"must be a whole number of at most {MAX_DIGITS} digits, like 12"
+        text = str(int(raw.strip()))
     elif not isinstance(raw, str):
         return "", f"must be a {param.type.value} given as text"
     elif param.type is ParameterType.DATE:
         try:
-            text = date.fromisoformat(raw).isoformat()
+            day = date.fromisoformat(raw)
         except ValueError:
             return "", "must be a date like 2026-11-23"
+        if not EARLIEST.date() <= day < LATEST.date():
+            return "", "must be between 2000-01-01 and 2099-12-31"
+        text = day.isoformat()
     elif param.type is ParameterType.DATETIME:
         try:
             parsed = datetime.fromisoformat(raw)
@@ -84,6 +98,8 @@ def _coerce(param: TemplateParameter, raw: Any) -> tuple[str, str | None]:
             return "", "must be a date and time like 2026-11-23T18:00:00+00:00"
         if parsed.tzinfo is None:
             return "", "must include a time zone offset"
+        if not EARLIEST.date() <= parsed.date() < LATEST.date():  # the date as written: no overflow
+            return "", "must be between 2000-01-01 and 2099-12-31"
         text = parsed.isoformat()
     else:
         text = raw.strip()
@@ -91,6 +107,18 @@ def _coerce(param: TemplateParameter, raw: Any) -> tuple[str, str | None]:
         return "", f"must be one of: {', '.join(param.allowed)}"
     if len(text) > param.max_length:
         return "", f"must be at most {param.max_length} characters"
-    if any(ord(c) < 32 for c in text):
-        return "", "must not contain control characters"
+    problem = unsafe_character(text) or (_link_or_mention(text) if param.type is ParameterType.STRING
+                                         and not param.allowed else None)
+    if problem:
+        return "", problem
     return text, None
+
+
+def _link_or_mention(text: str) -> str | None:
+    from twitter_text import extract_urls  # X's own autolinker: what the platforms would link
+
+    if SCHEME_LINK.search(text) or extract_urls(text):
+        return "contains a link; a trigger's parameters are plain text (put links in the template)"
+    if MENTION.search(text):
+        return "mentions an account (@...); a trigger's parameters cannot notify accounts: write the name without @"
+    return None

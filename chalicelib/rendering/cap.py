@@ -1,6 +1,7 @@
 """The owned feeds: each advisory as an OASIS CAP 1.2 document, and an Atom feed of active alerts."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from typing import Any, Optional, Sequence
 
@@ -8,6 +9,13 @@ from chalicelib.domain.models import Advisory
 from chalicelib.settings import OrgSettings
 
 CAP_REQUIRED = ("event", "urgency", "severity", "certainty", "area_desc")
+# Every character XML 1.0 cannot carry. Validation refuses them at the door; the writers drop any
+# that got past it anyway (an old record, a new code path), so a feed is always well-formed.
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(document: str) -> str:
+    return NOT_XML.sub("", document)
 
 
 def cap_time(moment: Optional[datetime]) -> str:
@@ -60,7 +68,7 @@ def cap_xml(advisory: Advisory, referenced: Sequence[Advisory], settings: OrgSet
         "references": " ".join(f"{settings.sender},{r.id},{cap_time(sent_time(r))}" for r in referenced),
         "infos": infos,
     }
-    return environment().get_template("feeds/cap.xml.j2").render(cap=cap)
+    return xml_safe(environment().get_template("feeds/cap.xml.j2").render(cap=cap))
 
 
 def atom_feed(active: Sequence[Advisory], settings: OrgSettings, now: Optional[datetime] = None) -> str:
@@ -79,4 +87,4 @@ def atom_feed(active: Sequence[Advisory], settings: OrgSettings, now: Optional[d
     feed = {"id": f"urn:clarion:{settings.sender}:active-alerts", "title": f"{settings.sender_name}: active alerts",
             "updated": atom_time(updated), "author": settings.sender_name, "language": "en",
             "self_url": f"{base}/feeds/cap.atom", "entries": entries}
-    return environment().get_template("feeds/cap.atom.j2").render(feed=feed)
+    return xml_safe(environment().get_template("feeds/cap.atom.j2").render(feed=feed))

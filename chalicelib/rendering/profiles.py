@@ -19,13 +19,21 @@ def slack_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-_DISCORD_MARKDOWN = re.compile(r"([\\*_~`|>])")
+_DISCORD_MARKDOWN = re.compile(r"(?m)([\\*_~`|>\[\]<])|^\s*([#-])")
 
 
 def discord_escape(text: str) -> str:
-    """Markdown characters escaped; @everyone / @here broken with a zero-width space."""
-    text = _DISCORD_MARKDOWN.sub(r"\\\1", text)
+    """Markdown characters escaped, masked links `[text](url)`, `<@id>` mentions, headings
+    and subtext included; @everyone / @here broken with a zero-width space (and the webhook
+    sends allowed_mentions none, so nothing in the text can ping)."""
+    text = _DISCORD_MARKDOWN.sub(lambda m: "\\" + m.group(0) if m.group(1) else
+                                 m.group(0)[:-1] + "\\" + m.group(2), text)
     return re.sub(r"@(everyone|here)", "@\u200b\\1", text)
+
+
+def facebook_escape(text: str) -> str:
+    """Graph API page posts turn `@[page-id]` into a tag: a word joiner keeps it text."""
+    return text.replace("@[", "@\u2060[")
 
 
 @dataclass(frozen=True)
@@ -72,7 +80,8 @@ PROFILES: dict[str, Profile] = {
     "bluesky": Profile("bluesky", "channels/bluesky.j2", "graphemes", _bluesky, threads=True,
                        short_link=True),
     "telegram": Profile("telegram", "channels/telegram.j2", UTF16.unit, _fixed(4096, UTF16), threads=True),
-    "facebook": Profile("facebook", "channels/facebook.j2", UTF16.unit, _fixed(63206, UTF16)),
+    "facebook": Profile("facebook", "channels/facebook.j2", UTF16.unit, _fixed(63206, UTF16),
+                         escape=facebook_escape),
     "discord": Profile("discord", "channels/discord.j2", UTF16.unit, _fixed(2000, UTF16),
                        escape=discord_escape),
     "slack": Profile("slack", "channels/slack.j2", UTF16.unit, _fixed(SLACK_TEXT_LIMIT, UTF16),

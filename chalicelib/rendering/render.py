@@ -219,9 +219,18 @@ def banner_data(advisory: Optional[Advisory], settings: OrgSettings, now: Option
             "severity": (content.severity.value if content.severity else "Unknown"),
             "status_marker": content.status.value.upper() if content.status.is_drill else "",
             "language": content.language, "msg_type": advisory.msg_type.value,
-            "url": str(content.web) if content.web else f"{settings.public_base_url}/feeds/cap/{advisory.id}.xml",
+            "url": _more_information(advisory, settings),
             "expires": content.expires.isoformat() if content.expires else None,
             "updated": advisory.updated_at.isoformat()}
+
+
+def _more_information(advisory: Advisory, settings: OrgSettings) -> Optional[str]:
+    """The advisory's web page, else its CAP document where the CAP feed publishes it."""
+    if advisory.content.web:
+        return str(advisory.content.web)
+    if any(c.startswith("cap_feed:") for c in advisory.content.channels):
+        return f"{settings.public_base_url}/feeds/cap/{advisory.id}.xml"
+    return None
 
 
 def banner_html(data: dict[str, Any]) -> str:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Optional
 
-from chalicelib.domain.errors import Unauthenticated
+from chalicelib.domain.errors import Conflict, Unauthenticated
 from chalicelib.domain.models import AuditEvent, Role, User
-from chalicelib.ports import Store
-from chalicelib.services.common import commit_or_conflict, create, found, require_role, revise
+from chalicelib.ports import Put, Store
+from chalicelib.services.common import (commit_or_conflict, create, found, record_refusal, require_role,
+                                        revise)
 
 DEMO_TOKEN_PREFIX = "demo-"
 DEMO_USERS: dict[str, tuple[str, frozenset[Role]]] = {
@@ -49,20 +50,41 @@ class AccessService:
         return self._store.list_users()
 
     def set_disabled(self, actor: User, user_id: str, disabled: bool) -> User:
+        if disabled and user_id == actor.id:
+            raise Conflict("you cannot disable yourself; another admin can", {"user_id": user_id})
         stored = self._store.get_user(user_id)
-        if stored is None and self._stage != "local":
+        if stored is None and self._stage == "local":
+            found(stored, "user", user_id)
+        action = "user_disable" if disabled else "user_enable"
+        if stored is None:
             # A Cognito user Clarion has not stored yet: the row exists to carry the flag.
             changed, put = create(User(id=user_id, name=user_id, roles=frozenset(), disabled=disabled))
-            self._store.commit([put], [AuditEvent(actor=actor.id, action="user_disable" if disabled
-                                                  else "user_enable", summary=f"user {user_id}")])
-            return changed
-        user = found(stored, "user", user_id)
-        changed, put = revise(user, disabled=disabled)
-        commit_or_conflict(self._store, [put],
-                           [AuditEvent(actor=actor.id, action="user_disable" if disabled else "user_enable",
-                                       summary=f"user {user_id}")],
+        else:
+            if disabled and Role.ADMIN in stored.roles and not self._admins_left(actor, user_id):
+                raise Conflict("this is the last enabled admin; enable or add another admin first",
+                               {"user_id": user_id})
+            changed, put = revise(stored, disabled=disabled)
+        # The actor's own row rides in the same commit, conditional on its revision: two admins
+        # disabling each other at once cannot both succeed, so an enabled admin always remains.
+        touch = [] if user_id == actor.id else [self._still_enabled(actor)]
+        commit_or_conflict(self._store, [put, *touch],
+                           [AuditEvent(actor=actor.id, action=action, summary=f"user {user_id}")],
                            lambda: "changed")
         return changed
+
+    def _admins_left(self, actor: User, user_id: str) -> set[str]:
+        """The enabled admins once `user_id` is disabled (the actor counts: on Cognito stages
+        roles live in the token, not in the stored row)."""
+        stored = {u.id for u in self._store.list_users() if Role.ADMIN in u.roles and not u.disabled}
+        return (stored | ({actor.id} if Role.ADMIN in actor.roles else set())) - {user_id}
+
+    def _still_enabled(self, actor: User) -> Put:
+        stored = self._store.get_user(actor.id)
+        if stored is None:
+            return create(User(id=actor.id, name=actor.name, roles=frozenset()))[1]
+        if stored.disabled:
+            raise Conflict("your account was disabled meanwhile", {"user_id": actor.id})
+        return revise(stored)[1]
 
     def _demo_user(self, authorization: Optional[str]) -> User:
         if not authorization:
@@ -89,7 +111,7 @@ class AccessService:
         return user
 
     def _refuse(self, actor: str, why: str) -> Unauthenticated:
-        self._store.commit([], [AuditEvent(actor=actor, action="refused:sign_in", summary=why)])
+        record_refusal(self._store, AuditEvent(actor=actor, action="refused:sign_in", summary=why))
         return Unauthenticated(why)
 
 

@@ -13,7 +13,7 @@ from chalicelib.domain.models import (Advisory, AdvisoryContent, AdvisoryState, 
 from chalicelib.ports import BroadcastEvent, BroadcastPublisher, Clock, Put, Store
 from chalicelib.rendering.render import RenderResult, render_all
 from chalicelib.settings import org_settings
-from chalicelib.services.common import commit_or_conflict, create, found, refuse, revise
+from chalicelib.services.common import commit_or_conflict, create, found, record_refusal, refuse, revise
 
 
 @dataclass(frozen=True)
@@ -239,8 +239,8 @@ class AdvisoryService:
     def _screen_or_raise(self, actor: User, advisory: Advisory, action: str) -> None:
         blocking = screening.blocking(self.screen(advisory))
         if blocking:
-            self._store.commit([], [self._event(actor, f"refused:{action}", advisory,
-                                                f"screening found {len(blocking)} blocking problems")])
+            record_refusal(self._store, self._event(actor, f"refused:{action}", advisory,
+                                                    f"screening found {len(blocking)} blocking problems"))
             raise ScreeningFailed("screening found problems to fix before submitting",
                                   [f.model_dump() for f in blocking])
 

@@ -6,7 +6,7 @@ from typing import Any, Callable, Optional, Sequence, TypeVar
 from chalicelib.channels.port import PostRef
 from chalicelib.domain.errors import Conflict, Forbidden, NotFound, StaleWrite
 from chalicelib.domain.models import AuditEvent, DeliveryRecord, PostRecord, Role, User
-from chalicelib.ports import Entity, Put, Store
+from chalicelib.ports import Entity, Marker, Put, Store
 
 T = TypeVar("T", bound=Entity)
 
@@ -39,11 +39,40 @@ def commit_or_conflict(store: Store, puts: Sequence[Put], events: Sequence[Audit
                        {"state": state}) from error
 
 
+REFUSAL_RETRIES = 5
+
+
+def record_refusal(store: Store, event: AuditEvent) -> None:
+    """Record a refused request, appending it to the audit trail once per actor, action and
+    advisory per minute. Repeats within the minute are counted on a marker, and the count is
+    appended with that key's next refusal in a later minute ("and 41 more like it"). Every
+    step is a conditional write, so this holds across processes; under too much contention to
+    count, the refusal is appended in full rather than lost."""
+    minute = event.at.replace(second=0, microsecond=0)
+    key = f"refusals:{event.actor}:{event.action}:{event.advisory_id or '-'}"
+    for _ in range(REFUSAL_RETRIES):
+        marker = store.get_marker(key)
+        try:
+            if marker is not None and marker.at == minute:
+                store.commit([revise(marker, count=marker.count + 1)[1]])
+                return
+            summary = event.summary
+            if marker is not None and marker.count:
+                summary += (f" (and {marker.count} more like it in the minute from "
+                            f"{marker.at:%Y-%m-%d %H:%M} UTC)")
+            put = revise(marker, at=minute, count=0)[1] if marker else create(Marker(key=key, at=minute))[1]
+            store.commit([put], [event.model_copy(update={"summary": summary[:2000]})])
+            return
+        except StaleWrite:
+            continue
+    store.commit([], [event])
+
+
 def refuse(store: Store, actor: User, action: str, why: str,
            advisory_id: Optional[str] = None) -> Forbidden:
-    """Record a refused action in the audit trail and return the 403 to raise."""
-    store.commit([], [AuditEvent(actor=actor.id, action=f"refused:{action}",
-                                 advisory_id=advisory_id, summary=why)])
+    """Record a refused action (see record_refusal) and return the 403 to raise."""
+    record_refusal(store, AuditEvent(actor=actor.id, action=f"refused:{action}",
+                                     advisory_id=advisory_id, summary=why))
     return Forbidden(why, {"action": action})
 
 

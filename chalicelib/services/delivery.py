@@ -23,7 +23,7 @@ from chalicelib.domain.models import (Advisory, AuditEvent, ChannelAccount, Deli
                                       DeliveryState as D, MsgType, PinState, PostRecord)
 from chalicelib.ports import Clock, Put, Store
 from chalicelib.rendering.render import render_for
-from chalicelib.services.common import MACHINE, delivery_event, post_ref, revise
+from chalicelib.services.common import MACHINE, delivery_event, post_ref, record_refusal, revise
 from chalicelib.services.pins import PinRotation
 
 log = logging.getLogger("clarion_delivery")
@@ -144,7 +144,9 @@ class DeliveryService:
             return Outcome.finished()  # nothing owed, or a redelivered message for a final delivery
         if advisory is None or account is None:
             return self._finish(delivery, D.FAILED, "the advisory or channel account no longer exists")
-        if not self._still_approved(advisory, delivery, attempt.job.content_hash):
+        if attempt.job.content_hash != delivery.content_hash:
+            return self._refuse_message(attempt.job, delivery)
+        if not self._still_approved(advisory, delivery, delivery.content_hash):
             return self._finish(delivery, D.SKIPPED, "the content no longer matches its approval")
         now = self._clock.now()
         if not attempt.claimed and delivery.state in (D.SENDING, D.RECONCILING) \
@@ -419,6 +421,21 @@ class DeliveryService:
     # -- helpers ----------------------------------------------------------------------------------------
     def _still_approved(self, advisory: Advisory, delivery: DeliveryRecord, content_hash: str) -> bool:
         return (advisory.approval_is_valid and advisory.content_hash() == delivery.content_hash == content_hash)
+
+    def _refuse_message(self, job: Job, delivery: DeliveryRecord) -> Outcome:
+        """A message naming content other than what was approved for this delivery is forged or
+        stale: it changes nothing (the delivery stays owed to its real message), it is recorded,
+        and on-call hears of it."""
+        summary = (f"{job.account_id}: a delivery message names content {job.content_hash[:12]}, but "
+                   f"{delivery.content_hash[:12]} was approved; the message changed nothing")
+        record_refusal(self._store, AuditEvent(actor=MACHINE, action="refused:delivery_message",
+                                               advisory_id=job.advisory_id, summary=summary))
+        self._alerts.alert(f"Clarion: a delivery message for {job.account_id} was refused",
+                           f"Advisory {job.advisory_id}: {summary}. Someone may be sending forged "
+                           "messages to the delivery queues.")
+        log.warning("refused delivery message for %s / %s: content hash mismatch", job.advisory_id,
+                    job.account_id)
+        return Outcome.finished()
 
     def _channel(self, account: ChannelAccount, delivery: DeliveryRecord) -> Optional[Channel]:
         try:

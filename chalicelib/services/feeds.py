@@ -1,15 +1,25 @@
-"""The owned channels, as the public reads them: CAP documents, the Atom feed, the banner."""
+"""The owned channels, as the public reads them: CAP documents, the Atom feed, the banner.
+
+An owned channel publishes only what was sent to it: an advisory appears on the banner, in the
+Atom feed or as a public CAP document only if it targeted one of the organisation's public
+(non-sandbox) accounts of that channel and its delivery there is `sent`. A staff-only advisory
+or a drill (which may only go to sandbox accounts) never reaches these public routes.
+"""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Iterable, Optional
 
 from chalicelib.domain import lifecycle
 from chalicelib.domain.errors import NotFound
-from chalicelib.domain.models import Advisory, MsgType
+from chalicelib.domain.models import Advisory, AdvisoryState, DeliveryState, MsgType
 from chalicelib.ports import Clock, Store
 from chalicelib.rendering import cap
 from chalicelib.rendering.render import banner_data, banner_html
 from chalicelib.settings import org_settings
+
+BANNER, CAP_FEED = "banner", "cap_feed"
+UNPUBLISHED = frozenset({AdvisoryState.DRAFT, AdvisoryState.PENDING_APPROVAL, AdvisoryState.APPROVED,
+                         AdvisoryState.REJECTED})
 
 
 class FeedService:
@@ -17,26 +27,29 @@ class FeedService:
         self._store = store
         self._clock = clock
 
-    def active(self) -> list[Advisory]:
-        """Live alerts and updates, newest first: not cancelled, superseded or expired."""
+    def active(self, platform: str) -> list[Advisory]:
+        """Live alerts and updates published on `platform`, newest first: not cancelled,
+        superseded or expired."""
         now = self._clock.now()
-        return [a for a in self._store.list_advisories()
+        live = [a for a in self._store.list_advisories()
                 if a.state in lifecycle.LIVE and a.msg_type is not MsgType.CANCEL
                 and (a.content.expires is None or a.content.expires > now)]
+        return self._published(live, platform)
 
     def cap_document(self, advisory_id: str) -> str:
-        """Any advisory that went out (Cancels included); never a draft."""
+        """Any advisory the CAP feed published (Cancels included); never a draft, a staff-only
+        advisory or a drill."""
         advisory = self._store.get_advisory(advisory_id)
-        if advisory is None or advisory.approval is None or advisory.state.value in ("draft", "approved"):
+        if advisory is None or advisory.state in UNPUBLISHED or not self._published([advisory], CAP_FEED):
             raise NotFound(f"there is no published advisory {advisory_id}", {"id": advisory_id})
         referenced = [r for r in (self._store.get_advisory(i) for i in advisory.references) if r]
-        return cap.cap_xml(advisory, referenced, org_settings())
+        return cap.cap_xml(advisory, self._published(referenced, CAP_FEED), org_settings())
 
     def atom(self) -> str:
-        return cap.atom_feed(self.active(), org_settings(), self._clock.now())
+        return cap.atom_feed(self.active(CAP_FEED), org_settings(), self._clock.now())
 
     def current_banner(self) -> Optional[Advisory]:
-        active = self.active()
+        active = self.active(BANNER)
         return active[0] if active else None
 
     def banner_json(self) -> dict[str, Any]:
@@ -44,3 +57,14 @@ class FeedService:
 
     def banner_html(self) -> str:
         return banner_html(self.banner_json())
+
+    def _published(self, advisories: Iterable[Advisory], platform: str) -> list[Advisory]:
+        """Those of `advisories` sent to a public account of `platform` (one batch read)."""
+        public = {c.id for c in self._store.list_channels() if c.platform == platform and not c.sandbox}
+        candidates = [a for a in advisories if not a.content.status.is_drill]
+        pairs = [(a.id, c) for a in candidates for c in a.content.channels if c in public]
+        if not pairs:
+            return []
+        sent = {advisory_id for (advisory_id, _), d in self._store.load_deliveries(pairs).deliveries.items()
+                if d.state is DeliveryState.SENT}
+        return [a for a in candidates if a.id in sent]

@@ -1,22 +1,24 @@
 """Pre-approved templates: created by an admin, approved by someone else, triggered in one step."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Annotated, Any, Optional
 
 from pydantic import Field, ValidationError
 
 from chalicelib.domain import placeholders, screening
-from chalicelib.domain.errors import Conflict, ScreeningFailed, StaleWrite, ValidationFailed
+from chalicelib.domain.errors import (Conflict, IdempotencyKeyReused, ScreeningFailed, StaleWrite,
+                                     ValidationFailed)
 from chalicelib.domain.models import (Advisory, AdvisoryContent, AdvisoryState, Approval,
                                       AuditEvent, Strict, Template, TemplateParameter,
-                                      TemplateState, User)
+                                      TemplateState, User, canonical_json)
 from chalicelib.ports import Clock, Marker, Store
 from chalicelib.rendering.profiles import PROFILES
 from chalicelib.rendering.render import post_for
 from chalicelib.rendering.sandbox import CustomTemplateError, render_custom
 from chalicelib.services.advisories import AdvisoryService, BroadcastResult
-from chalicelib.services.common import commit_or_conflict, create, found, refuse, revise
+from chalicelib.services.common import commit_or_conflict, create, found, record_refusal, refuse, revise
 
 
 class TemplateDraft(Strict):
@@ -29,7 +31,13 @@ class TemplateDraft(Strict):
 
 class TriggerRequest(Strict):
     parameters: dict[str, Any] = Field(default_factory=dict)
-    idempotency_key: Optional[str] = Field(default=None, min_length=1, max_length=128)
+    idempotency_key: Optional[str] = Field(default=None, min_length=1, max_length=128,
+                                           pattern=r"^[\x21-\x7e]+$")
+
+    def fingerprint(self, template_id: str) -> str:
+        """What a retry repeats exactly: the template and its parameters (not the key)."""
+        payload = canonical_json({"template_id": template_id, "parameters": self.parameters})
+        return hashlib.sha256(payload.encode()).hexdigest()
 
 
 class SnsTrigger(Strict):
@@ -37,7 +45,8 @@ class SnsTrigger(Strict):
 
     template_id: str = Field(min_length=1, max_length=64)
     parameters: dict[str, Any] = Field(default_factory=dict)
-    source: str = Field(min_length=1, max_length=100)
+    # A label for the audit trail beside the fixed actor (system:sns-trigger), never the actor.
+    source: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._:/@-]{0,99}$")
 
 
 @dataclass(frozen=True)
@@ -65,7 +74,8 @@ class TemplateService:
         return self._store.list_templates()
 
     def create(self, actor: User, draft: TemplateDraft) -> Template:
-        self._check(draft)
+        sample = self._check(draft)
+        self._screen_or_raise(actor, "template_create", sample, draft.renderings)
         template, put = create(Template(name=draft.name, content=draft.content, renderings=draft.renderings,
                                         parameters=draft.parameters, author=actor.id,
                                         created_at=self._clock.now()))
@@ -79,6 +89,9 @@ class TemplateService:
             raise refuse(self._store, actor, "template_approve", "you cannot approve your own template")
         if template.state is TemplateState.APPROVED:
             raise Conflict("this template is already approved", {"state": template.state.value})
+        # Channels, settings and the clock may have moved since creation: screen what is approved.
+        self._screen_or_raise(actor, "template_approve", self._sample(template.content, template.parameters),
+                              template.renderings, template.id)
         approval = Approval(by=actor.id, at=self._clock.now(), content_hash=template.content_hash())
         approved, put = revise(template, state=TemplateState.APPROVED, approval=approval)
         commit_or_conflict(self._store, [put],
@@ -95,7 +108,8 @@ class TemplateService:
                 or template.approval.content_hash != template.content_hash():
             raise Conflict("this template is not approved", {"state": template.state.value})
         marker_key = f"trigger:{template.id}:{request.idempotency_key}" if request.idempotency_key else None
-        earlier = self._earlier_trigger(marker_key)
+        fingerprint = request.fingerprint(template.id)
+        earlier = self._earlier_trigger(marker_key, fingerprint)
         if earlier:
             return TriggerResult(earlier, created=False, broadcast=None)
         advisory = self._fill(actor, template, request.parameters)
@@ -104,22 +118,32 @@ class TemplateService:
             raise ScreeningFailed("the filled template does not pass screening",
                                   [f.model_dump() for f in blocking])
         advisory, put = create(advisory)
-        puts = [put] + ([create(Marker(key=marker_key, ref=advisory.id))[1]] if marker_key else [])
+        puts = [put] + ([create(Marker(key=marker_key, ref=advisory.id, fingerprint=fingerprint))[1]]
+                        if marker_key else [])
         event = AuditEvent(actor=actor.id, action="trigger", advisory_id=advisory.id,
                            summary=f"template {template.id} via {source}, approved by "
                                    f"{template.approval.by} through the template")
         try:
             self._store.commit(puts, [event])
         except StaleWrite:
-            found_earlier = self._earlier_trigger(marker_key)
+            found_earlier = self._earlier_trigger(marker_key, fingerprint)
             if found_earlier:
                 return TriggerResult(found_earlier, created=False, broadcast=None)
             raise
         return TriggerResult(advisory, created=True, broadcast=self._advisories.broadcast(actor, advisory))
 
-    def _earlier_trigger(self, marker_key: Optional[str]) -> Optional[Advisory]:
+    def _earlier_trigger(self, marker_key: Optional[str], fingerprint: str) -> Optional[Advisory]:
+        """The advisory an earlier use of this key made; a key reused for another request is
+        refused, so a retry can never swallow a different alert."""
         marker = self._store.get_marker(marker_key) if marker_key else None
-        return self._advisories.get(marker.ref) if marker and marker.ref else None
+        if marker is None or not marker.ref:
+            return None
+        if marker.fingerprint is not None and marker.fingerprint != fingerprint:
+            raise IdempotencyKeyReused(
+                "this Idempotency-Key was already used for a different request; a new alert needs a new key",
+                {"idempotency_key": marker_key.split(":", 2)[-1] if marker_key else None,
+                 "advisory_id": marker.ref})
+        return self._advisories.get(marker.ref)
 
     def _fill(self, actor: User, template: Template, given: dict[str, Any]) -> Advisory:
         values, problems = placeholders.validate_parameters(template.parameters, given)
@@ -139,7 +163,29 @@ class TemplateService:
                             triggered_by=actor.id)
         return advisory.model_copy(update={"approval": approval})
 
-    def _check(self, draft: TemplateDraft) -> None:
+    def _screen_or_raise(self, actor: User, action: str, sample: AdvisoryContent,
+                         renderings: dict[str, str], template_id: Optional[str] = None) -> None:
+        """A template is screened like an advisory at submit, filled with sample values, so an
+        Exercise aimed at a live account or an expired window fails now, not at 3 a.m."""
+        advisory = Advisory(content=sample, author=actor.id, renderings=renderings)
+        blocking = screening.blocking(self._advisories.screen(advisory))
+        if blocking:
+            record_refusal(self._store, AuditEvent(actor=actor.id, action=f"refused:{action}",
+                                                   summary=f"{template_id or 'new template'}: screening "
+                                                           f"found {len(blocking)} blocking problems"))
+            raise ScreeningFailed("the template does not pass screening (filled with sample values)",
+                                  [f.model_dump() for f in blocking])
+
+    @staticmethod
+    def _sample(content: dict[str, Any], parameters: list[TemplateParameter]) -> AdvisoryContent:
+        values = {p.name: placeholders.sample_value(p) for p in parameters}
+        try:
+            return AdvisoryContent.model_validate(placeholders.fill(content, values))
+        except ValidationError as error:
+            raise ValidationFailed("the template does not fill into a valid advisory",
+                                   validation_details(error, "content.")) from error
+
+    def _check(self, draft: TemplateDraft) -> AdvisoryContent:
         names = [p.name for p in draft.parameters]
         problems = [{"field": "parameters", "problem": f"{n} is declared twice"}
                     for n in sorted({n for n in names if names.count(n) > 1})]
@@ -147,13 +193,9 @@ class TemplateService:
                      for n in sorted(set(placeholders.placeholders_in(draft.content)) - set(names))]
         if problems:
             raise ValidationFailed("the template is not valid", problems)
-        sample = {p.name: placeholders.sample_value(p) for p in draft.parameters}
-        try:
-            content = AdvisoryContent.model_validate(placeholders.fill(draft.content, sample))
-        except ValidationError as error:
-            raise ValidationFailed("the template does not fill into a valid advisory",
-                                   validation_details(error, "content.")) from error
+        content = self._sample(draft.content, draft.parameters)
         self._check_renderings(draft, content)
+        return content
 
     @staticmethod
     def _check_renderings(draft: TemplateDraft, sample: AdvisoryContent) -> None:
