@@ -185,7 +185,7 @@ def read_audit() -> Any:
     params = query()
     output = web.output_format(params)
     page = clarion().audit.page(web.validate(AuditFilter, params), csv_output=output == "csv")
-    return web.audit_view(page, output)
+    return web.audit_view(page, output, params)
 
 
 @route("/audit/verify", methods=["GET"], authorizer=AUTHORIZER)
@@ -227,6 +227,16 @@ def enable_user(user_id: str) -> dict[str, Any]:
 @route("/", methods=["GET"])
 def console() -> Response:
     return web.console_page()
+
+
+@route("/console/{asset}", methods=["GET"])
+def console_asset(asset: str) -> Response:
+    return web.console_asset(asset)
+
+
+@route("/favicon.ico", methods=["GET"])
+def favicon() -> Response:
+    return web.console_asset("favicon.svg")
 
 
 # -- the owned channels: public, no sign-in --------------------------------------------------------

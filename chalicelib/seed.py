@@ -35,12 +35,18 @@ SANDBOX_CREDENTIALS: dict[str, dict[str, str]] = {
 }
 
 
+# Platforms whose post links Clarion builds itself (Mastodon and Slack hand theirs out).
+OPENED_ON_THE_SANDBOX = ("x", "facebook", "bluesky", "discord", "telegram")
+
+
 def _account(account_id: str, name: str, settings: Mapping[str, Any], **flags: Any) -> ChannelAccount:
     """A local account: HTTP platforms get the sandbox base URL and an SSM secret_ref."""
     platform = account_id.split(":", 1)[0]
     http = platform in HTTP_PLATFORMS
     return ChannelAccount(id=account_id, platform=platform, name=name,
-                          settings={**({"base_url": f"{SANDBOX_URL}/{platform}"} if http else {}), **settings},
+                          settings={**({"base_url": f"{SANDBOX_URL}/{platform}"} if http else {}),
+                                    **({"post_url": f"{SANDBOX_URL}/_sandbox/open/{platform}/{{post_id}}"}
+                                       if platform in OPENED_ON_THE_SANDBOX else {}), **settings},
                           secret_ref=channel_secret_ref(account_id, "local") if http else None, **flags)
 
 

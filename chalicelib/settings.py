@@ -24,12 +24,18 @@ class OrgSettings:
     banned_claims: tuple[str, ...]
 
 
+def _public_base_url() -> str:
+    """Where the public pages live; locally, the API on whatever port `make run` was given."""
+    local = f"http://127.0.0.1:{os.environ.get('CLARION_PORT', '8000')}"
+    return os.environ.get("CLARION_PUBLIC_BASE_URL", local).rstrip("/")
+
+
 @lru_cache(maxsize=1)
 def org_settings() -> OrgSettings:
     return OrgSettings(
         sender=os.environ.get("CLARION_CAP_SENDER", "alerts@health.example.org"),
         sender_name=os.environ.get("CLARION_SENDER_NAME", "City Health Department"),
-        public_base_url=os.environ.get("CLARION_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        public_base_url=_public_base_url(),
         phone_region=os.environ.get("CLARION_PHONE_REGION", "US"),
         # Public numbers and addresses that may appear in advisories (hotlines, press office).
         phone_allowlist=_list("CLARION_PHONE_ALLOWLIST", "0800 555 0100;+1 202 555 0100;911;988"),

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
+import re
 from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
+from urllib.parse import urlencode
 
 from chalice import Chalice, Response
 from pydantic import BaseModel, Field, ValidationError
@@ -155,15 +158,15 @@ def output_format(params: dict[str, str]) -> str:
     return output
 
 
-def audit_view(page: AuditPage, output: str) -> Any:
+def audit_view(page: AuditPage, output: str, params: dict[str, str]) -> Any:
     """A page of the trail. CSV pages carry the next cursor in `X-Next-Cursor` (and a Link
     header); fetching until it is absent and joining the pages gives the filter's whole CSV."""
     if output == "csv":
         headers = {"Content-Type": "text/csv; charset=utf-8",
                    "Content-Disposition": 'attachment; filename="clarion-audit.csv"'}
         if page.next_cursor:
-            headers.update({"X-Next-Cursor": page.next_cursor,
-                            "Link": f'<?cursor={page.next_cursor}>; rel="next"'})
+            following = urlencode({**params, "format": "csv", "cursor": page.next_cursor})
+            headers.update({"X-Next-Cursor": page.next_cursor, "Link": f'<?{following}>; rel="next"'})
         return Response(AuditTrail.as_csv(page.entries, header=page.first), status_code=200, headers=headers)
     return {"entries": [dump(e) for e in page.entries], "next_cursor": page.next_cursor}
 
@@ -196,14 +199,40 @@ def strip_suffix(name: str, suffix: str) -> str:
     return name[: -len(suffix)]
 
 
-def console_page() -> Response:
-    """The spokesperson's and approver's web console: a static page that talks to this API."""
+CONSOLE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+               "connect-src 'self'{connect}; form-action 'self'{connect}; base-uri 'none'; "
+               "frame-ancestors 'none'")
+CONSOLE_TYPES = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml"}
+_ASSET = re.compile(r"^[a-z][a-z0-9-]{0,40}\.(js|css|svg)$")
+
+
+def _console_file(name: str) -> str:
     from chalicelib.rendering.render import TEMPLATES_DIR
 
-    with open(f"{TEMPLATES_DIR}/console/index.html", encoding="utf-8") as page:
-        html = page.read()
-    return Response(html, status_code=200, headers={
-        "Content-Type": "text/html; charset=utf-8",
-        "Content-Security-Policy": "default-src 'self'; script-src 'unsafe-inline' 'self'; "
-                                   "style-src 'unsafe-inline' 'self'; img-src 'self'; frame-ancestors 'none'",
-        "X-Content-Type-Options": "nosniff"})
+    with open(f"{TEMPLATES_DIR}/console/{name}", encoding="utf-8") as file:
+        return file.read()
+
+
+def console_headers(content_type: str) -> dict[str, str]:
+    """The sign-in origin (Cognito's hosted UI, or the local stand-in) may be called and posted to."""
+    origin = os.environ.get("CLARION_SIGN_IN_ORIGIN", "")
+    return {"Content-Type": f"{content_type}; charset=utf-8",
+            "Content-Security-Policy": CONSOLE_CSP.format(connect=f" {origin}" if origin else ""),
+            "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "Cache-Control": "no-cache"}
+
+
+def console_page() -> Response:
+    """The console: a static page and its ES modules, talking to this API. No inline script or
+    style, so the CSP needs no 'unsafe-inline'."""
+    return Response(_console_file("index.html"), status_code=200, headers=console_headers("text/html"))
+
+
+def console_asset(name: str) -> Response:
+    """One file of the console (templates/console/): JavaScript modules, CSS, icons."""
+    if not _ASSET.match(name):
+        raise NotFound(f"the console has no file {name[:60]}", {"asset": name[:60]})
+    try:
+        text = _console_file(name)
+    except FileNotFoundError:
+        raise NotFound(f"the console has no file {name}", {"asset": name}) from None
+    return Response(text, status_code=200, headers=console_headers(CONSOLE_TYPES[name[name.rindex("."):]]))

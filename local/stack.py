@@ -27,6 +27,7 @@ import boto3
 
 from chalicelib.infra import resources
 from chalicelib.infra.bootstrap import Provisioned, provision
+from chalicelib.settings import org_settings
 
 log = logging.getLogger("local.stack")  # not under "clarion", which Chalice sets to ERROR
 
@@ -83,6 +84,9 @@ class LocalStack:
         configure_environment(self.settings.moto_url)
         self.provisioned = provision(boto3.Session(), STAGE)
         os.environ.update(self.provisioned.environment())  # before the app reads its settings
+        # Links in posts and feeds point at this stack's own API, whatever port it was given.
+        os.environ.setdefault("CLARION_PUBLIC_BASE_URL", self.settings.api_url)
+        org_settings.cache_clear()
         seed_local_stage()
         self.app = load_app(self.settings.app_ref)
         self._start_http()

@@ -30,7 +30,7 @@ OPEN_TO_ANY_ROLE = [
     ("GET", "/templates"), ("GET", "/templates/{tpl}"), ("GET", "/channels"), ("GET", "/me"),
     ("POST", "/advisories/preview"), ("GET", "/advisories/{adv}/preview"),
 ]
-PUBLIC = [("GET", "/"), ("GET", "/feeds/cap.atom"), ("GET", "/feeds/cap/{file}"), ("GET", "/banner.json"),
+PUBLIC = [("GET", "/"), ("GET", "/console/{asset}"), ("GET", "/favicon.ico"), ("GET", "/feeds/cap.atom"), ("GET", "/feeds/cap/{file}"), ("GET", "/banner.json"),
           ("GET", "/banner.html")]
 
 
@@ -134,7 +134,7 @@ def test_cognito_claims_give_roles_in_deployed_stages(aws: object, monkeypatch: 
 @pytest.mark.parametrize("method,path", PUBLIC)
 def test_the_owned_channels_are_public_but_never_show_a_draft(api: Api, ids: dict[str, str],
                                                               method: str, path: str) -> None:
-    response = api.call(method, path.format(file=f"{ids['adv']}.xml"))
+    response = api.call(method, path.format(file=f"{ids['adv']}.xml", asset="favicon.svg"))
     if "{file}" in path:
         assert response.status_code == 404  # a draft is not published
     else:
@@ -143,12 +143,21 @@ def test_the_owned_channels_are_public_but_never_show_a_draft(api: Api, ids: dic
 
 
 def test_the_console_is_a_static_page_that_never_injects_html(api: Api) -> None:
+    import re
+    from pathlib import Path
+
     response = api.call("GET", "/")
     page = response.body.decode()
     assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/html")
-    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
-    assert "/advisories/preview" in page and "textContent" in page
-    assert "innerHTML" not in page and "insertAdjacentHTML" not in page
+    policy = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in policy and "'unsafe-inline'" not in policy
+    assert "<script>" not in page and " style=" not in page and " on" + "click=" not in page
+    scripts = [api.call("GET", src) for src in re.findall(r'src="(/console/[^"]+\.js)"', page)]
+    assert scripts and all(s.status_code == 200 for s in scripts)
+    # Every module of the console, imported or not, writes text, never markup.
+    code = "".join(p.read_text() for p in Path(PROJECT_DIR, "templates", "console").glob("*.js"))
+    assert "/advisories" in code and "textContent" in code
+    assert "innerHTML" not in code and "insertAdjacentHTML" not in code and "outerHTML" not in code
 
 
 def test_disabling_a_cognito_user_refuses_their_next_request(aws: object, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -165,3 +174,15 @@ def test_disabling_a_cognito_user_refuses_their_next_request(aws: object, monkey
     with pytest.raises(Exception) as refused:
         access.authenticate("Bearer eyJ.jwt", claims)
     assert getattr(refused.value, "status", None) == 401
+
+
+@pytest.mark.parametrize("name", ["..%2Fapp.py", "nope.js", "index.html", "App.JS", "a" * 80 + ".js"])
+def test_the_console_serves_only_its_own_assets(api: Api, name: str) -> None:
+    response = api.call("GET", f"/console/{name}")
+    assert response.status_code == 404 and response.json_body["error"]["code"] == "not_found"
+
+
+def test_the_favicon_is_served_with_the_console_policy(api: Api) -> None:
+    response = api.call("GET", "/favicon.ico")
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("image/svg+xml")
+    assert "'unsafe-inline'" not in response.headers["Content-Security-Policy"]

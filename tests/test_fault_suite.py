@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import fault_suite  # noqa: E402
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")  # one stack per process: Chalice's local server cannot be made twice
 def stack() -> Iterator[object]:
     saved = dict(os.environ)
     from chalicelib import composition
@@ -27,6 +27,9 @@ def stack() -> Iterator[object]:
         composition.use(None)
         os.environ.clear()
         os.environ.update(saved)
+        from chalicelib.settings import org_settings
+
+        org_settings.cache_clear()  # the stack's own public URL must not outlive it
 
 
 def test_faults_lose_nothing_and_duplicate_nothing(stack: object) -> None:
@@ -35,3 +38,13 @@ def test_faults_lose_nothing_and_duplicate_nothing(stack: object) -> None:
     assert report.ok, "\n".join(report.lines())
     assert report.deliveries == 40 and report.posts_expected == report.posts_found
     assert sum(report.injected.values()) > 0, "the suite injected no fault at all"
+
+
+def test_links_in_feeds_follow_the_port_the_stack_was_given(stack: object) -> None:
+    import urllib.request
+
+    api_url = stack.settings.api_url  # type: ignore[attr-defined]
+    assert not api_url.endswith(":8000")
+    with urllib.request.urlopen(f"{api_url}/feeds/cap.atom", timeout=10) as response:
+        feed = response.read().decode()
+    assert f'href="{api_url}/feeds/cap.atom"' in feed and ":8000" not in feed

@@ -194,3 +194,31 @@ def test_a_forged_delivery_message_changes_nothing_and_is_reported(api: Api, aws
     deliver_queued(api, aws, "sms")  # the real message still delivers it
     assert composition.clarion().store.get_delivery(advisory_id, "sms:subscribers").state.value == "sent"
     assert api.call("GET", f"/advisories/{advisory_id}", "demo-auditor").json_body["state"] == "delivered"
+
+
+# -- 8. links the public can open --------------------------------------------------------------------------
+@pytest.mark.parametrize("web", ["https://user:pass@health.example/x", "https://:secret@health.example/"])
+def test_a_link_carrying_credentials_is_refused_at_the_door(api: Api, web: str) -> None:
+    response = api.call("POST", "/advisories", "demo-spokesperson", advisory_body(web=web))
+    assert response.status_code == 422 and fields(response) == {"web"}
+
+
+@pytest.mark.parametrize("web", ["http://127.0.0.1:8000/more", "http://localhost/", "http://10.1.2.3/",
+                                 "http://192.168.0.10/", "http://169.254.169.254/latest/meta-data",
+                                 "http://[::1]/", "http://[fd00::1]/", "http://intranet/", "https://wiki.corp/a",
+                                 "http://printer.local/"])
+def test_a_private_link_is_refused_for_live_accounts(api: Api, web: str) -> None:
+    advisory_id = api.call("POST", "/advisories", "demo-spokesperson",
+                           advisory_body(web=web, channels=["mastodon:city-health"])).json_body["id"]
+    response = api.call("POST", f"/advisories/{advisory_id}/submit", "demo-spokesperson")
+    assert response.status_code == 422
+    assert [d["code"] for d in response.json_body["error"]["details"]] == ["private_link"]
+
+
+def test_a_public_link_or_a_sandbox_only_target_passes(api: Api) -> None:
+    for body in (advisory_body(web="https://health.example/boil", channels=["mastodon:city-health"]),
+                 advisory_body(web="http://127.0.0.1:8000/drill", status="Exercise",
+                               channels=["mastodon:drills"])):
+        advisory_id = api.call("POST", "/advisories", "demo-spokesperson", body).json_body["id"]
+        response = api.call("POST", f"/advisories/{advisory_id}/submit", "demo-spokesperson")
+        assert response.status_code == 200, response.json_body

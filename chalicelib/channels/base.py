@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Mapping, Optional, Sequence
+from urllib.parse import quote
 
 from chalicelib.channels.http import (HttpClient, Inspector, Timeouts, no_complaint, redact,
                                       secret_values)
@@ -264,6 +265,12 @@ class HttpChannel(SocialChannel):
 
     def auth_headers(self, credentials: Mapping[str, Any]) -> dict[str, str]:
         return {}
+
+    def post_url(self, site_url: Optional[str], post_id: str) -> Optional[str]:
+        """Where a person opens the post: the platform's site, unless the account's settings
+        name another page (`post_url` with `{post_id}`: a sandbox account's own pages)."""
+        template = self.settings.get("post_url")
+        return str(template).replace("{post_id}", quote(post_id, safe="")) if template else site_url
 
     def secret(self, credentials: Mapping[str, Any], name: str) -> str:
         return str(require(credentials, name, self.account_id, "credentials"))

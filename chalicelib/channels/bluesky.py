@@ -148,7 +148,7 @@ class BlueskyChannel(HttpChannel):
 
     def _ref(self, uri: str, cid: str) -> PostRef:
         handle = self.settings.get("handle") or self.session().handle
-        return PostRef(post_id=uri, url=f"https://bsky.app/profile/{handle}/post/{rkey(uri)}",
+        return PostRef(post_id=uri, url=self.post_url(f"https://bsky.app/profile/{handle}/post/{rkey(uri)}", uri),
                        extra={"cid": cid} if cid else {})
 
     def _strong(self, ref: PostRef) -> dict[str, str]:

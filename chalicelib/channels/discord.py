@@ -91,4 +91,4 @@ class DiscordChannel(HttpChannel):
     def _ref(self, message_id: str) -> PostRef:
         guild, channel = self.settings.get("guild_id"), self.setting("channel_id")
         url = f"https://discord.com/channels/{guild}/{channel}/{message_id}" if guild else None
-        return PostRef(post_id=message_id, url=url, extra={"channel_id": str(channel)})
+        return PostRef(post_id=message_id, url=self.post_url(url, message_id), extra={"channel_id": str(channel)})

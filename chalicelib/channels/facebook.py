@@ -65,12 +65,12 @@ class FacebookChannel(HttpChannel):
               root: Optional[PostRef], key: str) -> PostRef:
         reply = self.http.call("POST", self._node(self.setting("page_id")) + "/feed", what="post",
                                form={"message": part.text})
-        return _ref(str(reply.need("id")))
+        return self._ref(str(reply.need("id")))
 
     def _edit_part(self, post: PostRef, part_id: str, rendering: Rendering, part: Part,
                    index: int) -> PostRef:
         self._update(part_id, "edit", message=part.text)
-        return _ref(part_id)
+        return self._ref(part_id)
 
     def _delete_part(self, post: PostRef, part_id: str) -> None:
         _confirmed(self.http.call("DELETE", self._node(part_id), what="delete"))
@@ -95,15 +95,14 @@ class FacebookChannel(HttpChannel):
         posts = data.get("data") if isinstance(data.get("data"), list) else []
         paging = data.get("paging") if isinstance(data.get("paging"), dict) else {}
         cursors = paging.get("cursors") if isinstance(paging.get("cursors"), dict) else {}
-        return TimelinePage([(_ref(str(p["id"]), p.get("permalink_url")), str(p.get("message", "")),
+        return TimelinePage([(self._ref(str(p["id"]), p.get("permalink_url")), str(p.get("message", "")),
                               epoch(p.get("created_time"))) for p in posts if isinstance(p, dict) and p.get("id")],
                             older=str(cursors["after"]) if paging.get("next") and cursors.get("after") else None)
+
+    def _ref(self, post_id: str, permalink: Optional[str] = None) -> PostRef:
+        return PostRef(post_id=post_id, url=permalink or self.post_url(f"https://www.facebook.com/{post_id}", post_id))
 
 
 def _confirmed(reply: Reply) -> None:
     if reply.need("success") is not True:
         raise reply.unexpected("with success=false")
-
-
-def _ref(post_id: str, url: Optional[str] = None) -> PostRef:
-    return PostRef(post_id=post_id, url=url or f"https://www.facebook.com/{post_id}")

@@ -99,6 +99,6 @@ class TelegramChannel(HttpChannel):
         chat = chat if isinstance(chat, dict) else {}
         username = chat.get("username") or str(self.setting("chat_id")).removeprefix("@")
         if not username.lstrip("-").isdigit():
-            return f"https://t.me/{username}/{message_id}"
+            return self.post_url(f"https://t.me/{username}/{message_id}", message_id)
         internal = str(chat.get("id") or username).removeprefix("-100")
-        return f"https://t.me/c/{internal}/{message_id}"
+        return self.post_url(f"https://t.me/c/{internal}/{message_id}", message_id)

@@ -73,4 +73,5 @@ class XChannel(HttpChannel):
 
     def _ref_of(self, post_id: str) -> PostRef:
         handle = self.settings.get("handle", "i/web")
-        return PostRef(post_id=post_id, url=f"https://x.com/{str(handle).lstrip('@')}/status/{post_id}")
+        return PostRef(post_id=post_id,
+                       url=self.post_url(f"https://x.com/{str(handle).lstrip('@')}/status/{post_id}", post_id))

@@ -5,6 +5,7 @@ message that says what to fix, and whether it blocks submission.
 """
 from __future__ import annotations
 
+import ipaddress
 from datetime import datetime
 from typing import Iterator, Optional, Sequence
 
@@ -68,9 +69,34 @@ def timing_findings(advisory: Advisory, now: datetime) -> list[Finding]:
     return []
 
 
+PRIVATE_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa", ".intranet", ".corp")
+
+
+def private_host(host: str) -> bool:
+    """A host the public cannot reach: loopback, private, link-local or reserved addresses,
+    localhost, single-label names and the private-use domain suffixes."""
+    host = host.strip("[]").rstrip(".").lower()
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host == "localhost" or "." not in host or host.endswith(PRIVATE_SUFFIXES)
+    return not address.is_global
+
+
+def link_findings(advisory: Advisory, accounts: dict[str, ChannelAccount]) -> list[Finding]:
+    """The public must be able to open the "more information" link. A sandbox account (the
+    local stage, drills) may point at a machine of ours; a live account may not."""
+    web = advisory.content.web
+    live = [c for c in advisory.content.channels if c in accounts and not accounts[c].sandbox]
+    if web is None or not web.host or not live or not private_host(web.host):
+        return []
+    return [Finding(code="private_link", message=f"web points at {web.host}, which the public cannot "
+                    f"reach; live accounts ({', '.join(live)}) need a public link")]
+
+
 def screen(advisory: Advisory, accounts: dict[str, ChannelAccount], now: datetime) -> list[Finding]:
     return [*required_fields(advisory), *channel_findings(advisory, accounts),
-            *timing_findings(advisory, now)]
+            *link_findings(advisory, accounts), *timing_findings(advisory, now)]
 
 
 def blocking(findings: Sequence[Finding]) -> list[Finding]:

@@ -12,7 +12,7 @@ from typing import Optional
 from pydantic import AwareDatetime, BaseModel, Field
 
 from chalicelib.domain import audit
-from chalicelib.domain.errors import BadRequest
+from chalicelib.domain.errors import BadRequest, ValidationFailed
 from chalicelib.domain.models import AuditEntry
 from chalicelib.ports import Store
 
@@ -74,7 +74,10 @@ class AuditTrail:
     def page(self, query: AuditFilter, csv_output: bool = False) -> AuditPage:
         """Up to `limit` matching entries after the cursor, oldest first, and the cursor of the
         next page. Reads lazily: a page stops reading once it is full."""
-        limit = query.limit if csv_output else min(query.limit, MAX_PAGE)
+        if not csv_output and query.limit > MAX_PAGE:
+            raise ValidationFailed(f"limit is at most {MAX_PAGE} for JSON (and {MAX_CSV_PAGE} for CSV); "
+                                   "follow next_cursor for more", {"field": "limit"})
+        limit = query.limit
         after = decode_cursor(query.cursor) if query.cursor else 0
         found: list[AuditEntry] = []
         for entry in self._store.audit_entries(after=after):

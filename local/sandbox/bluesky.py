@@ -301,7 +301,7 @@ class Bluesky(Platform):
         record = entry["value"]
         reply = record.get("reply") or {}
         rkey = entry["uri"].rsplit("/", 1)[1]
-        post = Post(id=entry["uri"], text=record["text"], url=f"https://bsky.app/profile/{acc.username}/post/{rkey}",
+        post = Post(id=entry["uri"], text=record["text"], url=self.open_url(entry["uri"]),
                     reply_to=(reply.get("parent") or {}).get("uri"), thread_root=(reply.get("root") or {}).get("uri"),
                     data=self._post_data(entry))
         self.store.account(self.name, acc.key).add(post)

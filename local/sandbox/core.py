@@ -9,6 +9,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
+from urllib.parse import quote
 
 from flask import Blueprint, Response, request
 
@@ -155,6 +156,10 @@ class Platform:
 
     def method_not_allowed(self) -> Response:
         return json_response({"error": "Method Not Allowed"}, 405)
+
+    def open_url(self, post_id: str) -> str:
+        """The sandbox page of one post: what the platform's own post link would show."""
+        return f"{request.host_url.rstrip('/')}/_sandbox/open/{self.name}/{quote(post_id, safe='')}"
 
     def web_url(self, path: str) -> str:
         """A URL on the sandbox host (a link a person can follow from a post)."""

@@ -166,11 +166,10 @@ class Discord(Platform):
         parent = state.get(str(reference.get("message_id"))) if reference.get("message_id") else None
         if reference.get("message_id") and parent is None and reference.get("fail_if_not_exists", True):
             return form_error("message_reference", "MESSAGE_REFERENCE_UNKNOWN_MESSAGE", "Unknown message")
-        post = Post(id=self.ctx.ids.snowflake(DISCORD_EPOCH_MS), text=content,
+        post_id = self.ctx.ids.snowflake(DISCORD_EPOCH_MS)
+        post = Post(id=post_id, text=content,
                     reply_to=parent.id if parent else None, thread_root=(parent.thread_root or parent.id) if parent else None,
-                    url=f"https://discord.com/channels/{BOTS['discord']['guild_id']}/{channel.user_id}/",
-                    data={"nonce": nonce, "embeds": body.get("embeds") or []})
-        post.url = (post.url or "") + post.id
+                    url=self.open_url(post_id), data={"nonce": nonce, "embeds": body.get("embeds") or []})
         state.add(post)
         if nonce is not None:
             self.nonces[(channel.key, str(nonce))] = (time.time(), post.id)

@@ -148,6 +148,14 @@ def _install_web(app: Flask, ctx: Context) -> None:
     def mastodon_post(user: str, post_id: str) -> Any:
         return redirect(f"/#mastodon-{post_id}")
 
+    @app.get("/_sandbox/open/<platform>/<path:post_id>", merge_slashes=False)  # Bluesky ids are at:// URIs
+    def open_post(platform: str, post_id: str) -> Any:
+        """The post links the sandbox accounts record (X, Facebook, Bluesky, Discord, Telegram)."""
+        known = any(state.get(post_id, include_deleted=True) for state in ctx.store.accounts(platform).values())
+        if not known:
+            return Response(f"The sandbox has no {platform} post {post_id}.", status=404, mimetype="text/plain")
+        return redirect(f"/#{platform}-{post_id}")
+
     @app.get("/slack/archives/<channel>/p<digits>")
     def slack_post(channel: str, digits: str) -> Any:
         return redirect(f"/#slack-{digits[:-6]}.{digits[-6:]}")

@@ -222,9 +222,10 @@ class Telegram(Platform):
         preview = given.get("link_preview_options")
         if as_bool(given.get("disable_web_page_preview", False)):
             preview = {"is_disabled": True}
-        post = Post(id=self._next_id(chat), text=plain, reply_to=parent.id if parent else None,
+        post_id = self._next_id(chat)
+        post = Post(id=post_id, text=plain, reply_to=parent.id if parent else None,
                     thread_root=(parent.thread_root or parent.id) if parent else None,
-                    url=f"https://t.me/{chat.username}/{self.message_ids[chat.key]}",
+                    url=self.open_url(post_id),
                     data={"source": given.get("text"), "parse_mode": given.get("parse_mode"),
                           "link_preview_options": preview if isinstance(preview, dict) else None})
         state.add(post)

@@ -141,7 +141,7 @@ class X(Platform):
         post_id = self.ctx.ids.snowflake(TWITTER_EPOCH_MS)
         post = Post(id=post_id, text=text, reply_to=parent.id if parent else None,
                     thread_root=(parent.thread_root or parent.id) if parent else None,
-                    url=f"https://x.com/{user.username}/status/{post_id}",
+                    url=self.open_url(post_id),
                     data={"edit_history_tweet_ids": [post_id], "author_id": user.user_id})
         state.add(post)
         self.chains[post_id] = (user.key, post_id)

@@ -345,3 +345,40 @@ def test_a_follow_up_published_as_a_reply_continues_the_earlier_thread(sandbox: 
     assert landed["thread_root"] == earlier.post_id
     expected_parent = earlier.post_id if platform == "slack" else earlier.part_ids[-1]
     assert landed["reply_to"] == expected_parent
+
+
+OPENED_ON_THE_SANDBOX = ["x", "facebook", "bluesky", "discord", "telegram"]
+SITE = {"x": "https://x.com/", "facebook": "https://www.facebook.com/", "bluesky": "https://bsky.app/",
+        "discord": "https://discord.com/channels/", "telegram": "https://t.me/"}
+
+
+def opened(url: str) -> Any:
+    import requests
+
+    return requests.get(url, allow_redirects=False, timeout=5)
+
+
+@pytest.mark.parametrize("platform", OPENED_ON_THE_SANDBOX)
+def test_a_sandbox_accounts_post_link_opens_that_post_on_the_sandbox(sandbox: Any, platform: str) -> None:
+    from chalicelib.seed import LOCAL_CHANNELS
+
+    account = next(a for a in LOCAL_CHANNELS if a.platform == platform)
+    assert account.settings["post_url"].endswith(f"/_sandbox/open/{platform}/{{post_id}}")
+    adapter_ = channel(sandbox, platform)
+    adapter_.settings = {**adapter_.settings, "post_url": f"{sandbox.url}/_sandbox/open/{platform}/{{post_id}}"}  # type: ignore[attr-defined]
+    ref = adapter_.publish(advisory("Boil water notice for Riverside."), "key-1")
+    assert ref.url and ref.url.startswith(f"{sandbox.url}/_sandbox/open/{platform}/")
+    response = opened(ref.url)
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/#{platform}-{ref.post_id}")
+    assert opened(f"{sandbox.url}/_sandbox/open/{platform}/999").status_code == 404
+    # What the sandbox hands out itself points at its own page too.
+    landed = posts(sandbox, platform)[ref.post_id]
+    assert landed["url"].startswith(sandbox.url)
+
+
+@pytest.mark.parametrize("platform", OPENED_ON_THE_SANDBOX)
+def test_a_real_accounts_post_link_is_the_platforms_site(sandbox: Any, platform: str) -> None:
+    adapter_ = channel(sandbox, platform)
+    adapter_.settings = {k: v for k, v in adapter_.settings.items() if k != "post_url"}  # type: ignore[attr-defined]
+    ref = adapter_.publish(advisory("Boil water notice for Riverside."), "key-1")
+    assert ref.url and ref.url.startswith(SITE[platform])
