@@ -59,8 +59,10 @@ def create_advisory() -> Response:
 
 @route("/advisories", methods=["GET"], authorizer=AUTHORIZER)
 def list_advisories() -> dict[str, Any]:
-    signed_in(ANYONE, "list")
-    return {"advisories": [web.advisory_view(a) for a in clarion().advisories.list()]}
+    user = signed_in(ANYONE, "list")
+    from chalicelib.services.advisories import AdvisoryListQuery
+
+    return web.advisory_list_view(clarion().advisories.page(user, web.validate(AdvisoryListQuery, query())))
 
 
 @route("/advisories/{advisory_id}", methods=["GET"], authorizer=AUTHORIZER)
@@ -94,6 +96,13 @@ def reject_advisory(advisory_id: str) -> dict[str, Any]:
     user = signed_in(APPROVER, "reject")
     reason = body(web.RejectionRequest).reason
     return web.advisory_view(clarion().advisories.reject(user, advisory_id, reason))
+
+
+@route("/advisories/{advisory_id}/withdraw", methods=["POST"], authorizer=AUTHORIZER)
+def withdraw_advisory(advisory_id: str) -> dict[str, Any]:
+    user = signed_in(frozenset({Role.SPOKESPERSON, Role.ADMIN}), "withdraw")
+    request = body(web.WithdrawalRequest, optional=True)
+    return web.advisory_view(clarion().advisories.withdraw(user, advisory_id, request.reason if request else ""))
 
 
 @route("/advisories/{advisory_id}/update", methods=["POST"], authorizer=AUTHORIZER)

@@ -11,6 +11,7 @@ from typing import Iterator, Mapping, Optional, Protocol, Sequence, Union
 from pydantic import BaseModel, Field
 
 from chalicelib.domain.audit import ChainHead
+from chalicelib.domain.lifecycle import View
 from chalicelib.domain.models import (Advisory, AuditEntry, AuditEvent, ChannelAccount,
                                       DeliveryRecord, Template, User, utcnow)
 
@@ -39,6 +40,16 @@ class Put:
 
 
 @dataclass(frozen=True)
+class AdvisoryPage:
+    """One page of a view, newest first. `after` is where the next page starts (an advisory's
+    sort key, adapters/keys.py); None: this was the last page. A page may hold fewer than asked
+    (even none) when the store stopped reading to stay within its budget: follow `after`."""
+
+    advisories: list[Advisory]
+    after: Optional[str]
+
+
+@dataclass(frozen=True)
 class DeliveryContext:
     """Everything delivering some (advisory, channel account) pairs starts from, read at once:
     a worker handed a batch reads it in one round trip instead of three per account."""
@@ -59,6 +70,11 @@ class Store(Protocol):
 
     def get_advisory(self, advisory_id: str) -> Optional[Advisory]: ...
     def list_advisories(self, limit: int = 200) -> list[Advisory]: ...
+    def page_advisories(self, view: View, caller: str, now: datetime, limit: int,
+                        after: Optional[str] = None) -> AdvisoryPage:
+        """Up to `limit` advisories on `view` for `caller` (lifecycle.in_view at `now`), newest
+        first, strictly after the sort key `after`."""
+        ...
     def deliveries_for(self, advisory_id: str) -> list[DeliveryRecord]: ...
     def get_delivery(self, advisory_id: str, channel_account: str) -> Optional[DeliveryRecord]: ...
     def load_deliveries(self, pairs: Sequence[tuple[str, str]]) -> DeliveryContext:

@@ -21,7 +21,7 @@ from chalicelib.services.audit_trail import AuditPage, AuditTrail
 if TYPE_CHECKING:  # annotations only: the services and renderer load with their first use
     from chalicelib.domain.screening import Finding
     from chalicelib.rendering.render import RenderResult
-    from chalicelib.services.advisories import BroadcastResult
+    from chalicelib.services.advisories import AdvisoryList, BroadcastResult
     from chalicelib.services.templates import TriggerResult
 
 MAX_BODY_BYTES = 256 * 1024
@@ -37,6 +37,12 @@ class ApprovalRequest(Strict):
 
 class RejectionRequest(Strict):
     reason: str = Field(min_length=3, max_length=2000)
+
+
+class WithdrawalRequest(Strict):
+    """Optional: why the advisory is withdrawn (kept on it and in the audit trail)."""
+
+    reason: str = Field(default="", max_length=2000)
 
 
 def error_response(error: ClarionError) -> Response:
@@ -113,7 +119,17 @@ def advisory_view(advisory: Advisory) -> dict[str, Any]:
     view = advisory.model_dump(mode="json")
     view["content_hash"] = advisory.content_hash()
     view["approval_valid"] = advisory.approval_is_valid
+    # Flat, for the console: who approved / rejected / withdrew it, when, and why.
+    approval, rejection, withdrawal = view["approval"] or {}, view["rejection"] or {}, view["withdrawal"] or {}
+    view.update(approved_by=approval.get("by"), approved_at=approval.get("at"),
+                rejected_by=rejection.get("by"), rejected_at=rejection.get("at"),
+                rejection_reason=rejection.get("reason"),
+                withdrawn_by=withdrawal.get("by"), withdrawn_at=withdrawal.get("at"))
     return view
+
+
+def advisory_list_view(page: AdvisoryList) -> dict[str, Any]:
+    return {"advisories": [advisory_view(a) for a in page.advisories], "next_cursor": page.next_cursor}
 
 
 def template_view(template: Template) -> dict[str, Any]:

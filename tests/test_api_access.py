@@ -13,6 +13,7 @@ GUARDED = [
     ("POST", "/advisories/{adv}/submit", "demo-oncall"),
     ("POST", "/advisories/{adv}/approve", "demo-spokesperson-2"),
     ("POST", "/advisories/{adv}/reject", "demo-admin"),
+    ("POST", "/advisories/{adv}/withdraw", "demo-approver"),
     ("POST", "/advisories/{adv}/update", "demo-auditor"),
     ("POST", "/advisories/{adv}/cancel", "demo-oncall"),
     ("POST", "/templates", "demo-spokesperson"),

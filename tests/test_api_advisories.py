@@ -248,7 +248,19 @@ def test_rejection_needs_a_reason_and_returns_to_the_author(api: Api) -> None:
     assert rejected.json_body["state"] == "rejected"
     assert rejected.json_body["rejection"]["reason"] == "Say which streets are affected"
     edited = api.call("PUT", f"/advisories/{advisory_id}", "demo-spokesperson", advisory_body())
-    assert edited.json_body["state"] == "draft" and edited.json_body["rejection"] is None
+    assert edited.json_body["state"] == "draft"
+    # The latest rejection stays on it, so the author still sees what to fix while revising.
+    seen = api.call("GET", f"/advisories/{advisory_id}", "demo-spokesperson").json_body
+    assert seen["rejection_reason"] == "Say which streets are affected"
+    assert seen["rejected_by"] == "demo-approver" and seen["rejected_at"] and seen["author"] == "demo-spokesperson"
+    resubmitted = api.call("POST", f"/advisories/{advisory_id}/submit", "demo-spokesperson")
+    assert resubmitted.status_code == 200, resubmitted.json_body
+    assert resubmitted.json_body["state"] == "pending_approval" and resubmitted.json_body["id"] == advisory_id
+    assert resubmitted.json_body["submitted_at"]
+    approved = api.call("POST", f"/advisories/{advisory_id}/approve", "demo-approver")
+    assert approved.status_code == 200
+    assert approved.json_body["approved_by"] == "demo-approver" and approved.json_body["approved_at"]
+    assert audit_actions(api, advisory_id)[:5] == ["create", "submit", "reject", "edit", "submit"]
 
 
 def test_update_and_cancel_are_linked_drafts_that_close_the_original(api: Api) -> None:

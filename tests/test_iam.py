@@ -36,7 +36,7 @@ ACCOUNT, REGION = "123456789012", "eu-west-1"
 # are authorised per item: TransactItems holding only `Put` need dynamodb:PutItem).
 OPERATIONS: dict[str, tuple[str, ...]] = {
     "get_item": ("dynamodb:GetItem",),                     # adapters/dynamodb.py: reads
-    "query": ("dynamodb:Query",),                          # adapters/dynamodb.py: table and gsi1
+    "query": ("dynamodb:Query",),                          # adapters/dynamodb.py: table, gsi1, gsi2
     "batch_get_item": ("dynamodb:BatchGetItem",),          # adapters/dynamodb.py: reads by many keys
     "transact_write_items": ("dynamodb:PutItem",),         # adapters/dynamodb.py: every write
     "publish": ("sns:Publish",),                           # adapters/sns.py, channels/sms.py
@@ -101,6 +101,7 @@ def needs(stage: str, function: str) -> set[tuple[str, str]]:
 
     if function == "api_handler":  # approve -> broadcast; POST /advisories/{id}/retry -> redrive
         out |= {("sns:Publish", topic[r.broadcast_topic_name(stage)])} | redrive()
+        out |= {("dynamodb:Query", arn("dynamodb", f"table/{p}/index/gsi2"))}  # GET /advisories?view=
     elif function == "on_trigger":  # a template trigger broadcasts; Lambda parks failed events
         out |= {("sns:Publish", topic[r.broadcast_topic_name(stage)]),
                 ("sqs:SendMessage", arn("sqs", cfn.trigger_dlq_name(stage)))}

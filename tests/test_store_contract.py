@@ -92,6 +92,59 @@ class TestStoreContract:
         assert [a.id for a in store.list_advisories()] == list(reversed(ids))
         assert len(store.list_advisories(limit=2)) == 2
 
+    def test_page_advisories_follows_each_view_newest_first(self, store: Store,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+        from datetime import datetime, timedelta, timezone
+
+        from chalicelib.adapters import dynamodb
+        from chalicelib.domain.lifecycle import View, in_view
+        from chalicelib.domain.models import AdvisoryState as S
+
+        monkeypatch.setattr(dynamodb, "MAX_EXAMINED_PER_PAGE", 3)  # short pages must still join up
+        now = datetime(2026, 11, 23, 12, tzinfo=timezone.utc)
+        start = now - timedelta(days=1)
+        plan = [(S.DRAFT, "ann", None), (S.REJECTED, "ann", None), (S.DRAFT, "bob", None),
+                (S.PENDING_APPROVAL, "ann", None), (S.PENDING_APPROVAL, "bob", None),
+                (S.BROADCASTING, "bob", None), (S.DELIVERED, "ann", now + timedelta(hours=1)),
+                (S.FAILED, "ann", now - timedelta(minutes=1)),  # past expires: no longer live
+                (S.PARTIALLY_DELIVERED, "bob", None), (S.WITHDRAWN, "ann", None),
+                (S.SUPERSEDED, "ann", None), (S.APPROVED, "bob", None), (S.DRAFT, "ann", None)]
+        made = []
+        for n, (state, author, expires) in enumerate(plan):
+            content = AdvisoryContent(headline=f"advisory {n}", expires=expires)
+            advisory, put = create(Advisory(content=content, author=author, state=state,
+                                            created_at=start + timedelta(minutes=n)))
+            store.commit([put])
+            made.append(advisory)
+        newest_first = list(reversed(made))
+
+        def everything(view: View, caller: str, limit: int) -> list[str]:
+            seen: list[str] = []
+            after = None
+            for _ in range(30):
+                page = store.page_advisories(view, caller, now, limit, after)
+                assert len(page.advisories) <= limit
+                seen += [a.id for a in page.advisories]
+                after = page.after
+                if after is None:
+                    return seen
+            raise AssertionError("the pages never end")
+
+        for view in View:
+            for caller in ("ann", "bob", "nobody"):
+                expected = [a.id for a in newest_first if in_view(a, view, caller, now)]
+                assert everything(view, caller, 2) == expected, (view, caller)
+                assert everything(view, caller, 200) == expected, (view, caller)
+        assert everything(View.LIVE, "x", 200) == [made[8].id, made[6].id, made[5].id]
+        monkeypatch.setattr(dynamodb, "MAX_EXAMINED_PER_PAGE", 1000)
+        whole = store.page_advisories(View.ALL, "x", now, 200)
+        assert [a.id for a in whole.advisories] == [a.id for a in newest_first] and whole.after is None
+        # A state change moves an advisory from one queue to the next.
+        pending = made[0]
+        store.commit([revise(pending, state=S.PENDING_APPROVAL)[1]])
+        assert pending.id not in everything(View.DRAFTS, "ann", 200)
+        assert pending.id in everything(View.AWAITING_APPROVAL, "x", 200)
+
     def test_deliveries_belong_to_their_advisory(self, store: Store) -> None:
         advisory, put = create(an_advisory())
         other, other_put = create(an_advisory("other"))

@@ -17,13 +17,15 @@ from typing import Any, Iterator, Optional, Sequence, TypeVar
 
 from botocore.exceptions import ClientError
 
-from chalicelib.adapters.keys import (delivery_key, AUDIT_HEAD_SK, AUDIT_PK, Key, advisory_key, audit_sk,
-                                      channel_key, key_of, marker_key, template_key, user_key)
+from chalicelib.adapters.keys import (delivery_key, AUDIT_HEAD_SK, AUDIT_PK, Key, advisory_key,
+                                      advisory_queue_key, advisory_sort_key, audit_sk, channel_key, key_of, marker_key,
+                                      moment, queue_pk, template_key, user_key)
 from chalicelib.domain import audit
 from chalicelib.domain.errors import StaleWrite, UnavailableError
+from chalicelib.domain.lifecycle import View
 from chalicelib.domain.models import (Advisory, AuditEntry, AuditEvent, ChannelAccount,
                                       DeliveryRecord, Template, User)
-from chalicelib.ports import DeliveryContext, Entity, Marker, Put
+from chalicelib.ports import AdvisoryPage, DeliveryContext, Entity, Marker, Put
 
 T = TypeVar("T", bound=Entity)
 
@@ -35,6 +37,9 @@ class _AuditRace(Exception):
 MAX_ITEMS_PER_COMMIT = 100
 MAX_KEYS_PER_BATCH_GET = 100
 BATCH_GET_ATTEMPTS = 8
+# A filtered view (mine; live past `expires`) reads at most this many index entries per page;
+# a page that runs out of budget is returned short, with where to continue.
+MAX_EXAMINED_PER_PAGE = 1000
 AUDIT_RETRIES = 40
 # Appends from threads of one process (a worker delivering to several accounts at once) take
 # turns here instead of racing for the chain head and backing off, and the commits queued while
@@ -108,6 +113,46 @@ class DynamoDBStore:
 
     def list_advisories(self, limit: int = 200) -> list[Advisory]:
         return self._by_index("ADV", Advisory, newest_first=True, limit=limit)
+
+    def page_advisories(self, view: View, caller: str, now: Any, limit: int,
+                        after: Optional[str] = None) -> AdvisoryPage:
+        """One key query: every advisory on gsi1 (all, mine: filtered on `author`), or one state
+        queue on the sparse gsi2 (awaiting approval, live, the caller's drafts), newest first."""
+        if view in (View.ALL, View.MINE):
+            index, pk_name, sk_name, pk = "gsi1", "gsi1pk", "gsi1sk", "ADV"
+        else:
+            index, pk_name, sk_name, pk = "gsi2", "gsi2pk", "gsi2sk", queue_pk(view, caller)
+        values: dict[str, Any] = {":p": _s(pk)}
+        query: dict[str, Any] = {"KeyConditionExpression": f"{pk_name} = :p"}
+        if after:
+            query["KeyConditionExpression"] += f" AND {sk_name} < :after"
+            values[":after"] = _s(after)
+        if view is View.MINE:
+            query.update(FilterExpression="#a = :me", ExpressionAttributeNames={"#a": "author"})
+            values[":me"] = _s(caller)
+        elif view is View.LIVE:
+            query.update(FilterExpression="attribute_not_exists(#x) OR #x > :now",
+                         ExpressionAttributeNames={"#x": "exp"})
+            values[":now"] = _s(moment(now))
+        filtered = "FilterExpression" in query
+        found: list[Advisory] = []
+        examined = 0
+        while True:
+            wanted = limit + 1 - len(found)
+            answer = self._db.query(TableName=self._table, IndexName=index, ScanIndexForward=False,
+                                    ExpressionAttributeValues=values, ProjectionExpression="doc",
+                                    Limit=MAX_EXAMINED_PER_PAGE - examined if filtered else wanted, **query)
+            found += [Advisory.model_validate_json(i["doc"]["S"]) for i in answer["Items"]]
+            examined += answer.get("ScannedCount", len(answer["Items"]))
+            if len(found) > limit:
+                found = found[:limit]
+                return AdvisoryPage(found, advisory_sort_key(found[-1]))
+            last = answer.get("LastEvaluatedKey")
+            if not last:
+                return AdvisoryPage(found, None)
+            if examined >= MAX_EXAMINED_PER_PAGE:
+                return AdvisoryPage(found, last[sk_name]["S"])
+            query["ExclusiveStartKey"] = last
 
     def deliveries_for(self, advisory_id: str) -> list[DeliveryRecord]:
         items = self._query(
@@ -291,6 +336,13 @@ class DynamoDBStore:
             item.update(gsi1pk=_s(gsi[0]), gsi1sk=_s(gsi[1]))
         if isinstance(put.item, DeliveryRecord):  # for counting unfinished deliveries cheaply
             item["st"] = _s(put.item.state.value)
+        if isinstance(put.item, Advisory):  # the console's views (keys.py): queue, author, expiry
+            queue = advisory_queue_key(put.item)
+            if queue:
+                item.update(gsi2pk=_s(queue[0]), gsi2sk=_s(queue[1]))
+            item["author"] = _s(put.item.author)
+            if put.item.content.expires:
+                item["exp"] = _s(moment(put.item.content.expires))
         if put.expect_revision is None:
             condition: dict[str, Any] = {"ConditionExpression": "attribute_not_exists(pk)"}
         else:

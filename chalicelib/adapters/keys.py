@@ -9,11 +9,23 @@
     once-only marker MARK#<key>        MARK             -        -
     audit entry      AUDIT             <seq, 12 digits> -        -
     audit head       AUDIT             HEAD             -        -
+
+An advisory on a state queue (lifecycle.QUEUES) also carries gsi2pk / gsi2sk (a sparse index: the
+others are not in it), so awaiting approval, live and a caller's drafts are each one key query:
+
+    queue              gsi2pk                     gsi2sk
+    awaiting_approval  ADVQ#awaiting_approval     <created_at>#<id>
+    live               ADVQ#live                  <created_at>#<id>
+    drafts             ADVQ#drafts#<author>       <created_at>#<id>
+
+and the small attributes `author` and `exp` (expires, UTC, fixed width) for filters.
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Optional
 
+from chalicelib.domain.lifecycle import View, queue_of
 from chalicelib.domain.models import Advisory, ChannelAccount, DeliveryRecord, Template, User
 from chalicelib.ports import Entity, Marker
 
@@ -26,7 +38,7 @@ Key = tuple[str, str]
 def key_of(item: Entity) -> tuple[Key, Optional[Key]]:
     """(pk, sk) and the optional (gsi1pk, gsi1sk) of an entity."""
     if isinstance(item, Advisory):
-        return (f"ADV#{item.id}", "ADV"), ("ADV", f"{item.created_at.isoformat()}#{item.id}")
+        return (f"ADV#{item.id}", "ADV"), ("ADV", advisory_sort_key(item))
     if isinstance(item, DeliveryRecord):
         return (f"ADV#{item.advisory_id}", f"DLV#{item.channel_account}"), None
     if isinstance(item, Template):
@@ -66,3 +78,23 @@ def marker_key(key: str) -> Key:
 
 def audit_sk(seq: int) -> str:
     return f"{seq:012d}"
+
+
+def advisory_sort_key(advisory: Advisory) -> str:
+    """Where an advisory sorts in every list (gsi1sk and gsi2sk): by creation, then id."""
+    return f"{advisory.created_at.isoformat()}#{advisory.id}"
+
+
+def queue_pk(view: View, author: str) -> str:
+    return f"ADVQ#{view.value}#{author}" if view is View.DRAFTS else f"ADVQ#{view.value}"
+
+
+def advisory_queue_key(advisory: Advisory) -> Optional[Key]:
+    """(gsi2pk, gsi2sk) of the state queue the advisory is on; None if on none."""
+    view = queue_of(advisory)
+    return None if view is None else (queue_pk(view, advisory.author), advisory_sort_key(advisory))
+
+
+def moment(value: datetime) -> str:
+    """A time as fixed-width UTC text, so that text order is time order."""
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

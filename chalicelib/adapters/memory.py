@@ -9,14 +9,15 @@ import threading
 from datetime import datetime, timedelta
 from typing import Iterator, Optional, Sequence, TypeVar
 
-from chalicelib.adapters.keys import (delivery_key, Key, advisory_key, channel_key, key_of, marker_key,
-                                      template_key, user_key)
+from chalicelib.adapters.keys import (delivery_key, Key, advisory_key, advisory_sort_key, channel_key,
+                                      key_of, marker_key, template_key, user_key)
 from chalicelib.domain import audit
+from chalicelib.domain.lifecycle import View, in_view
 from chalicelib.domain.errors import StaleWrite, UnavailableError
 from chalicelib.domain.models import (Advisory, AuditEntry, AuditEvent, ChannelAccount,
                                       DeliveryRecord, Template, User, utcnow)
 from chalicelib.channels.port import AmbiguousError, Capabilities, PostRef
-from chalicelib.ports import BroadcastEvent, DeliveryContext, Entity, Marker, Put
+from chalicelib.ports import AdvisoryPage, BroadcastEvent, DeliveryContext, Entity, Marker, Put
 from chalicelib.rendering.model import Rendering
 
 T = TypeVar("T", bound=Entity)
@@ -46,6 +47,13 @@ class InMemoryStore:
 
     def list_advisories(self, limit: int = 200) -> list[Advisory]:
         return self._by_index("ADV", Advisory, newest_first=True)[:limit]
+
+    def page_advisories(self, view: View, caller: str, now: datetime, limit: int,
+                        after: Optional[str] = None) -> AdvisoryPage:
+        found = [a for a in self._by_index("ADV", Advisory, newest_first=True)
+                 if (after is None or advisory_sort_key(a) < after) and in_view(a, view, caller, now)]
+        page = found[:limit]
+        return AdvisoryPage(page, advisory_sort_key(page[-1]) if len(found) > limit else None)
 
     def deliveries_for(self, advisory_id: str) -> list[DeliveryRecord]:
         pk = advisory_key(advisory_id)[0]

@@ -3,13 +3,16 @@
     draft -> pending_approval -> approved -> broadcasting -> delivered | partially_delivered | failed
     pending_approval -> rejected;  draft/pending_approval/rejected/approved --edit--> draft
     any live advisory -> superseded (an Update went out) | cancelled | expired
+    draft/rejected/pending_approval --withdraw--> withdrawn (final: never broadcast, never edited)
 
 An edit returns the advisory to draft and voids any approval; once broadcasting has begun the
 content is frozen and changes go out as a linked Update or Cancel.
 """
 from __future__ import annotations
 
+from datetime import datetime
 from enum import Enum
+from typing import Optional
 
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.models import Advisory, AdvisoryState as S
@@ -26,6 +29,7 @@ class Action(str, Enum):
     CANCEL = "cancel"
     EXPIRE = "expire"
     REDRIVE = "redrive"
+    WITHDRAW = "withdraw"
 
 
 LIVE = frozenset({S.BROADCASTING, S.DELIVERED, S.PARTIALLY_DELIVERED, S.FAILED})
@@ -44,6 +48,8 @@ TRANSITIONS: dict[Action, tuple[frozenset[S], S | None]] = {
     Action.EXPIRE: (LIVE, S.EXPIRED),
     # On-call retries failed deliveries: the advisory is broadcasting again until they are final.
     Action.REDRIVE: (frozenset({S.PARTIALLY_DELIVERED, S.FAILED}), S.BROADCASTING),
+    # The author (or an admin) takes it back before it is approved; withdrawn is final.
+    Action.WITHDRAW: (frozenset({S.DRAFT, S.REJECTED, S.PENDING_APPROVAL}), S.WITHDRAWN),
 }
 
 
@@ -74,3 +80,48 @@ def delivery_outcome(sent: int, failed: int) -> S:
     if sent == 0:
         return S.FAILED
     return S.DELIVERED if failed == 0 else S.PARTIALLY_DELIVERED
+
+
+# -- the console's lists ------------------------------------------------------------------------
+class View(str, Enum):
+    """The lists GET /advisories offers, newest first."""
+
+    ALL = "all"
+    MINE = "mine"                            # the caller wrote it (any state)
+    AWAITING_APPROVAL = "awaiting_approval"  # pending_approval
+    LIVE = "live"                            # broadcasting / delivered / partially / failed, not past `expires`
+    DRAFTS = "drafts"                        # the caller's draft and rejected advisories
+
+
+# The views that are a set of states; the store keeps each as one indexed queue (adapters/keys.py).
+QUEUES: dict[View, frozenset[S]] = {
+    View.AWAITING_APPROVAL: frozenset({S.PENDING_APPROVAL}),
+    View.LIVE: LIVE,
+    View.DRAFTS: frozenset({S.DRAFT, S.REJECTED}),
+}
+
+
+def queue_of(advisory: Advisory) -> Optional[View]:
+    """The state queue the advisory is on, if any (approved, withdrawn and closed ones are on none)."""
+    for view, states in QUEUES.items():
+        if advisory.state in states:
+            return view
+    return None
+
+
+def expired_by(advisory: Advisory, now: datetime) -> bool:
+    """Past its `expires`: no longer live, even in the minute before the sweeper marks it expired."""
+    return advisory.content.expires is not None and advisory.content.expires <= now
+
+
+def in_view(advisory: Advisory, view: View, caller: str, now: datetime) -> bool:
+    """Whether `advisory` belongs on `view` for `caller` (the rule both stores implement)."""
+    if view is View.ALL:
+        return True
+    if view is View.MINE:
+        return advisory.author == caller
+    if view is View.DRAFTS and advisory.author != caller:
+        return False
+    if view is View.LIVE and expired_by(advisory, now):
+        return False
+    return advisory.state in QUEUES[view]

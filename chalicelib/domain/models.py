@@ -229,6 +229,7 @@ class AdvisoryState(str, Enum):
     CANCELLED = "cancelled"
     SUPERSEDED = "superseded"
     EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"  # taken back by its author (or an admin) before approval; never broadcast
 
 
 class Approval(Model):
@@ -247,6 +248,12 @@ class Rejection(Model):
     reason: str
 
 
+class Withdrawal(Model):
+    by: str
+    at: datetime
+    reason: str = ""
+
+
 class Advisory(Model):
     id: str = Field(default_factory=lambda: new_id("adv"))
     msg_type: MsgType = MsgType.ALERT
@@ -260,7 +267,9 @@ class Advisory(Model):
     updated_at: datetime = Field(default_factory=utcnow)
     submitted_at: Optional[datetime] = None
     approval: Optional[Approval] = None
+    # The latest rejection: kept when the author revises, so the reason stays in view while they fix it.
     rejection: Optional[Rejection] = None
+    withdrawal: Optional[Withdrawal] = None
     # Optimistic lock: every write is conditional on the revision that was read.
     revision: int = 0
 

@@ -61,7 +61,7 @@ def phone_findings(field: str, text: str, settings: OrgSettings,
             continue
         if any(start < match.end and match.start < end for start, end in taken):
             continue
-        findings.append(Finding(code="phi_phone_number", message=(
+        findings.append(Finding(code="phi_phone_number", field=field, start=match.start, end=match.end, message=(
             f"{field} contains the phone number {match.raw_string}, which is not on the allow-list: "
             "remove it, or ask an admin to allow-list it if it is a public line")))
     return findings
@@ -69,7 +69,7 @@ def phone_findings(field: str, text: str, settings: OrgSettings,
 
 def email_findings(field: str, text: str, settings: OrgSettings) -> list[Finding]:
     allowed = {a.lower() for a in settings.email_allowlist}
-    return [Finding(code="phi_email", message=(
+    return [Finding(code="phi_email", field=field, start=m.start(), end=m.end(), message=(
                 f"{field} contains the e-mail address {m.group(0)}, which is not on the allow-list"))
             for m in EMAIL.finditer(text)
             if m.group(0).lower() not in allowed and m.group(1).lower() not in allowed]
@@ -88,11 +88,11 @@ def identity_findings(field: str, text: str, now: datetime) -> tuple[list[Findin
     records = list(MRN.finditer(text))
     births = list(DOB.finditer(text))
     named = [m for m in NAME_THEN_DATE.finditer(text) if _is_past_birth(m.group(2), now)]
-    findings = [Finding(code="phi_record_number", message=f"{field} contains what looks like a medical "
+    findings = [Finding(code="phi_record_number", field=field, start=m.start(), end=m.end(), message=f"{field} contains what looks like a medical "
                         f"record number ({m.group(0)}): remove it") for m in records]
-    findings += [Finding(code="phi_birth_date", message=f"{field} contains a date of birth ({m.group(0)}): "
+    findings += [Finding(code="phi_birth_date", field=field, start=m.start(), end=m.end(), message=f"{field} contains a date of birth ({m.group(0)}): "
                          "remove it") for m in births]
-    findings += [Finding(code="phi_name_and_birth_date", message=(
+    findings += [Finding(code="phi_name_and_birth_date", field=field, start=m.start(), end=m.end(), message=(
                      f"{field} names a person next to a date ({m.group(0)}): remove the patient's details"))
                  for m in named]
     return findings, [m.span() for m in (*records, *births, *named)]
@@ -100,9 +100,11 @@ def identity_findings(field: str, text: str, now: datetime) -> tuple[list[Findin
 
 def claim_findings(field: str, text: str, settings: OrgSettings) -> list[Finding]:
     lowered = text.lower()
-    return [Finding(code="banned_claim", message=f"{field} makes the claim \u201c{claim}\u201d, which is not allowed")
-            for claim in settings.banned_claims
-            if re.search(rf"(?<!\w){re.escape(claim.lower())}(?!\w)", lowered)]
+    found = ((claim, re.search(rf"(?<!\w){re.escape(claim.lower())}(?!\w)", lowered))
+             for claim in settings.banned_claims)
+    return [Finding(code="banned_claim", field=field, start=m.start(), end=m.end(),
+                    message=f"{field} makes the claim \u201c{claim}\u201d, which is not allowed")
+            for claim, m in found if m]
 
 
 def scan(fields: Iterable[tuple[str, str]], settings: OrgSettings,

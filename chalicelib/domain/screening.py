@@ -19,6 +19,11 @@ class Finding(BaseModel):
     message: str
     channel: Optional[str] = None
     blocking: bool = True
+    # The field it concerns ("description", "translations.fr.headline") and, for something found
+    # in the text, the span [start, end) in code points, so a form can mark it where it is.
+    field: Optional[str] = None
+    start: Optional[int] = None
+    end: Optional[int] = None
 
 
 # CAP requires these in every alert's info block; Clarion also needs a target and an area.
@@ -28,18 +33,18 @@ REQUIRED_FOR_ALERT = ("event", "urgency", "severity", "certainty", "area_desc")
 def required_fields(advisory: Advisory) -> list[Finding]:
     content = advisory.content
     findings = [
-        Finding(code="missing_field", message=f"{name} is required before submitting")
+        Finding(code="missing_field", field=name, message=f"{name} is required before submitting")
         for name in REQUIRED_FOR_ALERT
         if getattr(content, name) in (None, "")
     ]
     if advisory.msg_type is not MsgType.CANCEL and not content.instruction:
-        findings.append(Finding(code="missing_field",
+        findings.append(Finding(code="missing_field", field="instruction",
                                 message="instruction is required: say what people should do"))
     if advisory.msg_type is not MsgType.ALERT and not advisory.references:
         findings.append(Finding(code="missing_reference",
                                 message=f"an {advisory.msg_type.value} must reference the advisory it follows"))
     if not content.channels:
-        findings.append(Finding(code="no_channels", message="choose at least one channel account"))
+        findings.append(Finding(code="no_channels", field="channels", message="choose at least one channel account"))
     return findings
 
 
@@ -65,7 +70,7 @@ def channel_findings(advisory: Advisory, accounts: dict[str, ChannelAccount]) ->
 def timing_findings(advisory: Advisory, now: datetime) -> list[Finding]:
     expires = advisory.content.expires
     if expires is not None and expires <= now:
-        return [Finding(code="expired", message="expires is in the past")]
+        return [Finding(code="expired", field="expires", message="expires is in the past")]
     return []
 
 
@@ -90,7 +95,7 @@ def link_findings(advisory: Advisory, accounts: dict[str, ChannelAccount]) -> li
     live = [c for c in advisory.content.channels if c in accounts and not accounts[c].sandbox]
     if web is None or not web.host or not live or not private_host(web.host):
         return []
-    return [Finding(code="private_link", message=f"web points at {web.host}, which the public cannot "
+    return [Finding(code="private_link", field="web", message=f"web points at {web.host}, which the public cannot "
                     f"reach; live accounts ({', '.join(live)}) need a public link")]
 
 

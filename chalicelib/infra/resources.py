@@ -112,6 +112,8 @@ def table_definition(stage_name: str | None = None) -> dict[str, Any]:
             {"AttributeName": "sk", "AttributeType": "S"},
             {"AttributeName": "gsi1pk", "AttributeType": "S"},
             {"AttributeName": "gsi1sk", "AttributeType": "S"},
+            {"AttributeName": "gsi2pk", "AttributeType": "S"},
+            {"AttributeName": "gsi2sk", "AttributeType": "S"},
         ],
         "KeySchema": [
             {"AttributeName": "pk", "KeyType": "HASH"},
@@ -125,6 +127,14 @@ def table_definition(stage_name: str | None = None) -> dict[str, Any]:
                     {"AttributeName": "gsi1sk", "KeyType": "RANGE"},
                 ],
                 "Projection": {"ProjectionType": "ALL"},
-            }
+            },
+            {   # sparse: only advisories on a state queue (awaiting approval, live, drafts; keys.py)
+                "IndexName": "gsi2",
+                "KeySchema": [
+                    {"AttributeName": "gsi2pk", "KeyType": "HASH"},
+                    {"AttributeName": "gsi2sk", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            },
         ],
     }

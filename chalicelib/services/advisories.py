@@ -1,19 +1,64 @@
 """Use cases of an advisory's life: draft, edit, submit, approve, reject, follow up, broadcast."""
 from __future__ import annotations
 
+import base64
+import binascii
+import json
+import re
 from dataclasses import dataclass
 from typing import Optional
 
+from pydantic import BaseModel, Field
+
 from chalicelib.domain import lifecycle, phi, screening
-from chalicelib.domain.errors import Conflict, ScreeningFailed, UnavailableError, ValidationFailed
-from chalicelib.domain.lifecycle import Action
+from chalicelib.domain.errors import BadRequest, Conflict, ScreeningFailed, UnavailableError, ValidationFailed
+from chalicelib.domain.lifecycle import Action, View
 from chalicelib.domain.models import (Advisory, AdvisoryContent, AdvisoryState, Approval,
                                       AuditEvent, ChannelAccount, DeliveryRecord, MsgType,
-                                      Rejection, ResponseType, User)
+                                      Rejection, ResponseType, Role, User, Withdrawal)
 from chalicelib.ports import BroadcastEvent, BroadcastPublisher, Clock, Put, Store
 from chalicelib.rendering.render import RenderResult, render_all
 from chalicelib.settings import org_settings
 from chalicelib.services.common import commit_or_conflict, create, found, record_refusal, refuse, revise
+
+
+DEFAULT_PAGE = 50
+MAX_PAGE = 200
+_SORT_KEY = re.compile(r"[0-9T:.+\-Z]{10,40}#[A-Za-z0-9_\-]{1,80}")
+
+
+class AdvisoryListQuery(BaseModel):
+    """GET /advisories' query: which view, how many, and where to continue (newest first)."""
+
+    view: View = View.ALL
+    limit: int = Field(default=DEFAULT_PAGE, ge=1, le=MAX_PAGE)
+    cursor: Optional[str] = Field(default=None, max_length=300)
+
+
+@dataclass(frozen=True)
+class AdvisoryList:
+    advisories: list[Advisory]
+    next_cursor: Optional[str]  # None: this was the last page
+
+
+def encode_cursor(view: View, after: str) -> str:
+    text = json.dumps({"v": view.value, "after": after}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def decode_cursor(view: View, cursor: str) -> str:
+    """The sort key a cursor continues after; a cursor of another view, or not ours, is a 400."""
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii"))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        data = None
+    after = data.get("after") if isinstance(data, dict) else None
+    if not isinstance(after, str) or not _SORT_KEY.fullmatch(after):
+        raise BadRequest("cursor is not one this API gave out; start again without it", {"field": "cursor"})
+    if data.get("v") != view.value:
+        raise BadRequest(f"cursor belongs to the view {str(data.get('v'))[:40]}, not {view.value}; "
+                         "start again without it", {"field": "cursor"})
+    return after
 
 
 @dataclass(frozen=True)
@@ -35,6 +80,12 @@ class AdvisoryService:
 
     def list(self, limit: int = 200) -> list[Advisory]:
         return self._store.list_advisories(limit)
+
+    def page(self, caller: User, query: AdvisoryListQuery) -> AdvisoryList:
+        """One page of a view (lifecycle.View), newest first; follow next_cursor for the rest."""
+        after = decode_cursor(query.view, query.cursor) if query.cursor else None
+        page = self._store.page_advisories(query.view, caller.id, self._clock.now(), query.limit, after)
+        return AdvisoryList(page.advisories, encode_cursor(query.view, page.after) if page.after else None)
 
     def deliveries(self, advisory_id: str) -> list[DeliveryRecord]:
         self.get(advisory_id)
@@ -59,8 +110,9 @@ class AdvisoryService:
         lifecycle.require(advisory, Action.EDIT)
         self._known_channels(content)
         voided = advisory.approval is not None
+        # The latest rejection stays: the author keeps seeing what to fix while revising.
         edited, put = revise(advisory, content=content, state=AdvisoryState.DRAFT, approval=None,
-                             rejection=None, updated_at=self._clock.now())
+                             updated_at=self._clock.now())
         summary = "edited; the approval is void" if voided else "edited"
         if advisory.state is not AdvisoryState.DRAFT:
             summary += f" (was {advisory.state.value}, back to draft)"
@@ -109,6 +161,20 @@ class AdvisoryService:
         commit_or_conflict(self._store, [put], [self._event(actor, "reject", rejected, reason)],
                            lambda: self.get(advisory_id).state.value)
         return rejected
+
+    def withdraw(self, actor: User, advisory_id: str, reason: str = "") -> Advisory:
+        """The author (or an admin) takes back a draft, rejected or pending advisory: final."""
+        advisory = self.get(advisory_id)
+        if advisory.author != actor.id and not actor.has(Role.ADMIN):
+            raise refuse(self._store, actor, "withdraw", "only the author or an admin may withdraw an advisory",
+                         advisory_id)
+        lifecycle.require(advisory, Action.WITHDRAW)
+        withdrawn, put = revise(advisory, state=lifecycle.target(Action.WITHDRAW), updated_at=self._clock.now(),
+                                withdrawal=Withdrawal(by=actor.id, at=self._clock.now(), reason=reason))
+        summary = f"withdrawn (was {advisory.state.value})" + (f": {reason}" if reason else "")
+        commit_or_conflict(self._store, [put], [self._event(actor, "withdraw", withdrawn, summary)],
+                           lambda: self.get(advisory_id).state.value)
+        return withdrawn
 
     def follow_up(self, actor: User, advisory_id: str, msg_type: MsgType,
                   content: Optional[AdvisoryContent] = None) -> Advisory:
