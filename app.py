@@ -144,9 +144,12 @@ def retry_deliveries(advisory_id: str) -> dict[str, Any]:
 
 
 @route("/advisories/{advisory_id}/deliveries", methods=["GET"], authorizer=AUTHORIZER)
-def list_deliveries(advisory_id: str) -> dict[str, Any]:
+def list_deliveries(advisory_id: str) -> Response:
     signed_in(ANYONE, "read")
-    return {"deliveries": [web.delivery_view(d) for d in clarion().advisories.deliveries(advisory_id)]}
+    advisory = clarion().advisories.get(advisory_id)
+    deliveries = clarion().advisories.deliveries(advisory_id)
+    view = {"advisory_state": advisory.state.value, "deliveries": [web.delivery_view(d) for d in deliveries]}
+    return web.conditional(view, app.current_request.headers.get("if-none-match"))
 
 
 # -- templates ----------------------------------------------------------------------------------
@@ -185,6 +188,16 @@ def trigger_template(template_id: str) -> Response:
     request = web.with_idempotency_key(body(TriggerRequest), app.current_request.headers.get("idempotency-key"))
     result = clarion().templates.trigger(user, template_id, request)
     return web.trigger_view(result)
+
+
+@route("/templates/{template_id}/preview", methods=["POST"], authorizer=AUTHORIZER)
+def preview_trigger(template_id: str) -> dict[str, Any]:
+    user = signed_in(ONCALL, "trigger_preview")
+    from chalicelib.services.templates import TriggerRequest
+
+    filled = clarion().templates.preview(user, template_id, body(TriggerRequest).parameters)
+    advisories = clarion().advisories
+    return web.preview_view(filled, advisories.preview(filled), advisories.screen(filled))
 
 
 # -- audit, channels, users ---------------------------------------------------------------------
@@ -236,6 +249,11 @@ def enable_user(user_id: str) -> dict[str, Any]:
 @route("/", methods=["GET"])
 def console() -> Response:
     return web.console_page()
+
+
+@route("/console/sign-in.json", methods=["GET"])
+def console_sign_in() -> Response:
+    return web.console_settings()
 
 
 @route("/console/{asset}", methods=["GET"])

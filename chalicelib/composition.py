@@ -15,7 +15,7 @@ from chalicelib.domain.models import ALL_ROLES, User, utcnow
 from chalicelib.infra import resources
 
 if TYPE_CHECKING:  # the services are imported when first built, not when the app is imported
-    from chalicelib.ports import BroadcastPublisher, Clock, Store
+    from chalicelib.ports import BroadcastPublisher, Clock, IdTokenVerifier, Store
     from chalicelib.services.access import AccessService
     from chalicelib.services.advisories import AdvisoryService
     from chalicelib.services.audit_trail import AuditTrail
@@ -47,7 +47,7 @@ class Clarion:
 
 def build(store: Store, publisher: BroadcastPublisher, clock: Clock, stage: str,
           channels: Optional[ChannelProvider] = None, alerts: Optional[Alerts] = None,
-          redriver: Optional[Redriver] = None) -> Clarion:
+          redriver: Optional[Redriver] = None, verifier: Optional[IdTokenVerifier] = None) -> Clarion:
     from chalicelib.adapters.memory import FakeChannels, RecordingAlerts, RecordingRedriver
     from chalicelib.services.access import AccessService
     from chalicelib.services.advisories import AdvisoryService
@@ -63,7 +63,7 @@ def build(store: Store, publisher: BroadcastPublisher, clock: Clock, stage: str,
     delivery = DeliveryService(store, channels, alerts, redriver, clock)
     return Clarion(stage=stage, store=store, advisories=advisories,
                    templates=TemplateService(store, advisories, clock),
-                   access=AccessService(store, stage), audit=AuditTrail(store),
+                   access=AccessService(store, stage, verifier), audit=AuditTrail(store),
                    feeds=FeedService(store, clock), delivery=delivery,
                    operations=Operations(store, delivery, channels, alerts, redriver, clock))
 
@@ -141,8 +141,19 @@ def clarion() -> Clarion:
         publisher = SnsBroadcastPublisher(_client("sns"), os.environ["CLARION_BROADCAST_TOPIC_ARN"])
         alerts = SnsAlerts(_client("sns"), os.environ.get("CLARION_ALERT_TOPIC_ARN", ""))
         _current = build(store, publisher, SystemClock(), resources.stage(), channels=RegistryChannels(),
-                         alerts=alerts, redriver=SqsRedriver(_client("sqs")))
+                         alerts=alerts, redriver=SqsRedriver(_client("sqs")), verifier=local_id_tokens())
     return _current
+
+
+def local_id_tokens() -> Optional[IdTokenVerifier]:
+    """The local stage verifies the sign-in stand-in's ID tokens itself; deployed stages leave that
+    to API Gateway's Cognito authorizer and build no verifier."""
+    issuer = os.environ.get("CLARION_SIGN_IN_ISSUER")
+    if resources.stage() != "local" or not issuer:
+        return None
+    from chalicelib.adapters.id_tokens import JwksIdTokenVerifier
+
+    return JwksIdTokenVerifier(issuer, os.environ.get("CLARION_SIGN_IN_CLIENT_ID", ""))
 
 
 def use(services: Optional[Clarion]) -> None:
@@ -165,3 +176,23 @@ def seed_local_stage() -> int:
     created = seed(clarion().store)
     seed_local_channels(_client)
     return created
+
+
+def seed_local_templates() -> int:
+    """Local stack only: the demo templates, written by the demo admin and approved by the demo
+    approver through the service, so they are screened like any other. Returns how many."""
+    from chalicelib.seed import LOCAL_TEMPLATES
+    from chalicelib.services.templates import TemplateDraft
+
+    services = clarion()
+    have = {t.name for t in services.templates.list()}
+    admin, approver = services.store.get_user("demo-admin"), services.store.get_user("demo-approver")
+    if admin is None or approver is None:
+        return 0
+    made = 0
+    for draft in LOCAL_TEMPLATES:
+        if draft["name"] not in have:
+            template = services.templates.create(admin, TemplateDraft.model_validate(draft))
+            services.templates.approve(approver, template.id)
+            made += 1
+    return made

@@ -119,3 +119,10 @@ class BroadcastPublisher(Protocol):
 
 class Clock(Protocol):
     def now(self) -> datetime: ...
+
+
+class IdTokenVerifier(Protocol):
+    """Checks a sign-in ID token (signature, issuer, audience, expiry) and returns its claims, as
+    API Gateway's Cognito authorizer does on deployed stages. Raises Unauthenticated."""
+
+    def claims(self, token: str) -> Mapping[str, object]: ...

@@ -106,3 +106,38 @@ def seed_local_channels(clients: Callable[[str], Any]) -> int:
 
 def _identities(sesv2: Any) -> set[str]:
     return {i["IdentityName"] for i in sesv2.list_email_identities().get("EmailIdentities", [])}
+
+
+# Pre-approved templates the local stack starts with, so on-call have something to launch.
+_AREAS = ["Riverside", "Northside", "Old Town", "Harbour"]
+LOCAL_TEMPLATES: tuple[dict[str, Any], ...] = (
+    {"name": "Boil-water notice",
+     "content": {"headline": "Boil water notice for {area}",
+                 "description": "Tests found bacteria in the {area} water supply.",
+                 "instruction": "Boil tap water for one minute before drinking, cooking or brushing teeth.",
+                 "required_text": "Nurse line: 0800 555 0100.",
+                 "event": "Boil Water Notice", "urgency": "Immediate", "severity": "Severe",
+                 "certainty": "Observed", "area_desc": "{area}", "category": ["Health"],
+                 "response_type": ["Prepare"], "hashtags": ["BoilWater"],
+                 "channels": ["mastodon:city-health", "x:city-health", "telegram:city-health", "sms:subscribers",
+                              "banner:website", "cap_feed:public"]},
+     "parameters": [{"name": "area", "allowed": _AREAS, "description": "Which district"}]},
+    {"name": "Heat health alert",
+     "content": {"headline": "{level} heat health alert for {area}",
+                 "description": "Temperatures in {area} will stay dangerously high.",
+                 "instruction": "Stay out of the sun between 11:00 and 15:00, drink water, check on neighbours.",
+                 "event": "Heat Health Alert", "urgency": "Expected", "severity": "Severe",
+                 "certainty": "Likely", "area_desc": "{area}", "category": ["Met"], "response_type": ["Prepare"],
+                 "channels": ["mastodon:city-health", "bluesky:city-health", "facebook:city-health",
+                              "email:subscribers", "banner:website", "cap_feed:public"]},
+     "parameters": [{"name": "level", "allowed": ["Amber", "Red"]},
+                    {"name": "area", "allowed": _AREAS}]},
+    {"name": "Drill: boil-water exercise",
+     "content": {"headline": "EXERCISE: boil water notice for {area}",
+                 "description": "This is a drill. Nothing is wrong with the {area} water supply.",
+                 "instruction": "Staff: follow the boil-water runbook. The public need do nothing.",
+                 "event": "Boil Water Notice", "urgency": "Immediate", "severity": "Minor",
+                 "certainty": "Possible", "area_desc": "{area}", "status": "Exercise",
+                 "channels": ["mastodon:drills", "slack:drills"]},
+     "parameters": [{"name": "area", "allowed": _AREAS}]},
+)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import os
 import re
@@ -13,8 +14,8 @@ from pydantic import BaseModel, Field, ValidationError
 
 from chalicelib import safe_json
 from chalicelib.domain.errors import (BadRequest, ClarionError, NotFound, PayloadTooLarge,
-                                      ValidationFailed)
-from chalicelib.domain.models import (Advisory, AuditEntry, ChannelAccount, DeliveryRecord, Strict,
+                                      UnavailableError, ValidationFailed)
+from chalicelib.domain.models import (Advisory, AuditEntry, ChannelAccount, DeliveryRecord, Strict, canonical_json,
                                       Template)
 from chalicelib.services.audit_trail import AuditPage, AuditTrail
 
@@ -161,6 +162,16 @@ def delivery_view(delivery: DeliveryRecord) -> dict[str, Any]:
     return view
 
 
+def conditional(view: dict[str, Any], if_none_match: Optional[str]) -> Response:
+    """The view with an ETag; 304 with no body when the caller already has it (the console's
+    monitor polls this way, so an unchanged answer costs a few bytes)."""
+    etag = '"' + hashlib.sha256(canonical_json(view).encode()).hexdigest()[:32] + '"'
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    if if_none_match and etag in [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]:
+        return Response("", status_code=304, headers=headers)
+    return Response(view, status_code=200, headers=headers)
+
+
 def channel_view(account: ChannelAccount) -> dict[str, Any]:
     return account.model_dump(mode="json", include={"id", "platform", "name", "language",
                                                     "enabled", "sandbox"})
@@ -229,12 +240,37 @@ def _console_file(name: str) -> str:
         return file.read()
 
 
+def sign_in_settings() -> dict[str, Any]:
+    """Where the console signs in: Cognito's managed login for this stage's app client (the
+    local stack's stand-in on the local stage), and the console's own address to come back to."""
+    base = os.environ.get("CLARION_SIGN_IN_URL", "").rstrip("/")
+    client_id = os.environ.get("CLARION_SIGN_IN_CLIENT_ID", "")
+    if not base or not client_id:
+        raise UnavailableError("sign-in is not configured for this stage (CLARION_SIGN_IN_URL, "
+                               "CLARION_SIGN_IN_CLIENT_ID)")
+    console = os.environ.get("CLARION_PUBLIC_BASE_URL", "").rstrip("/") + "/"
+    return {"authorize_url": f"{base}/oauth2/authorize", "token_url": f"{base}/oauth2/token",
+            "revoke_url": f"{base}/oauth2/revoke", "logout_url": f"{base}/logout", "client_id": client_id,
+            "redirect_uri": console, "scopes": ["openid", "email", "profile"]}
+
+
 def console_headers(content_type: str) -> dict[str, str]:
-    """The sign-in origin (Cognito's hosted UI, or the local stand-in) may be called and posted to."""
-    origin = os.environ.get("CLARION_SIGN_IN_ORIGIN", "")
+    """The sign-in origin (Cognito's managed login, or the local stand-in) may be called."""
+    origin = _origin(os.environ.get("CLARION_SIGN_IN_URL", ""))
     return {"Content-Type": f"{content_type}; charset=utf-8",
             "Content-Security-Policy": CONSOLE_CSP.format(connect=f" {origin}" if origin else ""),
             "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "Cache-Control": "no-cache"}
+
+
+def _origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
+
+
+def console_settings() -> Response:
+    return Response(sign_in_settings(), status_code=200, headers={"Cache-Control": "no-cache"})
 
 
 def console_page() -> Response:

@@ -4,6 +4,7 @@
     Chalice local (:8000)  the HTTP API and console, as API Gateway + Lambda would serve them
     EventPump              SQS → worker and SNS → Lambda delivery, with Lambda's semantics
     sandbox (:8001)        fake platforms, when `local.sandbox` exists
+    sign-in (:8002)        a stand-in for Cognito's managed login (local/signin.py)
 
 Usage: python -m local.stack [--app module:attr]. Ctrl-C or SIGTERM stops everything.
 """
@@ -45,6 +46,7 @@ class Settings:
     api_port: int = 8000
     moto_port: int = 4566
     sandbox_port: int = 8001
+    signin_port: int = 8002
 
     @classmethod
     def from_env(cls, app_ref: str) -> "Settings":
@@ -53,6 +55,7 @@ class Settings:
             api_port=int(os.environ.get("CLARION_PORT", 8000)),
             moto_port=int(os.environ.get("CLARION_MOTO_PORT", 4566)),
             sandbox_port=int(os.environ.get("CLARION_SANDBOX_PORT", 8001)),
+            signin_port=int(os.environ.get("CLARION_SIGNIN_PORT", 8002)),
         )
 
     @property
@@ -62,6 +65,10 @@ class Settings:
     @property
     def api_url(self) -> str:
         return f"http://{self.host}:{self.api_port}"
+
+    @property
+    def signin_url(self) -> str:
+        return f"http://{self.host}:{self.signin_port}"
 
 
 @dataclass
@@ -77,6 +84,7 @@ class LocalStack:
     _http_thread: threading.Thread | None = None
     _pump: Any = None
     _sandbox: Any = None
+    _signin: Any = None
     _stopped: bool = field(default=False)
 
     def start(self) -> None:
@@ -87,6 +95,7 @@ class LocalStack:
         # Links in posts and feeds point at this stack's own API, whatever port it was given.
         os.environ.setdefault("CLARION_PUBLIC_BASE_URL", self.settings.api_url)
         org_settings.cache_clear()
+        self._start_signin()  # before the app loads: it reads where sign-in is
         seed_local_stage()
         self.app = load_app(self.settings.app_ref)
         self._start_http()
@@ -99,7 +108,8 @@ class LocalStack:
             return
         self._stopped = True
         for name, stop in (("sandbox", self._stop_sandbox), ("event pump", self._stop_pump),
-                           ("HTTP server", self._stop_http), ("moto", self._stop_moto)):
+                           ("HTTP server", self._stop_http), ("sign-in", self._stop_signin),
+                           ("moto", self._stop_moto)):
             try:
                 stop()
             except Exception:
@@ -151,6 +161,23 @@ class LocalStack:
         if self._http_thread is not None:
             self._http_thread.join(timeout=5)
 
+    # ----------------------------------------------------------------------------- sign-in
+
+    def _start_signin(self) -> None:
+        from local.signin import SignInServer, SignInStandIn, demo_users
+
+        s = self.settings
+        require_free_port(s.host, s.signin_port, "CLARION_SIGNIN_PORT")
+        stand_in = SignInStandIn(issuer=s.signin_url, users=demo_users(), redirect_uris=(console_url(),),
+                                 token_seconds=int(os.environ.get("CLARION_SIGNIN_TOKEN_SECONDS", 3600)))
+        self._signin = SignInServer(stand_in, s.host, s.signin_port).start()
+        os.environ.update({"CLARION_SIGN_IN_URL": s.signin_url, "CLARION_SIGN_IN_ISSUER": s.signin_url,
+                           "CLARION_SIGN_IN_CLIENT_ID": stand_in.client_id})
+
+    def _stop_signin(self) -> None:
+        if self._signin is not None:
+            self._signin.stop()
+
     # ----------------------------------------------------------------------------- pump
 
     def _start_pump(self) -> None:
@@ -190,6 +217,8 @@ class LocalStack:
         ]
         if self._sandbox is not None:
             lines.append(f"  sandbox platforms: http://{s.host}:{s.sandbox_port}/")
+        if self._signin is not None:
+            lines.append(f"  sign-in stand-in: {s.signin_url}/  (open the console and press Sign in)")
         if self._pump is not None:
             lines.append(f"  event pump      : {len(self._pump.sources)} handler(s) fed from SQS/SNS")
         lines += [
@@ -200,6 +229,11 @@ class LocalStack:
             "",
         ]
         return "\n".join(lines)
+
+
+def console_url() -> str:
+    """The console's address: where sign-in comes back to (as the app reports it)."""
+    return os.environ["CLARION_PUBLIC_BASE_URL"].rstrip("/") + "/"
 
 
 def configure_environment(moto_url: str) -> None:
@@ -248,6 +282,8 @@ def seed_local_stage() -> None:
     composition = importlib.import_module("chalicelib.composition")
     if hasattr(composition, "seed_local_stage"):
         composition.seed_local_stage()
+    if hasattr(composition, "seed_local_templates"):
+        composition.seed_local_templates()
 
 
 def load_app(ref: str) -> Any:

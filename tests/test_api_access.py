@@ -19,6 +19,7 @@ GUARDED = [
     ("POST", "/templates", "demo-spokesperson"),
     ("POST", "/templates/{tpl}/approve", "demo-admin"),
     ("POST", "/templates/{tpl}/trigger", "demo-spokesperson"),
+    ("POST", "/templates/{tpl}/preview", "demo-approver"),
     ("POST", "/users/{user}/disable", "demo-auditor"),
     ("POST", "/users/{user}/enable", "demo-approver"),
     ("POST", "/advisories/{adv}/retry", "demo-spokesperson"),

@@ -100,3 +100,75 @@ def test_findings_name_the_field_and_the_span_to_mark(api: Api) -> None:
     assert description[phone["start"]:phone["end"]].strip() == "(415) 555-2671"
     missing = next(f for f in findings if f["code"] == "missing_field")
     assert missing["field"] == "event" and missing["start"] is None
+
+
+def test_on_call_preview_a_trigger_exactly_and_nothing_is_stored(api: Api) -> None:
+    from test_templates_and_triggers import BOIL_WATER, GOOD_PARAMS, approved_template
+
+    template_id = approved_template(api)
+    before = listed(api, "demo-auditor", "view=all")
+    response = api.call("POST", f"/templates/{template_id}/preview", "demo-oncall", {"parameters": GOOD_PARAMS})
+    assert response.status_code == 200, response.json_body
+    preview = response.json_body
+    assert [c["channel_account"] for c in preview["channels"]] == BOIL_WATER["content"]["channels"]
+    mastodon = preview["channels"][0]
+    assert "Boil water notice for Riverside until 2026-11-30" in mastodon["parts"][0]["text"]
+    assert preview["blocking"] is False
+    # The launch that follows sends exactly what was previewed.
+    launched = api.call("POST", f"/templates/{template_id}/trigger", "demo-oncall", {"parameters": GOOD_PARAMS},
+                        headers={"Idempotency-Key": "launch-1"})
+    assert launched.status_code in (200, 201), launched.json_body
+    advisory_id = launched.json_body["advisory"]["id"] if "advisory" in launched.json_body else launched.json_body["id"]
+    sent = api.call("GET", f"/advisories/{advisory_id}/preview", "demo-oncall").json_body
+    # (except the reference, which names the advisory the launch creates)
+    def unreferenced(text: str) -> str:
+        return text.rsplit("\n\nRef ", 1)[0]
+
+    assert [unreferenced(p["text"]) for p in sent["channels"][0]["parts"]] == \
+        [unreferenced(p["text"]) for p in mastodon["parts"]]
+    # Previewing stored nothing: only the launch added an advisory.
+    assert listed(api, "demo-auditor", "view=all") == [advisory_id, *before]
+
+
+def test_a_trigger_preview_names_bad_parameters_and_refuses_other_roles(api: Api) -> None:
+    from test_templates_and_triggers import GOOD_PARAMS, approved_template
+
+    template_id = approved_template(api)
+    bad = api.call("POST", f"/templates/{template_id}/preview", "demo-oncall",
+                   {"parameters": {**GOOD_PARAMS, "urgency": "Whenever"}})
+    assert bad.status_code == 422 and "urgency" in str(bad.json_body["error"]["details"])
+    assert api.call("POST", f"/templates/{template_id}/preview", "demo-spokesperson",
+                    {"parameters": GOOD_PARAMS}).status_code == 403
+    unknown = api.call("POST", "/templates/tpl_missing/preview", "demo-oncall", {"parameters": GOOD_PARAMS})
+    assert unknown.status_code == 404
+
+
+def test_the_monitor_polls_deliveries_with_an_etag(api: Api) -> None:
+    advisory_id = created(api)
+    api.call("POST", f"/advisories/{advisory_id}/submit", "demo-spokesperson")
+    path = f"/advisories/{advisory_id}/deliveries"
+    first = api.call("GET", path, "demo-oncall")
+    assert first.status_code == 200 and first.json_body == {"advisory_state": "pending_approval", "deliveries": []}
+    etag = first.headers["ETag"]
+    unchanged = api.call("GET", path, "demo-oncall", headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304 and unchanged.body in (b"", "", None)
+    assert api.call("GET", path, "demo-oncall", headers={"If-None-Match": '"other", W/' + etag}).status_code == 304
+    api.call("POST", f"/advisories/{advisory_id}/approve", "demo-approver")
+    changed = api.call("GET", path, "demo-oncall", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    assert changed.json_body["advisory_state"] in ("approved", "broadcasting")
+    assert len(changed.json_body["deliveries"]) == 3
+    assert api.call("GET", "/advisories/adv_missing/deliveries", "demo-oncall").status_code == 404
+
+
+def test_the_local_stack_starts_with_approved_templates_that_launch(api: Api) -> None:
+    from chalicelib import composition
+
+    assert composition.seed_local_templates() == 3
+    assert composition.seed_local_templates() == 0  # once only
+    templates = api.call("GET", "/templates", "demo-oncall").json_body["templates"]
+    assert {t["state"] for t in templates} == {"approved"} and len(templates) == 3
+    for template in templates:
+        values = {p["name"]: p["allowed"][0] for p in template["parameters"]}
+        preview = api.call("POST", f"/templates/{template['id']}/preview", "demo-oncall", {"parameters": values})
+        assert preview.status_code == 200 and not preview.json_body["blocking"], preview.json_body

@@ -1,8 +1,10 @@
 """Who is calling: bearer tokens to users, roles to permissions, disabling users.
 
-Local stage: the demo users' fixed tokens (`demo-approver`, ...). Every other stage: API
-Gateway's Cognito authorizer has verified the token; we read its claims and take the user-pool
-groups as roles. In every stage a disabled user is refused on their very next request.
+Every other stage: API Gateway's Cognito authorizer has verified the token; we read its claims
+and take the user-pool groups as roles. Local stage: the console's ID tokens from the sign-in
+stand-in, verified here as the authorizer would (`IdTokenVerifier`), then read the same way; and
+the demo users' fixed tokens (`demo-approver`, ...) for curl, refused on every other stage. In
+every stage a disabled user is refused on their very next request.
 """
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from typing import Any, Mapping, Optional
 
 from chalicelib.domain.errors import Conflict, Unauthenticated
 from chalicelib.domain.models import AuditEvent, Role, User
-from chalicelib.ports import Put, Store
+from chalicelib.ports import IdTokenVerifier, Put, Store
 from chalicelib.services.common import (commit_or_conflict, create, found, record_refusal, require_role,
                                         revise)
 
@@ -30,13 +32,14 @@ def demo_users() -> list[User]:
 
 
 class AccessService:
-    def __init__(self, store: Store, stage: str) -> None:
+    def __init__(self, store: Store, stage: str, verifier: Optional[IdTokenVerifier] = None) -> None:
         self._store = store
         self._stage = stage
+        self._verifier = verifier  # local stage only: deployed stages get verified claims from API Gateway
 
     def authenticate(self, authorization: Optional[str], claims: Optional[Mapping[str, Any]]) -> User:
         if self._stage == "local":
-            return self._demo_user(authorization)
+            return self._local_user(authorization)
         if authorization and _bearer(authorization).startswith(DEMO_TOKEN_PREFIX):
             raise self._refuse("anonymous", "demo tokens are only accepted on the local stage")
         if not claims:
@@ -86,10 +89,16 @@ class AccessService:
             raise Conflict("your account was disabled meanwhile", {"user_id": actor.id})
         return revise(stored)[1]
 
-    def _demo_user(self, authorization: Optional[str]) -> User:
+    def _local_user(self, authorization: Optional[str]) -> User:
         if not authorization:
             raise Unauthenticated("sign in: send Authorization: Bearer <token>")
         token = _bearer(authorization)
+        if token.count(".") == 2 and self._verifier is not None:  # a JWT from the sign-in stand-in
+            try:
+                verified = self._verifier.claims(token)
+            except Unauthenticated as error:
+                raise self._refuse("anonymous", error.message) from None
+            return self._cognito_user(verified)
         user = self._store.get_user(token) if token in DEMO_USERS else None
         if user is None:
             raise self._refuse("anonymous", "unknown or malformed bearer token")

@@ -132,6 +132,14 @@ class TemplateService:
             raise
         return TriggerResult(advisory, created=True, broadcast=self._advisories.broadcast(actor, advisory))
 
+    def preview(self, actor: User, template_id: str, parameters: dict[str, Any]) -> Advisory:
+        """What a trigger with these parameters would send, filled and checked but not stored:
+        on-call confirm the exact text before they launch."""
+        template = self.get(template_id)
+        if template.state is not TemplateState.APPROVED or template.approval is None:
+            raise Conflict("this template is not approved", {"state": template.state.value})
+        return self._fill(actor, template, parameters)
+
     def _earlier_trigger(self, marker_key: Optional[str], fingerprint: str) -> Optional[Advisory]:
         """The advisory an earlier use of this key made; a key reused for another request is
         refused, so a retry can never swallow a different alert."""

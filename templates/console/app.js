@@ -1,0 +1,122 @@
+// The console's shell: sign-in, who is signed in, the screens their roles may use, and a
+// hash router. Switching user (sign-out, sign-in) reloads the page, so nothing of the last
+// user's work stays on screen.
+import {get, ApiError} from "./api.js";
+import {session} from "./auth.js";
+import {h, show, focus} from "./dom.js";
+
+// Each screen: which roles see it, its nav label, and the module that draws it.
+const SCREENS = [
+  {path: "write", label: "Write", roles: ["spokesperson"], load: () => import("./write.js")},
+  {path: "mine", label: "My advisories", roles: ["spokesperson"], load: () => import("./lists.js"), view: "mine"},
+  {path: "approvals", label: "Approvals", roles: ["approver"], load: () => import("./review.js")},
+  {path: "launch", label: "Launch", roles: ["oncall"], load: () => import("./launch.js")},
+  {path: "advisories", label: "Broadcasts", roles: null, load: () => import("./lists.js"), view: "all"},
+];
+
+const main = document.getElementById("main");
+const state = {me: null, cleanup: null};
+
+export function announce(text) {
+  const region = document.getElementById("announce");
+  region.textContent = "";
+  setTimeout(() => { region.textContent = text; }, 50);
+}
+
+export function may(...roles) {
+  return !!state.me && roles.some((role) => state.me.roles.includes(role));
+}
+
+export function me() {
+  return state.me;
+}
+
+export function go(hash) {
+  if (location.hash === hash) route();
+  else location.hash = hash;
+}
+
+function allowed(screen) {
+  return !screen.roles || may(...screen.roles);
+}
+
+function drawShell() {
+  const screens = SCREENS.filter(allowed);
+  show(document.getElementById("nav"), h("ul", {},
+    screens.map((s) => h("li", {}, h("a", {href: `#/${s.path}`, dataset: {path: s.path}}, s.label)))));
+  show(document.getElementById("who"),
+    h("span", {class: "who-name"}, state.me.name),
+    h("span", {class: "who-roles"}, state.me.roles.join(", ")),
+    h("button", {type: "button", class: "link", onclick: () => session.signOut()}, "Sign out"));
+}
+
+async function route() {
+  if (!state.me) return;
+  const [path = "", ...rest] = location.hash.replace(/^#\/?/, "").split("?")[0].split("/");
+  const screens = SCREENS.filter(allowed);
+  const screen = screens.find((s) => s.path === path) || screens[0];
+  for (const link of document.querySelectorAll("#nav a")) {
+    if (link.dataset.path === screen.path) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+  if (state.cleanup) state.cleanup();
+  state.cleanup = null;
+  show(main, h("p", {class: "loading"}, "Loading…"));
+  try {
+    const module = await screen.load();
+    const cleanup = await module.render(main, {args: rest.map(decodeURIComponent), view: screen.view, path: screen.path});
+    state.cleanup = typeof cleanup === "function" ? cleanup : null;
+  } catch (error) {
+    show(main, problem(error));
+  }
+  document.title = `${screen.label} · Clarion`;
+  focus(main.querySelector("h1") || main);
+}
+
+/** An error as a person reads it: a sentence, and what each detail says. */
+export function problem(error) {
+  const details = (error instanceof ApiError ? error.details : []) || [];
+  return h("div", {class: "notice error", role: "alert"},
+    h("p", {}, error.message || String(error)),
+    details.length ? h("ul", {}, details.map((d) => h("li", {}, d.message || `${d.field || d.code}`))) : null);
+}
+
+function signInScreen(message) {
+  document.getElementById("nav").replaceChildren();
+  document.getElementById("who").replaceChildren();
+  const button = h("button", {type: "button", class: "primary big", onclick: () => session.signIn()}, "Sign in");
+  show(main, h("section", {class: "sign-in"},
+    h("h1", {}, "Clarion"),
+    h("p", {}, "Crisis communication for the health department. Sign in with your work account."),
+    message ? h("div", {class: "notice error", role: "alert"}, message) : null,
+    button));
+  focus(main.querySelector("h1"));
+}
+
+async function start() {
+  let signedIn = false;
+  try {
+    signedIn = await session.start(() => {
+      state.me = null;
+      signInScreen("Your session ended. Sign in again to go on.");
+    });
+  } catch (error) {
+    signInScreen(error.message);
+    return;
+  }
+  if (!signedIn) {
+    signInScreen();
+    return;
+  }
+  try {
+    state.me = await get("/me");
+  } catch (error) {
+    signInScreen(error.message);
+    return;
+  }
+  drawShell();
+  window.addEventListener("hashchange", route);
+  route();
+}
+
+start();
