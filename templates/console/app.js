@@ -15,7 +15,7 @@ const SCREENS = [
 ];
 
 const main = document.getElementById("main");
-const state = {me: null, cleanup: null};
+const state = {me: null, cleanup: null, ticket: 0};
 
 export function announce(text) {
   const region = document.getElementById("announce");
@@ -61,14 +61,24 @@ async function route() {
   }
   if (state.cleanup) state.cleanup();
   state.cleanup = null;
+  // Each screen draws into its own container, shown only if no later navigation overtook it:
+  // a slow screen can never land on top of the one the person moved on to.
+  const ticket = ++state.ticket;
+  const view = h("div", {class: "screen"});
   show(main, h("p", {class: "loading"}, "Loading…"));
+  let cleanup = null;
   try {
     const module = await screen.load();
-    const cleanup = await module.render(main, {args: rest.map(decodeURIComponent), view: screen.view, path: screen.path});
-    state.cleanup = typeof cleanup === "function" ? cleanup : null;
+    cleanup = await module.render(view, {args: rest.map(decodeURIComponent), view: screen.view, path: screen.path});
   } catch (error) {
-    show(main, problem(error));
+    show(view, problem(error));
   }
+  if (ticket !== state.ticket) {
+    if (typeof cleanup === "function") cleanup();
+    return;
+  }
+  state.cleanup = typeof cleanup === "function" ? cleanup : null;
+  show(main, view);
   document.title = `${screen.label} · Clarion`;
   focus(main.querySelector("h1") || main);
 }

@@ -114,6 +114,9 @@ class Launch {
       h("div", {class: "actions sticky"}, send),
       h("h2", {}, "What each channel will get"),
       channelRows(preview, this.accounts));
+    // The first channel open: the exact words are in view before the launch, the rest a tap away.
+    const first = this.root.querySelector(".channel-row");
+    if (first) first.open = true;
     focus(this.root.querySelector("h1"));
   }
 

@@ -42,11 +42,23 @@ function raw(label, text) {
   return text ? h("details", {class: "raw"}, h("summary", {}, label), h("pre", {}, text)) : null;
 }
 
+// The banner snippet's elements, copied as inert DOM: no scripts, no handlers, links only to
+// http(s). (A sandboxed frame would need frame-src in the CSP; this needs nothing.)
+const BANNER_TAGS = new Set(["DIV", "SPAN", "STRONG", "EM", "B", "I", "P", "A"]);
+
+function inert(node) {
+  if (node.nodeType !== Node.ELEMENT_NODE || !BANNER_TAGS.has(node.tagName)) return node.textContent || "";
+  const attrs = {class: node.getAttribute("class"), lang: node.getAttribute("lang")};
+  const href = node.tagName === "A" ? node.getAttribute("href") || "" : "";
+  if (/^https?:\/\//i.test(href)) Object.assign(attrs, {href, rel: "noopener noreferrer", target: "_blank"});
+  return h(node.tagName.toLowerCase(), attrs, [...node.childNodes].map(inert));
+}
+
 function banner(channel) {
-  // The snippet the website embeds, drawn in a sandboxed frame (no scripts, no same origin).
-  const frame = h("iframe", {title: "The website banner as it will show", sandbox: "", class: "banner-frame"});
-  frame.srcdoc = channel.html || "";
-  return [frame, raw("Raw HTML", channel.html)];
+  const parsed = new DOMParser().parseFromString(channel.html || "", "text/html");  // parsed as data: nothing runs
+  return [h("div", {class: "banner-preview", "aria-label": "The website banner as it will show", role: "group"},
+            [...parsed.body.childNodes].map(inert)),
+          raw("Raw HTML", channel.html)];
 }
 
 function cap(channel) {

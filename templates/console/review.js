@@ -149,7 +149,7 @@ function decide(advisory, preview, notice) {
   const reasonId = "reject-reason";
   const reason = h("textarea", {id: reasonId, rows: 3, maxlength: 2000, required: true, "aria-describedby": "reject-hint"});
   const rejectButton = h("button", {type: "submit"}, "Reject");
-  const form = h("form", {class: "reject", onsubmit: (event) => {
+  const form = h("form", {class: "reject", novalidate: true, onsubmit: (event) => {
     event.preventDefault();
     busy(rejectButton, async () => {
       if (reason.value.trim().length < 3) {
