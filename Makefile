@@ -17,7 +17,9 @@ venv: $(STAMP)
 run: $(STAMP)
 	$(PY) -m local.stack
 
+# The browser tests drive Debian's chromium: installed here when it is missing (root, as on CI).
 test: $(STAMP)
+	bash scripts/ensure_browser.sh
 	$(PY) -m pytest -q
 
 # The deployable template: build/$(STAGE)/sam.json and deployment.zip (docs/deploy.md).

@@ -34,6 +34,8 @@ OPEN_TO_ANY_ROLE = [
 ]
 PUBLIC = [("GET", "/"), ("GET", "/console/{asset}"), ("GET", "/favicon.ico"), ("GET", "/feeds/cap.atom"), ("GET", "/feeds/cap/{file}"), ("GET", "/banner.json"),
           ("GET", "/banner.html")]
+# Public too, and needs the sign-in service configured: tests/test_sign_in.py.
+SIGN_IN_SETTINGS = [("GET", "/console/sign-in.json")]
 
 
 def fill(path: str, ids: dict[str, str]) -> str:
@@ -52,7 +54,7 @@ def ids(api: Api) -> dict[str, str]:
 def test_every_route_is_in_one_of_the_tables() -> None:
     import app as app_module
 
-    declared = {(m, p) for m, p, _ in GUARDED} | set(OPEN_TO_ANY_ROLE) | set(PUBLIC)
+    declared = {(m, p) for m, p, _ in GUARDED} | set(OPEN_TO_ANY_ROLE) | set(PUBLIC) | set(SIGN_IN_SETTINGS)
     normalised = {(m, p.replace("{advisory_id}", "{adv}").replace("{template_id}", "{tpl}")
                    .replace("{user_id}", "{user}").replace("{file_name}", "{file}"))
                   for p, methods in app_module.app.routes.items() for m in methods}
@@ -154,8 +156,10 @@ def test_the_console_is_a_static_page_that_never_injects_html(api: Api) -> None:
     policy = response.headers["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in policy and "'unsafe-inline'" not in policy
     assert "<script>" not in page and " style=" not in page and " on" + "click=" not in page
-    scripts = [api.call("GET", src) for src in re.findall(r'src="(/console/[^"]+\.js)"', page)]
+    # Relative addresses: the console works under API Gateway's stage path (/api/) too.
+    scripts = [api.call("GET", "/" + src) for src in re.findall(r'src="(console/[^"]+\.js)"', page)]
     assert scripts and all(s.status_code == 200 for s in scripts)
+    assert 'src="/' not in page and 'href="/' not in page
     # Every module of the console, imported or not, writes text, never markup.
     code = "".join(p.read_text() for p in Path(PROJECT_DIR, "templates", "console").glob("*.js"))
     assert "/advisories" in code and "textContent" in code

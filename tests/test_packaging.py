@@ -22,13 +22,13 @@ from chalicelib.infra import cloudformation as cfn
 from chalicelib.infra import resources as r
 from chalicelib.infra.bootstrap import Provisioned
 from conftest import PROJECT_DIR as _PROJECT_DIR
-from test_api_access import PUBLIC
+from test_api_access import PUBLIC, SIGN_IN_SETTINGS
 
 PROJECT_DIR = Path(_PROJECT_DIR)
 
 STAGES = ("dev", "prod")
 # The routes the access tests treat as public (test_api_access.PUBLIC): the only ones without the authorizer.
-PUBLIC_PATHS = {path.replace("{file}", "{file_name}") for _, path in PUBLIC}
+PUBLIC_PATHS = {path.replace("{file}", "{file_name}") for _, path in PUBLIC + SIGN_IN_SETTINGS}
 
 
 @pytest.fixture(scope="session")
@@ -238,6 +238,26 @@ def test_cognito_pool_groups_and_the_authorizer(templates: dict[str, dict[str, A
         for method, operation in methods.items():
             expected = None if path in PUBLIC_PATHS else [{scheme_name: []}]
             assert operation.get("security") == expected, (method, path)
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_console_signs_in_through_the_managed_login_with_pkce(templates: dict[str, dict[str, Any]],
+                                                                    stage: str) -> None:
+    resources = templates[stage]["Resources"]
+    client = resources["UserPoolClient"]["Properties"]
+    assert client["AllowedOAuthFlowsUserPoolClient"] is True
+    assert client["AllowedOAuthFlows"] == ["code"]  # no implicit flow: tokens never ride in a URL
+    assert client["GenerateSecret"] is False  # a browser cannot keep a secret: PKCE instead
+    assert client["CallbackURLs"] == client["LogoutURLs"] == [{"Fn::Sub": "${PublicBaseUrl}/"}]
+    assert set(client["AllowedOAuthScopes"]) == {"openid", "email", "profile"}
+    domain = resources["UserPoolDomain"]["Properties"]
+    assert domain["UserPoolId"] == {"Ref": "UserPool"} and domain["ManagedLoginVersion"] == 2
+    assert resources["ManagedLoginBranding"]["Properties"]["ClientId"] == {"Ref": "UserPoolClient"}
+    api = functions(templates[stage])["api_handler"]["Environment"]["Variables"]
+    assert api["CLARION_SIGN_IN_CLIENT_ID"] == {"Ref": "UserPoolClient"}
+    assert api["CLARION_SIGN_IN_URL"] == {
+        "Fn::Sub": "https://${UserPoolDomain}.auth.${AWS::Region}.amazoncognito.com"}
+    assert "CLARION_SIGN_IN_ISSUER" not in api  # API Gateway verifies tokens on deployed stages
 
 
 # -- what every function is given -------------------------------------------------------------------------------

@@ -211,6 +211,11 @@ def function_errors_alarm(stage: str, function_logical_id: str, name: str) -> di
 
 
 # -- users --------------------------------------------------------------------------------------------
+# The console is served at the API's root; sign-in comes back there and sign-out goes there.
+CONSOLE_URL = {"Fn::Sub": "${PublicBaseUrl}/"}
+SIGN_IN_URL = {"Fn::Sub": "https://${UserPoolDomain}.auth.${AWS::Region}.amazoncognito.com"}
+
+
 def user_pool(stage: str) -> dict[str, Any]:
     """Cognito: the signed-in people; a user's groups are their Clarion roles."""
     prod = stage == "prod"
@@ -244,6 +249,14 @@ def user_pool(stage: str) -> dict[str, Any]:
                 "UserPoolId": {"Ref": "UserPool"},
                 "GenerateSecret": False,
                 "ExplicitAuthFlows": flows,
+                # The console signs in through the managed login: authorization code with PKCE
+                # (a public client: no secret), back to the console at PublicBaseUrl.
+                "AllowedOAuthFlowsUserPoolClient": True,
+                "AllowedOAuthFlows": ["code"],
+                "AllowedOAuthScopes": ["openid", "email", "profile"],
+                "SupportedIdentityProviders": ["COGNITO"],
+                "CallbackURLs": [CONSOLE_URL],
+                "LogoutURLs": [CONSOLE_URL],
                 "PreventUserExistenceErrors": "ENABLED",
                 "EnableTokenRevocation": True,
                 # API Gateway accepts an ID token until it expires, even after a global sign-out:
@@ -253,6 +266,21 @@ def user_pool(stage: str) -> dict[str, Any]:
                                        "RefreshToken": "hours"},
             },
         },
+    }
+    out["UserPoolDomain"] = {
+        # The managed login's address: https://<prefix>.auth.<region>.amazoncognito.com. The
+        # account id keeps the prefix unique across Cognito; a custom domain can replace it.
+        "Type": "AWS::Cognito::UserPoolDomain",
+        "Properties": {"UserPoolId": {"Ref": "UserPool"},
+                       "Domain": {"Fn::Sub": f"{r.prefix(stage)}-${{AWS::AccountId}}"},
+                       "ManagedLoginVersion": 2},
+    }
+    out["ManagedLoginBranding"] = {
+        # Managed login (version 2) shows a page only for a client that has a style.
+        "Type": "AWS::Cognito::ManagedLoginBranding",
+        "DependsOn": ["UserPoolDomain"],
+        "Properties": {"UserPoolId": {"Ref": "UserPool"}, "ClientId": {"Ref": "UserPoolClient"},
+                       "UseCognitoProvidedValues": True},
     }
     for role in ROLES:
         out[logical_id("group", role)] = {
@@ -276,6 +304,8 @@ def function_environment(stage: str) -> dict[str, Any]:
         "CLARION_OWNED_BUCKET": {"Ref": "OwnedBucket"},
         "CLARION_USER_POOL_ARN": {"Fn::GetAtt": ["UserPool", "Arn"]},
         "CLARION_PUBLIC_BASE_URL": {"Ref": "PublicBaseUrl"},
+        "CLARION_SIGN_IN_URL": SIGN_IN_URL,
+        "CLARION_SIGN_IN_CLIENT_ID": {"Ref": "UserPoolClient"},
         "POWERTOOLS_SERVICE_NAME": SERVICE,
         "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
     }
@@ -307,7 +337,7 @@ def resources_template(stage: str) -> dict[str, Any]:
         "Description": f"Clarion ({stage}): crisis-communication broadcaster",
         "Parameters": {
             "PublicBaseUrl": {
-                "Type": "String", "AllowedPattern": "^https://[^/]+(/.*)?$",
+                "Type": "String", "AllowedPattern": "^https://[^/]+(/.*[^/])?$",
                 "Description": "The public address of the API (or its custom domain), for links in "
                                "the banner and the CAP/Atom feeds, e.g. https://alerts.example.org/api"},
             "AlertEmail": {"Type": "String", "Default": "",
@@ -329,6 +359,8 @@ def resources_template(stage: str) -> dict[str, Any]:
             "UserPoolId": {"Value": {"Ref": "UserPool"}},
             "UserPoolArn": {"Value": {"Fn::GetAtt": ["UserPool", "Arn"]}},
             "UserPoolClientId": {"Value": {"Ref": "UserPoolClient"}},
+            "SignInUrl": {"Value": SIGN_IN_URL},
+            "ConsoleUrl": {"Value": CONSOLE_URL},
         },
     }
 

@@ -59,10 +59,10 @@ export async function render(root, {id, back}) {
     show(table, deliveries.map((d) => h("tr", {class: `delivery-${d.state}`},
       h("th", {scope: "row"}, names[d.channel_account] || d.channel_account),
       h("td", {}, h("span", {class: `badge delivery ${d.state}`}, d.state.replace(/_/g, " "))),
-      h("td", {}, String(d.attempts)),
+      h("td", {"data-label": "Attempts"}, String(d.attempts)),
       h("td", {}, d.post_url ? h("a", {href: d.post_url, target: "_blank", rel: "noopener noreferrer"}, "Open post") : ""),
-      h("td", {}, (d.pin_state || "").replace(/_/g, " ")),
-      h("td", {class: "error-text"}, d.last_error || ""))));
+      h("td", {"data-label": "Pin"}, d.pin_state && d.pin_state !== "n/a" ? d.pin_state.replace(/_/g, " ") : ""),
+      h("td", {class: "error-text", "data-label": "Last error"}, d.last_error || ""))));
     const byHand = deliveries.filter((d) => d.pin_by_hand);
     show(todo, byHand.length ? h("div", {class: "notice"}, h("h2", {}, "To do by hand"),
       h("ul", {}, byHand.map((d) => h("li", {}, `Pin this post on ${names[d.channel_account] || d.channel_account}: `,

@@ -8,18 +8,14 @@ Every screen a test reaches goes through `look`: a full-page screenshot in build
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Iterator
 
 import pytest
+
+from local.stack_process import RunningStack, start_stack
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SCREENSHOTS = PROJECT_DIR / "build" / "screenshots"
@@ -31,73 +27,22 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class Stack:
-    api: str
-    sandbox: str
-    signin: str
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    def call(self, method: str, path: str, token: str, body: Any = None,
-             headers: Optional[dict[str, str]] = None) -> Any:
-        """The HTTP API with a demo token (for setting up and checking what the browser did)."""
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.api + path, data=data, method=method, headers={
-            "Authorization": f"Bearer {token}", "Content-Type": "application/json", **(headers or {})})
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.loads(response.read() or b"null")
+Stack = RunningStack
 
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    ports = {name: free_port() for name in ("CLARION_PORT", "CLARION_MOTO_PORT", "CLARION_SANDBOX_PORT",
-                                            "CLARION_SIGNIN_PORT")}
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLARION_", "AWS_"))}
-    env.update({k: str(v) for k, v in ports.items()})
-    env["CLARION_SANDBOX_URL"] = f"http://127.0.0.1:{ports['CLARION_SANDBOX_PORT']}"
-    log = tmp_path_factory.mktemp("stack") / "stack.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "local.stack"], cwd=PROJECT_DIR, env=env,
-                                   stdout=out, stderr=subprocess.STDOUT)
-    api = f"http://127.0.0.1:{ports['CLARION_PORT']}"
-    running = Stack(api, env["CLARION_SANDBOX_URL"], f"http://127.0.0.1:{ports['CLARION_SIGNIN_PORT']}",
-                    process, log)
+    running = start_stack(tmp_path_factory.mktemp("stack") / "stack.log")
     try:
-        _wait_until_ready(running)
         yield running
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        running.stop()
 
 
-def _wait_until_ready(stack: Stack, seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if stack.process.poll() is not None:
-            raise RuntimeError(f"the local stack stopped:\n{stack.log.read_text()[-4000:]}")
-        try:
-            with urllib.request.urlopen(stack.api + "/console/sign-in.json", timeout=2) as response:
-                if response.status == 200:
-                    urllib.request.urlopen(stack.signin + "/.well-known/jwks.json", timeout=2).close()
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"the local stack did not start in {seconds} s:\n{stack.log.read_text()[-4000:]}")
-
-
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Module-scoped: Playwright's sync API runs an event loop on this thread while it is open,
+    which would break later tests that call asyncio.run()."""
     from playwright.sync_api import sync_playwright
 
     if not os.access(CHROMIUM, os.X_OK):

@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 import pytest
 
-from conftest import Screen, Stack
+from .conftest import Screen, Stack
 
 pytestmark = pytest.mark.browser
 
