@@ -248,7 +248,7 @@ def enable_user(user_id: str) -> dict[str, Any]:
 # -- the console and the owned channels: public, no sign-in (the console's API calls carry the token)
 @route("/", methods=["GET"])
 def console() -> Response:
-    return web.console_page()
+    return web.console_page(app.current_request.headers.get("if-none-match"))
 
 
 @route("/console/sign-in.json", methods=["GET"])
@@ -258,12 +258,12 @@ def console_sign_in() -> Response:
 
 @route("/console/{asset}", methods=["GET"])
 def console_asset(asset: str) -> Response:
-    return web.console_asset(asset)
+    return web.console_asset(asset, app.current_request.headers.get("if-none-match"))
 
 
 @route("/favicon.ico", methods=["GET"])
 def favicon() -> Response:
-    return web.console_asset("favicon.svg")
+    return web.console_asset("favicon.svg", app.current_request.headers.get("if-none-match"))
 
 
 # -- the owned channels: public, no sign-in --------------------------------------------------------

@@ -122,7 +122,8 @@ def prepare(stack: Any, rate: float, seed: int, counts: Counter[str]) -> None:
 
     services = composition.clarion()
     services.delivery.policy = DeliveryPolicy(lease_s=2.0, base_backoff_s=0.5, max_backoff_s=4.0,
-                                              ambiguous_recheck_s=1.0, deadline_s=10.0, max_attempts=8)
+                                              ambiguous_recheck_s=1.0, deadline_s=10.0, max_attempts=8,
+                                              pin_lease_s=3.0)  # a rotation here takes well under a second
     services.delivery.channels = CrashAfterPost(services.delivery.channels, rate * 0.15,
                                                 random.Random(seed), counts)
     sqs = boto3.client("sqs")
@@ -162,7 +163,7 @@ def run(stack: Any, advisories: int = 200, per_advisory: int = 10, fault_rate: f
             say(f"  approved {n + 1}/{advisories}")
     _wait_until_final(services, ids, timeout_s, start, say)
     stack._sandbox.clear_faults()
-    _settle_pins(services)
+    _settle_pins(services, ids)
     report = check(stack, services, ids, accounts)
     report.injected.update(counts)
     report.injected.update(_client_faults(services, ids))
@@ -187,10 +188,19 @@ def _wait_until_final(services: Any, ids: list[str], timeout_s: float, start: fl
         time.sleep(0.5)
 
 
-def _settle_pins(services: Any) -> None:
-    """The sweeper re-pins posts whose pin failed under faults (without faults, now)."""
-    for _ in range(3):
+def _settle_pins(services: Any, ids: list[str]) -> None:
+    """The sweeper re-pins posts whose pin failed under faults, and pins those whose worker died
+    between recording the post and pinning it once that worker's pin lease has run out."""
+    from chalicelib.domain.models import PinState
+
+    deadline = time.perf_counter() + services.delivery.policy.pin_lease_s + 10
+    while True:
         services.operations.sweep()
+        unpinned = [d for i in ids for d in services.store.deliveries_for(i)
+                    if d.state.value == "sent" and d.pin_state is PinState.NONE]
+        if not unpinned or time.perf_counter() > deadline:
+            return
+        time.sleep(0.5)
 
 
 def _client_faults(services: Any, ids: list[str]) -> Counter[str]:

@@ -165,11 +165,20 @@ def delivery_view(delivery: DeliveryRecord) -> dict[str, Any]:
 def conditional(view: dict[str, Any], if_none_match: Optional[str]) -> Response:
     """The view with an ETag; 304 with no body when the caller already has it (the console's
     monitor polls this way, so an unchanged answer costs a few bytes)."""
-    etag = '"' + hashlib.sha256(canonical_json(view).encode()).hexdigest()[:32] + '"'
+    etag = entity_tag(canonical_json(view))
     headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
-    if if_none_match and etag in [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]:
+    if has_version(etag, if_none_match):
         return Response("", status_code=304, headers=headers)
     return Response(view, status_code=200, headers=headers)
+
+
+def entity_tag(text: str) -> str:
+    return '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
+
+
+def has_version(etag: str, if_none_match: Optional[str]) -> bool:
+    """Whether If-None-Match names this ETag (weak or strong, in a list)."""
+    return bool(if_none_match) and etag in [t.strip().removeprefix("W/") for t in (if_none_match or "").split(",")]
 
 
 def channel_view(account: ChannelAccount) -> dict[str, Any]:
@@ -233,11 +242,23 @@ CONSOLE_TYPES = {".js": "text/javascript", ".css": "text/css", ".svg": "image/sv
 _ASSET = re.compile(r"^[a-z][a-z0-9-]{0,40}\.(js|css|svg)$")
 
 
-def _console_file(name: str) -> str:
+@functools.lru_cache(maxsize=64)
+def _console_file(name: str) -> tuple[str, str]:
+    """A console file's text and its ETag (the files ship in the zip: they change only with a deploy)."""
     from chalicelib.rendering.render import TEMPLATES_DIR
 
     with open(f"{TEMPLATES_DIR}/console/{name}", encoding="utf-8") as file:
-        return file.read()
+        text = file.read()
+    return text, entity_tag(text)
+
+
+def _static(name: str, content_type: str, if_none_match: Optional[str]) -> Response:
+    """A console file, or 304 when the browser has this version (it revalidates every load)."""
+    text, etag = _console_file(name)
+    headers = {**console_headers(content_type), "ETag": etag}
+    if has_version(etag, if_none_match):
+        return Response("", status_code=304, headers=headers)
+    return Response(text, status_code=200, headers=headers)
 
 
 def sign_in_settings() -> dict[str, Any]:
@@ -273,18 +294,17 @@ def console_settings() -> Response:
     return Response(sign_in_settings(), status_code=200, headers={"Cache-Control": "no-cache"})
 
 
-def console_page() -> Response:
+def console_page(if_none_match: Optional[str] = None) -> Response:
     """The console: a static page and its ES modules, talking to this API. No inline script or
     style, so the CSP needs no 'unsafe-inline'."""
-    return Response(_console_file("index.html"), status_code=200, headers=console_headers("text/html"))
+    return _static("index.html", "text/html", if_none_match)
 
 
-def console_asset(name: str) -> Response:
+def console_asset(name: str, if_none_match: Optional[str] = None) -> Response:
     """One file of the console (templates/console/): JavaScript modules, CSS, icons."""
     if not _ASSET.match(name):
         raise NotFound(f"the console has no file {name[:60]}", {"asset": name[:60]})
     try:
-        text = _console_file(name)
+        return _static(name, CONSOLE_TYPES[name[name.rindex("."):]], if_none_match)
     except FileNotFoundError:
         raise NotFound(f"the console has no file {name}", {"asset": name}) from None
-    return Response(text, status_code=200, headers=console_headers(CONSOLE_TYPES[name[name.rindex("."):]]))

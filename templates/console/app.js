@@ -103,6 +103,12 @@ function signInScreen(message) {
   focus(main.querySelector("h1"));
 }
 
+// The skip link moves focus without touching the address: the hash is the router's.
+document.querySelector(".skip").addEventListener("click", (event) => {
+  event.preventDefault();
+  focus(main);
+});
+
 async function start() {
   let signedIn = false;
   try {

@@ -6,7 +6,7 @@ import {h, show, busy, focus, shortId, when} from "./dom.js";
 import {stateBadge} from "./lists.js";
 
 const FINAL = ["sent", "failed", "skipped", "cancelled"];
-const FIRST_WAIT = 1000;
+const FIRST_WAIT = 500;   // deliveries land within a second or two: look often at first, then back off
 const LONGEST_WAIT = 10000;
 
 export async function render(root, {id, back}) {

@@ -63,6 +63,19 @@ def test_sign_in_shows_who_and_only_what_their_roles_may_do(screens: Any, width:
     nav = [t.strip() for t in page.locator("#nav a").all_inner_texts()]
     assert nav == ["Approvals", "Broadcasts"]
     screen.look("approvals-empty-or-queue")
+    # A reload keeps the person signed in: the ID token was in memory only, so the console
+    # exchanges the tab's refresh token for a new one.
+    page.reload()
+    page.locator("#who .who-name").wait_for()
+    assert page.locator("#who .who-name").inner_text() == "Alex Approver"
+    assert page.evaluate("Object.keys(localStorage).length") == 0
+    assert page.evaluate("Object.keys(sessionStorage)") == ["clarion.refresh"]
+    # Keyboard: the skip link is the first stop and moves focus to the screen.
+    address = page.url
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main" and page.url == address
     # Sign out clears the session: a reload shows the sign-in screen, not the approver's queue.
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(screen.stack.api + "/**")
@@ -70,6 +83,7 @@ def test_sign_in_shows_who_and_only_what_their_roles_may_do(screens: Any, width:
     page.reload()
     page.get_by_role("button", name="Sign in").wait_for()
     assert page.locator("#nav a").count() == 0
+    assert page.evaluate("Object.keys(sessionStorage).filter(k => k === 'clarion.refresh')") == []
     # Another user in the same tab sees only their own screens.
     screen.sign_in("Jo On-call")
     assert [t.strip() for t in page.locator("#nav a").all_inner_texts()] == ["Launch", "Broadcasts"]
