@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Optional
+from typing import Any
 
 from chalice import Chalice, CognitoUserPoolAuthorizer, Rate, Response
 
@@ -18,7 +18,7 @@ route = web.routes(app)
 
 # Deployed stages put API Gateway's Cognito authorizer in front of every route; the local stage
 # uses the demo users' fixed tokens instead (and they are refused everywhere else).
-AUTHORIZER: Optional[CognitoUserPoolAuthorizer] = None
+AUTHORIZER: CognitoUserPoolAuthorizer | None = None
 if resources.stage() != "local":
     AUTHORIZER = CognitoUserPoolAuthorizer(
         "clarion-users", provider_arns=[os.environ.get("CLARION_USER_POOL_ARN", "")])

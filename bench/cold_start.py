@@ -28,7 +28,7 @@ import statistics
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -82,7 +82,7 @@ def environment() -> dict[str, str]:
     return env
 
 
-def run_once(spec: dict[str, Any], isolated: Optional[list[Path]] = None) -> dict[str, Any]:
+def run_once(spec: dict[str, Any], isolated: list[Path] | None = None) -> dict[str, Any]:
     """One fresh interpreter. `isolated`: no site-packages, only these directories on the path, and
     nothing written to __pycache__ (Lambda's /var/task is read-only)."""
     env, flags = environment(), []
@@ -94,7 +94,7 @@ def run_once(spec: dict[str, Any], isolated: Optional[list[Path]] = None) -> dic
     if done.returncode != 0:
         raise SystemExit(f"measuring {spec} failed:\n{done.stderr[-3000:]}")
     sections: dict[str, list[tuple[int, int, int, str]]] = {}
-    current: Optional[str] = None
+    current: str | None = None
     for line in done.stderr.splitlines():
         if line.startswith(MARK):
             current = line[len(MARK):]
@@ -177,7 +177,7 @@ def biggest_under_app(tree: list[tuple[int, int, int, str]], count: int = 14) ->
     return chosen[:count]
 
 
-def main(argv: Optional[list[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=7, help="fresh interpreters per figure (median)")
     parser.add_argument("--check", action="store_true", help=f"exit 1 if app/boto3 is above {GOAL}")

@@ -23,7 +23,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from local.stack_process import RunningStack, start_stack  # noqa: E402
+from local.stack_process import RunningStack, start_stack
 
 CHROMIUM = "/usr/bin/chromium"
 FIRST_SCREENS = {"Sam Spokesperson": "spokesperson", "Alex Approver": "approver", "Jo On-call": "on-call",

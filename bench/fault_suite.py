@@ -21,7 +21,8 @@ import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
+from collections.abc import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -259,7 +260,7 @@ def _compare(report: Report, account: str, posts: list[dict[str, Any]], sent: se
     report.unexpected += [f"{account} {r}" for r in found if r not in sent]
 
 
-def _check_pin(report: Report, services: Any, account: str, newest: Optional[tuple[Any, str]]) -> None:
+def _check_pin(report: Report, services: Any, account: str, newest: tuple[Any, str] | None) -> None:
     stored = services.store.get_channel(account)
     if newest is None or account.startswith("x:"):
         return  # nothing sent there, or X (no pin API: pinned by hand)

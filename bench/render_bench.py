@@ -15,10 +15,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from chalicelib.domain.models import Advisory, AdvisoryContent  # noqa: E402
-from chalicelib.rendering import measure  # noqa: E402
-from chalicelib.rendering.render import render_all, render_for  # noqa: E402
-from chalicelib.seed import LOCAL_CHANNELS  # noqa: E402
+from chalicelib.domain.models import Advisory, AdvisoryContent
+from chalicelib.rendering import measure
+from chalicelib.rendering.render import render_all, render_for
+from chalicelib.seed import LOCAL_CHANNELS
 
 BASE = dict(event="Boil Water Notice", urgency="Immediate", severity="Severe", certainty="Observed",
             area_desc="Riverside district", channels=[a.id for a in LOCAL_CHANNELS])

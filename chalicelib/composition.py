@@ -8,8 +8,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Optional
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.models import ALL_ROLES, User, utcnow
 from chalicelib.infra import resources
@@ -46,8 +46,8 @@ class Clarion:
 
 
 def build(store: Store, publisher: BroadcastPublisher, clock: Clock, stage: str,
-          channels: Optional[ChannelProvider] = None, alerts: Optional[Alerts] = None,
-          redriver: Optional[Redriver] = None, verifier: Optional[IdTokenVerifier] = None) -> Clarion:
+          channels: ChannelProvider | None = None, alerts: Alerts | None = None,
+          redriver: Redriver | None = None, verifier: IdTokenVerifier | None = None) -> Clarion:
     from chalicelib.adapters.memory import FakeChannels, RecordingAlerts, RecordingRedriver
     from chalicelib.services.access import AccessService
     from chalicelib.services.advisories import AdvisoryService
@@ -68,7 +68,7 @@ def build(store: Store, publisher: BroadcastPublisher, clock: Clock, stage: str,
                    operations=Operations(store, delivery, channels, alerts, redriver, clock))
 
 
-def in_memory(stage: str = "local", clock: Optional[Clock] = None) -> Clarion:
+def in_memory(stage: str = "local", clock: Clock | None = None) -> Clarion:
     from chalicelib.adapters.memory import InMemoryStore, RecordingPublisher
 
     return build(InMemoryStore(), RecordingPublisher(), clock or SystemClock(), stage)
@@ -88,7 +88,7 @@ class RegistryChannels:
         return channel_for(account, self._secrets, _channel_client)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _channel_client(service: str) -> Any:
     """Clients for posting: SMS and e-mail must not be re-sent by botocore's silent retries
     after a timeout (the message may have gone); the delivery state machine decides instead."""
@@ -97,14 +97,14 @@ def _channel_client(service: str) -> Any:
     return _session().client(service, config=_local(service, Config(retries={"max_attempts": 1, "mode": "standard"})))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _session() -> Any:
     import boto3  # deferred: only handlers that touch AWS pay for it
 
     return boto3.session.Session()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _client(service: str) -> Any:
     return _session().client(service, config=_local(service, None))
 
@@ -126,7 +126,7 @@ def get_db() -> Any:
     return _client("dynamodb")
 
 
-_current: Optional[Clarion] = None
+_current: Clarion | None = None
 
 
 def clarion() -> Clarion:
@@ -145,7 +145,7 @@ def clarion() -> Clarion:
     return _current
 
 
-def local_id_tokens() -> Optional[IdTokenVerifier]:
+def local_id_tokens() -> IdTokenVerifier | None:
     """The local stage verifies the sign-in stand-in's ID tokens itself; deployed stages leave that
     to API Gateway's Cognito authorizer and build no verifier."""
     issuer = os.environ.get("CLARION_SIGN_IN_ISSUER")
@@ -156,7 +156,7 @@ def local_id_tokens() -> Optional[IdTokenVerifier]:
     return JwksIdTokenVerifier(issuer, os.environ.get("CLARION_SIGN_IN_CLIENT_ID", ""))
 
 
-def use(services: Optional[Clarion]) -> None:
+def use(services: Clarion | None) -> None:
     """Replace (or with None, forget) the services, e.g. between tests."""
     global _current
     _current = services

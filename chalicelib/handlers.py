@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import logging
 from contextvars import ContextVar
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -127,7 +127,7 @@ def _carry_out_by_account(service: DeliveryService, attempts: list[Attempt]) -> 
 
     def oldest_first(index: int) -> Any:
         advisory = attempts[index].advisory
-        return (advisory.created_at, advisory.id) if advisory else (datetime.min.replace(tzinfo=timezone.utc), "")
+        return (advisory.created_at, advisory.id) if advisory else (datetime.min.replace(tzinfo=UTC), "")
 
     def run(indexes: list[int]) -> list[tuple[int, Outcome]]:
         return [(i, _carry_out(service, attempts[i])) for i in sorted(indexes, key=oldest_first)]

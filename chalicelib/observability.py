@@ -36,8 +36,9 @@ import re
 import sys
 import threading
 import time
-from datetime import datetime, timezone
-from typing import Any, Callable, Iterator, Optional
+from datetime import datetime, UTC
+from typing import Any
+from collections.abc import Callable, Iterator
 
 NAMESPACE = "Clarion"
 SERVICE = "clarion"
@@ -109,7 +110,7 @@ class _Stdout:
         sys.stdout.flush()
 
 
-_telemetry: Optional[_Telemetry] = None
+_telemetry: _Telemetry | None = None
 _telemetry_lock = threading.Lock()
 _cold = True
 
@@ -161,7 +162,7 @@ class _Masking(logging.Filter):
         return True
 
 
-def without_text(text: Optional[str], advisory: Any) -> Optional[str]:
+def without_text(text: str | None, advisory: Any) -> str | None:
     """`text` (an error message) with any part of the advisory's own text cut out."""
     if not text or advisory is None:
         return text
@@ -222,7 +223,7 @@ def _http(request: Any, get_response: Callable[[Any], Any]) -> Any:
 def _sqs(event: Any, get_response: Callable[[Any], Any]) -> Any:
     t = telemetry()
     t.adopt_loggers()
-    start, started_at = time.perf_counter(), datetime.now(timezone.utc)
+    start, started_at = time.perf_counter(), datetime.now(UTC)
     invocation = _invocation(getattr(event, "context", None))
     records = event.to_dict().get("Records", [])
     platform = _platform(records, invocation.get("function"))
@@ -250,7 +251,7 @@ def _advisory(cache: dict[str, Any], advisory_id: str) -> Any:
     return cache[advisory_id]
 
 
-def _platform(records: list[dict[str, Any]], function: Optional[str]) -> str:
+def _platform(records: list[dict[str, Any]], function: str | None) -> str:
     from chalicelib.infra import resources
 
     prefix = resources.prefix() + "-"
@@ -297,7 +298,7 @@ def observe_deliveries(t: _Telemetry, platform: str, records: list[dict[str, Any
             continue
         now_final = row.finished_at is not None and row.finished_at >= started_at
         latency = row.latency_ms if row.finished_at else int(
-            (datetime.now(timezone.utc) - row.queued_at).total_seconds() * 1000)
+            (datetime.now(UTC) - row.queued_at).total_seconds() * 1000)
         state = row.state.value
         if now_final and state == "sent":
             sent.append(latency)
@@ -396,7 +397,7 @@ class Captured:
         """Every JSON line written (logs and EMF documents); a line that is not JSON fails loudly."""
         return [json.loads(line) for line in self.text.splitlines() if line.strip()]
 
-    def logs(self, message: Optional[str] = None) -> list[dict[str, Any]]:
+    def logs(self, message: str | None = None) -> list[dict[str, Any]]:
         return [line for line in self.lines if "_aws" not in line
                 and (message is None or line.get("message") == message)]
 

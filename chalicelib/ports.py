@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterator, Mapping, Optional, Protocol, Sequence, Union
+from typing import Protocol, Union
+from collections.abc import Iterator, Mapping, Sequence
 
 from pydantic import BaseModel, Field
 
@@ -20,9 +21,9 @@ class Marker(BaseModel):
     """A once-only key, e.g. an SNS message id, so a redelivered trigger does nothing twice."""
 
     key: str
-    ref: Optional[str] = None
+    ref: str | None = None
     # A hash of the request that used the key: the same key with another request is refused.
-    fingerprint: Optional[str] = None
+    fingerprint: str | None = None
     at: datetime = Field(default_factory=utcnow)
     count: int = 0  # refusal markers: the repeats not yet appended to the trail
     revision: int = 1
@@ -36,7 +37,7 @@ class Put:
     """Write `item` only if the stored revision is `expect_revision` (None: must not exist yet)."""
 
     item: Entity
-    expect_revision: Optional[int]
+    expect_revision: int | None
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class AdvisoryPage:
     (even none) when the store stopped reading to stay within its budget: follow `after`."""
 
     advisories: list[Advisory]
-    after: Optional[str]
+    after: str | None
 
 
 @dataclass(frozen=True)
@@ -68,15 +69,15 @@ class Store(Protocol):
     both win.
     """
 
-    def get_advisory(self, advisory_id: str) -> Optional[Advisory]: ...
+    def get_advisory(self, advisory_id: str) -> Advisory | None: ...
     def list_advisories(self, limit: int = 200) -> list[Advisory]: ...
     def page_advisories(self, view: View, caller: str, now: datetime, limit: int,
-                        after: Optional[str] = None) -> AdvisoryPage:
+                        after: str | None = None) -> AdvisoryPage:
         """Up to `limit` advisories on `view` for `caller` (lifecycle.in_view at `now`), newest
         first, strictly after the sort key `after`."""
         ...
     def deliveries_for(self, advisory_id: str) -> list[DeliveryRecord]: ...
-    def get_delivery(self, advisory_id: str, channel_account: str) -> Optional[DeliveryRecord]: ...
+    def get_delivery(self, advisory_id: str, channel_account: str) -> DeliveryRecord | None: ...
     def load_deliveries(self, pairs: Sequence[tuple[str, str]]) -> DeliveryContext:
         """The advisories, delivery records and channel accounts of (advisory, account) pairs;
         what does not exist is absent. Strongly consistent, like every read here."""
@@ -84,16 +85,16 @@ class Store(Protocol):
     def unfinished_deliveries(self, advisory_id: str) -> int:
         """How many of the advisory's deliveries are not yet sent, failed or skipped."""
         ...
-    def get_template(self, template_id: str) -> Optional[Template]: ...
+    def get_template(self, template_id: str) -> Template | None: ...
     def list_templates(self) -> list[Template]: ...
-    def get_user(self, user_id: str) -> Optional[User]: ...
+    def get_user(self, user_id: str) -> User | None: ...
     def list_users(self) -> list[User]: ...
-    def get_channel(self, channel_id: str) -> Optional[ChannelAccount]: ...
+    def get_channel(self, channel_id: str) -> ChannelAccount | None: ...
     def list_channels(self) -> list[ChannelAccount]: ...
     def get_channels(self, channel_ids: Sequence[str]) -> dict[str, ChannelAccount]:
         """The channel accounts among `channel_ids` that exist, by id (one batch read)."""
         ...
-    def get_marker(self, key: str) -> Optional[Marker]: ...
+    def get_marker(self, key: str) -> Marker | None: ...
     def audit_head(self) -> ChainHead: ...
     def audit_entries(self, after: int = 0) -> Iterator[AuditEntry]:
         """The entries with seq > `after`, oldest first, read lazily page by page."""

@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import threading
 import time
-from typing import Any, Callable, Mapping, Optional, Protocol
+from typing import Any, Protocol
+from collections.abc import Callable, Mapping
 
 
 class SecretNotFound(LookupError):
@@ -69,7 +70,7 @@ class SsmSecretStore:
 class InMemorySecretStore:
     """For unit tests."""
 
-    def __init__(self, secrets: Optional[Mapping[str, Mapping[str, Any]]] = None) -> None:
+    def __init__(self, secrets: Mapping[str, Mapping[str, Any]] | None = None) -> None:
         self._secrets = {k: dict(v) for k, v in (secrets or {}).items()}
 
     def get(self, ref: str) -> dict[str, Any]:

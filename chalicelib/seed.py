@@ -7,7 +7,8 @@ SSM (moto) exactly where a deployed stage keeps real ones.
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Mapping
+from typing import Any
+from collections.abc import Callable, Mapping
 
 from chalicelib.domain.errors import StaleWrite
 from chalicelib.domain.models import AuditEvent, ChannelAccount

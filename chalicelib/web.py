@@ -6,7 +6,8 @@ import hashlib
 import logging
 import os
 import re
-from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from chalice import Chalice, Response
@@ -15,7 +16,7 @@ from pydantic import BaseModel, Field, ValidationError
 from chalicelib import safe_json
 from chalicelib.domain.errors import (BadRequest, ClarionError, NotFound, PayloadTooLarge,
                                       UnavailableError, ValidationFailed)
-from chalicelib.domain.models import (Advisory, AuditEntry, ChannelAccount, DeliveryRecord, Strict, canonical_json,
+from chalicelib.domain.models import (Advisory, ChannelAccount, DeliveryRecord, Strict, canonical_json,
                                       Template)
 from chalicelib.services.audit_trail import AuditPage, AuditTrail
 
@@ -33,7 +34,7 @@ log = logging.getLogger("clarion.web")
 class ApprovalRequest(Strict):
     """Optionally, the content hash the approver reviewed: approval fails if it changed since."""
 
-    content_hash: Optional[str] = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    content_hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
 
 
 class RejectionRequest(Strict):
@@ -70,7 +71,7 @@ def routes(app: Chalice) -> Callable[..., Callable[[Callable[..., Any]], Any]]:
     return route
 
 
-def parse_json(raw: Optional[bytes]) -> Any:
+def parse_json(raw: bytes | None) -> Any:
     if raw is None or raw == b"":
         raise BadRequest("the request needs a JSON body")
     if len(raw) > MAX_BODY_BYTES:
@@ -89,7 +90,7 @@ def validate(model: type[M], data: Any) -> M:
         raise ValidationFailed("the request is not valid", problems(error)) from error
 
 
-def with_idempotency_key(request: M, header: Optional[str]) -> M:
+def with_idempotency_key(request: M, header: str | None) -> M:
     """The request with its one Idempotency-Key: from the header or the body; both and
     different is an error, never a silent choice."""
     given = getattr(request, "idempotency_key", None)
@@ -105,7 +106,7 @@ def with_idempotency_key(request: M, header: Optional[str]) -> M:
                                [{"field": "Idempotency-Key", "problem": e["msg"]} for e in error.errors()]) from error
 
 
-def body_as(model: type[M], raw: Optional[bytes], optional: bool = False) -> Optional[M]:
+def body_as(model: type[M], raw: bytes | None, optional: bool = False) -> M | None:
     if optional and not raw:
         return None
     return validate(model, parse_json(raw))
@@ -162,7 +163,7 @@ def delivery_view(delivery: DeliveryRecord) -> dict[str, Any]:
     return view
 
 
-def conditional(view: dict[str, Any], if_none_match: Optional[str]) -> Response:
+def conditional(view: dict[str, Any], if_none_match: str | None) -> Response:
     """The view with an ETag; 304 with no body when the caller already has it (the console's
     monitor polls this way, so an unchanged answer costs a few bytes)."""
     etag = entity_tag(canonical_json(view))
@@ -176,7 +177,7 @@ def entity_tag(text: str) -> str:
     return '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
 
 
-def has_version(etag: str, if_none_match: Optional[str]) -> bool:
+def has_version(etag: str, if_none_match: str | None) -> bool:
     """Whether If-None-Match names this ETag (weak or strong, in a list)."""
     return bool(if_none_match) and etag in [t.strip().removeprefix("W/") for t in (if_none_match or "").split(",")]
 
@@ -252,7 +253,7 @@ def _console_file(name: str) -> tuple[str, str]:
     return text, entity_tag(text)
 
 
-def _static(name: str, content_type: str, if_none_match: Optional[str]) -> Response:
+def _static(name: str, content_type: str, if_none_match: str | None) -> Response:
     """A console file, or 304 when the browser has this version (it revalidates every load)."""
     text, etag = _console_file(name)
     headers = {**console_headers(content_type), "ETag": etag}
@@ -294,13 +295,13 @@ def console_settings() -> Response:
     return Response(sign_in_settings(), status_code=200, headers={"Cache-Control": "no-cache"})
 
 
-def console_page(if_none_match: Optional[str] = None) -> Response:
+def console_page(if_none_match: str | None = None) -> Response:
     """The console: a static page and its ES modules, talking to this API. No inline script or
     style, so the CSP needs no 'unsafe-inline'."""
     return _static("index.html", "text/html", if_none_match)
 
 
-def console_asset(name: str, if_none_match: Optional[str] = None) -> Response:
+def console_asset(name: str, if_none_match: str | None = None) -> Response:
     """One file of the console (templates/console/): JavaScript modules, CSS, icons."""
     if not _ASSET.match(name):
         raise NotFound(f"the console has no file {name[:60]}", {"asset": name[:60]})

@@ -27,7 +27,8 @@ import functools
 import json
 import threading
 import types
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 _LOCK = threading.RLock()
 _applied = False

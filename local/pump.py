@@ -22,7 +22,8 @@ import time
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, fields
-from typing import Any, Callable, Iterable, Literal, Mapping
+from typing import Any, Literal
+from collections.abc import Callable, Iterable, Mapping
 
 from botocore.config import Config as BotoConfig
 
@@ -50,7 +51,7 @@ class Counts:
     failed: int = 0
     dead_lettered: int = 0  # SNS bridge only: SQS queues redrive to their DLQ by themselves
 
-    def add(self, other: "Counts") -> "Counts":
+    def add(self, other: Counts) -> Counts:
         for f in fields(self):
             setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
         return self

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from typing import Any, Optional
+from typing import Any
 
 
 class SandboxProcess:
@@ -32,7 +32,7 @@ class SandboxProcess:
                 time.sleep(0.1)
         raise RuntimeError(f"the sandbox platforms did not start on {self.url}")
 
-    def _call(self, method: str, path: str, body: Optional[dict[str, Any]] = None) -> Any:
+    def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(self.url + path, data=data, method=method,
                                          headers={"Content-Type": "application/json"})

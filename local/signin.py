@@ -23,7 +23,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import jwt
@@ -72,7 +72,7 @@ class SignInStandIn:
         public = jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key(), as_dict=True)
         return {"keys": [{**public, "kid": self.kid, "alg": "RS256", "use": "sig"}]}
 
-    def user(self, username: str) -> Optional[DemoUser]:
+    def user(self, username: str) -> DemoUser | None:
         return next((u for u in self.users if u.username == username), None)
 
     def issue_code(self, user: DemoUser, client_id: str, redirect_uri: str, challenge: str, scope: str) -> str:
@@ -168,7 +168,7 @@ def create_app(stand_in: SignInStandIn) -> Flask:
         # A bad client or redirect URI is shown here, never sent on (RFC 6749 §4.1.2.1).
         return page("Sign-in error", f'<h1>Sign-in error</h1><p class="error">{html.escape(message)}</p>', 400)
 
-    def authorize_params() -> tuple[dict[str, str], Optional[Response]]:
+    def authorize_params() -> tuple[dict[str, str], Response | None]:
         given = request.values
         params = {k: given.get(k, "") for k in ("response_type", "client_id", "redirect_uri", "scope", "state",
                                                "code_challenge", "code_challenge_method")}
@@ -284,7 +284,7 @@ class SignInServer:
         self._server = make_server(host, port, create_app(stand_in), threaded=True)
         self._thread = threading.Thread(target=self._server.serve_forever, name="sign-in", daemon=True)
 
-    def start(self) -> "SignInServer":
+    def start(self) -> SignInServer:
         self._thread.start()
         return self
 

@@ -49,7 +49,7 @@ class Settings:
     signin_port: int = 8002
 
     @classmethod
-    def from_env(cls, app_ref: str) -> "Settings":
+    def from_env(cls, app_ref: str) -> Settings:
         return cls(
             app_ref=app_ref,
             api_port=int(os.environ.get("CLARION_PORT", 8000)),

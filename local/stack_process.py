@@ -11,7 +11,7 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
@@ -31,7 +31,7 @@ class RunningStack:
     log: Path
 
     def call(self, method: str, path: str, token: str, body: Any = None,
-             headers: Optional[dict[str, str]] = None) -> Any:
+             headers: dict[str, str] | None = None) -> Any:
         """The HTTP API with a demo token (for setting up and checking what the browser did)."""
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(self.api + path, data=data, method=method, headers={

@@ -15,18 +15,17 @@ import json
 import sys
 import uuid
 from pathlib import Path
-from typing import Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from chalicelib.channels.port import ChannelError  # noqa: E402
-from chalicelib.channels.registry import channel_for  # noqa: E402
-from chalicelib.domain.models import ChannelAccount  # noqa: E402
-from chalicelib.rendering.model import Part, Rendering  # noqa: E402
-from chalicelib.secrets import InMemorySecretStore, SecretStore, SsmSecretStore  # noqa: E402
+from chalicelib.channels.port import ChannelError
+from chalicelib.channels.registry import channel_for
+from chalicelib.domain.models import ChannelAccount
+from chalicelib.rendering.model import Part, Rendering
+from chalicelib.secrets import InMemorySecretStore, SecretStore, SsmSecretStore
 
 
-def parse(argv: Optional[list[str]] = None) -> argparse.Namespace:
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--account", required=True, help="channel account id, e.g. mastodon:city-health")
     parser.add_argument("--text", required=True, help="the post (several --text make a thread)", action="append")
@@ -65,7 +64,7 @@ def secrets_for(args: argparse.Namespace, account: ChannelAccount) -> SecretStor
     return SsmSecretStore(boto3.client("ssm"))
 
 
-def main(argv: Optional[list[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     account = load_account(args)
     if args.credentials and not account.secret_ref:

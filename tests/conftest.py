@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Iterator, Optional
+from typing import Any
+from collections.abc import Iterator
 
 import boto3
 import pytest
@@ -13,12 +14,12 @@ os.environ.update(AWS_DEFAULT_REGION="us-east-1", AWS_ACCESS_KEY_ID="testing",
 os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.setdefault("CLARION_STAGE", "local")
 
-from chalice.test import Client  # noqa: E402
-from moto import mock_aws  # noqa: E402
+from chalice.test import Client
+from moto import mock_aws
 
-from chalicelib import composition  # noqa: E402
-from local import moto_dynamodb  # noqa: E402
-from chalicelib.infra.bootstrap import Provisioned, provision  # noqa: E402
+from chalicelib import composition
+from local import moto_dynamodb
+from chalicelib.infra.bootstrap import Provisioned, provision
 
 moto_dynamodb.apply()  # DynamoDB's transactional guarantees, which moto lacks under threads
 
@@ -45,8 +46,8 @@ class Api:
     def __init__(self, client: Client) -> None:
         self.client = client
 
-    def call(self, method: str, path: str, token: Optional[str] = None, body: Any = None,
-             raw: Optional[bytes] = None, headers: Optional[dict[str, str]] = None) -> Any:
+    def call(self, method: str, path: str, token: str | None = None, body: Any = None,
+             raw: bytes | None = None, headers: dict[str, str] | None = None) -> Any:
         sent = {"Content-Type": "application/json", **(headers or {})}
         if token:
             sent["Authorization"] = f"Bearer {token}"

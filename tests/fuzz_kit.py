@@ -10,7 +10,7 @@ import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -76,7 +76,7 @@ class Tally:
     statuses: dict[str, Counter[int]] = field(default_factory=lambda: defaultdict(Counter))
     broken: list[str] = field(default_factory=list)
 
-    def record(self, route: str, status: int, problem: Optional[str]) -> None:
+    def record(self, route: str, status: int, problem: str | None) -> None:
         self.statuses[route][status] += 1
         if problem:
             self.broken.append(f"{route}: {problem}")
@@ -99,7 +99,7 @@ class Tally:
         return "\n".join(lines)
 
 
-def problem_with(status: int, body: bytes, content_type: str) -> Optional[str]:
+def problem_with(status: int, body: bytes, content_type: str) -> str | None:
     """The oracle: never a 5xx, and every JSON error in the error shape."""
     if status >= 500:
         return f"status {status}: {body[:300]!r}"

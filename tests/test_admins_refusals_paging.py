@@ -5,8 +5,9 @@ from __future__ import annotations
 import base64
 import csv
 import io
-from datetime import datetime, timedelta, timezone
-from typing import Any, Sequence
+from datetime import datetime, UTC
+from typing import Any
+from collections.abc import Sequence
 
 import pytest
 
@@ -14,7 +15,6 @@ from chalicelib import composition
 from chalicelib.adapters.dynamodb import DynamoDBStore
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.models import AuditEvent, Role, User
-from chalicelib.infra.bootstrap import Provisioned
 from chalicelib.services.access import AccessService
 from chalicelib.services.common import record_refusal
 from conftest import Api, advisory_body
@@ -99,7 +99,7 @@ def test_a_flood_of_refused_requests_is_one_entry_a_minute_with_its_count(api: A
 
 
 def at(minute: int, second: int = 0) -> datetime:
-    return datetime(2026, 12, 4, 3, minute, second, tzinfo=timezone.utc)
+    return datetime(2026, 12, 4, 3, minute, second, tzinfo=UTC)
 
 
 def refusal(when: datetime, actor: str = "mallory") -> AuditEvent:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import boto3
 import pytest
@@ -194,7 +194,7 @@ def test_two_concurrent_approvals_approve_once(api: Api, aws: Provisioned) -> No
 
 def test_an_edit_after_approval_voids_it(api: Api) -> None:
     """Approved for a later effective time, then edited: back to draft, approval void."""
-    later = (datetime.now(timezone.utc) + timedelta(hours=2)).isoformat()
+    later = (datetime.now(UTC) + timedelta(hours=2)).isoformat()
     advisory_id = submitted(api, effective=later)
     approved = api.call("POST", f"/advisories/{advisory_id}/approve", "demo-approver").json_body
     assert approved["state"] == "approved" and approved["approval_valid"] is True
@@ -225,7 +225,7 @@ def test_approval_is_bound_to_the_reviewed_hash(api: Api) -> None:
 
 def test_content_changed_behind_the_approval_is_never_broadcast(api: Api) -> None:
     """Defence in depth: if stored content no longer matches the approval, broadcast refuses."""
-    later = (datetime.now(timezone.utc) + timedelta(hours=2)).isoformat()
+    later = (datetime.now(UTC) + timedelta(hours=2)).isoformat()
     advisory_id = submitted(api, effective=later)
     api.call("POST", f"/advisories/{advisory_id}/approve", "demo-approver")
     services = composition.clarion()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from typing import Any
 
 import boto3
@@ -108,7 +108,7 @@ def test_filters_by_advisory_actor_and_time(api: Api) -> None:
     assert {e["advisory_id"] for e in by_advisory} == {advisory_id}
     by_actor = api.call("GET", "/audit?actor=demo-spokesperson-2", "demo-auditor").json_body["entries"]
     assert [e["advisory_id"] for e in by_actor] == [other]
-    future = (datetime.now(timezone.utc) + timedelta(hours=1)).isoformat().replace("+00:00", "Z")
+    future = (datetime.now(UTC) + timedelta(hours=1)).isoformat().replace("+00:00", "Z")
     assert api.call("GET", f"/audit?since={future}", "demo-auditor").json_body["entries"] == []
     everything = api.call("GET", f"/audit?until={future}", "demo-auditor").json_body["entries"]
     assert len(everything) >= len(by_advisory) + 1

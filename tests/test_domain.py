@@ -95,7 +95,7 @@ def test_expiry_before_now_blocks_submit(services: composition.Clarion) -> None:
     clock.advance(minutes=10)
     with pytest.raises(Exception) as error:
         services.advisories.submit(AUTHOR, advisory.id)
-    assert [f["code"] for f in getattr(error.value, "details")] == ["expired"]
+    assert [f["code"] for f in error.value.details] == ["expired"]
 
 
 def test_expires_must_follow_effective() -> None:

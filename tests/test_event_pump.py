@@ -9,7 +9,8 @@ import json
 import logging
 import threading
 import time
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 import boto3
 import pytest

@@ -4,13 +4,13 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
-import fault_suite  # noqa: E402
+import fault_suite
 
 
 @pytest.fixture(scope="module")  # one stack per process: Chalice's local server cannot be made twice

@@ -16,7 +16,8 @@ import json
 import re
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 import botocore.session
 import pytest

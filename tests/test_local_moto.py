@@ -1,7 +1,8 @@
 """The local stack's DynamoDB shortcuts (local/moto_dynamodb.py) answer exactly as moto would."""
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator
+from typing import Any
+from collections.abc import Callable, Iterator
 
 import boto3
 import pytest

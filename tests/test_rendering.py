@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from html.parser import HTMLParser
 from typing import Any
 
@@ -101,7 +101,7 @@ def test_every_social_rendering_fits_and_keeps_the_required_text_whole(advisory:
 def test_cap_atom_banner_and_email_are_valid_and_escaped(advisory: Advisory) -> None:
     published = advisory.model_copy(update={
         "state": AdvisoryState.BROADCASTING,
-        "approval": Approval(by="b", at=datetime.now(timezone.utc), content_hash=advisory.content_hash())})
+        "approval": Approval(by="b", at=datetime.now(UTC), content_hash=advisory.content_hash())})
     earlier = published.model_copy(update={"id": "adv_earlier"})
     document = cap_xml(published, [earlier] if advisory.references else [], org_settings())
     result = capvalidator.validate_cap_message(document.encode(), strict=False)
@@ -290,7 +290,7 @@ def test_banner_is_empty_after_cancel_or_expiry() -> None:
     assert banner_data(live, org_settings())["active"] is True
     cancel = live.model_copy(update={"msg_type": MsgType.CANCEL})
     assert banner_data(cancel, org_settings()) == {"active": False}
-    expired = emoji_advisory(expires=datetime.now(timezone.utc) - timedelta(minutes=1))
+    expired = emoji_advisory(expires=datetime.now(UTC) - timedelta(minutes=1))
     assert banner_data(expired, org_settings()) == {"active": False}
     assert banner_html({"active": False}) == ""
     assert json.dumps(banner_data(None, org_settings())) == '{"active": false}'

@@ -8,7 +8,8 @@ import json
 import secrets
 import socket
 import time
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import jwt

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import threading
-from typing import Iterator
+from collections.abc import Iterator
 
 import boto3
 import pytest
@@ -17,6 +17,7 @@ from chalicelib.domain.models import (Advisory, AdvisoryContent, AuditEvent, Cha
 from chalicelib.infra import resources
 from chalicelib.ports import Marker, Put, Store
 from chalicelib.services.common import create, revise
+from datetime import UTC
 
 
 def an_advisory(headline: str = "Boil water notice") -> Advisory:
@@ -94,14 +95,14 @@ class TestStoreContract:
 
     def test_page_advisories_follows_each_view_newest_first(self, store: Store,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-        from datetime import datetime, timedelta, timezone
+        from datetime import datetime, timedelta
 
         from chalicelib.adapters import dynamodb
         from chalicelib.domain.lifecycle import View, in_view
         from chalicelib.domain.models import AdvisoryState as S
 
         monkeypatch.setattr(dynamodb, "MAX_EXAMINED_PER_PAGE", 3)  # short pages must still join up
-        now = datetime(2026, 11, 23, 12, tzinfo=timezone.utc)
+        now = datetime(2026, 11, 23, 12, tzinfo=UTC)
         start = now - timedelta(days=1)
         plan = [(S.DRAFT, "ann", None), (S.REJECTED, "ann", None), (S.DRAFT, "bob", None),
                 (S.PENDING_APPROVAL, "ann", None), (S.PENDING_APPROVAL, "bob", None),

@@ -13,7 +13,8 @@ from __future__ import annotations
 import random
 import threading
 import time
-from typing import Any, Iterator, Optional, Sequence, TypeVar
+from typing import Any, TypeVar
+from collections.abc import Iterator, Sequence
 
 from botocore.exceptions import ClientError
 
@@ -58,7 +59,7 @@ class _Commit:
         self.size = len(domain_items) + len(events)
         self.done = False
         self._entries: list[AuditEntry] = []
-        self._error: Optional[Exception] = None
+        self._error: Exception | None = None
 
     def succeed(self, entries: list[AuditEntry]) -> None:
         self._entries, self.done = entries, True
@@ -82,12 +83,12 @@ class DynamoDBStore:
         self._table = table_name
         # The chain head this process last wrote: right unless another process appended since,
         # in which case the conditional write fails and we read the head again.
-        self._head: Optional[audit.ChainHead] = None
+        self._head: audit.ChainHead | None = None
         self._queue: list[_Commit] = []  # commits waiting for _APPEND_LOCK, oldest first
         self._queue_lock = threading.Lock()
 
     # -- reads ------------------------------------------------------------------------------
-    def _get(self, key: Key, kind: type[T]) -> Optional[T]:
+    def _get(self, key: Key, kind: type[T]) -> T | None:
         item = self._db.get_item(TableName=self._table, Key={"pk": _s(key[0]), "sk": _s(key[1])},
                                  ConsistentRead=True).get("Item")
         return kind.model_validate_json(item["doc"]["S"]) if item else None
@@ -98,7 +99,7 @@ class DynamoDBStore:
             yield from page["Items"]
 
     def _by_index(self, gsi1pk: str, kind: type[T], newest_first: bool = False,
-                  limit: Optional[int] = None) -> list[T]:
+                  limit: int | None = None) -> list[T]:
         out: list[T] = []
         for item in self._query(IndexName="gsi1", KeyConditionExpression="gsi1pk = :p",
                                 ExpressionAttributeValues={":p": _s(gsi1pk)},
@@ -108,14 +109,14 @@ class DynamoDBStore:
                 break
         return out
 
-    def get_advisory(self, advisory_id: str) -> Optional[Advisory]:
+    def get_advisory(self, advisory_id: str) -> Advisory | None:
         return self._get(advisory_key(advisory_id), Advisory)
 
     def list_advisories(self, limit: int = 200) -> list[Advisory]:
         return self._by_index("ADV", Advisory, newest_first=True, limit=limit)
 
     def page_advisories(self, view: View, caller: str, now: Any, limit: int,
-                        after: Optional[str] = None) -> AdvisoryPage:
+                        after: str | None = None) -> AdvisoryPage:
         """One key query: every advisory on gsi1 (all, mine: filtered on `author`), or one state
         queue on the sparse gsi2 (awaiting approval, live, the caller's drafts), newest first."""
         if view in (View.ALL, View.MINE):
@@ -161,7 +162,7 @@ class DynamoDBStore:
             ConsistentRead=True)
         return [DeliveryRecord.model_validate_json(i["doc"]["S"]) for i in items]
 
-    def get_delivery(self, advisory_id: str, channel_account: str) -> Optional[DeliveryRecord]:
+    def get_delivery(self, advisory_id: str, channel_account: str) -> DeliveryRecord | None:
         return self._get(delivery_key(advisory_id, channel_account), DeliveryRecord)
 
     def load_deliveries(self, pairs: Sequence[tuple[str, str]]) -> DeliveryContext:
@@ -212,19 +213,19 @@ class DynamoDBStore:
                                        ":sent": _s("sent"), ":failed": _s("failed"), ":skipped": _s("skipped")})
         return sum(page["Count"] for page in pages)
 
-    def get_template(self, template_id: str) -> Optional[Template]:
+    def get_template(self, template_id: str) -> Template | None:
         return self._get(template_key(template_id), Template)
 
     def list_templates(self) -> list[Template]:
         return self._by_index("TPL", Template, newest_first=True)
 
-    def get_user(self, user_id: str) -> Optional[User]:
+    def get_user(self, user_id: str) -> User | None:
         return self._get(user_key(user_id), User)
 
     def list_users(self) -> list[User]:
         return self._by_index("USER", User)
 
-    def get_channel(self, channel_id: str) -> Optional[ChannelAccount]:
+    def get_channel(self, channel_id: str) -> ChannelAccount | None:
         return self._get(channel_key(channel_id), ChannelAccount)
 
     def get_channels(self, channel_ids: Sequence[str]) -> dict[str, ChannelAccount]:
@@ -234,7 +235,7 @@ class DynamoDBStore:
     def list_channels(self) -> list[ChannelAccount]:
         return self._by_index("CHAN", ChannelAccount)
 
-    def get_marker(self, key: str) -> Optional[Marker]:
+    def get_marker(self, key: str) -> Marker | None:
         return self._get(marker_key(key), Marker)
 
     def audit_head(self) -> audit.ChainHead:
@@ -272,7 +273,7 @@ class DynamoDBStore:
                 self._write_group(self._take_group(request))
         return request.outcome()
 
-    def _take_group(self, first: "_Commit") -> list["_Commit"]:
+    def _take_group(self, first: _Commit) -> list[_Commit]:
         """`first` and the queued commits that fit beside it: disjoint items, 100 items in all."""
         group, keys, size = [first], set(first.keys), first.size + 1  # + the chain head
         with self._queue_lock:
@@ -285,7 +286,7 @@ class DynamoDBStore:
                     size += other.size
         return group
 
-    def _write_group(self, group: list["_Commit"]) -> None:
+    def _write_group(self, group: list[_Commit]) -> None:
         try:
             written = self._append([i for c in group for i in c.domain_items], [e for c in group for e in c.events])
         except StaleWrite as error:

@@ -4,7 +4,8 @@ the console's app client, expiry, `token_use` = id). Deployed stages never build
 authorizer has verified the token before the function runs, and the app reads its claims."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 
 import jwt
 

@@ -22,8 +22,7 @@ and the small attributes `author` and `exp` (expires, UTC, fixed width) for filt
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Optional
+from datetime import datetime, UTC
 
 from chalicelib.domain.lifecycle import View, queue_of
 from chalicelib.domain.models import Advisory, ChannelAccount, DeliveryRecord, Template, User
@@ -35,7 +34,7 @@ AUDIT_HEAD_SK = "HEAD"
 Key = tuple[str, str]
 
 
-def key_of(item: Entity) -> tuple[Key, Optional[Key]]:
+def key_of(item: Entity) -> tuple[Key, Key | None]:
     """(pk, sk) and the optional (gsi1pk, gsi1sk) of an entity."""
     if isinstance(item, Advisory):
         return (f"ADV#{item.id}", "ADV"), ("ADV", advisory_sort_key(item))
@@ -89,7 +88,7 @@ def queue_pk(view: View, author: str) -> str:
     return f"ADVQ#{view.value}#{author}" if view is View.DRAFTS else f"ADVQ#{view.value}"
 
 
-def advisory_queue_key(advisory: Advisory) -> Optional[Key]:
+def advisory_queue_key(advisory: Advisory) -> Key | None:
     """(gsi2pk, gsi2sk) of the state queue the advisory is on; None if on none."""
     view = queue_of(advisory)
     return None if view is None else (queue_pk(view, advisory.author), advisory_sort_key(advisory))
@@ -97,4 +96,4 @@ def advisory_queue_key(advisory: Advisory) -> Optional[Key]:
 
 def moment(value: datetime) -> str:
     """A time as fixed-width UTC text, so that text order is time order."""
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

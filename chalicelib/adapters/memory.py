@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime, timedelta
-from typing import Iterator, Optional, Sequence, TypeVar
+from typing import TypeVar
+from collections.abc import Iterator, Sequence
 
 from chalicelib.adapters.keys import (delivery_key, Key, advisory_key, advisory_sort_key, channel_key,
                                       key_of, marker_key, template_key, user_key)
@@ -33,7 +34,7 @@ class InMemoryStore:
         self._lock = threading.Lock()
 
     # -- reads ------------------------------------------------------------------------------
-    def _get(self, key: Key, kind: type[T]) -> Optional[T]:
+    def _get(self, key: Key, kind: type[T]) -> T | None:
         item = self._items.get(key)
         return item.model_copy(deep=True) if isinstance(item, kind) else None
 
@@ -42,14 +43,14 @@ class InMemoryStore:
                       key=lambda k: self._index[k][1], reverse=newest_first)
         return [self._items[k].model_copy(deep=True) for k in keys if isinstance(self._items[k], kind)]
 
-    def get_advisory(self, advisory_id: str) -> Optional[Advisory]:
+    def get_advisory(self, advisory_id: str) -> Advisory | None:
         return self._get(advisory_key(advisory_id), Advisory)
 
     def list_advisories(self, limit: int = 200) -> list[Advisory]:
         return self._by_index("ADV", Advisory, newest_first=True)[:limit]
 
     def page_advisories(self, view: View, caller: str, now: datetime, limit: int,
-                        after: Optional[str] = None) -> AdvisoryPage:
+                        after: str | None = None) -> AdvisoryPage:
         found = [a for a in self._by_index("ADV", Advisory, newest_first=True)
                  if (after is None or advisory_sort_key(a) < after) and in_view(a, view, caller, now)]
         page = found[:limit]
@@ -60,7 +61,7 @@ class InMemoryStore:
         found = [v for (p, s), v in sorted(self._items.items()) if p == pk and s.startswith("DLV#")]
         return [d.model_copy(deep=True) for d in found if isinstance(d, DeliveryRecord)]
 
-    def get_delivery(self, advisory_id: str, channel_account: str) -> Optional[DeliveryRecord]:
+    def get_delivery(self, advisory_id: str, channel_account: str) -> DeliveryRecord | None:
         return self._get(delivery_key(advisory_id, channel_account), DeliveryRecord)
 
     def load_deliveries(self, pairs: Sequence[tuple[str, str]]) -> DeliveryContext:
@@ -74,19 +75,19 @@ class InMemoryStore:
     def unfinished_deliveries(self, advisory_id: str) -> int:
         return sum(d.state.value not in FINAL_STATES for d in self.deliveries_for(advisory_id))
 
-    def get_template(self, template_id: str) -> Optional[Template]:
+    def get_template(self, template_id: str) -> Template | None:
         return self._get(template_key(template_id), Template)
 
     def list_templates(self) -> list[Template]:
         return self._by_index("TPL", Template, newest_first=True)
 
-    def get_user(self, user_id: str) -> Optional[User]:
+    def get_user(self, user_id: str) -> User | None:
         return self._get(user_key(user_id), User)
 
     def list_users(self) -> list[User]:
         return self._by_index("USER", User)
 
-    def get_channel(self, channel_id: str) -> Optional[ChannelAccount]:
+    def get_channel(self, channel_id: str) -> ChannelAccount | None:
         return self._get(channel_key(channel_id), ChannelAccount)
 
     def get_channels(self, channel_ids: Sequence[str]) -> dict[str, ChannelAccount]:
@@ -96,7 +97,7 @@ class InMemoryStore:
     def list_channels(self) -> list[ChannelAccount]:
         return self._by_index("CHAN", ChannelAccount)
 
-    def get_marker(self, key: str) -> Optional[Marker]:
+    def get_marker(self, key: str) -> Marker | None:
         return self._get(marker_key(key), Marker)
 
     def audit_head(self) -> audit.ChainHead:
@@ -150,7 +151,7 @@ class RecordingPublisher:
 
 
 class FixedClock:
-    def __init__(self, now: Optional[datetime] = None) -> None:
+    def __init__(self, now: datetime | None = None) -> None:
         self._now = now or utcnow()
 
     def now(self) -> datetime:
@@ -167,7 +168,7 @@ class FakeChannel:
     (the post is kept, then AmbiguousError is raised, like a platform that answers too late).
     """
 
-    def __init__(self, capabilities: Optional[Capabilities] = None) -> None:
+    def __init__(self, capabilities: Capabilities | None = None) -> None:
         self.capabilities = capabilities or Capabilities(can_pin=True, can_edit=True, can_delete=True,
                                                          threads=True, can_find=True)
         self.posts: list[dict[str, str]] = []
@@ -177,7 +178,7 @@ class FakeChannel:
         self.link_on_post = True  # False: like Slack, the link is asked for after the post
 
     def publish(self, rendering: Rendering, idempotency_key: str,
-                reply_to: Optional[PostRef] = None) -> PostRef:
+                reply_to: PostRef | None = None) -> PostRef:
         self.calls.append(f"publish reply to {reply_to.post_id}" if reply_to else "publish")
         step = self.script.pop(0) if self.script else None
         if isinstance(step, Exception):
@@ -189,11 +190,11 @@ class FakeChannel:
             raise AmbiguousError("timed out after sending")
         return PostRef(post_id=post["id"], url=f"https://fake/{post['id']}" if self.link_on_post else None)
 
-    def permalink(self, post: PostRef) -> Optional[str]:
+    def permalink(self, post: PostRef) -> str | None:
         self.calls.append(f"permalink {post.post_id}")
         return post.url or f"https://fake/{post.post_id}"
 
-    def pin(self, post: PostRef, previous: Optional[PostRef] = None) -> None:
+    def pin(self, post: PostRef, previous: PostRef | None = None) -> None:
         self.calls.append(f"pin {post.post_id}")
         self.pinned.append(post.post_id)
         if previous is not None:
@@ -215,7 +216,7 @@ class FakeChannel:
         self.calls.append(f"delete {post.post_id}")
         self.posts = [p for p in self.posts if p["id"] != post.post_id]
 
-    def find(self, marker: str, since: Optional[datetime] = None) -> Optional[PostRef]:
+    def find(self, marker: str, since: datetime | None = None) -> PostRef | None:
         self.calls.append("find")
         for post in reversed(self.posts):
             if marker and post["marker"] == marker:

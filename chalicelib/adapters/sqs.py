@@ -4,7 +4,8 @@ from __future__ import annotations
 import json
 import logging
 from functools import lru_cache
-from typing import Any, Sequence
+from typing import Any
+from collections.abc import Sequence
 
 from botocore.exceptions import BotoCoreError, ClientError
 

@@ -1,7 +1,8 @@
 """AWS calls made by the SMS, e-mail and owned channels, with errors in the port's classes."""
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
+from collections.abc import Callable
 
 from botocore.exceptions import (BotoCoreError, ClientError, ConnectionClosedError,
                                  ConnectTimeoutError, EndpointConnectionError,

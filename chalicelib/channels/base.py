@@ -12,8 +12,9 @@ import html
 import re
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Mapping, Optional, Sequence
+from datetime import datetime, UTC
+from typing import Any
+from collections.abc import Mapping, Sequence
 from urllib.parse import quote
 
 from chalicelib.channels.http import (HttpClient, Inspector, Timeouts, no_complaint, redact,
@@ -34,16 +35,16 @@ PAGE_WAIT_MAX_S = 1.0    # longer waits are the delivery's retry, not the search
 class TimelinePage:
     """Some of an account's posts, newest first, and the cursor to the page of older ones."""
 
-    posts: list[tuple[PostRef, str, Optional[float]]] = field(default_factory=list)  # ref, text, epoch s
-    older: Optional[str] = None  # None: no older posts
+    posts: list[tuple[PostRef, str, float | None]] = field(default_factory=list)  # ref, text, epoch s
+    older: str | None = None  # None: no older posts
 
-    def reaches(self, since: Optional[float]) -> bool:
+    def reaches(self, since: float | None) -> bool:
         """Whether this page goes back to `since` (a post at or before it, or the timeline's end)."""
         return (self.older is None or since is None
                 or any(at is not None and at <= since for _, _, at in self.posts))
 
 
-def epoch(value: Any) -> Optional[float]:
+def epoch(value: Any) -> float | None:
     """A platform's timestamp (ISO 8601, Graph's +0000 form, or epoch seconds) as epoch seconds."""
     if isinstance(value, (int, float)):
         return float(value)
@@ -60,7 +61,7 @@ def epoch(value: Any) -> Optional[float]:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         return None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).timestamp()
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
 
 
 def part_key(key: str, index: int) -> str:
@@ -111,8 +112,8 @@ class SocialChannel:
 
     # ------------------------------------------------------------------ primitives (override)
 
-    def _post(self, rendering: Rendering, part: Part, index: int, parent: Optional[PostRef],
-              root: Optional[PostRef], key: str) -> PostRef:
+    def _post(self, rendering: Rendering, part: Part, index: int, parent: PostRef | None,
+              root: PostRef | None, key: str) -> PostRef:
         raise NotImplementedError
 
     def _edit_part(self, post: PostRef, part_id: str, rendering: Rendering, part: Part,
@@ -128,7 +129,7 @@ class SocialChannel:
     def _unpin(self, post: PostRef) -> None:
         raise PermanentError(f"{self.platform} has no pin API")
 
-    def _timeline(self, older: Optional[str], since: Optional[float]) -> TimelinePage:
+    def _timeline(self, older: str | None, since: float | None) -> TimelinePage:
         """One page of the account's posts, newest first: the newest page when `older` is None,
         else the page that cursor names. `since` (epoch s) lets a platform skip older posts."""
         return TimelinePage()
@@ -139,7 +140,7 @@ class SocialChannel:
         return list(rendering.parts) if self.capabilities.threads else joined(rendering.parts)
 
     def publish(self, rendering: Rendering, idempotency_key: str,
-                reply_to: Optional[PostRef] = None) -> PostRef:
+                reply_to: PostRef | None = None) -> PostRef:
         """Post the parts as a thread; with `reply_to` (and threads), the thread continues that post."""
         parts = self.parts(rendering)
         if not parts:  # blank text is the platform's to refuse (a cleared banner is blank)
@@ -180,7 +181,7 @@ class SocialChannel:
         for pid in reversed(post.part_ids or (post.post_id,)):
             self._delete_quietly(post, pid)
 
-    def pin(self, post: PostRef, previous: Optional[PostRef] = None) -> None:
+    def pin(self, post: PostRef, previous: PostRef | None = None) -> None:
         if not self.capabilities.can_pin:
             return  # X: the delivery records a "pin by hand" task instead
         self._pin(post)
@@ -195,10 +196,10 @@ class SocialChannel:
         except GoneError:
             pass  # deleted or already unpinned: the goal is reached
 
-    def permalink(self, post: PostRef) -> Optional[str]:
+    def permalink(self, post: PostRef) -> str | None:
         return post.url
 
-    def find(self, marker: str, since: Optional[datetime] = None) -> Optional[PostRef]:
+    def find(self, marker: str, since: datetime | None = None) -> PostRef | None:
         """The post(s) carrying `marker`, oldest part first, among the account's posts back to
         `since` (the latest attempt, less a margin for clocks), page after page. A search that
         cannot get back that far is a PermanentError: only a person can say it is not there."""
@@ -206,7 +207,7 @@ class SocialChannel:
             return None
         cutoff = since.timestamp() if since is not None else None
         hits: list[PostRef] = []
-        older: Optional[str] = None
+        older: str | None = None
         for _ in range(SEARCH_PAGES):
             page = self._read_page(older, cutoff)
             hits += [ref for ref, text, _ in page.posts if marker in plain_text(text)]
@@ -218,7 +219,7 @@ class SocialChannel:
         raise PermanentError(f"{SEARCH_PAGES} pages of {self.platform} posts did not reach back to the "
                              f"attempt, and {marker!r} was not among them")
 
-    def _read_page(self, older: Optional[str], since: Optional[float]) -> TimelinePage:
+    def _read_page(self, older: str | None, since: float | None) -> TimelinePage:
         """A timeline page, asked again after a transient failure: a read repeats safely, and a
         search of several pages should not start over for one 503."""
         for attempt in range(1, PAGE_TRIES + 1):
@@ -266,7 +267,7 @@ class HttpChannel(SocialChannel):
     def auth_headers(self, credentials: Mapping[str, Any]) -> dict[str, str]:
         return {}
 
-    def post_url(self, site_url: Optional[str], post_id: str) -> Optional[str]:
+    def post_url(self, site_url: str | None, post_id: str) -> str | None:
         """Where a person opens the post: the platform's site, unless the account's settings
         name another page (`post_url` with `{post_id}`: a sandbox account's own pages)."""
         template = self.settings.get("post_url")

@@ -15,8 +15,9 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Callable, Mapping, Optional
+from datetime import datetime, UTC
+from typing import Any
+from collections.abc import Callable, Mapping
 
 from chalicelib.channels.base import HttpChannel, TimelinePage, epoch
 from chalicelib.channels.http import Complaint, Reply, error_field, redact
@@ -43,7 +44,7 @@ _ERRORS: dict[str, type[PermanentError]] = {
 }
 
 
-def inspect_reply(reply: Reply) -> Optional[Complaint]:
+def inspect_reply(reply: Reply) -> Complaint | None:
     if 200 <= reply.status < 300:
         return None
     name = error_field(reply, "error")
@@ -98,7 +99,7 @@ class BlueskyChannel(HttpChannel):
         return fresh
 
     def xrpc(self, method: str, nsid: str, what: str, *, body: Any = None,
-             query: Optional[Mapping[str, Any]] = None) -> Reply:
+             query: Mapping[str, Any] | None = None) -> Reply:
         """A call with the session's token; an expired session is renewed once."""
         for attempt in (0, 1):
             token = self.session().jwt
@@ -114,8 +115,8 @@ class BlueskyChannel(HttpChannel):
 
     # ------------------------------------------------------------------ posts
 
-    def _post(self, rendering: Rendering, part: Part, index: int, parent: Optional[PostRef],
-              root: Optional[PostRef], key: str) -> PostRef:
+    def _post(self, rendering: Rendering, part: Part, index: int, parent: PostRef | None,
+              root: PostRef | None, key: str) -> PostRef:
         record: dict[str, Any] = {"$type": POST, "text": part.text, "createdAt": _now(),
                                   "langs": [rendering.language]}
         if part.facets:
@@ -130,7 +131,7 @@ class BlueskyChannel(HttpChannel):
         self.xrpc("POST", "com.atproto.repo.deleteRecord", "delete",
                   body={"repo": self.session().did, "collection": POST, "rkey": rkey(part_id)})
 
-    def _timeline(self, older: Optional[str], since: Optional[float]) -> TimelinePage:
+    def _timeline(self, older: str | None, since: float | None) -> TimelinePage:
         did = self.session().did
         query: dict[str, Any] = {"actor": did, "limit": self.timeline_page, "filter": "posts_with_replies"}
         if older:
@@ -162,7 +163,7 @@ class BlueskyChannel(HttpChannel):
 
     # ------------------------------------------------------------------ the pinned post
 
-    def pin(self, post: PostRef, previous: Optional[PostRef] = None) -> None:
+    def pin(self, post: PostRef, previous: PostRef | None = None) -> None:
         """One write replaces the old pin: there is never a moment without one."""
         target = self._strong(post)
         self._change_pinned(lambda current: target, "pin")
@@ -171,7 +172,7 @@ class BlueskyChannel(HttpChannel):
         # Only if it is still ours to unpin: a newer pin stays.
         self._change_pinned(lambda cur: None if cur and cur.get("uri") == post.post_id else cur, "unpin")
 
-    def _change_pinned(self, change: Callable[[Optional[dict]], Optional[dict]], what: str) -> None:
+    def _change_pinned(self, change: Callable[[dict | None], dict | None], what: str) -> None:
         for attempt in (0, 1):
             value, cid = self._profile()
             current = value.get("pinnedPost")
@@ -192,7 +193,7 @@ class BlueskyChannel(HttpChannel):
                     raise RetryableError("Bluesky: the profile changed twice while Clarion was "
                                          f"updating its pinned post ({what}); try again") from None
 
-    def _profile(self) -> tuple[dict[str, Any], Optional[str]]:
+    def _profile(self) -> tuple[dict[str, Any], str | None]:
         """The whole profile record and its cid (an account may not have one yet)."""
         try:
             reply = self.xrpc("GET", "com.atproto.repo.getRecord", "profile read",
@@ -211,4 +212,4 @@ def rkey(uri: str) -> str:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"

@@ -7,7 +7,8 @@ code 10008 is Unknown Message. Pins use the current `/messages/pins/{id}` routes
 """
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from typing import Any
+from collections.abc import Mapping
 
 from chalicelib.channels.base import HttpChannel, TimelinePage, epoch, short_nonce
 from chalicelib.channels.http import Complaint, Reply, error_field, seg
@@ -18,7 +19,7 @@ API = "/api/v10"
 USER_AGENT = "DiscordBot (https://clarion.invalid, 1.0)"  # the format Discord requires of bots
 
 
-def inspect_reply(reply: Reply) -> Optional[Complaint]:
+def inspect_reply(reply: Reply) -> Complaint | None:
     if 200 <= reply.status < 300:
         return None
     data = reply.data if isinstance(reply.data, dict) else {}
@@ -53,8 +54,8 @@ class DiscordChannel(HttpChannel):
     def _messages(self, suffix: str = "") -> str:
         return f"{API}/channels/{seg(self.setting('channel_id'))}/messages{suffix}"
 
-    def _post(self, rendering: Rendering, part: Part, index: int, parent: Optional[PostRef],
-              root: Optional[PostRef], key: str) -> PostRef:
+    def _post(self, rendering: Rendering, part: Part, index: int, parent: PostRef | None,
+              root: PostRef | None, key: str) -> PostRef:
         body: dict[str, Any] = {"content": part.text, "nonce": short_nonce(key), "enforce_nonce": True,
                                 "allowed_mentions": {"parse": []}}
         if parent is not None:
@@ -77,7 +78,7 @@ class DiscordChannel(HttpChannel):
     def _unpin(self, post: PostRef) -> None:
         self.http.call("DELETE", self._messages(f"/pins/{seg(post.post_id)}"), what="unpin")
 
-    def _timeline(self, older: Optional[str], since: Optional[float]) -> TimelinePage:
+    def _timeline(self, older: str | None, since: float | None) -> TimelinePage:
         query: dict[str, Any] = {"limit": self.timeline_page}
         if older:
             query["before"] = older

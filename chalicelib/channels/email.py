@@ -6,7 +6,8 @@ allows; a `contact_list` setting adds SES list management (unsubscribe links and
 from __future__ import annotations
 
 import html
-from typing import Any, Mapping, Optional
+from typing import Any
+from collections.abc import Mapping
 
 from chalicelib.channels.aws import aws_call
 from chalicelib.channels.base import SocialChannel, require
@@ -25,8 +26,8 @@ class EmailChannel(SocialChannel):
         self.sender = str(require(settings, "from_address", account_id))
         self.recipients = list(require(settings, "to_addresses", account_id))
 
-    def _post(self, rendering: Rendering, part: Part, index: int, parent: Optional[PostRef],
-              root: Optional[PostRef], key: str) -> PostRef:
+    def _post(self, rendering: Rendering, part: Part, index: int, parent: PostRef | None,
+              root: PostRef | None, key: str) -> PostRef:
         content = {"Simple": {"Subject": _utf8(rendering.subject or _first_line(part.text)),
                               "Body": {"Text": _utf8(part.text),
                                        "Html": _utf8(rendering.html or _as_html(part.text))}}}

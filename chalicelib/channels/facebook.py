@@ -8,7 +8,8 @@ subcode 33 means the post no longer exists. A page has one pinned post: pinning 
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping, Optional
+from typing import Any
+from collections.abc import Mapping
 
 from chalicelib.channels.base import HttpChannel, TimelinePage, epoch
 from chalicelib.channels.http import Complaint, Reply, seg
@@ -20,7 +21,7 @@ _TRANSIENT = {1, 2, 4, 17, 32, 341, 368, 613, 80001}
 _BAD_TOKEN = {102, 190}
 
 
-def inspect_reply(reply: Reply) -> Optional[Complaint]:
+def inspect_reply(reply: Reply) -> Complaint | None:
     error = reply.data.get("error") if isinstance(reply.data, dict) else None
     if not isinstance(error, dict):
         return None if 200 <= reply.status < 300 else Complaint()
@@ -35,7 +36,7 @@ def inspect_reply(reply: Reply) -> Optional[Complaint]:
     return Complaint(text, None, PermanentError)
 
 
-def _regain_access_s(reply: Reply) -> Optional[float]:
+def _regain_access_s(reply: Reply) -> float | None:
     """Throttled pages get `estimated_time_to_regain_access` (minutes) in a usage header."""
     raw = {k.lower(): v for k, v in reply.headers.items()}.get("x-business-use-case-usage")
     try:
@@ -61,8 +62,8 @@ class FacebookChannel(HttpChannel):
     def _node(self, node_id: str) -> str:
         return f"/{self.settings.get('api_version', 'v21.0')}/{seg(node_id)}"
 
-    def _post(self, rendering: Rendering, part: Part, index: int, parent: Optional[PostRef],
-              root: Optional[PostRef], key: str) -> PostRef:
+    def _post(self, rendering: Rendering, part: Part, index: int, parent: PostRef | None,
+              root: PostRef | None, key: str) -> PostRef:
         reply = self.http.call("POST", self._node(self.setting("page_id")) + "/feed", what="post",
                                form={"message": part.text})
         return self._ref(str(reply.need("id")))
@@ -84,7 +85,7 @@ class FacebookChannel(HttpChannel):
     def _update(self, post_id: str, what: str, **fields: str) -> None:
         _confirmed(self.http.call("POST", self._node(post_id), what=what, form=fields))
 
-    def _timeline(self, older: Optional[str], since: Optional[float]) -> TimelinePage:
+    def _timeline(self, older: str | None, since: float | None) -> TimelinePage:
         query: dict[str, Any] = {"fields": "id,message,permalink_url,created_time", "limit": self.timeline_page}
         if since is not None:  # Graph leaves older posts out itself
             query["since"] = int(since)
@@ -99,7 +100,7 @@ class FacebookChannel(HttpChannel):
                               epoch(p.get("created_time"))) for p in posts if isinstance(p, dict) and p.get("id")],
                             older=str(cursors["after"]) if paging.get("next") and cursors.get("after") else None)
 
-    def _ref(self, post_id: str, permalink: Optional[str] = None) -> PostRef:
+    def _ref(self, post_id: str, permalink: str | None = None) -> PostRef:
         return PostRef(post_id=post_id, url=permalink or self.post_url(f"https://www.facebook.com/{post_id}", post_id))
 
 

@@ -23,7 +23,8 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, Callable, Iterable, Mapping, Optional
+from typing import Any
+from collections.abc import Callable, Iterable, Mapping
 from urllib.parse import quote, urlencode
 
 import urllib3
@@ -91,7 +92,7 @@ class Timeouts:
     read_s: float = 10.0
 
     @classmethod
-    def from_settings(cls, settings: Mapping[str, Any]) -> "Timeouts":
+    def from_settings(cls, settings: Mapping[str, Any]) -> Timeouts:
         given = settings.get("timeouts") or {}
         return cls(float(given.get("connect_s", cls.connect_s)), float(given.get("read_s", cls.read_s)))
 
@@ -101,8 +102,8 @@ class Complaint:
     """What a platform said about a failed call."""
 
     message: str = ""
-    retry_after_s: Optional[float] = None
-    error: Optional[type[ChannelError]] = None  # overrides the class the HTTP status implies
+    retry_after_s: float | None = None
+    error: type[ChannelError] | None = None  # overrides the class the HTTP status implies
 
 
 @dataclass(frozen=True)
@@ -141,10 +142,10 @@ class Reply:
         return RetryableError(redact(text), status=self.status)
 
 
-Inspector = Callable[[Reply], Optional[Complaint]]
+Inspector = Callable[[Reply], Complaint | None]
 
 
-def no_complaint(reply: Reply) -> Optional[Complaint]:
+def no_complaint(reply: Reply) -> Complaint | None:
     return None
 
 
@@ -177,8 +178,8 @@ class HttpClient:
         self._timeout = urllib3.Timeout(connect=self.timeouts.connect_s, read=self.timeouts.read_s)
 
     def call(self, method: str, path: str, *, what: str, json_body: Any = None,
-             form: Optional[Mapping[str, Any]] = None, query: Optional[Mapping[str, Any]] = None,
-             headers: Optional[Mapping[str, str]] = None, write: Optional[bool] = None) -> Reply:
+             form: Mapping[str, Any] | None = None, query: Mapping[str, Any] | None = None,
+             headers: Mapping[str, str] | None = None, write: bool | None = None) -> Reply:
         """One request; returns the 2xx reply or raises the right ChannelError. `write` (default:
         not a GET) says whether an unanswered request may have changed something."""
         write = method.upper() != "GET" if write is None else write
@@ -240,7 +241,7 @@ def _text(cls: type[ChannelError], reply: Reply, detail: str) -> str:
     return f"{p} rejected the {what}: {detail}"
 
 
-def _retry_text(reply: Reply, detail: str, wait: Optional[float]) -> str:
+def _retry_text(reply: Reply, detail: str, wait: float | None) -> str:
     when = f"; retry after {wait:.1f} s" if wait is not None else ""
     if reply.status == 429:
         return f"{reply.platform} rate-limited the {reply.what} (HTTP 429): {detail}{when}"
@@ -264,7 +265,7 @@ def describe_body(reply: Reply) -> str:
     return body[:200].decode("utf-8", "replace")
 
 
-def _encode(json_body: Any, form: Optional[Mapping[str, Any]]) -> tuple[Optional[bytes], dict[str, str]]:
+def _encode(json_body: Any, form: Mapping[str, Any] | None) -> tuple[bytes | None, dict[str, str]]:
     if json_body is not None:
         return json.dumps(json_body).encode(), {"Content-Type": "application/json; charset=utf-8"}
     if form is not None:
@@ -288,8 +289,8 @@ def _reply(platform: str, what: str, write: bool, response: Any) -> Reply:
 _RESET_HEADERS = ("retry-after", "x-rate-limit-reset", "ratelimit-reset", "x-ratelimit-reset")
 
 
-def retry_after(headers: Mapping[str, str], now: Optional[float] = None,
-                rate_limited: bool = True) -> Optional[float]:
+def retry_after(headers: Mapping[str, str], now: float | None = None,
+                rate_limited: bool = True) -> float | None:
     """Seconds to wait, from whichever of the platforms' headers is present. The rate-limit
     reset headers come with every answer (X, Mastodon): they mean "wait" only on a 429."""
     now = time.time() if now is None else now
@@ -302,7 +303,7 @@ def retry_after(headers: Mapping[str, str], now: Optional[float] = None,
     return None
 
 
-def _seconds_until(value: str, now: float) -> Optional[float]:
+def _seconds_until(value: str, now: float) -> float | None:
     """A delay in seconds, an epoch time (X, Bluesky), an ISO time (Mastodon) or an HTTP date."""
     try:
         number = float(value)

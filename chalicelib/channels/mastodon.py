@@ -5,7 +5,8 @@ Errors are `{"error": "Validation failed: Text character limit of 500 exceeded"}
 """
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from typing import Any
+from collections.abc import Mapping
 
 from chalicelib.channels.base import HttpChannel, TimelinePage, epoch
 from chalicelib.channels.http import Complaint, Reply, error_field, seg
@@ -13,7 +14,7 @@ from chalicelib.channels.port import Capabilities, PermanentError, PostRef
 from chalicelib.rendering.model import Part, Rendering
 
 
-def inspect_reply(reply: Reply) -> Optional[Complaint]:
+def inspect_reply(reply: Reply) -> Complaint | None:
     if 200 <= reply.status < 300:
         return None
     message = error_field(reply, "error_description", "error")
@@ -30,8 +31,8 @@ class MastodonChannel(HttpChannel):
     def auth_headers(self, credentials: Mapping[str, Any]) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.secret(credentials, 'access_token')}"}
 
-    def _post(self, rendering: Rendering, part: Part, index: int, parent: Optional[PostRef],
-              root: Optional[PostRef], key: str) -> PostRef:
+    def _post(self, rendering: Rendering, part: Part, index: int, parent: PostRef | None,
+              root: PostRef | None, key: str) -> PostRef:
         body: dict[str, Any] = {"status": part.text, "language": _language(rendering),
                                 "visibility": self.settings.get("visibility", "public")}
         if parent is not None:
@@ -55,7 +56,7 @@ class MastodonChannel(HttpChannel):
     def _unpin(self, post: PostRef) -> None:
         self.http.call("POST", f"/api/v1/statuses/{seg(post.post_id)}/unpin", what="unpin")
 
-    def pin(self, post: PostRef, previous: Optional[PostRef] = None) -> None:
+    def pin(self, post: PostRef, previous: PostRef | None = None) -> None:
         """With five posts already pinned Mastodon refuses another: then unpin the old one first."""
         try:
             super().pin(post, previous)
@@ -65,7 +66,7 @@ class MastodonChannel(HttpChannel):
             self.unpin(previous)
             self._pin(post)
 
-    def _timeline(self, older: Optional[str], since: Optional[float]) -> TimelinePage:
+    def _timeline(self, older: str | None, since: float | None) -> TimelinePage:
         query: dict[str, Any] = {"limit": self.timeline_page}
         if older:
             query["max_id"] = older

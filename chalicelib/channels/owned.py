@@ -17,8 +17,9 @@ If-Match / If-None-Match), retried a few times when another writer got there fir
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
-from typing import Any, Callable, Mapping, Optional
+from datetime import datetime, UTC
+from typing import Any
+from collections.abc import Callable, Mapping
 from xml.etree import ElementTree as ET
 
 from botocore.exceptions import ClientError
@@ -32,7 +33,7 @@ _CONFLICT = ("PreconditionFailed", "ConditionalRequestConflict")
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class S3Documents:
@@ -41,7 +42,7 @@ class S3Documents:
     def __init__(self, s3: Any, bucket: str, prefix: str, platform: str) -> None:
         self.s3, self.bucket, self.prefix, self.platform = s3, bucket, prefix, platform
 
-    def read(self, key: str) -> tuple[Optional[bytes], Optional[str]]:
+    def read(self, key: str) -> tuple[bytes | None, str | None]:
         """(body, etag), or (None, None) when there is no such object."""
         try:
             got = aws_call(self.platform, "read", self.s3.get_object, passthrough=("NoSuchKey",),
@@ -85,7 +86,7 @@ def _public_base_url() -> str:
 class OwnedChannel(SocialChannel):
     """Shared by the banner and the feed: settings, URLs, one part per advisory."""
 
-    def __init__(self, account_id: str, settings: Mapping[str, Any], s3: Any, bucket: Optional[str]) -> None:
+    def __init__(self, account_id: str, settings: Mapping[str, Any], s3: Any, bucket: str | None) -> None:
         if not bucket:
             raise PermanentError(f"Channel account {account_id}: no S3 bucket for owned channels "
                                  "(settings `bucket` or CLARION_OWNED_BUCKET)")
@@ -99,8 +100,8 @@ class BannerChannel(OwnedChannel):
     platform = "Website banner"
     capabilities = Capabilities(can_pin=True, can_edit=True, can_delete=True, idempotent=True, max_pins=1)
 
-    def _post(self, rendering: Rendering, part: Part, index: int, parent: Optional[PostRef],
-              root: Optional[PostRef], key: str) -> PostRef:
+    def _post(self, rendering: Rendering, part: Part, index: int, parent: PostRef | None,
+              root: PostRef | None, key: str) -> PostRef:
         aid = rendering.advisory_id
         banner = {"id": aid, **rendering.data}
         self.docs.write(f"banner/{aid}.json", json.dumps(banner, indent=1), "application/json")
@@ -134,7 +135,7 @@ class BannerChannel(OwnedChannel):
         self.docs.delete(f"banner/{part_id}.json")
         self.docs.delete(f"banner/{part_id}.html")
 
-    def _current_id(self) -> Optional[str]:
+    def _current_id(self) -> str | None:
         body, _ = self.docs.read("banner.json")
         return json.loads(body).get("id") if body else None
 
@@ -143,8 +144,8 @@ class CapFeedChannel(OwnedChannel):
     platform = "CAP feed"
     capabilities = Capabilities(can_pin=True, can_edit=True, can_delete=True, idempotent=True)
 
-    def _post(self, rendering: Rendering, part: Part, index: int, parent: Optional[PostRef],
-              root: Optional[PostRef], key: str) -> PostRef:
+    def _post(self, rendering: Rendering, part: Part, index: int, parent: PostRef | None,
+              root: PostRef | None, key: str) -> PostRef:
         aid = rendering.advisory_id
         if not rendering.document:
             raise PermanentError(f"The CAP rendering of {aid} has no document")
@@ -198,7 +199,7 @@ def cap_entry(document: str, advisory_id: str, base: str) -> dict[str, Any]:
         raise PermanentError(f"The CAP document of {advisory_id} is not XML ({exc})") from None
     info = alert.find(f"{CAP}info")
 
-    def text(node: Optional[ET.Element], name: str, default: str = "") -> str:
+    def text(node: ET.Element | None, name: str, default: str = "") -> str:
         found = node.find(f"{CAP}{name}") if node is not None else None
         return (found.text or default) if found is not None else default
 
@@ -216,7 +217,7 @@ def _atom_time(cap_time: str) -> str:
         moment = datetime.fromisoformat(cap_time)
     except ValueError:
         return _now()
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def atom_document(active: list[dict[str, Any]], base: str) -> str:

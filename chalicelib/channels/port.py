@@ -13,24 +13,24 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Optional, Protocol
+from typing import Protocol
 
 from chalicelib.rendering.model import Rendering
 
 
 class ChannelError(Exception):
     # Set when a thread failed part-way: the parts that did land (re-posting would repeat them).
-    posted: Optional["PostRef"] = None
+    posted: PostRef | None = None
 
-    def __init__(self, message: str, *, status: Optional[int] = None) -> None:
+    def __init__(self, message: str, *, status: int | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
 
 
 class RetryableError(ChannelError):
-    def __init__(self, message: str, *, status: Optional[int] = None,
-                 retry_after_s: Optional[float] = None) -> None:
+    def __init__(self, message: str, *, status: int | None = None,
+                 retry_after_s: float | None = None) -> None:
         super().__init__(message, status=status)
         self.retry_after_s = retry_after_s
 
@@ -55,7 +55,7 @@ class Capabilities:
     can_delete: bool = False
     idempotent: bool = False        # the platform honours our idempotency key
     threads: bool = False
-    max_pins: Optional[int] = None
+    max_pins: int | None = None
     # find(marker) can look through the account's posts. Where it cannot (Telegram bots cannot
     # read a channel's history; SMS and e-mail are fire-and-forget), an ambiguous outcome
     # cannot be reconciled by the machine: a person must check before anything is re-sent.
@@ -67,7 +67,7 @@ class PostRef:
     """Where a post landed. For a thread, `post_id` is the first part and `part_ids` all of them."""
 
     post_id: str
-    url: Optional[str] = None
+    url: str | None = None
     part_ids: tuple[str, ...] = field(default_factory=tuple)
     # Platform-specific handles needed later (Bluesky cid, Telegram chat id, Slack channel ...).
     extra: dict[str, str] = field(default_factory=dict)
@@ -77,20 +77,20 @@ class Channel(Protocol):
     capabilities: Capabilities
 
     def publish(self, rendering: Rendering, idempotency_key: str,
-                reply_to: Optional[PostRef] = None) -> PostRef:
+                reply_to: PostRef | None = None) -> PostRef:
         """Post it; where the platform has threads, `reply_to` makes it a reply to that post."""
         ...
-    def pin(self, post: PostRef, previous: Optional[PostRef] = None) -> None:
+    def pin(self, post: PostRef, previous: PostRef | None = None) -> None:
         """Pin `post`, then unpin `previous` (never a gap without a pinned advisory)."""
         ...
     def unpin(self, post: PostRef) -> None: ...
     def edit(self, post: PostRef, rendering: Rendering) -> PostRef: ...
     def delete(self, post: PostRef) -> None: ...
-    def find(self, marker: str, since: Optional[datetime] = None) -> Optional[PostRef]:
+    def find(self, marker: str, since: datetime | None = None) -> PostRef | None:
         """The account's post carrying `marker`, if any, searching back to `since` (reconciling
         an ambiguous post). PermanentError when the search cannot get back that far."""
         ...
-    def permalink(self, post: PostRef) -> Optional[str]:
+    def permalink(self, post: PostRef) -> str | None:
         """The post's public link. Platforms whose post call does not return one (Slack) are asked
         after the post is recorded as sent, so the extra call never delays or fails a delivery."""
         ...

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import importlib
 import os
-from typing import Any, Callable, Mapping, Optional
+from typing import Any
+from collections.abc import Callable, Mapping
 
 from chalicelib.channels.port import Channel, PermanentError, RetryableError
 from chalicelib.domain.models import ChannelAccount
@@ -28,7 +29,7 @@ HTTP_ADAPTERS: dict[str, str] = {
 }
 
 
-def channel_for(account: ChannelAccount, secrets: SecretStore, clients: Optional[Clients] = None) -> Channel:
+def channel_for(account: ChannelAccount, secrets: SecretStore, clients: Clients | None = None) -> Channel:
     """The adapter for `account`. Misconfiguration is a PermanentError saying what to fix."""
     platform, settings = account.platform, dict(account.settings)
     if platform in HTTP_ADAPTERS:

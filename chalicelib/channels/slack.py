@@ -6,7 +6,8 @@ mean "some of it may have happened" (Slack's own wording): ambiguous for a write
 """
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from typing import Any
+from collections.abc import Mapping
 
 from chalicelib.channels.base import HttpChannel, TimelinePage, epoch
 from chalicelib.channels.http import Complaint, Reply, error_field
@@ -23,7 +24,7 @@ _HINTS = {"not_in_channel": "invite the Clarion app to the channel",
           "msg_too_long": "the text is over Slack's limit"}
 
 
-def inspect_reply(reply: Reply) -> Optional[Complaint]:
+def inspect_reply(reply: Reply) -> Complaint | None:
     data = reply.data if isinstance(reply.data, dict) else {}
     code = error_field(reply, "error")
     if 200 <= reply.status < 300 and (data.get("ok") is True or code in _DONE):
@@ -55,8 +56,8 @@ class SlackChannel(HttpChannel):
     def api(self, name: str, what: str, **params: Any) -> Reply:
         return self.http.call("POST", f"/api/{name}", what=what, json_body=params)
 
-    def _post(self, rendering: Rendering, part: Part, index: int, parent: Optional[PostRef],
-              root: Optional[PostRef], key: str) -> PostRef:
+    def _post(self, rendering: Rendering, part: Part, index: int, parent: PostRef | None,
+              root: PostRef | None, key: str) -> PostRef:
         params = self._content(rendering, part, index)
         params.update(channel=self.setting("channel"), unfurl_links=False, unfurl_media=False)
         if root is not None:
@@ -80,7 +81,7 @@ class SlackChannel(HttpChannel):
     def _unpin(self, post: PostRef) -> None:
         self.api("pins.remove", "unpin", channel=self.setting("channel"), timestamp=post.post_id)
 
-    def _timeline(self, older: Optional[str], since: Optional[float]) -> TimelinePage:
+    def _timeline(self, older: str | None, since: float | None) -> TimelinePage:
         query: dict[str, Any] = {"channel": self.setting("channel"), "limit": self.timeline_page}
         if since is not None:  # Slack leaves older messages out itself
             query["oldest"] = f"{since:.6f}"
@@ -102,7 +103,7 @@ class SlackChannel(HttpChannel):
             content["blocks"] = rendering.blocks
         return content
 
-    def permalink(self, post: PostRef) -> Optional[str]:
+    def permalink(self, post: PostRef) -> str | None:
         """A link is nice to have; failing to get one must not fail the post."""
         if post.url:
             return post.url

@@ -7,7 +7,8 @@ itself concatenates the GSM-7/UCS-2 segments of one message. Only a FIFO topic d
 """
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from typing import Any
+from collections.abc import Mapping
 
 from chalicelib.channels.aws import aws_call
 from chalicelib.channels.base import SocialChannel
@@ -19,7 +20,7 @@ class SmsChannel(SocialChannel):
     platform = "SMS"
 
     def __init__(self, account_id: str, settings: Mapping[str, Any], sns: Any,
-                 default_topic_arn: Optional[str] = None) -> None:
+                 default_topic_arn: str | None = None) -> None:
         self.sns = sns
         numbers = list(settings.get("phone_numbers") or [])
         topic = settings.get("topic_arn") or (None if numbers else default_topic_arn)
@@ -33,8 +34,8 @@ class SmsChannel(SocialChannel):
     def parts(self, rendering: Rendering) -> list[Part]:
         return list(rendering.parts)
 
-    def _post(self, rendering: Rendering, part: Part, index: int, parent: Optional[PostRef],
-              root: Optional[PostRef], key: str) -> PostRef:
+    def _post(self, rendering: Rendering, part: Part, index: int, parent: PostRef | None,
+              root: PostRef | None, key: str) -> PostRef:
         ids = [self._send(target, part.text, key, rendering.advisory_id) for target in self.targets]
         return PostRef(post_id=ids[0], extra={"message_ids": ",".join(ids)} if len(ids) > 1 else {})
 

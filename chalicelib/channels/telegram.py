@@ -12,7 +12,8 @@ False and the delivery must be checked by a person before anything is re-sent.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from typing import Any
+from collections.abc import Mapping
 
 from chalicelib.channels.base import HttpChannel
 from chalicelib.channels.http import Complaint, Reply
@@ -28,7 +29,7 @@ _GONE = ("message to delete not found", "message to unpin not found", "message t
          "message_id_invalid")
 
 
-def inspect_reply(reply: Reply) -> Optional[Complaint]:
+def inspect_reply(reply: Reply) -> Complaint | None:
     data = reply.data if isinstance(reply.data, dict) else {}
     if 200 <= reply.status < 300 and data.get("ok") is True:
         return None
@@ -58,8 +59,8 @@ class TelegramChannel(HttpChannel):
     def method(self, name: str, what: str, **params: Any) -> Reply:
         return self.http.call("POST", self._prefix + name, what=what, json_body=params)
 
-    def _post(self, rendering: Rendering, part: Part, index: int, parent: Optional[PostRef],
-              root: Optional[PostRef], key: str) -> PostRef:
+    def _post(self, rendering: Rendering, part: Part, index: int, parent: PostRef | None,
+              root: PostRef | None, key: str) -> PostRef:
         params: dict[str, Any] = {"chat_id": self.setting("chat_id"), "text": part.text,
                                   "link_preview_options": {"is_disabled": index > 0}}
         if parent is not None:
@@ -94,7 +95,7 @@ class TelegramChannel(HttpChannel):
         return PostRef(post_id=mid, url=self._url(mid, message.get("chat")),
                        extra={"chat_id": str(self.setting("chat_id"))})
 
-    def _url(self, message_id: str, chat: Any) -> Optional[str]:
+    def _url(self, message_id: str, chat: Any) -> str | None:
         """t.me/<username>/<id> for public channels, t.me/c/<id>/<id> for private ones."""
         chat = chat if isinstance(chat, dict) else {}
         username = chat.get("username") or str(self.setting("chat_id")).removeprefix("@")

@@ -6,8 +6,9 @@ Errors are RFC 7807 problems: `{"title", "detail", "type", "status", "errors": [
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, Mapping, Optional
+from datetime import datetime, UTC
+from typing import Any
+from collections.abc import Mapping
 
 from chalicelib.channels.base import HttpChannel, TimelinePage, epoch
 from chalicelib.channels.http import Complaint, Reply, seg
@@ -15,7 +16,7 @@ from chalicelib.channels.port import Capabilities, PostRef
 from chalicelib.rendering.model import Part, Rendering
 
 
-def inspect_reply(reply: Reply) -> Optional[Complaint]:
+def inspect_reply(reply: Reply) -> Complaint | None:
     if 200 <= reply.status < 300 or not isinstance(reply.data, dict):
         return None
     problems = reply.data.get("errors")
@@ -36,8 +37,8 @@ class XChannel(HttpChannel):
         # An OAuth 2.0 user-context access token with tweet.read, tweet.write and users.read.
         return {"Authorization": f"Bearer {self.secret(credentials, 'access_token')}"}
 
-    def _post(self, rendering: Rendering, part: Part, index: int, parent: Optional[PostRef],
-              root: Optional[PostRef], key: str) -> PostRef:
+    def _post(self, rendering: Rendering, part: Part, index: int, parent: PostRef | None,
+              root: PostRef | None, key: str) -> PostRef:
         body: dict[str, Any] = {"text": part.text}
         if parent is not None:
             body["reply"] = {"in_reply_to_tweet_id": parent.post_id}
@@ -51,10 +52,10 @@ class XChannel(HttpChannel):
     def _delete_part(self, post: PostRef, part_id: str) -> None:
         self.http.call("DELETE", f"/2/tweets/{seg(part_id)}", what="delete")
 
-    def _timeline(self, older: Optional[str], since: Optional[float]) -> TimelinePage:
+    def _timeline(self, older: str | None, since: float | None) -> TimelinePage:
         query: dict[str, Any] = {"max_results": self.timeline_page, "tweet.fields": "created_at"}
         if since is not None:  # X leaves older posts out itself
-            query["start_time"] = datetime.fromtimestamp(since, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            query["start_time"] = datetime.fromtimestamp(since, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         if older:
             query["pagination_token"] = older
         reply = self.http.call("GET", f"/2/users/{seg(self._user_id())}/tweets", what="timeline", query=query)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 from chalicelib.domain.models import AuditEntry, AuditEvent, canonical_json
 
@@ -42,8 +42,8 @@ def link(head: ChainHead, event: AuditEvent) -> AuditEntry:
 class Verification:
     intact: bool
     entries: int
-    first_broken_seq: Optional[int] = None
-    problem: Optional[str] = None
+    first_broken_seq: int | None = None
+    problem: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         out: dict[str, object] = {"intact": self.intact, "entries": self.entries}

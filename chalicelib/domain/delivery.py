@@ -13,7 +13,6 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Optional
 
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.models import DeliveryRecord, DeliveryState as D
@@ -49,8 +48,8 @@ class DeliveryPolicy:
     pin_wait_s: float = 10.0        # how long a rotation waits for another on the same account
 
 
-def backoff_s(attempt: int, policy: DeliveryPolicy, retry_after_s: Optional[float] = None,
-              rng: Optional[random.Random] = None) -> float:
+def backoff_s(attempt: int, policy: DeliveryPolicy, retry_after_s: float | None = None,
+              rng: random.Random | None = None) -> float:
     """Exponential backoff with full jitter, never sooner than the platform's Retry-After."""
     ceiling = min(policy.max_backoff_s, policy.base_backoff_s * 2 ** max(0, attempt - 1))
     delay = (rng or random).uniform(0, ceiling)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Optional
 
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.models import Advisory, AdvisoryState as S
@@ -101,7 +100,7 @@ QUEUES: dict[View, frozenset[S]] = {
 }
 
 
-def queue_of(advisory: Advisory) -> Optional[View]:
+def queue_of(advisory: Advisory) -> View | None:
     """The state queue the advisory is on, if any (approved, withdrawn and closed ones are on none)."""
     for view, states in QUEUES.items():
         if advisory.state in states:

@@ -8,9 +8,9 @@ import hashlib
 import json
 import re
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from enum import Enum
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 from pydantic import (AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field,
                       HttpUrl,
@@ -18,7 +18,7 @@ from pydantic import (AfterValidator, AwareDatetime, BaseModel, BeforeValidator,
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def new_id(kind: str) -> str:
@@ -113,7 +113,7 @@ ALL_ROLES = frozenset(Role)
 UNSAFE_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
-def unsafe_character(value: str) -> Optional[str]:
+def unsafe_character(value: str) -> str | None:
     """What is wrong with the first character a public text must not hold, if any."""
     found = UNSAFE_TEXT.search(value)
     if found is None:
@@ -130,8 +130,8 @@ def _safe_text(value: str) -> str:
 
 
 # Dates a health advisory can mean; outside this window the CAP writers cannot even format them.
-EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
-LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
 
 def _datetime_as_text(value: Any) -> Any:
@@ -186,17 +186,17 @@ class AdvisoryContent(LocalizedText):
     """Everything the spokesperson writes. Completeness is checked on submit, not on save."""
 
     status: Status = Status.ACTUAL
-    event: Optional[Text] = Field(default=None, max_length=100)
+    event: Text | None = Field(default=None, max_length=100)
     category: list[Category] = Field(default_factory=lambda: [Category.HEALTH], min_length=1)
     response_type: list[ResponseType] = Field(default_factory=list)
-    urgency: Optional[Urgency] = None
-    severity: Optional[Severity] = None
-    certainty: Optional[Certainty] = None
-    area_desc: Optional[Text] = Field(default=None, max_length=500)
-    effective: Optional[Moment] = None
-    expires: Optional[Moment] = None
-    web: Optional[PublicUrl] = None
-    contact: Optional[Text] = Field(default=None, max_length=200)
+    urgency: Urgency | None = None
+    severity: Severity | None = None
+    certainty: Certainty | None = None
+    area_desc: Text | None = Field(default=None, max_length=500)
+    effective: Moment | None = None
+    expires: Moment | None = None
+    web: PublicUrl | None = None
+    contact: Text | None = Field(default=None, max_length=200)
     hashtags: list[Hashtag] = Field(default_factory=list, max_length=10)
     channels: list[ChannelAccountId] = Field(default_factory=list, max_length=100)
     language: LanguageTag = "en-US"
@@ -208,7 +208,7 @@ class AdvisoryContent(LocalizedText):
         return list(dict.fromkeys(values))
 
     @model_validator(mode="after")
-    def _expires_after_effective(self) -> "AdvisoryContent":
+    def _expires_after_effective(self) -> AdvisoryContent:
         if self.effective and self.expires and self.expires <= self.effective:
             raise ValueError("expires must be after effective")
         return self
@@ -238,8 +238,8 @@ class Approval(Model):
     by: str
     at: datetime
     content_hash: str
-    via_template: Optional[str] = None
-    triggered_by: Optional[str] = None
+    via_template: str | None = None
+    triggered_by: str | None = None
 
 
 class Rejection(Model):
@@ -265,11 +265,11 @@ class Advisory(Model):
     author: str
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
-    submitted_at: Optional[datetime] = None
-    approval: Optional[Approval] = None
+    submitted_at: datetime | None = None
+    approval: Approval | None = None
     # The latest rejection: kept when the author revises, so the reason stays in view while they fix it.
-    rejection: Optional[Rejection] = None
-    withdrawal: Optional[Withdrawal] = None
+    rejection: Rejection | None = None
+    withdrawal: Withdrawal | None = None
     # Optimistic lock: every write is conditional on the revision that was read.
     revision: int = 0
 
@@ -310,7 +310,7 @@ class PostRecord(Model):
     """Where a delivery landed on its platform (a thread: every part's id)."""
 
     post_id: str
-    url: Optional[str] = None
+    url: str | None = None
     part_ids: list[str] = Field(default_factory=list)
     extra: dict[str, str] = Field(default_factory=dict)
 
@@ -324,29 +324,29 @@ class DeliveryRecord(Model):
     content_hash: str
     state: DeliveryState = DeliveryState.PENDING
     attempts: int = 0
-    post: Optional[PostRecord] = None
+    post: PostRecord | None = None
     pin_state: PinState = PinState.NONE
-    pin_error: Optional[str] = None
-    last_error: Optional[str] = None
+    pin_error: str | None = None
+    last_error: str | None = None
     queued_at: datetime = Field(default_factory=utcnow)
-    attempted_at: Optional[datetime] = None  # the latest claim: a reconcile searches back to it
-    sent_at: Optional[datetime] = None
-    finished_at: Optional[datetime] = None
-    lease_until: Optional[datetime] = None
-    next_attempt_at: Optional[datetime] = None
+    attempted_at: datetime | None = None  # the latest claim: a reconcile searches back to it
+    sent_at: datetime | None = None
+    finished_at: datetime | None = None
+    lease_until: datetime | None = None
+    next_attempt_at: datetime | None = None
     redrives: int = 0
     revision: int = 0
 
     @property
-    def post_id(self) -> Optional[str]:
+    def post_id(self) -> str | None:
         return self.post.post_id if self.post else None
 
     @property
-    def post_url(self) -> Optional[str]:
+    def post_url(self) -> str | None:
         return self.post.url if self.post else None
 
     @property
-    def latency_ms(self) -> Optional[int]:
+    def latency_ms(self) -> int | None:
         if self.finished_at is None:
             return None
         return int((self.finished_at - self.queued_at).total_seconds() * 1000)
@@ -362,12 +362,12 @@ class ChannelAccount(Model):
     enabled: bool = True
     sandbox: bool = False
     # Where the credentials live (SSM parameter / secret name), never the credentials.
-    secret_ref: Optional[str] = None
+    secret_ref: str | None = None
     settings: dict[str, Any] = Field(default_factory=dict)
     # The Clarion post currently pinned on this account, so the next advisory can replace it.
-    pinned: Optional["PinnedPost"] = None
+    pinned: PinnedPost | None = None
     # Held by the one pin rotation in progress on this account (see services/pin_lease.py).
-    pin_lease: Optional["PinLease"] = None
+    pin_lease: PinLease | None = None
     revision: int = 0
 
 
@@ -376,7 +376,7 @@ class PinnedPost(Model):
     post: PostRecord
     at: datetime
     # The pinned advisory's creation time: whether a later delivery is newer needs no extra read.
-    advisory_created_at: Optional[datetime] = None
+    advisory_created_at: datetime | None = None
 
 
 class PinLease(Model):
@@ -406,7 +406,7 @@ class TemplateParameter(Strict):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
     type: ParameterType = ParameterType.STRING
     required: bool = True
-    allowed: Optional[list[str]] = Field(default=None, min_length=1, max_length=100)
+    allowed: list[str] | None = Field(default=None, min_length=1, max_length=100)
     max_length: int = Field(default=200, ge=1, le=2000)
     description: str = Field(default="", max_length=500)
 
@@ -427,7 +427,7 @@ class Template(Model):
     state: TemplateState = TemplateState.DRAFT
     author: str
     created_at: datetime = Field(default_factory=utcnow)
-    approval: Optional[Approval] = None
+    approval: Approval | None = None
     revision: int = 0
 
     def content_hash(self) -> str:
@@ -441,7 +441,7 @@ class AuditEvent(Model):
 
     actor: str
     action: str
-    advisory_id: Optional[str] = None
+    advisory_id: str | None = None
     summary: str = ""
     at: datetime = Field(default_factory=utcnow)
 

@@ -7,9 +7,9 @@ date of birth (after a DOB / born keyword, or right after a person's name).
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from functools import lru_cache
-from typing import Iterable
+from collections.abc import Iterable
 
 from chalicelib.domain.screening import Finding
 from chalicelib.settings import OrgSettings
@@ -110,7 +110,7 @@ def claim_findings(field: str, text: str, settings: OrgSettings) -> list[Finding
 def scan(fields: Iterable[tuple[str, str]], settings: OrgSettings,
          now: datetime | None = None) -> list[Finding]:
     """Every patient-data and banned-claim finding in the named text fields."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     findings: list[Finding] = []
     for name, text in fields:
         if not text:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
 
 from chalicelib.domain.models import (EARLIEST, LATEST, ParameterType, TemplateParameter,
                                       unsafe_character)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 from datetime import datetime
-from typing import Iterator, Optional, Sequence
+from collections.abc import Iterator, Sequence
 
 from pydantic import BaseModel
 
@@ -17,13 +17,13 @@ from chalicelib.domain.models import Advisory, ChannelAccount, MsgType
 class Finding(BaseModel):
     code: str
     message: str
-    channel: Optional[str] = None
+    channel: str | None = None
     blocking: bool = True
     # The field it concerns ("description", "translations.fr.headline") and, for something found
     # in the text, the span [start, end) in code points, so a form can mark it where it is.
-    field: Optional[str] = None
-    start: Optional[int] = None
-    end: Optional[int] = None
+    field: str | None = None
+    start: int | None = None
+    end: int | None = None
 
 
 # CAP requires these in every alert's info block; Clarion also needs a target and an area.

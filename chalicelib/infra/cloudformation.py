@@ -18,7 +18,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from chalicelib.infra import resources as r
 
@@ -441,7 +441,7 @@ def _finish_event(event: dict[str, Any], stage: str, queue_ids: dict[str, str]) 
         props["Topic"] = {"Ref": "TriggerTopic"}
 
 
-def _name_from_sub(value: Any, service: str) -> Optional[str]:
+def _name_from_sub(value: Any, service: str) -> str | None:
     text = value.get("Fn::Sub") if isinstance(value, dict) else value
     if not isinstance(text, str) or f":{service}:" not in text:
         return None

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
-from typing import Any, Optional, Sequence
+from datetime import datetime, UTC
+from typing import Any
+from collections.abc import Sequence
 
 from chalicelib.domain.models import Advisory
 from chalicelib.settings import OrgSettings
@@ -18,14 +19,14 @@ def xml_safe(document: str) -> str:
     return NOT_XML.sub("", document)
 
 
-def cap_time(moment: Optional[datetime]) -> str:
+def cap_time(moment: datetime | None) -> str:
     """CAP's dateTime: seconds precision and an explicit offset ("Z" is not allowed)."""
-    moment = (moment or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    moment = (moment or datetime.now(UTC)).astimezone(UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
 def atom_time(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def sent_time(advisory: Advisory) -> datetime:
@@ -71,10 +72,10 @@ def cap_xml(advisory: Advisory, referenced: Sequence[Advisory], settings: OrgSet
     return xml_safe(environment().get_template("feeds/cap.xml.j2").render(cap=cap))
 
 
-def atom_feed(active: Sequence[Advisory], settings: OrgSettings, now: Optional[datetime] = None) -> str:
+def atom_feed(active: Sequence[Advisory], settings: OrgSettings, now: datetime | None = None) -> str:
     from chalicelib.rendering.render import environment
 
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     base = settings.public_base_url
     entries = [{
         "id": f"urn:clarion:{settings.sender}:{a.id}", "title": a.content.headline,

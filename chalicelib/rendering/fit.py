@@ -15,7 +15,7 @@ part; other platforms get a blocking finding.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Callable, Optional, Sequence
+from collections.abc import Callable, Sequence
 
 ELLIPSIS = "…"
 MIN_DESCRIPTION = 40  # shorter than this, a description says nothing useful: drop it instead
@@ -57,7 +57,7 @@ class Limit:
 class Fitted:
     texts: list[str]
     dropped: list[str] = field(default_factory=list)
-    blocking: Optional[str] = None
+    blocking: str | None = None
 
 
 Render = Callable[[Post], str]
@@ -99,7 +99,7 @@ def _ok(text: str, limits: Sequence[Limit]) -> bool:
     return fits(text, limits) or fits_exactly(text, limits)
 
 
-def _shorten_description(post: Post, render: Render, limits: Sequence[Limit]) -> Optional[Post]:
+def _shorten_description(post: Post, render: Render, limits: Sequence[Limit]) -> Post | None:
     """The longest word-boundary prefix of the description that fits (binary search on words)."""
     words = post.description.split(" ")
     lo, hi, best = 1, len(words) - 1, None
@@ -147,7 +147,7 @@ def thread(post: Post, render: Render, limits: Sequence[Limit]) -> Fitted:
 
 
 def _place(parts: list[Post], name: str, text: str, splittable: bool, render: Render,
-           limits: Sequence[Limit]) -> Optional[str]:
+           limits: Sequence[Limit]) -> str | None:
     """Add a field to the last part, or to a new part; split the description by words if needed."""
     joined = replace(parts[-1], **{name: text})
     if fits(render(joined), limits):
@@ -166,7 +166,7 @@ def _place(parts: list[Post], name: str, text: str, splittable: bool, render: Re
     return None
 
 
-def _chunks(text: str, name: str, render: Render, limits: Sequence[Limit]) -> list[Optional[str]]:
+def _chunks(text: str, name: str, render: Render, limits: Sequence[Limit]) -> list[str | None]:
     """Split at word boundaries into the fewest parts (binary search for each part's last word)."""
     def fits_alone(words: list[str]) -> bool:
         chunk = " ".join(words)

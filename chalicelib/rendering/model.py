@@ -1,7 +1,7 @@
 """What rendering produces for one channel account: the exact parts to post, measured."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -11,7 +11,7 @@ class Part(BaseModel):
 
     text: str
     length: int
-    limit: Optional[int] = None
+    limit: int | None = None
     unit: str = "characters"
     # Bluesky rich-text facets (links, hashtags) with UTF-8 byte offsets into `text`.
     facets: list[dict[str, Any]] = Field(default_factory=list)
@@ -33,12 +33,12 @@ class Rendering(BaseModel):
     parts: list[Part]
     # A short token Clarion puts in every post so a post can be found again (reconciliation).
     marker: str = ""
-    subject: Optional[str] = None      # e-mail
-    html: Optional[str] = None         # e-mail body, banner snippet
-    blocks: Optional[list[dict[str, Any]]] = None  # Slack Block Kit
-    document: Optional[str] = None     # CAP XML
+    subject: str | None = None      # e-mail
+    html: str | None = None         # e-mail body, banner snippet
+    blocks: list[dict[str, Any]] | None = None  # Slack Block Kit
+    document: str | None = None     # CAP XML
     data: dict[str, Any] = Field(default_factory=dict)  # banner.json and other structured output
-    sms: Optional[SmsInfo] = None
+    sms: SmsInfo | None = None
     warnings: list[str] = Field(default_factory=list)
 
     @property

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 from chalicelib.domain.models import ChannelAccount
 from chalicelib.rendering import measure as m

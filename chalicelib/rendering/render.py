@@ -10,9 +10,10 @@ import json
 import os
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from functools import lru_cache
-from typing import Any, Optional, Sequence
+from typing import Any
+from collections.abc import Sequence
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -57,7 +58,7 @@ class RenderResult:
 
 
 # -- languages ---------------------------------------------------------------------------------
-def localized(advisory: Advisory, language: str) -> Optional[LocalizedText]:
+def localized(advisory: Advisory, language: str) -> LocalizedText | None:
     """The advisory's text in `language` (exact tag first, then the same primary language)."""
     content = advisory.content
     texts: dict[str, LocalizedText] = {content.language: content, **content.translations}
@@ -86,7 +87,7 @@ def _short_link(url: str) -> str:
     return shown if len(shown) <= 30 else shown[:29] + "…"
 
 
-def _render_post(profile: Profile, post: Post, custom: Optional[str] = None) -> str:
+def _render_post(profile: Profile, post: Post, custom: str | None = None) -> str:
     """The post through the platform's template, or through an admin's wording in the sandbox."""
     if custom is not None:
         text = _tidy(render_custom(custom, post.as_view()))
@@ -106,7 +107,7 @@ def _bluesky_facets(text: str, link: str, shown: str, hashtags: Sequence[str]) -
             facets.append({"index": {"byteStart": start, "byteEnd": start + len(shown.encode("utf-8"))},
                            "features": [{"$type": "app.bsky.richtext.facet#link", "uri": link}]})
     for tag in hashtags:
-        for match in re.finditer(re.escape(f"#{tag}".encode("utf-8")) + rb"(?![\w])", encoded):
+        for match in re.finditer(re.escape(f"#{tag}".encode()) + rb"(?![\w])", encoded):
             facets.append({"index": {"byteStart": match.start(), "byteEnd": match.end()},
                            "features": [{"$type": "app.bsky.richtext.facet#tag", "tag": tag}]})
     return facets
@@ -207,9 +208,9 @@ LIVE_STATES = {AdvisoryState.BROADCASTING, AdvisoryState.DELIVERED, AdvisoryStat
                AdvisoryState.FAILED}
 
 
-def banner_data(advisory: Optional[Advisory], settings: OrgSettings, now: Optional[datetime] = None) -> dict[str, Any]:
+def banner_data(advisory: Advisory | None, settings: OrgSettings, now: datetime | None = None) -> dict[str, Any]:
     """banner.json: the current advisory, or `active: false` after cancel or expiry."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     expired = advisory is not None and advisory.content.expires is not None and advisory.content.expires <= now
     if advisory is None or expired or advisory.msg_type is MsgType.CANCEL:
         return {"active": False}
@@ -224,7 +225,7 @@ def banner_data(advisory: Optional[Advisory], settings: OrgSettings, now: Option
             "updated": advisory.updated_at.isoformat()}
 
 
-def _more_information(advisory: Advisory, settings: OrgSettings) -> Optional[str]:
+def _more_information(advisory: Advisory, settings: OrgSettings) -> str | None:
     """The advisory's web page, else its CAP document where the CAP feed publishes it."""
     if advisory.content.web:
         return str(advisory.content.web)

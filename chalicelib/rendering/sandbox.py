@@ -23,7 +23,8 @@ import sys
 import time
 from functools import lru_cache
 from types import FrameType
-from typing import Any, Callable, Iterator, Optional
+from typing import Any
+from collections.abc import Callable, Iterator
 
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -141,7 +142,7 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
     def wrap_str_format(self, value: Any) -> None:
         return None  # str.format takes widths ("{:>999999999}"): refused like the other amplifiers
 
-    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         for value in (*args, *kwargs.values()):
             _check_number(value)
         return _check_result(super().call(__context, __obj, *args, **kwargs))
@@ -170,12 +171,12 @@ class _Deadline:
     def __init__(self, seconds: float) -> None:
         self.ends = time.monotonic() + seconds
 
-    def __call__(self, frame: FrameType, event: str, arg: Any) -> Optional[Callable[..., Any]]:
+    def __call__(self, frame: FrameType, event: str, arg: Any) -> Callable[..., Any] | None:
         if frame.f_code.co_filename != "<template>":
             return None
         return self._line
 
-    def _line(self, frame: FrameType, event: str, arg: Any) -> Optional[Callable[..., Any]]:
+    def _line(self, frame: FrameType, event: str, arg: Any) -> Callable[..., Any] | None:
         if time.monotonic() > self.ends:
             raise _refuse(f"ran longer than {MAX_SECONDS:g} s")
         return self._line

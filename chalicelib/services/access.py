@@ -8,7 +8,8 @@ every stage a disabled user is refused on their very next request.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from typing import Any
+from collections.abc import Mapping
 
 from chalicelib.domain.errors import Conflict, Unauthenticated
 from chalicelib.domain.models import AuditEvent, Role, User
@@ -32,12 +33,12 @@ def demo_users() -> list[User]:
 
 
 class AccessService:
-    def __init__(self, store: Store, stage: str, verifier: Optional[IdTokenVerifier] = None) -> None:
+    def __init__(self, store: Store, stage: str, verifier: IdTokenVerifier | None = None) -> None:
         self._store = store
         self._stage = stage
         self._verifier = verifier  # local stage only: deployed stages get verified claims from API Gateway
 
-    def authenticate(self, authorization: Optional[str], claims: Optional[Mapping[str, Any]]) -> User:
+    def authenticate(self, authorization: str | None, claims: Mapping[str, Any] | None) -> User:
         if self._stage == "local":
             return self._local_user(authorization)
         if authorization and _bearer(authorization).startswith(DEMO_TOKEN_PREFIX):
@@ -89,7 +90,7 @@ class AccessService:
             raise Conflict("your account was disabled meanwhile", {"user_id": actor.id})
         return revise(stored)[1]
 
-    def _local_user(self, authorization: Optional[str]) -> User:
+    def _local_user(self, authorization: str | None) -> User:
         if not authorization:
             raise Unauthenticated("sign in: send Authorization: Bearer <token>")
         token = _bearer(authorization)

@@ -6,7 +6,6 @@ import binascii
 import json
 import re
 from dataclasses import dataclass
-from typing import Optional
 
 from pydantic import BaseModel, Field
 
@@ -32,13 +31,13 @@ class AdvisoryListQuery(BaseModel):
 
     view: View = View.ALL
     limit: int = Field(default=DEFAULT_PAGE, ge=1, le=MAX_PAGE)
-    cursor: Optional[str] = Field(default=None, max_length=300)
+    cursor: str | None = Field(default=None, max_length=300)
 
 
 @dataclass(frozen=True)
 class AdvisoryList:
     advisories: list[Advisory]
-    next_cursor: Optional[str]  # None: this was the last page
+    next_cursor: str | None  # None: this was the last page
 
 
 def encode_cursor(view: View, after: str) -> str:
@@ -65,7 +64,7 @@ def decode_cursor(view: View, cursor: str) -> str:
 class BroadcastResult:
     advisory: Advisory
     published: bool
-    error: Optional[str] = None
+    error: str | None = None
 
 
 class AdvisoryService:
@@ -93,7 +92,7 @@ class AdvisoryService:
 
     # -- writing ----------------------------------------------------------------------------
     def create(self, actor: User, content: AdvisoryContent, msg_type: MsgType = MsgType.ALERT,
-               references: Optional[list[str]] = None) -> Advisory:
+               references: list[str] | None = None) -> Advisory:
         self._known_channels(content)
         now = self._clock.now()
         advisory, put = create(Advisory(content=content, author=actor.id, msg_type=msg_type,
@@ -133,7 +132,7 @@ class AdvisoryService:
                            lambda: self.get(advisory_id).state.value)
         return submitted
 
-    def approve(self, actor: User, advisory_id: str, reviewed_hash: Optional[str] = None) -> BroadcastResult:
+    def approve(self, actor: User, advisory_id: str, reviewed_hash: str | None = None) -> BroadcastResult:
         advisory = self.get(advisory_id)
         if advisory.author == actor.id:
             raise refuse(self._store, actor, "approve", "you cannot approve your own advisory", advisory_id)
@@ -177,7 +176,7 @@ class AdvisoryService:
         return withdrawn
 
     def follow_up(self, actor: User, advisory_id: str, msg_type: MsgType,
-                  content: Optional[AdvisoryContent] = None) -> Advisory:
+                  content: AdvisoryContent | None = None) -> Advisory:
         """A linked Update or Cancel draft; it goes through approval like any advisory."""
         original = self.get(advisory_id)
         if original.state not in lifecycle.LIVE:
@@ -191,7 +190,7 @@ class AdvisoryService:
 
     # -- broadcast: the hand-over to the channel workers ----------------------------------------
     def broadcast(self, actor: User, advisory: Advisory,
-                  approved_from: Optional[tuple[int, AuditEvent]] = None) -> BroadcastResult:
+                  approved_from: tuple[int, AuditEvent] | None = None) -> BroadcastResult:
         """approved -> broadcasting: create one pending delivery per channel account, then publish once.
 
         The state change and the delivery rows are one conditional commit, so a second

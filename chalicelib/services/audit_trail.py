@@ -7,7 +7,6 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from typing import Optional
 
 from pydantic import AwareDatetime, BaseModel, Field
 
@@ -26,13 +25,13 @@ _CURSOR = re.compile(r"audit:(\d{1,12})")
 
 
 class AuditFilter(BaseModel):
-    advisory_id: Optional[str] = Field(default=None, max_length=64)
-    actor: Optional[str] = Field(default=None, max_length=128)
-    action: Optional[str] = Field(default=None, max_length=64)
-    since: Optional[AwareDatetime] = None
-    until: Optional[AwareDatetime] = None
+    advisory_id: str | None = Field(default=None, max_length=64)
+    actor: str | None = Field(default=None, max_length=128)
+    action: str | None = Field(default=None, max_length=64)
+    since: AwareDatetime | None = None
+    until: AwareDatetime | None = None
     limit: int = Field(default=DEFAULT_PAGE, ge=1, le=MAX_CSV_PAGE)
-    cursor: Optional[str] = Field(default=None, max_length=100)
+    cursor: str | None = Field(default=None, max_length=100)
 
     def matches(self, entry: AuditEntry) -> bool:
         return ((self.advisory_id is None or entry.advisory_id == self.advisory_id)
@@ -45,7 +44,7 @@ class AuditFilter(BaseModel):
 @dataclass(frozen=True)
 class AuditPage:
     entries: list[AuditEntry]
-    next_cursor: Optional[str]  # None: this was the last page
+    next_cursor: str | None  # None: this was the last page
     first: bool                 # no cursor was given (a CSV page then starts with its header)
 
 

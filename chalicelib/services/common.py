@@ -1,7 +1,8 @@
 """Small helpers every service uses to read and write through the Store."""
 from __future__ import annotations
 
-from typing import Any, Callable, Optional, Sequence, TypeVar
+from typing import Any, TypeVar
+from collections.abc import Callable, Sequence
 
 from chalicelib.channels.port import PostRef
 from chalicelib.domain.errors import Conflict, Forbidden, NotFound, StaleWrite
@@ -22,7 +23,7 @@ def create(item: T) -> tuple[T, Put]:
     return new, Put(new, None)
 
 
-def found(item: Optional[T], what: str, ident: str) -> T:
+def found(item: T | None, what: str, ident: str) -> T:
     if item is None:
         raise NotFound(f"there is no {what} {ident}", {"id": ident})
     return item
@@ -69,7 +70,7 @@ def record_refusal(store: Store, event: AuditEvent) -> None:
 
 
 def refuse(store: Store, actor: User, action: str, why: str,
-           advisory_id: Optional[str] = None) -> Forbidden:
+           advisory_id: str | None = None) -> Forbidden:
     """Record a refused action (see record_refusal) and return the 403 to raise."""
     record_refusal(store, AuditEvent(actor=actor.id, action=f"refused:{action}",
                                      advisory_id=advisory_id, summary=why))

@@ -11,7 +11,8 @@ import logging
 import threading
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Optional, Protocol, Sequence
+from typing import Any, Protocol
+from collections.abc import Sequence
 
 from chalicelib.channels.port import (AmbiguousError, Channel, ChannelError, PermanentError, PostRef,
                                       RetryableError, idempotency_key)
@@ -48,14 +49,14 @@ class Outcome:
     """What the queue should do with the message for this delivery."""
 
     done: bool
-    retry_after_s: Optional[float] = None
+    retry_after_s: float | None = None
 
     @staticmethod
-    def finished() -> "Outcome":
+    def finished() -> Outcome:
         return Outcome(done=True)
 
     @staticmethod
-    def later(seconds: float) -> "Outcome":
+    def later(seconds: float) -> Outcome:
         return Outcome(done=False, retry_after_s=seconds)
 
 
@@ -74,9 +75,9 @@ class Attempt:
     batch's one claim took it (it is then this worker's to post)."""
 
     job: Job
-    delivery: Optional[DeliveryRecord]
-    advisory: Optional[Advisory]
-    account: Optional[ChannelAccount]
+    delivery: DeliveryRecord | None
+    advisory: Advisory | None
+    account: ChannelAccount | None
     claimed: bool = False
 
 
@@ -98,7 +99,7 @@ class DeliveryService:
         self.policy = policy
         # The latest record written for each delivery of the batches in flight in this process,
         # so a worker can report its deliveries without reading them back (see `written`).
-        self._written: dict[tuple[str, str], Optional[DeliveryRecord]] = {}
+        self._written: dict[tuple[str, str], DeliveryRecord | None] = {}
         self._written_lock = threading.Lock()
         self.pins = PinRotation(store, clock, policy, note=self._note)
 
@@ -259,7 +260,7 @@ class DeliveryService:
             return channel.publish(rendering, key, reply_to=post_ref(earlier.post))  # type: ignore[union-attr]
         return channel.publish(rendering, key)
 
-    def _claim(self, delivery: DeliveryRecord) -> Optional[DeliveryRecord]:
+    def _claim(self, delivery: DeliveryRecord) -> DeliveryRecord | None:
         now = self._clock.now()
         try:
             return self._move(delivery, D.SENDING, f"attempt {delivery.attempts + 1}",
@@ -268,7 +269,7 @@ class DeliveryService:
         except (StaleWrite, Conflict):
             return None  # another worker moved it first
 
-    def _still_held(self, claimed: DeliveryRecord) -> Optional[DeliveryRecord]:
+    def _still_held(self, claimed: DeliveryRecord) -> DeliveryRecord | None:
         """The claim, with its lease renewed if more than half of it is gone (a batch posts one
         account's deliveries one after another, so a later one waits for the earlier posts and
         pins); None if it ran out and another worker moved the delivery on. Never post on a
@@ -301,7 +302,7 @@ class DeliveryService:
 
     # -- reconciling an unknown outcome -----------------------------------------------------------------
     def _reconcile(self, delivery: DeliveryRecord, advisory: Advisory, account: ChannelAccount,
-                   channel: Channel) -> tuple[DeliveryRecord, Optional[PostRef]]:
+                   channel: Channel) -> tuple[DeliveryRecord, PostRef | None]:
         """Did the post land? Find it by Clarion's reference; if it is not there, it is owed again."""
         try:
             delivery = self._move(delivery, D.RECONCILING, "checking whether the post exists",
@@ -325,7 +326,7 @@ class DeliveryService:
         # Not there (or the platform dedupes by our key): posting again cannot duplicate it.
         return self._move(delivery, D.PENDING, "not posted: owed again", lease_until=None), None
 
-    def _cannot_reconcile(self, delivery: DeliveryRecord, why: Optional[str] = None) -> DeliveryRecord:
+    def _cannot_reconcile(self, delivery: DeliveryRecord, why: str | None = None) -> DeliveryRecord:
         reason = (f"{why or 'the platform can neither find the post nor dedupe a re-post'}: a person must "
                   f"check {delivery.channel_account} for the advisory before it is re-sent")
         self._alerts.alert(f"Clarion: check {delivery.channel_account} by hand",
@@ -351,7 +352,7 @@ class DeliveryService:
         return Outcome.finished()
 
     def _record_sent(self, delivery: DeliveryRecord, summary: str, changes: dict[str, Any],
-                     offer: Optional[tuple[ChannelAccount, Put]]) -> tuple[DeliveryRecord, Optional[ChannelAccount]]:
+                     offer: tuple[ChannelAccount, Put] | None) -> tuple[DeliveryRecord, ChannelAccount | None]:
         """Record the post, with the pin lease when it is offered. If only bookkeeping changed on
         the delivery meanwhile (the sweeper counted a redrive), the claim still stands: the post
         is recorded on the fresh row rather than left for a reconcile to find."""
@@ -376,7 +377,7 @@ class DeliveryService:
         raise StaleWrite(f"{delivery.channel_account}: the delivery kept changing while its post was recorded")
 
     def link_and_pin(self, sent: DeliveryRecord, advisory: Advisory, account: ChannelAccount,
-                     channel: Channel, leased: Optional[ChannelAccount] = None) -> None:
+                     channel: Channel, leased: ChannelAccount | None = None) -> None:
         """After a post is recorded (or, from the sweeper, when its pin failed): its link where
         the platform gives it only on request, and the pin rotation."""
         linked = self._linked(sent, channel)  # written with the pin below, or on its own
@@ -437,14 +438,14 @@ class DeliveryService:
                     job.account_id)
         return Outcome.finished()
 
-    def _channel(self, account: ChannelAccount, delivery: DeliveryRecord) -> Optional[Channel]:
+    def _channel(self, account: ChannelAccount, delivery: DeliveryRecord) -> Channel | None:
         try:
             return self.channels.channel(account)
         except PermanentError as error:
             self._fail(delivery, error.message)
             return None
 
-    def _earlier_post(self, advisory: Advisory, account: ChannelAccount) -> Optional[DeliveryRecord]:
+    def _earlier_post(self, advisory: Advisory, account: ChannelAccount) -> DeliveryRecord | None:
         for ref in advisory.references:
             earlier = self._store.get_delivery(ref, account.id)
             if earlier and earlier.state is D.SENT and earlier.post:

@@ -7,7 +7,8 @@ or a drill (which may only go to sandbox accounts) never reaches these public ro
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional
+from typing import Any
+from collections.abc import Iterable
 
 from chalicelib.domain import lifecycle
 from chalicelib.domain.errors import NotFound
@@ -48,7 +49,7 @@ class FeedService:
     def atom(self) -> str:
         return cap.atom_feed(self.active(CAP_FEED), org_settings(), self._clock.now())
 
-    def current_banner(self) -> Optional[Advisory]:
+    def current_banner(self) -> Advisory | None:
         active = self.active(BANNER)
         return active[0] if active else None
 

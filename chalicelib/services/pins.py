@@ -14,7 +14,8 @@ from __future__ import annotations
 import threading
 import time
 from datetime import timedelta
-from typing import Any, Callable, Optional
+from typing import Any
+from collections.abc import Callable
 
 from chalicelib.channels.port import Channel, ChannelError
 from chalicelib.domain.delivery import DeliveryPolicy
@@ -38,7 +39,7 @@ class PinLeases:
         self._latest: dict[str, ChannelAccount] = {}
         self._lock = threading.Lock()
 
-    def offer(self, account: ChannelAccount, holder: str) -> Optional[tuple[ChannelAccount, Put]]:
+    def offer(self, account: ChannelAccount, holder: str) -> tuple[ChannelAccount, Put] | None:
         """`account` leased to `holder`, and the write that takes the lease; None while another
         holder's lease runs."""
         lease = account.pin_lease
@@ -47,7 +48,7 @@ class PinLeases:
             return None
         return revise(account, pin_lease=PinLease(holder=holder, until=now + timedelta(seconds=self._policy.pin_lease_s)))
 
-    def take(self, account_id: str, holder: str) -> Optional[ChannelAccount]:
+    def take(self, account_id: str, holder: str) -> ChannelAccount | None:
         """Read the account and take its lease, waiting a while for another rotation to end.
         None if the account is gone or the lease stayed taken."""
         deadline = time.monotonic() + self._policy.pin_wait_s
@@ -100,7 +101,7 @@ class PinRotation:
         self._note = note  # tells the delivery service what was written (its batch journal)
         self.leases = PinLeases(store, clock, policy)
 
-    def offer(self, account: ChannelAccount, delivery: DeliveryRecord) -> Optional[tuple[ChannelAccount, Put]]:
+    def offer(self, account: ChannelAccount, delivery: DeliveryRecord) -> tuple[ChannelAccount, Put] | None:
         """The lease for `delivery`'s rotation on the newest known `account`, to write with the
         post's record; None while another rotation holds it."""
         return self.leases.offer(self.leases.latest(account), holder_of(delivery.advisory_id, account.id))
@@ -110,7 +111,7 @@ class PinRotation:
         return self.leases.remember(account)
 
     def rotate(self, delivery: DeliveryRecord, advisory: Advisory, account: ChannelAccount,
-               channel: Channel, leased: Optional[ChannelAccount] = None) -> Optional[DeliveryRecord]:
+               channel: Channel, leased: ChannelAccount | None = None) -> DeliveryRecord | None:
         """Pin the new post, then unpin the previous Clarion post; a Cancel only unpins. Runs
         under the account's pin lease (`leased`: already taken). Every rotation ends in a pin
         state other than `none` (pinned, unpinned, pin_failed, pin_waiting, n/a), so a `none`
@@ -150,7 +151,7 @@ class PinRotation:
                             pin_state=state, pin_error=None)
 
     def _record(self, delivery: DeliveryRecord, held: ChannelAccount, summary: str,
-                account_changes: Optional[dict[str, Any]] = None, **changes: Any) -> Optional[DeliveryRecord]:
+                account_changes: dict[str, Any] | None = None, **changes: Any) -> DeliveryRecord | None:
         """One commit: the delivery's pin state and the account's pin, giving the lease back."""
         holder = holder_of(delivery.advisory_id, held.id)
         for _ in range(3):
@@ -178,7 +179,7 @@ class PinRotation:
         return None
 
     def _unpin_superseded(self, delivery: DeliveryRecord, held: ChannelAccount,
-                          channel: Channel) -> Optional[DeliveryRecord]:
+                          channel: Channel) -> DeliveryRecord | None:
         try:
             channel.unpin(post_ref(delivery.post))  # type: ignore[arg-type]
         except ChannelError as error:

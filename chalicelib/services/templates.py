@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 from pydantic import Field, ValidationError
 
@@ -31,7 +31,7 @@ class TemplateDraft(Strict):
 
 class TriggerRequest(Strict):
     parameters: dict[str, Any] = Field(default_factory=dict)
-    idempotency_key: Optional[str] = Field(default=None, min_length=1, max_length=128,
+    idempotency_key: str | None = Field(default=None, min_length=1, max_length=128,
                                            pattern=r"^[\x21-\x7e]+$")
 
     def fingerprint(self, template_id: str) -> str:
@@ -53,7 +53,7 @@ class SnsTrigger(Strict):
 class TriggerResult:
     advisory: Advisory
     created: bool
-    broadcast: Optional[BroadcastResult]
+    broadcast: BroadcastResult | None
 
 
 def validation_details(error: ValidationError, prefix: str = "") -> list[dict[str, str]]:
@@ -140,7 +140,7 @@ class TemplateService:
             raise Conflict("this template is not approved", {"state": template.state.value})
         return self._fill(actor, template, parameters)
 
-    def _earlier_trigger(self, marker_key: Optional[str], fingerprint: str) -> Optional[Advisory]:
+    def _earlier_trigger(self, marker_key: str | None, fingerprint: str) -> Advisory | None:
         """The advisory an earlier use of this key made; a key reused for another request is
         refused, so a retry can never swallow a different alert."""
         marker = self._store.get_marker(marker_key) if marker_key else None
@@ -172,7 +172,7 @@ class TemplateService:
         return advisory.model_copy(update={"approval": approval})
 
     def _screen_or_raise(self, actor: User, action: str, sample: AdvisoryContent,
-                         renderings: dict[str, str], template_id: Optional[str] = None) -> None:
+                         renderings: dict[str, str], template_id: str | None = None) -> None:
         """A template is screened like an advisory at submit, filled with sample values, so an
         Exercise aimed at a live account or an expired window fails now, not at 3 a.m."""
         advisory = Advisory(content=sample, author=actor.id, renderings=renderings)

@@ -8,7 +8,7 @@ Every other credential is refused with the platform's own authentication error.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any, Optional
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -71,14 +71,14 @@ def for_platform(platform: str) -> list[Account]:
     return [a for a in ACCOUNTS if a.platform == platform]
 
 
-def by_token(platform: str, token: Optional[str]) -> list[Account]:
+def by_token(platform: str, token: str | None) -> list[Account]:
     """Every destination this credential may use; empty when the platform does not know it."""
     if not token:
         return []
     return [a for a in ACCOUNTS if a.platform == platform and a.token == token]
 
 
-def find(accounts: list[Account], ident: str) -> Optional[Account]:
+def find(accounts: list[Account], ident: str) -> Account | None:
     """The destination named by id, key or username (with or without a leading @/#)."""
     bare = ident.lstrip("@#")
     for acc in accounts:

@@ -15,7 +15,8 @@ import hmac
 import json
 import secrets
 import time
-from typing import Any, Callable, Optional
+from typing import Any
+from collections.abc import Callable
 
 from flask import Response, request
 
@@ -113,7 +114,7 @@ class Bluesky(Platform):
         head = _b64(json.dumps({"typ": typ, "alg": "HS256"}).encode()) + "." + _b64(json.dumps(payload).encode())
         return head + "." + _b64(hmac.new(self.secret, head.encode(), hashlib.sha256).digest())
 
-    def _claims(self, token: str) -> Optional[dict[str, Any]]:
+    def _claims(self, token: str) -> dict[str, Any] | None:
         try:
             head, body, sig = token.split(".")
             expected = hmac.new(self.secret, f"{head}.{body}".encode(), hashlib.sha256).digest()
@@ -123,7 +124,7 @@ class Bluesky(Platform):
         except (ValueError, TypeError):
             return None
 
-    def _verify(self, scope: str) -> tuple[Optional[Account], Optional[Response]]:
+    def _verify(self, scope: str) -> tuple[Account | None, Response | None]:
         token = bearer()
         if not token:
             return None, xrpc_error(401, "AuthenticationRequired", "Authentication Required")
@@ -195,7 +196,7 @@ class Bluesky(Platform):
         return {"uri": entry["uri"], "cid": entry["cid"], "commit": {"cid": cid_for({"rev": rev}), "rev": rev},
                 "validationStatus": "valid"}
 
-    def _repo_call(self) -> tuple[Optional[Account], dict[str, Any], Optional[Response]]:
+    def _repo_call(self) -> tuple[Account | None, dict[str, Any], Response | None]:
         acc, problem = self._verify("com.atproto.access")
         if problem or acc is None:
             return None, {}, problem
@@ -280,7 +281,7 @@ class Bluesky(Platform):
 
     # ------------------------------------------------------------------ records
 
-    def _check_record(self, collection: str, record: Any) -> Optional[Response]:
+    def _check_record(self, collection: str, record: Any) -> Response | None:
         if not isinstance(record, dict):
             return invalid('Input must have the property "record"')
         record.setdefault("$type", collection)  # the PDS fills a missing $type in
@@ -369,7 +370,7 @@ def invalid_token(message: str) -> Response:
     return xrpc_error(400, "InvalidToken", message)
 
 
-def _strong_ref_problem(value: Any, path: str) -> Optional[str]:
+def _strong_ref_problem(value: Any, path: str) -> str | None:
     if not isinstance(value, dict):
         return f"{path} must be an object"
     for field in ("uri", "cid"):
@@ -378,7 +379,7 @@ def _strong_ref_problem(value: Any, path: str) -> Optional[str]:
     return None
 
 
-def _check_post(record: dict[str, Any]) -> Optional[str]:
+def _check_post(record: dict[str, Any]) -> str | None:
     for field in ("text", "createdAt"):
         if not isinstance(record.get(field), str):
             return f'Record must have the property "{field}"'
@@ -402,7 +403,7 @@ def _check_post(record: dict[str, Any]) -> Optional[str]:
     return None
 
 
-def _check_profile(record: dict[str, Any]) -> Optional[str]:
+def _check_profile(record: dict[str, Any]) -> str | None:
     if graphemes(str(record.get("displayName", ""))) > 64:
         return "Record/displayName must not be longer than 64 graphemes"
     if graphemes(str(record.get("description", ""))) > 256:

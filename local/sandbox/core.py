@@ -8,7 +8,8 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Any
+from collections.abc import Callable
 from urllib.parse import quote
 
 from flask import Blueprint, Response, request
@@ -16,6 +17,7 @@ from flask import Blueprint, Response, request
 from local.sandbox import accounts
 from local.sandbox.faults import Faults
 from local.sandbox.state import Post, Store
+from datetime import UTC
 
 
 @dataclass
@@ -25,10 +27,10 @@ class Context:
     store: Store = field(default_factory=Store)
     faults: Faults = field(default_factory=Faults)
     stopping: threading.Event = field(default_factory=threading.Event)
-    ids: "Ids" = field(default_factory=lambda: Ids())
+    ids: Ids = field(default_factory=lambda: Ids())
 
 
-def json_response(body: Any, status: int = 200, headers: Optional[dict[str, str]] = None) -> Response:
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     text = "" if body is None else json.dumps(body, ensure_ascii=False)
     mimetype = "application/json" if body is not None else None
     return Response(text, status=status, headers=headers or {}, mimetype=mimetype)
@@ -44,7 +46,7 @@ def params() -> dict[str, Any]:
     return merged
 
 
-def bearer(scheme: str = "Bearer") -> Optional[str]:
+def bearer(scheme: str = "Bearer") -> str | None:
     header = request.headers.get("Authorization", "")
     prefix = scheme + " "
     if header[:len(prefix)].lower() == prefix.lower():
@@ -166,7 +168,7 @@ class Platform:
         return f"{request.host_url.rstrip('/')}/{self.name}{path}"
 
 
-def paged(posts: list[Post], cursor: Optional[str], limit: int) -> tuple[list[Post], Optional[str]]:
+def paged(posts: list[Post], cursor: str | None, limit: int) -> tuple[list[Post], str | None]:
     """One page of a timeline (newest first) after the post `cursor` names, and the opaque cursor
     to the next page (None at the end). A cursor names a post, as the platforms' cursors do, so
     posts made between two calls do not shift the pages."""
@@ -186,7 +188,7 @@ def paged(posts: list[Post], cursor: Optional[str], limit: int) -> tuple[list[Po
     return page, token
 
 
-def since_epoch(value: Any) -> Optional[float]:
+def since_epoch(value: Any) -> float | None:
     """A `since`/`start_time`/`oldest` parameter (epoch seconds or ISO 8601) as epoch seconds."""
     if value in (None, ""):
         return None
@@ -194,7 +196,7 @@ def since_epoch(value: Any) -> Optional[float]:
         return float(value)
     except (TypeError, ValueError):
         pass
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).timestamp()
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()

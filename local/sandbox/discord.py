@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 import math
 import time
-from datetime import datetime, timezone
-from typing import Any, Optional
+from datetime import datetime, UTC
+from typing import Any
 
 from flask import Response, request
 
@@ -31,7 +31,7 @@ NONCE_WINDOW_S = 5 * 60
 API = "/api/v<int:version>"
 
 
-def discord_error(status: int, message: str, code: int, errors: Optional[dict[str, Any]] = None) -> Response:
+def discord_error(status: int, message: str, code: int, errors: dict[str, Any] | None = None) -> Response:
     body: dict[str, Any] = {"message": message, "code": code}
     if errors:
         body["errors"] = errors
@@ -43,7 +43,7 @@ def form_error(field: str, code: str, message: str) -> Response:
 
 
 def discord_time(ts: float) -> str:
-    return datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="microseconds")
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="microseconds")
 
 
 class Discord(Platform):
@@ -88,7 +88,7 @@ class Discord(Platform):
     def method_not_allowed(self) -> Response:
         return discord_error(405, "405: Method Not Allowed", 0)
 
-    def _auth(self, channel_id: Optional[str] = None) -> tuple[Optional[Account], Optional[Response]]:
+    def _auth(self, channel_id: str | None = None) -> tuple[Account | None, Response | None]:
         channels = accounts.by_token(self.name, bearer("Bot"))
         if not channels:
             return None, discord_error(401, "401: Unauthorized", 0)
@@ -176,7 +176,7 @@ class Discord(Platform):
         return json_response(self._message_json(channel, post, state, nonce))
 
     @staticmethod
-    def _check(body: dict[str, Any], content: str, nonce: Any) -> Optional[Response]:
+    def _check(body: dict[str, Any], content: str, nonce: Any) -> Response | None:
         if not content and not body.get("embeds") and not body.get("sticker_ids"):
             return discord_error(400, "Cannot send an empty message", 50006)
         if len(content) > MAX_CONTENT:
@@ -185,7 +185,7 @@ class Discord(Platform):
             return form_error("nonce", "BASE_TYPE_MAX_LENGTH", f"Must be {MAX_NONCE} or fewer in length.")
         return None
 
-    def _message(self, channel_id: str, message_id: str) -> tuple[Any, Any, Any, Optional[Response]]:
+    def _message(self, channel_id: str, message_id: str) -> tuple[Any, Any, Any, Response | None]:
         channel, problem = self._auth(channel_id)
         if problem or channel is None:
             return None, None, None, problem

@@ -12,7 +12,7 @@ import math
 import re
 import secrets
 import time
-from typing import Any, Optional
+from typing import Any
 
 from flask import Response, redirect, request
 
@@ -37,7 +37,7 @@ THROTTLE_MESSAGES = {
 
 
 def graph_error(status: int, message: str, code: int, type_: str = "OAuthException",
-                subcode: Optional[int] = None, **extra: Any) -> Response:
+                subcode: int | None = None, **extra: Any) -> Response:
     error: dict[str, Any] = {"message": message, "type": type_, "code": code}
     if subcode is not None:
         error["error_subcode"] = subcode
@@ -89,10 +89,10 @@ class Facebook(Platform):
     def method_not_allowed(self) -> Response:
         return graph_error(400, "Unsupported method", 100)
 
-    def _token(self, given: dict[str, Any]) -> Optional[str]:
+    def _token(self, given: dict[str, Any]) -> str | None:
         return given.get("access_token") or bearer() or bearer("OAuth")
 
-    def _page(self, token: Optional[str]) -> Optional[Account]:
+    def _page(self, token: str | None) -> Account | None:
         found = accounts.by_token(self.name, token)
         return found[0] if found else None
 
@@ -171,7 +171,7 @@ class Facebook(Platform):
 
     # ------------------------------------------------------------------ posts
 
-    def _post(self, post_id: str) -> tuple[Optional[AccountState], Optional[Post]]:
+    def _post(self, post_id: str) -> tuple[AccountState | None, Post | None]:
         key = self.owner.get(post_id)
         if key is None:
             return None, None

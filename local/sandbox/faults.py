@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import threading
 from dataclasses import asdict, dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 PLATFORMS = ("x", "facebook", "mastodon", "bluesky", "telegram", "slack", "discord")
 ANY = "*"
@@ -33,16 +33,16 @@ class FaultSpec:
     retry_after_s: float = 2.0
     accept_then_timeout: float = 0.0
     timeout_sleep_s: float = 5.0
-    count: Optional[int] = None
-    seed: Optional[int] = None
-    methods: Optional[list[str]] = None      # e.g. ["POST"]: leave reads alone
-    path_contains: Optional[str] = None      # e.g. "createRecord"
+    count: int | None = None
+    seed: int | None = None
+    methods: list[str] | None = None      # e.g. ["POST"]: leave reads alone
+    path_contains: str | None = None      # e.g. "createRecord"
     rate_limit_code: int = 32                # Facebook only: which throttling error
-    remaining: Optional[int] = field(default=None, repr=False)
+    remaining: int | None = field(default=None, repr=False)
     _rng: random.Random = field(default_factory=random.Random, repr=False, compare=False)
 
     @classmethod
-    def parse(cls, body: dict[str, Any]) -> "FaultSpec":
+    def parse(cls, body: dict[str, Any]) -> FaultSpec:
         known = {f for f in cls.__dataclass_fields__ if not f.startswith("_") and f != "remaining"}
         unknown = set(body) - known
         if unknown:
@@ -78,7 +78,7 @@ class FaultSpec:
             return False
         return not self.path_contains or self.path_contains in path
 
-    def draw(self) -> Optional[str]:
+    def draw(self) -> str | None:
         roll = self._rng.random()
         for kind in ("error_5xx", "rate_limit", "accept_then_timeout"):
             chance = getattr(self, kind)
@@ -94,8 +94,8 @@ class FaultSpec:
 @dataclass
 class Decision:
     latency_s: float = 0.0
-    kind: Optional[str] = None  # "error_5xx" | "rate_limit" | "accept_then_timeout"
-    spec: Optional[FaultSpec] = None
+    kind: str | None = None  # "error_5xx" | "rate_limit" | "accept_then_timeout"
+    spec: FaultSpec | None = None
 
 
 class Faults:
@@ -107,7 +107,7 @@ class Faults:
         with self._lock:
             self._specs[spec.platform] = spec
 
-    def clear(self, platform: Optional[str] = None) -> None:
+    def clear(self, platform: str | None = None) -> None:
         with self._lock:
             if platform is None:
                 self._specs.clear()

@@ -8,8 +8,8 @@ wording; rate-limit headers on every answer, `X-RateLimit-Reset` as an ISO time.
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
-from typing import Any, Optional
+from datetime import datetime, UTC
+from typing import Any
 
 from flask import Response, request
 
@@ -33,7 +33,7 @@ def error(status: int, message: str) -> Response:
 
 
 def reset_iso(ts: float) -> str:
-    return datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 class Mastodon(Platform):
@@ -87,7 +87,7 @@ class Mastodon(Platform):
                                  "X-RateLimit-Reset": reset_iso(window_start + RATE_WINDOW_S)})
         return response
 
-    def _user(self) -> Optional[Account]:
+    def _user(self) -> Account | None:
         found = accounts.by_token(self.name, bearer())
         return found[0] if found else None
 
@@ -136,7 +136,7 @@ class Mastodon(Platform):
             out["text"] = post.text
         return out
 
-    def _lookup(self, status_id: str) -> tuple[Optional[Account], Optional[AccountState], Optional[Post]]:
+    def _lookup(self, status_id: str) -> tuple[Account | None, AccountState | None, Post | None]:
         key = self.owner.get(status_id)
         acc = accounts.find(self.accounts, key) if key else None
         if acc is None:
@@ -255,7 +255,7 @@ class Mastodon(Platform):
         return json_response(self._status_json(post, user, state))
 
     @staticmethod
-    def _validate(given: dict[str, Any]) -> Optional[Response]:
+    def _validate(given: dict[str, Any]) -> Response | None:
         text = str(given.get("status", ""))
         if not text.strip():
             return error(422, "Validation failed: Text can't be blank")
@@ -265,7 +265,7 @@ class Mastodon(Platform):
             return error(422, "Validation failed: Visibility is not included in the list")
         return None
 
-    def _own(self, status_id: str) -> tuple[Optional[Response], Any, Any, Any]:
+    def _own(self, status_id: str) -> tuple[Response | None, Any, Any, Any]:
         """The caller's own live status, or the error Mastodon answers."""
         user = self._user()
         if user is None:

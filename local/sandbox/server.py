@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any, Optional
+from typing import Any
 
 import requests
 from flask import Flask, Response, g, redirect, request
@@ -57,7 +57,7 @@ def _install_faults(platform: Platform, ctx: Context) -> None:
     """Faults apply to platform endpoints only: a before/after hook on each platform blueprint."""
 
     @platform.blueprint.before_request
-    def inject() -> Optional[Response]:
+    def inject() -> Response | None:
         decision = ctx.faults.decide(platform.name, request.method, request.path)
         if decision.latency_s:
             ctx.stopping.wait(decision.latency_s)
@@ -122,7 +122,7 @@ def _install_control(app: Flask, ctx: Context, platforms: dict[str, Platform]) -
 def _install_errors(app: Flask, platforms: dict[str, Platform]) -> None:
     """Unknown paths and wrong methods answer in the platform's own error shape."""
 
-    def owner() -> Optional[Platform]:
+    def owner() -> Platform | None:
         first = request.path.strip("/").split("/", 1)[0]
         return platforms.get(first)
 
@@ -181,7 +181,7 @@ class SandboxServer:
         self.url = f"http://{host}:{self.port}"
         self._thread = threading.Thread(target=self._server.serve_forever, name="sandbox", daemon=True)
 
-    def start(self) -> "SandboxServer":
+    def start(self) -> SandboxServer:
         self._thread.start()
         _wait_until_up(self.url)
         log.info("sandbox platforms on %s", self.url)
@@ -205,7 +205,7 @@ class SandboxServer:
     def set_faults(self, platform: str, **spec: Any) -> None:
         self.ctx.faults.set(FaultSpec.parse({"platform": platform, **spec}))
 
-    def clear_faults(self, platform: Optional[str] = None) -> None:
+    def clear_faults(self, platform: str | None = None) -> None:
         self.ctx.faults.clear(platform)
 
     def expire_bluesky_sessions(self) -> None:

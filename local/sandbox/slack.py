@@ -9,7 +9,7 @@ parameter; Block Kit is validated (3000 characters per section text, 50 blocks) 
 from __future__ import annotations
 
 import math
-from typing import Any, Optional
+from typing import Any
 
 from flask import Response, request
 
@@ -117,14 +117,14 @@ class Slack(Platform):
             path += f"?thread_ts={post.thread_root}&cid={channel.user_id}"
         return self.web_url(path)
 
-    def _channel(self, channels: list[Account], given: dict[str, Any]) -> tuple[Optional[Account], Optional[Response]]:
+    def _channel(self, channels: list[Account], given: dict[str, Any]) -> tuple[Account | None, Response | None]:
         channel = accounts.find(channels, str(given.get("channel", "")))
         if channel is None:
             return None, slack_error("channel_not_found")
         return channel, None
 
     def _message(self, channels: list[Account], given: dict[str, Any], ts_field: str
-                 ) -> tuple[Any, Any, Any, Optional[Response]]:
+                 ) -> tuple[Any, Any, Any, Response | None]:
         channel, problem = self._channel(channels, given)
         if problem:
             return None, None, None, problem
@@ -135,7 +135,7 @@ class Slack(Platform):
         return channel, state, post, None
 
     @staticmethod
-    def _content(given: dict[str, Any], require: bool = True) -> Optional[Response]:
+    def _content(given: dict[str, Any], require: bool = True) -> Response | None:
         text, blocks = given.get("text"), given.get("blocks")
         if blocks is not None:
             errors = block_errors(blocks)

@@ -10,13 +10,14 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Callable, Optional
+from datetime import datetime, UTC
+from typing import Any
+from collections.abc import Callable
 
 
 def iso(ts: float) -> str:
     """RFC 3339 UTC with milliseconds, the format of the state document."""
-    return datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 @dataclass
@@ -24,20 +25,20 @@ class Post:
     id: str
     text: str
     created_at: float = field(default_factory=time.time)
-    reply_to: Optional[str] = None
-    thread_root: Optional[str] = None
-    url: Optional[str] = None
+    reply_to: str | None = None
+    thread_root: str | None = None
+    url: str | None = None
     # Platform-native extras: visibility, facets, blocks, nonce, edit chain ids, ...
     data: dict[str, Any] = field(default_factory=dict)
     edits: list[dict[str, Any]] = field(default_factory=list)
-    deleted_at: Optional[float] = None
+    deleted_at: float | None = None
 
     @property
     def deleted(self) -> bool:
         return self.deleted_at is not None
 
     @property
-    def edited_at(self) -> Optional[float]:
+    def edited_at(self) -> float | None:
         return self.edits[-1]["ts"] if self.edits else None
 
     def to_json(self, pinned: bool) -> dict[str, Any]:
@@ -57,9 +58,9 @@ class AccountState:
     posts: dict[str, Post] = field(default_factory=dict)  # insertion order = posting order
     pinned: list[str] = field(default_factory=list)       # oldest pin first
     events: list[dict[str, Any]] = field(default_factory=list)
-    profile: Optional[dict[str, Any]] = None               # Bluesky's profile record
+    profile: dict[str, Any] | None = None               # Bluesky's profile record
 
-    def event(self, kind: str, post_id: Optional[str], **details: Any) -> None:
+    def event(self, kind: str, post_id: str | None, **details: Any) -> None:
         self.events.append({"at": iso(time.time()), "kind": kind, "post_id": post_id, **details})
 
     def add(self, post: Post) -> Post:
@@ -67,7 +68,7 @@ class AccountState:
         self.event("post", post.id, text=post.text, reply_to=post.reply_to)
         return post
 
-    def get(self, post_id: str, include_deleted: bool = False) -> Optional[Post]:
+    def get(self, post_id: str, include_deleted: bool = False) -> Post | None:
         post = self.posts.get(post_id)
         if post is None or (post.deleted and not include_deleted):
             return None

@@ -13,7 +13,7 @@ import math
 import re
 import time
 from html.parser import HTMLParser
-from typing import Any, Optional
+from typing import Any
 
 from flask import Response
 
@@ -61,7 +61,7 @@ class _HtmlText(HTMLParser):
         line, col = self.getpos()
         return len("".join(self.lines[: line - 1]).encode()) + len(self.lines[line - 1][:col].encode())
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, Optional[str]]]) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in HTML_TAGS:
             raise EntityError(f'Unsupported start tag "{tag}" at byte offset {self._byte_offset()}')
         self.open.append(tag)
@@ -83,7 +83,7 @@ class _HtmlText(HTMLParser):
         return "".join(self.parts)
 
 
-def plain_text(text: str, parse_mode: Optional[str]) -> str:
+def plain_text(text: str, parse_mode: str | None) -> str:
     """The text Telegram keeps after parsing entities (what the 4096 limit applies to)."""
     mode = (parse_mode or "").lower()
     if mode == "html":
@@ -152,14 +152,14 @@ class Telegram(Platform):
             out["reply_to_message"] = self._message_json(chat, parent, state, depth + 1)
         return out
 
-    def _chat(self, chats: list[Account], given: dict[str, Any]) -> tuple[Optional[Account], Optional[Response]]:
+    def _chat(self, chats: list[Account], given: dict[str, Any]) -> tuple[Account | None, Response | None]:
         if "chat_id" not in given:
             return None, bad_request("chat_id is empty")
         chat = accounts.find(chats, str(given["chat_id"]))
         return (chat, None) if chat else (None, bad_request("chat not found"))
 
     def _message(self, chats: list[Account], given: dict[str, Any], action: str
-                 ) -> tuple[Any, Any, Any, Optional[Response]]:
+                 ) -> tuple[Any, Any, Any, Response | None]:
         chat, problem = self._chat(chats, given)
         if problem or chat is None:
             return None, None, None, problem
@@ -173,7 +173,7 @@ class Telegram(Platform):
         self.message_ids[chat.key] = self.message_ids.get(chat.key, 0) + 1
         return str(self.message_ids[chat.key])
 
-    def _text(self, given: dict[str, Any]) -> tuple[str, Optional[Response]]:
+    def _text(self, given: dict[str, Any]) -> tuple[str, Response | None]:
         text = str(given.get("text", ""))
         try:
             plain = plain_text(text, given.get("parse_mode"))

@@ -8,7 +8,7 @@ deleting any id of a chain deletes the chain; a lookup of a missing post answers
 from __future__ import annotations
 
 import time
-from typing import Any, Optional
+from typing import Any
 
 from flask import Response, request
 
@@ -33,7 +33,7 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> Response:
                          status)
 
 
-def invalid_request(message: str, parameter: Optional[str] = None) -> Response:
+def invalid_request(message: str, parameter: str | None = None) -> Response:
     error: dict[str, Any] = {"message": message}
     if parameter:
         error["parameters"] = {parameter: [message]}
@@ -69,7 +69,7 @@ class X(Platform):
     def not_found(self) -> Response:
         return json_response({"errors": [{"message": "Sorry, that page does not exist", "code": 34}]}, 404)
 
-    def _limit_headers(self, remaining: int = RATE_LIMIT - 1, reset: Optional[float] = None) -> dict[str, str]:
+    def _limit_headers(self, remaining: int = RATE_LIMIT - 1, reset: float | None = None) -> dict[str, str]:
         reset_at = int(reset if reset is not None else time.time() + 900) + 1
         return {"x-rate-limit-limit": str(RATE_LIMIT), "x-rate-limit-remaining": str(remaining),
                 "x-rate-limit-reset": str(reset_at)}
@@ -77,7 +77,7 @@ class X(Platform):
     def _ok(self, body: Any, status: int = 200) -> Response:
         return json_response(body, status, self._limit_headers())
 
-    def _user(self) -> Optional[Account]:
+    def _user(self) -> Account | None:
         found = accounts.by_token(self.name, bearer())
         return found[0] if found else None
 
@@ -87,7 +87,7 @@ class X(Platform):
 
     # ------------------------------------------------------------------ posts
 
-    def _find(self, post_id: str, owner: Optional[str] = None) -> Optional[Post]:
+    def _find(self, post_id: str, owner: str | None = None) -> Post | None:
         """The live post any id of its edit chain names (only `owner`'s, when given)."""
         key, root = self.chains.get(post_id, ("", ""))
         if not root or (owner is not None and key != owner):

@@ -5,7 +5,8 @@ import json
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Iterator, Optional
+from typing import Any
+from collections.abc import Iterator
 
 import pytest
 
@@ -26,7 +27,7 @@ HTTP_PLATFORMS = tuple(ACCOUNT)
 
 
 def adapter(platform: str, base_url: str, read_timeout_s: float = 5.0,
-            credentials: Optional[dict[str, str]] = None) -> Channel:
+            credentials: dict[str, str] | None = None) -> Channel:
     """The registry's adapter for the platform's local account, pointed at `base_url`."""
     account = next(a for a in LOCAL_CHANNELS if a.id == ACCOUNT[platform])
     settings = {**account.settings, "base_url": base_url,
@@ -97,7 +98,7 @@ class CannedServer:
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
-    def answer(self, status: int = 200, body: Any = b"", headers: Optional[dict[str, str]] = None,
+    def answer(self, status: int = 200, body: Any = b"", headers: dict[str, str] | None = None,
                delay_s: float = 0.0) -> None:
         self.default = Canned(status, body, headers or {}, delay_s)
 

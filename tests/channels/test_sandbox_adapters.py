@@ -3,7 +3,7 @@ edit, delete, and each failure class through the sandbox's fault injection."""
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from typing import Any
 
 import pytest
@@ -236,7 +236,7 @@ TIMELINE_PATH = {"x": "/tweets", "facebook": "/posts", "mastodon": "/statuses", 
 def busy_account(sandbox: Any, platform: str, advisory_first: bool = True) -> tuple[Channel, Any, datetime]:
     """An adapter reading 5 posts a page from an account that posted the advisory (its ref is
     returned) and then 12 other posts, all after the attempt's time (returned too)."""
-    attempt = datetime.now(timezone.utc) - timedelta(seconds=2)
+    attempt = datetime.now(UTC) - timedelta(seconds=2)
     chan = channel(sandbox, platform)
     ref = chan.publish(advisory("Boil water notice."), "key") if advisory_first else None
     for n in range(12):

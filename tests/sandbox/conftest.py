@@ -1,7 +1,8 @@
 """One sandbox for the whole run (port 0), reset before every test."""
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator
+from typing import Any
+from collections.abc import Callable, Iterator
 
 import pytest
 import requests
