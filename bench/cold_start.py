@@ -167,7 +167,7 @@ def biggest_under_app(tree: list[tuple[int, int, int, str]], count: int = 14) ->
     """The heaviest modules imported (directly or not) by `import app`: packages at their top, and
     chalicelib modules, by cumulative time, without double counting a module inside another listed one."""
     chosen: list[tuple[str, float]] = []
-    for own, cumulative, depth, name in tree:
+    for _own, cumulative, depth, name in tree:
         if depth == 0:
             continue
         top = name.split(".")[0]

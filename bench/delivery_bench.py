@@ -95,10 +95,10 @@ def watch_final_commits() -> None:
         with FINAL_CHANGED:
             for put in puts:
                 item = put.item
-                if isinstance(item, DeliveryRecord) and item.state in FINAL_STATES:
-                    if item.channel_account not in FINAL.setdefault(item.advisory_id, set()):
-                        FINAL[item.advisory_id].add(item.channel_account)
-                        FINAL_AT[item.advisory_id] = done
+                if (isinstance(item, DeliveryRecord) and item.state in FINAL_STATES
+                        and item.channel_account not in FINAL.setdefault(item.advisory_id, set())):
+                    FINAL[item.advisory_id].add(item.channel_account)
+                    FINAL_AT[item.advisory_id] = done
             FINAL_CHANGED.notify_all()
         return written
 
@@ -189,7 +189,7 @@ def main() -> None:
     say = functools.partial(print, file=out, flush=True)
     # The stack's logs (JSON lines, as on Lambda: still written, so still paid for) go to a file.
     log_path = Path(os.environ.get("TMPDIR", "/tmp")) / "clarion-delivery-bench.log"
-    sys.stdout = sys.stderr = open(log_path, "w", buffering=1)
+    sys.stdout = sys.stderr = open(log_path, "w", buffering=1)  # noqa: SIM115 (open for the run; closed at exit)
     say(f"(the stack's logs go to {log_path})")
     stack = start_stack()
     every, delivering = count_writes()

@@ -22,7 +22,7 @@ from chalicelib.services.templates import SnsTrigger, TriggerRequest, validation
 log = logging.getLogger("clarion_handlers")
 # The delivery rows the last batch on this thread wrote, by (advisory id, account): what the
 # observability middleware logs, so it need not read them back.
-batch_rows: ContextVar[dict[tuple[str, str], Any]] = ContextVar("batch_rows", default={})
+batch_rows: ContextVar[dict[tuple[str, str], Any]] = ContextVar("batch_rows")
 STORAGE_BUSY_RETRY_S = 2.0
 
 
@@ -107,7 +107,7 @@ def handle_delivery_batch(clarion: Clarion, platform: str, records: list[dict[st
     finally:
         batch_rows.set(service.written(jobs))  # for the batch's log lines, without a read
     retry: dict[str, float] = {}
-    for (record, _), outcome in zip(work, outcomes):
+    for (record, _), outcome in zip(work, outcomes, strict=False):
         if not outcome.done:
             delay = outcome.retry_after_s if outcome.retry_after_s is not None else 1.0
             retry[record["messageId"]] = min(retry.get(record["messageId"], delay), delay)

@@ -282,7 +282,7 @@ def observe_deliveries(t: _Telemetry, platform: str, records: list[dict[str, Any
         wanted += [(record, advisory_id, account) for account in accounts]
     from chalicelib.handlers import batch_rows
 
-    rows = dict(batch_rows.get())  # what the batch wrote; read back only what it did not
+    rows = dict(batch_rows.get({}))  # what the batch wrote; read back only what it did not
     missing = [(a, c) for _, a, c in wanted if (a, c) not in rows]
     loaded = clarion().store.load_deliveries(missing) if missing else None
     if loaded is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol, Union
+from typing import Protocol
 from collections.abc import Iterator, Mapping, Sequence
 
 from pydantic import BaseModel, Field
@@ -29,7 +29,7 @@ class Marker(BaseModel):
     revision: int = 1
 
 
-Entity = Union[Advisory, DeliveryRecord, Template, User, ChannelAccount, Marker]
+Entity = Advisory | DeliveryRecord | Template | User | ChannelAccount | Marker
 
 
 @dataclass(frozen=True)

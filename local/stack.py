@@ -300,7 +300,7 @@ def require_free_port(host: str, port: int, env_var: str) -> None:
         try:
             sock.bind((host, port))
         except OSError as exc:
-            raise SystemExit(f"{host}:{port} is in use ({exc.strerror}); set {env_var} to another port")
+            raise SystemExit(f"{host}:{port} is in use ({exc.strerror}); set {env_var} to another port") from exc
 
 
 def wait_for_signal() -> None:

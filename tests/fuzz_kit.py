@@ -179,7 +179,7 @@ def run(fuzzer: Fuzzer, examples: int) -> Tally:
         JSON_VALUE.map(json.dumps), st.text(max_size=50), st.just("[" * 1000 + "]" * 1000),
         st.builds(lambda tid, params, source: json.dumps({"template_id": tid, "parameters": params,
                                                           "source": source}),
-                  st.sampled_from(template_ids + ["tpl_nope"]),
+                  st.sampled_from([*template_ids, "tpl_nope"]),
                   st.dictionaries(st.sampled_from(["area", "until", "urgency", "households", "x"]),
                                   st.one_of(NASTY_TEXT, SCALARS), max_size=4),
                   st.one_of(st.just("monitor"), NASTY_TEXT)))
@@ -187,7 +187,7 @@ def run(fuzzer: Fuzzer, examples: int) -> Tally:
         JSON_VALUE.map(json.dumps), st.text(max_size=50),
         st.builds(lambda aid, h, accounts: json.dumps({"advisory_id": aid, "content_hash": h,
                                                        "channel_accounts": accounts}),
-                  st.sampled_from(fuzzer.known_ids.get("advisory_id", ["adv_0"]) + ["adv_nope"]),
+                  st.sampled_from([*fuzzer.known_ids.get("advisory_id", ["adv_0"]), "adv_nope"]),
                   st.one_of(st.just("f" * 64), st.text(max_size=64)), st.lists(st.sampled_from(CHANNELS), max_size=3)))
     call = st.one_of(
         st.tuples(st.just("http"), st.sampled_from(routes), st.sampled_from(TOKENS), BODY, QUERY, PATH_TEXT,

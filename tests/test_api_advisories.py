@@ -184,7 +184,7 @@ def test_two_concurrent_approvals_approve_once(api: Api, aws: Provisioned) -> No
     for t in threads:
         t.join()
     assert len(outcomes) == 2 and outcomes.count("approved") == 1
-    assert [o for o in outcomes if o != "approved"][0] in ("409:approved", "409:broadcasting")
+    assert next(o for o in outcomes if o != "approved") in ("409:approved", "409:broadcasting")
     assert audit_actions(api, advisory_id).count("approve") == 1
     assert audit_actions(api, advisory_id).count("broadcast_published") == 1
     assert len(api.call("GET", f"/advisories/{advisory_id}/deliveries", "demo-auditor").json_body["deliveries"]) == 3

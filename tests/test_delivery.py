@@ -35,7 +35,9 @@ class World:
         seed(self.store)
         self.delivery: DeliveryService = self.app.delivery
 
-    def approved(self, channels: list[str] = [MASTODON], **fields: Any) -> str:
+    def approved(self, channels: list[str] | None = None, **fields: Any) -> str:
+        if channels is None:
+            channels = [MASTODON]
         content = AdvisoryContent(**{
             "headline": "Boil water notice", "instruction": "Boil water for one minute.",
             "event": "Boil Water", "urgency": "Immediate", "severity": "Severe", "certainty": "Observed",
@@ -155,7 +157,7 @@ def test_a_worker_that_died_after_posting_is_reconciled(world: World) -> None:
     advisory_id = world.approved()
     row = world.row(advisory_id)
     # The dead worker: it claimed, posted, and never recorded.
-    claimed, put = revise(row, state=DeliveryState.SENDING, attempts=1,
+    _claimed, put = revise(row, state=DeliveryState.SENDING, attempts=1,
                           lease_until=world.clock.now() + timedelta(seconds=30))
     world.store.commit([put])
     from chalicelib.rendering.render import render_for

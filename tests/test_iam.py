@@ -218,7 +218,7 @@ def test_no_wildcard_actions_or_resources(stage: str, function: str) -> None:
             assert "*" not in action and re.fullmatch(r"[a-z0-9-]+:[A-Za-z]+", action), action
         for resource in as_list(statement["Resource"]):
             assert resource != "*" and resource.startswith("arn:aws:"), resource
-            service, region, account, rest = resource.split(":", 5)[2:6]
+            _service, region, account, rest = resource.split(":", 5)[2:6]
             assert region in ("*", "") and account in ("*", ""), resource  # pinned when packaged
             assert rest not in ("*", "*/*") and not rest.startswith("*"), resource
 

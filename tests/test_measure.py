@@ -8,7 +8,7 @@ from twitter_text import parse_tweet
 from chalicelib.rendering import measure as m
 from test_rendering import PIECES
 
-unicode_text = st.lists(st.one_of(st.sampled_from(PIECES + ["\n", "  ", "example.org", "a.b", "x.com/y"]),
+unicode_text = st.lists(st.one_of(st.sampled_from([*PIECES, "\n", "  ", "example.org", "a.b", "x.com/y"]),
                                   st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=8)),
                         max_size=30).map("".join)
 

@@ -59,7 +59,7 @@ def functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
 # -- the template as a whole --------------------------------------------------------------------------
 def test_cfn_lint_passes_on_both_stages(packaged: dict[str, Path]) -> None:
     with ThreadPoolExecutor(len(packaged)) as pool:
-        results = dict(zip(packaged, pool.map(cfn.lint, packaged.values())))
+        results = dict(zip(packaged, pool.map(cfn.lint, packaged.values()), strict=False))
     for stage, result in results.items():
         assert result.returncode == 0, f"cfn-lint on {stage}:\n{result.stdout}{result.stderr}"
 

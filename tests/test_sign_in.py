@@ -162,7 +162,7 @@ def test_the_api_refuses_tokens_the_authorizer_would(signed_api: Api, stand_in: 
     now = int(time.time())
     other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     claims = jwt.decode(good["id_token"], options={"verify_signature": False})
-    head, body, signature = good["id_token"].split(".")
+    head, _body, signature = good["id_token"].split(".")
     escalated = base64.urlsafe_b64encode(json.dumps({**claims, "cognito:groups": ["admin"]}).encode()).decode().rstrip("=")
     refused = {
         "expired": forged(stand_in, exp=now - 60, iat=now - 3660),

@@ -58,8 +58,8 @@ class TestStoreContract:
     def test_a_write_from_an_old_revision_loses(self, store: Store) -> None:
         advisory, put = create(an_advisory())
         store.commit([put])
-        first, first_put = revise(advisory, author="first")
-        second, second_put = revise(advisory, author="second")
+        _first, first_put = revise(advisory, author="first")
+        _second, second_put = revise(advisory, author="second")
         store.commit([first_put])
         with pytest.raises(StaleWrite):
             store.commit([second_put])
@@ -79,7 +79,7 @@ class TestStoreContract:
 
     def test_a_commit_writes_each_item_at_most_once(self, store: Store) -> None:
         advisory, put = create(an_advisory())
-        again, again_put = revise(advisory, author="someone else")
+        again, _again_put = revise(advisory, author="someone else")
         with pytest.raises(ValueError):
             store.commit([put, Put(again, None)], [AuditEvent(actor="a", action="twice")])
         assert store.get_advisory(advisory.id) is None and store.audit_head() == audit.EMPTY_CHAIN
@@ -192,7 +192,7 @@ class TestStoreContract:
                                           parameters=[TemplateParameter(name="a")]))
         user, u_put = create(User(id="u1", name="U", roles=frozenset({Role.AUDITOR})))
         channel, c_put = create(ChannelAccount(id="sms:one", platform="sms", name="SMS"))
-        marker, m_put = create(Marker(key="trigger:1", ref="adv_1"))
+        _marker, m_put = create(Marker(key="trigger:1", ref="adv_1"))
         store.commit([t_put, u_put, c_put, m_put])
         assert store.get_template(template.id) == template
         assert [t.id for t in store.list_templates()] == [template.id]

@@ -7,6 +7,7 @@ so there is never a moment without a pinned advisory) and reconciliation by mark
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import re
@@ -156,7 +157,7 @@ class SocialChannel:
                 posted.append(self._post(rendering, part, index, parent, root,
                                          part_key(idempotency_key, index)))
             except ChannelError as err:
-                raise _partial(err, posted, len(parts))
+                raise _partial(err, posted, len(parts)) from None  # never chain: a cause may carry a token
         return combine(posted)
 
     def edit(self, post: PostRef, rendering: Rendering) -> PostRef:
@@ -166,7 +167,7 @@ class SocialChannel:
         parts = self.parts(rendering)
         ids = list(post.part_ids or (post.post_id,))
         done = [self._edit_part(post, pid, rendering, part, i)
-                for i, (pid, part) in enumerate(zip(ids, parts))]
+                for i, (pid, part) in enumerate(zip(ids, parts, strict=False))]
         for index in range(len(done), len(parts)):
             key = f"edit-{short_nonce(post.post_id + parts[index].text, 32)}"
             done.append(self._post(rendering, parts[index], index, done[-1], done[0], key))
@@ -191,10 +192,8 @@ class SocialChannel:
     def unpin(self, post: PostRef) -> None:
         if not self.capabilities.can_pin:
             return
-        try:
+        with contextlib.suppress(GoneError):  # deleted or already unpinned: the goal is reached
             self._unpin(post)
-        except GoneError:
-            pass  # deleted or already unpinned: the goal is reached
 
     def permalink(self, post: PostRef) -> str | None:
         return post.url
@@ -233,10 +232,8 @@ class SocialChannel:
         raise AssertionError("unreachable")
 
     def _delete_quietly(self, post: PostRef, part_id: str) -> None:
-        try:
+        with contextlib.suppress(GoneError):
             self._delete_part(post, part_id)
-        except GoneError:
-            pass
 
 
 def _partial(err: ChannelError, posted: list[PostRef], total: int) -> ChannelError:

@@ -15,6 +15,8 @@ a log line of urllib3's, or an exception chain (errors are raised `from None`).
 """
 from __future__ import annotations
 
+import contextlib
+
 import json
 import logging
 import re
@@ -277,10 +279,8 @@ def _reply(platform: str, what: str, write: bool, response: Any) -> Reply:
     body: bytes = response.data or b""
     data, ok = None, False
     if body.strip():
-        try:
+        with contextlib.suppress(ValueError):  # includes UnicodeDecodeError
             data, ok = json.loads(body), True
-        except ValueError:  # includes UnicodeDecodeError
-            pass
     return Reply(platform, what, write, response.status, response.headers, body, data, ok)
 
 

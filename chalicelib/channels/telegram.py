@@ -12,6 +12,8 @@ False and the delivery must be checked by a person before anything is re-sent.
 """
 from __future__ import annotations
 
+import contextlib
+
 from typing import Any
 from collections.abc import Mapping
 
@@ -72,11 +74,9 @@ class TelegramChannel(HttpChannel):
 
     def _edit_part(self, post: PostRef, part_id: str, rendering: Rendering, part: Part,
                    index: int) -> PostRef:
-        try:
+        with contextlib.suppress(NotModified):  # already says this
             self.method("editMessageText", "edit", chat_id=self.setting("chat_id"),
                         message_id=int(part_id), text=part.text)
-        except NotModified:
-            pass  # already says this
         return PostRef(post_id=part_id, url=self._url(part_id, None))
 
     def _delete_part(self, post: PostRef, part_id: str) -> None:

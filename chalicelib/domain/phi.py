@@ -88,10 +88,11 @@ def identity_findings(field: str, text: str, now: datetime) -> tuple[list[Findin
     records = list(MRN.finditer(text))
     births = list(DOB.finditer(text))
     named = [m for m in NAME_THEN_DATE.finditer(text) if _is_past_birth(m.group(2), now)]
-    findings = [Finding(code="phi_record_number", field=field, start=m.start(), end=m.end(), message=f"{field} contains what looks like a medical "
-                        f"record number ({m.group(0)}): remove it") for m in records]
-    findings += [Finding(code="phi_birth_date", field=field, start=m.start(), end=m.end(), message=f"{field} contains a date of birth ({m.group(0)}): "
-                         "remove it") for m in births]
+    findings = [Finding(code="phi_record_number", field=field, start=m.start(), end=m.end(),
+                        message=f"{field} contains what looks like a medical record number ({m.group(0)}): remove it")
+                for m in records]
+    findings += [Finding(code="phi_birth_date", field=field, start=m.start(), end=m.end(),
+                         message=f"{field} contains a date of birth ({m.group(0)}): remove it") for m in births]
     findings += [Finding(code="phi_name_and_birth_date", field=field, start=m.start(), end=m.end(), message=(
                      f"{field} names a person next to a date ({m.group(0)}): remove the patient's details"))
                  for m in named]

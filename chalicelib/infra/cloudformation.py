@@ -343,7 +343,8 @@ def resources_template(stage: str) -> dict[str, Any]:
             "AlertEmail": {"Type": "String", "Default": "",
                            "Description": "Optional: an on-call address subscribed to the alert topic"},
             "SenderDomain": {
-                "Type": "String", "AllowedPattern": r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$",
+                "Type": "String",
+                "AllowedPattern": r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$",
                 "Description": "The SES-verified domain advisories are e-mailed from (the e-mail "
                                "worker may send only as *@this domain), e.g. alerts.example.org"},
         },
@@ -403,7 +404,7 @@ def finish(template: dict[str, Any], stage: str) -> dict[str, Any]:
             _finish_event(event, stage, queue_ids)
         if name == "on_trigger":
             props["DeadLetterQueue"] = {"Type": "SQS", "TargetArn": {"Fn::GetAtt": ["TriggerDlq", "Arn"]}}
-    for lid, resource in list(resources.items()):
+    for resource in list(resources.values()):
         if resource.get("Type") == "AWS::IAM::Role":
             for policy in resource["Properties"].get("Policies", []):
                 policy["PolicyDocument"] = pin_arns(policy["PolicyDocument"], stage)

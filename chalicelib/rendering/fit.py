@@ -84,7 +84,7 @@ def fit(post: Post, render: Render, limits: Sequence[Limit], threads: bool) -> F
         if name == "description":
             shortened = _shorten_description(candidate, render, limits)
             if shortened is not None:
-                return Fitted([render(shortened)], dropped + ["description shortened"])
+                return Fitted([render(shortened)], [*dropped, "description shortened"])
         candidate = replace(candidate, **{name: () if name == "hashtags" else ""})
         dropped.append(name)
         text = render(candidate)

@@ -142,7 +142,8 @@ def _social(advisory: Advisory, account: ChannelAccount, text: LocalizedText) ->
 
 def _measured(rendering: Rendering) -> str:
     if rendering.sms:
-        return f"it needs {rendering.sms.segments} SMS parts ({rendering.sms.encoding}); the limit is {rendering.sms.max_segments}"
+        sms = rendering.sms
+        return f"it needs {sms.segments} SMS parts ({sms.encoding}); the limit is {sms.max_segments}"
     longest = max(rendering.parts, key=lambda p: p.length)
     return f"{longest.length} {longest.unit}; the limit is {longest.limit}"
 
@@ -190,7 +191,7 @@ def _pieces(paragraph: str, limit: int) -> list[str]:
         else:
             pieces.append(current)
             current = word[:limit]
-    return pieces + [current] if current else pieces
+    return [*pieces, current] if current else pieces
 
 
 # -- e-mail and the owned channels ------------------------------------------------------------
@@ -268,7 +269,8 @@ def render_for(advisory: Advisory, account: ChannelAccount) -> RenderResult:
     text = localized(advisory, account.language)
     if text is None:
         findings.append(Finding(code="missing_language", channel=account.id,
-                                message=f"{account.id} posts in {account.language}; add a {account.language} translation"))
+                                message=f"{account.id} posts in {account.language}; "
+                                        f"add a {account.language} translation"))
         text = advisory.content
     if account.platform in PROFILES:
         try:

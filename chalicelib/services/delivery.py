@@ -7,6 +7,8 @@ reconciled, through the platform's idempotency key or by finding the post, befor
 """
 from __future__ import annotations
 
+import contextlib
+
 import logging
 import threading
 from dataclasses import dataclass
@@ -90,13 +92,13 @@ CLAIMS_PER_COMMIT = 40
 
 class DeliveryService:
     def __init__(self, store: Store, channels: ChannelProvider, alerts: Alerts, redriver: Redriver,
-                 clock: Clock, policy: rules.DeliveryPolicy = rules.DeliveryPolicy()) -> None:
+                 clock: Clock, policy: rules.DeliveryPolicy | None = None) -> None:
         self._store = store
         self.channels = channels
         self._alerts = alerts
         self.redriver = redriver
         self._clock = clock
-        self.policy = policy
+        self.policy = policy = policy or rules.DeliveryPolicy()
         # The latest record written for each delivery of the batches in flight in this process,
         # so a worker can report its deliveries without reading them back (see `written`).
         self._written: dict[tuple[str, str], DeliveryRecord | None] = {}
@@ -164,7 +166,9 @@ class DeliveryService:
             if found is not None:
                 return self._after_post(delivery, advisory, account, channel, found)
             if delivery.state is not D.PENDING:
-                return Outcome.finished() if delivery.state in rules.FINAL else Outcome.later(self.policy.ambiguous_recheck_s)
+                if delivery.state in rules.FINAL:
+                    return Outcome.finished()
+                return Outcome.later(self.policy.ambiguous_recheck_s)
         if delivery.next_attempt_at and delivery.next_attempt_at > now:
             return Outcome.later((delivery.next_attempt_at - now).total_seconds())
         return self._post(delivery, advisory, account, channel)
@@ -211,7 +215,7 @@ class DeliveryService:
         except StaleWrite:
             return
         self._note(*(claimed for claimed, _ in moves))
-        for attempt, (claimed, _) in zip(attempts, moves):
+        for attempt, (claimed, _) in zip(attempts, moves, strict=False):
             attempt.delivery, attempt.claimed = claimed, True
 
     # -- posting ---------------------------------------------------------------------------------------
@@ -412,12 +416,10 @@ class DeliveryService:
         sent = sum(d.state is D.SENT for d in deliveries)
         failed = sum(d.state is D.FAILED for d in deliveries)
         outcome = lifecycle.delivery_outcome(sent, failed)
-        done, put = revise(advisory, state=outcome, updated_at=self._clock.now())
-        try:
+        _done, put = revise(advisory, state=outcome, updated_at=self._clock.now())
+        with contextlib.suppress(StaleWrite):  # another worker finished it
             self._store.commit([put], [AuditEvent(actor=MACHINE, action="deliver", advisory_id=advisory_id,
                                                   summary=f"{outcome.value}: {sent} sent, {failed} failed")])
-        except StaleWrite:
-            pass  # another worker finished it
 
     # -- helpers ----------------------------------------------------------------------------------------
     def _still_approved(self, advisory: Advisory, delivery: DeliveryRecord, content_hash: str) -> bool:

@@ -48,7 +48,7 @@ class Operations:
                 if d.state is D.FAILED or (d.state is D.PENDING and d.next_attempt_at is None)
                 or rules.overdue(d, now, self._delivery.policy)]
         if owed and lifecycle.can(advisory, Action.REDRIVE):
-            reopened, put = revise(advisory, state=lifecycle.target(Action.REDRIVE), updated_at=now)
+            _reopened, put = revise(advisory, state=lifecycle.target(Action.REDRIVE), updated_at=now)
             self._store.commit([put], [AuditEvent(actor=actor.id, action="retry", advisory_id=advisory_id,
                                                   summary=f"reopened to redrive {len(owed)} deliveries")])
         redriven = []
@@ -126,7 +126,7 @@ class Operations:
     # -- expiry ---------------------------------------------------------------------------------------------
     def expire(self, advisory: Advisory) -> None:
         """Past `expires`: the advisory is expired and its pins come down (the banner clears)."""
-        expired, put = revise(advisory, state=lifecycle.target(Action.EXPIRE), updated_at=self._clock.now())
+        _expired, put = revise(advisory, state=lifecycle.target(Action.EXPIRE), updated_at=self._clock.now())
         try:
             self._store.commit([put], [AuditEvent(actor="system:sweeper", action="expire",
                                                   advisory_id=advisory.id, summary="past its expiry time")])

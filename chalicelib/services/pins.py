@@ -46,7 +46,8 @@ class PinLeases:
         now = self._clock.now()
         if lease is not None and lease.holder != holder and lease.until > now:
             return None
-        return revise(account, pin_lease=PinLease(holder=holder, until=now + timedelta(seconds=self._policy.pin_lease_s)))
+        until = now + timedelta(seconds=self._policy.pin_lease_s)
+        return revise(account, pin_lease=PinLease(holder=holder, until=until))
 
     def take(self, account_id: str, holder: str) -> ChannelAccount | None:
         """Read the account and take its lease, waiting a while for another rotation to end.

@@ -287,7 +287,8 @@ class Bluesky(Platform):
         record.setdefault("$type", collection)  # the PDS fills a missing $type in
         if record["$type"] != collection:
             return invalid(f"Invalid $type: expected {collection}, got {record['$type']}")
-        problem = _check_post(record) if collection == POST else _check_profile(record) if collection == PROFILE else None
+        checks = {POST: _check_post, PROFILE: _check_profile}
+        problem = checks[collection](record) if collection in checks else None
         return invalid(f"Invalid {collection} record: {problem}") if problem else None
 
     def _post_data(self, entry: dict[str, Any]) -> dict[str, Any]:
@@ -301,7 +302,6 @@ class Bluesky(Platform):
     def _record_post(self, acc: Account, entry: dict[str, Any]) -> None:
         record = entry["value"]
         reply = record.get("reply") or {}
-        rkey = entry["uri"].rsplit("/", 1)[1]
         post = Post(id=entry["uri"], text=record["text"], url=self.open_url(entry["uri"]),
                     reply_to=(reply.get("parent") or {}).get("uri"), thread_root=(reply.get("root") or {}).get("uri"),
                     data=self._post_data(entry))

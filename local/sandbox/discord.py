@@ -168,7 +168,8 @@ class Discord(Platform):
             return form_error("message_reference", "MESSAGE_REFERENCE_UNKNOWN_MESSAGE", "Unknown message")
         post_id = self.ctx.ids.snowflake(DISCORD_EPOCH_MS)
         post = Post(id=post_id, text=content,
-                    reply_to=parent.id if parent else None, thread_root=(parent.thread_root or parent.id) if parent else None,
+                    reply_to=parent.id if parent else None,
+                    thread_root=(parent.thread_root or parent.id) if parent else None,
                     url=self.open_url(post_id), data={"nonce": nonce, "embeds": body.get("embeds") or []})
         state.add(post)
         if nonce is not None:
@@ -230,7 +231,7 @@ class Discord(Platform):
         return json_response(self._message_json(channel, post, state))
 
     def delete(self, version: int, channel_id: str, message_id: str) -> Response:
-        channel, state, post, problem = self._message(channel_id, message_id)
+        _channel, state, post, problem = self._message(channel_id, message_id)
         if problem:
             return problem
         state.delete(post)
@@ -258,7 +259,7 @@ class Discord(Platform):
                                   "guild_id": BOTS["discord"]["guild_id"]}})
 
     def unpin(self, version: int, channel_id: str, message_id: str) -> Response:
-        channel, state, post, problem = self._message(channel_id, message_id)
+        _channel, state, post, problem = self._message(channel_id, message_id)
         if problem:
             return problem
         state.unpin(post.id)

@@ -111,7 +111,8 @@ class Mastodon(Platform):
                 "indexable": True, "group": False, "created_at": CREATED,
                 "note": f"<p>{acc.display_name} (Clarion sandbox account)</p>", "url": f"{base}/@{acc.username}",
                 "uri": f"{base}/users/{acc.username}", "avatar": f"{base}/avatars/original/missing.png",
-                "avatar_static": f"{base}/avatars/original/missing.png", "header": f"{base}/headers/original/missing.png",
+                "avatar_static": f"{base}/avatars/original/missing.png",
+                "header": f"{base}/headers/original/missing.png",
                 "header_static": f"{base}/headers/original/missing.png", "followers_count": 0,
                 "following_count": 0, "statuses_count": statuses, "last_status_at": None,
                 "hide_collections": False, "noindex": False, "emojis": [], "roles": [], "fields": []}
@@ -303,7 +304,7 @@ class Mastodon(Platform):
         return json_response(body)
 
     def history(self, status_id: str) -> Response:
-        acc, state, post = self._lookup(status_id)
+        acc, _state, post = self._lookup(status_id)
         if post is None or acc is None:
             return self.not_found()
         versions = [(post.created_at, e["previous_text"]) for e in post.edits[:1]]
@@ -313,7 +314,7 @@ class Mastodon(Platform):
                                "media_attachments": [], "emojis": []} for ts, text in versions])
 
     def source(self, status_id: str) -> Response:
-        problem, acc, state, post = self._own(status_id)
+        problem, _acc, _state, post = self._own(status_id)
         if problem:
             return problem
         return json_response({"id": post.id, "text": post.text, "spoiler_text": post.data.get("spoiler_text", "")})

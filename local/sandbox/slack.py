@@ -193,13 +193,13 @@ class Slack(Platform):
         return ok(channel=channel.user_id, ts=post.id)
 
     def permalink(self, channels: list[Account], given: dict[str, Any]) -> Response:
-        channel, state, post, problem = self._message(channels, given, "message_ts")
+        channel, _state, post, problem = self._message(channels, given, "message_ts")
         if problem:
             return problem
         return ok(channel=channel.user_id, permalink=self._permalink(channel, post))
 
     def pins_add(self, channels: list[Account], given: dict[str, Any]) -> Response:
-        channel, state, post, problem = self._message(channels, given, "timestamp")
+        _channel, state, post, problem = self._message(channels, given, "timestamp")
         if problem:
             return problem
         if post.id in state.pinned:
@@ -210,7 +210,7 @@ class Slack(Platform):
         return ok()
 
     def pins_remove(self, channels: list[Account], given: dict[str, Any]) -> Response:
-        channel, state, post, problem = self._message(channels, given, "timestamp")
+        _channel, state, post, problem = self._message(channels, given, "timestamp")
         if problem:
             return problem
         if not state.unpin(post.id):
@@ -245,7 +245,8 @@ class Slack(Platform):
         top, next_cursor = paged(top, given.get("cursor"), limit)
         messages = [self._message_json(p, state, channel) for p in top]
         return ok(messages=messages, has_more=next_cursor is not None, pin_count=len(state.pinned),
-                  channel_actions_ts=None, channel_actions_count=0, response_metadata={"next_cursor": next_cursor or ""})
+                  channel_actions_ts=None, channel_actions_count=0,
+                  response_metadata={"next_cursor": next_cursor or ""})
 
     def replies(self, channels: list[Account], given: dict[str, Any]) -> Response:
         channel, state, root, problem = self._message(channels, given, "ts")

@@ -246,7 +246,7 @@ class Telegram(Platform):
         return ok(self._message_json(chat, post, state))
 
     def delete_message(self, chats: list[Account], given: dict[str, Any]) -> Response:
-        chat, state, post, problem = self._message(chats, given, "delete")
+        _chat, state, post, problem = self._message(chats, given, "delete")
         if problem:
             return problem
         if time.time() - post.created_at > 48 * 3600:

@@ -121,7 +121,7 @@ def screens(browser: Any, stack: Stack) -> Iterator[Any]:
         return screen
 
     yield open_screen
-    for context, screen in made:
+    for context, _ in made:
         context.close()
     for _, screen in made:
         # Failed API calls the test provoked are errors the page handled; scripts that broke,

@@ -69,7 +69,7 @@ def account(platform: str = "mastodon", **update: Any) -> ChannelAccount:
 def test_the_registry_says_what_to_fix() -> None:
     with pytest.raises(PermanentError, match="no secret_ref"):
         channel_for(account(secret_ref=None), InMemorySecretStore())
-    with pytest.raises(PermanentError, match="No credentials at .*docs/real-accounts.md"):
+    with pytest.raises(PermanentError, match=r"No credentials at .*docs/real-accounts\.md"):
         channel_for(account(), InMemorySecretStore())
     with pytest.raises(PermanentError, match="no `access_token` in its credentials"):
         channel_for(account(), InMemorySecretStore({account().secret_ref: {"token": "x"}}))
