@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from chalicelib import safe_json
 from chalicelib.domain.errors import (BadRequest, ClarionError, NotFound, PayloadTooLarge,
-                                      UnavailableError, ValidationFailed)
+                                      ValidationFailed)
 from chalicelib.domain.models import (Advisory, ChannelAccount, DeliveryRecord, Strict, canonical_json,
                                       Template)
 from chalicelib.services.audit_trail import AuditPage, AuditTrail
@@ -268,7 +268,7 @@ def sign_in_settings() -> dict[str, Any]:
     base = os.environ.get("CLARION_SIGN_IN_URL", "").rstrip("/")
     client_id = os.environ.get("CLARION_SIGN_IN_CLIENT_ID", "")
     if not base or not client_id:
-        raise UnavailableError("sign-in is not configured for this stage (CLARION_SIGN_IN_URL, "
+        raise NotFound("sign-in is not configured for this stage (CLARION_SIGN_IN_URL, "
                                "CLARION_SIGN_IN_CLIENT_ID)")
     console = os.environ.get("CLARION_PUBLIC_BASE_URL", "").rstrip("/") + "/"
     return {"authorize_url": f"{base}/oauth2/authorize", "token_url": f"{base}/oauth2/token",

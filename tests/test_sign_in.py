@@ -205,7 +205,7 @@ def test_the_console_learns_where_to_sign_in(signed_api: Api, stand_in: SignInSt
 def test_without_sign_in_settings_the_console_says_so(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CLARION_SIGN_IN_URL", raising=False)
     response = api.call("GET", "/console/sign-in.json")
-    assert response.status_code == 503 and "not configured" in response.json_body["error"]["message"]
+    assert response.status_code == 404 and "not configured" in response.json_body["error"]["message"]
 
 
 def test_demo_tokens_and_unverified_jwts_are_refused_on_deployed_stages(stand_in: SignInStandIn) -> None:
