@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from chalice import Chalice, CognitoUserPoolAuthorizer, Rate, Response
+from chalice.app import Chalice, CognitoUserPoolAuthorizer, Rate, Request, Response
 
 from chalicelib import observability, web
 from chalicelib.composition import clarion, system_actor
@@ -31,9 +31,20 @@ ADMIN = frozenset({Role.ADMIN})
 AUDITOR = frozenset({Role.AUDITOR, Role.ADMIN})
 
 
+def current() -> Request:
+    """The request being answered (Chalice sets it before every route runs)."""
+    request = app.current_request
+    assert request is not None, "called outside a request"
+    return request
+
+
+def header(name: str) -> str | None:
+    return current().headers.get(name)
+
+
 def signed_in(roles: frozenset[Role], action: str) -> User:
     """The caller, if their credentials are good (401) and they hold one of `roles` (403)."""
-    request = app.current_request
+    request = current()
     claims = (request.context.get("authorizer") or {}).get("claims")
     services = clarion()
     user = services.access.authenticate(request.headers.get("authorization"), claims)
@@ -42,11 +53,12 @@ def signed_in(roles: frozenset[Role], action: str) -> User:
 
 
 def body(model: Any, optional: bool = False) -> Any:
-    return web.body_as(model, app.current_request.raw_body, optional=optional)
+    raw = current().raw_body
+    return web.body_as(model, raw.encode() if isinstance(raw, str) else raw, optional=optional)
 
 
 def query() -> dict[str, str]:
-    return dict(app.current_request.query_params or {})
+    return dict(current().query_params or {})
 
 
 # -- advisories ---------------------------------------------------------------------------------
@@ -149,14 +161,14 @@ def list_deliveries(advisory_id: str) -> Response:
     advisory = clarion().advisories.get(advisory_id)
     deliveries = clarion().advisories.deliveries(advisory_id)
     view = {"advisory_state": advisory.state.value, "deliveries": [web.delivery_view(d) for d in deliveries]}
-    return web.conditional(view, app.current_request.headers.get("if-none-match"))
+    return web.conditional(view, header("if-none-match"))
 
 
 # -- templates ----------------------------------------------------------------------------------
 @route("/templates", methods=["GET"], authorizer=AUTHORIZER)
 def list_templates() -> dict[str, Any]:
     signed_in(ANYONE, "read")
-    return {"templates": [web.template_view(t) for t in clarion().templates.list()]}
+    return {"templates": [web.template_view(t) for t in clarion().templates.all()]}
 
 
 @route("/templates", methods=["POST"], authorizer=AUTHORIZER)
@@ -185,7 +197,7 @@ def trigger_template(template_id: str) -> Response:
     user = signed_in(ONCALL, "trigger")
     from chalicelib.services.templates import TriggerRequest
 
-    request = web.with_idempotency_key(body(TriggerRequest), app.current_request.headers.get("idempotency-key"))
+    request = web.with_idempotency_key(body(TriggerRequest), header("idempotency-key"))
     result = clarion().templates.trigger(user, template_id, request)
     return web.trigger_view(result)
 
@@ -248,7 +260,7 @@ def enable_user(user_id: str) -> dict[str, Any]:
 # -- the console and the owned channels: public, no sign-in (the console's API calls carry the token)
 @route("/", methods=["GET"])
 def console() -> Response:
-    return web.console_page(app.current_request.headers.get("if-none-match"))
+    return web.console_page(header("if-none-match"))
 
 
 @route("/console/sign-in.json", methods=["GET"])
@@ -258,12 +270,12 @@ def console_sign_in() -> Response:
 
 @route("/console/{asset}", methods=["GET"])
 def console_asset(asset: str) -> Response:
-    return web.console_asset(asset, app.current_request.headers.get("if-none-match"))
+    return web.console_asset(asset, header("if-none-match"))
 
 
 @route("/favicon.ico", methods=["GET"])
 def favicon() -> Response:
-    return web.console_asset("favicon.svg", app.current_request.headers.get("if-none-match"))
+    return web.console_asset("favicon.svg", header("if-none-match"))
 
 
 # -- the owned channels: public, no sign-in --------------------------------------------------------

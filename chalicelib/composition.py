@@ -1,7 +1,8 @@
 """The composition root: the one place that decides which adapters the services use.
 
 In Lambda and on the local stack: DynamoDB and SNS through boto3 (clients made lazily, on first
-use, so importing the app stays cheap). In unit tests: `in_memory()` with recording fakes.
+use, so importing the app stays cheap). Every adapter is a required argument of `build`, so a
+wiring cannot silently fall back to a stand-in; the unit tests pass their fakes (tests/fakes.py).
 """
 from __future__ import annotations
 
@@ -45,10 +46,10 @@ class Clarion:
     operations: Operations
 
 
-def build(store: Store, publisher: BroadcastPublisher, clock: Clock, stage: str,
-          channels: ChannelProvider | None = None, alerts: Alerts | None = None,
-          redriver: Redriver | None = None, verifier: IdTokenVerifier | None = None) -> Clarion:
-    from chalicelib.adapters.memory import FakeChannels, RecordingAlerts, RecordingRedriver
+def build(store: Store, publisher: BroadcastPublisher, clock: Clock, stage: str, *,
+          channels: ChannelProvider, alerts: Alerts, redriver: Redriver,
+          verifier: IdTokenVerifier | None = None) -> Clarion:
+    """`verifier` is for the local stage only; deployed stages get verified claims from API Gateway."""
     from chalicelib.services.access import AccessService
     from chalicelib.services.advisories import AdvisoryService
     from chalicelib.services.audit_trail import AuditTrail
@@ -57,8 +58,6 @@ def build(store: Store, publisher: BroadcastPublisher, clock: Clock, stage: str,
     from chalicelib.services.operations import Operations
     from chalicelib.services.templates import TemplateService
 
-    channels, alerts = channels or FakeChannels(), alerts or RecordingAlerts()
-    redriver = redriver or RecordingRedriver()
     advisories = AdvisoryService(store, publisher, clock)
     delivery = DeliveryService(store, channels, alerts, redriver, clock)
     return Clarion(stage=stage, store=store, advisories=advisories,
@@ -66,12 +65,6 @@ def build(store: Store, publisher: BroadcastPublisher, clock: Clock, stage: str,
                    access=AccessService(store, stage, verifier), audit=AuditTrail(store),
                    feeds=FeedService(store, clock), delivery=delivery,
                    operations=Operations(store, delivery, channels, alerts, redriver, clock))
-
-
-def in_memory(stage: str = "local", clock: Clock | None = None) -> Clarion:
-    from chalicelib.adapters.memory import InMemoryStore, RecordingPublisher
-
-    return build(InMemoryStore(), RecordingPublisher(), clock or SystemClock(), stage)
 
 
 class RegistryChannels:
@@ -185,7 +178,7 @@ def seed_local_templates() -> int:
     from chalicelib.services.templates import TemplateDraft
 
     services = clarion()
-    have = {t.name for t in services.templates.list()}
+    have = {t.name for t in services.templates.all()}
     admin, approver = services.store.get_user("demo-admin"), services.store.get_user("demo-approver")
     if admin is None or approver is None:
         return 0

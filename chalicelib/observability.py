@@ -23,12 +23,10 @@ token, in every line.
 Cold start: importing this module costs nothing; Powertools is imported on the first event.
 The loggers named `clarion*` (Chalice's app log, `clarion.web`, `clarion_handlers`, ...) are
 written through the same JSON handler from then on, and stop propagating to the root logger
-(Lambda's own handler would print them a second time). In tests, `capture()` collects it all.
+(Lambda's own handler would print them a second time). The tests read them with tests/fakes.capture().
 """
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import logging
 import os
@@ -38,7 +36,7 @@ import threading
 import time
 from datetime import datetime, UTC
 from typing import Any
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 NAMESPACE = "Clarion"
 SERVICE = "clarion"
@@ -57,7 +55,7 @@ class _Telemetry:
                 app_log.removeHandler(handler)
         self.logger = Logger(service=SERVICE, stream=stream,
                              level=os.environ.get("POWERTOOLS_LOG_LEVEL") or os.environ.get("LOG_LEVEL") or "INFO")
-        self.handler: logging.StreamHandler = self.logger.registered_handler  # type: ignore[assignment]
+        self.handler: logging.StreamHandler[Any] = self.logger.registered_handler  # type: ignore[assignment]
         self.handler._clarion = True  # type: ignore[attr-defined]
         if not any(isinstance(f, _Masking) for f in self.handler.filters):
             self.handler.addFilter(_Masking())
@@ -76,7 +74,8 @@ class _Telemetry:
                     candidate.setLevel(logging.INFO)
 
     def log(self, message: str, level: int = logging.INFO, **fields: Any) -> None:
-        self.logger.log(level, message, extra={k: v for k, v in fields.items() if v is not None},
+        # Powertools' Logger passes log() on to its logging.Logger; its stubs do not say so.
+        self.logger.log(level, message, extra={k: v for k, v in fields.items() if v is not None},  # type: ignore[attr-defined]
                         stacklevel=2)
 
     def emit(self, metrics: list[tuple[str, str, Any]], stage: str, **dimensions: str) -> None:
@@ -381,49 +380,3 @@ def observe_sweep(t: _Telemetry, report: dict[str, Any], invocation: dict[str, A
             ("AdvisoriesExpired", "Count", count("expired")),
             ("AdvisoriesReleased", "Count", count("released")),
             ("PinsRepaired", "Count", count("repinned"))], _stage())
-
-
-# -- for tests ---------------------------------------------------------------------------------------------
-class Captured:
-    def __init__(self, buffer: io.StringIO) -> None:
-        self._buffer = buffer
-
-    @property
-    def text(self) -> str:
-        return self._buffer.getvalue()
-
-    @property
-    def lines(self) -> list[dict[str, Any]]:
-        """Every JSON line written (logs and EMF documents); a line that is not JSON fails loudly."""
-        return [json.loads(line) for line in self.text.splitlines() if line.strip()]
-
-    def logs(self, message: str | None = None) -> list[dict[str, Any]]:
-        return [line for line in self.lines if "_aws" not in line
-                and (message is None or line.get("message") == message)]
-
-    def metrics(self) -> dict[str, list[tuple[Any, dict[str, str]]]]:
-        """metric name -> [(value, dimensions)] from the EMF documents."""
-        out: dict[str, list[tuple[Any, dict[str, str]]]] = {}
-        for line in self.lines:
-            if "_aws" not in line:
-                continue
-            spec = line["_aws"]["CloudWatchMetrics"][0]
-            dimensions = {d: line[d] for d in spec["Dimensions"][0]}
-            for metric in spec["Metrics"]:
-                out.setdefault(metric["Name"], []).append((line[metric["Name"]], dimensions))
-        return out
-
-
-@contextlib.contextmanager
-def capture() -> Iterator[Captured]:
-    """Everything the middleware and the `clarion*` loggers write, while inside the block."""
-    t = telemetry()
-    buffer = io.StringIO()
-    previous = t.stream
-    t.handler.setStream(buffer)
-    t.stream = buffer
-    try:
-        yield Captured(buffer)
-    finally:
-        t.handler.setStream(previous)
-        t.stream = previous

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from collections.abc import Iterable
 
 # No message Clarion takes nests deeper than a few levels; a deep one is an attack or a mistake.
 MAX_DEPTH = 32
@@ -30,6 +31,7 @@ def _depth(value: Any) -> int:
     deepest, stack = 0, [(value, 1)]
     while stack:
         item, depth = stack.pop()
+        children: Iterable[Any]
         if isinstance(item, dict):
             children = item.values()
         elif isinstance(item, list):

@@ -11,7 +11,7 @@ from typing import Any
 from collections.abc import Callable, Mapping
 
 from chalicelib.domain.errors import StaleWrite
-from chalicelib.domain.models import AuditEvent, ChannelAccount
+from chalicelib.domain.models import AuditEvent, ChannelAccount, User
 from chalicelib.infra.resources import channel_secret_ref
 from chalicelib.ports import Put, Store
 from chalicelib.services.access import demo_users
@@ -77,7 +77,7 @@ LOCAL_CHANNELS: tuple[ChannelAccount, ...] = (
 
 def seed(store: Store) -> int:
     """Create whatever of the demo users and channel accounts is missing; returns how many."""
-    missing = [u for u in demo_users() if store.get_user(u.id) is None]
+    missing: list[User | ChannelAccount] = [u for u in demo_users() if store.get_user(u.id) is None]
     missing += [c for c in LOCAL_CHANNELS if store.get_channel(c.id) is None]
     if not missing:
         return 0

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from collections.abc import Callable
 from urllib.parse import urlencode
 
-from chalice import Chalice, Response
+from chalice.app import Chalice, Response
 from pydantic import BaseModel, Field, ValidationError
 
 from chalicelib import safe_json
@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # annotations only: the services and renderer load with their
     from chalicelib.services.templates import TriggerResult
 
 MAX_BODY_BYTES = 256 * 1024
+Headers = dict[str, str | list[str]]  # as chalice.Response takes them
 M = TypeVar("M", bound=BaseModel)
 log = logging.getLogger("clarion.web")
 
@@ -167,7 +168,7 @@ def conditional(view: dict[str, Any], if_none_match: str | None) -> Response:
     """The view with an ETag; 304 with no body when the caller already has it (the console's
     monitor polls this way, so an unchanged answer costs a few bytes)."""
     etag = entity_tag(canonical_json(view))
-    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    headers: Headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
     if has_version(etag, if_none_match):
         return Response("", status_code=304, headers=headers)
     return Response(view, status_code=200, headers=headers)
@@ -199,7 +200,7 @@ def audit_view(page: AuditPage, output: str, params: dict[str, str]) -> Any:
     """A page of the trail. CSV pages carry the next cursor in `X-Next-Cursor` (and a Link
     header); fetching until it is absent and joining the pages gives the filter's whole CSV."""
     if output == "csv":
-        headers = {"Content-Type": "text/csv; charset=utf-8",
+        headers: Headers = {"Content-Type": "text/csv; charset=utf-8",
                    "Content-Disposition": 'attachment; filename="clarion-audit.csv"'}
         if page.next_cursor:
             following = urlencode({**params, "format": "csv", "cursor": page.next_cursor})
@@ -256,7 +257,7 @@ def _console_file(name: str) -> tuple[str, str]:
 def _static(name: str, content_type: str, if_none_match: str | None) -> Response:
     """A console file, or 304 when the browser has this version (it revalidates every load)."""
     text, etag = _console_file(name)
-    headers = {**console_headers(content_type), "ETag": etag}
+    headers: Headers = {**console_headers(content_type), "ETag": etag}
     if has_version(etag, if_none_match):
         return Response("", status_code=304, headers=headers)
     return Response(text, status_code=200, headers=headers)
@@ -276,7 +277,7 @@ def sign_in_settings() -> dict[str, Any]:
             "redirect_uri": console, "scopes": ["openid", "email", "profile"]}
 
 
-def console_headers(content_type: str) -> dict[str, str]:
+def console_headers(content_type: str) -> Headers:
     """The sign-in origin (Cognito's managed login, or the local stand-in) may be called."""
     origin = _origin(os.environ.get("CLARION_SIGN_IN_URL", ""))
     return {"Content-Type": f"{content_type}; charset=utf-8",

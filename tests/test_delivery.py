@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from chalicelib import composition
-from chalicelib.adapters.memory import (FakeChannels, FixedClock, InMemoryStore, RecordingAlerts,
+from fakes import (FakeChannels, deliver_one, FixedClock, InMemoryStore, RecordingAlerts,
                                         RecordingPublisher, RecordingRedriver)
 from chalicelib.channels.port import Capabilities, PermanentError, RetryableError
 from chalicelib.domain.models import (AdvisoryContent, AdvisoryState, DeliveryState, MsgType, PinState, Role,
@@ -58,7 +58,7 @@ class World:
         """What the published message carries: the content hash approved for the delivery."""
         owed = self.store.get_delivery(advisory_id, account)
         content_hash = owed.content_hash if owed else self.store.get_advisory(advisory_id).content_hash()
-        return self.delivery.deliver(advisory_id, account, content_hash)
+        return deliver_one(self.delivery, advisory_id, account, content_hash)
 
     def row(self, advisory_id: str, account: str = MASTODON) -> Any:
         return self.store.get_delivery(advisory_id, account)

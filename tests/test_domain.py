@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from chalicelib import composition
-from chalicelib.adapters.memory import FixedClock, InMemoryStore, RecordingPublisher
+from fakes import FakeChannels, FixedClock, InMemoryStore, RecordingAlerts, RecordingPublisher, RecordingRedriver
 from chalicelib.domain import audit, lifecycle, placeholders
 from chalicelib.domain.errors import Conflict, Forbidden
 from chalicelib.domain.lifecycle import Action
@@ -31,7 +31,8 @@ def content(**overrides: object) -> AdvisoryContent:
 @pytest.fixture
 def services() -> composition.Clarion:
     clock = FixedClock()
-    built = composition.build(InMemoryStore(), RecordingPublisher(), clock, "local")
+    built = composition.build(InMemoryStore(), RecordingPublisher(), clock, "local", channels=FakeChannels(),
+                              alerts=RecordingAlerts(), redriver=RecordingRedriver())
     seed(built.store)
     return built
 

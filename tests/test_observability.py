@@ -10,7 +10,7 @@ import boto3
 import pytest
 
 from chalicelib import composition, observability
-from chalicelib.adapters.memory import FakeChannels
+from fakes import FakeChannels, capture
 from chalicelib.channels.port import PermanentError
 from chalicelib.infra import cloudformation
 from chalicelib.infra.bootstrap import Provisioned
@@ -62,7 +62,7 @@ def test_a_delivery_and_a_failed_delivery_log_who_what_state_and_latency_and_not
     unreachable("telegram:city-health")
     ref = composition.clarion().store.get_channel("slack:staff").secret_ref
     boto3.client("ssm").delete_parameter(Name=ref)
-    with observability.capture() as out:
+    with capture() as out:
         advisory_id = approved(api, ["sms:subscribers", "slack:staff", "telegram:city-health"])
         for platform in ("sms", "slack", "telegram"):
             invoke(api, platform, queued(aws, platform))
@@ -92,7 +92,7 @@ def test_an_error_that_echoes_the_advisory_or_a_token_is_cut_before_it_is_logged
     fakes.channel(composition.clarion().store.get_channel("mastodon:city-health")).script = [
         PermanentError(f"422 Unprocessable: status {body['description']} {body['required_text']} "
                        f"rejected; access_token=s3cr3t-t0ken-value")]
-    with observability.capture() as out:
+    with capture() as out:
         approved(api, ["mastodon:city-health"])
         composition.clarion().delivery.channels = fakes
         invoke(api, "mastodon", queued(aws, "mastodon"))
@@ -105,7 +105,7 @@ def test_an_error_that_echoes_the_advisory_or_a_token_is_cut_before_it_is_logged
 
 def test_delivery_metrics_per_platform(api: Api, aws: Provisioned) -> None:
     unreachable("slack:staff")
-    with observability.capture() as out:
+    with capture() as out:
         approved(api, ["sms:subscribers", "email:subscribers", "slack:staff"])
         for platform in ("sms", "email", "slack"):
             invoke(api, platform, queued(aws, platform))
@@ -123,7 +123,7 @@ def test_a_permanent_failure_counts_as_failed(api: Api, aws: Provisioned) -> Non
     approved(api, ["slack:staff"])
     ref = composition.clarion().store.get_channel("slack:staff").secret_ref
     boto3.client("ssm").delete_parameter(Name=ref)
-    with observability.capture() as out:
+    with capture() as out:
         invoke(api, "slack", queued(aws, "slack"))
     assert out.metrics()["DeliveriesFailed"] == [([1.0], {"stage": "local", "platform": "slack",
                                                           "service": "clarion"})]
@@ -136,7 +136,7 @@ def scheduled_event() -> dict[str, Any]:
 
 
 def test_every_sweep_reports_deliveries_past_their_deadline(api: Api, aws: Provisioned) -> None:
-    with observability.capture() as out:
+    with capture() as out:
         report = api.client.lambda_.invoke("sweep", scheduled_event()).payload
     assert "late" in report and "alerted" in report  # the sweeper's SweepReport, which observability counts
     [(value, dimensions)] = out.metrics()["DeliveriesPastDeadline"]
@@ -148,7 +148,7 @@ def test_every_sweep_reports_deliveries_past_their_deadline(api: Api, aws: Provi
 
 
 def test_past_deadline_counts_every_late_delivery_not_only_the_new_alerts() -> None:
-    with observability.capture() as out:
+    with capture() as out:
         observability.observe_sweep(observability.telemetry(), {
             "released": 1, "redriven": ["x:a"], "late": ["x:a", "slack:b", "x:a"], "alerted": ["x:a"],
             "expired": [], "repinned": []}, {"request_id": "r-1"}, 5)
@@ -164,7 +164,7 @@ def test_a_trigger_logs_its_outcome_not_its_parameters(api: Api, aws: Provisione
         "MessageId": "m-42", "Message": json.dumps({"template_id": "tpl_missing", "parameters": {
             "area": "Riverside secret area"}, "source": "pager"}), "TopicArn": aws.trigger_topic_arn,
         "Subject": None, "Timestamp": "2024-01-01T00:00:00Z", "MessageAttributes": {}}}]}
-    with observability.capture() as out:
+    with capture() as out:
         assert api.client.lambda_.invoke("on_trigger", event).payload.startswith("refused")
     [line] = out.logs("trigger")
     assert line["outcome"] == "refused" and line["correlation_id"] == "m-42"

@@ -5,6 +5,8 @@ The package is built once per session with the same code `make package` runs
 """
 from __future__ import annotations
 
+from fakes import capture
+
 import json
 import os
 import platform as host
@@ -210,7 +212,7 @@ def test_the_past_deadline_alarm_watches_what_the_sweeper_emits(templates: dict[
     from chalicelib import observability
 
     monkeypatch.setenv("CLARION_STAGE", "dev")
-    with observability.capture() as out:
+    with capture() as out:
         observability.observe_sweep(observability.telemetry(), {"late": ["x:a", "slack:b"]}, {}, 1)
     [(value, dimensions)] = out.metrics()["DeliveriesPastDeadline"]
     [alarm] = [a["Properties"] for a in of_type(templates["dev"], "AWS::CloudWatch::Alarm").values()

@@ -209,7 +209,7 @@ def test_without_sign_in_settings_the_console_says_so(api: Api, monkeypatch: pyt
 
 
 def test_demo_tokens_and_unverified_jwts_are_refused_on_deployed_stages(stand_in: SignInStandIn) -> None:
-    from chalicelib.adapters.memory import InMemoryStore
+    from fakes import InMemoryStore
     from chalicelib.domain.errors import Unauthenticated
     from chalicelib.services.access import AccessService
 

@@ -9,7 +9,7 @@ import pytest
 from moto import mock_aws
 
 from chalicelib.adapters.dynamodb import DynamoDBStore
-from chalicelib.adapters.memory import InMemoryStore
+from fakes import InMemoryStore
 from chalicelib.domain import audit
 from chalicelib.domain.errors import StaleWrite
 from chalicelib.domain.models import (Advisory, AdvisoryContent, AuditEvent, ChannelAccount,

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from collections.abc import Iterator, Sequence
 
 from botocore.exceptions import ClientError
+from pydantic import BaseModel
 
 from chalicelib.adapters.keys import (delivery_key, AUDIT_HEAD_SK, AUDIT_PK, Key, advisory_key,
                                       advisory_queue_key, advisory_sort_key, audit_sk, channel_key, key_of, marker_key,
@@ -26,9 +27,11 @@ from chalicelib.domain.errors import StaleWrite, UnavailableError
 from chalicelib.domain.lifecycle import View
 from chalicelib.domain.models import (Advisory, AuditEntry, AuditEvent, ChannelAccount,
                                       DeliveryRecord, Template, User)
-from chalicelib.ports import AdvisoryPage, DeliveryContext, Entity, Marker, Put
+from chalicelib.ports import AdvisoryPage, DeliveryContext, Marker, Put
 
-T = TypeVar("T", bound=Entity)
+# Bound to BaseModel, not Entity: `model_validate_json` returns the class it is called on, which
+# mypy keeps for a plain class bound but widens to the whole union for a union bound.
+T = TypeVar("T", bound=BaseModel)
 
 
 class _AuditRace(Exception):

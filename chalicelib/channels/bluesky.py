@@ -20,7 +20,7 @@ from typing import Any
 from collections.abc import Callable, Mapping
 
 from chalicelib.channels.base import HttpChannel, TimelinePage, epoch
-from chalicelib.channels.http import Complaint, Reply, error_field, redact
+from chalicelib.channels.http import Complaint, Reply, error_field, json_list, redact
 from chalicelib.channels.port import (Capabilities, GoneError, PermanentError, PostRef,
                                       RetryableError)
 from chalicelib.rendering.model import Part, Rendering
@@ -138,7 +138,7 @@ class BlueskyChannel(HttpChannel):
             query["cursor"] = older
         reply = self.xrpc("GET", "app.bsky.feed.getAuthorFeed", "timeline", query=query)
         data = reply.data if isinstance(reply.data, dict) else {}
-        feed = data.get("feed") if isinstance(data.get("feed"), list) else []
+        feed = json_list(data, "feed")
         posts = [item.get("post") for item in feed if isinstance(item, dict) and not item.get("reason")]
         return TimelinePage([(self._ref(str(p["uri"]), str(p.get("cid", ""))),
                               str((p.get("record") or {}).get("text", "")),
@@ -172,7 +172,7 @@ class BlueskyChannel(HttpChannel):
         # Only if it is still ours to unpin: a newer pin stays.
         self._change_pinned(lambda cur: None if cur and cur.get("uri") == post.post_id else cur, "unpin")
 
-    def _change_pinned(self, change: Callable[[dict | None], dict | None], what: str) -> None:
+    def _change_pinned(self, change: Callable[[dict[str, Any] | None], dict[str, Any] | None], what: str) -> None:
         for attempt in (0, 1):
             value, cid = self._profile()
             current = value.get("pinnedPost")

@@ -12,7 +12,7 @@ from typing import Any
 from collections.abc import Mapping
 
 from chalicelib.channels.base import HttpChannel, TimelinePage, epoch
-from chalicelib.channels.http import Complaint, Reply, seg
+from chalicelib.channels.http import Complaint, Reply, json_list, json_object, seg
 from chalicelib.channels.port import (Capabilities, GoneError, PermanentError, PostRef,
                                       RetryableError)
 from chalicelib.rendering.model import Part, Rendering
@@ -93,9 +93,8 @@ class FacebookChannel(HttpChannel):
             query["after"] = older
         reply = self.http.call("GET", self._node(self.setting("page_id")) + "/posts", what="timeline", query=query)
         data = reply.data if isinstance(reply.data, dict) else {}
-        posts = data.get("data") if isinstance(data.get("data"), list) else []
-        paging = data.get("paging") if isinstance(data.get("paging"), dict) else {}
-        cursors = paging.get("cursors") if isinstance(paging.get("cursors"), dict) else {}
+        posts, paging = json_list(data, "data"), json_object(data, "paging")
+        cursors = json_object(paging, "cursors")
         return TimelinePage([(self._ref(str(p["id"]), p.get("permalink_url")), str(p.get("message", "")),
                               epoch(p.get("created_time"))) for p in posts if isinstance(p, dict) and p.get("id")],
                             older=str(cursors["after"]) if paging.get("next") and cursors.get("after") else None)

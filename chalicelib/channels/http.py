@@ -318,6 +318,18 @@ def _seconds_until(value: str, now: float) -> float | None:
     return None
 
 
+def json_list(data: Mapping[str, Any], name: str) -> list[Any]:
+    """`data[name]` if it is a JSON array, else an empty one (platforms leave fields out)."""
+    value = data.get(name)
+    return value if isinstance(value, list) else []
+
+
+def json_object(data: Mapping[str, Any], name: str) -> dict[str, Any]:
+    """`data[name]` if it is a JSON object, else an empty one."""
+    value = data.get(name)
+    return value if isinstance(value, dict) else {}
+
+
 def error_field(reply: Reply, *names: str) -> str:
     """The first non-empty string among top-level JSON fields `names` (platform error bodies)."""
     if not isinstance(reply.data, dict):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 import os
-from typing import Any
+from typing import Any, cast
 from collections.abc import Callable, Mapping
 
 from chalicelib.channels.port import Channel, PermanentError, RetryableError
@@ -63,12 +63,15 @@ def credentials(account: ChannelAccount, secrets: SecretStore) -> Mapping[str, A
         raise RetryableError(str(exc)) from None
 
 
-def _load(ref: str) -> Any:
+def _load(ref: str) -> Callable[..., Channel]:
+    """The adapter class named by `ref`; each takes (account id, settings, credentials)."""
     module, _, name = ref.partition(":")
-    return getattr(importlib.import_module(f"chalicelib.channels.{module}"), name)
+    adapter: Callable[..., Channel] = getattr(importlib.import_module(f"chalicelib.channels.{module}"), name)
+    return adapter
 
 
 def _boto3_client(service: str) -> Any:
     import boto3
 
-    return boto3.client(service)
+    # boto3-stubs types client() per literal service name; here the name is a variable.
+    return cast(Any, boto3).client(service)

@@ -10,7 +10,7 @@ from typing import Any
 from collections.abc import Mapping
 
 from chalicelib.channels.base import HttpChannel, TimelinePage, epoch
-from chalicelib.channels.http import Complaint, Reply, error_field
+from chalicelib.channels.http import Complaint, Reply, error_field, json_list
 from chalicelib.channels.port import (Capabilities, ChannelError, GoneError, PermanentError,
                                       PostRef, RetryableError)
 from chalicelib.rendering.model import Part, Rendering
@@ -89,7 +89,7 @@ class SlackChannel(HttpChannel):
             query["cursor"] = older
         reply = self.http.call("GET", "/api/conversations.history", what="timeline", query=query)
         data = reply.data if isinstance(reply.data, dict) else {}
-        messages = data.get("messages") if isinstance(data.get("messages"), list) else []
+        messages = json_list(data, "messages")
         cursor = (data.get("response_metadata") or {}).get("next_cursor") if data.get("has_more") else None
         return TimelinePage([(PostRef(post_id=str(m["ts"])), str(m.get("text", "")), epoch(m.get("ts")))
                              for m in messages if isinstance(m, dict) and m.get("ts")],

@@ -18,7 +18,7 @@ from typing import Any
 from collections.abc import Mapping
 
 from chalicelib.channels.base import HttpChannel
-from chalicelib.channels.http import Complaint, Reply
+from chalicelib.channels.http import Complaint, Reply, json_object
 from chalicelib.channels.port import Capabilities, GoneError, PermanentError, PostRef
 from chalicelib.rendering.model import Part, Rendering
 
@@ -36,7 +36,7 @@ def inspect_reply(reply: Reply) -> Complaint | None:
     if 200 <= reply.status < 300 and data.get("ok") is True:
         return None
     text = str(data.get("description") or "")
-    params = data.get("parameters") if isinstance(data.get("parameters"), dict) else {}
+    params = json_object(data, "parameters")
     wait = params.get("retry_after")
     if reply.status in (401, 404):
         return Complaint(f"{text or 'Unauthorized'}: the bot token was refused", None, PermanentError)

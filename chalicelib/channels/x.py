@@ -11,7 +11,7 @@ from typing import Any
 from collections.abc import Mapping
 
 from chalicelib.channels.base import HttpChannel, TimelinePage, epoch
-from chalicelib.channels.http import Complaint, Reply, seg
+from chalicelib.channels.http import Complaint, Reply, json_list, json_object, seg
 from chalicelib.channels.port import Capabilities, PostRef
 from chalicelib.rendering.model import Part, Rendering
 
@@ -60,8 +60,7 @@ class XChannel(HttpChannel):
             query["pagination_token"] = older
         reply = self.http.call("GET", f"/2/users/{seg(self._user_id())}/tweets", what="timeline", query=query)
         data = reply.data if isinstance(reply.data, dict) else {}
-        tweets = data.get("data") if isinstance(data.get("data"), list) else []
-        meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
+        tweets, meta = json_list(data, "data"), json_object(data, "meta")
         return TimelinePage([(self._ref_of(str(t["id"])), str(t.get("text", "")), epoch(t.get("created_at")))
                              for t in tweets if isinstance(t, dict) and t.get("id")],
                             older=str(meta["next_token"]) if meta.get("next_token") else None)

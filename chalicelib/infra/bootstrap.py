@@ -113,7 +113,8 @@ def _bucket(s3: Any, name: str) -> str:
 
 
 def _queue_arn(sqs: Any, url: str) -> str:
-    return sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    arn: str = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    return arn
 
 
 def _allow_topic(queue_arn: str, topic_arn: str) -> dict[str, Any]:

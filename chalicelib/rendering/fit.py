@@ -15,6 +15,7 @@ part; other platforms get a blocking finding.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 from collections.abc import Callable, Sequence
 
 ELLIPSIS = "…"
@@ -85,7 +86,7 @@ def fit(post: Post, render: Render, limits: Sequence[Limit], threads: bool) -> F
             shortened = _shorten_description(candidate, render, limits)
             if shortened is not None:
                 return Fitted([render(shortened)], [*dropped, "description shortened"])
-        candidate = replace(candidate, **{name: () if name == "hashtags" else ""})
+        candidate = _with(candidate, name, () if name == "hashtags" else "")
         dropped.append(name)
         text = render(candidate)
         if _ok(text, limits):
@@ -97,6 +98,12 @@ def fit(post: Post, render: Render, limits: Sequence[Limit], threads: bool) -> F
 
 def _ok(text: str, limits: Sequence[Limit]) -> bool:
     return fits(text, limits) or fits_exactly(text, limits)
+
+
+def _with(post: Post, name: str, value: object) -> Post:
+    """`post` with the field called `name` set to `value` (the field is chosen at run time)."""
+    change: dict[str, Any] = {name: value}
+    return replace(post, **change)
 
 
 def _shorten_description(post: Post, render: Render, limits: Sequence[Limit]) -> Post | None:
@@ -146,14 +153,20 @@ def thread(post: Post, render: Render, limits: Sequence[Limit]) -> Fitted:
     return Fitted(texts, ["thread"])
 
 
+def _part(name: str, text: str) -> Post:
+    """A later part of a thread that holds one field."""
+    field_value: dict[str, Any] = {name: text}  # the field is chosen at run time
+    return Post(numbering=NUMBERING_RESERVE, continued=True, **field_value)
+
+
 def _place(parts: list[Post], name: str, text: str, splittable: bool, render: Render,
            limits: Sequence[Limit]) -> str | None:
     """Add a field to the last part, or to a new part; split the description by words if needed."""
-    joined = replace(parts[-1], **{name: text})
+    joined = _with(parts[-1], name, text)
     if fits(render(joined), limits):
         parts[-1] = joined
         return None
-    alone = Post(numbering=NUMBERING_RESERVE, continued=True, **{name: text})
+    alone = _part(name, text)
     if fits(render(alone), limits):
         parts.append(alone)
         return None
@@ -162,7 +175,7 @@ def _place(parts: list[Post], name: str, text: str, splittable: bool, render: Re
     for chunk in _chunks(text, name, render, limits):
         if chunk is None:
             return f"a single word of the {name} is longer than one post"
-        parts.append(Post(numbering=NUMBERING_RESERVE, continued=True, **{name: chunk}))
+        parts.append(_part(name, chunk))
     return None
 
 
@@ -170,7 +183,7 @@ def _chunks(text: str, name: str, render: Render, limits: Sequence[Limit]) -> li
     """Split at word boundaries into the fewest parts (binary search for each part's last word)."""
     def fits_alone(words: list[str]) -> bool:
         chunk = " ".join(words)
-        return fits(render(Post(numbering=NUMBERING_RESERVE, continued=True, **{name: chunk})), limits)
+        return fits(render(_part(name, chunk)), limits)
 
     words, chunks = text.split(" "), []
     while words:

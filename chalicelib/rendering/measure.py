@@ -80,7 +80,7 @@ def _x_token(token: str) -> int:
         return len(token)
     from twitter_text import extract_urls_with_indices
 
-    spans = [u["indices"] for u in extract_urls_with_indices(token)]
+    spans: list[list[int]] = [u["indices"] for u in extract_urls_with_indices(token)]  # [start, end]
     return len(token) - sum(end - start for start, end in spans) + URL_WEIGHT * len(spans)
 
 

@@ -36,7 +36,7 @@ MSG_LABELS = {MsgType.ALERT: "", MsgType.UPDATE: "UPDATE", MsgType.CANCEL: "ALL 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     return Environment(loader=FileSystemLoader(TEMPLATES_DIR), undefined=StrictUndefined,
-                       autoescape=lambda name: bool(name) and name.endswith(ESCAPED_SUFFIXES),
+                       autoescape=lambda name: name is not None and name.endswith(ESCAPED_SUFFIXES),
                        auto_reload=False)
 
 

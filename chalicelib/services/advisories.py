@@ -77,7 +77,7 @@ class AdvisoryService:
     def get(self, advisory_id: str) -> Advisory:
         return found(self._store.get_advisory(advisory_id), "advisory", advisory_id)
 
-    def list(self, limit: int = 200) -> list[Advisory]:
+    def recent(self, limit: int = 200) -> list[Advisory]:
         return self._store.list_advisories(limit)
 
     def page(self, caller: User, query: AdvisoryListQuery) -> AdvisoryList:
@@ -146,7 +146,8 @@ class AdvisoryService:
                                updated_at=self._clock.now())
         approve_event = self._event(actor, "approve", approved, f"approved content {content_hash[:12]}")
         if self._due(approved):  # approved and broadcasting in one commit: one write less before it goes out
-            return self.broadcast(actor, approved, approved_from=(put.expect_revision, approve_event))  # type: ignore[arg-type]
+            # advisory.revision: the stored revision, the one `put` expects
+            return self.broadcast(actor, approved, approved_from=(advisory.revision, approve_event))
         commit_or_conflict(self._store, [put], [approve_event], lambda: self.get(advisory_id).state.value)
         return BroadcastResult(approved, published=False, error=None)
 

@@ -1,7 +1,7 @@
 """Small helpers every service uses to read and write through the Store."""
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from collections.abc import Callable, Sequence
 
 from chalicelib.channels.port import PostRef
@@ -14,12 +14,13 @@ T = TypeVar("T", bound=Entity)
 
 def revise(item: T, **updates: Any) -> tuple[T, Put]:
     """The next revision of `item`, and the conditional write that stores it."""
-    new = item.model_copy(update={**updates, "revision": item.revision + 1})
+    # model_copy returns the item's own class; mypy widens it to the bound's union, hence the casts.
+    new = cast(T, item.model_copy(update={**updates, "revision": item.revision + 1}))
     return new, Put(new, item.revision)
 
 
 def create(item: T) -> tuple[T, Put]:
-    new = item.model_copy(update={"revision": 1})
+    new = cast(T, item.model_copy(update={"revision": 1}))
     return new, Put(new, None)
 
 

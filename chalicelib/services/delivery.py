@@ -106,17 +106,6 @@ class DeliveryService:
         self.pins = PinRotation(store, clock, policy, note=self._note)
 
     # -- the worker's entry points --------------------------------------------------------------
-    def deliver(self, advisory_id: str, account_id: str, content_hash: str) -> Outcome:
-        """Post one advisory to one account, or do nothing if that already happened."""
-        job = Job(advisory_id, account_id, content_hash)
-        try:
-            attempt, = self.prepare([job])
-            outcome = self.carry_out(attempt)
-            self.complete([advisory_id])
-            return outcome
-        finally:
-            self.written([job])
-
     def prepare(self, jobs: Sequence[Job]) -> list[Attempt]:
         """A batch's first step: one read for every job, then one claim for every delivery that is
         plainly owed now. A worker then runs `carry_out` for each (in parallel) and `complete`."""
@@ -155,7 +144,8 @@ class DeliveryService:
         if not attempt.claimed and delivery.state in (D.SENDING, D.RECONCILING) \
                 and not rules.lease_expired(delivery, now):
             # another worker holds it; look again once its lease would have run out
-            return Outcome.later((delivery.lease_until - now).total_seconds() + 1)  # type: ignore[operator]
+            assert delivery.lease_until is not None  # a lease that has not expired has an end
+            return Outcome.later((delivery.lease_until - now).total_seconds() + 1)
         channel = self._channel(account, delivery)
         if channel is None:
             return Outcome.finished()
@@ -206,10 +196,13 @@ class DeliveryService:
         writes nothing, and each is then claimed (or left) on its own path."""
         now = self._clock.now()
         lease = now + timedelta(seconds=self.policy.lease_s)
-        moves = [revise(a.delivery, state=D.SENDING, attempts=a.delivery.attempts + 1,  # type: ignore[union-attr]
-                        lease_until=lease, next_attempt_at=None, attempted_at=now) for a in attempts]
-        events = [delivery_event(a.delivery, f"pending -> sending: attempt {a.delivery.attempts + 1}")  # type: ignore[union-attr,arg-type]
-                  for a in attempts]
+        owed: list[DeliveryRecord] = []
+        for a in attempts:
+            assert a.delivery is not None  # only plainly owed attempts come here
+            owed.append(a.delivery)
+        moves = [revise(d, state=D.SENDING, attempts=d.attempts + 1,
+                        lease_until=lease, next_attempt_at=None, attempted_at=now) for d in owed]
+        events = [delivery_event(d, f"pending -> sending: attempt {d.attempts + 1}") for d in owed]
         try:
             self._store.commit([put for _, put in moves], events)
         except StaleWrite:
@@ -232,9 +225,10 @@ class DeliveryService:
         blocking = [f.message for f in result.findings if f.blocking]
         if blocking:
             return self._finish(claimed, D.FAILED, "; ".join(blocking))
-        claimed = self._still_held(claimed)  # type: ignore[assignment]
-        if claimed is None:
+        held = self._still_held(claimed)
+        if held is None:
             return Outcome.later(1.0)  # the claim ran out and another worker took the delivery
+        claimed = held
         key = idempotency_key(advisory.id, claimed.content_hash, account.id)
         try:
             ref = self._publish_or_edit(advisory, account, channel, result.rendering, key)
@@ -257,11 +251,11 @@ class DeliveryService:
         earlier = self._earlier_post(advisory, account)
         if advisory.msg_type is MsgType.UPDATE and earlier and channel.capabilities.can_edit:
             try:
-                return channel.edit(post_ref(earlier.post), rendering)
+                return channel.edit(post_ref(earlier), rendering)
             except PermanentError as error:
                 log.info("edit refused on %s (%s); replying instead", account.id, error.message)
         if earlier and channel.capabilities.threads:
-            return channel.publish(rendering, key, reply_to=post_ref(earlier.post))  # type: ignore[union-attr]
+            return channel.publish(rendering, key, reply_to=post_ref(earlier))
         return channel.publish(rendering, key)
 
     def _claim(self, delivery: DeliveryRecord) -> DeliveryRecord | None:
@@ -447,11 +441,12 @@ class DeliveryService:
             self._fail(delivery, error.message)
             return None
 
-    def _earlier_post(self, advisory: Advisory, account: ChannelAccount) -> DeliveryRecord | None:
+    def _earlier_post(self, advisory: Advisory, account: ChannelAccount) -> PostRecord | None:
+        """The post on `account` of the first advisory this one refers to that was sent there."""
         for ref in advisory.references:
             earlier = self._store.get_delivery(ref, account.id)
             if earlier and earlier.state is D.SENT and earlier.post:
-                return earlier
+                return earlier.post
         return None
 
     def _finish(self, delivery: DeliveryRecord, state: D, reason: str) -> Outcome:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from chalicelib.domain import delivery as rules
 from chalicelib.domain import lifecycle
@@ -53,7 +54,7 @@ class Operations:
                                                   summary=f"reopened to redrive {len(owed)} deliveries")])
         redriven = []
         for d in owed:
-            updates = {"attempts": 0, "next_attempt_at": None, "finished_at": None}
+            updates: dict[str, Any] = {"attempts": 0, "next_attempt_at": None, "finished_at": None}
             if d.state is D.FAILED:
                 updates["state"] = D.PENDING
             moved, put = revise(d, **updates)

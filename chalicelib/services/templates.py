@@ -70,7 +70,7 @@ class TemplateService:
     def get(self, template_id: str) -> Template:
         return found(self._store.get_template(template_id), "template", template_id)
 
-    def list(self) -> list[Template]:
+    def all(self) -> list[Template]:
         return self._store.list_templates()
 
     def create(self, actor: User, draft: TemplateDraft) -> Template:

@@ -1,13 +1,18 @@
-"""In-memory twins of the adapters, for unit tests and the domain's own use.
+"""In-memory twins of the adapters, for the unit tests only (the product wires real adapters in
+`chalicelib/composition.py`).
 
 They honour the same contracts as the real ones (tests/test_store_contract.py runs one test
-class against both), and record what they were asked so tests can look.
+class against both), and record what they were asked so tests can look. `capture()` collects what
+the observability middleware writes.
 """
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 import threading
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 from collections.abc import Iterator, Sequence
 
 from chalicelib.adapters.keys import (delivery_key, Key, advisory_key, advisory_sort_key, channel_key,
@@ -256,3 +261,66 @@ class RecordingRedriver:
 
     def delay(self, queue_arn: str, receipt_handle: str, seconds: float) -> None:
         self.delayed.append((receipt_handle, seconds))
+
+
+# -- what the observability middleware writes ----------------------------------------------------
+class Captured:
+    def __init__(self, buffer: io.StringIO) -> None:
+        self._buffer = buffer
+
+    @property
+    def text(self) -> str:
+        return self._buffer.getvalue()
+
+    @property
+    def lines(self) -> list[dict[str, Any]]:
+        """Every JSON line written (logs and EMF documents); a line that is not JSON fails loudly."""
+        return [json.loads(line) for line in self.text.splitlines() if line.strip()]
+
+    def logs(self, message: str | None = None) -> list[dict[str, Any]]:
+        return [line for line in self.lines if "_aws" not in line
+                and (message is None or line.get("message") == message)]
+
+    def metrics(self) -> dict[str, list[tuple[Any, dict[str, str]]]]:
+        """metric name -> [(value, dimensions)] from the EMF documents."""
+        out: dict[str, list[tuple[Any, dict[str, str]]]] = {}
+        for line in self.lines:
+            if "_aws" not in line:
+                continue
+            spec = line["_aws"]["CloudWatchMetrics"][0]
+            dimensions = {d: line[d] for d in spec["Dimensions"][0]}
+            for metric in spec["Metrics"]:
+                out.setdefault(metric["Name"], []).append((line[metric["Name"]], dimensions))
+        return out
+
+
+@contextlib.contextmanager
+def capture() -> Iterator[Captured]:
+    """Everything the middleware and the `clarion*` loggers write, while inside the block."""
+    from chalicelib.observability import telemetry
+
+    t = telemetry()
+    buffer = io.StringIO()
+    previous = t.stream
+    t.handler.setStream(buffer)
+    t.stream = buffer
+    try:
+        yield Captured(buffer)
+    finally:
+        t.handler.setStream(previous)
+        t.stream = previous
+
+
+def deliver_one(service: Any, advisory_id: str, account_id: str, content_hash: str) -> Any:
+    """One advisory to one account through the worker's own steps (prepare, carry out, complete),
+    as `handlers.handle_delivery_batch` runs them for a batch of one."""
+    from chalicelib.services.delivery import Job
+
+    job = Job(advisory_id, account_id, content_hash)
+    try:
+        attempt, = service.prepare([job])
+        outcome = service.carry_out(attempt)
+        service.complete([advisory_id])
+        return outcome
+    finally:
+        service.written([job])
