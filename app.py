@@ -309,7 +309,8 @@ def on_trigger(event: Any) -> str:
 
 
 def _delivery_worker(platform: str) -> Any:
-    def deliver(event: Any) -> dict[str, Any]:
+    def deliver(event: Any) -> Any:
+        """A typed DeliveryBatch; the SQS middleware logs it and answers Lambda with its response()."""
         from chalicelib import handlers
 
         return handlers.handle_delivery_batch(clarion(), platform, event.to_dict()["Records"])

@@ -3,26 +3,24 @@ from __future__ import annotations
 
 import json
 import logging
-from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import datetime, UTC
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
 from chalicelib import safe_json
 from chalicelib.composition import Clarion, system_actor
 from chalicelib.domain.errors import ClarionError, UnavailableError
-from chalicelib.domain.models import AuditEvent
+from chalicelib.domain.messages import DeliveryMessage
+from chalicelib.domain.models import AuditEvent, DeliveryRecord
 from chalicelib.services.common import record_refusal
 from chalicelib.services.delivery import Attempt, DeliveryService, Job, Outcome
 from chalicelib.services.templates import SnsTrigger, TriggerRequest, validation_details
 
 log = logging.getLogger("clarion_handlers")
-# The delivery rows the last batch on this thread wrote, by (advisory id, account): what the
-# observability middleware logs, so it need not read them back.
-batch_rows: ContextVar[dict[tuple[str, str], Any]] = ContextVar("batch_rows")
 STORAGE_BUSY_RETRY_S = 2.0
 
 
@@ -67,16 +65,24 @@ def _refused(clarion: Clarion, actor: str, message_id: str, reason: str) -> str:
     return f"refused: {reason}"
 
 
-class DeliveryMessage(BaseModel):
-    """What the broadcast topic (and a redrive) puts on a platform's queue."""
+@dataclass(frozen=True)
+class DeliveryBatch:
+    """What a worker's batch did, for Lambda (`response`) and for its log lines and metrics
+    (`observability`'s SQS middleware reads it: the rows it wrote, without reading them back)."""
 
-    model_config = ConfigDict(extra="ignore")
-    advisory_id: str = Field(min_length=1, max_length=64)
-    content_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
-    channel_accounts: list[str] = Field(min_length=1, max_length=100)
+    platform: str
+    records: list[dict[str, Any]]
+    jobs: list[tuple[str, Job]]  # (message id, job) for every account of this platform in each message
+    refused: list[str]  # message ids that were not delivery messages (recorded, never retried)
+    retry: dict[str, float]  # message id -> seconds until it is visible again
+    rows: dict[tuple[str, str], DeliveryRecord] = field(default_factory=dict)  # last row written per job
+
+    def response(self) -> dict[str, Any]:
+        """Lambda's partial batch response: the messages with a delivery still owed."""
+        return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in self.retry]}
 
 
-def handle_delivery_batch(clarion: Clarion, platform: str, records: list[dict[str, Any]]) -> dict[str, Any]:
+def handle_delivery_batch(clarion: Clarion, platform: str, records: list[dict[str, Any]]) -> DeliveryBatch:
     """Deliver every (message, account of this platform) in parallel; report the failed messages.
 
     One read and one claim serve the whole batch; then each delivery posts in its own thread, and
@@ -86,11 +92,13 @@ def handle_delivery_batch(clarion: Clarion, platform: str, records: list[dict[st
     deleted, never retried forever.
     """
     work: list[tuple[dict[str, Any], Job]] = []
+    refused: list[str] = []
     for record in records:
         message = _parse_delivery(clarion, record)
-        if message is not None:
-            work += [(record, Job(message.advisory_id, a, message.content_hash))
-                     for a in message.channel_accounts if a.split(":")[0] == platform]
+        if message is None:
+            refused.append(str(record.get("messageId")))
+            continue
+        work += [(record, Job(message.advisory_id, a, message.content_hash)) for a in message.accounts_on(platform)]
     service = clarion.delivery
     jobs = [job for _, job in work]
     try:
@@ -105,7 +113,7 @@ def handle_delivery_batch(clarion: Clarion, platform: str, records: list[dict[st
         except UnavailableError as error:  # the sweeper completes it later; the deliveries are final
             log.warning("completion check deferred: %s", error.message)
     finally:
-        batch_rows.set(service.written(jobs))  # for the batch's log lines, without a read
+        rows = service.written(jobs)  # for the batch's log lines, without a read
     retry: dict[str, float] = {}
     for (record, _), outcome in zip(work, outcomes, strict=False):
         if not outcome.done:
@@ -115,7 +123,8 @@ def handle_delivery_batch(clarion: Clarion, platform: str, records: list[dict[st
         if record["messageId"] in retry:
             service.redriver.delay(record.get("eventSourceARN", ""), record.get("receiptHandle", ""),
                                    retry[record["messageId"]])
-    return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in retry]}
+    return DeliveryBatch(platform, records, [(str(record.get("messageId")), job) for record, job in work],
+                         refused, retry, rows)
 
 
 def _carry_out_by_account(service: DeliveryService, attempts: list[Attempt]) -> list[Outcome]:
@@ -151,7 +160,7 @@ def _carry_out(service: DeliveryService, attempt: Attempt) -> Outcome:
 
 def _parse_delivery(clarion: Clarion, record: dict[str, Any]) -> DeliveryMessage | None:
     try:
-        return DeliveryMessage.model_validate_json(record.get("body") or "")
+        return DeliveryMessage.parse(record.get("body") or "")
     except ValidationError as error:
         record_refusal(clarion.store, AuditEvent(actor="system:worker", action="refused:delivery_message",
                                                  summary=f"message {record.get('messageId')}: "

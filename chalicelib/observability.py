@@ -35,8 +35,11 @@ import sys
 import threading
 import time
 from datetime import datetime, UTC
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from collections.abc import Callable
+
+if TYPE_CHECKING:
+    from chalicelib.handlers import DeliveryBatch
 
 NAMESPACE = "Clarion"
 SERVICE = "clarion"
@@ -227,18 +230,21 @@ def _sqs(event: Any, get_response: Callable[[Any], Any]) -> Any:
     records = event.to_dict().get("Records", [])
     platform = _platform(records, invocation.get("function"))
     try:
-        result = get_response(event)
+        batch = get_response(event)
     except Exception as error:
         t.log("delivery batch failed", logging.ERROR, **invocation, platform=platform,
               error_type=type(error).__name__, messages=len(records), duration_ms=_elapsed_ms(start))
         raise
-    failed = {f.get("itemIdentifier") for f in (result or {}).get("batchItemFailures", [])}
+    from chalicelib.handlers import DeliveryBatch
+
+    if not isinstance(batch, DeliveryBatch):  # not a delivery worker: pass its answer on
+        return batch
     try:
-        observe_deliveries(t, platform, records, failed, started_at, invocation, _elapsed_ms(start))
+        observe_deliveries(t, batch, started_at, invocation, _elapsed_ms(start))
     except Exception as error:  # observing must never fail a delivery batch
         t.log("could not observe deliveries", logging.WARNING, **invocation, platform=platform,
               error_type=type(error).__name__)
-    return result
+    return batch.response()
 
 
 def _advisory(cache: dict[str, Any], advisory_id: str) -> Any:
@@ -263,40 +269,32 @@ def _platform(records: list[dict[str, Any]], function: str | None) -> str:
     return "unknown"
 
 
-def observe_deliveries(t: _Telemetry, platform: str, records: list[dict[str, Any]], failed: set[str],
-                       started_at: datetime, invocation: dict[str, Any], duration_ms: int) -> None:
-    """One line per (message, channel account of this platform), from the delivery rows."""
+def observe_deliveries(t: _Telemetry, batch: DeliveryBatch, started_at: datetime, invocation: dict[str, Any],
+                       duration_ms: int) -> None:
+    """One line per (message, channel account of this platform), from the rows the batch wrote."""
     from chalicelib.composition import clarion
 
-    wanted: list[tuple[dict[str, Any], str, str]] = []  # (record, advisory id, account)
-    for record in records:
-        try:
-            body = json.loads(record.get("body") or "")
-            advisory_id = str(body["advisory_id"])
-            accounts = [str(a) for a in body["channel_accounts"] if str(a).split(":")[0] == platform]
-        except (ValueError, KeyError, TypeError):
-            t.log("delivery message refused", logging.WARNING, **invocation, platform=platform,
-                  correlation_id=record.get("messageId"))
-            continue
-        wanted += [(record, advisory_id, account) for account in accounts]
-    from chalicelib.handlers import batch_rows
-
-    rows = dict(batch_rows.get({}))  # what the batch wrote; read back only what it did not
-    missing = [(a, c) for _, a, c in wanted if (a, c) not in rows]
+    platform, records, failed = batch.platform, batch.records, set(batch.retry)
+    for message_id in batch.refused:
+        t.log("delivery message refused", logging.WARNING, **invocation, platform=platform,
+              correlation_id=message_id)
+    wanted = [(message_id, job.advisory_id, job.account_id) for message_id, job in batch.jobs]
+    rows = dict(batch.rows)
+    missing = [(a, c) for _, a, c in wanted if (a, c) not in rows]  # e.g. a batch deferred before its read
     loaded = clarion().store.load_deliveries(missing) if missing else None
     if loaded is not None:
         rows.update(loaded.deliveries)
     advisories: dict[str, Any] = dict(loaded.advisories) if loaded is not None else {}
     sent: list[int] = []
     counts = {"failed": 0, "deferred": 0}
-    for record, advisory_id, account in wanted:
+    for message_id, advisory_id, account in wanted:
         row = rows.get((advisory_id, account))
         if row is None:
-            t.log("delivery", **invocation, correlation_id=record.get("messageId"), platform=platform,
+            t.log("delivery", **invocation, correlation_id=message_id, platform=platform,
                   advisory_id=advisory_id, channel=account, state="unknown_delivery")
             continue
         now_final = row.finished_at is not None and row.finished_at >= started_at
-        latency = row.latency_ms if row.finished_at else int(
+        latency = row.latency_ms if row.finished_at and row.latency_ms is not None else int(
             (datetime.now(UTC) - row.queued_at).total_seconds() * 1000)
         state = row.state.value
         if now_final and state == "sent":
@@ -309,11 +307,11 @@ def observe_deliveries(t: _Telemetry, platform: str, records: list[dict[str, Any
         if state != "sent" and row.last_error:
             error = mask(without_text(row.last_error, _advisory(advisories, advisory_id)) or "")[:500]
         t.log("delivery", logging.WARNING if state == "failed" and now_final else logging.INFO,
-              **invocation, correlation_id=record.get("messageId"), platform=platform,
+              **invocation, correlation_id=message_id, platform=platform,
               advisory_id=advisory_id, channel=account, state=state, attempts=row.attempts,
               latency_ms=latency, final=row.finished_at is not None,
               outcome=("finished now" if now_final else "already final" if row.finished_at else
-                       "retry" if record.get("messageId") in failed else "in progress"),
+                       "retry" if message_id in failed else "in progress"),
               pin_state=row.pin_state.value, post_url=row.post_url, error=error)
     t.log("delivery batch", **invocation, platform=platform, messages=len(records),
           retried_messages=len(failed), duration_ms=duration_ms)

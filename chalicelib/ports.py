@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from chalicelib.domain.audit import ChainHead
 from chalicelib.domain.lifecycle import View
+from chalicelib.domain.messages import DeliveryMessage
 from chalicelib.domain.models import (Advisory, AuditEntry, AuditEvent, ChannelAccount,
                                       DeliveryRecord, Template, User, utcnow)
 
@@ -102,18 +103,8 @@ class Store(Protocol):
     def commit(self, puts: Sequence[Put], events: Sequence[AuditEvent] = ()) -> list[AuditEntry]: ...
 
 
-@dataclass(frozen=True)
-class BroadcastEvent:
-    """The one message an approval publishes; each platform's queue filters on `platforms`."""
-
-    advisory_id: str
-    content_hash: str
-    channel_accounts: tuple[str, ...]
-    platforms: tuple[str, ...]
-
-
 class BroadcastPublisher(Protocol):
-    def publish(self, event: BroadcastEvent) -> str:
+    def publish(self, message: DeliveryMessage) -> str:
         """Publish once; return the message id. Raises UnavailableError when it cannot."""
         ...
 

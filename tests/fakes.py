@@ -23,7 +23,8 @@ from chalicelib.domain.errors import StaleWrite, UnavailableError
 from chalicelib.domain.models import (Advisory, AuditEntry, AuditEvent, ChannelAccount,
                                       DeliveryRecord, Template, User, utcnow)
 from chalicelib.channels.port import AmbiguousError, Capabilities, PostRef
-from chalicelib.ports import AdvisoryPage, BroadcastEvent, DeliveryContext, Entity, Marker, Put
+from chalicelib.domain.messages import DeliveryMessage
+from chalicelib.ports import AdvisoryPage, DeliveryContext, Entity, Marker, Put
 from chalicelib.rendering.model import Rendering
 
 T = TypeVar("T", bound=Entity)
@@ -145,13 +146,13 @@ class RecordingPublisher:
     """A broadcast publisher that keeps what it was asked to publish."""
 
     def __init__(self, fail: bool = False) -> None:
-        self.published: list[BroadcastEvent] = []
+        self.published: list[DeliveryMessage] = []
         self.fail = fail
 
-    def publish(self, event: BroadcastEvent) -> str:
+    def publish(self, message: DeliveryMessage) -> str:
         if self.fail:
             raise UnavailableError("the broadcast topic is unavailable")
-        self.published.append(event)
+        self.published.append(message)
         return f"msg-{len(self.published)}"
 
 

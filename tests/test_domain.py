@@ -144,3 +144,35 @@ def test_parameter_types(ptype: ParameterType, raw: object, ok: bool) -> None:
                                        ("plain", "plain"), (None, "")])
 def test_csv_cells_never_start_a_formula(cell: object, safe: str) -> None:
     assert _safe_cell(cell) == safe
+
+
+def test_the_delivery_message_is_written_and_read_by_one_schema() -> None:
+    from pydantic import ValidationError
+
+    from chalicelib.adapters.sqs import delivery_message
+    from chalicelib.domain.messages import DeliveryMessage
+
+    content_hash = "ab" * 32
+    message = DeliveryMessage(advisory_id="adv_1", content_hash=content_hash,
+                              channel_accounts=("sms:subscribers", "mastodon:city-health", "mastodon:drills"))
+    assert message.platforms == ("mastodon", "sms")
+    assert message.accounts_on("mastodon") == ["mastodon:city-health", "mastodon:drills"]
+    assert DeliveryMessage.parse(message.body()) == message
+    # A redrive writes the same schema.
+    assert DeliveryMessage.parse(delivery_message("adv_1", content_hash, ["sms:subscribers"])).accounts_on("sms") \
+        == ["sms:subscribers"]
+    for bad in ('{"advisory_id": "adv_1", "content_hash": "nothex", "channel_accounts": ["sms:x"]}',
+                f'{{"advisory_id": "adv_1", "content_hash": "{content_hash}", "channel_accounts": []}}',
+                "not json", '{"advisory_id": ""}'):
+        with pytest.raises(ValidationError):
+            DeliveryMessage.parse(bad)
+
+
+def test_a_channel_account_is_named_for_its_platform() -> None:
+    from pydantic import ValidationError
+
+    from chalicelib.domain.models import ChannelAccount
+
+    assert ChannelAccount(id="mastodon:city-health", platform="mastodon", name="City").platform == "mastodon"
+    with pytest.raises(ValidationError, match="starts with 'slack:'"):
+        ChannelAccount(id="mastodon:city-health", platform="slack", name="City")

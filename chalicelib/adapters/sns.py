@@ -7,9 +7,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.adapters.sqs import delivery_message
 from chalicelib.domain.errors import UnavailableError
-from chalicelib.ports import BroadcastEvent
+from chalicelib.domain.messages import DeliveryMessage
 
 log = logging.getLogger("clarion_sns")
 
@@ -19,15 +18,14 @@ class SnsBroadcastPublisher:
         self._sns = client
         self._topic_arn = topic_arn
 
-    def publish(self, event: BroadcastEvent) -> str:
+    def publish(self, message: DeliveryMessage) -> str:
         try:
             response = self._sns.publish(
                 TopicArn=self._topic_arn,
-                Message=delivery_message(event.advisory_id, event.content_hash, event.channel_accounts),
+                Message=message.body(),
                 MessageAttributes={
-                    "platforms": {"DataType": "String.Array",
-                                  "StringValue": json.dumps(sorted(event.platforms))},
-                    "advisory_id": {"DataType": "String", "StringValue": event.advisory_id},
+                    "platforms": {"DataType": "String.Array", "StringValue": json.dumps(list(message.platforms))},
+                    "advisory_id": {"DataType": "String", "StringValue": message.advisory_id},
                 },
             )
         except (ClientError, BotoCoreError) as error:

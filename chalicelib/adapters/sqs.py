@@ -1,7 +1,6 @@
 """Putting delivery messages back on a platform's queue, parking them in its DLQ, delaying them."""
 from __future__ import annotations
 
-import json
 import logging
 from functools import lru_cache
 from typing import Any
@@ -10,6 +9,7 @@ from collections.abc import Sequence
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.domain.errors import UnavailableError
+from chalicelib.domain.messages import DeliveryMessage
 from chalicelib.infra import resources
 
 log = logging.getLogger("clarion_sqs")
@@ -17,8 +17,8 @@ MAX_VISIBILITY_S = 12 * 60 * 60
 
 
 def delivery_message(advisory_id: str, content_hash: str, accounts: Sequence[str]) -> str:
-    return json.dumps({"advisory_id": advisory_id, "content_hash": content_hash,
-                       "channel_accounts": list(accounts)})
+    return DeliveryMessage(advisory_id=advisory_id, content_hash=content_hash,
+                           channel_accounts=tuple(accounts)).body()
 
 
 class SqsRedriver:

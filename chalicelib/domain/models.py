@@ -370,6 +370,13 @@ class ChannelAccount(Model):
     pin_lease: PinLease | None = None
     revision: int = 0
 
+    @model_validator(mode="after")
+    def _named_for_its_platform(self) -> ChannelAccount:
+        # Each platform's worker takes the accounts named `<platform>:...` from a delivery message.
+        if self.id.split(":", 1)[0] != self.platform:
+            raise ValueError(f"a {self.platform} account's id starts with '{self.platform}:'")
+        return self
+
 
 class PinnedPost(Model):
     advisory_id: str

@@ -15,7 +15,8 @@ from chalicelib.domain.lifecycle import Action, View
 from chalicelib.domain.models import (Advisory, AdvisoryContent, AdvisoryState, Approval,
                                       AuditEvent, ChannelAccount, DeliveryRecord, MsgType,
                                       Rejection, ResponseType, Role, User, Withdrawal)
-from chalicelib.ports import BroadcastEvent, BroadcastPublisher, Clock, Put, Store
+from chalicelib.domain.messages import DeliveryMessage
+from chalicelib.ports import BroadcastPublisher, Clock, Put, Store
 from chalicelib.rendering.render import RenderResult, render_all
 from chalicelib.settings import org_settings
 from chalicelib.services.common import commit_or_conflict, create, found, record_refusal, refuse, revise
@@ -227,7 +228,7 @@ class AdvisoryService:
         ]
         puts = [put, *deliveries, *self._close_referenced(advisory)]
         commit_or_conflict(self._store, puts, events, lambda: self.get(advisory.id).state.value)
-        return self._publish(actor, broadcasting, accounts)
+        return self._publish(actor, broadcasting)
 
     def _due(self, advisory: Advisory) -> bool:
         return not advisory.content.effective or advisory.content.effective <= self._clock.now()
@@ -243,19 +244,17 @@ class AdvisoryService:
                     continue  # someone else released or edited it meanwhile
         return results
 
-    def _publish(self, actor: User, advisory: Advisory, accounts: dict[str, ChannelAccount]) -> BroadcastResult:
-        targets = tuple(advisory.content.channels)
-        event = BroadcastEvent(advisory_id=advisory.id, content_hash=advisory.content_hash(),
-                               channel_accounts=targets,
-                               platforms=tuple(sorted({accounts[c].platform for c in targets})))
+    def _publish(self, actor: User, advisory: Advisory) -> BroadcastResult:
+        message = DeliveryMessage(advisory_id=advisory.id, content_hash=advisory.content_hash(),
+                                  channel_accounts=tuple(advisory.content.channels))
         try:
-            message_id = self._publisher.publish(event)
+            message_id = self._publisher.publish(message)
         except UnavailableError as error:
             # The pending rows are the record of what is owed; the sweeper and /retry redrive them.
             self._store.commit([], [self._event(actor, "broadcast_publish_failed", advisory, error.message)])
             return BroadcastResult(advisory, published=False, error=error.message)
         self._store.commit([], [self._event(actor, "broadcast_published", advisory,
-                                            f"message {message_id} to {', '.join(event.platforms)}")])
+                                            f"message {message_id} to {', '.join(message.platforms)}")])
         return BroadcastResult(advisory, published=True)
 
     def _close_referenced(self, advisory: Advisory) -> list[Put]:
