@@ -324,7 +324,7 @@ def _delivery_worker(platform: str) -> Any:
 for _platform, _spec in resources.QUEUES.items():
     globals()[f"deliver_{_platform}"] = app.on_sqs_message(
         queue=resources.queue_name(_platform), batch_size=_spec.batch_size,
-        maximum_concurrency=max(2, _spec.max_concurrency),
+        maximum_concurrency=_spec.max_concurrency,
         name=f"deliver_{_platform}")(_delivery_worker(_platform))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 import boto3
+import pytest
 
 from chalicelib.infra import cloudformation, resources
 from chalicelib.infra.bootstrap import Provisioned
@@ -45,3 +46,15 @@ def test_sqs_dead_letters_only_after_the_app_has_given_up() -> None:
     policy = DeliveryPolicy()
     for spec in resources.QUEUES.values():
         assert spec.max_receive_count >= 2 * policy.max_attempts + 5, spec.platform
+
+
+def test_each_worker_deploys_with_the_concurrency_its_platform_declares() -> None:
+    import app as app_module
+
+    sources = {e.name: e for e in app_module.app.event_sources if e.name.startswith("deliver_")}
+    assert set(sources) == {f"deliver_{p}" for p in resources.PLATFORMS}
+    for platform, spec in resources.QUEUES.items():
+        source = sources[f"deliver_{platform}"]
+        assert (source.batch_size, source.maximum_concurrency) == (spec.batch_size, spec.max_concurrency)
+    with pytest.raises(ValueError, match=r"2\.\.1000"):
+        resources.QueueSpec("banner", max_concurrency=1)

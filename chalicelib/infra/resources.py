@@ -32,6 +32,11 @@ class QueueSpec:
     # checks to settle would vanish into the DLQ with its delivery still unknown.
     max_receive_count: int = 20
 
+    def __post_init__(self) -> None:
+        # Lambda's SQS event sources take a maximum concurrency of 2 to 1000: declare what deploys.
+        if not 2 <= self.max_concurrency <= 1000:
+            raise ValueError(f"{self.platform}: max_concurrency must be 2..1000 (Lambda's range for SQS)")
+
 
 QUEUES: dict[str, QueueSpec] = {
     p: QueueSpec(p) for p in PLATFORMS
@@ -41,9 +46,11 @@ QUEUES: dict[str, QueueSpec] = {
     "bluesky": QueueSpec("bluesky", max_concurrency=2),
     # X's free tier is tiny; one at a time keeps us clear of 429s.
     "x": QueueSpec("x", batch_size=1, max_concurrency=2),
-    # The owned channels read-modify-write one document (banner.json, the CAP feed index).
-    "banner": QueueSpec("banner", max_concurrency=1),
-    "cap_feed": QueueSpec("cap_feed", max_concurrency=1),
+    # The owned channels read-modify-write one document (banner.json, the CAP feed index), each
+    # write conditional on the ETag read (channels/owned.py): two at a time is safe, and the least
+    # Lambda allows.
+    "banner": QueueSpec("banner", max_concurrency=2),
+    "cap_feed": QueueSpec("cap_feed", max_concurrency=2),
 }
 
 
