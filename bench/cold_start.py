@@ -146,7 +146,7 @@ def lambda_like(package: Path, workdir: Path) -> dict[str, list[Path]]:
 
 
 def handler_specs() -> dict[str, dict[str, Any]]:
-    from chalicelib.channels.registry import HTTP_ADAPTERS  # noqa: F401  (the platforms with adapters)
+    from chalicelib.channels.registry import channel_for  # noqa: F401  (the adapter registry)
     from chalicelib.infra import resources
     from chalicelib.seed import LOCAL_CHANNELS, SANDBOX_CREDENTIALS
 

@@ -15,12 +15,11 @@ from chalicelib.domain.models import AuditEvent, ChannelAccount, User
 from chalicelib.infra.resources import channel_secret_ref
 from chalicelib.ports import Put, Store
 from chalicelib.services.access import demo_users
-from chalicelib.channels.registry import HTTP_ADAPTERS
+from chalicelib.platforms import HTTP_PLATFORMS
 
 SANDBOX_URL = os.environ.get(
     "CLARION_SANDBOX_URL", f"http://127.0.0.1:{os.environ.get('CLARION_SANDBOX_PORT', '8001')}")
 LOCAL_SENDER = "alerts@health.example.org"
-HTTP_PLATFORMS = set(HTTP_ADAPTERS)  # the platforms whose adapters hold credentials and a base URL
 
 # The sandbox's fixed credentials (local/sandbox/accounts.py); never real ones.
 SANDBOX_CREDENTIALS: dict[str, dict[str, str]] = {

@@ -23,7 +23,7 @@ import botocore.session
 import pytest
 from botocore import xform_name
 
-from chalicelib.channels.registry import HTTP_ADAPTERS
+from chalicelib.platforms import HTTP_PLATFORMS
 from chalicelib.infra import cloudformation as cfn
 from chalicelib.infra import resources as r
 from conftest import PROJECT_DIR as _PROJECT_DIR
@@ -108,7 +108,7 @@ def needs(stage: str, function: str) -> set[tuple[str, str]]:
                 ("sqs:SendMessage", arn("sqs", cfn.trigger_dlq_name(stage)))}
     elif function == "sweep":  # release_due broadcasts; late deliveries: redrive + alert; pins
         out |= {("sns:Publish", topic[r.broadcast_topic_name(stage)]),
-                ("sns:Publish", topic[r.alert_topic_name(stage)])} | redrive() | secrets(HTTP_ADAPTERS) | owned()
+                ("sns:Publish", topic[r.alert_topic_name(stage)])} | redrive() | secrets(HTTP_PLATFORMS) | owned()
     else:
         platform = function.removeprefix("deliver_")
         queue, dlq = arn("sqs", r.queue_name(platform, stage)), arn("sqs", r.dlq_name(platform, stage))
@@ -116,7 +116,7 @@ def needs(stage: str, function: str) -> set[tuple[str, str]]:
         out |= {(a, queue) for a in ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
                                      "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl")}
         out |= {("sqs:SendMessage", dlq), ("sqs:GetQueueUrl", dlq)}  # SqsRedriver.dead_letter
-        if platform in HTTP_ADAPTERS:
+        if platform in HTTP_PLATFORMS:
             out |= secrets([platform])
         elif platform == "sms":
             out |= {("sns:Publish", topic[r.sms_topic_name(stage)])}

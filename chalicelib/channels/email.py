@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import html
 from typing import Any
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from chalicelib.channels.aws import aws_call
 from chalicelib.channels.base import SocialChannel, require
 from chalicelib.channels.port import PostRef
+from chalicelib.domain.models import ChannelAccount
 from chalicelib.rendering.model import Part, Rendering
 
 MAX_RECIPIENTS = 50
@@ -63,3 +64,7 @@ def _as_html(text: str) -> str:
 
 def _chunks(items: list[str], size: int) -> list[list[str]]:
     return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+
+
+def build(account: ChannelAccount, client: Callable[[str], Any]) -> EmailChannel:
+    return EmailChannel(account.id, dict(account.settings), client("sesv2"))

@@ -16,6 +16,7 @@ If-Match / If-None-Match), retried a few times when another writer got there fir
 """
 from __future__ import annotations
 
+import os
 import json
 from datetime import datetime, UTC
 from typing import Any
@@ -27,6 +28,7 @@ from botocore.exceptions import ClientError
 from chalicelib.channels.aws import aws_call
 from chalicelib.channels.base import SocialChannel
 from chalicelib.channels.port import Capabilities, GoneError, PermanentError, PostRef, RetryableError
+from chalicelib.domain.models import ChannelAccount
 from chalicelib.rendering.model import Part, Rendering
 
 _CONFLICT = ("PreconditionFailed", "ConditionalRequestConflict")
@@ -232,3 +234,9 @@ def atom_document(active: list[dict[str, Any]], base: str) -> str:
             "updated": entries[0]["updated"] if entries else _now(), "author": org.sender_name,
             "language": "en", "self_url": f"{base}/feeds/cap.atom", "entries": entries}
     return xml_safe(environment().get_template("feeds/cap.atom.j2").render(feed=feed))
+
+
+def build(account: ChannelAccount, client: Callable[[str], Any]) -> SocialChannel:
+    """The banner and the CAP feed: documents in the owned bucket."""
+    cls = BannerChannel if account.platform == "banner" else CapFeedChannel
+    return cls(account.id, dict(account.settings), client("s3"), os.environ.get("CLARION_OWNED_BUCKET"))

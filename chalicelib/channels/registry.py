@@ -7,48 +7,28 @@ platform credentials come from the SecretStore by `account.secret_ref`.
 from __future__ import annotations
 
 import importlib
-import os
 from typing import Any, cast
 from collections.abc import Callable, Mapping
 
 from chalicelib.channels.port import Channel, PermanentError, RetryableError
 from chalicelib.domain.models import ChannelAccount
+from chalicelib.platforms import PLATFORMS
 from chalicelib.secrets import SecretNotFound, SecretStore, SecretUnavailable
 
 Clients = Callable[[str], Any]  # boto3 client by service name, e.g. composition's cached ones
 
-# platform -> "module:Class" of the adapters that talk HTTP with the account's credentials
-HTTP_ADAPTERS: dict[str, str] = {
-    "x": "x:XChannel",
-    "facebook": "facebook:FacebookChannel",
-    "mastodon": "mastodon:MastodonChannel",
-    "bluesky": "bluesky:BlueskyChannel",
-    "telegram": "telegram:TelegramChannel",
-    "slack": "slack:SlackChannel",
-    "discord": "discord:DiscordChannel",
-}
-
-
 def channel_for(account: ChannelAccount, secrets: SecretStore, clients: Clients | None = None) -> Channel:
-    """The adapter for `account`. Misconfiguration is a PermanentError saying what to fix."""
-    platform, settings = account.platform, dict(account.settings)
-    if platform in HTTP_ADAPTERS:
-        return _load(HTTP_ADAPTERS[platform])(account.id, settings, credentials(account, secrets))
-    client = clients or _boto3_client
-    if platform == "sms":
-        from chalicelib.channels.sms import SmsChannel
-
-        return SmsChannel(account.id, settings, client("sns"), os.environ.get("CLARION_SMS_TOPIC_ARN"))
-    if platform == "email":
-        from chalicelib.channels.email import EmailChannel
-
-        return EmailChannel(account.id, settings, client("sesv2"))
-    if platform in ("banner", "cap_feed"):
-        from chalicelib.channels import owned
-
-        cls = owned.BannerChannel if platform == "banner" else owned.CapFeedChannel
-        return cls(account.id, settings, client("s3"), os.environ.get("CLARION_OWNED_BUCKET"))
-    raise PermanentError(f"No adapter for platform {platform!r} (channel account {account.id})")
+    """The adapter for `account` (chalicelib/platforms.py says which). Misconfiguration is a
+    PermanentError saying what to fix."""
+    spec = PLATFORMS.get(account.platform)
+    if spec is None:
+        raise PermanentError(f"No adapter for platform {account.platform!r} (channel account {account.id})")
+    module = importlib.import_module(f"chalicelib.channels.{spec.module}")
+    if spec.adapter is not None:
+        adapter: Callable[..., Channel] = getattr(module, spec.adapter)
+        return adapter(account.id, dict(account.settings), credentials(account, secrets))
+    build: Callable[[ChannelAccount, Clients], Channel] = module.build
+    return build(account, clients or _boto3_client)
 
 
 def credentials(account: ChannelAccount, secrets: SecretStore) -> Mapping[str, Any]:
@@ -61,13 +41,6 @@ def credentials(account: ChannelAccount, secrets: SecretStore) -> Mapping[str, A
         raise PermanentError(f"{exc} (channel account {account.id}; see docs/real-accounts.md)") from None
     except SecretUnavailable as exc:
         raise RetryableError(str(exc)) from None
-
-
-def _load(ref: str) -> Callable[..., Channel]:
-    """The adapter class named by `ref`; each takes (account id, settings, credentials)."""
-    module, _, name = ref.partition(":")
-    adapter: Callable[..., Channel] = getattr(importlib.import_module(f"chalicelib.channels.{module}"), name)
-    return adapter
 
 
 def _boto3_client(service: str) -> Any:

@@ -7,12 +7,14 @@ itself concatenates the GSM-7/UCS-2 segments of one message. Only a FIFO topic d
 """
 from __future__ import annotations
 
+import os
 from typing import Any
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from chalicelib.channels.aws import aws_call
 from chalicelib.channels.base import SocialChannel
 from chalicelib.channels.port import Capabilities, PermanentError, PostRef
+from chalicelib.domain.models import ChannelAccount
 from chalicelib.rendering.model import Part, Rendering
 
 
@@ -53,3 +55,8 @@ def _attributes(settings: Mapping[str, Any]) -> dict[str, dict[str, str]]:
               "AWS.SNS.SMS.MaxPrice": settings.get("max_price")}
     return {name: {"DataType": "Number" if name.endswith("MaxPrice") else "String", "StringValue": str(value)}
             for name, value in wanted.items() if value}
+
+
+def build(account: ChannelAccount, client: Callable[[str], Any]) -> SmsChannel:
+    """SMS through SNS: to the subscribers' topic, or one number a drill names in its settings."""
+    return SmsChannel(account.id, dict(account.settings), client("sns"), os.environ.get("CLARION_SMS_TOPIC_ARN"))

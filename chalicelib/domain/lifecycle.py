@@ -7,6 +7,9 @@
 
 An edit returns the advisory to draft and voids any approval; once broadcasting has begun the
 content is frozen and changes go out as a linked Update or Cancel.
+
+The moves themselves are `Advisory`'s methods (models.py: `edit`, `submit`, `approve`, ...): each
+checks this table with `require` and returns the next revision; the services store it.
 """
 from __future__ import annotations
 

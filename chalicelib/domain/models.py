@@ -16,6 +16,8 @@ from pydantic import (AfterValidator, AwareDatetime, BaseModel, BeforeValidator,
                       HttpUrl,
                       field_validator, model_validator)
 
+from chalicelib.domain.errors import Conflict
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -285,6 +287,96 @@ class Advisory(Model):
     def approval_is_valid(self) -> bool:
         return self.approval is not None and self.approval.content_hash == self.content_hash()
 
+    # -- its transitions ------------------------------------------------------------------------
+    # Each checks the move against the lifecycle table (a 409 naming the current state when it is
+    # illegal now) and returns the next revision, and the audit event of the change where there
+    # is one; nothing is stored. Who may make the move is the services' to check: a refusal is
+    # recorded on the trail.
+    def edit(self, content: AdvisoryContent, by: str, at: datetime) -> tuple[Advisory, AuditEvent]:
+        """New content, back to draft; any approval is void. The latest rejection stays: the
+        author keeps seeing what to fix while revising."""
+        lifecycle.require(self, lifecycle.Action.EDIT)
+        edited = self._next(content=content, state=lifecycle.target(lifecycle.Action.EDIT), approval=None,
+                            updated_at=at)
+        summary = "edited; the approval is void" if self.approval is not None else "edited"
+        if self.state is not AdvisoryState.DRAFT:
+            summary += f" (was {self.state.value}, back to draft)"
+        return edited, edited._event(by, "edit", summary)
+
+    def submit(self, by: str, at: datetime) -> tuple[Advisory, AuditEvent]:
+        """draft -> pending_approval (screening is the service's, before it is stored)."""
+        lifecycle.require(self, lifecycle.Action.SUBMIT)
+        submitted = self._next(state=lifecycle.target(lifecycle.Action.SUBMIT), submitted_at=at, updated_at=at)
+        return submitted, submitted._event(by, "submit", f"content {submitted.content_hash()[:12]}")
+
+    def approve(self, by: str, at: datetime, reviewed_hash: str | None = None) -> tuple[Advisory, AuditEvent]:
+        """pending_approval -> approved, bound to the content hash; `reviewed_hash`, when given, is
+        the hash the approver saw, and must still be the content's."""
+        lifecycle.require(self, lifecycle.Action.APPROVE)
+        content_hash = self.content_hash()
+        if reviewed_hash is not None and reviewed_hash != content_hash:
+            raise Conflict("the advisory changed since you reviewed it; review it again",
+                           {"reviewed_hash": reviewed_hash, "content_hash": content_hash})
+        approved = self._next(state=lifecycle.target(lifecycle.Action.APPROVE),
+                              approval=Approval(by=by, at=at, content_hash=content_hash), updated_at=at)
+        return approved, approved._event(by, "approve", f"approved content {content_hash[:12]}")
+
+    def reject(self, by: str, at: datetime, reason: str) -> tuple[Advisory, AuditEvent]:
+        """pending_approval -> rejected, with the reason the author will see."""
+        lifecycle.require(self, lifecycle.Action.REJECT)
+        rejected = self._next(state=lifecycle.target(lifecycle.Action.REJECT), updated_at=at,
+                              rejection=Rejection(by=by, at=at, reason=reason))
+        return rejected, rejected._event(by, "reject", reason)
+
+    def withdraw(self, by: str, at: datetime, reason: str = "") -> tuple[Advisory, AuditEvent]:
+        """draft / rejected / pending_approval -> withdrawn: final, never broadcast."""
+        lifecycle.require(self, lifecycle.Action.WITHDRAW)
+        withdrawn = self._next(state=lifecycle.target(lifecycle.Action.WITHDRAW), updated_at=at,
+                               withdrawal=Withdrawal(by=by, at=at, reason=reason))
+        summary = f"withdrawn (was {self.state.value})" + (f": {reason}" if reason else "")
+        return withdrawn, withdrawn._event(by, "withdraw", summary)
+
+    def start_broadcasting(self, by: str, at: datetime) -> tuple[Advisory, AuditEvent]:
+        """approved -> broadcasting, only under an approval of exactly this content."""
+        lifecycle.require(self, lifecycle.Action.BROADCAST)
+        if not self.approval_is_valid:
+            raise Conflict("the approval does not match the content; it must be approved again",
+                           {"state": self.state.value})
+        broadcasting = self._next(state=lifecycle.target(lifecycle.Action.BROADCAST), updated_at=at)
+        return broadcasting, broadcasting._event(by, "broadcast",
+                                                 f"{len(self.content.channels)} deliveries pending")
+
+    def reopen_for_redrive(self, by: str, at: datetime, owed: int) -> tuple[Advisory, AuditEvent]:
+        """partially_delivered / failed -> broadcasting, while `owed` deliveries are redriven."""
+        lifecycle.require(self, lifecycle.Action.REDRIVE)
+        reopened = self._next(state=lifecycle.target(lifecycle.Action.REDRIVE), updated_at=at)
+        return reopened, reopened._event(by, "retry", f"reopened to redrive {owed} deliveries")
+
+    def expire(self, by: str, at: datetime) -> tuple[Advisory, AuditEvent]:
+        """A live advisory past its `expires` -> expired."""
+        lifecycle.require(self, lifecycle.Action.EXPIRE)
+        expired = self._next(state=lifecycle.target(lifecycle.Action.EXPIRE), updated_at=at)
+        return expired, expired._event(by, "expire", "past its expiry time")
+
+    def supersede(self, at: datetime) -> Advisory:
+        """A live advisory -> superseded, as an Update referencing it goes out (recorded by the
+        Update's broadcast, not on its own)."""
+        lifecycle.require(self, lifecycle.Action.SUPERSEDE)
+        return self._next(state=lifecycle.target(lifecycle.Action.SUPERSEDE), updated_at=at)
+
+    def cancel(self, at: datetime) -> Advisory:
+        """A live advisory -> cancelled, as a Cancel referencing it goes out (recorded by the
+        Cancel's broadcast, not on its own)."""
+        lifecycle.require(self, lifecycle.Action.CANCEL)
+        return self._next(state=lifecycle.target(lifecycle.Action.CANCEL), updated_at=at)
+
+    def _next(self, **changes: Any) -> Advisory:
+        """The next revision with `changes`: every write is conditional on the one it was made from."""
+        return self.model_copy(update={**changes, "revision": self.revision + 1})
+
+    def _event(self, by: str, action: str, summary: str) -> AuditEvent:
+        return AuditEvent(actor=by, action=action, advisory_id=self.id, summary=summary)
+
 
 class DeliveryState(str, Enum):
     PENDING = "pending"
@@ -442,6 +534,15 @@ class Template(Model):
                    "parameters": [p.model_dump(mode="json") for p in self.parameters]}
         return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
 
+    def approve(self, by: str, at: datetime) -> tuple[Template, AuditEvent]:
+        """draft -> approved, bound to the content hash (who may approve is the service's to check)."""
+        if self.state is TemplateState.APPROVED:
+            raise Conflict("this template is already approved", {"state": self.state.value})
+        approved = self.model_copy(update={
+            "state": TemplateState.APPROVED, "revision": self.revision + 1,
+            "approval": Approval(by=by, at=at, content_hash=self.content_hash())})
+        return approved, AuditEvent(actor=by, action="template_approve", summary=f"{self.id}: {self.name}")
+
 
 class AuditEvent(Model):
     """Something a person or the machine did, before it is chained."""
@@ -464,3 +565,8 @@ class AuditEntry(AuditEvent):
 def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                       default=str)
+
+
+# The lifecycle table is written in the states above and Advisory's transitions consult it, so it
+# is imported last and used as `lifecycle.X` at call time: either module may be imported first.
+from chalicelib.domain import lifecycle  # noqa: E402

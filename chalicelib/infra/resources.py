@@ -10,17 +10,16 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-# The platforms Clarion posts to. Each has its own SQS queue (and DLQ) subscribed to the
-# broadcast topic with a filter policy on the `platforms` message attribute.
-PLATFORMS: tuple[str, ...] = (
-    "x", "facebook", "mastodon", "bluesky", "telegram", "slack", "discord",
-    "sms", "email", "banner", "cap_feed",
-)
+from chalicelib.platforms import PLATFORMS as SPECS
+
+# The platforms Clarion posts to (chalicelib/platforms.py). Each has its own SQS queue (and DLQ)
+# subscribed to the broadcast topic with a filter policy on the `platforms` message attribute.
+PLATFORMS: tuple[str, ...] = tuple(SPECS)
 
 
 @dataclass(frozen=True)
 class QueueSpec:
-    """How one platform's delivery queue behaves; concurrency follows the platform's rate limit."""
+    """How one platform's delivery queue behaves, from its platform's specification."""
 
     platform: str
     batch_size: int = 5
@@ -39,18 +38,8 @@ class QueueSpec:
 
 
 QUEUES: dict[str, QueueSpec] = {
-    p: QueueSpec(p) for p in PLATFORMS
-} | {
-    # Mastodon: 300 requests / 5 min per account; Bluesky's points budget is similar.
-    "mastodon": QueueSpec("mastodon", max_concurrency=2),
-    "bluesky": QueueSpec("bluesky", max_concurrency=2),
-    # X's free tier is tiny; one at a time keeps us clear of 429s.
-    "x": QueueSpec("x", batch_size=1, max_concurrency=2),
-    # The owned channels read-modify-write one document (banner.json, the CAP feed index), each
-    # write conditional on the ETag read (channels/owned.py): two at a time is safe, and the least
-    # Lambda allows.
-    "banner": QueueSpec("banner", max_concurrency=2),
-    "cap_feed": QueueSpec("cap_feed", max_concurrency=2),
+    name: QueueSpec(name, batch_size=spec.batch_size, max_concurrency=spec.max_concurrency)
+    for name, spec in SPECS.items()
 }
 
 

@@ -12,14 +12,13 @@ from pydantic import BaseModel, Field
 from chalicelib.domain import lifecycle, phi, screening
 from chalicelib.domain.errors import BadRequest, Conflict, ScreeningFailed, UnavailableError, ValidationFailed
 from chalicelib.domain.lifecycle import Action, View
-from chalicelib.domain.models import (Advisory, AdvisoryContent, AdvisoryState, Approval,
-                                      AuditEvent, ChannelAccount, DeliveryRecord, MsgType,
-                                      Rejection, ResponseType, Role, User, Withdrawal)
+from chalicelib.domain.models import (Advisory, AdvisoryContent, AdvisoryState, AuditEvent, ChannelAccount,
+                                      DeliveryRecord, MsgType, ResponseType, Role, User)
 from chalicelib.domain.messages import DeliveryMessage
 from chalicelib.ports import BroadcastPublisher, Clock, Put, Store
 from chalicelib.rendering.render import RenderResult, render_all
 from chalicelib.settings import org_settings
-from chalicelib.services.common import commit_or_conflict, create, found, record_refusal, refuse, revise
+from chalicelib.services.common import commit_or_conflict, create, found, record_refusal, refuse, stored
 
 
 DEFAULT_PAGE = 50
@@ -107,16 +106,9 @@ class AdvisoryService:
         advisory = self.get(advisory_id)
         if advisory.author != actor.id:
             raise refuse(self._store, actor, "edit", "only the author may edit an advisory", advisory_id)
-        lifecycle.require(advisory, Action.EDIT)
+        edited, event = advisory.edit(content, actor.id, self._clock.now())
         self._known_channels(content)
-        voided = advisory.approval is not None
-        # The latest rejection stays: the author keeps seeing what to fix while revising.
-        edited, put = revise(advisory, content=content, state=AdvisoryState.DRAFT, approval=None,
-                             updated_at=self._clock.now())
-        summary = "edited; the approval is void" if voided else "edited"
-        if advisory.state is not AdvisoryState.DRAFT:
-            summary += f" (was {advisory.state.value}, back to draft)"
-        commit_or_conflict(self._store, [put], [self._event(actor, "edit", edited, summary)],
+        commit_or_conflict(self._store, [stored(advisory, edited)], [event],
                            lambda: self.get(advisory_id).state.value)
         return edited
 
@@ -124,12 +116,9 @@ class AdvisoryService:
         advisory = self.get(advisory_id)
         if advisory.author != actor.id:
             raise refuse(self._store, actor, "submit", "only the author may submit an advisory", advisory_id)
-        lifecycle.require(advisory, Action.SUBMIT)
+        submitted, event = advisory.submit(actor.id, self._clock.now())
         self._screen_or_raise(actor, advisory, "submit")
-        submitted, put = revise(advisory, state=AdvisoryState.PENDING_APPROVAL,
-                                submitted_at=self._clock.now(), updated_at=self._clock.now())
-        commit_or_conflict(self._store, [put],
-                           [self._event(actor, "submit", submitted, f"content {submitted.content_hash()[:12]}")],
+        commit_or_conflict(self._store, [stored(advisory, submitted)], [event],
                            lambda: self.get(advisory_id).state.value)
         return submitted
 
@@ -137,29 +126,20 @@ class AdvisoryService:
         advisory = self.get(advisory_id)
         if advisory.author == actor.id:
             raise refuse(self._store, actor, "approve", "you cannot approve your own advisory", advisory_id)
-        lifecycle.require(advisory, Action.APPROVE)
-        content_hash = advisory.content_hash()
-        if reviewed_hash is not None and reviewed_hash != content_hash:
-            raise Conflict("the advisory changed since you reviewed it; review it again",
-                           {"reviewed_hash": reviewed_hash, "content_hash": content_hash})
-        approval = Approval(by=actor.id, at=self._clock.now(), content_hash=content_hash)
-        approved, put = revise(advisory, state=AdvisoryState.APPROVED, approval=approval,
-                               updated_at=self._clock.now())
-        approve_event = self._event(actor, "approve", approved, f"approved content {content_hash[:12]}")
+        approved, approve_event = advisory.approve(actor.id, self._clock.now(), reviewed_hash)
         if self._due(approved):  # approved and broadcasting in one commit: one write less before it goes out
-            # advisory.revision: the stored revision, the one `put` expects
+            # advisory.revision: the stored revision, the one the approval's write expects
             return self.broadcast(actor, approved, approved_from=(advisory.revision, approve_event))
-        commit_or_conflict(self._store, [put], [approve_event], lambda: self.get(advisory_id).state.value)
+        commit_or_conflict(self._store, [stored(advisory, approved)], [approve_event],
+                           lambda: self.get(advisory_id).state.value)
         return BroadcastResult(approved, published=False, error=None)
 
     def reject(self, actor: User, advisory_id: str, reason: str) -> Advisory:
         advisory = self.get(advisory_id)
         if advisory.author == actor.id:
             raise refuse(self._store, actor, "reject", "you cannot review your own advisory", advisory_id)
-        lifecycle.require(advisory, Action.REJECT)
-        rejected, put = revise(advisory, state=AdvisoryState.REJECTED, updated_at=self._clock.now(),
-                               rejection=Rejection(by=actor.id, at=self._clock.now(), reason=reason))
-        commit_or_conflict(self._store, [put], [self._event(actor, "reject", rejected, reason)],
+        rejected, event = advisory.reject(actor.id, self._clock.now(), reason)
+        commit_or_conflict(self._store, [stored(advisory, rejected)], [event],
                            lambda: self.get(advisory_id).state.value)
         return rejected
 
@@ -169,11 +149,8 @@ class AdvisoryService:
         if advisory.author != actor.id and not actor.has(Role.ADMIN):
             raise refuse(self._store, actor, "withdraw", "only the author or an admin may withdraw an advisory",
                          advisory_id)
-        lifecycle.require(advisory, Action.WITHDRAW)
-        withdrawn, put = revise(advisory, state=lifecycle.target(Action.WITHDRAW), updated_at=self._clock.now(),
-                                withdrawal=Withdrawal(by=actor.id, at=self._clock.now(), reason=reason))
-        summary = f"withdrawn (was {advisory.state.value})" + (f": {reason}" if reason else "")
-        commit_or_conflict(self._store, [put], [self._event(actor, "withdraw", withdrawn, summary)],
+        withdrawn, event = advisory.withdraw(actor.id, self._clock.now(), reason)
+        commit_or_conflict(self._store, [stored(advisory, withdrawn)], [event],
                            lambda: self.get(advisory_id).state.value)
         return withdrawn
 
@@ -201,10 +178,7 @@ class AdvisoryService:
         `approved_from` (the stored revision and the approval's audit event) makes the approval
         part of the same commit, when `advisory` is approved here and now.
         """
-        lifecycle.require(advisory, Action.BROADCAST)
-        if not advisory.approval_is_valid:
-            raise Conflict("the approval does not match the content; it must be approved again",
-                           {"state": advisory.state.value})
+        broadcasting, broadcast_event = advisory.start_broadcasting(actor.id, self._clock.now())
         if not self._due(advisory):
             return BroadcastResult(advisory, published=False, error=None)
         accounts = self._accounts(advisory.content)
@@ -215,11 +189,10 @@ class AdvisoryService:
                                    lambda: self.get(advisory.id).state.value)
             raise ScreeningFailed("some target channel accounts cannot be used now",
                                   [f.model_dump() for f in unusable])
-        broadcasting, put = revise(advisory, state=AdvisoryState.BROADCASTING, updated_at=self._clock.now())
-        events = [self._event(actor, "broadcast", broadcasting, f"{len(advisory.content.channels)} deliveries pending")]
-        if approved_from is not None:
-            put = Put(broadcasting, approved_from[0])
-            events.insert(0, approved_from[1])
+        if approved_from is None:
+            put, events = stored(advisory, broadcasting), [broadcast_event]
+        else:  # the approval and the broadcast: one write over the stored revision
+            put, events = Put(broadcasting, approved_from[0]), [approved_from[1], broadcast_event]
         deliveries = [
             create(DeliveryRecord(advisory_id=advisory.id, channel_account=cid,
                                   platform=accounts[cid].platform, content_hash=advisory.content_hash(),
@@ -263,10 +236,12 @@ class AdvisoryService:
             return []
         action = Action.CANCEL if advisory.msg_type is MsgType.CANCEL else Action.SUPERSEDE
         puts = []
+        now = self._clock.now()
         for ref in advisory.references:
             earlier = self.get(ref)
             if lifecycle.can(earlier, action):
-                puts.append(revise(earlier, state=lifecycle.target(action), updated_at=self._clock.now())[1])
+                closed = earlier.cancel(now) if action is Action.CANCEL else earlier.supersede(now)
+                puts.append(stored(earlier, closed))
         return puts
 
     # -- checks -----------------------------------------------------------------------------

@@ -19,6 +19,12 @@ def revise(item: T, **updates: Any) -> tuple[T, Put]:
     return new, Put(new, item.revision)
 
 
+def stored(old: T, new: T) -> Put:
+    """The conditional write of `new`, a transition of `old` (e.g. `Advisory.submit`): it holds
+    only if `old` is still the stored revision."""
+    return Put(new, old.revision)
+
+
 def create(item: T) -> tuple[T, Put]:
     new = cast(T, item.model_copy(update={"revision": 1}))
     return new, Put(new, None)

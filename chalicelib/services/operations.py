@@ -13,7 +13,7 @@ from chalicelib.channels.port import ChannelError
 from chalicelib.domain.models import (Advisory, AdvisoryState, AuditEvent, ChannelAccount, DeliveryRecord,
                                       DeliveryState as D, PinState, User)
 from chalicelib.ports import Clock, Store
-from chalicelib.services.common import found, revise
+from chalicelib.services.common import found, revise, stored
 from chalicelib.services.delivery import Alerts, ChannelProvider, DeliveryService, Redriver
 
 
@@ -49,9 +49,8 @@ class Operations:
                 if d.state is D.FAILED or (d.state is D.PENDING and d.next_attempt_at is None)
                 or rules.overdue(d, now, self._delivery.policy)]
         if owed and lifecycle.can(advisory, Action.REDRIVE):
-            _reopened, put = revise(advisory, state=lifecycle.target(Action.REDRIVE), updated_at=now)
-            self._store.commit([put], [AuditEvent(actor=actor.id, action="retry", advisory_id=advisory_id,
-                                                  summary=f"reopened to redrive {len(owed)} deliveries")])
+            reopened, event = advisory.reopen_for_redrive(actor.id, now, len(owed))
+            self._store.commit([stored(advisory, reopened)], [event])
         redriven = []
         for d in owed:
             updates: dict[str, Any] = {"attempts": 0, "next_attempt_at": None, "finished_at": None}
@@ -127,10 +126,9 @@ class Operations:
     # -- expiry ---------------------------------------------------------------------------------------------
     def expire(self, advisory: Advisory) -> None:
         """Past `expires`: the advisory is expired and its pins come down (the banner clears)."""
-        _expired, put = revise(advisory, state=lifecycle.target(Action.EXPIRE), updated_at=self._clock.now())
+        expired, event = advisory.expire("system:sweeper", self._clock.now())
         try:
-            self._store.commit([put], [AuditEvent(actor="system:sweeper", action="expire",
-                                                  advisory_id=advisory.id, summary="past its expiry time")])
+            self._store.commit([stored(advisory, expired)], [event])
         except StaleWrite:
             return
         for account in self._store.list_channels():

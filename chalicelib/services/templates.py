@@ -18,7 +18,7 @@ from chalicelib.rendering.profiles import PROFILES
 from chalicelib.rendering.render import post_for
 from chalicelib.rendering.sandbox import CustomTemplateError, render_custom
 from chalicelib.services.advisories import AdvisoryService, BroadcastResult
-from chalicelib.services.common import commit_or_conflict, create, found, record_refusal, refuse, revise
+from chalicelib.services.common import commit_or_conflict, create, found, record_refusal, refuse, stored
 
 
 class TemplateDraft(Strict):
@@ -87,16 +87,11 @@ class TemplateService:
         template = self.get(template_id)
         if template.author == actor.id:
             raise refuse(self._store, actor, "template_approve", "you cannot approve your own template")
-        if template.state is TemplateState.APPROVED:
-            raise Conflict("this template is already approved", {"state": template.state.value})
+        approved, event = template.approve(actor.id, self._clock.now())
         # Channels, settings and the clock may have moved since creation: screen what is approved.
         self._screen_or_raise(actor, "template_approve", self._sample(template.content, template.parameters),
                               template.renderings, template.id)
-        approval = Approval(by=actor.id, at=self._clock.now(), content_hash=template.content_hash())
-        approved, put = revise(template, state=TemplateState.APPROVED, approval=approval)
-        commit_or_conflict(self._store, [put],
-                           [AuditEvent(actor=actor.id, action="template_approve",
-                                       summary=f"{template.id}: {template.name}")],
+        commit_or_conflict(self._store, [stored(template, approved)], [event],
                            lambda: self.get(template_id).state.value)
         return approved
 
