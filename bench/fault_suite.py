@@ -121,10 +121,10 @@ def prepare(stack: Any, rate: float, seed: int, counts: Counter[str]) -> None:
     from chalicelib.domain.delivery import DeliveryPolicy
     from chalicelib.services.common import revise
 
-    services = composition.clarion()
-    services.delivery.policy = DeliveryPolicy(lease_s=2.0, base_backoff_s=0.5, max_backoff_s=4.0,
-                                              ambiguous_recheck_s=1.0, deadline_s=10.0, max_attempts=8,
-                                              pin_lease_s=3.0)  # a rotation here takes well under a second
+    # Short timings, for every service alike (a rotation here takes well under a second).
+    services = composition.clarion(DeliveryPolicy(
+        lease_s=2.0, base_backoff_s=0.5, max_backoff_s=4.0, ambiguous_recheck_s=1.0, deadline_s=10.0,
+        max_attempts=8, pin_lease_s=3.0))
     services.delivery.channels = CrashAfterPost(services.delivery.channels, rate * 0.15,
                                                 random.Random(seed), counts)
     sqs = boto3.client("sqs")

@@ -16,6 +16,7 @@ from chalicelib.domain.models import ALL_ROLES, User, utcnow
 from chalicelib.infra import resources
 
 if TYPE_CHECKING:  # the services are imported when first built, not when the app is imported
+    from chalicelib.domain.delivery import DeliveryPolicy
     from chalicelib.ports import BroadcastPublisher, Clock, IdTokenVerifier, Store
     from chalicelib.services.access import AccessService
     from chalicelib.services.advisories import AdvisoryService
@@ -48,23 +49,31 @@ class Clarion:
 
 def build(store: Store, publisher: BroadcastPublisher, clock: Clock, stage: str, *,
           channels: ChannelProvider, alerts: Alerts, redriver: Redriver,
-          verifier: IdTokenVerifier | None = None) -> Clarion:
-    """`verifier` is for the local stage only; deployed stages get verified claims from API Gateway."""
+          verifier: IdTokenVerifier | None = None, policy: DeliveryPolicy | None = None) -> Clarion:
+    """`verifier` is for the local stage only; deployed stages get verified claims from API Gateway.
+    `policy`: the delivery timings, the defaults unless a benchmark or test shortens them."""
+    from chalicelib.domain.delivery import DeliveryPolicy
     from chalicelib.services.access import AccessService
     from chalicelib.services.advisories import AdvisoryService
     from chalicelib.services.audit_trail import AuditTrail
+    from chalicelib.services.common import WrittenRows
     from chalicelib.services.delivery import DeliveryService
     from chalicelib.services.feeds import FeedService
     from chalicelib.services.operations import Operations
+    from chalicelib.services.pins import PinRotation
     from chalicelib.services.templates import TemplateService
 
     advisories = AdvisoryService(store, publisher, clock)
-    delivery = DeliveryService(store, channels, alerts, redriver, clock)
+    # One policy, one pin rotation and one journal of written rows, handed to each service that
+    # uses them: services call one another one way only (operations -> delivery -> pins).
+    policy, written = policy or DeliveryPolicy(), WrittenRows()
+    pins = PinRotation(store, clock, policy, written)
+    delivery = DeliveryService(store, channels, alerts, redriver, clock, pins, written, policy)
     return Clarion(stage=stage, store=store, advisories=advisories,
                    templates=TemplateService(store, advisories, clock),
                    access=AccessService(store, stage, verifier), audit=AuditTrail(store),
                    feeds=FeedService(store, clock), delivery=delivery,
-                   operations=Operations(store, delivery, channels, alerts, redriver, clock))
+                   operations=Operations(store, delivery, pins, channels, alerts, redriver, clock, policy))
 
 
 class RegistryChannels:
@@ -122,10 +131,11 @@ def get_db() -> Any:
 _current: Clarion | None = None
 
 
-def clarion() -> Clarion:
-    """The services for this process, built on first use."""
+def clarion(policy: DeliveryPolicy | None = None) -> Clarion:
+    """The services for this process, built on first use (with `policy`, built anew with those
+    delivery timings: the fault suite shortens them)."""
     global _current
-    if _current is None:
+    if _current is None or policy is not None:
         from chalicelib.adapters.dynamodb import DynamoDBStore
         from chalicelib.adapters.sns import SnsAlerts, SnsBroadcastPublisher
         from chalicelib.adapters.sqs import SqsRedriver
@@ -134,7 +144,8 @@ def clarion() -> Clarion:
         publisher = SnsBroadcastPublisher(_client("sns"), os.environ["CLARION_BROADCAST_TOPIC_ARN"])
         alerts = SnsAlerts(_client("sns"), os.environ.get("CLARION_ALERT_TOPIC_ARN", ""))
         _current = build(store, publisher, SystemClock(), resources.stage(), channels=RegistryChannels(),
-                         alerts=alerts, redriver=SqsRedriver(_client("sqs")), verifier=local_id_tokens())
+                         alerts=alerts, redriver=SqsRedriver(_client("sqs")), verifier=local_id_tokens(),
+                         policy=policy)
     return _current
 
 

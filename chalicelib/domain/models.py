@@ -8,9 +8,9 @@ import hashlib
 import json
 import re
 import uuid
-from datetime import datetime, UTC
+from datetime import datetime, timedelta, UTC
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field,
                       HttpUrl,
@@ -443,6 +443,100 @@ class DeliveryRecord(Model):
             return None
         return int((self.finished_at - self.queued_at).total_seconds() * 1000)
 
+    WORKER: ClassVar[str] = "system:worker"  # the actor of what the delivery workers record
+
+    # -- its transitions ------------------------------------------------------------------------
+    # Each checks a change of state against the delivery rules (domain/delivery.py: a 409 naming
+    # the current state when it is illegal) and returns the next revision with its audit event;
+    # nothing is stored. Summaries read "<from> -> <to>: why", as the trail has always shown.
+    def claim(self, at: datetime, lease_until: datetime) -> tuple[DeliveryRecord, AuditEvent]:
+        """-> sending: this worker's attempt, under a lease; a reconcile searches back to `at`."""
+        return self._move(DeliveryState.SENDING, f"attempt {self.attempts + 1}", attempts=self.attempts + 1,
+                          lease_until=lease_until, next_attempt_at=None, attempted_at=at)
+
+    def renew(self, lease_until: datetime) -> tuple[DeliveryRecord, AuditEvent]:
+        """The claim kept (sending -> sending) with a longer lease, before the post."""
+        return self._move(DeliveryState.SENDING, "lease renewed before the post", lease_until=lease_until)
+
+    def record_post(self, post: PostRecord, pin_state: PinState, at: datetime) -> tuple[DeliveryRecord, AuditEvent]:
+        """-> sent: final from here; the pin follows (`pin_state` is where it starts)."""
+        return self._move(DeliveryState.SENT, f"posted {post.url or post.post_id}", post=post, pin_state=pin_state,
+                          lease_until=None, sent_at=at, finished_at=at, last_error=None)
+
+    def record_link(self) -> tuple[DeliveryRecord, AuditEvent]:
+        """The post's link, fetched after it was recorded (sent -> sent)."""
+        return self._move(DeliveryState.SENT, f"link {self.post_url}")
+
+    def retry(self, error: str, delay_s: float, now: datetime) -> tuple[DeliveryRecord, AuditEvent]:
+        """-> pending: owed again after `delay_s` (a retryable error)."""
+        return self._move(DeliveryState.PENDING, f"retry in {delay_s:.1f}s: {error}", last_error=error,
+                          lease_until=None, next_attempt_at=now + timedelta(seconds=delay_s))
+
+    def ambiguous(self, error: str) -> tuple[DeliveryRecord, AuditEvent]:
+        """-> unknown: the post may have been made; reconcile before posting again."""
+        return self._move(DeliveryState.UNKNOWN, f"outcome unknown: {error}", last_error=error, lease_until=None)
+
+    def reconciling(self, lease_until: datetime) -> tuple[DeliveryRecord, AuditEvent]:
+        """-> reconciling: this worker checks, under a lease, whether the post exists."""
+        return self._move(DeliveryState.RECONCILING, "checking whether the post exists", lease_until=lease_until)
+
+    def unchecked(self, error: str) -> tuple[DeliveryRecord, AuditEvent]:
+        """-> unknown: the platform could not be asked yet whether the post exists."""
+        return self._move(DeliveryState.UNKNOWN, f"could not check yet: {error}", last_error=error,
+                          lease_until=None)
+
+    def owed_again(self) -> tuple[DeliveryRecord, AuditEvent]:
+        """-> pending: the post is not there (or a re-post cannot duplicate it)."""
+        return self._move(DeliveryState.PENDING, "not posted: owed again", lease_until=None)
+
+    def fail(self, reason: str, at: datetime) -> tuple[DeliveryRecord, AuditEvent]:
+        """-> failed: final until on-call redrives it."""
+        return self._move(DeliveryState.FAILED, reason, last_error=reason, lease_until=None, finished_at=at)
+
+    def skip(self, reason: str, at: datetime) -> tuple[DeliveryRecord, AuditEvent]:
+        """-> skipped: final; the content is no longer what was approved."""
+        return self._move(DeliveryState.SKIPPED, reason, lease_until=None, finished_at=at)
+
+    def redrive(self, by: str) -> tuple[DeliveryRecord, AuditEvent]:
+        """On-call's retry: a fresh attempt budget; a failed delivery is pending again."""
+        state = DeliveryState.PENDING if self.state is DeliveryState.FAILED else self.state
+        if state is not self.state:
+            delivery_rules.require_move(self, state)
+        redriven = self._next(state=state, attempts=0, next_attempt_at=None, finished_at=None)
+        return redriven, self._event(f"redriven by {by}", by=by, action="retry")
+
+    def redriven_late(self, by: str, deadline_s: float) -> tuple[DeliveryRecord, AuditEvent]:
+        """Not final by the deadline: counted as redriven (the sweeper does it once)."""
+        return self._next(redrives=self.redrives + 1), self._event(
+            f"not final after {deadline_s:.0f}s ({self.state.value}); redriven", by=by)
+
+    # The pin's state changes with the state of the delivery unchanged; the pin rotation words them.
+    def pin_moved(self, pin_state: PinState, summary: str,
+                  error: str | None = None) -> tuple[DeliveryRecord, AuditEvent]:
+        """The pin after a rotation or its attempt; `error`, why it did not take."""
+        return self._next(pin_state=pin_state, pin_error=error), self._event(summary)
+
+    def pin_waits(self, summary: str) -> tuple[DeliveryRecord, AuditEvent]:
+        """Another rotation held the account's pin too long: the sweeper pins this one later."""
+        return self._next(pin_state=PinState.PIN_WAITING), self._event(summary)
+
+    def unpin_failed(self, summary: str, error: str) -> tuple[DeliveryRecord, AuditEvent]:
+        """Taking down a superseded pin failed: the pin state stays, with why."""
+        return self._next(pin_error=error), self._event(summary)
+
+    def _move(self, to: DeliveryState, summary: str, **changes: Any) -> tuple[DeliveryRecord, AuditEvent]:
+        if to is not self.state:
+            delivery_rules.require_move(self, to)
+        return self._next(state=to, **changes), self._event(f"{self.state.value} -> {to.value}: {summary}")
+
+    def _next(self, **changes: Any) -> DeliveryRecord:
+        """The next revision with `changes`: every write is conditional on the one it was made from."""
+        return self.model_copy(update={**changes, "revision": self.revision + 1})
+
+    def _event(self, summary: str, by: str = WORKER, action: str = "delivery") -> AuditEvent:
+        return AuditEvent(actor=by, action=action, advisory_id=self.advisory_id,
+                          summary=f"{self.channel_account}: {summary}"[:2000])
+
 
 class ChannelAccount(Model):
     """A place Clarion posts to: one platform account (a health system may have several)."""
@@ -567,6 +661,7 @@ def canonical_json(value: Any) -> str:
                       default=str)
 
 
-# The lifecycle table is written in the states above and Advisory's transitions consult it, so it
-# is imported last and used as `lifecycle.X` at call time: either module may be imported first.
+# The lifecycle table and the delivery rules are written in the states above and the transitions
+# consult them, so they are imported last and used at call time: either module may be imported first.
 from chalicelib.domain import lifecycle  # noqa: E402
+from chalicelib.domain import delivery as delivery_rules  # noqa: E402

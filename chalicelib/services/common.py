@@ -1,8 +1,9 @@
 """Small helpers every service uses to read and write through the Store."""
 from __future__ import annotations
 
+import threading
 from typing import Any, TypeVar, cast
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from chalicelib.channels.port import PostRef
 from chalicelib.domain.errors import Conflict, Forbidden, NotFound, StaleWrite
@@ -90,15 +91,37 @@ def require_role(store: Store, actor: User, roles: frozenset[Role], action: str)
         raise refuse(store, actor, action, f"{action} needs one of the roles: {names}")
 
 
-MACHINE = "system:worker"  # the actor of what the workers record
-
-
-def delivery_event(delivery: DeliveryRecord, summary: str) -> AuditEvent:
-    """The audit entry of a change to one delivery."""
-    return AuditEvent(actor=MACHINE, action="delivery", advisory_id=delivery.advisory_id,
-                      summary=f"{delivery.channel_account}: {summary}"[:2000])
+MACHINE = DeliveryRecord.WORKER  # the actor of what the workers record (a delivery's own events too)
 
 
 def post_ref(post: PostRecord) -> PostRef:
     """A recorded post as the channels know it."""
     return PostRef(post_id=post.post_id, url=post.url, part_ids=tuple(post.part_ids), extra=dict(post.extra))
+
+
+class WrittenRows:
+    """The latest row written (or read) for each delivery of the batches in flight in this
+    process, so a worker can log its deliveries without reading them back. Shared by the
+    services that write deliveries, so none has to call back into another to report a write."""
+
+    def __init__(self) -> None:
+        self._rows: dict[tuple[str, str], DeliveryRecord | None] = {}
+        self._lock = threading.Lock()
+
+    def track(self, rows: Iterable[tuple[tuple[str, str], DeliveryRecord | None]]) -> None:
+        """Start remembering these deliveries (advisory id, account id), as the batch read them."""
+        with self._lock:
+            self._rows.update(rows)
+
+    def note(self, *records: DeliveryRecord) -> None:
+        with self._lock:
+            for record in records:
+                key = (record.advisory_id, record.channel_account)
+                if key in self._rows:  # only deliveries of a batch in flight
+                    self._rows[key] = record
+
+    def take(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], DeliveryRecord]:
+        """Each key's latest row, forgetting them."""
+        with self._lock:
+            found = {key: self._rows.pop(key, None) for key in keys}
+        return {key: record for key, record in found.items() if record is not None}

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 
 import logging
-import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
@@ -26,7 +25,7 @@ from chalicelib.domain.models import (Advisory, AuditEvent, ChannelAccount, Deli
                                       DeliveryState as D, MsgType, PinState, PostRecord)
 from chalicelib.ports import Clock, Put, Store
 from chalicelib.rendering.render import render_for
-from chalicelib.services.common import MACHINE, delivery_event, post_ref, record_refusal, revise
+from chalicelib.services.common import MACHINE, WrittenRows, post_ref, record_refusal, revise, stored
 from chalicelib.services.pins import PinRotation
 
 log = logging.getLogger("clarion_delivery")
@@ -92,28 +91,24 @@ CLAIMS_PER_COMMIT = 40
 
 class DeliveryService:
     def __init__(self, store: Store, channels: ChannelProvider, alerts: Alerts, redriver: Redriver,
-                 clock: Clock, policy: rules.DeliveryPolicy | None = None) -> None:
+                 clock: Clock, pins: PinRotation, written: WrittenRows,
+                 policy: rules.DeliveryPolicy | None = None) -> None:
         self._store = store
         self.channels = channels
         self._alerts = alerts
         self.redriver = redriver
         self._clock = clock
-        self.policy = policy = policy or rules.DeliveryPolicy()
-        # The latest record written for each delivery of the batches in flight in this process,
-        # so a worker can report its deliveries without reading them back (see `written`).
-        self._written: dict[tuple[str, str], DeliveryRecord | None] = {}
-        self._written_lock = threading.Lock()
-        self.pins = PinRotation(store, clock, policy, note=self._note)
+        self.policy = policy or rules.DeliveryPolicy()
+        self.pins = pins
+        self._written = written  # what this process last wrote per delivery (see `written`)
 
     # -- the worker's entry points --------------------------------------------------------------
     def prepare(self, jobs: Sequence[Job]) -> list[Attempt]:
         """A batch's first step: one read for every job, then one claim for every delivery that is
         plainly owed now. A worker then runs `carry_out` for each (in parallel) and `complete`."""
-        loaded = self._store.load_deliveries([(j.advisory_id, j.account_id) for j in jobs])
-        with self._written_lock:
-            for j in jobs:
-                key = (j.advisory_id, j.account_id)
-                self._written[key] = loaded.deliveries.get(key)
+        keys = [(j.advisory_id, j.account_id) for j in jobs]
+        loaded = self._store.load_deliveries(keys)
+        self._written.track((key, loaded.deliveries.get(key)) for key in keys)
         attempts, seen = [], set()
         for j in jobs:
             key = (j.advisory_id, j.account_id)
@@ -135,11 +130,13 @@ class DeliveryService:
         if delivery is None or delivery.state in rules.FINAL:
             return Outcome.finished()  # nothing owed, or a redelivered message for a final delivery
         if advisory is None or account is None:
-            return self._finish(delivery, D.FAILED, "the advisory or channel account no longer exists")
+            return self._finish(delivery, delivery.fail("the advisory or channel account no longer exists",
+                                                        self._clock.now()))
         if attempt.job.content_hash != delivery.content_hash:
             return self._refuse_message(attempt.job, delivery)
         if not self._still_approved(advisory, delivery, delivery.content_hash):
-            return self._finish(delivery, D.SKIPPED, "the content no longer matches its approval")
+            return self._finish(delivery, delivery.skip("the content no longer matches its approval",
+                                                        self._clock.now()))
         now = self._clock.now()
         if not attempt.claimed and delivery.state in (D.SENDING, D.RECONCILING) \
                 and not rules.lease_expired(delivery, now):
@@ -172,17 +169,7 @@ class DeliveryService:
 
     def written(self, jobs: Sequence[Job]) -> dict[tuple[str, str], DeliveryRecord]:
         """Each prepared job's delivery as this process last wrote (or read) it; forgets them."""
-        with self._written_lock:
-            found = {(j.advisory_id, j.account_id): self._written.pop((j.advisory_id, j.account_id), None)
-                     for j in jobs}
-        return {key: record for key, record in found.items() if record is not None}
-
-    def _note(self, *records: DeliveryRecord) -> None:
-        with self._written_lock:
-            for record in records:
-                key = (record.advisory_id, record.channel_account)
-                if key in self._written:  # only deliveries of a batch in flight
-                    self._written[key] = record
+        return self._written.take((j.advisory_id, j.account_id) for j in jobs)
 
     def _plainly_owed(self, attempt: Attempt) -> bool:
         """Pending, due, approved as it stands, with its account: claimable without a question."""
@@ -200,14 +187,13 @@ class DeliveryService:
         for a in attempts:
             assert a.delivery is not None  # only plainly owed attempts come here
             owed.append(a.delivery)
-        moves = [revise(d, state=D.SENDING, attempts=d.attempts + 1,
-                        lease_until=lease, next_attempt_at=None, attempted_at=now) for d in owed]
-        events = [delivery_event(d, f"pending -> sending: attempt {d.attempts + 1}") for d in owed]
+        moves = [d.claim(now, lease) for d in owed]
         try:
-            self._store.commit([put for _, put in moves], events)
+            self._store.commit([stored(d, claimed) for d, (claimed, _) in zip(owed, moves, strict=True)],
+                               [event for _, event in moves])
         except StaleWrite:
             return
-        self._note(*(claimed for claimed, _ in moves))
+        self._written.note(*(claimed for claimed, _ in moves))
         for attempt, (claimed, _) in zip(attempts, moves, strict=False):
             attempt.delivery, attempt.claimed = claimed, True
 
@@ -224,7 +210,7 @@ class DeliveryService:
         result = render_for(advisory, account)
         blocking = [f.message for f in result.findings if f.blocking]
         if blocking:
-            return self._finish(claimed, D.FAILED, "; ".join(blocking))
+            return self._finish(claimed, claimed.fail("; ".join(blocking), self._clock.now()))
         held = self._still_held(claimed)
         if held is None:
             return Outcome.later(1.0)  # the claim ran out and another worker took the delivery
@@ -235,8 +221,7 @@ class DeliveryService:
         except RetryableError as error:
             return self._retry_or_fail(claimed, error)
         except AmbiguousError as error:
-            self._move(claimed, D.UNKNOWN, f"outcome unknown: {error.message}", last_error=error.message,
-                       lease_until=None)
+            self._save(claimed, claimed.ambiguous(error.message))
             return Outcome.later(self.policy.ambiguous_recheck_s)
         except ChannelError as error:
             if error.posted is not None:  # a thread that landed part-way: record what exists
@@ -261,9 +246,7 @@ class DeliveryService:
     def _claim(self, delivery: DeliveryRecord) -> DeliveryRecord | None:
         now = self._clock.now()
         try:
-            return self._move(delivery, D.SENDING, f"attempt {delivery.attempts + 1}",
-                              attempts=delivery.attempts + 1, lease_until=now + timedelta(seconds=self.policy.lease_s),
-                              next_attempt_at=None, attempted_at=now)
+            return self._save(delivery, delivery.claim(now, now + timedelta(seconds=self.policy.lease_s)))
         except (StaleWrite, Conflict):
             return None  # another worker moved it first
 
@@ -276,8 +259,7 @@ class DeliveryService:
         if claimed.lease_until and claimed.lease_until - now > timedelta(seconds=self.policy.lease_s / 2):
             return claimed
         try:
-            return self._move(claimed, D.SENDING, "lease renewed before the post",
-                              lease_until=now + timedelta(seconds=self.policy.lease_s))
+            return self._save(claimed, claimed.renew(now + timedelta(seconds=self.policy.lease_s)))
         except StaleWrite:
             return None
 
@@ -285,12 +267,11 @@ class DeliveryService:
         if delivery.attempts >= self.policy.max_attempts:
             return self._fail(delivery, f"gave up after {delivery.attempts} attempts: {error.message}")
         delay = rules.backoff_s(delivery.attempts, self.policy, error.retry_after_s)
-        self._move(delivery, D.PENDING, f"retry in {delay:.1f}s: {error.message}", last_error=error.message,
-                   lease_until=None, next_attempt_at=self._clock.now() + timedelta(seconds=delay))
+        self._save(delivery, delivery.retry(error.message, delay, self._clock.now()))
         return Outcome.later(delay)
 
     def _fail(self, delivery: DeliveryRecord, reason: str) -> Outcome:
-        self._finish(delivery, D.FAILED, reason)
+        self._finish(delivery, delivery.fail(reason, self._clock.now()))
         self.redriver.dead_letter(delivery.platform, delivery.advisory_id, delivery.content_hash,
                                    delivery.channel_account, reason)
         self._alerts.alert(f"Clarion: delivery to {delivery.channel_account} failed",
@@ -303,8 +284,8 @@ class DeliveryService:
                    channel: Channel) -> tuple[DeliveryRecord, PostRef | None]:
         """Did the post land? Find it by Clarion's reference; if it is not there, it is owed again."""
         try:
-            delivery = self._move(delivery, D.RECONCILING, "checking whether the post exists",
-                                  lease_until=self._clock.now() + timedelta(seconds=self.policy.lease_s))
+            delivery = self._save(delivery, delivery.reconciling(self._clock.now()
+                                                                 + timedelta(seconds=self.policy.lease_s)))
         except StaleWrite:
             return delivery, None
         caps = channel.capabilities
@@ -317,12 +298,11 @@ class DeliveryService:
             except PermanentError as error:  # the search could not get back to the attempt
                 return self._cannot_reconcile(delivery, error.message), None
             except ChannelError as error:
-                return self._move(delivery, D.UNKNOWN, f"could not check yet: {error.message}",
-                                  last_error=error.message, lease_until=None), None
+                return self._save(delivery, delivery.unchecked(error.message)), None
             if found is not None:
                 return delivery, found
         # Not there (or the platform dedupes by our key): posting again cannot duplicate it.
-        return self._move(delivery, D.PENDING, "not posted: owed again", lease_until=None), None
+        return self._save(delivery, delivery.owed_again()), None
 
     def _cannot_reconcile(self, delivery: DeliveryRecord, why: str | None = None) -> DeliveryRecord:
         reason = (f"{why or 'the platform can neither find the post nor dedupe a re-post'}: a person must "
@@ -330,8 +310,7 @@ class DeliveryService:
         self._alerts.alert(f"Clarion: check {delivery.channel_account} by hand",
                            f"Advisory {delivery.advisory_id}: {reason}. Then POST /advisories/"
                            f"{delivery.advisory_id}/retry to send it, if it is not there.")
-        return self._move(delivery, D.FAILED, reason, last_error=reason, lease_until=None,
-                          finished_at=self._clock.now())
+        return self._save(delivery, delivery.fail(reason, self._clock.now()))
 
     # -- after the post: record it, pin it, finish the advisory ---------------------------------------
     def _after_post(self, delivery: DeliveryRecord, advisory: Advisory, account: ChannelAccount,
@@ -341,31 +320,30 @@ class DeliveryService:
         caps = channel.capabilities
         pin_state = (PinState.PIN_BY_HAND if caps.pin_by_hand else
                      PinState.NONE if caps.can_pin else PinState.NOT_APPLICABLE)
-        now = self._clock.now()
-        changes = dict(post=_record(ref), pin_state=pin_state, lease_until=None, sent_at=now, finished_at=now,
-                       last_error=None)
         offer = self.pins.offer(account, delivery) if self._rotates_pin(advisory, channel) else None
-        sent, leased = self._record_sent(delivery, f"posted {ref.url or ref.post_id}", changes, offer)
+        sent, leased = self._record_sent(delivery, _record(ref), pin_state, offer)
         self.link_and_pin(sent, advisory, account, channel, leased)
         return Outcome.finished()
 
-    def _record_sent(self, delivery: DeliveryRecord, summary: str, changes: dict[str, Any],
+    def _record_sent(self, delivery: DeliveryRecord, post: PostRecord, pin_state: PinState,
                      offer: tuple[ChannelAccount, Put] | None) -> tuple[DeliveryRecord, ChannelAccount | None]:
         """Record the post, with the pin lease when it is offered. If only bookkeeping changed on
         the delivery meanwhile (the sweeper counted a redrive), the claim still stands: the post
         is recorded on the fresh row rather than left for a reconcile to find."""
+        now = self._clock.now()
         for _ in range(3):
-            sent, put, event = self._moved(delivery, D.SENT, summary, **changes)
+            sent, event = delivery.record_post(post, pin_state, now)
+            put = stored(delivery, sent)
             if offer is not None:
                 try:
                     self._store.commit([put, offer[1]], [event])
-                    self._note(sent)
+                    self._written.note(sent)
                     return sent, self.pins.taken(offer[0])
                 except StaleWrite:
                     offer = None  # the account (or the delivery) moved since the batch read it
             try:
                 self._store.commit([put], [event])
-                self._note(sent)
+                self._written.note(sent)
                 return sent, None
             except StaleWrite:
                 fresh = self._store.get_delivery(delivery.advisory_id, delivery.channel_account)
@@ -383,7 +361,7 @@ class DeliveryService:
         if self._rotates_pin(advisory, channel):
             written = self.pins.rotate(linked, advisory, account, channel, leased)
         if linked is not sent and written is None:
-            self._move(linked, D.SENT, f"link {linked.post_url}")
+            self._save(linked, linked.record_link())
 
     @staticmethod
     def _rotates_pin(advisory: Advisory, channel: Channel) -> bool:
@@ -449,24 +427,17 @@ class DeliveryService:
                 return earlier.post
         return None
 
-    def _finish(self, delivery: DeliveryRecord, state: D, reason: str) -> Outcome:
-        self._move(delivery, state, reason, last_error=reason if state is D.FAILED else delivery.last_error,
-                   lease_until=None, finished_at=self._clock.now())
+    def _finish(self, delivery: DeliveryRecord, move: tuple[DeliveryRecord, AuditEvent]) -> Outcome:
+        """Store a final move (failed, skipped): the queue is done with the message."""
+        self._save(delivery, move)
         return Outcome.finished()
 
-    def _move(self, delivery: DeliveryRecord, to: D, summary: str, **changes: Any) -> DeliveryRecord:
-        moved, put, event = self._moved(delivery, to, summary, **changes)
-        self._store.commit([put], [event])
-        self._note(moved)
+    def _save(self, delivery: DeliveryRecord, move: tuple[DeliveryRecord, AuditEvent]) -> DeliveryRecord:
+        """Store one of `delivery`'s transitions with its audit entry; returns the new record."""
+        moved, event = move
+        self._store.commit([stored(delivery, moved)], [event])
+        self._written.note(moved)
         return moved
-
-    def _moved(self, delivery: DeliveryRecord, to: D, summary: str,
-               **changes: Any) -> tuple[DeliveryRecord, Put, AuditEvent]:
-        """The move's new record, its write and its audit entry, not yet committed."""
-        if to is not delivery.state:
-            rules.require_move(delivery, to)
-        moved, put = revise(delivery, state=to, **changes)
-        return moved, put, delivery_event(delivery, f"{delivery.state.value} -> {to.value}: {summary}")
 
 
 

@@ -3,18 +3,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from chalicelib.domain import delivery as rules
 from chalicelib.domain import lifecycle
 from chalicelib.domain.errors import Conflict, StaleWrite
 from chalicelib.domain.lifecycle import Action
 from chalicelib.channels.port import ChannelError
-from chalicelib.domain.models import (Advisory, AdvisoryState, AuditEvent, ChannelAccount, DeliveryRecord,
+from chalicelib.domain.models import (Advisory, AdvisoryState, ChannelAccount, DeliveryRecord,
                                       DeliveryState as D, PinState, User)
 from chalicelib.ports import Clock, Store
-from chalicelib.services.common import found, revise, stored
+from chalicelib.services.common import found, stored
 from chalicelib.services.delivery import Alerts, ChannelProvider, DeliveryService, Redriver
+from chalicelib.services.pins import PinRotation
 
 
 @dataclass
@@ -28,10 +28,12 @@ class SweepReport:
 
 
 class Operations:
-    def __init__(self, store: Store, delivery: DeliveryService, channels: ChannelProvider, alerts: Alerts,
-                 redriver: Redriver, clock: Clock) -> None:
+    def __init__(self, store: Store, delivery: DeliveryService, pins: PinRotation, channels: ChannelProvider,
+                 alerts: Alerts, redriver: Redriver, clock: Clock, policy: rules.DeliveryPolicy) -> None:
         self._store = store
-        self._delivery = delivery
+        self._delivery = delivery  # for what it does (pin a post, finish an advisory), never what it holds
+        self._pins = pins
+        self.policy = policy  # shared with the delivery service
         self._channels = channels
         self._alerts = alerts
         self._redriver = redriver
@@ -47,19 +49,15 @@ class Operations:
         now = self._clock.now()
         owed = [d for d in self._store.deliveries_for(advisory_id)
                 if d.state is D.FAILED or (d.state is D.PENDING and d.next_attempt_at is None)
-                or rules.overdue(d, now, self._delivery.policy)]
+                or rules.overdue(d, now, self.policy)]
         if owed and lifecycle.can(advisory, Action.REDRIVE):
             reopened, event = advisory.reopen_for_redrive(actor.id, now, len(owed))
             self._store.commit([stored(advisory, reopened)], [event])
         redriven = []
         for d in owed:
-            updates: dict[str, Any] = {"attempts": 0, "next_attempt_at": None, "finished_at": None}
-            if d.state is D.FAILED:
-                updates["state"] = D.PENDING
-            moved, put = revise(d, **updates)
+            moved, event = d.redrive(actor.id)
             try:
-                self._store.commit([put], [AuditEvent(actor=actor.id, action="retry", advisory_id=advisory_id,
-                                                      summary=f"{d.channel_account}: redriven by {actor.id}")])
+                self._store.commit([stored(d, moved)], [event])
             except StaleWrite:
                 continue
             self._redriver.redrive(d.platform, advisory_id, d.content_hash, [d.channel_account])
@@ -91,7 +89,7 @@ class Operations:
     def _rotation_stopped(self, d: DeliveryRecord, now: datetime) -> bool:
         """Posted, the pin still `none` long after: its worker stopped between recording the
         post and the pin (every rotation that ends leaves another pin state)."""
-        lease = timedelta(seconds=self._delivery.policy.pin_lease_s)
+        lease = timedelta(seconds=self.policy.pin_lease_s)
         return d.pin_state is PinState.NONE and d.finished_at is not None and now - d.finished_at > lease
 
     def _sweep_delivery(self, advisory: Advisory, d: DeliveryRecord, report: SweepReport) -> None:
@@ -103,16 +101,14 @@ class Operations:
                 self._delivery.link_and_pin(d, advisory, account, self._channels.channel(account))
                 report.repinned.append(d.channel_account)
             return
-        if advisory.state is not AdvisoryState.BROADCASTING or not rules.overdue(d, now, self._delivery.policy):
+        if advisory.state is not AdvisoryState.BROADCASTING or not rules.overdue(d, now, self.policy):
             return
         report.late.append(d.channel_account)  # the past-deadline metric counts it while it lasts
         if d.redrives > 0:
             return  # redriven and on-call told once already; the metric's alarm keeps it visible
+        late, event = d.redriven_late("system:sweeper", self.policy.deadline_s)
         try:
-            self._store.commit([revise(d, redrives=1)[1]], [AuditEvent(
-                actor="system:sweeper", action="delivery", advisory_id=advisory.id,
-                summary=f"{d.channel_account}: not final after {self._delivery.policy.deadline_s:.0f}s "
-                        f"({d.state.value}); redriven")])
+            self._store.commit([stored(d, late)], [event])
         except StaleWrite:
             return
         self._redriver.redrive(d.platform, advisory.id, d.content_hash, [d.channel_account])
@@ -137,7 +133,7 @@ class Operations:
 
     def _unpin(self, account: ChannelAccount, advisory: Advisory) -> None:
         try:
-            self._delivery.pins.unpin_expired(account.id, advisory.id, self._channels.channel(account))
+            self._pins.unpin_expired(account.id, advisory.id, self._channels.channel(account))
         except ChannelError as error:
             self._alerts.alert(f"Clarion: unpin {account.id} by hand",
                                f"Advisory {advisory.id} expired but could not be unpinned: {error.message}")

@@ -23,9 +23,12 @@ from chalicelib.domain.errors import StaleWrite
 from chalicelib.domain.models import (Advisory, AuditEvent, ChannelAccount, DeliveryRecord, MsgType, PinLease,
                                       PinnedPost, PinState)
 from chalicelib.ports import Clock, Put, Store
-from chalicelib.services.common import delivery_event, post_ref, revise
+from chalicelib.services.common import WrittenRows, post_ref, revise, stored
 
 WAIT_STEP_S = 0.2
+
+# A change of a delivery's pin state with its summary, made on whichever revision of the row is current.
+PinMove = Callable[[DeliveryRecord, str], tuple[DeliveryRecord, AuditEvent]]
 
 
 class PinLeases:
@@ -96,10 +99,9 @@ def holder_of(advisory_id: str, account_id: str) -> str:
 class PinRotation:
     """Rotates an account's pin to a newly recorded post, under the account's pin lease."""
 
-    def __init__(self, store: Store, clock: Clock, policy: DeliveryPolicy,
-                 note: Callable[[DeliveryRecord], None]) -> None:
+    def __init__(self, store: Store, clock: Clock, policy: DeliveryPolicy, written: WrittenRows) -> None:
         self._store, self._clock = store, clock
-        self._note = note  # tells the delivery service what was written (its batch journal)
+        self._written = written  # the batch journal the delivery service reports from
         self.leases = PinLeases(store, clock, policy)
 
     def offer(self, account: ChannelAccount, delivery: DeliveryRecord) -> tuple[ChannelAccount, Put] | None:
@@ -120,8 +122,8 @@ class PinRotation:
         holder = holder_of(delivery.advisory_id, account.id)
         held = leased or self.leases.take(account.id, holder)
         if held is None:
-            return self._write(delivery, "pin waits: another pin rotation on this account did not end",
-                               pin_state=PinState.PIN_WAITING)
+            return self._write(delivery, delivery.pin_waits(
+                _unchanged(delivery, "pin waits: another pin rotation on this account did not end")))
         current = held.pinned
         if current and current.advisory_id != advisory.id and not self._newer(advisory, current):
             # A newer advisory holds the pin; this one arrived late. If an earlier attempt may
@@ -130,7 +132,7 @@ class PinRotation:
             if delivery.pin_state is PinState.PIN_FAILED:
                 return self._unpin_superseded(delivery, held, channel)
             return self._record(delivery, held, "not pinned: a newer advisory holds the pin",
-                                pin_state=PinState.UNPINNED, pin_error=None)
+                                lambda d, summary: d.pin_moved(PinState.UNPINNED, summary))
         try:
             if advisory.msg_type is MsgType.CANCEL:
                 if current and current.advisory_id in advisory.references:
@@ -144,22 +146,24 @@ class PinRotation:
                                     advisory_created_at=advisory.created_at)
                 state = PinState.PINNED
         except ChannelError as error:
-            return self._record(delivery, held, f"pin failed: {error.message}",
-                                pin_state=PinState.PIN_FAILED, pin_error=error.message)
+            why = error.message
+            return self._record(delivery, held, f"pin failed: {why}",
+                                lambda d, summary: d.pin_moved(PinState.PIN_FAILED, summary, why))
         summary = (f"pin: {'unpinned the cancelled post' if pinned is None else 'pinned'}"
                    f"{' (replacing ' + current.advisory_id + ')' if current and pinned else ''}")
-        return self._record(delivery, held, summary, account_changes={"pinned": pinned},
-                            pin_state=state, pin_error=None)
+        return self._record(delivery, held, summary, lambda d, summary: d.pin_moved(state, summary),
+                            account_changes={"pinned": pinned})
 
-    def _record(self, delivery: DeliveryRecord, held: ChannelAccount, summary: str,
-                account_changes: dict[str, Any] | None = None, **changes: Any) -> DeliveryRecord | None:
-        """One commit: the delivery's pin state and the account's pin, giving the lease back."""
+    def _record(self, delivery: DeliveryRecord, held: ChannelAccount, summary: str, move: PinMove,
+                account_changes: dict[str, Any] | None = None) -> DeliveryRecord | None:
+        """One commit: the delivery's pin state (`move`, made on the freshest row) and the account's
+        pin, giving the lease back."""
         holder = holder_of(delivery.advisory_id, held.id)
         for _ in range(3):
             new_account, account_put = self.leases.released(held, **(account_changes or {}))
-            new_delivery, delivery_put = revise(delivery, **changes)
+            new_delivery, event = move(delivery, summary)
             try:
-                self._store.commit([account_put, delivery_put], [delivery_event(delivery, summary)])
+                self._store.commit([account_put, stored(delivery, new_delivery)], [event])
             except StaleWrite:  # the account was edited meanwhile, or the delivery's link written
                 fresh_account = self._store.get_channel(held.id)
                 fresh = self._store.get_delivery(delivery.advisory_id, delivery.channel_account)
@@ -170,12 +174,12 @@ class PinRotation:
                 if fresh_account is None or not self.leases.holds(fresh_account, holder):
                     # the lease ran out and another rotation took it: what the platform shows
                     # is for the sweeper to check again
-                    return self._write(fresh, f"{summary}; the pin lease ran out before it was recorded",
-                                       pin_state=PinState.PIN_FAILED, pin_error="the pin lease ran out")
+                    late = _unchanged(fresh, f"{summary}; the pin lease ran out before it was recorded")
+                    return self._write(fresh, fresh.pin_moved(PinState.PIN_FAILED, late, "the pin lease ran out"))
                 held, delivery = fresh_account, fresh
                 continue
             self.leases.remember(new_account)
-            self._note(new_delivery)
+            self._written.note(new_delivery)
             return new_delivery
         return None
 
@@ -184,10 +188,11 @@ class PinRotation:
         try:
             channel.unpin(post_ref(delivery.post))  # type: ignore[arg-type]
         except ChannelError as error:
-            return self._record(delivery, held, f"unpin of a superseded post failed: {error.message}",
-                                pin_error=error.message)
+            why = error.message
+            return self._record(delivery, held, f"unpin of a superseded post failed: {why}",
+                                lambda d, summary: d.unpin_failed(summary, why))
         return self._record(delivery, held, "unpinned: a newer advisory holds the pin",
-                            pin_state=PinState.UNPINNED, pin_error=None)
+                            lambda d, summary: d.pin_moved(PinState.UNPINNED, summary))
 
     def _newer(self, advisory: Advisory, current: PinnedPost) -> bool:
         if current.advisory_id in advisory.references:
@@ -223,10 +228,14 @@ class PinRotation:
         except StaleWrite:
             pass  # the account was edited meanwhile; the lease runs out by itself
 
-    def _write(self, delivery: DeliveryRecord, summary: str, **changes: Any) -> DeliveryRecord:
+    def _write(self, delivery: DeliveryRecord, move: tuple[DeliveryRecord, AuditEvent]) -> DeliveryRecord:
         """The delivery's pin state alone (no lease held, or it ran out)."""
-        written, put = revise(delivery, **changes)
-        state = delivery.state.value
-        self._store.commit([put], [delivery_event(delivery, f"{state} -> {state}: {summary}")])
-        self._note(written)
+        written, event = move
+        self._store.commit([stored(delivery, written)], [event])
+        self._written.note(written)
         return written
+
+
+def _unchanged(delivery: DeliveryRecord, summary: str) -> str:
+    """A pin change written on its own reads as a move that keeps the delivery's state."""
+    return f"{delivery.state.value} -> {delivery.state.value}: {summary}"
