@@ -91,8 +91,10 @@ async function review(root, id) {
   const mine = advisory.author === me().id;
   const pending = advisory.state === "pending_approval";
 
-  const fields = h("dl", {class: "summary"}, SHOWN.filter((n) => shown(c[n]) !== "—").map((n) =>
-    [h("dt", {}, LABELS[n] || n), h("dd", {}, shown(c[n]))]));
+  // Channels by the names people know them by (the id where an account is gone).
+  const named = {...c, channels: c.channels.map((id) => (accounts[id] ? accounts[id].name : id))};
+  const fields = h("dl", {class: "summary"}, SHOWN.filter((n) => shown(named[n]) !== "—").map((n) =>
+    [h("dt", {}, LABELS[n] || n), h("dd", {}, shown(named[n]))]));
   const warnings = preview.findings.filter((f) => !f.blocking);
   const blocking = preview.findings.filter((f) => f.blocking);
 

@@ -138,6 +138,7 @@ def test_an_approver_reviews_approves_and_watches_every_delivery_end(screens: An
     page.get_by_role("link", name=f"Water main burst near Riverside ({width})").click()
     page.get_by_role("button", name="Approve…").wait_for()
     assert page.locator(".channel-row").count() == 4
+    assert "#staff-alerts on Slack" in page.locator("dl.summary").inner_text()  # names, not ids
     screen.look("review")
     page.get_by_role("button", name="Approve…").click()
     dialog = page.get_by_role("dialog")
