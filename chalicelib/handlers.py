@@ -71,7 +71,7 @@ class DeliveryBatch:
     (`observability`'s SQS middleware reads it: the rows it wrote, without reading them back)."""
 
     platform: str
-    records: list[dict[str, Any]]
+    messages: int  # how many the batch held
     jobs: list[tuple[str, Job]]  # (message id, job) for every account of this platform in each message
     refused: list[str]  # message ids that were not delivery messages (recorded, never retried)
     retry: dict[str, float]  # message id -> seconds until it is visible again
@@ -123,7 +123,7 @@ def handle_delivery_batch(clarion: Clarion, platform: str, records: list[dict[st
         if record["messageId"] in retry:
             service.redriver.delay(record.get("eventSourceARN", ""), record.get("receiptHandle", ""),
                                    retry[record["messageId"]])
-    return DeliveryBatch(platform, records, [(str(record.get("messageId")), job) for record, job in work],
+    return DeliveryBatch(platform, len(records), [(str(record.get("messageId")), job) for record, job in work],
                          refused, retry, rows)
 
 

@@ -274,7 +274,7 @@ def observe_deliveries(t: _Telemetry, batch: DeliveryBatch, started_at: datetime
     """One line per (message, channel account of this platform), from the rows the batch wrote."""
     from chalicelib.composition import clarion
 
-    platform, records, failed = batch.platform, batch.records, set(batch.retry)
+    platform, failed = batch.platform, set(batch.retry)
     for message_id in batch.refused:
         t.log("delivery message refused", logging.WARNING, **invocation, platform=platform,
               correlation_id=message_id)
@@ -313,7 +313,7 @@ def observe_deliveries(t: _Telemetry, batch: DeliveryBatch, started_at: datetime
               outcome=("finished now" if now_final else "already final" if row.finished_at else
                        "retry" if message_id in failed else "in progress"),
               pin_state=row.pin_state.value, post_url=row.post_url, error=error)
-    t.log("delivery batch", **invocation, platform=platform, messages=len(records),
+    t.log("delivery batch", **invocation, platform=platform, messages=batch.messages,
           retried_messages=len(failed), duration_ms=duration_ms)
     metrics: list[tuple[str, str, Any]] = [("DeliveriesSent", "Count", len(sent)),
                                            ("DeliveriesFailed", "Count", counts["failed"]),

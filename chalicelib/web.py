@@ -8,7 +8,7 @@ import os
 import re
 from typing import TYPE_CHECKING, Any, TypeVar
 from collections.abc import Callable
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from chalice.app import Chalice, Response
 from pydantic import BaseModel, Field, ValidationError
@@ -167,20 +167,20 @@ def delivery_view(delivery: DeliveryRecord) -> dict[str, Any]:
 def conditional(view: dict[str, Any], if_none_match: str | None) -> Response:
     """The view with an ETag; 304 with no body when the caller already has it (the console's
     monitor polls this way, so an unchanged answer costs a few bytes)."""
-    etag = entity_tag(canonical_json(view))
-    headers: Headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
-    if has_version(etag, if_none_match):
-        return Response("", status_code=304, headers=headers)
-    return Response(view, status_code=200, headers=headers)
+    return _versioned(view, entity_tag(canonical_json(view)), {"Cache-Control": "private, no-cache"}, if_none_match)
 
 
 def entity_tag(text: str) -> str:
     return '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
 
 
-def has_version(etag: str, if_none_match: str | None) -> bool:
-    """Whether If-None-Match names this ETag (weak or strong, in a list)."""
-    return bool(if_none_match) and etag in [t.strip().removeprefix("W/") for t in (if_none_match or "").split(",")]
+def _versioned(body: Any, etag: str, headers: Headers, if_none_match: str | None) -> Response:
+    """`body` with its ETag, or 304 and no body when If-None-Match names it (weak or strong, in a list)."""
+    headers = {**headers, "ETag": etag}
+    known = [tag.strip().removeprefix("W/") for tag in (if_none_match or "").split(",")]
+    if etag in known:
+        return Response("", status_code=304, headers=headers)
+    return Response(body, status_code=200, headers=headers)
 
 
 def channel_view(account: ChannelAccount) -> dict[str, Any]:
@@ -201,7 +201,7 @@ def audit_view(page: AuditPage, output: str, params: dict[str, str]) -> Any:
     header); fetching until it is absent and joining the pages gives the filter's whole CSV."""
     if output == "csv":
         headers: Headers = {"Content-Type": "text/csv; charset=utf-8",
-                   "Content-Disposition": 'attachment; filename="clarion-audit.csv"'}
+                            "Content-Disposition": 'attachment; filename="clarion-audit.csv"'}
         if page.next_cursor:
             following = urlencode({**params, "format": "csv", "cursor": page.next_cursor})
             headers.update({"X-Next-Cursor": page.next_cursor, "Link": f'<?{following}>; rel="next"'})
@@ -257,10 +257,7 @@ def _console_file(name: str) -> tuple[str, str]:
 def _static(name: str, content_type: str, if_none_match: str | None) -> Response:
     """A console file, or 304 when the browser has this version (it revalidates every load)."""
     text, etag = _console_file(name)
-    headers: Headers = {**console_headers(content_type), "ETag": etag}
-    if has_version(etag, if_none_match):
-        return Response("", status_code=304, headers=headers)
-    return Response(text, status_code=200, headers=headers)
+    return _versioned(text, etag, console_headers(content_type), if_none_match)
 
 
 def sign_in_settings() -> dict[str, Any]:
@@ -270,7 +267,7 @@ def sign_in_settings() -> dict[str, Any]:
     client_id = os.environ.get("CLARION_SIGN_IN_CLIENT_ID", "")
     if not base or not client_id:
         raise NotFound("sign-in is not configured for this stage (CLARION_SIGN_IN_URL, "
-                               "CLARION_SIGN_IN_CLIENT_ID)")
+                       "CLARION_SIGN_IN_CLIENT_ID)")
     console = os.environ.get("CLARION_PUBLIC_BASE_URL", "").rstrip("/") + "/"
     return {"authorize_url": f"{base}/oauth2/authorize", "token_url": f"{base}/oauth2/token",
             "revoke_url": f"{base}/oauth2/revoke", "logout_url": f"{base}/logout", "client_id": client_id,
@@ -286,8 +283,6 @@ def console_headers(content_type: str) -> Headers:
 
 
 def _origin(url: str) -> str:
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
 

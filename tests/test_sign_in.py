@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-import socket
 import time
 from typing import Any
 from collections.abc import Iterator
@@ -18,14 +17,9 @@ import requests
 
 from conftest import Api
 from local.signin import SignInServer, SignInStandIn, demo_users, pkce_challenge
+from local.stack_process import free_port
 
 CONSOLE = "http://127.0.0.1:8000/"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture

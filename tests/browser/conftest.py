@@ -110,8 +110,9 @@ def screens(browser: Any, stack: Stack) -> Iterator[Any]:
     made: list[tuple[Any, Screen]] = []
 
     def open_screen(width: str = "desktop") -> Screen:
+        # Reduced motion: a screenshot shows where an animation ends, not a frame of it.
         context = browser.new_context(**(PHONE if width == "phone" else DESKTOP), locale="en-GB",
-                                      timezone_id="Europe/London")
+                                      timezone_id="Europe/London", reduced_motion="reduce")
         context.set_default_timeout(15000)
         page = context.new_page()
         screen = Screen(page, width, stack)
