@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test venv clean bench package lint lint-types lint-template deploy-check cold-start
+.PHONY: run test venv clean bench package lint lint-types lint-template deploy-check cold-start generate
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ lint: $(STAMP)
 # mypy --strict on chalicelib/ and app.py (mypy.ini), with the pydantic plugin and boto3's stubs.
 lint-types: $(STAMP)
 	$(VENV)/bin/mypy
+
+# What the platforms' specifications (chalicelib/channels/*.py: SPECS) generate: the platform
+# index, the IAM policies and .chalice/config.json (chalicelib/infra/generate.py; --check in the tests).
+generate: $(STAMP)
+	$(PY) -m chalicelib.infra.generate
 
 # The deployable template: build/$(STAGE)/sam.json and deployment.zip (docs/deploy.md).
 STAGE ?= dev

@@ -224,7 +224,7 @@ def check(stack: Any, services: Any, ids: list[str], accounts: list[str]) -> Rep
     state = stack._sandbox.state()
     sent_refs: dict[str, set[str]] = {a: set() for a in accounts}
     newest_sent: dict[str, tuple[Any, str]] = {}
-    from chalicelib.rendering.render import clarion_ref
+    from chalicelib.rendering.view import clarion_ref
 
     for advisory_id in ids:
         advisory = services.store.get_advisory(advisory_id)

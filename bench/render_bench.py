@@ -16,6 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from chalicelib.domain.models import Advisory, AdvisoryContent
+from chalicelib.channels import mastodon, x
 from chalicelib.rendering import measure
 from chalicelib.rendering.render import render_all, render_for
 from chalicelib.seed import LOCAL_CHANNELS
@@ -49,8 +50,8 @@ def advisories() -> dict[str, Advisory]:
 
 
 def clear_caches() -> None:
-    measure._x_token.cache_clear()
-    measure._mastodon_line.cache_clear()
+    x._x_token.cache_clear()
+    mastodon._mastodon_line.cache_clear()
     measure._line_graphemes.cache_clear()
 
 

@@ -1,49 +1,99 @@
-"""Every platform Clarion posts to, specified once: its adapter's module, whether it posts with
-credentials over HTTP, and how its delivery queue and worker behave. The infrastructure
-(`infra/resources.py`: queues, filter policies, workers in app.py), the channel registry and the
-seeding read this table; a platform's own knowledge (its API, counting, templates) stays in its
-modules. Light on purpose: importing it costs nothing at cold start.
+"""What a platform is to Clarion, and where each one is specified.
+
+Every platform is specified once, in its own module under `chalicelib/channels/` (with its
+adapter, its templates under `templates/channels/` and its tests): that module's `SPECS` says
+how its text is rendered and counted (`profile`), how its delivery queue and worker behave
+(`queue`), which AWS calls its worker needs beyond every worker's (`grants`), and how its
+adapter is built. Adding a platform = that module, its templates, its tests, then
+`make generate`.
+
+`make generate` (chalicelib/infra/generate.py) reads every platform module and writes
+`chalicelib/platform_index.py`: the platforms by name with what a Lambda must know before it
+loads any platform module (app.py registers one worker per queue at import; loading all the
+adapters there would slow every cold start). It writes the IAM policies and .chalice/config.json
+from the same specifications. tests/test_iam.py fails when a generated file is stale.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import importlib
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cache
+from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+
+from chalicelib.platform_index import PLATFORMS as INDEX
+
+if TYPE_CHECKING:
+    from chalicelib.channels.port import Channel
+    from chalicelib.domain.models import ChannelAccount
+    from chalicelib.rendering.profiles import Profile
+
+Clients = Callable[[str], Any]  # a boto3 client by service name
+
+
+class Grant(StrEnum):
+    """An AWS permission a platform's worker needs beyond what every worker has."""
+
+    SECRETS = "secrets"            # read its own accounts' credentials from SSM (SecureString)
+    SMS_TOPIC = "sms_topic"        # publish to the SMS subscribers' topic
+    SEND_EMAIL = "send_email"      # SES SendEmail from the organisation's verified identity
+    OWNED_BUCKET = "owned_bucket"  # read and write the documents Clarion serves from S3
+
+
+@dataclass(frozen=True)
+class Queue:
+    """A platform's delivery queue: concurrency follows its rate limit (Lambda allows 2..1000,
+    checked by infra/resources.QueueSpec)."""
+
+    batch_size: int = 5
+    max_concurrency: int = 5
 
 
 @dataclass(frozen=True)
 class PlatformSpec:
     name: str
-    # chalicelib.channels.<module>: the adapter. An HTTP platform's adapter class is built with the
-    # account's id, settings and credentials; an AWS-backed one's module offers build(account, clients).
-    module: str
-    adapter: str | None = None  # the HTTP adapter's class name; None for AWS-backed platforms
-    # The delivery queue: concurrency follows the platform's rate limit (Lambda allows 2..1000,
-    # checked by infra/resources.QueueSpec).
-    batch_size: int = 5
-    max_concurrency: int = 5
+    profile: Profile
+    queue: Queue = field(default_factory=Queue)
+    grants: tuple[Grant, ...] = ()
+    # An HTTP platform's adapter, built with the account's id, settings and credentials (kept in
+    # SSM under its secret_ref); an AWS-backed one's `build(account, clients)` instead.
+    adapter: Callable[[str, Mapping[str, Any], Mapping[str, Any]], Channel] | None = None
+    build: Callable[[ChannelAccount, Clients], Channel] | None = None
 
     @property
     def http(self) -> bool:
-        """Posts over HTTP with credentials kept in SSM under the account's secret_ref."""
         return self.adapter is not None
 
 
-PLATFORMS: dict[str, PlatformSpec] = {spec.name: spec for spec in (
-    # X's free tier is tiny: one post per invocation, two at a time, keeps us clear of 429s.
-    PlatformSpec("x", "x", "XChannel", batch_size=1, max_concurrency=2),
-    PlatformSpec("facebook", "facebook", "FacebookChannel"),
-    # Mastodon: 300 requests / 5 min per account; Bluesky's points budget is similar.
-    PlatformSpec("mastodon", "mastodon", "MastodonChannel", max_concurrency=2),
-    PlatformSpec("bluesky", "bluesky", "BlueskyChannel", max_concurrency=2),
-    PlatformSpec("telegram", "telegram", "TelegramChannel"),
-    PlatformSpec("slack", "slack", "SlackChannel"),
-    PlatformSpec("discord", "discord", "DiscordChannel"),
-    PlatformSpec("sms", "sms"),
-    PlatformSpec("email", "email"),
-    # The owned channels read-modify-write one document (banner.json, the CAP feed index), each
-    # write conditional on the ETag read (channels/owned.py): two at a time is safe, and the least
-    # Lambda allows.
-    PlatformSpec("banner", "owned", max_concurrency=2),
-    PlatformSpec("cap_feed", "owned", max_concurrency=2),
-)}
+@dataclass(frozen=True)
+class Indexed:
+    """One row of the generated index: what is known of a platform without loading its module."""
 
-HTTP_PLATFORMS: frozenset[str] = frozenset(name for name, spec in PLATFORMS.items() if spec.http)
+    name: str
+    module: str
+    batch_size: int
+    max_concurrency: int
+    grants: tuple[str, ...]
+    http: bool
+
+
+def indexed() -> dict[str, Indexed]:
+    return {name: Indexed(name=name, **row) for name, row in INDEX.items()}
+
+
+NAMES: tuple[str, ...] = tuple(INDEX)
+HTTP_PLATFORMS: frozenset[str] = frozenset(name for name, row in INDEX.items() if row["http"])
+
+
+@cache
+def spec(name: str) -> PlatformSpec:
+    """The platform's specification, loading only its own module. KeyError for an unknown one."""
+    module = importlib.import_module(str(INDEX[name]["module"]))
+    found: PlatformSpec = next(s for s in module.SPECS if s.name == name)
+    return found
+
+
+def specs() -> list[PlatformSpec]:
+    """Every platform's specification (loads every platform module)."""
+    return [spec(name) for name in NAMES]

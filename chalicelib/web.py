@@ -247,7 +247,7 @@ _ASSET = re.compile(r"^[a-z][a-z0-9-]{0,40}\.(js|css|svg)$")
 @functools.lru_cache(maxsize=64)
 def _console_file(name: str) -> tuple[str, str]:
     """A console file's text and its ETag (the files ship in the zip: they change only with a deploy)."""
-    from chalicelib.rendering.render import TEMPLATES_DIR
+    from chalicelib.rendering.view import TEMPLATES_DIR
 
     with open(f"{TEMPLATES_DIR}/console/{name}", encoding="utf-8") as file:
         text = file.read()

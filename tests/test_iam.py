@@ -1,8 +1,12 @@
-"""The hand-written IAM policies (.chalice/policy-<stage>[-<function>].json): least privilege.
+"""The IAM policies (.chalice/policy-<stage>[-<function>].json): least privilege.
 
-Each function has its own role and policy. The test holds, per function, every (action,
-resource) it needs and why; it checks that
+`make generate` (chalicelib/infra/generate.py) writes them, and .chalice/config.json which gives
+each function its own, from the platforms' specifications: every function has its own role and
+policy, and a platform's worker gets what its platform's grants (chalicelib/platforms.Grant) say.
+This test does not trust the generator: it holds, per function and per grant, every (action,
+resource) needed and why; it checks that
 
+- the files on disk are what the specifications generate (`generate --check`);
 - every AWS operation the code can make is in the table below (found by scanning the code for
   the operations of the AWS services it makes clients for), mapped to its IAM actions;
 - each function's policy allows exactly what that function needs: nothing missing (a call that
@@ -23,8 +27,9 @@ import botocore.session
 import pytest
 from botocore import xform_name
 
-from chalicelib.platforms import HTTP_PLATFORMS
 from chalicelib.infra import cloudformation as cfn
+from chalicelib.infra import generate
+from chalicelib.platforms import Grant, indexed
 from chalicelib.infra import resources as r
 from conftest import PROJECT_DIR as _PROJECT_DIR
 
@@ -100,6 +105,18 @@ def needs(stage: str, function: str) -> set[tuple[str, str]]:
                 ("s3:PutObject", f"arn:aws:s3:::{bucket}/cap/feed.json"),
                 ("s3:ListBucket", f"arn:aws:s3:::{bucket}")}
 
+    def granted(grant: str, platforms: list[str]) -> set[tuple[str, str]]:  # what a Grant is for
+        if grant == Grant.SECRETS:
+            return secrets(platforms)
+        if grant == Grant.SMS_TOPIC:  # channels/sms.py publishes to the subscribers' topic
+            return {("sns:Publish", topic[r.sms_topic_name(stage)])}
+        if grant == Grant.SEND_EMAIL:  # channels/email.py: SES v2 from the organisation's domain
+            return {("ses:SendEmail", arn("ses", "identity/health.example.org"))}
+        if grant == Grant.OWNED_BUCKET:
+            return owned()
+        raise AssertionError(f"unknown grant {grant!r}: say here what it needs")
+
+    platforms = indexed()
     if function == "api_handler":  # approve -> broadcast; POST /advisories/{id}/retry -> redrive
         out |= {("sns:Publish", topic[r.broadcast_topic_name(stage)])} | redrive()
         out |= {("dynamodb:Query", arn("dynamodb", f"table/{p}/index/gsi2"))}  # GET /advisories?view=
@@ -108,7 +125,13 @@ def needs(stage: str, function: str) -> set[tuple[str, str]]:
                 ("sqs:SendMessage", arn("sqs", cfn.trigger_dlq_name(stage)))}
     elif function == "sweep":  # release_due broadcasts; late deliveries: redrive + alert; pins
         out |= {("sns:Publish", topic[r.broadcast_topic_name(stage)]),
-                ("sns:Publish", topic[r.alert_topic_name(stage)])} | redrive() | secrets(HTTP_PLATFORMS) | owned()
+                ("sns:Publish", topic[r.alert_topic_name(stage)])} | redrive()
+        # Unpinning on expiry goes through each platform's channel: it reads the credentials of
+        # every platform that has them, and rewrites the owned documents; it never sends SMS or email.
+        for grant in (Grant.SECRETS, Grant.OWNED_BUCKET):
+            having = [name for name, row in platforms.items() if grant in row.grants]
+            if having:
+                out |= granted(grant, having)
     else:
         platform = function.removeprefix("deliver_")
         queue, dlq = arn("sqs", r.queue_name(platform, stage)), arn("sqs", r.dlq_name(platform, stage))
@@ -116,14 +139,8 @@ def needs(stage: str, function: str) -> set[tuple[str, str]]:
         out |= {(a, queue) for a in ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
                                      "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl")}
         out |= {("sqs:SendMessage", dlq), ("sqs:GetQueueUrl", dlq)}  # SqsRedriver.dead_letter
-        if platform in HTTP_PLATFORMS:
-            out |= secrets([platform])
-        elif platform == "sms":
-            out |= {("sns:Publish", topic[r.sms_topic_name(stage)])}
-        elif platform == "email":
-            out |= {("ses:SendEmail", arn("ses", "identity/health.example.org"))}
-        else:
-            out |= owned()
+        for grant in platforms[platform].grants:
+            out |= granted(grant, [platform])
     return out
 
 
@@ -271,9 +288,27 @@ def test_config_gives_every_function_its_policy_and_no_policy_is_stray() -> None
 
 
 def test_the_checker_catches_a_missing_and_an_extra_grant() -> None:
-    document = policy("dev", "deliver_sms")
+    platform = next(name for name, row in indexed().items() if Grant.SMS_TOPIC in row.grants)
+    document = policy("dev", f"deliver_{platform}")
     sms_topic = arn("sns", r.sms_topic_name("dev"))
     assert allowed(document, "sns:Publish", sms_topic)
     without = {"Statement": [s for s in document["Statement"] if s["Sid"] != "PublishSms"]}
     assert not allowed(without, "sns:Publish", sms_topic)
     assert not allowed(document, "sns:Publish", arn("sns", r.broadcast_topic_name("dev")))
+
+
+# -- the grants and the generated files -----------------------------------------------------------------------
+def test_every_grant_is_used_and_its_needs_are_stated_here() -> None:
+    used = {grant for row in indexed().values() for grant in row.grants}
+    assert used == set(Grant), f"grants no platform has: {set(Grant) - used}"
+    assert all(needs("dev", f"deliver_{name}") for name in indexed())  # no unknown grant (needs raises)
+
+
+def test_an_http_platforms_worker_may_read_its_credentials() -> None:
+    # An HTTP platform's adapter is built with its account's credentials from SSM (registry.credentials).
+    for name, row in indexed().items():
+        assert (Grant.SECRETS in row.grants) == row.http, name
+
+
+def test_the_files_on_disk_are_what_the_specifications_generate(capsys: pytest.CaptureFixture[str]) -> None:
+    assert generate.main(["--check"]) == 0, capsys.readouterr().out

@@ -5,6 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from twitter_text import parse_tweet
 
+from chalicelib.channels import mastodon, x
 from chalicelib.rendering import measure as m
 from test_rendering import PIECES
 
@@ -15,19 +16,19 @@ unicode_text = st.lists(st.one_of(st.sampled_from([*PIECES, "\n", "  ", "example
 
 @settings(max_examples=1000, deadline=None)
 @given(unicode_text)
-def test_x_weighted_is_parse_tweet(text: str) -> None:
-    assert m.x_weighted(text) == parse_tweet(text).weightedLength
+def test_x_weighted_length_is_parse_tweet(text: str) -> None:
+    assert x.weighted_length(text) == parse_tweet(text).weightedLength
 
 
 @settings(max_examples=300, deadline=None)
 @given(unicode_text)
 def test_estimates_never_undercount(text: str) -> None:
-    assert m.x_estimate(text) >= parse_tweet(text).weightedLength
-    assert m.mastodon_estimate(text) >= m.mastodon_length(text)
+    assert x.weighted_estimate(text) >= parse_tweet(text).weightedLength
+    assert mastodon.status_estimate(text) >= mastodon.status_length(text)
 
 
 def test_known_weights() -> None:
-    assert m.x_weighted("Hello 👩‍👩‍👧 日本 https://example.com/very/long/path") == 37
-    assert m.x_weighted("a" * 280) == 280 and m.x_weighted("日" * 140) == 280
-    assert m.mastodon_length("see https://example.org/" + "x" * 100) == 4 + 23
+    assert x.weighted_length("Hello 👩‍👩‍👧 日本 https://example.com/very/long/path") == 37
+    assert x.weighted_length("a" * 280) == 280 and x.weighted_length("日" * 140) == 280
+    assert mastodon.status_length("see https://example.org/" + "x" * 100) == 4 + 23
     assert m.graphemes("👩‍👩‍👧‍👦🇺🇦é") == 3

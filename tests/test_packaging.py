@@ -368,7 +368,7 @@ def test_the_zip_imports_and_renders_with_only_what_lambda_provides(packaged: di
         "import sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]\n"
         "import app\n"
         "for handler in sys.argv[3:]: assert callable(getattr(app, handler.split('.', 1)[1])), handler\n"
-        "from chalicelib.rendering.render import environment\n"
+        "from chalicelib.rendering.view import environment\n"
         "for name in environment().list_templates(): environment().get_template(name)\n"
         "print(len(environment().list_templates()), app.app.app_name)\n")
     env = {"CLARION_STAGE": "dev", "AWS_DEFAULT_REGION": "us-east-1", "PATH": os.environ.get("PATH", "")}

@@ -17,7 +17,9 @@ from twitter_text import parse_tweet
 from chalicelib.domain.models import Advisory, AdvisoryContent, AdvisoryState, Approval, ChannelAccount, MsgType
 from chalicelib.rendering import measure as m
 from chalicelib.rendering.cap import atom_feed, cap_xml
-from chalicelib.rendering.render import banner_data, banner_html, render_for
+from chalicelib.channels import mastodon, sms
+from chalicelib.channels.owned import banner_data, banner_html
+from chalicelib.rendering.render import render_for
 from chalicelib.seed import LOCAL_CHANNELS
 from chalicelib.settings import org_settings
 
@@ -63,7 +65,7 @@ def platform_count(platform: str, text: str, account: ChannelAccount) -> tuple[i
     if platform == "x":
         return parse_tweet(text).weightedLength, 280
     if platform == "mastodon":
-        return m.mastodon_length(text), int(account.settings.get("max_characters", 500))
+        return mastodon.status_length(text), int(account.settings.get("max_characters", 500))
     if platform == "bluesky":
         return m.graphemes(text), 300
     limit = {"telegram": 4096, "discord": 2000, "facebook": 63206, "slack": 40000}[platform]
@@ -80,7 +82,7 @@ def test_every_social_rendering_fits_and_keeps_the_required_text_whole(advisory:
         rendering = result.rendering
         for part in rendering.parts:
             if account.platform == "sms":
-                assert m.sms_count(part.text).segments <= 3
+                assert sms.count(part.text).segments <= 3
                 continue
             count, limit = platform_count(account.platform, part.text, account)
             assert count <= limit, (account.id, count, part.text)
@@ -223,13 +225,13 @@ def test_sms_prefers_gsm_and_substitutes_typographic_characters() -> None:
     ("😀" * 36, "UCS-2", 72, 2), ("a" * 66 + "😀", "UCS-2", 68, 1), ("a" * 66 + "😀" + "aaa", "UCS-2", 71, 2),
 ])
 def test_sms_counting(text: str, encoding: str, units: int, segments: int) -> None:
-    count = m.sms_count(text)
+    count = sms.count(text)
     assert (count.encoding, count.units, count.segments) == (encoding, units, segments)
 
 
 def test_an_escape_sequence_is_never_split_across_parts() -> None:
     # 152 septets, then a 2-septet "€": the € cannot start in part 1's last septet.
-    count = m.sms_count("a" * 152 + "€" + "a" * 152)
+    count = sms.count("a" * 152 + "€" + "a" * 152)
     assert count.segments == 3
 
 

@@ -12,18 +12,23 @@
 """
 from __future__ import annotations
 
+import re
 import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, UTC
 from typing import Any
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from chalicelib.channels.base import HttpChannel, TimelinePage, epoch
 from chalicelib.channels.http import Complaint, Reply, error_field, json_list, redact
 from chalicelib.channels.port import (Capabilities, GoneError, PermanentError, PostRef,
                                       RetryableError)
+from chalicelib.platforms import Grant, PlatformSpec, Queue
+from chalicelib.rendering import measure as m
+from chalicelib.rendering.fit import Limit
 from chalicelib.rendering.model import Part, Rendering
+from chalicelib.rendering.profiles import PostProfile
 
 POST = "app.bsky.feed.post"
 PROFILE = "app.bsky.actor.profile"
@@ -213,3 +218,29 @@ def rkey(uri: str) -> str:
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+# -- rendering: 300 graphemes and 3000 UTF-8 bytes; links and hashtags as facets ---------------------------
+def facets(text: str, link: str, shown: str, hashtags: Sequence[str]) -> list[dict[str, Any]]:
+    """Rich-text facets with UTF-8 byte offsets: the link (shown short) and each hashtag."""
+    found = []
+    encoded = text.encode("utf-8")
+    if link and shown:
+        start = encoded.find(shown.encode("utf-8"))
+        if start >= 0:
+            found.append({"index": {"byteStart": start, "byteEnd": start + len(shown.encode("utf-8"))},
+                          "features": [{"$type": "app.bsky.richtext.facet#link", "uri": link}]})
+    for tag in hashtags:
+        for match in re.finditer(re.escape(f"#{tag}".encode()) + rb"(?![\w])", encoded):
+            found.append({"index": {"byteStart": match.start(), "byteEnd": match.end()},
+                          "features": [{"$type": "app.bsky.richtext.facet#tag", "tag": tag}]})
+    return found
+
+
+SPECS = (PlatformSpec(
+    "bluesky", adapter=BlueskyChannel, grants=(Grant.SECRETS,),
+    queue=Queue(max_concurrency=2),  # a points budget per account, like Mastodon's
+    profile=PostProfile(template="channels/bluesky.j2", unit="graphemes", threads=True, short_link=True,
+                        facets=facets,
+                        limits=lambda account: [Limit(300, m.graphemes, m.graphemes),
+                                                Limit(3000, m.utf8_bytes, m.utf8_bytes)])),)

@@ -7,13 +7,17 @@ code 10008 is Unknown Message. Pins use the current `/messages/pins/{id}` routes
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 from collections.abc import Mapping
 
 from chalicelib.channels.base import HttpChannel, TimelinePage, epoch, short_nonce
 from chalicelib.channels.http import Complaint, Reply, error_field, seg
 from chalicelib.channels.port import Capabilities, GoneError, PostRef
+from chalicelib.platforms import Grant, PlatformSpec
+from chalicelib.rendering import measure as m
 from chalicelib.rendering.model import Part, Rendering
+from chalicelib.rendering.profiles import PostProfile, fixed
 
 API = "/api/v10"
 USER_AGENT = "DiscordBot (https://clarion.invalid, 1.0)"  # the format Discord requires of bots
@@ -93,3 +97,21 @@ class DiscordChannel(HttpChannel):
         guild, channel = self.settings.get("guild_id"), self.setting("channel_id")
         url = f"https://discord.com/channels/{guild}/{channel}/{message_id}" if guild else None
         return PostRef(post_id=message_id, url=self.post_url(url, message_id), extra={"channel_id": str(channel)})
+
+
+_MARKDOWN = re.compile(r"(?m)([\\*_~`|>\[\]<])|^\s*([#-])")
+
+
+def escape(text: str) -> str:
+    """Markdown characters escaped, masked links `[text](url)`, `<@id>` mentions, headings
+    and subtext included; @everyone / @here broken with a zero-width space (and the webhook
+    sends allowed_mentions none, so nothing in the text can ping)."""
+    text = _MARKDOWN.sub(lambda found: "\\" + found.group(0) if found.group(1) else
+                         found.group(0)[:-1] + "\\" + found.group(2), text)
+    return re.sub(r"@(everyone|here)", "@\u200b\\1", text)
+
+
+SPECS = (PlatformSpec(
+    "discord", adapter=DiscordChannel, grants=(Grant.SECRETS,),
+    profile=PostProfile(template="channels/discord.j2", unit="UTF-16 code units", escape=escape,
+                        limits=fixed(2000, m.utf16_units))),)

@@ -13,7 +13,12 @@ from chalicelib.channels.aws import aws_call
 from chalicelib.channels.base import SocialChannel, require
 from chalicelib.channels.port import PostRef
 from chalicelib.domain.models import ChannelAccount
+from chalicelib.domain.models import Advisory, LocalizedText
+from chalicelib.domain.screening import Finding
+from chalicelib.platforms import Grant, PlatformSpec
 from chalicelib.rendering.model import Part, Rendering
+from chalicelib.rendering.profiles import DocumentProfile
+from chalicelib.rendering.view import environment, post_for, tidy
 
 MAX_RECIPIENTS = 50
 
@@ -68,3 +73,17 @@ def _chunks(items: list[str], size: int) -> list[list[str]]:
 
 def build(account: ChannelAccount, client: Callable[[str], Any]) -> EmailChannel:
     return EmailChannel(account.id, dict(account.settings), client("sesv2"))
+
+
+# -- rendering: a subject, a text body and an HTML body (autoescaped) -----------------------------------
+def render(advisory: Advisory, account: ChannelAccount, text: LocalizedText) -> tuple[Rendering, list[Finding]]:
+    env, post = environment(), post_for(advisory, text)
+    view = {"post": post.as_view()}
+    body = tidy(env.get_template("channels/email.txt.j2").render(view))
+    return Rendering(advisory_id=advisory.id, channel_account=account.id, platform=account.platform,
+                     language=account.language, parts=[Part(text=body, length=len(body))],
+                     marker=post.ref, subject=tidy(env.get_template("channels/email_subject.j2").render(view)),
+                     html=env.get_template("channels/email.html.j2").render(view)), []
+
+
+SPECS = (PlatformSpec("email", build=build, grants=(Grant.SEND_EMAIL,), profile=DocumentProfile(render=render)),)

@@ -15,7 +15,10 @@ from chalicelib.channels.base import HttpChannel, TimelinePage, epoch
 from chalicelib.channels.http import Complaint, Reply, json_list, json_object, seg
 from chalicelib.channels.port import (Capabilities, GoneError, PermanentError, PostRef,
                                       RetryableError)
+from chalicelib.platforms import Grant, PlatformSpec
+from chalicelib.rendering import measure as m
 from chalicelib.rendering.model import Part, Rendering
+from chalicelib.rendering.profiles import PostProfile, fixed
 
 _TRANSIENT = {1, 2, 4, 17, 32, 341, 368, 613, 80001}
 _BAD_TOKEN = {102, 190}
@@ -106,3 +109,14 @@ class FacebookChannel(HttpChannel):
 def _confirmed(reply: Reply) -> None:
     if reply.need("success") is not True:
         raise reply.unexpected("with success=false")
+
+
+def escape(text: str) -> str:
+    """Graph API page posts turn `@[page-id]` into a tag: a word joiner keeps it text."""
+    return text.replace("@[", "@\u2060[")
+
+
+SPECS = (PlatformSpec(
+    "facebook", adapter=FacebookChannel, grants=(Grant.SECRETS,),
+    profile=PostProfile(template="channels/facebook.j2", unit="UTF-16 code units", escape=escape,
+                        limits=fixed(63206, m.utf16_units))),)

@@ -5,13 +5,20 @@ Errors are `{"error": "Validation failed: Text character limit of 500 exceeded"}
 """
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import Any
 from collections.abc import Mapping
 
 from chalicelib.channels.base import HttpChannel, TimelinePage, epoch
 from chalicelib.channels.http import Complaint, Reply, error_field, seg
 from chalicelib.channels.port import Capabilities, PermanentError, PostRef
+from chalicelib.domain.models import ChannelAccount
+from chalicelib.platforms import Grant, PlatformSpec, Queue
+from chalicelib.rendering import measure as m
+from chalicelib.rendering.fit import Limit
 from chalicelib.rendering.model import Part, Rendering
+from chalicelib.rendering.profiles import PostProfile
 
 
 def inspect_reply(reply: Reply) -> Complaint | None:
@@ -91,3 +98,60 @@ def _ref(reply: Reply) -> PostRef:
 
 def _ref_of(status: Mapping[str, Any]) -> PostRef:
     return PostRef(post_id=str(status["id"]), url=status.get("url") or status.get("uri"))
+
+
+# -- counting: as Mastodon's StatusLengthValidator ---------------------------------------------------------
+def status_length(text: str) -> int:
+    """Graphemes, each http(s) URL counted as 23 (twitter-text's URL extraction, as Mastodon uses).
+
+    URLs never span a newline, so lines are counted separately (and cached).
+    """
+    if "\r" in text:
+        return _mastodon_text(text)
+    lines = text.split("\n")
+    return sum(_mastodon_line(line) for line in lines) + len(lines) - 1
+
+
+def _mastodon_text(text: str) -> int:
+    if "http" not in text.lower():
+        return m.graphemes(text)
+    from twitter_text import extract_urls_with_indices
+
+    urls = [u for u in extract_urls_with_indices(text) if re.match(r"https?://", u["url"], re.I)]
+    out, last = [], 0
+    for u in urls:
+        start, end = u["indices"]
+        out.append(text[last:start])
+        out.append("_" * m.URL_WEIGHT)  # any one grapheme, 23 times
+        last = end
+    out.append(text[last:])
+    return m.graphemes("".join(out))
+
+
+@lru_cache(maxsize=16384)
+def _mastodon_line(line: str) -> int:
+    return _mastodon_text(line)
+
+
+def status_estimate(text: str) -> int:
+    """Never below `status_length`; a line that is just a link is measured exactly (cached)."""
+    lines = text.split("\n")
+    total = len(lines) - 1
+    for line in lines:
+        if m.SINGLE_URL.fullmatch(line):
+            total += _mastodon_line(line)
+        else:
+            total += m.graphemes(line) + m.URL_WEIGHT * len(m.HTTP_URL.findall(line))
+    return total
+
+
+def _limits(account: ChannelAccount) -> list[Limit]:
+    """500 on most servers; an account on a server that allows more says so in its settings."""
+    return [Limit(int(account.settings.get("max_characters", 500)), status_estimate, status_length)]
+
+
+SPECS = (PlatformSpec(
+    "mastodon", adapter=MastodonChannel, grants=(Grant.SECRETS,),
+    queue=Queue(max_concurrency=2),  # 300 requests / 5 min per account
+    profile=PostProfile(template="channels/mastodon.j2", unit="graphemes (URLs count 23)", limits=_limits,
+                        threads=True)),)

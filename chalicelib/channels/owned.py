@@ -28,8 +28,13 @@ from botocore.exceptions import ClientError
 from chalicelib.channels.aws import aws_call
 from chalicelib.channels.base import SocialChannel
 from chalicelib.channels.port import Capabilities, GoneError, PermanentError, PostRef, RetryableError
-from chalicelib.domain.models import ChannelAccount
+from chalicelib.domain.models import Advisory, ChannelAccount, LocalizedText, MsgType
+from chalicelib.domain.screening import Finding
+from chalicelib.platforms import Grant, PlatformSpec, Queue
 from chalicelib.rendering.model import Part, Rendering
+from chalicelib.rendering.profiles import DocumentProfile
+from chalicelib.rendering.view import environment, tidy
+from chalicelib.settings import OrgSettings, org_settings
 
 _CONFLICT = ("PreconditionFailed", "ConditionalRequestConflict")
 
@@ -225,8 +230,6 @@ def _atom_time(cap_time: str) -> str:
 def atom_document(active: list[dict[str, Any]], base: str) -> str:
     """The Atom feed of the active alerts, through the rendering's own feed template."""
     from chalicelib.rendering.cap import xml_safe
-    from chalicelib.rendering.render import environment
-    from chalicelib.settings import org_settings
 
     org = org_settings()
     entries = sorted(active, key=lambda e: e["updated"], reverse=True)
@@ -236,7 +239,77 @@ def atom_document(active: list[dict[str, Any]], base: str) -> str:
     return xml_safe(environment().get_template("feeds/cap.atom.j2").render(feed=feed))
 
 
-def build(account: ChannelAccount, client: Callable[[str], Any]) -> SocialChannel:
-    """The banner and the CAP feed: documents in the owned bucket."""
-    cls = BannerChannel if account.platform == "banner" else CapFeedChannel
-    return cls(account.id, dict(account.settings), client("s3"), os.environ.get("CLARION_OWNED_BUCKET"))
+def _builder(cls: type[OwnedChannel]) -> Callable[[ChannelAccount, Callable[[str], Any]], SocialChannel]:
+    def build(account: ChannelAccount, client: Callable[[str], Any]) -> SocialChannel:
+        return cls(account.id, dict(account.settings), client("s3"), os.environ.get("CLARION_OWNED_BUCKET"))
+    return build
+
+
+# -- rendering: the banner snippet and banner.json; the CAP 1.2 document ---------------------------------
+BANNER, CAP_FEED = "banner", "cap_feed"
+
+
+def banner_data(advisory: Advisory | None, settings: OrgSettings, now: datetime | None = None) -> dict[str, Any]:
+    """banner.json: the current advisory, or `active: false` after cancel or expiry."""
+    now = now or datetime.now(UTC)
+    expired = advisory is not None and advisory.content.expires is not None and advisory.content.expires <= now
+    if advisory is None or expired or advisory.msg_type is MsgType.CANCEL:
+        return {"active": False}
+    content = advisory.content
+    return {"active": True, "id": advisory.id, "headline": content.headline,
+            "instruction": content.instruction, "required_text": content.required_text,
+            "severity": (content.severity.value if content.severity else "Unknown"),
+            "status_marker": content.status.value.upper() if content.status.is_drill else "",
+            "language": content.language, "msg_type": advisory.msg_type.value,
+            "url": _more_information(advisory, settings),
+            "expires": content.expires.isoformat() if content.expires else None,
+            "updated": advisory.updated_at.isoformat()}
+
+
+def _more_information(advisory: Advisory, settings: OrgSettings) -> str | None:
+    """The advisory's web page, else its CAP document where the CAP feed publishes it."""
+    if advisory.content.web:
+        return str(advisory.content.web)
+    if any(c.startswith(f"{CAP_FEED}:") for c in advisory.content.channels):
+        return f"{settings.public_base_url}/feeds/cap/{advisory.id}.xml"
+    return None
+
+
+def banner_html(data: dict[str, Any]) -> str:
+    return tidy(environment().get_template("channels/banner.html.j2").render(banner=data))
+
+
+def _render_banner(advisory: Advisory, account: ChannelAccount, text: LocalizedText,
+                   ) -> tuple[Rendering, list[Finding]]:
+    data = banner_data(advisory, org_settings(), now=advisory.created_at)
+    html = banner_html(data)
+    return Rendering(advisory_id=advisory.id, channel_account=account.id, platform=account.platform,
+                     language=account.language, parts=[Part(text=html, length=len(html))],
+                     html=html, data=data), []
+
+
+def _render_cap(advisory: Advisory, account: ChannelAccount, text: LocalizedText,
+                ) -> tuple[Rendering, list[Finding]]:
+    from chalicelib.rendering.cap import cap_xml, missing_cap_fields
+
+    missing = missing_cap_fields(advisory)
+    if missing:
+        return (Rendering(advisory_id=advisory.id, channel_account=account.id, platform=account.platform,
+                          language=account.language, parts=[]),
+                [Finding(code="cap_incomplete", channel=account.id, blocking=True,
+                         message=f"CAP needs {', '.join(missing)}")])
+    document = cap_xml(advisory, [], org_settings())
+    return (Rendering(advisory_id=advisory.id, channel_account=account.id, platform=account.platform,
+                      language=account.language, parts=[Part(text=document, length=len(document))],
+                      document=document), [])
+
+
+# The owned channels read-modify-write one document (banner.json, the CAP feed index), each write
+# conditional on the ETag read: two at a time is safe, and the least Lambda allows.
+SPECS = (
+    PlatformSpec(BANNER, build=_builder(BannerChannel), grants=(Grant.OWNED_BUCKET,), queue=Queue(max_concurrency=2),
+                 profile=DocumentProfile(render=_render_banner, required_text_whole=False)),
+    PlatformSpec(CAP_FEED, build=_builder(CapFeedChannel), grants=(Grant.OWNED_BUCKET,),
+                 queue=Queue(max_concurrency=2),
+                 profile=DocumentProfile(render=_render_cap, required_text_whole=False)),
+)

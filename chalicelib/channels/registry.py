@@ -6,29 +6,27 @@ platform credentials come from the SecretStore by `account.secret_ref`.
 """
 from __future__ import annotations
 
-import importlib
 from typing import Any, cast
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 from chalicelib.channels.port import Channel, PermanentError, RetryableError
 from chalicelib.domain.models import ChannelAccount
-from chalicelib.platforms import PLATFORMS
+from chalicelib import platforms
+from chalicelib.platforms import Clients
 from chalicelib.secrets import SecretNotFound, SecretStore, SecretUnavailable
 
-Clients = Callable[[str], Any]  # boto3 client by service name, e.g. composition's cached ones
 
 def channel_for(account: ChannelAccount, secrets: SecretStore, clients: Clients | None = None) -> Channel:
-    """The adapter for `account` (chalicelib/platforms.py says which). Misconfiguration is a
-    PermanentError saying what to fix."""
-    spec = PLATFORMS.get(account.platform)
-    if spec is None:
-        raise PermanentError(f"No adapter for platform {account.platform!r} (channel account {account.id})")
-    module = importlib.import_module(f"chalicelib.channels.{spec.module}")
+    """The adapter for `account`, as its platform's module specifies it (loading only that module).
+    Misconfiguration is a PermanentError saying what to fix."""
+    try:
+        spec = platforms.spec(account.platform)
+    except KeyError:
+        raise PermanentError(f"No adapter for platform {account.platform!r} (channel account {account.id})") from None
     if spec.adapter is not None:
-        adapter: Callable[..., Channel] = getattr(module, spec.adapter)
-        return adapter(account.id, dict(account.settings), credentials(account, secrets))
-    build: Callable[[ChannelAccount, Clients], Channel] = module.build
-    return build(account, clients or _boto3_client)
+        return spec.adapter(account.id, dict(account.settings), credentials(account, secrets))
+    assert spec.build is not None, f"{spec.name}: a platform has an HTTP adapter or a build()"
+    return spec.build(account, clients or _boto3_client)
 
 
 def credentials(account: ChannelAccount, secrets: SecretStore) -> Mapping[str, Any]:

@@ -13,7 +13,11 @@ from chalicelib.channels.base import HttpChannel, TimelinePage, epoch
 from chalicelib.channels.http import Complaint, Reply, error_field, json_list
 from chalicelib.channels.port import (Capabilities, ChannelError, GoneError, PermanentError,
                                       PostRef, RetryableError)
+from chalicelib.domain.models import ChannelAccount
+from chalicelib.platforms import Grant, PlatformSpec
+from chalicelib.rendering import measure as m
 from chalicelib.rendering.model import Part, Rendering
+from chalicelib.rendering.profiles import PostProfile, fixed
 
 _AUTH = {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired",
          "missing_scope", "no_permission", "not_allowed_token_type", "ekm_access_denied"}
@@ -113,3 +117,54 @@ class SlackChannel(HttpChannel):
             return str(reply.need("permalink"))
         except ChannelError:
             return None
+
+
+# -- rendering: mrkdwn, escaped; Block Kit sections of at most 3000 characters -------------------------
+SECTION_LIMIT = 3000
+TEXT_LIMIT = 40000
+
+
+def escape(text: str) -> str:
+    """Slack mrkdwn control characters, so advisory text can form neither links nor mentions."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def blocks(text: str) -> list[dict[str, Any]]:
+    """Section blocks of at most 3000 characters, split between paragraphs, else between words."""
+    found, current = [], ""
+    for paragraph in text.split("\n\n"):
+        for piece in _pieces(paragraph, SECTION_LIMIT):
+            candidate = f"{current}\n\n{piece}" if current else piece
+            if m.utf16_units(candidate) <= SECTION_LIMIT:
+                current = candidate
+            else:
+                found.append(current)
+                current = piece
+    if current:
+        found.append(current)
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": b}} for b in found]
+
+
+def _pieces(paragraph: str, limit: int) -> list[str]:
+    if m.utf16_units(paragraph) <= limit:
+        return [paragraph]
+    pieces, current = [], ""
+    for word in paragraph.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if m.utf16_units(candidate) <= limit:
+            current = candidate
+        else:
+            pieces.append(current)
+            current = word[:limit]
+    return [*pieces, current] if current else pieces
+
+
+def _with_blocks(rendering: Rendering, account: ChannelAccount) -> Rendering:
+    rendering.blocks = blocks(rendering.parts[0].text)
+    return rendering
+
+
+SPECS = (PlatformSpec(
+    "slack", adapter=SlackChannel, grants=(Grant.SECRETS,),
+    profile=PostProfile(template="channels/slack.j2", unit="UTF-16 code units", escape=escape,
+                        finish=_with_blocks, limits=fixed(TEXT_LIMIT, m.utf16_units))),)

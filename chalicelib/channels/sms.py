@@ -8,6 +8,8 @@ itself concatenates the GSM-7/UCS-2 segments of one message. Only a FIFO topic d
 from __future__ import annotations
 
 import os
+import re
+from dataclasses import dataclass
 from typing import Any
 from collections.abc import Callable, Mapping
 
@@ -15,7 +17,10 @@ from chalicelib.channels.aws import aws_call
 from chalicelib.channels.base import SocialChannel
 from chalicelib.channels.port import Capabilities, PermanentError, PostRef
 from chalicelib.domain.models import ChannelAccount
-from chalicelib.rendering.model import Part, Rendering
+from chalicelib.platforms import Grant, PlatformSpec
+from chalicelib.rendering.fit import Limit
+from chalicelib.rendering.model import Part, Rendering, SmsInfo
+from chalicelib.rendering.profiles import PostProfile
 
 
 class SmsChannel(SocialChannel):
@@ -60,3 +65,119 @@ def _attributes(settings: Mapping[str, Any]) -> dict[str, dict[str, str]]:
 def build(account: ChannelAccount, client: Callable[[str], Any]) -> SmsChannel:
     """SMS through SNS: to the subscribers' topic, or one number a drill names in its settings."""
     return SmsChannel(account.id, dict(account.settings), client("sns"), os.environ.get("CLARION_SMS_TOPIC_ARN"))
+
+
+# -- counting: GSM 03.38 septets (extension characters count 2) or UCS-2 units, in parts of 153 / 67 --------
+# Typographic characters with a GSM equivalent, used when they are all that forces UCS-2.
+GSM_SUBSTITUTES = str.maketrans({
+    "‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"',
+    "–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-", "•": "-", "…": "...",
+    "\u00a0": " ", "\u2009": " ", "\u202f": " "})
+GSM_ESCAPE = 0x1B
+
+
+@dataclass(frozen=True)
+class Count:
+    encoding: str       # "GSM-7" or "UCS-2"
+    units: int          # septets or UTF-16 code units
+    segments: int
+
+    @property
+    def single_limit(self) -> int:
+        return 160 if self.encoding == "GSM-7" else 70
+
+
+def gsm_encode(text: str) -> bytes | None:
+    """GSM 03.38 septets (one byte each, extension characters as escape + byte), or None."""
+    import gsm0338  # noqa: F401  (registers the "gsm03.38" codec)
+
+    try:
+        return text.encode("gsm03.38")
+    except UnicodeEncodeError:
+        return None
+
+
+def is_gsm(text: str) -> bool:
+    return gsm_encode(text) is not None
+
+
+def gsm_substitute(text: str) -> str:
+    """Replace typographic characters by GSM ones, but only if that makes the whole text GSM-7."""
+    if is_gsm(text):
+        return text
+    replaced = text.translate(GSM_SUBSTITUTES)
+    return replaced if is_gsm(replaced) else text
+
+
+def count(text: str) -> Count:
+    septets = gsm_encode(text)
+    if septets is not None:
+        return Count("GSM-7", len(septets), _parts(septets, 1, 160, 153, _splits_escape))
+    units = text.encode("utf-16-be")
+    return Count("UCS-2", len(units) // 2, _parts(units, 2, 70, 67, _splits_surrogate))
+
+
+def _splits_escape(data: bytes, end: int) -> bool:
+    return data[end - 1] == GSM_ESCAPE
+
+
+def _splits_surrogate(data: bytes, end: int) -> bool:
+    return 0xD8 <= data[end - 2] <= 0xDB  # the last unit is a high surrogate
+
+
+def _parts(data: bytes, width: int, single: int, per_part: int, splits: Callable[[bytes, int], bool]) -> int:
+    """Parts needed; an escape sequence or a surrogate pair is never split across two parts."""
+    size = len(data)
+    if size <= single * width:
+        return 1
+    parts, pos = 0, 0
+    while pos < size:
+        end = min(pos + per_part * width, size)
+        if end < size and splits(data, end):
+            end -= width
+        parts, pos = parts + 1, end
+    return parts
+
+
+def segments(text: str) -> int:
+    return count(text).segments
+
+
+# -- rendering: one line per field, the GSM alphabet where it fits, no reference (every character costs) -----
+def max_segments(account: ChannelAccount) -> int:
+    return int(account.settings.get("max_segments", 3))
+
+
+def _one_line_per_field(text: str) -> str:
+    return gsm_substitute(re.sub(r"\n+", "\n", text))
+
+
+def _with_parts(rendering: Rendering, account: ChannelAccount) -> Rendering:
+    """The message measured in septets or units, and how many SMS parts it takes."""
+    counted, most = count(rendering.parts[0].text), max_segments(account)
+    per_part = counted.single_limit if most == 1 else counted.single_limit - (7 if counted.encoding == "GSM-7" else 3)
+    unit = f"{counted.encoding} {'septets' if counted.encoding == 'GSM-7' else 'units'}"
+    rendering.parts = [rendering.parts[0].model_copy(update={"length": counted.units, "limit": per_part * most,
+                                                             "unit": unit})]
+    rendering.sms = SmsInfo(encoding=counted.encoding, segments=counted.segments, max_segments=most)
+    if counted.encoding == "UCS-2":
+        rendering.warnings.append("characters outside the GSM alphabet make this UCS-2 (70 per SMS)")
+    return rendering
+
+
+def _measured(rendering: Rendering) -> str:
+    info = rendering.sms
+    assert info is not None  # set by _with_parts
+    return f"it needs {info.segments} SMS parts ({info.encoding}); the limit is {info.max_segments}"
+
+
+def _required_as_sent(needle: str, rendering: Rendering) -> str:
+    return gsm_substitute(needle) if is_gsm(rendering.parts[0].text) else needle
+
+
+SPECS = (PlatformSpec(
+    "sms", build=build, grants=(Grant.SMS_TOPIC,),
+    profile=PostProfile(template="channels/sms.j2", unit="SMS parts", reference=False,
+                        limits=lambda account: [Limit(max_segments(account), segments, segments)],
+                        finish_text=_one_line_per_field, finish=_with_parts, measured=_measured,
+                        required_as_rendered=_required_as_sent)),)

@@ -20,7 +20,10 @@ from collections.abc import Mapping
 from chalicelib.channels.base import HttpChannel
 from chalicelib.channels.http import Complaint, Reply, json_object
 from chalicelib.channels.port import Capabilities, GoneError, PermanentError, PostRef
+from chalicelib.platforms import Grant, PlatformSpec
+from chalicelib.rendering import measure as m
 from chalicelib.rendering.model import Part, Rendering
+from chalicelib.rendering.profiles import PostProfile, fixed
 
 
 class NotModified(PermanentError):
@@ -103,3 +106,9 @@ class TelegramChannel(HttpChannel):
             return self.post_url(f"https://t.me/{username}/{message_id}", message_id)
         internal = str(chat.get("id") or username).removeprefix("-100")
         return self.post_url(f"https://t.me/c/{internal}/{message_id}", message_id)
+
+
+SPECS = (PlatformSpec(
+    "telegram", adapter=TelegramChannel, grants=(Grant.SECRETS,),
+    profile=PostProfile(template="channels/telegram.j2", unit="UTF-16 code units", threads=True,
+                        limits=fixed(4096, m.utf16_units))),)

@@ -352,6 +352,13 @@ class Advisory(Model):
         reopened = self._next(state=lifecycle.target(lifecycle.Action.REDRIVE), updated_at=at)
         return reopened, reopened._event(by, "retry", f"reopened to redrive {owed} deliveries")
 
+    def finish_broadcast(self, by: str, at: datetime, sent: int, failed: int) -> tuple[Advisory, AuditEvent]:
+        """broadcasting -> delivered / partially_delivered / failed, once every delivery is final."""
+        lifecycle.require(self, lifecycle.Action.DELIVER)
+        outcome = lifecycle.delivery_outcome(sent, failed)
+        done = self._next(state=outcome, updated_at=at)
+        return done, done._event(by, "deliver", f"{outcome.value}: {sent} sent, {failed} failed")
+
     def expire(self, by: str, at: datetime) -> tuple[Advisory, AuditEvent]:
         """A live advisory past its `expires` -> expired."""
         lifecycle.require(self, lifecycle.Action.EXPIRE)

@@ -10,11 +10,12 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.platforms import PLATFORMS as SPECS
+from chalicelib.platforms import indexed
 
-# The platforms Clarion posts to (chalicelib/platforms.py). Each has its own SQS queue (and DLQ)
-# subscribed to the broadcast topic with a filter policy on the `platforms` message attribute.
-PLATFORMS: tuple[str, ...] = tuple(SPECS)
+# The platforms Clarion posts to (each specified in its module; chalicelib/platforms.py). Each has
+# its own SQS queue (and DLQ) subscribed to the broadcast topic with a filter policy on the
+# `platforms` message attribute.
+PLATFORMS: tuple[str, ...] = tuple(indexed())
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class QueueSpec:
 
 QUEUES: dict[str, QueueSpec] = {
     name: QueueSpec(name, batch_size=spec.batch_size, max_concurrency=spec.max_concurrency)
-    for name, spec in SPECS.items()
+    for name, spec in indexed().items()
 }
 
 

@@ -57,7 +57,7 @@ def _info(advisory: Advisory, language: str, text: Any, settings: OrgSettings) -
 
 def cap_xml(advisory: Advisory, referenced: Sequence[Advisory], settings: OrgSettings) -> str:
     """The CAP 1.2 alert; an Update or Cancel names the alerts it follows in `references`."""
-    from chalicelib.rendering.render import environment
+    from chalicelib.rendering.view import environment
 
     content = advisory.content
     infos = [_info(advisory, content.language, content, settings)]
@@ -73,7 +73,7 @@ def cap_xml(advisory: Advisory, referenced: Sequence[Advisory], settings: OrgSet
 
 
 def atom_feed(active: Sequence[Advisory], settings: OrgSettings, now: datetime | None = None) -> str:
-    from chalicelib.rendering.render import environment
+    from chalicelib.rendering.view import environment
 
     now = now or datetime.now(UTC)
     base = settings.public_base_url

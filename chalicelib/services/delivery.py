@@ -25,7 +25,7 @@ from chalicelib.domain.models import (Advisory, AuditEvent, ChannelAccount, Deli
                                       DeliveryState as D, MsgType, PinState, PostRecord)
 from chalicelib.ports import Clock, Put, Store
 from chalicelib.rendering.render import render_for
-from chalicelib.services.common import MACHINE, WrittenRows, post_ref, record_refusal, revise, stored
+from chalicelib.services.common import MACHINE, WrittenRows, post_ref, record_refusal, stored
 from chalicelib.services.pins import PinRotation
 
 log = logging.getLogger("clarion_delivery")
@@ -387,11 +387,9 @@ class DeliveryService:
         deliveries = self._store.deliveries_for(advisory_id)
         sent = sum(d.state is D.SENT for d in deliveries)
         failed = sum(d.state is D.FAILED for d in deliveries)
-        outcome = lifecycle.delivery_outcome(sent, failed)
-        _done, put = revise(advisory, state=outcome, updated_at=self._clock.now())
+        done, event = advisory.finish_broadcast(MACHINE, self._clock.now(), sent, failed)
         with contextlib.suppress(StaleWrite):  # another worker finished it
-            self._store.commit([put], [AuditEvent(actor=MACHINE, action="deliver", advisory_id=advisory_id,
-                                                  summary=f"{outcome.value}: {sent} sent, {failed} failed")])
+            self._store.commit([stored(advisory, done)], [event])
 
     # -- helpers ----------------------------------------------------------------------------------------
     def _still_approved(self, advisory: Advisory, delivery: DeliveryRecord, content_hash: str) -> bool:

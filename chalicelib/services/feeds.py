@@ -13,12 +13,11 @@ from collections.abc import Iterable
 from chalicelib.domain import lifecycle
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.models import Advisory, AdvisoryState, DeliveryState, MsgType
+from chalicelib.channels.owned import BANNER, CAP_FEED, banner_data, banner_html
 from chalicelib.ports import Clock, Store
 from chalicelib.rendering import cap
-from chalicelib.rendering.render import banner_data, banner_html
 from chalicelib.settings import org_settings
 
-BANNER, CAP_FEED = "banner", "cap_feed"
 UNPUBLISHED = frozenset({AdvisoryState.DRAFT, AdvisoryState.PENDING_APPROVAL, AdvisoryState.APPROVED,
                          AdvisoryState.REJECTED})
 

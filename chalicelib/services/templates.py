@@ -14,8 +14,9 @@ from chalicelib.domain.models import (Advisory, AdvisoryContent, AdvisoryState, 
                                       AuditEvent, Strict, Template, TemplateParameter,
                                       TemplateState, User, canonical_json)
 from chalicelib.ports import Clock, Marker, Store
-from chalicelib.rendering.profiles import PROFILES
-from chalicelib.rendering.render import post_for
+from chalicelib import platforms
+from chalicelib.rendering.profiles import PostProfile
+from chalicelib.rendering.view import post_for
 from chalicelib.rendering.sandbox import CustomTemplateError, render_custom
 from chalicelib.services.advisories import AdvisoryService, BroadcastResult
 from chalicelib.services.common import commit_or_conflict, create, found, record_refusal, refuse, stored
@@ -204,10 +205,11 @@ class TemplateService:
     def _check_renderings(draft: TemplateDraft, sample: AdvisoryContent) -> None:
         """Each admin-written wording compiles and renders in the sandbox, for a known platform."""
         problems = []
+        worded = [spec.name for spec in platforms.specs() if isinstance(spec.profile, PostProfile)]
         for platform, source in draft.renderings.items():
-            if platform not in PROFILES:
+            if platform not in worded:
                 problems.append({"field": f"renderings.{platform}",
-                                 "problem": f"no custom wording for {platform}; use one of {', '.join(PROFILES)}"})
+                                 "problem": f"no custom wording for {platform}; use one of {', '.join(worded)}"})
                 continue
             try:
                 render_custom(source, post_for(Advisory(content=sample, author="check"), sample).as_view())
