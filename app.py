@@ -257,6 +257,18 @@ def enable_user(user_id: str) -> dict[str, Any]:
     return web.dump(clarion().access.set_disabled(admin, user_id, False))
 
 
+# -- back office: auditors (delivery log, after-action reports) ----------------------------------
+
+
+# -- back office: channel accounts (admin) -------------------------------------------------------
+
+
+# -- back office: readiness checks ----------------------------------------------------------------
+
+
+# -- back office: organisation settings and the kill switch ----------------------------------------
+
+
 # -- the console and the owned channels: public, no sign-in (the console's API calls carry the token)
 @route("/", methods=["GET"])
 def console() -> Response:
