@@ -7,7 +7,7 @@ from typing import Any
 from chalice.app import Chalice, CognitoUserPoolAuthorizer, Rate, Request, Response
 
 from chalicelib import observability, web
-from chalicelib.composition import clarion, system_actor
+from chalicelib.composition import channel_accounts, clarion, system_actor
 from chalicelib.domain.models import ALL_ROLES, AdvisoryContent, MsgType, Role, User
 from chalicelib.infra import resources
 from chalicelib.services.audit_trail import AuditFilter
@@ -212,6 +212,33 @@ def preview_trigger(template_id: str) -> dict[str, Any]:
     return web.preview_view(filled, advisories.preview(filled), advisories.screen(filled))
 
 
+@route("/templates/{template_id}", methods=["PUT"], authorizer=AUTHORIZER)
+def edit_template(template_id: str) -> dict[str, Any]:
+    user = signed_in(ADMIN, "template_edit")
+    from chalicelib.services.templates import TemplateDraft
+
+    return web.template_view(clarion().templates.edit(user, template_id, body(TemplateDraft)))
+
+
+@route("/templates/{template_id}/retire", methods=["POST"], authorizer=AUTHORIZER)
+def retire_template(template_id: str) -> dict[str, Any]:
+    user = signed_in(ADMIN, "template_retire")
+    from chalicelib.services.templates import RetireRequest
+
+    request = body(RetireRequest, optional=True)
+    return web.template_view(clarion().templates.retire(user, template_id, request.reason if request else ""))
+
+
+@route("/templates/preview", methods=["POST"], authorizer=AUTHORIZER)
+def preview_template_draft() -> dict[str, Any]:
+    user = signed_in(ADMIN, "template_preview")
+    from chalicelib.services.templates import TemplatePreviewRequest
+
+    filled = clarion().templates.preview_draft(user, body(TemplatePreviewRequest))
+    advisories = clarion().advisories
+    return web.preview_view(filled, advisories.preview(filled), advisories.screen(filled))
+
+
 # -- audit, channels, users ---------------------------------------------------------------------
 @route("/audit", methods=["GET"], authorizer=AUTHORIZER)
 def read_audit() -> Any:
@@ -231,7 +258,8 @@ def verify_audit() -> dict[str, Any]:
 @route("/channels", methods=["GET"], authorizer=AUTHORIZER)
 def list_channels() -> dict[str, Any]:
     signed_in(ANYONE, "read")
-    return {"channels": [web.channel_view(c) for c in clarion().store.list_channels()]}
+    accounts = [c for c in clarion().store.list_channels() if c.deleted_at is None]  # deleted: a tombstone
+    return {"channels": [web.channel_view(c) for c in accounts]}
 
 
 @route("/me", methods=["GET"], authorizer=AUTHORIZER)
@@ -257,17 +285,212 @@ def enable_user(user_id: str) -> dict[str, Any]:
     return web.dump(clarion().access.set_disabled(admin, user_id, False))
 
 
+@route("/users/{user_id}/roles/{role}", methods=["PUT"], authorizer=AUTHORIZER)
+def add_user_role(user_id: str, role: str) -> dict[str, Any]:
+    admin = signed_in(ADMIN, "user_role_add")
+    return web.dump(clarion().access.change_role(admin, user_id, role, grant=True))
+
+
+@route("/users/{user_id}/roles/{role}", methods=["DELETE"], authorizer=AUTHORIZER)
+def remove_user_role(user_id: str, role: str) -> dict[str, Any]:
+    admin = signed_in(ADMIN, "user_role_remove")
+    return web.dump(clarion().access.change_role(admin, user_id, role, grant=False))
+
+
 # -- back office: auditors (delivery log, after-action reports) ----------------------------------
+app.api.binary_types.append("application/pdf")  # an after-action report's PDF goes out as bytes
+
+
+@route("/deliveries", methods=["GET"], authorizer=AUTHORIZER)
+def delivery_log() -> Any:
+    signed_in(AUDITOR, "deliveries_read")
+    from chalicelib import reports_output  # the back office's glue loads with its first use
+    from chalicelib.services.reports import DeliveryLogQuery
+
+    params = query()
+    log = clarion().reports.delivery_log(web.validate(DeliveryLogQuery, params))
+    return reports_output.delivery_log_view(log, params)
+
+
+@route("/advisories/{advisory_id}/report", methods=["GET"], authorizer=AUTHORIZER)
+def advisory_report(advisory_id: str) -> Any:
+    user = signed_in(AUDITOR, "report_read")
+    from chalicelib import reports_output
+    from chalicelib.services.reports import ReportQuery
+
+    output = web.validate(ReportQuery, query()).format
+    reports_output.require_accepted(output, header("accept"))
+    return reports_output.report_view(clarion().reports.advisory_report(advisory_id, user), output)
+
+
+@route("/incidents/{advisory_id}/report", methods=["GET"], authorizer=AUTHORIZER)
+def incident_report(advisory_id: str) -> Any:
+    """The incident (Alert, Updates, Cancel) that the advisory `advisory_id` belongs to."""
+    user = signed_in(AUDITOR, "report_read")
+    from chalicelib import reports_output
+    from chalicelib.services.reports import ReportQuery
+
+    output = web.validate(ReportQuery, query()).format
+    reports_output.require_accepted(output, header("accept"))
+    return reports_output.report_view(clarion().reports.incident_report(advisory_id, user), output)
 
 
 # -- back office: channel accounts (admin) -------------------------------------------------------
+# Settings are validated by the platform's own module; credentials go to SSM and never come back
+# (chalicelib/services/channel_accounts.py). `{channel_id}` is `<platform>:<slug>`.
+def channel_id_of(raw: str) -> str:
+    from urllib.parse import unquote  # `mastodon%3Acity-health`, as encodeURIComponent sends it
+
+    return unquote(raw)
+
+
+def json_body() -> Any:
+    raw = current().raw_body
+    return web.parse_json(raw.encode() if isinstance(raw, str) else raw)
+
+
+@route("/platforms", methods=["GET"], authorizer=AUTHORIZER)
+def list_platforms() -> dict[str, Any]:
+    signed_in(ADMIN, "channel_read")
+    from chalicelib.services.channel_accounts import describe_platforms
+
+    return {"platforms": describe_platforms()}
+
+
+@route("/channels", methods=["POST"], authorizer=AUTHORIZER)
+def create_channel() -> Response:
+    admin = signed_in(ADMIN, "channel_create")
+    from chalicelib.services.channel_accounts import ChannelAccountDraft
+
+    account = channel_accounts().create(admin, body(ChannelAccountDraft))
+    return Response(web.channel_admin_view(account), status_code=201)
+
+
+@route("/channels/{channel_id}", methods=["GET"], authorizer=AUTHORIZER)
+def get_channel(channel_id: str) -> dict[str, Any]:
+    signed_in(ADMIN, "channel_read")
+    return web.channel_admin_view(channel_accounts().get(channel_id_of(channel_id)))
+
+
+@route("/channels/{channel_id}", methods=["PUT"], authorizer=AUTHORIZER)
+def edit_channel(channel_id: str) -> dict[str, Any]:
+    admin = signed_in(ADMIN, "channel_edit")
+    from chalicelib.services.channel_accounts import ChannelAccountChange
+
+    change = body(ChannelAccountChange)
+    return web.channel_admin_view(channel_accounts().change(admin, channel_id_of(channel_id), change))
+
+
+@route("/channels/{channel_id}/enable", methods=["POST"], authorizer=AUTHORIZER)
+def enable_channel(channel_id: str) -> dict[str, Any]:
+    admin = signed_in(ADMIN, "channel_enable")
+    return web.channel_admin_view(channel_accounts().set_enabled(admin, channel_id_of(channel_id), True))
+
+
+@route("/channels/{channel_id}/disable", methods=["POST"], authorizer=AUTHORIZER)
+def disable_channel(channel_id: str) -> dict[str, Any]:
+    admin = signed_in(ADMIN, "channel_disable")
+    return web.channel_admin_view(channel_accounts().set_enabled(admin, channel_id_of(channel_id), False))
+
+
+@route("/channels/{channel_id}/credentials", methods=["PUT"], authorizer=AUTHORIZER)
+def set_channel_credentials(channel_id: str) -> dict[str, Any]:
+    admin = signed_in(ADMIN, "channel_credentials")
+    at = channel_accounts().set_credentials(admin, channel_id_of(channel_id), json_body())
+    return {"credentials": "set", "updated_at": at.isoformat()}
+
+
+@route("/channels/{channel_id}", methods=["DELETE"], authorizer=AUTHORIZER)
+def delete_channel(channel_id: str) -> dict[str, Any]:
+    admin = signed_in(ADMIN, "channel_delete")
+    deleted = channel_accounts().delete(admin, channel_id_of(channel_id))
+    return {"id": deleted.account.id, "deleted_at": deleted.at.isoformat(), "credentials": deleted.credentials}
+
+
+@route("/channels/{channel_id}/test-post", methods=["POST"], authorizer=AUTHORIZER)
+def test_post_channel(channel_id: str) -> dict[str, Any]:
+    admin = signed_in(ADMIN, "channel_test_post")
+    from chalicelib.services.channel_accounts import TryPostRequest
+
+    request = body(TryPostRequest, optional=True) or TryPostRequest()
+    result = channel_accounts().test_post(admin, channel_id_of(channel_id), request)
+    return {"post_id": result.post_id, "url": result.url, "part_ids": list(result.part_ids),
+            "marker": result.marker, "posted_at": result.posted_at.isoformat()}
 
 
 # -- back office: readiness checks ----------------------------------------------------------------
+# Each account's platform is asked "who am I, what may I do" without posting; the finding is recorded
+# on the account (GET /channels shows it) and on-call is paged once per problem
+# (chalicelib/services/readiness.py). On deployed stages the readiness function runs the checks.
+@route("/channels/{channel_id}/check", methods=["POST"], authorizer=AUTHORIZER)
+def check_channel(channel_id: str) -> dict[str, Any]:
+    admin = signed_in(ADMIN, "channel_check")
+    from chalicelib.composition import readiness as checks
+
+    return web.channel_view(checks().check(admin, channel_id_of(channel_id)))
+
+
+@route("/channels/check", methods=["POST"], authorizer=AUTHORIZER)
+def check_channels() -> dict[str, Any]:
+    admin = signed_in(ADMIN, "channel_check")
+    from chalicelib.composition import readiness as checks
+
+    checked, summary = checks().check_all(admin)
+    return {"channels": [web.channel_view(c) for c in checked], "not_checked": summary.not_checked,
+            "paged": summary.paged}
+
+
+@app.schedule(Rate(1, unit=Rate.DAYS), name="readiness")
+def readiness(event: Any) -> dict[str, Any]:
+    """Every enabled channel account, daily (`detail` {}); the API's checks on deployed stages."""
+    from chalicelib.composition import readiness as checks
+    from chalicelib.services.readiness import run_request
+
+    return checks().checks.run(run_request(event.detail)).model_dump()
 
 
 # -- back office: organisation settings and the kill switch ----------------------------------------
+@route("/settings", methods=["GET"], authorizer=AUTHORIZER)
+def read_settings() -> dict[str, Any]:
+    signed_in(ANYONE, "read")
+    return web.dump(clarion().settings.current())
 
+
+@route("/settings", methods=["PUT"], authorizer=AUTHORIZER)
+def change_settings() -> dict[str, Any]:
+    admin = signed_in(ADMIN, "settings_change")
+    from chalicelib.domain.org import SettingsUpdate
+
+    update = body(SettingsUpdate)
+    return web.dump(clarion().settings.change(admin, update, update.revision))
+
+
+@route("/switch", methods=["GET"], authorizer=AUTHORIZER)
+def delivery_switch() -> Response:
+    """The kill switch: running, pause_requested or paused (the console's banner while paused)."""
+    signed_in(ANYONE, "read")
+    return web.conditional(web.dump(clarion().switch.state()), header("if-none-match"))
+
+
+@route("/switch/pause", methods=["POST"], authorizer=AUTHORIZER)
+def request_pause() -> dict[str, Any]:
+    admin = signed_in(ADMIN, "pause_request")
+    from chalicelib.services.switch import PauseRequest
+
+    return web.dump(clarion().switch.request_pause(admin, body(PauseRequest).reason))
+
+
+@route("/switch/confirm", methods=["POST"], authorizer=AUTHORIZER)
+def confirm_pause() -> dict[str, Any]:
+    approver = signed_in(APPROVER, "pause_confirm")
+    return web.dump(clarion().switch.confirm_pause(approver))
+
+
+@route("/switch/resume", methods=["POST"], authorizer=AUTHORIZER)
+def resume_deliveries() -> dict[str, Any]:
+    admin = signed_in(ADMIN, "resume")
+    resumed = clarion().switch.resume(admin)
+    return {**web.dump(resumed.switch), "redriven": resumed.redriven}
 
 # -- the console and the owned channels: public, no sign-in (the console's API calls carry the token)
 @route("/", methods=["GET"])

@@ -16,14 +16,22 @@ from chalicelib.domain.models import ALL_ROLES, User, utcnow
 from chalicelib.infra import resources
 
 if TYPE_CHECKING:  # the services are imported when first built, not when the app is imported
+    from collections.abc import Callable
+
+    from chalicelib.domain.org import OrgSettings
     from chalicelib.domain.delivery import DeliveryPolicy
-    from chalicelib.ports import BroadcastPublisher, Clock, IdTokenVerifier, Store
+    from chalicelib.ports import BroadcastPublisher, Clock, IdTokenVerifier, Store, UserDirectory
     from chalicelib.services.access import AccessService
     from chalicelib.services.advisories import AdvisoryService
     from chalicelib.services.audit_trail import AuditTrail
+    from chalicelib.services.channel_accounts import ChannelAccountService
     from chalicelib.services.delivery import Alerts, ChannelProvider, DeliveryService, Redriver
+    from chalicelib.services.reports import ReportService
     from chalicelib.services.feeds import FeedService
     from chalicelib.services.operations import Operations
+    from chalicelib.services.settings import SettingsService
+    from chalicelib.services.switch import DeliverySwitchService
+    from chalicelib.services.readiness import ReadinessService
     from chalicelib.services.templates import TemplateService
 
 
@@ -42,16 +50,24 @@ class Clarion:
     templates: TemplateService
     access: AccessService
     audit: AuditTrail
+    reports: ReportService  # the auditors' delivery log and after-action reports
     feeds: FeedService
     delivery: DeliveryService
     operations: Operations
+    settings: SettingsService
+    switch: DeliverySwitchService
 
 
 def build(store: Store, publisher: BroadcastPublisher, clock: Clock, stage: str, *,
           channels: ChannelProvider, alerts: Alerts, redriver: Redriver,
-          verifier: IdTokenVerifier | None = None, policy: DeliveryPolicy | None = None) -> Clarion:
+          verifier: IdTokenVerifier | None = None, policy: DeliveryPolicy | None = None,
+          settings: SettingsService | None = None, directory: UserDirectory | None = None) -> Clarion:
     """`verifier` is for the local stage only; deployed stages get verified claims from API Gateway.
-    `policy`: the delivery timings, the defaults unless a benchmark or test shortens them."""
+    `policy`: the delivery timings, the defaults unless a benchmark or test shortens them.
+    `directory`: who can sign in and their roles (Cognito's user pool on deployed stages, where it
+    is required); None on the local stage: the stored users."""
+    if directory is None and stage != "local":
+        raise ValueError(f"the {stage} stage needs its user directory (user_directory())")
     from chalicelib.domain.delivery import DeliveryPolicy
     from chalicelib.services.access import AccessService
     from chalicelib.services.advisories import AdvisoryService
@@ -61,33 +77,45 @@ def build(store: Store, publisher: BroadcastPublisher, clock: Clock, stage: str,
     from chalicelib.services.feeds import FeedService
     from chalicelib.services.operations import Operations
     from chalicelib.services.pins import PinRotation
+    from chalicelib.services.reports import ReportService
+    from chalicelib.services.settings import SettingsService
+    from chalicelib.services.switch import DeliverySwitchService
     from chalicelib.services.templates import TemplateService
+    from chalicelib.settings import environment_settings
 
-    advisories = AdvisoryService(store, publisher, clock)
+    # The organisation's settings in force are read where they are used, so a change takes effect
+    # on the next request in every process.
+    settings = settings or SettingsService(store, clock, environment_settings)
+    org = settings.current
+    advisories = AdvisoryService(store, publisher, clock, org)
     # One policy, one pin rotation and one journal of written rows, handed to each service that
     # uses them: services call one another one way only (operations -> delivery -> pins).
     policy, written = policy or DeliveryPolicy(), WrittenRows()
     pins = PinRotation(store, clock, policy, written)
-    delivery = DeliveryService(store, channels, alerts, redriver, clock, pins, written, policy)
+    delivery = DeliveryService(store, channels, alerts, redriver, clock, pins, written, policy, org)
+    operations = Operations(store, delivery, pins, channels, alerts, redriver, clock, policy)
     return Clarion(stage=stage, store=store, advisories=advisories,
                    templates=TemplateService(store, advisories, clock),
-                   access=AccessService(store, stage, verifier), audit=AuditTrail(store),
-                   feeds=FeedService(store, clock), delivery=delivery,
-                   operations=Operations(store, delivery, pins, channels, alerts, redriver, clock, policy))
+                   access=AccessService(store, stage, verifier, directory), audit=AuditTrail(store),
+                   reports=ReportService(store, AuditTrail(store), clock),
+                   feeds=FeedService(store, clock, org), delivery=delivery,
+                   operations=operations, settings=settings,
+                   switch=DeliverySwitchService(store, operations, clock))
 
 
 class RegistryChannels:
     """The real channel provider: each account's adapter with its credentials from SSM."""
 
-    def __init__(self) -> None:
+    def __init__(self, org: Callable[[], OrgSettings]) -> None:
         from chalicelib.secrets import SsmSecretStore
 
         self._secrets = SsmSecretStore(_client("ssm"))
+        self._org = org  # the organisation's settings in force complete each account's
 
     def channel(self, account: Any) -> Any:
         from chalicelib.channels.registry import channel_for
 
-        return channel_for(account, self._secrets, _channel_client)
+        return channel_for(account, self._secrets, _channel_client, self._org())
 
 
 @cache
@@ -140,12 +168,16 @@ def clarion(policy: DeliveryPolicy | None = None) -> Clarion:
         from chalicelib.adapters.sns import SnsAlerts, SnsBroadcastPublisher
         from chalicelib.adapters.sqs import SqsRedriver
 
-        store = DynamoDBStore(get_db(), resources.table_name())
+        from chalicelib.services.settings import SettingsService
+        from chalicelib.settings import environment_settings
+
+        store, clock = DynamoDBStore(get_db(), resources.table_name()), SystemClock()
         publisher = SnsBroadcastPublisher(_client("sns"), os.environ["CLARION_BROADCAST_TOPIC_ARN"])
         alerts = SnsAlerts(_client("sns"), os.environ.get("CLARION_ALERT_TOPIC_ARN", ""))
-        _current = build(store, publisher, SystemClock(), resources.stage(), channels=RegistryChannels(),
+        settings = SettingsService(store, clock, environment_settings)
+        _current = build(store, publisher, clock, resources.stage(), channels=RegistryChannels(settings.current),
                          alerts=alerts, redriver=SqsRedriver(_client("sqs")), verifier=local_id_tokens(),
-                         policy=policy)
+                         directory=user_directory(store), policy=policy, settings=settings)
     return _current
 
 
@@ -160,12 +192,52 @@ def local_id_tokens() -> IdTokenVerifier | None:
     return JwksIdTokenVerifier(issuer, os.environ.get("CLARION_SIGN_IN_CLIENT_ID", ""))
 
 
+def user_directory(store: Store) -> UserDirectory:
+    """Cognito's user pool on deployed stages (its client made on first use: only the user routes
+    call it); the stored users on the local stage (services/access.StoredUserDirectory)."""
+    if resources.stage() == "local":
+        from chalicelib.services.access import StoredUserDirectory
+
+        return StoredUserDirectory(store)
+    from chalicelib.adapters.cognito import CognitoUserDirectory
+
+    return CognitoUserDirectory(lambda: _client("cognito-idp"), os.environ.get("CLARION_USER_POOL_ID", ""))
+
+
 def use(services: Clarion | None) -> None:
     """Replace (or with None, forget) the services, e.g. between tests."""
     global _current
     _current = services
     _client.cache_clear()
     _channel_client.cache_clear()
+
+
+def channel_accounts() -> ChannelAccountService:
+    """The admins' channel-account service (issue 14) on this process's store, with the stage's
+    SSM for credentials, read afresh (no cache: a test post right after new credentials uses them)."""
+    from chalicelib.secrets import SsmSecretStore
+    from chalicelib.services.channel_accounts import ChannelAccountService
+
+    return ChannelAccountService(clarion().store, SystemClock(), SsmSecretStore(_client("ssm"), ttl_s=0.0),
+                                 resources.stage())
+
+
+def readiness() -> ReadinessService:
+    """The channel accounts' readiness checks (issue 14) on this process's store. They run here in
+    the readiness function and on the local stage; on deployed stages the API asks the readiness
+    function to run them, since only its role (not the API's) may read the channels' credentials."""
+    from chalicelib.adapters.sns import SnsAlerts
+    from chalicelib.services.readiness import AccountChecks, ReadinessService
+
+    services = clarion()
+    checks = AccountChecks(services.store, RegistryChannels(services.settings.current),
+                           SnsAlerts(_client("sns"), os.environ.get("CLARION_ALERT_TOPIC_ARN", "")), SystemClock())
+    if resources.stage() == "local":
+        return ReadinessService(services.store, checks)
+    from chalicelib.adapters.lambda_readiness import LambdaCheckRunner
+
+    return ReadinessService(services.store, checks,
+                            LambdaCheckRunner(lambda: _client("lambda"), f"{resources.prefix()}-readiness"))
 
 
 def system_actor(name: str) -> User:

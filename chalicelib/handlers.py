@@ -22,6 +22,9 @@ from chalicelib.services.templates import SnsTrigger, TriggerRequest, validation
 
 log = logging.getLogger("clarion_handlers")
 STORAGE_BUSY_RETRY_S = 2.0
+# The kill switch: while paused, each message is put back on its own queue as a new message,
+# visible after this long (SQS's DelaySeconds: at most 900), and the one received is reported done.
+HOLD_DELAY_S = 60
 
 
 SNS_ACTOR = "sns-trigger"  # the audit actor of every SNS trigger: fixed by Clarion, never by the sender
@@ -76,6 +79,7 @@ class DeliveryBatch:
     refused: list[str]  # message ids that were not delivery messages (recorded, never retried)
     retry: dict[str, float]  # message id -> seconds until it is visible again
     rows: dict[tuple[str, str], DeliveryRecord] = field(default_factory=dict)  # last row written per job
+    held: list[tuple[str, Job]] = field(default_factory=list)  # paused: (message id, job) put back, untouched
 
     def response(self) -> dict[str, Any]:
         """Lambda's partial batch response: the messages with a delivery still owed."""
@@ -90,6 +94,9 @@ def handle_delivery_batch(clarion: Clarion, platform: str, records: list[dict[st
     final is deleted; one with a delivery still owed stays, made visible again after that
     delivery's backoff. A malformed message can never succeed: it is recorded as refused and
     deleted, never retried forever.
+
+    The kill switch is read once per batch, never cached: while deliveries are paused the batch
+    posts nothing and holds its messages (`_hold`).
     """
     work: list[tuple[dict[str, Any], Job]] = []
     refused: list[str] = []
@@ -101,6 +108,13 @@ def handle_delivery_batch(clarion: Clarion, platform: str, records: list[dict[st
         work += [(record, Job(message.advisory_id, a, message.content_hash)) for a in message.accounts_on(platform)]
     service = clarion.delivery
     jobs = [job for _, job in work]
+    try:
+        paused = bool(work) and _paused(clarion)
+    except (UnavailableError, BotoCoreError, ClientError) as error:  # unknown: post nothing yet
+        log.warning("delivery batch deferred: the kill switch could not be read: %s", error)
+        return _answer(service, platform, records, work, refused, [Outcome.later(STORAGE_BUSY_RETRY_S)] * len(work))
+    if paused:
+        return _hold(service, platform, records, work, refused)
     try:
         attempts = service.prepare(jobs)
     except UnavailableError as error:  # storage busy: the whole batch again shortly
@@ -114,6 +128,14 @@ def handle_delivery_batch(clarion: Clarion, platform: str, records: list[dict[st
             log.warning("completion check deferred: %s", error.message)
     finally:
         rows = service.written(jobs)  # for the batch's log lines, without a read
+    return _answer(service, platform, records, work, refused, outcomes, rows)
+
+
+def _answer(service: DeliveryService, platform: str, records: list[dict[str, Any]],
+            work: list[tuple[dict[str, Any], Job]], refused: list[str], outcomes: list[Outcome],
+            rows: dict[tuple[str, str], DeliveryRecord] | None = None) -> DeliveryBatch:
+    """The batch's answer: each message with a delivery still owed made visible again after the
+    shortest of its deliveries' delays, and reported failed (so it stays); the others are done."""
     retry: dict[str, float] = {}
     for (record, _), outcome in zip(work, outcomes, strict=False):
         if not outcome.done:
@@ -124,7 +146,49 @@ def handle_delivery_batch(clarion: Clarion, platform: str, records: list[dict[st
             service.redriver.delay(record.get("eventSourceARN", ""), record.get("receiptHandle", ""),
                                    retry[record["messageId"]])
     return DeliveryBatch(platform, len(records), [(str(record.get("messageId")), job) for record, job in work],
-                         refused, retry, rows)
+                         refused, retry, rows or {})
+
+
+def _paused(clarion: Clarion) -> bool:
+    """Whether the kill switch is paused now: one strongly consistent read, on every batch (a
+    Lambda process may live for hours, and a pause must stop the very next batch)."""
+    switch = clarion.store.get_switch()
+    return switch is not None and switch.paused
+
+
+def _hold(service: DeliveryService, platform: str, records: list[dict[str, Any]],
+          work: list[tuple[dict[str, Any], Job]], refused: list[str]) -> DeliveryBatch:
+    """Deliveries are paused: post nothing, change no delivery row (they stay owed, with their
+    attempts), and hold every message that asks for one of this platform's deliveries.
+
+    Holding puts the message's body back on this platform's queue as a new message, delayed by
+    HOLD_DELAY_S, and reports the one received done, so Lambda deletes it. Its copy starts with a
+    receive count of 0 and a fresh retention period: however long the pause, no held message
+    reaches the queue's maxReceiveCount (its DLQ) or expires. Failing the message back to the
+    queue instead would count every receive, and a long pause would dead-letter it. If the copy
+    cannot be sent, the message itself stays (reported failed, visible again after the delay):
+    nothing is lost; it is received once more. A crash between the copy and the answer leaves
+    both: a duplicate message, which the delivery's claim makes harmless.
+    """
+    held: list[tuple[str, Job]] = []
+    retry: dict[str, float] = {}
+    done: set[str] = set()
+    for record, job in work:
+        message_id = str(record.get("messageId"))
+        if message_id not in done and message_id not in retry:
+            try:
+                service.redriver.hold(platform, str(record.get("body") or ""), HOLD_DELAY_S)
+                done.add(message_id)
+            except UnavailableError as error:
+                log.warning("delivery message %s could not be held; it stays on the queue: %s",
+                            message_id, error.message)
+                retry[message_id] = HOLD_DELAY_S
+                service.redriver.delay(record.get("eventSourceARN", ""), record.get("receiptHandle", ""),
+                                       HOLD_DELAY_S)
+        if message_id in done:
+            held.append((message_id, job))
+    log.info("deliveries paused: %d message(s) held for %ds", len(done), HOLD_DELAY_S)
+    return DeliveryBatch(platform, len(records), [], refused, retry, {}, held)
 
 
 def _carry_out_by_account(service: DeliveryService, attempts: list[Attempt]) -> list[Outcome]:

@@ -6,6 +6,7 @@ written by AWS Lambda Powertools' Logger; metrics in CloudWatch's embedded metri
 written by Powertools' EMF provider, so publishing them is a log write, not an API call:
 
     DeliveriesSent, DeliveriesFailed, DeliveriesDeferred   count, per platform, per worker run
+    DeliveriesHeld                                         held by the kill switch, per platform, per run
     DeliveryLatencyMs                                      approval -> final, per platform
     DeliveriesPastDeadline                                 from every sweep (0 when all is well)
     DeliveriesRedriven, AdvisoriesExpired, AdvisoriesReleased, PinsRepaired   from every sweep
@@ -313,11 +314,15 @@ def observe_deliveries(t: _Telemetry, batch: DeliveryBatch, started_at: datetime
               outcome=("finished now" if now_final else "already final" if row.finished_at else
                        "retry" if message_id in failed else "in progress"),
               pin_state=row.pin_state.value, post_url=row.post_url, error=error)
+    for message_id, job in batch.held:  # the kill switch: nothing was read or written for these
+        t.log("delivery held", **invocation, correlation_id=message_id, platform=platform,
+              advisory_id=job.advisory_id, channel=job.account_id, state="held", outcome="paused")
     t.log("delivery batch", **invocation, platform=platform, messages=batch.messages,
-          retried_messages=len(failed), duration_ms=duration_ms)
+          retried_messages=len(failed), held=len(batch.held) or None, duration_ms=duration_ms)
     metrics: list[tuple[str, str, Any]] = [("DeliveriesSent", "Count", len(sent)),
                                            ("DeliveriesFailed", "Count", counts["failed"]),
-                                           ("DeliveriesDeferred", "Count", counts["deferred"])]
+                                           ("DeliveriesDeferred", "Count", counts["deferred"]),
+                                           ("DeliveriesHeld", "Count", len(batch.held))]
     if sent:
         metrics.append(("DeliveryLatencyMs", "Milliseconds", sent))
     t.emit(metrics, _stage(), platform=platform)
@@ -372,7 +377,8 @@ def observe_sweep(t: _Telemetry, report: dict[str, Any], invocation: dict[str, A
           past_deadline=past_deadline, late_channels=sorted(set(report.get("late") or [])) or None,
           alerted=count("alerted"), completed=count("completed"),
           redriven=count("redriven"), expired=count("expired"), released=count("released"),
-          repinned=count("repinned"), duration_ms=duration_ms)
+          repinned=count("repinned"), paused=report.get("paused") or None, held=count("held") or None,
+          duration_ms=duration_ms)
     t.emit([("DeliveriesPastDeadline", "Count", past_deadline),
             ("DeliveriesRedriven", "Count", count("redriven")),
             ("AdvisoriesExpired", "Count", count("expired")),

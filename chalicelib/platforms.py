@@ -12,6 +12,13 @@ adapter is built. Adding a platform = that module, its templates, its tests, the
 loads any platform module (app.py registers one worker per queue at import; loading all the
 adapters there would slow every cold start). It writes the IAM policies and .chalice/config.json
 from the same specifications. tests/test_iam.py fails when a generated file is stale.
+
+A spec also names its account `settings` model (exactly what its adapter reads from
+`ChannelAccount.settings`, unknown keys refused) and, for an HTTP platform, its `credentials`
+model (the JSON object kept in SSM under the account's `secret_ref`), both built on
+chalicelib/channels/account_settings.py. The admin API validates an account with them
+(chalicelib/services/channel_accounts.py); they load with the platform's module, never at app
+import.
 """
 from __future__ import annotations
 
@@ -25,8 +32,10 @@ from collections.abc import Callable, Mapping
 from chalicelib.platform_index import PLATFORMS as INDEX
 
 if TYPE_CHECKING:
+    from chalicelib.channels.account_settings import PlatformCredentials, PlatformSettings
     from chalicelib.channels.port import Channel
     from chalicelib.domain.models import ChannelAccount
+    from chalicelib.domain.org import OrgSettings
     from chalicelib.rendering.profiles import Profile
 
 Clients = Callable[[str], Any]  # a boto3 client by service name
@@ -60,6 +69,18 @@ class PlatformSpec:
     # SSM under its secret_ref); an AWS-backed one's `build(account, clients)` instead.
     adapter: Callable[[str, Mapping[str, Any], Mapping[str, Any]], Channel] | None = None
     build: Callable[[ChannelAccount, Clients], Channel] | None = None
+    # What an account's `settings` may hold (the admin API validates them with it), and the
+    # fields of its credentials (HTTP platforms; AWS-backed ones post with the function's role).
+    settings: type[PlatformSettings] | None = None  # None: its accounts take no settings
+    credentials: type[PlatformCredentials] | None = None
+    # What the organisation's settings give an account of this platform when its own settings do
+    # not say (e.g. SMS's segment limit): applied before rendering and before building the adapter.
+    defaults: Callable[[OrgSettings], Mapping[str, Any]] | None = None
+
+    def account_with_defaults(self, account: ChannelAccount, org: OrgSettings) -> ChannelAccount:
+        if self.defaults is None:
+            return account
+        return account.model_copy(update={"settings": {**self.defaults(org), **account.settings}})
 
     @property
     def http(self) -> bool:

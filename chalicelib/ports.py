@@ -14,8 +14,9 @@ from pydantic import BaseModel, Field
 from chalicelib.domain.audit import ChainHead
 from chalicelib.domain.lifecycle import View
 from chalicelib.domain.messages import DeliveryMessage
+from chalicelib.domain.org import DeliverySwitch, OrgSettings
 from chalicelib.domain.models import (Advisory, AuditEntry, AuditEvent, ChannelAccount,
-                                      DeliveryRecord, Template, User, utcnow)
+                                      DeliveryRecord, Role, Template, User, utcnow)
 
 
 class Marker(BaseModel):
@@ -30,7 +31,7 @@ class Marker(BaseModel):
     revision: int = 1
 
 
-Entity = Advisory | DeliveryRecord | Template | User | ChannelAccount | Marker
+Entity = Advisory | DeliveryRecord | Template | User | ChannelAccount | Marker | OrgSettings | DeliverySwitch
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,12 @@ class Store(Protocol):
         """The channel accounts among `channel_ids` that exist, by id (one batch read)."""
         ...
     def get_marker(self, key: str) -> Marker | None: ...
+    def get_org_settings(self) -> OrgSettings | None:
+        """The stored settings; None until the first start seeds them."""
+        ...
+    def get_switch(self) -> DeliverySwitch | None:
+        """The kill switch; None: never touched (running)."""
+        ...
     def audit_head(self) -> ChainHead: ...
     def audit_entries(self, after: int = 0) -> Iterator[AuditEntry]:
         """The entries with seq > `after`, oldest first, read lazily page by page."""
@@ -111,6 +118,32 @@ class BroadcastPublisher(Protocol):
 
 class Clock(Protocol):
     def now(self) -> datetime: ...
+
+
+@dataclass(frozen=True)
+class DirectoryUser:
+    """A person as the user directory knows them (Cognito's user pool on deployed stages)."""
+
+    id: str             # the sign-in name: Cognito's username, the `cognito:username` claim
+    name: str
+    email: str | None
+    enabled: bool       # the directory's own switch (Cognito: Enabled); Clarion's disable is separate
+    status: str         # the directory's account status (Cognito: UserStatus, e.g. CONFIRMED)
+    roles: frozenset[Role]
+
+
+class UserDirectory(Protocol):
+    """Who can sign in, and their roles: on deployed stages Cognito's user pool, where each role is
+    a group named after it (a change applies from the user's next ID token); on the local stage
+    the stored users. Raises NotFound for an unknown user, UnavailableError when unreachable."""
+
+    def list_users(self) -> list[DirectoryUser]: ...
+    def user(self, user_id: str) -> DirectoryUser | None: ...
+    def members(self, role: Role) -> list[DirectoryUser]:
+        """The users holding `role`."""
+        ...
+    def add_role(self, user_id: str, role: Role) -> None: ...
+    def remove_role(self, user_id: str, role: Role) -> None: ...
 
 
 class IdTokenVerifier(Protocol):

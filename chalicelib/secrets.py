@@ -60,11 +60,34 @@ class SsmSecretStore:
             raise SecretUnavailable(f"SSM could not read {ref} now ({type(exc).__name__})") from None
 
     def put(self, ref: str, credentials: Mapping[str, Any], overwrite: bool = True) -> None:
-        """Store a credentials document (seeding the local stage, scripts/try_post.py)."""
-        self._ssm.put_parameter(Name=ref, Value=json.dumps(credentials), Type="SecureString",
-                                Overwrite=overwrite)
+        """Store a credentials document (the admin API, seeding the local stage, scripts/try_post.py).
+        SecretUnavailable, naming only the error's code, when SSM refuses or cannot be reached."""
+        self._call("store", ref, self._ssm.put_parameter, Name=ref, Value=json.dumps(credentials),
+                   Type="SecureString", Overwrite=overwrite)
         with self._lock:
             self._cache.pop(ref, None)
+
+    def delete(self, ref: str) -> bool:
+        """Remove a credentials document, with its history (a deleted channel account's); False
+        when there was none."""
+        with self._lock:
+            self._cache.pop(ref, None)
+        return self._call("delete", ref, self._ssm.delete_parameter, Name=ref)
+
+    @staticmethod
+    def _call(what: str, ref: str, call: Callable[..., Any], **kwargs: Any) -> bool:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            call(**kwargs)
+        except ClientError as exc:  # never the request: it holds the credentials
+            code = exc.response.get("Error", {}).get("Code", "")
+            if what == "delete" and code == "ParameterNotFound":
+                return False
+            raise SecretUnavailable(f"SSM could not {what} {ref} now ({code})") from None
+        except BotoCoreError as exc:
+            raise SecretUnavailable(f"SSM could not {what} {ref} now ({type(exc).__name__})") from None
+        return True
 
 
 class InMemorySecretStore:
@@ -80,6 +103,9 @@ class InMemorySecretStore:
 
     def put(self, ref: str, credentials: Mapping[str, Any], overwrite: bool = True) -> None:
         self._secrets[ref] = dict(credentials)
+
+    def delete(self, ref: str) -> bool:
+        return self._secrets.pop(ref, None) is not None
 
 
 def _parse(ref: str, raw: str) -> dict[str, Any]:

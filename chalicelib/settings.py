@@ -1,27 +1,18 @@
-"""The organisation's settings: who sends, where the public pages live, what screening allows.
+"""The organisation's settings as the stage's environment seeds them (`.chalice/config.json`).
 
-Read from the stage's environment variables (`.chalice/config.json`), with local defaults.
+The settings in force are stored in DynamoDB, versioned and audited, and admins change them
+(services/settings.py); until the first change, these seed values are in force.
 """
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from functools import lru_cache
+
+from chalicelib.domain.org import OrgSettings
 
 
 def _list(name: str, default: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in os.environ.get(name, default).split(";") if v.strip())
-
-
-@dataclass(frozen=True)
-class OrgSettings:
-    sender: str
-    sender_name: str
-    public_base_url: str
-    phone_region: str
-    phone_allowlist: tuple[str, ...]
-    email_allowlist: tuple[str, ...]
-    banned_claims: tuple[str, ...]
 
 
 def _public_base_url() -> str:
@@ -31,7 +22,7 @@ def _public_base_url() -> str:
 
 
 @lru_cache(maxsize=1)
-def org_settings() -> OrgSettings:
+def environment_settings() -> OrgSettings:
     return OrgSettings(
         sender=os.environ.get("CLARION_CAP_SENDER", "alerts@health.example.org"),
         sender_name=os.environ.get("CLARION_SENDER_NAME", "City Health Department"),
@@ -42,4 +33,5 @@ def org_settings() -> OrgSettings:
         email_allowlist=_list("CLARION_EMAIL_ALLOWLIST", "health.example.org"),
         banned_claims=_list("CLARION_BANNED_CLAIMS",
                             "cures;100% effective;guaranteed protection;miracle;no side effects"),
+        sms_max_segments=int(os.environ.get("CLARION_SMS_MAX_SEGMENTS", "3")),
     )

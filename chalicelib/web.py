@@ -138,6 +138,7 @@ def advisory_list_view(page: AdvisoryList) -> dict[str, Any]:
 def template_view(template: Template) -> dict[str, Any]:
     view = template.model_dump(mode="json")
     view["content_hash"] = template.content_hash()
+    view["triggerable"] = template.triggerable  # approved, and the approval is of this content
     return view
 
 
@@ -184,8 +185,17 @@ def _versioned(body: Any, etag: str, headers: Headers, if_none_match: str | None
 
 
 def channel_view(account: ChannelAccount) -> dict[str, Any]:
+    # `health`: the latest readiness check (services/readiness.py), or null if never checked
     return account.model_dump(mode="json", include={"id", "platform", "name", "language",
-                                                    "enabled", "sandbox"})
+                                                    "enabled", "sandbox", "health"})
+
+
+def channel_admin_view(account: ChannelAccount) -> dict[str, Any]:
+    """An account as admins manage it: its settings, pinned post and revision (a PUT names the
+    revision it was made from), and whether credentials were stored; never what they are."""
+    view = account.model_dump(mode="json", exclude={"secret_ref", "pin_lease", "deleted_at"})
+    view["credentials"] = "set" if account.secret_ref else "missing"
+    return view
 
 
 def output_format(params: dict[str, str]) -> str:

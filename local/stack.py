@@ -28,7 +28,7 @@ import boto3
 
 from chalicelib.infra import resources
 from chalicelib.infra.bootstrap import Provisioned, provision
-from chalicelib.settings import org_settings
+from chalicelib.settings import environment_settings
 
 log = logging.getLogger("local.stack")  # not under "clarion", which Chalice sets to ERROR
 
@@ -94,7 +94,7 @@ class LocalStack:
         os.environ.update(self.provisioned.environment())  # before the app reads its settings
         # Links in posts and feeds point at this stack's own API, whatever port it was given.
         os.environ.setdefault("CLARION_PUBLIC_BASE_URL", self.settings.api_url)
-        org_settings.cache_clear()
+        environment_settings.cache_clear()
         self._start_signin()  # before the app loads: it reads where sign-in is
         seed_local_stage()
         self.app = load_app(self.settings.app_ref)

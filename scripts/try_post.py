@@ -7,13 +7,15 @@ The account's settings start from the local stage's account of that id (chalicel
 or from the stage's store with --from-store, and --settings (JSON) overrides them. Credentials
 come from --credentials (a local JSON file) or else from SSM at the account's secret_ref (or
 --secret-ref). Nothing is sent without --yes. See docs/real-accounts.md.
+
+The admin API's test post (POST /channels/{id}/test-post) goes the same way: the rendering and the
+post are chalicelib/services/channel_accounts.py's `try_rendering` and `publish_try`.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -21,8 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from chalicelib.channels.port import ChannelError
 from chalicelib.channels.registry import channel_for
 from chalicelib.domain.models import ChannelAccount
-from chalicelib.rendering.model import Part, Rendering
+from chalicelib.rendering.model import Rendering
 from chalicelib.secrets import InMemorySecretStore, SecretStore, SsmSecretStore
+from chalicelib.services.channel_accounts import publish_try, try_rendering
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -69,18 +72,14 @@ def main(argv: list[str] | None = None) -> int:
     account = load_account(args)
     if args.credentials and not account.secret_ref:
         account = account.model_copy(update={"secret_ref": "file"})
-    marker = f"Ref CL-TRY{uuid.uuid4().hex[:5].upper()}"
-    texts = [f"{t}\n\n{marker}" if i == len(args.text) - 1 else t for i, t in enumerate(args.text)]
+    rendering = try_rendering(account, args.text)
     where = account.settings.get("base_url", "the platform's public API")
-    print(f"Account {account.id} ({account.platform}) at {where}; {len(texts)} part(s):")
-    for text in texts:
-        print("  | " + text.replace("\n", "\n  | "))
+    print(f"Account {account.id} ({account.platform}) at {where}; {len(rendering.parts)} part(s):")
+    for part in rendering.parts:
+        print("  | " + part.text.replace("\n", "\n  | "))
     if not args.yes:
         print("Nothing sent: add --yes to really post this.")
         return 2
-    rendering = Rendering(advisory_id="adv_trypost", channel_account=account.id, platform=account.platform,
-                          language=account.language, marker=marker, subject="Clarion test message",
-                          parts=[Part(text=t, length=len(t)) for t in texts])
     try:
         return run(account, secrets_for(args, account), rendering, args)
     except ChannelError as err:  # its message is redacted: safe to print
@@ -92,7 +91,7 @@ def run(account: ChannelAccount, secrets: SecretStore, rendering: Rendering, arg
     import boto3
 
     channel = channel_for(account, secrets, lambda service: boto3.client(service))
-    ref = channel.publish(rendering, f"try-{uuid.uuid4().hex}")
+    ref = publish_try(channel, rendering)
     print(f"Posted: id {ref.post_id}  url {ref.url or '-'}  parts {', '.join(ref.part_ids)}")
     if args.pin:
         channel.pin(ref)

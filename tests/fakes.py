@@ -16,8 +16,9 @@ from typing import Any, TypeVar
 from collections.abc import Iterator, Sequence
 
 from chalicelib.adapters.keys import (delivery_key, Key, advisory_key, advisory_sort_key, channel_key,
-                                      key_of, marker_key, template_key, user_key)
+                                      key_of, marker_key, template_key, user_key, ORG_SETTINGS_KEY, SWITCH_KEY)
 from chalicelib.domain import audit
+from chalicelib.domain.org import DeliverySwitch, OrgSettings
 from chalicelib.domain.lifecycle import View, in_view
 from chalicelib.domain.errors import StaleWrite, UnavailableError
 from chalicelib.domain.models import (Advisory, AuditEntry, AuditEvent, ChannelAccount,
@@ -105,6 +106,12 @@ class InMemoryStore:
 
     def get_marker(self, key: str) -> Marker | None:
         return self._get(marker_key(key), Marker)
+
+    def get_org_settings(self) -> OrgSettings | None:
+        return self._get(ORG_SETTINGS_KEY, OrgSettings)
+
+    def get_switch(self) -> DeliverySwitch | None:
+        return self._get(SWITCH_KEY, DeliverySwitch)
 
     def audit_head(self) -> audit.ChainHead:
         return self._head
@@ -253,6 +260,7 @@ class RecordingRedriver:
         self.redriven: list[tuple[str, str, tuple[str, ...]]] = []
         self.dead: list[tuple[str, str, str]] = []
         self.delayed: list[tuple[str, float]] = []
+        self.held: list[tuple[str, str, float]] = []
 
     def redrive(self, platform: str, advisory_id: str, content_hash: str, accounts: Sequence[str]) -> None:
         self.redriven.append((platform, advisory_id, tuple(accounts)))
@@ -262,6 +270,9 @@ class RecordingRedriver:
 
     def delay(self, queue_arn: str, receipt_handle: str, seconds: float) -> None:
         self.delayed.append((receipt_handle, seconds))
+
+    def hold(self, platform: str, body: str, seconds: float) -> None:
+        self.held.append((platform, body, seconds))
 
 
 # -- what the observability middleware writes ----------------------------------------------------

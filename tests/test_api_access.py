@@ -20,17 +20,43 @@ GUARDED = [
     ("POST", "/templates/{tpl}/approve", "demo-admin"),
     ("POST", "/templates/{tpl}/trigger", "demo-spokesperson"),
     ("POST", "/templates/{tpl}/preview", "demo-approver"),
+    ("PUT", "/templates/{tpl}", "demo-approver"),
+    ("POST", "/templates/{tpl}/retire", "demo-oncall"),
+    ("POST", "/templates/preview", "demo-spokesperson"),
+    ("PUT", "/users/{user}/roles/{role}", "demo-auditor"),
+    ("DELETE", "/users/{user}/roles/{role}", "demo-approver"),
     ("POST", "/users/{user}/disable", "demo-auditor"),
     ("POST", "/users/{user}/enable", "demo-approver"),
     ("POST", "/advisories/{adv}/retry", "demo-spokesperson"),
     ("GET", "/audit", "demo-spokesperson"),
     ("GET", "/audit/verify", "demo-oncall"),
+    ("GET", "/deliveries", "demo-spokesperson"),
+    ("GET", "/advisories/{adv}/report", "demo-approver"),
+    ("GET", "/incidents/{adv}/report", "demo-oncall"),
     ("GET", "/users", "demo-auditor"),
+    ("POST", "/switch/pause", "demo-approver"),
+    ("POST", "/switch/confirm", "demo-admin"),
+    ("POST", "/switch/resume", "demo-oncall"),
+    ("PUT", "/settings", "demo-approver"),
+    # the channel accounts (admin only: tests/test_channel_admin.py tries every other role)
+    ("GET", "/platforms", "demo-spokesperson"),
+    ("POST", "/channels", "demo-approver"),
+    ("GET", "/channels/{channel_id}", "demo-auditor"),
+    ("PUT", "/channels/{channel_id}", "demo-oncall"),
+    ("POST", "/channels/{channel_id}/enable", "demo-spokesperson"),
+    ("POST", "/channels/{channel_id}/disable", "demo-approver"),
+    ("PUT", "/channels/{channel_id}/credentials", "demo-auditor"),
+    ("DELETE", "/channels/{channel_id}", "demo-oncall"),
+    ("POST", "/channels/{channel_id}/test-post", "demo-spokesperson-2"),
+    # the readiness checks (admin only: tests/test_readiness.py)
+    ("POST", "/channels/{channel_id}/check", "demo-oncall"),
+    ("POST", "/channels/check", "demo-auditor"),
 ]
 OPEN_TO_ANY_ROLE = [
     ("GET", "/advisories"), ("GET", "/advisories/{adv}"), ("GET", "/advisories/{adv}/deliveries"),
     ("GET", "/templates"), ("GET", "/templates/{tpl}"), ("GET", "/channels"), ("GET", "/me"),
     ("POST", "/advisories/preview"), ("GET", "/advisories/{adv}/preview"),
+    ("GET", "/switch"), ("GET", "/settings"),
 ]
 PUBLIC = [("GET", "/"), ("GET", "/console/{asset}"), ("GET", "/favicon.ico"), ("GET", "/feeds/cap.atom"), ("GET", "/feeds/cap/{file}"), ("GET", "/banner.json"),
           ("GET", "/banner.html")]
@@ -48,7 +74,7 @@ def ids(api: Api) -> dict[str, str]:
     from test_templates_and_triggers import BOIL_WATER
 
     tpl = api.call("POST", "/templates", "demo-admin", BOIL_WATER).json_body["id"]
-    return {"adv": adv, "tpl": tpl, "user": "demo-oncall"}
+    return {"adv": adv, "tpl": tpl, "user": "demo-oncall", "role": "auditor", "channel_id": "mastodon:drills"}
 
 
 def test_every_route_is_in_one_of_the_tables() -> None:

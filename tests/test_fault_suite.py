@@ -27,9 +27,9 @@ def stack() -> Iterator[object]:
         composition.use(None)
         os.environ.clear()
         os.environ.update(saved)
-        from chalicelib.settings import org_settings
+        from chalicelib.settings import environment_settings
 
-        org_settings.cache_clear()  # the stack's own public URL must not outlive it
+        environment_settings.cache_clear()  # the stack's own public URL must not outlive it
 
 
 def test_faults_lose_nothing_and_duplicate_nothing(stack: object) -> None:

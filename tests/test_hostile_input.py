@@ -11,7 +11,7 @@ import pytest
 from chalicelib.domain.models import Advisory, AdvisoryContent
 from chalicelib.infra.bootstrap import Provisioned
 from chalicelib.rendering.cap import atom_feed, cap_xml
-from chalicelib.settings import org_settings
+from chalicelib.settings import environment_settings
 from conftest import Api, advisory_body, deliver_queued
 from test_templates_and_triggers import BOIL_WATER, GOOD_PARAMS, approved_template, invoke_trigger, trail
 
@@ -48,10 +48,10 @@ def test_the_xml_writers_cannot_emit_what_xml_forbids() -> None:
                                                  "headline": "Boil \ufffe water \x0b now", "area_desc": "a\uffff",
                                                  "event": "Boil", "description": "d\ud800"})
     advisory = Advisory(content=content, author="a")
-    document = cap_xml(advisory, [], org_settings())
+    document = cap_xml(advisory, [], environment_settings())
     ET.fromstring(document)  # raises if not well-formed
     assert "Boil  water  now" in document
-    ET.fromstring(atom_feed([advisory], org_settings()))
+    ET.fromstring(atom_feed([advisory], environment_settings()))
 
 
 # -- 3. no input is a 500 ------------------------------------------------------------------------

@@ -46,25 +46,44 @@ OPERATIONS: dict[str, tuple[str, ...]] = {
     "batch_get_item": ("dynamodb:BatchGetItem",),          # adapters/dynamodb.py: reads by many keys
     "transact_write_items": ("dynamodb:PutItem",),         # adapters/dynamodb.py: every write
     "publish": ("sns:Publish",),                           # adapters/sns.py, channels/sms.py
-    "send_message": ("sqs:SendMessage",),                  # adapters/sqs.py: redrive, dead-letter
+    "send_message": ("sqs:SendMessage",),                  # adapters/sqs.py: redrive, dead-letter, hold
     "get_queue_url": ("sqs:GetQueueUrl",),                 # adapters/sqs.py
     "change_message_visibility": ("sqs:ChangeMessageVisibility",),  # adapters/sqs.py: backoff
     "get_parameter": ("ssm:GetParameter",),                # secrets.py: channel credentials
+    "put_parameter": ("ssm:PutParameter",),                # secrets.py: PUT /channels/{id}/credentials
+    "delete_parameter": ("ssm:DeleteParameter",),          # secrets.py: DELETE /channels/{id}
     "send_email": ("ses:SendEmail",),                      # channels/email.py (SES v2)
     "get_object": ("s3:GetObject",),                       # channels/owned.py
     "put_object": ("s3:PutObject",),                       # channels/owned.py
+    # the readiness checks (channels/*.py `_check`, services/readiness.py): read-only questions
+    "get_account": ("ses:GetAccount",),                    # channels/email.py: sending enabled, production
+    "get_email_identity": ("ses:GetEmailIdentity",),       # channels/email.py: the sender is verified
+    "get_sms_sandbox_account_status": ("sns:GetSMSSandboxAccountStatus",),  # channels/sms.py
+    "get_sms_attributes": ("sns:GetSMSAttributes",),       # channels/sms.py: MonthlySpendLimit
+    "head_bucket": ("s3:ListBucket",),                     # channels/owned.py: HeadBucket is ListBucket's
+    "invoke": ("lambda:InvokeFunction",),                  # adapters/lambda_readiness.py: the API's checks
+    # adapters/cognito.py: the user directory (GET /users, PUT / DELETE /users/{id}/roles/{role});
+    # `list_users` is also the Store's and the access service's (DynamoDB), a word shared with Cognito
+    "list_users": ("cognito-idp:ListUsers",),
+    "list_users_in_group": ("cognito-idp:ListUsersInGroup",),
+    "admin_list_groups_for_user": ("cognito-idp:AdminListGroupsForUser",),
+    "admin_add_user_to_group": ("cognito-idp:AdminAddUserToGroup",),
+    "admin_remove_user_from_group": ("cognito-idp:AdminRemoveUserFromGroup",),
 }
 # Operations in the code that no Lambda function makes, and why.
 NOT_IN_LAMBDA = {
-    "put_parameter": "SsmSecretStore.put: seeding the local stage and scripts/try_post.py only",
     "delete_object": "owned channels' delete(): only scripts/try_post.py --delete-after deletes a post",
     "scan": "phi.scan() (screening), a word that is also a DynamoDB operation; the store never scans",
+    "get_user": "Store.get_user (DynamoDB), a word that is also a Cognito operation; the directory never calls it",
 }
+# Read-only questions about the AWS account itself, which IAM authorises on no resource but `*`.
+ACCOUNT_LEVEL_READS = {"ses:GetAccount", "sns:GetSMSAttributes", "sns:GetSMSSandboxAccountStatus"}
 # Actions no code calls but the platform needs on the function's behalf.
 PLATFORM_ACTIONS = {
     "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents",    # the function's logs
     "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",    # the SQS event source
     "kms:Decrypt",          # SecureString parameters under a customer managed key (via SSM only)
+    "kms:Encrypt", "kms:GenerateDataKey",  # writing them (standard / advanced tier), via SSM only
     "s3:ListBucket",        # without it S3 answers 403, not NoSuchKey, for a banner not yet written
 }
 
@@ -120,9 +139,37 @@ def needs(stage: str, function: str) -> set[tuple[str, str]]:
     if function == "api_handler":  # approve -> broadcast; POST /advisories/{id}/retry -> redrive
         out |= {("sns:Publish", topic[r.broadcast_topic_name(stage)])} | redrive()
         out |= {("dynamodb:Query", arn("dynamodb", f"table/{p}/index/gsi2"))}  # GET /advisories?view=
+        # adapters/cognito.py on the stage's user pool (named by its placeholder until it is packaged)
+        pool = arn("cognito-idp", f"userpool/{cfn.USER_POOL_PLACEHOLDER}")
+        out |= {(a, pool) for a in ("cognito-idp:ListUsers", "cognito-idp:ListUsersInGroup",
+                                    "cognito-idp:AdminListGroupsForUser", "cognito-idp:AdminAddUserToGroup",
+                                    "cognito-idp:AdminRemoveUserFromGroup")}
+        # services/channel_accounts.py: an HTTP platform's account's credentials into SSM (and out, on
+        # delete); a test post to a sandbox account reads them, as that platform's worker does
+        http = [name for name, row in platforms.items() if Grant.SECRETS in row.grants]
+        out |= secrets(http)
+        key = arn("kms", "key/1234abcd-12ab-34cd-56ef")
+        for platform in http:
+            parameter = arn("ssm", f"parameter/clarion/{stage}/channels/{platform}/city-health")
+            out |= {("ssm:PutParameter", parameter), ("ssm:DeleteParameter", parameter),
+                    ("kms:Encrypt", key), ("kms:GenerateDataKey", key)}
+        # POST /channels/{id}/check, /channels/check: the readiness function runs them (its role reads)
+        out |= {("lambda:InvokeFunction", arn("lambda", f"function:{cfn.function_name(stage, 'readiness')}"))}
     elif function == "on_trigger":  # a template trigger broadcasts; Lambda parks failed events
         out |= {("sns:Publish", topic[r.broadcast_topic_name(stage)]),
                 ("sqs:SendMessage", arn("sqs", cfn.trigger_dlq_name(stage)))}
+    elif function == "readiness":  # services/readiness.py: asks every platform, posts nowhere, pages once
+        out |= {("sns:Publish", topic[r.alert_topic_name(stage)])}
+        having = {grant: [name for name, row in platforms.items() if grant in row.grants] for grant in Grant}
+        out |= secrets(having[Grant.SECRETS])  # the HTTP platforms' "who am I" calls need their tokens
+        if having[Grant.SMS_TOPIC]:  # channels/sms.py: the SMS sandbox and the spend limit
+            out |= {("sns:GetSMSSandboxAccountStatus", "*"), ("sns:GetSMSAttributes", "*")}
+        if having[Grant.SEND_EMAIL]:  # channels/email.py: the account, the sender address or its domain
+            out |= {("ses:GetAccount", "*"), ("ses:GetEmailIdentity", arn("ses", "identity/health.example.org")),
+                    ("ses:GetEmailIdentity", arn("ses", "identity/alerts@health.example.org"))}
+        if having[Grant.OWNED_BUCKET]:  # channels/owned.py: HeadBucket, then the current documents
+            out |= {("s3:ListBucket", f"arn:aws:s3:::{bucket}"), ("s3:GetObject", f"arn:aws:s3:::{bucket}/banner.json"),
+                    ("s3:GetObject", f"arn:aws:s3:::{bucket}/cap/feed.json")}
     elif function == "sweep":  # release_due broadcasts; late deliveries: redrive + alert; pins
         out |= {("sns:Publish", topic[r.broadcast_topic_name(stage)]),
                 ("sns:Publish", topic[r.alert_topic_name(stage)])} | redrive()
@@ -139,6 +186,7 @@ def needs(stage: str, function: str) -> set[tuple[str, str]]:
         out |= {(a, queue) for a in ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
                                      "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl")}
         out |= {("sqs:SendMessage", dlq), ("sqs:GetQueueUrl", dlq)}  # SqsRedriver.dead_letter
+        out |= {("sqs:SendMessage", queue)}  # SqsRedriver.hold: the kill switch holds a message
         for grant in platforms[platform].grants:
             out |= granted(grant, [platform])
     return out
@@ -234,7 +282,10 @@ def test_no_wildcard_actions_or_resources(stage: str, function: str) -> None:
         for action in as_list(statement["Action"]):
             assert "*" not in action and re.fullmatch(r"[a-z0-9-]+:[A-Za-z]+", action), action
         for resource in as_list(statement["Resource"]):
-            assert resource != "*" and resource.startswith("arn:aws:"), resource
+            if resource == "*":  # only the account-level reads, which IAM authorises on nothing narrower
+                assert set(as_list(statement["Action"])) <= ACCOUNT_LEVEL_READS, statement
+                continue
+            assert resource.startswith("arn:aws:"), resource
             _service, region, account, rest = resource.split(":", 5)[2:6]
             assert region in ("*", "") and account in ("*", ""), resource  # pinned when packaged
             assert rest not in ("*", "*/*") and not rest.startswith("*"), resource
@@ -254,6 +305,23 @@ def test_writes_only_in_transactions_and_keys_only_through_ssm(stage: str, funct
             secrets = [g[1] for g in grants({"Statement": [s for s in policy(stage, function)["Statement"]
                                                             if "ssm:GetParameter" in as_list(s["Action"])]})]
             assert condition["kms:EncryptionContext:PARAMETER_ARN"] == secrets
+        if "kms:Encrypt" in actions or "kms:GenerateDataKey" in actions:
+            condition = statement["Condition"]["StringLike"]
+            assert condition["kms:ViaService"] == "ssm.*.amazonaws.com"
+            written = [res for a, res, _ in grants(policy(stage, function)) if a == "ssm:PutParameter"]
+            assert condition["kms:EncryptionContext:PARAMETER_ARN"] == written
+
+
+def test_the_readiness_function_asks_but_never_sends_or_writes() -> None:
+    document = policy("prod", "readiness")
+    sends_or_writes = {"ses:SendEmail", "s3:PutObject", "s3:DeleteObject", "ssm:PutParameter", "ssm:DeleteParameter",
+                       "sqs:SendMessage", "kms:Encrypt"}
+    assert not {a for a, _, _ in grants(document)} & sends_or_writes
+    assert [r for a, r, _ in grants(document) if a == "sns:Publish"] == [
+        arn("sns", r.alert_topic_name("prod"), "*", "*")]  # on-call's topic only, never the SMS one
+    assert allowed(document, "ssm:GetParameter", arn("ssm", "parameter/clarion/prod/channels/slack/staff"))
+    assert not allowed(policy("prod", "api_handler"), "ses:GetAccount", "*")  # the API asks the function
+    assert allowed(policy("prod", "api_handler"), "lambda:InvokeFunction", arn("lambda", "function:clarion-prod-readiness"))
 
 
 def test_a_worker_reads_only_its_own_platforms_secrets() -> None:
@@ -261,8 +329,36 @@ def test_a_worker_reads_only_its_own_platforms_secrets() -> None:
     assert allowed(document, "ssm:GetParameter", arn("ssm", "parameter/clarion/prod/channels/mastodon/city"))
     assert not allowed(document, "ssm:GetParameter", arn("ssm", "parameter/clarion/prod/channels/x/city"))
     assert not allowed(document, "ssm:GetParameter", arn("ssm", "parameter/clarion/dev/channels/mastodon/city"))
-    assert not allowed(policy("prod", "api_handler"), "ssm:GetParameter",
-                       arn("ssm", "parameter/clarion/prod/channels/mastodon/city"))
+    assert not allowed(document, "ssm:PutParameter", arn("ssm", "parameter/clarion/prod/channels/mastodon/city"))
+
+
+def test_the_api_writes_only_http_platforms_channel_secrets_of_its_stage() -> None:
+    """PUT /channels/{id}/credentials, DELETE /channels/{id}, and test posts (which read them)."""
+    api = policy("prod", "api_handler")
+    for action in ("ssm:PutParameter", "ssm:DeleteParameter", "ssm:GetParameter"):
+        assert allowed(api, action, arn("ssm", "parameter/clarion/prod/channels/mastodon/city"))
+        assert not allowed(api, action, arn("ssm", "parameter/clarion/dev/channels/mastodon/city"))
+        assert not allowed(api, action, arn("ssm", "parameter/clarion/prod/other/secret"))
+    aws_backed = [name for name, row in indexed().items() if Grant.SECRETS not in row.grants]
+    for name in aws_backed:  # no credentials: their workers post with their own role
+        assert not allowed(api, "ssm:PutParameter", arn("ssm", f"parameter/clarion/prod/channels/{name}/x"))
+    for stage, function in CASES:  # no other function writes a secret
+        document = policy(stage, function)
+        assert any(a in ("ssm:PutParameter", "ssm:DeleteParameter", "kms:Encrypt", "kms:GenerateDataKey")
+                   for a, _, _ in grants(document)) == (function == "api_handler"), function
+
+
+def test_only_the_api_reaches_the_user_directory_and_only_the_stages_pool() -> None:
+    for stage, function in CASES:
+        actions = {a for a, _, _ in grants(policy(stage, function)) if a.startswith("cognito-idp:")}
+        assert bool(actions) == (function == "api_handler"), function
+    pool = arn("cognito-idp", f"userpool/{cfn.USER_POOL_PLACEHOLDER}")
+    assert not allowed(policy("dev", "api_handler"), "cognito-idp:AdminCreateUser", pool)
+    assert not allowed(policy("dev", "api_handler"), "cognito-idp:ListUsers",
+                       arn("cognito-idp", "userpool/eu-west-1_SomeOther"))
+    # Packaged, the placeholder is the template's own pool: `${UserPool}` is its id.
+    assert cfn.pin_arns(f"arn:aws:cognito-idp:*:*:userpool/{cfn.USER_POOL_PLACEHOLDER}", "dev") == {
+        "Fn::Sub": "arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/${UserPool}"}
 
 
 def test_prod_is_dev_with_the_stage_names() -> None:

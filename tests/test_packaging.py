@@ -189,6 +189,14 @@ def test_the_sweeper_runs_every_minute(templates: dict[str, dict[str, Any]], sta
         "rate(1 minute)"]
 
 
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_readiness_checks_run_daily(templates: dict[str, dict[str, Any]], stage: str) -> None:
+    readiness = functions(templates[stage])["readiness"]
+    assert readiness["Handler"] == "app.readiness"
+    assert [e["Properties"]["Schedule"] for e in readiness["Events"].values() if e["Type"] == "Schedule"] == [
+        "rate(1 day)"]
+
+
 # -- alarms ------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("stage", STAGES)
 def test_alarms_on_every_dlq_on_deliveries_past_deadline_and_on_the_sweeper(

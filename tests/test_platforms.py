@@ -19,6 +19,7 @@ SEEDING_AND_GENERATED = {"chalicelib/seed.py", "chalicelib/platform_index.py"}
 # Strings that are a platform's name by coincidence, and what they mean there.
 NOT_A_PLATFORM = {
     ("chalicelib/infra/cloudformation.py", "email"): "Cognito's e-mail attribute and an SNS protocol",
+    ("chalicelib/adapters/cognito.py", "email"): "Cognito's e-mail attribute of a user",
     ("chalicelib/web.py", "email"): "an OpenID Connect scope",
     ("chalicelib/domain/placeholders.py", "x"): "the sample value of a string parameter",
 }

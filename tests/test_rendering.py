@@ -21,7 +21,7 @@ from chalicelib.channels import mastodon, sms
 from chalicelib.channels.owned import banner_data, banner_html
 from chalicelib.rendering.render import render_for
 from chalicelib.seed import LOCAL_CHANNELS
-from chalicelib.settings import org_settings
+from chalicelib.settings import environment_settings
 
 ACCOUNTS = {a.id: a for a in LOCAL_CHANNELS}
 SOCIAL = [a for a in LOCAL_CHANNELS if a.platform not in ("email", "banner", "cap_feed")]
@@ -105,11 +105,11 @@ def test_cap_atom_banner_and_email_are_valid_and_escaped(advisory: Advisory) -> 
         "state": AdvisoryState.BROADCASTING,
         "approval": Approval(by="b", at=datetime.now(UTC), content_hash=advisory.content_hash())})
     earlier = published.model_copy(update={"id": "adv_earlier"})
-    document = cap_xml(published, [earlier] if advisory.references else [], org_settings())
+    document = cap_xml(published, [earlier] if advisory.references else [], environment_settings())
     result = capvalidator.validate_cap_message(document.encode(), strict=False)
     assert result.passed, (result.message, document)
     assert ET.fromstring(document.encode()).find("{urn:oasis:names:tc:emergency:cap:1.2}info") is not None
-    atom = atom_feed([published], org_settings())
+    atom = atom_feed([published], environment_settings())
     feed = feedparser.parse(atom)
     assert not feed.bozo, feed.bozo_exception
     # The title as written: feedparser "repairs" text that looks double-encoded (Â¡ becomes ¡).
@@ -117,7 +117,7 @@ def test_cap_atom_banner_and_email_are_valid_and_escaped(advisory: Advisory) -> 
     assert ET.fromstring(atom.encode() if isinstance(atom, str) else atom).find(
         f"{ns}entry/{ns}title").text == advisory.content.headline
     email = render_for(advisory, ACCOUNTS["email:subscribers"]).rendering
-    for html in (email.html or "", banner_html(banner_data(published, org_settings()))):
+    for html in (email.html or "", banner_html(banner_data(published, environment_settings()))):
         assert_escaped(html, advisory)
 
 
@@ -278,7 +278,7 @@ def test_cap_has_one_info_per_language_and_references_for_updates() -> None:
     earlier = advisory.model_copy(update={"id": "adv_first"})
     update = advisory.model_copy(update={"id": "adv_second", "msg_type": MsgType.UPDATE,
                                          "references": ["adv_first"]})
-    document = cap_xml(update, [earlier], org_settings())
+    document = cap_xml(update, [earlier], environment_settings())
     assert capvalidator.validate_cap_message(document.encode(), strict=False).passed
     root = ET.fromstring(document.encode())
     ns = {"cap": "urn:oasis:names:tc:emergency:cap:1.2"}
@@ -289,10 +289,10 @@ def test_cap_has_one_info_per_language_and_references_for_updates() -> None:
 
 def test_banner_is_empty_after_cancel_or_expiry() -> None:
     live = emoji_advisory()
-    assert banner_data(live, org_settings())["active"] is True
+    assert banner_data(live, environment_settings())["active"] is True
     cancel = live.model_copy(update={"msg_type": MsgType.CANCEL})
-    assert banner_data(cancel, org_settings()) == {"active": False}
+    assert banner_data(cancel, environment_settings()) == {"active": False}
     expired = emoji_advisory(expires=datetime.now(UTC) - timedelta(minutes=1))
-    assert banner_data(expired, org_settings()) == {"active": False}
+    assert banner_data(expired, environment_settings()) == {"active": False}
     assert banner_html({"active": False}) == ""
-    assert json.dumps(banner_data(None, org_settings())) == '{"active": false}'
+    assert json.dumps(banner_data(None, environment_settings())) == '{"active": false}'

@@ -8,14 +8,14 @@ import feedparser
 import pytest
 
 from chalicelib.domain.phi import scan
-from chalicelib.settings import org_settings
+from chalicelib.settings import environment_settings
 from chalicelib.infra.bootstrap import Provisioned
 from conftest import Api, advisory_body, deliver_queued
 from test_rendering import LONG_URL, SAFETY
 
 
 def codes(text: str) -> list[str]:
-    return [f.code for f in scan([("description", text)], org_settings())]
+    return [f.code for f in scan([("description", text)], environment_settings())]
 
 
 @pytest.mark.parametrize("text,expected", [

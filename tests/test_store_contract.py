@@ -13,7 +13,8 @@ from fakes import InMemoryStore
 from chalicelib.domain import audit
 from chalicelib.domain.errors import StaleWrite
 from chalicelib.domain.models import (Advisory, AdvisoryContent, AuditEvent, ChannelAccount,
-                                      DeliveryRecord, Role, Template, TemplateParameter, User)
+                                      DeliveryRecord, Role, Template, TemplateParameter, User, utcnow)
+from chalicelib.domain.org import DeliverySwitch, OrgSettings, SwitchState
 from chalicelib.infra import resources
 from chalicelib.ports import Marker, Put, Store
 from chalicelib.services.common import create, revise
@@ -200,6 +201,20 @@ class TestStoreContract:
         assert store.get_channel("sms:one") == channel and store.list_channels() == [channel]
         stored_marker = store.get_marker("trigger:1")
         assert stored_marker is not None and stored_marker.ref == "adv_1"
+
+    def test_the_settings_and_the_switch_are_single_versioned_records(self, store: Store) -> None:
+        assert store.get_org_settings() is None and store.get_switch() is None
+        settings, s_put = create(OrgSettings(sender="a@b.org", sender_name="B", public_base_url="https://b.org",
+                                             phone_allowlist=("911",)))
+        switch, w_put = create(DeliverySwitch())
+        store.commit([s_put, w_put])
+        assert store.get_org_settings() == settings and store.get_switch() == switch
+        paused, event = switch.request_pause("admin", utcnow(), "wrong numbers in the last alert")
+        store.commit([Put(paused, switch.revision)], [event])
+        stored_switch = store.get_switch()
+        assert stored_switch is not None and stored_switch.state is SwitchState.PAUSE_REQUESTED
+        with pytest.raises(StaleWrite):  # a second admin working from the old revision loses
+            store.commit([Put(switch.request_pause("admin-2", utcnow(), "x")[0], switch.revision)])
 
     def test_audit_events_form_a_verifiable_chain(self, store: Store) -> None:
         advisory, put = create(an_advisory())

@@ -21,8 +21,9 @@ from pydantic import BaseModel
 
 from chalicelib.adapters.keys import (delivery_key, AUDIT_HEAD_SK, AUDIT_PK, Key, advisory_key,
                                       advisory_queue_key, advisory_sort_key, audit_sk, channel_key, key_of, marker_key,
-                                      moment, queue_pk, template_key, user_key)
+                                      moment, queue_pk, template_key, user_key, ORG_SETTINGS_KEY, SWITCH_KEY)
 from chalicelib.domain import audit
+from chalicelib.domain.org import DeliverySwitch, OrgSettings
 from chalicelib.domain.errors import StaleWrite, UnavailableError
 from chalicelib.domain.lifecycle import View
 from chalicelib.domain.models import (Advisory, AuditEntry, AuditEvent, ChannelAccount,
@@ -240,6 +241,12 @@ class DynamoDBStore:
 
     def get_marker(self, key: str) -> Marker | None:
         return self._get(marker_key(key), Marker)
+
+    def get_org_settings(self) -> OrgSettings | None:
+        return self._get(ORG_SETTINGS_KEY, OrgSettings)
+
+    def get_switch(self) -> DeliverySwitch | None:
+        return self._get(SWITCH_KEY, DeliverySwitch)
 
     def audit_head(self) -> audit.ChainHead:
         item = self._db.get_item(TableName=self._table,

@@ -7,6 +7,8 @@
     user             USER#<id>         USER             USER     <id>
     channel account  CHAN#<id>         CHAN             CHAN     <id>
     once-only marker MARK#<key>        MARK             -        -
+    org settings     CONF#org          CONF             -        -
+    kill switch      CONF#switch       CONF             -        -
     audit entry      AUDIT             <seq, 12 digits> -        -
     audit head       AUDIT             HEAD             -        -
 
@@ -26,10 +28,13 @@ from datetime import datetime, UTC
 
 from chalicelib.domain.lifecycle import View, queue_of
 from chalicelib.domain.models import Advisory, ChannelAccount, DeliveryRecord, Template, User
+from chalicelib.domain.org import DeliverySwitch, OrgSettings
 from chalicelib.ports import Entity, Marker
 
 AUDIT_PK = "AUDIT"
 AUDIT_HEAD_SK = "HEAD"
+ORG_SETTINGS_KEY = ("CONF#org", "CONF")
+SWITCH_KEY = ("CONF#switch", "CONF")
 
 Key = tuple[str, str]
 
@@ -48,6 +53,10 @@ def key_of(item: Entity) -> tuple[Key, Key | None]:
         return (f"CHAN#{item.id}", "CHAN"), ("CHAN", item.id)
     if isinstance(item, Marker):
         return (f"MARK#{item.key}", "MARK"), None
+    if isinstance(item, OrgSettings):
+        return ORG_SETTINGS_KEY, None
+    if isinstance(item, DeliverySwitch):
+        return SWITCH_KEY, None
     raise TypeError(f"not a stored entity: {type(item).__name__}")
 
 

@@ -14,6 +14,7 @@ from chalicelib.infra import resources
 
 log = logging.getLogger("clarion_sqs")
 MAX_VISIBILITY_S = 12 * 60 * 60
+MAX_DELAY_S = 15 * 60  # SQS's longest DelaySeconds
 
 
 def delivery_message(advisory_id: str, content_hash: str, accounts: Sequence[str]) -> str:
@@ -44,6 +45,17 @@ class SqsRedriver:
                                                 VisibilityTimeout=max(0, min(MAX_VISIBILITY_S, int(seconds + 0.999))))
         except (ClientError, BotoCoreError) as error:  # the queue's own timeout still applies
             log.warning("could not delay message on %s: %s", name, error)
+
+    def hold(self, platform: str, body: str, seconds: float) -> None:
+        """The kill switch holds a message: its body back on the platform's queue as a new message,
+        visible after `seconds` (SQS's DelaySeconds, at most 15 minutes). A new message starts its
+        receive count afresh, so a long pause never dead-letters it."""
+        queue = resources.queue_name(platform)
+        try:
+            self._sqs.send_message(QueueUrl=self._url(queue), MessageBody=body,
+                                   DelaySeconds=max(0, min(MAX_DELAY_S, int(seconds))))
+        except (ClientError, BotoCoreError) as error:
+            raise UnavailableError(f"could not hold a delivery on {queue}: {error}") from error
 
     def _send(self, queue: str, body: str, attributes: dict[str, Any]) -> None:
         try:

@@ -21,7 +21,8 @@ from urllib.parse import quote
 from chalicelib.channels.http import (HttpClient, Inspector, Timeouts, no_complaint, redact,
                                       secret_values)
 from chalicelib.channels.port import (AmbiguousError, Capabilities, ChannelError, GoneError,
-                                      PermanentError, PostRef, RetryableError)
+                                      PermanentError, PostRef, RetryableError, readiness_of)
+from chalicelib.domain.models import Readiness
 from chalicelib.rendering.model import Part, Rendering
 
 
@@ -234,6 +235,25 @@ class SocialChannel:
     def _delete_quietly(self, post: PostRef, part_id: str) -> None:
         with contextlib.suppress(GoneError):
             self._delete_part(post, part_id)
+
+    # ------------------------------------------------------------------ readiness (never posts)
+
+    def check(self) -> Readiness:
+        """The platform's own answer to "who am I, what may I do" (`_check`); a call that failed
+        is classified by `readiness_of`, with this platform's way of refusing a token."""
+        try:
+            return self._check()
+        except ChannelError as error:
+            return readiness_of(error, credentials=self._refused(error))
+
+    def _check(self) -> Readiness:
+        raise NotImplementedError(f"{self.platform} has no readiness check")
+
+    def _refused(self, error: ChannelError) -> bool:
+        """Whether `error` is the platform refusing the credentials (revoked, expired, invalid).
+        HTTP 401 everywhere; platforms that say it otherwise (Slack in a 200, Graph code 190,
+        Telegram's 404 for a malformed token) add their own signs."""
+        return error.status == 401
 
 
 def _partial(err: ChannelError, posted: list[PostRef], total: int) -> ChannelError:

@@ -22,8 +22,9 @@ from collections.abc import Callable, Mapping, Sequence
 
 from chalicelib.channels.base import HttpChannel, TimelinePage, epoch
 from chalicelib.channels.http import Complaint, Reply, error_field, json_list, redact
-from chalicelib.channels.port import (Capabilities, GoneError, PermanentError, PostRef,
-                                      RetryableError)
+from chalicelib.channels.port import (Capabilities, ChannelError, GoneError, PermanentError, PostRef,
+                                      RetryableError, ready, unready)
+from chalicelib.domain.models import Readiness, ReadinessProblem
 from chalicelib.platforms import Grant, PlatformSpec, Queue
 from chalicelib.rendering import measure as m
 from chalicelib.rendering.fit import Limit
@@ -117,6 +118,27 @@ class BlueskyChannel(HttpChannel):
                 with _LOCK:
                     _SESSIONS.pop(self._key, None)
         raise AssertionError("unreachable")
+
+    # ------------------------------------------------------------------ readiness
+
+    def _check(self) -> Readiness:
+        """A fresh `com.atproto.server.createSession` proves the app password itself (a cached
+        session could outlive its revocation: 401 AuthenticationRequired), then
+        `com.atproto.server.getSession` says whether the account is active (`active: false` with
+        `status` takendown, suspended or deactivated). App passwords do not expire (the access
+        JWT's two hours are the session's, renewed as needed); pinning writes the account's own
+        profile record, which any app password may."""
+        with _LOCK:
+            _SESSIONS.pop(self._key, None)
+        reply = self.xrpc("GET", "com.atproto.server.getSession", "readiness check")
+        data = reply.data if isinstance(reply.data, dict) else {}
+        if data.get("active") is False:
+            return unready(ReadinessProblem.PERMISSION,
+                           f"the Bluesky account {data.get('handle') or ''} is {data.get('status') or 'not active'}")
+        return ready(can_pin=True)
+
+    def _refused(self, error: ChannelError) -> bool:
+        return super()._refused(error) or isinstance(error, SessionExpired)
 
     # ------------------------------------------------------------------ posts
 
@@ -237,8 +259,29 @@ def facets(text: str, link: str, shown: str, hashtags: Sequence[str]) -> list[di
     return found
 
 
+# -- an account's settings and credentials, as BlueskyChannel reads them (the admin API validates with these) --
+from pydantic import Field  # noqa: E402  (with the models below, which load with this module only)
+
+from chalicelib.channels.account_settings import HttpSettings, PlatformCredentials, Secret  # noqa: E402
+
+
+class BlueskySettings(HttpSettings):
+    """`handle` makes the post links (bsky.app/profile/<handle>/...; the session's when absent)."""
+
+    handle: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9.-]{1,252}$")
+
+
+class BlueskyCredentials(PlatformCredentials):
+    """The account's identifier (handle, e-mail or DID) and an app password (never the account's
+    own password): com.atproto.server.createSession."""
+
+    identifier: Secret
+    app_password: Secret
+
+
 SPECS = (PlatformSpec(
     "bluesky", adapter=BlueskyChannel, grants=(Grant.SECRETS,),
+    settings=BlueskySettings, credentials=BlueskyCredentials,
     queue=Queue(max_concurrency=2),  # a points budget per account, like Mastodon's
     profile=PostProfile(template="channels/bluesky.j2", unit="graphemes", threads=True, short_link=True,
                         facets=facets,

@@ -13,7 +13,8 @@ from collections.abc import Mapping
 
 from chalicelib.channels.base import HttpChannel, TimelinePage, epoch, short_nonce
 from chalicelib.channels.http import Complaint, Reply, error_field, seg
-from chalicelib.channels.port import Capabilities, GoneError, PostRef
+from chalicelib.channels.port import Capabilities, GoneError, PostRef, ready, unready
+from chalicelib.domain.models import Readiness, ReadinessProblem
 from chalicelib.platforms import Grant, PlatformSpec
 from chalicelib.rendering import measure as m
 from chalicelib.rendering.model import Part, Rendering
@@ -93,10 +94,82 @@ class DiscordChannel(HttpChannel):
                              for m in messages],
                             older=str(messages[-1]["id"]) if len(messages) >= self.timeline_page else None)
 
+    def _check(self) -> Readiness:
+        """`GET /users/@me` proves the token (401) and names the bot; `GET /channels/{id}` that
+        the bot sees the channel (403 Missing Access, 404 Unknown Channel) and its permission
+        overwrites; `GET /guilds/{guild}` (roles, owner) and `GET /guilds/{guild}/members/{bot}`
+        (the bot's roles) give the rest of what Discord's documented computation needs: see
+        `channel_permissions`. Posting needs View Channel and Send Messages; pinning
+        Pin Messages, or Manage Messages, which Discord still honours for pins. Bot tokens do
+        not expire."""
+        bot = str(self.http.call("GET", f"{API}/users/@me", what="readiness check").need("id"))
+        reply = self.http.call("GET", f"{API}/channels/{seg(self.setting('channel_id'))}", what="channel check")
+        channel = reply.data if isinstance(reply.data, dict) else {}
+        guild_id = str(channel.get("guild_id") or self.settings.get("guild_id") or "")
+        if not guild_id:
+            return ready(can_pin=None, note="ready; not a server channel, so no permissions to compute")
+        guild = self.http.call("GET", f"{API}/guilds/{seg(guild_id)}", what="server check").data
+        member = self.http.call("GET", f"{API}/guilds/{seg(guild_id)}/members/{seg(bot)}", what="bot roles check").data
+        allowed = channel_permissions(guild if isinstance(guild, dict) else {}, guild_id,
+                                      member.get("roles") if isinstance(member, dict) else [], bot,
+                                      channel.get("permission_overwrites"))
+        can_pin = bool(allowed & (PIN_MESSAGES | MANAGE_MESSAGES))
+        if not allowed & VIEW_CHANNEL or not allowed & SEND_MESSAGES:
+            return unready(ReadinessProblem.PERMISSION, "the bot may not post in the channel: it needs the "
+                           "View Channel and Send Messages permissions there", can_pin=can_pin)
+        notes = ([] if can_pin else ["the bot may not pin: give it Pin Messages (or Manage Messages)"]) + (
+            [] if allowed & READ_MESSAGE_HISTORY else ["without Read Message History a lost post cannot be found"])
+        return ready(can_pin=can_pin, note="; ".join(["ready", *notes]) if notes else "")
+
     def _ref(self, message_id: str) -> PostRef:
         guild, channel = self.settings.get("guild_id"), self.setting("channel_id")
         url = f"https://discord.com/channels/{guild}/{channel}/{message_id}" if guild else None
         return PostRef(post_id=message_id, url=self.post_url(url, message_id), extra={"channel_id": str(channel)})
+
+
+# Discord's permission bits (topics/permissions): Pin Messages is the newer right pins need;
+# Manage Messages, which used to cover pins, still does.
+ADMINISTRATOR, VIEW_CHANNEL, SEND_MESSAGES, MANAGE_MESSAGES = 1 << 3, 1 << 10, 1 << 11, 1 << 13
+READ_MESSAGE_HISTORY, PIN_MESSAGES = 1 << 16, 1 << 51
+ALL_PERMISSIONS = (1 << 64) - 1
+
+
+def channel_permissions(guild: Mapping[str, Any], guild_id: str, member_roles: Any, user_id: str,
+                        overwrites: Any) -> int:
+    """A member's permissions in a channel, as Discord documents the computation: the owner has
+    all; else @everyone's role (its id is the guild's) OR the member's roles, all if that has
+    Administrator; then the channel's overwrites: @everyone's, the member's roles' (denies,
+    then allows, each OR-ed together), the member's own."""
+    if str(guild.get("owner_id") or "") == user_id:
+        return ALL_PERMISSIONS
+    roles = {str(r.get("id")): _bits(r.get("permissions")) for r in guild.get("roles") or [] if isinstance(r, dict)}
+    mine = [str(r) for r in member_roles or []]
+    base = roles.get(guild_id, 0)
+    for role in mine:
+        base |= roles.get(role, 0)
+    if base & ADMINISTRATOR:
+        return ALL_PERMISSIONS
+    by_id = {str(o.get("id")): (_bits(o.get("allow")), _bits(o.get("deny")))
+             for o in overwrites or [] if isinstance(o, dict)}
+
+    def apply(permissions: int, allow: int, deny: int) -> int:
+        return (permissions & ~deny) | allow
+
+    allowed = apply(base, *by_id.get(guild_id, (0, 0)))
+    role_allow = role_deny = 0
+    for role in mine:
+        allow, deny = by_id.get(role, (0, 0))
+        role_allow, role_deny = role_allow | allow, role_deny | deny
+    allowed = apply(allowed, role_allow, role_deny)
+    return apply(allowed, *by_id.get(user_id, (0, 0)))
+
+
+def _bits(value: Any) -> int:
+    """Discord sends permissions as decimal strings (they outgrew 53 bits)."""
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 _MARKDOWN = re.compile(r"(?m)([\\*_~`|>\[\]<])|^\s*([#-])")
@@ -111,7 +184,27 @@ def escape(text: str) -> str:
     return re.sub(r"@(everyone|here)", "@\u200b\\1", text)
 
 
+# -- an account's settings and credentials, as DiscordChannel reads them (the admin API validates with these) --
+from pydantic import Field  # noqa: E402  (with the models below, which load with this module only)
+
+from chalicelib.channels.account_settings import HttpSettings, PlatformCredentials, Secret  # noqa: E402
+
+
+class DiscordSettings(HttpSettings):
+    """The channel posted to (required) and its server (`guild_id`: without it posts have no link)."""
+
+    channel_id: str = Field(pattern=r"^[0-9]{15,21}$")
+    guild_id: str | None = Field(default=None, pattern=r"^[0-9]{15,21}$")
+
+
+class DiscordCredentials(PlatformCredentials):
+    """The bot's token; the bot may send messages and manage messages (pins) in the channel."""
+
+    bot_token: Secret
+
+
 SPECS = (PlatformSpec(
     "discord", adapter=DiscordChannel, grants=(Grant.SECRETS,),
+    settings=DiscordSettings, credentials=DiscordCredentials,
     profile=PostProfile(template="channels/discord.j2", unit="UTF-16 code units", escape=escape,
                         limits=fixed(2000, m.utf16_units))),)

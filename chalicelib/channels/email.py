@@ -6,14 +6,18 @@ allows; a `contact_list` setting adds SES list management (unsubscribe links and
 from __future__ import annotations
 
 import html
+from email.utils import parseaddr
 from typing import Any
 from collections.abc import Callable, Mapping
 
+from botocore.exceptions import ClientError
+
 from chalicelib.channels.aws import aws_call
 from chalicelib.channels.base import SocialChannel, require
-from chalicelib.channels.port import PostRef
-from chalicelib.domain.models import ChannelAccount
+from chalicelib.channels.port import PostRef, ready, unready
+from chalicelib.domain.models import ChannelAccount, Readiness, ReadinessProblem
 from chalicelib.domain.models import Advisory, LocalizedText
+from chalicelib.domain.org import OrgSettings
 from chalicelib.domain.screening import Finding
 from chalicelib.platforms import Grant, PlatformSpec
 from chalicelib.rendering.model import Part, Rendering
@@ -53,6 +57,38 @@ class EmailChannel(SocialChannel):
             kwargs["ListManagementOptions"] = {"ContactListName": self.settings["contact_list"]}
         return str(aws_call(self.platform, "message", self.ses.send_email, **kwargs)["MessageId"])
 
+    def _check(self) -> Readiness:
+        """SES v2 `GetAccount`: sending enabled (SES pauses an account it has shut down) and
+        production access (in the SES sandbox only verified addresses receive mail); then
+        `GetEmailIdentity` of the sender's address, else of its domain: verified for sending."""
+        account = aws_call(self.platform, "account check", self.ses.get_account)
+        status = account.get("EnforcementStatus") or "HEALTHY"
+        if account.get("SendingEnabled") is False:
+            return unready(ReadinessProblem.CONFIGURATION,
+                           f"SES sending is paused for the AWS account (enforcement status {status})")
+        if account.get("ProductionAccessEnabled") is False:
+            return unready(ReadinessProblem.CONFIGURATION, "the AWS account's SES is in the sandbox: only "
+                           "verified addresses receive mail; request production access")
+        found = self._sender_identity()
+        if found is None:
+            return unready(ReadinessProblem.CONFIGURATION,
+                           f"neither {self.sender} nor its domain is an SES identity: verify one")
+        name, identity = found
+        if identity.get("VerifiedForSendingStatus") is not True and identity.get("VerificationStatus") != "SUCCESS":
+            return unready(ReadinessProblem.CONFIGURATION, f"the SES identity {name} is not verified for sending "
+                           f"(verification {identity.get('VerificationStatus') or 'not started'})")
+        return ready(can_pin=None, note="" if status == "HEALTHY" else f"ready; SES has the account on {status}")
+
+    def _sender_identity(self) -> tuple[str, dict[str, Any]] | None:
+        address = parseaddr(self.sender)[1] or self.sender
+        for name in dict.fromkeys((address, address.rpartition("@")[2])):
+            try:
+                return name, aws_call(self.platform, "sender check", self.ses.get_email_identity,
+                                      passthrough=("NotFoundException",), EmailIdentity=name)
+            except ClientError:  # NotFoundException, the only one passed through
+                continue
+        return None
+
 
 def _utf8(text: str) -> dict[str, str]:
     return {"Data": text, "Charset": "UTF-8"}
@@ -76,7 +112,8 @@ def build(account: ChannelAccount, client: Callable[[str], Any]) -> EmailChannel
 
 
 # -- rendering: a subject, a text body and an HTML body (autoescaped) -----------------------------------
-def render(advisory: Advisory, account: ChannelAccount, text: LocalizedText) -> tuple[Rendering, list[Finding]]:
+def render(advisory: Advisory, account: ChannelAccount, text: LocalizedText,
+           org: OrgSettings) -> tuple[Rendering, list[Finding]]:
     env, post = environment(), post_for(advisory, text)
     view = {"post": post.as_view()}
     body = tidy(env.get_template("channels/email.txt.j2").render(view))
@@ -86,4 +123,28 @@ def render(advisory: Advisory, account: ChannelAccount, text: LocalizedText) -> 
                      html=env.get_template("channels/email.html.j2").render(view)), []
 
 
-SPECS = (PlatformSpec("email", build=build, grants=(Grant.SEND_EMAIL,), profile=DocumentProfile(render=render)),)
+# -- an account's settings, as EmailChannel reads them (the admin API validates with this model) ----------
+# No credentials: the worker sends through SES with its own role, from the organisation's domain.
+from typing import Annotated  # noqa: E402
+
+from pydantic import Field  # noqa: E402
+
+from chalicelib.channels.account_settings import PlatformSettings  # noqa: E402
+
+EmailAddress = Annotated[str, Field(max_length=254, pattern=r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")]
+
+
+class EmailSettings(PlatformSettings):
+    """The organisation's verified sender and the recipients (both required; recipients go in Bcc,
+    50 per message), and optionally Reply-To, an SES configuration set, and an SES contact list
+    (list management: unsubscribe links and headers)."""
+
+    from_address: EmailAddress
+    to_addresses: list[EmailAddress] = Field(min_length=1, max_length=10_000)
+    reply_to: EmailAddress | None = None
+    configuration_set: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    contact_list: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,128}$")
+
+
+SPECS = (PlatformSpec("email", build=build, grants=(Grant.SEND_EMAIL,), settings=EmailSettings,
+                      profile=DocumentProfile(render=render)),)

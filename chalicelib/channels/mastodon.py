@@ -12,8 +12,8 @@ from collections.abc import Mapping
 
 from chalicelib.channels.base import HttpChannel, TimelinePage, epoch
 from chalicelib.channels.http import Complaint, Reply, error_field, seg
-from chalicelib.channels.port import Capabilities, PermanentError, PostRef
-from chalicelib.domain.models import ChannelAccount
+from chalicelib.channels.port import Capabilities, PermanentError, PostRef, ready, unready
+from chalicelib.domain.models import ChannelAccount, Readiness, ReadinessProblem
 from chalicelib.platforms import Grant, PlatformSpec, Queue
 from chalicelib.rendering import measure as m
 from chalicelib.rendering.fit import Limit
@@ -86,6 +86,20 @@ class MastodonChannel(HttpChannel):
     def _me(self) -> str:
         return self.looked_up("account_id", "/api/v1/accounts/verify_credentials", "id")
 
+    def _check(self) -> Readiness:
+        """`GET /api/v1/accounts/verify_credentials`: the token works (401: revoked or invalid;
+        403: the account is suspended or disabled) and is this account's. Mastodon tokens do not
+        expire, and it does not say which scopes a token holds: pinning needs `write:accounts`,
+        so `can_pin` stays unknown (a token without it shows as a failed pin on the delivery)."""
+        me = self.http.call("GET", "/api/v1/accounts/verify_credentials", what="readiness check")
+        found, expected = str(me.need("id")), self.settings.get("account_id")
+        if expected and str(expected) != found:
+            return unready(ReadinessProblem.CONFIGURATION,
+                           f"the token is account {found}'s, not this account's account_id {expected}")
+        if isinstance(me.data, dict) and (me.data.get("suspended") or me.data.get("moved")):
+            return unready(ReadinessProblem.PERMISSION, f"@{me.data.get('acct')} is suspended or has moved")
+        return ready(can_pin=None, note="ready; Mastodon does not say whether the token may pin (write:accounts)")
+
 
 def _language(rendering: Rendering) -> str:
     return rendering.language.split("-")[0]  # Mastodon wants ISO 639-1, not en-US
@@ -150,8 +164,32 @@ def _limits(account: ChannelAccount) -> list[Limit]:
     return [Limit(int(account.settings.get("max_characters", 500)), status_estimate, status_length)]
 
 
+# -- an account's settings and credentials, as MastodonChannel reads them (the admin API validates with these) --
+from pydantic import Field  # noqa: E402  (with the models below, which load with this module only)
+
+from chalicelib.channels.account_settings import HttpSettings, PlatformCredentials, Secret, WebAddress  # noqa: E402
+
+
+class MastodonSettings(HttpSettings):
+    """The account's server (`base_url`, required: there is no one Mastodon), its character limit
+    (500 when absent), the posts' visibility (public when absent) and the account's id (looked
+    up with verify_credentials when absent)."""
+
+    base_url: WebAddress
+    max_characters: int | None = Field(default=None, ge=1, le=100_000)
+    visibility: str | None = Field(default=None, pattern=r"^(public|unlisted|private|direct)$")
+    account_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9]{1,40}$")
+
+
+class MastodonCredentials(PlatformCredentials):
+    """An access token of an application on that server with read and write:statuses scopes."""
+
+    access_token: Secret
+
+
 SPECS = (PlatformSpec(
     "mastodon", adapter=MastodonChannel, grants=(Grant.SECRETS,),
+    settings=MastodonSettings, credentials=MastodonCredentials,
     queue=Queue(max_concurrency=2),  # 300 requests / 5 min per account
     profile=PostProfile(template="channels/mastodon.j2", unit="graphemes (URLs count 23)", limits=_limits,
                         threads=True)),)

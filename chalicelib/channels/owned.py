@@ -26,15 +26,17 @@ from xml.etree import ElementTree as ET
 from botocore.exceptions import ClientError
 
 from chalicelib.channels.aws import aws_call
-from chalicelib.channels.base import SocialChannel
-from chalicelib.channels.port import Capabilities, GoneError, PermanentError, PostRef, RetryableError
-from chalicelib.domain.models import Advisory, ChannelAccount, LocalizedText, MsgType
+from chalicelib.channels.base import SocialChannel, require
+from chalicelib.channels.port import (Capabilities, GoneError, PermanentError, PostRef, RetryableError,
+                                      ready, unready)
+from chalicelib.domain.models import (Advisory, ChannelAccount, LocalizedText, MsgType, Readiness,
+                                      ReadinessProblem)
 from chalicelib.domain.screening import Finding
 from chalicelib.platforms import Grant, PlatformSpec, Queue
 from chalicelib.rendering.model import Part, Rendering
 from chalicelib.rendering.profiles import DocumentProfile
 from chalicelib.rendering.view import environment, tidy
-from chalicelib.settings import OrgSettings, org_settings
+from chalicelib.domain.org import OrgSettings
 
 _CONFLICT = ("PreconditionFailed", "ConditionalRequestConflict")
 
@@ -84,12 +86,6 @@ class S3Documents:
         raise RetryableError(f"{self.platform}: {key} kept changing under concurrent writers; try again")
 
 
-def _public_base_url() -> str:
-    from chalicelib.settings import org_settings
-
-    return org_settings().public_base_url
-
-
 class OwnedChannel(SocialChannel):
     """Shared by the banner and the feed: settings, URLs, one part per advisory."""
 
@@ -100,11 +96,33 @@ class OwnedChannel(SocialChannel):
         self.settings = settings
         self.docs = S3Documents(s3, str(settings.get("bucket") or bucket), str(settings.get("prefix", "")),
                                 self.platform)
-        self.base = str(settings.get("public_base_url") or _public_base_url()).rstrip("/")
+        # The organisation's settings complete the account's (SPECS `defaults`): where the public
+        # pages live and who the feed is from.
+        self.base = str(require(settings, "public_base_url", account_id)).rstrip("/")
+        self.sender = str(require(settings, "sender", account_id))
+        self.sender_name = str(require(settings, "sender_name", account_id))
+
+    document = ""  # the document this channel rewrites, read by the readiness check
+
+    def _check(self) -> Readiness:
+        """`HeadBucket` (404: no such bucket; 403: not this role's to use), then a read of the
+        document this channel rewrites (absent is fine: nothing published yet). S3 cannot say
+        whether a write would succeed without making one, and this check writes nothing: it
+        proves the bucket and its documents are there and readable, not that they are writable."""
+        docs = self.docs
+        try:
+            aws_call(self.platform, "bucket check", docs.s3.head_bucket, passthrough=("404", "NoSuchBucket"),
+                     Bucket=docs.bucket)
+        except ClientError:  # 404 / NoSuchBucket, the only ones passed through
+            return unready(ReadinessProblem.CONFIGURATION, f"the S3 bucket {docs.bucket} does not exist")
+        docs.read(self.document)
+        return ready(can_pin=True, note=f"ready; s3://{docs.bucket}/{docs.prefix}{self.document} is readable "
+                                        "(a write is not tried)")
 
 
 class BannerChannel(OwnedChannel):
     platform = "Website banner"
+    document = "banner.json"
     capabilities = Capabilities(can_pin=True, can_edit=True, can_delete=True, idempotent=True, max_pins=1)
 
     def _post(self, rendering: Rendering, part: Part, index: int, parent: PostRef | None,
@@ -149,6 +167,7 @@ class BannerChannel(OwnedChannel):
 
 class CapFeedChannel(OwnedChannel):
     platform = "CAP feed"
+    document = "cap/feed.json"
     capabilities = Capabilities(can_pin=True, can_edit=True, can_delete=True, idempotent=True)
 
     def _post(self, rendering: Rendering, part: Part, index: int, parent: PostRef | None,
@@ -179,7 +198,8 @@ class CapFeedChannel(OwnedChannel):
         feed = self.docs.update_json("cap/feed.json", lambda cur: {
             "entries": change(list((cur or {}).get("entries", [])))})
         active = [e for e in feed["entries"] if e.get("active")]
-        self.docs.write("cap.atom", atom_document(active, self.base), "application/atom+xml; charset=utf-8")
+        self.docs.write("cap.atom", atom_document(active, self.base, self.sender, self.sender_name),
+                        "application/atom+xml; charset=utf-8")
 
 
 def _upsert(entries: list[dict[str, Any]], entry: dict[str, Any]) -> list[dict[str, Any]]:
@@ -227,14 +247,13 @@ def _atom_time(cap_time: str) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def atom_document(active: list[dict[str, Any]], base: str) -> str:
+def atom_document(active: list[dict[str, Any]], base: str, sender: str, sender_name: str) -> str:
     """The Atom feed of the active alerts, through the rendering's own feed template."""
     from chalicelib.rendering.cap import xml_safe
 
-    org = org_settings()
     entries = sorted(active, key=lambda e: e["updated"], reverse=True)
-    feed = {"id": f"urn:clarion:{org.sender}:active-alerts", "title": f"{org.sender_name}: active alerts",
-            "updated": entries[0]["updated"] if entries else _now(), "author": org.sender_name,
+    feed = {"id": f"urn:clarion:{sender}:active-alerts", "title": f"{sender_name}: active alerts",
+            "updated": entries[0]["updated"] if entries else _now(), "author": sender_name,
             "language": "en", "self_url": f"{base}/feeds/cap.atom", "entries": entries}
     return xml_safe(environment().get_template("feeds/cap.atom.j2").render(feed=feed))
 
@@ -280,8 +299,8 @@ def banner_html(data: dict[str, Any]) -> str:
 
 
 def _render_banner(advisory: Advisory, account: ChannelAccount, text: LocalizedText,
-                   ) -> tuple[Rendering, list[Finding]]:
-    data = banner_data(advisory, org_settings(), now=advisory.created_at)
+                   org: OrgSettings) -> tuple[Rendering, list[Finding]]:
+    data = banner_data(advisory, org, now=advisory.created_at)
     html = banner_html(data)
     return Rendering(advisory_id=advisory.id, channel_account=account.id, platform=account.platform,
                      language=account.language, parts=[Part(text=html, length=len(html))],
@@ -289,7 +308,7 @@ def _render_banner(advisory: Advisory, account: ChannelAccount, text: LocalizedT
 
 
 def _render_cap(advisory: Advisory, account: ChannelAccount, text: LocalizedText,
-                ) -> tuple[Rendering, list[Finding]]:
+                org: OrgSettings) -> tuple[Rendering, list[Finding]]:
     from chalicelib.rendering.cap import cap_xml, missing_cap_fields
 
     missing = missing_cap_fields(advisory)
@@ -298,18 +317,42 @@ def _render_cap(advisory: Advisory, account: ChannelAccount, text: LocalizedText
                           language=account.language, parts=[]),
                 [Finding(code="cap_incomplete", channel=account.id, blocking=True,
                          message=f"CAP needs {', '.join(missing)}")])
-    document = cap_xml(advisory, [], org_settings())
+    document = cap_xml(advisory, [], org)
     return (Rendering(advisory_id=advisory.id, channel_account=account.id, platform=account.platform,
                       language=account.language, parts=[Part(text=document, length=len(document))],
                       document=document), [])
+
+
+def _from_the_organisation(org: OrgSettings) -> dict[str, Any]:
+    return {"public_base_url": org.public_base_url, "sender": org.sender, "sender_name": org.sender_name}
+
+
+# -- an account's settings, as OwnedChannel reads them (the admin API validates with this model) ----------
+# No credentials: the worker writes the documents with its own role.
+from pydantic import Field  # noqa: E402
+
+from chalicelib.channels.account_settings import PlatformSettings, WebAddress  # noqa: E402
+
+
+class OwnedSettings(PlatformSettings):
+    """Where the documents are written (the stage's owned bucket, no key prefix, when absent; the
+    worker's role may write that bucket only), and what the organisation's settings give every
+    owned account (`public_base_url`, `sender`, `sender_name`: set here only to override them)."""
+
+    bucket: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+    prefix: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9!_.*'()/-]{0,199}$")
+    public_base_url: WebAddress | None = None
+    sender: str | None = Field(default=None, max_length=200, pattern=r"^[^\s,<&]+$")  # CAP: no spaces, commas, < or &
+    sender_name: str | None = Field(default=None, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")
 
 
 # The owned channels read-modify-write one document (banner.json, the CAP feed index), each write
 # conditional on the ETag read: two at a time is safe, and the least Lambda allows.
 SPECS = (
     PlatformSpec(BANNER, build=_builder(BannerChannel), grants=(Grant.OWNED_BUCKET,), queue=Queue(max_concurrency=2),
+                 defaults=_from_the_organisation, settings=OwnedSettings,
                  profile=DocumentProfile(render=_render_banner, required_text_whole=False)),
     PlatformSpec(CAP_FEED, build=_builder(CapFeedChannel), grants=(Grant.OWNED_BUCKET,),
-                 queue=Queue(max_concurrency=2),
+                 queue=Queue(max_concurrency=2), defaults=_from_the_organisation, settings=OwnedSettings,
                  profile=DocumentProfile(render=_render_cap, required_text_whole=False)),
 )

@@ -7,6 +7,9 @@ Errors are classified so the worker knows what to do next:
   reconcile (find the post) before any re-post.
 - PermanentError: retrying will not help (bad credentials, validation); `message` says what
   to fix.
+
+`check()` asks the platform's own "who am I / what may I do" endpoints, never posting, and
+answers a `Readiness`; what it could not ask is classified by `readiness_of` (see there).
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from chalicelib.domain.models import Readiness, ReadinessProblem
 from chalicelib.rendering.model import Rendering
 
 
@@ -94,6 +98,45 @@ class Channel(Protocol):
         """The post's public link. Platforms whose post call does not return one (Slack) are asked
         after the post is recorded as sent, so the extra call never delays or fails a delivery."""
         ...
+    def check(self) -> Readiness:
+        """Whether this account can be posted to now, asked of the platform WITHOUT posting: its
+        identity and permission endpoints (pins too), and the token's expiry where it says."""
+        ...
+
+
+# -- readiness: what a check found, and what a failed check means ---------------------------------
+CREDENTIALS_REFUSED = "token revoked or invalid"
+UNAVAILABLE = "platform unavailable"
+
+
+def ready(can_pin: bool | None, note: str = "", expires_at: datetime | None = None) -> Readiness:
+    return Readiness(healthy=True, reason=note or "ready", can_pin=can_pin, token_expires_at=expires_at)
+
+
+def unready(problem: ReadinessProblem, reason: str, can_pin: bool | None = None,
+            expires_at: datetime | None = None) -> Readiness:
+    return Readiness(healthy=False, problem=problem, reason=reason[:500], can_pin=can_pin,
+                     token_expires_at=expires_at)
+
+
+def readiness_of(error: ChannelError, credentials: bool = False) -> Readiness:
+    """A check that failed, classified (`credentials`: the adapter recognised its platform's way
+    of refusing a token, which is not always a 401):
+
+    - refused credentials                -> credentials   "token revoked or invalid: ..."
+    - 5xx, 429, timeout, unreachable      -> unavailable   "platform unavailable: ..." (no verdict on
+      the token: on-call is not paged and an earlier finding's page is not cleared)
+    - 403                                 -> permission    the token works but may not do this
+    - anything else refused (404, a wrong setting, no secret) -> configuration
+    """
+    message = error.message
+    if credentials:
+        return unready(ReadinessProblem.CREDENTIALS, f"{CREDENTIALS_REFUSED}: {message}")
+    if isinstance(error, (RetryableError, AmbiguousError)):
+        return unready(ReadinessProblem.UNAVAILABLE, f"{UNAVAILABLE}: {message}")
+    if error.status == 403:
+        return unready(ReadinessProblem.PERMISSION, f"not permitted: {message}")
+    return unready(ReadinessProblem.CONFIGURATION, message)
 
 
 def idempotency_key(advisory_id: str, content_hash: str, channel_account: str) -> str:

@@ -11,18 +11,23 @@ from collections.abc import Mapping
 
 from chalicelib.channels.port import Channel, PermanentError, RetryableError
 from chalicelib.domain.models import ChannelAccount
+from chalicelib.domain.org import OrgSettings
 from chalicelib import platforms
 from chalicelib.platforms import Clients
 from chalicelib.secrets import SecretNotFound, SecretStore, SecretUnavailable
+from chalicelib.settings import environment_settings
 
 
-def channel_for(account: ChannelAccount, secrets: SecretStore, clients: Clients | None = None) -> Channel:
-    """The adapter for `account`, as its platform's module specifies it (loading only that module).
+def channel_for(account: ChannelAccount, secrets: SecretStore, clients: Clients | None = None,
+                org: OrgSettings | None = None) -> Channel:
+    """The adapter for `account`, as its platform's module specifies it (loading only that module),
+    its settings completed by the organisation's (`org`; the environment's seed when not given).
     Misconfiguration is a PermanentError saying what to fix."""
     try:
         spec = platforms.spec(account.platform)
     except KeyError:
         raise PermanentError(f"No adapter for platform {account.platform!r} (channel account {account.id})") from None
+    account = spec.account_with_defaults(account, org or environment_settings())
     if spec.adapter is not None:
         return spec.adapter(account.id, dict(account.settings), credentials(account, secrets))
     assert spec.build is not None, f"{spec.name}: a platform has an HTTP adapter or a build()"

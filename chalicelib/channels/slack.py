@@ -6,14 +6,15 @@ mean "some of it may have happened" (Slack's own wording): ambiguous for a write
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 from collections.abc import Mapping
 
 from chalicelib.channels.base import HttpChannel, TimelinePage, epoch
-from chalicelib.channels.http import Complaint, Reply, error_field, json_list
+from chalicelib.channels.http import Complaint, Reply, error_field, json_list, json_object
 from chalicelib.channels.port import (Capabilities, ChannelError, GoneError, PermanentError,
-                                      PostRef, RetryableError)
-from chalicelib.domain.models import ChannelAccount
+                                      PostRef, RetryableError, ready, unready)
+from chalicelib.domain.models import ChannelAccount, Readiness, ReadinessProblem
 from chalicelib.platforms import Grant, PlatformSpec
 from chalicelib.rendering import measure as m
 from chalicelib.rendering.model import Part, Rendering
@@ -22,6 +23,8 @@ from chalicelib.rendering.profiles import PostProfile, fixed
 _AUTH = {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired",
          "missing_scope", "no_permission", "not_allowed_token_type", "ekm_access_denied"}
 _TRANSIENT = {"ratelimited", "rate_limited", "service_unavailable", "request_timeout"}
+# Of the above, the codes that mean the token itself is dead (not merely short of a scope).
+_TOKEN_REFUSED = re.compile(r"\b(invalid_auth|not_authed|account_inactive|token_revoked|token_expired)\b")
 _DONE = {"already_pinned", "no_pin"}  # pins.add / pins.remove: the wanted state holds
 _HINTS = {"not_in_channel": "invite the Clarion app to the channel",
           "channel_not_found": "check the account's `channel` setting",
@@ -99,6 +102,40 @@ class SlackChannel(HttpChannel):
                              for m in messages if isinstance(m, dict) and m.get("ts")],
                             older=str(cursor) if cursor else None)
 
+    def _check(self) -> Readiness:
+        """`auth.test` proves the token (Slack refuses one with `invalid_auth`, `token_revoked`...
+        inside an HTTP 200), and every Web API answer's `x-oauth-scopes` header lists the token's
+        scopes: `chat:write` to post, `pins:write` to pin. `conversations.info` says the channel
+        exists, is not archived, and has the app in it (`is_member`; a public channel also takes
+        `chat:write.public` instead). Bot tokens do not expire (token rotation is not used)."""
+        auth = self.api("auth.test", "readiness check")
+        header = {k.lower(): v for k, v in auth.headers.items()}.get("x-oauth-scopes")
+        scopes = {s.strip() for s in header.split(",") if s.strip()} if header is not None else None
+        can_pin = None if scopes is None else "pins:write" in scopes
+        if scopes is not None and "chat:write" not in scopes:
+            return unready(ReadinessProblem.PERMISSION, "the token lacks chat:write: Clarion cannot post",
+                           can_pin=can_pin)
+        note = "" if can_pin is not False else "ready; the token lacks pins:write: advisories are not pinned"
+        try:
+            info = self.http.call("GET", "/api/conversations.info", what="channel check",
+                                  query={"channel": self.setting("channel")})
+        except PermanentError as error:
+            if "missing_scope" not in error.message:
+                raise
+            return ready(can_pin=can_pin, note=f"{note or 'ready'}; the channel itself was not looked at "
+                                               "(the token lacks channels:read)")
+        channel = json_object(info.data, "channel") if isinstance(info.data, dict) else {}
+        if channel.get("is_archived"):
+            return unready(ReadinessProblem.CONFIGURATION, "the channel is archived", can_pin=can_pin)
+        public_post = bool(scopes and "chat:write.public" in scopes and not channel.get("is_private"))
+        if channel.get("is_member") is False and not public_post:
+            return unready(ReadinessProblem.PERMISSION, "the app is not in the channel: invite it to it",
+                           can_pin=can_pin)
+        return ready(can_pin=can_pin, note=note)
+
+    def _refused(self, error: ChannelError) -> bool:
+        return super()._refused(error) or _TOKEN_REFUSED.search(error.message) is not None
+
     @staticmethod
     def _content(rendering: Rendering, part: Part, index: int) -> dict[str, Any]:
         """`text` is the notification fallback; the blocks, when rendered, go with the first part."""
@@ -164,7 +201,26 @@ def _with_blocks(rendering: Rendering, account: ChannelAccount) -> Rendering:
     return rendering
 
 
+# -- an account's settings and credentials, as SlackChannel reads them (the admin API validates with these) --
+from pydantic import Field  # noqa: E402  (with the models below, which load with this module only)
+
+from chalicelib.channels.account_settings import HttpSettings, PlatformCredentials, Secret  # noqa: E402
+
+
+class SlackSettings(HttpSettings):
+    """The conversation posted to (required): its id (C…, G… or D…), not its name."""
+
+    channel: str = Field(pattern=r"^[CGD][A-Z0-9]{2,20}$")
+
+
+class SlackCredentials(PlatformCredentials):
+    """A bot token (xoxb-…) with chat:write, pins:write and channels:history."""
+
+    bot_token: Secret
+
+
 SPECS = (PlatformSpec(
     "slack", adapter=SlackChannel, grants=(Grant.SECRETS,),
+    settings=SlackSettings, credentials=SlackCredentials,
     profile=PostProfile(template="channels/slack.j2", unit="UTF-16 code units", escape=escape,
                         finish=_with_blocks, limits=fixed(TEXT_LIMIT, m.utf16_units))),)

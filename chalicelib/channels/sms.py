@@ -15,8 +15,8 @@ from collections.abc import Callable, Mapping
 
 from chalicelib.channels.aws import aws_call
 from chalicelib.channels.base import SocialChannel
-from chalicelib.channels.port import Capabilities, PermanentError, PostRef
-from chalicelib.domain.models import ChannelAccount
+from chalicelib.channels.port import Capabilities, PermanentError, PostRef, ready, unready
+from chalicelib.domain.models import ChannelAccount, Readiness, ReadinessProblem
 from chalicelib.platforms import Grant, PlatformSpec
 from chalicelib.rendering.fit import Limit
 from chalicelib.rendering.model import Part, Rendering, SmsInfo
@@ -51,6 +51,37 @@ class SmsChannel(SocialChannel):
         if self.fifo:
             kwargs.update(MessageGroupId=group[:128], MessageDeduplicationId=key[:128])
         return str(aws_call(self.platform, "message", self.sns.publish, **kwargs)["MessageId"])
+
+    def _check(self) -> Readiness:
+        """`GetSMSSandboxAccountStatus`: in the SMS sandbox only verified numbers receive messages
+        (a drill's own listed numbers can be; a subscribers' topic cannot). `GetSMSAttributes`
+        `MonthlySpendLimit` (USD, account-wide): at AWS's default of 1 a broadcast stops after
+        about a hundred messages. Nothing else about SNS can be asked without sending."""
+        in_sandbox = aws_call(self.platform, "sandbox status check",
+                              self.sns.get_sms_sandbox_account_status).get("IsInSandbox") is True
+        to_numbers = all("PhoneNumber" in target for target in self.targets)
+        if in_sandbox and not to_numbers:
+            return unready(ReadinessProblem.CONFIGURATION, "the AWS account's SMS is in the sandbox: only verified "
+                           "phone numbers receive messages, not the subscribers; ask AWS to move it out")
+        attributes = aws_call(self.platform, "spend limit check", self.sns.get_sms_attributes,
+                              attributes=["MonthlySpendLimit"]).get("attributes") or {}
+        limit = _usd(attributes.get("MonthlySpendLimit"))
+        if limit <= DEFAULT_SPEND_LIMIT_USD:
+            return unready(ReadinessProblem.CONFIGURATION, f"the monthly SMS spend limit is {limit:g} USD "
+                           "(AWS's default): a broadcast stops when it is spent; ask AWS to raise it")
+        sandbox = "; the SMS sandbox: only verified numbers receive it" if in_sandbox else ""
+        return ready(can_pin=None, note=f"ready; monthly SMS spend limit {limit:g} USD{sandbox}")
+
+
+DEFAULT_SPEND_LIMIT_USD = 1.0  # what an AWS account's MonthlySpendLimit is until AWS raises it
+
+
+def _usd(value: Any) -> float:
+    """MonthlySpendLimit as SNS gives it (a string of dollars); absent: AWS's default."""
+    try:
+        return float(value) if value not in (None, "") else DEFAULT_SPEND_LIMIT_USD
+    except (TypeError, ValueError):
+        return DEFAULT_SPEND_LIMIT_USD
 
 
 def _attributes(settings: Mapping[str, Any]) -> dict[str, dict[str, str]]:
@@ -145,6 +176,7 @@ def segments(text: str) -> int:
 
 # -- rendering: one line per field, the GSM alphabet where it fits, no reference (every character costs) -----
 def max_segments(account: ChannelAccount) -> int:
+    """The account's own limit, else the organisation's (SPECS `defaults`)."""
     return int(account.settings.get("max_segments", 3))
 
 
@@ -175,8 +207,42 @@ def _required_as_sent(needle: str, rendering: Rendering) -> str:
     return gsm_substitute(needle) if is_gsm(rendering.parts[0].text) else needle
 
 
+# -- an account's settings, as SmsChannel reads them (the admin API validates with this model) ------------
+# No credentials: the worker publishes to SNS with its own role.
+from typing import Annotated  # noqa: E402
+
+from pydantic import Field, model_validator  # noqa: E402
+
+from chalicelib.channels.account_settings import PlatformSettings  # noqa: E402
+
+PhoneNumber = Annotated[str, Field(pattern=r"^\+[1-9][0-9]{6,14}$")]  # E.164
+
+
+class SmsSettings(PlatformSettings):
+    """Where the messages go: the subscribers' topic (Clarion's own when neither `topic_arn` nor
+    `phone_numbers` is set; the worker's role may publish to that topic only, so another topic or
+    listed numbers are for stages whose role allows them), how many SMS parts a message may take
+    (the organisation's limit when absent), and SNS's SMS attributes."""
+
+    topic_arn: str | None = Field(
+        default=None, pattern=r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$")
+    phone_numbers: list[PhoneNumber] | None = Field(default=None, min_length=1, max_length=20)
+    max_segments: int | None = Field(default=None, ge=1, le=10)
+    sender_id: str | None = Field(default=None, max_length=11, pattern=r"^[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*$")
+    sms_type: str | None = Field(default=None, pattern=r"^(Transactional|Promotional)$")
+    origination_number: PhoneNumber | None = None
+    max_price: str | None = Field(default=None, pattern=r"^[0-9]{1,3}(\.[0-9]{1,5})?$")  # USD per message
+
+    @model_validator(mode="after")
+    def _one_destination(self) -> SmsSettings:
+        if self.topic_arn and self.phone_numbers:
+            raise ValueError("give topic_arn or phone_numbers, not both")
+        return self
+
+
 SPECS = (PlatformSpec(
-    "sms", build=build, grants=(Grant.SMS_TOPIC,),
+    "sms", build=build, grants=(Grant.SMS_TOPIC,), settings=SmsSettings,
+    defaults=lambda org: {"max_segments": org.sms_max_segments},
     profile=PostProfile(template="channels/sms.j2", unit="SMS parts", reference=False,
                         limits=lambda account: [Limit(max_segments(account), segments, segments)],
                         finish_text=_one_line_per_field, finish=_with_parts, measured=_measured,

@@ -19,7 +19,9 @@ from collections.abc import Mapping
 
 from chalicelib.channels.base import HttpChannel
 from chalicelib.channels.http import Complaint, Reply, json_object
-from chalicelib.channels.port import Capabilities, GoneError, PermanentError, PostRef
+from chalicelib.channels.port import (Capabilities, ChannelError, GoneError, PermanentError, PostRef,
+                                      ready, unready)
+from chalicelib.domain.models import Readiness, ReadinessProblem
 from chalicelib.platforms import Grant, PlatformSpec
 from chalicelib.rendering import measure as m
 from chalicelib.rendering.model import Part, Rendering
@@ -98,6 +100,19 @@ class TelegramChannel(HttpChannel):
         return PostRef(post_id=mid, url=self._url(mid, message.get("chat")),
                        extra={"chat_id": str(self.setting("chat_id"))})
 
+    def _check(self) -> Readiness:
+        """`getMe` proves the token (401: revoked; 404: malformed) and names the bot, `getChat`
+        that the chat exists (400 "chat not found") and its type, `getChatMember` the bot's own
+        rights there: see `bot_readiness`. Bot tokens do not expire."""
+        bot = self.method("getMe", "readiness check").need("result", "id")
+        chat_id = self.setting("chat_id")
+        chat_type = str(self.method("getChat", "chat check", chat_id=chat_id).need("result", "type"))
+        member = self.method("getChatMember", "bot rights check", chat_id=chat_id, user_id=bot).need("result")
+        return bot_readiness(member if isinstance(member, dict) else {}, chat_type)
+
+    def _refused(self, error: ChannelError) -> bool:
+        return error.status in (401, 404)  # Telegram: unknown token 401, malformed token 404
+
     def _url(self, message_id: str, chat: Any) -> str | None:
         """t.me/<username>/<id> for public channels, t.me/c/<id>/<id> for private ones."""
         chat = chat if isinstance(chat, dict) else {}
@@ -108,7 +123,47 @@ class TelegramChannel(HttpChannel):
         return self.post_url(f"https://t.me/c/{internal}/{message_id}", message_id)
 
 
+# -- an account's settings and credentials, as TelegramChannel reads them (the admin API validates with these) --
+from pydantic import Field  # noqa: E402  (with the models below, which load with this module only)
+
+from chalicelib.channels.account_settings import HttpSettings, PlatformCredentials, Secret  # noqa: E402
+
+
+class TelegramSettings(HttpSettings):
+    """The chat posted to (required): a public channel's @username or a chat's numeric id."""
+
+    chat_id: str = Field(pattern=r"^(@[A-Za-z][A-Za-z0-9_]{3,31}|-?[0-9]{1,20})$")
+
+
+class TelegramCredentials(PlatformCredentials):
+    """The bot's token from @BotFather (`<bot id>:<secret>`); the bot is an admin of the chat."""
+
+    bot_token: Secret
+
+
+def bot_readiness(member: Mapping[str, Any], chat_type: str) -> Readiness:
+    """The bot's ChatMember in the chat. In a channel only an administrator posts, and needs
+    `can_post_messages`; pinning there is `can_edit_messages` ("edit messages of other users and
+    pin messages": channels have no `can_pin_messages`, which is the groups' right). In a group
+    any member not restricted posts, and pins with `can_pin_messages`. The creator may do all."""
+    status, channel = str(member.get("status") or "unknown"), chat_type == "channel"
+    if status == "creator":
+        return ready(can_pin=True)
+    admin = status == "administrator"
+    if status in ("left", "kicked") or (channel and not admin) or member.get("can_send_messages") is False:
+        return unready(ReadinessProblem.PERMISSION, f"the bot is {status} in the {chat_type} and cannot post: "
+                       "make it an administrator allowed to post messages", can_pin=False)
+    if channel and member.get("can_post_messages") is not True:
+        return unready(ReadinessProblem.PERMISSION, "the bot is an administrator of the channel without the "
+                       "right to post messages (can_post_messages)", can_pin=False)
+    right = "can_edit_messages" if channel else "can_pin_messages"
+    if admin and member.get(right) is True:
+        return ready(can_pin=True)
+    return ready(can_pin=False, note=f"ready; the bot may not pin in this {chat_type}: give it the {right} right")
+
+
 SPECS = (PlatformSpec(
     "telegram", adapter=TelegramChannel, grants=(Grant.SECRETS,),
+    settings=TelegramSettings, credentials=TelegramCredentials,
     profile=PostProfile(template="channels/telegram.j2", unit="UTF-16 code units", threads=True,
                         limits=fixed(4096, m.utf16_units))),)

@@ -15,7 +15,8 @@ from collections.abc import Mapping
 
 from chalicelib.channels.base import HttpChannel, TimelinePage, epoch
 from chalicelib.channels.http import Complaint, Reply, json_list, json_object, seg
-from chalicelib.channels.port import Capabilities, PostRef
+from chalicelib.channels.port import Capabilities, PostRef, ready, unready
+from chalicelib.domain.models import Readiness, ReadinessProblem
 from chalicelib.platforms import Grant, PlatformSpec, Queue
 from chalicelib.rendering import measure as m
 from chalicelib.rendering.model import Part, Rendering
@@ -82,6 +83,17 @@ class XChannel(HttpChannel):
         return PostRef(post_id=post_id,
                        url=self.post_url(f"https://x.com/{str(handle).lstrip('@')}/status/{post_id}", post_id))
 
+    def _check(self) -> Readiness:
+        """`GET /2/users/me`: the token works (401: revoked or invalid; 403: the user or the app
+        is suspended or not allowed the endpoint) and is the account's own user. X reports no
+        expiry there and has no pin API: `can_pin` is False, a person pins each advisory."""
+        me = str(self.http.call("GET", "/2/users/me", what="readiness check").need("data", "id"))
+        expected = self.settings.get("user_id")
+        if expected and str(expected) != me:
+            return unready(ReadinessProblem.CONFIGURATION,
+                           f"the token is X user {me}'s, not this account's user_id {expected}")
+        return ready(can_pin=False, note="ready; X has no pin API: each advisory is pinned by hand")
+
 
 # -- counting: twitter-text v3 weighted length ---------------------------------------------------------
 def weighted_length(text: str) -> int:
@@ -145,8 +157,28 @@ def weighted_estimate(text: str) -> int:
     return weight + text.count("\n")
 
 
+# -- an account's settings and credentials, as XChannel reads them (the admin API validates with these) --
+from pydantic import Field  # noqa: E402  (with the models below, which load with this module only)
+
+from chalicelib.channels.account_settings import HttpSettings, PlatformCredentials, Secret  # noqa: E402
+
+
+class XSettings(HttpSettings):
+    """`handle` makes the post links (x.com/<handle>/status/<id>; x.com/i/web/status/<id> without
+    it); `user_id`, the account's numeric id, spares a /2/users/me lookup before a reconcile."""
+
+    handle: str | None = Field(default=None, pattern=r"^@?[A-Za-z0-9_]{1,15}$")
+    user_id: str | None = Field(default=None, pattern=r"^[0-9]{1,20}$")
+
+
+class XCredentials(PlatformCredentials):
+    """An OAuth 2.0 user-context access token with tweet.read, tweet.write and users.read."""
+
+    access_token: Secret
+
+
 SPECS = (PlatformSpec(
-    "x", adapter=XChannel, grants=(Grant.SECRETS,),
+    "x", adapter=XChannel, grants=(Grant.SECRETS,), settings=XSettings, credentials=XCredentials,
     # X's free tier is tiny: one post per invocation, two at a time, keeps us clear of 429s.
     queue=Queue(batch_size=1, max_concurrency=2),
     profile=PostProfile(template="channels/x.j2", unit="weighted characters", threads=True,

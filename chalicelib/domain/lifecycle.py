@@ -18,6 +18,7 @@ from enum import Enum
 
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.models import Advisory, AdvisoryState as S
+from chalicelib.domain.models import Template, TemplateState as T
 
 
 class Action(str, Enum):
@@ -74,6 +75,37 @@ def target(action: Action) -> S:
     to = TRANSITIONS[action][1]
     assert to is not None, f"{action} has no fixed target state"
     return to
+
+
+# -- a pre-approved template's life ------------------------------------------------------------
+#     draft -> approved;  draft/approved --edit--> draft (the approval is void);
+#     draft/approved --retire--> retired (final: listed and on the trail, never triggered)
+class TemplateAction(str, Enum):
+    EDIT = "edit"
+    APPROVE = "approve"
+    RETIRE = "retire"
+
+
+TEMPLATE_TRANSITIONS: dict[TemplateAction, tuple[frozenset[T], T]] = {
+    TemplateAction.EDIT: (frozenset({T.DRAFT, T.APPROVED}), T.DRAFT),
+    TemplateAction.APPROVE: (frozenset({T.DRAFT}), T.APPROVED),
+    TemplateAction.RETIRE: (frozenset({T.DRAFT, T.APPROVED}), T.RETIRED),
+}
+
+
+def require_template(template: Template, action: TemplateAction) -> None:
+    """Raise a 409 that names the template's current state when `action` is illegal now."""
+    allowed, _ = TEMPLATE_TRANSITIONS[action]
+    if template.state not in allowed:
+        raise Conflict(
+            f"cannot {action.value} a template that is {template.state.value}",
+            {"state": template.state.value, "action": action.value,
+             "allowed_from": sorted(s.value for s in allowed)},
+        )
+
+
+def template_target(action: TemplateAction) -> T:
+    return TEMPLATE_TRANSITIONS[action][1]
 
 
 def delivery_outcome(sent: int, failed: int) -> S:

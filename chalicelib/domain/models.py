@@ -561,6 +561,11 @@ class ChannelAccount(Model):
     pinned: PinnedPost | None = None
     # Held by the one pin rotation in progress on this account (see services/pin_lease.py).
     pin_lease: PinLease | None = None
+    # What the latest readiness check found (services/readiness.py); None: never checked.
+    health: Readiness | None = None
+    # Deleted by an admin (a tombstone: the row stays, disabled, so the id is never reused and the
+    # trail still names what it was); left out of GET /channels.
+    deleted_at: datetime | None = None
     revision: int = 0
 
     @model_validator(mode="after")
@@ -582,6 +587,38 @@ class PinnedPost(Model):
 class PinLease(Model):
     holder: str  # the delivery (or expiry) rotating the pin
     until: datetime
+
+
+class ReadinessProblem(str, Enum):
+    """Why a channel account is not ready, and so what on-call should do about it."""
+
+    CREDENTIALS = "credentials"      # the token is revoked, expired or invalid: renew it
+    PERMISSION = "permission"        # the token works but may not post there: grant it
+    CONFIGURATION = "configuration"  # the account's settings or the AWS account need fixing
+    UNAVAILABLE = "unavailable"      # the platform could not be asked (5xx, 429, timeout): not a verdict
+
+
+class Readiness(Model):
+    """What a readiness check found on a channel account's platform, asked WITHOUT posting: can
+    Clarion post there now, may it pin, and when does its token expire (where the platform says)."""
+
+    healthy: bool
+    reason: str = ""                  # why not; when healthy, any caveat ("cannot pin: ...")
+    problem: ReadinessProblem | None = None  # set when not healthy
+    can_pin: bool | None = None       # None: the platform does not say (or pins do not apply)
+    token_expires_at: datetime | None = None
+    checked_at: datetime = Field(default_factory=utcnow)
+
+    def same_as(self, other: Readiness | None) -> bool:
+        """The same finding, whenever it was made: only a change is worth an audit entry."""
+        return other is not None and self.model_dump(exclude={"checked_at"}) == other.model_dump(
+            exclude={"checked_at"})
+
+    def summary(self) -> str:
+        state = "healthy" if self.healthy else f"unhealthy ({self.problem.value if self.problem else '?'})"
+        pin = {True: "can pin", False: "cannot pin", None: "pin unknown"}[self.can_pin]
+        expiry = f", token expires {self.token_expires_at:%Y-%m-%d %H:%M} UTC" if self.token_expires_at else ""
+        return f"{state}, {pin}{expiry}: {self.reason}"
 
 
 class User(Model):
@@ -614,6 +651,13 @@ class TemplateParameter(Strict):
 class TemplateState(str, Enum):
     DRAFT = "draft"
     APPROVED = "approved"
+    RETIRED = "retired"  # taken out of use by an admin: final, never triggered again, still listed
+
+
+class Retirement(Model):
+    by: str
+    at: datetime
+    reason: str = ""
 
 
 class Template(Model):
@@ -628,6 +672,11 @@ class Template(Model):
     author: str
     created_at: datetime = Field(default_factory=utcnow)
     approval: Approval | None = None
+    # Everyone who edited it after its author (none of them may approve it), the latest edit,
+    # and who retired it, when and why.
+    editors: list[str] = Field(default_factory=list)
+    updated_at: datetime | None = None
+    retirement: Retirement | None = None
     revision: int = 0
 
     def content_hash(self) -> str:
@@ -635,14 +684,51 @@ class Template(Model):
                    "parameters": [p.model_dump(mode="json") for p in self.parameters]}
         return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
 
+    def wrote(self, user_id: str) -> bool:
+        """Whether `user_id` wrote any of it (its author or an editor): they may not approve it."""
+        return user_id == self.author or user_id in self.editors
+
+    @property
+    def triggerable(self) -> bool:
+        """Approved, under an approval of exactly this content."""
+        return (self.state is TemplateState.APPROVED and self.approval is not None
+                and self.approval.content_hash == self.content_hash())
+
+    # -- its transitions (lifecycle.TEMPLATE_TRANSITIONS); like Advisory's, nothing is stored ----
     def approve(self, by: str, at: datetime) -> tuple[Template, AuditEvent]:
         """draft -> approved, bound to the content hash (who may approve is the service's to check)."""
         if self.state is TemplateState.APPROVED:
             raise Conflict("this template is already approved", {"state": self.state.value})
-        approved = self.model_copy(update={
-            "state": TemplateState.APPROVED, "revision": self.revision + 1,
-            "approval": Approval(by=by, at=at, content_hash=self.content_hash())})
+        lifecycle.require_template(self, lifecycle.TemplateAction.APPROVE)
+        approved = self._next(state=TemplateState.APPROVED,
+                              approval=Approval(by=by, at=at, content_hash=self.content_hash()))
         return approved, AuditEvent(actor=by, action="template_approve", summary=f"{self.id}: {self.name}")
+
+    def edit(self, name: str, content: dict[str, Any], parameters: list[TemplateParameter],
+             renderings: dict[str, str], by: str, at: datetime) -> tuple[Template, AuditEvent]:
+        """draft / approved -> draft with the new wording; any approval is void (as an advisory's
+        edit voids its approval): an approved template is not triggerable until approved again."""
+        lifecycle.require_template(self, lifecycle.TemplateAction.EDIT)
+        editors = self.editors if self.wrote(by) else [*self.editors, by]
+        edited = self._next(name=name, content=content, parameters=parameters, renderings=renderings,
+                            state=lifecycle.template_target(lifecycle.TemplateAction.EDIT), approval=None,
+                            editors=editors, updated_at=at)
+        summary = f"{self.id}: {name}: edited"
+        if self.approval is not None:
+            summary += f"; the approval by {self.approval.by} is void (was {self.state.value}, back to draft)"
+        return edited, AuditEvent(actor=by, action="template_edit", summary=summary)
+
+    def retire(self, by: str, at: datetime, reason: str = "") -> tuple[Template, AuditEvent]:
+        """draft / approved -> retired: final; it stays listed and on the trail, never triggered."""
+        lifecycle.require_template(self, lifecycle.TemplateAction.RETIRE)
+        retired = self._next(state=lifecycle.template_target(lifecycle.TemplateAction.RETIRE), updated_at=at,
+                             retirement=Retirement(by=by, at=at, reason=reason))
+        summary = f"{self.id}: {self.name}: retired (was {self.state.value})" + (f": {reason}" if reason else "")
+        return retired, AuditEvent(actor=by, action="template_retire", summary=summary[:2000])
+
+    def _next(self, **changes: Any) -> Template:
+        """The next revision with `changes`: every write is conditional on the one it was made from."""
+        return self.model_copy(update={**changes, "revision": self.revision + 1})
 
 
 class AuditEvent(Model):

@@ -12,7 +12,7 @@ from functools import lru_cache
 from collections.abc import Iterable
 
 from chalicelib.domain.screening import Finding
-from chalicelib.settings import OrgSettings
+from chalicelib.domain.org import OrgSettings
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
 MRN = re.compile(r"\b(?:MRN|medical record(?: number| no\.?)?|patient (?:id|number|no\.?))\s*[:#-]?\s*"

@@ -38,7 +38,7 @@ def logical_id(*words: str) -> str:
 
 def function_names() -> list[str]:
     """Every Lambda function app.py defines, by its Chalice name (each has its own IAM policy)."""
-    return ["api_handler", "on_trigger", "sweep", *[f"deliver_{p}" for p in r.PLATFORMS]]
+    return ["api_handler", "on_trigger", "sweep", "readiness", *[f"deliver_{p}" for p in r.PLATFORMS]]
 
 
 def function_name(stage: str, name: str) -> str:
@@ -303,6 +303,7 @@ def function_environment(stage: str) -> dict[str, Any]:
         "CLARION_SMS_TOPIC_ARN": {"Ref": "SmsTopic"},
         "CLARION_OWNED_BUCKET": {"Ref": "OwnedBucket"},
         "CLARION_USER_POOL_ARN": {"Fn::GetAtt": ["UserPool", "Arn"]},
+        "CLARION_USER_POOL_ID": {"Ref": "UserPool"},  # the API's user directory (adapters/cognito.py)
         "CLARION_PUBLIC_BASE_URL": {"Ref": "PublicBaseUrl"},
         "CLARION_SIGN_IN_URL": SIGN_IN_URL,
         "CLARION_SIGN_IN_CLIENT_ID": {"Ref": "UserPoolClient"},
@@ -464,13 +465,16 @@ _ARN = re.compile(r"^arn:aws:([a-z0-9-]+):([a-z0-9-]*|\*):(\d{12}|\*|):(.+)$")
 # The policy files name the sender domain with this placeholder; the template's SenderDomain
 # parameter replaces it, so one package serves any organisation's verified SES domain.
 SENDER_DOMAIN_PLACEHOLDER = "health.example.org"
+# The user pool's id is known only once it is created: the policy files name the stage's pool
+# `userpool/<this>`, which becomes the template's own pool (`${UserPool}`, its id).
+USER_POOL_PLACEHOLDER = "clarion-user-pool"
 
 
 def pin_arns(document: Any, stage: str) -> Any:
     """The policy files name resources with `*` for region and account (so they are valid IAM as
     they are); in the template every ARN becomes this partition's, region's and account's, and
-    the owned bucket's `clarion-<stage>-owned-*` the stage's one bucket, and the placeholder
-    sender domain the SenderDomain parameter."""
+    the owned bucket's `clarion-<stage>-owned-*` the stage's one bucket, the placeholder
+    sender domain the SenderDomain parameter, and the placeholder user pool the stage's pool."""
     if isinstance(document, dict):
         return {k: pin_arns(v, stage) for k, v in document.items()}
     if isinstance(document, list):
@@ -487,6 +491,8 @@ def pin_arns(document: Any, stage: str) -> Any:
     account = "${AWS::AccountId}" if account == "*" else account
     rest = rest.replace(f"{r.prefix(stage)}-owned-*", owned_bucket_sub(stage))
     rest = rest.replace(f"identity/{SENDER_DOMAIN_PLACEHOLDER}", "identity/${SenderDomain}")
+    rest = rest.replace(f"identity/*@{SENDER_DOMAIN_PLACEHOLDER}", "identity/*@${SenderDomain}")  # readiness
+    rest = rest.replace(f"userpool/{USER_POOL_PLACEHOLDER}", "userpool/${UserPool}")
     return {"Fn::Sub": f"arn:${{AWS::Partition}}:{service}:{region}:{account}:{rest}"}
 
 

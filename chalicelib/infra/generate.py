@@ -141,16 +141,70 @@ def granted(grant: Grant, stage: str, platforms: Iterable[str]) -> list[Statemen
     raise SystemExit(f"no statements for the grant {grant!r}: add them to chalicelib/infra/generate.py")
 
 
+def user_directory() -> Statement:
+    """adapters/cognito.py: the users and their role groups, in the stage's user pool only (its id
+    is known at deploy time: cloudformation.pin_arns names the template's pool)."""
+    pool = _arn("cognito-idp", f"userpool/{cfn.USER_POOL_PLACEHOLDER}")
+    return statement("UserDirectory", ["cognito-idp:ListUsers", "cognito-idp:ListUsersInGroup",
+                                       "cognito-idp:AdminListGroupsForUser", "cognito-idp:AdminAddUserToGroup",
+                                       "cognito-idp:AdminRemoveUserFromGroup"], [pool])
+
+
+def channel_admin(stage: str, platforms: dict[str, Indexed]) -> list[Statement]:
+    """services/channel_accounts.py: PUT /channels/{id}/credentials writes an HTTP platform's account's
+    credentials (a SecureString; under a customer managed key, encrypted through SSM only), DELETE
+    /channels/{id} removes them, and a test post to a sandbox account reads them, as its worker does."""
+    having = [name for name, row in platforms.items() if Grant.SECRETS in row.grants]
+    parameters = [_arn("ssm", f"parameter{r.channel_secret_ref(f'{p}:*', stage)}") for p in having]
+    return [*granted(Grant.SECRETS, stage, having),
+            statement("WriteChannelSecrets", ["ssm:PutParameter", "ssm:DeleteParameter"], parameters),
+            statement("EncryptChannelSecrets", ["kms:Encrypt", "kms:GenerateDataKey"], [_arn("kms", "key/*")],
+                      {"StringLike": {"kms:ViaService": "ssm.*.amazonaws.com",
+                                      "kms:EncryptionContext:PARAMETER_ARN": parameters}})]
+
+
 def worker(stage: str, function: str, platform: Indexed) -> list[Statement]:
-    """A platform's delivery worker: its queue, its DLQ, failure alerts, and its platform's grants."""
+    """A platform's delivery worker: its queue (and holding messages on it while paused), its DLQ,
+    failure alerts, and its platform's grants."""
     queue, dlq = r.queue_name(platform.name, stage), r.dlq_name(platform.name, stage)
     out = [*every_function(stage, function),
            statement("PublishAlerts", ["sns:Publish"], [_arn("sns", r.alert_topic_name(stage))]),
            statement("ConsumeOwnQueue", ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
                                          "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl"], [_arn("sqs", queue)]),
-           statement("ParkInOwnDlq", ["sqs:SendMessage", "sqs:GetQueueUrl"], [_arn("sqs", dlq)])]
+           statement("ParkInOwnDlq", ["sqs:SendMessage", "sqs:GetQueueUrl"], [_arn("sqs", dlq)]),
+           # the kill switch: a paused worker puts each message back on its own queue, delayed
+           statement("HoldOnOwnQueue", ["sqs:SendMessage"], [_arn("sqs", queue)])]
     for grant in platform.grants:
         out += granted(Grant(grant), stage, [platform.name])
+    return out
+
+
+# Read-only questions about the AWS account itself: IAM authorises them on no resource, only on `*`.
+ACCOUNT_LEVEL_READS = ("ses:GetAccount", "sns:GetSMSAttributes", "sns:GetSMSSandboxAccountStatus")
+
+
+def readiness_checks(stage: str, platforms: dict[str, Indexed]) -> list[Statement]:
+    """What the readiness checks ask on the platforms' behalf (services/readiness.py), by the
+    platforms' grants: their accounts' credentials, and read-only questions for the AWS-backed
+    ones (the SMS sandbox and spend limit, SES's account and the sender identity, the owned
+    bucket and its documents). Never a send and never a write (but the health it records)."""
+    def having(grant: Grant) -> list[str]:
+        return [name for name, row in platforms.items() if grant in row.grants]
+
+    out: list[Statement] = []
+    if having(Grant.SECRETS):
+        out += granted(Grant.SECRETS, stage, having(Grant.SECRETS))
+    if having(Grant.SMS_TOPIC):  # channels/sms.py: SmsChannel._check
+        out.append(statement("SmsAccountStatus", ["sns:GetSMSSandboxAccountStatus", "sns:GetSMSAttributes"], ["*"]))
+    if having(Grant.SEND_EMAIL):  # channels/email.py: EmailChannel._check, the sender address or its domain
+        domain = cfn.SENDER_DOMAIN_PLACEHOLDER
+        out += [statement("SesAccountStatus", ["ses:GetAccount"], ["*"]),
+                statement("SenderIdentityStatus", ["ses:GetEmailIdentity"],
+                          [_arn("ses", f"identity/{domain}"), _arn("ses", f"identity/*@{domain}")])]
+    if having(Grant.OWNED_BUCKET):  # channels/owned.py: OwnedChannel._check (HeadBucket is s3:ListBucket)
+        bucket = f"arn:aws:s3:::{r.prefix(stage)}-owned-*"
+        out += [statement("OwnedBucketExists", ["s3:ListBucket"], [bucket]),
+                statement("ReadOwnedDocuments", ["s3:GetObject"], [f"{bucket}/*"])]
     return out
 
 
@@ -161,6 +215,11 @@ def policy(stage: str, function: str) -> dict[str, Any]:
     if function == "api_handler":  # approve -> broadcast; POST /advisories/{id}/retry -> redrive
         statements = [*every_function(stage, function, ("gsi1", "gsi2")),  # GET /advisories?view=
                       statement("PublishBroadcast", ["sns:Publish"], [broadcast]), redrive(stage, platforms)]
+        statements.append(user_directory())  # GET /users, PUT / DELETE /users/{id}/roles/{role}
+        statements += channel_admin(stage, platforms)  # /channels: credentials, test posts
+        # POST /channels/{id}/check, /channels/check: run by the readiness function (adapters/lambda_readiness.py)
+        statements.append(statement("RunReadinessChecks", ["lambda:InvokeFunction"],
+                                    [_arn("lambda", f"function:{cfn.function_name(stage, 'readiness')}")]))
     elif function == "on_trigger":  # a template trigger broadcasts; Lambda parks failed events
         statements = [*every_function(stage, function),
                       statement("PublishBroadcast", ["sns:Publish"], [broadcast]),
@@ -174,6 +233,10 @@ def policy(stage: str, function: str) -> dict[str, Any]:
             having = [name for name, row in platforms.items() if grant in row.grants]
             if having:
                 statements += granted(grant, stage, having)
+    elif function == "readiness":  # daily and for the API: check every account, record, page on-call once
+        statements = [*every_function(stage, function),
+                      statement("PublishAlerts", ["sns:Publish"], [_arn("sns", r.alert_topic_name(stage))]),
+                      *readiness_checks(stage, platforms)]
     else:
         workers = {f"deliver_{name}": row for name, row in platforms.items()}
         if function not in workers:

@@ -7,7 +7,7 @@ from typing import Any
 from collections.abc import Sequence
 
 from chalicelib.domain.models import Advisory
-from chalicelib.settings import OrgSettings
+from chalicelib.domain.org import OrgSettings
 
 CAP_REQUIRED = ("event", "urgency", "severity", "certainty", "area_desc")
 # Every character XML 1.0 cannot carry. Validation refuses them at the door; the writers drop any

@@ -13,6 +13,7 @@ from chalicelib.rendering.fit import Limit
 
 if TYPE_CHECKING:
     from chalicelib.domain.models import Advisory, ChannelAccount, LocalizedText
+    from chalicelib.domain.org import OrgSettings
     from chalicelib.domain.screening import Finding
     from chalicelib.rendering.model import Rendering
 
@@ -52,7 +53,7 @@ class PostProfile:
     measured: Callable[[Rendering], str] | None = None
 
 
-DocumentRenderer = Callable[["Advisory", "ChannelAccount", "LocalizedText"],
+DocumentRenderer = Callable[["Advisory", "ChannelAccount", "LocalizedText", "OrgSettings"],
                             "tuple[Rendering, list[Finding]]"]
 
 

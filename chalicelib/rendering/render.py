@@ -15,12 +15,14 @@ from collections.abc import Sequence
 
 from chalicelib import platforms
 from chalicelib.domain.models import Advisory, ChannelAccount, LocalizedText
+from chalicelib.domain.org import OrgSettings
 from chalicelib.domain.screening import Finding
 from chalicelib.rendering.fit import Fitted, Post, fit
 from chalicelib.rendering.model import Part, Rendering
 from chalicelib.rendering.profiles import DocumentProfile, PostProfile
 from chalicelib.rendering.sandbox import CustomTemplateError, render_custom
 from chalicelib.rendering.view import environment, localized, post_for, tidy
+from chalicelib.settings import environment_settings
 
 
 @dataclass
@@ -88,8 +90,10 @@ def _post_result(profile: PostProfile, advisory: Advisory, account: ChannelAccou
 
 
 # -- one entry point ------------------------------------------------------------------------------
-def render_for(advisory: Advisory, account: ChannelAccount) -> RenderResult:
-    """The rendering for one channel account, and what screening must know about it."""
+def render_for(advisory: Advisory, account: ChannelAccount, org: OrgSettings | None = None) -> RenderResult:
+    """The rendering for one channel account, and what screening must know about it; `org`: the
+    organisation's settings in force (the environment's seed when not given)."""
+    org = org or environment_settings()
     findings: list[Finding] = []
     text = localized(advisory, account.language)
     if text is None:
@@ -98,13 +102,14 @@ def render_for(advisory: Advisory, account: ChannelAccount) -> RenderResult:
                                         f"add a {account.language} translation"))
         text = advisory.content
     try:
-        profile = platforms.spec(account.platform).profile
+        spec = platforms.spec(account.platform)
     except KeyError:
         raise ValueError(f"no renderer for platform {account.platform}") from None
+    profile, completed = spec.profile, spec.account_with_defaults(account, org)
     if isinstance(profile, PostProfile):
-        rendering, found = _post_result(profile, advisory, account, text)
+        rendering, found = _post_result(profile, advisory, completed, text)
     else:
-        rendering, found = profile.render(advisory, account, text)
+        rendering, found = profile.render(advisory, completed, text, org)
     findings += found
     if rendering.parts and not any(f.code in ("does_not_fit", "custom_template_error") for f in findings):
         findings += _required_text_findings(profile, rendering, text, account)
@@ -131,14 +136,16 @@ def _required_text_findings(profile: PostProfile | DocumentProfile, rendering: R
                     message=f"{account.id}: the required text does not appear whole")]
 
 
-def render_all(advisory: Advisory, accounts: Sequence[ChannelAccount]) -> list[RenderResult]:
+def render_all(advisory: Advisory, accounts: Sequence[ChannelAccount],
+               org: OrgSettings | None = None) -> list[RenderResult]:
     """Every account's rendering; accounts that would render identically are rendered once."""
+    org = org or environment_settings()
     done: dict[tuple[Any, ...], RenderResult] = {}
     results = []
     for account in accounts:
         key = (account.platform, account.language, json.dumps(account.settings, sort_keys=True, default=str))
         if key not in done:
-            done[key] = render_for(advisory, account)
+            done[key] = render_for(advisory, account, org)
         results.append(_for_account(done[key], account))
     return results
 

@@ -5,6 +5,7 @@ import base64
 import binascii
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
@@ -15,9 +16,10 @@ from chalicelib.domain.lifecycle import Action, View
 from chalicelib.domain.models import (Advisory, AdvisoryContent, AdvisoryState, AuditEvent, ChannelAccount,
                                       DeliveryRecord, MsgType, ResponseType, Role, User)
 from chalicelib.domain.messages import DeliveryMessage
+from chalicelib.domain.org import OrgSettings
 from chalicelib.ports import BroadcastPublisher, Clock, Put, Store
 from chalicelib.rendering.render import RenderResult, render_all
-from chalicelib.settings import org_settings
+from chalicelib.settings import environment_settings
 from chalicelib.services.common import commit_or_conflict, create, found, record_refusal, refuse, stored
 
 
@@ -68,7 +70,9 @@ class BroadcastResult:
 
 
 class AdvisoryService:
-    def __init__(self, store: Store, publisher: BroadcastPublisher, clock: Clock) -> None:
+    def __init__(self, store: Store, publisher: BroadcastPublisher, clock: Clock,
+                 org: Callable[[], OrgSettings] = environment_settings) -> None:
+        self._org = org  # the organisation's settings in force, read for each preview and screening
         self._store = store
         self._publisher = publisher
         self._clock = clock
@@ -265,13 +269,13 @@ class AdvisoryService:
     def preview(self, advisory: Advisory) -> list[RenderResult]:
         """Every targeted channel account's exact rendering, measured, with its findings."""
         accounts = self._accounts(advisory.content)
-        return render_all(advisory, [accounts[c] for c in advisory.content.channels if c in accounts])
+        return render_all(advisory, [accounts[c] for c in advisory.content.channels if c in accounts], self._org())
 
     def screen(self, advisory: Advisory) -> list[screening.Finding]:
         """Everything screening knows: completeness, channels, timing, patient data, fit."""
         now = self._clock.now()
         findings = screening.screen(advisory, self._accounts(advisory.content), now)
-        findings += phi.scan(screening.text_fields(advisory), org_settings(), now)
+        findings += phi.scan(screening.text_fields(advisory), self._org(), now)
         for result in self.preview(advisory):
             findings += result.findings
         return findings

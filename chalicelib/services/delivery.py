@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from chalicelib.channels.port import (AmbiguousError, Channel, ChannelError, PermanentError, PostRef,
                                       RetryableError, idempotency_key)
@@ -21,10 +21,12 @@ from chalicelib.domain import delivery as rules
 from chalicelib.domain import lifecycle
 from chalicelib.domain.errors import Conflict, StaleWrite
 from chalicelib.domain.lifecycle import Action
+from chalicelib.domain.org import OrgSettings
 from chalicelib.domain.models import (Advisory, AuditEvent, ChannelAccount, DeliveryRecord,
                                       DeliveryState as D, MsgType, PinState, PostRecord)
 from chalicelib.ports import Clock, Put, Store
 from chalicelib.rendering.render import render_for
+from chalicelib.settings import environment_settings
 from chalicelib.services.common import MACHINE, WrittenRows, post_ref, record_refusal, stored
 from chalicelib.services.pins import PinRotation
 
@@ -43,6 +45,9 @@ class Redriver(Protocol):
     def redrive(self, platform: str, advisory_id: str, content_hash: str, accounts: Sequence[str]) -> None: ...
     def dead_letter(self, platform: str, advisory_id: str, content_hash: str, account: str, reason: str) -> None: ...
     def delay(self, queue_arn: str, receipt_handle: str, seconds: float) -> None: ...
+    def hold(self, platform: str, body: str, seconds: float) -> None:
+        """The kill switch: `body` back on the platform's queue as a new message, after `seconds`."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -92,8 +97,10 @@ CLAIMS_PER_COMMIT = 40
 class DeliveryService:
     def __init__(self, store: Store, channels: ChannelProvider, alerts: Alerts, redriver: Redriver,
                  clock: Clock, pins: PinRotation, written: WrittenRows,
-                 policy: rules.DeliveryPolicy | None = None) -> None:
+                 policy: rules.DeliveryPolicy | None = None,
+                 org: Callable[[], OrgSettings] = environment_settings) -> None:
         self._store = store
+        self._org = org  # the organisation's settings in force, read when rendering
         self.channels = channels
         self._alerts = alerts
         self.redriver = redriver
@@ -207,7 +214,7 @@ class DeliveryService:
 
     def _post_claimed(self, claimed: DeliveryRecord, advisory: Advisory, account: ChannelAccount,
                       channel: Channel) -> Outcome:
-        result = render_for(advisory, account)
+        result = render_for(advisory, account, self._org())
         blocking = [f.message for f in result.findings if f.blocking]
         if blocking:
             return self._finish(claimed, claimed.fail("; ".join(blocking), self._clock.now()))
@@ -294,7 +301,7 @@ class DeliveryService:
         if getattr(caps, "can_find", False):
             since = (delivery.attempted_at or delivery.queued_at) - timedelta(seconds=RECONCILE_MARGIN_S)
             try:
-                found = channel.find(render_for(advisory, account).rendering.marker, since)
+                found = channel.find(render_for(advisory, account, self._org()).rendering.marker, since)
             except PermanentError as error:  # the search could not get back to the attempt
                 return self._cannot_reconcile(delivery, error.message), None
             except ChannelError as error:

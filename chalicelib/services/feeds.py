@@ -8,22 +8,24 @@ or a drill (which may only go to sandbox accounts) never reaches these public ro
 from __future__ import annotations
 
 from typing import Any
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from chalicelib.domain import lifecycle
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.models import Advisory, AdvisoryState, DeliveryState, MsgType
+from chalicelib.domain.org import OrgSettings
 from chalicelib.channels.owned import BANNER, CAP_FEED, banner_data, banner_html
 from chalicelib.ports import Clock, Store
 from chalicelib.rendering import cap
-from chalicelib.settings import org_settings
+from chalicelib.settings import environment_settings
 
 UNPUBLISHED = frozenset({AdvisoryState.DRAFT, AdvisoryState.PENDING_APPROVAL, AdvisoryState.APPROVED,
                          AdvisoryState.REJECTED})
 
 
 class FeedService:
-    def __init__(self, store: Store, clock: Clock) -> None:
+    def __init__(self, store: Store, clock: Clock, org: Callable[[], OrgSettings] = environment_settings) -> None:
+        self._org = org  # the organisation's settings in force, read for each document
         self._store = store
         self._clock = clock
 
@@ -43,17 +45,17 @@ class FeedService:
         if advisory is None or advisory.state in UNPUBLISHED or not self._published([advisory], CAP_FEED):
             raise NotFound(f"there is no published advisory {advisory_id}", {"id": advisory_id})
         referenced = [r for r in (self._store.get_advisory(i) for i in advisory.references) if r]
-        return cap.cap_xml(advisory, self._published(referenced, CAP_FEED), org_settings())
+        return cap.cap_xml(advisory, self._published(referenced, CAP_FEED), self._org())
 
     def atom(self) -> str:
-        return cap.atom_feed(self.active(CAP_FEED), org_settings(), self._clock.now())
+        return cap.atom_feed(self.active(CAP_FEED), self._org(), self._clock.now())
 
     def current_banner(self) -> Advisory | None:
         active = self.active(BANNER)
         return active[0] if active else None
 
     def banner_json(self) -> dict[str, Any]:
-        return banner_data(self.current_banner(), org_settings(), self._clock.now())
+        return banner_data(self.current_banner(), self._org(), self._clock.now())
 
     def banner_html(self) -> str:
         return banner_html(self.banner_json())

@@ -1,12 +1,13 @@
 """Keeping promises over time: the sweeper, expiry, and on-call's retry."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from chalicelib.domain import delivery as rules
 from chalicelib.domain import lifecycle
-from chalicelib.domain.errors import Conflict, StaleWrite
+from chalicelib.domain.errors import Conflict, StaleWrite, UnavailableError
 from chalicelib.domain.lifecycle import Action
 from chalicelib.channels.port import ChannelError
 from chalicelib.domain.models import (Advisory, AdvisoryState, ChannelAccount, DeliveryRecord,
@@ -16,6 +17,7 @@ from chalicelib.services.common import found, stored
 from chalicelib.services.delivery import Alerts, ChannelProvider, DeliveryService, Redriver
 from chalicelib.services.pins import PinRotation
 
+log = logging.getLogger("clarion_operations")
 
 @dataclass
 class SweepReport:
@@ -25,6 +27,10 @@ class SweepReport:
     completed: list[str] = field(default_factory=list)
     expired: list[str] = field(default_factory=list)
     repinned: list[str] = field(default_factory=list)
+    # The kill switch: while deliveries are paused the sweep touches no platform (no redrive, no
+    # page, no pin repair, no expiry, which unpins) and lists here the deliveries the pause holds.
+    paused: bool = False
+    held: list[str] = field(default_factory=list)
 
 
 class Operations:
@@ -68,8 +74,12 @@ class Operations:
     def sweep(self) -> SweepReport:
         report = SweepReport()
         now = self._clock.now()
+        switch = self._store.get_switch()  # read on every sweep, like the workers' every batch
+        report.paused = switch is not None and switch.paused
+        resumed_at = switch.resumed_at if switch is not None else None
         for advisory in self._store.list_advisories():
-            if advisory.state in lifecycle.LIVE and advisory.content.expires and advisory.content.expires <= now:
+            if (advisory.state in lifecycle.LIVE and advisory.content.expires and advisory.content.expires <= now
+                    and not report.paused):  # expiry unpins: it waits for the resume
                 self.expire(advisory)
                 report.expired.append(advisory.id)
                 continue
@@ -77,7 +87,11 @@ class Operations:
                 continue
             deliveries = self._store.deliveries_for(advisory.id)
             for d in deliveries:
-                self._sweep_delivery(advisory, d, report)
+                if report.paused:
+                    if d.state not in rules.FINAL:
+                        report.held.append(d.channel_account)
+                    continue
+                self._sweep_delivery(advisory, d, report, resumed_at)
             if (advisory.state is AdvisoryState.BROADCASTING and deliveries
                     and all(d.state in rules.FINAL for d in deliveries)):
                 # every delivery is final but the worker that recorded the last one stopped
@@ -92,7 +106,8 @@ class Operations:
         lease = timedelta(seconds=self.policy.pin_lease_s)
         return d.pin_state is PinState.NONE and d.finished_at is not None and now - d.finished_at > lease
 
-    def _sweep_delivery(self, advisory: Advisory, d: DeliveryRecord, report: SweepReport) -> None:
+    def _sweep_delivery(self, advisory: Advisory, d: DeliveryRecord, report: SweepReport,
+                        resumed_at: datetime | None = None) -> None:
         now = self._clock.now()
         if d.state is D.SENT and (d.pin_state in (PinState.PIN_FAILED, PinState.PIN_WAITING)
                                   or self._rotation_stopped(d, now)):
@@ -101,7 +116,7 @@ class Operations:
                 self._delivery.link_and_pin(d, advisory, account, self._channels.channel(account))
                 report.repinned.append(d.channel_account)
             return
-        if advisory.state is not AdvisoryState.BROADCASTING or not rules.overdue(d, now, self.policy):
+        if advisory.state is not AdvisoryState.BROADCASTING or not self._overdue(d, now, resumed_at):
             return
         report.late.append(d.channel_account)  # the past-deadline metric counts it while it lasts
         if d.redrives > 0:
@@ -118,6 +133,39 @@ class Operations:
                            f"{(now - d.queued_at).total_seconds():.0f}s after approval; redriven once. "
                            f"If it stays late, see docs/runbook.md (a platform outage).")
         report.alerted.append(d.channel_account)
+
+    def _overdue(self, d: DeliveryRecord, now: datetime, resumed_at: datetime | None) -> bool:
+        """Past its deadline (rules.overdue). A delivery queued before the latest resume of the kill
+        switch is timed from the resume: the pause made it late, not its platform."""
+        if resumed_at is not None and resumed_at > d.queued_at:
+            d = d.model_copy(update={"queued_at": resumed_at})
+        return rules.overdue(d, now, self.policy)
+
+    # -- the kill switch's resume ------------------------------------------------------------------
+    def redrive_owed(self) -> int:
+        """Every delivery still owed of the live advisories back on its platform's queue at once (the
+        resume after a pause): one message per advisory, platform and approved content, through
+        the same redrive as on-call's retry. The rows are left as they are: a delivery is claimed
+        before it is posted, so a message that finds it claimed or final posts nothing, and the
+        held copy that comes back later duplicates nothing. Returns the messages sent; one that
+        cannot be sent is logged and left to the held message, back after its hold delay."""
+        sent = 0
+        for advisory in self._store.list_advisories():
+            if advisory.state not in lifecycle.LIVE:
+                continue
+            owed: dict[tuple[str, str], list[str]] = {}
+            for d in self._store.deliveries_for(advisory.id):
+                if d.state not in rules.FINAL:
+                    owed.setdefault((d.platform, d.content_hash), []).append(d.channel_account)
+            for (platform, content_hash), accounts in owed.items():
+                try:
+                    self._redriver.redrive(platform, advisory.id, content_hash, accounts)
+                except UnavailableError as error:
+                    log.warning("resume: %s on %s waits for its held message: %s", advisory.id, platform,
+                                error.message)
+                    continue
+                sent += 1
+        return sent
 
     # -- expiry ---------------------------------------------------------------------------------------------
     def expire(self, advisory: Advisory) -> None:

@@ -30,6 +30,19 @@ class TemplateDraft(Strict):
     renderings: dict[str, Annotated[str, Field(max_length=5000)]] = Field(default_factory=dict, max_length=12)
 
 
+class TemplatePreviewRequest(TemplateDraft):
+    """POST /templates/preview: a template as it is being written, and values to fill it with
+    (a required parameter not given is filled with a sample value of its type)."""
+
+    sample: dict[str, Any] = Field(default_factory=dict, max_length=20)
+
+
+class RetireRequest(Strict):
+    """Optional: why the template is retired (kept on it and in the audit trail)."""
+
+    reason: str = Field(default="", max_length=2000)
+
+
 class TriggerRequest(Strict):
     parameters: dict[str, Any] = Field(default_factory=dict)
     idempotency_key: str | None = Field(default=None, min_length=1, max_length=128,
@@ -84,10 +97,46 @@ class TemplateService:
                                               summary=f"{template.id}: {template.name}")])
         return template
 
+    def edit(self, actor: User, template_id: str, draft: TemplateDraft) -> Template:
+        """New wording for a draft or approved template, checked as at creation; back to draft,
+        any approval void (on-call cannot trigger it until someone else approves it again)."""
+        template = self.get(template_id)
+        edited, event = template.edit(draft.name, draft.content, draft.parameters, draft.renderings,
+                                      actor.id, self._clock.now())
+        sample = self._check(draft)
+        self._screen_or_raise(actor, "template_edit", sample, draft.renderings, template.id)
+        commit_or_conflict(self._store, [stored(template, edited)], [event],
+                           lambda: self.get(template_id).state.value)
+        return edited
+
+    def retire(self, actor: User, template_id: str, reason: str = "") -> Template:
+        """Out of use for good: listed with its state, on the trail, never triggered again."""
+        template = self.get(template_id)
+        retired, event = template.retire(actor.id, self._clock.now(), reason)
+        commit_or_conflict(self._store, [stored(template, retired)], [event],
+                           lambda: self.get(template_id).state.value)
+        return retired
+
+    def preview_draft(self, actor: User, request: TemplatePreviewRequest) -> Advisory:
+        """The advisory a template being written fills into with `request.sample`: checked as at
+        creation (422), not stored; its renderings and findings come from the advisories' preview."""
+        self._check(request)
+        values, problems = placeholders.validate_parameters(
+            request.parameters,
+            {**{p.name: placeholders.sample_value(p) for p in request.parameters if p.required}, **request.sample})
+        if problems:
+            raise ValidationFailed("some sample values are not valid",
+                                   [{**problem, "field": f"sample.{problem['field']}"} for problem in problems])
+        content = self._filled(request.content, values, "the template filled with the sample values "
+                                                        "is not a valid advisory")
+        draft = self._advisories.draft_for_preview(actor, content)
+        return draft.model_copy(update={"renderings": request.renderings})
+
     def approve(self, actor: User, template_id: str) -> Template:
         template = self.get(template_id)
-        if template.author == actor.id:
-            raise refuse(self._store, actor, "template_approve", "you cannot approve your own template")
+        if template.wrote(actor.id):
+            raise refuse(self._store, actor, "template_approve",
+                         "you cannot approve a template you wrote or edited; another approver must")
         approved, event = template.approve(actor.id, self._clock.now())
         # Channels, settings and the clock may have moved since creation: screen what is approved.
         self._screen_or_raise(actor, "template_approve", self._sample(template.content, template.parameters),
@@ -100,9 +149,7 @@ class TemplateService:
                 source: str = "api") -> TriggerResult:
         """Fill the template and broadcast at once, under the template's own approval."""
         template = self.get(template_id)
-        if template.state is not TemplateState.APPROVED or template.approval is None \
-                or template.approval.content_hash != template.content_hash():
-            raise Conflict("this template is not approved", {"state": template.state.value})
+        approval = self._require_triggerable(template)
         marker_key = f"trigger:{template.id}:{request.idempotency_key}" if request.idempotency_key else None
         fingerprint = request.fingerprint(template.id)
         earlier = self._earlier_trigger(marker_key, fingerprint)
@@ -118,7 +165,7 @@ class TemplateService:
                         if marker_key else [])
         event = AuditEvent(actor=actor.id, action="trigger", advisory_id=advisory.id,
                            summary=f"template {template.id} via {source}, approved by "
-                                   f"{template.approval.by} through the template")
+                                   f"{approval.by} through the template")
         try:
             self._store.commit(puts, [event])
         except StaleWrite:
@@ -132,9 +179,20 @@ class TemplateService:
         """What a trigger with these parameters would send, filled and checked but not stored:
         on-call confirm the exact text before they launch."""
         template = self.get(template_id)
-        if template.state is not TemplateState.APPROVED or template.approval is None:
-            raise Conflict("this template is not approved", {"state": template.state.value})
+        self._require_triggerable(template)
         return self._fill(actor, template, parameters)
+
+    @staticmethod
+    def _require_triggerable(template: Template) -> Approval:
+        """The approval it is triggered under; 409 when it is retired, or not approved as it is."""
+        if template.state is TemplateState.RETIRED:
+            retirement = template.retirement
+            by = f" by {retirement.by} on {retirement.at:%Y-%m-%d}" if retirement else ""
+            raise Conflict(f"the template {template.name!r} was retired{by} and can no longer be "
+                           "triggered; use another template", {"state": template.state.value})
+        if not template.triggerable or template.approval is None:
+            raise Conflict("this template is not approved", {"state": template.state.value})
+        return template.approval
 
     def _earlier_trigger(self, marker_key: str | None, fingerprint: str) -> Advisory | None:
         """The advisory an earlier use of this key made; a key reused for another request is
@@ -153,11 +211,7 @@ class TemplateService:
         values, problems = placeholders.validate_parameters(template.parameters, given)
         if problems:
             raise ValidationFailed("some parameters are not valid", problems)
-        try:
-            content = AdvisoryContent.model_validate(placeholders.fill(template.content, values))
-        except ValidationError as error:
-            raise ValidationFailed("the filled template is not a valid advisory",
-                                   validation_details(error, "content.")) from error
+        content = self._filled(template.content, values, "the filled template is not a valid advisory")
         assert template.approval is not None
         advisory = Advisory(content=content, author=actor.id, state=AdvisoryState.APPROVED,
                             renderings=template.renderings, created_at=self._clock.now(),
@@ -183,11 +237,14 @@ class TemplateService:
     @staticmethod
     def _sample(content: dict[str, Any], parameters: list[TemplateParameter]) -> AdvisoryContent:
         values = {p.name: placeholders.sample_value(p) for p in parameters}
+        return TemplateService._filled(content, values, "the template does not fill into a valid advisory")
+
+    @staticmethod
+    def _filled(content: dict[str, Any], values: dict[str, str], problem: str) -> AdvisoryContent:
         try:
             return AdvisoryContent.model_validate(placeholders.fill(content, values))
         except ValidationError as error:
-            raise ValidationFailed("the template does not fill into a valid advisory",
-                                   validation_details(error, "content.")) from error
+            raise ValidationFailed(problem, validation_details(error, "content.")) from error
 
     def _check(self, draft: TemplateDraft) -> AdvisoryContent:
         names = [p.name for p in draft.parameters]

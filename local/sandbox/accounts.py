@@ -63,7 +63,8 @@ BOTS: dict[str, dict[str, str]] = {
     "telegram": {"id": "123456", "username": "clarion_sandbox_bot", "name": "Clarion Sandbox"},
     "slack": {"team_id": "T0CLARION", "team": "Clarion Sandbox", "user_id": "U0CLARION",
               "bot_id": "B0CLARION", "user": "clarion", "domain": "clarion-sandbox"},
-    "discord": {"id": "1200000000000000001", "username": "Clarion", "guild_id": "1100000000000000001"},
+    "discord": {"id": "1200000000000000001", "username": "Clarion", "guild_id": "1100000000000000001",
+                "role_id": "1100000000000000002", "owner_id": "1000000000000000001"},
 }
 
 

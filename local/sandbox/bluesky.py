@@ -97,6 +97,12 @@ class Bluesky(Platform):
     def not_found(self) -> Response:
         return xrpc_error(404, "NotFound", "Not Found")
 
+    def token_revoked(self) -> Response:
+        """A revoked app password: the login is refused, and the sessions it made are dead."""
+        if request.path.endswith("/com.atproto.server.createSession"):
+            return xrpc_error(401, "AuthenticationRequired", "Invalid identifier or password")
+        return xrpc_error(400, "ExpiredToken", "Token has been revoked")
+
     def dispatch(self, nsid: str) -> Response:
         entry = self.methods.get(nsid)
         if entry is None:

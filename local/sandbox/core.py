@@ -16,18 +16,23 @@ from flask import Blueprint, Response, request
 
 from local.sandbox import accounts
 from local.sandbox.faults import Faults
+from local.sandbox.readiness import Modes
 from local.sandbox.state import Post, Store
 from datetime import UTC
 
 
 @dataclass
 class Context:
-    """One running sandbox: its state, faults and a stop signal for sleeping requests."""
+    """One running sandbox: its state, faults, readiness modes and a stop signal for sleeping requests."""
 
     store: Store = field(default_factory=Store)
     faults: Faults = field(default_factory=Faults)
     stopping: threading.Event = field(default_factory=threading.Event)
     ids: Ids = field(default_factory=lambda: Ids())
+    modes: Modes = field(default_factory=Modes)
+
+    def __post_init__(self) -> None:
+        self.store.on_reset(self.modes.clear)  # a revoked token is the account's state: reset forgets it
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -146,6 +151,10 @@ class Platform:
 
     def reset(self) -> None:
         """Forget platform-private state (sessions, idempotency keys, counters)."""
+
+    def token_revoked(self) -> Response:
+        """The platform's answer to a token that was revoked (readiness mode `revoked`)."""
+        raise NotImplementedError
 
     def server_error(self) -> Response:
         raise NotImplementedError

@@ -21,6 +21,7 @@ from flask import Response, request
 from local.sandbox import accounts
 from local.sandbox.accounts import BOTS, Account
 from local.sandbox.core import Platform, bearer, json_response
+from local.sandbox.readiness import NO_PIN
 from local.sandbox.state import AccountState, Post
 
 DISCORD_EPOCH_MS = 1420070400000
@@ -29,6 +30,11 @@ MAX_NONCE = 25
 MAX_PINS = 50
 NONCE_WINDOW_S = 5 * 60
 API = "/api/v<int:version>"
+# Permission bits (Discord's topics/permissions) the sandbox server's roles hold.
+VIEW_CHANNEL, SEND_MESSAGES, MANAGE_MESSAGES, EMBED_LINKS = 1 << 10, 1 << 11, 1 << 13, 1 << 14
+READ_MESSAGE_HISTORY, ADD_REACTIONS, PIN_MESSAGES = 1 << 16, 1 << 6, 1 << 51
+EVERYONE = VIEW_CHANNEL | READ_MESSAGE_HISTORY | ADD_REACTIONS
+BOT_ROLE = VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | READ_MESSAGE_HISTORY | PIN_MESSAGES | MANAGE_MESSAGES
 
 
 def discord_error(status: int, message: str, code: int, errors: dict[str, Any] | None = None) -> Response:
@@ -52,6 +58,8 @@ class Discord(Platform):
     def routes(self) -> None:
         self.route(f"{API}/users/@me", self.me, ["GET"])
         self.route(f"{API}/channels/<channel_id>", self.channel, ["GET"])
+        self.route(f"{API}/guilds/<guild_id>", self.guild, ["GET"])
+        self.route(f"{API}/guilds/<guild_id>/members/<user_id>", self.member, ["GET"])
         self.route(f"{API}/channels/<channel_id>/messages", self.create, ["POST"])
         self.route(f"{API}/channels/<channel_id>/messages", self.list_messages, ["GET"])
         self.route(f"{API}/channels/<channel_id>/messages/pins", self.list_pins, ["GET"])
@@ -87,6 +95,9 @@ class Discord(Platform):
 
     def method_not_allowed(self) -> Response:
         return discord_error(405, "405: Method Not Allowed", 0)
+
+    def token_revoked(self) -> Response:
+        return discord_error(401, "401: Unauthorized", 0)  # a reset bot token is an unknown one
 
     def _auth(self, channel_id: str | None = None) -> tuple[Account | None, Response | None]:
         channels = accounts.by_token(self.name, bearer("Bot"))
@@ -140,11 +151,47 @@ class Discord(Platform):
             return problem or self.not_found()
         state = self.store.account(self.name, channel.key)
         live = state.live()
+        # the read-only channel denies Send Messages to the bot's role (an overwrite, as servers do it)
+        overwrites = [] if channel.can_post else [{"id": BOTS["discord"]["role_id"], "type": 0, "allow": "0",
+                                                   "deny": str(SEND_MESSAGES)}]
         return json_response({"id": channel.user_id, "type": 0, "guild_id": BOTS["discord"]["guild_id"],
-                              "name": channel.username, "position": 0, "permission_overwrites": [],
+                              "name": channel.username, "position": 0, "permission_overwrites": overwrites,
                               "topic": channel.display_name, "nsfw": False,
                               "last_message_id": live[0].id if live else None, "rate_limit_per_user": 0,
                               "parent_id": None, "flags": 0})
+
+    def guild(self, version: int, guild_id: str) -> Response:
+        """The sandbox server: @everyone may read, the bot's role posts and pins (readiness mode
+        `no_pin`: neither Pin Messages nor Manage Messages); someone else owns it."""
+        _, problem = self._auth()
+        if problem:
+            return problem
+        bot = BOTS["discord"]
+        if guild_id != bot["guild_id"]:
+            return discord_error(404, "Unknown Guild", 10004)
+        role = BOT_ROLE if self.ctx.modes.get(self.name) != NO_PIN else BOT_ROLE & ~(PIN_MESSAGES | MANAGE_MESSAGES)
+        roles = [{"id": guild_id, "name": "@everyone", "permissions": str(EVERYONE), "position": 0, "color": 0,
+                  "hoist": False, "managed": False, "mentionable": False, "flags": 0},
+                 {"id": bot["role_id"], "name": "Clarion", "permissions": str(role), "position": 1, "color": 0,
+                  "hoist": False, "managed": True, "mentionable": False, "flags": 0, "tags": {"bot_id": bot["id"]}}]
+        return json_response({"id": guild_id, "name": "Clarion Sandbox", "icon": None, "owner_id": bot["owner_id"],
+                              "roles": roles, "emojis": [], "features": [], "verification_level": 1,
+                              "default_message_notifications": 1, "explicit_content_filter": 2,
+                              "mfa_level": 0, "premium_tier": 0, "preferred_locale": "en-US"})
+
+    def member(self, version: int, guild_id: str, user_id: str) -> Response:
+        _, problem = self._auth()
+        if problem:
+            return problem
+        bot = BOTS["discord"]
+        if guild_id != bot["guild_id"]:
+            return discord_error(404, "Unknown Guild", 10004)
+        if user_id != bot["id"]:
+            return discord_error(404, "Unknown Member", 10007)
+        return json_response({"user": self._author(), "nick": None, "avatar": None, "roles": [bot["role_id"]],
+                              "joined_at": "2024-01-15T00:00:00.000000+00:00", "premium_since": None,
+                              "deaf": False, "mute": False, "flags": 0, "pending": False,
+                              "communication_disabled_until": None})
 
     def create(self, version: int, channel_id: str) -> Response:
         channel, problem = self._auth(channel_id)
@@ -241,6 +288,8 @@ class Discord(Platform):
         channel, state, post, problem = self._message(channel_id, message_id)
         if problem:
             return problem
+        if self.ctx.modes.get(self.name) == NO_PIN:
+            return discord_error(403, "Missing Permissions", 50013)
         if post.id not in state.pinned and len(state.pinned) >= MAX_PINS:
             return discord_error(400, f"Maximum number of pins reached ({MAX_PINS})", 30003)
         if state.pin(post.id):
@@ -262,6 +311,8 @@ class Discord(Platform):
         _channel, state, post, problem = self._message(channel_id, message_id)
         if problem:
             return problem
+        if self.ctx.modes.get(self.name) == NO_PIN:
+            return discord_error(403, "Missing Permissions", 50013)
         state.unpin(post.id)
         return json_response(None, 204)
 

@@ -19,6 +19,7 @@ from flask import Response, redirect, request
 from local.sandbox import accounts
 from local.sandbox.accounts import Account
 from local.sandbox.core import Platform, as_bool, bearer, json_response, paged, params, since_epoch
+from local.sandbox.readiness import EXPIRES_IN_S, EXPIRES_SOON
 from local.sandbox.state import AccountState, Post
 
 VERSION_RE = re.compile(r"^v\d+\.\d+$")
@@ -86,6 +87,11 @@ class Facebook(Platform):
     def not_found(self) -> Response:
         return graph_error(400, "Unknown path components: " + request.path, 2500)
 
+    def token_revoked(self) -> Response:
+        return graph_error(400, "Error validating access token: The session has been invalidated because the user "
+                                "changed their password or Facebook has changed the session for security reasons.",
+                           190, subcode=460)
+
     def method_not_allowed(self) -> Response:
         return graph_error(400, "Unsupported method", 100)
 
@@ -111,6 +117,8 @@ class Facebook(Platform):
         page = self._page(token)
         if page is None:
             return graph_error(400, "Invalid OAuth access token - Cannot parse access token", 190)
+        if parts == ["debug_token"] and request.method == "GET":
+            return self._debug_token(given)
         if len(parts) == 1:
             return self._node(page, parts[0], given)
         if len(parts) == 2 and parts[1] in ("feed", "posts", "published_posts"):
@@ -159,6 +167,26 @@ class Facebook(Platform):
         if request.method == "POST" and edge == "feed":
             return self._publish(page, state, given)
         return self.method_not_allowed()
+
+    def _debug_token(self, given: dict[str, Any]) -> Response:
+        """`GET /debug_token?input_token=`: the token's validity, expiry (0: never; readiness mode
+        `expires_soon`: in three days), data access expiry (90 days) and scopes."""
+        page = self._page(str(given.get("input_token") or ""))
+        if page is None:
+            return json_response({"data": {"error": {"code": 190, "message": "Invalid OAuth access token - Cannot "
+                                                     "parse access token"}, "is_valid": False, "scopes": []}})
+        # A token's times are fixed, as Graph's are: counted from the start of today (UTC), so a
+        # token "expiring soon" does so two to three days from any call today.
+        now = int(time.time())
+        today = now - now % 86400
+        expires = today + EXPIRES_IN_S if self.ctx.modes.get(self.name) == EXPIRES_SOON else 0
+        scopes = ["pages_show_list", "pages_read_engagement", "pages_manage_posts", "public_profile"]
+        return json_response({"data": {
+            "app_id": "1000000000000001", "type": "PAGE", "application": "Clarion Sandbox",
+            "data_access_expires_at": today + 90 * 86400, "expires_at": expires, "is_valid": True,
+            "issued_at": today - 86400, "profile_id": page.user_id, "scopes": scopes,
+            "granular_scopes": [{"scope": s, "target_ids": [page.user_id]} for s in scopes if s.startswith("pages_")],
+            "user_id": "1300000000000001"}})
 
     @staticmethod
     def _no_permission() -> Response:

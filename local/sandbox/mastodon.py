@@ -74,6 +74,12 @@ class Mastodon(Platform):
     def not_found(self) -> Response:
         return error(404, "Record not found")
 
+    def token_revoked(self) -> Response:
+        response = error(401, "The access token was revoked")
+        response.headers["WWW-Authenticate"] = ('Bearer realm="Doorkeeper", error="invalid_token", '
+                                                'error_description="The access token was revoked"')
+        return response
+
     def _rate_headers(self, response: Response) -> Response:
         if response.status_code == 429:
             return response

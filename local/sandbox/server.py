@@ -17,6 +17,7 @@ from local.sandbox.core import Context, Platform, json_response
 from local.sandbox.discord import Discord
 from local.sandbox.facebook import Facebook
 from local.sandbox.faults import FaultSpec, FaultSpecError
+from local.sandbox.readiness import REVOKED, ModeError
 from local.sandbox.mastodon import Mastodon
 from local.sandbox.slack import Slack
 from local.sandbox.telegram import Telegram
@@ -33,6 +34,7 @@ def create_app(ctx: Context) -> tuple[Flask, dict[str, Platform]]:
     platforms = {cls.name: cls(ctx) for cls in PLATFORM_CLASSES}
     for platform in platforms.values():
         _install_faults(platform, ctx)
+        _install_modes(platform, ctx)
         app.register_blueprint(platform.blueprint)
     _install_control(app, ctx, platforms)
     _install_errors(app, platforms)
@@ -78,6 +80,16 @@ def _install_faults(platform: Platform, ctx: Context) -> None:
         return response
 
 
+def _install_modes(platform: Platform, ctx: Context) -> None:
+    """Readiness mode `revoked`: every call with the platform's credentials is refused as the
+    platform refuses a dead token (after the faults: a 503 comes first). The other modes change
+    the platform's own answers (local/sandbox/readiness.py)."""
+
+    @platform.blueprint.before_request
+    def refuse() -> Response | None:
+        return platform.token_revoked() if ctx.modes.get(platform.name) == REVOKED else None
+
+
 def _install_control(app: Flask, ctx: Context, platforms: dict[str, Platform]) -> None:
     @app.get("/_sandbox/state")
     def state() -> Response:
@@ -107,6 +119,26 @@ def _install_control(app: Flask, ctx: Context, platforms: dict[str, Platform]) -
     @app.delete("/_sandbox/faults")
     def clear_faults() -> Response:
         ctx.faults.clear(request.args.get("platform"))
+        return json_response({"ok": True})
+
+    @app.get("/_sandbox/readiness")
+    def get_modes() -> Response:
+        return json_response(ctx.modes.to_json())
+
+    @app.post("/_sandbox/readiness")
+    def set_mode() -> Response:
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict) or set(body) != {"platform", "mode"}:
+            return json_response({"error": 'send {"platform": ..., "mode": ...}'}, 400)
+        try:
+            ctx.modes.set(str(body["platform"]), str(body["mode"]))
+        except ModeError as exc:
+            return json_response({"error": str(exc)}, 400)
+        return json_response(ctx.modes.to_json())
+
+    @app.delete("/_sandbox/readiness")
+    def clear_modes() -> Response:
+        ctx.modes.clear(request.args.get("platform"))
         return json_response({"ok": True})
 
     @app.get("/_sandbox/accounts")
@@ -207,6 +239,13 @@ class SandboxServer:
 
     def clear_faults(self, platform: str | None = None) -> None:
         self.ctx.faults.clear(platform)
+
+    def set_readiness(self, platform: str, mode: str) -> None:
+        """Readiness mode `revoked`, `no_pin` or `expires_soon` for one platform (readiness.py)."""
+        self.ctx.modes.set(platform, mode)
+
+    def clear_readiness(self, platform: str | None = None) -> None:
+        self.ctx.modes.clear(platform)
 
     def expire_bluesky_sessions(self) -> None:
         """Make every issued Bluesky access token expired (tests of refreshSession handling)."""

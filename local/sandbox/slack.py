@@ -16,11 +16,15 @@ from flask import Response, request
 from local.sandbox import accounts
 from local.sandbox.accounts import BOTS, Account
 from local.sandbox.core import Platform, as_bool, bearer, json_response, maybe_json, paged, params
+from local.sandbox.readiness import NO_PIN, REVOKED
 from local.sandbox.state import AccountState, Post
 
 MAX_TEXT = 40000
 MAX_BLOCKS = 50
 MAX_PINS = 100
+# The sandbox bot token's scopes, as `x-oauth-scopes` lists them.
+BOT_SCOPES = ("chat:write", "pins:write", "pins:read", "channels:read", "channels:history", "groups:read",
+              "groups:history")
 BLOCK_TYPES = {"section", "header", "divider", "context", "actions", "image", "rich_text", "markdown", "file",
                "input", "video"}
 
@@ -62,8 +66,10 @@ class Slack(Platform):
                          "chat.update": self.update, "chat.delete": self.delete,
                          "chat.getPermalink": self.permalink, "pins.add": self.pins_add,
                          "pins.remove": self.pins_remove, "pins.list": self.pins_list,
-                         "conversations.history": self.history, "conversations.replies": self.replies}
+                         "conversations.history": self.history, "conversations.replies": self.replies,
+                         "conversations.info": self.info}
         self.route("/api/<method>", self.dispatch, ["GET", "POST"])
+        self.blueprint.after_request(self._scope_header)
 
     def server_error(self) -> Response:
         return slack_error("service_unavailable", 503)
@@ -75,6 +81,21 @@ class Slack(Platform):
 
     def not_found(self) -> Response:
         return slack_error("unknown_method", 404, req_method=request.path.rsplit("/", 1)[-1])
+
+    def token_revoked(self) -> Response:
+        return slack_error("token_revoked")  # inside an HTTP 200, as Slack says most things
+
+    def _scopes(self) -> list[str]:
+        """The bot token's scopes; readiness mode `no_pin`: without pins:write."""
+        return [s for s in BOT_SCOPES if not (s == "pins:write" and self.ctx.modes.get(self.name) == NO_PIN)]
+
+    def _scope_header(self, response: Response) -> Response:
+        """Slack lists the token's scopes on every Web API answer to an authenticated call."""
+        token = bearer() or params().get("token")
+        if response.status_code == 200 and self.ctx.modes.get(self.name) != REVOKED \
+                and accounts.by_token(self.name, str(token) if token else None):
+            response.headers["x-oauth-scopes"] = ",".join(self._scopes())
+        return response
 
     def dispatch(self, method: str) -> Response:
         handler = self.handlers.get(method)
@@ -198,7 +219,27 @@ class Slack(Platform):
             return problem
         return ok(channel=channel.user_id, permalink=self._permalink(channel, post))
 
+    def info(self, channels: list[Account], given: dict[str, Any]) -> Response:
+        """conversations.info: the bot is a member of every sandbox channel, none archived."""
+        channel, problem = self._channel(channels, given)
+        if problem or channel is None:
+            return problem or self.not_found()
+        return ok(channel={"id": channel.user_id, "name": channel.username, "name_normalized": channel.username,
+                           "is_channel": True, "is_group": False, "is_im": False, "is_mpim": False,
+                           "is_private": False, "is_archived": False, "is_general": False, "is_shared": False,
+                           "is_member": True, "created": 1704067200, "creator": "U0ADMIN", "num_members": 12,
+                           "topic": {"value": "", "creator": "", "last_set": 0},
+                           "purpose": {"value": channel.display_name, "creator": "U0ADMIN", "last_set": 0}})
+
+    def _missing_pins_scope(self) -> Response | None:
+        if "pins:write" in self._scopes():
+            return None
+        return slack_error("missing_scope", needed="pins:write", provided=",".join(self._scopes()))
+
     def pins_add(self, channels: list[Account], given: dict[str, Any]) -> Response:
+        refused = self._missing_pins_scope()
+        if refused:
+            return refused
         _channel, state, post, problem = self._message(channels, given, "timestamp")
         if problem:
             return problem
@@ -210,6 +251,9 @@ class Slack(Platform):
         return ok()
 
     def pins_remove(self, channels: list[Account], given: dict[str, Any]) -> Response:
+        refused = self._missing_pins_scope()
+        if refused:
+            return refused
         _channel, state, post, problem = self._message(channels, given, "timestamp")
         if problem:
             return problem

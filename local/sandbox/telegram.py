@@ -20,6 +20,7 @@ from flask import Response
 from local.sandbox import accounts
 from local.sandbox.accounts import BOTS, Account
 from local.sandbox.core import Platform, as_bool, json_response, maybe_json, params
+from local.sandbox.readiness import NO_PIN
 from local.sandbox.state import AccountState, Post
 from local.sandbox.text import utf16_len
 
@@ -100,7 +101,8 @@ class Telegram(Platform):
     name = "telegram"
 
     def routes(self) -> None:
-        self.handlers = {"getme": self.get_me, "getchat": self.get_chat, "sendmessage": self.send_message,
+        self.handlers = {"getme": self.get_me, "getchat": self.get_chat, "getchatmember": self.get_chat_member,
+                         "sendmessage": self.send_message,
                          "editmessagetext": self.edit_message_text, "deletemessage": self.delete_message,
                          "pinchatmessage": self.pin_chat_message, "unpinchatmessage": self.unpin_chat_message,
                          "unpinallchatmessages": self.unpin_all}
@@ -118,6 +120,9 @@ class Telegram(Platform):
 
     def not_found(self) -> Response:
         return tg_error(404, "Not Found")
+
+    def token_revoked(self) -> Response:
+        return tg_error(401, "Unauthorized")  # a revoked bot token is an unknown one
 
     def method_not_allowed(self) -> Response:
         return tg_error(404, "Not Found")
@@ -206,6 +211,31 @@ class Telegram(Platform):
             info["pinned_message"] = self._message_json(chat, state.get(state.pinned[-1]), state)  # type: ignore[arg-type]
         return ok(info)
 
+    def get_chat_member(self, chats: list[Account], given: dict[str, Any]) -> Response:
+        """The bot is an administrator of each sandbox channel, allowed to post, edit and delete
+        messages (in a channel `can_edit_messages` is also what lets it pin); readiness mode
+        `no_pin` takes that right away. Anyone else has `left`."""
+        chat, problem = self._chat(chats, given)
+        if problem or chat is None:
+            return problem or self.not_found()
+        bot, user_id = BOTS[self.name], str(given.get("user_id", ""))
+        if user_id != bot["id"]:
+            return ok({"user": {"id": int(user_id) if user_id.isdigit() else 0, "is_bot": False,
+                                "first_name": "Someone"}, "status": "left"})
+        pin = self.ctx.modes.get(self.name) != NO_PIN
+        user = {"id": int(bot["id"]), "is_bot": True, "first_name": bot["name"], "username": bot["username"]}
+        return ok({"user": user,
+                   "status": "administrator", "can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
+                   "can_delete_messages": True, "can_manage_video_chats": False, "can_restrict_members": True,
+                   "can_promote_members": False, "can_change_info": True, "can_invite_users": True,
+                   "can_post_stories": False, "can_edit_stories": False, "can_delete_stories": False,
+                   "can_post_messages": True, "can_edit_messages": pin})
+
+    def _may_pin(self) -> Response | None:
+        if self.ctx.modes.get(self.name) == NO_PIN:
+            return bad_request("not enough rights to manage pinned messages in the chat")
+        return None
+
     def send_message(self, chats: list[Account], given: dict[str, Any]) -> Response:
         chat, problem = self._chat(chats, given)
         if problem or chat is None:
@@ -255,6 +285,9 @@ class Telegram(Platform):
         return ok(True)
 
     def pin_chat_message(self, chats: list[Account], given: dict[str, Any]) -> Response:
+        refused = self._may_pin()
+        if refused:
+            return refused
         chat, state, post, problem = self._message(chats, given, "pin")
         if problem:
             return problem
@@ -263,6 +296,9 @@ class Telegram(Platform):
         return ok(True)
 
     def unpin_chat_message(self, chats: list[Account], given: dict[str, Any]) -> Response:
+        refused = self._may_pin()
+        if refused:
+            return refused
         chat, problem = self._chat(chats, given)
         if problem or chat is None:
             return problem or self.not_found()

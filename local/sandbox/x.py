@@ -69,6 +69,9 @@ class X(Platform):
     def not_found(self) -> Response:
         return json_response({"errors": [{"message": "Sorry, that page does not exist", "code": 34}]}, 404)
 
+    def token_revoked(self) -> Response:
+        return self._unauthorized()  # X answers a revoked OAuth 2.0 token as any unknown one
+
     def _limit_headers(self, remaining: int = RATE_LIMIT - 1, reset: float | None = None) -> dict[str, str]:
         reset_at = int(reset if reset is not None else time.time() + 900) + 1
         return {"x-rate-limit-limit": str(RATE_LIMIT), "x-rate-limit-remaining": str(remaining),

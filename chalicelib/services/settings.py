@@ -1,0 +1,38 @@
+"""The organisation's settings in force: stored, versioned, audited; the environment seeds them.
+
+`current()` reads the stored record on every call (one strongly consistent read), so a change an
+admin makes takes effect on the next request in every Lambda process, without a redeploy; until
+the first change, the environment's seed values are in force.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from chalicelib.domain.errors import Conflict
+from chalicelib.domain.models import User
+from chalicelib.domain.org import OrgSettings, OrgSettingsChange
+from chalicelib.ports import Clock, Put, Store
+from chalicelib.services.common import commit_or_conflict
+
+
+class SettingsService:
+    def __init__(self, store: Store, clock: Clock, seed: Callable[[], OrgSettings]) -> None:
+        self._store = store
+        self._clock = clock
+        self._seed = seed
+
+    def current(self) -> OrgSettings:
+        return self._store.get_org_settings() or self._seed()
+
+    def change(self, actor: User, change: OrgSettingsChange, expected_revision: int | None = None) -> OrgSettings:
+        """The settings with `change` applied, as the next revision (409 if `expected_revision`, the
+        one the admin edited, is no longer the stored one)."""
+        stored = self._store.get_org_settings()
+        now = stored or self._seed()
+        if expected_revision is not None and expected_revision != now.revision:
+            raise Conflict("the settings changed since you loaded them; reload and try again",
+                           {"revision": now.revision})
+        new, event = now.change(change, actor.id, self._clock.now())
+        put = Put(new, None if stored is None else stored.revision)
+        commit_or_conflict(self._store, [put], [event], lambda: "changed")
+        return new
