@@ -10,6 +10,7 @@ written by Powertools' EMF provider, so publishing them is a log write, not an A
     DeliveryLatencyMs                                      approval -> final, per platform
     DeliveriesPastDeadline                                 from every sweep (0 when all is well)
     DeliveriesRedriven, AdvisoriesExpired, AdvisoriesReleased, PinsRepaired   from every sweep
+    ChannelsUnhealthy                                      from the daily readiness run
     TemplateTriggers                                       per outcome (triggered/duplicate/refused)
 
 Namespace `Clarion`, dimensions `service`, `stage` (and `platform` / `outcome`); the alarms in
@@ -360,8 +361,25 @@ def _scheduled(event: Any, get_response: Callable[[Any], Any]) -> Any:
         t.log("sweep failed", logging.ERROR, **invocation, error_type=type(error).__name__,
               duration_ms=_elapsed_ms(start))
         raise
-    observe_sweep(t, report if isinstance(report, dict) else {}, invocation, _elapsed_ms(start))
+    report = report if isinstance(report, dict) else {}
+    if "not_checked" in report:  # the daily readiness run, the other scheduled function
+        observe_readiness(t, report, invocation, _elapsed_ms(start))
+    else:
+        observe_sweep(t, report, invocation, _elapsed_ms(start))
     return report
+
+
+def observe_readiness(t: _Telemetry, report: dict[str, Any], invocation: dict[str, Any], duration_ms: int) -> None:
+    """The readiness run's report (services/readiness.CheckSummary: account ids per outcome)."""
+    def ids(key: str) -> list[str]:
+        value = report.get(key)
+        return sorted(str(v) for v in value) if isinstance(value, list) else []
+
+    unhealthy = ids("unhealthy")
+    t.log("readiness", logging.WARNING if unhealthy else logging.INFO, **invocation, checked=len(ids("checked")),
+          unhealthy=unhealthy or None, changed=ids("changed") or None, paged=ids("paged") or None,
+          not_checked=ids("not_checked") or None, duration_ms=duration_ms)
+    t.emit([("ChannelsUnhealthy", "Count", len(unhealthy))], _stage())
 
 
 def observe_sweep(t: _Telemetry, report: dict[str, Any], invocation: dict[str, Any], duration_ms: int) -> None:

@@ -91,6 +91,7 @@ class LocalStack:
         self._start_moto()
         configure_environment(self.settings.moto_url)
         self.provisioned = provision(boto3.Session(), STAGE)
+        self._sandbox_account()
         os.environ.update(self.provisioned.environment())  # before the app reads its settings
         # Links in posts and feeds point at this stack's own API, whatever port it was given.
         os.environ.setdefault("CLARION_PUBLIC_BASE_URL", self.settings.api_url)
@@ -133,6 +134,15 @@ class LocalStack:
         self._moto = ThreadedMotoServer(ip_address=self.settings.host, port=self.settings.moto_port,
                                         verbose=False)
         self._moto.start()
+
+    @staticmethod
+    def _sandbox_account() -> None:
+        """The local AWS account as the readiness checks expect a working one: SES out of its
+        sandbox, SMS with a spend limit above AWS's default 1 USD (moto lacks two of the calls)."""
+        from local.sandbox.aws_account import teach_moto
+
+        teach_moto()
+        boto3.client("sns").set_sms_attributes(attributes={"MonthlySpendLimit": "100"})
 
     def _stop_moto(self) -> None:
         if self._moto is not None:

@@ -48,7 +48,7 @@ class RunningStack:
 
 
 def start_stack(log: Path, seconds: float = 120) -> RunningStack:
-    """Start the stack on free ports and wait until its API and sign-in answer."""
+    """Start the stack on free ports and wait until its API, sign-in and sandbox platforms answer."""
     ports = {name: free_port() for name in ("CLARION_PORT", "CLARION_MOTO_PORT", "CLARION_SANDBOX_PORT",
                                             "CLARION_SIGNIN_PORT")}
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CLARION_", "AWS_"))}
@@ -76,6 +76,7 @@ def _wait_until_ready(stack: RunningStack, seconds: float) -> None:
             with urllib.request.urlopen(stack.api + "/console/sign-in.json", timeout=2) as response:
                 if response.status == 200:
                     urllib.request.urlopen(stack.signin + "/.well-known/jwks.json", timeout=2).close()
+                    urllib.request.urlopen(stack.sandbox + "/", timeout=2).close()  # started last
                     return
         except OSError:
             pass

@@ -23,7 +23,7 @@ from chalicelib.services import readiness as service
 from chalicelib.services.common import create, revise
 from chalicelib.services.readiness import AccountChecks, CheckRequest, ReadinessService, marker_key
 from conftest import Api
-from fakes import FixedClock, InMemoryStore, RecordingAlerts
+from fakes import FixedClock, InMemoryStore, RecordingAlerts, capture
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 ADMIN = User(id="demo-admin", name="Lee Admin", roles=ALL_ROLES)
@@ -366,7 +366,11 @@ def scheduled_event(detail: dict[str, Any] | None = None) -> dict[str, Any]:
 def test_the_daily_readiness_function_checks_every_account_and_pages_once(live: Api, aws: Provisioned,
                                                                           platforms: Any) -> None:
     platforms.set_readiness("discord", "revoked")
-    first = live.client.lambda_.invoke("readiness", scheduled_event()).payload
+    with capture() as out:
+        first = live.client.lambda_.invoke("readiness", scheduled_event()).payload
+    [line] = out.logs("readiness")  # its own log line and metric, not the sweeper's
+    assert line["unhealthy"] == ["discord:community"] and line["paged"] == ["discord:community"]
+    assert out.metrics()["ChannelsUnhealthy"][0][0] == [1.0] and not out.logs("sweep")
     assert "discord:community" in first["checked"] and first["unhealthy"] == ["discord:community"]
     assert first["paged"] == ["discord:community"] and first["not_checked"] == []
     second = live.client.lambda_.invoke("readiness", scheduled_event()).payload  # the next day
