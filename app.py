@@ -189,7 +189,8 @@ def get_template(template_id: str) -> dict[str, Any]:
 @route("/templates/{template_id}/approve", methods=["POST"], authorizer=AUTHORIZER)
 def approve_template(template_id: str) -> dict[str, Any]:
     user = signed_in(APPROVER, "template_approve")
-    return web.template_view(clarion().templates.approve(user, template_id))
+    review = body(web.ApprovalRequest, optional=True)
+    return web.template_view(clarion().templates.approve(user, template_id, review.content_hash if review else None))
 
 
 @route("/templates/{template_id}/trigger", methods=["POST"], authorizer=AUTHORIZER)

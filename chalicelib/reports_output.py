@@ -130,7 +130,8 @@ def report_json(report: Report) -> dict[str, Any]:
 
 def _subtitle(report: Report) -> str:
     what = f"Incident {report.incident_id}" if report.kind == "incident" else f"Advisory {report.requested_id}"
-    return (f"{what}, {len(report.advisories)} advisories; generated {_time(report.generated_at)} UTC "
+    count = len(report.advisories)
+    return (f"{what}, {count} advisor{'y' if count == 1 else 'ies'}; generated {_time(report.generated_at)} UTC "
             f"by {report.generated_by}")
 
 

@@ -226,3 +226,15 @@ def test_a_bad_draft_or_sample_is_422_naming_the_field(api: Api, body: dict[str,
     response = api.call("POST", "/templates/preview", "demo-admin", body)
     assert response.status_code == 422, response.json_body
     assert field in [d["field"] for d in response.json_body["error"]["details"]], response.json_body
+
+
+def test_approval_is_bound_to_the_content_the_approver_reviewed(api: Api) -> None:
+    template_id = draft(api)
+    reviewed = api.call("GET", f"/templates/{template_id}", "demo-approver").json_body["content_hash"]
+    assert api.call("PUT", f"/templates/{template_id}", "demo-admin",
+                    edited(headline="Boil water notice for {area} until {until} (revised)")).status_code == 200
+    stale = api.call("POST", f"/templates/{template_id}/approve", "demo-approver", {"content_hash": reviewed})
+    assert stale.status_code == 409 and "changed since you reviewed it" in stale.json_body["error"]["message"]
+    current = api.call("GET", f"/templates/{template_id}", "demo-approver").json_body["content_hash"]
+    approved = api.call("POST", f"/templates/{template_id}/approve", "demo-approver", {"content_hash": current})
+    assert approved.status_code == 200 and approved.json_body["state"] == "approved"

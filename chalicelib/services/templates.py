@@ -132,11 +132,15 @@ class TemplateService:
         draft = self._advisories.draft_for_preview(actor, content)
         return draft.model_copy(update={"renderings": request.renderings})
 
-    def approve(self, actor: User, template_id: str) -> Template:
+    def approve(self, actor: User, template_id: str, reviewed_hash: str | None = None) -> Template:
+        """Approve the template as it stands; with `reviewed_hash`, only if that is still its content."""
         template = self.get(template_id)
         if template.wrote(actor.id):
             raise refuse(self._store, actor, "template_approve",
                          "you cannot approve a template you wrote or edited; another approver must")
+        if reviewed_hash is not None and reviewed_hash != template.content_hash():
+            raise Conflict("the template changed since you reviewed it; review it again",
+                           {"content_hash": template.content_hash()})
         approved, event = template.approve(actor.id, self._clock.now())
         # Channels, settings and the clock may have moved since creation: screen what is approved.
         self._screen_or_raise(actor, "template_approve", self._sample(template.content, template.parameters),

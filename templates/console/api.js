@@ -45,3 +45,39 @@ export function query(params) {
 export function newKey() {
   return "console-" + crypto.randomUUID();
 }
+
+// -- files (CSV, PDF): fetched with the bearer token, then saved by the browser -------------------
+/** A file the API answers (CSV, PDF) as a Blob, with the answer's headers. */
+export async function fetchFile(path, accept = "*/*") {
+  const headers = {Authorization: `Bearer ${await session.token()}`, Accept: accept};
+  let response;
+  try {
+    response = await fetch(new URL(path.replace(/^\//, ""), document.baseURI), {headers});
+  } catch {
+    throw new ApiError(0, "offline", "Clarion could not be reached. Check the connection and try again.");
+  }
+  if (!response.ok) {
+    const error = ((await response.json().catch(() => null)) || {}).error || {};
+    if (response.status === 401) session.expired();
+    throw new ApiError(response.status, error.code || "error",
+                       error.message || `Clarion answered ${response.status}`, error.details);
+  }
+  return {blob: await response.blob(), headers: response.headers};
+}
+
+/** Save a Blob as a file: a temporary object URL and a link with `download`, clicked once. */
+export function saveFile(blob, filename) {
+  const href = URL.createObjectURL(blob);
+  const link = Object.assign(document.createElement("a"), {href, download: filename, hidden: true});
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(href), 60000);
+}
+
+/** download("/deliveries?format=csv", "deliveries.csv", "text/csv"): fetch and save; the headers come back. */
+export async function download(path, filename, accept = "*/*") {
+  const {blob, headers} = await fetchFile(path, accept);
+  saveFile(blob, filename);
+  return headers;
+}

@@ -12,7 +12,16 @@ const SCREENS = [
   {path: "approvals", label: "Approvals", roles: ["approver"], load: () => import("./review.js")},
   {path: "launch", label: "Launch", roles: ["oncall"], load: () => import("./launch.js")},
   {path: "advisories", label: "Broadcasts", roles: null, load: () => import("./lists.js"), view: "all"},
+  {path: "organisation", label: "Organisation", roles: ["admin", "approver"], load: () => import("./organisation.js")},
+  {path: "templates", label: "Templates", roles: ["admin"], load: () => import("./templates.js")},
+  {path: "deliveries", label: "Delivery log", roles: ["auditor", "admin"], load: () => import("./deliveries.js")},
+  {path: "audit", label: "Audit trail", roles: ["auditor", "admin"], load: () => import("./audit.js")},
+  {path: "users", label: "Users", roles: ["admin"], load: () => import("./users.js")},
+  {path: "channels", label: "Channels", roles: ["admin"], load: () => import("./channels.js")},
+  // Not in the nav: reached from the delivery log, the audit trail and the broadcasts.
+  {path: "report", label: "After-action report", roles: ["auditor", "admin"], nav: false, load: () => import("./report.js")},
 ];
+const SWITCH_POLL_MS = 30000;
 
 const main = document.getElementById("main");
 const state = {me: null, cleanup: null, ticket: 0};
@@ -41,7 +50,7 @@ function allowed(screen) {
 }
 
 function drawShell() {
-  const screens = SCREENS.filter(allowed);
+  const screens = SCREENS.filter((s) => allowed(s) && s.nav !== false);
   show(document.getElementById("nav"), h("ul", {},
     screens.map((s) => h("li", {}, h("a", {href: `#/${s.path}`, dataset: {path: s.path}}, s.label)))));
   show(document.getElementById("who"),
@@ -54,7 +63,7 @@ async function route() {
   if (!state.me) return;
   const [path = "", ...rest] = location.hash.replace(/^#\/?/, "").split("?")[0].split("/");
   const screens = SCREENS.filter(allowed);
-  const screen = screens.find((s) => s.path === path) || screens[0];
+  const screen = screens.find((s) => s.path === path) || screens.find((s) => s.nav !== false);
   for (const link of document.querySelectorAll("#nav a")) {
     if (link.dataset.path === screen.path) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
@@ -81,6 +90,33 @@ async function route() {
   show(main, view);
   document.title = `${screen.label} · Clarion`;
   focus(main.querySelector("h1") || main);
+}
+
+/** The banner every screen shows while deliveries are paused (or a pause waits for confirmation). */
+export function refreshSwitch(state) {
+  const banner = document.getElementById("switch-banner");
+  if (!state || state.state === "running") {
+    banner.replaceChildren();
+    banner.hidden = true;
+    return;
+  }
+  const paused = state.state === "paused";
+  show(banner, h("p", {},
+    h("strong", {}, paused ? "All deliveries are paused. " : "A pause of all deliveries waits for confirmation. "),
+    paused ? `Nothing is posted until an admin resumes (reason: ${state.reason}).`
+           : `${state.requested_by} asked (reason: ${state.reason}); an approver must confirm.`,
+    " ", h("a", {href: "#/organisation"}, "Details")));
+  banner.className = paused ? "switch-banner paused" : "switch-banner";
+  banner.hidden = false;
+}
+
+async function watchSwitch() {
+  try {
+    refreshSwitch(await get("/switch"));
+  } catch {
+    // the next poll tries again; the screens say when Clarion cannot be reached
+  }
+  setTimeout(watchSwitch, SWITCH_POLL_MS);
 }
 
 /** An error as a person reads it: a sentence, and what each detail says. */
@@ -133,6 +169,7 @@ async function start() {
   drawShell();
   window.addEventListener("hashchange", route);
   route();
+  watchSwitch();
 }
 
 start();

@@ -60,6 +60,11 @@ function row(advisory, path) {
   if (may("spokesperson") && SENT.includes(advisory.state) && advisory.msg_type !== "Cancel") {
     actions.push(followUp(advisory, "update", "Update"), followUp(advisory, "cancel", "Cancel / all-clear"));
   }
+  // Auditors and admins: the after-action report of anything that went past a draft (report.js).
+  if (may("auditor", "admin") && advisory.state !== "draft") {
+    actions.push(h("a", {href: `#/report/${advisory.id}`, class: "button"}, "After-action report",
+                   h("span", {class: "visually-hidden"}, `: ${c.headline}`)));
+  }
   return h("li", {class: "advisory-item"},
     h("div", {class: "advisory-head"},
       h("a", {href: `#/${path}/${advisory.id}`, class: "advisory-title"}, c.headline),

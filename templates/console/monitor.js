@@ -21,7 +21,8 @@ export async function render(root, {id, back}) {
   const retry = h("button", {type: "button", hidden: true}, "Retry failed deliveries");
   const notice = h("div", {});
   show(root,
-    h("p", {}, h("a", {href: back}, "← Back")),
+    h("p", {}, h("a", {href: back}, "← Back"),
+      may("auditor", "admin") ? [" · ", h("a", {href: `#/report/${id}`}, "After-action report")] : null),
     h("h1", {}, advisory.content.headline),
     stateLine, bar, count, notice, retry, todo,
     h("div", {class: "table-wrap"}, h("table", {class: "deliveries"},

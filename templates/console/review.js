@@ -12,6 +12,8 @@ const SHOWN = ["headline", "description", "instruction", "required_text", "event
                "contact", "hashtags", "channels", "language"];
 
 export async function render(root, {args}) {
+  // Templates waiting for approval are reviewed by template-review.js (their ids start "tpl_").
+  if (args[0] && args[0].startsWith("tpl_")) return (await import("./template-review.js")).review(root, args[0]);
   return args[0] ? review(root, args[0]) : queue(root);
 }
 
@@ -31,11 +33,12 @@ async function queue(root) {
     waiting.sort((a, b) => (a.submitted_at || a.updated_at).localeCompare(b.submitted_at || b.updated_at));
     show(list, waiting.map(item));
     status.textContent = waiting.length
-      ? `${waiting.length} waiting for approval` : "Nothing is waiting for approval.";
+      ? `${waiting.length} waiting for approval` : "No advisory is waiting for approval.";
   }
   more.addEventListener("click", () => busy(more, () => page().catch((e) => list.after(problem(e)))));
   show(root, h("h1", {}, "Approvals"), status, list, more);
   await page();
+  root.append(await (await import("./template-review.js")).awaiting());  // templates awaiting approval
   return undefined;
 }
 

@@ -4,6 +4,7 @@ import {get, post, put, ApiError} from "./api.js";
 import {announce, go, problem} from "./app.js";
 import {h, show, busy, focus, marked, newId, shortId, withOffset} from "./dom.js";
 import {LABELS, channelRows, platformName} from "./preview.js";
+import {readinessNote} from "./channels.js";  // each account's latest readiness check
 
 const CATEGORIES = ["Health", "Safety", "Security", "Env", "Infra", "Transport", "Rescue", "Fire", "Geo", "Met", "CBRNE", "Other"];
 const RESPONSES = ["Shelter", "Evacuate", "Prepare", "Execute", "Avoid", "Monitor", "Assess", "AllClear", "None"];
@@ -226,7 +227,8 @@ class Writer {
         h("legend", {}, platformName(platform)),
         accounts.map((c) => h("label", {class: "choice"},
           h("input", {type: "checkbox", name: "channels", value: c.id, dataset: {sandbox: String(c.sandbox)}}),
-          c.name, c.sandbox ? h("span", {class: "badge test"}, "test account") : null)))),
+          h("span", {class: "choice-text"}, c.name, c.sandbox ? [" ", h("span", {class: "badge test"}, "test account")] : null,
+            c.health ? readinessNote(c.health, {short: true}) : null))))),
       note);
     this.fields.channels = group;
     return group;

@@ -62,7 +62,7 @@ def test_sign_in_shows_who_and_only_what_their_roles_may_do(screens: Any, width:
     assert page.locator("#who .who-name").inner_text() == "Alex Approver"
     assert "approver" in page.locator("#who .who-roles").inner_text()
     nav = [t.strip() for t in page.locator("#nav a").all_inner_texts()]
-    assert nav == ["Approvals", "Broadcasts"]
+    assert nav == ["Approvals", "Broadcasts", "Organisation"]
     screen.look("approvals-empty-or-queue")
     # A reload keeps the person signed in: the ID token was in memory only, so the console
     # exchanges the tab's refresh token for a new one.
