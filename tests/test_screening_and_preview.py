@@ -27,9 +27,9 @@ def codes(text: str) -> list[str]:
     ("The index case, jane.doe@gmail.com, was seen on Monday.", ["phi_email"]),
     ("Patient MRN: 00412345 was admitted.", ["phi_record_number"]),
     ("medical record number A1234567", ["phi_record_number"]),
-    ("The patient (DOB 03/12/1987) is stable.", ["phi_birth_date"]),
-    ("John Smith, 12/03/1987, tested positive.", ["phi_name_and_birth_date"]),
-    ("Maria Garcia (March 4, 1990) is in hospital.", ["phi_name_and_birth_date"]),
+    ("The patient (DOB 03/12/1987) is stable.", ["phi_date"]),
+    ("John Smith, 12/03/1987, tested positive.", ["phi_name", "phi_date"]),
+    ("Maria Garcia (March 4, 1990) is in hospital.", ["phi_name", "phi_date"]),
     ("Riverside District, 23/11/2026: boil water.", []),
     ("This vaccine is 100% effective and cures measles.", ["banned_claim", "banned_claim"]),
     ("Vaccination is highly effective at preventing measles.", []),
@@ -45,7 +45,7 @@ def test_screening_blocks_submit_with_every_finding_named(api: Api) -> None:
     response = api.call("POST", f"/advisories/{advisory_id}/submit", "demo-spokesperson")
     assert response.status_code == 422
     found = {f["code"] for f in response.json_body["error"]["details"]}
-    assert found == {"phi_name_and_birth_date", "phi_phone_number", "banned_claim"}
+    assert found == {"phi_name", "phi_date", "phi_phone_number", "banned_claim"}
     assert all(f["blocking"] for f in response.json_body["error"]["details"])
 
 
@@ -131,3 +131,124 @@ def test_the_feeds_and_banner_follow_the_advisory(api: Api, aws: Provisioned) ->
     cancel_cap = api.call("GET", f"/feeds/cap/{cancel_id}.xml").body.decode()
     assert "<msgType>Cancel</msgType>" in cancel_cap and f",{advisory_id}," in cancel_cap
     assert api.call("GET", "/feeds/cap/whatever.json").status_code == 404
+
+
+# -- issue 15: every Safe Harbor identifier, in every public field and language ----------------
+def found(text: str, field: str = "description", language: str | None = "en") -> list[tuple[str, str, bool]]:
+    """(identifier class, the text it marks, blocking) for each patient-data finding."""
+    return [(f.identifier or "", text[f.start or 0:f.end or 0], f.blocking)
+            for f in scan([(field, text)], environment_settings(), language=language) if f.code.startswith("phi_")]
+
+
+@pytest.mark.parametrize("text,language,expected", [
+    # the misses the issue lists, one each
+    ("Walter Brooks died on 4 March at the county hospital.", "en", {("name", "Walter Brooks"), ("date", "4 March")}),
+    ("Grace Adeyemi remains in Ward 7B, bed 3.", "en", {("name", "Grace Adeyemi")}),
+    ("Julien Moreau, chambre 214, reçoit un traitement.", "fr", {("name", "Julien Moreau")}),
+    ("The first case (b. 12.05.2008) is at home.", "en", {("date", "12.05.2008")}),
+    ("The patient, DOB 19750411, is stable.", "en", {("date", "19750411")}),
+    ("Ethan Park was born on the 3rd of August 1990.", "en", {("name", "Ethan Park"), ("date", "the 3rd of August 1990")}),
+    ("Hélène Roux, née le 4 juillet 1946, est hospitalisée.", "fr", {("name", "Hélène Roux"), ("date", "4 juillet 1946")}),
+    ("Herr Weber, geb. 03.02.1941, wird behandelt.", "de", {("name", "Herr Weber"), ("date", "03.02.1941")}),
+    ("The index case lives at 1420 Elm Street, Springfield, IL 62704.", "en",
+     {("address", "1420 Elm Street, Springfield, IL 62704")}),
+    ("Claims were filed under 987-65-4321.", "en", {("ssn", "987-65-4321")}),
+    ("The patient's SSN is 987 65 4325.", "en", {("ssn", "987 65 4325")}),
+    ("The patient's Medicare number is 1EG4-TE5-MK73.", "en", {("health_plan", "1EG4-TE5-MK73")}),
+    ("Versichertennummer der Patientin: A123456780.", "de", {("kvnr", "A123456780")}),
+    ("Please pull chart #A-55-1234 for the review.", "en", {("mrn", "A-55-1234")}),
+    ("Our records show hospital number K449812.", "en", {("mrn", "K449812")}),
+    ("The patient's pacemaker, serial number PJN123456H, is being checked.", "en", {("device", "PJN123456H")}),
+    ("The driver holds driver's license D1234567.", "en", {("license", "D1234567")}),
+    ("The patient's car, plate 7ABC123, was found.", "en", {("vehicle", "7ABC123")}),
+    ("The patient's card, account number 4417123456, was used.", "en", {("account", "4417123456")}),
+    ("A 93-year-old woman from Lake City died.", "en", {("age", "93-year-old")}),
+    ("Call her daughter on 07700 900 456.", "en", {("phone", "07700 900 456")}),
+    ("Write to dwhite at hotmail dot com for the family.", "en", {("email_address", "dwhite at hotmail dot com")}),
+    ("Photos: https://health.example.org/cases?patient=maria-lopez", "en", {("url", "patient=maria-lopez")}),
+    ("Photo: https://cdn.example.org/photos/maria_lopez.jpg", "en", {("url", "maria_lopez.jpg")}),
+    ("Messages came from IP address 203.0.113.57.", "en", {("ip", "203.0.113.57")}),
+    ("The patient's NHS number is 943 476 5919.", "en", {("nhs_number", "943 476 5919")}),
+    ("Le numéro de sécurité sociale du patient est le 1 84 12 76 451 089 46.", "fr",
+     {("nir", "1 84 12 76 451 089 46")}),
+    ("El número de historia clínica de la afectada es 5923220.", "es", {("nhc", "5923220")}),
+    ("La paciente, nacida el 2 de febrero de 2019, falleció.", "es", {("date", "2 de febrero de 2019")}),
+])
+def test_each_identifier_class_is_found_and_marked(text: str, language: str, expected: set[tuple[str, str]]) -> None:
+    hits = found(text, language=language)
+    assert {(cls, marked) for cls, marked, _ in hits} == expected
+    assert all(blocking for _, _, blocking in hits)
+
+
+@pytest.mark.parametrize("text", [
+    "The recalled product is Naloxone injection, NDC 0409-4888-20.",
+    "Samples were tested at the state laboratory (CLIA 05D0987654).",
+    "Only lot 24C118 is affected; batch B7731-02 is not.",
+    "Clinicians should report suspected cases (ICD-10 A05.1) within 24 hours.",
+    "Call our hotline 0800 555 0100 or 911.",
+    "Dr. Sarah Whitfield, the county health officer, said the risk to the public is low.",
+    "People aged 65 and over, and residents over 90 in care homes, are at higher risk.",
+    "Since 1 March, 43 cases have been reported; 12 patients were admitted to hospital.",
+    "Residents of ZIP codes 62704 and 62711 should boil their water.",
+    "FDA recall number Z-1234-2026 covers 4,200 units.",
+    "La alerta está activa desde el 15/08/2026 hasta nuevo aviso.",
+    "Betroffen ist nur die Charge L2409B mit dem Mindesthaltbarkeitsdatum 30.09.2026.",
+    "Nurse Kim Lee will run the clinic in Room 12.",
+    "Mayor Jane Doe will open the new clinic on 3 March.",
+    "Ask the Patient Advice and Liaison Service, or the Patient Transport Service.",
+])
+def test_drug_lab_lot_and_diagnosis_codes_hotlines_and_officials_pass(text: str) -> None:
+    assert [hit for hit in found(text) if hit[2]] == []
+
+
+def test_a_venue_address_or_an_unattached_serial_number_only_warns() -> None:
+    venue = found("Vaccines are available at the Riverside Community Center, 200 Main Street, on Saturdays.")
+    assert venue == [("address", "200 Main Street", False)]
+    assert found("Pumps with serial number 2187-6654 are being recalled.") == [("device", "2187-6654", False)]
+
+
+def test_web_hashtags_translations_and_wordings_are_screened_with_their_spans(api: Api) -> None:
+    body = advisory_body(web="https://health.example.org/cases?patient=maria-lopez",
+                         hashtags=["Measles", "PrayForMariaLopez"],
+                         translations={"es": {"headline": "Aviso", "description": "La paciente Carmen Ruiz sigue "
+                                                                                   "ingresada en la UCI."}})
+    preview = api.call("POST", "/advisories/preview", "demo-spokesperson", body).json_body
+    phi = {(f["field"], f["identifier"]): f for f in preview["findings"] if f["code"].startswith("phi_")}
+    assert set(phi) == {("web", "url"), ("hashtags", "name"), ("translations.es.description", "name")}
+    assert preview["blocking"] is True and all(f["blocking"] for f in phi.values())
+    web = phi[("web", "url")]
+    assert body["web"][web["start"]:web["end"]] == "patient=maria-lopez"
+    tags = phi[("hashtags", "name")]
+    assert "Measles PrayForMariaLopez"[tags["start"]:tags["end"]] == "PrayForMariaLopez"  # as the console shows them
+    es = phi[("translations.es.description", "name")]
+    assert body["translations"]["es"]["description"][es["start"]:es["end"]] == "Carmen Ruiz"
+
+
+def test_a_template_wording_and_a_trigger_parameter_are_screened(api: Api) -> None:
+    from test_templates_and_triggers import BOIL_WATER, GOOD_PARAMS, approved_template
+
+    wording = "{{ post.headline }}. Patient Walter Brooks died on 4 March."
+    created = api.call("POST", "/templates", "demo-admin", {**BOIL_WATER, "renderings": {"sms": wording}})
+    assert created.status_code == 422
+    assert {(f["field"], f["code"]) for f in created.json_body["error"]["details"]} >= {
+        ("renderings.sms", "phi_name"), ("renderings.sms", "phi_date")}
+    template_id = approved_template(api)
+    params = {**GOOD_PARAMS, "area": "Ward 7B (patient Grace Adeyemi)"}
+    response = api.call("POST", f"/templates/{template_id}/trigger", "demo-oncall", {"parameters": params})
+    assert response.status_code == 422
+    assert ("parameters.area", "phi_name") in {(f["field"], f["code"]) for f in response.json_body["error"]["details"]}
+
+
+def test_the_preview_shows_the_reading_grade_as_a_finding_that_does_not_block(api: Api) -> None:
+    body = advisory_body(description="Notwithstanding the aforementioned epidemiological circumstances, "
+                                     "immunocompromised individuals should consider prophylactic administration "
+                                     "of antimicrobial medication following consultation.",
+                         translations={"fr": {"headline": "Avis", "description": "Faites bouillir l'eau du robinet "
+                                                                                 "une minute avant de la boire. "
+                                                                                 "Appelez votre médecin si besoin."}})
+    preview = api.call("POST", "/advisories/preview", "demo-spokesperson", body).json_body
+    grades = {f["field"]: f for f in preview["findings"] if f["code"] == "reading_grade"}
+    assert set(grades) == {"description", "translations.fr.description"}
+    assert not any(f["blocking"] for f in grades.values()) and preview["blocking"] is False
+    assert "above the CDC Clear Communication Index goal" in grades["description"]["message"]
+    assert "Kandel-Moles" in grades["translations.fr.description"]["message"]

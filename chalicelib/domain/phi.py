@@ -1,102 +1,76 @@
-"""Screening for patient data (HIPAA: none in public posts) and banned claims.
+"""Screening for patient data (HIPAA: none in public posts), banned claims and plain language.
 
-Blocks: phone numbers (found with `phonenumbers`) and e-mail addresses that are not on the
-organisation's allow-list (a public hotline, the press office), MRN-like identifiers, and a
-date of birth (after a DOB / born keyword, or right after a person's name).
+`screen_advisory` reads every field that goes public (screening.public_fields: the texts in every
+language, area, contact, the `web` link, hashtags and the admin-written wordings) for the HIPAA
+Safe Harbor identifiers and their European equivalents (phi_detect.py), in English, Spanish,
+French and German. Each finding names the identifier class (`identifier`) and its span (field,
+start, end in code points), so the console marks it; a confident one blocks, a weaker one warns the
+spokesperson and the approver. Phone numbers and e-mail addresses on the organisation's
+allow-lists (a public hotline, the press office) are fine.
+
+The detectors (python-stdnum, phonenumbers, the compiled patterns) load on the first screen, not
+at `import app`: bench/phi_bench.py measures that first screen and the time per advisory.
 """
 from __future__ import annotations
 
 import re
-from datetime import datetime, UTC
-from functools import lru_cache
 from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING
 
-from chalicelib.domain.screening import Finding
+from chalicelib.domain.models import Advisory
 from chalicelib.domain.org import OrgSettings
+from chalicelib.domain.screening import Finding, public_fields
 
-EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
-MRN = re.compile(r"\b(?:MRN|medical record(?: number| no\.?)?|patient (?:id|number|no\.?))\s*[:#-]?\s*"
-                 r"([A-Z]{0,3}\d[\dA-Z-]{4,})\b", re.IGNORECASE)
-MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-DATE = (rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}} {MONTHS},? \d{{4}}"
-        rf"|{MONTHS} \d{{1,2}},? \d{{4}})")
-DOB = re.compile(rf"\b(?:DOB|D\.O\.B\.?|date of birth|birth ?date|born(?: on)?)\b\s*[:#-]?\s*({DATE})",
-                 re.IGNORECASE)
-NAME_THEN_DATE = re.compile(rf"\b([A-Z][a-z]+(?: [A-Z]\.)? [A-Z][a-z]+)\s*(?:,|\()\s*({DATE})")
-YEAR = re.compile(r"(\d{4})|\d{1,2}[/.-]\d{1,2}[/.-](\d{2})\b")
+if TYPE_CHECKING:
+    from chalicelib.domain.phi_detect import Context
 
-
-def _digits(text: str) -> str:
-    return re.sub(r"\D", "", text)
-
-
-@lru_cache(maxsize=8)
-def _allowed_numbers(allowlist: tuple[str, ...], region: str) -> frozenset[str]:
-    import phonenumbers
-
-    out = set()
-    for entry in allowlist:
-        out.add(_digits(entry))
-        try:
-            number = phonenumbers.parse(entry, region)
-            out.add(_digits(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)))
-            out.add(str(number.national_number))
-        except phonenumbers.NumberParseException:
-            pass
-    return frozenset(out)
+# The finding code of each identifier class (phone, e-mail and record numbers keep their old codes).
+CODES = {"phone": "phi_phone_number", "email_address": "phi_email", "mrn": "phi_record_number"}
+LABELS = {"name": "a patient's name", "date": "a date tied to a person", "age": "an age over 89",
+          "address": "an address", "phone": "a phone number", "email_address": "an e-mail address",
+          "ssn": "a social security number", "nhs_number": "an NHS number", "nir": "a French NIR",
+          "kvnr": "a German health insurance number", "nhc": "a clinical history number",
+          "mrn": "a medical record number", "health_plan": "a health plan number", "account": "an account number",
+          "license": "a licence number", "vehicle": "a vehicle identifier", "device": "a device identifier",
+          "url": "a link that identifies a person", "ip": "an IP address"}
+# The phone regions a language's text is read in, besides the organisation's own.
+LANGUAGE_REGIONS = {"en": ("US", "GB"), "es": ("ES",), "fr": ("FR",), "de": ("DE",)}
 
 
-def phone_findings(field: str, text: str, settings: OrgSettings,
-                   taken: Iterable[tuple[int, int]] = ()) -> list[Finding]:
-    """Phone numbers not on the allow-list; digits already reported as an MRN or date are skipped."""
-    import phonenumbers
+def _regions(settings: OrgSettings, language: str | None) -> tuple[str, ...]:
+    regions = [settings.phone_region]
+    if language:
+        root, _, rest = language.partition("-")
+        if len(rest) == 2 and rest.isalpha():
+            regions.append(rest.upper())
+        regions += LANGUAGE_REGIONS.get(root.lower(), ())
+    return tuple(dict.fromkeys(regions))
 
-    taken = list(taken)
-    allowed = _allowed_numbers(settings.phone_allowlist, settings.phone_region)
+
+def _context(settings: OrgSettings, language: str | None, kind: str) -> Context:
+    from chalicelib.domain.phi_detect import Context, allowed_numbers
+
+    regions = _regions(settings, language)
+    allowed = frozenset().union(*(allowed_numbers(settings.phone_allowlist, r) for r in regions))
+    return Context(regions=regions, phone_allow=allowed,
+                   email_allow=frozenset(a.lower() for a in settings.email_allowlist), kind=kind)
+
+
+def identifier_findings(field: str, text: str, settings: OrgSettings, language: str | None = None,
+                        kind: str = "text") -> list[Finding]:
+    """Every Safe Harbor identifier in one field's text."""
+    from chalicelib.domain.phi_detect import detect
+
     findings = []
-    for match in phonenumbers.PhoneNumberMatcher(text, settings.phone_region,
-                                                 leniency=phonenumbers.Leniency.POSSIBLE):
-        e164 = _digits(phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164))
-        if {e164, _digits(match.raw_string), str(match.number.national_number)} & allowed:
-            continue
-        if any(start < match.end and match.start < end for start, end in taken):
-            continue
-        findings.append(Finding(code="phi_phone_number", field=field, start=match.start, end=match.end, message=(
-            f"{field} contains the phone number {match.raw_string}, which is not on the allow-list: "
-            "remove it, or ask an admin to allow-list it if it is a public line")))
+    for hit in detect(text, _context(settings, language, kind)):
+        what = LABELS[hit.cls]
+        excerpt = hit.text if len(hit.text) <= 60 else hit.text[:57] + "…"
+        message = (f"{field} contains {hit.why} (“{excerpt}”): remove it" if hit.blocking else
+                   f"{field} may contain {what} (“{excerpt}”): {hit.why}; check before submitting")
+        findings.append(Finding(code=CODES.get(hit.cls, f"phi_{hit.cls}"), identifier=hit.cls, field=field,
+                                start=hit.start, end=hit.end, blocking=hit.blocking, message=message))
     return findings
-
-
-def email_findings(field: str, text: str, settings: OrgSettings) -> list[Finding]:
-    allowed = {a.lower() for a in settings.email_allowlist}
-    return [Finding(code="phi_email", field=field, start=m.start(), end=m.end(), message=(
-                f"{field} contains the e-mail address {m.group(0)}, which is not on the allow-list"))
-            for m in EMAIL.finditer(text)
-            if m.group(0).lower() not in allowed and m.group(1).lower() not in allowed]
-
-
-def _is_past_birth(date_text: str, now: datetime) -> bool:
-    found = YEAR.search(date_text)
-    if not found:
-        return True
-    year = int(found.group(1)) if found.group(1) else 1900 + int(found.group(2))
-    return year < now.year
-
-
-def identity_findings(field: str, text: str, now: datetime) -> tuple[list[Finding], list[tuple[int, int]]]:
-    """Record numbers and birth dates, with the spans they cover."""
-    records = list(MRN.finditer(text))
-    births = list(DOB.finditer(text))
-    named = [m for m in NAME_THEN_DATE.finditer(text) if _is_past_birth(m.group(2), now)]
-    findings = [Finding(code="phi_record_number", field=field, start=m.start(), end=m.end(),
-                        message=f"{field} contains what looks like a medical record number ({m.group(0)}): remove it")
-                for m in records]
-    findings += [Finding(code="phi_birth_date", field=field, start=m.start(), end=m.end(),
-                         message=f"{field} contains a date of birth ({m.group(0)}): remove it") for m in births]
-    findings += [Finding(code="phi_name_and_birth_date", field=field, start=m.start(), end=m.end(), message=(
-                     f"{field} names a person next to a date ({m.group(0)}): remove the patient's details"))
-                 for m in named]
-    return findings, [m.span() for m in (*records, *births, *named)]
 
 
 def claim_findings(field: str, text: str, settings: OrgSettings) -> list[Finding]:
@@ -108,17 +82,52 @@ def claim_findings(field: str, text: str, settings: OrgSettings) -> list[Finding
             for claim, m in found if m]
 
 
-def scan(fields: Iterable[tuple[str, str]], settings: OrgSettings,
-         now: datetime | None = None) -> list[Finding]:
-    """Every patient-data and banned-claim finding in the named text fields."""
-    now = now or datetime.now(UTC)
+def _language_of(field: str) -> str | None:
+    return field.split(".")[1] if field.startswith("translations.") else None
+
+
+def scan(fields: Iterable[tuple[str, str]], settings: OrgSettings, now: datetime | None = None,
+         language: str | None = "en") -> list[Finding]:
+    """Every patient-data and banned-claim finding in the named text fields (a translation's
+    field, "translations.fr.description", is read in its own language as well)."""
     findings: list[Finding] = []
     for name, text in fields:
         if not text:
             continue
-        identity, spans = identity_findings(name, text, now)
-        findings += identity
-        findings += phone_findings(name, text, settings, spans)
-        findings += email_findings(name, text, settings)
+        findings += identifier_findings(name, text, settings, _language_of(name) or language)
         findings += claim_findings(name, text, settings)
+    return findings
+
+
+def screen_advisory(advisory: Advisory, settings: OrgSettings, now: datetime | None = None) -> list[Finding]:
+    """Patient data and banned claims in every public field, and the reading grade of each language."""
+    findings: list[Finding] = []
+    for name, text, kind, language in public_fields(advisory):
+        if not text:
+            continue
+        findings += identifier_findings(name, text, settings, language, kind)
+        if kind == "text":
+            findings += claim_findings(name, text, settings)
+    return findings + plain_language(advisory)
+
+
+def plain_language(advisory: Advisory) -> list[Finding]:
+    """One non-blocking finding per language with its reading grade (goal: grade 8 or below)."""
+    from chalicelib.domain import readability
+
+    content = advisory.content
+    texts = [(content.language, "", content)] + [(tag, f"translations.{tag}.", text)
+                                                   for tag, text in content.translations.items()]
+    findings = []
+    for language, prefix, text in texts:
+        body = "\n".join(t for t in (text.headline, text.description, text.instruction, text.required_text) if t)
+        result = readability.grade(body, language)
+        if result is None:
+            continue
+        field = prefix + ("description" if text.description else "instruction" if text.instruction else "headline")
+        verdict = ("within the CDC Clear Communication Index goal of grade 8 or below"
+                   if result.grade <= readability.GOAL else
+                   "above the CDC Clear Communication Index goal of grade 8: use shorter sentences and everyday words")
+        findings.append(Finding(code="reading_grade", field=field, blocking=False, message=(
+            f"Reading grade {result.grade:g} ({result.formula}, {language}): {verdict}")))
     return findings

@@ -24,6 +24,8 @@ class Finding(BaseModel):
     field: str | None = None
     start: int | None = None
     end: int | None = None
+    # For patient data: the identifier class ("name", "date", "phone", "nhs_number", ...; phi.LABELS).
+    identifier: str | None = None
 
 
 # CAP requires these in every alert's info block; Clarion also needs a target and an area.
@@ -121,3 +123,19 @@ def text_fields(advisory: Advisory) -> Iterator[tuple[str, str]]:
     for language, text in content.translations.items():
         for name in TEXT_FIELDS:
             yield f"translations.{language}.{name}", getattr(text, name)
+
+
+def public_fields(advisory: Advisory) -> Iterator[tuple[str, str, str, str]]:
+    """Everything that goes public, as (field, text, kind, language): the free text in every
+    language, area and contact, the `web` link ("url": host, path and query), the hashtags as the
+    console shows them (space-separated), and the admin-written wording of each platform."""
+    content = advisory.content
+    for name, text in text_fields(advisory):
+        language = name.split(".")[1] if name.startswith("translations.") else content.language
+        yield name, text, "text", language
+    if content.web is not None:
+        yield "web", str(content.web), "url", content.language
+    if content.hashtags:
+        yield "hashtags", " ".join(content.hashtags), "hashtags", content.language
+    for platform, source in advisory.renderings.items():
+        yield f"renderings.{platform}", source, "text", content.language

@@ -160,7 +160,8 @@ class TemplateService:
         if earlier:
             return TriggerResult(earlier, created=False, broadcast=None)
         advisory = self._fill(actor, template, request.parameters)
-        blocking = screening.blocking(self._advisories.screen(advisory))
+        blocking = screening.blocking([*self._advisories.screen(advisory),
+                                       *self._advisories.screen_values(request.parameters, "parameters")])
         if blocking:
             raise ScreeningFailed("the filled template does not pass screening",
                                   [f.model_dump() for f in blocking])

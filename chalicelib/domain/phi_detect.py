@@ -1,0 +1,662 @@
+"""Finding the HIPAA Safe Harbor identifiers (and their European equivalents) in one text.
+
+`detect(text, context)` returns Hits: the identifier class, the span in code points, whether it is
+confident enough to block, and why. Checksummed numbers go through python-stdnum (US SSN/ITIN,
+NHS number, French NIR, IBAN, Luhn for cards and IMEIs), telephone numbers through phonenumbers
+with the organisation's region and the text's own; the rest are context patterns in English,
+Spanish, French and German (phi_lexicon.py): a number is a record, plan, account, licence,
+vehicle or device identifier when the words before it say so, and a name, date, age or address
+is a patient's when the words around it tie it to a person.
+
+Imported on the first screen, never by `import app` (chalicelib/domain/phi.py imports it lazily):
+the regexes compile here, and stdnum and phonenumbers load here.
+"""
+from __future__ import annotations
+
+import ipaddress
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from itertools import pairwise
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import phonenumbers
+from stdnum import iban as std_iban
+from stdnum import imei as std_imei
+from stdnum import luhn as std_luhn
+from stdnum.fr import nir as std_nir
+from stdnum.gb import nhs as std_nhs
+from stdnum.us import itin as std_itin
+from stdnum.us import ssn as std_ssn
+
+from chalicelib.domain import phi_lexicon as lex
+
+# How strongly a class outranks another when two findings overlap (checksums first, names last).
+RANK = {"email_address": 9, "url": 9, "ip": 9, "ssn": 8, "nhs_number": 8, "nir": 8, "kvnr": 8, "health_plan": 7,
+        "account": 7, "vehicle": 7, "device": 7, "nhc": 7, "mrn": 7, "license": 7, "phone": 5, "date": 4,
+        "age": 4, "address": 3, "name": 2}
+
+CI = re.IGNORECASE
+UPPER = "A-ZÀ-ÖØ-ÞĀ-ĪİŁŒŠŽ"
+LOWER = "a-zß-öø-ÿāăąćčďēęěğīıłńňőœřśşšťūůűźżž"
+WORD = rf"[{UPPER}][{LOWER}]+(?:['’\-][{UPPER}]?[{LOWER}]+)*|Mc[{UPPER}][{LOWER}]+|O'[{UPPER}][{LOWER}]+"
+PARTICLE = r"(?:de|del|de\s+la|van|von|der|da|di|du|le|la|y|bin|ibn|al)"
+NAME = rf"(?:{WORD})(?:\s+(?:{PARTICLE}\s+)?(?:{WORD})){{0,3}}"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the screen knows about a text besides its words."""
+
+    regions: tuple[str, ...] = ("US",)          # phone regions: the organisation's first
+    phone_allow: frozenset[str] = frozenset()   # allow-listed numbers, as digits (several forms)
+    email_allow: frozenset[str] = frozenset()   # allow-listed addresses and domains, lower case
+    kind: str = "text"                           # "text", "url" (the web link) or "hashtags"
+
+
+@dataclass(frozen=True)
+class Hit:
+    cls: str
+    start: int
+    end: int
+    blocking: bool
+    why: str
+    text: str = field(default="", compare=False)
+
+
+def _hit(text: str, cls: str, start: int, end: int, blocking: bool, why: str) -> Hit:
+    return Hit(cls, start, end, blocking, why, text[start:end])
+
+
+# ---------------------------------------------------------------------------------------------
+# Sentences: context is read within the sentence an identifier is in
+# ---------------------------------------------------------------------------------------------
+ABBREVIATIONS = {"mr", "mrs", "ms", "mx", "dr", "dra", "sr", "sra", "srta", "st", "b", "geb", "n", "no", "nr", "m",
+                 "mme", "pr", "prof", "d", "dña", "approx", "ca", "z", "bzw", "vs", "etc", "hr", "fr", "tel", "av",
+                 "avda", "str", "apt", "c", "º", "u", "a", "e", "g", "i"}
+_END = re.compile(r"[.!?](?=\s+[\"'(¿¡]?[" + UPPER + r"0-9])|[.!?]$|\n+")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for match in _END.finditer(text):
+        before = re.search(r"(\w+)$", text[start:match.start()])
+        if match.group() == "." and before and (before.group(1).lower() in ABBREVIATIONS or len(before.group(1)) == 1
+                                                or before.group(1).isdigit()):
+            continue
+        spans.append((start, match.end()))
+        start = match.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def sentence_of(spans: list[tuple[int, int]], position: int) -> tuple[int, int]:
+    for start, end in spans:
+        if start <= position < end:
+            return start, end
+    return (0, 0) if not spans else spans[-1]
+
+
+def _fold(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word.lower()) if unicodedata.category(c) != "Mn")
+
+
+GIVEN = frozenset(_fold(n) for n in lex.GIVEN_NAMES)
+
+# ---------------------------------------------------------------------------------------------
+# Checksummed and shaped identifiers
+# ---------------------------------------------------------------------------------------------
+SSN_WORDS = re.compile(r"\b(?:SSN|SS#|social\s+security(?:\s+(?:number|no\.?|#))?|ITIN|tax\s+id)\b", CI)
+SSN = re.compile(r"(?<![\w-])(\d{3})([- ]?)(\d{2})\2(\d{4})(?![\w-])")
+NHS_WORDS = re.compile(r"\bNHS\b|\b(?:patient|patients)\b|\bCHI\b", CI)
+NHS = re.compile(r"(?<![\w-])(\d{3})([- ]?)(\d{3})\2(\d{4})(?![\w-])")
+NIR_WORDS = re.compile(r"s[ée]curit[ée]\s+sociale|\bNIR\b|\bs[ée]cu\b|assur[ée]e?\s+n|num[ée]ro\s+d'assur|"
+                       r"carte\s+vitale|"
+                       r"\bINSEE\b|CPAM", CI)
+NIR = re.compile(r"(?<![\w-])([12])\s?(\d{2})\s?(\d{2})\s?(\d{2}|2[AB])\s?(\d{3})\s?(\d{3})\s?(\d{2})(?![\w-])")
+KVNR_WORDS = re.compile(r"versicherten(?:nummer|-nr)|\bKVNR\b|\beGK\b|Krankenversicherten", CI)
+KVNR = re.compile(r"(?<![\w-])([A-Z])(\d{8})(\d)(?![\w-])")
+MBI_LETTER = "AC-HJKMNPQRT-Y"
+MBI = re.compile(rf"(?<![\w-])[1-9][{MBI_LETTER}][{MBI_LETTER}0-9]\d-?[{MBI_LETTER}][{MBI_LETTER}0-9]\d-?"
+                 rf"[{MBI_LETTER}]{{2}}\d{{2}}(?![\w-])")
+CARD = re.compile(r"(?<![\w-])(?:\d[ -]?){12,18}\d(?![\w-])")
+IBAN = re.compile(r"(?<![\w-])[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?(?![\w-])")
+VIN = re.compile(r"(?<![\w-])[A-HJ-NPR-Z0-9]{17}(?![\w-])")
+IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\w|\.\d)")
+IPV6 = re.compile(r"(?<![\w:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])")
+IMEI_WORDS = re.compile(r"\bIMEI\b", CI)
+
+
+def _kvnr_valid(letter: str, body: str, check: str) -> bool:
+    sequence = [int(c) for c in f"{ord(letter) - 64:02d}{body}"]
+    total = 0
+    for i, d in enumerate(sequence):
+        p = d * (1 if i % 2 == 0 else 2)
+        total += p // 10 + p % 10
+    return total % 10 == int(check)
+
+
+def _vin_valid(vin: str) -> bool:
+    values = {**{str(d): d for d in range(10)}, **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
+              **dict(zip("JKLMN", range(1, 6), strict=True)), "P": 7, "R": 9,
+              **dict(zip("STUVWXYZ", range(2, 10), strict=True))}
+    weights = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+    total = sum(values[c] * w for c, w in zip(vin, weights, strict=True)) % 11
+    return vin[8] == ("X" if total == 10 else str(total))
+
+
+def _iban_valid(value: str) -> bool:
+    """The ISO 7064 check of an IBAN (not each country's own account check digits)."""
+    try:
+        std_iban.validate(value, check_country=False)
+    except ValueError:
+        return False
+    return True
+
+
+def _before(text: str, start: int, size: int = 45) -> str:
+    return text[max(0, start - size):start]
+
+
+def checksummed(text: str) -> Iterator[Hit]:
+    """Numbers whose shape and check digits say what they are."""
+    for m in SSN.finditer(text):
+        compact = m.group(1) + m.group(3) + m.group(4)
+        keyed = bool(SSN_WORDS.search(_before(text, m.start(), 60)))
+        valid = std_ssn.is_valid(compact) or std_itin.is_valid(compact)
+        coded = NOT_PERSONAL.search(_before(text, m.start(), 30))
+        shaped = m.group(2) and m.group(1) != "000" and m.group(3) != "00" and m.group(4) != "0000"
+        if keyed or (shaped and not coded):  # 3-2-4 is the SSN's own shape (also the SSA's sample numbers)
+            yield _hit(text, "ssn", m.start(), m.end(), True, "a social security number" if valid or keyed else
+                       "a number in the shape of a social security number")
+        elif m.group(2):
+            yield _hit(text, "ssn", m.start(), m.end(), False, "what looks like a social security number")
+    for m in NHS.finditer(text):
+        compact = m.group(1) + m.group(3) + m.group(4)
+        if std_nhs.is_valid(compact) and NHS_WORDS.search(_before(text, m.start(), 60)):
+            yield _hit(text, "nhs_number", m.start(), m.end(), True, "an NHS number")
+    for m in NIR.finditer(text):
+        compact = "".join(m.groups())
+        if std_nir.is_valid(compact) or NIR_WORDS.search(_before(text, m.start(), 60)):
+            yield _hit(text, "nir", m.start(), m.end(), True, "a French social security number (NIR)")
+    for m in KVNR.finditer(text):
+        if _kvnr_valid(*m.groups()) or KVNR_WORDS.search(_before(text, m.start(), 60)):
+            yield _hit(text, "kvnr", m.start(), m.end(), True, "a German health insurance number")
+    for m in MBI.finditer(text):
+        yield _hit(text, "health_plan", m.start(), m.end(), True, "a Medicare Beneficiary Identifier")
+    for m in IBAN.finditer(text):
+        if _iban_valid(m.group()):
+            yield _hit(text, "account", m.start(), m.end(), True, "a bank account (IBAN)")
+    for m in CARD.finditer(text):
+        compact = re.sub(r"\D", "", m.group())
+        if IMEI_WORDS.search(_before(text, m.start(), 30)) and std_imei.is_valid(compact):
+            yield _hit(text, "device", m.start(), m.end(), True, "a phone's IMEI")
+        elif len(compact) in (15, 16) and compact[0] in "3456" and std_luhn.is_valid(compact):
+            yield _hit(text, "account", m.start(), m.end(), True, "a payment card number")
+    for m in VIN.finditer(text):
+        vin = m.group()
+        if sum(c.isdigit() for c in vin) >= 3 and sum(c.isalpha() for c in vin) >= 2 and (
+                _vin_valid(vin) or re.search(r"\bVIN\b|Fahrgestell|châssis|bastidor", _before(text, m.start()), CI)):
+            yield _hit(text, "vehicle", m.start(), m.end(), True, "a vehicle identification number")
+    for m in IPV4.finditer(text):
+        try:
+            ipaddress.IPv4Address(m.group())
+        except ValueError:
+            continue
+        if not re.search(r"(?:version|v|ver\.?)\s*$", _before(text, m.start(), 12), CI):
+            yield _hit(text, "ip", m.start(), m.end(), True, "an IP address")
+    for m in IPV6.finditer(text):
+        if m.group().count(":") >= 2 and re.search(r"[A-Fa-f]|::", m.group()):
+            try:
+                ipaddress.IPv6Address(m.group())
+            except ValueError:
+                continue
+            yield _hit(text, "ip", m.start(), m.end(), True, "an IP address")
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers a keyword names: record, plan, account, licence, vehicle, device
+# ---------------------------------------------------------------------------------------------
+# Between a keyword and its number: punctuation, "n°", and at most six words ("of the patient is").
+FILLER = r"(?:[\s:#=()\-]*(?:n\.?\s?[°º]|n\.?\s?o\.|nr\.|no\.|num\.|[^\W\d_]{1,20}'?)?){0,7}?[\s:#=()\-]*"
+VALUE = r"(?P<value>(?=[A-Z0-9/.\-]*\d)[A-Z0-9][A-Z0-9/.\-]{2,}[A-Z0-9]|(?=[A-Z0-9]*\d)[A-Z0-9]{3,})"
+PLATE = (r"(?P<value>[A-Z0-9]{1,4}(?:[ -][A-Z0-9]{1,4}){1,2}|[0-9][A-Z]{3}[0-9]{3}|[A-Z]{2,3}[0-9]{2,4}|"
+         r"[0-9]{1,4}[A-Z]{2,3}[0-9]{0,3})")
+
+KEYED: list[tuple[str, str, str, bool]] = [
+    # (class, keywords, value pattern, blocking)
+    ("mrn", r"\bMRN\b|medical\s+record(?:\s+(?:number|no\.?|#))?|\bchart\s*(?:#|number|no\.?)|"
+            r"hospital\s+(?:number|no\.?)|"
+            r"patient\s+(?:id|number|no\.?|#)|\bunit\s+number|record\s+(?:number|no\.?)|"
+            r"\bexpediente\b|n[úu]mero\s+de\s+expediente|dossier(?:\s+m[ée]dical)?|\bIPP\b|num[ée]ro\s+de\s+dossier|"
+            r"Patienten(?:nummer|-?ID)|Fallnummer|Aufnahmenummer", VALUE, True),
+    ("nhc", r"\bNHC\b|historia\s+cl[íi]nica|n[úu]mero\s+de\s+historia|n\.?\s?[ºo°]\s+de\s+historia", VALUE, True),
+    ("health_plan", r"Medicare(?:\s+(?:number|no\.?|ID|#|card))?|Medicaid(?:\s+(?:ID|number|no\.?|#))?|"
+                    r"member\s+(?:ID|number|no\.?|#)|subscriber\s+(?:ID|number)|policy\s+(?:number|no\.?|#)|"
+                    r"group\s+number|insurance\s+(?:ID|number|no\.?)|health\s+plan\s+(?:ID|number)|\bMBI\b|"
+                    r"tarjeta\s+sanitaria|\bTSI\b|afiliaci[óo]n(?:\s+a\s+la\s+Seguridad\s+Social)?|"
+                    r"n[úu]mero\s+de\s+(?:la\s+)?Seguridad\s+Social|num[ée]ro\s+d'adh[ée]rent|mutuelle|"
+                    r"Versicherungsnummer|Mitgliedsnummer", VALUE, True),
+    ("kvnr", r"Krankenversichertennummer|Versichertennummer|\bKVNR\b", VALUE, True),
+    ("nir", r"num[ée]ro\s+de\s+s[ée]curit[ée]\s+sociale|\bNIR\b|assur[ée]e?\s+n",
+     r"(?P<value>[12][\d ]{12,20}\d)", True),
+    ("ssn", r"\bSSN\b|social\s+security\s+(?:number|no\.?|#)", r"(?P<value>\d{3}[- ]?\d{2}[- ]?\d{4})", True),
+    ("account", r"account\s*(?:number|no\.?|#)?|\bacct\.?|billing\s+account|Kontonummer|Konto|"
+                r"num[ée]ro\s+de\s+compte|n[úu]mero\s+de\s+cuenta|card\s+(?:number|no\.?)", VALUE, True),
+    ("license", r"driver'?s?\s+licen[cs]e(?:\s+(?:number|no\.?|#))?|driving\s+licen[cs]e(?:\s+number)?|"
+                r"licen[cs]e\s+number|"
+                r"\bDL\s*#?|permis\s+de\s+conduire|permiso\s+de\s+conducir|licencia\s+de\s+conducir|carn[ée]t?\s+de\s+conducir|"
+                r"F[üu]hrerschein(?:nummer)?", VALUE, True),
+    ("vehicle", r"licen[cs]e\s+plate|\bplate(?:\s+number)?|registration(?:\s+(?:number|plate))?|\bVIN\b|matr[íi]cula|"
+                r"immatricul[ée]e?|plaque(?:\s+d'immatriculation)?|Kennzeichen|Fahrgestellnummer", PLATE, True),
+    ("device", r"serial(?:\s+(?:number|no\.?|#))?|\bS/N\b|\bSN\b|\bUDI\b|n[úu]mero\s+de\s+serie|"
+               r"num[ée]ro\s+de\s+s[ée]rie|"
+               r"Seriennummer|Gerätenummer", VALUE, False),
+]
+KEYED_RE = [(cls, re.compile(rf"(?:{words}){FILLER}{value}(?![\w-])", CI), blocking)
+            for cls, words, value, blocking in KEYED]
+PERSON_NEAR = re.compile(rf"(?:{lex.PATIENT_WORDS})|\b(?:his|her|their|su|sus|son|sa|ses|sein|seine|ihr|ihre)\b|"
+                         r"\bpatient's\b|'s\b|des\s+Patienten|der\s+Patientin|del\s+paciente|de\s+la\s+paciente|"
+                         r"du\s+patient|de\s+la\s+patiente", CI)
+
+
+def keyed(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
+    for cls, pattern, blocking in KEYED_RE:
+        for m in pattern.finditer(text):
+            value = m.group("value")
+            if cls != "vehicle" and (sum(c.isdigit() for c in value) < 4 or ANY_DATE.fullmatch(value)):
+                continue
+            if cls == "vehicle" and not re.search(r"[A-Za-z]", value) and not re.search(r"\d{4}", value):
+                continue
+            start, end = m.start("value"), m.end("value")
+            sure = blocking
+            if cls == "device":  # a serial number is a patient's only when the sentence ties it to one
+                s, e = sentence_of(spans, start)
+                sure = bool(PERSON_NEAR.search(text[s:e]))
+            yield _hit(text, cls, start, end, sure, {
+                "mrn": "a medical record number", "nhc": "a clinical history number (número de historia clínica)",
+                "health_plan": "a health plan or insurance number", "kvnr": "a German health insurance number",
+                "nir": "a French social security number (NIR)", "ssn": "a social security number",
+                "account": "an account number", "license": "a licence number", "vehicle": "a vehicle identifier",
+                "device": "a device serial number"}[cls])
+
+
+# ---------------------------------------------------------------------------------------------
+# E-mail addresses, plain and written out ("dwhite at hotmail dot com")
+# ---------------------------------------------------------------------------------------------
+EMAIL = re.compile(r"(?<![\w.+-])[\w.%+-]+@((?:[\w-]+\.)+[A-Za-z]{2,})", re.UNICODE)
+TLD = r"com|org|net|edu|gov|info|io|co|uk|us|de|fr|es|eu|it|nl|be|ch|at|ca|mx|ar|br"
+AT = r"\s*[\(\[\{]\s*(?:at|arroba|arobase|ät)\s*[\)\]\}]\s*|\s+(?:at|arroba|arobase|chez)\s+"
+DOT = r"\s*[\(\[\{]\s*(?:dot|punto|point|punkt)\s*[\)\]\}]\s*|\s+(?:dot|punto|point|punkt)\s+|\."
+LOCAL = rf"[\w%+-]+(?:(?:{DOT})[\w%+-]+)*"
+OBFUSCATED = re.compile(rf"(?<![\w@])({LOCAL})(?:{AT})((?:[\w-]+(?:{DOT}))+(?:{TLD}))\b", CI)
+
+
+def emails(text: str, ctx: Context) -> Iterator[Hit]:
+    taken: list[tuple[int, int]] = []
+    for m in EMAIL.finditer(text):
+        taken.append(m.span())
+        if m.group(0).lower() not in ctx.email_allow and not _domain_allowed(m.group(1), ctx):
+            yield _hit(text, "email_address", m.start(), m.end(), True,
+                       "an e-mail address that is not on the allow-list")
+    for m in OBFUSCATED.finditer(text):
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        domain = re.sub(DOT, ".", m.group(2), flags=CI)
+        local = m.group(1)
+        if local.lower() in {"us", "me", "them", "him", "her", "it", "home", "work", "info"} and not re.search(
+                r"\(|\[", m.group()):
+            continue
+        if not _domain_allowed(domain, ctx):
+            yield _hit(text, "email_address", m.start(), m.end(), True, "an e-mail address written out")
+
+
+def _domain_allowed(domain: str, ctx: Context) -> bool:
+    domain = domain.lower().rstrip(".")
+    return any(domain == a or domain.endswith("." + a) for a in ctx.email_allow)
+
+
+# ---------------------------------------------------------------------------------------------
+# Telephone and fax numbers (phonenumbers)
+# ---------------------------------------------------------------------------------------------
+PHONE_WORDS = re.compile(rf"\b(?:{lex.PHONE_WORDS})\b", CI)
+NOT_PERSONAL = re.compile(rf"\b(?:{lex.NOT_PERSONAL})\b(?:\W+[^\W\d]+){{0,4}}?\W*[\w.\-]*\s*$", CI)
+NUMERIC_DATE = re.compile(r"\d{1,2}\s?[./]\s?\d{1,2}\s?[./]\s?\d{2,4}|\d{4}-\d{2}-\d{2}")
+ORGANISATION_TYPES = {phonenumbers.PhoneNumberType.TOLL_FREE, phonenumbers.PhoneNumberType.SHARED_COST,
+                      phonenumbers.PhoneNumberType.UAN, phonenumbers.PhoneNumberType.PREMIUM_RATE}
+
+
+def phones(text: str, ctx: Context, spans: list[tuple[int, int]]) -> Iterator[Hit]:
+    seen: set[tuple[int, int]] = set()
+    for region in ctx.regions:
+        for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE):
+            span = (match.start, match.end)
+            if span in seen:
+                continue
+            seen.add(span)
+            number = match.number
+            forms = {_digits(match.raw_string), str(number.national_number),
+                     _digits(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))}
+            if forms & ctx.phone_allow:
+                continue
+            before = text[max(0, match.start - 1):match.start]
+            after = text[match.end:match.end + 1]
+            if (before and (before.isalnum() or before in "-/")) or (after and (after.isalnum() or after in "-/")):
+                continue  # part of a code: "05D0987654", "Z-1234-2026"
+            if NOT_PERSONAL.search(_before(text, match.start, 50)) or NUMERIC_DATE.fullmatch(match.raw_string):
+                continue
+            s, _ = sentence_of(spans, match.start)
+            worded = bool(PHONE_WORDS.search(text[s:match.start])) or match.raw_string.startswith("+")
+            valid = phonenumbers.is_valid_number(number)
+            national = len(_digits(match.raw_string))
+            if national < 7 or (not valid and not worded):
+                continue
+            if valid and phonenumbers.number_type(number) in ORGANISATION_TYPES:
+                yield _hit(text, "phone", match.start, match.end, False,
+                           "a toll-free or shared-cost number that is not on the allow-list")
+                continue
+            yield _hit(text, "phone", match.start, match.end, True, "a phone number that is not on the allow-list")
+
+
+def _digits(value: str) -> str:
+    return re.sub(r"\D", "", value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates tied to a person, ages over 89
+# ---------------------------------------------------------------------------------------------
+MONTH = rf"(?:{'|'.join(sorted(lex.MONTHS.split('|'), key=len, reverse=True))})(?![^\W\d_])\.?"
+DAY = r"(?:[12]\d|3[01]|0?[1-9])"
+ORD = r"(?:st|nd|rd|th|er|º|\.)?"
+DATE = (rf"(?:\d{{1,2}}[/.\-]\d{{1,2}}[/.\-](?:\d{{4}}|\d{{2}})(?!\d)|\d{{4}}-\d{{2}}-\d{{2}}|"
+        rf"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d)|"
+        rf"(?:the\s+)?{DAY}{ORD}\s+(?:of\s+|de\s+)?{MONTH}(?:,?\s+(?:de\s+|of\s+)?\d{{4}})?|"
+        rf"{MONTH}\s+{DAY}{ORD}(?:,?\s+\d{{4}})?)")
+BIRTH = (r"DOB|D\.O\.B\.?|date\s+of\s+birth|birth\s*date|born(?:\s+on)?|\bb\.|n[ée]e?\s+le|n[ée]e?|"
+         r"date\s+de\s+naissance|nacid[oa](?:\s+el)?|fecha\s+de\s+nacimiento|f\.\s?nac\.?|geb\.|geboren(?:\s+am)?|"
+         r"Geburtsdatum|Geburtstag")
+EVENT = (r"died|passed\s+away|deceased|date\s+of\s+death|admitted|hospitali[sz]ed|discharged|"
+         r"d[ée]c[ée]d[ée]e?|mort|morte|hospitalis[ée]e?|sortie?\s+de\s+l'h[ôo]pital|admise?|"
+         r"falleci[óo]|falleció|muri[óo]|ingres[óo]|ingresad[oa]|dad[oa]\s+de\s+alta|"
+         r"verstorben|gestorben|starb|verstarb|entlassen|aufgenommen|eingeliefert")
+# Between "born"/"died" and the date: a few words ("of the case:"), never "since" or "between".
+LINK = (r"(?:[\s:(,]+(?!(?:since|from|between|until|desde|hasta|entre|depuis|jusqu|seit|zwischen|bis|vom|ab)\b)"
+        r"[^\W\d]+){0,3}?[\s:(,]*")
+KEY_DATE = re.compile(rf"(?<!\w)(?P<key>{BIRTH}|{EVENT}){LINK}(?P<date>{DATE})", CI)
+DATE_KEY = re.compile(rf"\bam\s+(?P<date>{DATE})\s+(?:\w+\s+){{0,4}}(?P<key>verstorben|gestorben|entlassen|aufgenommen|"
+                      r"eingeliefert|ins\s+Krankenhaus)", CI)
+ANY_DATE = re.compile(DATE, CI)
+AGE = re.compile(
+    r"\b(?P<n>9\d|1[01]\d)(?:[- ](?:year|yr)s?[- ]old|\s+years?\s+of\s+age|-jährige[rn]?|\s+Jahre\s+alte[rn]?|"
+    r"\s+años(?:\s+de\s+edad)?|\s+ans)\b|"
+    r"\b(?:aged|age|edad|âgée?|im\s+Alter\s+von)\s*:?\s*(?P<m>9\d|1[01]\d)\b", CI)
+GROUP_AGE = re.compile(r"(?:over|above|under|older|mayores\s+de|más\s+de|menores\s+de|de\s+plus\s+de|plus\s+de|"
+                       r"moins\s+de|über|ab|unter|bis)\s*$", CI)
+GROUP_AGE_AFTER = re.compile(r"^\s*(?:and\s+(?:over|older|above)|or\s+older|\+|y\s+más|o\s+más|et\s+plus|ou\s+plus|"
+                             r"und\s+älter|oder\s+älter)", CI)
+
+
+def dates_and_ages(text: str) -> Iterator[Hit]:
+    for m in KEY_DATE.finditer(text):
+        if re.fullmatch(r"n[ée]e?", m.group("key"), CI) and not re.match(r"\s*(?:le\s)", text[m.end("key"):]) \
+                and not re.match(r"\d", text[m.end("key"):].strip()[:1] or "-"):
+            continue
+        yield _hit(text, "date", m.start("date"), m.end("date"), True, "a date tied to a person (birth, admission, "
+                   "discharge or death)")
+    for m in DATE_KEY.finditer(text):
+        yield _hit(text, "date", m.start("date"), m.end("date"), True, "a date tied to a person")
+    for m in AGE.finditer(text):
+        group = "n" if m.group("n") else "m"
+        if GROUP_AGE.search(text[max(0, m.start() - 14):m.start()]) or GROUP_AGE_AFTER.match(text[m.end():]):
+            continue
+        yield _hit(text, "age", m.start(), m.end(), True, f"an age over 89 ({m.group(group)})")
+
+
+# ---------------------------------------------------------------------------------------------
+# Street addresses and postcodes
+# ---------------------------------------------------------------------------------------------
+CAP = rf"[{UPPER}0-9][\w'’.\-]*"
+POSTCODE = r"(?:,?\s*(?:[A-Z]{2}\s+)?\d{5}(?:-\d{4})?|,?\s*[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})"
+CITY = rf"(?:,\s*(?:\d{{5}}\s+)?[{UPPER}][\w\-]+(?:\s[{UPPER}][\w\-]+)?)"
+ADDRESS = re.compile("|".join([
+    # en: 1420 Elm Street, Springfield, IL 62704 / Flat 4, 12 Mill Lane / 15 W 23rd St
+    rf"(?:(?:Flat|Apt\.?|Apartment|Unit)\s+\w+,\s*)?\b\d{{1,5}}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?(?:{CAP}\s+){{0,3}}"
+    r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Terrace|Way|Close|Crescent|"
+    r"Gardens|Square|Parkway|Pkwy|Highway|Hwy|Row|Mews)\b\.?"
+    rf"(?:,?\s*(?:Apt\.?|Apartment|Unit|Suite|Flat|#)\s*\w+)?{CITY}?{POSTCODE}?",
+    # es: calle Mayor 12, 3.º B, 28013 Madrid
+    r"\b(?:calle|c/|avda\.?|avenida|plaza|pza\.?|paseo|camino|carretera|ronda|traves[íi]a)\s+(?:(?:de|del|de\s+la|"
+    rf"de\s+los|de\s+las)\s+)?(?:{CAP}\s*){{1,3}},?\s*(?:n\.?\s?º\s*)?\d{{1,4}}"
+    r"(?:,\s*(?:\d+\.?\s?º\s*[A-Z]?(?:\s*(?:izquierda|derecha|izda\.?|dcha\.?))?|bajo))?"
+    rf"(?:,\s*\d{{5}}\s+[{UPPER}][\w\-]+)?",
+    # fr: 12 bis rue des Lilas, 69003 Lyon
+    r"\b\d{1,4}(?:\s*(?:bis|ter))?,?\s+(?:rue|avenue|av\.|boulevard|bd|chemin|place|all[ée]e|impasse|route|quai|cours)"
+    rf"\s+(?:(?:de|des|du|de\s+la|d'|l')\s*)?(?:{CAP}\s*){{1,3}}(?:,\s*\d{{5}}\s+[{UPPER}][\w\-]+)?",
+    # de: Hauptstraße 5, 50667 Köln / Bonner Straße 12a / Am Lindenhof 3
+    rf"\b[{UPPER}][\w\-]*(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee)\s+\d{{1,4}}\s?[a-z]?\b"
+    rf"(?:,\s*\d{{5}}\s+[{UPPER}][\w\-]+)?",
+    rf"\b[{UPPER}][\w\-]*\s+(?:Straße|Strasse|Str\.|Weg|Gasse|Platz|Allee|Ring|Damm)\s+\d{{1,4}}\s?[a-z]?\b"
+    rf"(?:,\s*\d{{5}}\s+[{UPPER}][\w\-]+)?",
+    rf"\b(?:Am|An\s+der|Im|Zum|Zur|Auf\s+dem)\s+[{UPPER}][\w\-]+\s+\d{{1,4}}\s?[a-z]?\b(?:,\s*\d{{5}}\s+[{UPPER}][\w\-]+)?",
+]))
+VENUE = re.compile(rf"\b(?:{lex.VENUE_WORDS})\b", CI)
+HOME = re.compile(rf"(?:{lex.PATIENT_WORDS})|\b(?:{lex.HOME_WORDS})\b", CI)
+
+
+def addresses(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
+    for m in ADDRESS.finditer(text):
+        s, _ = sentence_of(spans, m.start())
+        lead = text[max(s, m.start() - 60):m.start()]
+        venue = VENUE.search(text[max(s, m.start() - 40):m.start()])
+        home = HOME.search(lead)
+        sure = home is not None and not (venue is not None and venue.start() > home.start())
+        yield _hit(text, "address", m.start(), m.end(), sure,
+                   "a street address next to a person" if sure else "a street address (if it is a public place, "
+                   "this is fine)")
+
+
+# ---------------------------------------------------------------------------------------------
+# Names of patients
+# ---------------------------------------------------------------------------------------------
+NOT_NAMES = frozenset(_fold(w) for w in lex.words("""
+the a an this that these those our your their his her its if when while for from in on at by to of and or but
+el la los las un una este esta su sus si cuando para desde en de del y o pero
+le la les un une ce cette son sa ses si quand pour depuis dans sur à au aux de des du et ou mais
+der die das ein eine dieser diese sein seine ihr ihre wenn für von im am an auf zu und oder aber bei mit nach seit
+patient patients patiente paciente pacientes patientin case caso cas fall
+hospital infirmary clinic ward room bed icu station zimmer chambre habitación planta
+street road avenue lane calle rue straße strasse
+county city district state department health public lake central north south east west new
+monday tuesday wednesday thursday friday saturday sunday lunes martes miércoles jueves viernes sábado domingo
+lundi mardi mercredi jeudi vendredi samedi dimanche montag dienstag mittwoch donnerstag freitag samstag sonntag
+our thoughts questions please call contact send bill records claims fax photos donations
+measles legionnaires legionella norovirus covid hepatitis listeria salmonella tuberculosis tb mmr
+nurse doctor sister matron professor dr dra prof pr
+service services transport advice liaison line helpline hotline portal unit team office group programme program
+support information safety care center centre services portal app online room bed ward clinic surgery
+""")) | frozenset(_fold(m) for m in lex.MONTHS.split("|"))
+TITLE_NAME = re.compile(rf"(?<![\w.])(?P<title>{lex.TITLES}|{lex.PROFESSIONAL_TITLES})\s+(?P<name>{NAME})")
+PATIENT_NAME = re.compile(rf"(?i:{lex.PATIENT_WORDS})\s*,?\s+(?:(?i:named|called|llamad[oa]|nommée?|namens)\s+)?"
+                          rf"(?P<name>{NAME})")
+NAME_CANDIDATE = re.compile(rf"(?<![\w'’])(?P<name>{NAME})")
+PATIENT_VERB = re.compile(rf"^\s*(?:\([^)]{{0,40}}\)\s*|,[^,]{{0,60}},\s*)?(?:{lex.PATIENT_VERBS})", CI)
+PLACEMENT = re.compile(lex.PLACEMENT, CI)
+STAFF = re.compile(rf"(?:{lex.PROFESSIONAL_TITLES})\s*$")
+OFFICIAL = re.compile(rf"\b(?:{lex.OFFICIAL_WORDS})\b", CI)
+HEALTH_CONTEXT = re.compile(r"\b(?:first|confirmed|index|premier|primer|erste[rn]?)\s+(?:\w+\s+)?"
+                            r"(?:case|cas|caso|Fall)\b|"
+                            r"isolation|isolement|aislamiento|Isolation|quarantine|cuarentena|quarantaine|Quarantäne|"
+                            r"tested\s+positive|dio\s+positivo|testée?\s+positi|positiv\s+getestet", CI)
+
+
+# A person's age right after their name: "Ronald Fisher, 93,", "Jacob Reyes (16)", "Adrián Castro, de 15 años".
+AGE_AFTER_NAME = re.compile(r"^\s*(?:\(\s*(?P<a>\d{1,3})\s*\)|,\s*(?P<b>\d{1,3})\s*(?:,|\b(?:years?|ans|años|Jahre)\b)|"
+                            r",\s*(?:de|âgée?\s+de|aged|age)\s+(?P<c>\d{1,3})\b|"
+                            r",\s*(?P<d>\d{1,3})-(?:year-old|jährige))", CI)
+
+
+DATE_AFTER_NAME = re.compile(rf"^\s*[,(]\s*(?:(?:{BIRTH}){LINK})?(?P<date>{DATE})", CI)
+
+
+def _is_name(candidate: str, titled: bool) -> bool:
+    words = [w for w in re.split(r"\s+", candidate) if w]
+    if not words or _fold(words[0]) in NOT_NAMES or _fold(words[-1]) in NOT_NAMES:
+        return False
+    if titled:
+        return True
+    return len(words) >= 2 and all(_fold(w) not in NOT_NAMES for w in words if w[0].isupper())
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop trailing words that are not part of a name (a capitalised word after a name)."""
+    words = list(re.finditer(r"\S+", text[start:end]))
+    while len(words) > 1 and _fold(words[-1].group()) in NOT_NAMES:
+        words.pop()
+    return start, start + words[-1].end() if words else end
+
+
+def names(text: str, spans: list[tuple[int, int]], others: list[Hit]) -> Iterator[Hit]:
+    """Names tied to a patient: after "patient", before what happens to a patient, in a sentence
+    that also holds another identifier, with a ward or room; an official's name alone is not."""
+    found: dict[tuple[int, int], Hit] = {}
+
+    def add(start: int, end: int, sure: bool, why: str) -> None:
+        start, end = _trim(text, start, end)
+        key = (start, end)
+        if key not in found or (sure and not found[key].blocking):
+            found[key] = _hit(text, "name", start, end, sure, why)
+
+    strong = [h for h in others if h.blocking and h.cls != "name"]
+    for m in PATIENT_NAME.finditer(text):
+        if _is_name(m.group("name"), False) or re.match(rf"(?:{lex.TITLES})\s", m.group("name")):
+            add(m.start("name"), m.end("name"), True, "a patient's name")
+    candidates = [(m.start("name"), m.end("name"), True, m.group("title")) for m in TITLE_NAME.finditer(text)]
+    for m in NAME_CANDIDATE.finditer(text):
+        start, words = m.start("name"), list(re.finditer(r"\S+", m.group("name")))
+        while words and _fold(words[0].group()) in NOT_NAMES:  # "Contact John Smith": the name is John Smith
+            words.pop(0)
+        if words:
+            begin = start + words[0].start()
+            if _is_name(text[begin:m.end("name")], False):
+                candidates.append((begin, m.end("name"), False, ""))
+    for start, end, titled, title in candidates:
+        s, e = sentence_of(spans, start)
+        sentence = text[s:e]
+        official = OFFICIAL.search(text[max(s, start - 40):min(e, end + 60)])
+        start_title = start - len(title) - 1 if titled else start
+        tied = [h for h in strong if s <= h.start < e]
+        after = text[end:e]
+        dated = DATE_AFTER_NAME.match(after)
+        if dated and not official:  # "John Smith, 12/03/1987," "Maria Garcia (March 4, 1990)"
+            found[(end + dated.start("date"), end + dated.end("date"))] = _hit(
+                text, "date", end + dated.start("date"), end + dated.end("date"), True, "a date next to a name")
+            add(start_title, end, True, "a name next to a date")
+            continue
+        aged = AGE_AFTER_NAME.match(after)
+        if aged and not official:
+            add(start_title, end, True, "a name with the person's age")
+            group = next(g for g in "abcd" if aged.group(g))
+            if int(aged.group(group)) >= 90:
+                found[(end + aged.start(group), end + aged.end(group))] = _hit(
+                    text, "age", end + aged.start(group), end + aged.end(group), True, "an age over 89")
+        elif PATIENT_VERB.match(after) or (re.match(r"^\s*(?:'s|’s)\s", after) and tied):
+            add(start_title, end, True, "a name next to what happened to the patient")
+        elif tied and not (official and not any(h.cls in ("date", "age") for h in tied)):
+            add(start_title, end, True, "a name in the same sentence as a patient's identifier")
+        elif (not official and not STAFF.search(text[max(s, start - 14):start]) and  # staff work in rooms too
+              not re.fullmatch(lex.PROFESSIONAL_TITLES, title) and PLACEMENT.search(text[end:min(e, end + 50)])):
+            add(start_title, end, True, "a name next to a ward, room or bed")
+        elif titled and title.rstrip(".") not in ("Dr", "Dra", "Pr", "Prof", "Professor", "Doctor", "Doktor",
+                                                  "Docteur") and HEALTH_CONTEXT.search(sentence) and not official:
+            add(start_title, end, True, "a name next to a case")
+    yield from found.values()
+
+
+def camel_names(text: str) -> Iterator[Hit]:
+    """Hashtags and URL words that hold a given name and a surname ("PrayForMariaLopez")."""
+    for m in re.finditer(r"\S+", text):
+        parts = list(re.finditer(rf"[{UPPER}][{LOWER}]*", m.group()))
+        for first, second in pairwise(parts):
+            surname = second.group()  # "O" of "ONeill" is an initial, not the word "o"
+            if _fold(first.group()) in GIVEN and first.end() == second.start() and (
+                    len(surname) == 1 or _fold(surname) not in NOT_NAMES):
+                yield _hit(text, "name", m.start(), m.end(), True, "a person's name in a hashtag")
+                break
+
+
+# ---------------------------------------------------------------------------------------------
+# URLs that identify a patient (in the text, or the `web` link)
+# ---------------------------------------------------------------------------------------------
+URL = re.compile(r"https?://[^\s<>\"')]+|\bwww\.[^\s<>\"')]+", CI)
+PERSON_KEYS = re.compile(r"(?:^|[?&;])(?P<pair>(?:patient(?:_?(?:id|name))?|pid|name|full_?name|first_?name|last_?name|"
+                         r"nombre|paciente|nom|prenom|prénom|vorname|nachname|mrn|dob|ssn|nhs|nir|member(?:_?id)?|"
+                         r"email|e-mail|phone|tel)=[^&;#]+)", CI)
+
+
+def url_hits(url_text: str, offset: int) -> Iterator[Hit]:
+    for m in PERSON_KEYS.finditer(url_text):
+        yield Hit("url", offset + m.start("pair"), offset + m.end("pair"), True,
+                  "a link whose query names a person", m.group("pair"))
+    path = url_text.split("?", 1)[0].split("#", 1)[0]
+    for m in re.finditer(r"[^/]+", path):
+        if m.start() < path.find("//") + 2 + len(path.split("//", 1)[-1].split("/", 1)[0]):
+            continue  # the host
+        segment = m.group()
+        stem = re.sub(r"\.(?:jpe?g|png|gif|webp|pdf|html?|heic)$", "", segment, flags=CI)
+        words = re.split(r"[-_.+]", stem)
+        if len(words) >= 2 and _fold(words[0]) in GIVEN and words[1].isalpha() and _fold(words[1]) not in NOT_NAMES:
+            yield Hit("url", offset + m.start(), offset + m.end(), True, "a link that names a person", segment)
+
+
+def urls(text: str, ctx: Context) -> Iterator[Hit]:
+    if ctx.kind == "url":
+        yield from url_hits(text, 0)
+        return
+    for m in URL.finditer(text):
+        yield from url_hits(m.group().rstrip(".,;"), m.start())
+
+
+# ---------------------------------------------------------------------------------------------
+# All together
+# ---------------------------------------------------------------------------------------------
+def resolve(hits: Iterable[Hit]) -> list[Hit]:
+    """One finding per stretch of text: where two overlap, the surer, then the higher-ranked,
+    then the longer one stays."""
+    ordered = sorted(hits, key=lambda h: (not h.blocking, -RANK[h.cls], -(h.end - h.start), h.start))
+    kept: list[Hit] = []
+    for hit in ordered:
+        if not any(k.start < hit.end and hit.start < k.end for k in kept):
+            kept.append(hit)
+    return sorted(kept, key=lambda h: (h.start, h.end))
+
+
+def detect(text: str, ctx: Context) -> list[Hit]:
+    if not text or not text.strip():
+        return []
+    if ctx.kind == "hashtags":
+        return resolve([*camel_names(text)])
+    spans = sentences(text)
+    hits: list[Hit] = [*urls(text, ctx), *emails(text, ctx), *checksummed(text)]
+    if ctx.kind == "url":  # the host is the link's own business (screening.link_findings); path and query are not
+        host = re.match(r"^[a-z][a-z0-9+.\-]*://[^/?#]*", text, CI)
+        return resolve(h for h in hits if h.start >= (host.end() if host else 0))
+    hits += [*keyed(text, spans), *phones(text, ctx, spans), *dates_and_ages(text), *addresses(text, spans)]
+    hits += [*names(text, spans, resolve(hits))]
+    return resolve(hits)
+
+
+@lru_cache(maxsize=16)
+def allowed_numbers(allowlist: tuple[str, ...], region: str) -> frozenset[str]:
+    out = set()
+    for entry in allowlist:
+        out.add(_digits(entry))
+        try:
+            number = phonenumbers.parse(entry, region)
+        except phonenumbers.NumberParseException:
+            continue
+        out.add(_digits(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)))
+        out.add(str(number.national_number))
+    out.discard("")
+    return frozenset(out)

@@ -1,0 +1,129 @@
+"""Words the patient-data screen reads context from, in English, Spanish, French and German.
+
+Kept apart from the patterns (phi_detect.py) so that a reviewer can read and extend them: each
+list is what a person would write around an identifier, never the identifiers themselves.
+"""
+from __future__ import annotations
+
+MONTHS = (
+    # en (and abbreviations)
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|"
+    # es
+    "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|"
+    # fr
+    "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|"
+    # de
+    "Januar|Jänner|Februar|März|Maerz|Juni|Juli|Oktober|Dezember"
+)
+
+# Titles and forms of address that precede a person's name.
+TITLES = (r"Mr\.?|Mrs\.?|Ms\.?|Miss|Mx\.?|Sr\.|Sra\.|Srta\.|Sr|Sra|Srta|don|doña|Dña\.|D\.|M\.|Mme|Mlle|"
+          r"Monsieur|Madame|Herr|Frau|Hr\.|Fr\.")
+# Titles an official carries as often as a patient: a name after them needs patient context.
+PROFESSIONAL_TITLES = (r"Dr\.?|Dra\.?|Pr\.?|Prof\.?|Professor|Doctor|Doktor|Docteur|Nurse|Sister|Matron|"
+                       r"Schwester|Pfleger")
+
+# Words that make the person next to them a patient (or the subject of health information).
+PATIENT_WORDS = (
+    r"patients?|patientes?|pacientes?|Patient(?:in|en|innen)?|"
+    r"(?:index|first|confirmed|probable|suspected)\s+case|the\s+case|case\s+is|"
+    r"caso(?:\s+(?:índice|confirmado))?|cas\s+(?:index|confirmé)|premier\s+cas|Indexfall|(?-i:Fall)|"
+    r"resident|victim|deceased|decedent|the\s+child|the\s+boy|the\s+girl|the\s+baby|the\s+infant|"
+    r"afectad[oa]|fallecid[oa]|enfermo|enferma|"
+    r"défunte?|malade|l'enfant|"
+    r"Betroffene[rn]?|Verstorbene[rn]?|Erkrankte[rn]?|das\s+Kind"
+)
+
+# What happens to a patient, after the name ("Walter Brooks died on ...").
+PATIENT_VERBS = (
+    r"died|passed\s+away|tested\s+positive|was\s+(?:admitted|discharged|hospitali[sz]ed|born|diagnosed|taken)|"
+    r"is\s+(?:being\s+treated|in\s+(?:hospital|isolation|intensive|critical|stable|a\s+coma)|recovering|isolating)|"
+    r"remains\s+(?:in|on|at)|has\s+been\s+(?:admitted|transferred|hospitali[sz]ed|diagnosed)|"
+    r"falleció|murió|dio\s+positivo|ingresó|está\s+(?:ingresad[oa]|en\s+la\s+(?:UCI|habitación|planta))|"
+    r"sigue\s+(?:ingresad[oa]|en\s+observación)|permanece\s+ingresad[oa]|fue\s+ingresad[oa]|"
+    r"est\s+(?:décédée?|morte?|hospitalisée?|sortie?|en\s+(?:isolement|réanimation))|a\s+été\s+(?:testée?|hospitalisée?)|"
+    r"reçoit\s+un\s+traitement|"
+    r"ist\s+(?:am\s+.{1,20}\s+)?(?:verstorben|gestorben)|starb|verstarb|wurde\s+(?:.{1,45}\s+)?"
+    r"(?:positiv\s+getestet|entlassen|verlegt|aufgenommen|eingeliefert)|wird\s+(?:.{1,30}\s+)?behandelt|"
+    r"liegt\s+(?:auf|im)|ist\s+in\s+(?:häuslicher\s+)?(?:Isolation|Quarantäne)"
+)
+
+# A ward, room or bed: with a name, it locates a patient.
+PLACEMENT = (r"(?:Ward|Room|Bed|Bay|ICU|habitación|hab\.|cama|planta|UCI|chambre|lit|service|"
+             r"Zimmer|Station|Bett|Intensivstation)\s*\w{0,4}\d")
+
+# The official role words that say a named person speaks for an organisation.
+OFFICIAL_WORDS = (
+    r"officer|director|commissioner|minister|secretary|spokes(?:person|man|woman)|mayor|chief|head\s+of|"
+    r"epidemiologist|said|says|announced|will\s+brief|"
+    r"director[a]?|portavoz|consejer[oa]|ministr[oa]|alcalde(?:sa)?|jef[ea]|ha\s+(?:pedido|dicho|declarado)|dijo|"
+    r"directeur|directrice|préfète?|ministre|porte-parole|maire|médecin-chef|a\s+déclaré|appelle|"
+    r"Leiter(?:in)?|Sprecher(?:in)?|Minister(?:in)?|Bürgermeister(?:in)?|Amtsärzt(?:in)?|Amtsarzt|sagte|erklärte"
+)
+
+# Places a street address may belong to without being anyone's home.
+VENUE_WORDS = (
+    r"clinic|cent(?:er|re)|school|academy|hospital|infirmary|library|church|hall|pharmacy|station|market|"
+    r"park|office|gym|stadium|mall|store|shop|site|"
+    r"centro|escuela|colegio|farmacia|ayuntamiento|hospital|biblioteca|polideportivo|"
+    r"mairie|école|pharmacie|salle|gymnase|hôpital|médiathèque|"
+    r"Bürgerzentrum|Zentrum|Schule|Rathaus|Apotheke|Halle|Praxis|Klinik|Krankenhaus|Gesundheitsamt|Turnhalle"
+)
+# A home: an address next to these is a person's.
+HOME_WORDS = (
+    r"lives?|lived|living|home|resides?|resided|residence|of|domicile|address|"
+    r"vive|reside|domicilio|vecin[oa]|"
+    r"habite|domicilié?e?|demeurant|"
+    r"wohnt|Wohnung|wohnhaft|Wohnadresse|Anschrift"
+)
+
+# Before a number, these say it is not a person's: drug, lab, lot and diagnosis codes.
+NOT_PERSONAL = (
+    r"NDC|CLIA|lot|lots|batch|lote|lotes|Charge|Chargennummer|ICD(?:-10)?(?:-CM)?|CIE(?:-10)?|CIM(?:-10)?|"
+    r"PZN|CIP|UPC|EAN|GTIN|recall|strain|ST|código\s+nacional|code|código|codes?|Code|Kennziffer|"
+    r"version|v|model|modèle|modelo|Modell|ref\.?|référence|referencia|Artikelnummer|serial|S/N|SN|serie|série|"
+    r"Seriennummer|Seriennummern|"
+    r"MHD|Mindesthaltbarkeitsdatum|expiry|expiration|caducidad|péremption"
+)
+
+# Words that introduce a telephone number.
+PHONE_WORDS = (
+    r"call|phone|telephone|tel|mobile|cell|fax|ring|text|contact|reach|"
+    r"llam[ea]|llamar|teléfono|tel\.|móvil|fax|contacto|"
+    r"appelez|appeler|téléphone|portable|joindre|fax|"
+    r"Telefon|Tel\.|Handy|Mobil|Handynummer|Fax|erreichen|unter|anrufen|Rufnummer"
+)
+
+# Common given names (several cultures): the screen reads a capitalised pair as a person only
+# with context; this list is that context for hashtags and URLs, where there is no sentence.
+def words(text: str) -> list[str]:
+    return text.split()
+
+
+GIVEN_NAMES = frozenset(words("""
+aaron abdul abdullah abigail adam adrian adriana agnes ahmed aisha alan albert alberto alejandra alejandro
+alex alexander alexandra alexandre alfonso alfred ali alice alicia alison amanda amber amelia amy ana
+andrea andreas andrew andré angela angelika ángel anita ann anna anne annette anthony antoine antonio
+arthur aurélie barbara beatriz ben benjamin bernard bernd betty beverly brenda brian bruno camille
+carl carla carlos carmen carol caroline carolyn catherine cécile charles charlotte chloé christian
+christina christine christoph christopher claire claudia clément cristina cynthia daniel daniela
+david deborah debra denise dennis diana diane diego dieter dolores donald donna doris dorothy
+edward elena elisabeth elizabeth ellen emily emma emmanuel eric erika ernesto esther ethan eva evelyn
+fatima felipe fernando fiona florian frances francisco françois frank frédéric gabriel gary george
+gerald gerhard gisela gloria grace gregory guillaume günter hannah harold heather heike heinz helen
+hélène helga henry hugo ibrahim inés ingrid irene isabel isabelle jack jacob jacqueline jacques james
+jan jane janet janice javier jean jean-luc jean-pierre jeffrey jennifer jeremy jerry jesse jessica
+jesús joan joanna johann johannes john jonathan jordan jorge jose josé joseph joshua joyce juan
+judith judy julia julie julien jürgen justin karen karim karin karl katharina katherine kathleen
+kathryn kelly kenneth kevin kimberly klaus kyle larry laura laurent lauren lawrence léa linda lisa
+louis louise lucas lucía lucie luis lukas madison manuel manfred marc marco margaret margarita
+maria maría marie marie-claire marilyn mario mark martha martin mary mathieu matthew matthias maximilian
+mehmet melissa michael michel michelle miguel mohamed mohammed monika monique mustafa nancy natalie
+nathalie nathan nicholas nicolas nicole noah olivia oscar pablo pamela paola patricia patrick paul
+paula pedro peter petra philippe pierre priya rachel rafael ralf ramón raymond rebecca renate richard
+rita robert roberto rocío roger ronald rosa rose ruth ryan sabine samantha samuel sandra sara sarah
+scott sean sebastian sergio sharon shirley sophia sophie stefan stephanie stephen steven susan
+sylvie teresa theresa thomas théo timothy tyrone ulrike ursula valérie vanessa victoria vincent
+virginie walter wayne william wolfgang yusuf zoe
+"""))
