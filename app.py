@@ -232,7 +232,7 @@ def retire_template(template_id: str) -> dict[str, Any]:
 
 @route("/templates/preview", methods=["POST"], authorizer=AUTHORIZER)
 def preview_template_draft() -> dict[str, Any]:
-    user = signed_in(ADMIN, "template_preview")
+    user = signed_in(ADMIN | APPROVER, "template_preview")  # the writer, and whoever reviews it
     from chalicelib.services.templates import TemplatePreviewRequest
 
     filled = clarion().templates.preview_draft(user, body(TemplatePreviewRequest))
@@ -562,6 +562,16 @@ for _platform, _spec in resources.QUEUES.items():
         queue=resources.queue_name(_platform), batch_size=_spec.batch_size,
         maximum_concurrency=_spec.max_concurrency,
         name=f"deliver_{_platform}")(_delivery_worker(_platform))
+
+
+@app.schedule(Rate(15, unit=Rate.MINUTES), name="audit_digest")
+def audit_digest(event: Any) -> dict[str, Any]:
+    """Sign the audit chain heads that moved since the last digest, into the write-once digest
+    bucket (services/audit_digest.py); the only function that may sign them."""
+    from chalicelib.composition import audit_digester
+
+    digest = audit_digester().run()
+    return {"digest": digest.name, "chains": len(digest.heads)}
 
 
 @app.schedule(Rate(1, unit=Rate.MINUTES), name="sweep")

@@ -20,7 +20,9 @@ if TYPE_CHECKING:  # the services are imported when first built, not when the ap
 
     from chalicelib.domain.org import OrgSettings
     from chalicelib.domain.delivery import DeliveryPolicy
-    from chalicelib.ports import BroadcastPublisher, Clock, IdTokenVerifier, Store, UserDirectory
+    from chalicelib.ports import (BroadcastPublisher, Clock, DigestArchive, DigestSigner, IdTokenVerifier, Store,
+                                  UserDirectory)
+    from chalicelib.services.audit_digest import AuditDigester
     from chalicelib.services.access import AccessService
     from chalicelib.services.advisories import AdvisoryService
     from chalicelib.services.audit_trail import AuditTrail
@@ -171,14 +173,39 @@ def clarion(policy: DeliveryPolicy | None = None) -> Clarion:
         from chalicelib.services.settings import SettingsService
         from chalicelib.settings import environment_settings
 
-        store, clock = DynamoDBStore(get_db(), resources.table_name()), SystemClock()
-        publisher = SnsBroadcastPublisher(_client("sns"), os.environ["CLARION_BROADCAST_TOPIC_ARN"])
         alerts = SnsAlerts(_client("sns"), os.environ.get("CLARION_ALERT_TOPIC_ARN", ""))
+        # A missing or inconsistent audit chain head is an integrity alarm to on-call.
+        store, clock = DynamoDBStore(get_db(), resources.table_name(), alarm=alerts.alert), SystemClock()
+        publisher = SnsBroadcastPublisher(_client("sns"), os.environ["CLARION_BROADCAST_TOPIC_ARN"])
         settings = SettingsService(store, clock, environment_settings)
         _current = build(store, publisher, clock, resources.stage(), channels=RegistryChannels(settings.current),
                          alerts=alerts, redriver=SqsRedriver(_client("sqs")), verifier=local_id_tokens(),
                          directory=user_directory(store), policy=policy, settings=settings)
+        _current.audit.attach(*audit_digests(), alarm=alerts.alert)
     return _current
+
+
+def audit_digests() -> tuple[DigestArchive | None, DigestSigner | None]:
+    """The signed audit digests' bucket and key (infra: AuditDigestBucket, AuditDigestKey); None
+    where the stage has none configured."""
+    bucket, key_id = os.environ.get("CLARION_AUDIT_DIGEST_BUCKET"), os.environ.get("CLARION_AUDIT_KEY_ID")
+    if not bucket or not key_id:
+        return None, None
+    from chalicelib.adapters.digests import KmsDigestSigner, S3DigestArchive
+
+    return S3DigestArchive(_client("s3"), bucket), KmsDigestSigner(_client("kms"), key_id)
+
+
+def audit_digester() -> AuditDigester:
+    """The scheduled digest job (app.audit_digest): the only signer of audit digests."""
+    from chalicelib.adapters.sns import SnsAlerts
+    from chalicelib.services.audit_digest import AuditDigester
+
+    archive, signer = audit_digests()
+    if archive is None or signer is None:
+        raise RuntimeError("CLARION_AUDIT_DIGEST_BUCKET and CLARION_AUDIT_KEY_ID must be set")
+    alerts = SnsAlerts(_client("sns"), os.environ.get("CLARION_ALERT_TOPIC_ARN", ""))
+    return AuditDigester(clarion().store, archive, signer, SystemClock(), alarm=alerts.alert)
 
 
 def local_id_tokens() -> IdTokenVerifier | None:

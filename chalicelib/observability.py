@@ -84,24 +84,33 @@ class _Telemetry:
                         stacklevel=2)
 
     def emit(self, metrics: list[tuple[str, str, Any]], stage: str, **dimensions: str) -> None:
-        """One EMF document: (name, unit, value or list of values) with these dimensions."""
+        """EMF documents: (name, unit, value or list of values) with these dimensions; one document
+        unless a metric has more values than one may hold (a batch of many deliveries)."""
         if not metrics or _metrics_disabled():
             return
         from aws_lambda_powertools.metrics.provider.cloudwatch_emf.cloudwatch import (
             AmazonCloudWatchEMFProvider)
 
-        provider = AmazonCloudWatchEMFProvider(namespace=NAMESPACE, service=SERVICE,
-                                               default_dimensions={"stage": stage, **dimensions})
-        for name, unit, value in metrics:
-            for v in value if isinstance(value, list) else [value]:
-                provider.add_metric(name=name, unit=unit, value=v)
-        document = json.dumps(provider.serialize_metric_set(), separators=(",", ":"))
-        with self.lock:
-            try:
-                self.stream.write(document + "\n")
-                self.stream.flush()
-            except (OSError, ValueError):  # a closed stream must never fail an invocation
-                pass
+        as_lists = [(name, unit, value if isinstance(value, list) else [value]) for name, unit, value in metrics]
+        parts = max(1, *(-(-len(values) // VALUES_PER_DOCUMENT) for _, _, values in as_lists))
+        for part in range(parts):
+            provider = AmazonCloudWatchEMFProvider(namespace=NAMESPACE, service=SERVICE,
+                                                   default_dimensions={"stage": stage, **dimensions})
+            for name, unit, values in as_lists:
+                for v in values[part * VALUES_PER_DOCUMENT:(part + 1) * VALUES_PER_DOCUMENT]:
+                    provider.add_metric(name=name, unit=unit, value=v)
+            document = json.dumps(provider.serialize_metric_set(), separators=(",", ":"))
+            with self.lock:
+                try:
+                    self.stream.write(document + "\n")
+                    self.stream.flush()
+                except (OSError, ValueError):  # a closed stream must never fail an invocation
+                    pass
+
+
+# Powertools flushes a metric set when one metric reaches 100 values (EMF's limit per metric):
+# each document carries at most 99 of them, so nothing is flushed behind our back.
+VALUES_PER_DOCUMENT = 99
 
 
 class _Stdout:

@@ -85,7 +85,9 @@ class Store(Protocol):
         what does not exist is absent. Strongly consistent, like every read here."""
         ...
     def unfinished_deliveries(self, advisory_id: str) -> int:
-        """How many of the advisory's deliveries are not yet sent, failed or skipped."""
+        """How many of the advisory's delivery rows are not yet sent, failed or skipped. Rows are
+        written in batches after the approval: an owed account without a row is not counted here
+        (completion also checks the rows against `content.channels`)."""
         ...
     def get_template(self, template_id: str) -> Template | None: ...
     def list_templates(self) -> list[Template]: ...
@@ -103,16 +105,54 @@ class Store(Protocol):
     def get_switch(self) -> DeliverySwitch | None:
         """The kill switch; None: never touched (running)."""
         ...
-    def audit_head(self) -> ChainHead: ...
-    def audit_entries(self, after: int = 0) -> Iterator[AuditEntry]:
-        """The entries with seq > `after`, oldest first, read lazily page by page."""
+    def audit_heads(self, changed_since: datetime | None = None) -> dict[str, ChainHead]:
+        """The stored head of every audit chain (or of those written after `changed_since`), by
+        chain (domain/audit.py). Read from an index: eventually consistent."""
+        ...
+    def audit_chain(self, chain: str) -> list[AuditEntry]:
+        """One chain's entries in seq order."""
+        ...
+    def audit_entries(self, after: str | None = None) -> Iterator[AuditEntry]:
+        """The whole trail in time order (audit.position), strictly after the position `after`,
+        read lazily page by page."""
+        ...
+    def audit_entries_about(self, advisory_id: str, after: str | None = None) -> Iterator[AuditEntry]:
+        """The entries about one advisory (on any chain), in time order, after the position `after`."""
+        ...
+    def audit_head(self, chain: str) -> ChainHead | None:
+        """One chain's stored head, read consistently; None: it has no head item."""
         ...
     def commit(self, puts: Sequence[Put], events: Sequence[AuditEvent] = ()) -> list[AuditEntry]: ...
+
+
+class DigestSigner(Protocol):
+    """Signs audit digests (KMS asymmetric key on deployed stages); only the digest job signs."""
+
+    key_id: str
+
+    def sign(self, message: bytes) -> bytes: ...
+    def verify(self, message: bytes, signature: bytes) -> bool: ...
+
+
+class DigestArchive(Protocol):
+    """Write-once storage of signed audit digests (S3 with Object Lock, compliance mode)."""
+
+    def put(self, name: str, body: bytes, signature: bytes, key_id: str) -> None: ...
+    def names(self) -> list[str]:
+        """Every stored digest's name, oldest first (names sort in time order)."""
+        ...
+    def get(self, name: str) -> tuple[bytes, bytes]:
+        """A digest's body and signature."""
+        ...
 
 
 class BroadcastPublisher(Protocol):
     def publish(self, message: DeliveryMessage) -> str:
         """Publish once; return the message id. Raises UnavailableError when it cannot."""
+        ...
+    def publish_all(self, messages: Sequence[DeliveryMessage]) -> list[str]:
+        """Publish each message once (a large fan-out's several, batched where the topic allows);
+        return their ids. Tries every one; raises UnavailableError if any was not published."""
         ...
 
 

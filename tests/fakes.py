@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 from collections.abc import Iterator, Sequence
 
-from chalicelib.adapters.keys import (delivery_key, Key, advisory_key, advisory_sort_key, channel_key,
+from chalicelib.adapters.keys import (chain_of, delivery_key, Key, advisory_key, advisory_sort_key, channel_key,
                                       key_of, marker_key, template_key, user_key, ORG_SETTINGS_KEY, SWITCH_KEY)
 from chalicelib.domain import audit
 from chalicelib.domain.org import DeliverySwitch, OrgSettings
@@ -37,7 +37,9 @@ class InMemoryStore:
         self._items: dict[Key, Entity] = {}
         self._index: dict[Key, tuple[str, str]] = {}
         self._audit: list[AuditEntry] = []
-        self._head = audit.EMPTY_CHAIN
+        self._heads: dict[str, audit.ChainHead] = {}
+        self._shard = 0
+        self._head_written: dict[str, datetime] = {}
         self._lock = threading.Lock()
 
     # -- reads ------------------------------------------------------------------------------
@@ -113,11 +115,22 @@ class InMemoryStore:
     def get_switch(self) -> DeliverySwitch | None:
         return self._get(SWITCH_KEY, DeliverySwitch)
 
-    def audit_head(self) -> audit.ChainHead:
-        return self._head
+    def audit_heads(self, changed_since: datetime | None = None) -> dict[str, audit.ChainHead]:
+        return {c: h for c, h in self._heads.items()
+                if changed_since is None or self._head_written[c] > changed_since}
 
-    def audit_entries(self, after: int = 0) -> Iterator[AuditEntry]:
-        return iter([e.model_copy() for e in self._audit if e.seq > after])
+    def audit_chain(self, chain: str) -> list[AuditEntry]:
+        return sorted((e.model_copy() for e in self._audit if e.chain == chain), key=lambda e: e.seq)
+
+    def audit_entries(self, after: str | None = None) -> Iterator[AuditEntry]:
+        ordered = sorted(self._audit, key=audit.position)
+        return iter([e.model_copy() for e in ordered if after is None or audit.position(e) > after])
+
+    def audit_entries_about(self, advisory_id: str, after: str | None = None) -> Iterator[AuditEntry]:
+        return (e for e in self.audit_entries(after) if e.advisory_id == advisory_id)
+
+    def audit_head(self, chain: str) -> audit.ChainHead | None:
+        return self._heads.get(chain)
 
     # -- the one way to write -----------------------------------------------------------------
     def commit(self, puts: Sequence[Put], events: Sequence[AuditEvent] = ()) -> list[AuditEntry]:
@@ -137,10 +150,15 @@ class InMemoryStore:
                 if gsi:
                     self._index[key] = gsi
             appended = []
+            if puts:
+                chain = chain_of(key_of(puts[0].item)[0])
+            else:
+                chain, self._shard = audit.system_chain(self._shard), self._shard + 1
             for event in events:
-                entry = audit.link(self._head, event)
+                entry = audit.link(self._heads.get(chain, audit.EMPTY_CHAIN), event, chain)
                 self._audit.append(entry)
-                self._head = audit.ChainHead(entry.seq, entry.hash)
+                self._heads[chain] = audit.ChainHead(entry.seq, entry.hash)
+                self._head_written[chain] = utcnow()
                 appended.append(entry)
             return appended
 
@@ -161,6 +179,9 @@ class RecordingPublisher:
             raise UnavailableError("the broadcast topic is unavailable")
         self.published.append(message)
         return f"msg-{len(self.published)}"
+
+    def publish_all(self, messages: Sequence[DeliveryMessage]) -> list[str]:
+        return [self.publish(message) for message in messages]
 
 
 class FixedClock:

@@ -21,9 +21,22 @@ def some_history(api: Api) -> str:
     return advisory_id
 
 
-def audit_item(aws: Provisioned, seq: int) -> dict[str, Any]:
-    return boto3.client("dynamodb").get_item(
-        TableName=aws.table, Key={"pk": {"S": "AUDIT"}, "sk": {"S": f"{seq:012d}"}})["Item"]
+def advisory_chain(advisory_id: str) -> str:
+    """The audit chain of the advisory item (domain/audit.py): its create, submit, approve, broadcast."""
+    return f"ADV#{advisory_id}/ADV"
+
+
+def entry_key(advisory_id: str, seq: int) -> dict[str, Any]:
+    return {"pk": {"S": f"AUDIT#{advisory_chain(advisory_id)}"}, "sk": {"S": f"{seq:012d}"}}
+
+
+def audit_item(aws: Provisioned, seq: int, advisory_id: str) -> dict[str, Any]:
+    """Entry `seq` of the advisory's chain, as stored."""
+    return boto3.client("dynamodb").get_item(TableName=aws.table, Key=entry_key(advisory_id, seq))["Item"]
+
+
+def delete_entry(aws: Provisioned, seq: int, advisory_id: str) -> None:
+    boto3.client("dynamodb").delete_item(TableName=aws.table, Key=entry_key(advisory_id, seq))
 
 
 def put_raw(aws: Provisioned, item: dict[str, Any]) -> None:
@@ -43,30 +56,29 @@ def test_an_untouched_trail_verifies(api: Api) -> None:
 
 
 def test_a_modified_entry_is_named(api: Api, aws: Provisioned) -> None:
-    some_history(api)
-    item = audit_item(aws, 3)
+    advisory_id = some_history(api)
+    item = audit_item(aws, 3, advisory_id)
     doc = json.loads(item["doc"]["S"])
     doc["actor"] = "someone-else"
     put_raw(aws, {**item, "doc": {"S": json.dumps(doc)}})
     result = verify(api)
-    assert result == {**result, "intact": False, "first_broken_seq": 3}
+    assert result == {**result, "intact": False, "first_broken_seq": 3, "chain": advisory_chain(advisory_id)}
     assert "modified" in result["problem"]
 
 
 def test_a_deleted_entry_is_named(api: Api, aws: Provisioned) -> None:
-    some_history(api)
-    boto3.client("dynamodb").delete_item(TableName=aws.table,
-                                         Key={"pk": {"S": "AUDIT"}, "sk": {"S": f"{4:012d}"}})
+    advisory_id = some_history(api)
+    delete_entry(aws, 2, advisory_id)
     result = verify(api)
-    assert result["intact"] is False and result["first_broken_seq"] == 4
+    assert result["intact"] is False and result["first_broken_seq"] == 2
     assert "missing" in result["problem"]
 
 
 def test_deleting_the_newest_entries_is_caught_by_the_head(api: Api, aws: Provisioned) -> None:
-    some_history(api)
-    head = verify(api)["entries"]
-    boto3.client("dynamodb").delete_item(TableName=aws.table,
-                                         Key={"pk": {"S": "AUDIT"}, "sk": {"S": f"{head:012d}"}})
+    advisory_id = some_history(api)
+    head = len(api.call("GET", f"/audit?advisory_id={advisory_id}", "demo-auditor").json_body["entries"]) - 1
+    assert audit_item(aws, head, advisory_id)  # the advisory chain's last (broadcast_published is a system one)
+    delete_entry(aws, head, advisory_id)
     result = verify(api)
     assert result["intact"] is False and result["first_broken_seq"] == head
     assert "deleted" in result["problem"]
@@ -74,8 +86,8 @@ def test_deleting_the_newest_entries_is_caught_by_the_head(api: Api, aws: Provis
 
 def test_reordered_entries_are_named(api: Api, aws: Provisioned) -> None:
     """Swap entries 2 and 3, renumbering them so the sequence itself looks whole."""
-    some_history(api)
-    second, third = audit_item(aws, 2), audit_item(aws, 3)
+    advisory_id = some_history(api)
+    second, third = audit_item(aws, 2, advisory_id), audit_item(aws, 3, advisory_id)
     doc2, doc3 = json.loads(second["doc"]["S"]), json.loads(third["doc"]["S"])
     doc2["seq"], doc3["seq"] = 3, 2
     put_raw(aws, {**second, "doc": {"S": json.dumps(doc3)}})
@@ -90,12 +102,12 @@ def test_a_rehashed_forgery_still_breaks_the_chain(api: Api, aws: Provisioned) -
     from chalicelib.domain.audit import entry_hash
     from chalicelib.domain.models import AuditEvent
 
-    some_history(api)
-    item = audit_item(aws, 3)
+    advisory_id = some_history(api)
+    item = audit_item(aws, 3, advisory_id)
     doc = json.loads(item["doc"]["S"])
     doc["summary"] = "nothing to see"
     event = AuditEvent(**{k: doc[k] for k in ("actor", "action", "advisory_id", "summary", "at")})
-    doc["hash"] = entry_hash(3, doc["prev_hash"], event)
+    doc["hash"] = entry_hash(3, doc["prev_hash"], event, doc["chain"])
     put_raw(aws, {**item, "doc": {"S": json.dumps(doc)}})
     result = verify(api)
     assert result["intact"] is False and result["first_broken_seq"] == 4
@@ -128,7 +140,7 @@ def test_csv_export_has_every_column_and_neutralises_formulas(api: Api) -> None:
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.body.decode())))
-    assert list(rows[0]) == ["seq", "at", "actor", "action", "advisory_id", "summary", "prev_hash", "hash"]
+    assert list(rows[0]) == ["seq", "at", "actor", "action", "advisory_id", "summary", "prev_hash", "hash", "chain"]
     assert rows[0]["action"] == "create" and rows[0]["advisory_id"] == advisory_id
     assert not rows[0]["summary"].startswith("=")
 

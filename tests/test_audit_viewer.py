@@ -8,7 +8,6 @@ from typing import Any
 from collections.abc import Iterator
 from urllib.parse import quote
 
-import boto3
 import pytest
 
 from chalicelib import composition
@@ -16,7 +15,7 @@ from chalicelib.domain.models import AuditEntry
 from chalicelib.infra.bootstrap import Provisioned
 from chalicelib.services import audit_trail
 from conftest import Api, advisory_body
-from test_audit_trail import audit_item, put_raw, some_history
+from test_audit_trail import advisory_chain, audit_item, delete_entry, put_raw, some_history
 
 
 def entries(api: Api, query: str) -> list[dict[str, Any]]:
@@ -114,7 +113,7 @@ def test_a_filter_with_until_stops_reading_past_it(api: Api, monkeypatch: pytest
     read: list[int] = []
     original = store.audit_entries
 
-    def counted(after: int = 0) -> Iterator[AuditEntry]:
+    def counted(after: str | None = None) -> Iterator[AuditEntry]:
         for entry in original(after):
             read.append(entry.seq)
             yield entry
@@ -141,7 +140,7 @@ def test_an_intact_trail_says_so_and_how_far(api: Api) -> None:
 
 def test_a_modified_entry_is_shown_as_stored(api: Api, aws: Provisioned) -> None:
     advisory_id = some_history(api)
-    item = audit_item(aws, 3)
+    item = audit_item(aws, 3, advisory_id)
     doc = json.loads(item["doc"]["S"])
     doc["summary"] = "nothing happened here"
     put_raw(aws, {**item, "doc": {"S": json.dumps(doc)}})
@@ -154,30 +153,30 @@ def test_a_modified_entry_is_shown_as_stored(api: Api, aws: Provisioned) -> None
 
 
 def test_a_missing_entry_shows_what_stands_in_its_place(api: Api, aws: Provisioned) -> None:
-    some_history(api)
-    boto3.client("dynamodb").delete_item(TableName=aws.table, Key={"pk": {"S": "AUDIT"}, "sk": {"S": f"{4:012d}"}})
+    advisory_id = some_history(api)
+    delete_entry(aws, 2, advisory_id)
     result = verify(api)
-    assert result["first_broken_seq"] == 4 and "missing" in result["problem"]
-    assert result["broken_entry"]["seq"] == 5
+    assert result["first_broken_seq"] == 2 and "missing" in result["problem"]
+    assert result["broken_entry"]["seq"] == 3 and result["chain"] == advisory_chain(advisory_id)
 
 
 def test_entries_deleted_from_the_end_have_no_entry_to_show(api: Api, aws: Provisioned) -> None:
-    some_history(api)
-    head = verify(api)["head_seq"]
-    boto3.client("dynamodb").delete_item(TableName=aws.table,
-                                         Key={"pk": {"S": "AUDIT"}, "sk": {"S": f"{head:012d}"}})
+    advisory_id = some_history(api)
+    recorded = verify(api)["head_seq"]
+    head = composition.clarion().store.audit_heads()[advisory_chain(advisory_id)].seq
+    delete_entry(aws, head, advisory_id)
     result = verify(api)
     assert result["intact"] is False and result["first_broken_seq"] == head
     assert result["broken_entry"] is None and "deleted" in result["problem"]
-    assert result["verified_through_seq"] == head - 1 and result["head_seq"] == head
+    assert result["verified_through_seq"] == head - 1 and result["head_seq"] == recorded
 
 
 def test_entries_appended_while_verifying_are_simply_extra(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
     """verify reads the head first; what is appended after that is not judged against it."""
     some_history(api)
     store = composition.clarion().store
-    head = store.audit_head()
+    heads = store.audit_heads()
     api.call("POST", "/advisories", "demo-spokesperson", advisory_body())
-    monkeypatch.setattr(store, "audit_head", lambda: head)
+    monkeypatch.setattr(store, "audit_heads", lambda **_: heads)
     result = verify(api)
-    assert result["intact"] is True and result["entries"] == result["head_seq"] == head.seq
+    assert result["intact"] is True and result["entries"] == result["head_seq"] == sum(h.seq for h in heads.values())

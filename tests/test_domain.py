@@ -107,10 +107,9 @@ def test_expires_must_follow_effective() -> None:
 
 def test_verify_on_the_in_memory_chain_detects_each_kind_of_tampering() -> None:
     store = InMemoryStore()
-    for n in range(5):
-        store.commit([], [AuditEvent(actor=f"a{n}", action="x")])
-    entries = list(store.audit_entries())
-    head = store.audit_head()
+    store.commit([], [AuditEvent(actor=f"a{n}", action="x") for n in range(5)])  # one chain
+    [(chain, head)] = store.audit_heads().items()
+    entries = store.audit_chain(chain)
     assert audit.verify(entries, head).intact
     modified = [*entries[:2], entries[2].model_copy(update={"summary": "changed"}), *entries[3:]]
     assert audit.verify(modified, head).first_broken_seq == 3

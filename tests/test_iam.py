@@ -46,6 +46,7 @@ OPERATIONS: dict[str, tuple[str, ...]] = {
     "batch_get_item": ("dynamodb:BatchGetItem",),          # adapters/dynamodb.py: reads by many keys
     "transact_write_items": ("dynamodb:PutItem",),         # adapters/dynamodb.py: every write
     "publish": ("sns:Publish",),                           # adapters/sns.py, channels/sms.py
+    "publish_batch": ("sns:Publish",),                     # adapters/sns.py: a large fan-out, ten a call
     "send_message": ("sqs:SendMessage",),                  # adapters/sqs.py: redrive, dead-letter, hold
     "get_queue_url": ("sqs:GetQueueUrl",),                 # adapters/sqs.py
     "change_message_visibility": ("sqs:ChangeMessageVisibility",),  # adapters/sqs.py: backoff
@@ -62,6 +63,10 @@ OPERATIONS: dict[str, tuple[str, ...]] = {
     "get_sms_attributes": ("sns:GetSMSAttributes",),       # channels/sms.py: MonthlySpendLimit
     "head_bucket": ("s3:ListBucket",),                     # channels/owned.py: HeadBucket is ListBucket's
     "invoke": ("lambda:InvokeFunction",),                  # adapters/lambda_readiness.py: the API's checks
+    # adapters/digests.py: the signed audit digests (the digest function signs and writes; the API verifies)
+    "sign": ("kms:Sign",),
+    "verify": ("kms:Verify",),
+    "list_objects_v2": ("s3:ListBucket",),
     # adapters/cognito.py: the user directory (GET /users, PUT / DELETE /users/{id}/roles/{role});
     # `list_users` is also the Store's and the access service's (DynamoDB), a word shared with Cognito
     "list_users": ("cognito-idp:ListUsers",),
@@ -135,9 +140,20 @@ def needs(stage: str, function: str) -> set[tuple[str, str]]:
             return owned()
         raise AssertionError(f"unknown grant {grant!r}: say here what it needs")
 
+    digests = f"arn:aws:s3:::{p}-audit-digests-{ACCOUNT}-{REGION}"
+    audit_key = arn("kms", "key/1234abcd-12ab-34cd-56ef")
+
+    def read_digests() -> set[tuple[str, str]]:  # AuditTrail.signed_digests: list, read, verify
+        return {("s3:ListBucket", digests), ("s3:GetObject", f"{digests}/audit-digests/2026/x.json"),
+                ("kms:Verify", audit_key)}
+
     platforms = indexed()
-    if function == "api_handler":  # approve -> broadcast; POST /advisories/{id}/retry -> redrive
-        out |= {("sns:Publish", topic[r.broadcast_topic_name(stage)])} | redrive()
+    if function == "audit_digest":  # services/audit_digest.py: reads the heads, signs, writes, pages
+        out -= {("dynamodb:PutItem", table)}  # it appends nothing: no audit (or other) item to write
+        out |= read_digests() | {("kms:Sign", audit_key), ("s3:PutObject", f"{digests}/audit-digests/2026/x.json"),
+                                 ("sns:Publish", topic[r.alert_topic_name(stage)])}
+    elif function == "api_handler":  # approve -> broadcast; POST /advisories/{id}/retry -> redrive
+        out |= {("sns:Publish", topic[r.broadcast_topic_name(stage)])} | redrive() | read_digests()
         out |= {("dynamodb:Query", arn("dynamodb", f"table/{p}/index/gsi2"))}  # GET /advisories?view=
         # adapters/cognito.py on the stage's user pool (named by its placeholder until it is packaged)
         pool = arn("cognito-idp", f"userpool/{cfn.USER_POOL_PLACEHOLDER}")
@@ -310,6 +326,25 @@ def test_writes_only_in_transactions_and_keys_only_through_ssm(stage: str, funct
             assert condition["kms:ViaService"] == "ssm.*.amazonaws.com"
             written = [res for a, res, _ in grants(policy(stage, function)) if a == "ssm:PutParameter"]
             assert condition["kms:EncryptionContext:PARAMETER_ARN"] == written
+
+
+def test_only_the_digest_function_signs_and_writes_digests_and_no_one_deletes_an_item() -> None:
+    """Issue 16: a table writer must not be able to forge the trail's anchor. Only audit_digest may
+    kms:Sign (the audit key, by its alias) and put digests; it writes no table item; and no
+    function may delete or update any item (audit entries included), only PutItem in transactions."""
+    for stage, function in CASES:
+        actions = {a for a, _, _ in grants(policy(stage, function))}
+        signs = {"kms:Sign", "s3:PutObject"} & actions
+        if function == "audit_digest":
+            assert signs == {"kms:Sign", "s3:PutObject"} and "dynamodb:PutItem" not in actions
+            [(_, _key, condition)] = [g for g in grants(policy(stage, function)) if g[0] == "kms:Sign"]
+            assert condition == {"ForAnyValue:StringEquals": {"kms:ResourceAliases": [r.audit_key_alias(stage)]}}
+            put = [res for a, res, _ in grants(policy(stage, function)) if a == "s3:PutObject"]
+            assert put == [f"arn:aws:s3:::{r.prefix(stage)}-audit-digests-*/audit-digests/*"]
+        else:
+            assert "kms:Sign" not in actions and not any(
+                "audit-digests" in res for a, res, _ in grants(policy(stage, function)) if a == "s3:PutObject")
+        assert not actions & {"dynamodb:DeleteItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"}
 
 
 def test_the_readiness_function_asks_but_never_sends_or_writes() -> None:

@@ -159,6 +159,20 @@ def test_past_deadline_counts_every_late_delivery_not_only_the_new_alerts() -> N
     assert line["level"] == "WARNING" and line["late_channels"] == ["slack:b", "x:a"] and line["alerted"] == 1
 
 
+@pytest.mark.parametrize("count", [1, 99, 100, 250])
+def test_a_batch_of_many_deliveries_emits_every_value_in_documents_of_at_most_99(count: int) -> None:
+    latencies = [float(n) for n in range(count)]
+    with capture() as out:
+        observability.telemetry().emit([("DeliveryLatencyMs", "Milliseconds", latencies),
+                                        ("DeliveriesSent", "Count", count)], "local", platform="sms")
+    documents = out.metrics()["DeliveryLatencyMs"]
+    values = [v for value, _ in documents for v in (value if isinstance(value, list) else [value])]
+    assert sorted(values) == latencies and len(documents) == -(-count // 99)
+    assert all(len(value if isinstance(value, list) else [value]) <= 99 for value, _ in documents)
+    assert [v for v, _ in out.metrics()["DeliveriesSent"]] in ([float(count)], [[float(count)]])
+    assert not out.logs("could not observe deliveries")
+
+
 def test_a_trigger_logs_its_outcome_not_its_parameters(api: Api, aws: Provisioned) -> None:
     event = {"Records": [{"EventSource": "aws:sns", "Sns": {
         "MessageId": "m-42", "Message": json.dumps({"template_id": "tpl_missing", "parameters": {

@@ -1,26 +1,33 @@
 """The Store on DynamoDB: one table (see keys.py), every commit one conditional transaction.
 
 Entities are stored as their JSON document (`doc`) beside the key attributes and `revision`.
-The audit chain head is an item of its own; appending to the chain is conditional on the head
-being the one we read, so concurrent writers (many Lambda workers) serialise on it and a
-loser re-links its entries onto the new head and tries again. Within one process, commits that
-queue up while another is written are written together (group commit); a commit is never split,
-and if a group loses a race each of its commits is tried alone, so each still succeeds or fails
-as a whole.
+The audit trail is many hash chains (domain/audit.py): a commit's entries go on the chain of the
+item it writes first (or on one of the system shards when it writes none), and each chain's head
+is an item of its own, written in the same transaction, conditional on the head we read. Writers
+that race on a head already race on the item, so there is no global hot item. A head that is
+missing or behind its chain (a table writer deleted or rolled it back) is an integrity alarm, and
+the append goes on from the chain's real last entry: never a "too busy" refusal. Within one
+process, commits that queue up while another is written are written together (group commit); a
+commit is never split, and if a group loses a race each of its commits is tried alone, so each
+still succeeds or fails as a whole.
 """
 from __future__ import annotations
 
+import heapq
 import random
 import threading
 import time
+import zlib
+from datetime import UTC, datetime
 from typing import Any, TypeVar
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from botocore.exceptions import ClientError
 from pydantic import BaseModel
 
-from chalicelib.adapters.keys import (delivery_key, AUDIT_HEAD_SK, AUDIT_PK, Key, advisory_key,
-                                      advisory_queue_key, advisory_sort_key, audit_sk, channel_key, key_of, marker_key,
+from chalicelib.adapters.keys import (delivery_key, AUDIT_HEAD_SK, AUDIT_HEADS_PK, AUDIT_PK, Key, advisory_key,
+                                      advisory_queue_key, advisory_sort_key, audit_advisory_pk, audit_chain_pk,
+                                      audit_sk, chain_of, channel_key, key_of, marker_key,
                                       moment, queue_pk, template_key, user_key, ORG_SETTINGS_KEY, SWITCH_KEY)
 from chalicelib.domain import audit
 from chalicelib.domain.org import DeliverySwitch, OrgSettings
@@ -36,7 +43,20 @@ T = TypeVar("T", bound=BaseModel)
 
 
 class _AuditRace(Exception):
-    """The chain head moved between our read and our write."""
+    """A chain head moved between our read and our write, or an entry we meant to add exists
+    (the head is behind its chain)."""
+
+    def __init__(self, entry_taken: bool = False) -> None:
+        super().__init__("audit race")
+        self.entry_taken = entry_taken
+
+
+# The whole trail in time order is gsi1 under AUDIT_PK#<shard>: spread over shards so no index
+# partition takes every audit write; reading merges the shards.
+AUDIT_INDEX_SHARDS = 8
+MAX_CACHED_HEADS = 50_000
+# A chain's entry sort keys: 12 digits, which sort before "HEAD".
+_FIRST_SK, _LAST_SK = audit_sk(1), "9" * 12
 
 # DynamoDB allows 100 items per transaction (the head takes one slot) and 100 keys per batch read.
 MAX_ITEMS_PER_COMMIT = 100
@@ -56,9 +76,12 @@ _APPEND_LOCK = threading.Lock()
 class _Commit:
     """One caller's commit while it waits to be written, alone or in a group."""
 
-    def __init__(self, domain_items: list[dict[str, Any]], events: list[AuditEvent]) -> None:
+    def __init__(self, domain_items: list[dict[str, Any]], events: list[AuditEvent], chain: str = "",
+                 new_chain: bool = False) -> None:
         self.domain_items = domain_items
         self.events = events
+        self.chain = chain
+        self.new_chain = new_chain  # its first item is created: its chain starts now (unless repaired)
         self.keys = {(i["Put"]["Item"]["pk"]["S"], i["Put"]["Item"]["sk"]["S"]) for i in domain_items}
         self.size = len(domain_items) + len(events)
         self.done = False
@@ -82,12 +105,15 @@ def _s(value: str) -> dict[str, str]:
 
 
 class DynamoDBStore:
-    def __init__(self, client: Any, table_name: str) -> None:
+    def __init__(self, client: Any, table_name: str,
+                 alarm: Callable[[str, str], None] | None = None) -> None:
         self._db = client
         self._table = table_name
-        # The chain head this process last wrote: right unless another process appended since,
+        # The chain heads this process last wrote: right unless another process appended since,
         # in which case the conditional write fails and we read the head again.
-        self._head: audit.ChainHead | None = None
+        self._heads: dict[str, audit.ChainHead] = {}
+        self._alarm = alarm  # an integrity alarm to on-call (subject, message)
+        self._shard = random.randrange(audit.SYSTEM_SHARDS)
         self._queue: list[_Commit] = []  # commits waiting for _APPEND_LOCK, oldest first
         self._queue_lock = threading.Lock()
 
@@ -248,32 +274,66 @@ class DynamoDBStore:
     def get_switch(self) -> DeliverySwitch | None:
         return self._get(SWITCH_KEY, DeliverySwitch)
 
-    def audit_head(self) -> audit.ChainHead:
+    def audit_head(self, chain: str) -> audit.ChainHead | None:
+        """The stored head of one chain (consistent read); None: there is no head item."""
         item = self._db.get_item(TableName=self._table,
-                                 Key={"pk": _s(AUDIT_PK), "sk": _s(AUDIT_HEAD_SK)},
+                                 Key={"pk": _s(audit_chain_pk(chain)), "sk": _s(AUDIT_HEAD_SK)},
                                  ConsistentRead=True).get("Item")
-        if not item:
-            return audit.EMPTY_CHAIN
-        return audit.ChainHead(int(item["seq"]["N"]), item["hash"]["S"])
+        return audit.ChainHead(int(item["seq"]["N"]), item["hash"]["S"]) if item else None
 
-    def audit_entries(self, after: int = 0) -> Iterator[AuditEntry]:
-        # Entry sort keys are 12 digits, which sort before "HEAD".
-        for item in self._query(KeyConditionExpression="pk = :p AND sk BETWEEN :from AND :to",
-                                ExpressionAttributeValues={":p": _s(AUDIT_PK), ":from": _s(audit_sk(after + 1)),
-                                                           ":to": _s("9" * 12)},
-                                ConsistentRead=True):
-            yield AuditEntry.model_validate_json(item["doc"]["S"])
+    def audit_heads(self, changed_since: datetime | None = None) -> dict[str, audit.ChainHead]:
+        condition, values = "gsi1pk = :p", {":p": _s(AUDIT_HEADS_PK)}
+        if changed_since is not None:  # a head's gsi1sk starts with when it was last written
+            condition += " AND gsi1sk > :since"
+            values[":since"] = _s(moment(changed_since))
+        return {item["chain"]["S"]: audit.ChainHead(int(item["seq"]["N"]), item["hash"]["S"])
+                for item in self._query(IndexName="gsi1", KeyConditionExpression=condition,
+                                        ExpressionAttributeValues=values)}
+
+    def audit_chain(self, chain: str) -> list[AuditEntry]:
+        return [AuditEntry.model_validate_json(item["doc"]["S"]) for item in self._query(
+            KeyConditionExpression="pk = :p AND sk BETWEEN :from AND :to", ConsistentRead=True,
+            ExpressionAttributeValues={":p": _s(audit_chain_pk(chain)), ":from": _s(_FIRST_SK),
+                                       ":to": _s(_LAST_SK)})]
+
+    def _last_entry(self, chain: str) -> AuditEntry | None:
+        items = self._db.query(TableName=self._table, ConsistentRead=True, ScanIndexForward=False, Limit=1,
+                               KeyConditionExpression="pk = :p AND sk BETWEEN :from AND :to",
+                               ExpressionAttributeValues={":p": _s(audit_chain_pk(chain)),
+                                                          ":from": _s(_FIRST_SK), ":to": _s(_LAST_SK)})["Items"]
+        return AuditEntry.model_validate_json(items[0]["doc"]["S"]) if items else None
+
+    def _by_position(self, index: str, pk_name: str, sk_name: str, pk: str,
+                     after: str | None) -> Iterator[tuple[str, AuditEntry]]:
+        condition, values = f"{pk_name} = :p", {":p": _s(pk)}
+        if after is not None:
+            condition += f" AND {sk_name} > :after"
+            values[":after"] = _s(after)
+        for item in self._query(IndexName=index, KeyConditionExpression=condition,
+                                ExpressionAttributeValues=values):
+            yield item[sk_name]["S"], AuditEntry.model_validate_json(item["doc"]["S"])
+
+    def audit_entries(self, after: str | None = None) -> Iterator[AuditEntry]:
+        shards = [self._by_position("gsi1", "gsi1pk", "gsi1sk", f"{AUDIT_PK}#{n}", after)
+                  for n in range(AUDIT_INDEX_SHARDS)]
+        for _position, entry in heapq.merge(*shards, key=lambda pair: pair[0]):
+            yield entry
+
+    def audit_entries_about(self, advisory_id: str, after: str | None = None) -> Iterator[AuditEntry]:
+        for _position, entry in self._by_position("gsi2", "gsi2pk", "gsi2sk", audit_advisory_pk(advisory_id), after):
+            yield entry
 
     # -- the one way to write -----------------------------------------------------------------
     def commit(self, puts: Sequence[Put], events: Sequence[AuditEvent] = ()) -> list[AuditEntry]:
         if len(puts) + len(events) + (1 if events else 0) > MAX_ITEMS_PER_COMMIT:
             raise ValueError(f"a commit holds at most {MAX_ITEMS_PER_COMMIT} items")
         domain_items = [self._put_item(p) for p in puts]
-        request = _Commit(domain_items, list(events))
+        chain = chain_of(key_of(puts[0].item)[0]) if puts else ""  # "": a system shard, chosen when written
+        request = _Commit(domain_items, list(events), chain, new_chain=bool(puts) and puts[0].expect_revision is None)
         if len(request.keys) < len(domain_items):
             raise ValueError("a commit writes each item at most once")
         if not events:
-            return self._transact(domain_items, [], [])
+            return self._transact(domain_items, [])
         with self._queue_lock:
             self._queue.append(request)
         # Group commit: whoever holds the lock writes its own commit together with those queued
@@ -285,20 +345,24 @@ class DynamoDBStore:
 
     def _take_group(self, first: _Commit) -> list[_Commit]:
         """`first` and the queued commits that fit beside it: disjoint items, 100 items in all."""
-        group, keys, size = [first], set(first.keys), first.size + 1  # + the chain head
+        group, keys, size = [first], set(first.keys), first.size + 1  # + its chain head
         with self._queue_lock:
             self._queue.remove(first)
             for other in list(self._queue):
-                if size + other.size <= MAX_ITEMS_PER_COMMIT and not keys & other.keys:
+                if size + other.size + 1 <= MAX_ITEMS_PER_COMMIT and not keys & other.keys:
                     self._queue.remove(other)
                     group.append(other)
                     keys |= other.keys
-                    size += other.size
+                    size += other.size + 1
+        for commit in group:  # commits that write no item go on the system shards in turn
+            if not commit.chain:
+                commit.chain = audit.system_chain(self._shard)
+                self._shard += 1
         return group
 
     def _write_group(self, group: list[_Commit]) -> None:
         try:
-            written = self._append([i for c in group for i in c.domain_items], [e for c in group for e in c.events])
+            written = self._append(group)
         except StaleWrite as error:
             if len(group) == 1:
                 group[0].fail(error)
@@ -310,34 +374,84 @@ class DynamoDBStore:
             for commit in group:
                 commit.fail(error)
             return
-        for commit in group:
-            commit.succeed(written[:len(commit.events)])
-            written = written[len(commit.events):]
+        for commit, entries in zip(group, written, strict=True):
+            commit.succeed(entries)
 
-    def _append(self, domain_items: list[dict[str, Any]], events: list[AuditEvent]) -> list[AuditEntry]:
-        """Write the items and append the events to the chain, in one transaction; the caller
-        holds _APPEND_LOCK."""
+    def _append(self, group: list[_Commit]) -> list[list[AuditEntry]]:
+        """Write the group's items and append each commit's events to its chain, in one
+        transaction; the caller holds _APPEND_LOCK. Returns each commit's entries."""
+        chains = list(dict.fromkeys(c.chain for c in group))
+        domain_items = [i for c in group for i in c.domain_items]
+        # chain -> (the head to link onto, the stored head to expect: None, no head item)
+        bases = {chain: self._base(chain, all(c.new_chain for c in group if c.chain == chain)) for chain in chains}
         for attempt in range(AUDIT_RETRIES):
-            head = self._head if self._head is not None and attempt == 0 else self.audit_head()
-            entries, audit_items = self._audit_items(head, events)
+            written, audit_items, tips = self._audit_items(group, bases)
             try:
-                written = self._transact(domain_items, audit_items, entries)
-                self._head = audit.ChainHead(written[-1].seq, written[-1].hash)
-                return written
+                self._transact(domain_items, audit_items)
             except _AuditRace:
-                self._head = None
-                if attempt:  # another process moved the head: back off (full jitter), re-link
+                # Another process appended to one of our chains (its item, or a system shard), or
+                # a head is missing or behind its chain: read each chain's state and re-link.
+                cached = {chain: self._heads.pop(chain, None) for chain in chains}
+                bases = {chain: self._repair(chain, cached[chain]) for chain in chains}
+                if attempt:  # back off (full jitter)
                     time.sleep(random.uniform(0, min(0.1, 0.002 * 2 ** attempt)))
-        raise UnavailableError("the audit trail is too busy to append to; try again")
+                continue
+            if len(self._heads) > MAX_CACHED_HEADS:
+                self._heads.clear()
+            self._heads.update(tips)
+            return written
+        raise UnavailableError("storage is too contended to append to the audit trail; try again")
 
-    def _transact(self, domain_items: list[dict[str, Any]], audit_items: list[dict[str, Any]],
-                  entries: list[AuditEntry]) -> list[AuditEntry]:
+    def _base(self, chain: str, new: bool) -> tuple[audit.ChainHead, audit.ChainHead | None]:
+        cached = self._heads.get(chain)
+        if cached is not None:
+            return cached, cached
+        if new:  # the commit creates the chain's item: the chain starts (checked by the write)
+            return audit.EMPTY_CHAIN, None
+        head = self.audit_head(chain)
+        return head or audit.EMPTY_CHAIN, head
+
+    def _repair(self, chain: str, cached: audit.ChainHead | None
+                ) -> tuple[audit.ChainHead, audit.ChainHead | None]:
+        """Where to append to `chain` now, after a write that did not fit it. A head that is
+        missing, behind or beside the chain's last entry (read twice around it, so a commit that
+        lands meanwhile is not mistaken for tampering) raises an integrity alarm, and appending
+        goes on from the last entry."""
+        head = self.audit_head(chain)
+        last = self._last_entry(chain)
+        again = self.audit_head(chain)
+        if again != head:  # another process appended meanwhile: just try again from its head
+            return again or audit.EMPTY_CHAIN, again
+        tip = audit.ChainHead(last.seq, last.hash) if last else audit.EMPTY_CHAIN
+        if head is None and last is not None:
+            self._raise_alarm(chain, f"the head of audit chain {chain} is missing, but the chain has "
+                                     f"{last.seq} entries; appending after entry {last.seq}")
+        elif head is not None and head != tip:
+            self._raise_alarm(chain, f"the head of audit chain {chain} records entry {head.seq} but the chain's "
+                                     f"last entry is {tip.seq} (the head or the chain was changed); "
+                                     f"appending after entry {tip.seq}")
+        elif head is not None and cached is not None and cached.seq > head.seq:
+            self._raise_alarm(chain, f"the head of audit chain {chain} went back from entry {cached.seq} "
+                                     f"to {head.seq} (rolled back over deleted entries)")
+        return tip, head
+
+    def _raise_alarm(self, chain: str, message: str) -> None:
+        import logging
+
+        logging.getLogger("clarion.audit").error("audit integrity alarm", extra={"chain": chain, "problem": message})
+        if self._alarm is not None:
+            try:
+                self._alarm("Clarion audit trail integrity alarm", message)
+            except Exception:  # the alarm must never stop recording
+                logging.getLogger("clarion.audit").exception("could not send the audit integrity alarm")
+
+    def _transact(self, domain_items: list[dict[str, Any]], audit_items: list[dict[str, Any]]) -> list[AuditEntry]:
         try:
             self._db.transact_write_items(TransactItems=domain_items + audit_items)
         except ClientError as error:
             self._raise_unless_audit_race(error, len(domain_items))
             raise _AuditRace() from error
-        return entries
+        return []
 
     def _put_item(self, put: Put) -> dict[str, Any]:
         (pk, sk), gsi = key_of(put.item)
@@ -361,30 +475,46 @@ class DynamoDBStore:
                          "ExpressionAttributeValues": {":r": {"N": str(put.expect_revision)}}}
         return {"Put": {"TableName": self._table, "Item": item, **condition}}
 
-    def _audit_items(self, head: audit.ChainHead, events: Sequence[AuditEvent]
-                     ) -> tuple[list[AuditEntry], list[dict[str, Any]]]:
-        entries, items = [], []
-        for event in events:
-            entry = audit.link(head, event)
-            head = audit.ChainHead(entry.seq, entry.hash)
-            entries.append(entry)
-            items.append({"Put": {
-                "TableName": self._table,
-                "Item": {"pk": _s(AUDIT_PK), "sk": _s(audit_sk(entry.seq)),
-                         "doc": _s(entry.model_dump_json())},
-                "ConditionExpression": "attribute_not_exists(pk)"}})
-        if not entries:
-            return [], []
-        old_seq = entries[0].seq - 1
-        head_item = {"pk": _s(AUDIT_PK), "sk": _s(AUDIT_HEAD_SK),
-                     "seq": {"N": str(head.seq)}, "hash": _s(head.hash)}
-        if old_seq == 0:
-            cond: dict[str, Any] = {"ConditionExpression": "attribute_not_exists(pk)"}
-        else:
-            cond = {"ConditionExpression": "seq = :s",
-                    "ExpressionAttributeValues": {":s": {"N": str(old_seq)}}}
-        items.append({"Put": {"TableName": self._table, "Item": head_item, **cond}})
-        return entries, items
+    def _audit_items(self, group: list[_Commit], bases: dict[str, tuple[audit.ChainHead, audit.ChainHead | None]]
+                     ) -> tuple[list[list[AuditEntry]], list[dict[str, Any]], dict[str, audit.ChainHead]]:
+        """Each commit's entries linked onto its chain, their items, then one head item per chain
+        conditional on the stored head; and each chain's new head."""
+        tips = {chain: base for chain, (base, _expected) in bases.items()}
+        written_at = datetime.now(UTC)
+        written: list[list[AuditEntry]] = []
+        items: list[dict[str, Any]] = []
+        for commit in group:
+            entries = []
+            for event in commit.events:
+                entry = audit.link(tips[commit.chain], event, commit.chain)
+                tips[commit.chain] = audit.ChainHead(entry.seq, entry.hash)
+                entries.append(entry)
+                items.append({"Put": {"TableName": self._table, "Item": self._entry_item(entry),
+                                      "ConditionExpression": "attribute_not_exists(pk)"}})
+            written.append(entries)
+        for chain, (_base, expected) in bases.items():
+            tip = tips[chain]
+            head_item = {"pk": _s(audit_chain_pk(chain)), "sk": _s(AUDIT_HEAD_SK), "seq": {"N": str(tip.seq)},
+                         "hash": _s(tip.hash), "chain": _s(chain), "gsi1pk": _s(AUDIT_HEADS_PK),
+                         "gsi1sk": _s(f"{moment(written_at)}#{chain}")}
+            if expected is None:
+                cond: dict[str, Any] = {"ConditionExpression": "attribute_not_exists(pk)"}
+            else:
+                cond = {"ConditionExpression": "#seq = :s AND #hash = :h",
+                        "ExpressionAttributeNames": {"#seq": "seq", "#hash": "hash"},
+                        "ExpressionAttributeValues": {":s": {"N": str(expected.seq)}, ":h": _s(expected.hash)}}
+            items.append({"Put": {"TableName": self._table, "Item": head_item, **cond}})
+        return written, items, tips
+
+    @staticmethod
+    def _entry_item(entry: AuditEntry) -> dict[str, Any]:
+        position = audit.position(entry)
+        shard = zlib.crc32(entry.chain.encode()) % AUDIT_INDEX_SHARDS
+        item = {"pk": _s(audit_chain_pk(entry.chain)), "sk": _s(audit_sk(entry.seq)),
+                "doc": _s(entry.model_dump_json()), "gsi1pk": _s(f"{AUDIT_PK}#{shard}"), "gsi1sk": _s(position)}
+        if entry.advisory_id:
+            item.update(gsi2pk=_s(audit_advisory_pk(entry.advisory_id)), gsi2sk=_s(position))
+        return item
 
     @staticmethod
     def _raise_unless_audit_race(error: ClientError, domain_count: int) -> None:

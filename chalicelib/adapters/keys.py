@@ -9,8 +9,16 @@
     once-only marker MARK#<key>        MARK             -        -
     org settings     CONF#org          CONF             -        -
     kill switch      CONF#switch       CONF             -        -
-    audit entry      AUDIT             <seq, 12 digits> -        -
-    audit head       AUDIT             HEAD             -        -
+    audit entry      AUDIT#<chain>     <seq, 12 digits> AUDIT    <position>
+    audit chain head AUDIT#<chain>     HEAD             AUDITHEAD <written, UTC>#<chain>
+
+An audit chain (domain/audit.py) is named after the item its commit writes first, `<pk>/<sk>`
+(e.g. `ADV#adv_1/DLV#sms:one`), or is a system shard `SYS#nn`; an entry's position is its time,
+chain and seq (audit.position), so gsi1 `AUDIT#<n>` (8 shards by chain, merged on read) lists the
+whole trail in time order, and gsi1 `AUDITHEAD` the heads by when they last moved (what the digest
+job signs). An entry
+about an advisory is also on gsi2 under `AUDITADV#<advisory id>` (position order): an advisory's
+history is one key query.
 
 An advisory on a state queue (lifecycle.QUEUES) also carries gsi2pk / gsi2sk (a sparse index: the
 others are not in it), so awaiting approval, live and a caller's drafts are each one key query:
@@ -31,7 +39,8 @@ from chalicelib.domain.models import Advisory, ChannelAccount, DeliveryRecord, T
 from chalicelib.domain.org import DeliverySwitch, OrgSettings
 from chalicelib.ports import Entity, Marker
 
-AUDIT_PK = "AUDIT"
+AUDIT_PK = "AUDIT"             # gsi1pk of every audit entry
+AUDIT_HEADS_PK = "AUDITHEAD"   # gsi1pk of every chain head
 AUDIT_HEAD_SK = "HEAD"
 ORG_SETTINGS_KEY = ("CONF#org", "CONF")
 SWITCH_KEY = ("CONF#switch", "CONF")
@@ -86,6 +95,19 @@ def marker_key(key: str) -> Key:
 
 def audit_sk(seq: int) -> str:
     return f"{seq:012d}"
+
+
+def chain_of(key: Key) -> str:
+    """The audit chain of a commit whose first item has this key."""
+    return f"{key[0]}/{key[1]}"
+
+
+def audit_chain_pk(chain: str) -> str:
+    return f"AUDIT#{chain}"
+
+
+def audit_advisory_pk(advisory_id: str) -> str:
+    return f"AUDITADV#{advisory_id}"
 
 
 def advisory_sort_key(advisory: Advisory) -> str:

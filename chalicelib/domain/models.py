@@ -184,6 +184,9 @@ class LocalizedText(Strict):
     required_text: Text = Field(default="", max_length=2000)
 
 
+MAX_CHANNELS = 1000  # the channel accounts one advisory may target
+
+
 class AdvisoryContent(LocalizedText):
     """Everything the spokesperson writes. Completeness is checked on submit, not on save."""
 
@@ -200,7 +203,9 @@ class AdvisoryContent(LocalizedText):
     web: PublicUrl | None = None
     contact: Text | None = Field(default=None, max_length=200)
     hashtags: list[Hashtag] = Field(default_factory=list, max_length=10)
-    channels: list[ChannelAccountId] = Field(default_factory=list, max_length=100)
+    # The accounts owed a delivery: approval binds this list; the rows are written in batches after
+    # it (services/fan_out.py), up to MAX_CHANNELS of them.
+    channels: list[ChannelAccountId] = Field(default_factory=list, max_length=MAX_CHANNELS)
     language: LanguageTag = "en-US"
     translations: dict[LanguageTag, LocalizedText] = Field(default_factory=dict, max_length=10)
 
@@ -747,6 +752,8 @@ class AuditEntry(AuditEvent):
     seq: int
     prev_hash: str
     hash: str
+    # The hash chain this entry is on (domain/audit.py): the item its commit wrote, or a system shard.
+    chain: str = ""
 
 
 def canonical_json(value: Any) -> str:

@@ -20,6 +20,8 @@ class Provisioned:
     alert_topic_arn: str
     sms_topic_arn: str = ""
     owned_bucket: str = ""
+    audit_digest_bucket: str = ""
+    audit_key_id: str = ""
     queue_urls: dict[str, str] = field(default_factory=dict)
     dlq_urls: dict[str, str] = field(default_factory=dict)
 
@@ -32,6 +34,8 @@ class Provisioned:
             "CLARION_ALERT_TOPIC_ARN": self.alert_topic_arn,
             "CLARION_SMS_TOPIC_ARN": self.sms_topic_arn,
             "CLARION_OWNED_BUCKET": self.owned_bucket,
+            "CLARION_AUDIT_DIGEST_BUCKET": self.audit_digest_bucket,
+            "CLARION_AUDIT_KEY_ID": self.audit_key_id,
         }
 
 
@@ -62,6 +66,8 @@ def provision(session: Any, stage_name: str = "local") -> Provisioned:
         alert_topic_arn=topics[r.alert_topic_name(stage_name)],
         sms_topic_arn=sns.create_topic(Name=r.sms_topic_name(stage_name))["TopicArn"],
         owned_bucket=_bucket(session.client("s3"), r.owned_bucket_name(stage_name)),
+        audit_digest_bucket=_bucket(session.client("s3"), r.audit_digest_bucket_name(stage_name), object_lock=True),
+        audit_key_id=_signing_key(session.client("kms"), r.audit_key_alias(stage_name)),
     )
     subscribed = {
         s["Endpoint"]
@@ -98,13 +104,30 @@ def provision(session: Any, stage_name: str = "local") -> Provisioned:
     return out
 
 
-def _bucket(s3: Any, name: str) -> str:
-    """The owned channels' bucket: private (the API serves its documents), created once."""
+def _signing_key(kms: Any, alias: str) -> str:
+    """The audit digests' asymmetric signing key (found by its alias, created once): its ARN."""
+    for page in kms.get_paginator("list_aliases").paginate():
+        for found in page.get("Aliases", []):
+            if found.get("AliasName") == alias and found.get("TargetKeyId"):
+                arn: str = kms.describe_key(KeyId=found["TargetKeyId"])["KeyMetadata"]["Arn"]
+                return arn
+    key = kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY",
+                         Description="Signs Clarion's audit digests")["KeyMetadata"]
+    kms.create_alias(AliasName=alias, TargetKeyId=key["KeyId"])
+    made: str = key["Arn"]
+    return made
+
+
+def _bucket(s3: Any, name: str, object_lock: bool = False) -> str:
+    """A private bucket, created once: the owned channels' (the API serves its documents), or
+    with `object_lock` the audit digests' (write-once: compliance mode on deployed stages)."""
     existing = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
     if name not in existing:
         region = s3.meta.region_name
-        extra = {} if region in (None, "us-east-1") else {
+        extra: dict[str, Any] = {} if region in (None, "us-east-1") else {
             "CreateBucketConfiguration": {"LocationConstraint": region}}
+        if object_lock:
+            extra["ObjectLockEnabledForBucket"] = True
         s3.create_bucket(Bucket=name, **extra)
         s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration={
             "BlockPublicAcls": True, "IgnorePublicAcls": True,

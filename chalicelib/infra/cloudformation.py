@@ -38,7 +38,8 @@ def logical_id(*words: str) -> str:
 
 def function_names() -> list[str]:
     """Every Lambda function app.py defines, by its Chalice name (each has its own IAM policy)."""
-    return ["api_handler", "on_trigger", "sweep", "readiness", *[f"deliver_{p}" for p in r.PLATFORMS]]
+    return ["api_handler", "on_trigger", "sweep", "readiness", "audit_digest",
+            *[f"deliver_{p}" for p in r.PLATFORMS]]
 
 
 def function_name(stage: str, name: str) -> str:
@@ -106,6 +107,57 @@ def owned_bucket(stage: str) -> dict[str, Any]:
 
 def owned_bucket_sub(stage: str) -> str:
     return f"{r.prefix(stage)}-owned-${{AWS::AccountId}}-${{AWS::Region}}"
+
+
+def audit_digest_bucket_sub(stage: str) -> str:
+    return f"{r.prefix(stage)}-audit-digests-${{AWS::AccountId}}-${{AWS::Region}}"
+
+
+# How long each signed audit digest is locked (compliance mode: no one, root included, can delete
+# or overwrite it before then).
+AUDIT_DIGEST_RETENTION_DAYS = {"dev": 30, "prod": 2557}
+
+
+def audit_digests(stage: str) -> dict[str, Any]:
+    """The audit digests' signing key (asymmetric: only the digest function may kms:Sign; the API
+    may kms:Verify) and their write-once bucket (Object Lock, compliance mode)."""
+    return {
+        "AuditDigestKey": {
+            "Type": "AWS::KMS::Key",
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Properties": {
+                "Description": f"Signs Clarion's audit digests ({stage})",
+                "KeySpec": "ECC_NIST_P256", "KeyUsage": "SIGN_VERIFY", "EnableKeyRotation": False,
+                "KeyPolicy": {"Version": "2012-10-17", "Statement": [{
+                    "Sid": "AccountAdministersThroughIam", "Effect": "Allow",
+                    "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}},
+                    "Action": "kms:*", "Resource": "*"}]},
+            },
+        },
+        "AuditDigestKeyAlias": {
+            "Type": "AWS::KMS::Alias",
+            "Properties": {"AliasName": r.audit_key_alias(stage), "TargetKeyId": {"Ref": "AuditDigestKey"}},
+        },
+        "AuditDigestBucket": {
+            "Type": "AWS::S3::Bucket",
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Properties": {
+                "BucketName": {"Fn::Sub": audit_digest_bucket_sub(stage)},
+                "ObjectLockEnabled": True,
+                "ObjectLockConfiguration": {"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {
+                    "Mode": "COMPLIANCE", "Days": AUDIT_DIGEST_RETENTION_DAYS.get(stage, 30)}}},
+                "VersioningConfiguration": {"Status": "Enabled"},
+                "PublicAccessBlockConfiguration": {
+                    "BlockPublicAcls": True, "IgnorePublicAcls": True,
+                    "BlockPublicPolicy": True, "RestrictPublicBuckets": True},
+                "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+                "BucketEncryption": {"ServerSideEncryptionConfiguration": [
+                    {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
+            },
+        },
+    }
 
 
 # -- topics and queues -------------------------------------------------------------------------------
@@ -302,6 +354,8 @@ def function_environment(stage: str) -> dict[str, Any]:
         "CLARION_ALERT_TOPIC_ARN": {"Ref": "AlertTopic"},
         "CLARION_SMS_TOPIC_ARN": {"Ref": "SmsTopic"},
         "CLARION_OWNED_BUCKET": {"Ref": "OwnedBucket"},
+        "CLARION_AUDIT_DIGEST_BUCKET": {"Ref": "AuditDigestBucket"},
+        "CLARION_AUDIT_KEY_ID": {"Fn::GetAtt": ["AuditDigestKey", "Arn"]},
         "CLARION_USER_POOL_ARN": {"Fn::GetAtt": ["UserPool", "Arn"]},
         "CLARION_USER_POOL_ID": {"Ref": "UserPool"},  # the API's user directory (adapters/cognito.py)
         "CLARION_PUBLIC_BASE_URL": {"Ref": "PublicBaseUrl"},
@@ -328,6 +382,7 @@ def resources_template(stage: str) -> dict[str, Any]:
                            "Endpoint": {"Ref": "AlertEmail"}}},
         "PastDeadlineAlarm": past_deadline_alarm(stage),
         **owned_bucket(stage),
+        **audit_digests(stage),
         **trigger_dlq(stage),
         **user_pool(stage),
     }
@@ -358,6 +413,8 @@ def resources_template(stage: str) -> dict[str, Any]:
             "AlertTopicArn": {"Value": {"Ref": "AlertTopic"}},
             "SmsTopicArn": {"Value": {"Ref": "SmsTopic"}},
             "OwnedBucketName": {"Value": {"Ref": "OwnedBucket"}},
+            "AuditDigestBucketName": {"Value": {"Ref": "AuditDigestBucket"}},
+            "AuditDigestKeyArn": {"Value": {"Fn::GetAtt": ["AuditDigestKey", "Arn"]}},
             "UserPoolId": {"Value": {"Ref": "UserPool"}},
             "UserPoolArn": {"Value": {"Fn::GetAtt": ["UserPool", "Arn"]}},
             "UserPoolClientId": {"Value": {"Ref": "UserPoolClient"}},
@@ -490,6 +547,7 @@ def pin_arns(document: Any, stage: str) -> Any:
     region = "${AWS::Region}" if region == "*" else region
     account = "${AWS::AccountId}" if account == "*" else account
     rest = rest.replace(f"{r.prefix(stage)}-owned-*", owned_bucket_sub(stage))
+    rest = rest.replace(f"{r.prefix(stage)}-audit-digests-*", audit_digest_bucket_sub(stage))
     rest = rest.replace(f"identity/{SENDER_DOMAIN_PLACEHOLDER}", "identity/${SenderDomain}")
     rest = rest.replace(f"identity/*@{SENDER_DOMAIN_PLACEHOLDER}", "identity/*@${SenderDomain}")  # readiness
     rest = rest.replace(f"userpool/{USER_POOL_PLACEHOLDER}", "userpool/${UserPool}")

@@ -97,21 +97,40 @@ def statement(sid: str, actions: Iterable[str], resources: Iterable[str],
     return out
 
 
-def every_function(stage: str, function: str, indexes: Iterable[str] = ("gsi1",)) -> list[Statement]:
-    """Its own logs, reading the table (and `indexes`), and writing it in transactions only (every
-    write carries its audit entry: Store.commit)."""
+def every_function(stage: str, function: str, indexes: Iterable[str] = ("gsi1",),
+                   writes: bool = True) -> list[Statement]:
+    """Its own logs, reading the table (and `indexes`), and (`writes`) writing it in transactions
+    only (every write carries its audit entry: Store.commit). No function may delete or update an
+    item, audit entries included: only PutItem is ever granted."""
     # The table and bucket names come from the prefix, not from table_name()/owned_bucket_name(),
     # which a local environment may override.
     log_group = _arn("logs", f"log-group:/aws/lambda/{cfn.function_name(stage, function)}")
     table = _arn("dynamodb", f"table/{r.prefix(stage)}")
-    return [
+    out = [
         statement("OwnLogGroup", ["logs:CreateLogGroup"], [log_group, f"{log_group}:*"]),
         statement("OwnLogStreams", ["logs:CreateLogStream", "logs:PutLogEvents"], [f"{log_group}:*"]),
         statement("ReadTable", ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"], [table]),
         statement("QueryIndex", ["dynamodb:Query"], [f"{table}/index/{index}" for index in indexes]),
-        statement("WriteTableInTransactionsOnly", ["dynamodb:PutItem"], [table],
-                  {"ForAnyValue:StringEquals": {"dynamodb:EnclosingOperation": ["TransactWriteItems"]}}),
     ]
+    if writes:
+        out.append(statement("WriteTableInTransactionsOnly", ["dynamodb:PutItem"], [table],
+                             {"ForAnyValue:StringEquals": {"dynamodb:EnclosingOperation": ["TransactWriteItems"]}}))
+    return out
+
+
+def audit_digests(stage: str, sign: bool) -> list[Statement]:
+    """The signed audit digests (services/audit_digest.py, AuditTrail.verify): read and verify
+    them; with `sign` (the digest function only) sign and write them. The key is named by its
+    alias (its id is known only once created); the bucket by the stage's prefix."""
+    bucket = f"arn:aws:s3:::{r.prefix(stage)}-audit-digests-*"
+    key_condition = {"ForAnyValue:StringEquals": {"kms:ResourceAliases": [r.audit_key_alias(stage)]}}
+    out = [statement("ListAuditDigests", ["s3:ListBucket"], [bucket]),
+           statement("ReadAuditDigests", ["s3:GetObject"], [f"{bucket}/audit-digests/*"]),
+           statement("VerifyAuditDigests", ["kms:Verify"], [_arn("kms", "key/*")], key_condition)]
+    if sign:
+        out += [statement("WriteAuditDigests", ["s3:PutObject"], [f"{bucket}/audit-digests/*"]),
+                statement("SignAuditDigests", ["kms:Sign"], [_arn("kms", "key/*")], key_condition)]
+    return out
 
 
 def redrive(stage: str, platforms: Iterable[str]) -> Statement:
@@ -220,6 +239,7 @@ def policy(stage: str, function: str) -> dict[str, Any]:
         # POST /channels/{id}/check, /channels/check: run by the readiness function (adapters/lambda_readiness.py)
         statements.append(statement("RunReadinessChecks", ["lambda:InvokeFunction"],
                                     [_arn("lambda", f"function:{cfn.function_name(stage, 'readiness')}")]))
+        statements += audit_digests(stage, sign=False)  # GET /audit/verify
     elif function == "on_trigger":  # a template trigger broadcasts; Lambda parks failed events
         statements = [*every_function(stage, function),
                       statement("PublishBroadcast", ["sns:Publish"], [broadcast]),
@@ -237,6 +257,10 @@ def policy(stage: str, function: str) -> dict[str, Any]:
         statements = [*every_function(stage, function),
                       statement("PublishAlerts", ["sns:Publish"], [_arn("sns", r.alert_topic_name(stage))]),
                       *readiness_checks(stage, platforms)]
+    elif function == "audit_digest":  # signs the chain heads into the write-once bucket; writes no item
+        statements = [*every_function(stage, function, writes=False),
+                      statement("PublishAlerts", ["sns:Publish"], [_arn("sns", r.alert_topic_name(stage))]),
+                      *audit_digests(stage, sign=True)]
     else:
         workers = {f"deliver_{name}": row for name, row in platforms.items()}
         if function not in workers:

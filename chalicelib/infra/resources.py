@@ -79,6 +79,16 @@ def owned_bucket_name(stage_name: str | None = None) -> str:
     return os.environ.get("CLARION_OWNED_BUCKET") or f"{prefix(stage_name)}-owned"
 
 
+def audit_digest_bucket_name(stage_name: str | None = None) -> str:
+    """The signed audit digests' bucket (Object Lock, compliance mode, on deployed stages)."""
+    return f"{prefix(stage_name)}-audit-digests"
+
+
+def audit_key_alias(stage_name: str | None = None) -> str:
+    """The KMS asymmetric key (ECC_NIST_P256, sign/verify) that signs the audit digests."""
+    return f"alias/{prefix(stage_name)}-audit-digest"
+
+
 def channel_secret_ref(channel_account_id: str, stage_name: str | None = None) -> str:
     """The SSM parameter holding a channel account's credentials: mastodon:city-health ->
     /clarion/<stage>/channels/mastodon/city-health (a SecureString with a JSON object)."""

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import json
 import re
 from collections.abc import Callable
@@ -11,15 +12,17 @@ from dataclasses import dataclass
 from pydantic import BaseModel, Field
 
 from chalicelib.domain import lifecycle, phi, screening
-from chalicelib.domain.errors import BadRequest, Conflict, ScreeningFailed, UnavailableError, ValidationFailed
+from chalicelib.domain.errors import (BadRequest, Conflict, ScreeningFailed, StaleWrite, UnavailableError,
+                                     ValidationFailed)
 from chalicelib.domain.lifecycle import Action, View
 from chalicelib.domain.models import (Advisory, AdvisoryContent, AdvisoryState, AuditEvent, ChannelAccount,
                                       DeliveryRecord, MsgType, ResponseType, Role, User)
-from chalicelib.domain.messages import DeliveryMessage
+from chalicelib.domain.messages import fan_out as fan_out_messages
 from chalicelib.domain.org import OrgSettings
 from chalicelib.ports import BroadcastPublisher, Clock, Put, Store
 from chalicelib.rendering.render import RenderResult, render_all
 from chalicelib.settings import environment_settings
+from chalicelib.services import fan_out
 from chalicelib.services.common import commit_or_conflict, create, found, record_refusal, refuse, stored
 
 
@@ -174,11 +177,16 @@ class AdvisoryService:
     # -- broadcast: the hand-over to the channel workers ----------------------------------------
     def broadcast(self, actor: User, advisory: Advisory,
                   approved_from: tuple[int, AuditEvent] | None = None) -> BroadcastResult:
-        """approved -> broadcasting: create one pending delivery per channel account, then publish once.
+        """approved -> broadcasting: record one pending delivery per channel account, then publish.
 
-        The state change and the delivery rows are one conditional commit, so a second
-        broadcast of the same advisory fails instead of publishing twice. An advisory whose
-        `effective` time is still ahead stays approved until the scheduler releases it.
+        First one conditional commit makes the broadcast binding: the state change (with the
+        approval and its content hash, which covers the accounts owed: `content.channels`), its
+        audit entries and the advisories it closes; a second broadcast of the same advisory fails
+        there instead of publishing twice. Then the delivery rows, up to 1,000, in transactions
+        of at most 100 conditional creates (services/fan_out.py); then the messages, at most
+        ACCOUNTS_PER_MESSAGE accounts each. A crash or an outage between the two leaves accounts
+        owed without a row, which the sweeper creates and queues (Operations.sweep). An advisory
+        whose `effective` time is still ahead stays approved until the scheduler releases it.
         `approved_from` (the stored revision and the approval's audit event) makes the approval
         part of the same commit, when `advisory` is approved here and now.
         """
@@ -197,14 +205,17 @@ class AdvisoryService:
             put, events = stored(advisory, broadcasting), [broadcast_event]
         else:  # the approval and the broadcast: one write over the stored revision
             put, events = Put(broadcasting, approved_from[0]), [approved_from[1], broadcast_event]
-        deliveries = [
-            create(DeliveryRecord(advisory_id=advisory.id, channel_account=cid,
-                                  platform=accounts[cid].platform, content_hash=advisory.content_hash(),
-                                  queued_at=self._clock.now()))[1]
-            for cid in advisory.content.channels
-        ]
-        puts = [put, *deliveries, *self._close_referenced(advisory)]
+        puts = [put, *self._close_referenced(advisory)]
         commit_or_conflict(self._store, puts, events, lambda: self.get(advisory.id).state.value)
+        try:
+            fan_out.write_rows(self._store, broadcasting, broadcasting.content.channels, self._clock.now())
+        except (UnavailableError, StaleWrite) as error:
+            # Binding already: the sweeper writes the missing rows and queues them.
+            reason = (f"delivery rows not all written ({error}); the sweeper writes the rest and queues "
+                      "them within minutes")
+            with contextlib.suppress(UnavailableError, StaleWrite):
+                self._store.commit([], [self._event(actor, "broadcast_rows_deferred", broadcasting, reason)])
+            return BroadcastResult(broadcasting, published=False, error=reason)
         return self._publish(actor, broadcasting)
 
     def _due(self, advisory: Advisory) -> bool:
@@ -222,16 +233,18 @@ class AdvisoryService:
         return results
 
     def _publish(self, actor: User, advisory: Advisory) -> BroadcastResult:
-        message = DeliveryMessage(advisory_id=advisory.id, content_hash=advisory.content_hash(),
-                                  channel_accounts=tuple(advisory.content.channels))
+        messages = fan_out_messages(advisory.id, advisory.content_hash(), advisory.content.channels)
         try:
-            message_id = self._publisher.publish(message)
+            message_ids = self._publisher.publish_all(messages)
         except UnavailableError as error:
             # The pending rows are the record of what is owed; the sweeper and /retry redrive them.
             self._store.commit([], [self._event(actor, "broadcast_publish_failed", advisory, error.message)])
             return BroadcastResult(advisory, published=False, error=error.message)
+        platforms = sorted({p for m in messages for p in m.platforms})
+        shown = ", ".join(message_ids[:3]) + (f" and {len(message_ids) - 3} more" if len(message_ids) > 3 else "")
         self._store.commit([], [self._event(actor, "broadcast_published", advisory,
-                                            f"message {message_id} to {', '.join(message.platforms)}")])
+                                            f"{'message' if len(message_ids) == 1 else 'messages'} {shown} "
+                                            f"to {', '.join(platforms)}")])
         return BroadcastResult(advisory, published=True)
 
     def _close_referenced(self, advisory: Advisory) -> list[Put]:

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import csv
+import hashlib
+import heapq
 import io
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Any
@@ -17,9 +20,9 @@ from pydantic import (AfterValidator, AliasChoices, AwareDatetime, BaseModel, Be
 from chalicelib.domain import audit
 from chalicelib.domain.errors import BadRequest, ValidationFailed
 from chalicelib.domain.models import EARLIEST, LATEST, AuditEntry
-from chalicelib.ports import Store
+from chalicelib.ports import DigestArchive, DigestSigner, Store
 
-CSV_COLUMNS = ("seq", "at", "actor", "action", "advisory_id", "summary", "prev_hash", "hash")
+CSV_COLUMNS = ("seq", "at", "actor", "action", "advisory_id", "summary", "prev_hash", "hash", "chain")
 
 
 DEFAULT_PAGE = 200
@@ -32,7 +35,7 @@ MAX_EXAMINED = 20_000
 # the chain: entries are in time order only to within the longest a Lambda runs (15 minutes). A
 # filter with `until` stops reading once entries are that much later than it.
 UNTIL_MARGIN = timedelta(minutes=15)
-_CURSOR = re.compile(r"audit:(\d{1,12})")
+_CURSOR = re.compile(r"audit:([0-9T:.Z-]{27}#[^\s]{1,200}#\d{12})")
 _SPACE_FOR_PLUS = re.compile(r"^(\d{4}-\d\d-\d\dT[\d:.]+) (\d\d(?::?\d\d)?)$")
 
 
@@ -76,7 +79,7 @@ class AuditFilter(BaseModel):
     since: QueryMoment | None = Field(default=None, validation_alias=AliasChoices("since", "from"))
     until: QueryMoment | None = Field(default=None, validation_alias=AliasChoices("until", "to"))
     limit: int = Field(default=DEFAULT_PAGE, ge=1, le=MAX_CSV_PAGE)
-    cursor: str | None = Field(default=None, max_length=100)
+    cursor: str | None = Field(default=None, max_length=400)
 
     @model_validator(mode="before")
     @classmethod
@@ -117,22 +120,25 @@ class TrailVerification(audit.Verification):
     entries deleted from the end, where there is no entry to show)."""
 
     broken_entry: AuditEntry | None = None
-    head_seq: int = 0
+    head_seq: int = 0     # the entries the chain heads record, over all chains
+    chains: int = 0
+    digests: int = 0      # signed digests checked
+    digested_at: str | None = None  # the newest one's time
 
     def as_dict(self) -> dict[str, object]:
         out = super().as_dict()
-        out["head_seq"] = self.head_seq
+        out.update(head_seq=self.head_seq, chains=self.chains, digests=self.digests, digested_at=self.digested_at)
         if not self.intact:
             out["verified_through_seq"] = (self.first_broken_seq or 1) - 1
             out["broken_entry"] = self.broken_entry.model_dump(mode="json") if self.broken_entry else None
         return out
 
 
-def encode_cursor(seq: int) -> str:
-    return base64.urlsafe_b64encode(f"audit:{seq}".encode()).decode().rstrip("=")
+def encode_cursor(position: str) -> str:
+    return base64.urlsafe_b64encode(f"audit:{position}".encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> int:
+def decode_cursor(cursor: str) -> str:
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
     except (binascii.Error, ValueError):
@@ -140,12 +146,19 @@ def decode_cursor(cursor: str) -> int:
     match = _CURSOR.fullmatch(text)
     if not match:
         raise BadRequest("cursor is not one this API gave out; start again without it", {"field": "cursor"})
-    return int(match.group(1))
+    return match.group(1)
 
 
 class AuditTrail:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, archive: DigestArchive | None = None, signer: DigestSigner | None = None,
+                 alarm: Callable[[str, str], None] | None = None) -> None:
         self._store = store
+        self._archive, self._signer, self._alarm = archive, signer, alarm
+
+    def attach(self, archive: DigestArchive | None, signer: DigestSigner | None,
+               alarm: Callable[[str, str], None] | None) -> None:
+        """The signed digests to verify against, and on-call's alarm (composition wires them)."""
+        self._archive, self._signer, self._alarm = archive, signer, alarm
 
     def entries(self, query: AuditFilter) -> list[AuditEntry]:
         return [e for e in self._store.audit_entries() if query.matches(e)]
@@ -153,13 +166,12 @@ class AuditTrail:
     def for_advisories(self, advisory_ids: Iterable[str], limit: int | None = None) -> tuple[list[AuditEntry], bool]:
         """Every entry about these advisories, oldest first, and whether the whole trail was read
         (False: `limit` entries were examined first). The trail has no index by advisory: this
-        reads it from the start, as GET /audit?advisory_id= does."""
-        wanted = set(advisory_ids)
+        reads each advisory's entries by its own index key, so the rest of the trail is not read."""
+        streams = [self._store.audit_entries_about(a) for a in dict.fromkeys(advisory_ids)]
         found: list[AuditEntry] = []
-        for examined, entry in enumerate(self._store.audit_entries(), start=1):
-            if entry.advisory_id in wanted:
-                found.append(entry)
-            if limit is not None and examined >= limit:
+        for entry in heapq.merge(*streams, key=audit.position):
+            found.append(entry)
+            if limit is not None and len(found) >= limit:
                 return found, False
         return found, True
 
@@ -172,43 +184,94 @@ class AuditTrail:
             raise ValidationFailed(f"limit is at most {MAX_PAGE} for JSON (and {MAX_CSV_PAGE} for CSV); "
                                    "follow next_cursor for more", {"field": "limit"})
         limit = query.limit
-        after = decode_cursor(query.cursor) if query.cursor else 0
+        after = decode_cursor(query.cursor) if query.cursor else None
         found: list[AuditEntry] = []
-        examined, last_seq = 0, after
-        for entry in self._store.audit_entries(after=after):
+        examined, last = 0, after
+        entries = (self._store.audit_entries_about(query.advisory_id, after=after) if query.advisory_id
+                   else self._store.audit_entries(after=after))
+        for entry in entries:
             if query.past_the_end(entry):
                 return AuditPage(found, None, first=query.cursor is None)
             if query.matches(entry):
                 found.append(entry)
                 if len(found) > limit:
                     break
-            examined, last_seq = examined + 1, entry.seq
-            if examined >= MAX_EXAMINED and len(found) <= limit:
-                return AuditPage(found, encode_cursor(last_seq), first=query.cursor is None)
+            examined, last = examined + 1, audit.position(entry)
+            if examined >= MAX_EXAMINED and len(found) <= limit and last is not None:
+                return AuditPage(found, encode_cursor(last), first=query.cursor is None)
         more = len(found) > limit
         found = found[:limit]
-        return AuditPage(found, encode_cursor(found[-1].seq) if more else None, first=query.cursor is None)
+        return AuditPage(found, encode_cursor(audit.position(found[-1])) if more else None, first=query.cursor is None)
+
+    def signed_digests(self) -> tuple[list[audit.Digest], str | None]:
+        """The stored digests whose signatures verify, oldest first, and the first problem with
+        them (a bad signature, or a digest that does not follow the one before: one is missing)."""
+        if self._archive is None or self._signer is None:
+            return [], None
+        digests: list[audit.Digest] = []
+        previous = audit.GENESIS_HASH
+        for name in self._archive.names():
+            body, signature = self._archive.get(name)
+            if not self._signer.verify(body, signature):
+                return digests, f"the digest {name} is not signed by the audit key"
+            digest = audit.Digest.parse(body, name)
+            if digest.previous != previous:
+                return digests, f"the digest {name} does not follow the digest before it (a digest is missing)"
+            previous = hashlib.sha256(body).hexdigest()
+            digests.append(digest)
+        return digests, None
 
     def verify(self) -> TrailVerification:
-        """Intact, or the first entry that does not fit, why, and that entry as stored."""
-        # Read the head first: entries appended while we walk the chain are then simply extra.
-        head = self._store.audit_head()
-        seen: list[AuditEntry] = []  # the latest entry read: where verify stopped, if it broke
+        """Every chain against its stored head and the signed digests: intact, or the first
+        chain that is not, where, why, and the entry as stored. A break raises the integrity alarm."""
+        # Read the digests and heads first: entries appended while we walk are then simply extra.
+        digests, digest_problem = self.signed_digests()
+        heads = self._store.audit_heads()
+        by_chain: dict[str, list[AuditEntry]] = {}
+        for entry in self._store.audit_entries():
+            by_chain.setdefault(entry.chain, []).append(entry)
+        checkpoints = audit.Checkpoints.of(digests)
+        chains = sorted(set(heads) | set(by_chain) | set(checkpoints.by_chain))
+        total = 0
+        result: TrailVerification | None = None
+        for chain in chains:
+            found = self._verify_chain(chain, by_chain.get(chain, []), heads.get(chain),
+                                       checkpoints.by_chain.get(chain, []))
+            if not found.intact:
+                # The index is read eventually consistent: judge the chain again on consistent reads.
+                found = self._verify_chain(chain, self._store.audit_chain(chain), self._store.audit_head(chain),
+                                           checkpoints.by_chain.get(chain, []))
+            if chain in heads:  # a chain begun after we read the heads is not counted (nor judged by them)
+                total += found.entries
+            if not found.intact and result is None:
+                result = found
+        head_seq = sum(h.seq for h in heads.values())
+        newest = digests[-1].at.isoformat() if digests else None
+        if result is None and digest_problem is not None:
+            result = TrailVerification(False, total, None, digest_problem)
+        if result is None:
+            return TrailVerification(True, total, head_seq=head_seq, chains=len(chains), digests=len(digests),
+                                     digested_at=newest)
+        if self._alarm is not None:
+            with contextlib.suppress(Exception):  # the answer matters more than the alarm
+                self._alarm("Clarion audit trail integrity alarm", f"audit verify: {result.problem}")
+        return TrailVerification(False, total, result.first_broken_seq, result.problem, result.chain,
+                                 broken_entry=result.broken_entry, head_seq=head_seq, chains=len(chains),
+                                 digests=len(digests), digested_at=newest)
 
-        def chain() -> Iterator[AuditEntry]:
-            for entry in self._store.audit_entries():
-                if entry.seq > head.seq:
-                    return
-                seen[:] = [entry]
-                yield entry
-
-        result = audit.verify(chain(), head)
-        # audit.verify stops at the entry that breaks the chain, the `entries`-th it read; when
-        # instead the chain ran out before the head (entries deleted from the end), it counted one
-        # entry fewer than its first broken position, and there is no entry to show.
-        broken = seen[0] if seen and not result.intact and result.entries == result.first_broken_seq else None
+    @staticmethod
+    def _verify_chain(chain: str, entries: list[AuditEntry], head: audit.ChainHead | None,
+                      checkpoints: Sequence[audit.Checkpoint]) -> TrailVerification:
+        ordered = sorted(entries, key=lambda e: e.seq)
+        if head is not None:  # entries appended after we read the head are simply extra
+            ordered = [e for e in ordered if e.seq <= head.seq]
+        result = audit.verify_chain(chain, ordered, head, checkpoints)
+        broken = None
+        if not result.intact and result.first_broken_seq is not None:
+            at = [e for e in ordered if e.seq >= result.first_broken_seq]
+            broken = at[0] if at else None
         return TrailVerification(result.intact, result.entries, result.first_broken_seq, result.problem,
-                                 broken_entry=broken, head_seq=head.seq)
+                                 result.chain, broken_entry=broken)
 
     @staticmethod
     def as_csv(entries: list[AuditEntry], header: bool = True) -> str:

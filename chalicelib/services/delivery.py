@@ -22,7 +22,7 @@ from chalicelib.domain import lifecycle
 from chalicelib.domain.errors import Conflict, StaleWrite
 from chalicelib.domain.lifecycle import Action
 from chalicelib.domain.org import OrgSettings
-from chalicelib.domain.models import (Advisory, AuditEvent, ChannelAccount, DeliveryRecord,
+from chalicelib.domain.models import (Advisory, AdvisoryState, AuditEvent, ChannelAccount, DeliveryRecord,
                                       DeliveryState as D, MsgType, PinState, PostRecord)
 from chalicelib.ports import Clock, Put, Store
 from chalicelib.rendering.render import render_for
@@ -90,6 +90,9 @@ class Attempt:
 # A reconcile searches the platform for posts from a little before the attempt (clock skew).
 RECONCILE_MARGIN_S = 60
 
+# A message for an owed account whose row is not written yet comes back after this long.
+ROW_PENDING_RETRY_S = 15.0
+
 # A claim commit holds each delivery and its audit entry, plus the chain head (100 items at most).
 CLAIMS_PER_COMMIT = 40
 
@@ -134,6 +137,8 @@ class DeliveryService:
     def carry_out(self, attempt: Attempt) -> Outcome:
         """Post (or reconcile, or wait for) one prepared delivery; never twice."""
         delivery, advisory, account = attempt.delivery, attempt.advisory, attempt.account
+        if delivery is None and self._row_not_written_yet(attempt):
+            return Outcome.later(ROW_PENDING_RETRY_S)
         if delivery is None or delivery.state in rules.FINAL:
             return Outcome.finished()  # nothing owed, or a redelivered message for a final delivery
         if advisory is None or account is None:
@@ -177,6 +182,18 @@ class DeliveryService:
     def written(self, jobs: Sequence[Job]) -> dict[tuple[str, str], DeliveryRecord]:
         """Each prepared job's delivery as this process last wrote (or read) it; forgets them."""
         return self._written.take((j.advisory_id, j.account_id) for j in jobs)
+
+    def _row_not_written_yet(self, attempt: Attempt) -> bool:
+        """A message for an account its broadcasting advisory owes (under its approval, at the
+        message's content), whose row is not written yet: the approval writes rows in batches
+        after it commits (services/fan_out.py). The worker leaves the message to come back rather
+        than create the row: rows have two writers only (the approval and the sweeper's repair),
+        and the repair queues every row it creates, so a message that outlives its retries
+        (the queue's maxReceiveCount) loses nothing."""
+        advisory, job = attempt.advisory, attempt.job
+        return (advisory is not None and advisory.state is AdvisoryState.BROADCASTING
+                and advisory.approval_is_valid and advisory.content_hash() == job.content_hash
+                and job.account_id in advisory.content.channels)
 
     def _plainly_owed(self, attempt: Attempt) -> bool:
         """Pending, due, approved as it stands, with its account: claimable without a question."""
@@ -392,6 +409,9 @@ class DeliveryService:
         if advisory is None or not lifecycle.can(advisory, Action.DELIVER):
             return
         deliveries = self._store.deliveries_for(advisory_id)
+        if len({d.channel_account for d in deliveries} & set(advisory.content.channels)) \
+                < len(advisory.content.channels):
+            return  # owed accounts without a row yet (written in batches): not finished
         sent = sum(d.state is D.SENT for d in deliveries)
         failed = sum(d.state is D.FAILED for d in deliveries)
         done, event = advisory.finish_broadcast(MACHINE, self._clock.now(), sent, failed)

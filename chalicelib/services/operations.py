@@ -1,6 +1,7 @@
 """Keeping promises over time: the sweeper, expiry, and on-call's retry."""
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -10,14 +11,19 @@ from chalicelib.domain import lifecycle
 from chalicelib.domain.errors import Conflict, StaleWrite, UnavailableError
 from chalicelib.domain.lifecycle import Action
 from chalicelib.channels.port import ChannelError
-from chalicelib.domain.models import (Advisory, AdvisoryState, ChannelAccount, DeliveryRecord,
+from chalicelib.domain.messages import ACCOUNTS_PER_MESSAGE
+from chalicelib.domain.models import (Advisory, AdvisoryState, AuditEvent, ChannelAccount, DeliveryRecord,
                                       DeliveryState as D, PinState, User)
 from chalicelib.ports import Clock, Store
+from chalicelib.services import fan_out
 from chalicelib.services.common import found, stored
 from chalicelib.services.delivery import Alerts, ChannelProvider, DeliveryService, Redriver
 from chalicelib.services.pins import PinRotation
 
 log = logging.getLogger("clarion_operations")
+# A broadcast's missing delivery rows are the sweeper's to create once its approval has surely
+# stopped writing them (the API function's timeout is far shorter).
+REPAIR_AFTER_S = 60.0
 
 @dataclass
 class SweepReport:
@@ -27,6 +33,9 @@ class SweepReport:
     completed: list[str] = field(default_factory=list)
     expired: list[str] = field(default_factory=list)
     repinned: list[str] = field(default_factory=list)
+    # Broadcasts whose delivery rows were not all written (a crash between batches): the rows
+    # created, as "<advisory>/<account>", each then queued.
+    repaired: list[str] = field(default_factory=list)
     # The kill switch: while deliveries are paused the sweep touches no platform (no redrive, no
     # page, no pin repair, no expiry, which unpins) and lists here the deliveries the pause holds.
     paused: bool = False
@@ -86,6 +95,7 @@ class Operations:
             if advisory.state not in lifecycle.LIVE:
                 continue
             deliveries = self._store.deliveries_for(advisory.id)
+            deliveries = self._repair(advisory, deliveries, report, now)
             for d in deliveries:
                 if report.paused:
                     if d.state not in rules.FINAL:
@@ -93,12 +103,63 @@ class Operations:
                     continue
                 self._sweep_delivery(advisory, d, report, resumed_at)
             if (advisory.state is AdvisoryState.BROADCASTING and deliveries
+                    and not fan_out.missing(advisory, deliveries)
                     and all(d.state in rules.FINAL for d in deliveries)):
                 # every delivery is final but the worker that recorded the last one stopped
                 # before it could finish the advisory
                 self._delivery.complete([advisory.id])
                 report.completed.append(advisory.id)
         return report
+
+    def _repair(self, advisory: Advisory, deliveries: list[DeliveryRecord], report: SweepReport,
+                now: datetime) -> list[DeliveryRecord]:
+        """A broadcasting advisory owing accounts that have no delivery row (its approval stopped
+        between row batches, or could not write them): create the missing rows, then queue every
+        delivery of it not final, since the approval published nothing (it publishes after the
+        last row). A message for a delivery already claimed or final posts nothing, so one the
+        approval did send duplicates nothing. Left alone for REPAIR_AFTER_S after the broadcast
+        started, while its approval may still be writing. While deliveries are paused the rows
+        are created but not queued: the resume queues every owed delivery (redrive_owed)."""
+        if advisory.state is not AdvisoryState.BROADCASTING:
+            return deliveries
+        owed = fan_out.missing(advisory, deliveries)
+        if not owed or (now - advisory.updated_at).total_seconds() < REPAIR_AFTER_S:
+            return deliveries
+        try:
+            created = fan_out.write_rows(self._store, advisory, owed, now)
+        except (UnavailableError, StaleWrite) as error:
+            log.warning("repair of %s deferred to the next sweep: %s", advisory.id, error)
+            return deliveries
+        report.repaired += [f"{advisory.id}/{account}" for account in created]
+        if created:
+            with contextlib.suppress(UnavailableError, StaleWrite):
+                self._store.commit([], [AuditEvent(
+                    actor="system:sweeper", action="broadcast_repaired", advisory_id=advisory.id,
+                    summary=f"{len(created)} of {len(advisory.content.channels)} delivery rows were missing: "
+                            "created and queued")])
+        deliveries = self._store.deliveries_for(advisory.id)
+        if not report.paused:
+            self._queue(advisory.id, [d for d in deliveries if d.state not in rules.FINAL])
+        return deliveries
+
+    def _queue(self, advisory_id: str, owed: list[DeliveryRecord]) -> int:
+        """`owed` back on their platforms' queues: one message per platform, content and at most
+        ACCOUNTS_PER_MESSAGE accounts. Returns the messages sent; one that cannot be sent is logged
+        (its delivery is still owed: a later sweep or its deadline's redrive queues it)."""
+        by_queue: dict[tuple[str, str], list[str]] = {}
+        for d in owed:
+            by_queue.setdefault((d.platform, d.content_hash), []).append(d.channel_account)
+        sent = 0
+        for (platform, content_hash), accounts in by_queue.items():
+            for start in range(0, len(accounts), ACCOUNTS_PER_MESSAGE):
+                try:
+                    self._redriver.redrive(platform, advisory_id, content_hash,
+                                           accounts[start:start + ACCOUNTS_PER_MESSAGE])
+                except UnavailableError as error:
+                    log.warning("%s on %s not queued: %s", advisory_id, platform, error.message)
+                    continue
+                sent += 1
+        return sent
 
     def _rotation_stopped(self, d: DeliveryRecord, now: datetime) -> bool:
         """Posted, the pin still `none` long after: its worker stopped between recording the
@@ -153,18 +214,8 @@ class Operations:
         for advisory in self._store.list_advisories():
             if advisory.state not in lifecycle.LIVE:
                 continue
-            owed: dict[tuple[str, str], list[str]] = {}
-            for d in self._store.deliveries_for(advisory.id):
-                if d.state not in rules.FINAL:
-                    owed.setdefault((d.platform, d.content_hash), []).append(d.channel_account)
-            for (platform, content_hash), accounts in owed.items():
-                try:
-                    self._redriver.redrive(platform, advisory.id, content_hash, accounts)
-                except UnavailableError as error:
-                    log.warning("resume: %s on %s waits for its held message: %s", advisory.id, platform,
-                                error.message)
-                    continue
-                sent += 1
+            sent += self._queue(advisory.id, [d for d in self._store.deliveries_for(advisory.id)
+                                              if d.state not in rules.FINAL])
         return sent
 
     # -- expiry ---------------------------------------------------------------------------------------------

@@ -5,9 +5,9 @@
 import {get, post, ApiError} from "./api.js";
 import {announce, me, problem} from "./app.js";
 import {h, show, busy, focus, newId, shortId, when} from "./dom.js";
-import {channelRows, platformName} from "./preview.js";
+import {channelRows} from "./preview.js";
 import {stateBadge} from "./lists.js";
-import {Samples, contentSummary, fill, findingsList, parameterSummary, wordingSummary} from "./templates.js";
+import {Samples, contentSummary, findingsList, parameterSummary, wordingSummary} from "./templates.js";
 
 function wrote(template) {
   const id = me().id;
@@ -60,8 +60,9 @@ export async function review(root, id, flash = null) {
   async function preview() {
     const mine = ++sequence;
     try {
-      // Filled as a trigger fills it, then previewed as an advisory: the same renderings and screening.
-      const result = await post("/advisories/preview", fill(t.content, samples.filled()));
+      // The template as stored, filled with these samples: its own wording included, as on-call would send it.
+      const result = await post("/templates/preview", {name: t.name, content: t.content, parameters: t.parameters,
+                                                       renderings: t.renderings || {}, sample: samples.filled()});
       if (mine !== sequence) return;
       show(previewBox, findingsList(result.findings), channelRows(result, accounts));
     } catch (error) {
@@ -96,8 +97,6 @@ export async function review(root, id, flash = null) {
     worded.length ? h("section", {}, h("h2", {}, "Its own wording"), wordingSummary(t.renderings)) : null,
     h("section", {"aria-labelledby": "template-preview-title"},
       h("h2", {id: "template-preview-title"}, "As each channel will show it"),
-      worded.length ? h("p", {class: "notice"}, `This preview uses Clarion’s standard wording for ` +
-        `${worded.map(platformName).join(", ")}; the template’s own wording above replaces it there.`) : null,
       t.parameters.length ? h("fieldset", {class: "sample-box"}, h("legend", {}, "Try it with"), samples.box) : null,
       previewBox),
     actions);
