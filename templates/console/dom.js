@@ -98,3 +98,22 @@ export function withOffset(local) {
   const pad = (n) => String(Math.floor(Math.abs(n))).padStart(2, "0");
   return `${local.length === 16 ? local + ":00" : local}${sign}${pad(minutes / 60)}:${pad(minutes % 60)}`;
 }
+
+/** The value of the checked radio button called `name` in `form` ("" when none is). */
+export function chosen(form, name) {
+  const checked = form.querySelector(`input[name="${name}"]:checked`);
+  return checked ? checked.value : "";
+}
+
+/** The values of the checked boxes called `name` in `form`. */
+export function allChosen(form, name) {
+  return [...form.querySelectorAll(`input[name="${name}"]:checked`)].map((i) => i.value);
+}
+
+/** A drill goes to test accounts only: live accounts' boxes are unticked and disabled. */
+export function onlyTestAccounts(form, drill) {
+  for (const box of form.querySelectorAll("input[name=channels]")) {
+    box.disabled = drill && box.dataset.sandbox !== "true";
+    if (box.disabled) box.checked = false;
+  }
+}

@@ -4,7 +4,7 @@
 // Saving sends it to an approver (someone who neither wrote nor edited it); Retire ends its use.
 import {get, post, put, ApiError} from "./api.js";
 import {announce, problem} from "./app.js";
-import {h, show, busy, focus, newId, shortId, when, withOffset} from "./dom.js";
+import {h, show, busy, focus, newId, shortId, when, withOffset, chosen, allChosen, onlyTestAccounts} from "./dom.js";
 import {LABELS, channelRows, platformName} from "./preview.js";
 import {stateBadge} from "./lists.js";
 
@@ -495,22 +495,17 @@ class Editor {
   statusChanged() {
     const drill = this.value("status") !== "Actual";
     this.drillNote.hidden = !drill;
-    for (const box of this.form.querySelectorAll("input[name=channels]")) {
-      const live = box.dataset.sandbox !== "true";
-      box.disabled = drill && live;
-      if (box.disabled) box.checked = false;
-    }
+    onlyTestAccounts(this.form, drill);
   }
 
   // -- values ------------------------------------------------------------------------------------
 
   value(name) {
-    const checked = this.form.querySelector(`input[name="${name}"]:checked`);
-    return checked ? checked.value : "";
+    return chosen(this.form, name);
   }
 
   checked(name) {
-    return [...this.form.querySelectorAll(`input[name="${name}"]:checked`)].map((i) => i.value);
+    return allChosen(this.form, name);
   }
 
   content() {

@@ -2,7 +2,7 @@
 // platform, a live preview of every channel, and findings next to the field they concern.
 import {get, post, put, ApiError} from "./api.js";
 import {announce, go, problem} from "./app.js";
-import {h, show, busy, focus, marked, newId, shortId, withOffset} from "./dom.js";
+import {h, show, busy, focus, marked, newId, shortId, withOffset, chosen, allChosen, onlyTestAccounts} from "./dom.js";
 import {LABELS, channelRows, platformName} from "./preview.js";
 import {readinessNote} from "./channels.js";  // each account's latest readiness check
 
@@ -237,22 +237,17 @@ class Writer {
   statusChanged() {
     const drill = this.value("status") !== "Actual";
     this.drillNote.hidden = !drill;
-    for (const box of this.form.querySelectorAll("input[name=channels]")) {
-      const live = box.dataset.sandbox !== "true";
-      box.disabled = drill && live;
-      if (box.disabled) box.checked = false;
-    }
+    onlyTestAccounts(this.form, drill);
   }
 
   // -- values --------------------------------------------------------------------------------
 
   value(name) {
-    const checked = this.form.querySelector(`input[name="${name}"]:checked`);
-    return checked ? checked.value : "";
+    return chosen(this.form, name);
   }
 
   checked(name) {
-    return [...this.form.querySelectorAll(`input[name="${name}"]:checked`)].map((i) => i.value);
+    return allChosen(this.form, name);
   }
 
   content() {
