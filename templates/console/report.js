@@ -177,9 +177,10 @@ function timeline(entries, labels) {
       h("span", {class: "actor-kind machine"}, "⚙ machine"), " Clarion's workers did."),
     entries.length ? h("div", {class: "table-wrap"}, h("table", {class: "timeline stack"},
       h("caption", {class: "visually-hidden"}, "Timeline, oldest first"),
-      h("thead", {}, h("tr", {}, ["Entry", "Time", "Who", "Action", "Advisory", "What"].map((t) => h("th", {scope: "col"}, t)))),
-      h("tbody", {}, entries.map((e) => h("tr", {class: `actor-${e.actor_kind}`},
-        h("th", {scope: "row", "data-label": "Entry"}, `#${e.seq}`),
+      h("thead", {}, h("tr", {}, ["Step", "Time", "Who", "Action", "Advisory", "What"].map((t) => h("th", {scope: "col"}, t)))),
+      // Numbered in time order: each entry's seq counts within its own audit chain (one per item).
+      h("tbody", {}, entries.map((e, i) => h("tr", {class: `actor-${e.actor_kind}`},
+        h("th", {scope: "row", "data-label": "Step", title: `audit entry ${e.seq} of its chain`}, `${i + 1}`),
         h("td", {"data-label": "Time"}, moment(e.at)),
         h("td", {"data-label": "Who"}, actorLabel(e.actor, e.actor_kind)),
         h("td", {"data-label": "Action"}, h("code", {}, e.action)),
