@@ -20,8 +20,8 @@ if TYPE_CHECKING:  # the services are imported when first built, not when the ap
 
     from chalicelib.domain.org import OrgSettings
     from chalicelib.domain.delivery import DeliveryPolicy
-    from chalicelib.ports import (BroadcastPublisher, Clock, DigestArchive, DigestSigner, IdTokenVerifier, Store,
-                                  UserDirectory)
+    from chalicelib.ports import (BroadcastPublisher, Clock, DigestArchive, DigestSigner, IdTokenVerifier,
+                                  PhiSecondOpinion, Store, UserDirectory)
     from chalicelib.services.audit_digest import AuditDigester
     from chalicelib.services.access import AccessService
     from chalicelib.services.advisories import AdvisoryService
@@ -63,11 +63,13 @@ class Clarion:
 def build(store: Store, publisher: BroadcastPublisher, clock: Clock, stage: str, *,
           channels: ChannelProvider, alerts: Alerts, redriver: Redriver,
           verifier: IdTokenVerifier | None = None, policy: DeliveryPolicy | None = None,
-          settings: SettingsService | None = None, directory: UserDirectory | None = None) -> Clarion:
+          settings: SettingsService | None = None, directory: UserDirectory | None = None,
+          phi_reader: PhiSecondOpinion | None = None) -> Clarion:
     """`verifier` is for the local stage only; deployed stages get verified claims from API Gateway.
     `policy`: the delivery timings, the defaults unless a benchmark or test shortens them.
     `directory`: who can sign in and their roles (Cognito's user pool on deployed stages, where it
-    is required); None on the local stage: the stored users."""
+    is required); None on the local stage: the stored users. `phi_reader`: the second opinion on
+    patient data (Comprehend Medical), used when the organisation's settings turn it on."""
     if directory is None and stage != "local":
         raise ValueError(f"the {stage} stage needs its user directory (user_directory())")
     from chalicelib.domain.delivery import DeliveryPolicy
@@ -89,7 +91,7 @@ def build(store: Store, publisher: BroadcastPublisher, clock: Clock, stage: str,
     # on the next request in every process.
     settings = settings or SettingsService(store, clock, environment_settings)
     org = settings.current
-    advisories = AdvisoryService(store, publisher, clock, org)
+    advisories = AdvisoryService(store, publisher, clock, org, phi_reader)
     # One policy, one pin rotation and one journal of written rows, handed to each service that
     # uses them: services call one another one way only (operations -> delivery -> pins).
     policy, written = policy or DeliveryPolicy(), WrittenRows()
@@ -180,9 +182,31 @@ def clarion(policy: DeliveryPolicy | None = None) -> Clarion:
         settings = SettingsService(store, clock, environment_settings)
         _current = build(store, publisher, clock, resources.stage(), channels=RegistryChannels(settings.current),
                          alerts=alerts, redriver=SqsRedriver(_client("sqs")), verifier=local_id_tokens(),
-                         directory=user_directory(store), policy=policy, settings=settings)
+                         directory=user_directory(store), policy=policy, settings=settings,
+                         phi_reader=phi_second_opinion())
         _current.audit.attach(*audit_digests(), alarm=alerts.alert)
     return _current
+
+
+def phi_second_opinion() -> PhiSecondOpinion:
+    """Amazon Comprehend Medical, its client made on the first use (a screen with the setting on):
+    the region's endpoint on deployed stages; on the local stage the sandbox's stand-in
+    (local/sandbox/comprehend_medical.py) or CLARION_COMPREHEND_MEDICAL_URL. Short timeouts and one
+    retry: a preview does not wait long on a second opinion."""
+    from chalicelib.adapters.comprehend_medical import ComprehendMedicalPhi
+
+    def client() -> Any:
+        from botocore.config import Config
+
+        endpoint = os.environ.get("CLARION_COMPREHEND_MEDICAL_URL")
+        if resources.stage() == "local" and not endpoint:
+            from chalicelib.seed import SANDBOX_URL
+
+            endpoint = f"{SANDBOX_URL}/comprehendmedical"
+        config = Config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 2, "mode": "standard"})
+        return _session().client("comprehendmedical", endpoint_url=endpoint or None, config=config)
+
+    return ComprehendMedicalPhi(client)
 
 
 def audit_digests() -> tuple[DigestArchive | None, DigestSigner | None]:

@@ -15,6 +15,7 @@ from chalicelib.domain.audit import ChainHead
 from chalicelib.domain.lifecycle import View
 from chalicelib.domain.messages import DeliveryMessage
 from chalicelib.domain.org import DeliverySwitch, OrgSettings
+from chalicelib.domain.phi import PhiEntity
 from chalicelib.domain.models import (Advisory, AuditEntry, AuditEvent, ChannelAccount,
                                       DeliveryRecord, Role, Template, User, utcnow)
 
@@ -143,6 +144,16 @@ class DigestArchive(Protocol):
         ...
     def get(self, name: str) -> tuple[bytes, bytes]:
         """A digest's body and signature."""
+        ...
+
+
+class PhiSecondOpinion(Protocol):
+    """A second reader of English text for patient data (Amazon Comprehend Medical DetectPHI)."""
+
+    max_bytes: int  # the longest text (UTF-8) one call reads
+
+    def detect_phi(self, text: str) -> list[PhiEntity]:
+        """Raises UnavailableError when it cannot answer (throttled, no access, timed out)."""
         ...
 
 

@@ -74,6 +74,7 @@ OPERATIONS: dict[str, tuple[str, ...]] = {
     "admin_list_groups_for_user": ("cognito-idp:AdminListGroupsForUser",),
     "admin_add_user_to_group": ("cognito-idp:AdminAddUserToGroup",),
     "admin_remove_user_from_group": ("cognito-idp:AdminRemoveUserFromGroup",),
+    "detect_phi": ("comprehendmedical:DetectPHI",),
 }
 # Operations in the code that no Lambda function makes, and why.
 NOT_IN_LAMBDA = {
@@ -81,8 +82,10 @@ NOT_IN_LAMBDA = {
     "scan": "phi.scan() (screening), a word that is also a DynamoDB operation; the store never scans",
     "get_user": "Store.get_user (DynamoDB), a word that is also a Cognito operation; the directory never calls it",
 }
-# Read-only questions about the AWS account itself, which IAM authorises on no resource but `*`.
-ACCOUNT_LEVEL_READS = {"ses:GetAccount", "sns:GetSMSAttributes", "sns:GetSMSSandboxAccountStatus"}
+# Read-only questions about the AWS account itself, and Comprehend Medical's DetectPHI (which has
+# no resource types), which IAM authorises on no resource but `*`.
+ACCOUNT_LEVEL_READS = {"ses:GetAccount", "sns:GetSMSAttributes", "sns:GetSMSSandboxAccountStatus",
+                       "comprehendmedical:DetectPHI"}
 # Actions no code calls but the platform needs on the function's behalf.
 PLATFORM_ACTIONS = {
     "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents",    # the function's logs
@@ -171,6 +174,7 @@ def needs(stage: str, function: str) -> set[tuple[str, str]]:
                     ("kms:Encrypt", key), ("kms:GenerateDataKey", key)}
         # POST /channels/{id}/check, /channels/check: the readiness function runs them (its role reads)
         out |= {("lambda:InvokeFunction", arn("lambda", f"function:{cfn.function_name(stage, 'readiness')}"))}
+        out |= {("comprehendmedical:DetectPHI", "*")}  # the second opinion on patient data (a setting)
     elif function == "on_trigger":  # a template trigger broadcasts; Lambda parks failed events
         out |= {("sns:Publish", topic[r.broadcast_topic_name(stage)]),
                 ("sqs:SendMessage", arn("sqs", cfn.trigger_dlq_name(stage)))}

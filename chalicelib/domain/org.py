@@ -37,6 +37,7 @@ class OrgSettingsChange(Strict):
     email_allowlist: Entries | None = None
     banned_claims: Entries | None = None
     sms_max_segments: int | None = Field(None, ge=1, le=10)
+    phi_second_opinion: bool | None = None
 
 
 class SettingsUpdate(OrgSettingsChange):
@@ -58,6 +59,8 @@ class OrgSettings(Model):
     email_allowlist: tuple[str, ...] = ()
     banned_claims: tuple[str, ...] = ()
     sms_max_segments: int = 3  # an SMS account's `max_segments` overrides it
+    # Amazon Comprehend Medical reads English text as well, where the stage has it (warnings only).
+    phi_second_opinion: bool = False
     updated_by: str | None = None
     updated_at: datetime | None = None
     revision: int = 0

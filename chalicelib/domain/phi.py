@@ -14,7 +14,8 @@ at `import app`: bench/phi_bench.py measures that first screen and the time per 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -131,3 +132,102 @@ def plain_language(advisory: Advisory) -> list[Finding]:
         findings.append(Finding(code="reading_grade", field=field, blocking=False, message=(
             f"Reading grade {result.grade:g} ({result.formula}, {language}): {verdict}")))
     return findings
+
+
+# ---------------------------------------------------------------------------------------------
+# A second opinion (Amazon Comprehend Medical DetectPHI on deployed stages, English only)
+# ---------------------------------------------------------------------------------------------
+# Comprehend Medical's PHI types and the identifier classes they stand for; PROFESSION is not
+# an identifier (a "nurse" is not a patient), and a DATE only when a NAME is in the same field.
+SECOND_OPINION_CLASSES = {"NAME": "name", "AGE": "age", "ADDRESS": "address", "EMAIL": "email_address",
+                          "ID": "mrn", "PHONE_OR_FAX": "phone", "URL": "url", "DATE": "date"}
+SECOND_OPINION_MIN_SCORE = 0.5
+
+
+@dataclass(frozen=True)
+class PhiEntity:
+    """What the second opinion found: its own type name, the span in the text sent, its score."""
+
+    type: str
+    start: int
+    end: int
+    score: float
+
+
+@dataclass(frozen=True)
+class SecondOpinionBatch:
+    """Several fields joined into one text, so one call reads them: `parts` are (field, text, offset)."""
+
+    text: str
+    parts: tuple[tuple[str, str, int], ...]
+
+    def by_field(self, entities: Iterable[PhiEntity]) -> dict[str, list[PhiEntity]]:
+        """The entities of each field, with offsets in that field's own text (an entity that runs
+        across two fields is no finding in either)."""
+        out: dict[str, list[PhiEntity]] = {}
+        for entity in entities:
+            for name, text, offset in self.parts:
+                if offset <= entity.start and entity.end <= offset + len(text):
+                    out.setdefault(name, []).append(PhiEntity(entity.type, entity.start - offset,
+                                                              entity.end - offset, entity.score))
+                    break
+        return out
+
+
+SEPARATOR = "\n\n"
+
+
+def second_opinion_batches(advisory: Advisory, max_bytes: int) -> list[SecondOpinionBatch]:
+    """The English free text of every public field (Comprehend Medical reads no other language),
+    in as few texts of at most `max_bytes` of UTF-8 as the fields fit (a longer field alone)."""
+    batches: list[SecondOpinionBatch] = []
+    parts: list[tuple[str, str, int]] = []
+    text, size = "", 0
+    for name, value, kind, language in public_fields(advisory):
+        if not value or kind != "text" or not language.lower().startswith("en"):
+            continue
+        length = len(value.encode("utf-8")) + len(SEPARATOR)
+        if parts and size + length > max_bytes:
+            batches.append(SecondOpinionBatch(text, tuple(parts)))
+            text, parts, size = "", [], 0
+        parts.append((name, value, len(text)))
+        text, size = text + value + SEPARATOR, size + length
+    if parts:
+        batches.append(SecondOpinionBatch(text, tuple(parts)))
+    return batches
+
+
+def second_opinion_findings(field: str, text: str, entities: Sequence[PhiEntity],
+                            found: Sequence[Finding]) -> list[Finding]:
+    """Warnings for what the second opinion found and the screen did not: it never blocks on its
+    own (it names officials and public dates too); the spokesperson and the approver judge."""
+    kinds = {e.type for e in entities if e.score >= SECOND_OPINION_MIN_SCORE}
+    taken: list[tuple[int, int]] = [(f.start, f.end) for f in found
+                                    if f.field == field and f.start is not None and f.end is not None]
+    out: list[Finding] = []
+    for entity in entities:
+        cls = SECOND_OPINION_CLASSES.get(entity.type)
+        if (cls is None or entity.score < SECOND_OPINION_MIN_SCORE or not 0 <= entity.start < entity.end <= len(text)
+                or (cls == "date" and "NAME" not in kinds)
+                or (cls == "age" and not _over_89(text[entity.start:entity.end]))
+                or any(s < entity.end and entity.start < e for s, e in taken)):
+            continue
+        excerpt = text[entity.start:entity.end][:60]
+        out.append(Finding(code=f"phi_{cls}", identifier=cls, field=field, start=entity.start, end=entity.end,
+                           blocking=False, message=(
+                               f"{field} may contain {LABELS[cls]} (“{excerpt}”): Amazon Comprehend Medical reads "
+                               f"it as {entity.type.lower().replace('_', ' ')} ({entity.score:.0%}); "
+                               "check before submitting")))
+        taken.append((entity.start, entity.end))
+    return out
+
+
+def second_opinion_unavailable(reason: str) -> Finding:
+    return Finding(code="phi_second_opinion_unavailable", blocking=False, message=(
+        f"The second opinion on patient data (Amazon Comprehend Medical) did not answer: {reason}. "
+        "Clarion's own screen ran; check the text yourself."))
+
+
+def _over_89(value: str) -> bool:
+    digits = re.search(r"\d{2,3}", value)
+    return digits is not None and int(digits.group()) >= 90

@@ -240,6 +240,8 @@ def policy(stage: str, function: str) -> dict[str, Any]:
         statements.append(statement("RunReadinessChecks", ["lambda:InvokeFunction"],
                                     [_arn("lambda", f"function:{cfn.function_name(stage, 'readiness')}")]))
         statements += audit_digests(stage, sign=False)  # GET /audit/verify
+        # The second opinion on patient data (a setting); DetectPHI has no resource-level permissions.
+        statements.append(statement("PhiSecondOpinion", ["comprehendmedical:DetectPHI"], ["*"]))
     elif function == "on_trigger":  # a template trigger broadcasts; Lambda parks failed events
         statements = [*every_function(stage, function),
                       statement("PublishBroadcast", ["sns:Publish"], [broadcast]),

@@ -5,6 +5,7 @@ import base64
 import binascii
 import contextlib
 import json
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,11 +20,13 @@ from chalicelib.domain.models import (Advisory, AdvisoryContent, AdvisoryState, 
                                       DeliveryRecord, MsgType, ResponseType, Role, User)
 from chalicelib.domain.messages import fan_out as fan_out_messages
 from chalicelib.domain.org import OrgSettings
-from chalicelib.ports import BroadcastPublisher, Clock, Put, Store
+from chalicelib.ports import BroadcastPublisher, Clock, PhiSecondOpinion, Put, Store
 from chalicelib.rendering.render import RenderResult, render_all
 from chalicelib.settings import environment_settings
 from chalicelib.services import fan_out
 from chalicelib.services.common import commit_or_conflict, create, found, record_refusal, refuse, stored
+
+log = logging.getLogger("clarion.advisories")
 
 
 DEFAULT_PAGE = 50
@@ -74,8 +77,10 @@ class BroadcastResult:
 
 class AdvisoryService:
     def __init__(self, store: Store, publisher: BroadcastPublisher, clock: Clock,
-                 org: Callable[[], OrgSettings] = environment_settings) -> None:
+                 org: Callable[[], OrgSettings] = environment_settings,
+                 phi_reader: PhiSecondOpinion | None = None) -> None:
         self._org = org  # the organisation's settings in force, read for each preview and screening
+        self._phi_reader = phi_reader  # the second opinion on patient data, where the stage has one
         self._store = store
         self._publisher = publisher
         self._clock = clock
@@ -284,14 +289,33 @@ class AdvisoryService:
         accounts = self._accounts(advisory.content)
         return render_all(advisory, [accounts[c] for c in advisory.content.channels if c in accounts], self._org())
 
-    def screen(self, advisory: Advisory) -> list[screening.Finding]:
-        """Everything screening knows: completeness, channels, timing, patient data, fit."""
+    def screen(self, advisory: Advisory, second_opinion: bool = True) -> list[screening.Finding]:
+        """Everything screening knows: completeness, channels, timing, patient data, fit; and the
+        second opinion on patient data when the organisation turned it on (`second_opinion`)."""
         now = self._clock.now()
         findings = screening.screen(advisory, self._accounts(advisory.content), now)
-        findings += phi.screen_advisory(advisory, self._org(), now)  # every public field, web and hashtags too
+        org = self._org()
+        findings += phi.screen_advisory(advisory, org, now)  # every public field, web and hashtags too
+        if second_opinion and org.phi_second_opinion:
+            findings += self._second_opinion(advisory, findings)
         for result in self.preview(advisory):
             findings += result.findings
         return findings
+
+    def _second_opinion(self, advisory: Advisory, found: list[screening.Finding]) -> list[screening.Finding]:
+        """What Comprehend Medical finds in the English text that the screen did not (warnings)."""
+        if self._phi_reader is None:
+            return [phi.second_opinion_unavailable("this stage has no access to it configured")]
+        out: list[screening.Finding] = []
+        for batch in phi.second_opinion_batches(advisory, self._phi_reader.max_bytes):
+            try:
+                entities = batch.by_field(self._phi_reader.detect_phi(batch.text))
+            except UnavailableError as exc:
+                log.warning("phi second opinion unavailable", extra={"reason": exc.message})
+                return [*out, phi.second_opinion_unavailable(exc.message)]
+            for name, text, _ in batch.parts:
+                out += phi.second_opinion_findings(name, text, entities.get(name, []), found)
+        return out
 
     def screen_values(self, values: dict[str, object], prefix: str) -> list[screening.Finding]:
         """Patient data in values given on their own (a trigger's parameters: "parameters.name")."""

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from local.sandbox import accounts, page
+from local.sandbox.comprehend_medical import StandIn, blueprint as comprehend_medical
 from local.sandbox.bluesky import Bluesky
 from local.sandbox.core import Context, Platform, json_response
 from local.sandbox.discord import Discord
@@ -28,7 +29,7 @@ log = logging.getLogger("local.sandbox")
 PLATFORM_CLASSES: tuple[type[Platform], ...] = (X, Facebook, Mastodon, Bluesky, Telegram, Slack, Discord)
 
 
-def create_app(ctx: Context) -> tuple[Flask, dict[str, Platform]]:
+def create_app(ctx: Context, phi_reader: StandIn | None = None) -> tuple[Flask, dict[str, Platform]]:
     app = Flask("local.sandbox")
     app.json.sort_keys = False  # type: ignore[attr-defined]
     platforms = {cls.name: cls(ctx) for cls in PLATFORM_CLASSES}
@@ -37,6 +38,7 @@ def create_app(ctx: Context) -> tuple[Flask, dict[str, Platform]]:
         _install_modes(platform, ctx)
         app.register_blueprint(platform.blueprint)
     _install_control(app, ctx, platforms)
+    app.register_blueprint(comprehend_medical(phi_reader or StandIn()))  # not a platform: no faults
     _install_errors(app, platforms)
     _install_web(app, ctx)
     app.wsgi_app = _strip_trailing_slash(app.wsgi_app)  # type: ignore[method-assign]
@@ -205,7 +207,8 @@ class SandboxServer:
 
     def __init__(self, host: str = "127.0.0.1", port: int = 8001) -> None:
         self.ctx = Context()
-        self.app, self.platforms = create_app(self.ctx)
+        self.comprehend_medical = StandIn()  # DetectPHI's stand-in: what it finds, how it answers
+        self.app, self.platforms = create_app(self.ctx, self.comprehend_medical)
         self._server = make_server(host, port, self.app, threaded=True,
                                    request_handler=_QuietHandler)
         self._server.daemon_threads = True  # a request held by a fault never blocks shutdown
@@ -233,6 +236,7 @@ class SandboxServer:
 
     def reset(self) -> None:
         self.ctx.store.reset()
+        self.comprehend_medical.clear()
 
     def set_faults(self, platform: str, **spec: Any) -> None:
         self.ctx.faults.set(FaultSpec.parse({"platform": platform, **spec}))

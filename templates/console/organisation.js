@@ -17,6 +17,11 @@ const FIELDS = [
   ["phone_region", "Phone region", "text", "Two letters (ISO 3166), e.g. US or GB: how national numbers are read."],
   ["sms_max_segments", "SMS parts at most", "number", "An SMS account's own limit overrides it."],
 ];
+const SWITCHES = [
+  ["phi_second_opinion", "Second opinion on patient data",
+   "Amazon Comprehend Medical also reads English text; what it finds warns the spokesperson and the approver " +
+   "(it never blocks on its own). Sends advisory text to the AWS service in this deployment's region."],
+];
 
 export async function render(root) {
   const [switchState, settings] = await Promise.all([get("/switch"), get("/settings")]);
@@ -115,6 +120,13 @@ function drawSettings(card, settings, message) {
     return h("div", {class: "field"}, h("label", {for: id}, label), inputs[name],
              h("p", {class: "hint", id: `${id}-hint`}, hint));
   });
+  const switches = SWITCHES.map(([name, label, hint]) => {
+    const id = newId(name);
+    inputs[name] = h("input", {id, name, type: "checkbox", checked: settings[name] === true, disabled: !editable,
+                               "aria-describedby": `${id}-hint`});
+    return h("div", {class: "field check"}, h("label", {for: id}, inputs[name], " ", label),
+             h("p", {class: "hint", id: `${id}-hint`}, hint));
+  });
   const saved = settings.updated_by
     ? `Revision ${settings.revision}, saved by ${settings.updated_by} on ${when(settings.updated_at)}.`
     : "The deployment's defaults: nobody has changed them yet.";
@@ -122,7 +134,7 @@ function drawSettings(card, settings, message) {
   const form = h("form", {class: "settings-form", onsubmit: (event) => {
     event.preventDefault();
     busy(save, () => saveSettings(card, notice, settings, inputs));
-  }}, h("div", {class: "row2"}, fields), lists, editable ? h("div", {class: "actions"}, save) : null);
+  }}, h("div", {class: "row2"}, fields), lists, switches, editable ? h("div", {class: "actions"}, save) : null);
   show(card, h("h2", {id: "settings-title"}, "Settings"), h("p", {class: "meta"}, saved), notice, form);
 }
 
@@ -131,6 +143,9 @@ async function saveSettings(card, notice, settings, inputs) {
   for (const [name] of FIELDS) {
     const value = inputs[name].type === "number" ? Number(inputs[name].value) : inputs[name].value.trim();
     if (value !== settings[name]) change[name] = value;
+  }
+  for (const [name] of SWITCHES) {
+    if (inputs[name].checked !== (settings[name] === true)) change[name] = inputs[name].checked;
   }
   for (const [name] of LISTS) {
     const value = inputs[name].value.split("\n").map((v) => v.trim()).filter(Boolean);
