@@ -323,3 +323,12 @@ def test_template_approval_is_bound_to_its_content_and_happens_once() -> None:
         approved.approve("admin3", AT)
     assert error.value.message == "this template is already approved"
     assert error.value.details == {"state": "approved"}
+
+
+def test_a_hashtag_typed_with_its_hash_is_stored_without_it() -> None:
+    from chalicelib.domain.models import AdvisoryContent
+
+    content = AdvisoryContent(headline="Heat", hashtags=["#HeatWave", "HeatWave", "Summer"])
+    assert content.hashtags == ["HeatWave", "Summer"]
+    with pytest.raises(ValueError):
+        AdvisoryContent(headline="Heat", hashtags=["#Heat Wave"])

@@ -20,18 +20,14 @@ import phi_bench  # noqa: E402
 LANGUAGES = {"en", "es", "fr", "de"}
 # Floors (issue 15's goals: recall >= 98 %, false positives <= 2 %, median <= 20 ms per advisory).
 RECALL, FALSE_POSITIVES, CLASS_RECALL, MEDIAN_MS = 0.98, 0.02, 0.90, 20.0
-# The hand-written set (other words than the generator's; first run 76.2 % recall): lower floors.
+# The hand-written sets (other words than the generator's; first runs 76.2 % and, for the one written
+# from the definitions by someone who never read the code, 71.2 % recall): lower floors.
 HOLDOUT_RECALL, HOLDOUT_FALSE_POSITIVES = 0.90, 0.05
 
 
 @pytest.fixture(scope="module")
 def result() -> dict[str, Any]:
     return phi_bench.evaluate(timing=False)
-
-
-@pytest.fixture(scope="module")
-def held_out() -> dict[str, Any]:
-    return phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT), timing=False)
 
 
 def test_the_corpus_is_what_the_generator_writes_and_covers_every_class_language_and_field() -> None:
@@ -70,10 +66,53 @@ def test_recall_and_false_positives_per_language(result: dict[str, Any], languag
     assert row["false_positive_rate"] <= FALSE_POSITIVES
 
 
-def test_the_hand_written_held_out_set(held_out: dict[str, Any]) -> None:
+@pytest.mark.parametrize("path", [phi_bench.HOLDOUT, phi_bench.HOLDOUT2], ids=["holdout", "holdout2"])
+def test_the_hand_written_held_out_sets(path: Path) -> None:
+    held_out = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert held_out["advisories"] >= 60 and {*held_out["by_language"]} == LANGUAGES
     assert held_out["recall"] >= HOLDOUT_RECALL, held_out["misses"]
     assert held_out["false_positive_rate"] <= HOLDOUT_FALSE_POSITIVES, held_out["false_positives"]
+
+
+# What each detector added after the independent set's first run (recall 71.2 %) showed its gap,
+# in sentences of other words than the set's.
+@pytest.mark.parametrize("text,cls,span", [
+    ("The patient, who lives in SW1A 2AA, is recovering.", "address", "SW1A 2AA"),
+    ("Le cas concerne une habitante du 69003 qui va mieux.", "address", "69003"),
+    ("Die Patientin wohnt in 50667 Köln.", "address", "50667"),
+    ("The case reference for the patient is 2026-448812.", "other_id", "2026-448812"),
+    ("Friends shared #PrayForDerekOwens after the crash.", "name", "#PrayForDerekOwens"),
+    ("Los vecinos apoyan con #ÁnimoNuriaSolís.", "name", "#ÁnimoNuriaSolís"),
+    ("The cook, Omar Haddad, last worked on Friday.", "name", "Omar Haddad"),
+    ("Omar Haddad was seen at the clinic on 12 March 2026 with a fever.", "date", "12 March 2026"),
+    ("The pump, serial SN-88213-X, used by Ruth Castle, failed.", "device", "SN-88213-X"),
+    ("Results: https://labs.example.com/patient/rcastle1950/summary", "url", "rcastle1950"),
+    ("Su póliza es la 55-118274-9.", "health_plan", "55-118274-9"),
+    ("Ein Arzt (LANR 123456789) ist erkrankt.", "license", "123456789"),
+])
+def test_detectors_added_for_the_independent_set(text: str, cls: str, span: str) -> None:
+    from chalicelib.domain.phi import scan
+    from chalicelib.settings import environment_settings
+
+    found = [(f.identifier, text[f.start or 0:f.end or 0]) for f in scan([("description", text)],
+                                                                         environment_settings()) if f.blocking]
+    assert (cls, span) in found, found
+
+
+@pytest.mark.parametrize("text", [
+    "Outbreak reference 2024-40-017 covers 12 cases in the county.",
+    "Join #TeamHealth and #SpringFlood volunteers at the library, 14 Mill Road, SW1A 1AA.",
+    "Residents of 90210 can collect water at the fire station on 3 May.",
+    "Dr. Amelia Chen, the county health officer, said on 4 June that cases are falling.",
+    "Batch 4471-22-9087 of the vaccine was recalled; patients need not act.",
+])
+def test_public_numbers_and_places_are_not_blocked(text: str) -> None:
+    from chalicelib.domain.phi import scan
+    from chalicelib.settings import environment_settings
+
+    blocking = [(f.identifier, text[f.start or 0:f.end or 0]) for f in scan([("description", text)],
+                                                                            environment_settings()) if f.blocking]
+    assert blocking == []
 
 
 def test_screening_time(result: dict[str, Any]) -> None:
@@ -89,3 +128,11 @@ def test_the_floors_catch_a_screen_that_misses(monkeypatch: pytest.MonkeyPatch) 
                                                                  if h.cls not in ("name", "date")])
     crippled = phi_bench.evaluate(timing=False)
     assert crippled["recall"] < RECALL and crippled["by_class"]["name"]["recall"] < CLASS_RECALL
+
+
+def test_the_census_name_lists_are_what_the_script_writes() -> None:
+    import subprocess
+
+    check = subprocess.run([sys.executable, str(ROOT / "scripts" / "census_names.py"), "--check"],
+                           capture_output=True, text=True, check=False)
+    assert check.returncode == 0, check.stdout + check.stderr

@@ -159,7 +159,13 @@ Text = Annotated[str, AfterValidator(_safe_text)]
 Moment = Annotated[AwareDatetime, BeforeValidator(_datetime_as_text), AfterValidator(_in_window)]
 PublicUrl = Annotated[HttpUrl, AfterValidator(_no_credentials)]
 ChannelAccountId = Annotated[str, Field(pattern=r"^[a-z_]+:[a-z0-9][a-z0-9-]{0,62}$")]
-Hashtag = Annotated[str, Field(pattern=r"^\w{1,60}$", description="without the leading #")]
+def _without_hash(value: Any) -> Any:
+    return value[1:] if isinstance(value, str) and value.startswith("#") else value
+
+
+# "#BoilWater" and "BoilWater" are the same tag: people type the # (it is stored without).
+Hashtag = Annotated[str, BeforeValidator(_without_hash),
+                    Field(pattern=r"^\w{1,60}$", description="without the leading #")]
 LanguageTag = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 
 

@@ -34,7 +34,8 @@ LABELS = {"name": "a patient's name", "date": "a date tied to a person", "age": 
           "kvnr": "a German health insurance number", "nhc": "a clinical history number",
           "mrn": "a medical record number", "health_plan": "a health plan number", "account": "an account number",
           "license": "a licence number", "vehicle": "a vehicle identifier", "device": "a device identifier",
-          "url": "a link that identifies a person", "ip": "an IP address"}
+          "url": "a link that identifies a person", "ip": "an IP address",
+          "other_id": "another number that identifies a person"}
 # The phone regions a language's text is read in, besides the organisation's own.
 LANGUAGE_REGIONS = {"en": ("US", "GB"), "es": ("ES",), "fr": ("FR",), "de": ("DE",)}
 

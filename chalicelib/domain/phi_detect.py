@@ -34,7 +34,7 @@ from chalicelib.domain import phi_lexicon as lex
 
 # How strongly a class outranks another when two findings overlap (checksums first, names last).
 RANK = {"email_address": 9, "url": 9, "ip": 9, "ssn": 8, "nhs_number": 8, "nir": 8, "kvnr": 8, "health_plan": 7,
-        "account": 7, "vehicle": 7, "device": 7, "nhc": 7, "mrn": 7, "license": 7, "phone": 5, "date": 4,
+        "account": 7, "vehicle": 7, "device": 7, "nhc": 7, "mrn": 7, "license": 7, "phone": 5, "other_id": 4, "date": 4,
         "age": 4, "address": 3, "name": 2}
 
 CI = re.IGNORECASE
@@ -160,7 +160,7 @@ def _before(text: str, start: int, size: int = 45) -> str:
     return text[max(0, start - size):start]
 
 
-def checksummed(text: str) -> Iterator[Hit]:
+def checksummed(text: str, ctx: Context) -> Iterator[Hit]:
     """Numbers whose shape and check digits say what they are."""
     for m in SSN.finditer(text):
         compact = m.group(1) + m.group(3) + m.group(4)
@@ -175,7 +175,8 @@ def checksummed(text: str) -> Iterator[Hit]:
             yield _hit(text, "ssn", m.start(), m.end(), False, "what looks like a social security number")
     for m in NHS.finditer(text):
         compact = m.group(1) + m.group(3) + m.group(4)
-        if std_nhs.is_valid(compact) and NHS_WORDS.search(_before(text, m.start(), 60)):
+        british = "GB" in ctx.regions and m.group(2) and compact not in ctx.phone_allow
+        if std_nhs.is_valid(compact) and (NHS_WORDS.search(_before(text, m.start(), 60)) or british):
             yield _hit(text, "nhs_number", m.start(), m.end(), True, "an NHS number")
     for m in NIR.finditer(text):
         compact = "".join(m.groups())
@@ -221,7 +222,8 @@ def checksummed(text: str) -> Iterator[Hit]:
 # ---------------------------------------------------------------------------------------------
 # Between a keyword and its number: punctuation, "n°", and at most six words ("of the patient is").
 FILLER = r"(?:[\s:#=()\-]*(?:n\.?\s?[°º]|n\.?\s?o\.|nr\.|no\.|num\.|[^\W\d_]{1,20}'?)?){0,7}?[\s:#=()\-]*"
-VALUE = r"(?P<value>(?=[A-Z0-9/.\-]*\d)[A-Z0-9][A-Z0-9/.\-]{2,}[A-Z0-9]|(?=[A-Z0-9]*\d)[A-Z0-9]{3,})"
+VALUE = (r"(?P<value>\d{2,4}(?: \d{2,4}){1,4}(?![\w-])|(?=[A-Z0-9/.\-]*\d)[A-Z0-9][A-Z0-9/.\-]{2,}[A-Z0-9]|"
+         r"(?=[A-Z0-9]*\d)[A-Z0-9]{3,})")
 PLATE = (r"(?P<value>[A-Z0-9]{1,4}(?:[ -][A-Z0-9]{1,4}){1,2}|[0-9][A-Z]{3}[0-9]{3}|[A-Z]{2,3}[0-9]{2,4}|"
          r"[0-9]{1,4}[A-Z]{2,3}[0-9]{0,3})")
 
@@ -232,13 +234,15 @@ KEYED: list[tuple[str, str, str, bool]] = [
             r"patient\s+(?:id|number|no\.?|#)|\bunit\s+number|record\s+(?:number|no\.?)|"
             r"\bexpediente\b|n[úu]mero\s+de\s+expediente|dossier(?:\s+m[ée]dical)?|\bIPP\b|num[ée]ro\s+de\s+dossier|"
             r"Patienten(?:nummer|-?ID)|Fallnummer|Aufnahmenummer", VALUE, True),
-    ("nhc", r"\bNHC\b|historia\s+cl[íi]nica|n[úu]mero\s+de\s+historia|n\.?\s?[ºo°]\s+de\s+historia", VALUE, True),
+    ("nhc", r"\bNHC\b|historia\s+cl[íi]nica|\bhistoria(?=\s+n?\.?º?\s*\d)|"
+            r"n[úu]mero\s+de\s+historia|n\.?\s?[ºo°]\s+de\s+historia", VALUE, True),
     ("health_plan", r"Medicare(?:\s+(?:number|no\.?|ID|#|card))?|Medicaid(?:\s+(?:ID|number|no\.?|#))?|"
                     r"member\s+(?:ID|number|no\.?|#)|subscriber\s+(?:ID|number)|policy\s+(?:number|no\.?|#)|"
                     r"group\s+number|insurance\s+(?:ID|number|no\.?)|health\s+plan\s+(?:ID|number)|\bMBI\b|"
                     r"tarjeta\s+sanitaria|\bTSI\b|afiliaci[óo]n(?:\s+a\s+la\s+Seguridad\s+Social)?|"
                     r"n[úu]mero\s+de\s+(?:la\s+)?Seguridad\s+Social|num[ée]ro\s+d'adh[ée]rent|mutuelle|"
-                    r"Versicherungsnummer|Mitgliedsnummer", VALUE, True),
+                    r"Versicherungsnummer|Mitgliedsnummer|p[óo]liza|police\s+d'assurance|Versicherungsschein",
+     VALUE, True),
     ("kvnr", r"Krankenversichertennummer|Versichertennummer|\bKVNR\b", VALUE, True),
     ("nir", r"num[ée]ro\s+de\s+s[ée]curit[ée]\s+sociale|\bNIR\b|assur[ée]e?\s+n",
      r"(?P<value>[12][\d ]{12,20}\d)", True),
@@ -248,10 +252,11 @@ KEYED: list[tuple[str, str, str, bool]] = [
     ("license", r"driver'?s?\s+licen[cs]e(?:\s+(?:number|no\.?|#))?|driving\s+licen[cs]e(?:\s+number)?|"
                 r"licen[cs]e\s+number|"
                 r"\bDL\s*#?|permis\s+de\s+conduire|permiso\s+de\s+conducir|licencia\s+de\s+conducir|carn[ée]t?\s+de\s+conducir|"
-                r"F[üu]hrerschein(?:nummer)?", VALUE, True),
+                r"F[üu]hrerschein(?:nummer)?|\bNPI\b|\bDEA\b|\bRPPS\b|\bADELI\b|\bLANR\b|\bBSNR\b|"
+                r"colegiad[oa]|n[úu]mero\s+de\s+colegiad[oa]|Approbationsnummer", VALUE, True),
     ("vehicle", r"licen[cs]e\s+plate|\bplate(?:\s+number)?|registration(?:\s+(?:number|plate))?|\bVIN\b|matr[íi]cula|"
                 r"immatricul[ée]e?|plaque(?:\s+d'immatriculation)?|Kennzeichen|Fahrgestellnummer", PLATE, True),
-    ("device", r"serial(?:\s+(?:number|no\.?|#))?|\bS/N\b|\bSN\b|\bUDI\b|n[úu]mero\s+de\s+serie|"
+    ("device", r"serial(?:\s+(?:number|no\.?|#))?|\bS/N\b|\bSN\b|\bUDI\b|n[úu]mero\s+de\s+serie|n[°º]\s*de\s+s[ée]rie|"
                r"num[ée]ro\s+de\s+s[ée]rie|"
                r"Seriennummer|Gerätenummer", VALUE, False),
 ]
@@ -260,6 +265,19 @@ KEYED_RE = [(cls, re.compile(rf"(?:{words}){FILLER}{value}(?![\w-])", CI), block
 PERSON_NEAR = re.compile(rf"(?:{lex.PATIENT_WORDS})|\b(?:his|her|their|su|sus|son|sa|ses|sein|seine|ihr|ihre)\b|"
                          r"\bpatient's\b|'s\b|des\s+Patienten|der\s+Patientin|del\s+paciente|de\s+la\s+paciente|"
                          r"du\s+patient|de\s+la\s+patiente", CI)
+
+
+# Who a device belongs to: "used by Hannah Price", "implantado a Tomás Lafuente", "bei Uwe Lorenz".
+DEVICE_OWNER = re.compile(rf"\b(?:used\s+by|worn\s+by|implanted\s+in|utilisée?\s+par|portée?\s+par|implantée?\s+chez|"
+                          rf"chez|usad[oa]\s+por|implantad[oa]\s+(?:a|en)|bei|getragen\s+von)\s+(?P<name>{NAME})", CI)
+
+
+def _names_someone(sentence: str) -> bool:
+    """Whether the sentence names someone: a given name and a surname ("Hannah Price"), or a
+    capitalised name after whom a device belongs to."""
+    return any(is_full_name(m.group(1), m.group(2))
+               for m in re.finditer(rf"(?<![\w'’])({WORD})\s+(?:{PARTICLE}\s+)?({WORD})", sentence)) or any(
+        len(m.group("name").split()) >= 2 and _is_name(m.group("name"), False) for m in DEVICE_OWNER.finditer(sentence))
 
 
 def keyed(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
@@ -274,7 +292,7 @@ def keyed(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
             sure = blocking
             if cls == "device":  # a serial number is a patient's only when the sentence ties it to one
                 s, e = sentence_of(spans, start)
-                sure = bool(PERSON_NEAR.search(text[s:e]))
+                sure = bool(PERSON_NEAR.search(text[s:e])) or _names_someone(text[s:e])
             yield _hit(text, cls, start, end, sure, {
                 "mrn": "a medical record number", "nhc": "a clinical history number (número de historia clínica)",
                 "health_plan": "a health plan or insurance number", "kvnr": "a German health insurance number",
@@ -345,10 +363,13 @@ def phones(text: str, ctx: Context, spans: list[tuple[int, int]]) -> Iterator[Hi
             after = text[match.end:match.end + 1]
             if (before and (before.isalnum() or before in "-/")) or (after and (after.isalnum() or after in "-/")):
                 continue  # part of a code: "05D0987654", "Z-1234-2026"
-            if NOT_PERSONAL.search(_before(text, match.start, 50)) or NUMERIC_DATE.fullmatch(match.raw_string):
+            if (NOT_PERSONAL.search(_before(text, match.start, 50)) or NUMERIC_DATE.fullmatch(match.raw_string)
+                    or re.match(r"(?:19|20)\d\d-", match.raw_string)):  # "2024-40-017": a case reference
                 continue
-            s, _ = sentence_of(spans, match.start)
-            worded = bool(PHONE_WORDS.search(text[s:match.start])) or match.raw_string.startswith("+")
+            s, e = sentence_of(spans, match.start)
+            grouped = bool(re.search(r"\d[\s.\-]\d", match.raw_string))  # "07700 900782", not "19750411"
+            worded = (bool(PHONE_WORDS.search(text[s:match.start])) or match.raw_string.startswith("+")
+                      or (grouped and bool(PERSON_NEAR.search(text[s:e]))))
             valid = phonenumbers.is_valid_number(number)
             national = len(_digits(match.raw_string))
             if national < 7 or (not valid and not worded):
@@ -380,7 +401,12 @@ BIRTH = (r"DOB|D\.O\.B\.?|date\s+of\s+birth|birth\s*date|born(?:\s+on)?|\bb\.|n[
 EVENT = (r"died|passed\s+away|deceased|date\s+of\s+death|admitted|hospitali[sz]ed|discharged|"
          r"d[ée]c[ée]d[ée]e?|mort|morte|hospitalis[ée]e?|sortie?\s+de\s+l'h[ôo]pital|admise?|"
          r"falleci[óo]|falleció|muri[óo]|ingres[óo]|ingresad[oa]|dad[oa]\s+de\s+alta|"
-         r"verstorben|gestorben|starb|verstarb|entlassen|aufgenommen|eingeliefert")
+         r"verstorben|gestorben|starb|verstarb|entlassen|aufgenommen|eingeliefert|"
+         r"diagnosed|pronounced\s+dead|found\s+dead|fell\s+ill|became\s+ill|symptoms?\s+(?:began|started|appeared)|"
+         r"onset|was\s+seen|tested\s+positive|"
+         r"diagnostiquée?|tombée?\s+malade|symptômes\s+(?:sont\s+)?apparus|"
+         r"acudió|diagnosticad[oa]|enfermó|síntomas\s+(?:comenzaron|empezaron|aparecieron)|"
+         r"erkrankte|erkrankt|diagnostiziert|tot\s+aufgefunden|Symptome\s+(?:begannen|traten)")
 # Between "born"/"died" and the date: a few words ("of the case:"), never "since" or "between".
 LINK = (r"(?:[\s:(,]+(?!(?:since|from|between|until|desde|hasta|entre|depuis|jusqu|seit|zwischen|bis|vom|ab)\b)"
         r"[^\W\d]+){0,3}?[\s:(,]*")
@@ -457,6 +483,84 @@ def addresses(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
                    "this is fine)")
 
 
+# A postcode on its own is an address when the sentence says a person lives there ("the patient,
+# who lives in SW1A 2AA"): a full UK postcode covers about fifteen homes, a US ZIP (Safe Harbor
+# allows only its first three digits) or a European five-digit code a few streets.
+POSTCODE_ALONE = re.compile(
+    r"(?<![\w-])(?P<code>[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|\d{5}-\d{4})(?![\w-])|"
+    r"(?i:\bZIP(?:\s+code)?|\bpost\s?code|postal\s+code|code\s+postal|c[óo]digo\s+postal|\bC\.\s?P\.|"
+    r"\bPLZ|Postleitzahl)\s*:?\s*(?P<keyed>\d{5})(?!\d)|"
+    rf"(?<![\w-])(?P<city>\d{{5}})(?=\s+[{UPPER}][{LOWER}])|"
+    r"\b(?i:in|of|à|en|aus|de|du|im)\s+(?P<bare>\d{5})(?![\w-])")
+LIVES = re.compile(rf"(?:{lex.PATIENT_WORDS})|\b(?:lives?|lived|living|resides?|resided|residence|home|domicile|"
+                   r"vive|viv[íi]a|reside|resid[íi]a|domicilio|vecin[oa]|habite|habitait|habitante?|domicili[ée]e?|demeurant|"
+                   r"wohnt|wohnte|wohnhaft|Wohnort|Wohnung)\b", CI)
+
+
+# Many people are no one: "Residents of 90210 can collect water".
+GROUP = re.compile(r"residents|patients|pacientes|patientes|vecin[oa]s|habitante?s|Einwohner|Anwohner|Bewohner|"
+                   r"Patienten|Patientinnen", CI)
+
+
+def postcodes(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
+    for m in POSTCODE_ALONE.finditer(text):
+        group = next(g for g in ("code", "keyed", "city", "bare") if m.group(g))
+        start, end = m.span(group)
+        s, _ = sentence_of(spans, start)
+        lead = text[s:start]
+        home = None
+        for found in LIVES.finditer(lead):
+            home = found  # the last one: the nearest to the code
+        venue = VENUE.search(lead[home.end():]) if home else None
+        word = re.match(r"\w+", lead[home.start():]) if home else None
+        if home is not None and venue is None and not (word and GROUP.fullmatch(word.group())):
+            yield _hit(text, "address", start, end, True, "a postcode where a person lives")
+
+
+# Any other number that identifies a person (Safe Harbor's eighteenth identifier): a number of
+# six digits or more, in no known code's shape, in a sentence about a person. With a word that
+# says it refers to them ("reference", "case", "file", "ID", "#") it blocks; without, it warns.
+OTHER_NUMBER = re.compile(r"(?<![\w./-])(?=[A-Z0-9-]*\d{2})(?:[A-Z]{0,4}-?)?\d[\d-]{4,}\d(?:-?[A-Z]{1,3})?(?![\w/-])")
+REFERS = re.compile(r"\b(?:ref(?:erence)?|case|file|ID|identifier|number|no\.|n[ºo°]|#|r[ée]f[ée]rence|dossier|"
+                    r"referencia|expediente|caso|Aktenzeichen|Fall|Vorgang|Nummer|Nr\.?)\W*(?:\w+\W+){0,4}$|#\s*$", CI)
+CODED = re.compile(rf"\b(?:{lex.NOT_PERSONAL})\b(?!\s+(?:for|of|du|de|des|del|für)\s)\W*(?:\w+\W+){{0,2}}$", CI)
+
+
+def other_numbers(text: str, spans: list[tuple[int, int]], ctx: Context, others: list[Hit]) -> Iterator[Hit]:
+    """What no other detector named (a phone number, allowed or not, is the phone detector's)."""
+    for m in OTHER_NUMBER.finditer(text):
+        digits = _digits(m.group())
+        if any(h.start < m.end() and m.start() < h.end for h in others) or _phone_like(m.group(), digits, ctx):
+            continue
+        if len(digits) < 6 or ANY_DATE.fullmatch(m.group()) or re.fullmatch(r"(?:19|20)\d\d-(?:19|20)\d\d", m.group()):
+            continue
+        s, e = sentence_of(spans, m.start())
+        sentence = text[s:e]
+        if not PERSON_NEAR.search(sentence):
+            continue
+        lead = text[max(s, m.start() - 40):m.start()]
+        if CODED.search(lead) and not re.search(r"\bref", lead[-15:], CI):
+            continue  # NDC, lot, batch, ICD, model numbers: a product's or a disease's, not a person's
+        refers = bool(REFERS.search(lead))
+        yield _hit(text, "other_id", m.start(), m.end(), refers,
+                   "a number that identifies a person" if refers else "a number in a sentence about a person")
+
+
+def _phone_like(raw: str, digits: str, ctx: Context) -> bool:
+    if digits in ctx.phone_allow:
+        return True
+    if re.match(r"(?:19|20)\d\d-", raw):
+        return False  # "2026-448812": a year and a serial, as references are written
+    for region in ctx.regions:
+        try:
+            number = phonenumbers.parse(raw, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return True
+    return False
+
+
 # ---------------------------------------------------------------------------------------------
 # Names of patients
 # ---------------------------------------------------------------------------------------------
@@ -478,7 +582,8 @@ service services transport advice liaison line helpline hotline portal unit team
 support information safety care center centre services portal app online room bed ward clinic surgery
 """)) | frozenset(_fold(m) for m in lex.MONTHS.split("|"))
 TITLE_NAME = re.compile(rf"(?<![\w.])(?P<title>{lex.TITLES}|{lex.PROFESSIONAL_TITLES})\s+(?P<name>{NAME})")
-PATIENT_NAME = re.compile(rf"(?i:{lex.PATIENT_WORDS})\s*,?\s+(?:(?i:named|called|llamad[oa]|nommée?|namens)\s+)?"
+PATIENT_NAME = re.compile(rf"(?:(?i:{lex.PATIENT_WORDS})\s*,?\s+(?:(?i:named|called|llamad[oa]|nommée?|namens)\s+)?|"
+                          rf"\b(?i:the|a|an|la|el|le|l'|une?|der|die|eine?)\s*(?:{lex.PERSON_ROLES}),\s+)"
                           rf"(?P<name>{NAME})")
 NAME_CANDIDATE = re.compile(rf"(?<![\w'’])(?P<name>{NAME})")
 PATIENT_VERB = re.compile(rf"^\s*(?:\([^)]{{0,40}}\)\s*|,[^,]{{0,60}},\s*)?(?:{lex.PATIENT_VERBS})", CI)
@@ -574,25 +679,81 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit]) -> Iterato
     yield from found.values()
 
 
-def camel_names(text: str) -> Iterator[Hit]:
-    """Hashtags and URL words that hold a given name and a surname ("PrayForMariaLopez")."""
-    for m in re.finditer(r"\S+", text):
+@lru_cache(maxsize=1)
+def census_names() -> tuple[frozenset[str], frozenset[str]]:
+    """The US Census's given names and its 20,000 commonest surnames, less everyday words
+    (data/census_names.txt, written by scripts/census_names.py). Read on the first hashtag, link
+    or device serial that needs them (a few milliseconds)."""
+    from pathlib import Path
+
+    given, _, surnames = (Path(__file__).parent / "data" / "census_names.txt").read_text(
+        encoding="ascii").partition("# surnames\n")
+    return frozenset(given.splitlines()[1:]), frozenset(surnames.splitlines())
+
+
+def is_full_name(first: str, surname: str) -> bool:
+    """Two words that read as a given name and a surname: a given name Clarion knows with any
+    word after it, or a census given name with a census surname ("Derek" "Owens")."""
+    first, surname = _fold(first), _fold(surname)
+    if first in GIVEN:
+        return len(surname) == 1 or surname not in NOT_NAMES  # "O" of "ONeill" is an initial
+    given, surnames = census_names()
+    return first in given and surname in surnames and surname not in NOT_NAMES
+
+
+SUPPORT = re.compile(rf"#?(?:{lex.SUPPORT_HASHTAGS})(?=[{UPPER}])")
+
+
+def camel_names(text: str, pattern: str = r"\S+") -> Iterator[Hit]:
+    """Hashtags and URL words that hold a given name and a surname ("PrayForMariaLopez"), or a
+    name after what people write to support someone ("#ÁnimoNoaPérez")."""
+    for m in re.finditer(pattern, text):
         parts = list(re.finditer(rf"[{UPPER}][{LOWER}]*", m.group()))
+        support = SUPPORT.match(m.group())
         for first, second in pairwise(parts):
-            surname = second.group()  # "O" of "ONeill" is an initial, not the word "o"
-            if _fold(first.group()) in GIVEN and first.end() == second.start() and (
-                    len(surname) == 1 or _fold(surname) not in NOT_NAMES):
+            adjacent = first.end() == second.start()
+            if adjacent and (is_full_name(first.group(), second.group()) or (
+                    support and first.start() >= support.end() and second.end() == len(m.group())
+                    and _fold(first.group()) not in NOT_NAMES and _fold(second.group()) not in NOT_NAMES)):
                 yield _hit(text, "name", m.start(), m.end(), True, "a person's name in a hashtag")
                 break
+
+
+PERSONAL = frozenset({"name", "address", "phone", "email_address", "ssn", "nhs_number", "nir", "kvnr", "nhc", "mrn",
+                      "health_plan", "account", "license", "vehicle", "device", "age", "other_id"})
+PRONOUN = re.compile(r"\b(?:he|she|his|her|him|él|ella|su|sus|il|elle|ses|son|sa|er|sie|sein|seine|seiner|ihr|ihre|"
+                     r"ihrer)\b", CI)
+
+
+def tied_dates(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
+    """A day and month (any year) in a sentence that identifies someone, or in one that goes on
+    about them ("her", "ses", "seine") after a sentence that did: Safe Harbor removes every date
+    tied to an individual but the year."""
+    identified = [(s, e) for s, e in spans
+                  if any(h.blocking and h.cls in PERSONAL and s <= h.start < e for h in found)]
+    if not identified:
+        return
+    first = identified[0][0]
+    for m in ANY_DATE.finditer(text):
+        if not re.search(r"\d", m.group()) or any(h.start < m.end() and m.start() < h.end for h in found):
+            continue
+        s, e = sentence_of(spans, m.start())
+        if (s, e) in identified or (s > first and PRONOUN.search(text[s:m.start()])):
+            yield _hit(text, "date", m.start(), m.end(), True, "a date in a sentence about an identified person")
 
 
 # ---------------------------------------------------------------------------------------------
 # URLs that identify a patient (in the text, or the `web` link)
 # ---------------------------------------------------------------------------------------------
 URL = re.compile(r"https?://[^\s<>\"')]+|\bwww\.[^\s<>\"')]+", CI)
-PERSON_KEYS = re.compile(r"(?:^|[?&;])(?P<pair>(?:patient(?:_?(?:id|name))?|pid|name|full_?name|first_?name|last_?name|"
-                         r"nombre|paciente|nom|prenom|prénom|vorname|nachname|mrn|dob|ssn|nhs|nir|member(?:_?id)?|"
-                         r"email|e-mail|phone|tel)=[^&;#]+)", CI)
+PERSON_KEYS = re.compile(r"(?:^|[?&;])(?P<pair>(?P<key>patient(?:e|in)?(?:_?(?:id|name))?|pid|name|full_?name|"
+                         r"first_?name|last_?name|nombre|paciente|nom|prenom|prénom|vorname|nachname|mrn|dob|ssn|nhs|nir|"
+                         r"member(?:_?id)?|email|e-mail|phone|tel|case|caso|cas|fall|person|persona|personne|user)="
+                         r"(?P<value>[^&;#]+))", CI)
+# The path segment after one of these is a person's own page ("/patient/kwhitfield1962", "/in/jane-doe").
+PERSON_PAGES = re.compile(r"^(?:patients?|patient(?:e|in)|pacientes?|profiles?|profil|perfil|users?|members?|people|"
+                          r"person|personne|persona|in|u|pub)$", CI)
+SOCIAL_HOSTS = re.compile(r"(?:^|\.)(?:facebook|linkedin|xing|instagram|tiktok|twitter|x|threads)\.(?:com|net)$", CI)
 
 
 def url_hits(url_text: str, offset: int) -> Iterator[Hit]:
@@ -600,13 +761,19 @@ def url_hits(url_text: str, offset: int) -> Iterator[Hit]:
         yield Hit("url", offset + m.start("pair"), offset + m.end("pair"), True,
                   "a link whose query names a person", m.group("pair"))
     path = url_text.split("?", 1)[0].split("#", 1)[0]
+    host = path.split("//", 1)[-1].split("/", 1)[0]
+    previous = ""
     for m in re.finditer(r"[^/]+", path):
-        if m.start() < path.find("//") + 2 + len(path.split("//", 1)[-1].split("/", 1)[0]):
+        if m.start() < path.find("//") + 2 + len(host):
             continue  # the host
-        segment = m.group()
+        segment, after = m.group(), previous
+        previous = segment
+        if PERSON_PAGES.match(after) or (SOCIAL_HOSTS.search(host.split(":")[0]) and after == ""):
+            yield Hit("url", offset + m.start(), offset + m.end(), True, "a link to a person's own page", segment)
+            continue
         stem = re.sub(r"\.(?:jpe?g|png|gif|webp|pdf|html?|heic)$", "", segment, flags=CI)
         words = re.split(r"[-_.+]", stem)
-        if len(words) >= 2 and _fold(words[0]) in GIVEN and words[1].isalpha() and _fold(words[1]) not in NOT_NAMES:
+        if len(words) >= 2 and words[1].isalpha() and is_full_name(words[0], words[1]):
             yield Hit("url", offset + m.start(), offset + m.end(), True, "a link that names a person", segment)
 
 
@@ -638,12 +805,16 @@ def detect(text: str, ctx: Context) -> list[Hit]:
     if ctx.kind == "hashtags":
         return resolve([*camel_names(text)])
     spans = sentences(text)
-    hits: list[Hit] = [*urls(text, ctx), *emails(text, ctx), *checksummed(text)]
+    hits: list[Hit] = [*urls(text, ctx), *emails(text, ctx), *checksummed(text, ctx)]
     if ctx.kind == "url":  # the host is the link's own business (screening.link_findings); path and query are not
         host = re.match(r"^[a-z][a-z0-9+.\-]*://[^/?#]*", text, CI)
         return resolve(h for h in hits if h.start >= (host.end() if host else 0))
-    hits += [*keyed(text, spans), *phones(text, ctx, spans), *dates_and_ages(text), *addresses(text, spans)]
+    hits += [*keyed(text, spans), *phones(text, ctx, spans), *dates_and_ages(text), *addresses(text, spans),
+             *postcodes(text, spans)]
+    hits += [*other_numbers(text, spans, ctx, hits)]
+    hits += [*camel_names(text, r"(?<!\w)#\w+")]  # a hashtag written in the text
     hits += [*names(text, spans, resolve(hits))]
+    hits += [*tied_dates(text, spans, resolve(hits))]
     return resolve(hits)
 
 

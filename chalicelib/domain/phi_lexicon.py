@@ -37,6 +37,7 @@ PATIENT_WORDS = (
 
 # What happens to a patient, after the name ("Walter Brooks died on ...").
 PATIENT_VERBS = (
+    r"was\s+seen|presented\s+(?:at|to|with)|attended|acudió|fue\s+atendid[oa]|est\s+hospitalisée?|a\s+été\s+admise?|erkrankte|wurde\s+positiv|"
     r"died|passed\s+away|tested\s+positive|was\s+(?:admitted|discharged|hospitali[sz]ed|born|diagnosed|taken)|"
     r"is\s+(?:being\s+treated|in\s+(?:hospital|isolation|intensive|critical|stable|a\s+coma)|recovering|isolating)|"
     r"remains\s+(?:in|on|at)|has\s+been\s+(?:admitted|transferred|hospitali[sz]ed|diagnosed)|"
@@ -127,3 +128,35 @@ scott sean sebastian sergio sharon shirley sophia sophie stefan stephanie stephe
 sylvie teresa theresa thomas théo timothy tyrone ulrike ursula valérie vanessa victoria vincent
 virginie walter wayne william wolfgang yusuf zoe
 """))
+
+# Given names and surnames that are everyday words too: a hashtag or a link made of them
+# ("#HopeStrong", "/spring-flood") is no person's name, even though the census lists them.
+EVERYDAY_NAME_WORDS = frozenset(words("""
+may june april august summer winter spring autumn fall season rose lily daisy ivy holly iris violet heather
+will mark bill grace hope joy faith love charity patience art sunny dawn sky storm rain snow brook river
+king young strong power ready well fair day week green white black brown gray grey gold silver park wood
+field hill hall lane street stone rock waters flood fire frost wolf fox bird swan bell church temple
+major long short little small large rich poor good best new newman early late west north south east
+baker cook miller smith taylor carpenter mason porter rider hunter fisher gardener shepherd nurse doctor
+page price penny cash money banks battle bowl cross crown guard lord noble prince queen duke earl bishop
+sharp hardy wise gay free freeman friend peace ward bed room health care water safe home
+"""))
+
+# A person named right after what they are ("The worker, Jorge Alvarez, ..."; "la novia, Lucía ...").
+PERSON_ROLES = (
+    r"worker|employee|teacher|student|pupil|passenger|traveller|traveler|driver|nurse|carer|caregiver|cook|"
+    r"food\s+handler|child|boy|girl|man|woman|mother|father|son|daughter|husband|wife|bride|groom|neighbour|neighbor|"
+    r"trabajador[a]?|emplead[oa]|profesor[a]?|alumn[oa]|estudiante|pasajer[oa]|conductor[a]?|enfermer[oa]|"
+    r"niñ[oa]|hombre|mujer|madre|padre|hij[oa]|novi[oa]|vecin[oa]|"
+    r"employée?|enseignante?|élève|étudiante?|passagère?|passager|conducteur|conductrice|infirmière?|enfant|"
+    r"homme|femme|mère|père|fils|fille|mariée?|voisine?|"
+    r"Mitarbeiter(?:in)?|Lehrer(?:in)?|Schüler(?:in)?|Student(?:in)?|Passagier(?:in)?|Fahrer(?:in)?|"
+    r"Pfleger(?:in)?|Kind|Junge|Mädchen|Mann|Frau|Mutter|Vater|Sohn|Tochter|Braut|Nachbar(?:in)?"
+)
+
+# What starts a hashtag that names someone ("#GetWellSoon…", "#PrayFor…", "#FuerzaJavier…").
+SUPPORT_HASHTAGS = (
+    r"GetWell(?:Soon)?|PrayFor|PrayersFor|JusticeFor|RIP|RestInPeace|StayStrong|Team|Support|WeLove|"
+    r"ThinkingOf|LoveFor|Fuerza|Ánimo|Animo|TodosCon|TodosConEl|TodosConLa|Justicia(?:Para)?|DEP|"
+    r"TousAvec|Courage|SoutienÀ|SoutienA|PourToi|StarkBleiben|GuteBesserung|Gemeinsam(?:Für)?|RuheInFrieden"
+)
