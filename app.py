@@ -208,9 +208,10 @@ def preview_trigger(template_id: str) -> dict[str, Any]:
     user = signed_in(ONCALL, "trigger_preview")
     from chalicelib.services.templates import TriggerRequest
 
-    filled = clarion().templates.preview(user, template_id, body(TriggerRequest).parameters)
-    advisories = clarion().advisories
-    return web.preview_view(filled, advisories.preview(filled), advisories.screen(filled))
+    parameters = body(TriggerRequest).parameters
+    filled = clarion().templates.preview(user, template_id, parameters)
+    return web.preview_view(filled, clarion().advisories.preview(filled),
+                            clarion().templates.screen_trigger(filled, parameters))
 
 
 @route("/templates/{template_id}", methods=["PUT"], authorizer=AUTHORIZER)

@@ -160,9 +160,7 @@ class TemplateService:
         if earlier:
             return TriggerResult(earlier, created=False, broadcast=None)
         advisory = self._fill(actor, template, request.parameters)
-        # No second opinion: it only warns, and nobody reviews a pre-approved trigger's warnings.
-        blocking = screening.blocking([*self._advisories.screen(advisory, second_opinion=False),
-                                       *self._advisories.screen_values(request.parameters, "parameters")])
+        blocking = screening.blocking(self.screen_trigger(advisory, request.parameters))
         if blocking:
             raise ScreeningFailed("the filled template does not pass screening",
                                   [f.model_dump() for f in blocking])
@@ -226,6 +224,13 @@ class TemplateService:
                             content_hash=advisory.content_hash(), via_template=template.id,
                             triggered_by=actor.id)
         return advisory.model_copy(update={"approval": approval})
+
+    def screen_trigger(self, advisory: Advisory, parameters: dict[str, object]) -> list[screening.Finding]:
+        """What a trigger is screened for, and its preview shows: the filled advisory, and each
+        parameter on its own ("parameters.area", with offsets in the value). No second opinion: it
+        only warns, and nobody reviews a pre-approved trigger's warnings."""
+        return [*self._advisories.screen(advisory, second_opinion=False),
+                *self._advisories.screen_values(parameters, "parameters")]
 
     def _screen_or_raise(self, actor: User, action: str, sample: AdvisoryContent,
                          renderings: dict[str, str], template_id: str | None = None) -> None:

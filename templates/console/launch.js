@@ -3,7 +3,7 @@
 // confirm step shows exactly what each channel will get; Launch sends once, whatever the taps.
 import {get, post, newKey} from "./api.js";
 import {announce, go, problem} from "./app.js";
-import {h, show, busy, focus, newId, withOffset} from "./dom.js";
+import {h, show, busy, focus, marked, newId, withOffset} from "./dom.js";
 import {channelRows} from "./preview.js";
 
 export async function render(root, {args}) {
@@ -109,7 +109,7 @@ class Launch {
       h("h1", {}, "Check and launch"),
       h("p", {class: "lead"}, h("strong", {}, this.template.name), summary ? ` — ${summary}` : ""),
       blocking.length ? h("div", {class: "notice error", role: "alert"}, h("p", {}, "Screening blocks this launch:"),
-        h("ul", {}, blocking.map((f) => h("li", {}, f.message)))) : null,
+        h("ul", {}, blocking.map((f) => h("li", {class: "finding blocking"}, f.message, excerpt(f, parameters))))) : null,
       result,
       h("div", {class: "actions sticky"}, send),
       h("h2", {}, "What each channel will get"),
@@ -132,4 +132,12 @@ class Launch {
       focus(result);
     }
   }
+}
+
+/** A finding in a parameter's value, marked where it is ("parameters.area" at its offsets). */
+function excerpt(finding, parameters) {
+  const name = (finding.field || "").startsWith("parameters.") ? finding.field.slice("parameters.".length) : null;
+  const value = name !== null && parameters[name] !== undefined ? String(parameters[name]) : "";
+  return value && Number.isInteger(finding.start) ? h("span", {class: "excerpt"}, marked(value, finding.start, finding.end))
+                                                  : null;
 }

@@ -4,7 +4,8 @@
 // Saving sends it to an approver (someone who neither wrote nor edited it); Retire ends its use.
 import {get, post, put, ApiError} from "./api.js";
 import {announce, problem} from "./app.js";
-import {h, show, busy, focus, newId, shortId, when, withOffset, chosen, allChosen, onlyTestAccounts} from "./dom.js";
+import {h, show, busy, focus, marked, newId, shortId, when, withOffset, chosen, allChosen, onlyTestAccounts}
+  from "./dom.js";
 import {LABELS, channelRows, platformName} from "./preview.js";
 import {stateBadge} from "./lists.js";
 
@@ -659,7 +660,9 @@ class Editor {
       const places = this.place(detail);
       for (const [control, note] of places) {
         if (detail.blocking !== false) control.setAttribute("aria-invalid", "true");
-        note.append(h("p", {class: `finding ${detail.blocking === false ? "warn" : "blocking"}`}, this.message(detail)));
+        const value = Number.isInteger(detail.start) && "value" in control ? control.value : "";
+        note.append(h("p", {class: `finding ${detail.blocking === false ? "warn" : "blocking"}`}, this.message(detail),
+          value ? h("span", {class: "excerpt"}, marked(value, detail.start, detail.end)) : null));
         const wording = control.closest && control.closest("details.wording");
         if (wording) wording.open = true;
       }

@@ -261,7 +261,7 @@ class Writer {
     for (const name of ["effective", "expires"]) {
       if (this.fields[name].value) body[name] = withOffset(this.fields[name].value);
     }
-    const tags = this.fields.hashtags.value.split(/[\s,]+/).map((t) => t.replace(/^#/, "")).filter(Boolean);
+    const tags = tagsOf(this.fields.hashtags.value);
     if (tags.length) body.hashtags = tags;
     if (this.translations.length) {
       body.translations = Object.fromEntries(this.translations.map((language) => [language,
@@ -318,9 +318,9 @@ class Writer {
       const note = name && this.notes[name];
       if (!note) continue;  // listed in the summary only
       if (finding.blocking !== false) this.fields[name].setAttribute("aria-invalid", "true");
-      const value = this.fields[name].value || "";
+      const value = this.screened(name);
       note.append(h("p", {class: `finding ${finding.blocking === false ? "warn" : "blocking"}`}, message,
-        Number.isInteger(finding.start) && value ? h("span", {class: "excerpt"}, marked(value.trim(), finding.start, finding.end)) : null));
+        Number.isInteger(finding.start) && value ? h("span", {class: "excerpt"}, marked(value, finding.start, finding.end)) : null));
     }
     const blocking = (findings || []).filter((f) => f.blocking !== false);
     if (!findings || !findings.length) {
@@ -338,6 +338,17 @@ class Writer {
                                    : text);
       }))));
     if (moveFocus) focus(this.summary);
+  }
+
+  /** A field's text as the server screened it (the offsets of its findings count in this text):
+   *  the link as the URL standard writes it, the hashtags without # and one space apart. */
+  screened(name) {
+    const value = (this.fields[name].value || "").trim();
+    if (name === "hashtags") return tagsOf(value).join(" ");
+    if (name === "web" && value) {
+      try { return new URL(value).href; } catch { return value; }
+    }
+    return value;
   }
 
   reveal(name) {
@@ -393,6 +404,10 @@ class Writer {
       focus(this.summary);
     }
   }
+}
+
+function tagsOf(value) {
+  return [...new Set(value.split(/[\s,]+/).map((t) => t.replace(/^#/, "")).filter(Boolean))];
 }
 
 function fieldOf(finding) {
