@@ -255,7 +255,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
                 r"F[üu]hrerschein(?:nummer)?|\bNPI\b|\bDEA\b|\bRPPS\b|\bADELI\b|\bLANR\b|\bBSNR\b|"
                 r"colegiad[oa]|n[úu]mero\s+de\s+colegiad[oa]|Approbationsnummer", VALUE, True),
     ("vehicle", r"licen[cs]e\s+plate|\bplate(?:\s+number)?|registration(?:\s+(?:number|plate))?|\bVIN\b|matr[íi]cula|"
-                r"immatricul[ée]e?|plaque(?:\s+d'immatriculation)?|Kennzeichen|Fahrgestellnummer", PLATE, True),
+                r"immatricul[ée]e?|plaque(?:\s+d'immatriculation)?|\bKennzeichen|Fahrgestellnummer", PLATE, True),
     ("device", r"serial(?:\s+(?:number|no\.?|#))?|\bS/N\b|\bSN\b|\bUDI\b|n[úu]mero\s+de\s+serie|n[°º]\s*de\s+s[ée]rie|"
                r"num[ée]ro\s+de\s+s[ée]rie|"
                r"Seriennummer|Gerätenummer", VALUE, False),
@@ -340,7 +340,9 @@ def _domain_allowed(domain: str, ctx: Context) -> bool:
 # Telephone and fax numbers (phonenumbers)
 # ---------------------------------------------------------------------------------------------
 PHONE_WORDS = re.compile(rf"\b(?:{lex.PHONE_WORDS})\b", CI)
-NOT_PERSONAL = re.compile(rf"\b(?:{lex.NOT_PERSONAL})\b(?:\W+[^\W\d]+){{0,4}}?\W*[\w.\-]*\s*$", CI)
+# A code's keyword, a few words, and the codes listed before this one ("lots 4023817 and 4023818").
+NOT_PERSONAL = re.compile(rf"\b(?:{lex.NOT_PERSONAL})\b(?:\W+[^\W\d]+){{0,4}}?\W*"
+                          r"(?:[\w.\-]+\s*(?:,|\b(?:and|und|y|et|or|o|ou|oder)\b)\s*){0,4}[\w.\-]*\s*$", CI)
 NUMERIC_DATE = re.compile(r"\d{1,2}\s?[./]\s?\d{1,2}\s?[./]\s?\d{2,4}|\d{4}-\d{2}-\d{2}")
 ORGANISATION_TYPES = {phonenumbers.PhoneNumberType.TOLL_FREE, phonenumbers.PhoneNumberType.SHARED_COST,
                       phonenumbers.PhoneNumberType.UAN, phonenumbers.PhoneNumberType.PREMIUM_RATE}
@@ -364,7 +366,7 @@ def phones(text: str, ctx: Context, spans: list[tuple[int, int]]) -> Iterator[Hi
             if (before and (before.isalnum() or before in "-/")) or (after and (after.isalnum() or after in "-/")):
                 continue  # part of a code: "05D0987654", "Z-1234-2026"
             if (NOT_PERSONAL.search(_before(text, match.start, 50)) or NUMERIC_DATE.fullmatch(match.raw_string)
-                    or re.match(r"(?:19|20)\d\d-", match.raw_string)):  # "2024-40-017": a case reference
+                    or re.match(r"(?:19|20)\d\d[-/]", match.raw_string)):  # "2024-40-017": a case reference
                 continue
             s, e = sentence_of(spans, match.start)
             grouped = bool(re.search(r"\d[\s.\-]\d", match.raw_string))  # "07700 900782", not "19750411"
@@ -605,9 +607,14 @@ AGE_AFTER_NAME = re.compile(r"^\s*(?:\(\s*(?P<a>\d{1,3})\s*\)|,\s*(?P<b>\d{1,3})
 DATE_AFTER_NAME = re.compile(rf"^\s*[,(]\s*(?:(?:{BIRTH}){LINK})?(?P<date>{DATE})", CI)
 
 
+# A name that ends like this is a place or a body named after someone ("Robert Koch-Institut").
+INSTITUTION = re.compile(r"[-\s](?:Institut|Instituts|Klinik|Klinikum|Krankenhaus|Schule|Stiftung|Haus|Hospital|"
+                         r"Hôpital|Hospital|Center|Centre|Zentrum|Universität|Gymnasium)$", CI)
+
+
 def _is_name(candidate: str, titled: bool) -> bool:
     words = [w for w in re.split(r"\s+", candidate) if w]
-    if not words or _fold(words[0]) in NOT_NAMES or _fold(words[-1]) in NOT_NAMES:
+    if not words or _fold(words[0]) in NOT_NAMES or _fold(words[-1]) in NOT_NAMES or INSTITUTION.search(candidate):
         return False
     if titled:
         return True

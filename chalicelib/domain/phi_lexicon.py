@@ -81,7 +81,7 @@ HOME_WORDS = (
 
 # Before a number, these say it is not a person's: drug, lab, lot and diagnosis codes.
 NOT_PERSONAL = (
-    r"NDC|CLIA|lot|lots|batch|lote|lotes|Charge|Chargennummer|ICD(?:-10)?(?:-CM)?|CIE(?:-10)?|CIM(?:-10)?|"
+    r"NDC|CLIA|FINESS|SIRET|SIREN|lot|lots|batch|lote|lotes|Charge|Chargen|Chargennummer|Az\.?|Identitätskennzeichen|ICD(?:-10)?(?:-CM)?|CIE(?:-10)?|CIM(?:-10)?|"
     r"PZN|CIP|UPC|EAN|GTIN|recall|strain|ST|código\s+nacional|code|código|codes?|Code|Kennziffer|"
     r"version|v|model|modèle|modelo|Modell|ref\.?|référence|referencia|Artikelnummer|serial|S/N|SN|serie|série|"
     r"Seriennummer|Seriennummern|"
