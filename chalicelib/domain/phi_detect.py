@@ -25,6 +25,8 @@ import phonenumbers
 from stdnum import iban as std_iban
 from stdnum import imei as std_imei
 from stdnum import luhn as std_luhn
+from stdnum.es import dni as std_dni
+from stdnum.es import nie as std_nie
 from stdnum.fr import nir as std_nir
 from stdnum.gb import nhs as std_nhs
 from stdnum.us import itin as std_itin
@@ -42,7 +44,10 @@ UPPER = "A-ZÀ-ÖØ-ÞĀ-ĪİŁŒŠŽ"
 LOWER = "a-zß-öø-ÿāăąćčďēęěğīıłńňőœřśşšťūůűźżž"
 WORD = rf"[{UPPER}][{LOWER}]+(?:['’\-][{UPPER}]?[{LOWER}]+)*|Mc[{UPPER}][{LOWER}]+|O'[{UPPER}][{LOWER}]+"
 PARTICLE = r"(?:de|del|de\s+la|van|von|der|da|di|du|le|la|y|bin|ibn|al)"
-NAME = rf"(?:{WORD})(?:\s+(?:{PARTICLE}\s+)?(?:{WORD})){{0,3}}"
+NICKNAME = rf"\s+[\"'„“‘«]\s?[{UPPER}][{LOWER}]+\s?[\"'“”’»]"   # Tremaine "Trey" Whitfield
+INITIAL = rf"\s+[{UPPER}]\."                                           # Harold J. Whitcombe
+NAME = (rf"(?:(?:{WORD})(?:{NICKNAME})?(?:{INITIAL})?(?:\s+(?:{PARTICLE}\s+)?(?:{WORD})){{0,3}}|"
+        rf"[{UPPER}]\.\s?(?:{WORD}))")  # or "J. McAllister"
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,7 @@ NIR_WORDS = re.compile(r"s[ée]curit[ée]\s+sociale|\bNIR\b|\bs[ée]cu\b|assur[�
 NIR = re.compile(r"(?<![\w-])([12])\s?(\d{2})\s?(\d{2})\s?(\d{2}|2[AB])\s?(\d{3})\s?(\d{3})\s?(\d{2})(?![\w-])")
 KVNR_WORDS = re.compile(r"versicherten(?:nummer|-nr)|\bKVNR\b|\beGK\b|Krankenversicherten", CI)
 KVNR = re.compile(r"(?<![\w-])([A-Z])(\d{8})(\d)(?![\w-])")
+DNI = re.compile(r"(?<![\w-])(?:\d{8}|[XYZ]\d{7})-?[A-Z](?![\w-])")
 MBI_LETTER = "AC-HJKMNPQRT-Y"
 MBI = re.compile(rf"(?<![\w-])[1-9][{MBI_LETTER}][{MBI_LETTER}0-9]\d-?[{MBI_LETTER}][{MBI_LETTER}0-9]\d-?"
                  rf"[{MBI_LETTER}]{{2}}\d{{2}}(?![\w-])")
@@ -185,6 +191,9 @@ def checksummed(text: str, ctx: Context) -> Iterator[Hit]:
     for m in KVNR.finditer(text):
         if _kvnr_valid(*m.groups()) or KVNR_WORDS.search(_before(text, m.start(), 60)):
             yield _hit(text, "kvnr", m.start(), m.end(), True, "a German health insurance number")
+    for m in DNI.finditer(text):
+        if std_dni.is_valid(m.group()) or std_nie.is_valid(m.group()):
+            yield _hit(text, "other_id", m.start(), m.end(), True, "a Spanish identity number (DNI/NIE)")
     for m in MBI.finditer(text):
         yield _hit(text, "health_plan", m.start(), m.end(), True, "a Medicare Beneficiary Identifier")
     for m in IBAN.finditer(text):
@@ -222,7 +231,8 @@ def checksummed(text: str, ctx: Context) -> Iterator[Hit]:
 # ---------------------------------------------------------------------------------------------
 # Between a keyword and its number: punctuation, "n°", and at most six words ("of the patient is").
 FILLER = r"(?:[\s:#=()\-]*(?:n\.?\s?[°º]|n\.?\s?o\.|nr\.|no\.|num\.|[^\W\d_]{1,20}'?)?){0,7}?[\s:#=()\-]*"
-VALUE = (r"(?P<value>\d{2,4}(?: \d{2,4}){1,4}(?![\w-])|(?=[A-Z0-9/.\-]*\d)[A-Z0-9][A-Z0-9/.\-]{2,}[A-Z0-9]|"
+VALUE = (r"(?P<value>\d{1,4}(?: \d{2,4}){1,4}(?:-\d{1,2})?(?![\w-])|"
+         r"(?=[A-Z0-9/.\-]*\d)[A-Z0-9][A-Z0-9/.\-]{2,}[A-Z0-9]|"
          r"(?=[A-Z0-9]*\d)[A-Z0-9]{3,})")
 PLATE = (r"(?P<value>[A-Z0-9]{1,4}(?:[ -][A-Z0-9]{1,4}){1,2}|[0-9][A-Z]{3}[0-9]{3}|[A-Z]{2,3}[0-9]{2,4}|"
          r"[0-9]{1,4}[A-Z]{2,3}[0-9]{0,3})")
@@ -250,13 +260,14 @@ KEYED: list[tuple[str, str, str, bool]] = [
     ("account", r"account\s*(?:number|no\.?|#)?|\bacct\.?|billing\s+account|Kontonummer|Konto|"
                 r"num[ée]ro\s+de\s+compte|n[úu]mero\s+de\s+cuenta|card\s+(?:number|no\.?)", VALUE, True),
     ("license", r"driver'?s?\s+licen[cs]e(?:\s+(?:number|no\.?|#))?|driving\s+licen[cs]e(?:\s+number)?|"
-                r"licen[cs]e\s+number|"
+                r"licen[cs]e\s+number|\b(?:RN|LPN|APRN|nursing|medical|professional|pharmacist)\s+licen[cs]e|"
                 r"\bDL\s*#?|permis\s+de\s+conduire|permiso\s+de\s+conducir|licencia\s+de\s+conducir|carn[ée]t?\s+de\s+conducir|"
                 r"F[üu]hrerschein(?:nummer)?|\bNPI\b|\bDEA\b|\bRPPS\b|\bADELI\b|\bLANR\b|\bBSNR\b|"
                 r"colegiad[oa]|n[úu]mero\s+de\s+colegiad[oa]|Approbationsnummer", VALUE, True),
     ("vehicle", r"licen[cs]e\s+plate|\bplate(?:\s+number)?|registration(?:\s+(?:number|plate))?|\bVIN\b|matr[íi]cula|"
                 r"immatricul[ée]e?|plaque(?:\s+d'immatriculation)?|\bKennzeichen|Fahrgestellnummer", PLATE, True),
-    ("device", r"serial(?:\s+(?:number|no\.?|#))?|\bS/N\b|\bSN\b|\bUDI\b|n[úu]mero\s+de\s+serie|n[°º]\s*de\s+s[ée]rie|"
+    ("device", r"serial(?:\s+(?:number|no\.?|#))?|\bS/N\b|\bSN\b|\bUDI\b|n[úu]mero\s+de\s+serie|"
+               r"n[°º]\s*de\s+s[ée]rie|n\.?\s?º\s*de\s+serie|"
                r"num[ée]ro\s+de\s+s[ée]rie|"
                r"Seriennummer|Gerätenummer", VALUE, False),
 ]
@@ -277,7 +288,8 @@ def _names_someone(sentence: str) -> bool:
     capitalised name after whom a device belongs to."""
     return any(is_full_name(m.group(1), m.group(2))
                for m in re.finditer(rf"(?<![\w'’])({WORD})\s+(?:{PARTICLE}\s+)?({WORD})", sentence)) or any(
-        len(m.group("name").split()) >= 2 and _is_name(m.group("name"), False) for m in DEVICE_OWNER.finditer(sentence))
+        len(m.group("name").split()) >= 2 and _is_name(m.group("name"), False)
+        for m in DEVICE_OWNER.finditer(sentence)) or bool(re.search(rf"(?<![\w.])(?:{lex.TITLES})\s+{WORD}", sentence))
 
 
 def keyed(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
@@ -420,6 +432,19 @@ AGE = re.compile(
     r"\b(?P<n>9\d|1[01]\d)(?:[- ](?:year|yr)s?[- ]old|\s+years?\s+of\s+age|-jährige[rn]?|\s+Jahre\s+alte[rn]?|"
     r"\s+años(?:\s+de\s+edad)?|\s+ans)\b|"
     r"\b(?:aged|age|edad|âgée?|im\s+Alter\s+von)\s*:?\s*(?P<m>9\d|1[01]\d)\b", CI)
+# Ages over 89 in words ("ninety-three", "noventa y un años", "quatre-vingt-quinze ans",
+# "Zweiundneunzigjährige", a centenarian).
+AGE_WORDS = re.compile(
+    r"\b(?P<w>(?:ninety|one\s+hundred(?:\s+and)?)(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine))?"
+    r"(?=[-\s](?:years?[-\s]old|year-old|years\s+of\s+age))|"
+    r"(?<=aged\s)(?:ninety|one\s+hundred)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|"
+    r"noventa(?:\s+y\s+(?:un|uno|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve))?(?=\s+años)|"
+    r"(?:cien|ciento\s+\w+)(?=\s+años)|"
+    r"quatre-vingt-(?:dix|onze|douze|treize|quatorze|quinze|seize|dix-sept|dix-huit|dix-neuf)(?=\s+ans)|"
+    r"cent(?:\s+\w+)?(?=\s+ans)|"
+    r"(?:(?:ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun)und)?neunzig(?=\s*-?jährig|\s+Jahre)|"
+    r"hundert(?:(?:ein|zwei|drei)\w*)?(?=\s*-?jährig)|"
+    r"centenarian|centenaire|centenari[oa]|Hundertjährige[rn]?)", CI)
 GROUP_AGE = re.compile(r"(?:over|above|under|older|mayores\s+de|más\s+de|menores\s+de|de\s+plus\s+de|plus\s+de|"
                        r"moins\s+de|über|ab|unter|bis)\s*$", CI)
 GROUP_AGE_AFTER = re.compile(r"^\s*(?:and\s+(?:over|older|above)|or\s+older|\+|y\s+más|o\s+más|et\s+plus|ou\s+plus|"
@@ -440,6 +465,11 @@ def dates_and_ages(text: str) -> Iterator[Hit]:
         if GROUP_AGE.search(text[max(0, m.start() - 14):m.start()]) or GROUP_AGE_AFTER.match(text[m.end():]):
             continue
         yield _hit(text, "age", m.start(), m.end(), True, f"an age over 89 ({m.group(group)})")
+    for m in AGE_WORDS.finditer(text):
+        plural = re.match(r"[sn]\b", text[m.end():m.end() + 2])  # "centenarians", "Hundertjährigen": many people
+        if GROUP_AGE.search(text[max(0, m.start() - 14):m.start()]) or plural:
+            continue
+        yield _hit(text, "age", m.start("w"), m.end("w"), True, f"an age over 89 ({m.group('w')})")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -522,7 +552,7 @@ def postcodes(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
 # Any other number that identifies a person (Safe Harbor's eighteenth identifier): a number of
 # six digits or more, in no known code's shape, in a sentence about a person. With a word that
 # says it refers to them ("reference", "case", "file", "ID", "#") it blocks; without, it warns.
-OTHER_NUMBER = re.compile(r"(?<![\w./-])(?=[A-Z0-9-]*\d{2})(?:[A-Z]{0,4}-?)?\d[\d-]{4,}\d(?:-?[A-Z]{1,3})?(?![\w/-])")
+OTHER_NUMBER = re.compile(r"(?<![\w./-])(?:[A-Z]{1,5}[-/]){0,3}[A-Z]{0,4}\d[\d/-]{3,}\d(?:[-/]?[A-Z]{1,4})?(?![\w/-])")
 REFERS = re.compile(r"\b(?:ref(?:erence)?|case|file|ID|identifier|number|no\.|n[ºo°]|#|r[ée]f[ée]rence|dossier|"
                     r"referencia|expediente|caso|Aktenzeichen|Fall|Vorgang|Nummer|Nr\.?)\W*(?:\w+\W+){0,4}$|#\s*$", CI)
 CODED = re.compile(rf"\b(?:{lex.NOT_PERSONAL})\b(?!\s+(?:for|of|du|de|des|del|für)\s)\W*(?:\w+\W+){{0,2}}$", CI)
@@ -534,7 +564,9 @@ def other_numbers(text: str, spans: list[tuple[int, int]], ctx: Context, others:
         digits = _digits(m.group())
         if any(h.start < m.end() and m.start() < h.end for h in others) or _phone_like(m.group(), digits, ctx):
             continue
-        if len(digits) < 6 or ANY_DATE.fullmatch(m.group()) or re.fullmatch(r"(?:19|20)\d\d-(?:19|20)\d\d", m.group()):
+        refers_early = bool(REFERS.search(text[max(0, m.start() - 40):m.start()]))
+        if (len(digits) < (4 if refers_early else 6) or ANY_DATE.fullmatch(m.group())
+                or re.fullmatch(r"(?:19|20)\d\d-(?:19|20)\d\d", m.group())):
             continue
         s, e = sentence_of(spans, m.start())
         sentence = text[s:e]
@@ -587,6 +619,9 @@ TITLE_NAME = re.compile(rf"(?<![\w.])(?P<title>{lex.TITLES}|{lex.PROFESSIONAL_TI
 PATIENT_NAME = re.compile(rf"(?:(?i:{lex.PATIENT_WORDS})\s*,?\s+(?:(?i:named|called|llamad[oa]|nommée?|namens)\s+)?|"
                           rf"\b(?i:the|a|an|la|el|le|l'|une?|der|die|eine?)\s*(?:{lex.PERSON_ROLES}),\s+)"
                           rf"(?P<name>{NAME})")
+RELATIVE_NAME = re.compile(rf"(?:\b[{UPPER}]\w+['’]s|\b(?i:his|her|their|the\s+patient's)|"
+                           rf"\b(?i:su|sus|son|sa|ses|sein|seine|ihr|ihre|der|die|le|"
+                           rf"la))\s+(?i:{lex.RELATIVES})\s*,?\s+(?P<name>[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?)")
 NAME_CANDIDATE = re.compile(rf"(?<![\w'’])(?P<name>{NAME})")
 PATIENT_VERB = re.compile(rf"^\s*(?:\([^)]{{0,40}}\)\s*|,[^,]{{0,60}},\s*)?(?:{lex.PATIENT_VERBS})", CI)
 PLACEMENT = re.compile(lex.PLACEMENT, CI)
@@ -641,6 +676,9 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit]) -> Iterato
             found[key] = _hit(text, "name", start, end, sure, why)
 
     strong = [h for h in others if h.blocking and h.cls != "name"]
+    for m in RELATIVE_NAME.finditer(text):  # a first name alone is enough next to whose relative it is
+        if _fold(m.group("name").split()[0]) not in NOT_NAMES:
+            add(m.start("name"), m.end("name"), True, "a person named by their relation to the patient")
     for m in PATIENT_NAME.finditer(text):
         if _is_name(m.group("name"), False) or re.match(rf"(?:{lex.TITLES})\s", m.group("name")):
             add(m.start("name"), m.end("name"), True, "a patient's name")
@@ -665,6 +703,10 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit]) -> Iterato
             found[(end + dated.start("date"), end + dated.end("date"))] = _hit(
                 text, "date", end + dated.start("date"), end + dated.end("date"), True, "a date next to a name")
             add(start_title, end, True, "a name next to a date")
+            continue
+        worded_age = re.match(r"^\s*[,(]\s*", after) and AGE_WORDS.match(after.lstrip(" ,("))
+        if worded_age and not official:
+            add(start_title, end, True, "a name with the person's age")
             continue
         aged = AGE_AFTER_NAME.match(after)
         if aged and not official:
@@ -698,6 +740,11 @@ def census_names() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(given.splitlines()[1:]), frozenset(surnames.splitlines())
 
 
+def is_given_name(word: str) -> bool:
+    folded = _fold(word)
+    return folded not in NOT_NAMES and (folded in GIVEN or folded in census_names()[0])
+
+
 def is_full_name(first: str, surname: str) -> bool:
     """Two words that read as a given name and a surname: a given name Clarion knows with any
     word after it, or a census given name with a census surname ("Derek" "Owens")."""
@@ -724,6 +771,11 @@ def camel_names(text: str, pattern: str = r"\S+") -> Iterator[Hit]:
                     and _fold(first.group()) not in NOT_NAMES and _fold(second.group()) not in NOT_NAMES)):
                 yield _hit(text, "name", m.start(), m.end(), True, "a person's name in a hashtag")
                 break
+        else:
+            last = parts[-1] if parts else None  # "#FindEdna", "#BuscamosAManuel": one given name after the call
+            if support and last is not None and last.start() >= support.end() and last.end() == len(m.group()) \
+                    and is_given_name(last.group()):
+                yield _hit(text, "name", m.start(), m.end(), True, "a person's name in a hashtag")
 
 
 PERSONAL = frozenset({"name", "address", "phone", "email_address", "ssn", "nhs_number", "nir", "kvnr", "nhc", "mrn",
@@ -732,27 +784,41 @@ PRONOUN = re.compile(r"\b(?:he|she|his|her|him|él|ella|su|sus|il|elle|ses|son|s
                      r"ihrer)\b", CI)
 
 
+# A day and month without a year, after the word that introduces a date ("le 03/06", "am 6.11.").
+DAY_MONTH = re.compile(r"\b(?:on|of|le|am|el|du|vom|since|depuis|seit|desde)\s+"
+                       r"(?P<date>(?P<d>[0-3]?\d)[/.](?P<m>[01]?\d)\.?)(?![\d/]|\.\d)", CI)
+
+
 def tied_dates(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
     """A day and month (any year) in a sentence that identifies someone, or in one that goes on
     about them ("her", "ses", "seine") after a sentence that did: Safe Harbor removes every date
-    tied to an individual but the year."""
+    tied to an individual but the year. A street address in a sentence that names someone is
+    theirs."""
     identified = [(s, e) for s, e in spans
                   if any(h.blocking and h.cls in PERSONAL and s <= h.start < e for h in found)]
     if not identified:
         return
     first = identified[0][0]
-    for m in ANY_DATE.finditer(text):
-        if not re.search(r"\d", m.group()) or any(h.start < m.end() and m.start() < h.end for h in found):
+    named = {sentence_of(spans, h.start) for h in found if h.blocking and h.cls == "name"}
+    for h in found:
+        if h.cls == "address" and not h.blocking and sentence_of(spans, h.start) in named:
+            yield _hit(text, "address", h.start, h.end, True, "a street address in a sentence that names someone")
+    dates = [(m.start(), m.end()) for m in ANY_DATE.finditer(text) if re.search(r"\d", m.group())]
+    dates += [m.span("date") for m in DAY_MONTH.finditer(text) if 1 <= int(m.group("d")) <= 31
+              and 1 <= int(m.group("m")) <= 12]
+    for start, end in dates:
+        if any(h.start < end and start < h.end and h.blocking for h in found):
             continue
-        s, e = sentence_of(spans, m.start())
-        if (s, e) in identified or (s > first and PRONOUN.search(text[s:m.start()])):
-            yield _hit(text, "date", m.start(), m.end(), True, "a date in a sentence about an identified person")
+        s, e = sentence_of(spans, start)
+        if (s, e) in identified or (s > first and PRONOUN.search(text[s:start])):
+            yield _hit(text, "date", start, end, True, "a date in a sentence about an identified person")
 
 
 # ---------------------------------------------------------------------------------------------
 # URLs that identify a patient (in the text, or the `web` link)
 # ---------------------------------------------------------------------------------------------
-URL = re.compile(r"https?://[^\s<>\"')]+|\bwww\.[^\s<>\"')]+", CI)
+URL = re.compile(r"https?://[^\s<>\"')]+|\bwww\.[^\s<>\"')]+|"
+                 r"\b(?:[a-z0-9-]+\.)+(?:com|org|net|info|io|co|uk|us|es|fr|de|eu|be|ch|at)/[^\s<>\"')]+", CI)
 PERSON_KEYS = re.compile(r"(?:^|[?&;])(?P<pair>(?P<key>patient(?:e|in)?(?:_?(?:id|name))?|pid|name|full_?name|"
                          r"first_?name|last_?name|nombre|paciente|nom|prenom|prénom|vorname|nachname|mrn|dob|ssn|nhs|nir|"
                          r"member(?:_?id)?|email|e-mail|phone|tel|case|caso|cas|fall|person|persona|personne|user)="
@@ -780,7 +846,7 @@ def url_hits(url_text: str, offset: int) -> Iterator[Hit]:
             continue
         stem = re.sub(r"\.(?:jpe?g|png|gif|webp|pdf|html?|heic)$", "", segment, flags=CI)
         words = re.split(r"[-_.+]", stem)
-        if len(words) >= 2 and words[1].isalpha() and is_full_name(words[0], words[1]):
+        if any(a.isalpha() and b.isalpha() and is_full_name(a, b) for a, b in pairwise(words)):
             yield Hit("url", offset + m.start(), offset + m.end(), True, "a link that names a person", segment)
 
 

@@ -37,7 +37,10 @@ PATIENT_WORDS = (
 
 # What happens to a patient, after the name ("Walter Brooks died on ...").
 PATIENT_VERBS = (
-    r"was\s+seen|presented\s+(?:at|to|with)|attended|acudió|fue\s+atendid[oa]|est\s+hospitalisée?|a\s+été\s+admise?|erkrankte|wurde\s+positiv|"
+    r"was\s+seen|presented\s+(?:at|to|with)|attended|acudió|fue\s+atendid[oa]|was\s+found\s+(?:dead|unresponsive|"
+    r"unconscious)|was\s+bitten|is\s+missing|went\s+missing|fue\s+mordid[oa]|está\s+desaparecid[oa]|"
+    r"a\s+été\s+mordue?|(?:a\s+)?disparue?|wurde\s+gebissen|vermisst|"
+    r"est\s+hospitalisée?|a\s+été\s+admise?|erkrankte|wurde\s+positiv|"
     r"died|passed\s+away|tested\s+positive|was\s+(?:admitted|discharged|hospitali[sz]ed|born|diagnosed|taken)|"
     r"is\s+(?:being\s+treated|in\s+(?:hospital|isolation|intensive|critical|stable|a\s+coma)|recovering|isolating)|"
     r"remains\s+(?:in|on|at)|has\s+been\s+(?:admitted|transferred|hospitali[sz]ed|diagnosed)|"
@@ -73,9 +76,9 @@ VENUE_WORDS = (
 )
 # A home: an address next to these is a person's.
 HOME_WORDS = (
-    r"lives?|lived|living|home|resides?|resided|residence|of|domicile|address|"
+    r"lives?|lived|living|home|resides?|resided|residence|of|domicile|address|apartment|flat|"
     r"vive|reside|domicilio|vecin[oa]|"
-    r"habite|domicilié?e?|demeurant|"
+    r"habite|domicilié?e?|demeurant|appartement|logement|piso|vivienda|portal\s+de\s+su\s+casa|su\s+casa|"
     r"wohnt|Wohnung|wohnhaft|Wohnadresse|Anschrift"
 )
 
@@ -149,7 +152,7 @@ PERSON_ROLES = (
     r"trabajador[a]?|emplead[oa]|profesor[a]?|alumn[oa]|estudiante|pasajer[oa]|conductor[a]?|enfermer[oa]|"
     r"niñ[oa]|hombre|mujer|madre|padre|hij[oa]|novi[oa]|vecin[oa]|"
     r"employée?|enseignante?|élève|étudiante?|passagère?|passager|conducteur|conductrice|infirmière?|enfant|"
-    r"homme|femme|mère|père|fils|fille|mariée?|voisine?|"
+    r"homme|femme|mère|père|fils|fille|mariée?|voisine?|usuario|usuaria|user|utilisateur|utilisatrice|"
     r"Mitarbeiter(?:in)?|Lehrer(?:in)?|Schüler(?:in)?|Student(?:in)?|Passagier(?:in)?|Fahrer(?:in)?|"
     r"Pfleger(?:in)?|Kind|Junge|Mädchen|Mann|Frau|Mutter|Vater|Sohn|Tochter|Braut|Nachbar(?:in)?"
 )
@@ -158,5 +161,16 @@ PERSON_ROLES = (
 SUPPORT_HASHTAGS = (
     r"GetWell(?:Soon)?|PrayFor|PrayersFor|JusticeFor|RIP|RestInPeace|StayStrong|Team|Support|WeLove|"
     r"ThinkingOf|LoveFor|Fuerza|Ánimo|Animo|TodosCon|TodosConEl|TodosConLa|Justicia(?:Para)?|DEP|"
-    r"TousAvec|Courage|SoutienÀ|SoutienA|PourToi|StarkBleiben|GuteBesserung|Gemeinsam(?:Für)?|RuheInFrieden"
+    r"TousAvec|Courage|SoutienÀ|SoutienA|PourToi|StarkBleiben|GuteBesserung|Gemeinsam(?:Für)?|RuheInFrieden|"
+    r"Find|Finde[nt]?|Missing|BringHome|HelpFind|Buscamos(?:A)?|Desaparecid[oa]|Disparition|Vermisst|Wo(?:Ist)?"
+)
+
+# Relatives and neighbours, whose first name alone identifies them ("her son Gareth").
+RELATIVES = (
+    r"son|daughter|husband|wife|partner|mother|father|brother|sister|grandson|granddaughter|grandmother|"
+    r"grandfather|nephew|niece|uncle|aunt|cousin|neighbour|neighbor|carer|friend|"
+    r"hij[oa]|marido|esposa|espos[oa]|madre|padre|herman[oa]|niet[oa]|abuel[oa]|sobrin[oa]|vecin[oa]|amig[oa]|"
+    r"fils|fille|mari|femme|épouse|mère|père|frère|sœur|soeur|petit-fils|petite-fille|neveu|nièce|voisine?|amie?|"
+    r"Sohn|Tochter|Ehemann|Ehefrau|Mann|Frau|Mutter|Vater|Bruder|Schwester|Enkel(?:in)?|Neffe|Nichte|"
+    r"Nachbar(?:in)?|Freund(?:in)?"
 )
