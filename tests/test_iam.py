@@ -317,8 +317,15 @@ def test_writes_only_in_transactions_and_keys_only_through_ssm(stage: str, funct
         actions = as_list(statement["Action"])
         if "dynamodb:PutItem" in actions:  # every write carries its audit entry (Store.commit)
             assert actions == ["dynamodb:PutItem"]
-            assert statement["Condition"] == {
-                "ForAnyValue:StringEquals": {"dynamodb:EnclosingOperation": ["TransactWriteItems"]}}
+            condition = dict(statement["Condition"])
+            assert condition.pop("ForAnyValue:StringEquals") == {
+                "dynamodb:EnclosingOperation": ["TransactWriteItems"]}
+            kind = "worker" if function.startswith("deliver_") else function
+            if kind == "api_handler":  # writes every kind of item
+                assert condition == {}
+            else:  # only its own partitions, and the audit trail
+                assert condition == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": list(generate.WRITES[kind])}}
+                assert "AUDIT#*" in generate.WRITES[kind] and not {"USER#*", "TPL#*", "CONF#*"} & set(generate.WRITES[kind])
         if "kms:Decrypt" in actions:
             condition = statement["Condition"]["StringLike"]
             assert condition["kms:ViaService"] == "ssm.*.amazonaws.com"
@@ -447,3 +454,60 @@ def test_an_http_platforms_worker_may_read_its_credentials() -> None:
 
 def test_the_files_on_disk_are_what_the_specifications_generate(capsys: pytest.CaptureFixture[str]) -> None:
     assert generate.main(["--check"]) == 0, capsys.readouterr().out
+
+
+# -- what each function writes, observed ---------------------------------------------------------------------
+def partitions_of(document: dict[str, Any]) -> list[str] | None:
+    """The LeadingKeys patterns a function's writes are held to (None: any)."""
+    for statement in document["Statement"]:
+        if "dynamodb:PutItem" in as_list(statement["Action"]):
+            return statement["Condition"].get("ForAllValues:StringLike", {}).get("dynamodb:LeadingKeys")
+    return []
+
+
+def test_what_each_function_writes_is_within_its_partitions(api: Any, aws: Any) -> None:
+    """Run the functions through their real handlers on moto, note the partition key of every item
+    each one writes, and check each against its policy's dynamodb:LeadingKeys."""
+    import json
+    from contextlib import contextmanager
+
+    from chalicelib.composition import get_db
+    from conftest import advisory_body, deliver_queued
+    from test_observability import scheduled_event
+    from test_templates_and_triggers import GOOD_PARAMS, approved_template, invoke_trigger
+
+    written: dict[str, set[str]] = {}
+    running = ["api_handler"]
+
+    def note(params: dict[str, Any], **_: Any) -> None:
+        for item in params.get("TransactItems", []):
+            written.setdefault(running[-1], set()).add(item["Put"]["Item"]["pk"]["S"])
+
+    @contextmanager
+    def as_function(name: str) -> Any:
+        running.append(name)
+        try:
+            yield
+        finally:
+            running.pop()
+
+    get_db().meta.events.register("provide-client-params.dynamodb.TransactWriteItems", note)
+    advisory = api.call("POST", "/advisories", "demo-spokesperson", advisory_body()).json_body
+    api.call("POST", f"/advisories/{advisory['id']}/submit", "demo-spokesperson")
+    assert api.call("POST", f"/advisories/{advisory['id']}/approve", "demo-approver").status_code == 200
+    for platform in ("mastodon", "sms", "banner"):
+        with as_function(f"deliver_{platform}"):
+            deliver_queued(api, aws, platform)
+    template_id = approved_template(api)
+    with as_function("on_trigger"):
+        assert invoke_trigger(api, json.dumps({"template_id": template_id, "parameters": GOOD_PARAMS,
+                                               "source": "iam-test"})).startswith("triggered")
+    for name in ("sweep", "readiness"):
+        with as_function(name):
+            api.client.lambda_.invoke(name, scheduled_event())
+    assert {"api_handler", "deliver_mastodon", "on_trigger", "readiness"} <= set(written), written
+    for function, keys in written.items():
+        patterns = partitions_of(policy("prod", function))
+        assert patterns is not None or function == "api_handler"
+        outside = sorted(k for k in keys if patterns is not None and not any(fnmatchcase(k, p) for p in patterns))
+        assert not outside, f"{function} writes {outside}, outside {patterns}"

@@ -97,11 +97,23 @@ def statement(sid: str, actions: Iterable[str], resources: Iterable[str],
     return out
 
 
+# The partitions (adapters/keys.py) each function but the API writes, as IAM's dynamodb:LeadingKeys
+# patterns: a worker or a scheduled job that misbehaves cannot write users, templates, settings or
+# the kill switch. The API writes every kind of item, so its writes are not narrowed.
+WRITES = {
+    "worker": ("ADV#*", "CHAN#*", "MARK#*", "AUDIT#*"),   # deliveries, completion, pins, markers
+    "on_trigger": ("ADV#*", "MARK#*", "AUDIT#*"),          # the advisory, its deliveries, the once-only key
+    "sweep": ("ADV#*", "CHAN#*", "MARK#*", "AUDIT#*"),     # releases, repairs, unpins, paging markers
+    "readiness": ("CHAN#*", "MARK#*", "AUDIT#*"),          # each account's health, paging markers
+}
+
+
 def every_function(stage: str, function: str, indexes: Iterable[str] = ("gsi1",),
-                   writes: bool = True) -> list[Statement]:
+                   writes: bool = True, partitions: Iterable[str] | None = None) -> list[Statement]:
     """Its own logs, reading the table (and `indexes`), and (`writes`) writing it in transactions
-    only (every write carries its audit entry: Store.commit). No function may delete or update an
-    item, audit entries included: only PutItem is ever granted."""
+    only (every write carries its audit entry: Store.commit), in the `partitions` given (any, if
+    None). No function may delete or update an item, audit entries included: only PutItem is ever
+    granted."""
     # The table and bucket names come from the prefix, not from table_name()/owned_bucket_name(),
     # which a local environment may override.
     log_group = _arn("logs", f"log-group:/aws/lambda/{cfn.function_name(stage, function)}")
@@ -113,8 +125,11 @@ def every_function(stage: str, function: str, indexes: Iterable[str] = ("gsi1",)
         statement("QueryIndex", ["dynamodb:Query"], [f"{table}/index/{index}" for index in indexes]),
     ]
     if writes:
-        out.append(statement("WriteTableInTransactionsOnly", ["dynamodb:PutItem"], [table],
-                             {"ForAnyValue:StringEquals": {"dynamodb:EnclosingOperation": ["TransactWriteItems"]}}))
+        condition: dict[str, Any] = {
+            "ForAnyValue:StringEquals": {"dynamodb:EnclosingOperation": ["TransactWriteItems"]}}
+        if partitions is not None:
+            condition["ForAllValues:StringLike"] = {"dynamodb:LeadingKeys": list(partitions)}
+        out.append(statement("WriteTableInTransactionsOnly", ["dynamodb:PutItem"], [table], condition))
     return out
 
 
@@ -186,7 +201,7 @@ def worker(stage: str, function: str, platform: Indexed) -> list[Statement]:
     """A platform's delivery worker: its queue (and holding messages on it while paused), its DLQ,
     failure alerts, and its platform's grants."""
     queue, dlq = r.queue_name(platform.name, stage), r.dlq_name(platform.name, stage)
-    out = [*every_function(stage, function),
+    out = [*every_function(stage, function, partitions=WRITES["worker"]),
            statement("PublishAlerts", ["sns:Publish"], [_arn("sns", r.alert_topic_name(stage))]),
            statement("ConsumeOwnQueue", ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
                                          "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl"], [_arn("sqs", queue)]),
@@ -243,11 +258,11 @@ def policy(stage: str, function: str) -> dict[str, Any]:
         # The second opinion on patient data (a setting); DetectPHI has no resource-level permissions.
         statements.append(statement("PhiSecondOpinion", ["comprehendmedical:DetectPHI"], ["*"]))
     elif function == "on_trigger":  # a template trigger broadcasts; Lambda parks failed events
-        statements = [*every_function(stage, function),
+        statements = [*every_function(stage, function, partitions=WRITES["on_trigger"]),
                       statement("PublishBroadcast", ["sns:Publish"], [broadcast]),
                       statement("FailedTriggersToDlq", ["sqs:SendMessage"], [_arn("sqs", cfn.trigger_dlq_name(stage))])]
     elif function == "sweep":  # release_due broadcasts; late deliveries: redrive + alert; unpins
-        statements = [*every_function(stage, function),
+        statements = [*every_function(stage, function, partitions=WRITES["sweep"]),
                       statement("PublishBroadcastAndAlerts", ["sns:Publish"],
                                 [broadcast, _arn("sns", r.alert_topic_name(stage))]),
                       redrive(stage, platforms)]
@@ -256,7 +271,7 @@ def policy(stage: str, function: str) -> dict[str, Any]:
             if having:
                 statements += granted(grant, stage, having)
     elif function == "readiness":  # daily and for the API: check every account, record, page on-call once
-        statements = [*every_function(stage, function),
+        statements = [*every_function(stage, function, partitions=WRITES["readiness"]),
                       statement("PublishAlerts", ["sns:Publish"], [_arn("sns", r.alert_topic_name(stage))]),
                       *readiness_checks(stage, platforms)]
     elif function == "audit_digest":  # signs the chain heads into the write-once bucket; writes no item
