@@ -11,7 +11,9 @@ an age right after a name, "lived at" -- were fixed after) and of tests/phi_corp
 first run: recall 71.2 %, false positives 1.7 %; the gaps it showed were fixed after) and of
 tests/phi_corpus/holdout3.jsonl (80, written the same way after that; never tuned for recall: its
 first run gave recall 72.3 %, 97.5 % of advisories blocked, false positives 15 %, whose causes were
-fixed), with
+fixed) and of tests/phi_corpus/holdout4.jsonl (80, written the same way after the general work on
+holdout3's misses; its first run: recall 85.4 %, 100 % of advisories blocked, false positives
+7.5 %), with
 the organisation settings an admin would have made for its region (tests/phi_corpus/orgs.json:
 phone region, allow-listed public lines and domains), and prints:
 
@@ -46,6 +48,8 @@ HOLDOUT = ROOT / "tests" / "phi_corpus" / "holdout.jsonl"    # written by hand, 
 HOLDOUT2 = ROOT / "tests" / "phi_corpus" / "holdout2.jsonl"
 # Written the same way after the screen was tuned on holdout2; never tuned on: what tuning is worth.
 HOLDOUT3 = ROOT / "tests" / "phi_corpus" / "holdout3.jsonl"
+# Written the same way after the screen's general work on holdout3's misses; never tuned on.
+HOLDOUT4 = ROOT / "tests" / "phi_corpus" / "holdout4.jsonl"
 ORGS = ROOT / "tests" / "phi_corpus" / "orgs.json"
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 # Finding codes of the screen before issue 15, and the classes they stand for.
@@ -258,7 +262,11 @@ def main(argv: list[str] | None = None) -> int:
     untuned = evaluate(*load(HOLDOUT3), timing=False)
     print("\n" + report(untuned, "tests/phi_corpus/holdout3.jsonl (written the same way after the screen "
                                   "was tuned on holdout2; the screen was never changed for it)"))
-    for name, other in (("holdout", held_out), ("holdout2", independent), ("holdout3", untuned)):
+    latest = evaluate(*load(HOLDOUT4), timing=False)
+    print("\n" + report(latest, "tests/phi_corpus/holdout4.jsonl (written the same way after the work on "
+                                 "holdout3's misses; the screen was never changed for it)"))
+    for name, other in (("holdout", held_out), ("holdout2", independent), ("holdout3", untuned),
+                        ("holdout4", latest)):
         result[name] = {k: v for k, v in other.items() if k not in ("misses", "false_positives")}
         for kind in ("misses", "false_positives"):
             result[kind] += [{**item, "id": f"{name}:" + item["id"]} for item in other[kind]]

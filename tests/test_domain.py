@@ -332,3 +332,12 @@ def test_a_hashtag_typed_with_its_hash_is_stored_without_it() -> None:
     assert content.hashtags == ["HeatWave", "Summer"]
     with pytest.raises(ValueError):
         AdvisoryContent(headline="Heat", hashtags=["#Heat Wave"])
+
+
+def test_a_link_pasted_without_its_scheme_means_https() -> None:
+    from chalicelib.domain.models import AdvisoryContent
+
+    assert str(AdvisoryContent(headline="Heat", web="health.example.org/heat").web) == "https://health.example.org/heat"
+    assert str(AdvisoryContent(headline="Heat", web="www.example.org").web) == "https://www.example.org/"
+    with pytest.raises(ValueError):
+        AdvisoryContent(headline="Heat", web="ftp://example.org/x")

@@ -74,14 +74,16 @@ def test_the_hand_written_held_out_sets(path: Path) -> None:
     assert held_out["false_positive_rate"] <= HOLDOUT_FALSE_POSITIVES, held_out["false_positives"]
 
 
-def test_the_set_the_screen_was_never_tuned_for_recall_on() -> None:
-    """holdout3: its first run gave recall 72.3 % of identifiers, 97.5 % of advisories blocked and
-    15 % false positives; the false positives' causes were fixed (codes after FINESS, Chargen, Az.;
-    lists of codes; bodies named after people), recall was left as measured."""
-    untuned = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT3), timing=False)
-    assert untuned["advisories"] == 80 and {*untuned["by_language"]} == LANGUAGES
-    assert untuned["recall"] >= 0.70 and untuned["advisory_recall"] >= 0.95, untuned["misses"]
-    assert untuned["false_positive_rate"] <= 0.02, untuned["false_positives"]
+@pytest.mark.parametrize("path,recall", [(phi_bench.HOLDOUT3, 0.90), (phi_bench.HOLDOUT4, 0.92)],
+                         ids=["holdout3", "holdout4"])
+def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
+    """holdout3's first run: recall 72.3 % of identifiers, 97.5 % of advisories blocked, 15 % false
+    positives; holdout4's, after the general work on holdout3's misses: 85.4 %, 100 %, 7.5 %. Both
+    were worked on after their first runs; the floors keep what that work reached."""
+    result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
+    assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
+    assert result["recall"] >= recall and result["advisory_recall"] >= 0.98, result["misses"]
+    assert result["false_positive_rate"] <= 0.02, result["false_positives"]
 
 
 # What each detector added after the independent set's first run (recall 71.2 %) showed its gap,

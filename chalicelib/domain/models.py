@@ -157,8 +157,17 @@ def _no_credentials(value: HttpUrl) -> HttpUrl:
 
 Text = Annotated[str, AfterValidator(_safe_text)]
 Moment = Annotated[AwareDatetime, BeforeValidator(_datetime_as_text), AfterValidator(_in_window)]
-PublicUrl = Annotated[HttpUrl, AfterValidator(_no_credentials)]
+def _with_scheme(value: Any) -> Any:
+    """"health.example.org/heat" is what people paste from a poster: it means https."""
+    if isinstance(value, str) and re.match(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[/?#]|$)", value.strip(), re.I):
+        return "https://" + value.strip()
+    return value
+
+
+PublicUrl = Annotated[HttpUrl, BeforeValidator(_with_scheme), AfterValidator(_no_credentials)]
 ChannelAccountId = Annotated[str, Field(pattern=r"^[a-z_]+:[a-z0-9][a-z0-9-]{0,62}$")]
+
+
 def _without_hash(value: Any) -> Any:
     return value[1:] if isinstance(value, str) and value.startswith("#") else value
 

@@ -230,7 +230,7 @@ def checksummed(text: str, ctx: Context) -> Iterator[Hit]:
 # Numbers a keyword names: record, plan, account, licence, vehicle, device
 # ---------------------------------------------------------------------------------------------
 # Between a keyword and its number: punctuation, "n°", and at most six words ("of the patient is").
-FILLER = r"(?:[\s:#=()\-]*(?:n\.?\s?[°º]|n\.?\s?o\.|nr\.|no\.|num\.|[^\W\d_]{1,20}'?)?){0,7}?[\s:#=()\-]*"
+FILLER = r"(?:[\s:#=(),\-]*(?:n\.?\s?[°º]|n\.?\s?o\.|nr\.|no\.|num\.|[^\W\d_]{1,20}'?)?){0,7}?[\s:#=(),\-]*"
 VALUE = (r"(?P<value>\d{1,4}(?: \d{2,4}){1,4}(?:-\d{1,2})?(?![\w-])|"
          r"(?=[A-Z0-9/.\-]*\d)[A-Z0-9][A-Z0-9/.\-]{2,}[A-Z0-9]|"
          r"(?=[A-Z0-9]*\d)[A-Z0-9]{3,})")
@@ -251,14 +251,20 @@ KEYED: list[tuple[str, str, str, bool]] = [
                     r"group\s+number|insurance\s+(?:ID|number|no\.?)|health\s+plan\s+(?:ID|number)|\bMBI\b|"
                     r"tarjeta\s+sanitaria|\bTSI\b|afiliaci[óo]n(?:\s+a\s+la\s+Seguridad\s+Social)?|"
                     r"n[úu]mero\s+de\s+(?:la\s+)?Seguridad\s+Social|num[ée]ro\s+d'adh[ée]rent|mutuelle|"
-                    r"Versicherungsnummer|Mitgliedsnummer|p[óo]liza|police\s+d'assurance|Versicherungsschein",
+                    r"Versicherungsnummer|Mitgliedsnummer|adh[ée]rente?|p[óo]liza|police\s+d'assurance|Versicherungsschein",
      VALUE, True),
     ("kvnr", r"Krankenversichertennummer|Versichertennummer|\bKVNR\b", VALUE, True),
     ("nir", r"num[ée]ro\s+de\s+s[ée]curit[ée]\s+sociale|\bNIR\b|assur[ée]e?\s+n",
      r"(?P<value>[12][\d ]{12,20}\d)", True),
     ("ssn", r"\bSSN\b|social\s+security\s+(?:number|no\.?|#)", r"(?P<value>\d{3}[- ]?\d{2}[- ]?\d{4})", True),
     ("account", r"account\s*(?:number|no\.?|#)?|\bacct\.?|billing\s+account|Kontonummer|Konto|"
-                r"num[ée]ro\s+de\s+compte|n[úu]mero\s+de\s+cuenta|card\s+(?:number|no\.?)", VALUE, True),
+                r"num[ée]ro\s+de\s+compte|n[úu]mero\s+de\s+cuenta|card\s+(?:number|no\.?)|\bIBAN\b|\bcuenta\b|"
+                r"\bcompte\b|(?:debit|credit|bank)\s+card|tarjeta(?:\s+de\s+(?:crédito|débito))?|carte\s+bancaire|"
+                r"Kreditkarte|Bankkarte", r"(?P<value>[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![\w-])|"
+                r"\d{4}(?: \d{4}){2,3}(?![\w-])|(?=[A-Z0-9/.\-]*\d)[A-Z0-9][A-Z0-9/.\-]{2,}[A-Z0-9])", True),
+    ("other_id", r"Aufenthalts(?:gestattung|titel|erlaubnis)|Personalausweis(?:nummer)?|Reisepass(?:nummer)?|"
+                 r"\bDNI\b|\bNIE\b|pasaporte|carte\s+d'identité|\bCNI\b|passeport|passport(?:\s+number)?|"
+                 r"titre\s+de\s+séjour|permiso\s+de\s+residencia", VALUE, True),
     ("license", r"driver'?s?\s+licen[cs]e(?:\s+(?:number|no\.?|#))?|driving\s+licen[cs]e(?:\s+number)?|"
                 r"licen[cs]e\s+number|\b(?:RN|LPN|APRN|nursing|medical|professional|pharmacist)\s+licen[cs]e|"
                 r"\bDL\s*#?|permis\s+de\s+conduire|permiso\s+de\s+conducir|licencia\s+de\s+conducir|carn[ée]t?\s+de\s+conducir|"
@@ -274,6 +280,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
 KEYED_RE = [(cls, re.compile(rf"(?:{words}){FILLER}{value}(?![\w-])", CI), blocking)
             for cls, words, value, blocking in KEYED]
 PERSON_NEAR = re.compile(rf"(?:{lex.PATIENT_WORDS})|\b(?:his|her|their|su|sus|son|sa|ses|sein|seine|ihr|ihre)\b|"
+                         r"\b(?:usuari[oa]|user|wearer|utilisat(?:eur|rice)|porteur|porteuse|Nutzer(?:in)?|Träger(?:in)?)\b|"
                          r"\bpatient's\b|'s\b|des\s+Patienten|der\s+Patientin|del\s+paciente|de\s+la\s+paciente|"
                          r"du\s+patient|de\s+la\s+patiente", CI)
 
@@ -310,7 +317,7 @@ def keyed(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
                 "health_plan": "a health plan or insurance number", "kvnr": "a German health insurance number",
                 "nir": "a French social security number (NIR)", "ssn": "a social security number",
                 "account": "an account number", "license": "a licence number", "vehicle": "a vehicle identifier",
-                "device": "a device serial number"}[cls])
+                "device": "a device serial number", "other_id": "an identity document's number"}[cls])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -417,7 +424,6 @@ EVENT = (r"died|passed\s+away|deceased|date\s+of\s+death|admitted|hospitali[sz]e
          r"falleci[óo]|falleció|muri[óo]|ingres[óo]|ingresad[oa]|dad[oa]\s+de\s+alta|"
          r"verstorben|gestorben|starb|verstarb|entlassen|aufgenommen|eingeliefert|"
          r"diagnosed|pronounced\s+dead|found\s+dead|fell\s+ill|became\s+ill|symptoms?\s+(?:began|started|appeared)|"
-         r"onset|was\s+seen|tested\s+positive|"
          r"diagnostiquée?|tombée?\s+malade|symptômes\s+(?:sont\s+)?apparus|"
          r"acudió|diagnosticad[oa]|enfermó|síntomas\s+(?:comenzaron|empezaron|aparecieron)|"
          r"erkrankte|erkrankt|diagnostiziert|tot\s+aufgefunden|Symptome\s+(?:begannen|traten)")
@@ -486,7 +492,8 @@ ADDRESS = re.compile("|".join([
     rf"(?:,?\s*(?:Apt\.?|Apartment|Unit|Suite|Flat|#)\s*\w+)?{CITY}?{POSTCODE}?",
     # es: calle Mayor 12, 3.º B, 28013 Madrid
     r"\b(?:calle|c/|avda\.?|avenida|plaza|pza\.?|paseo|camino|carretera|ronda|traves[íi]a)\s+(?:(?:de|del|de\s+la|"
-    rf"de\s+los|de\s+las)\s+)?(?:{CAP}\s*){{1,3}},?\s*(?:n\.?\s?º\s*)?\d{{1,4}}"
+    rf"de\s+los|de\s+las)\s+)?(?:{CAP}(?:\s+(?:de|del|de\s+la|de\s+los|y)\s+(?={CAP}))?\s*){{1,4}},?\s*"
+    r"(?:n\.?\s?º\s*)?\d{1,4}"
     r"(?:,\s*(?:\d+\.?\s?º\s*[A-Z]?(?:\s*(?:izquierda|derecha|izda\.?|dcha\.?))?|bajo))?"
     rf"(?:,\s*\d{{5}}\s+[{UPPER}][\w\-]+)?",
     # fr: 12 bis rue des Lilas, 69003 Lyon
@@ -604,7 +611,7 @@ el la los las un una este esta su sus si cuando para desde en de del y o pero
 le la les un une ce cette son sa ses si quand pour depuis dans sur à au aux de des du et ou mais
 der die das ein eine dieser diese sein seine ihr ihre wenn für von im am an auf zu und oder aber bei mit nach seit
 patient patients patiente paciente pacientes patientin case caso cas fall
-hospital infirmary clinic ward room bed icu station zimmer chambre habitación planta
+hospital infirmary clinic ward room bed icu station zimmer chambre habitación planta camp cabin mount fort
 street road avenue lane calle rue straße strasse
 county city district state department health public lake central north south east west new
 monday tuesday wednesday thursday friday saturday sunday lunes martes miércoles jueves viernes sábado domingo
@@ -621,8 +628,10 @@ PATIENT_NAME = re.compile(rf"(?:(?i:{lex.PATIENT_WORDS})\s*,?\s+(?:(?i:named|cal
                           rf"(?P<name>{NAME})")
 RELATIVE_NAME = re.compile(rf"(?:\b[{UPPER}]\w+['’]s|\b(?i:his|her|their|the\s+patient's)|"
                            rf"\b(?i:su|sus|son|sa|ses|sein|seine|ihr|ihre|der|die|le|"
-                           rf"la))\s+(?i:{lex.RELATIVES})\s*,?\s+(?P<name>[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?)")
-NAME_CANDIDATE = re.compile(rf"(?<![\w'’])(?P<name>{NAME})")
+                           rf"la))\s+(?:[\w-]+\s+)?(?i:{lex.RELATIVES})\s*,?\s+(?P<name>[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?)")
+FAMILY = re.compile(rf"\b(?i:the|la|die|der)\s+(?i:family|familia|famille|Familie)\s+(?:(?:{PARTICLE})\s+)?"
+                    rf"(?P<name>{WORD})(?!\s+(?i:doctor|practice|medicine|center|centre|health))")
+NAME_CANDIDATE = re.compile(rf"(?:(?<=\bd['’])|(?<![\w'’]))(?P<name>{NAME})")
 PATIENT_VERB = re.compile(rf"^\s*(?:\([^)]{{0,40}}\)\s*|,[^,]{{0,60}},\s*)?(?:{lex.PATIENT_VERBS})", CI)
 PLACEMENT = re.compile(lex.PLACEMENT, CI)
 STAFF = re.compile(rf"(?:{lex.PROFESSIONAL_TITLES})\s*$")
@@ -664,6 +673,17 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, start + words[-1].end() if words else end
 
 
+STREET_BEFORE = re.compile(r"\b(?:calle|c/|avenida|avda\.?|plaza|paseo|rue|avenue|boulevard|bd|place|allée|quai|"
+                           r"impasse|Straße|Strasse|Platz|Allee|street|road|avenue)\s+(?:(?:de|del|de\s+la|du|de\s+l'|des)\s+)?$",
+                           CI)
+# "the 7-year-old Ann Lee", "Der zwölfjährige Jonas", "el niño de 8 años, Yusuf"
+AGE_BEFORE = re.compile(r"(?:\d{1,3}[- ]year[- ]old|\w+jährige[rn]?|\d{1,3}-jährige[rn]?|de\s+\d{1,3}\s+años,?|"
+                        r"âgée?\s+de\s+\d{1,3}\s+ans,?)\s+$", CI)
+OWNER_BEFORE = re.compile(r"\b(?:belongs\s+to|owned\s+by|owner,?|pertenece\s+a|propiedad\s+de|dueñ[oa],?|"
+                          r"appartient\s+à|propriétaire,?|gehört|Halter(?:in)?|Besitzer(?:in)?|"
+                          r"famil(?:y|ia|le|ie))\s+$", CI)
+
+
 def names(text: str, spans: list[tuple[int, int]], others: list[Hit]) -> Iterator[Hit]:
     """Names tied to a patient: after "patient", before what happens to a patient, in a sentence
     that also holds another identifier, with a ward or room; an official's name alone is not."""
@@ -676,6 +696,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit]) -> Iterato
             found[key] = _hit(text, "name", start, end, sure, why)
 
     strong = [h for h in others if h.blocking and h.cls != "name"]
+    for m in FAMILY.finditer(text):
+        add(m.start("name"), m.end("name"), True, "a family's name")
     for m in RELATIVE_NAME.finditer(text):  # a first name alone is enough next to whose relative it is
         if _fold(m.group("name").split()[0]) not in NOT_NAMES:
             add(m.start("name"), m.end("name"), True, "a person named by their relation to the patient")
@@ -694,6 +716,11 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit]) -> Iterato
     for start, end, titled, title in candidates:
         s, e = sentence_of(spans, start)
         sentence = text[s:e]
+        if STREET_BEFORE.search(text[max(s, start - 25):start]):
+            continue  # "calle Juan Antonio Dimas, 4": a street named after someone
+        if AGE_BEFORE.search(text[max(s, start - 40):start]) or OWNER_BEFORE.search(text[max(s, start - 30):start]):
+            add(start, end, True, "a name next to the person's age or what they own")
+            continue
         official = OFFICIAL.search(text[max(s, start - 40):min(e, end + 60)])
         start_title = start - len(title) - 1 if titled else start
         tied = [h for h in strong if s <= h.start < e]
@@ -717,7 +744,9 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit]) -> Iterato
                     text, "age", end + aged.start(group), end + aged.end(group), True, "an age over 89")
         elif PATIENT_VERB.match(after) or (re.match(r"^\s*(?:'s|’s)\s", after) and tied):
             add(start_title, end, True, "a name next to what happened to the patient")
-        elif tied and not (official and not any(h.cls in ("date", "age") for h in tied)):
+        elif (tied and not (official and not any(h.cls in ("date", "age") for h in tied))) or (
+                not official and not STAFF.search(text[max(s, start - 14):start]) and len(text[start:end].split()) >= 2
+                and any(h.blocking and s <= h.start < e and (h.start, h.end) != (start, end) for h in found.values())):
             add(start_title, end, True, "a name in the same sentence as a patient's identifier")
         elif (not official and not STAFF.search(text[max(s, start - 14):start]) and  # staff work in rooms too
               not re.fullmatch(lex.PROFESSIONAL_TITLES, title) and PLACEMENT.search(text[end:min(e, end + 50)])):
@@ -756,6 +785,8 @@ def is_full_name(first: str, surname: str) -> bool:
 
 
 SUPPORT = re.compile(rf"#?(?:{lex.SUPPORT_HASHTAGS})(?=[{UPPER}])")
+SUPPORT_AFTER = re.compile(r"(?:BleibStark|StayStrong|Strong|Fuerte|Gesucht|Vermisst|Missing|Forever|Siempre|"
+                           r"PourToujours|Courage|Fighter|Warrior)$")
 
 
 def camel_names(text: str, pattern: str = r"\S+") -> Iterator[Hit]:
@@ -772,6 +803,11 @@ def camel_names(text: str, pattern: str = r"\S+") -> Iterator[Hit]:
                 yield _hit(text, "name", m.start(), m.end(), True, "a person's name in a hashtag")
                 break
         else:
+            first_part = parts[0] if parts else None
+            if first_part is not None and first_part.start() == 0 and is_given_name(first_part.group()) and \
+                    SUPPORT_AFTER.match(m.group()[first_part.end():]):
+                yield _hit(text, "name", m.start(), m.end(), True, "a person's name in a hashtag")
+                continue
             last = parts[-1] if parts else None  # "#FindEdna", "#BuscamosAManuel": one given name after the call
             if support and last is not None and last.start() >= support.end() and last.end() == len(m.group()) \
                     and is_given_name(last.group()):
@@ -825,7 +861,11 @@ PERSON_KEYS = re.compile(r"(?:^|[?&;])(?P<pair>(?P<key>patient(?:e|in)?(?:_?(?:i
                          r"(?P<value>[^&;#]+))", CI)
 # The path segment after one of these is a person's own page ("/patient/kwhitfield1962", "/in/jane-doe").
 PERSON_PAGES = re.compile(r"^(?:patients?|patient(?:e|in)|pacientes?|profiles?|profil|perfil|users?|members?|people|"
-                          r"person|personne|persona|in|u|pub)$", CI)
+                          r"person|personne|persona|in|u|pub|obituar(?:y|ies)|esquelas?|necrol[óo]gicas?|hommages?|"
+                          r"avis-de-deces|deces|trauer(?:anzeigen)?|traueranzeige|memorials?|tributes?|f|c)$", CI)
+# Whole sites of pages about one person each (obituaries, fundraisers): every path names someone.
+PERSON_SITES = re.compile(r"(?:^|\.)(?:legacy|gofundme|leetchi|vakinha|betterplace|esquelas|hommages|trauer|"
+                          r"obituaries|dansnoscoeurs|tributes)\.", CI)
 SOCIAL_HOSTS = re.compile(r"(?:^|\.)(?:facebook|linkedin|xing|instagram|tiktok|twitter|x|threads)\.(?:com|net)$", CI)
 
 
@@ -841,7 +881,10 @@ def url_hits(url_text: str, offset: int) -> Iterator[Hit]:
             continue  # the host
         segment, after = m.group(), previous
         previous = segment
-        if PERSON_PAGES.match(after) or (SOCIAL_HOSTS.search(host.split(":")[0]) and after == ""):
+        by_person = PERSON_SITES.search(host) and any(is_full_name(a, b) for a, b in pairwise(
+            w for w in re.split(r"[-_.+]", segment) if w.isalpha()))
+        if (PERSON_PAGES.match(after) and (after.lower() not in ("f", "c") or PERSON_SITES.search(host))) or (
+                SOCIAL_HOSTS.search(host.split(":")[0]) and after == "") or by_person:
             yield Hit("url", offset + m.start(), offset + m.end(), True, "a link to a person's own page", segment)
             continue
         stem = re.sub(r"\.(?:jpe?g|png|gif|webp|pdf|html?|heic)$", "", segment, flags=CI)
