@@ -74,12 +74,13 @@ def test_the_hand_written_held_out_sets(path: Path) -> None:
     assert held_out["false_positive_rate"] <= HOLDOUT_FALSE_POSITIVES, held_out["false_positives"]
 
 
-@pytest.mark.parametrize("path,recall", [(phi_bench.HOLDOUT3, 0.90), (phi_bench.HOLDOUT4, 0.92)],
-                         ids=["holdout3", "holdout4"])
+@pytest.mark.parametrize("path,recall", [(phi_bench.HOLDOUT3, 0.90), (phi_bench.HOLDOUT4, 0.92),
+                                         (phi_bench.HOLDOUT5, 0.85)], ids=["holdout3", "holdout4", "holdout5"])
 def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
-    """holdout3's first run: recall 72.3 % of identifiers, 97.5 % of advisories blocked, 15 % false
-    positives; holdout4's, after the general work on holdout3's misses: 85.4 %, 100 %, 7.5 %. Both
-    were worked on after their first runs; the floors keep what that work reached."""
+    """First runs, each before the screen was changed for it: holdout3 recall 72.3 % of identifiers,
+    97.5 % of advisories blocked, 15 % false positives; holdout4 (after the work on holdout3's
+    misses) 85.4 %, 100 %, 7.5 %; holdout5 (after holdout4's) 76.3 %, 100 %, 15 %. All were worked on
+    after their first runs; the floors keep what that work reached."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= 0.98, result["misses"]

@@ -264,9 +264,11 @@ KEYED: list[tuple[str, str, str, bool]] = [
                 r"\d{4}(?: \d{4}){2,3}(?![\w-])|(?=[A-Z0-9/.\-]*\d)[A-Z0-9][A-Z0-9/.\-]{2,}[A-Z0-9])", True),
     ("other_id", r"Aufenthalts(?:gestattung|titel|erlaubnis)|Personalausweis(?:nummer)?|Reisepass(?:nummer)?|"
                  r"\bDNI\b|\bNIE\b|pasaporte|carte\s+d'identité|\bCNI\b|passeport|passport(?:\s+number)?|"
-                 r"titre\s+de\s+séjour|permiso\s+de\s+residencia", VALUE, True),
+                 r"titre\s+de\s+séjour|permiso\s+de\s+residencia|prescription(?:\s+(?:no\.?|number|#))?|"
+                 r"\breceta\b|ordonnance|Rezept(?:nummer)?", VALUE, True),
     ("license", r"driver'?s?\s+licen[cs]e(?:\s+(?:number|no\.?|#))?|driving\s+licen[cs]e(?:\s+number)?|"
                 r"licen[cs]e\s+number|\b(?:RN|LPN|APRN|nursing|medical|professional|pharmacist)\s+licen[cs]e|"
+                r"\b(?:technician|nurse|pharmacist|professional)\s+registration|"
                 r"\bDL\s*#?|permis\s+de\s+conduire|permiso\s+de\s+conducir|licencia\s+de\s+conducir|carn[ée]t?\s+de\s+conducir|"
                 r"F[üu]hrerschein(?:nummer)?|\bNPI\b|\bDEA\b|\bRPPS\b|\bADELI\b|\bLANR\b|\bBSNR\b|"
                 r"colegiad[oa]|n[úu]mero\s+de\s+colegiad[oa]|Approbationsnummer", VALUE, True),
@@ -426,7 +428,7 @@ EVENT = (r"died|passed\s+away|deceased|date\s+of\s+death|admitted|hospitali[sz]e
          r"diagnosed|pronounced\s+dead|found\s+dead|fell\s+ill|became\s+ill|symptoms?\s+(?:began|started|appeared)|"
          r"diagnostiquée?|tombée?\s+malade|symptômes\s+(?:sont\s+)?apparus|"
          r"acudió|diagnosticad[oa]|enfermó|síntomas\s+(?:comenzaron|empezaron|aparecieron)|"
-         r"erkrankte|erkrankt|diagnostiziert|tot\s+aufgefunden|Symptome\s+(?:begannen|traten)")
+         r"diagnostiziert|tot\s+aufgefunden|Symptome\s+(?:begannen|traten)")
 # Between "born"/"died" and the date: a few words ("of the case:"), never "since" or "between".
 LINK = (r"(?:[\s:(,]+(?!(?:since|from|between|until|desde|hasta|entre|depuis|jusqu|seit|zwischen|bis|vom|ab)\b)"
         r"[^\W\d]+){0,3}?[\s:(,]*")
@@ -451,7 +453,8 @@ AGE_WORDS = re.compile(
     r"(?:(?:ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun)und)?neunzig(?=\s*-?jährig|\s+Jahre)|"
     r"hundert(?:(?:ein|zwei|drei)\w*)?(?=\s*-?jährig)|"
     r"centenarian|centenaire|centenari[oa]|Hundertjährige[rn]?)", CI)
-GROUP_AGE = re.compile(r"(?:over|above|under|older|mayores\s+de|más\s+de|menores\s+de|de\s+plus\s+de|plus\s+de|"
+GROUP_AGE = re.compile(r"(?:\d{1,3}\s*(?:to|-|–|y|a|à|bis|und|and|et)\s*|"
+                       r"over|above|under|older|mayores\s+de|más\s+de|menores\s+de|de\s+plus\s+de|plus\s+de|"
                        r"moins\s+de|über|ab|unter|bis)\s*$", CI)
 GROUP_AGE_AFTER = re.compile(r"^\s*(?:and\s+(?:over|older|above)|or\s+older|\+|y\s+más|o\s+más|et\s+plus|ou\s+plus|"
                              r"und\s+älter|oder\s+älter)", CI)
@@ -565,6 +568,18 @@ REFERS = re.compile(r"\b(?:ref(?:erence)?|case|file|ID|identifier|number|no\.|n[
 CODED = re.compile(rf"\b(?:{lex.NOT_PERSONAL})\b(?!\s+(?:for|of|du|de|des|del|für)\s)\W*(?:\w+\W+){{0,2}}$", CI)
 
 
+# Words that name many people: a sentence about them is about no one in particular.
+MANY = re.compile(r"patients|pacientes|patientes|Patienten|Patientinnen|residents|residentes|afectad[oa]s|"
+                  r"Betroffenen|Erkrankten|Verstorbenen|cases|casos|cas|Fälle|enfermos|malades|victims|víctimas|"
+                  r"victimes|Opfer", CI)
+
+
+def _about_one_person(sentence: str) -> bool:
+    words = (m.group().strip() + re.match(r"\w*", sentence[m.end():]).group()  # type: ignore[union-attr]
+             for m in PERSON_NEAR.finditer(sentence))
+    return any(not MANY.fullmatch(word) for word in words)
+
+
 def other_numbers(text: str, spans: list[tuple[int, int]], ctx: Context, others: list[Hit]) -> Iterator[Hit]:
     """What no other detector named (a phone number, allowed or not, is the phone detector's)."""
     for m in OTHER_NUMBER.finditer(text):
@@ -577,7 +592,7 @@ def other_numbers(text: str, spans: list[tuple[int, int]], ctx: Context, others:
             continue
         s, e = sentence_of(spans, m.start())
         sentence = text[s:e]
-        if not PERSON_NEAR.search(sentence):
+        if not _about_one_person(sentence):
             continue
         lead = text[max(s, m.start() - 40):m.start()]
         if CODED.search(lead) and not re.search(r"\bref", lead[-15:], CI):
@@ -612,6 +627,10 @@ le la les un une ce cette son sa ses si quand pour depuis dans sur à au aux de 
 der die das ein eine dieser diese sein seine ihr ihre wenn für von im am an auf zu und oder aber bei mit nach seit
 patient patients patiente paciente pacientes patientin case caso cas fall
 hospital infirmary clinic ward room bed icu station zimmer chambre habitación planta camp cabin mount fort
+departamento département ministerio ministère ministerium ayuntamiento comunidad consejería región région municipio
+landkreis stadt gemeinde kreis hbf bahnhof centro biblioteca polideportivo pabellón colegio escuela instituto
+universidad université universität hôpital klinikum gymnasium école lycée collège grundschule elementary airport
+aeropuerto aéroport flughafen
 street road avenue lane calle rue straße strasse
 county city district state department health public lake central north south east west new
 monday tuesday wednesday thursday friday saturday sunday lunes martes miércoles jueves viernes sábado domingo
@@ -624,15 +643,25 @@ support information safety care center centre services portal app online room be
 """)) | frozenset(_fold(m) for m in lex.MONTHS.split("|"))
 TITLE_NAME = re.compile(rf"(?<![\w.])(?P<title>{lex.TITLES}|{lex.PROFESSIONAL_TITLES})\s+(?P<name>{NAME})")
 PATIENT_NAME = re.compile(rf"(?:(?i:{lex.PATIENT_WORDS})\s*,?\s+(?:(?i:named|called|llamad[oa]|nommée?|namens)\s+)?|"
-                          rf"\b(?i:the|a|an|la|el|le|l'|une?|der|die|eine?)\s*(?:{lex.PERSON_ROLES}),\s+)"
+                          rf"\b(?i:the|a|an|la|el|le|l'|une?|der|die|eine?)\s*(?:{lex.PERSON_ROLES})(?:\s+\w+){{0,2}},\s+)"
                           rf"(?P<name>{NAME})")
 RELATIVE_NAME = re.compile(rf"(?:\b[{UPPER}]\w+['’]s|\b(?i:his|her|their|the\s+patient's)|"
                            rf"\b(?i:su|sus|son|sa|ses|sein|seine|ihr|ihre|der|die|le|"
                            rf"la))\s+(?:[\w-]+\s+)?(?i:{lex.RELATIVES})\s*,?\s+(?P<name>[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?)")
+OF_RELATIVE = re.compile(rf"(?:\b(?i:parents|family|familia|famille|Eltern|Familie|mother|mère|madre|Mutter|"
+                         rf"father|père|padre|Vater)\s+(?:of\s+|de\s+|d['’]|von\s+)(?P<name>{WORD}(?:\s+{WORD})?)|"
+                         rf"(?P<owner>{WORD})['’]s\s+(?i:{lex.RELATIVES}))")
+APPEAL = re.compile(rf"\b(?i:donors?\s+for|donaci[óo]n\s+(?:de\s+\w+\s+)*?para|donantes\s+para|don\s+de\s+\w+\s+pour|"
+                    rf"Typisierungsaktion\s+für|Spender\s+für|match\s+for|compatible\s+con|compatible\s+avec)\s+"
+                    rf"(?P<name>{WORD}(?:\s+{WORD})?)")
 FAMILY = re.compile(rf"\b(?i:the|la|die|der)\s+(?i:family|familia|famille|Familie)\s+(?:(?:{PARTICLE})\s+)?"
                     rf"(?P<name>{WORD})(?!\s+(?i:doctor|practice|medicine|center|centre|health))")
 NAME_CANDIDATE = re.compile(rf"(?:(?<=\bd['’])|(?<![\w'’]))(?P<name>{NAME})")
-PATIENT_VERB = re.compile(rf"^\s*(?:\([^)]{{0,40}}\)\s*|,[^,]{{0,60}},\s*)?(?:{lex.PATIENT_VERBS})", CI)
+PATIENT_VERB = re.compile(rf"^\s*(?:\([^)]{{0,40}}\)\s*|,[^,]{{0,60}},\s*)?(?:{lex.PATIENT_VERBS})|"
+                          rf"^\s*,\s*(?:the\s+|a\s+|an\s+|el\s+|la\s+|un[ae]?\s+|le\s+|l'|der\s+|die\s+|ein[e]?\s+)?"
+                          rf"(?:{lex.PERSON_ROLES}|person\s+being\s+treated|alumn[oa]|élève|pupil|Schüler(?:in)?)\b|"
+                          r"^\s*,?\s*(?:aus|de|in|from|of)\s+(?:der\s+|la\s+)?(?:Klasse|classe|clase|class|year|grade)\b",
+                          CI)
 PLACEMENT = re.compile(lex.PLACEMENT, CI)
 STAFF = re.compile(rf"(?:{lex.PROFESSIONAL_TITLES})\s*$")
 OFFICIAL = re.compile(rf"\b(?:{lex.OFFICIAL_WORDS})\b", CI)
@@ -644,7 +673,7 @@ HEALTH_CONTEXT = re.compile(r"\b(?:first|confirmed|index|premier|primer|erste[rn
 
 # A person's age right after their name: "Ronald Fisher, 93,", "Jacob Reyes (16)", "Adrián Castro, de 15 años".
 AGE_AFTER_NAME = re.compile(r"^\s*(?:\(\s*(?P<a>\d{1,3})\s*\)|,\s*(?P<b>\d{1,3})\s*(?:,|\b(?:years?|ans|años|Jahre)\b)|"
-                            r",\s*(?:de|âgée?\s+de|aged|age)\s+(?P<c>\d{1,3})\b|"
+                            r",\s*(?:de|âgée?\s+de|aged|age)\s+(?P<c>\d{1,3})\b(?![:.h]\d)|"
                             r",\s*(?P<d>\d{1,3})-(?:year-old|jährige))", CI)
 
 
@@ -662,7 +691,9 @@ def _is_name(candidate: str, titled: bool) -> bool:
         return False
     if titled:
         return True
-    return len(words) >= 2 and all(_fold(w) not in NOT_NAMES for w in words if w[0].isupper())
+    inner = words[1:-1]
+    return len(words) >= 2 and all(_fold(w) not in NOT_NAMES or re.fullmatch(PARTICLE + "|el|al|ben|bint", w, CI)
+                                   for w in [words[0], *inner, words[-1]] if w[0].isupper())
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -677,7 +708,9 @@ STREET_BEFORE = re.compile(r"\b(?:calle|c/|avenida|avda\.?|plaza|paseo|rue|avenu
                            r"impasse|Straße|Strasse|Platz|Allee|street|road|avenue)\s+(?:(?:de|del|de\s+la|du|de\s+l'|des)\s+)?$",
                            CI)
 # "the 7-year-old Ann Lee", "Der zwölfjährige Jonas", "el niño de 8 años, Yusuf"
-AGE_BEFORE = re.compile(r"(?:\d{1,3}[- ]year[- ]old|\w+jährige[rn]?|\d{1,3}-jährige[rn]?|de\s+\d{1,3}\s+años,?|"
+AGE_BEFORE = re.compile(r"(?:(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+                        r"fourteen|fifteen|sixteen|seventeen)[- ]year[- ]old|\w+jährige[rn]?|\d{1,3}-jährige[rn]?|"
+                        r"de\s+\d{1,3}\s+años,?|"
                         r"âgée?\s+de\s+\d{1,3}\s+ans,?)\s+$", CI)
 OWNER_BEFORE = re.compile(r"\b(?:belongs\s+to|owned\s+by|owner,?|pertenece\s+a|propiedad\s+de|dueñ[oa],?|"
                           r"appartient\s+à|propriétaire,?|gehört|Halter(?:in)?|Besitzer(?:in)?|"
@@ -696,13 +729,21 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit]) -> Iterato
             found[key] = _hit(text, "name", start, end, sure, why)
 
     strong = [h for h in others if h.blocking and h.cls != "name"]
+    for m in OF_RELATIVE.finditer(text):
+        group = "name" if m.group("name") else "owner"
+        if is_given_name(m.group(group).split()[0]):
+            add(m.start(group), m.end(group), True, "a person named with their family")
+    for m in APPEAL.finditer(text):
+        if is_given_name(m.group("name").split()[0]):
+            add(m.start("name"), m.end("name"), True, "the person an appeal is for")
     for m in FAMILY.finditer(text):
         add(m.start("name"), m.end("name"), True, "a family's name")
     for m in RELATIVE_NAME.finditer(text):  # a first name alone is enough next to whose relative it is
         if _fold(m.group("name").split()[0]) not in NOT_NAMES:
             add(m.start("name"), m.end("name"), True, "a person named by their relation to the patient")
     for m in PATIENT_NAME.finditer(text):
-        if _is_name(m.group("name"), False) or re.match(rf"(?:{lex.TITLES})\s", m.group("name")):
+        if _is_name(m.group("name"), False) or re.match(rf"(?:{lex.TITLES})\s", m.group("name")) or (
+                len(m.group("name").split()) == 1 and is_given_name(m.group("name"))):
             add(m.start("name"), m.end("name"), True, "a patient's name")
     candidates = [(m.start("name"), m.end("name"), True, m.group("title")) for m in TITLE_NAME.finditer(text)]
     for m in NAME_CANDIDATE.finditer(text):
@@ -757,6 +798,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit]) -> Iterato
     yield from found.values()
 
 
+
+
 @lru_cache(maxsize=1)
 def census_names() -> tuple[frozenset[str], frozenset[str]]:
     """The US Census's given names and its 20,000 commonest surnames, less everyday words
@@ -778,6 +821,8 @@ def is_full_name(first: str, surname: str) -> bool:
     """Two words that read as a given name and a surname: a given name Clarion knows with any
     word after it, or a census given name with a census surname ("Derek" "Owens")."""
     first, surname = _fold(first), _fold(surname)
+    if surname in lex.EVERYDAY_NAME_WORDS:  # "#AmberAlert", "/hope-strong"
+        return False
     if first in GIVEN:
         return len(surname) == 1 or surname not in NOT_NAMES  # "O" of "ONeill" is an initial
     given, surnames = census_names()
@@ -816,12 +861,14 @@ def camel_names(text: str, pattern: str = r"\S+") -> Iterator[Hit]:
 
 PERSONAL = frozenset({"name", "address", "phone", "email_address", "ssn", "nhs_number", "nir", "kvnr", "nhc", "mrn",
                       "health_plan", "account", "license", "vehicle", "device", "age", "other_id"})
-PRONOUN = re.compile(r"\b(?:he|she|his|her|him|él|ella|su|sus|il|elle|ses|son|sa|er|sie|sein|seine|seiner|ihr|ihre|"
+PRONOUN = re.compile(r"\b(?:he|she|his|her|him|él|ella|su|sus|il|elle|ses|son|sa|er|sie|sein|seine|seiner|seinen|"
+                     r"seinem|ihren|ihrem|ihr|ihre|"
                      r"ihrer)\b", CI)
 
 
 # A day and month without a year, after the word that introduces a date ("le 03/06", "am 6.11.").
 DAY_MONTH = re.compile(r"\b(?:on|of|le|am|el|du|vom|since|depuis|seit|desde)\s+"
+                       r"(?:[A-Za-zäéè]+(?:tag|day|di|es)\.?,?\s+)?"
                        r"(?P<date>(?P<d>[0-3]?\d)[/.](?P<m>[01]?\d)\.?)(?![\d/]|\.\d)", CI)
 
 
@@ -862,7 +909,8 @@ PERSON_KEYS = re.compile(r"(?:^|[?&;])(?P<pair>(?P<key>patient(?:e|in)?(?:_?(?:i
 # The path segment after one of these is a person's own page ("/patient/kwhitfield1962", "/in/jane-doe").
 PERSON_PAGES = re.compile(r"^(?:patients?|patient(?:e|in)|pacientes?|profiles?|profil|perfil|users?|members?|people|"
                           r"person|personne|persona|in|u|pub|obituar(?:y|ies)|esquelas?|necrol[óo]gicas?|hommages?|"
-                          r"avis-de-deces|deces|trauer(?:anzeigen)?|traueranzeige|memorials?|tributes?|f|c)$", CI)
+                          r"avis-de-deces|deces|trauer(?:anzeigen)?|traueranzeige|memorials?|tributes?|f|c|"
+                          r"spenderaufrufe|appeals?|llamamientos?|appels?)$", CI)
 # Whole sites of pages about one person each (obituaries, fundraisers): every path names someone.
 PERSON_SITES = re.compile(r"(?:^|\.)(?:legacy|gofundme|leetchi|vakinha|betterplace|esquelas|hommages|trauer|"
                           r"obituaries|dansnoscoeurs|tributes)\.", CI)

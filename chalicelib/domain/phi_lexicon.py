@@ -18,7 +18,7 @@ MONTHS = (
 )
 
 # Titles and forms of address that precede a person's name.
-TITLES = (r"Mr\.?|Mrs\.?|Ms\.?|Miss|Mx\.?|Sr\.|Sra\.|Srta\.|Sr|Sra|Srta|don|doña|Dña\.|D\.|M\.|Mme|Mlle|"
+TITLES = (r"Mr\.?|Mrs\.?|Ms\.?|Miss|Mx\.?|Herrn|Sr\.|Sra\.|Srta\.|Sr|Sra|Srta|don|doña|Dña\.|D\.|M\.|Mme|Mlle|"
           r"Monsieur|Madame|Herr|Frau|Hr\.|Fr\.")
 # Titles an official carries as often as a patient: a name after them needs patient context.
 PROFESSIONAL_TITLES = (r"Dr\.?|Dra\.?|Pr\.?|Prof\.?|Professor|Doctor|Doktor|Docteur|Nurse|Sister|Matron|"
@@ -76,7 +76,8 @@ VENUE_WORDS = (
 )
 # A home: an address next to these is a person's.
 HOME_WORDS = (
-    r"lives?|lived|living|home|resides?|resided|residence|of|domicile|address|apartment|flat|"
+    r"lives?|lived|living|home|resides?|resided|residence|of|domicile|address|apartment|flat|resid[íi]a|viv[íi]a|"
+    r"wohnte|habitait|"
     r"vive|reside|domicilio|vecin[oa]|"
     r"habite|domicilié?e?|demeurant|appartement|logement|piso|vivienda|portal\s+de\s+su\s+casa|su\s+casa|"
     r"wohnt|Wohnung|wohnhaft|Wohnadresse|Anschrift"
@@ -142,7 +143,8 @@ field hill hall lane street stone rock waters flood fire frost wolf fox bird swa
 major long short little small large rich poor good best new newman early late west north south east
 baker cook miller smith taylor carpenter mason porter rider hunter fisher gardener shepherd nurse doctor
 page price penny cash money banks battle bowl cross crown guard lord noble prince queen duke earl bishop
-sharp hardy wise gay free freeman friend peace ward bed room health care water safe home
+sharp hardy wise gay free freeman friend peace ward bed room health care water safe home alert amber
+dona vida amor salud agua luz paz sol mar cruz flor cielo vie amour leben liebe santos reyes
 """))
 
 # A person named right after what they are ("The worker, Jorge Alvarez, ..."; "la novia, Lucía ...").
@@ -162,13 +164,13 @@ SUPPORT_HASHTAGS = (
     r"GetWell(?:Soon)?|PrayFor|PrayersFor|JusticeFor|RIP|RestInPeace|StayStrong|Team|Support|WeLove|"
     r"ThinkingOf|LoveFor|Fuerza|Ánimo|Animo|TodosCon|TodosConEl|TodosConLa|Justicia(?:Para)?|DEP|"
     r"TousAvec|Courage|SoutienÀ|SoutienA|PourToi|StarkBleiben|GuteBesserung|Gemeinsam(?:Für)?|RuheInFrieden|"
-    r"Find|Finde[nt]?|Missing|BringHome|HelpFind|Buscamos(?:A)?|Desaparecid[oa]|Disparition|Vermisst|Wo(?:Ist)?|"
+    r"Match4|MatchFor|Hilf(?:e)?Für|AyudaA|Find|Finde[nt]?|Missing|BringHome|HelpFind|Buscamos(?:A)?|Desaparecid[oa]|Disparition|Vermisst|Wo(?:Ist)?|"
     r"Retrouvons|Retrouver|HaveYouSeen|AyúdanosAEncontrar|Helft"
 )
 
 # Relatives and neighbours, whose first name alone identifies them ("her son Gareth").
 RELATIVES = (
-    r"son|daughter|husband|wife|partner|mother|father|brother|sister|grandson|granddaughter|grandmother|"
+    r"son|daughter|husband|wife|partner|mother|father|mum|mom|dad|mamá|papá|maman|papa|Mama|Papa|brother|sister|grandson|granddaughter|grandmother|"
     r"grandfather|nephew|niece|uncle|aunt|cousin|neighbour|neighbor|carer|friend|"
     r"hij[oa]|marido|esposa|espos[oa]|madre|padre|herman[oa]|niet[oa]|abuel[oa]|sobrin[oa]|vecin[oa]|amig[oa]|"
     r"fils|fille|mari|femme|épouse|mère|père|frère|sœur|soeur|petit-fils|petite-fille|neveu|nièce|voisine?|amie?|"
