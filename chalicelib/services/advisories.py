@@ -280,6 +280,8 @@ class AdvisoryService:
         what each group stood for. Done when a draft is saved, so the content hash, the approval
         and the fan-out cover concrete accounts. `known_only`: every account must exist (422)."""
         names = groups.referenced(content.channels)
+        if not names and not known_only:  # nothing to expand or check: no read (a preview per keystroke)
+            return content, []
         found = self._store.get_channel_groups(names) if names else {}
         members = [c for name in names if name in found for c in found[name].channels]
         named = [c for c in content.channels if not groups.is_group(c)]
