@@ -27,10 +27,11 @@ from pydantic import BaseModel
 
 from chalicelib.adapters.keys import (delivery_key, AUDIT_HEAD_SK, AUDIT_HEADS_PK, AUDIT_PK, Key, advisory_key,
                                       advisory_queue_key, advisory_sort_key, audit_advisory_pk, audit_chain_pk,
-                                      audit_sk, chain_of, channel_key, group_key, key_of, marker_key,
+                                      audit_sk, chain_of, channel_key, key_of, marker_key,
                                       moment, queue_pk, template_key, user_key, ORG_SETTINGS_KEY, SWITCH_KEY)
 from chalicelib.domain import audit
 from chalicelib.domain.org import DeliverySwitch, OrgSettings
+from chalicelib.adapters.keys import group_key
 from chalicelib.domain.groups import ChannelGroup
 from chalicelib.domain.errors import StaleWrite, UnavailableError
 from chalicelib.domain.lifecycle import View
