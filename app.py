@@ -420,6 +420,35 @@ def test_post_channel(channel_id: str) -> dict[str, Any]:
             "marker": result.marker, "posted_at": result.posted_at.isoformat()}
 
 
+# -- channel groups (issue 16): named lists of accounts; an advisory's `group:<name>` is expanded
+# to them when the draft is saved (chalicelib/domain/groups.py, services/channel_groups.py).
+CHOOSERS = frozenset({Role.SPOKESPERSON, Role.APPROVER, Role.ONCALL, Role.ADMIN})
+
+
+@route("/channel-groups", methods=["GET"], authorizer=AUTHORIZER)
+def list_channel_groups() -> dict[str, Any]:
+    signed_in(CHOOSERS, "channel_group_read")
+    return {"channel_groups": [web.group_view(g) for g in clarion().groups.all()]}
+
+
+@route("/channel-groups/{name}", methods=["PUT"], authorizer=AUTHORIZER)
+def put_channel_group(name: str) -> Response:
+    admin = signed_in(ADMIN, "channel_group_put")
+    from chalicelib.domain.groups import ChannelGroupDraft
+
+    group, created = clarion().groups.put(admin, name, body(ChannelGroupDraft))
+    return Response(web.group_view(group), status_code=201 if created else 200)
+
+
+@route("/channel-groups/{name}", methods=["DELETE"], authorizer=AUTHORIZER)
+def delete_channel_group(name: str) -> dict[str, Any]:
+    admin = signed_in(ADMIN, "channel_group_delete")
+    from chalicelib.services.channel_groups import DeleteGroupQuery
+
+    deleted = clarion().groups.delete(admin, name, web.validate(DeleteGroupQuery, query()).revision)
+    return web.deleted_group_view(deleted)
+
+
 # -- back office: readiness checks ----------------------------------------------------------------
 # Each account's platform is asked "who am I, what may I do" without posting; the finding is recorded
 # on the account (GET /channels shows it) and on-call is paged once per problem

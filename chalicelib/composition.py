@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the services are imported when first built, not when the ap
     from chalicelib.services.advisories import AdvisoryService
     from chalicelib.services.audit_trail import AuditTrail
     from chalicelib.services.channel_accounts import ChannelAccountService
+    from chalicelib.services.channel_groups import ChannelGroupService
     from chalicelib.services.delivery import Alerts, ChannelProvider, DeliveryService, Redriver
     from chalicelib.services.reports import ReportService
     from chalicelib.services.feeds import FeedService
@@ -58,6 +59,7 @@ class Clarion:
     operations: Operations
     settings: SettingsService
     switch: DeliverySwitchService
+    groups: ChannelGroupService  # channel groups (issue 16); advisories expand them at draft save
 
 
 def build(store: Store, publisher: BroadcastPublisher, clock: Clock, stage: str, *,
@@ -76,6 +78,7 @@ def build(store: Store, publisher: BroadcastPublisher, clock: Clock, stage: str,
     from chalicelib.services.access import AccessService
     from chalicelib.services.advisories import AdvisoryService
     from chalicelib.services.audit_trail import AuditTrail
+    from chalicelib.services.channel_groups import ChannelGroupService
     from chalicelib.services.common import WrittenRows
     from chalicelib.services.delivery import DeliveryService
     from chalicelib.services.feeds import FeedService
@@ -104,7 +107,8 @@ def build(store: Store, publisher: BroadcastPublisher, clock: Clock, stage: str,
                    reports=ReportService(store, AuditTrail(store), clock),
                    feeds=FeedService(store, clock, org), delivery=delivery,
                    operations=operations, settings=settings,
-                   switch=DeliverySwitchService(store, operations, clock))
+                   switch=DeliverySwitchService(store, operations, clock),
+                   groups=ChannelGroupService(store, clock))
 
 
 class RegistryChannels:

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pydantic import BaseModel, Field
 
 from chalicelib.domain.audit import ChainHead
+from chalicelib.domain.groups import ChannelGroup
 from chalicelib.domain.lifecycle import View
 from chalicelib.domain.messages import DeliveryMessage
 from chalicelib.domain.org import DeliverySwitch, OrgSettings
@@ -32,7 +33,8 @@ class Marker(BaseModel):
     revision: int = 1
 
 
-Entity = Advisory | DeliveryRecord | Template | User | ChannelAccount | Marker | OrgSettings | DeliverySwitch
+Entity = (Advisory | DeliveryRecord | Template | User | ChannelAccount | Marker | OrgSettings | DeliverySwitch
+          | ChannelGroup)
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,15 @@ class Store(Protocol):
     def list_channels(self) -> list[ChannelAccount]: ...
     def get_channels(self, channel_ids: Sequence[str]) -> dict[str, ChannelAccount]:
         """The channel accounts among `channel_ids` that exist, by id (one batch read)."""
+        ...
+    def get_channel_group(self, name: str) -> ChannelGroup | None:
+        """The group called `name`, a deleted one's tombstone too."""
+        ...
+    def get_channel_groups(self, names: Sequence[str]) -> dict[str, ChannelGroup]:
+        """The groups among `names` that exist (tombstones too), by name (one batch read)."""
+        ...
+    def list_channel_groups(self) -> list[ChannelGroup]:
+        """Every group by name, tombstones too."""
         ...
     def get_marker(self, key: str) -> Marker | None: ...
     def get_org_settings(self) -> OrgSettings | None:

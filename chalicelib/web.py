@@ -21,6 +21,7 @@ from chalicelib.domain.models import (Advisory, ChannelAccount, DeliveryRecord, 
 from chalicelib.services.audit_trail import AuditPage, AuditTrail
 
 if TYPE_CHECKING:  # annotations only: the services and renderer load with their first use
+    from chalicelib.domain.groups import ChannelGroup
     from chalicelib.domain.screening import Finding
     from chalicelib.rendering.render import RenderResult
     from chalicelib.services.advisories import AdvisoryList, BroadcastResult
@@ -196,6 +197,15 @@ def channel_admin_view(account: ChannelAccount) -> dict[str, Any]:
     view = account.model_dump(mode="json", exclude={"secret_ref", "pin_lease", "deleted_at"})
     view["credentials"] = "set" if account.secret_ref else "missing"
     return view
+
+
+def group_view(group: ChannelGroup) -> dict[str, Any]:
+    """A channel group as everyone who chooses channels sees it (a tombstone is never shown)."""
+    return group.model_dump(mode="json", exclude={"deleted_by", "deleted_at"})
+
+
+def deleted_group_view(group: ChannelGroup) -> dict[str, Any]:
+    return group.model_dump(mode="json", include={"name", "label", "deleted_by", "deleted_at", "revision"})
 
 
 def output_format(params: dict[str, str]) -> str:

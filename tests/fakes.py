@@ -16,9 +16,11 @@ from typing import Any, TypeVar
 from collections.abc import Iterator, Sequence
 
 from chalicelib.adapters.keys import (chain_of, delivery_key, Key, advisory_key, advisory_sort_key, channel_key,
-                                      key_of, marker_key, template_key, user_key, ORG_SETTINGS_KEY, SWITCH_KEY)
+                                      group_key, key_of, marker_key, template_key, user_key, ORG_SETTINGS_KEY,
+                                      SWITCH_KEY)
 from chalicelib.domain import audit
 from chalicelib.domain.org import DeliverySwitch, OrgSettings
+from chalicelib.domain.groups import ChannelGroup
 from chalicelib.domain.lifecycle import View, in_view
 from chalicelib.domain.errors import StaleWrite, UnavailableError
 from chalicelib.domain.models import (Advisory, AuditEntry, AuditEvent, ChannelAccount,
@@ -105,6 +107,16 @@ class InMemoryStore:
 
     def list_channels(self) -> list[ChannelAccount]:
         return self._by_index("CHAN", ChannelAccount)
+
+    def get_channel_group(self, name: str) -> ChannelGroup | None:
+        return self._get(group_key(name), ChannelGroup)
+
+    def get_channel_groups(self, names: Sequence[str]) -> dict[str, ChannelGroup]:
+        found = {n: self.get_channel_group(n) for n in names}
+        return {n: g for n, g in found.items() if g is not None}
+
+    def list_channel_groups(self) -> list[ChannelGroup]:
+        return self._by_index("GROUP", ChannelGroup)
 
     def get_marker(self, key: str) -> Marker | None:
         return self._get(marker_key(key), Marker)

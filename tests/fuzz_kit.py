@@ -36,9 +36,9 @@ ADVISORY_FIELDS = ["headline", "description", "instruction", "required_text", "s
                    "response_type", "urgency", "severity", "certainty", "area_desc", "effective", "expires",
                    "web", "contact", "hashtags", "channels", "language", "translations"]
 OTHER_FIELDS = ["name", "content", "parameters", "renderings", "reason", "content_hash", "idempotency_key",
-                "template_id", "source", "type", "allowed", "max_length", "required"]
+                "template_id", "source", "type", "allowed", "max_length", "required", "label", "revision"]
 CHANNELS = ["mastodon:city-health", "sms:subscribers", "banner:website", "cap_feed:public", "slack:staff",
-            "mastodon:drills", "nope:nope", "x:city-health"]
+            "mastodon:drills", "nope:nope", "x:city-health", "group:city", "group:nope"]
 
 
 def _good_advisory() -> dict[str, Any]:
@@ -230,5 +230,7 @@ def seed_known_ids(api: Any) -> dict[str, list[str]]:
     created = api.call("POST", "/templates", "demo-admin", template)
     template_id = created.json_body.get("id", "tpl_0")
     api.call("POST", f"/templates/{template_id}/approve", "demo-approver")
+    api.call("PUT", "/channel-groups/city", "demo-admin",
+             {"revision": 0, "label": "City", "channels": ["sms:subscribers", "banner:website"]})
     return {"advisory_id": ids, "template_id": [template_id], "user_id": ["demo-approver", "demo-oncall", "nobody"],
-            "file_name": ids}
+            "file_name": ids, "name": ["city", "nope"]}

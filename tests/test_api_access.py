@@ -51,6 +51,10 @@ GUARDED = [
     # the readiness checks (admin only: tests/test_readiness.py)
     ("POST", "/channels/{channel_id}/check", "demo-oncall"),
     ("POST", "/channels/check", "demo-auditor"),
+    # channel groups: everyone who chooses channels reads them, admins change them (tests/test_channel_groups.py)
+    ("GET", "/channel-groups", "demo-auditor"),
+    ("PUT", "/channel-groups/{name}", "demo-spokesperson"),
+    ("DELETE", "/channel-groups/{name}", "demo-approver"),
 ]
 OPEN_TO_ANY_ROLE = [
     ("GET", "/advisories"), ("GET", "/advisories/{adv}"), ("GET", "/advisories/{adv}/deliveries"),
@@ -74,7 +78,8 @@ def ids(api: Api) -> dict[str, str]:
     from test_templates_and_triggers import BOIL_WATER
 
     tpl = api.call("POST", "/templates", "demo-admin", BOIL_WATER).json_body["id"]
-    return {"adv": adv, "tpl": tpl, "user": "demo-oncall", "role": "auditor", "channel_id": "mastodon:drills"}
+    return {"adv": adv, "tpl": tpl, "user": "demo-oncall", "role": "auditor", "channel_id": "mastodon:drills",
+            "name": "county"}
 
 
 def test_every_route_is_in_one_of_the_tables() -> None:

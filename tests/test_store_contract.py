@@ -209,6 +209,31 @@ class TestStoreContract:
         stored_marker = store.get_marker("trigger:1")
         assert stored_marker is not None and stored_marker.ref == "adv_1"
 
+    def test_channel_groups_read_back_by_name_in_a_batch_and_as_a_list(self, store: Store) -> None:
+        from chalicelib.domain.groups import ChannelGroup
+
+        now = utcnow()
+        made = [create(ChannelGroup(name=name, label=name.title(), channels=["sms:a"], created_by="admin",
+                                    created_at=now, updated_by="admin", updated_at=now))
+                for name in ("zone-b", "county", "zone-a")]
+        appended = store.commit([put for _, put in made],
+                                [AuditEvent(actor="admin", action="channel_group_create", summary="three")])
+        assert appended[0].chain == "GROUP#zone-b/GROUP"  # the chain of the item written first
+        county = made[1][0]
+        assert store.get_channel_group("county") == county and store.get_channel_group("nope") is None
+        assert [g.name for g in store.list_channel_groups()] == ["county", "zone-a", "zone-b"]
+        assert store.get_channel_groups(["zone-a", "nope", "county", "county"]) == {"county": county,
+                                                                                 "zone-a": made[2][0]}
+        assert store.get_channel_groups([]) == {}
+        deleted, event = county.delete("admin", now, revision=1)
+        store.commit([Put(deleted, county.revision)], [event])
+        with pytest.raises(StaleWrite):  # an admin working from the old revision loses
+            store.commit([Put(county.delete("admin-2", now)[0], county.revision)])
+        tombstone = store.get_channel_group("county")
+        assert tombstone is not None and tombstone.deleted and tombstone.revision == 2
+        assert [g.name for g in store.list_channel_groups()] == ["county", "zone-a", "zone-b"]  # tombstones too
+        assert chains_intact(store)
+
     def test_the_settings_and_the_switch_are_single_versioned_records(self, store: Store) -> None:
         assert store.get_org_settings() is None and store.get_switch() is None
         settings, s_put = create(OrgSettings(sender="a@b.org", sender_name="B", public_base_url="https://b.org",

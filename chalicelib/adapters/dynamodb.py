@@ -31,6 +31,8 @@ from chalicelib.adapters.keys import (delivery_key, AUDIT_HEAD_SK, AUDIT_HEADS_P
                                       moment, queue_pk, template_key, user_key, ORG_SETTINGS_KEY, SWITCH_KEY)
 from chalicelib.domain import audit
 from chalicelib.domain.org import DeliverySwitch, OrgSettings
+from chalicelib.adapters.keys import group_key
+from chalicelib.domain.groups import ChannelGroup
 from chalicelib.domain.errors import StaleWrite, UnavailableError
 from chalicelib.domain.lifecycle import View
 from chalicelib.domain.models import (Advisory, AuditEntry, AuditEvent, ChannelAccount,
@@ -264,6 +266,16 @@ class DynamoDBStore:
 
     def list_channels(self) -> list[ChannelAccount]:
         return self._by_index("CHAN", ChannelAccount)
+
+    def get_channel_group(self, name: str) -> ChannelGroup | None:
+        return self._get(group_key(name), ChannelGroup)
+
+    def get_channel_groups(self, names: Sequence[str]) -> dict[str, ChannelGroup]:
+        items = self._batch_get([group_key(n) for n in dict.fromkeys(names)])
+        return {g.name: g for g in (ChannelGroup.model_validate_json(i["doc"]["S"]) for i in items)}
+
+    def list_channel_groups(self) -> list[ChannelGroup]:
+        return self._by_index("GROUP", ChannelGroup)
 
     def get_marker(self, key: str) -> Marker | None:
         return self._get(marker_key(key), Marker)

@@ -6,6 +6,7 @@
     template         TPL#<id>          TPL              TPL      <created_at>#<id>
     user             USER#<id>         USER             USER     <id>
     channel account  CHAN#<id>         CHAN             CHAN     <id>
+    channel group    GROUP#<name>      GROUP            GROUP    <name>
     once-only marker MARK#<key>        MARK             -        -
     org settings     CONF#org          CONF             -        -
     kill switch      CONF#switch       CONF             -        -
@@ -34,6 +35,7 @@ from __future__ import annotations
 
 from datetime import datetime, UTC
 
+from chalicelib.domain.groups import ChannelGroup
 from chalicelib.domain.lifecycle import View, queue_of
 from chalicelib.domain.models import Advisory, ChannelAccount, DeliveryRecord, Template, User
 from chalicelib.domain.org import DeliverySwitch, OrgSettings
@@ -60,6 +62,8 @@ def key_of(item: Entity) -> tuple[Key, Key | None]:
         return (f"USER#{item.id}", "USER"), ("USER", item.id)
     if isinstance(item, ChannelAccount):
         return (f"CHAN#{item.id}", "CHAN"), ("CHAN", item.id)
+    if isinstance(item, ChannelGroup):
+        return group_key(item.name), ("GROUP", item.name)
     if isinstance(item, Marker):
         return (f"MARK#{item.key}", "MARK"), None
     if isinstance(item, OrgSettings):
@@ -87,6 +91,10 @@ def user_key(user_id: str) -> Key:
 
 def channel_key(channel_id: str) -> Key:
     return f"CHAN#{channel_id}", "CHAN"
+
+
+def group_key(name: str) -> Key:
+    return f"GROUP#{name}", "GROUP"
 
 
 def marker_key(key: str) -> Key:

@@ -276,6 +276,24 @@ class Withdrawal(Model):
     reason: str = ""
 
 
+class ChosenGroup(Model):
+    """A channel group an advisory (or template) named as `group:<name>`, as it was expanded when
+    the draft was saved (domain/groups.py): its label then, the accounts it added to
+    `content.channels`, and its members left out (disabled or deleted then)."""
+
+    name: str
+    label: str
+    channels: list[str] = Field(default_factory=list)
+    left_out: list[str] = Field(default_factory=list)
+
+
+def _groups_hashed(payload: dict[str, Any], groups: list[ChosenGroup]) -> dict[str, Any]:
+    """A content hash covers the groups chosen, when there are any (so no earlier hash changes)."""
+    if groups:
+        payload["channel_groups"] = [g.model_dump(mode="json") for g in groups]
+    return payload
+
+
 class Advisory(Model):
     id: str = Field(default_factory=lambda: new_id("adv"))
     msg_type: MsgType = MsgType.ALERT
@@ -283,6 +301,8 @@ class Advisory(Model):
     content: AdvisoryContent
     # Admin-written wording per platform (from a pre-approved template), rendered in a sandbox.
     renderings: dict[str, str] = Field(default_factory=dict)
+    # The channel groups `content.channels` was chosen by, expanded at draft save (domain/groups.py).
+    channel_groups: list[ChosenGroup] = Field(default_factory=list)
     state: AdvisoryState = AdvisoryState.DRAFT
     author: str
     created_at: datetime = Field(default_factory=utcnow)
@@ -301,7 +321,7 @@ class Advisory(Model):
                    "references": self.references}
         if self.renderings:
             payload["renderings"] = self.renderings
-        return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
+        return hashlib.sha256(canonical_json(_groups_hashed(payload, self.channel_groups)).encode()).hexdigest()
 
     @property
     def approval_is_valid(self) -> bool:
@@ -312,12 +332,14 @@ class Advisory(Model):
     # illegal now) and returns the next revision, and the audit event of the change where there
     # is one; nothing is stored. Who may make the move is the services' to check: a refusal is
     # recorded on the trail.
-    def edit(self, content: AdvisoryContent, by: str, at: datetime) -> tuple[Advisory, AuditEvent]:
-        """New content, back to draft; any approval is void. The latest rejection stays: the
-        author keeps seeing what to fix while revising."""
+    def edit(self, content: AdvisoryContent, by: str, at: datetime,
+             channel_groups: list[ChosenGroup] | None = None) -> tuple[Advisory, AuditEvent]:
+        """New content (its channels chosen by `channel_groups`, if any), back to draft; any
+        approval is void. The latest rejection stays: the author keeps seeing what to fix while
+        revising."""
         lifecycle.require(self, lifecycle.Action.EDIT)
         edited = self._next(content=content, state=lifecycle.target(lifecycle.Action.EDIT), approval=None,
-                            updated_at=at)
+                            channel_groups=channel_groups or [], updated_at=at)
         summary = "edited; the approval is void" if self.approval is not None else "edited"
         if self.state is not AdvisoryState.DRAFT:
             summary += f" (was {self.state.value}, back to draft)"
@@ -688,6 +710,8 @@ class Template(Model):
     content: dict[str, Any]
     parameters: list[TemplateParameter]
     renderings: dict[str, str] = Field(default_factory=dict)
+    # The channel groups `content["channels"]` was chosen by, expanded when it was saved.
+    channel_groups: list[ChosenGroup] = Field(default_factory=list)
     state: TemplateState = TemplateState.DRAFT
     author: str
     created_at: datetime = Field(default_factory=utcnow)
@@ -702,7 +726,7 @@ class Template(Model):
     def content_hash(self) -> str:
         payload = {"content": self.content, "renderings": self.renderings,
                    "parameters": [p.model_dump(mode="json") for p in self.parameters]}
-        return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
+        return hashlib.sha256(canonical_json(_groups_hashed(payload, self.channel_groups)).encode()).hexdigest()
 
     def wrote(self, user_id: str) -> bool:
         """Whether `user_id` wrote any of it (its author or an editor): they may not approve it."""
@@ -725,14 +749,15 @@ class Template(Model):
         return approved, AuditEvent(actor=by, action="template_approve", summary=f"{self.id}: {self.name}")
 
     def edit(self, name: str, content: dict[str, Any], parameters: list[TemplateParameter],
-             renderings: dict[str, str], by: str, at: datetime) -> tuple[Template, AuditEvent]:
+             renderings: dict[str, str], by: str, at: datetime,
+             channel_groups: list[ChosenGroup] | None = None) -> tuple[Template, AuditEvent]:
         """draft / approved -> draft with the new wording; any approval is void (as an advisory's
         edit voids its approval): an approved template is not triggerable until approved again."""
         lifecycle.require_template(self, lifecycle.TemplateAction.EDIT)
         editors = self.editors if self.wrote(by) else [*self.editors, by]
         edited = self._next(name=name, content=content, parameters=parameters, renderings=renderings,
                             state=lifecycle.template_target(lifecycle.TemplateAction.EDIT), approval=None,
-                            editors=editors, updated_at=at)
+                            channel_groups=channel_groups or [], editors=editors, updated_at=at)
         summary = f"{self.id}: {name}: edited"
         if self.approval is not None:
             summary += f"; the approval by {self.approval.by} is void (was {self.state.value}, back to draft)"

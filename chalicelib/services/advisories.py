@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
 
-from chalicelib.domain import lifecycle, phi, screening
+from chalicelib.domain import groups, lifecycle, phi, screening
 from chalicelib.domain.errors import (BadRequest, Conflict, ScreeningFailed, StaleWrite, UnavailableError,
                                      ValidationFailed)
 from chalicelib.domain.lifecycle import Action, View
 from chalicelib.domain.models import (Advisory, AdvisoryContent, AdvisoryState, AuditEvent, ChannelAccount,
-                                      DeliveryRecord, MsgType, ResponseType, Role, User)
+                                      ChosenGroup, DeliveryRecord, MsgType, ResponseType, Role, User)
 from chalicelib.domain.messages import fan_out as fan_out_messages
 from chalicelib.domain.org import OrgSettings
 from chalicelib.ports import BroadcastPublisher, Clock, PhiSecondOpinion, Put, Store
@@ -105,21 +105,27 @@ class AdvisoryService:
     # -- writing ----------------------------------------------------------------------------
     def create(self, actor: User, content: AdvisoryContent, msg_type: MsgType = MsgType.ALERT,
                references: list[str] | None = None) -> Advisory:
-        self._known_channels(content)
+        """A draft; `group:<name>` among its channels is expanded now (expand_channels)."""
+        content, chosen = self.expand_channels(content)
+        return self._create(actor, content, chosen, msg_type, references or [])
+
+    def _create(self, actor: User, content: AdvisoryContent, chosen: list[ChosenGroup], msg_type: MsgType,
+                references: list[str]) -> Advisory:
         now = self._clock.now()
         advisory, put = create(Advisory(content=content, author=actor.id, msg_type=msg_type,
-                                        references=references or [], created_at=now,
+                                        references=references, channel_groups=chosen, created_at=now,
                                         updated_at=now))
         self._store.commit([put], [self._event(actor, "create", advisory,
-                                               f"{msg_type.value} draft: {content.headline}")])
+                                               f"{msg_type.value} draft: {content.headline}{_groups_said(chosen)}")])
         return advisory
 
     def edit(self, actor: User, advisory_id: str, content: AdvisoryContent) -> Advisory:
         advisory = self.get(advisory_id)
         if advisory.author != actor.id:
             raise refuse(self._store, actor, "edit", "only the author may edit an advisory", advisory_id)
-        edited, event = advisory.edit(content, actor.id, self._clock.now())
-        self._known_channels(content)
+        content, chosen = self.expand_channels(content)
+        edited, event = advisory.edit(content, actor.id, self._clock.now(), chosen)
+        event = event.model_copy(update={"summary": event.summary + _groups_said(chosen)})
         commit_or_conflict(self._store, [stored(advisory, edited)], [event],
                            lambda: self.get(advisory_id).state.value)
         return edited
@@ -173,10 +179,11 @@ class AdvisoryService:
         if original.state not in lifecycle.LIVE:
             raise Conflict(f"only a live advisory can be followed up; this one is {original.state.value}",
                            {"state": original.state.value})
-        if content is None:
+        if content is None:  # the same accounts, chosen by the same groups
             content = original.content
             if msg_type is MsgType.CANCEL:  # renderings label it ALL CLEAR
                 content = content.model_copy(update={"response_type": [ResponseType.ALL_CLEAR]})
+            return self._create(actor, content, original.channel_groups, msg_type, [original.id])
         return self.create(actor, content, msg_type, references=[original.id])
 
     # -- broadcast: the hand-over to the channel workers ----------------------------------------
@@ -271,18 +278,35 @@ class AdvisoryService:
         """The channel accounts `content` targets (those that exist), read by key."""
         return self._store.get_channels(content.channels)
 
-    def _known_channels(self, content: AdvisoryContent) -> None:
-        accounts = self._accounts(content)
-        unknown = [c for c in content.channels if c not in accounts]
-        if unknown:
+    def expand_channels(self, content: AdvisoryContent, known_only: bool = True
+                        ) -> tuple[AdvisoryContent, list[ChosenGroup]]:
+        """`content` with each `group:<name>` among its channels replaced by the group's usable
+        accounts (domain/groups.py: deduplicated, at most 1,000; an unknown group is a 400), and
+        what each group stood for. Done when a draft is saved, so the content hash, the approval
+        and the fan-out cover concrete accounts. `known_only`: every account must exist (422)."""
+        names = groups.referenced(content.channels)
+        if not names and not known_only:  # nothing to expand or check: no read (a preview per keystroke)
+            return content, []
+        found = self._store.get_channel_groups(names) if names else {}
+        members = [c for name in names if name in found for c in found[name].channels]
+        named = [c for c in content.channels if not groups.is_group(c)]
+        accounts = self._store.get_channels([*named, *members]) if named or members else {}
+        expansion = groups.expand(content.channels, found, accounts)
+        unknown = [c for c in expansion.channels if c not in accounts]
+        if known_only and unknown:
             raise ValidationFailed("unknown channel accounts",
                                    [{"field": "channels", "problem": f"there is no channel account {c}"}
                                     for c in unknown])
+        if not names:
+            return content, []
+        return content.model_copy(update={"channels": expansion.channels}), expansion.groups
 
     def draft_for_preview(self, actor: User, content: AdvisoryContent) -> Advisory:
-        """An unsaved draft, to preview while the spokesperson is still writing."""
-        return Advisory(id="adv_preview", content=content, author=actor.id, created_at=self._clock.now(),
-                        updated_at=self._clock.now())
+        """An unsaved draft, to preview while the spokesperson is still writing (its groups
+        expanded as a save would)."""
+        content, chosen = self.expand_channels(content, known_only=False)
+        return Advisory(id="adv_preview", content=content, author=actor.id, channel_groups=chosen,
+                        created_at=self._clock.now(), updated_at=self._clock.now())
 
     def preview(self, advisory: Advisory) -> list[RenderResult]:
         """Every targeted channel account's exact rendering, measured, with its findings."""
@@ -332,4 +356,11 @@ class AdvisoryService:
 
     @staticmethod
     def _event(actor: User, action: str, advisory: Advisory, summary: str) -> AuditEvent:
-        return AuditEvent(actor=actor.id, action=action, advisory_id=advisory.id, summary=summary)
+        return AuditEvent(actor=actor.id, action=action, advisory_id=advisory.id, summary=summary[:2000])
+
+
+def _groups_said(chosen: list[ChosenGroup]) -> str:
+    """"; channels by group: County health departments (97 accounts)", for the audit trail."""
+    if not chosen:
+        return ""
+    return "; channels by group: " + ", ".join(f"{g.label} ({groups.n_accounts(len(g.channels))})" for g in chosen)

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import Field, ValidationError
 
-from chalicelib.domain import placeholders, screening
+from chalicelib.domain import groups, placeholders, screening
 from chalicelib.domain.errors import (Conflict, IdempotencyKeyReused, ScreeningFailed, StaleWrite,
                                      ValidationFailed)
 from chalicelib.domain.models import (Advisory, AdvisoryContent, AdvisoryState, Approval,
-                                      AuditEvent, Strict, Template, TemplateParameter,
+                                      AuditEvent, ChosenGroup, Strict, Template, TemplateParameter,
                                       TemplateState, User, canonical_json)
 from chalicelib.ports import Clock, Marker, Store
 from chalicelib import platforms
@@ -28,6 +28,9 @@ class TemplateDraft(Strict):
     parameters: list[TemplateParameter] = Field(default_factory=list, max_length=20)
     # Optional admin-written wording per platform: Jinja source, run in the sandbox.
     renderings: dict[str, Annotated[str, Field(max_length=5000)]] = Field(default_factory=dict, max_length=12)
+
+
+D = TypeVar("D", bound=TemplateDraft)
 
 
 class TemplatePreviewRequest(TemplateDraft):
@@ -88,10 +91,11 @@ class TemplateService:
         return self._store.list_templates()
 
     def create(self, actor: User, draft: TemplateDraft) -> Template:
+        draft, chosen = self._expanded(draft)
         sample = self._check(draft)
         self._screen_or_raise(actor, "template_create", sample, draft.renderings)
         template, put = create(Template(name=draft.name, content=draft.content, renderings=draft.renderings,
-                                        parameters=draft.parameters, author=actor.id,
+                                        parameters=draft.parameters, channel_groups=chosen, author=actor.id,
                                         created_at=self._clock.now()))
         self._store.commit([put], [AuditEvent(actor=actor.id, action="template_create",
                                               summary=f"{template.id}: {template.name}")])
@@ -101,8 +105,9 @@ class TemplateService:
         """New wording for a draft or approved template, checked as at creation; back to draft,
         any approval void (on-call cannot trigger it until someone else approves it again)."""
         template = self.get(template_id)
+        draft, chosen = self._expanded(draft)
         edited, event = template.edit(draft.name, draft.content, draft.parameters, draft.renderings,
-                                      actor.id, self._clock.now())
+                                      actor.id, self._clock.now(), chosen)
         sample = self._check(draft)
         self._screen_or_raise(actor, "template_edit", sample, draft.renderings, template.id)
         commit_or_conflict(self._store, [stored(template, edited)], [event],
@@ -120,6 +125,7 @@ class TemplateService:
     def preview_draft(self, actor: User, request: TemplatePreviewRequest) -> Advisory:
         """The advisory a template being written fills into with `request.sample`: checked as at
         creation (422), not stored; its renderings and findings come from the advisories' preview."""
+        request, chosen = self._expanded(request)
         self._check(request)
         values, problems = placeholders.validate_parameters(
             request.parameters,
@@ -130,7 +136,7 @@ class TemplateService:
         content = self._filled(request.content, values, "the template filled with the sample values "
                                                         "is not a valid advisory")
         draft = self._advisories.draft_for_preview(actor, content)
-        return draft.model_copy(update={"renderings": request.renderings})
+        return draft.model_copy(update={"renderings": request.renderings, "channel_groups": chosen})
 
     def approve(self, actor: User, template_id: str, reviewed_hash: str | None = None) -> Template:
         """Approve the template as it stands; with `reviewed_hash`, only if that is still its content."""
@@ -218,8 +224,8 @@ class TemplateService:
         content = self._filled(template.content, values, "the filled template is not a valid advisory")
         assert template.approval is not None
         advisory = Advisory(content=content, author=actor.id, state=AdvisoryState.APPROVED,
-                            renderings=template.renderings, created_at=self._clock.now(),
-                            updated_at=self._clock.now())
+                            renderings=template.renderings, channel_groups=template.channel_groups,
+                            created_at=self._clock.now(), updated_at=self._clock.now())
         approval = Approval(by=template.approval.by, at=self._clock.now(),
                             content_hash=advisory.content_hash(), via_template=template.id,
                             triggered_by=actor.id)
@@ -256,6 +262,21 @@ class TemplateService:
             return AdvisoryContent.model_validate(placeholders.fill(content, values))
         except ValidationError as error:
             raise ValidationFailed(problem, validation_details(error, "content.")) from error
+
+    def _expanded(self, draft: D) -> tuple[D, list[ChosenGroup]]:
+        """The draft with each `group:<name>` among its channels expanded, as an advisory's are
+        when it is saved (AdvisoryService.expand_channels): the template's approval, and so every
+        trigger, covers the accounts the group held then. Channels that are not a valid list are
+        left for `_check` to report."""
+        channels = draft.content.get("channels")
+        if not isinstance(channels, list) or not any(isinstance(c, str) and groups.is_group(c) for c in channels):
+            return draft, []
+        try:
+            listed = AdvisoryContent.model_validate({"headline": "-", "channels": channels})
+        except ValidationError:
+            return draft, []
+        expanded, chosen = self._advisories.expand_channels(listed, known_only=False)
+        return draft.model_copy(update={"content": {**draft.content, "channels": expanded.channels}}), chosen
 
     def _check(self, draft: TemplateDraft) -> AdvisoryContent:
         names = [p.name for p in draft.parameters]

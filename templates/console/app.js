@@ -18,6 +18,7 @@ const SCREENS = [
   {path: "audit", label: "Audit trail", roles: ["auditor", "admin"], load: () => import("./audit.js")},
   {path: "users", label: "Users", roles: ["admin"], load: () => import("./users.js")},
   {path: "channels", label: "Channels", roles: ["admin"], load: () => import("./channels.js")},
+  {path: "groups", label: "Channel groups", roles: ["admin"], load: () => import("./groups.js")},
   // Not in the nav: reached from the delivery log, the audit trail and the broadcasts.
   {path: "report", label: "After-action report", roles: ["auditor", "admin"], nav: false, load: () => import("./report.js")},
 ];

@@ -77,13 +77,13 @@ function credentialsBadge(account, spec) {
                                        : h("span", {class: "badge warn"}, "Credentials missing");
 }
 
-function stateBadges(account) {
+export function stateBadges(account) {
   return [account.enabled ? h("span", {class: "badge ok"}, "Enabled") : h("span", {class: "badge blocked"}, "Disabled"),
           account.sandbox ? h("span", {class: "badge test"}, "Test account") : h("span", {class: "badge"}, "Live")];
 }
 
 /** An API message as a sentence: capitalised, without pydantic's "Value error, " prefix. */
-function plain(text) {
+export function plain(text) {
   return String(text).replace(/^Value error, /, "").replace(/^./, (c) => c.toUpperCase());
 }
 
@@ -93,7 +93,7 @@ function detailList(error) {
 }
 
 /** A modal "are you sure?": resolves true when confirmed, false when the person goes back. */
-function confirmDialog(parent, title, text, yes) {
+export function confirmDialog(parent, title, text, yes) {
   return new Promise((resolve) => {
     const titleId = newId("confirm");
     const dialog = h("dialog", {class: "confirm", "aria-labelledby": titleId}, h("h2", {id: titleId}, title),
@@ -114,7 +114,7 @@ function confirmDialog(parent, title, text, yes) {
 
 // -- form fields (the account's own, and its platform's settings from their JSON Schema) ----------
 
-class Fields {
+export class Fields {
   constructor() {
     this.items = {};  // name ("name", "settings.base_url", "access_token") → {control, note, label, kind}
   }

@@ -6,6 +6,7 @@ import {announce, go, me, problem} from "./app.js";
 import {h, show, busy, focus, ago, shortId, when} from "./dom.js";
 import {LABELS, channelRows} from "./preview.js";
 import {stateBadge} from "./lists.js";
+import {chosenGroups} from "./picker.js";
 
 const SHOWN = ["headline", "description", "instruction", "required_text", "event", "area_desc", "urgency",
                "severity", "certainty", "category", "response_type", "status", "effective", "expires", "web",
@@ -96,8 +97,10 @@ async function review(root, id) {
 
   // Channels by the names people know them by (the id where an account is gone).
   const named = {...c, channels: c.channels.map((id) => (accounts[id] ? accounts[id].name : id))};
+  const groups = chosenGroups(advisory.channel_groups);  // how the author chose them, when by group
   const fields = h("dl", {class: "summary"}, SHOWN.filter((n) => shown(named[n]) !== "—").map((n) =>
-    [h("dt", {}, LABELS[n] || n), h("dd", {}, shown(named[n]))]));
+    [h("dt", {}, LABELS[n] || n), h("dd", {}, shown(named[n])),
+     n === "channels" && groups.length ? [h("dt", {}, "Channels chosen by group"), h("dd", {}, groups.join(", "))] : null]));
   const warnings = preview.findings.filter((f) => !f.blocking);
   const blocking = preview.findings.filter((f) => f.blocking);
 

@@ -4,10 +4,10 @@
 // Saving sends it to an approver (someone who neither wrote nor edited it); Retire ends its use.
 import {get, post, put, ApiError} from "./api.js";
 import {announce, problem} from "./app.js";
-import {h, show, busy, focus, marked, newId, shortId, when, withOffset, chosen, allChosen, onlyTestAccounts}
-  from "./dom.js";
+import {h, show, busy, focus, marked, newId, shortId, when, withOffset, chosen, allChosen} from "./dom.js";
 import {LABELS, channelRows, platformName} from "./preview.js";
 import {stateBadge} from "./lists.js";
+import {ChannelPicker} from "./picker.js";  // accounts by platform, and the channel groups
 
 const CATEGORIES = ["Health", "Safety", "Security", "Env", "Infra", "Transport", "Rescue", "Fire", "Geo", "Met", "CBRNE", "Other"];
 const RESPONSES = ["Shelter", "Evacuate", "Prepare", "Execute", "Avoid", "Monitor", "Assess", "AllClear", "None"];
@@ -36,7 +36,8 @@ export async function render(root, {args}) {
   const accounts = Object.fromEntries(channels.map((c) => [c.id, c]));
   if (!id) return list(root, accounts);
   if (template && template.state === "retired") return retiredView(root, template, accounts);
-  return new Editor(root, channels, template).cleanup;
+  const {channel_groups: groups} = await get("/channel-groups");
+  return new Editor(root, channels, groups, template).cleanup;
 }
 
 // -- the list ------------------------------------------------------------------------------------
@@ -232,9 +233,10 @@ function retiredView(root, t, accounts, message) {
 // -- the form ------------------------------------------------------------------------------------
 
 class Editor {
-  constructor(root, channels, template) {
+  constructor(root, channels, groups, template) {
     this.root = root;
     this.template = template;
+    this.groups = groups;
     this.accounts = Object.fromEntries(channels.map((c) => [c.id, c]));
     const used = new Set(template ? template.content.channels || [] : []);
     this.channels = channels.filter((c) => c.enabled || used.has(c.id));
@@ -387,21 +389,12 @@ class Editor {
   }
 
   channelPicker() {
-    const note = this.note("channels");
-    const byPlatform = {};
-    for (const c of this.channels) (byPlatform[c.platform] ||= []).push(c);
-    this.drillNote = h("p", {class: "hint", hidden: true}, "Exercises and tests go only to test accounts; live accounts are switched off.");
-    const group = h("fieldset", {class: "channel-picker", "aria-describedby": note.id}, h("legend", {}, "Channels"),
-      this.drillNote,
-      Object.entries(byPlatform).map(([platform, accounts]) => h("fieldset", {class: "platform"},
-        h("legend", {}, platformName(platform)),
-        accounts.map((c) => h("label", {class: "choice"},
-          h("input", {type: "checkbox", name: "channels", value: c.id, dataset: {sandbox: String(c.sandbox)}}),
-          c.name, c.sandbox ? h("span", {class: "badge test"}, "test account") : null,
-          c.enabled ? null : h("span", {class: "badge warn"}, "switched off"))))),
-      note);
-    this.fields.channels = group;
-    return group;
+    // A template's groups are expanded when it is saved: its approval covers the accounts they held then.
+    this.picker = new ChannelPicker({accounts: this.channels, groups: this.groups, note: this.note("channels"),
+      describe: (c) => [c.sandbox ? [" ", h("span", {class: "badge test"}, "test account")] : null,
+                        c.enabled ? [" ", h("span", {class: "badge warn"}, "switched off")] : null]});
+    this.fields.channels = this.picker.element;
+    return this.picker.element;
   }
 
   wordings() {
@@ -494,9 +487,7 @@ class Editor {
   }
 
   statusChanged() {
-    const drill = this.value("status") !== "Actual";
-    this.drillNote.hidden = !drill;
-    onlyTestAccounts(this.form, drill);
+    this.picker.drill(this.value("status") !== "Actual", this.form);
   }
 
   // -- values ------------------------------------------------------------------------------------
@@ -522,7 +513,7 @@ class Editor {
     if (responses.length) body.response_type = responses;
     const tags = this.fields.hashtags.value.split(/[\s,]+/).map((t) => t.replace(/^#/, "")).filter(Boolean);
     if (tags.length) body.hashtags = tags;
-    body.channels = this.checked("channels");
+    body.channels = this.picker.value();
     return body;
   }
 
@@ -551,6 +542,7 @@ class Editor {
       const values = box.name === "category" ? c.category || ["Health"] : box.name === "status" ? c.status || "Actual" : c[box.name];
       if (values !== undefined) box.checked = Array.isArray(values) ? values.includes(box.value) : values === box.value;
     }
+    this.picker.fill(c.channels);
     for (const [platform, source] of Object.entries(t.renderings || {})) {
       const name = `renderings.${platform}`;
       if (this.fields[name]) {

@@ -2,9 +2,10 @@
 // platform, a live preview of every channel, and findings next to the field they concern.
 import {get, post, put, ApiError} from "./api.js";
 import {announce, go, problem} from "./app.js";
-import {h, show, busy, focus, marked, newId, shortId, withOffset, chosen, allChosen, onlyTestAccounts} from "./dom.js";
-import {LABELS, channelRows, platformName} from "./preview.js";
+import {h, show, busy, focus, marked, newId, shortId, withOffset, chosen, allChosen} from "./dom.js";
+import {LABELS, channelRows} from "./preview.js";
 import {readinessNote} from "./channels.js";  // each account's latest readiness check
+import {ChannelPicker} from "./picker.js";  // accounts by platform, and the channel groups
 
 const CATEGORIES = ["Health", "Safety", "Security", "Env", "Infra", "Transport", "Rescue", "Fire", "Geo", "Met", "CBRNE", "Other"];
 const RESPONSES = ["Shelter", "Evacuate", "Prepare", "Execute", "Avoid", "Monitor", "Assess", "AllClear", "None"];
@@ -17,21 +18,23 @@ const TEXTS = [["headline", "Headline", 160, false], ["description", "What happe
 
 export async function render(root, {args}) {
   const [id] = args;
-  const [{channels}, advisory] = await Promise.all([get("/channels"), id ? get(`/advisories/${id}`) : null]);
+  const [{channels}, {channel_groups: groups}, advisory] = await Promise.all([get("/channels"),
+    get("/channel-groups"), id ? get(`/advisories/${id}`) : null]);
   if (advisory && !["draft", "rejected"].includes(advisory.state)) {
     show(root, h("h1", {}, advisory.content.headline),
       h("p", {}, `This advisory is ${advisory.state.replace(/_/g, " ")}; it can no longer be edited.`),
       h("a", {href: `#/advisories/${advisory.id}`}, "Watch its deliveries"));
     return undefined;
   }
-  return new Writer(root, channels, advisory).cleanup;
+  return new Writer(root, channels, groups, advisory).cleanup;
 }
 
 class Writer {
-  constructor(root, channels, advisory) {
+  constructor(root, channels, groups, advisory) {
     this.root = root;
     this.accounts = Object.fromEntries(channels.map((c) => [c.id, c]));
     this.channels = channels.filter((c) => c.enabled);
+    this.groups = groups;
     this.advisory = advisory;
     this.fields = {};          // name → input (translations: "translations.fr.headline")
     this.notes = {};           // name → the element under a field that holds its findings
@@ -217,27 +220,15 @@ class Writer {
   }
 
   channelPicker() {
-    const note = this.note("channels");
-    const byPlatform = {};
-    for (const c of this.channels) (byPlatform[c.platform] ||= []).push(c);
-    this.drillNote = h("p", {class: "hint", hidden: true}, "Exercises and tests go only to test accounts; live accounts are switched off.");
-    const group = h("fieldset", {class: "channel-picker", "aria-describedby": note.id}, h("legend", {}, "Channels"),
-      this.drillNote,
-      Object.entries(byPlatform).map(([platform, accounts]) => h("fieldset", {class: "platform"},
-        h("legend", {}, platformName(platform)),
-        accounts.map((c) => h("label", {class: "choice"},
-          h("input", {type: "checkbox", name: "channels", value: c.id, dataset: {sandbox: String(c.sandbox)}}),
-          h("span", {class: "choice-text"}, c.name, c.sandbox ? [" ", h("span", {class: "badge test"}, "test account")] : null,
-            c.health ? readinessNote(c.health, {short: true}) : null))))),
-      note);
-    this.fields.channels = group;
-    return group;
+    this.picker = new ChannelPicker({accounts: this.channels, groups: this.groups, note: this.note("channels"),
+      describe: (c) => [c.sandbox ? [" ", h("span", {class: "badge test"}, "test account")] : null,
+                        c.health ? readinessNote(c.health, {short: true}) : null]});
+    this.fields.channels = this.picker.element;
+    return this.picker.element;
   }
 
   statusChanged() {
-    const drill = this.value("status") !== "Actual";
-    this.drillNote.hidden = !drill;
-    onlyTestAccounts(this.form, drill);
+    this.picker.drill(this.value("status") !== "Actual", this.form);
   }
 
   // -- values --------------------------------------------------------------------------------
@@ -252,7 +243,7 @@ class Writer {
 
   content() {
     const body = {status: this.value("status"), category: this.checked("category"),
-                  response_type: this.checked("response_type"), channels: this.checked("channels")};
+                  response_type: this.checked("response_type"), channels: this.picker.value()};
     for (const name of ["headline", "description", "instruction", "required_text", "event", "urgency", "severity",
                         "certainty", "area_desc", "web", "contact", "language"]) {
       const value = this.fields[name].value.trim();
@@ -281,6 +272,7 @@ class Writer {
       const values = content[box.name];
       if (values !== undefined) box.checked = Array.isArray(values) ? values.includes(box.value) : values === box.value;
     }
+    this.picker.fill(content.channels);  // the saved accounts; the groups they make up show ticked
     for (const [language, text] of Object.entries(content.translations || {})) this.addTranslation(language, text);
     this.selectTab("main");
   }
