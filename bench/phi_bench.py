@@ -261,16 +261,17 @@ def main(argv: list[str] | None = None) -> int:
                                    "templates; its first run, before the gaps it showed were fixed: recall 76.2 %)"))
     independent = evaluate(*load(HOLDOUT2), timing=False)
     print("\n" + report(independent, "tests/phi_corpus/holdout2.jsonl (written from the identifier "
-                                      "definitions by someone who never read the screen's code)"))
+                                      "definitions by someone who never read the screen's code; first run: "
+                                      "recall 71.2 %, FP 1.7 %; worked on since)"))
     untuned = evaluate(*load(HOLDOUT3), timing=False)
     print("\n" + report(untuned, "tests/phi_corpus/holdout3.jsonl (written the same way after the screen "
-                                  "was tuned on holdout2; the screen was never changed for it)"))
+                                  "was tuned on holdout2; first run: recall 72.3 %, FP 15 %; worked on since)"))
     latest = evaluate(*load(HOLDOUT4), timing=False)
     print("\n" + report(latest, "tests/phi_corpus/holdout4.jsonl (written the same way after the work on "
-                                 "holdout3's misses; the screen was never changed for it)"))
+                                 "holdout3's misses; first run: recall 85.4 %, FP 7.5 %; worked on since)"))
     newest = evaluate(*load(HOLDOUT5), timing=False)
     print("\n" + report(newest, "tests/phi_corpus/holdout5.jsonl (written the same way after the work on "
-                                 "holdout4's misses; the screen was never changed for it)"))
+                                 "holdout4's misses; first run: recall 76.3 %, FP 15 %; worked on since)"))
     for name, other in (("holdout", held_out), ("holdout2", independent), ("holdout3", untuned),
                         ("holdout4", latest), ("holdout5", newest)):
         result[name] = {k: v for k, v in other.items() if k not in ("misses", "false_positives")}
