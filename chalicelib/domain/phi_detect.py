@@ -181,7 +181,9 @@ def checksummed(text: str, ctx: Context) -> Iterator[Hit]:
             yield _hit(text, "ssn", m.start(), m.end(), False, "what looks like a social security number")
     for m in NHS.finditer(text):
         compact = m.group(1) + m.group(3) + m.group(4)
-        british = "GB" in ctx.regions and m.group(2) and compact not in ctx.phone_allow
+        lead = _before(text, m.start(), 30)
+        british = ("GB" in ctx.regions and m.group(2) and compact not in ctx.phone_allow  # not a phone number:
+                   and not re.search(r"\+\d{1,3}\s?$", lead) and not PHONE_WORDS.search(lead))  # "+1 415 555 2671"
         if std_nhs.is_valid(compact) and (NHS_WORDS.search(_before(text, m.start(), 60)) or british):
             yield _hit(text, "nhs_number", m.start(), m.end(), True, "an NHS number")
     for m in NIR.finditer(text):
