@@ -13,8 +13,9 @@ tests/phi_corpus/holdout3.jsonl (80, written the same way after that; never tune
 first run gave recall 72.3 %, 97.5 % of advisories blocked, false positives 15 %, whose causes were
 fixed) and of tests/phi_corpus/holdout4.jsonl (80, written the same way after the general work on
 holdout3's misses; its first run: recall 85.4 %, 100 % of advisories blocked, false positives
-7.5 %) and of tests/phi_corpus/holdout5.jsonl (80, after the work on holdout4's; first run: 76.3 %,
-100 %, 15 %), with
+7.5 %), of tests/phi_corpus/holdout5.jsonl (80, after the work on holdout4's; first run: 76.3 %,
+100 %, 15 %) and of tests/phi_corpus/holdout6.jsonl (80, after the work on holdout5's, and never
+worked on: recall 82.6 %, 100 %, 5 %), with
 the organisation settings an admin would have made for its region (tests/phi_corpus/orgs.json:
 phone region, allow-listed public lines and domains), and prints:
 
@@ -53,6 +54,8 @@ HOLDOUT3 = ROOT / "tests" / "phi_corpus" / "holdout3.jsonl"
 HOLDOUT4 = ROOT / "tests" / "phi_corpus" / "holdout4.jsonl"
 # Written the same way after the work on holdout4's misses; never tuned on.
 HOLDOUT5 = ROOT / "tests" / "phi_corpus" / "holdout5.jsonl"
+# Written the same way after the work on holdout5's misses, and never worked on: the honest figure.
+HOLDOUT6 = ROOT / "tests" / "phi_corpus" / "holdout6.jsonl"
 ORGS = ROOT / "tests" / "phi_corpus" / "orgs.json"
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 # Finding codes of the screen before issue 15, and the classes they stand for.
@@ -272,8 +275,11 @@ def main(argv: list[str] | None = None) -> int:
     newest = evaluate(*load(HOLDOUT5), timing=False)
     print("\n" + report(newest, "tests/phi_corpus/holdout5.jsonl (written the same way after the work on "
                                  "holdout4's misses; first run: recall 76.3 %, FP 15 %; worked on since)"))
+    final = evaluate(*load(HOLDOUT6), timing=False)
+    print("\n" + report(final, "tests/phi_corpus/holdout6.jsonl (written the same way after the work on "
+                                "holdout5's misses; never worked on: what the screen does on new text)"))
     for name, other in (("holdout", held_out), ("holdout2", independent), ("holdout3", untuned),
-                        ("holdout4", latest), ("holdout5", newest)):
+                        ("holdout4", latest), ("holdout5", newest), ("holdout6", final)):
         result[name] = {k: v for k, v in other.items() if k not in ("misses", "false_positives")}
         for kind in ("misses", "false_positives"):
             result[kind] += [{**item, "id": f"{name}:" + item["id"]} for item in other[kind]]
