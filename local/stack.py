@@ -86,6 +86,9 @@ class LocalStack:
     _sandbox: Any = None
     _signin: Any = None
     _stopped: bool = field(default=False)
+    # Event handlers this stack's pump does not feed (others do, e.g. the processes of
+    # bench/delivery_bench.py --processes); by default it feeds them all.
+    pump_exclude: frozenset[str] = frozenset()
 
     def start(self) -> None:
         self._start_moto()
@@ -195,7 +198,7 @@ class LocalStack:
 
         assert self.provisioned is not None
         urls = {resources.queue_name(p, STAGE): u for p, u in self.provisioned.queue_urls.items()}
-        self._pump = EventPump(self.app, boto3.Session(), urls, stage=STAGE)
+        self._pump = EventPump(self.app, boto3.Session(), urls, stage=STAGE, exclude=self.pump_exclude)
         self._pump.start()
         for src in self._pump.sources:
             log.info("pump: %s <- %s (batch %d, concurrency %d)", src.name,
