@@ -124,9 +124,10 @@ class LocalStack:
     def _start_moto(self) -> None:
         from moto.server import ThreadedMotoServer
 
-        from local import moto_dynamodb
+        from local import moto_dynamodb, moto_server
 
         moto_dynamodb.apply()  # atomic, isolated DynamoDB transactions, as on AWS
+        moto_server.apply()  # requests over HTTP routed without a global queue
         from moto import mock_aws
 
         self._mock = mock_aws()  # in-process clients; the server below shares its backends
