@@ -1,6 +1,7 @@
 """Event handlers' glue: SNS triggers from other systems and the scheduled release."""
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 from dataclasses import dataclass, field
@@ -96,8 +97,14 @@ def handle_delivery_batch(clarion: Clarion, platform: str, records: list[dict[st
     deleted, never retried forever.
 
     The kill switch is read once per batch, never cached: while deliveries are paused the batch
-    posts nothing and holds its messages (`_hold`).
+    posts nothing and holds its messages (`_hold`). So are the organisation's settings (rendering
+    and each channel read them): once per batch, for all its deliveries.
     """
+    with clarion.settings.held():
+        return _deliver_batch(clarion, platform, records)
+
+
+def _deliver_batch(clarion: Clarion, platform: str, records: list[dict[str, Any]]) -> DeliveryBatch:
     work: list[tuple[dict[str, Any], Job]] = []
     refused: list[str] = []
     for record in records:
@@ -207,8 +214,10 @@ def _carry_out_by_account(service: DeliveryService, attempts: list[Attempt]) -> 
 
     outcomes: list[Outcome] = [Outcome.finished()] * len(attempts)
     with ThreadPoolExecutor(max_workers=max(1, min(32, len(by_account)))) as pool:
-        for done in pool.map(run, by_account.values()):
-            for index, outcome in done:
+        # each in a copy of this thread's context: the batch's settings (SettingsService.held) hold there too
+        futures = [pool.submit(contextvars.copy_context().run, run, indexes) for indexes in by_account.values()]
+        for future in futures:
+            for index, outcome in future.result():
                 outcomes[index] = outcome
     return outcomes
 
