@@ -200,7 +200,9 @@ def _hold(service: DeliveryService, platform: str, records: list[dict[str, Any]]
 
 def _carry_out_by_account(service: DeliveryService, attempts: list[Attempt]) -> list[Outcome]:
     """Accounts in parallel; one account's deliveries one after another, oldest advisory first,
-    so two advisories in one batch never rotate the same account's pin at once."""
+    so two advisories in one batch never rotate the same account's pin at once. First every post
+    (each recorded as it lands: the delivery is final), then the links and pins the same way:
+    with more accounts than threads, the last accounts' posts do not wait for the first ones' pins."""
     by_account: dict[str, list[int]] = {}
     for index, attempt in enumerate(attempts):
         by_account.setdefault(attempt.job.account_id, []).append(index)
@@ -209,16 +211,23 @@ def _carry_out_by_account(service: DeliveryService, attempts: list[Attempt]) -> 
         advisory = attempts[index].advisory
         return (advisory.created_at, advisory.id) if advisory else (datetime.min.replace(tzinfo=UTC), "")
 
-    def run(indexes: list[int]) -> list[tuple[int, Outcome]]:
+    def post(indexes: list[int]) -> list[tuple[int, Outcome | None]]:
         return [(i, _carry_out(service, attempts[i])) for i in sorted(indexes, key=oldest_first)]
 
+    def pin(indexes: list[int]) -> list[tuple[int, Outcome | None]]:
+        return [(i, _finish_post(service, attempts[i])) for i in sorted(indexes, key=oldest_first)]
+
+    for attempt in attempts:
+        attempt.pin_later = True
     outcomes: list[Outcome] = [Outcome.finished()] * len(attempts)
     with ThreadPoolExecutor(max_workers=max(1, min(32, len(by_account)))) as pool:
-        # each in a copy of this thread's context: the batch's settings (SettingsService.held) hold there too
-        futures = [pool.submit(contextvars.copy_context().run, run, indexes) for indexes in by_account.values()]
-        for future in futures:
-            for index, outcome in future.result():
-                outcomes[index] = outcome
+        for step in (post, pin):
+            # each in a copy of this thread's context: the batch's settings (SettingsService.held) hold there too
+            futures = [pool.submit(contextvars.copy_context().run, step, indexes) for indexes in by_account.values()]
+            for future in futures:
+                for index, outcome in future.result():
+                    if outcome is not None:
+                        outcomes[index] = outcome
     return outcomes
 
 
@@ -229,6 +238,17 @@ def _carry_out(service: DeliveryService, attempt: Attempt) -> Outcome:
         log.warning("delivery of %s to %s deferred: %s", attempt.job.advisory_id, attempt.job.account_id,
                     error.message)
         return Outcome.later(STORAGE_BUSY_RETRY_S)
+
+
+def _finish_post(service: DeliveryService, attempt: Attempt) -> Outcome | None:
+    """The recorded post's link and pin; None, or the message again shortly if storage was busy
+    (as when they ran inside carry_out: the sweeper repairs a pin left undone)."""
+    try:
+        service.finish_post(attempt)
+    except UnavailableError as error:
+        log.warning("pin of %s on %s deferred: %s", attempt.job.advisory_id, attempt.job.account_id, error.message)
+        return Outcome.later(STORAGE_BUSY_RETRY_S)
+    return None
 
 
 def _parse_delivery(clarion: Clarion, record: dict[str, Any]) -> DeliveryMessage | None:
