@@ -5,7 +5,12 @@ request lists moto's package directory (an os.listdir and an isdir per entry: so
 calls) and tries the host against every service's URL patterns. With a dozen processes calling
 one server (bench/delivery_bench.py --processes: a worker process per platform, as on Lambda),
 requests waited on that lock longer than DynamoDB itself takes. The answer depends on the host
-alone, so it is remembered per host, and the package is listed once. Only moto is patched.
+alone, so it is remembered per host, and the package is listed once.
+
+The server tells a request's service by its signature; an unsigned one it mostly cannot (it
+took an unsigned DynamoDB call for S3). The local stage's clients of DynamoDB, SQS and SNS skip
+signing (chalicelib/composition.py `_local`), so the server also knows them by what they name:
+DynamoDB's and SQS's X-Amz-Target, SNS's API version in the body. Only moto is patched.
 """
 from __future__ import annotations
 
@@ -22,7 +27,13 @@ def apply() -> None:
     if _applied:
         return
     from moto import backends
+    from moto.moto_server import werkzeug_app
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    # unsigned requests of the services the local stage calls unsigned (JSON targets, query version)
+    werkzeug_app.UNSIGNED_REQUESTS.update({"DynamoDB_20120810": ("dynamodb", "us-east-1"),
+                                           "AmazonSQS": ("sqs", "us-east-1")})
+    werkzeug_app.SERVICE_BY_VERSION.setdefault("2010-03-31", "sns")
 
     modules = tuple(backends.list_of_moto_modules())
     backends.list_of_moto_modules = lambda: iter(modules)  # type: ignore[assignment]
