@@ -13,7 +13,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import ValidationError
 
 from chalicelib import safe_json
-from chalicelib.composition import Clarion, system_actor
+from chalicelib.composition import PARALLEL_DELIVERIES, Clarion, system_actor
 from chalicelib.domain.errors import ClarionError, UnavailableError
 from chalicelib.domain.messages import DeliveryMessage
 from chalicelib.domain.models import AuditEvent, DeliveryRecord
@@ -220,7 +220,7 @@ def _carry_out_by_account(service: DeliveryService, attempts: list[Attempt]) -> 
     for attempt in attempts:
         attempt.pin_later = True
     outcomes: list[Outcome] = [Outcome.finished()] * len(attempts)
-    with ThreadPoolExecutor(max_workers=max(1, min(32, len(by_account)))) as pool:
+    with ThreadPoolExecutor(max_workers=max(1, min(PARALLEL_DELIVERIES, len(by_account)))) as pool:
         for step in (post, pin):
             # each in a copy of this thread's context: the batch's settings (SettingsService.held) hold there too
             futures = [pool.submit(contextvars.copy_context().run, step, indexes) for indexes in by_account.values()]
