@@ -20,12 +20,12 @@ write calls per delivery made while delivering (goal: at most 4), and with the a
 writes. DynamoDB calls are not delayed unless --call-ms / --transaction-ms say so.
 
 --processes: as on Lambda, each platform queue's worker (`deliver_<platform>`) runs in a process
-of its own (spawned; it loads the app, talks to this process's moto server over HTTP, signing its
-requests as Lambdas do, and runs an EventPump fed only from its queue); this process keeps the
+of its own (spawned; it loads the app, talks to this process's moto server over HTTP with the
+local stage's clients, and runs an EventPump fed only from its queue); this process keeps the
 API, moto, the SNS trigger and the rest (its pump excludes the platform queues). Every DynamoDB
 call of the store, in every process, is delayed by --call-ms (10 ms), a TransactWriteItems by
 --transaction-ms (20 ms), as DynamoDB's own latency. Each worker process reports, over a
-multiprocessing queue every 20 ms, what its store did and when (time.time()): each commit that
+multiprocessing queue every 50 ms, what its store did and when (time.time()): each commit that
 returned or raised, the deliveries it made final, each transaction DynamoDB refused and each
 retry of the store's (nothing polls the store during the measured window). Prints, per count:
 
@@ -44,9 +44,12 @@ retry of the store's (nothing polls the store during the measured window). Print
     not sent             deliveries whose final state is not 'sent'
     CPU main s, CPU workers s   CPU per round of this process and of the worker processes together
 
---calls adds, per count, each DynamoDB operation's calls from approval to all final (GetItem by the
-kind of item read), items per call, and how long each took besides the bench's delay (the
-emulator's share: moto in this one process serves every process).
+--calls adds, per count: the CPU per round of this process, the workers and the sandbox platforms'
+process; then, from approval to all final, each DynamoDB operation's calls (GetItem by the kind
+of item read), items per call and how long each took besides the bench's delay (the emulator's
+share: moto in this one process serves every process), how long each audited group commit held
+its process's append lock (by how many commits it carried), and the CPU moto's server spent
+serving each kind of request ([moto serves]).
 
 The stack's logs go to a file (each worker process's to its own, beside it). BENCH_DEBUG=1 writes
 each round's audit timeline there too. --profile samples every thread's stack in every process
@@ -156,10 +159,11 @@ class Tally:
                 if any(start <= at < end for start, end in windows):
                     by_op.setdefault(op, []).append((ms, items))
         lines = []
-        for op, calls in sorted(by_op.items(), key=lambda kv: -len(kv[1])):
+        for op, calls in sorted(by_op.items(), key=lambda kv: -sum(ms for ms, _ in kv[1])):
             took = sorted(ms for ms, _ in calls)
-            lines.append(f"    {op:20} {len(calls):6d} calls, {statistics.mean(i for _, i in calls):5.1f} items, "
-                         f"{took[len(took) // 2]:6.1f} / {took[len(took) * 9 // 10]:6.1f} / {took[-1]:6.1f} ms")
+            lines.append(f"    {op:34} {len(calls):6d} calls, {statistics.mean(i for _, i in calls):5.1f} items, "
+                         f"{took[len(took) // 2]:6.1f} / {took[len(took) * 9 // 10]:6.1f} / {took[-1]:6.1f} ms, "
+                         f"{sum(took) / 1000:6.2f} s in all")
         return lines
 
     def count(self, kind: str, start: float, end: float) -> int:
@@ -167,10 +171,11 @@ class Tally:
             return sum(1 for k, at in self.events if k == kind and start <= at < end)
 
 
-def instrument(sink: Any, call_ms: float, transaction_ms: float) -> None:
+def instrument(sink: Any, call_ms: float, transaction_ms: float, calls: bool = False) -> None:
     """In this process: delay the store's DynamoDB calls; note every commit (returned or raised,
     and the deliveries it made final), every transaction DynamoDB refused, and the store's retries
-    because of them, through `sink(records)`. Changes nothing the store does."""
+    because of them, and with `calls` each DynamoDB call and append lock hold with how long it
+    took, through `sink(records)`. Changes nothing the store does."""
     from chalicelib.composition import clarion, get_db
     from chalicelib.domain.delivery import FINAL as FINAL_STATES
     from chalicelib.domain.errors import StaleWrite
@@ -192,11 +197,12 @@ def instrument(sink: Any, call_ms: float, transaction_ms: float) -> None:
     def answered(http_response: Any, parsed: Any, model: Any, **_: Any) -> None:
         at, took = now(), (time.perf_counter() - call.started) * 1000
         records: list[tuple[Any, ...]] = [("call", at, f"{model.name} {getattr(call, 'what', '')}".strip(), took,
-                                            getattr(call, "items", 1))]
+                                            getattr(call, "items", 1))] if calls else []
         code = (parsed or {}).get("Error", {}).get("Code")
         if code in ("TransactionCanceledException", "TransactionConflictException"):
             records.append(("refused", at))
-        sink(records)
+        if records:
+            sink(records)
 
     db.meta.events.register("before-parameter-build.dynamodb", size)
     db.meta.events.register("before-call.dynamodb", delay)
@@ -218,12 +224,18 @@ def instrument(sink: Any, call_ms: float, transaction_ms: float) -> None:
         return written
 
     def counted_append(group: Any) -> Any:
+        started = time.perf_counter()
         try:
             return append(group)
         except StaleWrite:
             if len(group) > 1:  # the store now writes each commit of the group alone
                 sink([("split", now())])
             raise
+        finally:  # how many commits one audited transaction carried, and how long it held the append lock
+            if calls:
+                size = "alone" if len(group) == 1 else "2-9 commits" if len(group) < 10 else "10+ commits"
+                sink([("call", now(), f"(append lock: {size})", (time.perf_counter() - started) * 1000,
+                       sum(c.size + 1 for c in group))])
 
     def counted_repair(*args: Any) -> Any:  # a head race: the store re-links and writes again
         sink([("retry", now())])
@@ -359,7 +371,7 @@ def single_process(args: argparse.Namespace, say: Any) -> None:
 
 
 def platform_process(platform: str, moto_url: str, queue_urls: dict[str, str], call_ms: float,
-                     transaction_ms: float, profile: bool, out: Any, stop: Any) -> None:
+                     transaction_ms: float, calls: bool, profile: bool, out: Any, stop: Any) -> None:
     """A platform's worker as its own Lambda: this process loads the app, talks to the stack's moto
     over HTTP, and feeds `deliver_<platform>` from its queue until `stop` is set."""
     log = open(LOG_DIR / f"clarion-delivery-bench-{platform}.log", "w", buffering=1)  # noqa: SIM115 (the process's)
@@ -368,13 +380,9 @@ def platform_process(platform: str, moto_url: str, queue_urls: dict[str, str], c
     sampler = Sampler() if profile else None
     import boto3
 
-    from chalicelib import composition
     from local.pump import EventPump
     from local.stack import STAGE, load_app
 
-    # Requests to moto's server are signed, as deployed Lambdas' are: the server tells the service
-    # by the signature (the local stage's unsigned clients suit the in-process mock only).
-    composition._local = lambda service, config: config  # type: ignore[assignment]
     app = load_app("app:app")
     buffered: list[tuple[Any, ...]] = []
     lock = threading.Lock()
@@ -383,15 +391,15 @@ def platform_process(platform: str, moto_url: str, queue_urls: dict[str, str], c
         with lock:
             buffered.extend(records)
 
-    def flush() -> None:  # what the store did goes to the bench every 20 ms, stamped when it happened
+    def flush() -> None:  # what the store did goes to the bench every 50 ms, stamped when it happened
         while True:
-            time.sleep(0.02)
+            time.sleep(0.05)
             with lock:
                 records, buffered[:] = list(buffered), []
             if records:
                 out.put(("records", records))
 
-    instrument(sink, call_ms, transaction_ms)
+    instrument(sink, call_ms, transaction_ms, calls)
     threading.Thread(target=flush, daemon=True, name="bench-flush").start()
     pump = EventPump(app, boto3.Session(), queue_urls, stage=STAGE, only={f"deliver_{platform}"})
     pump.start()
@@ -420,7 +428,7 @@ class Workers:
         urls = {resources.queue_name(p, STAGE): u for p, u in stack.provisioned.queue_urls.items()}
         self.processes = [context.Process(target=platform_process, name=f"worker-{p}", daemon=True,
                                           args=(p, stack.settings.moto_url, urls, args.call_ms, args.transaction_ms,
-                                                args.profile, self.out, self.stop))
+                                                args.calls, args.profile, self.out, self.stop))
                           for p in resources.QUEUES]
         self.ready: set[str] = set()
         for process in self.processes:
@@ -445,15 +453,7 @@ class Workers:
 
     def cpu_s(self) -> float:
         """User and system CPU of the worker processes so far (Linux: /proc)."""
-        tick = os.sysconf("SC_CLK_TCK")
-        total = 0.0
-        for process in self.processes:
-            try:
-                fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            total += (int(fields[11]) + int(fields[12])) / tick
-        return total
+        return sum(process_cpu_s(process.pid) for process in self.processes if process.pid)
 
     def close(self) -> None:
         self.stop.set()
@@ -463,6 +463,34 @@ class Workers:
                 process.terminate()
         self.out.put(("end", None))
         self.reader.join(timeout=5)
+
+
+def watch_moto_server(tally: Tally) -> None:
+    """What moto's server (in this process) spends on each request it serves the workers: CPU time
+    of the request's thread from routing to answer, by what the request names (a JSON API's
+    target; else its path), noted as calls like the stores'."""
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    serve = DomainDispatcherApplication.__call__
+
+    def timed(self: Any, environ: dict[str, Any], start_response: Any) -> Any:
+        cpu = time.thread_time()
+        try:
+            return serve(self, environ, start_response)
+        finally:
+            what = environ.get("HTTP_X_AMZ_TARGET", "").rsplit(".", 1)[-1] or f"query {environ.get('PATH_INFO')}"
+            tally.record([("call", now(), f"[moto serves] {what}", (time.thread_time() - cpu) * 1000, 1)])
+
+    DomainDispatcherApplication.__call__ = timed  # type: ignore[method-assign]
+
+
+def process_cpu_s(pid: int) -> float:
+    """User and system CPU of process `pid` so far (Linux: /proc); 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def goal_s(count: int, latency_s: float) -> float | None:
@@ -477,7 +505,9 @@ def multi_process(args: argparse.Namespace, say: Any) -> None:
 
     stack = start_stack(pump_exclude=frozenset(f"deliver_{p}" for p in resources.QUEUES))
     tally = Tally()
-    instrument(tally.record, args.call_ms, args.transaction_ms)
+    instrument(tally.record, args.call_ms, args.transaction_ms, args.calls)
+    if args.calls:
+        watch_moto_server(tally)
     sampler = Sampler() if args.profile else None
     workers = None
     try:
@@ -494,12 +524,14 @@ def multi_process(args: argparse.Namespace, say: Any) -> None:
             accounts = bench_accounts(count)
             times, commits, window, not_sent = [], 0, 0.0, 0
             refused = retries = raised = 0
-            cpu_main, cpu_workers, windows = [], [], []
+            cpu_main, cpu_workers, cpu_sandbox, windows, rounds_at = [], [], [], [], []
             for n in range(rounds_for(count, args)):
                 main_before, workers_before = time.process_time(), workers.cpu_s()
+                sandbox_before = process_cpu_s(stack._sandbox._process.pid)
                 approved_at, final_at, ended_at, bad = one_round(tally, accounts, n)
                 cpu_main.append(time.process_time() - main_before)
                 cpu_workers.append(workers.cpu_s() - workers_before)
+                cpu_sandbox.append(process_cpu_s(stack._sandbox._process.pid) - sandbox_before)
                 times.append(final_at - approved_at)
                 commits += tally.count("commit", approved_at, final_at + 1e-6)
                 window += final_at - approved_at
@@ -508,6 +540,7 @@ def multi_process(args: argparse.Namespace, say: Any) -> None:
                 raised += tally.count("raised", approved_at, ended_at)
                 not_sent += bad
                 windows.append((approved_at, final_at))
+                rounds_at.append((approved_at, ended_at))
             goal = goal_s(count, latency_s)
             median = statistics.median(times)
             met = "-" if goal is None else ("yes" if median <= goal else "NO")
@@ -516,8 +549,12 @@ def multi_process(args: argparse.Namespace, say: Any) -> None:
                 f"{refused:>7} {retries:>7} {raised:>6} {not_sent:>8} "
                 f"{statistics.median(cpu_main):10.2f} {statistics.median(cpu_workers):13.2f}")
             if args.calls:
-                say("  DynamoDB calls from approval to all final, every process (the emulator's ms besides the "
-                    "delay: median / p90 / max):", *tally.call_summary(windows), sep="\n")
+                say(f"  CPU per round (median): this process {statistics.median(cpu_main):.2f} s, the workers "
+                    f"{statistics.median(cpu_workers):.2f} s, the sandbox platforms {statistics.median(cpu_sandbox):.2f} s; "
+                    f"the round (approval to settled) {statistics.median(e - a for a, e in rounds_at):.2f} s")
+                say("  From approval to all final, every process: DynamoDB calls and the time each took besides the "
+                    "bench's delay (median / p90 / max, and in all); the append lock's holds; the CPU moto's "
+                    "server spent on each request it served:", *tally.call_summary(windows), sep="\n")
         say("\nCommits that raised (whole run), by what they wrote:", dict(tally.raised) or "none")
     finally:
         if workers is not None:
@@ -537,7 +574,8 @@ class Sampler:
     on (self) and the functions on their stacks (inclusive)."""
 
     WAITING = re.compile(r"\.wait\(|sleep\(|\.acquire\(|select\(|\.poll\(|accept\(|recv|readinto|readline|"
-                         r"\.get\(block|\bget\(\)|\.join\(|with [\w.]*(lock|LOCK|changed)\b|_wait_for_tstate_lock")
+                         r"\.get\(block|\bget\(\)|\.join\(|with [\w.]*(lock|LOCK|changed)\b|_wait_for_tstate_lock|"
+                         r"\.connect\(|sendall\(|getaddrinfo\(|_recv_bytes|\bread\(handle")
 
     def __init__(self, interval_s: float = 0.01) -> None:
         self.samples = self.busy = 0
@@ -602,7 +640,8 @@ def main() -> None:
                         help="delay per TransactWriteItems (default 20 with --processes, else 0)")
     parser.add_argument("--profile", action="store_true", help="sample every thread's stack, in every process")
     parser.add_argument("--calls", action="store_true",
-                        help="with --processes: per count, the DynamoDB calls made and how long they took")
+                        help="with --processes: per count, the DynamoDB calls made and how long they took, "
+                             "the CPU per process group and what moto's server spent on each request")
     args = parser.parse_args()
     if args.processes:
         args.counts = args.counts or "1,10,30,100,300,1000"
