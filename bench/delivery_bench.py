@@ -493,6 +493,14 @@ def process_cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_busy() -> tuple[float, float]:
+    """(busy, all) CPU seconds of the whole machine so far, every core and every process (/proc/stat)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    tick = os.sysconf("SC_CLK_TCK")
+    return (sum(fields) - idle) / tick, sum(fields) / tick
+
+
 def goal_s(count: int, latency_s: float) -> float | None:
     """Issue 16's goals: 300 accounts within L + 1.5 s, 1,000 within L + 5 s; up to 30, L + 0.5 s."""
     if count <= 30:
@@ -524,11 +532,14 @@ def multi_process(args: argparse.Namespace, say: Any) -> None:
             accounts = bench_accounts(count)
             times, commits, window, not_sent = [], 0, 0.0, 0
             refused = retries = raised = 0
-            cpu_main, cpu_workers, cpu_sandbox, windows, rounds_at = [], [], [], [], []
+            cpu_main, cpu_workers, cpu_sandbox, windows, rounds_at, machine = [], [], [], [], [], []
             for n in range(rounds_for(count, args)):
                 main_before, workers_before = time.process_time(), workers.cpu_s()
                 sandbox_before = process_cpu_s(stack._sandbox._process.pid)
+                busy_before, all_before = machine_busy()
                 approved_at, final_at, ended_at, bad = one_round(tally, accounts, n)
+                busy_after, all_after = machine_busy()
+                machine.append((busy_after - busy_before) / max(1e-9, all_after - all_before))
                 cpu_main.append(time.process_time() - main_before)
                 cpu_workers.append(workers.cpu_s() - workers_before)
                 cpu_sandbox.append(process_cpu_s(stack._sandbox._process.pid) - sandbox_before)
@@ -551,7 +562,9 @@ def multi_process(args: argparse.Namespace, say: Any) -> None:
             if args.calls:
                 say(f"  CPU per round (median): this process {statistics.median(cpu_main):.2f} s, the workers "
                     f"{statistics.median(cpu_workers):.2f} s, the sandbox platforms {statistics.median(cpu_sandbox):.2f} s; "
-                    f"the round (approval to settled) {statistics.median(e - a for a, e in rounds_at):.2f} s")
+                    f"the round (approval to settled) {statistics.median(e - a for a, e in rounds_at):.2f} s; "
+                    f"the machine's {os.cpu_count()} cores were busy {statistics.median(machine):.0%} of it "
+                    "(every process, other sessions' too)")
                 say("  From approval to all final, every process: DynamoDB calls and the time each took besides the "
                     "bench's delay (median / p90 / max, and in all); the append lock's holds; the CPU moto's "
                     "server spent on each request it served:", *tally.call_summary(windows), sep="\n")
