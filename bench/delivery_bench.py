@@ -587,7 +587,7 @@ class Sampler:
     on (self) and the functions on their stacks (inclusive)."""
 
     WAITING = re.compile(r"\.wait\(|sleep\(|\.acquire\(|select\(|\.poll\(|accept\(|recv|readinto|readline|"
-                         r"\.get\(block|\bget\(\)|\.join\(|with [\w.]*(lock|LOCK|changed)\b|_wait_for_tstate_lock|"
+                         r"\.get\(block|\bget\(\)|\.join\(|with [\w.]*(lock|LOCK|changed|fetching)\b|_wait_for_tstate_lock|"
                          r"\.connect\(|sendall\(|getaddrinfo\(|_recv_bytes|\bread\(handle")
 
     def __init__(self, interval_s: float = 0.01) -> None:
