@@ -267,7 +267,7 @@ def count_writes() -> tuple[Counter[str], Counter[str]]:
     for op in WRITES:  # on the client itself: a client copies its session's events when made
         get_db().meta.events.register(f"before-call.dynamodb.{op}", count_write)
     service = clarion().delivery
-    for name in ("prepare", "carry_out", "complete"):  # what a worker calls, in its threads
+    for name in ("prepare", "carry_out", "finish_post", "complete"):  # what a worker calls, in its threads
         setattr(service, name, _marked(getattr(service, name), inside))
     return every, delivering
 
