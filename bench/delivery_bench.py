@@ -45,7 +45,8 @@ retry of the store's (nothing polls the store during the measured window). Print
     CPU main s, CPU workers s   CPU per round of this process and of the worker processes together
 
 --calls adds, per count: the CPU per round of this process, the workers and the sandbox platforms'
-process; then, from approval to all final, each DynamoDB operation's calls (GetItem by the kind
+process, the stack's CPU from approval to all final, and how busy the machine's cores were (other
+sessions' processes too); then, from approval to all final, each DynamoDB operation's calls (GetItem by the kind
 of item read), items per call and how long each took besides the bench's delay (the emulator's
 share: moto in this one process serves every process), how long each audited group commit held
 its process's append lock (by how many commits it carried), and the CPU moto's server spent
@@ -286,8 +287,10 @@ def _marked(method: Any, inside: threading.local) -> Any:
 # --------------------------------------------------------------------------- rounds
 
 
-def one_round(tally: Tally, accounts: list[str], n: int) -> tuple[float, float, float, int]:
-    """(approved at, every delivery final at, round ended at, deliveries not sent)."""
+def one_round(tally: Tally, accounts: list[str], n: int,
+              at_final: Any = None) -> tuple[float, float, float, int]:
+    """(approved at, every delivery final at, round ended at, deliveries not sent); `at_final()`
+    is called as soon as the bench hears that every delivery is final."""
     from chalicelib.composition import clarion
 
     body = {"headline": f"Benchmark advisory {n}", "instruction": "Boil water for one minute.",
@@ -305,6 +308,8 @@ def one_round(tally: Tally, accounts: list[str], n: int) -> tuple[float, float, 
             raise RuntimeError(f"deliveries not final after {timeout:.0f} s "
                                f"({len(tally.final.get(advisory_id, ()))} of {len(accounts)})")
         final_at = max(tally.final[advisory_id].values())
+    if at_final is not None:
+        at_final()
     rows = store.deliveries_for(advisory_id)
     if store.unfinished_deliveries(advisory_id):  # the store must agree with what the bench saw
         raise RuntimeError(f"{advisory_id}: the commits said every delivery is final, the store does not")
@@ -493,6 +498,10 @@ def process_cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def note_cpu(into: list[float], before: float, cpu: Any) -> None:
+    into.append(cpu() - before)
+
+
 def machine_busy() -> tuple[float, float]:
     """(busy, all) CPU seconds of the whole machine so far, every core and every process (/proc/stat)."""
     fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
@@ -520,6 +529,11 @@ def multi_process(args: argparse.Namespace, say: Any) -> None:
     workers = None
     try:
         workers = Workers(stack, tally, args)
+
+        def stack_cpu() -> float:  # CPU so far of this process, the workers and the sandbox platforms
+            assert workers is not None
+            return time.process_time() + workers.cpu_s() + process_cpu_s(stack._sandbox._process.pid)
+
         stack._sandbox.set_faults("*", latency_ms=args.latency_ms)
         latency_s = args.latency_ms / 1000
         say(f"\nApproval -> every delivery final; {len(workers.processes)} worker processes (one per platform "
@@ -533,11 +547,13 @@ def multi_process(args: argparse.Namespace, say: Any) -> None:
             times, commits, window, not_sent = [], 0, 0.0, 0
             refused = retries = raised = 0
             cpu_main, cpu_workers, cpu_sandbox, windows, rounds_at, machine = [], [], [], [], [], []
+            cpu_to_final: list[float] = []
             for n in range(rounds_for(count, args)):
                 main_before, workers_before = time.process_time(), workers.cpu_s()
                 sandbox_before = process_cpu_s(stack._sandbox._process.pid)
                 busy_before, all_before = machine_busy()
-                approved_at, final_at, ended_at, bad = one_round(tally, accounts, n)
+                at_final = functools.partial(note_cpu, cpu_to_final, stack_cpu(), stack_cpu)
+                approved_at, final_at, ended_at, bad = one_round(tally, accounts, n, at_final)
                 busy_after, all_after = machine_busy()
                 machine.append((busy_after - busy_before) / max(1e-9, all_after - all_before))
                 cpu_main.append(time.process_time() - main_before)
@@ -563,6 +579,7 @@ def multi_process(args: argparse.Namespace, say: Any) -> None:
                 say(f"  CPU per round (median): this process {statistics.median(cpu_main):.2f} s, the workers "
                     f"{statistics.median(cpu_workers):.2f} s, the sandbox platforms {statistics.median(cpu_sandbox):.2f} s; "
                     f"the round (approval to settled) {statistics.median(e - a for a, e in rounds_at):.2f} s; "
+                    f"from approval to all final the stack used {statistics.median(cpu_to_final):.2f} CPU s; "
                     f"the machine's {os.cpu_count()} cores were busy {statistics.median(machine):.0%} of it "
                     "(every process, other sessions' too)")
                 say("  From approval to all final, every process: DynamoDB calls and the time each took besides the "
