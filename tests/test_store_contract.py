@@ -408,6 +408,28 @@ class TestGroupCommit:
         assert [h.seq for h in dynamo.audit_heads().values()].count(2) == 4  # created with an entry, then edited
         assert chains_intact(dynamo)
 
+    def test_a_read_of_many_keys_asks_for_them_at_once(self, dynamo: DynamoDBStore) -> None:
+        """An approval's 1,000 accounts: ten BatchGetItem calls side by side, every item found."""
+        channels = [create(ChannelAccount(id=f"sms:{n}", platform="sms", name=str(n)))[1] for n in range(350)]
+        for start in range(0, len(channels), 50):
+            dynamo.commit(channels[start:start + 50])
+        in_flight, most, lock = [0], [0], threading.Lock()
+
+        def before(**_: object) -> None:
+            with lock:
+                in_flight[0] += 1
+                most[0] = max(most[0], in_flight[0])
+            time.sleep(0.05)
+
+        def after(**_: object) -> None:
+            with lock:
+                in_flight[0] -= 1
+
+        dynamo._db.meta.events.register("before-call.dynamodb.BatchGetItem", before)
+        dynamo._db.meta.events.register("after-call.dynamodb.BatchGetItem", after)
+        found = dynamo.get_channels([f"sms:{n}" for n in range(400)])  # 50 of them do not exist
+        assert sorted(found) == sorted(f"sms:{n}" for n in range(350)) and most[0] == 4
+
 
 def chain_of_item(item: Advisory) -> str:
     from chalicelib.adapters.keys import chain_of, key_of
