@@ -749,3 +749,21 @@ def test_a_batch_records_every_post_before_it_pins(world: World) -> None:
     assert len(sent) == 40 and len(pinned) == 40 and max(sent) < min(pinned)
     assert all(world.fake(a).calls[-1].startswith("pin") for a in accounts)
     assert world.store.get_advisory(advisory_id).state is AdvisoryState.DELIVERED
+
+
+@pytest.mark.parametrize("owed,claims", [(49, [49]), (50, [49, 1]), (143, [49, 49, 45])])
+def test_a_batch_claims_as_many_deliveries_as_one_transaction_holds(counting_world: World, owed: int,
+                                                                     claims: list[int]) -> None:
+    """Each claim commit: every delivery and its audit entry, plus one chain head (99 items)."""
+    from chalicelib.services.common import create
+
+    world, store = counting_world, counting_world.store
+    seeded = store.get_channel(MASTODON)
+    accounts = [f"mastodon:copy-{n}" for n in range(owed)]
+    for start in range(0, owed, 50):
+        store.commit([create(seeded.model_copy(update={"id": a, "pinned": None}))[1]
+                      for a in accounts[start:start + 50]])
+    advisory_id = world.approved(channels=accounts)
+    store.commits.clear()
+    attempts = world.delivery.prepare(jobs(world, advisory_id, accounts))
+    assert store.commits == claims and all(a.claimed for a in attempts)
