@@ -292,9 +292,9 @@ class DeliveryService:
 
     def _still_held(self, claimed: DeliveryRecord) -> DeliveryRecord | None:
         """The claim, with its lease renewed if more than half of it is gone (a batch posts one
-        account's deliveries one after another, so a later one waits for the earlier posts and
-        pins); None if it ran out and another worker moved the delivery on. Never post on a
-        claim that may have passed to someone else."""
+        account's deliveries one after another, so a later one waits for the earlier posts; and,
+        when the worker pins as it goes, their pins); None if it ran out and another worker moved
+        the delivery on. Never post on a claim that may have passed to someone else."""
         now = self._clock.now()
         if claimed.lease_until and claimed.lease_until - now > timedelta(seconds=self.policy.lease_s / 2):
             return claimed
