@@ -38,6 +38,12 @@ if TYPE_CHECKING:  # the services are imported when first built, not when the ap
     from chalicelib.services.templates import TemplateService
 
 
+# A delivery batch posts to up to this many accounts at once (chalicelib/handlers.py), and each AWS
+# client keeps as many connections open, so those threads reuse them rather than open (and, on
+# AWS, TLS-handshake) a connection per call beyond botocore's default pool of 10.
+PARALLEL_DELIVERIES = 64
+
+
 class SystemClock:
     def now(self) -> datetime:
         return utcnow()
@@ -132,7 +138,8 @@ def _channel_client(service: str) -> Any:
     after a timeout (the message may have gone); the delivery state machine decides instead."""
     from botocore.config import Config
 
-    return _session().client(service, config=_local(service, Config(retries={"max_attempts": 1, "mode": "standard"})))
+    return _session().client(service, config=_local(service, Config(retries={"max_attempts": 1, "mode": "standard"},
+                                                                     max_pool_connections=PARALLEL_DELIVERIES)))
 
 
 @cache
@@ -144,7 +151,9 @@ def _session() -> Any:
 
 @cache
 def _client(service: str) -> Any:
-    return _session().client(service, config=_local(service, None))
+    from botocore.config import Config
+
+    return _session().client(service, config=_local(service, Config(max_pool_connections=PARALLEL_DELIVERIES)))
 
 
 def _local(service: str, config: Any) -> Any:

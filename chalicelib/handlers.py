@@ -1,6 +1,7 @@
 """Event handlers' glue: SNS triggers from other systems and the scheduled release."""
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import ValidationError
 
 from chalicelib import safe_json
-from chalicelib.composition import Clarion, system_actor
+from chalicelib.composition import PARALLEL_DELIVERIES, Clarion, system_actor
 from chalicelib.domain.errors import ClarionError, UnavailableError
 from chalicelib.domain.messages import DeliveryMessage
 from chalicelib.domain.models import AuditEvent, DeliveryRecord
@@ -96,8 +97,14 @@ def handle_delivery_batch(clarion: Clarion, platform: str, records: list[dict[st
     deleted, never retried forever.
 
     The kill switch is read once per batch, never cached: while deliveries are paused the batch
-    posts nothing and holds its messages (`_hold`).
+    posts nothing and holds its messages (`_hold`). So are the organisation's settings (rendering
+    and each channel read them): once per batch, for all its deliveries.
     """
+    with clarion.settings.held():
+        return _deliver_batch(clarion, platform, records)
+
+
+def _deliver_batch(clarion: Clarion, platform: str, records: list[dict[str, Any]]) -> DeliveryBatch:
     work: list[tuple[dict[str, Any], Job]] = []
     refused: list[str] = []
     for record in records:
@@ -193,7 +200,9 @@ def _hold(service: DeliveryService, platform: str, records: list[dict[str, Any]]
 
 def _carry_out_by_account(service: DeliveryService, attempts: list[Attempt]) -> list[Outcome]:
     """Accounts in parallel; one account's deliveries one after another, oldest advisory first,
-    so two advisories in one batch never rotate the same account's pin at once."""
+    so two advisories in one batch never rotate the same account's pin at once. First every post
+    (each recorded as it lands: the delivery is final), then the links and pins the same way:
+    with more accounts than threads, the last accounts' posts do not wait for the first ones' pins."""
     by_account: dict[str, list[int]] = {}
     for index, attempt in enumerate(attempts):
         by_account.setdefault(attempt.job.account_id, []).append(index)
@@ -202,14 +211,23 @@ def _carry_out_by_account(service: DeliveryService, attempts: list[Attempt]) -> 
         advisory = attempts[index].advisory
         return (advisory.created_at, advisory.id) if advisory else (datetime.min.replace(tzinfo=UTC), "")
 
-    def run(indexes: list[int]) -> list[tuple[int, Outcome]]:
+    def post(indexes: list[int]) -> list[tuple[int, Outcome | None]]:
         return [(i, _carry_out(service, attempts[i])) for i in sorted(indexes, key=oldest_first)]
 
+    def pin(indexes: list[int]) -> list[tuple[int, Outcome | None]]:
+        return [(i, _finish_post(service, attempts[i])) for i in sorted(indexes, key=oldest_first)]
+
+    for attempt in attempts:
+        attempt.pin_later = True
     outcomes: list[Outcome] = [Outcome.finished()] * len(attempts)
-    with ThreadPoolExecutor(max_workers=max(1, min(32, len(by_account)))) as pool:
-        for done in pool.map(run, by_account.values()):
-            for index, outcome in done:
-                outcomes[index] = outcome
+    with ThreadPoolExecutor(max_workers=max(1, min(PARALLEL_DELIVERIES, len(by_account)))) as pool:
+        for step in (post, pin):
+            # each in a copy of this thread's context: the batch's settings (SettingsService.held) hold there too
+            futures = [pool.submit(contextvars.copy_context().run, step, indexes) for indexes in by_account.values()]
+            for future in futures:
+                for index, outcome in future.result():
+                    if outcome is not None:
+                        outcomes[index] = outcome
     return outcomes
 
 
@@ -220,6 +238,17 @@ def _carry_out(service: DeliveryService, attempt: Attempt) -> Outcome:
         log.warning("delivery of %s to %s deferred: %s", attempt.job.advisory_id, attempt.job.account_id,
                     error.message)
         return Outcome.later(STORAGE_BUSY_RETRY_S)
+
+
+def _finish_post(service: DeliveryService, attempt: Attempt) -> Outcome | None:
+    """The recorded post's link and pin; None, or the message again shortly if storage was busy
+    (as when they ran inside carry_out: the sweeper repairs a pin left undone)."""
+    try:
+        service.finish_post(attempt)
+    except UnavailableError as error:
+        log.warning("pin of %s on %s deferred: %s", attempt.job.advisory_id, attempt.job.account_id, error.message)
+        return Outcome.later(STORAGE_BUSY_RETRY_S)
+    return None
 
 
 def _parse_delivery(clarion: Clarion, record: dict[str, Any]) -> DeliveryMessage | None:

@@ -35,16 +35,29 @@ class SsmSecretStore:
         self._ssm, self._ttl, self._clock = ssm, ttl_s, clock
         self._cache: dict[str, tuple[float, dict[str, Any]]] = {}
         self._lock = threading.Lock()
+        self._fetching: dict[str, threading.Lock] = {}  # one fetch of a ref at a time
 
     def get(self, ref: str) -> dict[str, Any]:
+        """A batch's threads that all miss the cache at once (many accounts sharing credentials)
+        make one SSM call between them, not one each: the others wait for its answer."""
         with self._lock:
-            hit = self._cache.get(ref)
-        if hit and self._clock() - hit[0] < self._ttl:
-            return dict(hit[1])
-        value = _parse(ref, self._fetch(ref))
-        with self._lock:
-            self._cache[ref] = (self._clock(), value)
-        return dict(value)
+            hit = self._fresh(ref)
+            fetching = self._fetching.setdefault(ref, threading.Lock())
+        if hit is not None:
+            return dict(hit)
+        with fetching:
+            with self._lock:
+                hit = self._fresh(ref)  # fetched while this thread waited
+            if hit is not None:
+                return dict(hit)
+            value = _parse(ref, self._fetch(ref))
+            with self._lock:
+                self._cache[ref] = (self._clock(), value)
+            return dict(value)
+
+    def _fresh(self, ref: str) -> dict[str, Any] | None:
+        hit = self._cache.get(ref)
+        return hit[1] if hit and self._clock() - hit[0] < self._ttl else None
 
     def _fetch(self, ref: str) -> str:
         from botocore.exceptions import BotoCoreError, ClientError

@@ -10,6 +10,9 @@ asynchronously. Locally nothing does that, so this pump plays both parts against
 * SNS (`on_sns_message`): a local-only bridge queue subscribed to the topic stands in for the
   Lambda subscription; each message is one async invocation, retried twice more after a
   failure, then parked in `<topic>-bridge-dlq` (Lambda's "on failure" destination).
+
+A pump feeds every handler of the app, or only some (`only=`, `exclude=`: handler names), so
+that several processes can each play some of the functions, as Lambda's containers do.
 """
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from typing import Any, Literal
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 
 from botocore.config import Config as BotoConfig
 
@@ -113,8 +116,14 @@ class EventPump:
         sns_concurrency: int = 4,
         timeout_s: int = 60,
         report_batch_item_failures: bool = True,
+        only: Collection[str] | None = None,
+        exclude: Collection[str] = (),
     ) -> None:
+        """`only` / `exclude`: handler names (e.g. "deliver_slack") to feed, or not to feed; by
+        default every handler. Lambda runs each function in its own containers: a pump per
+        process, each feeding some handlers, plays that (bench/delivery_bench.py --processes)."""
         self._app = app
+        self._only, self._exclude = _chosen(app, only, exclude)
         self._stage = stage or resources.stage()
         self._queue_urls = dict(queue_urls or {})
         self._sns_retry_delay_s = sns_retry_delay_s
@@ -138,6 +147,8 @@ class EventPump:
     def _discover(self) -> list[Source]:
         out: list[Source] = []
         for cfg in self._app.event_sources:
+            if cfg.name in self._exclude or (self._only is not None and cfg.name not in self._only):
+                continue  # not fed by this pump: no bridge queue or subscription is made for it
             kind = type(cfg).__name__
             if kind == "SQSEventConfig":
                 out.append(self._sqs_source(cfg))
@@ -468,6 +479,19 @@ def batch_item_failures(result: Any, ids: set[str], name: str = "handler") -> se
         log.error("%s returned an invalid batchItemFailures %r; failing the whole batch", name, items)
         return set(ids)
     return set(reported)
+
+
+def _chosen(app: Any, only: Collection[str] | None, exclude: Collection[str]
+            ) -> tuple[frozenset[str] | None, frozenset[str]]:
+    """`only` and `exclude` checked against the app's event handlers: a misspelt name is an error,
+    not a handler silently left without a feed."""
+    if isinstance(only, str) or isinstance(exclude, str):
+        raise TypeError("only and exclude take collections of handler names, not one string")
+    known = {cfg.name for cfg in app.event_sources}
+    unknown = sorted({*(only or ()), *exclude} - known)
+    if unknown:
+        raise ValueError(f"no event handler named {', '.join(unknown)} (the app has {', '.join(sorted(known))})")
+    return (frozenset(only) if only is not None else None), frozenset(exclude)
 
 
 def _queue_name(name: str) -> str:

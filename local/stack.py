@@ -86,6 +86,9 @@ class LocalStack:
     _sandbox: Any = None
     _signin: Any = None
     _stopped: bool = field(default=False)
+    # Event handlers this stack's pump does not feed (others do, e.g. the processes of
+    # bench/delivery_bench.py --processes); by default it feeds them all.
+    pump_exclude: frozenset[str] = frozenset()
 
     def start(self) -> None:
         self._start_moto()
@@ -121,9 +124,10 @@ class LocalStack:
     def _start_moto(self) -> None:
         from moto.server import ThreadedMotoServer
 
-        from local import moto_dynamodb
+        from local import moto_dynamodb, moto_server
 
         moto_dynamodb.apply()  # atomic, isolated DynamoDB transactions, as on AWS
+        moto_server.apply()  # requests over HTTP routed without a global queue
         from moto import mock_aws
 
         self._mock = mock_aws()  # in-process clients; the server below shares its backends
@@ -195,7 +199,7 @@ class LocalStack:
 
         assert self.provisioned is not None
         urls = {resources.queue_name(p, STAGE): u for p, u in self.provisioned.queue_urls.items()}
-        self._pump = EventPump(self.app, boto3.Session(), urls, stage=STAGE)
+        self._pump = EventPump(self.app, boto3.Session(), urls, stage=STAGE, exclude=self.pump_exclude)
         self._pump.start()
         for src in self._pump.sources:
             log.info("pump: %s <- %s (batch %d, concurrency %d)", src.name,

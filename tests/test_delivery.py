@@ -722,3 +722,48 @@ def test_a_claim_more_than_half_gone_is_renewed_before_the_post(world: World) ->
     assert all(o.done for o in outcomes) and len(world.fake().posts) == 2
     assert world.row(second).state is DeliveryState.SENT
     assert any("lease renewed before the post" in e.summary for e in world.store.audit_entries())
+
+
+def test_a_batch_records_every_post_before_it_pins(world: World) -> None:
+    """With more accounts than the worker has threads (32), the last accounts' posts do not wait
+    for the first accounts' pins: every post of the batch is recorded (final) before any pin."""
+    from chalicelib import handlers
+    from chalicelib.domain.messages import fan_out
+    from chalicelib.services.common import create
+
+    seeded = world.store.get_channel(MASTODON)
+    accounts = [f"mastodon:copy-{n}" for n in range(40)]
+    world.store.commit([create(seeded.model_copy(update={"id": a, "pinned": None}))[1] for a in accounts])
+    advisory_id = world.approved(channels=accounts)
+    content_hash = world.store.get_advisory(advisory_id).content_hash()
+    records = [{"messageId": f"m{n}", "receiptHandle": f"r{n}", "body": message.body(),
+                "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:clarion-local-mastodon"}
+               for n, message in enumerate(fan_out(advisory_id, content_hash, accounts))]
+
+    batch = handlers.handle_delivery_batch(world.app, "mastodon", records)
+
+    assert batch.retry == {} and len(batch.jobs) == 40
+    steps = [e.summary for e in world.store.audit_entries() if e.advisory_id == advisory_id]
+    sent = [n for n, s in enumerate(steps) if "sending -> sent" in s]
+    pinned = [n for n, s in enumerate(steps) if ": pin" in s]
+    assert len(sent) == 40 and len(pinned) == 40 and max(sent) < min(pinned)
+    assert all(world.fake(a).calls[-1].startswith("pin") for a in accounts)
+    assert world.store.get_advisory(advisory_id).state is AdvisoryState.DELIVERED
+
+
+@pytest.mark.parametrize("owed,claims", [(49, [49]), (50, [49, 1]), (143, [49, 49, 45])])
+def test_a_batch_claims_as_many_deliveries_as_one_transaction_holds(counting_world: World, owed: int,
+                                                                     claims: list[int]) -> None:
+    """Each claim commit: every delivery and its audit entry, plus one chain head (99 items)."""
+    from chalicelib.services.common import create
+
+    world, store = counting_world, counting_world.store
+    seeded = store.get_channel(MASTODON)
+    accounts = [f"mastodon:copy-{n}" for n in range(owed)]
+    for start in range(0, owed, 50):
+        store.commit([create(seeded.model_copy(update={"id": a, "pinned": None}))[1]
+                      for a in accounts[start:start + 50]])
+    advisory_id = world.approved(channels=accounts)
+    store.commits.clear()
+    attempts = world.delivery.prepare(jobs(world, advisory_id, accounts))
+    assert store.commits == claims and all(a.claimed for a in attempts)

@@ -253,3 +253,23 @@ def test_failing_sns_handler_is_tried_three_times_then_parked_in_the_bridge_dlq(
     assert counts.dead_lettered == 1
     parked = [json.loads(b) for b in env.bodies(BRIDGE_DLQ)]
     assert [p["Records"][0]["Sns"]["Message"] for p in parked] == ["boom"]
+
+
+def test_a_pump_can_feed_only_some_handlers_or_all_but_some(env: Env) -> None:
+    only = EventPump(app, env.session, env.urls, stage=STAGE, only={"on_slack"})
+    rest = EventPump(app, env.session, env.urls, stage=STAGE, exclude=["on_slack"])
+
+    assert [s.name for s in only.sources] == ["on_slack"]
+    assert {s.name for s in rest.sources} == {"on_mastodon", "on_trigger"}
+    ok = env.send(SLACK_QUEUE, mode="ok")
+    rest.drain(2)  # does not touch the excluded handler's queue
+    assert env.depth(SLACK_QUEUE) == 1 and not deliveries(ok)
+    only.drain(5)
+    assert len(deliveries(ok)) == 1 and env.depth(SLACK_QUEUE) == 0
+
+
+def test_a_misspelt_handler_name_is_refused(env: Env) -> None:
+    with pytest.raises(ValueError, match="on_slak"):
+        EventPump(app, env.session, env.urls, stage=STAGE, exclude={"on_slak"})
+    with pytest.raises(TypeError):
+        EventPump(app, env.session, env.urls, stage=STAGE, only="on_slack")

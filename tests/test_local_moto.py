@@ -97,3 +97,68 @@ def test_errors_a_parse_finds_are_raised_every_time(db: Any, attempt: int) -> No
     with pytest.raises((ClientError, ValueError), match="Bad comparison"):  # moto raises it unwrapped
         db.put_item(TableName="t", Item=item(1), ConditionExpression="pk = = :p",
                     ExpressionAttributeValues={":p": {"S": "P"}})
+
+
+def test_the_server_routes_each_request_by_its_host_without_listing_moto_again(monkeypatch: Any) -> None:
+    import os
+
+    import moto
+    from moto.server import ThreadedMotoServer
+
+    from local import moto_server
+
+    moto_server.apply()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        session = boto3.Session(aws_access_key_id="k", aws_secret_access_key="s", region_name="us-east-1")
+        db = session.client("dynamodb", endpoint_url=f"http://{host}:{port}")
+        sqs = session.client("sqs", endpoint_url=f"http://{host}:{port}")
+
+        def calls() -> None:
+            assert "TableNames" in db.list_tables()
+            assert sqs.create_queue(QueueName="routed")["QueueUrl"].endswith("/routed")
+            with pytest.raises(ClientError, match="ResourceNotFoundException"):
+                db.describe_table(TableName="missing")
+
+        calls()  # the first requests load each service's model (moto lists its data then, once)
+        listed: list[str] = []
+        real_listdir = os.listdir
+        monkeypatch.setattr(os, "listdir", lambda path: listed.append(path) or real_listdir(path))
+        calls()
+        assert os.path.dirname(moto.__file__) not in listed  # moto's server listed it on every request
+    finally:
+        server.stop()
+
+
+def test_the_server_knows_the_local_stages_unsigned_clients() -> None:
+    """DynamoDB, SQS and SNS skip signing on the local stage (composition._local): the server
+    routes them by what they name, not to S3."""
+    from botocore import UNSIGNED
+    from botocore.config import Config
+    from moto.server import ThreadedMotoServer
+
+    from local import moto_server
+
+    moto_server.apply()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        session = boto3.Session(aws_access_key_id="k", aws_secret_access_key="s", region_name="us-east-1")
+
+        def client(service: str) -> Any:
+            return session.client(service, endpoint_url=f"http://{host}:{port}",
+                                  config=Config(signature_version=UNSIGNED))
+
+        assert "TableNames" in client("dynamodb").list_tables()
+        sqs = client("sqs")
+        url = sqs.create_queue(QueueName="unsigned")["QueueUrl"]
+        sqs.send_message(QueueUrl=url, MessageBody="hello")
+        assert [m["Body"] for m in sqs.receive_message(QueueUrl=url)["Messages"]] == ["hello"]
+        sns = client("sns")
+        topic = sns.create_topic(Name="unsigned")["TopicArn"]
+        assert sns.publish(TopicArn=topic, Message="hello")["MessageId"]
+    finally:
+        server.stop()

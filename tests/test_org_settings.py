@@ -91,3 +91,41 @@ def test_the_public_banner_links_to_the_new_base_url(api: Api) -> None:
                        advisory_body(channels=["cap_feed:public", "banner:website"], web=None)).json_body
     [banner] = [c for c in preview["channels"] if c["platform"] == "banner"]
     assert "https://alerts.health.example.org/feeds/cap/" in str(banner)
+
+
+def test_an_invocation_holds_one_read_of_them_and_the_next_sees_a_change() -> None:
+    """A delivery batch reads the settings once for all its deliveries and threads
+    (SettingsService.held); outside such a block every call reads them afresh."""
+    import contextvars
+    from concurrent.futures import ThreadPoolExecutor
+
+    from chalicelib.domain.models import utcnow
+    from chalicelib.domain.org import OrgSettingsChange
+    from chalicelib.domain.models import User
+    from chalicelib.services.settings import SettingsService
+    from chalicelib.settings import environment_settings
+    from fakes import FixedClock, InMemoryStore
+
+    store = InMemoryStore()
+    reads: list[int] = []
+    stored = store.get_org_settings
+    store.get_org_settings = lambda: reads.append(1) or stored()  # type: ignore[method-assign]
+    settings = SettingsService(store, FixedClock(utcnow()), environment_settings)
+    admin = User(id="admin", name="Admin", roles=frozenset())
+    with settings.held():
+        assert reads == []  # read on first use, not before
+        first = settings.current()
+        with ThreadPoolExecutor(4) as pool:
+            seen = [f.result() for f in [pool.submit(contextvars.copy_context().run, settings.current)
+                                         for _ in range(8)]]
+        assert all(s is first for s in seen) and len(reads) == 1
+        settings.change(admin, OrgSettingsChange(sms_max_segments=5))
+        assert settings.current().sms_max_segments == first.sms_max_segments  # held for the invocation
+    assert settings.current().sms_max_segments == 5  # the next one reads the change
+    other = SettingsService(store, FixedClock(utcnow()), environment_settings)
+    with settings.held():
+        settings.current()
+        reads.clear()
+        other.current()
+        other.current()
+        assert len(reads) == 2  # only the service that holds them answers from the held read

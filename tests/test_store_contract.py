@@ -380,3 +380,83 @@ class TestGroupCommit:
         assert sorted(e.action for e in entries) == sorted(f"c{n}" for n in range(12))
         assert chains_intact(dynamo)
         assert any(size > 3 for size in transactions)  # at least one transaction carried a group
+
+    def test_a_group_reads_the_heads_it_does_not_know_in_one_call(self, dynamo: DynamoDBStore) -> None:
+        """Claims of many delivery rows (each its own chain, whose head this process never saw)
+        cost one read for every head, not one read each, while the group holds the append lock."""
+        audited = [create(an_advisory(f"audited {n}")) for n in range(3)]
+        for advisory, put in audited:
+            dynamo.commit([put], [AuditEvent(actor="a", action="create", advisory_id=advisory.id)])
+        silent, silent_put = create(an_advisory("no entry yet"))  # written without an entry: no head
+        dynamo.commit([silent_put])
+        fresh = DynamoDBStore(dynamo._db, dynamo._table)  # another process: it has cached no head
+        fresh._heads[chain_of_item(audited[0][0])] = dynamo._heads[chain_of_item(audited[0][0])]
+        reads: list[str] = []
+        dynamo._db.meta.events.register("before-call.dynamodb", lambda model, **_: reads.append(model.name))
+        chains = {chain_of_item(a): False for a, _ in audited} | {chain_of_item(silent): False, "new": True}
+
+        bases = fresh._bases(chains)
+
+        assert reads == ["BatchGetItem"]
+        assert bases[chain_of_item(audited[0][0])][1] == dynamo._heads[chain_of_item(audited[0][0])]  # cached
+        for advisory, _ in audited[1:]:
+            head = dynamo.audit_head(chain_of_item(advisory))
+            assert head is not None and head.seq == 1 and bases[chain_of_item(advisory)] == (head, head)
+        assert bases[chain_of_item(silent)] == (audit.EMPTY_CHAIN, None) == bases["new"]
+        reads.clear()
+        fresh._bases({chain_of_item(audited[1][0]): False})
+        assert reads == ["GetItem"]  # one head: one plain read
+
+    def test_a_group_of_revisions_from_another_process_keeps_every_chain_whole(self, dynamo: DynamoDBStore) -> None:
+        advisories = [create(an_advisory(f"a{n}")) for n in range(8)]
+        for n, (advisory, put) in enumerate(advisories):  # half with an entry (a head), half without
+            dynamo.commit([put], [AuditEvent(actor="a", action="create", advisory_id=advisory.id)] if n % 2 else [])
+        fresh = DynamoDBStore(dynamo._db, dynamo._table)
+        fresh._db.meta.events.register("before-call.dynamodb.TransactWriteItems", lambda **_: time.sleep(0.02))
+        barrier, errors = threading.Barrier(len(advisories)), []
+
+        def edit(advisory: Advisory) -> None:
+            barrier.wait()
+            try:
+                fresh.commit([revise(advisory, author="editor")[1]],
+                             [AuditEvent(actor="b", action="edit", advisory_id=advisory.id)])
+            except Exception as error:
+                errors.append(error)
+
+        threads = [threading.Thread(target=edit, args=(a,)) for a, _ in advisories]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert all(dynamo.get_advisory(a.id).author == "editor" for a, _ in advisories)  # type: ignore[union-attr]
+        assert [h.seq for h in dynamo.audit_heads().values()].count(2) == 4  # created with an entry, then edited
+        assert chains_intact(dynamo)
+
+    def test_a_read_of_many_keys_asks_for_them_at_once(self, dynamo: DynamoDBStore) -> None:
+        """An approval's 1,000 accounts: ten BatchGetItem calls side by side, every item found."""
+        channels = [create(ChannelAccount(id=f"sms:{n}", platform="sms", name=str(n)))[1] for n in range(350)]
+        for start in range(0, len(channels), 50):
+            dynamo.commit(channels[start:start + 50])
+        in_flight, most, lock = [0], [0], threading.Lock()
+
+        def before(**_: object) -> None:
+            with lock:
+                in_flight[0] += 1
+                most[0] = max(most[0], in_flight[0])
+            time.sleep(0.05)
+
+        def after(**_: object) -> None:
+            with lock:
+                in_flight[0] -= 1
+
+        dynamo._db.meta.events.register("before-call.dynamodb.BatchGetItem", before)
+        dynamo._db.meta.events.register("after-call.dynamodb.BatchGetItem", after)
+        found = dynamo.get_channels([f"sms:{n}" for n in range(400)])  # 50 of them do not exist
+        assert sorted(found) == sorted(f"sms:{n}" for n in range(350)) and most[0] == 4
+
+
+def chain_of_item(item: Advisory) -> str:
+    from chalicelib.adapters.keys import chain_of, key_of
+
+    return chain_of(key_of(item)[0])

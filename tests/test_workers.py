@@ -123,3 +123,18 @@ def test_two_advisories_in_one_batch_leave_the_newest_pinned(api: Api, aws: Prov
     assert deliveries(api, newer)["banner:website"]["pin_state"] == "pinned"
     banner = api.call("GET", "/banner.json").json_body
     assert banner["active"] is True and banner["id"] == newer
+
+
+def test_a_batch_reads_the_organisation_settings_once(api: Api, aws: Provisioned) -> None:
+    """Rendering and each channel read the settings; a batch reads them once for all its deliveries."""
+    from chalicelib.composition import get_db
+
+    ids = [approved(api, ["sms:subscribers", "email:subscribers"]) for _ in range(3)]
+    records = queued(aws, "email")
+    assert len(records) == 3
+    keys: list[str] = []
+    get_db().meta.events.register("before-parameter-build.dynamodb.GetItem",
+                                  lambda params, **_: keys.append(params["Key"]["pk"]["S"]))
+    assert invoke(api, "email", records) == {"batchItemFailures": []}
+    assert keys.count("CONF#org") == 1
+    assert all(deliveries(api, i)["email:subscribers"]["state"] == "sent" for i in ids)

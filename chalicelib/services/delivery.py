@@ -8,7 +8,7 @@ reconciled, through the platform's idempotency key or by finding the post, befor
 from __future__ import annotations
 
 import contextlib
-
+import functools
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -78,13 +78,17 @@ class Job:
 @dataclass
 class Attempt:
     """A job with what it starts from, read for the whole batch at once; `claimed` when the
-    batch's one claim took it (it is then this worker's to post)."""
+    batch's one claim took it (it is then this worker's to post). With `pin_later`, `carry_out`
+    records the post and leaves what the post still owes (its link, the pin rotation) in
+    `after_post`, for `finish_post` once the batch's posts are recorded."""
 
     job: Job
     delivery: DeliveryRecord | None
     advisory: Advisory | None
     account: ChannelAccount | None
     claimed: bool = False
+    pin_later: bool = False
+    after_post: Callable[[], None] | None = None
 
 
 # A reconcile searches the platform for posts from a little before the attempt (clock skew).
@@ -93,8 +97,9 @@ RECONCILE_MARGIN_S = 60
 # A message for an owed account whose row is not written yet comes back after this long.
 ROW_PENDING_RETRY_S = 15.0
 
-# A claim commit holds each delivery and its audit entry, plus the chain head (100 items at most).
-CLAIMS_PER_COMMIT = 40
+# A claim commit holds each delivery and its audit entry, plus the chain head: 2 x 49 + 1 = 99 of
+# the 100 items a transaction holds (a batch's 50-account message claimed in one commit, or two).
+CLAIMS_PER_COMMIT = 49
 
 
 class DeliveryService:
@@ -135,7 +140,9 @@ class DeliveryService:
         return attempts
 
     def carry_out(self, attempt: Attempt) -> Outcome:
-        """Post (or reconcile, or wait for) one prepared delivery; never twice."""
+        """Post (or reconcile, or wait for) one prepared delivery; never twice. The delivery is
+        final once its post is recorded; the link and pin follow, here or (`attempt.pin_later`)
+        in `finish_post`."""
         delivery, advisory, account = attempt.delivery, attempt.advisory, attempt.account
         if delivery is None and self._row_not_written_yet(attempt):
             return Outcome.later(ROW_PENDING_RETRY_S)
@@ -159,18 +166,27 @@ class DeliveryService:
         if channel is None:
             return Outcome.finished()
         if attempt.claimed:
-            return self._post_claimed(delivery, advisory, account, channel)
+            return self._post_claimed(delivery, advisory, account, channel, attempt)
         if rules.needs_reconciling(delivery, now):
             delivery, found = self._reconcile(delivery, advisory, account, channel)
             if found is not None:
-                return self._after_post(delivery, advisory, account, channel, found)
+                return self._after_post(delivery, advisory, account, channel, found, attempt)
             if delivery.state is not D.PENDING:
                 if delivery.state in rules.FINAL:
                     return Outcome.finished()
                 return Outcome.later(self.policy.ambiguous_recheck_s)
         if delivery.next_attempt_at and delivery.next_attempt_at > now:
             return Outcome.later((delivery.next_attempt_at - now).total_seconds())
-        return self._post(delivery, advisory, account, channel)
+        return self._post(delivery, advisory, account, channel, attempt)
+
+    def finish_post(self, attempt: Attempt) -> None:
+        """What `carry_out` left for later (`attempt.pin_later`): the recorded post's link and pin
+        rotation. A worker runs them once every post of its batch is recorded, account by account
+        in the order it posted, so the deliveries are final sooner: a batch of more accounts than
+        it has threads no longer waits for the first accounts' pins before posting to the rest."""
+        after_post, attempt.after_post = attempt.after_post, None
+        if after_post is not None:
+            after_post()
 
     def complete(self, advisory_ids: Sequence[str]) -> None:
         """broadcasting -> delivered / partially_delivered / failed, for each advisory whose
@@ -223,14 +239,14 @@ class DeliveryService:
 
     # -- posting ---------------------------------------------------------------------------------------
     def _post(self, delivery: DeliveryRecord, advisory: Advisory, account: ChannelAccount,
-              channel: Channel) -> Outcome:
+              channel: Channel, attempt: Attempt) -> Outcome:
         claimed = self._claim(delivery)
         if claimed is None:
             return Outcome.later(1.0)  # another worker claimed it first
-        return self._post_claimed(claimed, advisory, account, channel)
+        return self._post_claimed(claimed, advisory, account, channel, attempt)
 
     def _post_claimed(self, claimed: DeliveryRecord, advisory: Advisory, account: ChannelAccount,
-                      channel: Channel) -> Outcome:
+                      channel: Channel, attempt: Attempt) -> Outcome:
         result = render_for(advisory, account, self._org())
         blocking = [f.message for f in result.findings if f.blocking]
         if blocking:
@@ -249,9 +265,9 @@ class DeliveryService:
             return Outcome.later(self.policy.ambiguous_recheck_s)
         except ChannelError as error:
             if error.posted is not None:  # a thread that landed part-way: record what exists
-                return self._after_post(claimed, advisory, account, channel, error.posted)
+                return self._after_post(claimed, advisory, account, channel, error.posted, attempt)
             return self._fail(claimed, error.message)
-        return self._after_post(claimed, advisory, account, channel, ref)
+        return self._after_post(claimed, advisory, account, channel, ref, attempt)
 
     def _publish_or_edit(self, advisory: Advisory, account: ChannelAccount, channel: Channel,
                          rendering: Any, key: str) -> PostRef:
@@ -276,9 +292,9 @@ class DeliveryService:
 
     def _still_held(self, claimed: DeliveryRecord) -> DeliveryRecord | None:
         """The claim, with its lease renewed if more than half of it is gone (a batch posts one
-        account's deliveries one after another, so a later one waits for the earlier posts and
-        pins); None if it ran out and another worker moved the delivery on. Never post on a
-        claim that may have passed to someone else."""
+        account's deliveries one after another, so a later one waits for the earlier posts; and,
+        when the worker pins as it goes, their pins); None if it ran out and another worker moved
+        the delivery on. Never post on a claim that may have passed to someone else."""
         now = self._clock.now()
         if claimed.lease_until and claimed.lease_until - now > timedelta(seconds=self.policy.lease_s / 2):
             return claimed
@@ -338,15 +354,19 @@ class DeliveryService:
 
     # -- after the post: record it, pin it, finish the advisory ---------------------------------------
     def _after_post(self, delivery: DeliveryRecord, advisory: Advisory, account: ChannelAccount,
-                    channel: Channel, ref: PostRef) -> Outcome:
-        """Record the post (the delivery is final from here), then its link and the pin. Where
-        the pin will rotate, the same commit takes the account's pin lease if it is free."""
+                    channel: Channel, ref: PostRef, attempt: Attempt) -> Outcome:
+        """Record the post (the delivery is final from here), then its link and the pin (now, or
+        left in `attempt.after_post`). Where the pin will rotate, the same commit takes the
+        account's pin lease if it is free."""
         caps = channel.capabilities
         pin_state = (PinState.PIN_BY_HAND if caps.pin_by_hand else
                      PinState.NONE if caps.can_pin else PinState.NOT_APPLICABLE)
         offer = self.pins.offer(account, delivery) if self._rotates_pin(advisory, channel) else None
         sent, leased = self._record_sent(delivery, _record(ref), pin_state, offer)
-        self.link_and_pin(sent, advisory, account, channel, leased)
+        if attempt.pin_later:
+            attempt.after_post = functools.partial(self.link_and_pin, sent, advisory, account, channel, leased)
+        else:
+            self.link_and_pin(sent, advisory, account, channel, leased)
         return Outcome.finished()
 
     def _record_sent(self, delivery: DeliveryRecord, post: PostRecord, pin_state: PinState,

@@ -2,17 +2,33 @@
 
 `current()` reads the stored record on every call (one strongly consistent read), so a change an
 admin makes takes effect on the next request in every Lambda process, without a redeploy; until
-the first change, the environment's seed values are in force.
+the first change, the environment's seed values are in force. A delivery worker's batch reads
+them once for all its deliveries (`held`), not twice per delivery.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.models import User
 from chalicelib.domain.org import OrgSettings, OrgSettingsChange
 from chalicelib.ports import Clock, Put, Store
 from chalicelib.services.common import commit_or_conflict
+
+
+class _Held:
+    """The settings an invocation holds (`SettingsService.held`): read on first use, by `service`."""
+
+    def __init__(self, service: SettingsService) -> None:
+        self.service = service
+        self.settings: OrgSettings | None = None
+        self.lock = threading.Lock()
+
+
+_HELD: ContextVar[_Held | None] = ContextVar("clarion_settings_held", default=None)
 
 
 class SettingsService:
@@ -22,6 +38,27 @@ class SettingsService:
         self._seed = seed
 
     def current(self) -> OrgSettings:
+        held = _HELD.get()
+        if held is None or held.service is not self:
+            return self._read()
+        with held.lock:  # the first caller reads; the block's other threads wait for that read
+            if held.settings is None:
+                held.settings = self._read()
+            return held.settings
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """One read of the settings for a whole invocation: within the block, and in threads run
+        in a copy of its context (contextvars.copy_context), `current()` reads them the first time
+        it is called and then answers with that. A change takes effect from the next invocation,
+        as it does for the API's next request."""
+        token = _HELD.set(_Held(self))
+        try:
+            yield
+        finally:
+            _HELD.reset(token)
+
+    def _read(self) -> OrgSettings:
         return self._store.get_org_settings() or self._seed()
 
     def change(self, actor: User, change: OrgSettingsChange, expected_revision: int | None = None) -> OrgSettings:

@@ -118,3 +118,32 @@ def test_capabilities(platform: str) -> None:
     acc = account(platform)
     store = InMemorySecretStore({acc.secret_ref: SANDBOX_CREDENTIALS[acc.id]})
     assert channel_for(acc, store).capabilities == EXPECTED[platform]
+
+
+def test_threads_that_miss_the_cache_together_make_one_ssm_call(aws: Provisioned) -> None:
+    """A batch's threads posting to many accounts that share credentials: one GetParameter."""
+    import threading
+    import time
+
+    ssm = clients("ssm")
+    ssm.put_parameter(Name="/clarion/local/channels/x/shared", Value='{"access_token": "a"}', Type="SecureString")
+    calls: list[str] = []
+
+    def slow(params: Any, **_: Any) -> None:
+        calls.append(params["Name"])
+        time.sleep(0.05)  # SSM takes a while: the other threads miss the cache meanwhile
+
+    ssm.meta.events.register("provide-client-params.ssm.GetParameter", slow)
+    store = SsmSecretStore(ssm)
+    barrier, got = threading.Barrier(8), []
+    threads = [threading.Thread(target=lambda: (barrier.wait(), got.append(store.get("/clarion/local/channels/x/shared"))))
+               for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert got == [{"access_token": "a"}] * 8 and calls == ["/clarion/local/channels/x/shared"]
+    with pytest.raises(SecretNotFound):  # a failed fetch is not remembered: each caller hears of it
+        store.get("/clarion/local/channels/x/missing")
+    with pytest.raises(SecretNotFound):
+        store.get("/clarion/local/channels/x/missing")
