@@ -169,7 +169,7 @@ def test_partial_batch_failure_retries_only_the_failed_message(env: Env) -> None
     ok = env.send(SLACK_QUEUE, mode="ok")
     flaky = env.send(SLACK_QUEUE, mode="fail_once")
 
-    env.pump.drain(5)
+    env.pump.drain(20)  # returns as soon as every queue is empty; the rest is slack for a busy machine
 
     assert len(deliveries(ok)) == 1
     assert [r["attributes"]["ApproximateReceiveCount"] for r in deliveries(flaky)] == ["1", "2"]
@@ -194,7 +194,7 @@ def test_handler_that_raises_fails_the_whole_batch(env: Env) -> None:
 
     assert (counts.received, counts.succeeded, counts.failed) == (2, 0, 2)
     assert env.depth(SLACK_QUEUE) == 2  # nothing deleted
-    env.pump.drain(5)
+    env.pump.drain(20)  # returns as soon as every queue is empty; the rest is slack for a busy machine
     assert len(deliveries(ok)) == 2 and len(deliveries(crash)) == 2
     assert env.depth(SLACK_QUEUE) == 0
 
@@ -203,7 +203,7 @@ def test_unknown_item_identifier_fails_the_whole_batch(env: Env) -> None:
     ok = env.send(SLACK_QUEUE, mode="ok")
     odd = env.send(SLACK_QUEUE, mode="unknown_id_once")
 
-    env.pump.drain(5)
+    env.pump.drain(20)  # returns as soon as every queue is empty; the rest is slack for a busy machine
 
     assert len(deliveries(ok)) == 2 and len(deliveries(odd)) == 2
     assert env.depth(SLACK_QUEUE) == 0
