@@ -392,7 +392,7 @@ class Editor {
     // A template's groups are expanded when it is saved: its approval covers the accounts they held then.
     this.picker = new ChannelPicker({accounts: this.channels, groups: this.groups, note: this.note("channels"),
       describe: (c) => [c.sandbox ? [" ", h("span", {class: "badge test"}, "test account")] : null,
-                        c.enabled ? [" ", h("span", {class: "badge warn"}, "switched off")] : null]});
+                        c.enabled ? null : [" ", h("span", {class: "badge warn"}, "switched off")]]});
     this.fields.channels = this.picker.element;
     return this.picker.element;
   }

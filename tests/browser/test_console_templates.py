@@ -88,6 +88,8 @@ def test_a_template_is_written_approved_launched_and_retired(screens: Any, stack
     page.get_by_label("Area", exact=True).fill("{zone}")
     page.get_by_label("@cityhealth@health.social").check()
     page.get_by_label("#staff-alerts on Slack").check()
+    switched_off = sum(1 for c in stack.call("GET", "/channels", "demo-admin")["channels"] if not c["enabled"])
+    expect(page.locator("fieldset.channel-picker .badge.warn", has_text="switched off")).to_have_count(switched_off)
     preview = page.locator(".preview-pane .channels-preview")
     expect(preview.locator(".channel-row")).to_have_count(2)
     expect(preview).to_contain_text("Water off in North bank today")  # the first allowed value
