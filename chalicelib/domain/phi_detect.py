@@ -585,21 +585,19 @@ def _about_one_person(sentence: str) -> bool:
 def other_numbers(text: str, spans: list[tuple[int, int]], ctx: Context, others: list[Hit]) -> Iterator[Hit]:
     """What no other detector named (a phone number, allowed or not, is the phone detector's)."""
     for m in OTHER_NUMBER.finditer(text):
-        digits = _digits(m.group())
-        if any(h.start < m.end() and m.start() < h.end for h in others) or _phone_like(m.group(), digits, ctx):
+        if any(h.start < m.end() and m.start() < h.end for h in others):
             continue
-        refers_early = bool(REFERS.search(text[max(0, m.start() - 40):m.start()]))
-        if (len(digits) < (4 if refers_early else 6) or ANY_DATE.fullmatch(m.group())
+        digits = _digits(m.group())
+        s, e = sentence_of(spans, m.start())
+        lead = text[max(s, m.start() - 40):m.start()]
+        refers = bool(REFERS.search(lead))
+        if (len(digits) < (4 if refers else 6) or ANY_DATE.fullmatch(m.group())
                 or re.fullmatch(r"(?:19|20)\d\d-(?:19|20)\d\d", m.group())):
             continue
-        s, e = sentence_of(spans, m.start())
-        sentence = text[s:e]
-        if not _about_one_person(sentence):
+        if _phone_like(m.group(), digits, ctx) or not _about_one_person(text[s:e]):
             continue
-        lead = text[max(s, m.start() - 40):m.start()]
         if CODED.search(lead) and not re.search(r"\bref", lead[-15:], CI):
             continue  # NDC, lot, batch, ICD, model numbers: a product's or a disease's, not a person's
-        refers = bool(REFERS.search(lead))
         yield _hit(text, "other_id", m.start(), m.end(), refers,
                    "a number that identifies a person" if refers else "a number in a sentence about a person")
 
@@ -874,20 +872,24 @@ DAY_MONTH = re.compile(r"\b(?:on|of|le|am|el|du|vom|since|depuis|seit|desde)\s+"
                        r"(?P<date>(?P<d>[0-3]?\d)[/.](?P<m>[01]?\d)\.?)(?![\d/]|\.\d)", CI)
 
 
+def tied_addresses(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
+    """A street address in a sentence that names someone is theirs (the venue test made it a
+    warning; the name makes it sure)."""
+    named = {sentence_of(spans, h.start) for h in found if h.blocking and h.cls == "name"}
+    for h in found:
+        if h.cls == "address" and not h.blocking and sentence_of(spans, h.start) in named:
+            yield _hit(text, "address", h.start, h.end, True, "a street address in a sentence that names someone")
+
+
 def tied_dates(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
     """A day and month (any year) in a sentence that identifies someone, or in one that goes on
     about them ("her", "ses", "seine") after a sentence that did: Safe Harbor removes every date
-    tied to an individual but the year. A street address in a sentence that names someone is
-    theirs."""
+    tied to an individual but the year."""
     identified = [(s, e) for s, e in spans
                   if any(h.blocking and h.cls in PERSONAL and s <= h.start < e for h in found)]
     if not identified:
         return
     first = identified[0][0]
-    named = {sentence_of(spans, h.start) for h in found if h.blocking and h.cls == "name"}
-    for h in found:
-        if h.cls == "address" and not h.blocking and sentence_of(spans, h.start) in named:
-            yield _hit(text, "address", h.start, h.end, True, "a street address in a sentence that names someone")
     dates = [(m.start(), m.end()) for m in ANY_DATE.finditer(text) if re.search(r"\d", m.group())]
     dates += [m.span("date") for m in DAY_MONTH.finditer(text) if 1 <= int(m.group("d")) <= 31
               and 1 <= int(m.group("m")) <= 12]
@@ -980,7 +982,8 @@ def detect(text: str, ctx: Context) -> list[Hit]:
     hits += [*other_numbers(text, spans, ctx, hits)]
     hits += [*camel_names(text, r"(?<!\w)#\w+")]  # a hashtag written in the text
     hits += [*names(text, spans, resolve(hits))]
-    hits += [*tied_dates(text, spans, resolve(hits))]
+    found = resolve(hits)
+    hits += [*tied_addresses(text, spans, found), *tied_dates(text, spans, found)]
     return resolve(hits)
 
 
