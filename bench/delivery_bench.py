@@ -458,7 +458,10 @@ class Workers:
 
     def cpu_s(self) -> float:
         """User and system CPU of the worker processes so far (Linux: /proc)."""
-        return sum(process_cpu_s(process.pid) for process in self.processes if process.pid)
+        return sum(self.cpu_by_process().values())
+
+    def cpu_by_process(self) -> dict[str, float]:
+        return {process.name: process_cpu_s(process.pid) for process in self.processes if process.pid}
 
     def close(self) -> None:
         self.stop.set()
@@ -548,8 +551,10 @@ def multi_process(args: argparse.Namespace, say: Any) -> None:
             refused = retries = raised = 0
             cpu_main, cpu_workers, cpu_sandbox, windows, rounds_at, machine = [], [], [], [], [], []
             cpu_to_final: list[float] = []
+            cpu_each: dict[str, list[float]] = {}
             for n in range(rounds_for(count, args)):
                 main_before, workers_before = time.process_time(), workers.cpu_s()
+                each_before = workers.cpu_by_process()
                 sandbox_before = process_cpu_s(stack._sandbox._process.pid)
                 busy_before, all_before = machine_busy()
                 at_final = functools.partial(note_cpu, cpu_to_final, stack_cpu(), stack_cpu)
@@ -558,6 +563,8 @@ def multi_process(args: argparse.Namespace, say: Any) -> None:
                 machine.append((busy_after - busy_before) / max(1e-9, all_after - all_before))
                 cpu_main.append(time.process_time() - main_before)
                 cpu_workers.append(workers.cpu_s() - workers_before)
+                for name, cpu in workers.cpu_by_process().items():
+                    cpu_each.setdefault(name, []).append(cpu - each_before.get(name, cpu))
                 cpu_sandbox.append(process_cpu_s(stack._sandbox._process.pid) - sandbox_before)
                 times.append(final_at - approved_at)
                 commits += tally.count("commit", approved_at, final_at + 1e-6)
@@ -582,6 +589,8 @@ def multi_process(args: argparse.Namespace, say: Any) -> None:
                     f"from approval to all final the stack used {statistics.median(cpu_to_final):.2f} CPU s; "
                     f"the machine's {os.cpu_count()} cores were busy {statistics.median(machine):.0%} of it "
                     "(every process, other sessions' too)")
+                say("  CPU per round (median) of each worker process: " + ", ".join(
+                    f"{name.removeprefix('worker-')} {statistics.median(v):.2f} s" for name, v in sorted(cpu_each.items())))
                 say("  From approval to all final, every process: DynamoDB calls and the time each took besides the "
                     "bench's delay (median / p90 / max, and in all); the append lock's holds; the CPU moto's "
                     "server spent on each request it served:", *tally.call_summary(windows), sep="\n")

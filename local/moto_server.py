@@ -55,4 +55,10 @@ def apply() -> None:
         return backend
 
     DomainDispatcherApplication.get_backend_for_host = get_backend_for_host  # type: ignore[method-assign]
+    # HTTP/1.1: a client keeps its connection (botocore pools them) instead of a new connection and
+    # server thread per request. 3,000 GetItems from 8 threads took 5.3 ms of CPU each (client and
+    # server) under HTTP/1.0, 4.1-4.7 ms with keep-alive.
+    from moto.server import MotoRequestHandler
+
+    MotoRequestHandler.protocol_version = "HTTP/1.1"
     _applied = True

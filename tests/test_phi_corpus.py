@@ -74,7 +74,7 @@ def test_the_hand_written_held_out_sets(path: Path) -> None:
     assert held_out["false_positive_rate"] <= HOLDOUT_FALSE_POSITIVES, held_out["false_positives"]
 
 
-@pytest.mark.parametrize("path,recall", [(phi_bench.HOLDOUT3, 0.90), (phi_bench.HOLDOUT4, 0.92),
+@pytest.mark.parametrize("path,recall", [(phi_bench.HOLDOUT3, 0.94), (phi_bench.HOLDOUT4, 0.98),
                                          (phi_bench.HOLDOUT5, 0.85)], ids=["holdout3", "holdout4", "holdout5"])
 def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     """First runs, each before the screen was changed for it: holdout3 recall 72.3 % of identifiers,
@@ -87,14 +87,90 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     assert result["false_positive_rate"] <= 0.02, result["false_positives"]
 
 
-def test_the_set_never_worked_on() -> None:
-    """holdout6: written after all the work above and never worked on, so its figures are what the
-    screen does on text it has not seen (82.6 % of identifiers, every advisory with patient data
-    blocked, 5 % false positives): the floors keep them from getting worse unnoticed."""
-    result = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT6), timing=False)
+@pytest.mark.parametrize("path,recall,advisories,false_positives", [
+    (phi_bench.HOLDOUT6, 0.93, 1.0, 0.0), (phi_bench.HOLDOUT7, 0.91, 0.975, 0.0),
+    (phi_bench.HOLDOUT8, 0.97, 1.0, 0.025)], ids=["holdout6", "holdout7", "holdout8"])
+def test_the_later_sets(path: Path, recall: float, advisories: float, false_positives: float) -> None:
+    """First runs, before any work on them: holdout6 82.6 % of identifiers, 100 % of advisories
+    blocked, 5 % false positives; holdout7 (another hand, same state) 74.8 %, 95 %, 7.5 %; holdout8
+    (written during the work on those two, measured before any work on it) 88.2 %, 95 %, 5 %.
+    The floors keep what the work on them reached."""
+    result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
-    assert result["recall"] >= 0.80 and result["advisory_recall"] >= 0.975, result["misses"]
-    assert result["false_positive_rate"] <= 0.05, result["false_positives"]
+    assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
+    assert result["false_positive_rate"] <= false_positives, result["false_positives"]
+
+
+def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(field, class, text) of every blocking finding when these fields are screened as an advisory."""
+    from datetime import UTC, datetime
+
+    from chalicelib.domain.models import Advisory, AdvisoryContent
+    from chalicelib.domain.phi import screen_advisory
+    from chalicelib.settings import environment_settings
+
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    content = AdvisoryContent.model_validate({"headline": "Notice", "description": "Read this.", **fields})
+    advisory = Advisory(id="adv_t", content=content, author="t", created_at=now, updated_at=now)
+    texts = {"hashtags": " ".join(content.hashtags), "web": str(content.web or "")}
+    return [(f.field or "", f.identifier or "", (texts.get(f.field or "") or str(getattr(content, f.field or "", "")))
+             [f.start or 0:f.end or 0]) for f in screen_advisory(advisory, environment_settings(), now) if f.blocking]
+
+
+# What was added after holdout6's and holdout7's first runs, in other words than theirs.
+@pytest.mark.parametrize("fields,expected", [
+    # a name found once is a name in every field, hashtag and link of the advisory
+    ({"description": "The patient Ada Quinlan was admitted on 3 May.", "instruction": "Ada asks for privacy.",
+      "hashtags": ["HopeForQuinlan"], "web": "https://example.org/news/ada-quinlan-update"},
+     [("instruction", "name", "Ada"), ("hashtags", "name", "HopeForQuinlan"), ("web", "url", "ada-quinlan-update")]),
+    # a courtesy title without an office is a private person; with the organisation's number, staff
+    ({"description": "We have apologised to Mrs Edna Fairweather for the delay."},
+     [("description", "name", "Mrs Edna Fairweather")]),
+    ({"description": "Questions: Mr Tom Reyes, +1 202 555 0100."}, []),
+    # a device serial beside the sentence that names its owner, or at a home
+    ({"description": "The monitor, serial HX-2231-9904, was found. It belonged to the patient Joan Pike."},
+     [("description", "device", "HX-2231-9904")]),
+    ({"description": "The concentrator at that home (serial OC7-11234) needs a spare."},
+     [("description", "device", "OC7-11234")]),
+    # a day and month with no year, in a sentence that identifies someone
+    ({"description": "Worker with SSN 528-61-0473 fell ill 6/15."}, [("description", "date", "6/15")]),
+    # keyed numbers in new words; an age as a birthday; a birth in Spanish
+    ({"description": "The student ID 4471902 belongs to the pupil who is ill."},
+     [("description", "other_id", "4471902")]),
+    ({"description": "Patientin Pat.-Nr. 55120934 liegt auf Station 3."}, [("description", "mrn", "55120934")]),
+    ({"description": "Su número de la Seguridad Social es 28 10477365 44."},
+     [("description", "health_plan", "28 10477365 44")]),
+    ({"description": "Our oldest neighbour turned 97 this week."}, [("description", "age", "turned 97")]),
+    ({"description": "Doña Remedios nació el 2 de enero de 1925 en Lucena."},
+     [("description", "date", "2 de enero de 1925")]),
+    # a name next to a street address; a person looked for; a classmate named by a first name
+    ({"description": "The letter came from Harold Pike, 9 Birch Close, Leeds LS6 1AA."},
+     [("description", "name", "Harold Pike"), ("description", "address", "9 Birch Close, Leeds LS6 1AA")]),
+    ({"headline": "Se busca a Tomás Ferrer Gil, desaparecido el lunes"}, [("headline", "name", "Tomás Ferrer Gil")]),
+    ({"description": "Alle helfen unserer Mitschülerin Greta, die krank ist."}, [("description", "name", "Greta")]),
+    # the area: one house, or a full postcode, is someone's home
+    ({"area_desc": "Nordstadt, vor allem Am Kirchberg 7 (Heimdialyse)"}, [("area_desc", "address", "Am Kirchberg 7")]),
+    # a screenshot named after a case
+    ({"web": "https://example.org/uploads/Screenshot_case_2024-0033817_measles.png"},
+     [("web", "url", "Screenshot_case_2024-0033817_measles.png")]),
+])
+def test_detectors_added_for_holdout6_and_holdout7(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
+    found = _blocking(fields)
+    assert all(e in found for e in expected) and (expected or found == []), found
+
+
+@pytest.mark.parametrize("fields", [
+    {"description": "Klinikum Ernst von Bergmann opens a second ward."},
+    {"description": "Recall: cheese with health mark FR 64.496.012 CE, best before 30/09/2025."},
+    {"description": "Unser Haus ist unter dem Institutionskennzeichen 510923487 registriert."},
+    {"area_desc": "Weststadt: Goethestraße 1–45 und Schillerstraße"},
+    {"area_desc": "St Thomas' Hospital, Westminster Bridge Road, London SE1 7EH"},
+    {"description": "Liebe Eltern, in der Klasse 3b gab es einen Fall von Keuchhusten."},
+    {"description": "Le Dr Marc Roux et Nadia Ferhat, infirmière coordinatrice, vaccineront les résidents."},
+    {"contact": "Einrichtungsleitung Herr Jonas Brandt, Tel. 030 5550 1234"},
+])
+def test_what_the_new_detectors_leave_alone(fields: dict[str, Any]) -> None:
+    assert _blocking(fields) == []
 
 
 # What each detector added after the independent set's first run (recall 71.2 %) showed its gap,

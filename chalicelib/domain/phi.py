@@ -24,7 +24,7 @@ from chalicelib.domain.org import OrgSettings
 from chalicelib.domain.screening import Finding, public_fields
 
 if TYPE_CHECKING:
-    from chalicelib.domain.phi_detect import Context
+    from chalicelib.domain.phi_detect import Context, Hit
 
 # The finding code of each identifier class (phone, e-mail and record numbers keep their old codes).
 CODES = {"phone": "phi_phone_number", "email_address": "phi_email", "mrn": "phi_record_number"}
@@ -64,8 +64,12 @@ def identifier_findings(field: str, text: str, settings: OrgSettings, language: 
     """Every Safe Harbor identifier in one field's text."""
     from chalicelib.domain.phi_detect import detect
 
+    return _findings(field, detect(text, _context(settings, language, kind)))
+
+
+def _findings(field: str, hits: Iterable[Hit]) -> list[Finding]:
     findings = []
-    for hit in detect(text, _context(settings, language, kind)):
+    for hit in hits:
         what = LABELS[hit.cls]
         excerpt = hit.text if len(hit.text) <= 60 else hit.text[:57] + "…"
         message = (f"{field} contains {hit.why} (“{excerpt}”): remove it" if hit.blocking else
@@ -88,29 +92,57 @@ def _language_of(field: str) -> str | None:
     return field.split(".")[1] if field.startswith("translations.") else None
 
 
+def name_echoes(fields: Sequence[tuple[str, str, str]], findings: Sequence[Finding]) -> list[Finding]:
+    """A name found in one place is a name everywhere in the advisory: "Kieran Walsh" in the
+    description makes "Kieran" in the instruction, "#PrayForKieran" and "/kieran-walsh" in the
+    link sure too. `fields` are (field, text, kind); only what no finding covers is added."""
+    from chalicelib.domain.phi_detect import echoes, name_words
+
+    texts = {name: text for name, text, kind in fields if kind == "text"}  # a hashtag's words hold more than the name
+    words: set[str] = set()
+    for f in findings:
+        if f.identifier == "name" and f.blocking and f.start is not None and f.end is not None and f.field in texts:
+            words |= name_words(texts[f.field][f.start:f.end])
+    if not words:
+        return []
+    out: list[Finding] = []
+    for name, text, kind in fields:
+        covered = [(f.start, f.end) for f in findings if f.field == name and f.blocking
+                   and f.start is not None and f.end is not None]
+        out += _findings(name, (h for h in echoes(text, kind, words)
+                                if not any(s < h.end and h.start < e for s, e in covered)))
+    return out
+
+
 def scan(fields: Iterable[tuple[str, str]], settings: OrgSettings, now: datetime | None = None,
          language: str | None = "en") -> list[Finding]:
     """Every patient-data and banned-claim finding in the named text fields (a translation's
     field, "translations.fr.description", is read in its own language as well)."""
     findings: list[Finding] = []
+    read: list[tuple[str, str, str]] = []
     for name, text in fields:
         if not text:
             continue
-        findings += identifier_findings(name, text, settings, _language_of(name) or language)
+        read.append((name, text, "text"))
+        findings += identifier_findings(name, text, settings, _language_of(name) or language,
+                                        "area" if name == "area_desc" else "text")
         findings += claim_findings(name, text, settings)
-    return findings
+    return findings + name_echoes(read, findings)
 
 
 def screen_advisory(advisory: Advisory, settings: OrgSettings, now: datetime | None = None) -> list[Finding]:
     """Patient data and banned claims in every public field, and the reading grade of each language."""
     findings: list[Finding] = []
+    read: list[tuple[str, str, str]] = []
     for name, text, kind, language in public_fields(advisory):
         if not text:
             continue
-        findings += identifier_findings(name, text, settings, language, kind)
+        read.append((name, text, kind))
+        # the area is read as an area: a single street address there is someone's home
+        findings += identifier_findings(name, text, settings, language, "area" if name == "area_desc" else kind)
         if kind == "text":
             findings += claim_findings(name, text, settings)
-    return findings + plain_language(advisory)
+    return findings + name_echoes(read, findings) + plain_language(advisory)
 
 
 def plain_language(advisory: Advisory) -> list[Finding]:

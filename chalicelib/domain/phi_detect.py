@@ -57,7 +57,7 @@ class Context:
     regions: tuple[str, ...] = ("US",)          # phone regions: the organisation's first
     phone_allow: frozenset[str] = frozenset()   # allow-listed numbers, as digits (several forms)
     email_allow: frozenset[str] = frozenset()   # allow-listed addresses and domains, lower case
-    kind: str = "text"                           # "text", "url" (the web link) or "hashtags"
+    kind: str = "text"                           # "text", "area" (area_desc), "url" (the web link) or "hashtags"
 
 
 @dataclass(frozen=True)
@@ -233,7 +233,7 @@ def checksummed(text: str, ctx: Context) -> Iterator[Hit]:
 # ---------------------------------------------------------------------------------------------
 # Between a keyword and its number: punctuation, "n°", and at most six words ("of the patient is").
 FILLER = r"(?:[\s:#=(),\-]*(?:n\.?\s?[°º]|n\.?\s?o\.|nr\.|no\.|num\.|[^\W\d_]{1,20}'?)?){0,7}?[\s:#=(),\-]*"
-VALUE = (r"(?P<value>\d{1,4}(?: \d{2,4}){1,4}(?:-\d{1,2})?(?![\w-])|"
+VALUE = (r"(?P<value>\d{1,4}(?: \d{2,8}){1,4}(?:-\d{1,2})?(?![\w-])|"
          r"(?=[A-Z0-9/.\-]*\d)[A-Z0-9][A-Z0-9/.\-]{2,}[A-Z0-9]|"
          r"(?=[A-Z0-9]*\d)[A-Z0-9]{3,})")
 PLATE = (r"(?P<value>[A-Z0-9]{1,4}(?:[ -][A-Z0-9]{1,4}){1,2}|[0-9][A-Z]{3}[0-9]{3}|[A-Z]{2,3}[0-9]{2,4}|"
@@ -245,7 +245,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
             r"hospital\s+(?:number|no\.?)|"
             r"patient\s+(?:id|number|no\.?|#)|\bunit\s+number|record\s+(?:number|no\.?)|"
             r"\bexpediente\b|n[úu]mero\s+de\s+expediente|dossier(?:\s+m[ée]dical)?|\bIPP\b|num[ée]ro\s+de\s+dossier|"
-            r"Patienten(?:nummer|-?ID)|Fallnummer|Aufnahmenummer", VALUE, True),
+            r"Patienten(?:nummer|-?ID)|Fallnummer|Aufnahmenummer|\bPat\.?-Nr\.?|\bFall-Nr\.?", VALUE, True),
     ("nhc", r"\bNHC\b|historia\s+cl[íi]nica|\bhistoria(?=\s+n?\.?º?\s*\d)|"
             r"n[úu]mero\s+de\s+historia|n\.?\s?[ºo°]\s+de\s+historia", VALUE, True),
     ("health_plan", r"Medicare(?:\s+(?:number|no\.?|ID|#|card))?|Medicaid(?:\s+(?:ID|number|no\.?|#))?|"
@@ -253,7 +253,8 @@ KEYED: list[tuple[str, str, str, bool]] = [
                     r"group\s+number|insurance\s+(?:ID|number|no\.?)|health\s+plan\s+(?:ID|number)|\bMBI\b|"
                     r"tarjeta\s+sanitaria|\bTSI\b|afiliaci[óo]n(?:\s+a\s+la\s+Seguridad\s+Social)?|"
                     r"n[úu]mero\s+de\s+(?:la\s+)?Seguridad\s+Social|num[ée]ro\s+d'adh[ée]rent|mutuelle|"
-                    r"Versicherungsnummer|Mitgliedsnummer|adh[ée]rente?|p[óo]liza|police\s+d'assurance|Versicherungsschein",
+                    r"Versicherungsnummer|Mitgliedsnummer|adh[ée]rente?|p[óo]liza|police\s+d'assurance|Versicherungsschein|"
+                    r"\b(?:BCBS|Aetna|Cigna|Humana|UHC|Kaiser)\s+(?:ID|member\s+ID|#)|\bVers\.?-Nr\.?|mutualista",
      VALUE, True),
     ("kvnr", r"Krankenversichertennummer|Versichertennummer|\bKVNR\b", VALUE, True),
     ("nir", r"num[ée]ro\s+de\s+s[ée]curit[ée]\s+sociale|\bNIR\b|assur[ée]e?\s+n",
@@ -267,15 +268,21 @@ KEYED: list[tuple[str, str, str, bool]] = [
     ("other_id", r"Aufenthalts(?:gestattung|titel|erlaubnis)|Personalausweis(?:nummer)?|Reisepass(?:nummer)?|"
                  r"\bDNI\b|\bNIE\b|pasaporte|carte\s+d'identité|\bCNI\b|passeport|passport(?:\s+number)?|"
                  r"titre\s+de\s+séjour|permiso\s+de\s+residencia|prescription(?:\s+(?:no\.?|number|#))?|"
-                 r"\breceta\b|ordonnance|Rezept(?:nummer)?", VALUE, True),
+                 r"\breceta\b|ordonnance|Rezept(?:nummer)?|"
+                 r"(?:student|employee|staff|pupil)\s+(?:ID|number|no\.?|#)|"
+                 r"(?:n[úu]mero|n\.?\s?º)\s+de\s+(?:emplead[oa]|alumn[oa]|estudiante)|"
+                 r"num[ée]ro\s+(?:d'[ée]tudiant|d'[ée]l[èe]ve|de\s+salari[ée])|Personalnummer|Schülerausweis(?:nummer)?|"
+                 r"Matrikelnummer", VALUE, True),
     ("license", r"driver'?s?\s+licen[cs]e(?:\s+(?:number|no\.?|#))?|driving\s+licen[cs]e(?:\s+number)?|"
                 r"licen[cs]e\s+number|\b(?:RN|LPN|APRN|nursing|medical|professional|pharmacist)\s+licen[cs]e|"
                 r"\b(?:technician|nurse|pharmacist|professional)\s+registration|"
-                r"\bDL\s*#?|permis\s+de\s+conduire|permiso\s+de\s+conducir|licencia\s+de\s+conducir|carn[ée]t?\s+de\s+conducir|"
+                r"\bDL\s*#?|permis\s+de\s+conduire|permiso\s+de\s+conduc(?:ir|ci[óo]n)|certificado\s+ADR|"
+                r"ADR-(?:Bescheinigung|Schein)|licencia\s+de\s+conducir|carn[ée]t?\s+de\s+conducir|"
                 r"F[üu]hrerschein(?:nummer)?|\bNPI\b|\bDEA\b|\bRPPS\b|\bADELI\b|\bLANR\b|\bBSNR\b|"
                 r"colegiad[oa]|n[úu]mero\s+de\s+colegiad[oa]|Approbationsnummer", VALUE, True),
     ("vehicle", r"licen[cs]e\s+plate|\bplate(?:\s+number)?|registration(?:\s+(?:number|plate))?|\bVIN\b|matr[íi]cula|"
-                r"immatricul[ée]e?|plaque(?:\s+d'immatriculation)?|\bKennzeichen|Fahrgestellnummer", PLATE, True),
+                r"immatricul[ée]e?|plaque(?:\s+d'immatriculation)?|\bKennzeichen|Fahrgestellnummer|"
+                r"semirremolque|remolque|Sattel(?:zugmaschine|auflieger)|Zugmaschine|Anhänger|remorque", PLATE, True),
     ("device", r"serial(?:\s+(?:number|no\.?|#))?|\bS/N\b|\bSN\b|\bUDI\b|n[úu]mero\s+de\s+serie|"
                r"n[°º]\s*de\s+s[ée]rie|n\.?\s?º\s*de\s+serie|"
                r"num[ée]ro\s+de\s+s[ée]rie|"
@@ -283,7 +290,8 @@ KEYED: list[tuple[str, str, str, bool]] = [
 ]
 KEYED_RE = [(cls, re.compile(rf"(?:{words}){FILLER}{value}(?![\w-])", CI), blocking)
             for cls, words, value, blocking in KEYED]
-PERSON_NEAR = re.compile(rf"(?:{lex.PATIENT_WORDS})|\b(?:his|her|their|su|sus|son|sa|ses|sein|seine|ihr|ihre)\b|"
+PERSON_NEAR = re.compile(rf"(?:{lex.PATIENT_WORDS})|\b(?:his|her|their|whose|su|sus|son|sa|ses|sein|seine|ihr|ihre|"
+                         r"cuy[oa]s?|dont|dessen|deren)\b|"
                          r"\b(?:usuari[oa]|user|wearer|utilisat(?:eur|rice)|porteur|porteuse|Nutzer(?:in)?|Träger(?:in)?)\b|"
                          r"\bpatient's\b|'s\b|des\s+Patienten|der\s+Patientin|del\s+paciente|de\s+la\s+paciente|"
                          r"du\s+patient|de\s+la\s+patiente", CI)
@@ -292,6 +300,11 @@ PERSON_NEAR = re.compile(rf"(?:{lex.PATIENT_WORDS})|\b(?:his|her|their|su|sus|so
 # Who a device belongs to: "used by Hannah Price", "implantado a Tomás Lafuente", "bei Uwe Lorenz".
 DEVICE_OWNER = re.compile(rf"\b(?:used\s+by|worn\s+by|implanted\s+in|utilisée?\s+par|portée?\s+par|implantée?\s+chez|"
                           rf"chez|usad[oa]\s+por|implantad[oa]\s+(?:a|en)|bei|getragen\s+von)\s+(?P<name>{NAME})", CI)
+
+
+# A device at someone's home (home oxygen, dialysis, a ventilator at "the priority address").
+DEVICE_HOME = re.compile(r"\b(?:home|household|address|domicilio|hogar|vivienda|domicile|foyer|adresse|Adresse|"
+                         r"Wohnung|Haushalt|zu\s+Hause|Heim\w*)\b", CI)
 
 
 def _names_someone(sentence: str) -> bool:
@@ -315,7 +328,7 @@ def keyed(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
             sure = blocking
             if cls == "device":  # a serial number is a patient's only when the sentence ties it to one
                 s, e = sentence_of(spans, start)
-                sure = bool(PERSON_NEAR.search(text[s:e])) or _names_someone(text[s:e])
+                sure = bool(PERSON_NEAR.search(text[s:e]) or DEVICE_HOME.search(text[s:e])) or _names_someone(text[s:e])
             yield _hit(text, cls, start, end, sure, {
                 "mrn": "a medical record number", "nhc": "a clinical history number (número de historia clínica)",
                 "health_plan": "a health plan or insurance number", "kvnr": "a German health insurance number",
@@ -421,7 +434,7 @@ DATE = (rf"(?:\d{{1,2}}[/.\-]\d{{1,2}}[/.\-](?:\d{{4}}|\d{{2}})(?!\d)|\d{{4}}-\d
         rf"(?:the\s+)?{DAY}{ORD}\s+(?:of\s+|de\s+)?{MONTH}(?:,?\s+(?:de\s+|of\s+)?\d{{4}})?|"
         rf"{MONTH}\s+{DAY}{ORD}(?:,?\s+\d{{4}})?)")
 BIRTH = (r"DOB|D\.O\.B\.?|date\s+of\s+birth|birth\s*date|born(?:\s+on)?|\bb\.|n[ée]e?\s+le|n[ée]e?|"
-         r"date\s+de\s+naissance|nacid[oa](?:\s+el)?|fecha\s+de\s+nacimiento|f\.\s?nac\.?|geb\.|geboren(?:\s+am)?|"
+         r"date\s+de\s+naissance|nacid[oa](?:\s+el)?|naci[óo](?:\s+el)?|fecha\s+de\s+nacimiento|f\.\s?nac\.?|geb\.|geboren(?:\s+am)?|"
          r"Geburtsdatum|Geburtstag")
 EVENT = (r"died|passed\s+away|deceased|date\s+of\s+death|admitted|hospitali[sz]ed|discharged|"
          r"d[ée]c[ée]d[ée]e?|mort|morte|hospitalis[ée]e?|sortie?\s+de\s+l'h[ôo]pital|admise?|"
@@ -440,8 +453,9 @@ DATE_KEY = re.compile(rf"\bam\s+(?P<date>{DATE})\s+(?:\w+\s+){{0,4}}(?P<key>vers
 ANY_DATE = re.compile(DATE, CI)
 AGE = re.compile(
     r"\b(?P<n>9\d|1[01]\d)(?:[- ](?:year|yr)s?[- ]old|\s+years?\s+of\s+age|-jährige[rn]?|\s+Jahre\s+alte[rn]?|"
-    r"\s+años(?:\s+de\s+edad)?|\s+ans)\b|"
-    r"\b(?:aged|age|edad|âgée?|im\s+Alter\s+von)\s*:?\s*(?P<m>9\d|1[01]\d)\b", CI)
+    r"\s+años(?:\s+de\s+edad)?|\s+ans)\b|\b(?P<j>9\d|1[01]\d)\s+J\.(?=[\s,;)])|"
+    r"\b(?:aged|age|edad|âgée?|im\s+Alter\s+von|turned|turns|cumpli[óo]|cumple|a\s+fêté\s+ses|fête\s+ses|"
+    r"feierte\s+(?:seinen|ihren))\s*:?\s*(?P<m>9\d|1[01]\d)\b", CI)
 # Ages over 89 in words ("ninety-three", "noventa y un años", "quatre-vingt-quinze ans",
 # "Zweiundneunzigjährige", a centenarian).
 AGE_WORDS = re.compile(
@@ -472,7 +486,7 @@ def dates_and_ages(text: str) -> Iterator[Hit]:
     for m in DATE_KEY.finditer(text):
         yield _hit(text, "date", m.start("date"), m.end("date"), True, "a date tied to a person")
     for m in AGE.finditer(text):
-        group = "n" if m.group("n") else "m"
+        group = next(g for g in "njm" if m.group(g))
         if GROUP_AGE.search(text[max(0, m.start() - 14):m.start()]) or GROUP_AGE_AFTER.match(text[m.end():]):
             continue
         yield _hit(text, "age", m.start(), m.end(), True, f"an age over 89 ({m.group(group)})")
@@ -488,7 +502,7 @@ def dates_and_ages(text: str) -> Iterator[Hit]:
 # ---------------------------------------------------------------------------------------------
 CAP = rf"[{UPPER}0-9][\w'’.\-]*"
 POSTCODE = r"(?:,?\s*(?:[A-Z]{2}\s+)?\d{5}(?:-\d{4})?|,?\s*[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})"
-CITY = rf"(?:,\s*(?:\d{{5}}\s+)?[{UPPER}][\w\-]+(?:\s[{UPPER}][\w\-]+)?)"
+CITY = rf"(?:,\s*(?:\d{{5}}\s+)?[{UPPER}][\w\-]+(?:\s(?![A-Z]{{1,2}}\d)[{UPPER}][\w\-]+)?)"
 ADDRESS = re.compile("|".join([
     # en: 1420 Elm Street, Springfield, IL 62704 / Flat 4, 12 Mill Lane / 15 W 23rd St
     rf"(?:(?:Flat|Apt\.?|Apartment|Unit)\s+\w+,\s*)?\b\d{{1,5}}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?(?:{CAP}\s+){{0,3}}"
@@ -626,6 +640,7 @@ el la los las un una este esta su sus si cuando para desde en de del y o pero
 le la les un une ce cette son sa ses si quand pour depuis dans sur à au aux de des du et ou mais
 der die das ein eine dieser diese sein seine ihr ihre wenn für von im am an auf zu und oder aber bei mit nach seit
 patient patients patiente paciente pacientes patientin case caso cas fall
+bewohner bewohnerin bewohnerinnen resident residents residente résident résidente
 hospital infirmary clinic ward room bed icu station zimmer chambre habitación planta camp cabin mount fort
 departamento département ministerio ministère ministerium ayuntamiento comunidad consejería región région municipio
 landkreis stadt gemeinde kreis hbf bahnhof centro biblioteca polideportivo pabellón colegio escuela instituto
@@ -636,6 +651,7 @@ county city district state department health public lake central north south eas
 monday tuesday wednesday thursday friday saturday sunday lunes martes miércoles jueves viernes sábado domingo
 lundi mardi mercredi jeudi vendredi samedi dimanche montag dienstag mittwoch donnerstag freitag samstag sonntag
 our thoughts questions please call contact send bill records claims fax photos donations
+dear liebe lieber liebes querido querida queridos queridas cher chère chers chères
 measles legionnaires legionella norovirus covid hepatitis listeria salmonella tuberculosis tb mmr
 nurse doctor sister matron professor dr dra prof pr
 service services transport advice liaison line helpline hotline portal unit team office group programme program
@@ -646,20 +662,27 @@ PATIENT_NAME = re.compile(rf"(?:(?i:{lex.PATIENT_WORDS})\s*,?\s+(?:(?i:named|cal
                           rf"\b(?i:the|a|an|la|el|le|l'|une?|der|die|eine?)\s*(?:{lex.PERSON_ROLES})(?:\s+\w+){{0,2}},\s+)"
                           rf"(?P<name>{NAME})")
 RELATIVE_NAME = re.compile(rf"(?:\b[{UPPER}]\w+['’]s|\b(?i:his|her|their|the\s+patient's)|"
-                           rf"\b(?i:su|sus|son|sa|ses|sein|seine|ihr|ihre|der|die|le|"
-                           rf"la))\s+(?:[\w-]+\s+)?(?i:{lex.RELATIVES})\s*,?\s+(?P<name>[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?)")
+                           rf"\b(?i:su|sus|son|sa|ses|sein|seine|ihr|ihre|der|die|le|our|unsere[rn]?|unser|"
+                           rf"nuestr[oa]|notre|la))\s+(?:[\w-]+\s+)?(?i:{lex.RELATIVES})\s*,?\s+(?P<name>[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?)")
 OF_RELATIVE = re.compile(rf"(?:\b(?i:parents|family|familia|famille|Eltern|Familie|mother|mère|madre|Mutter|"
                          rf"father|père|padre|Vater)\s+(?:of\s+|de\s+|d['’]|von\s+)(?P<name>{WORD}(?:\s+{WORD})?)|"
                          rf"(?P<owner>{WORD})['’]s\s+(?i:{lex.RELATIVES}))")
 APPEAL = re.compile(rf"\b(?i:donors?\s+for|donaci[óo]n\s+(?:de\s+\w+\s+)*?para|donantes\s+para|don\s+de\s+\w+\s+pour|"
                     rf"Typisierungsaktion\s+für|Spender\s+für|match\s+for|compatible\s+con|compatible\s+avec)\s+"
                     rf"(?P<name>{WORD}(?:\s+{WORD})?)")
+# A missing person appeal: "Se busca a Manuel Ortega Vela", "Have you seen Harold Pennington?"
+SOUGHT = re.compile(rf"\b(?i:(?:our\s+)?thoughts\s+are\s+with|pensées\s+vont\s+à|pensamos\s+en|"
+                    rf"(?:unsere\s+)?Gedanken\s+sind\s+bei|se\s+busca\s+a|buscamos\s+a|have\s+you\s+seen|missing\s*:|missing\s+person\s*:?|"
+                    rf"avez-vous\s+vu|appel\s+à\s+témoins\s*:?|disparition\s+(?:de|d')|vermisst\s+wird|"
+                    rf"gesucht\s+wird|wer\s+hat)\s+(?P<name>{NAME})")
 FAMILY = re.compile(rf"\b(?i:the|la|die|der)\s+(?i:family|familia|famille|Familie)\s+(?:(?:{PARTICLE})\s+)?"
                     rf"(?P<name>{WORD})(?!\s+(?i:doctor|practice|medicine|center|centre|health))")
 NAME_CANDIDATE = re.compile(rf"(?:(?<=\bd['’])|(?<![\w'’]))(?P<name>{NAME})")
 PATIENT_VERB = re.compile(rf"^\s*(?:\([^)]{{0,40}}\)\s*|,[^,]{{0,60}},\s*)?(?:{lex.PATIENT_VERBS})|"
                           rf"^\s*,\s*(?:the\s+|a\s+|an\s+|el\s+|la\s+|un[ae]?\s+|le\s+|l'|der\s+|die\s+|ein[e]?\s+)?"
-                          rf"(?:{lex.PERSON_ROLES}|person\s+being\s+treated|alumn[oa]|élève|pupil|Schüler(?:in)?)\b|"
+                          r"(?!(?:nurse|infirmière?|enfermer[oa]|carer|caregiver)\b)"  # staff, named with their job
+                          rf"(?:{lex.PERSON_ROLES}|person\s+being\s+treated|alumn[oa]|élève|pupil|Schüler(?:in)?|"
+                          r"paciente|patiente?|Patient(?:in)?|residente|résidente?|Bewohner(?:in)?)\b|"
                           r"^\s*,?\s*(?:aus|de|in|from|of)\s+(?:der\s+|la\s+)?(?:Klasse|classe|clase|class|year|grade)\b",
                           CI)
 PLACEMENT = re.compile(lex.PLACEMENT, CI)
@@ -685,6 +708,9 @@ INSTITUTION = re.compile(r"[-\s](?:Institut|Instituts|Klinik|Klinikum|Krankenhau
                          r"Hôpital|Hospital|Center|Centre|Zentrum|Universität|Gymnasium)$", CI)
 
 
+RELATION_WORD = re.compile(rf"(?:{lex.RELATIVES}|{lex.PERSON_ROLES})", CI)
+
+
 def _is_name(candidate: str, titled: bool) -> bool:
     words = [w for w in re.split(r"\s+", candidate) if w]
     if not words or _fold(words[0]) in NOT_NAMES or _fold(words[-1]) in NOT_NAMES or INSTITUTION.search(candidate):
@@ -704,9 +730,40 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, start + words[-1].end() if words else end
 
 
+def _private_title(title: str, name: str) -> bool:
+    """A courtesy title (not Dr, Nurse, ...) before what reads as a name; "M." and "D." are
+    initials as often, so after them the first word must be a given name Clarion knows."""
+    if not re.fullmatch(lex.TITLES, title):
+        return False
+    first = name.split()[0]
+    if _fold(first) in NOT_NAMES:
+        return False
+    return title not in ("M.", "D.") or is_given_name(first)
+
+
+# A job before a courtesy title: "Einrichtungsleitung Herr ...", "Infirmière scolaire, Mme ...".
+ROLE_BEFORE = re.compile(r"(?:\w*(?:leitung|leiter|leiterin|beauftragte[rn]?)|infirmi[èe]re?|enfermer[oa]|nurse|"
+                         r"manager|gerente|g[ée]rante?|responsable|coordinat\w*|Koordinator(?:in)?|"
+                         r"Ansprechpartner(?:in)?|contact|contacto|Kontakt|press|prensa|presse)\b[\s,:]*$", CI)
+
+
+def _official_contact(sentence: str, ctx: Context) -> bool:
+    """The sentence gives the organisation's own number or address: whoever it names is staff."""
+    if any(_domain_allowed(m.group(1).lower(), ctx) for m in EMAIL.finditer(sentence)):
+        return True
+    return any(_digits(m.group()) in ctx.phone_allow for m in re.finditer(r"\+?\d[\d ./()\-]{5,}\d", sentence))
+
+
 STREET_BEFORE = re.compile(r"\b(?:calle|c/|avenida|avda\.?|plaza|paseo|rue|avenue|boulevard|bd|place|allée|quai|"
                            r"impasse|Straße|Strasse|Platz|Allee|street|road|avenue)\s+(?:(?:de|del|de\s+la|du|de\s+l'|des)\s+)?$",
                            CI)
+# A body or building named after someone: "Klinikum Ernst von Bergmann", "Hôpital Édouard Herriot".
+PLACE_BEFORE = re.compile(r"\b(?:Klinikum|Krankenhaus|Klinik|Hospital|Hôpital|Clinic|Clínica|Clinique|Schule|Gymnasium|"
+                          r"Realschule|Grundschule|Colegio|Instituto|Institut|Institute|École|Lycée|Collège|"
+                          r"Universität|Universidad|Université|University|Stiftung|Fundación|Fondation|Foundation|"
+                          r"Centro|Centre|Center|Zentrum|Halle|Salle|Sala|Stadion|Estadio|Stade|Bibliothek|"
+                          r"Biblioteca|Bibliothèque|Library|Residencia|Pflegeheim|Seniorenheim|Seniorenzentrum|"
+                          r"EHPAD|Maison|Haus|Park|Parque|Parc|Memorial|Pabellón|Polideportivo)\s+$")
 # "the 7-year-old Ann Lee", "Der zwölfjährige Jonas", "el niño de 8 años, Yusuf"
 AGE_BEFORE = re.compile(r"(?:(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
                         r"fourteen|fifteen|sixteen|seventeen)[- ]year[- ]old|\w+jährige[rn]?|\d{1,3}-jährige[rn]?|"
@@ -717,7 +774,7 @@ OWNER_BEFORE = re.compile(r"\b(?:belongs\s+to|owned\s+by|owner,?|pertenece\s+a|p
                           r"famil(?:y|ia|le|ie))\s+$", CI)
 
 
-def names(text: str, spans: list[tuple[int, int]], others: list[Hit]) -> Iterator[Hit]:
+def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Context | None = None) -> Iterator[Hit]:
     """Names tied to a patient: after "patient", before what happens to a patient, in a sentence
     that also holds another identifier, with a ward or room; an official's name alone is not."""
     found: dict[tuple[int, int], Hit] = {}
@@ -729,6 +786,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit]) -> Iterato
             found[key] = _hit(text, "name", start, end, sure, why)
 
     strong = [h for h in others if h.blocking and h.cls != "name"]
+    address_spans = [m.span() for m in ADDRESS.finditer(text)]
+    address_starts = [a for a, _ in address_spans]
     for m in OF_RELATIVE.finditer(text):
         group = "name" if m.group("name") else "owner"
         if is_given_name(m.group(group).split()[0]):
@@ -738,6 +797,9 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit]) -> Iterato
             add(m.start("name"), m.end("name"), True, "the person an appeal is for")
     for m in FAMILY.finditer(text):
         add(m.start("name"), m.end("name"), True, "a family's name")
+    for m in SOUGHT.finditer(text):
+        if _is_name(m.group("name"), False):
+            add(m.start("name"), m.end("name"), True, "a person being looked for")
     for m in RELATIVE_NAME.finditer(text):  # a first name alone is enough next to whose relative it is
         if _fold(m.group("name").split()[0]) not in NOT_NAMES:
             add(m.start("name"), m.end("name"), True, "a person named by their relation to the patient")
@@ -748,17 +810,27 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit]) -> Iterato
     candidates = [(m.start("name"), m.end("name"), True, m.group("title")) for m in TITLE_NAME.finditer(text)]
     for m in NAME_CANDIDATE.finditer(text):
         start, words = m.start("name"), list(re.finditer(r"\S+", m.group("name")))
-        while words and _fold(words[0].group()) in NOT_NAMES:  # "Contact John Smith": the name is John Smith
+        # "Contact John Smith", "Mitschülerin Greta", "Fahrer Dariusz Nowak": the name is what follows
+        while words and (_fold(words[0].group()) in NOT_NAMES or RELATION_WORD.fullmatch(words[0].group())):
             words.pop(0)
         if words:
             begin = start + words[0].start()
             if _is_name(text[begin:m.end("name")], False):
                 candidates.append((begin, m.end("name"), False, ""))
+            elif len(words) == 1 and is_given_name(words[0].group()):
+                candidates.append((begin, m.end("name"), False, "?"))  # a first name alone: see below
     for start, end, titled, title in candidates:
         s, e = sentence_of(spans, start)
         sentence = text[s:e]
-        if STREET_BEFORE.search(text[max(s, start - 25):start]):
-            continue  # "calle Juan Antonio Dimas, 4": a street named after someone
+        if title == "?":  # a first name alone is a person's only right beside their age or birth date
+            title = ""    # ("seven-year-old Amira", "Amira (born 12 May 2017)", "Lucas, 7,")
+            if not (AGE_BEFORE.search(text[max(s, start - 40):start]) or DATE_AFTER_NAME.match(text[end:e])
+                    or AGE_AFTER_NAME.match(text[end:e])) or OFFICIAL.search(text[max(s, start - 40):min(e, end + 60)]):
+                continue
+        if any(a <= start and end <= b for a, b in address_spans):
+            continue  # "9 Birch Close": the street of an address
+        if STREET_BEFORE.search(text[max(s, start - 25):start]) or PLACE_BEFORE.search(text[max(s, start - 25):start]):
+            continue  # "calle Juan Antonio Dimas, 4", "Klinikum Ernst von Bergmann": named after someone
         if AGE_BEFORE.search(text[max(s, start - 40):start]) or OWNER_BEFORE.search(text[max(s, start - 30):start]):
             add(start, end, True, "a name next to the person's age or what they own")
             continue
@@ -771,6 +843,13 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit]) -> Iterato
             found[(end + dated.start("date"), end + dated.end("date"))] = _hit(
                 text, "date", end + dated.start("date"), end + dated.end("date"), True, "a date next to a name")
             add(start_title, end, True, "a name next to a date")
+            continue
+        parts = text[start:end].split()
+        if not official and not re.fullmatch(lex.PROFESSIONAL_TITLES, title) and 2 <= len(parts) <= 3 and \
+                is_given_name(parts[0]) and not VENUE.search(text[start:end]) and any(
+                a >= end and re.fullmatch(r"\s*(?:,|\bat\b|\bof\b|\bfrom\b|\bà\b|\bau\b|\baus\b)?\s*", text[end:a])
+                for a in address_starts):
+            add(start_title, end, True, "a name with a street address")  # "Kieran Walsh, 14 Larch Close"
             continue
         worded_age = re.match(r"^\s*[,(]\s*", after) and AGE_WORDS.match(after.lstrip(" ,("))
         if worded_age and not official:
@@ -795,6 +874,13 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit]) -> Iterato
         elif titled and title.rstrip(".") not in ("Dr", "Dra", "Pr", "Prof", "Professor", "Doctor", "Doktor",
                                                   "Docteur") and HEALTH_CONTEXT.search(sentence) and not official:
             add(start_title, end, True, "a name next to a case")
+        elif titled and _private_title(title, text[start:end]) and not official and \
+                not STAFF.search(text[max(s, start_title - 14):start_title]) and \
+                not ROLE_BEFORE.search(text[max(s, start_title - 30):start_title]) and \
+                not (ctx is not None and _official_contact(sentence, ctx)):
+            # "Mrs Abigail Trenholme", "doña Purificación Lamela", "Herr Pfälzer-Ungerer": an advisory
+            # names officials by their office; Mr/Mrs/Frau/Herr/doña with no office is a private person.
+            add(start_title, end, True, "a private person's name")
     yield from found.values()
 
 
@@ -834,6 +920,39 @@ SUPPORT_AFTER = re.compile(r"(?:BleibStark|StayStrong|Strong|Fuerte|Gesucht|Verm
                            r"PourToujours|Courage|Fighter|Warrior)$")
 
 
+def name_words(name: str) -> set[str]:
+    """The words of a found name that would name the person on their own ("Kieran", "Walsh",
+    "Pelham-Yates" and "Yates"), without titles, particles and everyday words."""
+    words: set[str] = set()
+    for m in re.finditer(WORD, name):
+        word = m.group()
+        for part in {word, *word.split("-")}:
+            if len(part) >= 3 and part[0].isupper() and _fold(part) not in NOT_NAMES and \
+                    _fold(part) not in lex.EVERYDAY_NAME_WORDS and not re.fullmatch(rf"(?:{lex.TITLES})\.?", part):
+                words.add(part)
+    return words
+
+
+def echoes(text: str, kind: str, words: set[str]) -> Iterator[Hit]:
+    """Where the words of a name found elsewhere in the advisory occur: as a word of a text, a
+    part of a hashtag, a word of a link's path."""
+    why = "the name of a person named elsewhere in this advisory"
+    if kind == "hashtags":
+        for m in re.finditer(r"\S+", text):
+            if any(p.group() in words for p in re.finditer(rf"[{UPPER}][{LOWER}]*", m.group())):
+                yield _hit(text, "name", m.start(), m.end(), True, why)
+        return
+    if kind == "url":
+        folded = {_fold(w) for w in words}
+        for m in re.finditer(r"[^/?#&=]+", text):
+            if m.start() > 8 and any(_fold(w) in folded for w in re.split(r"[-_.+]", m.group())):
+                yield _hit(text, "url", m.start(), m.end(), True, "a link with " + why)
+        return
+    pattern = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    for m in re.finditer(rf"(?<![\w'’-])(?:{pattern})(?![\w-])", text):
+        yield _hit(text, "name", m.start(), m.end(), True, why)
+
+
 def camel_names(text: str, pattern: str = r"\S+") -> Iterator[Hit]:
     """Hashtags and URL words that hold a given name and a surname ("PrayForMariaLopez"), or a
     name after what people write to support someone ("#ÁnimoNoaPérez")."""
@@ -854,6 +973,10 @@ def camel_names(text: str, pattern: str = r"\S+") -> Iterator[Hit]:
                 yield _hit(text, "name", m.start(), m.end(), True, "a person's name in a hashtag")
                 continue
             last = parts[-1] if parts else None  # "#FindEdna", "#BuscamosAManuel": one given name after the call
+            if last is not None and re.search(r"(?:For|Pour|Para|Für|Avec|Con|4)$", m.group()[:last.start()]) and \
+                    last.end() == len(m.group()) and is_given_name(last.group()):
+                yield _hit(text, "name", m.start(), m.end(), True, "a person's name in a hashtag")  # "#BloodForAmara"
+                continue
             if support and last is not None and last.start() >= support.end() and last.end() == len(m.group()) \
                     and is_given_name(last.group()):
                 yield _hit(text, "name", m.start(), m.end(), True, "a person's name in a hashtag")
@@ -881,6 +1004,28 @@ def tied_addresses(text: str, spans: list[tuple[int, int]], found: list[Hit]) ->
             yield _hit(text, "address", h.start, h.end, True, "a street address in a sentence that names someone")
 
 
+def tied_devices(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
+    """A device serial number next to (in the sentence before, with or after) one that identifies
+    someone: "The pump, serial PDM-0042-87731. ... a driving licence for Kieran Walsh"."""
+    for h in found:
+        if h.cls != "device" or h.blocking:
+            continue
+        index = spans.index(sentence_of(spans, h.start))
+        near = spans[max(0, index - 1):index + 2]
+        if any(x.blocking and x.cls in PERSONAL and x is not h and any(s <= x.start < e for s, e in near)
+               for x in found):
+            yield _hit(text, "device", h.start, h.end, True, "a device serial number next to who it belongs to")
+
+
+# A day and month written with a slash and no year ("onset 6/15", "cita 17/06"): a date only in
+# a sentence that already identifies someone.
+SHORT_DATE = re.compile(r"(?<![\w/.])(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)(?![\w/]|\.\d)")
+
+
+def _day_and_month(a: int, b: int) -> bool:
+    return (1 <= a <= 31 and 1 <= b <= 12) or (1 <= a <= 12 and 1 <= b <= 31)
+
+
 def tied_dates(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
     """A day and month (any year) in a sentence that identifies someone, or in one that goes on
     about them ("her", "ses", "seine") after a sentence that did: Safe Harbor removes every date
@@ -893,11 +1038,15 @@ def tied_dates(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Ite
     dates = [(m.start(), m.end()) for m in ANY_DATE.finditer(text) if re.search(r"\d", m.group())]
     dates += [m.span("date") for m in DAY_MONTH.finditer(text) if 1 <= int(m.group("d")) <= 31
               and 1 <= int(m.group("m")) <= 12]
+    short = [m.span() for m in SHORT_DATE.finditer(text) if _day_and_month(int(m.group("a")), int(m.group("b")))]
     for start, end in dates:
         if any(h.start < end and start < h.end and h.blocking for h in found):
             continue
         s, e = sentence_of(spans, start)
         if (s, e) in identified or (s > first and PRONOUN.search(text[s:start])):
+            yield _hit(text, "date", start, end, True, "a date in a sentence about an identified person")
+    for start, end in short:
+        if not any(h.start < end and start < h.end for h in found) and sentence_of(spans, start) in identified:
             yield _hit(text, "date", start, end, True, "a date in a sentence about an identified person")
 
 
@@ -916,9 +1065,16 @@ PERSON_PAGES = re.compile(r"^(?:patients?|patient(?:e|in)|pacientes?|profiles?|p
                           r"avis-de-deces|deces|trauer(?:anzeigen)?|traueranzeige|memorials?|tributes?|f|c|"
                           r"spenderaufrufe|appeals?|llamamientos?|appels?)$", CI)
 # Whole sites of pages about one person each (obituaries, fundraisers): every path names someone.
-PERSON_SITES = re.compile(r"(?:^|\.)(?:legacy|gofundme|leetchi|vakinha|betterplace|esquelas|hommages|trauer|"
+PERSON_SITES = re.compile(r"(?:^|\.)(?:legacy|gofundme|justgiving|leetchi|vakinha|betterplace|esquelas|hommages|trauer|"
+                          r"helloasso|gogetfunding|donorbox|"
                           r"obituaries|dansnoscoeurs|tributes)\.", CI)
 SOCIAL_HOSTS = re.compile(r"(?:^|\.)(?:facebook|linkedin|xing|instagram|tiktok|twitter|x|threads)\.(?:com|net)$", CI)
+
+
+# A screenshot or export named after a case: "capture-dossier-IPP-88120457", "Screenshot_Fall_2024-0388172".
+RECORD_IN_NAME = re.compile(r"(?:^|\s)(?:case|caso|cas|Fall|dossier|expediente|patient|paciente|patiente|Patient|"
+                            r"IPP|MRN|NHC|chart|record|Akte)(?:\s+(?:n[ºo]?|nr|no|IPP|MRN|NHC|id))?\s+"
+                            r"[A-Z]{0,3}\d[\d-]{4,}\d(?:\s|$)", CI)
 
 
 def url_hits(url_text: str, offset: int) -> Iterator[Hit]:
@@ -933,13 +1089,18 @@ def url_hits(url_text: str, offset: int) -> Iterator[Hit]:
             continue  # the host
         segment, after = m.group(), previous
         previous = segment
-        by_person = PERSON_SITES.search(host) and any(is_full_name(a, b) for a, b in pairwise(
-            w for w in re.split(r"[-_.+]", segment) if w.isalpha()))
+        by_person = PERSON_SITES.search(host) and any(  # a page per person: a given name and any word after it
+            is_full_name(a, b) or (is_given_name(a) and len(b) >= 3)
+            for a, b in pairwise(w for w in re.split(r"[-_.+]", segment) if w.isalpha()))
         if (PERSON_PAGES.match(after) and (after.lower() not in ("f", "c") or PERSON_SITES.search(host))) or (
                 SOCIAL_HOSTS.search(host.split(":")[0]) and after == "") or by_person:
             yield Hit("url", offset + m.start(), offset + m.end(), True, "a link to a person's own page", segment)
             continue
         stem = re.sub(r"\.(?:jpe?g|png|gif|webp|pdf|html?|heic)$", "", segment, flags=CI)
+        if RECORD_IN_NAME.search(re.sub(r"[_+]|(?<=[A-Za-z])-|-(?=[A-Za-z])", " ", stem)):
+            yield Hit("url", offset + m.start(), offset + m.end(), True,
+                      "a link whose file name holds a case or record number", segment)
+            continue
         words = re.split(r"[-_.+]", stem)
         if any(a.isalpha() and b.isalpha() and is_full_name(a, b) for a, b in pairwise(words)):
             yield Hit("url", offset + m.start(), offset + m.end(), True, "a link that names a person", segment)
@@ -951,6 +1112,26 @@ def urls(text: str, ctx: Context) -> Iterator[Hit]:
         return
     for m in URL.finditer(text):
         yield from url_hits(m.group().rstrip(".,;"), m.start())
+
+
+# The area an advisory covers is a region, a town, a district, a list of streets; a house number
+# there ("Am Mühlbach 12", "9 Weir Cottages, TR1 2QE") is one home, unless it is a venue's.
+UNIT_POSTCODE = re.compile(r"(?<![\w-])(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|\d{5}-\d{4})(?![\w-])")
+
+
+def _area_address(text: str, hit: Hit) -> Hit:
+    if hit.cls != "address" or hit.blocking or VENUE.search(text[max(0, hit.start - 40):hit.end + 40]) or \
+            re.match(r"\s*(?:[–-]|to|bis|al|à)\s*\d", text[hit.end:]):  # "Goethestraße 1-45": a stretch of street
+        return hit
+    return _hit(text, "address", hit.start, hit.end, True, "a single street address as the area (someone's home)")
+
+
+def area_postcodes(text: str) -> Iterator[Hit]:
+    """A full unit postcode or ZIP+4 as (part of) the area: a handful of homes."""
+    for m in UNIT_POSTCODE.finditer(text):
+        clause = re.split(r"[:;]", text[max(0, m.start() - 60):m.start()])[-1]  # "Station Road. Priority check: 9 …"
+        if not VENUE.search(clause + text[m.end():m.end() + 40]):
+            yield _hit(text, "address", m.start(), m.end(), True, "a full postcode as the area (a few homes)")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -979,11 +1160,13 @@ def detect(text: str, ctx: Context) -> list[Hit]:
         return resolve(h for h in hits if h.start >= (host.end() if host else 0))
     hits += [*keyed(text, spans), *phones(text, ctx, spans), *dates_and_ages(text), *addresses(text, spans),
              *postcodes(text, spans)]
+    if ctx.kind == "area":
+        hits = [*(_area_address(text, h) for h in hits), *area_postcodes(text)]
     hits += [*other_numbers(text, spans, ctx, hits)]
     hits += [*camel_names(text, r"(?<!\w)#\w+")]  # a hashtag written in the text
-    hits += [*names(text, spans, resolve(hits))]
+    hits += [*names(text, spans, resolve(hits), ctx)]
     found = resolve(hits)
-    hits += [*tied_addresses(text, spans, found), *tied_dates(text, spans, found)]
+    hits += [*tied_addresses(text, spans, found), *tied_dates(text, spans, found), *tied_devices(text, spans, found)]
     return resolve(hits)
 
 

@@ -72,12 +72,14 @@ VENUE_WORDS = (
     r"park|office|gym|stadium|mall|store|shop|site|"
     r"centro|escuela|colegio|farmacia|ayuntamiento|hospital|biblioteca|polideportivo|"
     r"mairie|école|pharmacie|salle|gymnase|hôpital|médiathèque|"
-    r"Bürgerzentrum|Zentrum|Schule|Rathaus|Apotheke|Halle|Praxis|Klinik|Krankenhaus|Gesundheitsamt|Turnhalle"
+    r"Bürgerzentrum|Zentrum|Schule|Rathaus|Apotheke|Halle|Praxis|Klinik|Klinikum|Krankenhaus|Gesundheitsamt|Turnhalle|"
+    r"Pflegeheim|Seniorenheim|Gemeindehaus|Bürgerhaus|clínica|clinique|EHPAD|residencia|"
+    r"surgery|care\s+home|nursing\s+home|community\s+hub"
 )
 # A home: an address next to these is a person's.
 HOME_WORDS = (
     r"lives?|lived|living|home|resides?|resided|residence|of|domicile|address|apartment|flat|resid[íi]a|viv[íi]a|"
-    r"wohnte|habitait|"
+    r"wohnte|habitait|vit|vivait|vivent|lebt|lebte|Bewohner(?:in)?|residente|résidente?|"
     r"vive|reside|domicilio|vecin[oa]|"
     r"habite|domicilié?e?|demeurant|appartement|logement|piso|vivienda|portal\s+de\s+su\s+casa|su\s+casa|"
     r"wohnt|Wohnung|wohnhaft|Wohnadresse|Anschrift"
@@ -89,7 +91,10 @@ NOT_PERSONAL = (
     r"PZN|CIP|UPC|EAN|GTIN|recall|strain|ST|código\s+nacional|code|código|codes?|Code|Kennziffer|"
     r"version|v|model|modèle|modelo|Modell|ref\.?|référence|referencia|Artikelnummer|serial|S/N|SN|serie|série|"
     r"Seriennummer|Seriennummern|"
-    r"MHD|Mindesthaltbarkeitsdatum|expiry|expiration|caducidad|péremption"
+    r"MHD|Mindesthaltbarkeitsdatum|expiry|expiration|caducidad|péremption|"
+    # a food business's or a care home's registration, not a person's
+    r"estampille(?:\s+sanitaire)?|marque\s+d'identification|health\s+mark|identification\s+mark|marca\s+sanitaria|"
+    r"registro\s+sanitario|RGSEAA|Institutionskennzeichen|IK-Nummer"
 )
 
 # Words that introduce a telephone number.
@@ -175,5 +180,7 @@ RELATIVES = (
     r"hij[oa]|marido|esposa|espos[oa]|madre|padre|herman[oa]|niet[oa]|abuel[oa]|sobrin[oa]|vecin[oa]|amig[oa]|"
     r"fils|fille|mari|femme|épouse|mère|père|frère|sœur|soeur|petit-fils|petite-fille|neveu|nièce|voisine?|amie?|"
     r"Sohn|Tochter|Ehemann|Ehefrau|Mann|Frau|Mutter|Vater|Bruder|Schwester|Enkel(?:in)?|Neffe|Nichte|"
-    r"Nachbar(?:in)?|Freund(?:in)?"
+    r"Nachbar(?:in)?|Freund(?:in)?|"
+    r"classmate|schoolmate|compañer[oa]\s+de\s+clase|camarade(?:\s+de\s+classe)?|Mitschüler(?:in)?|"
+    r"Klassenkamerad(?:in)?"
 )
