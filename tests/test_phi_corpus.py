@@ -74,8 +74,8 @@ def test_the_hand_written_held_out_sets(path: Path) -> None:
     assert held_out["false_positive_rate"] <= HOLDOUT_FALSE_POSITIVES, held_out["false_positives"]
 
 
-@pytest.mark.parametrize("path,recall", [(phi_bench.HOLDOUT3, 0.94), (phi_bench.HOLDOUT4, 0.98),
-                                         (phi_bench.HOLDOUT5, 0.85)], ids=["holdout3", "holdout4", "holdout5"])
+@pytest.mark.parametrize("path,recall", [(phi_bench.HOLDOUT3, 0.96), (phi_bench.HOLDOUT4, 0.98),
+                                         (phi_bench.HOLDOUT5, 0.92)], ids=["holdout3", "holdout4", "holdout5"])
 def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     """First runs, each before the screen was changed for it: holdout3 recall 72.3 % of identifiers,
     97.5 % of advisories blocked, 15 % false positives; holdout4 (after the work on holdout3's
@@ -88,13 +88,14 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
 
 
 @pytest.mark.parametrize("path,recall,advisories,false_positives", [
-    (phi_bench.HOLDOUT6, 0.93, 1.0, 0.0), (phi_bench.HOLDOUT7, 0.91, 0.975, 0.0),
-    (phi_bench.HOLDOUT8, 0.97, 1.0, 0.025)], ids=["holdout6", "holdout7", "holdout8"])
+    (phi_bench.HOLDOUT6, 0.95, 1.0, 0.0), (phi_bench.HOLDOUT7, 0.91, 0.975, 0.0),
+    (phi_bench.HOLDOUT8, 0.97, 1.0, 0.025), (phi_bench.HOLDOUT9, 0.94, 1.0, 0.0)],
+    ids=["holdout6", "holdout7", "holdout8", "holdout9"])
 def test_the_later_sets(path: Path, recall: float, advisories: float, false_positives: float) -> None:
     """First runs, before any work on them: holdout6 82.6 % of identifiers, 100 % of advisories
     blocked, 5 % false positives; holdout7 (another hand, same state) 74.8 %, 95 %, 7.5 %; holdout8
-    (written during the work on those two, measured before any work on it) 88.2 %, 95 %, 5 %.
-    The floors keep what the work on them reached."""
+    (written during the work on those two, measured before any work on it) 88.2 %, 95 %, 5 %;
+    holdout9 (after all that) 86.2 %, 100 %, 7.5 %. The floors keep what the work on them reached."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
@@ -170,7 +171,33 @@ def test_detectors_added_for_holdout6_and_holdout7(fields: dict[str, Any], expec
     assert all(e in found for e in expected) and (expected or found == []), found
 
 
+# What was added after holdout9's first run (recall 86.2 %), in other words than its own.
+@pytest.mark.parametrize("fields,expected", [
+    ({"description": "Witnesses saw a blue van, plate KD 77120, near the clinic."},
+     [("description", "vehicle", "KD 77120")]),
+    ({"description": "Forwarded note - Harold Pike, MRN 00912244, called twice."},
+     [("description", "name", "Harold Pike")]),
+    ({"description": "Absence log: it's Amira, pupil ID 55012877, who is off sick."},
+     [("description", "name", "Amira"), ("description", "other_id", "55012877")]),
+    ({"description": "She sent us the letter (scan_letter_Edna_Fairweather.pdf) by mistake."},
+     [("description", "name", "scan_letter_Edna_Fairweather.pdf")]),
+    ({"description": "He died on 4 May at the age of 93."}, [("description", "age", "at the age of 93")]),
+    ({"description": "Die Patientin wurde am 3. Juni bewusstlos gefunden."}, [("description", "date", "3. Juni")]),
+    ({"description": "Anlass ist die Erkrankung von Jonas Weber, einem 8-jährigen Jungen."},
+     [("description", "name", "Jonas Weber")]),
+    ({"web": "https://www.jonas-braucht-hilfe.de/"}, [("web", "url", "www.jonas-braucht-hilfe.de")]),
+    ({"description": "Pers.-Nr. 2020-118344 | Anna Vogt | Termin 2"}, [("description", "other_id", "2020-118344")]),
+    ({"area_desc": "Old Town; welfare check at 3 Mill Walk"}, [("area_desc", "address", "3 Mill Walk")]),
+])
+def test_detectors_added_for_holdout9(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
+    found = _blocking(fields)
+    assert all(e in found for e in expected), found
+
+
 @pytest.mark.parametrize("fields", [
+    {"description": "Phishing alert: mails from service@refund-portal.example.net are fake; delete them."},
+    {"description": "Selon l'arrêté préfectoral n° 2025-0311, les kits sont gratuits pour chaque foyer."},
+    {"web": "https://cityhealth.example.org/news"},
     {"description": "Klinikum Ernst von Bergmann opens a second ward."},
     {"description": "Recall: cheese with health mark FR 64.496.012 CE, best before 30/09/2025."},
     {"description": "Unser Haus ist unter dem Institutionskennzeichen 510923487 registriert."},

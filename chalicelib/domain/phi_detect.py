@@ -236,7 +236,7 @@ FILLER = r"(?:[\s:#=(),\-]*(?:n\.?\s?[°º]|n\.?\s?o\.|nr\.|no\.|num\.|[^\W\d_]{
 VALUE = (r"(?P<value>\d{1,4}(?: \d{2,8}){1,4}(?:-\d{1,2})?(?![\w-])|"
          r"(?=[A-Z0-9/.\-]*\d)[A-Z0-9][A-Z0-9/.\-]{2,}[A-Z0-9]|"
          r"(?=[A-Z0-9]*\d)[A-Z0-9]{3,})")
-PLATE = (r"(?P<value>[A-Z0-9]{1,4}(?:[ -][A-Z0-9]{1,4}){1,2}|[0-9][A-Z]{3}[0-9]{3}|[A-Z]{2,3}[0-9]{2,4}|"
+PLATE = (r"(?P<value>[A-Z0-9]{1,4}(?:[ -][A-Z0-9]{1,5}){1,2}|[0-9][A-Z]{3}[0-9]{3}|[A-Z]{2,3}[0-9]{2,4}|"
          r"[0-9]{1,4}[A-Z]{2,3}[0-9]{0,3})")
 
 KEYED: list[tuple[str, str, str, bool]] = [
@@ -265,7 +265,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
                 r"\bcompte\b|(?:debit|credit|bank)\s+card|tarjeta(?:\s+de\s+(?:crédito|débito))?|carte\s+bancaire|"
                 r"Kreditkarte|Bankkarte", r"(?P<value>[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![\w-])|"
                 r"\d{4}(?: \d{4}){2,3}(?![\w-])|(?=[A-Z0-9/.\-]*\d)[A-Z0-9][A-Z0-9/.\-]{2,}[A-Z0-9])", True),
-    ("other_id", r"Aufenthalts(?:gestattung|titel|erlaubnis)|Personalausweis(?:nummer)?|Reisepass(?:nummer)?|"
+    ("other_id", r"\bPers\.?-Nr\.?|Aufenthalts(?:gestattung|titel|erlaubnis)|Personalausweis(?:nummer)?|Reisepass(?:nummer)?|"
                  r"\bDNI\b|\bNIE\b|pasaporte|carte\s+d'identité|\bCNI\b|passeport|passport(?:\s+number)?|"
                  r"titre\s+de\s+séjour|permiso\s+de\s+residencia|prescription(?:\s+(?:no\.?|number|#))?|"
                  r"\breceta\b|ordonnance|Rezept(?:nummer)?|"
@@ -348,11 +348,23 @@ LOCAL = rf"[\w%+-]+(?:(?:{DOT})[\w%+-]+)*"
 OBFUSCATED = re.compile(rf"(?<![\w@])({LOCAL})(?:{AT})((?:[\w-]+(?:{DOT}))+(?:{TLD}))\b", CI)
 
 
+# Mailboxes of an office, not a person: a sender the public is warned about is not patient data.
+ROLE_MAILBOX = re.compile(r"(?:info|service|services|support|soporte|avisos?|aviso|alerts?|alertes?|notifications?|"
+                          r"noreply|no-reply|ne-pas-repondre|keine-antwort|contact|contacto|kontakt|atencion|"
+                          r"atención|billing|facturation|facturacion|admin|office|secretariat|secretaria|"
+                          r"verification|verificacion|security|seguridad|securite|sicherheit|erstattung|refund|"
+                          r"reembolso|remboursement|team|equipo|equipe|mail|webmaster|helpdesk)[\w.-]*", CI)
+
+
 def emails(text: str, ctx: Context) -> Iterator[Hit]:
     taken: list[tuple[int, int]] = []
     for m in EMAIL.finditer(text):
         taken.append(m.span())
         if m.group(0).lower() not in ctx.email_allow and not _domain_allowed(m.group(1), ctx):
+            if ROLE_MAILBOX.fullmatch(m.group(0).split("@")[0]):  # "service@...": an office's (or a scammer's)
+                yield _hit(text, "email_address", m.start(), m.end(), False,
+                           "an office's e-mail address that is not on the allow-list")
+                continue
             yield _hit(text, "email_address", m.start(), m.end(), True,
                        "an e-mail address that is not on the allow-list")
     for m in OBFUSCATED.finditer(text):
@@ -443,18 +455,23 @@ EVENT = (r"died|passed\s+away|deceased|date\s+of\s+death|admitted|hospitali[sz]e
          r"diagnosed|pronounced\s+dead|found\s+dead|fell\s+ill|became\s+ill|symptoms?\s+(?:began|started|appeared)|"
          r"diagnostiquée?|tombée?\s+malade|symptômes\s+(?:sont\s+)?apparus|"
          r"acudió|diagnosticad[oa]|enfermó|síntomas\s+(?:comenzaron|empezaron|aparecieron)|"
-         r"diagnostiziert|tot\s+aufgefunden|Symptome\s+(?:begannen|traten)")
+         r"diagnostiziert|tot\s+aufgefunden|Symptome\s+(?:begannen|traten)|"
+         # a single case's onset: "las primeras lesiones le aparecieron el lunes", "l'éruption est apparue le"
+         r"(?:lesiones|erupción|fiebre)\s+(?:le\s+)?(?:aparecieron|apareció|comenzaron|empezaron)|"
+         r"empezó\s+a\s+tener\s+síntomas|(?:éruption|fièvre|symptômes?)\s+(?:est|sont)\s+apparue?s?|"
+         r"Symptome\s+traten\s+(?:\w+\s+){0,3}?|rash\s+(?:appeared|began|started)|fell\s+sick")
 # Between "born"/"died" and the date: a few words ("of the case:"), never "since" or "between".
 LINK = (r"(?:[\s:(,]+(?!(?:since|from|between|until|desde|hasta|entre|depuis|jusqu|seit|zwischen|bis|vom|ab)\b)"
         r"[^\W\d]+){0,3}?[\s:(,]*")
 KEY_DATE = re.compile(rf"(?<!\w)(?P<key>{BIRTH}|{EVENT}){LINK}(?P<date>{DATE})", CI)
 DATE_KEY = re.compile(rf"\bam\s+(?P<date>{DATE})\s+(?:\w+\s+){{0,4}}(?P<key>verstorben|gestorben|entlassen|aufgenommen|"
+                      r"bewusstlos|aufgefunden|verunglückt|"
                       r"eingeliefert|ins\s+Krankenhaus)", CI)
 ANY_DATE = re.compile(DATE, CI)
 AGE = re.compile(
     r"\b(?P<n>9\d|1[01]\d)(?:[- ](?:year|yr)s?[- ]old|\s+years?\s+of\s+age|-jährige[rn]?|\s+Jahre\s+alte[rn]?|"
     r"\s+años(?:\s+de\s+edad)?|\s+ans)\b|\b(?P<j>9\d|1[01]\d)\s+J\.(?=[\s,;)])|"
-    r"\b(?:aged|age|edad|âgée?|im\s+Alter\s+von|turned|turns|cumpli[óo]|cumple|a\s+fêté\s+ses|fête\s+ses|"
+    r"\b(?:aged|age|(?:at\s+the\s+)?age\s+of|a\s+la\s+edad\s+de|à\s+l'âge\s+de|edad|âgée?|im\s+Alter\s+von|turned|turns|cumpli[óo]|cumple|a\s+fêté\s+ses|fête\s+ses|"
     r"feierte\s+(?:seinen|ihren))\s*:?\s*(?P<m>9\d|1[01]\d)\b", CI)
 # Ages over 89 in words ("ninety-three", "noventa y un años", "quatre-vingt-quinze ans",
 # "Zweiundneunzigjährige", a centenarian).
@@ -507,7 +524,7 @@ ADDRESS = re.compile("|".join([
     # en: 1420 Elm Street, Springfield, IL 62704 / Flat 4, 12 Mill Lane / 15 W 23rd St
     rf"(?:(?:Flat|Apt\.?|Apartment|Unit)\s+\w+,\s*)?\b\d{{1,5}}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?(?:{CAP}\s+){{0,3}}"
     r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Terrace|Way|Close|Crescent|"
-    r"Gardens|Square|Parkway|Pkwy|Highway|Hwy|Row|Mews)\b\.?"
+    r"Gardens|Square|Parkway|Pkwy|Highway|Hwy|Row|Mews|Walk|Grove|Rise|Cottages|Wharf|Quay|Yard|Hill|Green)\b\.?"
     rf"(?:,?\s*(?:Apt\.?|Apartment|Unit|Suite|Flat|#)\s*\w+)?{CITY}?{POSTCODE}?",
     # es: calle Mayor 12, 3.º B, 28013 Madrid
     r"\b(?:calle|c/|avda\.?|avenida|plaza|pza\.?|paseo|camino|carretera|ronda|traves[íi]a)\s+(?:(?:de|del|de\s+la|"
@@ -671,7 +688,9 @@ APPEAL = re.compile(rf"\b(?i:donors?\s+for|donaci[óo]n\s+(?:de\s+\w+\s+)*?para|
                     rf"Typisierungsaktion\s+für|Spender\s+für|match\s+for|compatible\s+con|compatible\s+avec)\s+"
                     rf"(?P<name>{WORD}(?:\s+{WORD})?)")
 # A missing person appeal: "Se busca a Manuel Ortega Vela", "Have you seen Harold Pennington?"
-SOUGHT = re.compile(rf"\b(?i:(?:our\s+)?thoughts\s+are\s+with|pensées\s+vont\s+à|pensamos\s+en|"
+SOUGHT = re.compile(rf"\b(?i:(?:the\s+)?(?:illness|death|diagnosis)\s+of|(?:die\s+)?(?:Erkrankung|Tod|Diagnose)\s+von|"
+                    rf"(?:la\s+)?(?:enfermedad|muerte)\s+de|(?:la\s+)?(?:maladie|mort)\s+de|(?:le\s+)?décès\s+de|"
+                    rf"(?:our\s+)?thoughts\s+are\s+with|pensées\s+vont\s+à|pensamos\s+en|"
                     rf"(?:unsere\s+)?Gedanken\s+sind\s+bei|se\s+busca\s+a|buscamos\s+a|have\s+you\s+seen|missing\s*:|missing\s+person\s*:?|"
                     rf"avez-vous\s+vu|appel\s+à\s+témoins\s*:?|disparition\s+(?:de|d')|vermisst\s+wird|"
                     rf"gesucht\s+wird|wer\s+hat)\s+(?P<name>{NAME})")
@@ -697,7 +716,8 @@ HEALTH_CONTEXT = re.compile(r"\b(?:first|confirmed|index|premier|primer|erste[rn
 # A person's age right after their name: "Ronald Fisher, 93,", "Jacob Reyes (16)", "Adrián Castro, de 15 años".
 AGE_AFTER_NAME = re.compile(r"^\s*(?:\(\s*(?P<a>\d{1,3})\s*\)|,\s*(?P<b>\d{1,3})\s*(?:,|\b(?:years?|ans|años|Jahre)\b)|"
                             r",\s*(?:de|âgée?\s+de|aged|age)\s+(?P<c>\d{1,3})\b(?![:.h]\d)|"
-                            r",\s*(?P<d>\d{1,3})-(?:year-old|jährige))", CI)
+                            r",\s*(?:an?\s+|un[ae]?\s+|einem?\s+|einer\s+|eine\s+)?(?P<d>\d{1,3})[- ](?:year-old|jährige))",
+                            CI)
 
 
 DATE_AFTER_NAME = re.compile(rf"^\s*[,(]\s*(?:(?:{BIRTH}){LINK})?(?P<date>{DATE})", CI)
@@ -728,6 +748,17 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while len(words) > 1 and _fold(words[-1].group()) in NOT_NAMES:
         words.pop()
     return start, start + words[-1].end() if words else end
+
+
+def _identifier_follows(text: str, end: int, strong: list[Hit]) -> bool:
+    """A blocking identifier right after the name, with only its keyword between: "Denise
+    Kowalczyk, MRN 00738215", "Priya, student ID 20417763", "Rüdiger Kampmann | geb. …"."""
+    for h in strong:
+        between = text[end:h.start]
+        if 0 <= len(between) <= 30 and re.fullmatch(r"\s*[,(|:\-–]?\s*(?:[^\W\d]{1,12}\.?[\s#:\-]*){0,3}", between) \
+                and not re.search(r"[.!?]\s", between):
+            return True
+    return False
 
 
 def _private_title(title: str, name: str) -> bool:
@@ -813,6 +844,9 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         # "Contact John Smith", "Mitschülerin Greta", "Fahrer Dariusz Nowak": the name is what follows
         while words and (_fold(words[0].group()) in NOT_NAMES or RELATION_WORD.fullmatch(words[0].group())):
             words.pop(0)
+        if len(words) >= 3 and re.fullmatch(PARTICLE, words[1].group(), CI) and not is_given_name(words[0].group()) \
+                and is_given_name(words[2].group()):
+            del words[:2]  # "Erkrankung von Jonas Weber": the name is Jonas Weber
         if words:
             begin = start + words[0].start()
             if _is_name(text[begin:m.end("name")], False):
@@ -825,7 +859,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         if title == "?":  # a first name alone is a person's only right beside their age or birth date
             title = ""    # ("seven-year-old Amira", "Amira (born 12 May 2017)", "Lucas, 7,")
             if not (AGE_BEFORE.search(text[max(s, start - 40):start]) or DATE_AFTER_NAME.match(text[end:e])
-                    or AGE_AFTER_NAME.match(text[end:e])) or OFFICIAL.search(text[max(s, start - 40):min(e, end + 60)]):
+                    or AGE_AFTER_NAME.match(text[end:e]) or _identifier_follows(text, end, strong)) or \
+                    OFFICIAL.search(text[max(s, start - 40):min(e, end + 60)]):
                 continue
         if any(a <= start and end <= b for a, b in address_spans):
             continue  # "9 Birch Close": the street of an address
@@ -843,6 +878,9 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
             found[(end + dated.start("date"), end + dated.end("date"))] = _hit(
                 text, "date", end + dated.start("date"), end + dated.end("date"), True, "a date next to a name")
             add(start_title, end, True, "a name next to a date")
+            continue
+        if not official and _identifier_follows(text, end, strong):
+            add(start_title, end, True, "a name followed by the person's identifier")  # "Priya, student ID 2041…"
             continue
         parts = text[start:end].split()
         if not official and not re.fullmatch(lex.PROFESSIONAL_TITLES, title) and 2 <= len(parts) <= 3 and \
@@ -917,6 +955,7 @@ def is_full_name(first: str, surname: str) -> bool:
 
 SUPPORT = re.compile(rf"#?(?:{lex.SUPPORT_HASHTAGS})(?=[{UPPER}])")
 SUPPORT_AFTER = re.compile(r"(?:BleibStark|StayStrong|Strong|Fuerte|Gesucht|Vermisst|Missing|Forever|Siempre|"
+                           r"Braucht\w*|Needs\w*|Necesita\w*|ABesoin\w*|"
                            r"PourToujours|Courage|Fighter|Warrior)$")
 
 
@@ -1106,12 +1145,58 @@ def url_hits(url_text: str, offset: int) -> Iterator[Hit]:
             yield Hit("url", offset + m.start(), offset + m.end(), True, "a link that names a person", segment)
 
 
+FILE_NAME = re.compile(r"(?<![\w/.-])[\w-]+\.(?:jpe?g|png|gif|webp|heic|pdf|docx?|xlsx?|csv|txt)\b", CI)
+
+
+def file_names(text: str) -> Iterator[Hit]:
+    """A file named after someone, written in the text: "renewal_scam_Gloria_Patterson.jpg"."""
+    for m in FILE_NAME.finditer(text):
+        words = [w for w in re.split(r"[-_.]", m.group()) if w.isalpha()]
+        if any(is_full_name(a, b) for a, b in pairwise(words)):
+            yield _hit(text, "name", m.start(), m.end(), True, "a file named after a person")
+
+
+# Sites of one person: a blog on a blogging platform, a campaign site named for someone.
+BLOG_HOSTS = re.compile(r"\.(?:blogspot|wordpress|substack|medium|tumblr|wixsite|jimdofree|jimdosite|over-blog|"
+                        r"canalblog|blogger|weebly|hashnode)\.", CI)
+CAUSE_WORDS = frozenset(lex.words("""
+braucht brauchtdich needs needsyou necesita te fuerza animo ánimo hope help helps hilfe ayuda pour for para für fur
+team schreibt writes journey fight fights lucha kämpft kaempft blog story weg way camino strong fuerte courage
+stark wieder again bleibt stays sucht seeks cherche busca
+"""))
+
+
+def host_hits(url_text: str, offset: int) -> Iterator[Hit]:
+    """A link's host that names a person: "leon-braucht-dich.de", "ana-lopez.wordpress.com"."""
+    m = re.match(r"(?:[a-z][a-z0-9+.\-]*://)?([^/?#:\s]+)", url_text, CI)
+    if m is None:
+        return
+    labels = m.group(1).lower().split(".")
+    if labels[0] == "www":
+        labels = labels[1:]
+    if len(labels) < 2:
+        return
+    blog = bool(BLOG_HOSTS.search("." + ".".join(labels) + "."))
+    label = labels[0] if blog or len(labels) == 2 else labels[-2]
+    words = label.split("-")
+    given = [w for w in words if len(w) >= 4 and is_given_name(w)]
+    if blog and not given:  # "fuerzaunai", "lottasweg": a given name run into other words
+        given = [g for g in (label[:n] for n in range(4, len(label) - 1)) if is_given_name(g)] + \
+                [g for g in (label[n:] for n in range(2, len(label) - 3)) if is_given_name(g)]
+    if given and (blog or any(w in CAUSE_WORDS for w in words)):
+        yield Hit("url", offset + m.start(1), offset + m.end(1), True, "a site named after a person", m.group(1))
+    elif blog:
+        yield Hit("url", offset + m.start(1), offset + m.end(1), False,
+                  "a personal blog (check that it is not a patient's)", m.group(1))
+
+
 def urls(text: str, ctx: Context) -> Iterator[Hit]:
     if ctx.kind == "url":
         yield from url_hits(text, 0)
         return
     for m in URL.finditer(text):
         yield from url_hits(m.group().rstrip(".,;"), m.start())
+        yield from host_hits(m.group().rstrip(".,;"), m.start())
 
 
 # The area an advisory covers is a region, a town, a district, a list of streets; a house number
@@ -1154,10 +1239,10 @@ def detect(text: str, ctx: Context) -> list[Hit]:
     if ctx.kind == "hashtags":
         return resolve([*camel_names(text)])
     spans = sentences(text)
-    hits: list[Hit] = [*urls(text, ctx), *emails(text, ctx), *checksummed(text, ctx)]
+    hits: list[Hit] = [*urls(text, ctx), *emails(text, ctx), *checksummed(text, ctx), *file_names(text)]
     if ctx.kind == "url":  # the host is the link's own business (screening.link_findings); path and query are not
         host = re.match(r"^[a-z][a-z0-9+.\-]*://[^/?#]*", text, CI)
-        return resolve(h for h in hits if h.start >= (host.end() if host else 0))
+        return resolve([*(h for h in hits if h.start >= (host.end() if host else 0)), *host_hits(text, 0)])
     hits += [*keyed(text, spans), *phones(text, ctx, spans), *dates_and_ages(text), *addresses(text, spans),
              *postcodes(text, spans)]
     if ctx.kind == "area":

@@ -94,7 +94,10 @@ NOT_PERSONAL = (
     r"MHD|Mindesthaltbarkeitsdatum|expiry|expiration|caducidad|péremption|"
     # a food business's or a care home's registration, not a person's
     r"estampille(?:\s+sanitaire)?|marque\s+d'identification|health\s+mark|identification\s+mark|marca\s+sanitaria|"
-    r"registro\s+sanitario|RGSEAA|Institutionskennzeichen|IK-Nummer"
+    r"registro\s+sanitario|RGSEAA|Institutionskennzeichen|IK-Nummer|"
+    # public legal acts
+    r"arrêté(?:\s+préfectoral|\s+municipal)?|décret|circulaire|decreto|resoluci[óo]n|orden\s+ministerial|BOE|"
+    r"Verordnung|Allgemeinverfügung|Bescheid|executive\s+order|ordinance"
 )
 
 # Words that introduce a telephone number.
