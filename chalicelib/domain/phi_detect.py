@@ -265,7 +265,8 @@ KEYED: list[tuple[str, str, str, bool]] = [
                 r"\bcompte\b|(?:debit|credit|bank)\s+card|tarjeta(?:\s+de\s+(?:crédito|débito))?|carte\s+bancaire|"
                 r"Kreditkarte|Bankkarte", r"(?P<value>[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![\w-])|"
                 r"\d{4}(?: \d{4}){2,3}(?![\w-])|(?=[A-Z0-9/.\-]*\d)[A-Z0-9][A-Z0-9/.\-]{2,}[A-Z0-9])", True),
-    ("other_id", r"\bPers\.?-Nr\.?|Aufenthalts(?:gestattung|titel|erlaubnis)|Personalausweis(?:nummer)?|Reisepass(?:nummer)?|"
+    ("other_id", r"\bPers\.?-Nr\.?|Aufenthalts(?:gestattung|titel|erlaubnis)|Personalausweis(?:nummer)?|"
+                 r"Reisepass(?:nummer)?|"
                  r"\bDNI\b|\bNIE\b|pasaporte|carte\s+d'identité|\bCNI\b|passeport|passport(?:\s+number)?|"
                  r"titre\s+de\s+séjour|permiso\s+de\s+residencia|prescription(?:\s+(?:no\.?|number|#))?|"
                  r"\breceta\b|ordonnance|Rezept(?:nummer)?|"
@@ -716,7 +717,8 @@ HEALTH_CONTEXT = re.compile(r"\b(?:first|confirmed|index|premier|primer|erste[rn
 # A person's age right after their name: "Ronald Fisher, 93,", "Jacob Reyes (16)", "Adrián Castro, de 15 años".
 AGE_AFTER_NAME = re.compile(r"^\s*(?:\(\s*(?P<a>\d{1,3})\s*\)|,\s*(?P<b>\d{1,3})\s*(?:,|\b(?:years?|ans|años|Jahre)\b)|"
                             r",\s*(?:de|âgée?\s+de|aged|age)\s+(?P<c>\d{1,3})\b(?![:.h]\d)|"
-                            r",\s*(?:an?\s+|un[ae]?\s+|einem?\s+|einer\s+|eine\s+)?(?P<d>\d{1,3})[- ](?:year-old|jährige))",
+                            r",\s*(?:an?\s+|un[ae]?\s+|einem?\s+|einer\s+|eine\s+)?"
+                            r"(?P<d>\d{1,3})[- ](?:year-old|jährige))",
                             CI)
 
 
