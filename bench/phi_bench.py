@@ -61,8 +61,10 @@ HOLDOUT7 = ROOT / "tests" / "phi_corpus" / "holdout7.jsonl"
 # Written the same way while the screen was worked on for holdout6's and holdout7's misses; never
 # worked on: what that work is worth on text the screen has not seen.
 HOLDOUT8 = ROOT / "tests" / "phi_corpus" / "holdout8.jsonl"
-# Written the same way after the work on holdout6-8 and never worked on: the honest figure now.
+# Written the same way after the work on holdout6-8; worked on since its first run.
 HOLDOUT9 = ROOT / "tests" / "phi_corpus" / "holdout9.jsonl"
+# Written the same way after the work on holdout9's misses, and never worked on: the honest figure now.
+HOLDOUT10 = ROOT / "tests" / "phi_corpus" / "holdout10.jsonl"
 ORGS = ROOT / "tests" / "phi_corpus" / "orgs.json"
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 # Finding codes of the screen before issue 15, and the classes they stand for.
@@ -275,8 +277,10 @@ HAND_WRITTEN = (
                "74.8 %, 95 % of advisories blocked, FP 7.5 %; worked on since, with holdout6"),
     (HOLDOUT8, "written the same way during the work on holdout6 and holdout7; first run (before any work "
                "on it): recall 88.2 %, 95 % blocked, FP 5 %; worked on since"),
-    (HOLDOUT9, "written the same way after the work on holdout6-8; never worked on: what the screen does on "
-               "new text"),
+    (HOLDOUT9, "written the same way after the work on holdout6-8; first run: recall 86.2 %, 100 % blocked, "
+               "FP 7.5 %; worked on since"),
+    (HOLDOUT10, "written the same way after the work on holdout9; never worked on: what the screen does on "
+                "new text"),
 )
 
 

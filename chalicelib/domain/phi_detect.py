@@ -78,6 +78,7 @@ def _hit(text: str, cls: str, start: int, end: int, blocking: bool, why: str) ->
 # Sentences: context is read within the sentence an identifier is in
 # ---------------------------------------------------------------------------------------------
 ABBREVIATIONS = {"mr", "mrs", "ms", "mx", "dr", "dra", "sr", "sra", "srta", "st", "b", "geb", "n", "no", "nr", "m",
+                 "seriennr", "pers", "vers", "pat",
                  "mme", "pr", "prof", "d", "dña", "approx", "ca", "z", "bzw", "vs", "etc", "hr", "fr", "tel", "av",
                  "avda", "str", "apt", "c", "º", "u", "a", "e", "g", "i"}
 _END = re.compile(r"[.!?](?=\s+[\"'(¿¡]?[" + UPPER + r"0-9])|[.!?]$|\n+")
@@ -236,7 +237,8 @@ FILLER = r"(?:[\s:#=(),\-]*(?:n\.?\s?[°º]|n\.?\s?o\.|nr\.|no\.|num\.|[^\W\d_]{
 VALUE = (r"(?P<value>\d{1,4}(?: \d{2,8}){1,4}(?:-\d{1,2})?(?![\w-])|"
          r"(?=[A-Z0-9/.\-]*\d)[A-Z0-9][A-Z0-9/.\-]{2,}[A-Z0-9]|"
          r"(?=[A-Z0-9]*\d)[A-Z0-9]{3,})")
-PLATE = (r"(?P<value>[A-Z0-9]{1,4}(?:[ -][A-Z0-9]{1,5}){1,2}|[0-9][A-Z]{3}[0-9]{3}|[A-Z]{2,3}[0-9]{2,4}|"
+PLATE = (r"(?P<value>[A-HJ-NPR-Z0-9]{17}|[A-Z0-9]{1,4}(?:[ -][A-Z0-9]{1,5}){1,2}|[0-9][A-Z]{3}[0-9]{3}|"
+         r"[A-Z]{2,3}[0-9]{2,4}|"
          r"[0-9]{1,4}[A-Z]{2,3}[0-9]{0,3})")
 
 KEYED: list[tuple[str, str, str, bool]] = [
@@ -244,7 +246,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
     ("mrn", r"\bMRN\b|medical\s+record(?:\s+(?:number|no\.?|#))?|\bchart\s*(?:#|number|no\.?)|"
             r"hospital\s+(?:number|no\.?)|"
             r"patient\s+(?:id|number|no\.?|#)|\bunit\s+number|record\s+(?:number|no\.?)|"
-            r"\bexpediente\b|n[úu]mero\s+de\s+expediente|dossier(?:\s+m[ée]dical)?|\bIPP\b|num[ée]ro\s+de\s+dossier|"
+            r"\bexpediente\b(?!\s+de\s+(?:contrataci[óo]n|licitaci[óo]n|obras?|compra))|n[úu]mero\s+de\s+expediente|dossier(?:\s+m[ée]dical)?|\bIPP\b|num[ée]ro\s+de\s+dossier|"
             r"Patienten(?:nummer|-?ID)|Fallnummer|Aufnahmenummer|\bPat\.?-Nr\.?|\bFall-Nr\.?", VALUE, True),
     ("nhc", r"\bNHC\b|historia\s+cl[íi]nica|\bhistoria(?=\s+n?\.?º?\s*\d)|"
             r"n[úu]mero\s+de\s+historia|n\.?\s?[ºo°]\s+de\s+historia", VALUE, True),
@@ -283,11 +285,13 @@ KEYED: list[tuple[str, str, str, bool]] = [
                 r"colegiad[oa]|n[úu]mero\s+de\s+colegiad[oa]|Approbationsnummer", VALUE, True),
     ("vehicle", r"licen[cs]e\s+plate|\bplate(?:\s+number)?|registration(?:\s+(?:number|plate))?|\bVIN\b|matr[íi]cula|"
                 r"immatricul[ée]e?|plaque(?:\s+d'immatriculation)?|\bKennzeichen|Fahrgestellnummer|"
-                r"semirremolque|remolque|Sattel(?:zugmaschine|auflieger)|Zugmaschine|Anhänger|remorque", PLATE, True),
+                r"semirremolque|remolque|Sattel(?:zugmaschine|auflieger)|Zugmaschine|Anhänger|remorque|"
+                r"Fahrzeug-Identifizierungsnummer|(?-i:\bFIN\b)|bastidor|"
+                r"num[ée]ro\s+de\s+s[ée]rie\s+du\s+v[ée]hicule", PLATE, True),
     ("device", r"serial(?:\s+(?:number|no\.?|#))?|\bS/N\b|\bSN\b|\bUDI\b|n[úu]mero\s+de\s+serie|"
                r"n[°º]\s*de\s+s[ée]rie|n\.?\s?º\s*de\s+serie|"
                r"num[ée]ro\s+de\s+s[ée]rie|"
-               r"Seriennummer|Gerätenummer", VALUE, False),
+               r"Seriennummer|Seriennr\.?|Gerätenummer", VALUE, False),
 ]
 KEYED_RE = [(cls, re.compile(rf"(?:{words}){FILLER}{value}(?![\w-])", CI), blocking)
             for cls, words, value, blocking in KEYED]
@@ -357,6 +361,10 @@ ROLE_MAILBOX = re.compile(r"(?:info|service|services|support|soporte|avisos?|avi
                           r"reembolso|remboursement|team|equipo|equipe|mail|webmaster|helpdesk)[\w.-]*", CI)
 
 
+MAIL_PROVIDER = re.compile(r"(?:hotmail|gmail|googlemail|yahoo|outlook|live|msn|aol|icloud|me|gmx|web|t-online|"
+                           r"freenet|orange|wanadoo|free|laposte|sfr|proton(?:mail)?|telefonica|movistar)\.", CI)
+
+
 def emails(text: str, ctx: Context) -> Iterator[Hit]:
     taken: list[tuple[int, int]] = []
     for m in EMAIL.finditer(text):
@@ -376,6 +384,10 @@ def emails(text: str, ctx: Context) -> Iterator[Hit]:
         if local.lower() in {"us", "me", "them", "him", "her", "it", "home", "work", "info"} and not re.search(
                 r"\(|\[", m.group()):
             continue
+        plain_at = not re.search(r"[\(\[\{]", m.group()) and re.search(r"\s(?:at|arroba|arobase|chez)\s", m.group(), CI)
+        written_dot = re.search(r"\s(?:dot|punto|point|punkt)\s", m.group(), CI)
+        if plain_at and not written_dot and not MAIL_PROVIDER.match(domain):
+            continue  # "readings at airnow.gov": a site, not someone's mailbox
         if not _domain_allowed(domain, ctx):
             yield _hit(text, "email_address", m.start(), m.end(), True, "an e-mail address written out")
 
@@ -472,6 +484,7 @@ ANY_DATE = re.compile(DATE, CI)
 AGE = re.compile(
     r"\b(?P<n>9\d|1[01]\d)(?:[- ](?:year|yr)s?[- ]old|\s+years?\s+of\s+age|-jährige[rn]?|\s+Jahre\s+alte[rn]?|"
     r"\s+años(?:\s+de\s+edad)?|\s+ans)\b|\b(?P<j>9\d|1[01]\d)\s+J\.(?=[\s,;)])|"
+    r"\b(?P<o>9\d|1[01]\d)(?:st|nd|rd|th|e|ème|º|\.)\s+(?:birthday|anniversaire|cumpleaños|Geburtstag)\b|"
     r"\b(?:aged|age|(?:at\s+the\s+)?age\s+of|a\s+la\s+edad\s+de|à\s+l'âge\s+de|edad|âgée?|im\s+Alter\s+von|turned|turns|cumpli[óo]|cumple|a\s+fêté\s+ses|fête\s+ses|"
     r"feierte\s+(?:seinen|ihren))\s*:?\s*(?P<m>9\d|1[01]\d)\b", CI)
 # Ages over 89 in words ("ninety-three", "noventa y un años", "quatre-vingt-quinze ans",
@@ -504,7 +517,7 @@ def dates_and_ages(text: str) -> Iterator[Hit]:
     for m in DATE_KEY.finditer(text):
         yield _hit(text, "date", m.start("date"), m.end("date"), True, "a date tied to a person")
     for m in AGE.finditer(text):
-        group = next(g for g in "njm" if m.group(g))
+        group = next(g for g in "njom" if m.group(g))
         if GROUP_AGE.search(text[max(0, m.start() - 14):m.start()]) or GROUP_AGE_AFTER.match(text[m.end():]):
             continue
         yield _hit(text, "age", m.start(), m.end(), True, f"an age over 89 ({m.group(group)})")
@@ -670,6 +683,7 @@ monday tuesday wednesday thursday friday saturday sunday lunes martes miércoles
 lundi mardi mercredi jeudi vendredi samedi dimanche montag dienstag mittwoch donnerstag freitag samstag sonntag
 our thoughts questions please call contact send bill records claims fax photos donations
 dear liebe lieber liebes querido querida queridos queridas cher chère chers chères
+salud santé gesundheit pathology patología pathologie services servicios
 measles legionnaires legionella norovirus covid hepatitis listeria salmonella tuberculosis tb mmr
 nurse doctor sister matron professor dr dra prof pr
 service services transport advice liaison line helpline hotline portal unit team office group programme program
@@ -679,10 +693,13 @@ TITLE_NAME = re.compile(rf"(?<![\w.])(?P<title>{lex.TITLES}|{lex.PROFESSIONAL_TI
 PATIENT_NAME = re.compile(rf"(?:(?i:{lex.PATIENT_WORDS})\s*,?\s+(?:(?i:named|called|llamad[oa]|nommée?|namens)\s+)?|"
                           rf"\b(?i:the|a|an|la|el|le|l'|une?|der|die|eine?)\s*(?:{lex.PERSON_ROLES})(?:\s+\w+){{0,2}},\s+)"
                           rf"(?P<name>{NAME})")
-RELATIVE_NAME = re.compile(rf"(?:\b[{UPPER}]\w+['’]s|\b(?i:his|her|their|the\s+patient's)|"
-                           rf"\b(?i:su|sus|son|sa|ses|sein|seine|ihr|ihre|der|die|le|our|unsere[rn]?|unser|"
-                           rf"nuestr[oa]|notre|la))\s+(?:[\w-]+\s+)?(?i:{lex.RELATIVES})\s*,?\s+(?P<name>[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?)")
+RELATIVE_NAME = re.compile(rf"(?:(?:\b[{UPPER}]\w+['’]s|\b(?i:his|her|their|the\s+patient's)|"
+                           rf"\b(?i:su|sus|son|sa|ses|sein|seine|ihr|ihre|der|die|le|la))\s+(?:[\w-]+\s+)?"
+                           rf"(?i:{lex.RELATIVES})|\b(?i:our|unsere[rn]?|unser|nuestr[oa]|notre)\s+"
+                           rf"(?i:classmate|schoolmate|Mitschüler(?:in)?|Klassenkamerad(?:in)?|camarade|compañer[oa]))"
+                           rf"\s*,?\s+(?P<name>[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?)")
 OF_RELATIVE = re.compile(rf"(?:\b(?i:parents|family|familia|famille|Eltern|Familie|mother|mère|madre|Mutter|"
+                         rf"maman|mamá|mama|mum|mom|papa|papá|dad|"
                          rf"father|père|padre|Vater)\s+(?:of\s+|de\s+|d['’]|von\s+)(?P<name>{WORD}(?:\s+{WORD})?)|"
                          rf"(?P<owner>{WORD})['’]s\s+(?i:{lex.RELATIVES}))")
 APPEAL = re.compile(rf"\b(?i:donors?\s+for|donaci[óo]n\s+(?:de\s+\w+\s+)*?para|donantes\s+para|don\s+de\s+\w+\s+pour|"
@@ -694,7 +711,8 @@ SOUGHT = re.compile(rf"\b(?i:(?:the\s+)?(?:illness|death|diagnosis)\s+of|(?:die\
                     rf"(?:our\s+)?thoughts\s+are\s+with|pensées\s+vont\s+à|pensamos\s+en|"
                     rf"(?:unsere\s+)?Gedanken\s+sind\s+bei|se\s+busca\s+a|buscamos\s+a|have\s+you\s+seen|missing\s*:|missing\s+person\s*:?|"
                     rf"avez-vous\s+vu|appel\s+à\s+témoins\s*:?|disparition\s+(?:de|d')|vermisst\s+wird|"
-                    rf"gesucht\s+wird|wer\s+hat)\s+(?P<name>{NAME})")
+                    rf"gesucht\s+wird|wer\s+hat|il\s+s['’]agit\s+d(?:e\s+|['’])|se\s+trata\s+de|es\s+handelt\s+sich\s+um)"
+                    rf"\s*(?P<name>{NAME})")
 FAMILY = re.compile(rf"\b(?i:the|la|die|der)\s+(?i:family|familia|famille|Familie)\s+(?:(?:{PARTICLE})\s+)?"
                     rf"(?P<name>{WORD})(?!\s+(?i:doctor|practice|medicine|center|centre|health))")
 NAME_CANDIDATE = re.compile(rf"(?:(?<=\bd['’])|(?<![\w'’]))(?P<name>{NAME})")
@@ -757,7 +775,8 @@ def _identifier_follows(text: str, end: int, strong: list[Hit]) -> bool:
     Kowalczyk, MRN 00738215", "Priya, student ID 20417763", "Rüdiger Kampmann | geb. …"."""
     for h in strong:
         between = text[end:h.start]
-        if 0 <= len(between) <= 30 and re.fullmatch(r"\s*[,(|:\-–]?\s*(?:[^\W\d]{1,12}\.?[\s#:\-]*){0,3}", between) \
+        keyword_only = re.fullmatch(r"\s*[,(|:\-–]?\s*(?:[^\W\d]{1,12}\.?[\s#:\-]*){0,3}", between)
+        if h.start >= end and len(between) <= 30 and keyword_only \
                 and not re.search(r"[.!?]\s", between):
             return True
     return False
@@ -780,6 +799,15 @@ ROLE_BEFORE = re.compile(r"(?:\w*(?:leitung|leiter|leiterin|beauftragte[rn]?)|in
                          r"Ansprechpartner(?:in)?|contact|contacto|Kontakt|press|prensa|presse)\b[\s,:]*$", CI)
 
 
+# ... or after the name: "Mme Anne-Sophie Kerbrat, infirmière scolaire".
+ROLE_AFTER = re.compile(r"^\s*,\s*(?:the\s+|our\s+|la\s+|le\s+|el\s+|die\s+|der\s+|notre\s+|nuestr[oa]\s+|unsere?\s+)?"
+                        r"(?:[\w-]+\s+){0,2}?(?:nurse|infirmi[èe]re?|enfermer[oa]|Krankenschwester|Pfleger(?:in)?|"
+                        r"m[ée]dec(?:in|o)|doctor|Ärztin|Arzt|director[a]?|directeur|directrice|head|manager|"
+                        r"coordinat\w*|Koordinator(?:in)?|pharmac\w*|farmac[ée]utic[oa]|Apotheker(?:in)?|teacher|"
+                        r"enseignante?|profesor[a]?|Lehrer(?:in)?|Leiter(?:in)?|responsable|secretar\w*|"
+                        r"spokes\w*|porte-parole|portavoz|Sprecher(?:in)?|officer|chief|jef[ea]|chef(?:fe)?)\b", CI)
+
+
 def _official_contact(sentence: str, ctx: Context) -> bool:
     """The sentence gives the organisation's own number or address: whoever it names is staff."""
     if any(_domain_allowed(m.group(1).lower(), ctx) for m in EMAIL.finditer(sentence)):
@@ -796,7 +824,10 @@ PLACE_BEFORE = re.compile(r"\b(?:Klinikum|Krankenhaus|Klinik|Hospital|Hôpital|C
                           r"Universität|Universidad|Université|University|Stiftung|Fundación|Fondation|Foundation|"
                           r"Centro|Centre|Center|Zentrum|Halle|Salle|Sala|Stadion|Estadio|Stade|Bibliothek|"
                           r"Biblioteca|Bibliothèque|Library|Residencia|Pflegeheim|Seniorenheim|Seniorenzentrum|"
-                          r"EHPAD|Maison|Haus|Park|Parque|Parc|Memorial|Pabellón|Polideportivo)\s+$")
+                          r"EHPAD|Maison|Haus|Park|Parque|Parc|Memorial|Pabellón|Polideportivo)"
+                          r"(?:\s+(?:de\s+|du\s+)?(?:Salud|Santé|Sanitario|Universitario|Universitaire|Municipal|"
+                          r"Regional|General|Infantil|Hospitalier|Medical|Médical|Médico|Community|Comunitario|Social)){0,2}"
+                          r"\s+$")
 # "the 7-year-old Ann Lee", "Der zwölfjährige Jonas", "el niño de 8 años, Yusuf"
 AGE_BEFORE = re.compile(r"(?:(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
                         r"fourteen|fifteen|sixteen|seventeen)[- ]year[- ]old|\w+jährige[rn]?|\d{1,3}-jährige[rn]?|"
@@ -896,7 +927,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
             add(start_title, end, True, "a name with the person's age")
             continue
         aged = AGE_AFTER_NAME.match(after)
-        if aged and not official:
+        if aged and not official and not re.fullmatch(lex.PROFESSIONAL_TITLES, title) and \
+                not STAFF.search(text[max(s, start - 14):start]):  # "le Dr Jean-Michel Aubry, 68 ans"
             add(start_title, end, True, "a name with the person's age")
             group = next(g for g in "abcd" if aged.group(g))
             if int(aged.group(group)) >= 90:
@@ -917,7 +949,7 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         elif titled and _private_title(title, text[start:end]) and not official and \
                 not STAFF.search(text[max(s, start_title - 14):start_title]) and \
                 not ROLE_BEFORE.search(text[max(s, start_title - 30):start_title]) and \
-                not (ctx is not None and _official_contact(sentence, ctx)):
+                not (ctx is not None and _official_contact(sentence, ctx)) and not ROLE_AFTER.match(after):
             # "Mrs Abigail Trenholme", "doña Purificación Lamela", "Herr Pfälzer-Ungerer": an advisory
             # names officials by their office; Mr/Mrs/Frau/Herr/doña with no office is a private person.
             add(start_title, end, True, "a private person's name")
@@ -1040,9 +1072,14 @@ def tied_addresses(text: str, spans: list[tuple[int, int]], found: list[Hit]) ->
     """A street address in a sentence that names someone is theirs (the venue test made it a
     warning; the name makes it sure)."""
     named = {sentence_of(spans, h.start) for h in found if h.blocking and h.cls == "name"}
+    # a pasted row or a sentence with someone's record: "KVNR T482150937 | … | Niederneuendorfer Allee 58"
+    identified = {sentence_of(spans, h.start) for h in found if h.blocking and h.cls in PERSONAL and h.cls != "address"}
     for h in found:
-        if h.cls == "address" and not h.blocking and sentence_of(spans, h.start) in named:
-            yield _hit(text, "address", h.start, h.end, True, "a street address in a sentence that names someone")
+        if h.cls != "address" or h.blocking:
+            continue
+        where = sentence_of(spans, h.start)
+        if where in named or (where in identified and not VENUE.search(text[max(where[0], h.start - 40):h.start])):
+            yield _hit(text, "address", h.start, h.end, True, "a street address in a sentence that identifies someone")
 
 
 def tied_devices(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
@@ -1109,6 +1146,8 @@ PERSON_PAGES = re.compile(r"^(?:patients?|patient(?:e|in)|pacientes?|profiles?|p
 PERSON_SITES = re.compile(r"(?:^|\.)(?:legacy|gofundme|justgiving|leetchi|vakinha|betterplace|esquelas|hommages|trauer|"
                           r"helloasso|gogetfunding|donorbox|"
                           r"obituaries|dansnoscoeurs|tributes)\.", CI)
+FUNDRAISERS = re.compile(r"(?:^|\.)(?:gofundme|justgiving|leetchi|vakinha|betterplace|helloasso|gogetfunding|"
+                         r"donorbox)\.", CI)
 SOCIAL_HOSTS = re.compile(r"(?:^|\.)(?:facebook|linkedin|xing|instagram|tiktok|twitter|x|threads)\.(?:com|net)$", CI)
 
 
@@ -1130,9 +1169,10 @@ def url_hits(url_text: str, offset: int) -> Iterator[Hit]:
             continue  # the host
         segment, after = m.group(), previous
         previous = segment
-        by_person = PERSON_SITES.search(host) and any(  # a page per person: a given name and any word after it
+        by_person = PERSON_SITES.search(host) and (any(  # a page per person: a given name and any word after it
             is_full_name(a, b) or (is_given_name(a) and len(b) >= 3)
-            for a, b in pairwise(w for w in re.split(r"[-_.+]", segment) if w.isalpha()))
+            for a, b in pairwise(w for w in re.split(r"[-_.+]", segment) if w.isalpha())) or (
+            FUNDRAISERS.search(host) and len(re.findall(r"[^\W\d_]{2,}", segment)) >= 2))  # a campaign's page
         if (PERSON_PAGES.match(after) and (after.lower() not in ("f", "c") or PERSON_SITES.search(host))) or (
                 SOCIAL_HOSTS.search(host.split(":")[0]) and after == "") or by_person:
             yield Hit("url", offset + m.start(), offset + m.end(), True, "a link to a person's own page", segment)

@@ -80,7 +80,7 @@ VENUE_WORDS = (
 HOME_WORDS = (
     r"lives?|lived|living|home|resides?|resided|residence|of|domicile|address|apartment|flat|resid[íi]a|viv[íi]a|"
     r"wohnte|habitait|vit|vivait|vivent|lebt|lebte|Bewohner(?:in)?|residente|résidente?|"
-    r"vive|reside|domicilio|vecin[oa]|"
+    r"vive|reside|domicilio|vecin[oa]|casa|"
     r"habite|domicilié?e?|demeurant|appartement|logement|piso|vivienda|portal\s+de\s+su\s+casa|su\s+casa|"
     r"wohnt|Wohnung|wohnhaft|Wohnadresse|Anschrift"
 )
@@ -89,7 +89,8 @@ HOME_WORDS = (
 NOT_PERSONAL = (
     r"NDC|CLIA|FINESS|SIRET|SIREN|lot|lots|batch|lote|lotes|Charge|Chargen|Chargennummer|Az\.?|Identitätskennzeichen|ICD(?:-10)?(?:-CM)?|CIE(?:-10)?|CIM(?:-10)?|"
     r"PZN|CIP|UPC|EAN|GTIN|recall|strain|ST|código\s+nacional|code|código|codes?|Code|Kennziffer|"
-    r"version|v|model|modèle|modelo|Modell|ref\.?|référence|referencia|Artikelnummer|serial|S/N|SN|serie|série|"
+    r"version|v|model|modèle|modelo|Modell|ref\.?|référence|referencia|Referenz(?:nummer)?|Vorgang(?:snummer)?|"
+    r"Artikelnummer|serial|S/N|SN|serie|série|"
     r"Seriennummer|Seriennummern|"
     r"MHD|Mindesthaltbarkeitsdatum|expiry|expiration|caducidad|péremption|"
     # a food business's or a care home's registration, not a person's
