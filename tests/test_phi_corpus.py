@@ -187,6 +187,10 @@ def test_detectors_added_for_holdout6_and_holdout7(fields: dict[str, Any], expec
      [("web", "url", "hilfe-fuer-familie-yilmaz")]),
     ({"description": "Das Auto, Fahrzeug-Identifizierungsnummer WVWZZZ1KZ8W123456, gehört dem Vermissten."},
      [("description", "vehicle", "WVWZZZ1KZ8W123456")]),
+    ({"description": "The recording shows Maud Pelling, ninety-four, of Hythe, reading out her number."},
+     [("description", "name", "Maud Pelling"), ("description", "age", "ninety-four")]),
+    ({"description": "Pull the chart - Harold Pike, MRN 00912244. He says he is fine."},
+     [("description", "name", "Harold Pike")]),
 ])
 def test_detectors_added_for_holdout10(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)

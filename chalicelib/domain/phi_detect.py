@@ -770,10 +770,17 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, start + words[-1].end() if words else end
 
 
-def _identifier_follows(text: str, end: int, strong: list[Hit]) -> bool:
+# "Eleanor Marsh, ninety-three, died": an age in words between commas after a name.
+AGE_WORD_BARE = re.compile(r"(?:ninety|one\s+hundred)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?(?=\s*[,)])|"
+                           r"noventa(?:\s+y\s+\w+)?(?=\s*[,)])|quatre-vingt-\w+(?=\s*[,)])|\w*neunzig(?=\s*[,)])", CI)
+
+
+def _identifier_follows(text: str, end: int, strong: list[Hit], official: bool = False) -> bool:
     """A blocking identifier right after the name, with only its keyword between: "Denise
     Kowalczyk, MRN 00738215", "Priya, student ID 20417763", "Rüdiger Kampmann | geb. …"."""
     for h in strong:
+        if h.cls in ("url", "address") or (official and h.cls in ("phone", "email_address")):
+            continue  # an official's number (if not allow-listed) and address follow their name too
         between = text[end:h.start]
         keyword_only = re.fullmatch(r"\s*[,(|:\-–]?\s*(?:[^\W\d]{1,12}\.?[\s#:\-]*){0,3}", between)
         if h.start >= end and len(between) <= 30 and keyword_only \
@@ -912,7 +919,7 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
                 text, "date", end + dated.start("date"), end + dated.end("date"), True, "a date next to a name")
             add(start_title, end, True, "a name next to a date")
             continue
-        if not official and _identifier_follows(text, end, strong):
+        if _identifier_follows(text, end, strong, bool(official)):  # an official comes with no MRN
             add(start_title, end, True, "a name followed by the person's identifier")  # "Priya, student ID 2041…"
             continue
         parts = text[start:end].split()
@@ -922,9 +929,12 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
                 for a in address_starts):
             add(start_title, end, True, "a name with a street address")  # "Kieran Walsh, 14 Larch Close"
             continue
-        worded_age = re.match(r"^\s*[,(]\s*", after) and AGE_WORDS.match(after.lstrip(" ,("))
+        worded_age = re.match(r"^\s*[,(]\s*", after) and (AGE_WORDS.match(after.lstrip(" ,(")) or
+                                                           AGE_WORD_BARE.match(after.lstrip(" ,(")))
         if worded_age and not official:
             add(start_title, end, True, "a name with the person's age")
+            at = end + len(after) - len(after.lstrip(" ,("))
+            found[(at, at + worded_age.end())] = _hit(text, "age", at, at + worded_age.end(), True, "an age over 89")
             continue
         aged = AGE_AFTER_NAME.match(after)
         if aged and not official and not re.fullmatch(lex.PROFESSIONAL_TITLES, title) and \
