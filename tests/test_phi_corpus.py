@@ -90,13 +90,15 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
 @pytest.mark.parametrize("path,recall,advisories,false_positives", [
     (phi_bench.HOLDOUT6, 0.95, 1.0, 0.0), (phi_bench.HOLDOUT7, 0.91, 0.975, 0.0),
     (phi_bench.HOLDOUT8, 0.97, 1.0, 0.025), (phi_bench.HOLDOUT9, 0.94, 1.0, 0.0),
-    (phi_bench.HOLDOUT10, 0.98, 1.0, 0.0)], ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10"])
+    (phi_bench.HOLDOUT10, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT11, 0.97, 1.0, 0.0)],
+    ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11"])
 def test_the_later_sets(path: Path, recall: float, advisories: float, false_positives: float) -> None:
     """First runs, before any work on them: holdout6 82.6 % of identifiers, 100 % of advisories
     blocked, 5 % false positives; holdout7 (another hand, same state) 74.8 %, 95 %, 7.5 %; holdout8
     (written during the work on those two, measured before any work on it) 88.2 %, 95 %, 5 %;
     holdout9 (after all that) 86.2 %, 100 %, 7.5 %; holdout10 (after the work on holdout9) 93.5 %, 100 %,
-    15 %. The floors keep what the work on them reached."""
+    15 %; holdout11 (during the work on holdout10) 88.7 %, 100 %, 15 %. The floors keep what the work on
+    them reached."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
@@ -172,6 +174,24 @@ def test_detectors_added_for_holdout6_and_holdout7(fields: dict[str, Any], expec
     assert all(e in found for e in expected) and (expected or found == []), found
 
 
+# ... and after holdout11's first run (recall 88.7 %, false positives 15 %).
+@pytest.mark.parametrize("fields,expected", [
+    ({"description": "Index employee Rosa Pike, badge #55120, is off work."}, [("description", "other_id", "55120")]),
+    ({"web": "https://gofund.me/9ab12c34"}, [("web", "url", "9ab12c34")]),
+    ({"description": "His Ford Focus (reg LD19 XKP) was found by the river."}, [("description", "vehicle", "LD19 XKP")]),
+    ({"description": "One walker, Harold Pike, was taken to hospital with hypothermia."},
+     [("description", "name", "Harold Pike")]),
+    ({"description": "Un cas chez un étudiant, Hugo Marchal (n° étudiant 21905511), présent lundi."},
+     [("description", "name", "Hugo Marchal"), ("description", "other_id", "21905511")]),
+    ({"description": "Die Feuerwehr lädt zum Spendenlauf für Jonas Weber ein."}, [("description", "name", "Jonas Weber")]),
+    ({"description": "Kollege Uwe Brandt (Personalnr. 0051234) darf nicht fahren."},
+     [("description", "name", "Uwe Brandt"), ("description", "other_id", "0051234")]),
+])
+def test_detectors_added_for_holdout11(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
+    found = _blocking(fields)
+    assert all(e in found for e in expected), found
+
+
 # ... and after holdout10's first run (recall 93.5 %, false positives 15 %).
 @pytest.mark.parametrize("fields,expected", [
     ({"description": "Our resident Maud Pelling celebrated her 101st birthday on Sunday."},
@@ -232,6 +252,13 @@ def test_detectors_added_for_holdout9(fields: dict[str, Any], expected: list[tup
     {"description": "Le Dr Jean-Michel Aubry, 68 ans, prend sa retraite après 41 ans."},
     {"description": "Das BfArM führt den Rückruf unter der Referenznummer 08712/24."},
     {"description": "La fin de la campagne est prévue le 30 avril."},
+    {"hashtags": ["EdnaFairweatherBloodDrive", "GiveBlood"]},
+    {"description": "La Red de Alerta (RASFF 2024.6312) retira un lote de pimientos."},
+    {"description": "Cierra del 1 de julio al 15 de septiembre según el anuncio de licitación con el número de "
+                    "expediente SA-2024/118."},
+    {"description": "L'infirmière scolaire, Mme Sandrine Roux, se tient à la disposition des familles."},
+    {"description": "La cérémonie sera animée par Mme Hélène Marchal, aumônière, et M. Hugo Roche, psychologue."},
+    {"description": "Der Preis geht an Stationsleitung Anja Vogt und ihr Team der Station 6B."},
     {"description": "Klinikum Ernst von Bergmann opens a second ward."},
     {"description": "Recall: cheese with health mark FR 64.496.012 CE, best before 30/09/2025."},
     {"description": "Unser Haus ist unter dem Institutionskennzeichen 510923487 registriert."},

@@ -78,7 +78,7 @@ def _hit(text: str, cls: str, start: int, end: int, blocking: bool, why: str) ->
 # Sentences: context is read within the sentence an identifier is in
 # ---------------------------------------------------------------------------------------------
 ABBREVIATIONS = {"mr", "mrs", "ms", "mx", "dr", "dra", "sr", "sra", "srta", "st", "b", "geb", "n", "no", "nr", "m",
-                 "seriennr", "pers", "vers", "pat",
+                 "seriennr", "personalnr", "patientennr", "versichertennr", "pers", "vers", "pat",
                  "mme", "pr", "prof", "d", "dña", "approx", "ca", "z", "bzw", "vs", "etc", "hr", "fr", "tel", "av",
                  "avda", "str", "apt", "c", "º", "u", "a", "e", "g", "i"}
 _END = re.compile(r"[.!?](?=\s+[\"'(¿¡]?[" + UPPER + r"0-9])|[.!?]$|\n+")
@@ -247,7 +247,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
             r"hospital\s+(?:number|no\.?)|"
             r"patient\s+(?:id|number|no\.?|#)|\bunit\s+number|record\s+(?:number|no\.?)|"
             r"\bexpediente\b(?!\s+de\s+(?:contrataci[óo]n|licitaci[óo]n|obras?|compra))|n[úu]mero\s+de\s+expediente|dossier(?:\s+m[ée]dical)?|\bIPP\b|num[ée]ro\s+de\s+dossier|"
-            r"Patienten(?:nummer|-?ID)|Fallnummer|Aufnahmenummer|\bPat\.?-Nr\.?|\bFall-Nr\.?", VALUE, True),
+            r"Patienten(?:nummer|-?ID|nr\.?)|Fallnummer|Aufnahmenummer|\bPat\.?-Nr\.?|\bFall-Nr\.?", VALUE, True),
     ("nhc", r"\bNHC\b|historia\s+cl[íi]nica|\bhistoria(?=\s+n?\.?º?\s*\d)|"
             r"n[úu]mero\s+de\s+historia|n\.?\s?[ºo°]\s+de\s+historia", VALUE, True),
     ("health_plan", r"Medicare(?:\s+(?:number|no\.?|ID|#|card))?|Medicaid(?:\s+(?:ID|number|no\.?|#))?|"
@@ -267,7 +267,8 @@ KEYED: list[tuple[str, str, str, bool]] = [
                 r"\bcompte\b|(?:debit|credit|bank)\s+card|tarjeta(?:\s+de\s+(?:crédito|débito))?|carte\s+bancaire|"
                 r"Kreditkarte|Bankkarte", r"(?P<value>[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![\w-])|"
                 r"\d{4}(?: \d{4}){2,3}(?![\w-])|(?=[A-Z0-9/.\-]*\d)[A-Z0-9][A-Z0-9/.\-]{2,}[A-Z0-9])", True),
-    ("other_id", r"\bPers\.?-Nr\.?|Aufenthalts(?:gestattung|titel|erlaubnis)|Personalausweis(?:nummer)?|"
+    ("other_id", r"\bPers\.?-Nr\.?|Personalnr\.?|\bbadge\s*(?:#|no\.?|number)?|Dienstausweis|"
+                 r"n[°o]\s*(?:d')?[ée]tudiant|num[ée]ro\s+(?:d')?[ée]tudiant|Aufenthalts(?:gestattung|titel|erlaubnis)|Personalausweis(?:nummer)?|"
                  r"Reisepass(?:nummer)?|"
                  r"\bDNI\b|\bNIE\b|pasaporte|carte\s+d'identité|\bCNI\b|passeport|passport(?:\s+number)?|"
                  r"titre\s+de\s+séjour|permiso\s+de\s+residencia|prescription(?:\s+(?:no\.?|number|#))?|"
@@ -279,11 +280,12 @@ KEYED: list[tuple[str, str, str, bool]] = [
     ("license", r"driver'?s?\s+licen[cs]e(?:\s+(?:number|no\.?|#))?|driving\s+licen[cs]e(?:\s+number)?|"
                 r"licen[cs]e\s+number|\b(?:RN|LPN|APRN|nursing|medical|professional|pharmacist)\s+licen[cs]e|"
                 r"\b(?:technician|nurse|pharmacist|professional)\s+registration|"
-                r"\bDL\s*#?|permis\s+de\s+conduire|permiso\s+de\s+conduc(?:ir|ci[óo]n)|certificado\s+ADR|"
+                r"\bDL\s*#?|permis\s+de\s+conduire|permis\s+n[°o]|permiso\s+de\s+conduc(?:ir|ci[óo]n)|certificado\s+ADR|"
                 r"ADR-(?:Bescheinigung|Schein)|licencia\s+de\s+conducir|carn[ée]t?\s+de\s+conducir|"
                 r"F[üu]hrerschein(?:nummer)?|\bNPI\b|\bDEA\b|\bRPPS\b|\bADELI\b|\bLANR\b|\bBSNR\b|"
                 r"colegiad[oa]|n[úu]mero\s+de\s+colegiad[oa]|Approbationsnummer", VALUE, True),
-    ("vehicle", r"licen[cs]e\s+plate|\bplate(?:\s+number)?|registration(?:\s+(?:number|plate))?|\bVIN\b|matr[íi]cula|"
+    ("vehicle", r"(?-i:\breg\.?)(?=\s+[A-Z0-9])|licen[cs]e\s+plate|\bplate(?:\s+number)?|"
+                r"registration(?:\s+(?:number|plate))?|\bVIN\b|matr[íi]cula|"
                 r"immatricul[ée]e?|plaque(?:\s+d'immatriculation)?|\bKennzeichen|Fahrgestellnummer|"
                 r"semirremolque|remolque|Sattel(?:zugmaschine|auflieger)|Zugmaschine|Anhänger|remorque|"
                 r"Fahrzeug-Identifizierungsnummer|(?-i:\bFIN\b)|bastidor|"
@@ -321,6 +323,11 @@ def _names_someone(sentence: str) -> bool:
         for m in DEVICE_OWNER.finditer(sentence)) or bool(re.search(rf"(?<![\w.])(?:{lex.TITLES})\s+{WORD}", sentence))
 
 
+PROCUREMENT = re.compile(r"licitaci[óo]n|contrataci[óo]n|contrato|procurement|tender|appel\s+d'offres|"
+                         r"march[ée]\s+public|"
+                         r"Ausschreibung|Vergabe", CI)
+
+
 def keyed(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
     for cls, pattern, blocking in KEYED_RE:
         for m in pattern.finditer(text):
@@ -331,6 +338,8 @@ def keyed(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
                 continue
             start, end = m.start("value"), m.end("value")
             sure = blocking
+            if cls in ("mrn", "other_id") and PROCUREMENT.search(text[max(0, start - 80):start]):
+                continue  # "anuncio de licitación ... número de expediente SA-2024/118"
             if cls == "device":  # a serial number is a patient's only when the sentence ties it to one
                 s, e = sentence_of(spans, start)
                 sure = bool(PERSON_NEAR.search(text[s:e]) or DEVICE_HOME.search(text[s:e])) or _names_someone(text[s:e])
@@ -427,7 +436,7 @@ def phones(text: str, ctx: Context, spans: list[tuple[int, int]]) -> Iterator[Hi
             if (before and (before.isalnum() or before in "-/")) or (after and (after.isalnum() or after in "-/")):
                 continue  # part of a code: "05D0987654", "Z-1234-2026"
             if (NOT_PERSONAL.search(_before(text, match.start, 50)) or NUMERIC_DATE.fullmatch(match.raw_string)
-                    or re.match(r"(?:19|20)\d\d[-/]", match.raw_string)):  # "2024-40-017": a case reference
+                    or re.match(r"(?:19|20)\d\d[-/.]", match.raw_string)):  # "2024-40-017", "RASFF 2024.6312"
                 continue
             s, e = sentence_of(spans, match.start)
             grouped = bool(re.search(r"\d[\s.\-]\d", match.raw_string))  # "07700 900782", not "19750411"
@@ -641,6 +650,8 @@ def other_numbers(text: str, spans: list[tuple[int, int]], ctx: Context, others:
             continue
         if _phone_like(m.group(), digits, ctx) or not _about_one_person(text[s:e]):
             continue
+        if PROCUREMENT.search(text[max(s, m.start() - 80):m.start()]):
+            continue  # a tender's file number
         if CODED.search(lead) and not re.search(r"\bref", lead[-15:], CI):
             continue  # NDC, lot, batch, ICD, model numbers: a product's or a disease's, not a person's
         yield _hit(text, "other_id", m.start(), m.end(), refers,
@@ -682,7 +693,8 @@ county city district state department health public lake central north south eas
 monday tuesday wednesday thursday friday saturday sunday lunes martes miércoles jueves viernes sábado domingo
 lundi mardi mercredi jeudi vendredi samedi dimanche montag dienstag mittwoch donnerstag freitag samstag sonntag
 our thoughts questions please call contact send bill records claims fax photos donations
-dear liebe lieber liebes querido querida queridos queridas cher chère chers chères
+dear liebe lieber liebes querido querida queridos queridas cher chère chers chères nos nuestros nuestras unsere
+wohnung haus
 salud santé gesundheit pathology patología pathologie services servicios
 measles legionnaires legionella norovirus covid hepatitis listeria salmonella tuberculosis tb mmr
 nurse doctor sister matron professor dr dra prof pr
@@ -691,7 +703,9 @@ support information safety care center centre services portal app online room be
 """)) | frozenset(_fold(m) for m in lex.MONTHS.split("|"))
 TITLE_NAME = re.compile(rf"(?<![\w.])(?P<title>{lex.TITLES}|{lex.PROFESSIONAL_TITLES})\s+(?P<name>{NAME})")
 PATIENT_NAME = re.compile(rf"(?:(?i:{lex.PATIENT_WORDS})\s*,?\s+(?:(?i:named|called|llamad[oa]|nommée?|namens)\s+)?|"
-                          rf"\b(?i:the|a|an|la|el|le|l'|une?|der|die|eine?)\s*(?:{lex.PERSON_ROLES})(?:\s+\w+){{0,2}},\s+)"
+                          rf"\b(?i:the|a|an|la|el|le|l'|une?|der|die|eine?)\s*"
+                          r"(?!(?i:nurse|infirmi[èe]re?|enfermer[oa]|carer|caregiver)\b)"  # staff, named with their job
+                          rf"(?:{lex.PERSON_ROLES})(?:\s+\w+){{0,2}},\s+)"
                           rf"(?P<name>{NAME})")
 RELATIVE_NAME = re.compile(rf"(?:(?:\b[{UPPER}]\w+['’]s|\b(?i:his|her|their|the\s+patient's)|"
                            rf"\b(?i:su|sus|son|sa|ses|sein|seine|ihr|ihre|der|die|le|la))\s+(?:[\w-]+\s+)?"
@@ -703,7 +717,9 @@ OF_RELATIVE = re.compile(rf"(?:\b(?i:parents|family|familia|famille|Eltern|Famil
                          rf"father|père|padre|Vater)\s+(?:of\s+|de\s+|d['’]|von\s+)(?P<name>{WORD}(?:\s+{WORD})?)|"
                          rf"(?P<owner>{WORD})['’]s\s+(?i:{lex.RELATIVES}))")
 APPEAL = re.compile(rf"\b(?i:donors?\s+for|donaci[óo]n\s+(?:de\s+\w+\s+)*?para|donantes\s+para|don\s+de\s+\w+\s+pour|"
-                    rf"Typisierungsaktion\s+für|Spender\s+für|match\s+for|compatible\s+con|compatible\s+avec)\s+"
+                    rf"Typisierungsaktion\s+für|Spender\s+für|match\s+for|compatible\s+con|compatible\s+avec|"
+                    rf"(?:Spenden|Benefiz)?lauf\s+für|Laufen\s+für|Benefiz\w*\s+für|collecte\s+pour|"
+                    rf"(?:carrera|campaña)\s+solidaria\s+por|fundraiser\s+for|(?:fun\s+)?(?:run|walk)\s+for)\s+"
                     rf"(?P<name>{WORD}(?:\s+{WORD})?)")
 # A missing person appeal: "Se busca a Manuel Ortega Vela", "Have you seen Harold Pennington?"
 SOUGHT = re.compile(rf"\b(?i:(?:the\s+)?(?:illness|death|diagnosis)\s+of|(?:die\s+)?(?:Erkrankung|Tod|Diagnose)\s+von|"
@@ -716,7 +732,7 @@ SOUGHT = re.compile(rf"\b(?i:(?:the\s+)?(?:illness|death|diagnosis)\s+of|(?:die\
 FAMILY = re.compile(rf"\b(?i:the|la|die|der)\s+(?i:family|familia|famille|Familie)\s+(?:(?:{PARTICLE})\s+)?"
                     rf"(?P<name>{WORD})(?!\s+(?i:doctor|practice|medicine|center|centre|health))")
 NAME_CANDIDATE = re.compile(rf"(?:(?<=\bd['’])|(?<![\w'’]))(?P<name>{NAME})")
-PATIENT_VERB = re.compile(rf"^\s*(?:\([^)]{{0,40}}\)\s*|,[^,]{{0,60}},\s*)?(?:{lex.PATIENT_VERBS})|"
+PATIENT_VERB = re.compile(rf"^\s*(?:\([^)]{{0,40}}\)\s*|,[^,]{{0,60}},\s*|,\s*)?(?:{lex.PATIENT_VERBS})|"
                           rf"^\s*,\s*(?:the\s+|a\s+|an\s+|el\s+|la\s+|un[ae]?\s+|le\s+|l'|der\s+|die\s+|ein[e]?\s+)?"
                           r"(?!(?:nurse|infirmière?|enfermer[oa]|carer|caregiver)\b)"  # staff, named with their job
                           rf"(?:{lex.PERSON_ROLES}|person\s+being\s+treated|alumn[oa]|élève|pupil|Schüler(?:in)?|"
@@ -801,18 +817,23 @@ def _private_title(title: str, name: str) -> bool:
 
 
 # A job before a courtesy title: "Einrichtungsleitung Herr ...", "Infirmière scolaire, Mme ...".
-ROLE_BEFORE = re.compile(r"(?:\w*(?:leitung|leiter|leiterin|beauftragte[rn]?)|infirmi[èe]re?|enfermer[oa]|nurse|"
-                         r"manager|gerente|g[ée]rante?|responsable|coordinat\w*|Koordinator(?:in)?|"
-                         r"Ansprechpartner(?:in)?|contact|contacto|Kontakt|press|prensa|presse)\b[\s,:]*$", CI)
+STAFF_JOBS = (r"\w*(?:leitung|leiter|leiterin|beauftragte[rn]?)|infirmi[èe]re?|enfermer[oa]|nurse|Krankenschwester|"
+              r"Pfleger(?:in)?|m[ée]dec(?:in|o)|doctor|Ärztin|Arzt|manager|gerente|g[ée]rante?|responsable|coordinat\w*|"
+              r"Koordinator(?:in)?|Ansprechpartner(?:in)?|contact|contacto|Kontakt|press|prensa|presse|"
+              r"psycholog\w*|psicólog[oa]|aumôni\w*|chaplain|capellán|Seelsorger\w*|social\s+worker|"
+              r"travailleu\w+\s+social\w*|trabajador\w*\s+social|Sozialarbeiter\w*|sage-femme|midwife|matrona|"
+              r"Hebamme|physio\w*|kinésithérapeute|fisioterapeuta|di[ée]t[ée]ti\w*|volunteer|bénévole|voluntari[oa]|"
+              r"Ehrenamtlich\w*|inspect\w*|técnic[oa]|technician|Techniker\w*|pharmac\w*|farmac[ée]utic[oa]|"
+              r"Apotheker(?:in)?|teacher|enseignante?|profesor[a]?|Lehrer(?:in)?|director[a]?|directeur|directrice|"
+              r"head|secretar\w*|spokes\w*|porte-parole|portavoz|Sprecher(?:in)?|officer|chief|jef[ea]|chef(?:fe)?")
+STAFF_JOB = re.compile(STAFF_JOBS, CI)
+# A job before a courtesy title or a name: "Einrichtungsleitung Herr ...", "L'infirmière scolaire, Mme ...".
+ROLE_BEFORE = re.compile(rf"\b(?:{STAFF_JOBS})(?:\s+[^\W\d]+){{0,2}}?[\s,:]*$", CI)
 
 
-# ... or after the name: "Mme Anne-Sophie Kerbrat, infirmière scolaire".
+# ... or after the name: "Mme Anne-Sophie Kerbrat, infirmière scolaire", "M. Julien Roche, psychologue".
 ROLE_AFTER = re.compile(r"^\s*,\s*(?:the\s+|our\s+|la\s+|le\s+|el\s+|die\s+|der\s+|notre\s+|nuestr[oa]\s+|unsere?\s+)?"
-                        r"(?:[\w-]+\s+){0,2}?(?:nurse|infirmi[èe]re?|enfermer[oa]|Krankenschwester|Pfleger(?:in)?|"
-                        r"m[ée]dec(?:in|o)|doctor|Ärztin|Arzt|director[a]?|directeur|directrice|head|manager|"
-                        r"coordinat\w*|Koordinator(?:in)?|pharmac\w*|farmac[ée]utic[oa]|Apotheker(?:in)?|teacher|"
-                        r"enseignante?|profesor[a]?|Lehrer(?:in)?|Leiter(?:in)?|responsable|secretar\w*|"
-                        r"spokes\w*|porte-parole|portavoz|Sprecher(?:in)?|officer|chief|jef[ea]|chef(?:fe)?)\b", CI)
+                        rf"(?:[\w-]+\s+){{0,2}}?(?:{STAFF_JOBS})\b", CI)
 
 
 def _official_contact(sentence: str, ctx: Context) -> bool:
@@ -882,7 +903,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
     for m in NAME_CANDIDATE.finditer(text):
         start, words = m.start("name"), list(re.finditer(r"\S+", m.group("name")))
         # "Contact John Smith", "Mitschülerin Greta", "Fahrer Dariusz Nowak": the name is what follows
-        while words and (_fold(words[0].group()) in NOT_NAMES or RELATION_WORD.fullmatch(words[0].group())):
+        while words and (_fold(words[0].group()) in NOT_NAMES or RELATION_WORD.fullmatch(words[0].group())
+                         or STAFF_JOB.fullmatch(words[0].group())):
             words.pop(0)
         if len(words) >= 3 and re.fullmatch(PARTICLE, words[1].group(), CI) and not is_given_name(words[0].group()) \
                 and is_given_name(words[2].group()):
@@ -951,6 +973,7 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
                 and any(h.blocking and s <= h.start < e and (h.start, h.end) != (start, end) for h in found.values())):
             add(start_title, end, True, "a name in the same sentence as a patient's identifier")
         elif (not official and not STAFF.search(text[max(s, start - 14):start]) and  # staff work in rooms too
+              not ROLE_BEFORE.search(text[max(s, start - 40):start]) and
               not re.fullmatch(lex.PROFESSIONAL_TITLES, title) and PLACEMENT.search(text[end:min(e, end + 50)])):
             add(start_title, end, True, "a name next to a ward, room or bed")
         elif titled and title.rstrip(".") not in ("Dr", "Dra", "Pr", "Prof", "Professor", "Doctor", "Doktor",
@@ -1036,11 +1059,18 @@ def echoes(text: str, kind: str, words: set[str]) -> Iterator[Hit]:
         yield _hit(text, "name", m.start(), m.end(), True, why)
 
 
+NAMED_FOR = re.compile(r"(?:Memorial|Blood|Drive|Award|Prize|Day|Walk|Run|Fund|Foundation|Lecture|Scholarship|Center|"
+                       r"Centre|Clinic|Hospital|School|Library|Park|Preis|Premio|Prix|Stiftung|Fundación|Fondation|"
+                       r"Lauf|Marcha|Course|Week|Month|Act|Law|Ley|Gesetz|Loi|Ward|Wing|Hall|Institut\w*)")
+
+
 def camel_names(text: str, pattern: str = r"\S+") -> Iterator[Hit]:
     """Hashtags and URL words that hold a given name and a surname ("PrayForMariaLopez"), or a
     name after what people write to support someone ("#ÁnimoNoaPérez")."""
     for m in re.finditer(pattern, text):
         parts = list(re.finditer(rf"[{UPPER}][{LOWER}]*", m.group()))
+        if any(NAMED_FOR.fullmatch(p.group()) for p in parts[2:]):
+            continue  # "#MaryMahoneyBloodDrive": named for someone, about something else
         support = SUPPORT.match(m.group())
         for first, second in pairwise(parts):
             adjacent = first.end() == second.start()
@@ -1153,10 +1183,11 @@ PERSON_PAGES = re.compile(r"^(?:patients?|patient(?:e|in)|pacientes?|profiles?|p
                           r"avis-de-deces|deces|trauer(?:anzeigen)?|traueranzeige|memorials?|tributes?|f|c|"
                           r"spenderaufrufe|appeals?|llamamientos?|appels?)$", CI)
 # Whole sites of pages about one person each (obituaries, fundraisers): every path names someone.
-PERSON_SITES = re.compile(r"(?:^|\.)(?:legacy|gofundme|justgiving|leetchi|vakinha|betterplace|esquelas|hommages|trauer|"
+PERSON_SITES = re.compile(r"(?:^|\.)(?:legacy|gofundme|gofund|justgiving|leetchi|vakinha|betterplace|esquelas|"
+                          r"hommages|trauer|"
                           r"helloasso|gogetfunding|donorbox|"
                           r"obituaries|dansnoscoeurs|tributes)\.", CI)
-FUNDRAISERS = re.compile(r"(?:^|\.)(?:gofundme|justgiving|leetchi|vakinha|betterplace|helloasso|gogetfunding|"
+FUNDRAISERS = re.compile(r"(?:^|\.)(?:gofundme|gofund|justgiving|leetchi|vakinha|betterplace|helloasso|gogetfunding|"
                          r"donorbox)\.", CI)
 SOCIAL_HOSTS = re.compile(r"(?:^|\.)(?:facebook|linkedin|xing|instagram|tiktok|twitter|x|threads)\.(?:com|net)$", CI)
 
@@ -1183,6 +1214,9 @@ def url_hits(url_text: str, offset: int) -> Iterator[Hit]:
             is_full_name(a, b) or (is_given_name(a) and len(b) >= 3)
             for a, b in pairwise(w for w in re.split(r"[-_.+]", segment) if w.isalpha())) or (
             FUNDRAISERS.search(host) and len(re.findall(r"[^\W\d_]{2,}", segment)) >= 2))  # a campaign's page
+        if re.search(r"(?:^|\.)gofund\.me$", host, CI):  # a short link: every path is one campaign's
+            yield Hit("url", offset + m.start(), offset + m.end(), True, "a link to a fundraiser", segment)
+            continue
         if (PERSON_PAGES.match(after) and (after.lower() not in ("f", "c") or PERSON_SITES.search(host))) or (
                 SOCIAL_HOSTS.search(host.split(":")[0]) and after == "") or by_person:
             yield Hit("url", offset + m.start(), offset + m.end(), True, "a link to a person's own page", segment)

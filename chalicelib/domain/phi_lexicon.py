@@ -95,7 +95,7 @@ NOT_PERSONAL = (
     r"MHD|Mindesthaltbarkeitsdatum|expiry|expiration|caducidad|péremption|"
     # a food business's or a care home's registration, not a person's
     r"estampille(?:\s+sanitaire)?|marque\s+d'identification|health\s+mark|identification\s+mark|marca\s+sanitaria|"
-    r"registro\s+sanitario|RGSEAA|Institutionskennzeichen|IK-Nummer|"
+    r"registro\s+sanitario|RGSEAA|RASFF|Institutionskennzeichen|IK-Nummer|"
     # public legal acts
     r"arrêté(?:\s+préfectoral|\s+municipal)?|décret|circulaire|decreto|resoluci[óo]n|orden\s+ministerial|BOE|"
     r"Verordnung|Allgemeinverfügung|Bescheid|executive\s+order|ordinance"
@@ -159,6 +159,7 @@ dona vida amor salud agua luz paz sol mar cruz flor cielo vie amour leben liebe 
 # A person named right after what they are ("The worker, Jorge Alvarez, ..."; "la novia, Lucía ...").
 PERSON_ROLES = (
     r"worker|employee|teacher|student|pupil|passenger|traveller|traveler|driver|nurse|carer|caregiver|cook|"
+    r"colleague|coworker|collègue|compañer[oa]\s+de\s+trabajo|Kollege|Kollegin|"
     r"food\s+handler|child|boy|girl|man|woman|mother|father|son|daughter|husband|wife|bride|groom|neighbour|neighbor|"
     r"trabajador[a]?|emplead[oa]|profesor[a]?|alumn[oa]|estudiante|pasajer[oa]|conductor[a]?|enfermer[oa]|"
     r"niñ[oa]|hombre|mujer|madre|padre|hij[oa]|novi[oa]|vecin[oa]|"
