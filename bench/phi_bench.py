@@ -65,8 +65,10 @@ HOLDOUT8 = ROOT / "tests" / "phi_corpus" / "holdout8.jsonl"
 HOLDOUT9 = ROOT / "tests" / "phi_corpus" / "holdout9.jsonl"
 # Written the same way after the work on holdout9's misses; worked on since its first run.
 HOLDOUT10 = ROOT / "tests" / "phi_corpus" / "holdout10.jsonl"
-# Written the same way during the work on holdout10's; never worked on: the honest figure now.
+# Written the same way during the work on holdout10's; worked on since its first run.
 HOLDOUT11 = ROOT / "tests" / "phi_corpus" / "holdout11.jsonl"
+# Written the same way during the work on holdout11's, and never worked on: the honest figure now.
+HOLDOUT12 = ROOT / "tests" / "phi_corpus" / "holdout12.jsonl"
 ORGS = ROOT / "tests" / "phi_corpus" / "orgs.json"
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 # Finding codes of the screen before issue 15, and the classes they stand for.
@@ -283,7 +285,9 @@ HAND_WRITTEN = (
                "FP 7.5 %; worked on since"),
     (HOLDOUT10, "written the same way after the work on holdout9; first run: recall 93.5 %, 100 % blocked, "
                 "FP 15 %; worked on since"),
-    (HOLDOUT11, "written the same way during the work on holdout10; never worked on: what the screen does on "
+    (HOLDOUT11, "written the same way during the work on holdout10; first run: recall 88.7 %, 100 % blocked, "
+                "FP 15 %; worked on since"),
+    (HOLDOUT12, "written the same way during the work on holdout11; never worked on: what the screen does on "
                 "new text"),
 )
 
