@@ -132,7 +132,7 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
              [f.start or 0:f.end or 0]) for f in screen_advisory(advisory, environment_settings(), now) if f.blocking]
 
 
-# What was added after holdout6's and holdout7's first runs, in other words than theirs.
+# What was added after each later set's first run, in other words than the set's.
 @pytest.mark.parametrize("fields,expected", [
     # a name found once is a name in every field, hashtag and link of the advisory
     ({"description": "The patient Ada Quinlan was admitted on 3 May.", "instruction": "Ada asks for privacy.",
@@ -168,32 +168,23 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     # a screenshot named after a case
     ({"web": "https://example.org/uploads/Screenshot_case_2024-0033817_measles.png"},
      [("web", "url", "Screenshot_case_2024-0033817_measles.png")]),
-])
-def test_detectors_added_for_holdout6_and_holdout7(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
-    found = _blocking(fields)
-    assert all(e in found for e in expected) and (expected or found == []), found
-
-
-# ... and after holdout11's first run (recall 88.7 %, false positives 15 %).
-@pytest.mark.parametrize("fields,expected", [
-    ({"description": "Index employee Rosa Pike, badge #55120, is off work."}, [("description", "other_id", "55120")]),
-    ({"web": "https://gofund.me/9ab12c34"}, [("web", "url", "9ab12c34")]),
-    ({"description": "His Ford Focus (reg LD19 XKP) was found by the river."}, [("description", "vehicle", "LD19 XKP")]),
-    ({"description": "One walker, Harold Pike, was taken to hospital with hypothermia."},
+    # after holdout9's first run (recall 86.2 %)
+    ({"description": "Witnesses saw a blue van, plate KD 77120, near the clinic."},
+     [("description", "vehicle", "KD 77120")]),
+    ({"description": "Forwarded note - Harold Pike, MRN 00912244, called twice."},
      [("description", "name", "Harold Pike")]),
-    ({"description": "Un cas chez un étudiant, Hugo Marchal (n° étudiant 21905511), présent lundi."},
-     [("description", "name", "Hugo Marchal"), ("description", "other_id", "21905511")]),
-    ({"description": "Die Feuerwehr lädt zum Spendenlauf für Jonas Weber ein."}, [("description", "name", "Jonas Weber")]),
-    ({"description": "Kollege Uwe Brandt (Personalnr. 0051234) darf nicht fahren."},
-     [("description", "name", "Uwe Brandt"), ("description", "other_id", "0051234")]),
-])
-def test_detectors_added_for_holdout11(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
-    found = _blocking(fields)
-    assert all(e in found for e in expected), found
-
-
-# ... and after holdout10's first run (recall 93.5 %, false positives 15 %).
-@pytest.mark.parametrize("fields,expected", [
+    ({"description": "Absence log: it's Amira, pupil ID 55012877, who is off sick."},
+     [("description", "name", "Amira"), ("description", "other_id", "55012877")]),
+    ({"description": "She sent us the letter (scan_letter_Edna_Fairweather.pdf) by mistake."},
+     [("description", "name", "scan_letter_Edna_Fairweather.pdf")]),
+    ({"description": "He died on 4 May at the age of 93."}, [("description", "age", "at the age of 93")]),
+    ({"description": "Die Patientin wurde am 3. Juni bewusstlos gefunden."}, [("description", "date", "3. Juni")]),
+    ({"description": "Anlass ist die Erkrankung von Jonas Weber, einem 8-jährigen Jungen."},
+     [("description", "name", "Jonas Weber")]),
+    ({"web": "https://www.jonas-braucht-hilfe.de/"}, [("web", "url", "www.jonas-braucht-hilfe.de")]),
+    ({"description": "Pers.-Nr. 2020-118344 | Anna Vogt | Termin 2"}, [("description", "other_id", "2020-118344")]),
+    ({"area_desc": "Old Town; welfare check at 3 Mill Walk"}, [("area_desc", "address", "3 Mill Walk")]),
+    # after holdout10's first run (recall 93.5 %, false positives 15 %)
     ({"description": "Our resident Maud Pelling celebrated her 101st birthday on Sunday."},
      [("description", "age", "101st birthday")]),
     ({"description": "Se trata de Irene Sáez; su familia nos autoriza a decirlo."},
@@ -211,33 +202,21 @@ def test_detectors_added_for_holdout11(fields: dict[str, Any], expected: list[tu
      [("description", "name", "Maud Pelling"), ("description", "age", "ninety-four")]),
     ({"description": "Pull the chart - Harold Pike, MRN 00912244. He says he is fine."},
      [("description", "name", "Harold Pike")]),
-])
-def test_detectors_added_for_holdout10(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
-    found = _blocking(fields)
-    assert all(e in found for e in expected), found
-
-
-# What was added after holdout9's first run (recall 86.2 %), in other words than its own.
-@pytest.mark.parametrize("fields,expected", [
-    ({"description": "Witnesses saw a blue van, plate KD 77120, near the clinic."},
-     [("description", "vehicle", "KD 77120")]),
-    ({"description": "Forwarded note - Harold Pike, MRN 00912244, called twice."},
+    # after holdout11's first run (recall 88.7 %, false positives 15 %)
+    ({"description": "Index employee Rosa Pike, badge #55120, is off work."}, [("description", "other_id", "55120")]),
+    ({"web": "https://gofund.me/9ab12c34"}, [("web", "url", "9ab12c34")]),
+    ({"description": "His Ford Focus (reg LD19 XKP) was found by the river."}, [("description", "vehicle", "LD19 XKP")]),
+    ({"description": "One walker, Harold Pike, was taken to hospital with hypothermia."},
      [("description", "name", "Harold Pike")]),
-    ({"description": "Absence log: it's Amira, pupil ID 55012877, who is off sick."},
-     [("description", "name", "Amira"), ("description", "other_id", "55012877")]),
-    ({"description": "She sent us the letter (scan_letter_Edna_Fairweather.pdf) by mistake."},
-     [("description", "name", "scan_letter_Edna_Fairweather.pdf")]),
-    ({"description": "He died on 4 May at the age of 93."}, [("description", "age", "at the age of 93")]),
-    ({"description": "Die Patientin wurde am 3. Juni bewusstlos gefunden."}, [("description", "date", "3. Juni")]),
-    ({"description": "Anlass ist die Erkrankung von Jonas Weber, einem 8-jährigen Jungen."},
-     [("description", "name", "Jonas Weber")]),
-    ({"web": "https://www.jonas-braucht-hilfe.de/"}, [("web", "url", "www.jonas-braucht-hilfe.de")]),
-    ({"description": "Pers.-Nr. 2020-118344 | Anna Vogt | Termin 2"}, [("description", "other_id", "2020-118344")]),
-    ({"area_desc": "Old Town; welfare check at 3 Mill Walk"}, [("area_desc", "address", "3 Mill Walk")]),
+    ({"description": "Un cas chez un étudiant, Hugo Marchal (n° étudiant 21905511), présent lundi."},
+     [("description", "name", "Hugo Marchal"), ("description", "other_id", "21905511")]),
+    ({"description": "Die Feuerwehr lädt zum Spendenlauf für Jonas Weber ein."}, [("description", "name", "Jonas Weber")]),
+    ({"description": "Kollege Uwe Brandt (Personalnr. 0051234) darf nicht fahren."},
+     [("description", "name", "Uwe Brandt"), ("description", "other_id", "0051234")]),
 ])
-def test_detectors_added_for_holdout9(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
+def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
-    assert all(e in found for e in expected), found
+    assert all(e in found for e in expected) and (expected or found == []), found
 
 
 @pytest.mark.parametrize("fields", [
