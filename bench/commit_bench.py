@@ -14,6 +14,7 @@ audited write updates conditionally): the "before" figures.
 from __future__ import annotations
 
 import argparse
+import logging
 import multiprocessing
 import os
 import socket
@@ -107,6 +108,7 @@ def main() -> int:
     from local import moto_dynamodb
 
     moto_dynamodb.apply()  # transactions atomic and isolated, no whole-table copies (local stack's fix)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the server logs every request otherwise
 
     port = _free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
