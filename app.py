@@ -254,7 +254,7 @@ def read_audit() -> Any:
 @route("/audit/verify", methods=["GET"], authorizer=AUTHORIZER)
 def verify_audit() -> dict[str, Any]:
     signed_in(AUDITOR, "audit_verify")
-    return clarion().audit.verify().as_dict()
+    return clarion().audit.verify(query().get("scope", "full")).as_dict()
 
 
 @route("/channels", methods=["GET"], authorizer=AUTHORIZER)

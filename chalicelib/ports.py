@@ -121,8 +121,8 @@ class Store(Protocol):
         """The stored head of every audit chain (or of those written after `changed_since`), by
         chain (domain/audit.py). Read from an index: eventually consistent."""
         ...
-    def audit_chain(self, chain: str) -> list[AuditEntry]:
-        """One chain's entries in seq order."""
+    def audit_chain(self, chain: str, from_seq: int = 1) -> list[AuditEntry]:
+        """One chain's entries in seq order, from entry `from_seq` on."""
         ...
     def audit_entries(self, after: str | None = None) -> Iterator[AuditEntry]:
         """The whole trail in time order (audit.position), strictly after the position `after`,

@@ -131,8 +131,9 @@ class InMemoryStore:
         return {c: h for c, h in self._heads.items()
                 if changed_since is None or self._head_written[c] > changed_since}
 
-    def audit_chain(self, chain: str) -> list[AuditEntry]:
-        return sorted((e.model_copy() for e in self._audit if e.chain == chain), key=lambda e: e.seq)
+    def audit_chain(self, chain: str, from_seq: int = 1) -> list[AuditEntry]:
+        return sorted((e.model_copy() for e in self._audit if e.chain == chain and e.seq >= from_seq),
+                      key=lambda e: e.seq)
 
     def audit_entries(self, after: str | None = None) -> Iterator[AuditEntry]:
         ordered = sorted(self._audit, key=audit.position)

@@ -199,3 +199,87 @@ def test_a_forged_digest_is_named(api: Api, aws: Provisioned) -> None:
                                   Body=b"{}", Metadata={"signature": "AAAA"})
     result = verify(api)
     assert result["intact"] is False and "not signed by the audit key" in result["problem"]
+
+
+# -- the quick verify: from the newest signed digest on ------------------------------------------------
+def verify_recent(api: Api) -> dict[str, Any]:
+    response = api.call("GET", "/audit/verify?scope=recent", "demo-auditor")
+    assert response.status_code == 200, response.json_body
+    body: dict[str, Any] = response.json_body
+    return body
+
+
+def test_the_recent_verify_reads_each_chain_from_its_signed_checkpoint(api: Api, aws: Provisioned) -> None:
+    advisory_id = some_history(api)
+    assert verify_recent(api)["scope"] == "full"  # no digest yet: the full verify
+    digest_now()
+    record_more(advisory_id)
+    full, recent = verify(api), verify_recent(api)
+    assert full["intact"] is True and recent["intact"] is True and recent["scope"] == "recent"
+    assert recent["entries"] < full["entries"]  # the chain's entries before its checkpoint are not read
+    assert recent["digests"] == full["digests"] == 1
+
+
+def test_the_recent_verify_names_what_was_done_since_the_digest(api: Api, aws: Provisioned, alarms: Alarms) -> None:
+    advisory_id = some_history(api)
+    digest_now()
+    record_more(advisory_id)
+    item = audit_item(aws, 5, advisory_id)
+    entry = AuditEntry.model_validate_json(item["doc"]["S"])
+    put_raw(aws, {**item, "doc": {"S": entry.model_copy(update={"summary": "quietly changed"}).model_dump_json()}})
+    result = verify_recent(api)
+    assert result["intact"] is False and result["first_broken_seq"] == 5 and "modified" in result["problem"]
+    assert any("modified" in message for _, message in alarms)
+
+
+def test_the_recent_verify_names_a_rewritten_checkpoint_a_rollback_and_a_deleted_head(
+        api: Api, aws: Provisioned) -> None:
+    rewritten, rolled_back, headless = some_history(api), some_history(api), some_history(api)
+    digest_now()
+    chain = advisory_chain(rewritten)
+    item = audit_item(aws, 4, rewritten)  # the signed entry, re-hashed consistently with its head
+    entry = AuditEntry.model_validate_json(item["doc"]["S"]).model_copy(update={"summary": "forged"})
+    forged = entry.model_copy(update={"hash": entry_hash(4, entry.prev_hash, event_of(entry), chain)})
+    put_raw(aws, {**item, "doc": {"S": forged.model_dump_json()}})
+    head = boto3.client("dynamodb").get_item(TableName=aws.table, Key=head_key(rewritten))["Item"]
+    put_raw(aws, {**head, "hash": {"S": forged.hash}})
+    result = verify_recent(api)
+    assert result["intact"] is False and "rewritten" in result["problem"] and result["chain"] == chain
+
+    put_raw(aws, item)  # put the entry and head back: one broken chain at a time
+    put_raw(aws, head)
+    assert verify_recent(api)["intact"] is True
+
+    rolled_head = boto3.client("dynamodb").get_item(TableName=aws.table, Key=head_key(rolled_back))["Item"]
+    removed = [audit_item(aws, 3, rolled_back), audit_item(aws, 4, rolled_back)]
+    second = json.loads(audit_item(aws, 2, rolled_back)["doc"]["S"])
+    delete_entry(aws, 4, rolled_back)
+    delete_entry(aws, 3, rolled_back)
+    put_raw(aws, {**rolled_head, "seq": {"N": "2"}, "hash": {"S": second["hash"]}})
+    result = verify_recent(api)
+    assert result["intact"] is False and "rolled back" in result["problem"]
+    for entry_item in [*removed, rolled_head]:
+        put_raw(aws, entry_item)
+    assert verify_recent(api)["intact"] is True
+
+    boto3.client("dynamodb").delete_item(TableName=aws.table, Key=head_key(headless))
+    result = verify_recent(api)
+    assert result["intact"] is False and "deleted" in result["problem"] and result["chain"] == advisory_chain(headless)
+
+
+def test_an_entry_before_its_checkpoint_is_seen_only_by_the_full_verify(api: Api, aws: Provisioned) -> None:
+    """The recent verify trusts the signed checkpoint and does not read the entries before it:
+    an edit there (hash left as it was) is the full verify's to find. Both are on the API."""
+    advisory_id = some_history(api)
+    digest_now()
+    item = audit_item(aws, 2, advisory_id)
+    entry = AuditEntry.model_validate_json(item["doc"]["S"])
+    put_raw(aws, {**item, "doc": {"S": entry.model_copy(update={"summary": "quietly changed"}).model_dump_json()}})
+    assert verify_recent(api)["intact"] is True
+    full = verify(api)
+    assert full["intact"] is False and full["first_broken_seq"] == 2 and "modified" in full["problem"]
+
+
+def test_an_unknown_scope_is_refused_clearly(api: Api) -> None:
+    response = api.call("GET", "/audit/verify?scope=everything", "demo-auditor")
+    assert response.status_code == 422 and "scope" in json.dumps(response.json_body)

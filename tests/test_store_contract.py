@@ -261,6 +261,8 @@ class TestStoreContract:
         assert store.audit_heads() == {first.chain: audit.ChainHead(1, first.hash),
                                        third.chain: audit.ChainHead(2, third.hash)}
         assert store.audit_chain(third.chain) == [second, third]
+        assert store.audit_chain(third.chain, from_seq=2) == [third]  # from a signed checkpoint on
+        assert store.audit_chain(third.chain, from_seq=3) == []
         assert list(store.audit_entries_about(advisory.id)) == [first]
         assert chains_intact(store)
 

@@ -317,10 +317,10 @@ class DynamoDBStore:
                 for item in self._query(IndexName="gsi1", KeyConditionExpression=condition,
                                         ExpressionAttributeValues=values)}
 
-    def audit_chain(self, chain: str) -> list[AuditEntry]:
+    def audit_chain(self, chain: str, from_seq: int = 1) -> list[AuditEntry]:
         return [AuditEntry.model_validate_json(item["doc"]["S"]) for item in self._query(
             KeyConditionExpression="pk = :p AND sk BETWEEN :from AND :to", ConsistentRead=True,
-            ExpressionAttributeValues={":p": _s(audit_chain_pk(chain)), ":from": _s(_FIRST_SK),
+            ExpressionAttributeValues={":p": _s(audit_chain_pk(chain)), ":from": _s(audit_sk(max(1, from_seq))),
                                        ":to": _s(_LAST_SK)})]
 
     def _last_entry(self, chain: str) -> AuditEntry | None:

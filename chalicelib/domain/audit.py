@@ -21,11 +21,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from chalicelib.domain.models import AuditEntry, AuditEvent, canonical_json
 
 GENESIS_HASH = "0" * 64
+# Each digest signs the heads written since the one before it, less this: the heads index is
+# eventually consistent and Lambdas' clocks differ a little.
+DIGEST_OVERLAP = timedelta(minutes=5)
 SYSTEM_SHARDS = 16
 
 
@@ -82,10 +85,12 @@ class Verification:
         return out
 
 
-def verify(entries: Iterable[AuditEntry], head: ChainHead, chain: str | None = None) -> Verification:
+def verify(entries: Iterable[AuditEntry], head: ChainHead, chain: str | None = None,
+           start: ChainHead = EMPTY_CHAIN) -> Verification:
     """Walk one chain in seq order and name the first entry that does not fit. `chain`: the
-    chain's name (None: the first entry's)."""
-    expected = EMPTY_CHAIN
+    chain's name (None: the first entry's); `start`: the entry before the first given (a signed
+    checkpoint), the chain's beginning by default."""
+    expected = start
     count = 0
     for entry in entries:
         chain = entry.chain if chain is None else chain
@@ -105,6 +110,34 @@ def verify(entries: Iterable[AuditEntry], head: ChainHead, chain: str | None = N
                             f"the chain ends at entry {expected.seq} but the head records entry "
                             f"{head.seq}: later entries were deleted", chain)
     return Verification(True, count, chain=chain)
+
+
+def verify_since(chain: str, checkpoint: Checkpoint, entries: Sequence[AuditEntry],
+                 head: ChainHead | None) -> Verification:
+    """One chain from its newest signed checkpoint on: `entries` are the checkpointed entry and
+    those after it, in seq order. The checkpoint is trusted (its digest is signed), so the entries
+    before it are not read: a rewrite of them is caught by a full verify, not here. Names a deleted
+    head or chain, a head rolled back below the checkpoint, a truncated chain, the checkpointed entry
+    rewritten, and any entry after it that breaks the chain."""
+    signed = checkpoint.head
+    count = len(entries)
+    if head is None:
+        what = "chain" if not entries else "head of chain"
+        return Verification(False, count, signed.seq, f"the {what} {chain} was deleted: the signed digest "
+                            f"{checkpoint.digest} records entry {signed.seq}", chain)
+    if head.seq < signed.seq:
+        return Verification(False, count, head.seq + 1,
+                            f"the head of chain {chain} was rolled back to entry {head.seq}: the signed digest "
+                            f"{checkpoint.digest} records entry {signed.seq}", chain)
+    first = entries[0] if entries else None
+    if first is None or first.seq != signed.seq:
+        return Verification(False, count, signed.seq, f"chain {chain} was truncated: the signed digest "
+                            f"{checkpoint.digest} records entry {signed.seq}", chain)
+    if first.hash != signed.hash or entry_hash(first.seq, first.prev_hash, event_of(first), chain) != first.hash:
+        return Verification(False, count, signed.seq, f"chain {chain} was rewritten: entry {signed.seq} does not "
+                            f"match the signed digest {checkpoint.digest}", chain)
+    result = verify(entries[1:], head, chain, start=signed)
+    return Verification(result.intact, count, result.first_broken_seq, result.problem, chain)
 
 
 # -- signed digests ------------------------------------------------------------------------------

@@ -12,14 +12,11 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
-from datetime import timedelta
 
 from chalicelib.domain import audit
 from chalicelib.ports import Clock, DigestArchive, DigestSigner, Store
 
-# Heads written up to this long before the previous digest are signed again: the heads index is
-# eventually consistent and Lambdas' clocks differ a little.
-OVERLAP = timedelta(minutes=5)
+OVERLAP = audit.DIGEST_OVERLAP  # heads written this long before the previous digest are signed again
 ALARM_SUBJECT = "Clarion audit trail integrity alarm"
 log = logging.getLogger("clarion.audit")
 
