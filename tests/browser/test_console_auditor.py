@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from .conftest import SCREENSHOTS, Screen, Stack
@@ -155,8 +156,8 @@ def test_the_delivery_log_filters_pages_and_downloads(screens: Any, stack: Stack
 
 
 @pytest.mark.parametrize("width", ["phone", "desktop"])
-def test_the_audit_trail_filters_by_advisory_and_verifies_the_chain(screens: Any, delivered: dict[str, Any],
-                                                                    width: str) -> None:
+def test_the_audit_trail_filters_by_advisory_and_verifies_the_chain(screens: Any, stack: Stack,
+                                                                    delivered: dict[str, Any], width: str) -> None:
     screen = auditor(screens, width)
     page = screen.page
     page.get_by_role("link", name="Audit trail").click()
@@ -183,6 +184,13 @@ def test_the_audit_trail_filters_by_advisory_and_verifies_the_chain(screens: Any
     intact.wait_for()
     assert re.search(r"Intact: \d+ entries", intact.inner_text())
     screen.look("audit-trail-verified")
+    # The quick check: since the newest signed digest (the whole trail while there is none yet).
+    digested = stack.call("GET", "/audit/verify?scope=recent", "demo-auditor")
+    page.get_by_role("button", name="Check what changed since the last digest").click()
+    quick = page.locator(".notice.ok", has_text="Intact:")
+    expect(quick).to_contain_text("since the signed digest" if digested["scope"] == "recent"
+                                  else "No digest has been signed yet, so the whole trail was checked")
+    screen.look("audit-trail-quick-check")
 
     # The advisory id opens its report.
     rows.first.get_by_role("link", name=re.compile(delivered["id"])).click()
