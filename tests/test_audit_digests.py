@@ -283,3 +283,36 @@ def test_an_entry_before_its_checkpoint_is_seen_only_by_the_full_verify(api: Api
 def test_an_unknown_scope_is_refused_clearly(api: Api) -> None:
     response = api.call("GET", "/audit/verify?scope=everything", "demo-auditor")
     assert response.status_code == 422 and "scope" in json.dumps(response.json_body)
+
+
+# -- the nightly full check, on the digest job -----------------------------------------------------------
+def scheduled(at: str) -> dict[str, Any]:
+    return {"version": "0", "id": "e1", "detail-type": "Scheduled Event", "source": "aws.events",
+            "account": "123456789012", "time": at, "region": "us-east-1",
+            "resources": ["arn:aws:events:us-east-1:123456789012:rule/audit_digest"], "detail": {}}
+
+
+def test_the_digest_run_at_three_also_verifies_the_whole_trail(api: Api, aws: Provisioned, alarms: Alarms) -> None:
+    """What the quick check cannot see (an entry before its checkpoint edited), the nightly run of
+    the digest job finds and pages on-call about; the other runs only sign."""
+    advisory_id = some_history(api)
+    night = api.client.lambda_.invoke("audit_digest", scheduled("2026-12-07T03:00:00Z")).payload
+    assert night["full_check"]["intact"] is True and night["full_check"]["scope"] == "full"
+    item = audit_item(aws, 2, advisory_id)
+    entry = AuditEntry.model_validate_json(item["doc"]["S"])
+    put_raw(aws, {**item, "doc": {"S": entry.model_copy(update={"summary": "quietly changed"}).model_dump_json()}})
+    day = api.client.lambda_.invoke("audit_digest", scheduled("2026-12-07T14:30:00Z")).payload
+    assert day["full_check"] is None and day["digest"]
+    assert verify_recent(api)["intact"] is True  # the quick check trusts the signed checkpoint
+    next_night = api.client.lambda_.invoke("audit_digest", scheduled("2026-12-08T03:14:59Z")).payload
+    assert next_night["full_check"]["intact"] is False and "modified" in next_night["full_check"]["problem"]
+    assert any("modified" in message for _, message in alarms)
+
+
+@pytest.mark.parametrize("at,due", [("2026-12-07T03:00:00Z", True), ("2026-12-07T03:15:00Z", False),
+                                    ("2026-12-07T02:59:59Z", False), ("2026-12-07T04:05:00+01:00", True),
+                                    ("not a time", False)])
+def test_one_digest_run_a_day_carries_the_full_check(at: str, due: bool) -> None:
+    from chalicelib.domain.audit import full_check_due
+
+    assert full_check_due(at) is due
