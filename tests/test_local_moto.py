@@ -1,6 +1,7 @@
 """The local stack's DynamoDB shortcuts (local/moto_dynamodb.py) answer exactly as moto would."""
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 from collections.abc import Callable, Iterator
 
@@ -99,10 +100,9 @@ def test_errors_a_parse_finds_are_raised_every_time(db: Any, attempt: int) -> No
                     ExpressionAttributeValues={":p": {"S": "P"}})
 
 
-def test_the_server_routes_each_request_by_its_host_without_listing_moto_again(monkeypatch: Any) -> None:
-    import os
-
-    import moto
+@contextlib.contextmanager
+def patched_server() -> Iterator[tuple[Any, str]]:
+    """moto's server with local/moto_server.py applied: (a session, its endpoint URL)."""
     from moto.server import ThreadedMotoServer
 
     from local import moto_server
@@ -112,9 +112,20 @@ def test_the_server_routes_each_request_by_its_host_without_listing_moto_again(m
     server.start()
     try:
         host, port = server.get_host_and_port()
-        session = boto3.Session(aws_access_key_id="k", aws_secret_access_key="s", region_name="us-east-1")
-        db = session.client("dynamodb", endpoint_url=f"http://{host}:{port}")
-        sqs = session.client("sqs", endpoint_url=f"http://{host}:{port}")
+        yield (boto3.Session(aws_access_key_id="k", aws_secret_access_key="s", region_name="us-east-1"),
+               f"http://{host}:{port}")
+    finally:
+        server.stop()
+
+
+def test_the_server_routes_each_request_by_its_host_without_listing_moto_again(monkeypatch: Any) -> None:
+    import os
+
+    import moto
+
+    with patched_server() as (session, endpoint):
+        db = session.client("dynamodb", endpoint_url=endpoint)
+        sqs = session.client("sqs", endpoint_url=endpoint)
 
         def calls() -> None:
             assert "TableNames" in db.list_tables()
@@ -128,8 +139,6 @@ def test_the_server_routes_each_request_by_its_host_without_listing_moto_again(m
         monkeypatch.setattr(os, "listdir", lambda path: listed.append(path) or real_listdir(path))
         calls()
         assert os.path.dirname(moto.__file__) not in listed  # moto's server listed it on every request
-    finally:
-        server.stop()
 
 
 def test_the_server_knows_the_local_stages_unsigned_clients() -> None:
@@ -137,20 +146,10 @@ def test_the_server_knows_the_local_stages_unsigned_clients() -> None:
     routes them by what they name, not to S3."""
     from botocore import UNSIGNED
     from botocore.config import Config
-    from moto.server import ThreadedMotoServer
 
-    from local import moto_server
-
-    moto_server.apply()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    try:
-        host, port = server.get_host_and_port()
-        session = boto3.Session(aws_access_key_id="k", aws_secret_access_key="s", region_name="us-east-1")
-
+    with patched_server() as (session, endpoint):
         def client(service: str) -> Any:
-            return session.client(service, endpoint_url=f"http://{host}:{port}",
-                                  config=Config(signature_version=UNSIGNED))
+            return session.client(service, endpoint_url=endpoint, config=Config(signature_version=UNSIGNED))
 
         assert "TableNames" in client("dynamodb").list_tables()
         sqs = client("sqs")
@@ -160,5 +159,3 @@ def test_the_server_knows_the_local_stages_unsigned_clients() -> None:
         sns = client("sns")
         topic = sns.create_topic(Name="unsigned")["TopicArn"]
         assert sns.publish(TopicArn=topic, Message="hello")["MessageId"]
-    finally:
-        server.stop()

@@ -32,17 +32,6 @@ DIGEST_OVERLAP = timedelta(minutes=5)
 # Once a day the digest run whose schedule falls in this hour's first quarter (UTC) also verifies
 # the whole trail, which the quick check (from the newest digest on) cannot.
 FULL_CHECK_HOUR = 3
-
-
-def full_check_due(scheduled_at: str) -> bool:
-    """Whether the digest run scheduled at this time (the event's ISO time) carries the nightly
-    full verify: runs are 15 minutes apart, so one a day falls in the window. A time that does
-    not parse is not due (the quick checks and the next night's run go on)."""
-    try:
-        at = datetime.fromisoformat(scheduled_at.replace("Z", "+00:00")).astimezone(UTC)
-    except (ValueError, AttributeError):
-        return False
-    return at.hour == FULL_CHECK_HOUR and at.minute < 15
 SYSTEM_SHARDS = 16
 
 
@@ -155,6 +144,17 @@ def verify_since(chain: str, checkpoint: Checkpoint, entries: Sequence[AuditEntr
 
 
 # -- signed digests ------------------------------------------------------------------------------
+def full_check_due(scheduled_at: str) -> bool:
+    """Whether the digest run scheduled at this time (the event's ISO time) carries the nightly
+    full verify: runs are 15 minutes apart, so one a day falls in the window. A time that does
+    not parse is not due (the quick checks and the next night's run go on)."""
+    try:
+        at = datetime.fromisoformat(scheduled_at.replace("Z", "+00:00")).astimezone(UTC)
+    except (ValueError, AttributeError):
+        return False
+    return at.hour == FULL_CHECK_HOUR and at.minute < 15
+
+
 @dataclass(frozen=True)
 class Digest:
     """Every chain head at `at`, and the hash of the digest before it (a chain of digests).

@@ -61,9 +61,11 @@ def _context(settings: OrgSettings, language: str | None, kind: str) -> Context:
 
 def identifier_findings(field: str, text: str, settings: OrgSettings, language: str | None = None,
                         kind: str = "text") -> list[Finding]:
-    """Every Safe Harbor identifier in one field's text."""
+    """Every Safe Harbor identifier in one field's text. The area is read as an area: a single
+    street address there is someone's home."""
     from chalicelib.domain.phi_detect import detect
 
+    kind = "area" if field == "area_desc" and kind == "text" else kind
     return _findings(field, detect(text, _context(settings, language, kind)))
 
 
@@ -124,8 +126,7 @@ def scan(fields: Iterable[tuple[str, str]], settings: OrgSettings, now: datetime
         if not text:
             continue
         read.append((name, text, "text"))
-        findings += identifier_findings(name, text, settings, _language_of(name) or language,
-                                        "area" if name == "area_desc" else "text")
+        findings += identifier_findings(name, text, settings, _language_of(name) or language)
         findings += claim_findings(name, text, settings)
     return findings + name_echoes(read, findings)
 
@@ -138,8 +139,7 @@ def screen_advisory(advisory: Advisory, settings: OrgSettings, now: datetime | N
         if not text:
             continue
         read.append((name, text, kind))
-        # the area is read as an area: a single street address there is someone's home
-        findings += identifier_findings(name, text, settings, language, "area" if name == "area_desc" else kind)
+        findings += identifier_findings(name, text, settings, language, kind)
         if kind == "text":
             findings += claim_findings(name, text, settings)
     return findings + name_echoes(read, findings) + plain_language(advisory)

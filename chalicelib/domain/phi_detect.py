@@ -933,6 +933,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
             continue
         official = OFFICIAL.search(text[max(s, start - 40):min(e, end + 60)])
         start_title = start - len(title) - 1 if titled else start
+        professional = bool(re.fullmatch(lex.PROFESSIONAL_TITLES, title))
+        staff = bool(STAFF.search(text[max(s, start - 14):start]))  # "Dr", "Nurse" just before the name
         tied = [h for h in strong if s <= h.start < e]
         after = text[end:e]
         dated = DATE_AFTER_NAME.match(after)
@@ -945,7 +947,7 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
             add(start_title, end, True, "a name followed by the person's identifier")  # "Priya, student ID 2041…"
             continue
         parts = text[start:end].split()
-        if not official and not re.fullmatch(lex.PROFESSIONAL_TITLES, title) and 2 <= len(parts) <= 3 and \
+        if not official and not professional and 2 <= len(parts) <= 3 and \
                 is_given_name(parts[0]) and not VENUE.search(text[start:end]) and any(
                 a >= end and re.fullmatch(r"\s*(?:,|\bat\b|\bof\b|\bfrom\b|\bà\b|\bau\b|\baus\b)?\s*", text[end:a])
                 for a in address_starts):
@@ -959,8 +961,7 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
             found[(at, at + worded_age.end())] = _hit(text, "age", at, at + worded_age.end(), True, "an age over 89")
             continue
         aged = AGE_AFTER_NAME.match(after)
-        if aged and not official and not re.fullmatch(lex.PROFESSIONAL_TITLES, title) and \
-                not STAFF.search(text[max(s, start - 14):start]):  # "le Dr Jean-Michel Aubry, 68 ans"
+        if aged and not official and not professional and not staff:  # "le Dr Jean-Michel Aubry, 68 ans"
             add(start_title, end, True, "a name with the person's age")
             group = next(g for g in "abcd" if aged.group(g))
             if int(aged.group(group)) >= 90:
@@ -969,12 +970,11 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         elif PATIENT_VERB.match(after) or (re.match(r"^\s*(?:'s|’s)\s", after) and tied):
             add(start_title, end, True, "a name next to what happened to the patient")
         elif (tied and not (official and not any(h.cls in ("date", "age") for h in tied))) or (
-                not official and not STAFF.search(text[max(s, start - 14):start]) and len(text[start:end].split()) >= 2
+                not official and not staff and len(text[start:end].split()) >= 2
                 and any(h.blocking and s <= h.start < e and (h.start, h.end) != (start, end) for h in found.values())):
             add(start_title, end, True, "a name in the same sentence as a patient's identifier")
-        elif (not official and not STAFF.search(text[max(s, start - 14):start]) and  # staff work in rooms too
-              not ROLE_BEFORE.search(text[max(s, start - 40):start]) and
-              not re.fullmatch(lex.PROFESSIONAL_TITLES, title) and PLACEMENT.search(text[end:min(e, end + 50)])):
+        elif (not official and not staff and not professional and  # staff work in rooms too
+              not ROLE_BEFORE.search(text[max(s, start - 40):start]) and PLACEMENT.search(text[end:min(e, end + 50)])):
             add(start_title, end, True, "a name next to a ward, room or bed")
         elif titled and title.rstrip(".") not in ("Dr", "Dra", "Pr", "Prof", "Professor", "Doctor", "Doktor",
                                                   "Docteur") and HEALTH_CONTEXT.search(sentence) and not official:
@@ -1183,12 +1183,10 @@ PERSON_PAGES = re.compile(r"^(?:patients?|patient(?:e|in)|pacientes?|profiles?|p
                           r"avis-de-deces|deces|trauer(?:anzeigen)?|traueranzeige|memorials?|tributes?|f|c|"
                           r"spenderaufrufe|appeals?|llamamientos?|appels?)$", CI)
 # Whole sites of pages about one person each (obituaries, fundraisers): every path names someone.
-PERSON_SITES = re.compile(r"(?:^|\.)(?:legacy|gofundme|gofund|justgiving|leetchi|vakinha|betterplace|esquelas|"
-                          r"hommages|trauer|"
-                          r"helloasso|gogetfunding|donorbox|"
-                          r"obituaries|dansnoscoeurs|tributes)\.", CI)
-FUNDRAISERS = re.compile(r"(?:^|\.)(?:gofundme|gofund|justgiving|leetchi|vakinha|betterplace|helloasso|gogetfunding|"
-                         r"donorbox)\.", CI)
+FUNDRAISER_HOSTS = r"gofundme|gofund|justgiving|leetchi|vakinha|betterplace|helloasso|gogetfunding|donorbox"
+PERSON_SITES = re.compile(rf"(?:^|\.)(?:{FUNDRAISER_HOSTS}|legacy|esquelas|hommages|trauer|obituaries|dansnoscoeurs|"
+                          r"tributes)\.", CI)
+FUNDRAISERS = re.compile(rf"(?:^|\.)(?:{FUNDRAISER_HOSTS})\.", CI)
 SOCIAL_HOSTS = re.compile(r"(?:^|\.)(?:facebook|linkedin|xing|instagram|tiktok|twitter|x|threads)\.(?:com|net)$", CI)
 
 

@@ -10,7 +10,7 @@ import heapq
 import io
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
@@ -253,19 +253,7 @@ class AuditTrail:
                 total += found.entries
             if not found.intact and result is None:
                 result = found
-        head_seq = sum(h.seq for h in heads.values())
-        newest = digests[-1].at.isoformat() if digests else None
-        if result is None and digest_problem is not None:
-            result = TrailVerification(False, total, None, digest_problem)
-        if result is None:
-            return TrailVerification(True, total, head_seq=head_seq, chains=len(chains), digests=len(digests),
-                                     digested_at=newest)
-        if self._alarm is not None:
-            with contextlib.suppress(Exception):  # the answer matters more than the alarm
-                self._alarm("Clarion audit trail integrity alarm", f"audit verify: {result.problem}")
-        return TrailVerification(False, total, result.first_broken_seq, result.problem, result.chain,
-                                 broken_entry=result.broken_entry, head_seq=head_seq, chains=len(chains),
-                                 digests=len(digests), digested_at=newest)
+        return self._answer(result, digest_problem, total, heads, len(chains), digests, "full")
 
     def verify_recent(self) -> TrailVerification:
         """The digests' signatures and links, then only the chains the newest digest signed or that
@@ -279,8 +267,9 @@ class AuditTrail:
         newest = digests[-1]
         checkpoints = audit.Checkpoints.of(digests)
         changed = self._store.audit_heads(changed_since=newest.at - audit.DIGEST_OVERLAP)
+        chains = sorted(set(changed) | set(newest.heads))  # a deleted head is in no index
         total, result = 0, None
-        for chain in sorted(set(changed) | set(newest.heads)):  # a deleted head is in no index
+        for chain in chains:
             latest = max(checkpoints.by_chain.get(chain, []), key=lambda c: c.head.seq, default=None)
             head = self._store.audit_head(chain)
             if latest is None or latest.head.seq == 0:  # begun since the newest digest: all of it
@@ -295,18 +284,24 @@ class AuditTrail:
             if not found.intact:
                 result = found
                 break
-        if result is None and digest_problem is not None:
-            result = TrailVerification(False, total, None, digest_problem)
-        summary = {"head_seq": sum(h.seq for h in changed.values()), "chains": len(set(changed) | set(newest.heads)),
-                   "digests": len(digests),
-                   "digested_at": newest.at.isoformat(), "scope": "recent"}
-        if result is None:
-            return TrailVerification(True, total, **summary)  # type: ignore[arg-type]
+        return self._answer(result, digest_problem, total, changed, len(chains), digests, "recent")
+
+    def _answer(self, broken: TrailVerification | None, digest_problem: str | None, entries: int,
+                heads: Mapping[str, audit.ChainHead], chains: int, digests: Sequence[audit.Digest],
+                scope: str) -> TrailVerification:
+        """The verification as the API gives it; a break (of a chain, or of the digests) pages on-call."""
+        if broken is None and digest_problem is not None:
+            broken = TrailVerification(False, entries, None, digest_problem)
+        summary = TrailVerification(True, entries, head_seq=sum(h.seq for h in heads.values()), chains=chains,
+                                    digests=len(digests), digested_at=digests[-1].at.isoformat() if digests else None,
+                                    scope=scope)
+        if broken is None:
+            return summary
         if self._alarm is not None:
             with contextlib.suppress(Exception):  # the answer matters more than the alarm
-                self._alarm("Clarion audit trail integrity alarm", f"audit verify: {result.problem}")
-        return TrailVerification(False, total, result.first_broken_seq, result.problem, result.chain,
-                                 broken_entry=result.broken_entry, **summary)  # type: ignore[arg-type]
+                self._alarm("Clarion audit trail integrity alarm", f"audit verify: {broken.problem}")
+        return replace(summary, intact=False, first_broken_seq=broken.first_broken_seq, problem=broken.problem,
+                       chain=broken.chain, broken_entry=broken.broken_entry)
 
     @staticmethod
     def _verify_chain(chain: str, entries: list[AuditEntry], head: audit.ChainHead | None,
