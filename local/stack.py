@@ -125,6 +125,7 @@ class LocalStack:
         from moto.server import ThreadedMotoServer
 
         from local import moto_dynamodb, moto_server
+        from local.listen import listen_deeply
 
         moto_dynamodb.apply()  # atomic, isolated DynamoDB transactions, as on AWS
         moto_server.apply()  # requests over HTTP routed without a global queue
@@ -138,6 +139,7 @@ class LocalStack:
         self._moto = ThreadedMotoServer(ip_address=self.settings.host, port=self.settings.moto_port,
                                         verbose=False)
         self._moto.start()
+        listen_deeply(self._moto._server)  # every process's clients connect here at once
 
     @staticmethod
     def _sandbox_account() -> None:

@@ -234,7 +234,10 @@ def test_approve_binds_the_reviewed_content_hash() -> None:
     approved, event = pending.approve("approver", AT, reviewed_hash=pending.content_hash())
     assert approved.state is AdvisoryState.APPROVED and approved.revision == 4 and approved.updated_at == AT
     assert approved.approval == Approval(by="approver", at=AT, content_hash=pending.content_hash())
-    assert approved.approval_is_valid
+    assert approved.approval_is_valid and approved.approved_hash() == pending.content_hash()
+    edited = approved.model_copy(update={"content": approved.content.model_copy(update={"headline": "Other"})})
+    assert edited.approved_hash() is None and not edited.approval_is_valid  # the approval no longer holds
+    assert pending.approved_hash() is None  # nothing approved yet
     assert (event.actor, event.action, event.advisory_id) == ("approver", "approve", pending.id)
     assert event.summary == f"approved content {pending.content_hash()[:12]}"
     with pytest.raises(Conflict) as stale:

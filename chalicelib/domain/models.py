@@ -325,7 +325,15 @@ class Advisory(Model):
 
     @property
     def approval_is_valid(self) -> bool:
-        return self.approval is not None and self.approval.content_hash == self.content_hash()
+        return self.approved_hash() is not None
+
+    def approved_hash(self) -> str | None:
+        """The content hash its approval binds, while the approval still holds (else None): one
+        hash, where `approval_is_valid` and `content_hash()` together would take two."""
+        if self.approval is None:
+            return None
+        content_hash = self.content_hash()
+        return content_hash if self.approval.content_hash == content_hash else None
 
     # -- its transitions ------------------------------------------------------------------------
     # Each checks the move against the lifecycle table (a 409 naming the current state when it is

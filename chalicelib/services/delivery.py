@@ -86,6 +86,9 @@ class Attempt:
     delivery: DeliveryRecord | None
     advisory: Advisory | None
     account: ChannelAccount | None
+    # The advisory's content hash while its approval holds, else None: hashed once per batch (the
+    # content lists every account, so a hash per delivery made a 1,000-account round quadratic).
+    approved_hash: str | None = None
     claimed: bool = False
     pin_later: bool = False
     after_post: Callable[[], None] | None = None
@@ -124,6 +127,7 @@ class DeliveryService:
         keys = [(j.advisory_id, j.account_id) for j in jobs]
         loaded = self._store.load_deliveries(keys)
         self._written.track((key, loaded.deliveries.get(key)) for key in keys)
+        approved = {advisory_id: a.approved_hash() for advisory_id, a in loaded.advisories.items()}
         attempts, seen = [], set()
         for j in jobs:
             key = (j.advisory_id, j.account_id)
@@ -132,7 +136,7 @@ class DeliveryService:
                 continue
             seen.add(key)
             attempts.append(Attempt(j, loaded.deliveries.get(key), loaded.advisories.get(j.advisory_id),
-                                    loaded.channels.get(j.account_id)))
+                                    loaded.channels.get(j.account_id), approved.get(j.advisory_id)))
         owed = [a for a in attempts if self._plainly_owed(a)]
         if len(owed) > 1:  # a lone delivery claims on its own path, for the same one write
             for start in range(0, len(owed), CLAIMS_PER_COMMIT):
@@ -153,7 +157,7 @@ class DeliveryService:
                                                         self._clock.now()))
         if attempt.job.content_hash != delivery.content_hash:
             return self._refuse_message(attempt.job, delivery)
-        if not self._still_approved(advisory, delivery, delivery.content_hash):
+        if not self._still_approved(attempt, delivery.content_hash):
             return self._finish(delivery, delivery.skip("the content no longer matches its approval",
                                                         self._clock.now()))
         now = self._clock.now()
@@ -208,14 +212,14 @@ class DeliveryService:
         (the queue's maxReceiveCount) loses nothing."""
         advisory, job = attempt.advisory, attempt.job
         return (advisory is not None and advisory.state is AdvisoryState.BROADCASTING
-                and advisory.approval_is_valid and advisory.content_hash() == job.content_hash
+                and attempt.approved_hash == job.content_hash
                 and job.account_id in advisory.content.channels)
 
     def _plainly_owed(self, attempt: Attempt) -> bool:
         """Pending, due, approved as it stands, with its account: claimable without a question."""
         d, advisory = attempt.delivery, attempt.advisory
         return (d is not None and d.state is D.PENDING and advisory is not None and attempt.account is not None
-                and self._still_approved(advisory, d, attempt.job.content_hash)
+                and self._still_approved(attempt, attempt.job.content_hash)
                 and not (d.next_attempt_at and d.next_attempt_at > self._clock.now()))
 
     def _claim_together(self, attempts: Sequence[Attempt]) -> None:
@@ -439,8 +443,12 @@ class DeliveryService:
             self._store.commit([stored(advisory, done)], [event])
 
     # -- helpers ----------------------------------------------------------------------------------------
-    def _still_approved(self, advisory: Advisory, delivery: DeliveryRecord, content_hash: str) -> bool:
-        return (advisory.approval_is_valid and advisory.content_hash() == delivery.content_hash == content_hash)
+    @staticmethod
+    def _still_approved(attempt: Attempt, content_hash: str) -> bool:
+        """The delivery's advisory is approved as it stands, at `content_hash` (the row's and the message's)."""
+        delivery = attempt.delivery
+        return (attempt.approved_hash is not None and delivery is not None
+                and attempt.approved_hash == delivery.content_hash == content_hash)
 
     def _refuse_message(self, job: Job, delivery: DeliveryRecord) -> Outcome:
         """A message naming content other than what was approved for this delivery is forged or

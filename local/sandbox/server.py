@@ -11,6 +11,7 @@ from flask import Flask, Response, g, redirect, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from local.listen import listen_deeply
 from local.sandbox import accounts, page
 from local.sandbox.comprehend_medical import StandIn, blueprint as comprehend_medical
 from local.sandbox.bluesky import Bluesky
@@ -212,6 +213,7 @@ class SandboxServer:
         self._server = make_server(host, port, self.app, threaded=True,
                                    request_handler=_QuietHandler)
         self._server.daemon_threads = True  # a request held by a fault never blocks shutdown
+        listen_deeply(self._server)  # a broadcast's burst of connections is not dropped
         self.host, self.port = host, self._server.server_port
         self.url = f"http://{host}:{self.port}"
         self._thread = threading.Thread(target=self._server.serve_forever, name="sandbox", daemon=True)

@@ -1,11 +1,14 @@
 """X, Facebook, Bluesky and Discord over plain HTTP, and every platform's auth error body."""
 from __future__ import annotations
 
+import socket
 from typing import Any
 
 import pytest
 import requests
 
+from local.listen import LISTEN_BACKLOG
+from local.sandbox import SandboxServer
 
 from .sandbox_support import (BSKY_HANDLE, DISCORD_CHANNEL, DISCORD_TOKEN, FB_PAGE, FB_TOKEN, PLATFORMS, X_TOKEN,
                       Calls)
@@ -205,3 +208,23 @@ def test_bluesky_wrong_password_and_missing_token(calls: Calls) -> None:
     assert login.json() == {"error": "AuthenticationRequired", "message": "Invalid identifier or password"}
     anonymous = calls.post("bluesky", "hello")
     assert anonymous.status_code == 401 and anonymous.json()["error"] == "AuthenticationRequired"
+
+
+def test_a_burst_of_connections_waits_in_the_backlog_rather_than_being_dropped() -> None:
+    """A 300-account approval opens about 300 connections to the sandbox at once. Beyond the
+    listen backlog the kernel drops a connection request and the client tries again a second
+    later, a delay no platform adds; so the sandbox listens with a deep backlog. Here nothing
+    accepts (the server is not started): every connection must still complete at once."""
+    server = SandboxServer(port=0)
+    clients: list[socket.socket] = []
+    try:
+        for _ in range(300):
+            client = socket.socket()
+            client.settimeout(0.5)  # a dropped request would take a second to be tried again
+            client.connect((server.host, server.port))
+            clients.append(client)
+        assert len(clients) == 300 < LISTEN_BACKLOG
+    finally:
+        for client in clients:
+            client.close()
+        server._server.server_close()
