@@ -213,6 +213,20 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     ({"description": "Die Feuerwehr lädt zum Spendenlauf für Jonas Weber ein."}, [("description", "name", "Jonas Weber")]),
     ({"description": "Kollege Uwe Brandt (Personalnr. 0051234) darf nicht fahren."},
      [("description", "name", "Uwe Brandt"), ("description", "other_id", "0051234")]),
+    # after holdout12's and holdout13's first runs (86.8 % and 75.0 %): the age of a named person,
+    # a name from one field read again in another, a name a person's link spells
+    ({"description": "The walker, Harold Pike, 61, was taken to hospital with hypothermia."},
+     [("description", "age", "61")]),
+    ({"description": "Hugo Marchal, 9 ans, est rentré chez lui."}, [("description", "age", "9 ans")]),
+    ({"description": "Der neunjährige Jonas Weber ist wieder zu Hause."}, [("description", "age", "neunjährige")]),
+    ({"headline": "Looking for Harold Pike", "description": "Harold left home on March 3 with his dog."},
+     [("description", "name", "Harold"), ("description", "date", "March 3")]),
+    ({"headline": "Se busca a Tomás Ferrer Gil", "description": "Tomás vive en la calle Almendro 9 y tiene 80 años."},
+     [("description", "address", "calle Almendro 9"), ("description", "age", "80 años")]),
+    ({"description": "Harold Pike went into hospital that night. The man was discharged on 12 March.",
+      "headline": "Thanks, Harold Pike"}, [("description", "date", "12 March")]),
+    ({"description": "Nadia Ferhat shared her story.", "web": "https://www.gofundme.com/f/nadia-ferhat-transplant"},
+     [("description", "name", "Nadia"), ("description", "name", "Ferhat")]),
 ])
 def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
@@ -246,6 +260,10 @@ def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: li
     {"description": "Liebe Eltern, in der Klasse 3b gab es einen Fall von Keuchhusten."},
     {"description": "Le Dr Marc Roux et Nadia Ferhat, infirmière coordinatrice, vaccineront les résidents."},
     {"contact": "Einrichtungsleitung Herr Jonas Brandt, Tel. 030 5550 1234"},
+    # ages with no named person, and an official's age
+    {"description": "Children aged 6 to 11 and adults over 65 should get the 2-dose vaccine."},
+    {"description": "Dr. Jean Roux, 58, the agency's director, said 40 ans of data back the advice."},
+    {"description": "Die langjährige Leiterin des Gesundheitsamts, Dr. Eva Brandt, geht nach 30 Jahren."},
 ])
 def test_what_the_new_detectors_leave_alone(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []
@@ -301,8 +319,8 @@ def test_the_floors_catch_a_screen_that_misses(monkeypatch: pytest.MonkeyPatch) 
     from chalicelib.domain import phi_detect
 
     real = phi_detect.detect
-    monkeypatch.setattr(phi_detect, "detect", lambda text, ctx: [h for h in real(text, ctx)
-                                                                 if h.cls not in ("name", "date")])
+    monkeypatch.setattr(phi_detect, "detect", lambda text, ctx, known=frozenset(): [
+        h for h in real(text, ctx, known) if h.cls not in ("name", "date")])
     crippled = phi_bench.evaluate(timing=False)
     assert crippled["recall"] < RECALL and crippled["by_class"]["name"]["recall"] < CLASS_RECALL
 

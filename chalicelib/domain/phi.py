@@ -60,13 +60,32 @@ def _context(settings: OrgSettings, language: str | None, kind: str) -> Context:
 
 
 def identifier_findings(field: str, text: str, settings: OrgSettings, language: str | None = None,
-                        kind: str = "text") -> list[Finding]:
+                        kind: str = "text", known: frozenset[str] = frozenset()) -> list[Finding]:
     """Every Safe Harbor identifier in one field's text. The area is read as an area: a single
-    street address there is someone's home."""
+    street address there is someone's home. `known`: words of names found in other fields."""
     from chalicelib.domain.phi_detect import detect
 
     kind = "area" if field == "area_desc" and kind == "text" else kind
-    return _findings(field, detect(text, _context(settings, language, kind)))
+    return _findings(field, detect(text, _context(settings, language, kind), known))
+
+
+def _identifiers(read: Sequence[tuple[str, str, str, str | None]], settings: OrgSettings) -> list[list[Finding]]:
+    """Each field's identifiers, in two passes: the names found anywhere are then read again in the
+    texts that mention them, so a date, age or address beside "Manuel" in the description is tied
+    to him although his full name is only in the headline. `read`: (field, text, kind, language)."""
+    found = [identifier_findings(name, text, settings, language, kind) for name, text, kind, language in read]
+    fields = [(name, text, kind) for name, text, kind, _ in read]
+    known = frozenset(names_known(fields, [f for field in found for f in field]))
+    if not known:
+        return found
+    from chalicelib.domain.phi_detect import echoes
+
+    for index, (name, text, kind, language) in enumerate(read):
+        covered = [(f.start, f.end) for f in found[index] if f.blocking and f.start is not None and f.end is not None]
+        if kind == "text" and any(not any(s < h.end and h.start < e for s, e in covered)
+                                  for h in echoes(text, kind, set(known))):
+            found[index] = identifier_findings(name, text, settings, language, kind, known)
+    return found
 
 
 def _findings(field: str, hits: Iterable[Hit]) -> list[Finding]:
@@ -94,17 +113,31 @@ def _language_of(field: str) -> str | None:
     return field.split(".")[1] if field.startswith("translations.") else None
 
 
+def names_known(fields: Sequence[tuple[str, str, str]], findings: Sequence[Finding]) -> set[str]:
+    """The words of every name found (blocking) in a text, and of a name a person's link spells
+    that a text also writes. `fields` are (field, text, kind)."""
+    from chalicelib.domain.phi_detect import name_words, slug_names
+
+    texts = {name: text for name, text, kind in fields if kind == "text"}  # a hashtag's words hold more than the name
+    every = {name: text for name, text, _ in fields}
+    words: set[str] = set()
+    for f in findings:
+        if not f.blocking or f.start is None or f.end is None:
+            continue
+        if f.identifier == "name" and f.field in texts:
+            words |= name_words(texts[f.field][f.start:f.end])
+        elif f.identifier == "url" and f.field in every:
+            words |= slug_names(every[f.field][f.start:f.end], texts.values())
+    return words
+
+
 def name_echoes(fields: Sequence[tuple[str, str, str]], findings: Sequence[Finding]) -> list[Finding]:
     """A name found in one place is a name everywhere in the advisory: "Kieran Walsh" in the
     description makes "Kieran" in the instruction, "#PrayForKieran" and "/kieran-walsh" in the
     link sure too. `fields` are (field, text, kind); only what no finding covers is added."""
-    from chalicelib.domain.phi_detect import echoes, name_words
+    from chalicelib.domain.phi_detect import echoes
 
-    texts = {name: text for name, text, kind in fields if kind == "text"}  # a hashtag's words hold more than the name
-    words: set[str] = set()
-    for f in findings:
-        if f.identifier == "name" and f.blocking and f.start is not None and f.end is not None and f.field in texts:
-            words |= name_words(texts[f.field][f.start:f.end])
+    words = names_known(fields, findings)
     if not words:
         return []
     out: list[Finding] = []
@@ -120,29 +153,23 @@ def scan(fields: Iterable[tuple[str, str]], settings: OrgSettings, now: datetime
          language: str | None = "en") -> list[Finding]:
     """Every patient-data and banned-claim finding in the named text fields (a translation's
     field, "translations.fr.description", is read in its own language as well)."""
-    findings: list[Finding] = []
-    read: list[tuple[str, str, str]] = []
-    for name, text in fields:
-        if not text:
-            continue
-        read.append((name, text, "text"))
-        findings += identifier_findings(name, text, settings, _language_of(name) or language)
-        findings += claim_findings(name, text, settings)
-    return findings + name_echoes(read, findings)
+    read = [(name, text, "text", _language_of(name) or language) for name, text in fields if text]
+    return _screen(read, settings)
 
 
 def screen_advisory(advisory: Advisory, settings: OrgSettings, now: datetime | None = None) -> list[Finding]:
     """Patient data and banned claims in every public field, and the reading grade of each language."""
+    read = [(name, text, kind, language) for name, text, kind, language in public_fields(advisory) if text]
+    return _screen(read, settings) + plain_language(advisory)
+
+
+def _screen(read: Sequence[tuple[str, str, str, str | None]], settings: OrgSettings) -> list[Finding]:
     findings: list[Finding] = []
-    read: list[tuple[str, str, str]] = []
-    for name, text, kind, language in public_fields(advisory):
-        if not text:
-            continue
-        read.append((name, text, kind))
-        findings += identifier_findings(name, text, settings, language, kind)
+    for (name, text, kind, _), identifiers in zip(read, _identifiers(read, settings), strict=True):
+        findings += identifiers
         if kind == "text":
             findings += claim_findings(name, text, settings)
-    return findings + name_echoes(read, findings) + plain_language(advisory)
+    return findings + name_echoes([(name, text, kind) for name, text, kind, _ in read], findings)
 
 
 def plain_language(advisory: Advisory) -> list[Finding]:

@@ -460,7 +460,11 @@ def _digits(value: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # Dates tied to a person, ages over 89
 # ---------------------------------------------------------------------------------------------
-MONTH = rf"(?:{'|'.join(sorted(lex.MONTHS.split('|'), key=len, reverse=True))})(?![^\W\d_])\.?"
+_FULL_SHORT_MONTHS = {"may", "june", "july", "juni", "juli", "mars", "juin", "août", "aout", "märz", "mayo", "mai"}
+_MONTHS = sorted(lex.MONTHS.split("|"), key=len, reverse=True)
+# A period only after an abbreviation ("Mar. 3"): after "12 March." it ends the sentence.
+MONTH = (rf"(?:(?:{'|'.join(m for m in _MONTHS if len(m) > 4 or m.lower() in _FULL_SHORT_MONTHS)})(?![^\W\d_])|"
+         rf"(?:{'|'.join(m for m in _MONTHS if len(m) <= 4 and m.lower() not in _FULL_SHORT_MONTHS)})(?![^\W\d_])\.?)")
 DAY = r"(?:[12]\d|3[01]|0?[1-9])"
 ORD = r"(?:st|nd|rd|th|er|º|\.)?"
 DATE = (rf"(?:\d{{1,2}}[/.\-]\d{{1,2}}[/.\-](?:\d{{4}}|\d{{2}})(?!\d)|\d{{4}}-\d{{2}}-\d{{2}}|"
@@ -726,6 +730,8 @@ SOUGHT = re.compile(rf"\b(?i:(?:the\s+)?(?:illness|death|diagnosis)\s+of|(?:die\
                     rf"(?:la\s+)?(?:enfermedad|muerte)\s+de|(?:la\s+)?(?:maladie|mort)\s+de|(?:le\s+)?décès\s+de|"
                     rf"(?:our\s+)?thoughts\s+are\s+with|pensées\s+vont\s+à|pensamos\s+en|"
                     rf"(?:unsere\s+)?Gedanken\s+sind\s+bei|se\s+busca\s+a|buscamos\s+a|have\s+you\s+seen|missing\s*:|missing\s+person\s*:?|"
+                    rf"(?:still\s+)?(?:looking|searching)\s+for|help\s+(?:us\s+)?(?:to\s+)?(?:find|locate)|ayúdanos\s+a\s+encontrar\s+a|"
+                    rf"aidez-nous\s+à\s+retrouver|helfen\s+Sie\s+(?:uns\s+)?bei\s+der\s+Suche\s+nach|"
                     rf"avez-vous\s+vu|appel\s+à\s+témoins\s*:?|disparition\s+(?:de|d')|vermisst\s+wird|"
                     rf"gesucht\s+wird|wer\s+hat|il\s+s['’]agit\s+d(?:e\s+|['’])|se\s+trata\s+de|es\s+handelt\s+sich\s+um)"
                     rf"\s*(?P<name>{NAME})")
@@ -1039,6 +1045,22 @@ def name_words(name: str) -> set[str]:
     return words
 
 
+def slug_names(link: str, texts: Iterable[str]) -> set[str]:
+    """The words of a name that a link spells and a text writes: "/raymond-tuttle-medical-bills"
+    and "Raymond Tuttle, 58," name the same person; the link alone says too little to find him."""
+    parts = [_fold(p) for p in re.split(r"[^\w]|_|\d", link) if len(p) >= 3]
+    pairs = set(pairwise(parts))
+    if not pairs:
+        return set()
+    words: set[str] = set()
+    for text in texts:
+        for m in re.finditer(rf"(?=\b(?P<a>{WORD})\s+(?P<b>{WORD})\b)", text):
+            a, b = m.group("a"), m.group("b")
+            if (_fold(a), _fold(b)) in pairs and is_given_name(a):
+                words |= {a, b}
+    return words
+
+
 def echoes(text: str, kind: str, words: set[str]) -> Iterator[Hit]:
     """Where the words of a name found elsewhere in the advisory occur: as a word of a text, a
     part of a hashtag, a word of a link's path."""
@@ -1099,7 +1121,11 @@ PERSONAL = frozenset({"name", "address", "phone", "email_address", "ssn", "nhs_n
                       "health_plan", "account", "license", "vehicle", "device", "age", "other_id"})
 PRONOUN = re.compile(r"\b(?:he|she|his|her|him|él|ella|su|sus|il|elle|ses|son|sa|er|sie|sein|seine|seiner|seinen|"
                      r"seinem|ihren|ihrem|ihr|ihre|"
-                     r"ihrer)\b", CI)
+                     r"ihrer)\b|"
+                     # "Der an Demenz erkrankte Mann", "the woman", "la fillette": the person again
+                     r"\b(?:the|der|die|el|la|le)\s+(?:[\w-]+\s+){0,4}?(?:man|woman|boy|girl|teenager|pensioner|"
+                     r"Mann|Frau|Junge|Mädchen|Seniorin|Senior|Rentnerin|Rentner|Jugendliche|Jugendlicher|"
+                     r"hombre|mujer|niño|niña|anciano|anciana|joven|homme|femme|garçon|fillette|adolescente?)\b", CI)
 
 
 # A day and month without a year, after the word that introduces a date ("le 03/06", "am 6.11.").
@@ -1142,6 +1168,48 @@ SHORT_DATE = re.compile(r"(?<![\w/.])(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)(?![\w/]|\.\
 
 def _day_and_month(a: int, b: int) -> bool:
     return (1 <= a <= 31 and 1 <= b <= 12) or (1 <= a <= 12 and 1 <= b <= 31)
+
+
+# An age in years or months: "58-year-old", "56 años", "38 ans", "8 Jahre alt", "11 mois", "87-jährigen",
+# "fünfjährige"; or a bare number where only an age can be: "Raymond Tuttle, 58,", "Sabine Hölzl (52)",
+# "who's 92", "He was 92.", "tiene 6 años".
+NUMBER_WORD_AGE = (r"(?:ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|dreizehn|vierzehn|fünfzehn|"
+                   r"sechzehn|siebzehn|achtzehn|neunzehn|\w+zig|hundert)jährige[rn]?|"
+                   r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+                   r"sixteen|seventeen|eighteen|nineteen|\w+ty(?:-\w+)?)[- ]year[- ]old")
+AGE_IN_YEARS = re.compile(rf"\b(?P<n>\d{{1,3}})(?:[- ](?:years?|yrs?)[- ]old\b|-year-old\b|-jährige[rn]?\b|"
+                          rf"\s+(?:ans|años|Jahre|Lebensjahr|mois|meses|months|Monate)\b)|"
+                          rf"\b(?:{NUMBER_WORD_AGE})\b", CI)
+AGE_BARE = re.compile(r"(?:^\s*,\s*|^\s*\(\s*|\b(?:who['’]s|who\s+(?:is|was)|he\s+was|she\s+was|aged)\s+)"
+                      r"(?P<n>\d{1,3})(?=\s*[,.;)]|\s+(?:and|y|et|und)\b)", CI)
+
+
+def tied_ages(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
+    """The age of a named person: in a sentence that names them (or goes on about them), or
+    right after their name. Under 90 an age is no identifier on its own; beside a name it
+    describes the person, and the reviewer removes it with the name."""
+    named = [h for h in found if h.blocking and h.cls == "name"]
+    if not named:
+        return
+    sentences_named = {sentence_of(spans, h.start) for h in named}
+    first = min(s for s, _ in sentences_named)
+    taken = [(h.start, h.end) for h in found if h.blocking]
+    candidates = [(m.start(), m.end()) for m in AGE_IN_YEARS.finditer(text)
+                  if not m.group("n") or int(m.group("n")) <= 120]
+    for h in named:  # "Raymond Tuttle, 58," / "Sabine Hölzl (52)": right after the name
+        bare = AGE_BARE.match(text[h.end:h.end + 12])
+        if bare and int(bare.group("n")) <= 120:
+            candidates.append((h.end + bare.start("n"), h.end + bare.end("n")))
+    for m in AGE_BARE.finditer(text):  # "who's 92", "She was 89."
+        if not m.group().lstrip().startswith((",", "(")) and int(m.group("n")) <= 120:
+            candidates.append((m.start("n"), m.end("n")))
+    for start, end in candidates:
+        if any(a < end and start < b for a, b in taken):
+            continue
+        s, e = sentence_of(spans, start)
+        if (s, e) in sentences_named or (s > first and PRONOUN.search(text[s:start])):
+            taken.append((start, end))
+            yield _hit(text, "age", start, end, True, "the age of a person named here")
 
 
 def tied_dates(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
@@ -1317,7 +1385,10 @@ def resolve(hits: Iterable[Hit]) -> list[Hit]:
     return sorted(kept, key=lambda h: (h.start, h.end))
 
 
-def detect(text: str, ctx: Context) -> list[Hit]:
+def detect(text: str, ctx: Context, known: frozenset[str] = frozenset()) -> list[Hit]:
+    """Every identifier in one field's text. `known`: the words of names found elsewhere in the
+    advisory; where they occur here they are names too, so what sits beside them is tied to a
+    person ("Manuel" found in the headline makes "el martes 5 de noviembre" his date here)."""
     if not text or not text.strip():
         return []
     if ctx.kind == "hashtags":
@@ -1334,8 +1405,11 @@ def detect(text: str, ctx: Context) -> list[Hit]:
     hits += [*other_numbers(text, spans, ctx, hits)]
     hits += [*camel_names(text, r"(?<!\w)#\w+")]  # a hashtag written in the text
     hits += [*names(text, spans, resolve(hits), ctx)]
+    if known and ctx.kind in ("text", "area"):
+        hits += [*echoes(text, "text", set(known))]
     found = resolve(hits)
-    hits += [*tied_addresses(text, spans, found), *tied_dates(text, spans, found), *tied_devices(text, spans, found)]
+    hits += [*tied_addresses(text, spans, found), *tied_dates(text, spans, found), *tied_devices(text, spans, found),
+             *tied_ages(text, spans, found)]
     return resolve(hits)
 
 
