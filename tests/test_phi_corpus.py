@@ -227,6 +227,15 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
       "headline": "Thanks, Harold Pike"}, [("description", "date", "12 March")]),
     ({"description": "Nadia Ferhat shared her story.", "web": "https://www.gofundme.com/f/nadia-ferhat-transplant"},
      [("description", "name", "Nadia"), ("description", "name", "Ferhat")]),
+    ({"description": "If you see her, call 101 quoting police log 3310448."}, [("description", "other_id", "3310448")]),
+    ({"description": "Der Schüler mit Schüler-ID KL-55120 ist erkrankt."}, [("description", "other_id", "KL-55120")]),
+    ({"description": "We reviewed chart QX-4471920 after the patient called."}, [("description", "mrn", "QX-4471920")]),
+    ({"description": "El paciente con CIP GAMO480317002 debe pedir cita."},
+     [("description", "health_plan", "GAMO480317002")]),
+    ({"description": "El alumno con NIA 44102938 no debe volver hasta el lunes."},
+     [("description", "other_id", "44102938")]),
+    ({"description": "Hugh McAllister (born 02/03/1961) was found on Sunday."},
+     [("description", "name", "Hugh McAllister")]),
 ])
 def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
@@ -264,6 +273,20 @@ def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: li
     {"description": "Children aged 6 to 11 and adults over 65 should get the 2-dose vaccine."},
     {"description": "Dr. Jean Roux, 58, the agency's director, said 40 ans of data back the advice."},
     {"description": "Die langjährige Leiterin des Gesundheitsamts, Dr. Eva Brandt, geht nach 30 Jahren."},
+    # after holdout12's and holdout13's first runs: groups born on a date, buildings and companies
+    # named like people, officials with a long title, regulators' files, words that look like keys
+    {"description": "Babies born on or after 1 March 2024 can get the RSV shot this winter."},
+    {"description": "Clinics move to the Edith Cavell Wing, 3 Mill Lane, Norwich NR1 1AA, on 2 June."},
+    {"description": "Panadería Sol Levante S.L. retira dos lotes de pan por alérgenos no declarados."},
+    {"description": "L'adjoint au maire chargé de la santé publique, M. Paul Girard, ouvrira le centre."},
+    {"description": "La plateforme nationale a reçu 300 appels cette semaine."},
+    {"description": "Das Paul-Ehrlich-Institut führt den Vorgang unter der Fallnummer 2291/25."},
+    {"hashtags": ["AnnaSchmidtCup", "CPR"]},
+    {"area_desc": "Freibad Nord, Goethestraße 12"},
+    {"description": "Es gab nie mehr Fälle seit der Meldepflicht 2013 und dem Ausbruch 2019."},
+    {"web": "https://example.org/brotes/ceip-antonio-machado-gastroenteritis"},
+    {"description": "Die Blutzucker-Teststreifen Glucofix der Firma Medisens GmbH, Lindenweg 4, 10115 Berlin, sind betroffen."},
+    {"description": "The Outpatients Building moves to the Florence Nightingale Wing, 12 Mill Lane, Leeds LS6 1AA."},
 ])
 def test_what_the_new_detectors_leave_alone(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []

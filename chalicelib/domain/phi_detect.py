@@ -16,7 +16,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import pairwise
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -42,7 +42,9 @@ RANK = {"email_address": 9, "url": 9, "ip": 9, "ssn": 8, "nhs_number": 8, "nir":
 CI = re.IGNORECASE
 UPPER = "A-ZÀ-ÖØ-ÞĀ-ĪİŁŒŠŽ"
 LOWER = "a-zß-öø-ÿāăąćčďēęěğīıłńňőœřśşšťūůűźżž"
-WORD = rf"[{UPPER}][{LOWER}]+(?:['’\-][{UPPER}]?[{LOWER}]+)*|Mc[{UPPER}][{LOWER}]+|O'[{UPPER}][{LOWER}]+"
+# "McAllister", "MacLennan", "O'Brien" first: the plain form would stop at "Mc".
+WORD = (rf"(?:(?:Mc|Mac|O['’])[{UPPER}][{LOWER}]+(?:['’\-][{UPPER}]?[{LOWER}]+)*|"
+        rf"[{UPPER}][{LOWER}]+(?:['’\-][{UPPER}]?[{LOWER}]+)*)")  # one group: it is embedded in other patterns
 PARTICLE = r"(?:de|del|de\s+la|van|von|der|da|di|du|le|la|y|bin|ibn|al)"
 NICKNAME = rf"\s+[\"'„“‘«]\s?[{UPPER}][{LOWER}]+\s?[\"'“”’»]"   # Tremaine "Trey" Whitfield
 INITIAL = rf"\s+[{UPPER}]\."                                           # Harold J. Whitcombe
@@ -244,16 +246,17 @@ PLATE = (r"(?P<value>[A-HJ-NPR-Z0-9]{17}|[A-Z0-9]{1,4}(?:[ -][A-Z0-9]{1,5}){1,2}
 KEYED: list[tuple[str, str, str, bool]] = [
     # (class, keywords, value pattern, blocking)
     ("mrn", r"\bMRN\b|medical\s+record(?:\s+(?:number|no\.?|#))?|\bchart\s*(?:#|number|no\.?)|"
+            r"\bchart(?=\s+[A-Z]{0,3}-?\d{5,}\b)|\bhosp\.?\s*(?:no\.?|number|#)|"
             r"hospital\s+(?:number|no\.?)|"
             r"patient\s+(?:id|number|no\.?|#)|\bunit\s+number|record\s+(?:number|no\.?)|"
-            r"\bexpediente\b(?!\s+de\s+(?:contrataci[óo]n|licitaci[óo]n|obras?|compra))|n[úu]mero\s+de\s+expediente|dossier(?:\s+m[ée]dical)?|\bIPP\b|num[ée]ro\s+de\s+dossier|"
+            r"\bexpediente\b(?!\s+(?:sancionador|administrativo|disciplinario|de\s+(?:contrataci[óo]n|licitaci[óo]n|obras?|compra|regulaci[óo]n)))|n[úu]mero\s+de\s+expediente|dossier(?:\s+m[ée]dical)?|\bIPP\b|num[ée]ro\s+de\s+dossier|"
             r"Patienten(?:nummer|-?ID|nr\.?)|Fallnummer|Aufnahmenummer|\bPat\.?-Nr\.?|\bFall-Nr\.?", VALUE, True),
     ("nhc", r"\bNHC\b|historia\s+cl[íi]nica|\bhistoria(?=\s+n?\.?º?\s*\d)|"
             r"n[úu]mero\s+de\s+historia|n\.?\s?[ºo°]\s+de\s+historia", VALUE, True),
     ("health_plan", r"Medicare(?:\s+(?:number|no\.?|ID|#|card))?|Medicaid(?:\s+(?:ID|number|no\.?|#))?|"
                     r"member\s+(?:ID|number|no\.?|#)|subscriber\s+(?:ID|number)|policy\s+(?:number|no\.?|#)|"
                     r"group\s+number|insurance\s+(?:ID|number|no\.?)|health\s+plan\s+(?:ID|number)|\bMBI\b|"
-                    r"tarjeta\s+sanitaria|\bTSI\b|afiliaci[óo]n(?:\s+a\s+la\s+Seguridad\s+Social)?|"
+                    r"tarjeta\s+sanitaria|\bTSI\b|(?-i:\bCIP(?=\s+[A-Z]{4}\d{6,}))|\bNUSS\b|afiliaci[óo]n(?:\s+a\s+la\s+Seguridad\s+Social)?|"
                     r"n[úu]mero\s+de\s+(?:la\s+)?Seguridad\s+Social|num[ée]ro\s+d'adh[ée]rent|mutuelle|"
                     r"Versicherungsnummer|Mitgliedsnummer|adh[ée]rente?|p[óo]liza|police\s+d'assurance|Versicherungsschein|"
                     r"\b(?:BCBS|Aetna|Cigna|Humana|UHC|Kaiser)\s+(?:ID|member\s+ID|#)|\bVers\.?-Nr\.?|mutualista",
@@ -270,7 +273,9 @@ KEYED: list[tuple[str, str, str, bool]] = [
     ("other_id", r"\bPers\.?-Nr\.?|Personalnr\.?|\bbadge\s*(?:#|no\.?|number)?|Dienstausweis|"
                  r"n[°o]\s*(?:d')?[ée]tudiant|num[ée]ro\s+(?:d')?[ée]tudiant|Aufenthalts(?:gestattung|titel|erlaubnis)|Personalausweis(?:nummer)?|"
                  r"Reisepass(?:nummer)?|"
-                 r"\bDNI\b|\bNIE\b|pasaporte|carte\s+d'identité|\bCNI\b|passeport|passport(?:\s+number)?|"
+                 r"(?-i:\bDNI\b|\bNIE\b|\bCNI\b|\bNIA\b|\bINE\b)|pasaporte|carte\s+d'identité|passeport|"
+                 r"passport(?:\s+number)?|Schüler-?ID|Schülernummer|Fall-?ID|"
+                 r"\b(?:quoting|quote)\s+(?:police\s+)?log(?:\s+(?:number|no\.?))?|"  # a missing person's police log
                  r"titre\s+de\s+séjour|permiso\s+de\s+residencia|prescription(?:\s+(?:no\.?|number|#))?|"
                  r"\breceta\b|ordonnance|Rezept(?:nummer)?|"
                  r"(?:student|employee|staff|pupil)\s+(?:ID|number|no\.?|#)|"
@@ -284,7 +289,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
                 r"ADR-(?:Bescheinigung|Schein)|licencia\s+de\s+conducir|carn[ée]t?\s+de\s+conducir|"
                 r"F[üu]hrerschein(?:nummer)?|\bNPI\b|\bDEA\b|\bRPPS\b|\bADELI\b|\bLANR\b|\bBSNR\b|"
                 r"colegiad[oa]|n[úu]mero\s+de\s+colegiad[oa]|Approbationsnummer", VALUE, True),
-    ("vehicle", r"(?-i:\breg\.?)(?=\s+[A-Z0-9])|licen[cs]e\s+plate|\bplate(?:\s+number)?|"
+    ("vehicle", r"(?-i:\breg\.?)(?=\s+[A-Z0-9])|licen[cs]e\s+plate|\bplate\b(?:\s+number)?|"
                 r"registration(?:\s+(?:number|plate))?|\bVIN\b|matr[íi]cula|"
                 r"immatricul[ée]e?|plaque(?:\s+d'immatriculation)?|\bKennzeichen|Fahrgestellnummer|"
                 r"semirremolque|remolque|Sattel(?:zugmaschine|auflieger)|Zugmaschine|Anhänger|remorque|"
@@ -328,6 +333,11 @@ PROCUREMENT = re.compile(r"licitaci[óo]n|contrataci[óo]n|contrato|procurement|
                          r"Ausschreibung|Vergabe", CI)
 
 
+# A regulator files a report under its own number: "Das BfArM führt den Vorgang unter der Fallnummer 13042/24".
+REGULATOR = re.compile(r"\b(?:BfArM|Paul-Ehrlich-Institut|Bundesinstitut|FDA|MHRA|ANSM|AEMPS|EMA|Swissmedic|"
+                       r"Aufsichtsbehörde|Vorgang)\b")
+
+
 def keyed(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
     for cls, pattern, blocking in KEYED_RE:
         for m in pattern.finditer(text):
@@ -338,8 +348,9 @@ def keyed(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
                 continue
             start, end = m.start("value"), m.end("value")
             sure = blocking
-            if cls in ("mrn", "other_id") and PROCUREMENT.search(text[max(0, start - 80):start]):
-                continue  # "anuncio de licitación ... número de expediente SA-2024/118"
+            if cls in ("mrn", "other_id") and (PROCUREMENT.search(text[max(0, start - 80):start])
+                                               or REGULATOR.search(text[max(0, start - 120):start])):
+                continue  # "anuncio de licitación ... número de expediente SA-2024/118", a regulator's file
             if cls == "device":  # a serial number is a patient's only when the sentence ties it to one
                 s, e = sentence_of(spans, start)
                 sure = bool(PERSON_NEAR.search(text[s:e]) or DEVICE_HOME.search(text[s:e])) or _names_someone(text[s:e])
@@ -418,6 +429,9 @@ ORGANISATION_TYPES = {phonenumbers.PhoneNumberType.TOLL_FREE, phonenumbers.Phone
                       phonenumbers.PhoneNumberType.UAN, phonenumbers.PhoneNumberType.PREMIUM_RATE}
 
 
+LOG_KEY = re.compile(r"\b(?:log|ref(?:erence)?|incident|crime|Aktenzeichen)\s*(?:no\.?|number|#|:)?\s*$", CI)
+
+
 def phones(text: str, ctx: Context, spans: list[tuple[int, int]]) -> Iterator[Hit]:
     seen: set[tuple[int, int]] = set()
     for region in ctx.regions:
@@ -435,6 +449,8 @@ def phones(text: str, ctx: Context, spans: list[tuple[int, int]]) -> Iterator[Hi
             after = text[match.end:match.end + 1]
             if (before and (before.isalnum() or before in "-/")) or (after and (after.isalnum() or after in "-/")):
                 continue  # part of a code: "05D0987654", "Z-1234-2026"
+            if LOG_KEY.search(text[max(0, match.start - 25):match.start]):
+                continue  # "quoting log 3310448": a reference (the keyed detector's), not a phone number
             if (NOT_PERSONAL.search(_before(text, match.start, 50)) or NUMERIC_DATE.fullmatch(match.raw_string)
                     or re.match(r"(?:19|20)\d\d[-/.]", match.raw_string)):  # "2024-40-017", "RASFF 2024.6312"
                 continue
@@ -487,7 +503,8 @@ EVENT = (r"died|passed\s+away|deceased|date\s+of\s+death|admitted|hospitali[sz]e
          r"empezó\s+a\s+tener\s+síntomas|(?:éruption|fièvre|symptômes?)\s+(?:est|sont)\s+apparue?s?|"
          r"Symptome\s+traten\s+(?:\w+\s+){0,3}?|rash\s+(?:appeared|began|started)|fell\s+sick")
 # Between "born"/"died" and the date: a few words ("of the case:"), never "since" or "between".
-LINK = (r"(?:[\s:(,]+(?!(?:since|from|between|until|desde|hasta|entre|depuis|jusqu|seit|zwischen|bis|vom|ab)\b)"
+LINK = (r"(?:[\s:(,]+(?!(?:since|from|between|until|after|before|desde|hasta|entre|antes|después|depuis|jusqu|après|"
+        r"avant|seit|zwischen|bis|vom|ab)\b)"
         r"[^\W\d]+){0,3}?[\s:(,]*")
 KEY_DATE = re.compile(rf"(?<!\w)(?P<key>{BIRTH}|{EVENT}){LINK}(?P<date>{DATE})", CI)
 DATE_KEY = re.compile(rf"\bam\s+(?P<date>{DATE})\s+(?:\w+\s+){{0,4}}(?P<key>verstorben|gestorben|entlassen|aufgenommen|"
@@ -520,8 +537,16 @@ GROUP_AGE_AFTER = re.compile(r"^\s*(?:and\s+(?:over|older|above)|or\s+older|\+|y
                              r"und\s+älter|oder\s+älter)", CI)
 
 
+# Who was born then is a group, not a person: "Children born on or after 1 September 2019".
+BORN_GROUP = re.compile(r"\b(?:children|babies|infants|people|persons|anyone|those|everyone|adults|pupils|"
+                        r"niñ[oa]s|bebés|personas|tod[oa]s|enfants|bébés|personnes|tous|Kinder|Babys|Personen|alle)"
+                        r"\s+(?:\w+\s+){0,2}$", CI)
+
+
 def dates_and_ages(text: str) -> Iterator[Hit]:
     for m in KEY_DATE.finditer(text):
+        if re.fullmatch(BIRTH, m.group("key"), CI) and BORN_GROUP.search(text[max(0, m.start() - 40):m.start()]):
+            continue
         if re.fullmatch(r"n[ée]e?", m.group("key"), CI) and not re.match(r"\s*(?:le\s)", text[m.end("key"):]) \
                 and not re.match(r"\d", text[m.end("key"):].strip()[:1] or "-"):
             continue
@@ -570,7 +595,7 @@ ADDRESS = re.compile("|".join([
     rf"\b(?:Am|An\s+der|Im|Zum|Zur|Auf\s+dem)\s+[{UPPER}][\w\-]+\s+\d{{1,4}}\s?[a-z]?\b(?:,\s*\d{{5}}\s+[{UPPER}][\w\-]+)?",
 ]))
 VENUE = re.compile(rf"\b(?:{lex.VENUE_WORDS})\b", CI)
-HOME = re.compile(rf"(?:{lex.PATIENT_WORDS})|\b(?:{lex.HOME_WORDS})\b", CI)
+HOME = re.compile(rf"(?<!\w)(?:{lex.PATIENT_WORDS})(?!\w)|\b(?:{lex.HOME_WORDS})\b", CI)  # not "Outpatients"
 
 
 def addresses(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
@@ -654,8 +679,8 @@ def other_numbers(text: str, spans: list[tuple[int, int]], ctx: Context, others:
             continue
         if _phone_like(m.group(), digits, ctx) or not _about_one_person(text[s:e]):
             continue
-        if PROCUREMENT.search(text[max(s, m.start() - 80):m.start()]):
-            continue  # a tender's file number
+        if PROCUREMENT.search(text[max(s, m.start() - 80):m.start()]) or REGULATOR.search(text[s:m.start()]):
+            continue  # a tender's or a regulator's file number
         if CODED.search(lead) and not re.search(r"\bref", lead[-15:], CI):
             continue  # NDC, lot, batch, ICD, model numbers: a product's or a disease's, not a person's
         yield _hit(text, "other_id", m.start(), m.end(), refers,
@@ -685,6 +710,10 @@ the a an this that these those our your their his her its if when while for from
 el la los las un una este esta su sus si cuando para desde en de del y o pero
 le la les un une ce cette son sa ses si quand pour depuis dans sur à au aux de des du et ou mais
 der die das ein eine dieser diese sein seine ihr ihre wenn für von im am an auf zu und oder aber bei mit nach seit
+dem den des einem einen einer eines
+nord süd ost norte sur este oeste sud ouest
+unidad atención usuario usuarios servicio oficina sección área dirección consulta urgencias unité accueil direction
+bureau urgences abteilung amt notaufnahme beratung
 patient patients patiente paciente pacientes patientin case caso cas fall
 bewohner bewohnerin bewohnerinnen resident residents residente résident résidente
 hospital infirmary clinic ward room bed icu station zimmer chambre habitación planta camp cabin mount fort
@@ -767,15 +796,26 @@ DATE_AFTER_NAME = re.compile(rf"^\s*[,(]\s*(?:(?:{BIRTH}){LINK})?(?P<date>{DATE}
 
 # A name that ends like this is a place or a body named after someone ("Robert Koch-Institut").
 INSTITUTION = re.compile(r"[-\s](?:Institut|Instituts|Klinik|Klinikum|Krankenhaus|Schule|Stiftung|Haus|Hospital|"
-                         r"Hôpital|Hospital|Center|Centre|Zentrum|Universität|Gymnasium)$", CI)
+                         r"Hôpital|Hospital|Center|Centre|Zentrum|Universität|Gymnasium|House|Building|Wing|"
+                         r"Pavilion|Pavillon|Lodge|Hall|Unit|Tower|Block|Annexe?|Gebäude|Trakt|Edificio|Bâtiment)$", CI)
 
 
 RELATION_WORD = re.compile(rf"(?:{lex.RELATIVES}|{lex.PERSON_ROLES})", CI)
 
 
+# German capitalises every noun; these endings make nouns, not surnames ("Seriennummern", "Vorkommnisse").
+GERMAN_NOUN = re.compile(r"(?:ungen|heit|keit|schaft|nummern?|geräten?|streifen|beratung|pflicht|stelle|dienst|"
+                         r"nisse?|amt|ämter|tionen)$", CI)
+# A company's legal form after the words: "Cocinas Levante S.L.", "GlucoSure Diagnostics GmbH".
+COMPANY_AFTER = re.compile(r"^\s*,?\s*(?:S\.\s?L\.|S\.\s?A\.|S\.\s?L\.\s?U\.|SLU?\b|SAU?\b|GmbH|AG\b|KG\b|OHG\b|"
+                           r"e\.\s?V\.|Ltd\b|Limited\b|LLC\b|Inc\b|Corp\b|PLC\b|plc\b|SARL\b|SAS\b|& Co\b)")
+
+
 def _is_name(candidate: str, titled: bool) -> bool:
     words = [w for w in re.split(r"\s+", candidate) if w]
     if not words or _fold(words[0]) in NOT_NAMES or _fold(words[-1]) in NOT_NAMES or INSTITUTION.search(candidate):
+        return False
+    if any(len(w) > 6 and GERMAN_NOUN.search(w) for w in words):
         return False
     if titled:
         return True
@@ -858,7 +898,7 @@ PLACE_BEFORE = re.compile(r"\b(?:Klinikum|Krankenhaus|Klinik|Hospital|Hôpital|C
                           r"Universität|Universidad|Université|University|Stiftung|Fundación|Fondation|Foundation|"
                           r"Centro|Centre|Center|Zentrum|Halle|Salle|Sala|Stadion|Estadio|Stade|Bibliothek|"
                           r"Biblioteca|Bibliothèque|Library|Residencia|Pflegeheim|Seniorenheim|Seniorenzentrum|"
-                          r"EHPAD|Maison|Haus|Park|Parque|Parc|Memorial|Pabellón|Polideportivo)"
+                          r"EHPAD|Maison|Haus|Park|Parque|Parc|Memorial|Pabellón|Polideportivo|CEIP|IES|IESO|CEE|CRA|CPEIP)"
                           r"(?:\s+(?:de\s+|du\s+)?(?:Salud|Santé|Sanitario|Universitario|Universitaire|Municipal|"
                           r"Regional|General|Infantil|Hospitalier|Medical|Médical|Médico|Community|Comunitario|Social)){0,2}"
                           r"\s+$")
@@ -932,12 +972,14 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
                 continue
         if any(a <= start and end <= b for a, b in address_spans):
             continue  # "9 Birch Close": the street of an address
+        if text[end:end + 1].isalnum() or COMPANY_AFTER.match(text[end:]):
+            continue  # cut inside a word ("GmbH"), or a company ("Cocinas Levante S.L.")
         if STREET_BEFORE.search(text[max(s, start - 25):start]) or PLACE_BEFORE.search(text[max(s, start - 25):start]):
             continue  # "calle Juan Antonio Dimas, 4", "Klinikum Ernst von Bergmann": named after someone
         if AGE_BEFORE.search(text[max(s, start - 40):start]) or OWNER_BEFORE.search(text[max(s, start - 30):start]):
             add(start, end, True, "a name next to the person's age or what they own")
             continue
-        official = OFFICIAL.search(text[max(s, start - 40):min(e, end + 60)])
+        official = OFFICIAL.search(text[max(s, start - 50):min(e, end + 60)])
         start_title = start - len(title) - 1 if titled else start
         professional = bool(re.fullmatch(lex.PROFESSIONAL_TITLES, title))
         staff = bool(STAFF.search(text[max(s, start - 14):start]))  # "Dr", "Nurse" just before the name
@@ -1045,11 +1087,21 @@ def name_words(name: str) -> set[str]:
     return words
 
 
+# In a link, a name after one of these is a place's ("/ceip-miguel-hernandez", "/hopital-edouard-herriot").
+PLACE_SLUG_WORDS = frozenset(lex.words("""ceip ies colegio escuela instituto school hospital hopital clinica clinic
+clinique centro centre center college lycee ecole schule gymnasium klinikum klinik stiftung fundacion fondation
+foundation park parque parc calle rue avenue street strasse plaza place memorial"""))
+
+
+def _named_place(words_before: Sequence[str]) -> bool:
+    return bool(words_before) and _fold(words_before[-1]) in PLACE_SLUG_WORDS
+
+
 def slug_names(link: str, texts: Iterable[str]) -> set[str]:
     """The words of a name that a link spells and a text writes: "/raymond-tuttle-medical-bills"
     and "Raymond Tuttle, 58," name the same person; the link alone says too little to find him."""
     parts = [_fold(p) for p in re.split(r"[^\w]|_|\d", link) if len(p) >= 3]
-    pairs = set(pairwise(parts))
+    pairs = {pair for i, pair in enumerate(pairwise(parts)) if not _named_place(parts[:i])}
     if not pairs:
         return set()
     words: set[str] = set()
@@ -1082,6 +1134,7 @@ def echoes(text: str, kind: str, words: set[str]) -> Iterator[Hit]:
 
 
 NAMED_FOR = re.compile(r"(?:Memorial|Blood|Drive|Award|Prize|Day|Walk|Run|Fund|Foundation|Lecture|Scholarship|Center|"
+                       r"Cup|Trophy|Tournament|Classic|Challenge|Copa|Trofeo|Torneo|Coupe|Trophée|Tournoi|Pokal|Turnier|"
                        r"Centre|Clinic|Hospital|School|Library|Park|Preis|Premio|Prix|Stiftung|Fundación|Fondation|"
                        r"Lauf|Marcha|Course|Week|Month|Act|Law|Ley|Gesetz|Loi|Ward|Wing|Hall|Institut\w*)")
 
@@ -1293,7 +1346,8 @@ def url_hits(url_text: str, offset: int) -> Iterator[Hit]:
                       "a link whose file name holds a case or record number", segment)
             continue
         words = re.split(r"[-_.+]", stem)
-        if any(a.isalpha() and b.isalpha() and is_full_name(a, b) for a, b in pairwise(words)):
+        if any(a.isalpha() and b.isalpha() and is_full_name(a, b) and not _named_place(words[:i])
+               for i, (a, b) in enumerate(pairwise(words))):
             yield Hit("url", offset + m.start(), offset + m.end(), True, "a link that names a person", segment)
 
 

@@ -74,7 +74,9 @@ VENUE_WORDS = (
     r"mairie|école|pharmacie|salle|gymnase|hôpital|médiathèque|"
     r"Bürgerzentrum|Zentrum|Schule|Rathaus|Apotheke|Halle|Praxis|Klinik|Klinikum|Krankenhaus|Gesundheitsamt|Turnhalle|"
     r"Pflegeheim|Seniorenheim|Gemeindehaus|Bürgerhaus|clínica|clinique|EHPAD|residencia|"
-    r"surgery|care\s+home|nursing\s+home|community\s+hub"
+    r"surgery|care\s+home|nursing\s+home|community\s+hub|"
+    r"wing|building|block|tower|pavilion|campus|edificio|pabellón|bâtiment|Gebäude|CEIP|IES|"
+    r"pool|Hallenbad|Schwimmbad|Freibad|piscine|piscina"
 )
 # A home: an address next to these is a person's.
 HOME_WORDS = (
