@@ -296,7 +296,7 @@ HAND_WRITTEN = (
                 "new text"),
     (HOLDOUT13, "written the same way before any work on holdout12's misses (two over-long contacts shortened, empty links dropped, as the form would); first run: recall 75.0 %, 97.5 % blocked, FP 15 %"),
     (HOLDOUT14, "written the same way, by another hand, before the work on holdout12 and holdout13 (empty links "
-                "dropped); first run after that work: recall 84.1 %, 100 % blocked, FP 7.5 %"),
+                "dropped); first run after that work: recall 84.1 %, 100 % blocked, FP 7.5 %; worked on since"),
 )
 
 

@@ -91,16 +91,19 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     (phi_bench.HOLDOUT6, 0.95, 1.0, 0.0), (phi_bench.HOLDOUT7, 0.91, 0.975, 0.0),
     (phi_bench.HOLDOUT8, 0.97, 1.0, 0.025), (phi_bench.HOLDOUT9, 0.94, 1.0, 0.0),
     (phi_bench.HOLDOUT10, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT11, 0.97, 1.0, 0.0),
-    (phi_bench.HOLDOUT12, 0.92, 0.975, 0.0), (phi_bench.HOLDOUT13, 0.90, 1.0, 0.0)],
-    ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13"])
+    (phi_bench.HOLDOUT12, 0.92, 0.975, 0.0), (phi_bench.HOLDOUT13, 0.90, 1.0, 0.0),
+    (phi_bench.HOLDOUT14, 0.91, 1.0, 0.0)],
+    ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13",
+         "holdout14"])
 def test_the_later_sets(path: Path, recall: float, advisories: float, false_positives: float) -> None:
     """First runs, before any work on them: holdout6 82.6 % of identifiers, 100 % of advisories
     blocked, 5 % false positives; holdout7 (another hand, same state) 74.8 %, 95 %, 7.5 %; holdout8
     (written during the work on those two, measured before any work on it) 88.2 %, 95 %, 5 %;
     holdout9 (after all that) 86.2 %, 100 %, 7.5 %; holdout10 (after the work on holdout9) 93.5 %, 100 %,
     15 %; holdout11 (during the work on holdout10) 88.7 %, 100 %, 15 %; holdout12 (during the work on
-    holdout11) 86.8 %, 95 %, 12.5 %; holdout13 (before the work on holdout12) 75.0 %, 97.5 %, 15 %. The
-    floors keep what the work on them reached."""
+    holdout11) 86.8 %, 95 %, 12.5 %; holdout13 (before the work on holdout12) 75.0 %, 97.5 %, 15 %;
+    holdout14 (written then, measured after the work on 12 and 13) 84.1 %, 100 %, 7.5 %. The floors keep
+    what the work on them reached."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
@@ -238,6 +241,21 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
      [("description", "other_id", "44102938")]),
     ({"description": "Hugh McAllister (born 02/03/1961) was found on Sunday."},
      [("description", "name", "Hugh McAllister")]),
+    # after holdout14's first run (84.1 %, false positives 7.5 %)
+    ({"headline": "Concern for missing Owen Tate, 19"}, [("headline", "name", "Owen Tate"), ("headline", "age", "19")]),
+    ({"description": "Margaret (Peggy) Lowe passed away on Tuesday."},
+     [("description", "name", "Margaret (Peggy) Lowe")]),
+    ({"description": "Un alumno de 2.º A, Pablo Ruiz Gil, tiene varicela."}, [("description", "name", "Pablo Ruiz Gil")]),
+    ({"description": "A mi padre, Ramón Ortega Pardo, le pasó lo mismo."},
+     [("description", "name", "Ramón Ortega Pardo")]),
+    ({"description": "Herr Otto Kern (Fallnr. 2023-55120) liegt auf Station 4."}, [("description", "mrn", "2023-55120")]),
+    ({"description": "Bitte die Versichertennr. B 123 456 789 angeben."}, [("description", "kvnr", "B 123 456 789")]),
+    ({"description": "Mrs Joan Hale (NHS no. 123 456 7890) was moved."},
+     [("description", "nhs_number", "123 456 7890")]),
+    ({"description": "He had a driver’s license, number TX998812, on him."}, [("description", "license", "TX998812")]),
+    ({"contact": "Coroner's office, ref. case 25-0912-KT"}, [("contact", "other_id", "25-0912-KT")]),
+    ({"description": "Sa pompe, n° IP-55120-FR, s'est arrêtée pendant la nuit."},
+     [("description", "device", "IP-55120-FR")]),
 ])
 def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
@@ -289,6 +307,10 @@ def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: li
     {"web": "https://example.org/brotes/ceip-antonio-machado-gastroenteritis"},
     {"description": "Die Blutzucker-Teststreifen Glucofix der Firma Medisens GmbH, Lindenweg 4, 10115 Berlin, sind betroffen."},
     {"description": "The Outpatients Building moves to the Florence Nightingale Wing, 12 Mill Lane, Leeds LS6 1AA."},
+    {"contact": "Water Division (202) 555-0100 · after hours 911"},
+    {"description": "Una nave del polígono Ramón Mercader, calle del Hierro, 4, tenía Legionella (expediente "
+                    "SAN/2025/0112)."},
+    {"area_desc": "CHU, 12 rue de la Gare, Lyon 3e"},
 ])
 def test_what_the_new_detectors_leave_alone(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []

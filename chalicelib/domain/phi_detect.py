@@ -46,7 +46,7 @@ LOWER = "a-zß-öø-ÿāăąćčďēęěğīıłńňőœřśşšťūůűźżž"
 WORD = (rf"(?:(?:Mc|Mac|O['’])[{UPPER}][{LOWER}]+(?:['’\-][{UPPER}]?[{LOWER}]+)*|"
         rf"[{UPPER}][{LOWER}]+(?:['’\-][{UPPER}]?[{LOWER}]+)*)")  # one group: it is embedded in other patterns
 PARTICLE = r"(?:de|del|de\s+la|van|von|der|da|di|du|le|la|y|bin|ibn|al)"
-NICKNAME = rf"\s+[\"'„“‘«]\s?[{UPPER}][{LOWER}]+\s?[\"'“”’»]"   # Tremaine "Trey" Whitfield
+NICKNAME = rf"\s+(?:[\"'„“‘«]\s?[{UPPER}][{LOWER}]+\s?[\"'“”’»]|\([{UPPER}][{LOWER}]+\))"  # "Trey", (Gwen)
 INITIAL = rf"\s+[{UPPER}]\."                                           # Harold J. Whitcombe
 NAME = (rf"(?:(?:{WORD})(?:{NICKNAME})?(?:{INITIAL})?(?:\s+(?:{PARTICLE}\s+)?(?:{WORD})){{0,3}}|"
         rf"[{UPPER}]\.\s?(?:{WORD}))")  # or "J. McAllister"
@@ -250,7 +250,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
             r"hospital\s+(?:number|no\.?)|"
             r"patient\s+(?:id|number|no\.?|#)|\bunit\s+number|record\s+(?:number|no\.?)|"
             r"\bexpediente\b(?!\s+(?:sancionador|administrativo|disciplinario|de\s+(?:contrataci[óo]n|licitaci[óo]n|obras?|compra|regulaci[óo]n)))|n[úu]mero\s+de\s+expediente|dossier(?:\s+m[ée]dical)?|\bIPP\b|num[ée]ro\s+de\s+dossier|"
-            r"Patienten(?:nummer|-?ID|nr\.?)|Fallnummer|Aufnahmenummer|\bPat\.?-Nr\.?|\bFall-Nr\.?", VALUE, True),
+            r"Patienten(?:nummer|-?ID|nr\.?)|Fallnummer|Aufnahmenummer|\bPat\.?-Nr\.?|\bFall-?Nr\.?", VALUE, True),
     ("nhc", r"\bNHC\b|historia\s+cl[íi]nica|\bhistoria(?=\s+n?\.?º?\s*\d)|"
             r"n[úu]mero\s+de\s+historia|n\.?\s?[ºo°]\s+de\s+historia", VALUE, True),
     ("health_plan", r"Medicare(?:\s+(?:number|no\.?|ID|#|card))?|Medicaid(?:\s+(?:ID|number|no\.?|#))?|"
@@ -261,10 +261,12 @@ KEYED: list[tuple[str, str, str, bool]] = [
                     r"Versicherungsnummer|Mitgliedsnummer|adh[ée]rente?|p[óo]liza|police\s+d'assurance|Versicherungsschein|"
                     r"\b(?:BCBS|Aetna|Cigna|Humana|UHC|Kaiser)\s+(?:ID|member\s+ID|#)|\bVers\.?-Nr\.?|mutualista",
      VALUE, True),
-    ("kvnr", r"Krankenversichertennummer|Versichertennummer|\bKVNR\b", VALUE, True),
+    ("kvnr", r"Krankenversichertennummer|Versichertennummer|Versichertennr\.?|\bKVNR\b",
+     VALUE.replace("(?P<value>", r"(?P<value>[A-Z]\s?\d{3}\s?\d{3}\s?\d{3}(?![\w-])|", 1), True),  # "B 482 193 765"
     ("nir", r"num[ée]ro\s+de\s+s[ée]curit[ée]\s+sociale|\bNIR\b|assur[ée]e?\s+n",
      r"(?P<value>[12][\d ]{12,20}\d)", True),
     ("ssn", r"\bSSN\b|social\s+security\s+(?:number|no\.?|#)", r"(?P<value>\d{3}[- ]?\d{2}[- ]?\d{4})", True),
+    ("nhs_number", r"\bNHS\s+(?:no\.?|number|#)", r"(?P<value>\d{3}[- ]?\d{3}[- ]?\d{4})", True),
     ("account", r"account\s*(?:number|no\.?|#)?|\bacct\.?|billing\s+account|Kontonummer|Konto|"
                 r"num[ée]ro\s+de\s+compte|n[úu]mero\s+de\s+cuenta|card\s+(?:number|no\.?)|\bIBAN\b|\bcuenta\b|"
                 r"\bcompte\b|(?:debit|credit|bank)\s+card|tarjeta(?:\s+de\s+(?:crédito|débito))?|carte\s+bancaire|"
@@ -275,14 +277,14 @@ KEYED: list[tuple[str, str, str, bool]] = [
                  r"Reisepass(?:nummer)?|"
                  r"(?-i:\bDNI\b|\bNIE\b|\bCNI\b|\bNIA\b|\bINE\b)|pasaporte|carte\s+d'identité|passeport|"
                  r"passport(?:\s+number)?|Schüler-?ID|Schülernummer|Fall-?ID|"
-                 r"\b(?:quoting|quote)\s+(?:police\s+)?log(?:\s+(?:number|no\.?))?|"  # a missing person's police log
+                 r"\b(?:quoting|quote)\s+(?:police\s+)?log(?:\s+(?:number|no\.?))?|\bref\.?\s+case\b|"
                  r"titre\s+de\s+séjour|permiso\s+de\s+residencia|prescription(?:\s+(?:no\.?|number|#))?|"
                  r"\breceta\b|ordonnance|Rezept(?:nummer)?|"
                  r"(?:student|employee|staff|pupil)\s+(?:ID|number|no\.?|#)|"
                  r"(?:n[úu]mero|n\.?\s?º)\s+de\s+(?:emplead[oa]|alumn[oa]|estudiante)|"
                  r"num[ée]ro\s+(?:d'[ée]tudiant|d'[ée]l[èe]ve|de\s+salari[ée])|Personalnummer|Schülerausweis(?:nummer)?|"
                  r"Matrikelnummer", VALUE, True),
-    ("license", r"driver'?s?\s+licen[cs]e(?:\s+(?:number|no\.?|#))?|driving\s+licen[cs]e(?:\s+number)?|"
+    ("license", r"driver['’]?s?\s+licen[cs]e(?:\s+(?:number|no\.?|#))?|driving\s+licen[cs]e(?:\s+number)?|"
                 r"licen[cs]e\s+number|\b(?:RN|LPN|APRN|nursing|medical|professional|pharmacist)\s+licen[cs]e|"
                 r"\b(?:technician|nurse|pharmacist|professional)\s+registration|"
                 r"\bDL\s*#?|permis\s+de\s+conduire|permis\s+n[°o]|permiso\s+de\s+conduc(?:ir|ci[óo]n)|certificado\s+ADR|"
@@ -298,11 +300,15 @@ KEYED: list[tuple[str, str, str, bool]] = [
     ("device", r"serial(?:\s+(?:number|no\.?|#))?|\bS/N\b|\bSN\b|\bUDI\b|n[úu]mero\s+de\s+serie|"
                r"n[°º]\s*de\s+s[ée]rie|n\.?\s?º\s*de\s+serie|"
                r"num[ée]ro\s+de\s+s[ée]rie|"
-               r"Seriennummer|Seriennr\.?|Gerätenummer", VALUE, False),
+               r"Seriennummer|Seriennr\.?|Gerätenummer|"
+               r"(?:pump|pompe|bomba|Pumpe|Insulinpumpe|pacemaker|stimulateur|marcapasos|Herzschrittmacher|"
+               r"défibrillateur|desfibrilador|Defibrillator|CPAP|glucom[eè]tre|medidor|lecteur|capteur|sensor|Sensor)"
+               r"\s*,?\s*(?=n[°º]|no\.|nr\.|#)", VALUE, False),
 ]
 KEYED_RE = [(cls, re.compile(rf"(?:{words}){FILLER}{value}(?![\w-])", CI), blocking)
             for cls, words, value, blocking in KEYED]
 PERSON_NEAR = re.compile(rf"(?:{lex.PATIENT_WORDS})|\b(?:his|her|their|whose|su|sus|son|sa|ses|sein|seine|ihr|ihre|"
+                         r"my|mi|mon|ma|mes|mein|meine|meinem|meiner|"
                          r"cuy[oa]s?|dont|dessen|deren)\b|"
                          r"\b(?:usuari[oa]|user|wearer|utilisat(?:eur|rice)|porteur|porteuse|Nutzer(?:in)?|Träger(?:in)?)\b|"
                          r"\bpatient's\b|'s\b|des\s+Patienten|der\s+Patientin|del\s+paciente|de\s+la\s+paciente|"
@@ -348,6 +354,9 @@ def keyed(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
                 continue
             start, end = m.start("value"), m.end("value")
             sure = blocking
+            if cls in ("mrn", "other_id") and re.fullmatch(r"[A-Z]{2,6}/(?:19|20)\d\d/\d+|(?:19|20)\d\d/[A-Z]{2,6}/\d+",
+                                                           value):
+                continue  # an authority's year-coded file ("expediente SAN/2024/0387"), not a patient's record
             if cls in ("mrn", "other_id") and (PROCUREMENT.search(text[max(0, start - 80):start])
                                                or REGULATOR.search(text[max(0, start - 120):start])):
                 continue  # "anuncio de licitación ... número de expediente SA-2024/118", a regulator's file
@@ -358,6 +367,7 @@ def keyed(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
                 "mrn": "a medical record number", "nhc": "a clinical history number (número de historia clínica)",
                 "health_plan": "a health plan or insurance number", "kvnr": "a German health insurance number",
                 "nir": "a French social security number (NIR)", "ssn": "a social security number",
+                "nhs_number": "an NHS number",
                 "account": "an account number", "license": "a licence number", "vehicle": "a vehicle identifier",
                 "device": "a device serial number", "other_id": "an identity document's number"}[cls])
 
@@ -714,6 +724,7 @@ dem den des einem einen einer eines
 nord süd ost norte sur este oeste sud ouest
 unidad atención usuario usuarios servicio oficina sección área dirección consulta urgencias unité accueil direction
 bureau urgences abteilung amt notaufnahme beratung
+division branch section directorate authority board council commission
 patient patients patiente paciente pacientes patientin case caso cas fall
 bewohner bewohnerin bewohnerinnen resident residents residente résident résidente
 hospital infirmary clinic ward room bed icu station zimmer chambre habitación planta camp cabin mount fort
@@ -738,10 +749,11 @@ TITLE_NAME = re.compile(rf"(?<![\w.])(?P<title>{lex.TITLES}|{lex.PROFESSIONAL_TI
 PATIENT_NAME = re.compile(rf"(?:(?i:{lex.PATIENT_WORDS})\s*,?\s+(?:(?i:named|called|llamad[oa]|nommée?|namens)\s+)?|"
                           rf"\b(?i:the|a|an|la|el|le|l'|une?|der|die|eine?)\s*"
                           r"(?!(?i:nurse|infirmi[èe]re?|enfermer[oa]|carer|caregiver)\b)"  # staff, named with their job
-                          rf"(?:{lex.PERSON_ROLES})(?:\s+\w+){{0,2}},\s+)"
+                          rf"(?:{lex.PERSON_ROLES})(?:\s+[\w.º°]+){{0,3}},\s+)"
                           rf"(?P<name>{NAME})")
 RELATIVE_NAME = re.compile(rf"(?:(?:\b[{UPPER}]\w+['’]s|\b(?i:his|her|their|the\s+patient's)|"
-                           rf"\b(?i:su|sus|son|sa|ses|sein|seine|ihr|ihre|der|die|le|la))\s+(?:[\w-]+\s+)?"
+                           rf"\b(?i:su|sus|son|sa|ses|sein|seine|ihr|ihre|der|die|le|la|my|mi|ma|mon|mein|meine))\s+"
+                           rf"(?:[\w-]+\s+)?"
                            rf"(?i:{lex.RELATIVES})|\b(?i:our|unsere[rn]?|unser|nuestr[oa]|notre)\s+"
                            rf"(?i:classmate|schoolmate|Mitschüler(?:in)?|Klassenkamerad(?:in)?|camarade|compañer[oa]))"
                            rf"\s*,?\s+(?P<name>[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?)")
@@ -759,7 +771,7 @@ SOUGHT = re.compile(rf"\b(?i:(?:the\s+)?(?:illness|death|diagnosis)\s+of|(?:die\
                     rf"(?:la\s+)?(?:enfermedad|muerte)\s+de|(?:la\s+)?(?:maladie|mort)\s+de|(?:le\s+)?décès\s+de|"
                     rf"(?:our\s+)?thoughts\s+are\s+with|pensées\s+vont\s+à|pensamos\s+en|"
                     rf"(?:unsere\s+)?Gedanken\s+sind\s+bei|se\s+busca\s+a|buscamos\s+a|have\s+you\s+seen|missing\s*:|missing\s+person\s*:?|"
-                    rf"(?:still\s+)?(?:looking|searching)\s+for|help\s+(?:us\s+)?(?:to\s+)?(?:find|locate)|ayúdanos\s+a\s+encontrar\s+a|"
+                    rf"(?:still\s+)?(?:looking|searching)\s+for|(?:concern\s+for\s+)?missing(?=\s+[{UPPER}])|help\s+(?:us\s+)?(?:to\s+)?(?:find|locate)|ayúdanos\s+a\s+encontrar\s+a|"
                     rf"aidez-nous\s+à\s+retrouver|helfen\s+Sie\s+(?:uns\s+)?bei\s+der\s+Suche\s+nach|"
                     rf"avez-vous\s+vu|appel\s+à\s+témoins\s*:?|disparition\s+(?:de|d')|vermisst\s+wird|"
                     rf"gesucht\s+wird|wer\s+hat|il\s+s['’]agit\s+d(?:e\s+|['’])|se\s+trata\s+de|es\s+handelt\s+sich\s+um)"
@@ -784,7 +796,8 @@ HEALTH_CONTEXT = re.compile(r"\b(?:first|confirmed|index|premier|primer|erste[rn
 
 
 # A person's age right after their name: "Ronald Fisher, 93,", "Jacob Reyes (16)", "Adrián Castro, de 15 años".
-AGE_AFTER_NAME = re.compile(r"^\s*(?:\(\s*(?P<a>\d{1,3})\s*\)|,\s*(?P<b>\d{1,3})\s*(?:,|\b(?:years?|ans|años|Jahre)\b)|"
+AGE_AFTER_NAME = re.compile(r"^\s*(?:\(\s*(?P<a>\d{1,3})\s*\)(?!\s*\d)|"  # not an area code: "(217) 555-0142"
+                            r",\s*(?P<b>\d{1,3})\s*(?:,|\b(?:years?|ans|años|Jahre)\b)|"
                             r",\s*(?:de|âgée?\s+de|aged|age)\s+(?P<c>\d{1,3})\b(?![:.h]\d)|"
                             r",\s*(?:an?\s+|un[ae]?\s+|einem?\s+|einer\s+|eine\s+)?"
                             r"(?P<d>\d{1,3})[- ](?:year-old|jährige))",
@@ -898,7 +911,9 @@ PLACE_BEFORE = re.compile(r"\b(?:Klinikum|Krankenhaus|Klinik|Hospital|Hôpital|C
                           r"Universität|Universidad|Université|University|Stiftung|Fundación|Fondation|Foundation|"
                           r"Centro|Centre|Center|Zentrum|Halle|Salle|Sala|Stadion|Estadio|Stade|Bibliothek|"
                           r"Biblioteca|Bibliothèque|Library|Residencia|Pflegeheim|Seniorenheim|Seniorenzentrum|"
-                          r"EHPAD|Maison|Haus|Park|Parque|Parc|Memorial|Pabellón|Polideportivo|CEIP|IES|IESO|CEE|CRA|CPEIP)"
+                          r"EHPAD|Maison|Haus|Park|Parque|Parc|Memorial|Pabellón|Polideportivo|CEIP|IES|IESO|CEE|CRA|CPEIP|"
+                          r"[Pp]olígono|[Uu]rbanización|[Bb]arrio|Industriegebiet|Gewerbegebiet|[Zz]one\s+industrielle|"
+                          r"ZAC|ZI|Industrial\s+Estate|Business\s+Park)"
                           r"(?:\s+(?:de\s+|du\s+)?(?:Salud|Santé|Sanitario|Universitario|Universitaire|Municipal|"
                           r"Regional|General|Infantil|Hospitalier|Medical|Médical|Médico|Community|Comunitario|Social)){0,2}"
                           r"\s+$")
@@ -1234,7 +1249,7 @@ AGE_IN_YEARS = re.compile(rf"\b(?P<n>\d{{1,3}})(?:[- ](?:years?|yrs?)[- ]old\b|-
                           rf"\s+(?:ans|años|Jahre|Lebensjahr|mois|meses|months|Monate)\b)|"
                           rf"\b(?:{NUMBER_WORD_AGE})\b", CI)
 AGE_BARE = re.compile(r"(?:^\s*,\s*|^\s*\(\s*|\b(?:who['’]s|who\s+(?:is|was)|he\s+was|she\s+was|aged)\s+)"
-                      r"(?P<n>\d{1,3})(?=\s*[,.;)]|\s+(?:and|y|et|und)\b)", CI)
+                      r"(?P<n>\d{1,3})(?=\s*[,.;)]|\s+(?:and|y|et|und)\b|\s+[–—-]\s|\s*$)(?!\)?\s*\d)", CI)
 
 
 def tied_ages(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
@@ -1412,6 +1427,7 @@ UNIT_POSTCODE = re.compile(r"(?<![\w-])(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|\d{5
 
 def _area_address(text: str, hit: Hit) -> Hit:
     if hit.cls != "address" or hit.blocking or VENUE.search(text[max(0, hit.start - 40):hit.end + 40]) or \
+            re.search(r"\b[A-Z]{2,6}\s*,\s*$", text[:hit.start]) or \
             re.match(r"\s*(?:[–-]|to|bis|al|à)\s*\d", text[hit.end:]):  # "Goethestraße 1-45": a stretch of street
         return hit
     return _hit(text, "address", hit.start, hit.end, True, "a single street address as the area (someone's home)")
