@@ -256,6 +256,14 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     ({"contact": "Coroner's office, ref. case 25-0912-KT"}, [("contact", "other_id", "25-0912-KT")]),
     ({"description": "Sa pompe, n° IP-55120-FR, s'est arrêtée pendant la nuit."},
      [("description", "device", "IP-55120-FR")]),
+    ({"description": "Please look in on Mrs Ada Kerr on Mill Road, who is alone."}, [("description", "address", "Mill Road")]),
+    ({"description": "Elle vit seule à son domicile, rue Pasteur, depuis l'été."},
+     [("description", "address", "rue Pasteur")]),
+    ({"description": "Ses parents, Léa et Hugo, remercient les donneurs."},
+     [("description", "name", "Léa"), ("description", "name", "Hugo")]),
+    ({"description": "Tom and Ann, the parents of little Ella, thank everyone."},
+     [("description", "name", "Tom"), ("description", "name", "Ann")]),
+    ({"description": "The last four digits of her SSN are 9921."}, [("description", "ssn", "9921")]),
 ])
 def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
@@ -311,6 +319,8 @@ def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: li
     {"description": "Una nave del polígono Ramón Mercader, calle del Hierro, 4, tenía Legionella (expediente "
                     "SAN/2025/0112)."},
     {"area_desc": "CHU, 12 rue de la Gare, Lyon 3e"},
+    {"area_desc": "Homes east of Harbor Road and north of Mill Lane"},
+    {"description": "The clinic on Jefferson Avenue opens Monday; Dr. Ana Ruiz will lead it."},
 ])
 def test_what_the_new_detectors_leave_alone(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []

@@ -267,6 +267,8 @@ KEYED: list[tuple[str, str, str, bool]] = [
      r"(?P<value>[12][\d ]{12,20}\d)", True),
     ("ssn", r"\bSSN\b|social\s+security\s+(?:number|no\.?|#)", r"(?P<value>\d{3}[- ]?\d{2}[- ]?\d{4})", True),
     ("nhs_number", r"\bNHS\s+(?:no\.?|number|#)", r"(?P<value>\d{3}[- ]?\d{3}[- ]?\d{4})", True),
+    ("ssn", r"last\s+(?:four|4)\s+(?:digits\s+)?(?:of\s+(?:his|her|their|the)\s+)?"
+            r"(?:SSN|Social\s+Security(?:\s+number)?)(?:\s+(?:are|is|were|was))?", r"(?P<value>\d{4})", True),
     ("account", r"account\s*(?:number|no\.?|#)?|\bacct\.?|billing\s+account|Kontonummer|Konto|"
                 r"num[ée]ro\s+de\s+compte|n[úu]mero\s+de\s+cuenta|card\s+(?:number|no\.?)|\bIBAN\b|\bcuenta\b|"
                 r"\bcompte\b|(?:debit|credit|bank)\s+card|tarjeta(?:\s+de\s+(?:crédito|débito))?|carte\s+bancaire|"
@@ -757,6 +759,14 @@ RELATIVE_NAME = re.compile(rf"(?:(?:\b[{UPPER}]\w+['’]s|\b(?i:his|her|their|th
                            rf"(?i:{lex.RELATIVES})|\b(?i:our|unsere[rn]?|unser|nuestr[oa]|notre)\s+"
                            rf"(?i:classmate|schoolmate|Mitschüler(?:in)?|Klassenkamerad(?:in)?|camarade|compañer[oa]))"
                            rf"\s*,?\s+(?P<name>[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?)")
+# Two parents named together: "Ses parents, Nadia et Karim," / "Lucía y Andrés, los papás de Hugo".
+PARENTS = (r"(?i:parents|padres|papás|Eltern|grandparents|abuelos|grands-parents|Großeltern|mum\s+and\s+dad|"
+           r"mamá\s+y\s+papá|papa\s+et\s+maman)")
+TWO_NAMES = rf"(?P<a>[{UPPER}][{LOWER}]+)\s+(?i:and|y|et|und|&)\s+(?P<b>[{UPPER}][{LOWER}]+)"
+PARENTS_NAMED = re.compile(rf"\b(?i:his|her|their|ses|sus|seine|ihre|les|los|the|sa|son|su)\s+{PARENTS}\s*,\s*"
+                           rf"{TWO_NAMES}|"
+                           rf"{TWO_NAMES.replace('?P<a>', '?P<c>').replace('?P<b>', '?P<d>')}\s*,\s*"
+                           rf"(?i:los|les|the|die|sus|ses|his|her|their)\s+{PARENTS}\b")
 OF_RELATIVE = re.compile(rf"(?:\b(?i:parents|family|familia|famille|Eltern|Familie|mother|mère|madre|Mutter|"
                          rf"maman|mamá|mama|mum|mom|papa|papá|dad|"
                          rf"father|père|padre|Vater)\s+(?:of\s+|de\s+|d['’]|von\s+)(?P<name>{WORD}(?:\s+{WORD})?)|"
@@ -941,6 +951,10 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
     strong = [h for h in others if h.blocking and h.cls != "name"]
     address_spans = [m.span() for m in ADDRESS.finditer(text)]
     address_starts = [a for a, _ in address_spans]
+    for m in PARENTS_NAMED.finditer(text):
+        for group in ("a", "b", "c", "d"):
+            if m.group(group) and is_given_name(m.group(group)):
+                add(m.start(group), m.end(group), True, "a parent named with their child")
     for m in OF_RELATIVE.finditer(text):
         group = "name" if m.group("name") else "owner"
         if is_given_name(m.group(group).split()[0]):
@@ -1216,6 +1230,30 @@ def tied_addresses(text: str, spans: list[tuple[int, int]], found: list[Hit]) ->
             yield _hit(text, "address", h.start, h.end, True, "a street address in a sentence that identifies someone")
 
 
+# A street named without a house number: "on Filton Avenue", "rue Balay", "calle Mayor", "Florastraße".
+STREET_NAME = re.compile(
+    rf"\b(?:on|in|at|of|off)\s+(?P<en>(?:{WORD}\s+){{1,2}}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Court|Ct|"
+    r"Close|Way|Crescent|Terrace|Grove|Gardens))\b\.?|"
+    rf"\b(?P<fr>(?i:rue|avenue|boulevard|allée|impasse|chemin)\s+(?:de\s+la\s+|du\s+|des\s+|de\s+|d['’])?{WORD})|"
+    rf"\b(?P<es>(?i:calle|avenida|paseo|c/)\s+(?:de\s+la\s+|del\s+|de\s+)?{WORD}(?:\s+{WORD})?)|"
+    rf"\b(?P<de>[{UPPER}][{LOWER}]+(?:straße|strasse|weg|gasse|allee|ring))\b")
+STREET_HOME = re.compile(r"\b(?:lives?|lived|living|home|resides?|domicile|domicilio|casa|vive|reside|vit|habite|"
+                         r"demeurant|wohnt|wohnte|Wohnung|wohnhaft)\W+(?:\w+\W+){0,2}$", CI)
+
+
+def tied_streets(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
+    """A street without its number is someone's when the sentence names them or says they live
+    there: "Mr Ted Varga on Filton Avenue is just home", "autour de son domicile, rue Balay"."""
+    named = {sentence_of(spans, h.start) for h in found if h.blocking and h.cls == "name"}
+    for m in STREET_NAME.finditer(text):
+        group = next(g for g in ("en", "fr", "es", "de") if m.group(g))
+        start, end = m.start(group), m.end(group)
+        if any(h.start < end and start < h.end for h in found):
+            continue
+        if sentence_of(spans, start) in named or STREET_HOME.search(text[max(0, start - 40):start]):
+            yield _hit(text, "address", start, end, True, "the street of someone named here")
+
+
 def tied_devices(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
     """A device serial number next to (in the sentence before, with or after) one that identifies
     someone: "The pump, serial PDM-0042-87731. ... a driving licence for Kieran Walsh"."""
@@ -1479,7 +1517,7 @@ def detect(text: str, ctx: Context, known: frozenset[str] = frozenset()) -> list
         hits += [*echoes(text, "text", set(known))]
     found = resolve(hits)
     hits += [*tied_addresses(text, spans, found), *tied_dates(text, spans, found), *tied_devices(text, spans, found),
-             *tied_ages(text, spans, found)]
+             *tied_ages(text, spans, found), *tied_streets(text, spans, found)]
     return resolve(hits)
 
 
