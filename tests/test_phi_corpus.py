@@ -111,14 +111,14 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
 
 
 def test_the_set_never_worked_on() -> None:
-    """holdout14: written before the work on holdout12 and holdout13 by a hand that never saw the
-    code, measured once after that work and never worked on, so its figures are what the screen
-    does on text it has not seen (84.1 % of identifiers, 100 % of advisories with patient data
-    blocked, 7.5 % false positives): the floors keep them from getting worse unnoticed."""
-    result = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT14), timing=False)
+    """holdout15: written during the work on holdout14 by a hand that never saw the code, and never
+    worked on, so its figures are what the screen does on text it has not seen (73.8 % of
+    identifiers, 95 % of advisories with patient data blocked, 12.5 % false positives): the floors
+    keep them from getting worse unnoticed."""
+    result = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT15), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
-    assert result["recall"] >= 0.84 and result["advisory_recall"] >= 1.0, result["misses"]
-    assert result["false_positive_rate"] <= 0.075, result["false_positives"]
+    assert result["recall"] >= 0.73 and result["advisory_recall"] >= 0.95, result["misses"]
+    assert result["false_positive_rate"] <= 0.125, result["false_positives"]
 
 
 def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
