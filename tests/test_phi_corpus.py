@@ -264,6 +264,14 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     ({"description": "Tom and Ann, the parents of little Ella, thank everyone."},
      [("description", "name", "Tom"), ("description", "name", "Ann")]),
     ({"description": "The last four digits of her SSN are 9921."}, [("description", "ssn", "9921")]),
+    # after holdout15's first run (73.8 %, false positives 12.5 %)
+    ({"description": 'The leaked sheet has rows like "PARKER, Eileen, 04/05/1944, 612 554 3120".'},
+     [("description", "name", "PARKER, Eileen")]),
+    ({"description": "Arztbrief: Pat.: Krüger, Monika * 12.04.1950 / KV-Nr. T123456780"},
+     [("description", "name", "Krüger, Monika"), ("description", "date", "12.04.1950"),
+      ("description", "kvnr", "T123456780")]),
+    ({"description": "Attestation au nom de DUBOIS Hélène, valable jusqu'en juin."},
+     [("description", "name", "DUBOIS Hélène")]),
 ])
 def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
@@ -321,6 +329,13 @@ def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: li
     {"area_desc": "CHU, 12 rue de la Gare, Lyon 3e"},
     {"area_desc": "Homes east of Harbor Road and north of Mill Lane"},
     {"description": "The clinic on Jefferson Avenue opens Monday; Dr. Ana Ruiz will lead it."},
+    {"description": "Recall of SafeDrip pumps (UDI-DI 00812345678905); the call line is open 24/7."},
+    {"contact": "Medicaid help line +1 202 555 0100 or 211"},
+    {"description": "Su tarjeta sanitaria caduca el 30/09: renuévela en el centro de salud."},
+    {"headline": "Brote de legionela en un hotel de Benidorm: expediente SP-2025-0099"},
+    {"description": "Jane Holt, Headteacher, asks parents to keep children home if unwell.",
+     "contact": "Mrs Jane Holt, Headteacher"},
+    {"description": "Le directeur de l'ARS, Caroline Martin, et le CEIP Miguel Hernández ouvrent la campagne."},
 ])
 def test_what_the_new_detectors_leave_alone(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []

@@ -261,7 +261,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
                     r"Versicherungsnummer|Mitgliedsnummer|adh[ée]rente?|p[óo]liza|police\s+d'assurance|Versicherungsschein|"
                     r"\b(?:BCBS|Aetna|Cigna|Humana|UHC|Kaiser)\s+(?:ID|member\s+ID|#)|\bVers\.?-Nr\.?|mutualista",
      VALUE, True),
-    ("kvnr", r"Krankenversichertennummer|Versichertennummer|Versichertennr\.?|\bKVNR\b",
+    ("kvnr", r"Krankenversichertennummer|Versichertennummer|Versichertennr\.?|\bKVNR\b|\bKV-?Nr\.?",
      VALUE.replace("(?P<value>", r"(?P<value>[A-Z]\s?\d{3}\s?\d{3}\s?\d{3}(?![\w-])|", 1), True),  # "B 482 193 765"
     ("nir", r"num[ée]ro\s+de\s+s[ée]curit[ée]\s+sociale|\bNIR\b|assur[ée]e?\s+n",
      r"(?P<value>[12][\d ]{12,20}\d)", True),
@@ -299,7 +299,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
                 r"semirremolque|remolque|Sattel(?:zugmaschine|auflieger)|Zugmaschine|Anhänger|remorque|"
                 r"Fahrzeug-Identifizierungsnummer|(?-i:\bFIN\b)|bastidor|"
                 r"num[ée]ro\s+de\s+s[ée]rie\s+du\s+v[ée]hicule", PLATE, True),
-    ("device", r"serial(?:\s+(?:number|no\.?|#))?|\bS/N\b|\bSN\b|\bUDI\b|n[úu]mero\s+de\s+serie|"
+    ("device", r"serial(?:\s+(?:number|no\.?|#))?|\bS/N\b|\bSN\b|\bUDI\b(?!-DI)|n[úu]mero\s+de\s+serie|"
                r"n[°º]\s*de\s+s[ée]rie|n\.?\s?º\s*de\s+serie|"
                r"num[ée]ro\s+de\s+s[ée]rie|"
                r"Seriennummer|Seriennr\.?|Gerätenummer|"
@@ -346,16 +346,24 @@ REGULATOR = re.compile(r"\b(?:BfArM|Paul-Ehrlich-Institut|Bundesinstitut|FDA|MHR
                        r"Aufsichtsbehörde|Vorgang)\b")
 
 
-def keyed(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
+OUTBREAK_FILE = re.compile(r"\b(?:brote|hotel|inspecci[óo]n|establecimiento|empresa|restaurante|sanci[óo]n|"
+                           r"sancionador|lote|alerta)\b", CI)
+
+
+def keyed(text: str, spans: list[tuple[int, int]], ctx: Context) -> Iterator[Hit]:
     for cls, pattern, blocking in KEYED_RE:
         for m in pattern.finditer(text):
             value = m.group("value")
-            if cls != "vehicle" and (sum(c.isdigit() for c in value) < 4 or ANY_DATE.fullmatch(value)):
-                continue
+            if cls != "vehicle" and (sum(c.isdigit() for c in value) < 4 or ANY_DATE.fullmatch(value)
+                                     or SHORT_DATE.fullmatch(value) or _digits(value) in ctx.phone_allow):
+                continue  # a date, or the organisation's own line after "Medicaid help"
             if cls == "vehicle" and not re.search(r"[A-Za-z]", value) and not re.search(r"\d{4}", value):
                 continue
             start, end = m.start("value"), m.end("value")
             sure = blocking
+            if cls == "mrn" and re.match(r"(?i:expediente)\b", m.group()) and \
+                    OUTBREAK_FILE.search(text[slice(*sentence_of(spans, start))]):
+                sure = False  # an outbreak's or an inspection's file ("Brote ... en un hotel: expediente SP-…")
             if cls in ("mrn", "other_id") and re.fullmatch(r"[A-Z]{2,6}/(?:19|20)\d\d/\d+|(?:19|20)\d\d/[A-Z]{2,6}/\d+",
                                                            value):
                 continue  # an authority's year-coded file ("expediente SAN/2024/0387"), not a patient's record
@@ -499,7 +507,7 @@ DATE = (rf"(?:\d{{1,2}}[/.\-]\d{{1,2}}[/.\-](?:\d{{4}}|\d{{2}})(?!\d)|\d{{4}}-\d
         rf"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d)|"
         rf"(?:the\s+)?{DAY}{ORD}\s+(?:of\s+|de\s+)?{MONTH}(?:,?\s+(?:de\s+|of\s+)?\d{{4}})?|"
         rf"{MONTH}\s+{DAY}{ORD}(?:,?\s+\d{{4}})?)")
-BIRTH = (r"DOB|D\.O\.B\.?|date\s+of\s+birth|birth\s*date|born(?:\s+on)?|\bb\.|n[ée]e?\s+le|n[ée]e?|"
+BIRTH = (r"DOB|D\.O\.B\.?|date\s+of\s+birth|birth\s*date|born(?:\s+on)?|\bb\.|n[ée]e?\s+le|n[ée]e?|\*(?=\s?\d)|"
          r"date\s+de\s+naissance|nacid[oa](?:\s+el)?|naci[óo](?:\s+el)?|fecha\s+de\s+nacimiento|f\.\s?nac\.?|geb\.|geboren(?:\s+am)?|"
          r"Geburtsdatum|Geburtstag")
 EVENT = (r"died|passed\s+away|deceased|date\s+of\s+death|admitted|hospitali[sz]ed|discharged|"
@@ -767,6 +775,13 @@ PARENTS_NAMED = re.compile(rf"\b(?i:his|her|their|ses|sus|seine|ihre|les|los|the
                            rf"{TWO_NAMES}|"
                            rf"{TWO_NAMES.replace('?P<a>', '?P<c>').replace('?P<b>', '?P<d>')}\s*,\s*"
                            rf"(?i:los|les|the|die|sus|ses|his|her|their)\s+{PARENTS}\b")
+# A record's way of writing someone, surname first: "HOLLAND, Gareth", "BENALI Karima", and after a
+# label or before a birth date "Pat.: Hoffmann, Renate *", "au nom de Martin, Claire".
+SURNAME_FIRST = re.compile(rf"(?<![\w.])(?P<caps>[{UPPER}]{{2,}}(?:[-'’ ][{UPPER}]{{2,}})?,\s+"
+                           rf"(?P<g1>[{UPPER}][{LOWER}]+))\b(?!\s+[{UPPER}])|"  # not "ARS, Caroline Martin"
+                           rf"(?:(?i:pat(?:ient(?:in|e)?)?\.?|name|nom|nombre|au\s+nom\s+de|a\s+nombre\s+de)\s*:?\s+)"
+                           rf"(?P<labelled>(?:{WORD}|[{UPPER}]{{2,}}),?\s+(?P<g2>{WORD}))|"
+                           rf"(?P<born>{WORD},\s+(?P<g3>{WORD}))(?=,?\s*(?:\*|geb\.|n[ée]e?\s|DOB|born|\d{{1,2}}[./]\d))")
 OF_RELATIVE = re.compile(rf"(?:\b(?i:parents|family|familia|famille|Eltern|Familie|mother|mère|madre|Mutter|"
                          rf"maman|mamá|mama|mum|mom|papa|papá|dad|"
                          rf"father|père|padre|Vater)\s+(?:of\s+|de\s+|d['’]|von\s+)(?P<name>{WORD}(?:\s+{WORD})?)|"
@@ -894,7 +909,8 @@ STAFF_JOBS = (r"\w*(?:leitung|leiter|leiterin|beauftragte[rn]?)|infirmi[èe]re?|
               r"Hebamme|physio\w*|kinésithérapeute|fisioterapeuta|di[ée]t[ée]ti\w*|volunteer|bénévole|voluntari[oa]|"
               r"Ehrenamtlich\w*|inspect\w*|técnic[oa]|technician|Techniker\w*|pharmac\w*|farmac[ée]utic[oa]|"
               r"Apotheker(?:in)?|teacher|enseignante?|profesor[a]?|Lehrer(?:in)?|director[a]?|directeur|directrice|"
-              r"head|secretar\w*|spokes\w*|porte-parole|portavoz|Sprecher(?:in)?|officer|chief|jef[ea]|chef(?:fe)?")
+              r"head|secretar\w*|spokes\w*|porte-parole|portavoz|Sprecher(?:in)?|officer|chief|jef[ea]|chef(?:fe)?|"
+              r"head\s*teacher|headmaster|headmistress|principal|proviseur|Schulleiter(?:in)?|Rektor(?:in)?")
 STAFF_JOB = re.compile(STAFF_JOBS, CI)
 # A job before a courtesy title or a name: "Einrichtungsleitung Herr ...", "L'infirmière scolaire, Mme ...".
 ROLE_BEFORE = re.compile(rf"\b(?:{STAFF_JOBS})(?:\s+[^\W\d]+){{0,2}}?[\s,:]*$", CI)
@@ -951,6 +967,10 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
     strong = [h for h in others if h.blocking and h.cls != "name"]
     address_spans = [m.span() for m in ADDRESS.finditer(text)]
     address_starts = [a for a, _ in address_spans]
+    for m in SURNAME_FIRST.finditer(text):
+        group, given = next((g, n) for g, n in (("caps", "g1"), ("labelled", "g2"), ("born", "g3")) if m.group(g))
+        if is_given_name(m.group(given)) and _fold(m.group(group).split(",")[0].split()[0]) not in NOT_NAMES:
+            add(m.start(group), m.end(group), True, "a name written surname first, as in a record")
     for m in PARENTS_NAMED.finditer(text):
         for group in ("a", "b", "c", "d"):
             if m.group(group) and is_given_name(m.group(group)):
@@ -1269,7 +1289,7 @@ def tied_devices(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> I
 
 # A day and month written with a slash and no year ("onset 6/15", "cita 17/06"): a date only in
 # a sentence that already identifies someone.
-SHORT_DATE = re.compile(r"(?<![\w/.])(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)(?![\w/]|\.\d)")
+SHORT_DATE = re.compile(r"(?<![\w/.])(?!24/7\b)(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)(?![\w/]|\.\d)")  # not "24/7"
 
 
 def _day_and_month(a: int, b: int) -> bool:
@@ -1506,7 +1526,7 @@ def detect(text: str, ctx: Context, known: frozenset[str] = frozenset()) -> list
     if ctx.kind == "url":  # the host is the link's own business (screening.link_findings); path and query are not
         host = re.match(r"^[a-z][a-z0-9+.\-]*://[^/?#]*", text, CI)
         return resolve([*(h for h in hits if h.start >= (host.end() if host else 0)), *host_hits(text, 0)])
-    hits += [*keyed(text, spans), *phones(text, ctx, spans), *dates_and_ages(text), *addresses(text, spans),
+    hits += [*keyed(text, spans, ctx), *phones(text, ctx, spans), *dates_and_ages(text), *addresses(text, spans),
              *postcodes(text, spans)]
     if ctx.kind == "area":
         hits = [*(_area_address(text, h) for h in hits), *area_postcodes(text)]
