@@ -272,6 +272,9 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
       ("description", "kvnr", "T123456780")]),
     ({"description": "Attestation au nom de DUBOIS Hélène, valable jusqu'en juin."},
      [("description", "name", "DUBOIS Hélène")]),
+    ({"description": "Der kleine Paul Seidel ist sieben Jahre alt und braucht Spender."},
+     [("description", "name", "Paul Seidel")]),
+    ({"headline": "Blood drive for six-year-old Zayan this Saturday"}, [("headline", "name", "Zayan")]),
 ])
 def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
@@ -336,6 +339,7 @@ def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: li
     {"description": "Jane Holt, Headteacher, asks parents to keep children home if unwell.",
      "contact": "Mrs Jane Holt, Headteacher"},
     {"description": "Le directeur de l'ARS, Caroline Martin, et le CEIP Miguel Hernández ouvrent la campagne."},
+    {"description": "A 78-year-old Kirkwood resident was treated for heat exhaustion."},
 ])
 def test_what_the_new_detectors_leave_alone(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []

@@ -825,7 +825,12 @@ AGE_AFTER_NAME = re.compile(r"^\s*(?:\(\s*(?P<a>\d{1,3})\s*\)(?!\s*\d)|"  # not 
                             r",\s*(?P<b>\d{1,3})\s*(?:,|\b(?:years?|ans|años|Jahre)\b)|"
                             r",\s*(?:de|âgée?\s+de|aged|age)\s+(?P<c>\d{1,3})\b(?![:.h]\d)|"
                             r",\s*(?:an?\s+|un[ae]?\s+|einem?\s+|einer\s+|eine\s+)?"
-                            r"(?P<d>\d{1,3})[- ](?:year-old|jährige))",
+                            r"(?P<d>\d{1,3})[- ](?:year-old|jährige)|"
+                            # "Mia Weber ist fünf Jahre alt", "Leo García tiene 6 años", "Amir is four and"
+                            r"\s+(?:is|ist|tiene|a|wird|turned|cumple)\s+(?P<e>\d{1,3}|one|two|three|four|five|six|seven|"
+                            r"eight|nine|ten|eleven|twelve|ein|eins|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|"
+                            r"zwölf|un|una|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|une|deux|trois|quatre|"
+                            r"cinq|sept|huit|neuf|dix)\s+(?:years?\s+old\b|Jahre\b|años\b|ans\b|and\b|und\b|y\b|et\b))",
                             CI)
 
 
@@ -847,6 +852,11 @@ GERMAN_NOUN = re.compile(r"(?:ungen|heit|keit|schaft|nummern?|geräten?|streifen
 # A company's legal form after the words: "Cocinas Levante S.L.", "GlucoSure Diagnostics GmbH".
 COMPANY_AFTER = re.compile(r"^\s*,?\s*(?:S\.\s?L\.|S\.\s?A\.|S\.\s?L\.\s?U\.|SLU?\b|SAU?\b|GmbH|AG\b|KG\b|OHG\b|"
                            r"e\.\s?V\.|Ltd\b|Limited\b|LLC\b|Inc\b|Corp\b|PLC\b|plc\b|SARL\b|SAS\b|& Co\b)")
+
+
+# "an 89-year-old Bellfield resident": the word before a person noun says where they are from.
+PLACE_ADJECTIVE = re.compile(rf"\s+(?:{lex.PERSON_ROLES}|residents?|patients?|natives?|locals?|Bewohner\w*|vecin\w*|"
+                             r"habitant\w*|résident\w*)\b", CI)
 
 
 def _is_name(candidate: str, titled: bool) -> bool:
@@ -1008,8 +1018,12 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
             begin = start + words[0].start()
             if _is_name(text[begin:m.end("name")], False):
                 candidates.append((begin, m.end("name"), False, ""))
-            elif len(words) == 1 and is_given_name(words[0].group()):
-                candidates.append((begin, m.end("name"), False, "?"))  # a first name alone: see below
+            elif len(words) == 1 and (is_given_name(words[0].group()) or (
+                    AGE_BEFORE.search(text[max(0, begin - 30):begin]) and _fold(words[0].group()) not in NOT_NAMES
+                    and _fold(words[0].group()) not in lex.EVERYDAY_NAME_WORDS
+                    and not PLACE_ADJECTIVE.match(text[m.end("name"):]))):
+                # a first name alone: see below; one our lists lack counts right after an age ("four-year-old Amir")
+                candidates.append((begin, m.end("name"), False, "?"))
     for start, end, titled, title in candidates:
         s, e = sentence_of(spans, start)
         sentence = text[s:e]
@@ -1060,8 +1074,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         aged = AGE_AFTER_NAME.match(after)
         if aged and not official and not professional and not staff:  # "le Dr Jean-Michel Aubry, 68 ans"
             add(start_title, end, True, "a name with the person's age")
-            group = next(g for g in "abcd" if aged.group(g))
-            if int(aged.group(group)) >= 90:
+            group = next(g for g in "abcde" if aged.group(g))
+            if aged.group(group).isdigit() and int(aged.group(group)) >= 90:
                 found[(end + aged.start(group), end + aged.end(group))] = _hit(
                     text, "age", end + aged.start(group), end + aged.end(group), True, "an age over 89")
         elif PATIENT_VERB.match(after) or (re.match(r"^\s*(?:'s|’s)\s", after) and tied):
