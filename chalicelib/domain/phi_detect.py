@@ -639,9 +639,10 @@ POSTCODE_ALONE = re.compile(
     r"\bPLZ|Postleitzahl)\s*:?\s*(?P<keyed>\d{5})(?!\d)|"
     rf"(?<![\w-])(?P<city>\d{{5}})(?=\s+[{UPPER}][{LOWER}])|"
     r"\b(?i:in|of|à|en|aus|de|du|im)\s+(?P<bare>\d{5})(?![\w-])")
-LIVES = re.compile(rf"(?:{lex.PATIENT_WORDS})|\b(?:lives?|lived|living|resides?|resided|residence|home|domicile|"
-                   r"vive|viv[íi]a|reside|resid[íi]a|domicilio|vecin[oa]|habite|habitait|habitante?|domicili[ée]e?|demeurant|"
-                   r"wohnt|wohnte|wohnhaft|Wohnort|Wohnung)\b", CI)
+LIVES_WORDS = (r"lives?|lived|living|resides?|resided|residence|home|domicile|vive|viv[íi]a|reside|resid[íi]a|"
+               r"domicilio|vecin[oa]|habite|habitait|habitante?|domicili[ée]e?|demeurant|wohnt|wohnte|wohnhaft|"
+               r"Wohnort|Wohnung")
+LIVES = re.compile(rf"(?:{lex.PATIENT_WORDS})|\b(?:{LIVES_WORDS})\b", CI)
 
 
 # Many people are no one: "Residents of 90210 can collect water".
@@ -1271,8 +1272,7 @@ STREET_NAME = re.compile(
     rf"\b(?P<fr>(?i:rue|avenue|boulevard|allée|impasse|chemin)\s+(?:de\s+la\s+|du\s+|des\s+|de\s+|d['’])?{WORD})|"
     rf"\b(?P<es>(?i:calle|avenida|paseo|c/)\s+(?:de\s+la\s+|del\s+|de\s+)?{WORD}(?:\s+{WORD})?)|"
     rf"\b(?P<de>[{UPPER}][{LOWER}]+(?:straße|strasse|weg|gasse|allee|ring))\b")
-STREET_HOME = re.compile(r"\b(?:lives?|lived|living|home|resides?|domicile|domicilio|casa|vive|reside|vit|habite|"
-                         r"demeurant|wohnt|wohnte|Wohnung|wohnhaft)\W+(?:\w+\W+){0,2}$", CI)
+STREET_HOME = re.compile(rf"\b(?:{LIVES_WORDS}|casa|vit)\W+(?:\w+\W+){{0,2}}$", CI)
 
 
 def tied_streets(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
