@@ -275,6 +275,8 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     ({"description": "Der kleine Paul Seidel ist sieben Jahre alt und braucht Spender."},
      [("description", "name", "Paul Seidel")]),
     ({"headline": "Blood drive for six-year-old Zayan this Saturday"}, [("headline", "name", "Zayan")]),
+    ({"description": "« Il toussait sans arrêt », raconte leur voisine, Odile Marchand."},
+     [("description", "name", "Odile Marchand")]),
 ])
 def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
@@ -340,6 +342,11 @@ def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: li
      "contact": "Mrs Jane Holt, Headteacher"},
     {"description": "Le directeur de l'ARS, Caroline Martin, et le CEIP Miguel Hernández ouvrent la campagne."},
     {"description": "A 78-year-old Kirkwood resident was treated for heat exhaustion."},
+    # after holdout16's first run (81.3 %, false positives 10 %)
+    {"description": "Flu shots in the Mary McLeod Bethune Student Union, 200 N. Main Street, March 3-5."},
+    {"description": "The trust closed three wards to admissions: Nightingale, Cavell, Mary Seacole and Ward 9."},
+    {"web": "https://example.fr/ch-louis-pasteur-communique"},
+    {"description": "Der Rückruf steht unter der Meldung Nr. 2025-0311. „Essen Sie es auf keinen Fall“, sagt die Behörde."},
 ])
 def test_what_the_new_detectors_leave_alone(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []

@@ -83,7 +83,7 @@ ABBREVIATIONS = {"mr", "mrs", "ms", "mx", "dr", "dra", "sr", "sra", "srta", "st"
                  "seriennr", "personalnr", "patientennr", "versichertennr", "pers", "vers", "pat",
                  "mme", "pr", "prof", "d", "dña", "approx", "ca", "z", "bzw", "vs", "etc", "hr", "fr", "tel", "av",
                  "avda", "str", "apt", "c", "º", "u", "a", "e", "g", "i"}
-_END = re.compile(r"[.!?](?=\s+[\"'(¿¡]?[" + UPPER + r"0-9])|[.!?]$|\n+")
+_END = re.compile(r"[.!?](?=\s+[\"'(¿¡„“‘«»]?\s?[" + UPPER + r"0-9])|[.!?]$|\n+")  # quotes in four languages
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -591,7 +591,8 @@ def dates_and_ages(text: str) -> Iterator[Hit]:
 # ---------------------------------------------------------------------------------------------
 CAP = rf"[{UPPER}0-9][\w'’.\-]*"
 POSTCODE = r"(?:,?\s*(?:[A-Z]{2}\s+)?\d{5}(?:-\d{4})?|,?\s*[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})"
-CITY = rf"(?:,\s*(?:\d{{5}}\s+)?[{UPPER}][\w\-]+(?:\s(?![A-Z]{{1,2}}\d)[{UPPER}][\w\-]+)?)"
+CITY = (rf"(?:,\s*(?:\d{{5}}\s+)?(?!(?:{lex.MONTHS}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
+        rf"[{UPPER}][\w\-]+(?:\s(?![A-Z]{{1,2}}\d)[{UPPER}][\w\-]+)?)")  # not "400 W. Morgan Street, February"
 ADDRESS = re.compile("|".join([
     # en: 1420 Elm Street, Springfield, IL 62704 / Flat 4, 12 Mill Lane / 15 W 23rd St
     rf"(?:(?:Flat|Apt\.?|Apartment|Unit)\s+\w+,\s*)?\b\d{{1,5}}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?(?:{CAP}\s+){{0,3}}"
@@ -763,7 +764,8 @@ PATIENT_NAME = re.compile(rf"(?:(?i:{lex.PATIENT_WORDS})\s*,?\s+(?:(?i:named|cal
                           rf"(?:{lex.PERSON_ROLES})(?:\s+[\w.º°]+){{0,3}},\s+)"
                           rf"(?P<name>{NAME})")
 RELATIVE_NAME = re.compile(rf"(?:(?:\b[{UPPER}]\w+['’]s|\b(?i:his|her|their|the\s+patient's)|"
-                           rf"\b(?i:su|sus|son|sa|ses|sein|seine|ihr|ihre|der|die|le|la|my|mi|ma|mon|mein|meine))\s+"
+                           rf"\b(?i:su|sus|son|sa|ses|sein|seine|ihr|ihre|der|die|le|la|my|mi|ma|mon|mein|meine|leur|"
+                           rf"leurs))\s+"
                            rf"(?:[\w-]+\s+)?"
                            rf"(?i:{lex.RELATIVES})|\b(?i:our|unsere[rn]?|unser|nuestr[oa]|notre)\s+"
                            rf"(?i:classmate|schoolmate|Mitschüler(?:in)?|Klassenkamerad(?:in)?|camarade|compañer[oa]))"
@@ -855,6 +857,14 @@ COMPANY_AFTER = re.compile(r"^\s*,?\s*(?:S\.\s?L\.|S\.\s?A\.|S\.\s?L\.\s?U\.|SLU
                            r"e\.\s?V\.|Ltd\b|Limited\b|LLC\b|Inc\b|Corp\b|PLC\b|plc\b|SARL\b|SAS\b|& Co\b)")
 
 
+# A building or body after the words: "George Washington Carver Student Union", "Jean Moulin Institute".
+PLACE_AFTER = re.compile(r"\s+(?:Union|Center|Centre|Hall|Building|Wing|House|Institute|School|College|Hospital|"
+                         r"Clinic|Library|Park|Stadium|Arena|Memorial|Foundation|Campus|Pavilion|Lodge|Tower|"
+                         r"Schule|Klinik|Stiftung|Haus|Halle|Zentrum|Institut|Hôpital|Collège|Lycée|École|Centro|"
+                         r"Colegio|Instituto|Fundación)\b")
+# A list of wards or buildings by their names: "closes wards to new admissions: Nightingale, Seacole, ...".
+NAMED_ROOMS = re.compile(r"\b(?:wards|units|buildings|wings|Stationen|salles|services|pavillons|plantas|unidades|"
+                         r"pabellones)\b[^.]{0,80}$", CI)
 # "an 89-year-old Bellfield resident": the word before a person noun says where they are from.
 PLACE_ADJECTIVE = re.compile(rf"\s+(?:{lex.PERSON_ROLES}|residents?|patients?|natives?|locals?|Bewohner\w*|vecin\w*|"
                              r"habitant\w*|résident\w*)\b", CI)
@@ -864,8 +874,9 @@ def _is_name(candidate: str, titled: bool) -> bool:
     words = [w for w in re.split(r"\s+", candidate) if w]
     if not words or _fold(words[0]) in NOT_NAMES or _fold(words[-1]) in NOT_NAMES or INSTITUTION.search(candidate):
         return False
-    if any(len(w) > 6 and GERMAN_NOUN.search(w) for w in words):
-        return False
+    if any(len(w) > 6 and GERMAN_NOUN.search(w) for w in words) or any(
+            len(w) > 5 and w.endswith("ung") and _fold(w) not in census_names()[1] for w in words):
+        return False  # "Meldung", "Impfung", but "Hartung"
     if titled:
         return True
     inner = words[1:-1]
@@ -1036,7 +1047,7 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
                 continue
         if any(a <= start and end <= b for a, b in address_spans):
             continue  # "9 Birch Close": the street of an address
-        if text[end:end + 1].isalnum() or COMPANY_AFTER.match(text[end:]):
+        if text[end:end + 1].isalnum() or COMPANY_AFTER.match(text[end:]) or PLACE_AFTER.match(text[end:]):
             continue  # cut inside a word ("GmbH"), or a company ("Cocinas Levante S.L.")
         if STREET_BEFORE.search(text[max(s, start - 25):start]) or PLACE_BEFORE.search(text[max(s, start - 25):start]):
             continue  # "calle Juan Antonio Dimas, 4", "Klinikum Ernst von Bergmann": named after someone
@@ -1086,7 +1097,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
                 and any(h.blocking and s <= h.start < e and (h.start, h.end) != (start, end) for h in found.values())):
             add(start_title, end, True, "a name in the same sentence as a patient's identifier")
         elif (not official and not staff and not professional and  # staff work in rooms too
-              not ROLE_BEFORE.search(text[max(s, start - 40):start]) and PLACEMENT.search(text[end:min(e, end + 50)])):
+              not ROLE_BEFORE.search(text[max(s, start - 40):start]) and PLACEMENT.search(text[end:min(e, end + 50)])
+              and not NAMED_ROOMS.search(text[s:start])):
             add(start_title, end, True, "a name next to a ward, room or bed")
         elif titled and title.rstrip(".") not in ("Dr", "Dra", "Pr", "Prof", "Professor", "Doctor", "Doktor",
                                                   "Docteur") and HEALTH_CONTEXT.search(sentence) and not official:
@@ -1154,7 +1166,7 @@ def name_words(name: str) -> set[str]:
 # In a link, a name after one of these is a place's ("/ceip-miguel-hernandez", "/hopital-edouard-herriot").
 PLACE_SLUG_WORDS = frozenset(lex.words("""ceip ies colegio escuela instituto school hospital hopital clinica clinic
 clinique centro centre center college lycee ecole schule gymnasium klinikum klinik stiftung fundacion fondation
-foundation park parque parc calle rue avenue street strasse plaza place memorial"""))
+foundation park parque parc calle rue avenue street strasse plaza place memorial ch chu chr ehpad"""))
 
 
 def _named_place(words_before: Sequence[str]) -> bool:

@@ -28,7 +28,8 @@ PROFESSIONAL_TITLES = (r"Dr\.?|Dra\.?|Pr\.?|Prof\.?|Professor|Doctor|Doktor|Doct
 PATIENT_WORDS = (
     r"patients?|patientes?|pacientes?|Patient(?:in|en|innen)?|"
     r"(?:index|first|confirmed|probable|suspected)\s+case|the\s+case|case\s+is|"
-    r"caso(?:\s+(?:índice|confirmado))?|cas\s+(?:index|confirmé)|premier\s+cas|Indexfall|(?-i:Fall)|"
+    r"caso(?:\s+(?:índice|confirmado))?|cas\s+(?:index|confirmé)|premier\s+cas|Indexfall|"
+    r"(?-i:(?<!keinen )(?<!jeden )(?<!allen )Fall)|"  # not "auf keinen Fall"
     r"resident|victim|deceased|decedent|the\s+child|the\s+boy|the\s+girl|the\s+baby|the\s+infant|"
     r"afectad[oa]|fallecid[oa]|enfermo|enferma|"
     r"défunte?|malade|l'enfant|"
@@ -76,7 +77,7 @@ VENUE_WORDS = (
     r"Pflegeheim|Seniorenheim|Gemeindehaus|Bürgerhaus|clínica|clinique|EHPAD|residencia|"
     r"surgery|care\s+home|nursing\s+home|community\s+hub|"
     r"wing|building|block|tower|pavilion|campus|edificio|pabellón|bâtiment|Gebäude|CEIP|IES|"
-    r"pool|Hallenbad|Schwimmbad|Freibad|piscine|piscina"
+    r"pool|Hallenbad|Schwimmbad|Freibad|piscine|piscina|union"
 )
 # A home: an address next to these is a person's.
 HOME_WORDS = (
