@@ -277,6 +277,13 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     ({"headline": "Blood drive for six-year-old Zayan this Saturday"}, [("headline", "name", "Zayan")]),
     ({"description": "« Il toussait sans arrêt », raconte leur voisine, Odile Marchand."},
      [("description", "name", "Odile Marchand")]),
+    ({"description": "Have you seen Sam Ortiz, 40, known to friends as 'Sammy'? He left on Friday."},
+     [("description", "name", "Sammy")]),
+    ({"description": "Les bénévoles cherchent Paul Roux, que tout le monde appelle « Polo »."},
+     [("description", "name", "Polo")]),
+    ({"description": "Liste: Wagner, Emma – geb. 02.03.1940 – Zi. 4"}, [("description", "name", "Wagner, Emma")]),
+    ({"description": "Ficha: SANZ PRIETO, MARÍA - NHC 2204411"}, [("description", "name", "SANZ PRIETO, MARÍA")]),
+    ({"hashtags": ["HommageLucas", "Rugby"]}, [("hashtags", "name", "HommageLucas")]),
 ])
 def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)

@@ -781,10 +781,12 @@ PARENTS_NAMED = re.compile(rf"\b(?i:his|her|their|ses|sus|seine|ihre|les|los|the
 # A record's way of writing someone, surname first: "HOLLAND, Gareth", "BENALI Karima", and after a
 # label or before a birth date "Pat.: Hoffmann, Renate *", "au nom de Martin, Claire".
 SURNAME_FIRST = re.compile(rf"(?<![\w.])(?P<caps>[{UPPER}]{{2,}}(?:[-'’ ][{UPPER}]{{2,}})?,\s+"
-                           rf"(?P<g1>[{UPPER}][{LOWER}]+))\b(?!\s+[{UPPER}])|"  # not "ARS, Caroline Martin"
+                           rf"(?P<g1>[{UPPER}][{LOWER}]+|[{UPPER}]{{3,}}))\b"
+                           rf"(?!\s+[{UPPER}][{LOWER}])|"  # not "ARS, Caroline Martin"
                            rf"(?:(?i:pat(?:ient(?:in|e)?)?\.?|name|nom|nombre|au\s+nom\s+de|a\s+nombre\s+de)\s*:?\s+)"
                            rf"(?P<labelled>(?:{WORD}|[{UPPER}]{{2,}}),?\s+(?P<g2>{WORD}))|"
-                           rf"(?P<born>{WORD},\s+(?P<g3>{WORD}))(?=,?\s*(?:\*|geb\.|n[ée]e?\s|DOB|born|\d{{1,2}}[./]\d))")
+                           rf"(?P<born>{WORD},\s+(?P<g3>{WORD}))(?=,?\s*(?:\*|geb\.|n[ée]e?\s|DOB|born|\d{{1,2}}[./]\d)|"
+                           r"\s*[–|(]|\s+-\s)")  # a record row: "Kowalski, Jan - geb.", "Krause, Heinz | WB 1"
 OF_RELATIVE = re.compile(rf"(?:\b(?i:parents|family|familia|famille|Eltern|Familie|mother|mère|madre|Mutter|"
                          rf"maman|mamá|mama|mum|mom|papa|papá|dad|"
                          rf"father|père|padre|Vater)\s+(?:of\s+|de\s+|d['’]|von\s+)(?P<name>{WORD}(?:\s+{WORD})?)|"
@@ -799,7 +801,9 @@ SOUGHT = re.compile(rf"\b(?i:(?:the\s+)?(?:illness|death|diagnosis)\s+of|(?:die\
                     rf"(?:la\s+)?(?:enfermedad|muerte)\s+de|(?:la\s+)?(?:maladie|mort)\s+de|(?:le\s+)?décès\s+de|"
                     rf"(?:our\s+)?thoughts\s+are\s+with|pensées\s+vont\s+à|pensamos\s+en|"
                     rf"(?:unsere\s+)?Gedanken\s+sind\s+bei|se\s+busca\s+a|buscamos\s+a|have\s+you\s+seen|missing\s*:|missing\s+person\s*:?|"
-                    rf"(?:still\s+)?(?:looking|searching)\s+for|(?:concern\s+for\s+)?missing(?=\s+[{UPPER}])|help\s+(?:us\s+)?(?:to\s+)?(?:find|locate)|ayúdanos\s+a\s+encontrar\s+a|"
+                    rf"(?:still\s+)?(?:looking|searching)\s+for|(?:re)?cherch(?:e|ent|ons)|busca(?:n|mos)?\s+a|such(?:t|en)\s+nach|"
+                    rf"identified\s+as|identificad[oa]\s+como|identifiée?\s+comme|"
+                    rf"identifiziert\s+als|(?:concern\s+for\s+)?missing(?=\s+[{UPPER}])|help\s+(?:us\s+)?(?:to\s+)?(?:find|locate)|ayúdanos\s+a\s+encontrar\s+a|"
                     rf"aidez-nous\s+à\s+retrouver|helfen\s+Sie\s+(?:uns\s+)?bei\s+der\s+Suche\s+nach|"
                     rf"avez-vous\s+vu|appel\s+à\s+témoins\s*:?|disparition\s+(?:de|d')|vermisst\s+wird|"
                     rf"gesucht\s+wird|wer\s+hat|il\s+s['’]agit\s+d(?:e\s+|['’])|se\s+trata\s+de|es\s+handelt\s+sich\s+um)"
@@ -991,7 +995,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
     address_starts = [a for a, _ in address_spans]
     for m in SURNAME_FIRST.finditer(text):
         group, given = next((g, n) for g, n in (("caps", "g1"), ("labelled", "g2"), ("born", "g3")) if m.group(g))
-        if is_given_name(m.group(given)) and _fold(m.group(group).split(",")[0].split()[0]) not in NOT_NAMES:
+        if is_given_name(m.group(given).capitalize()) and \
+                _fold(m.group(group).split(",")[0].split()[0]) not in NOT_NAMES:
             add(m.start(group), m.end(group), True, "a name written surname first, as in a record")
     for m in PARENTS_NAMED.finditer(text):
         for group in ("a", "b", "c", "d"):
@@ -1336,6 +1341,21 @@ AGE_BARE = re.compile(r"(?:^\s*,\s*|^\s*\(\s*|\b(?:who['’]s|who\s+(?:is|was)|h
                       r"(?P<n>\d{1,3})(?=\s*[,.;)]|\s+(?:and|y|et|und)\b|\s+[–—-]\s|\s*$)(?!\)?\s*\d)", CI)
 
 
+NICKNAMED = re.compile(r"(?:known\s+(?:to\s+[\w\s]{1,30}?\s+)?as|goes\s+by|(?<!so-)called|appell?e(?:nt)?|"
+                       r"surnomm[ée]e?|nennen|genannt|conocen\s+como|llaman|apodad[oa])\s*[„“\"'«‘]\s?(?P<nick>(?:o\s+)?"
+                       rf"[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?)\s?[“”\"'»’.]", CI)
+
+
+def tied_nicknames(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
+    """The name a named person goes by: "Scott McAvoy, 52, known to many as 'Scottie'", "Joseph
+    Kerbrat, que tout le monde appelle « Jojo »" (the echoes then find it elsewhere)."""
+    named = {sentence_of(spans, h.start) for h in found if h.blocking and h.cls == "name"}
+    for m in NICKNAMED.finditer(text):
+        index = spans.index(sentence_of(spans, m.start()))
+        if any(span in named for span in spans[max(0, index - 1):index + 1]):
+            yield _hit(text, "name", m.start("nick"), m.end("nick"), True, "the name a person named here goes by")
+
+
 def tied_ages(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
     """The age of a named person: in a sentence that names them (or goes on about them), or
     right after their name. Under 90 an age is no identifier on its own; beside a name it
@@ -1563,7 +1583,7 @@ def detect(text: str, ctx: Context, known: frozenset[str] = frozenset()) -> list
         hits += [*echoes(text, "text", set(known))]
     found = resolve(hits)
     hits += [*tied_addresses(text, spans, found), *tied_dates(text, spans, found), *tied_devices(text, spans, found),
-             *tied_ages(text, spans, found), *tied_streets(text, spans, found)]
+             *tied_ages(text, spans, found), *tied_streets(text, spans, found), *tied_nicknames(text, spans, found)]
     return resolve(hits)
 
 

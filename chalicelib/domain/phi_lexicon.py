@@ -178,7 +178,7 @@ SUPPORT_HASHTAGS = (
     r"ThinkingOf|LoveFor|Fuerza|Ánimo|Animo|TodosCon|TodosConEl|TodosConLa|Justicia(?:Para)?|DEP|"
     r"TousAvec|Courage|SoutienÀ|SoutienA|PourToi|StarkBleiben|GuteBesserung|Gemeinsam(?:Für)?|RuheInFrieden|"
     r"Match4|MatchFor|Hilf(?:e)?Für|AyudaA|Find|Finde[nt]?|Missing|BringHome|HelpFind|Buscamos(?:A)?|Desaparecid[oa]|Disparition|Vermisst|Wo(?:Ist)?|"
-    r"Retrouvons|Retrouver|HaveYouSeen|AyúdanosAEncontrar|Helft"
+    r"Retrouvons|Retrouver|HaveYouSeen|AyúdanosAEncontrar|Helft|Hommage(?:À|A)?"
 )
 
 # Relatives and neighbours, whose first name alone identifies them ("her son Gareth").
