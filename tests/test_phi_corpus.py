@@ -356,6 +356,12 @@ def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: li
     {"description": "The trust closed three wards to admissions: Nightingale, Cavell, Mary Seacole and Ward 9."},
     {"web": "https://example.fr/ch-louis-pasteur-communique"},
     {"description": "Der Rückruf steht unter der Meldung Nr. 2025-0311. „Essen Sie es auf keinen Fall“, sagt die Behörde."},
+    # after holdout17's first run (82.6 %, false positives 12.5 %)
+    {"description": "Vaccines at the Walter B. Reed Memorial Park pavilion on Saturday, June 7."},
+    {"hashtags": ["PremioMaríaBlanchard", "ÉcoleVictorHugo", "Salud"]},
+    {"description": "Die Berufsfeuerwehr Bremen meldet den Einsatz (Einsatznummer 25-0412-009)."},
+    {"description": "Der Hund (Transpondernummer 276098106512345) ist geimpft."},
+    {"description": "A puppy from the litter (shelter ID B-25-0031) is being watched by the vet."},
 ])
 def test_what_the_new_detectors_leave_alone(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []

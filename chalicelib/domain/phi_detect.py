@@ -449,7 +449,10 @@ ORGANISATION_TYPES = {phonenumbers.PhoneNumberType.TOLL_FREE, phonenumbers.Phone
                       phonenumbers.PhoneNumberType.UAN, phonenumbers.PhoneNumberType.PREMIUM_RATE}
 
 
-LOG_KEY = re.compile(r"\b(?:log|ref(?:erence)?|incident|crime|Aktenzeichen)\s*(?:no\.?|number|#|:)?\s*$", CI)
+# After one of these a number is a reference, an operation's or an animal's chip, not a phone number.
+LOG_KEY = re.compile(r"\b(?:log|ref(?:erence)?|incident|crime|Aktenzeichen|Einsatznummer|Einsatz-?Nr\.?|"
+                     r"Transpondernummer|Transponder|Chipnummer|microchip|puce|microchip)\s*(?:no\.?|number|#|:)?\s*$",
+                     CI)
 
 
 def phones(text: str, ctx: Context, spans: list[tuple[int, int]]) -> Iterator[Hit]:
@@ -687,6 +690,12 @@ def _about_one_person(sentence: str) -> bool:
     return any(not MANY.fullmatch(word) for word in words)
 
 
+# A number about an animal is no one's: "a kitten from the same litter (shelter ID A-24-1187)".
+ANIMAL = re.compile(r"\b(?:kittens?|pupp(?:y|ies)|dogs?|cats?|bats?|pets?|shelter|chatons?|chiots?|chiens?|chats?|"
+                    r"perros?|gatos?|cachorros?|murciélagos?|Hund\w*|Katze\w*|Welpe\w*|Rüde|Hündin|Fledermaus|Tierheim)\b",
+                    CI)
+
+
 def other_numbers(text: str, spans: list[tuple[int, int]], ctx: Context, others: list[Hit]) -> Iterator[Hit]:
     """What no other detector named (a phone number, allowed or not, is the phone detector's)."""
     for m in OTHER_NUMBER.finditer(text):
@@ -701,8 +710,9 @@ def other_numbers(text: str, spans: list[tuple[int, int]], ctx: Context, others:
             continue
         if _phone_like(m.group(), digits, ctx) or not _about_one_person(text[s:e]):
             continue
-        if PROCUREMENT.search(text[max(s, m.start() - 80):m.start()]) or REGULATOR.search(text[s:m.start()]):
-            continue  # a tender's or a regulator's file number
+        if PROCUREMENT.search(text[max(s, m.start() - 80):m.start()]) or REGULATOR.search(text[s:m.start()]) or \
+                ANIMAL.search(text[s:m.start()]):
+            continue  # a tender's or a regulator's file number, an animal's shelter ID
         if CODED.search(lead) and not re.search(r"\bref", lead[-15:], CI):
             continue  # NDC, lot, batch, ICD, model numbers: a product's or a disease's, not a person's
         yield _hit(text, "other_id", m.start(), m.end(), refers,
@@ -737,6 +747,7 @@ nord süd ost norte sur este oeste sud ouest
 unidad atención usuario usuarios servicio oficina sección área dirección consulta urgencias unité accueil direction
 bureau urgences abteilung amt notaufnahme beratung
 division branch section directorate authority board council commission
+rescue shelter refugio refuge tierheim feuerwehr berufsfeuerwehr polizei bomberos pompiers
 patient patients patiente paciente pacientes patientin case caso cas fall
 bewohner bewohnerin bewohnerinnen resident residents residente résident résidente
 hospital infirmary clinic ward room bed icu station zimmer chambre habitación planta camp cabin mount fort
@@ -847,7 +858,8 @@ DATE_AFTER_NAME = re.compile(rf"^\s*[,(]\s*(?:(?:{BIRTH}){LINK})?(?P<date>{DATE}
 # A name that ends like this is a place or a body named after someone ("Robert Koch-Institut").
 INSTITUTION = re.compile(r"[-\s](?:Institut|Instituts|Klinik|Klinikum|Krankenhaus|Schule|Stiftung|Haus|Hospital|"
                          r"Hôpital|Hospital|Center|Centre|Zentrum|Universität|Gymnasium|House|Building|Wing|"
-                         r"Pavilion|Pavillon|Lodge|Hall|Unit|Tower|Block|Annexe?|Gebäude|Trakt|Edificio|Bâtiment)$", CI)
+                         r"Pavilion|Pavillon|Lodge|Hall|Unit|Tower|Block|Annexe?|Gebäude|Trakt|Edificio|Bâtiment|"
+                         r"Memorial|Gardens|Square|Plaza|Bridge)$|\sMemorial\s", CI)  # "Park" is a surname too
 
 
 RELATION_WORD = re.compile(rf"(?:{lex.RELATIVES}|{lex.PERSON_ROLES})", CI)
@@ -1220,13 +1232,20 @@ NAMED_FOR = re.compile(r"(?:Memorial|Blood|Drive|Award|Prize|Day|Walk|Run|Fund|F
                        r"Lauf|Marcha|Course|Week|Month|Act|Law|Ley|Gesetz|Loi|Ward|Wing|Hall|Institut\w*)")
 
 
+# What is named after someone, before the name: "#PremioIsabelZendal", "#ÉcoleJeanMoulin".
+NAMED_AFTER = re.compile(r"Premio|Prix|Preis|Award|Prize|École|Ecole|Colegio|Lycée|Collège|Schule|Escuela|Instituto|"
+                         r"Hôpital|Hospital|Centro|Centre|Stade|Estadio|Salle|Rue|Calle|Place|Plaza|Avenue|Parque|Parc|"
+                         r"Fundación|Fondation|Stiftung|Memorial|Beca|Bourse|Cátedra|Chaire", CI)
+
+
 def camel_names(text: str, pattern: str = r"\S+") -> Iterator[Hit]:
     """Hashtags and URL words that hold a given name and a surname ("PrayForMariaLopez"), or a
     name after what people write to support someone ("#ÁnimoNoaPérez")."""
     for m in re.finditer(pattern, text):
         parts = list(re.finditer(rf"[{UPPER}][{LOWER}]*", m.group()))
-        if any(NAMED_FOR.fullmatch(p.group()) for p in parts[2:]):
-            continue  # "#MaryMahoneyBloodDrive": named for someone, about something else
+        if any(NAMED_FOR.fullmatch(p.group()) for p in parts[2:]) or (
+                parts and NAMED_AFTER.fullmatch(parts[0].group())):
+            continue  # "#MaryMahoneyBloodDrive", "#PremioIsabelZendal": named for someone, about something else
         support = SUPPORT.match(m.group())
         for first, second in pairwise(parts):
             adjacent = first.end() == second.start()
