@@ -286,6 +286,12 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     ({"description": "Liste: Wagner, Emma – geb. 02.03.1940 – Zi. 4"}, [("description", "name", "Wagner, Emma")]),
     ({"description": "Ficha: SANZ PRIETO, MARÍA - NHC 2204411"}, [("description", "name", "SANZ PRIETO, MARÍA")]),
     ({"hashtags": ["HommageLucas", "Rugby"]}, [("hashtags", "name", "HommageLucas")]),
+    # after holdout17's first run (82.6 %)
+    ({"description": "Nits again in Year 4: Oliver K. and Ruby S. went home today."},
+     [("description", "name", "Oliver K."), ("description", "name", "Ruby S.")]),
+    ({"description": "Shift list: Fischer, T. (chair 2, 6:00) - call if late."}, [("description", "name", "Fischer, T.")]),
+    ({"contact": "Swap organised by Dawn (Ruby's mum): 07700 900555"}, [("contact", "name", "Dawn")]),
+    ({"description": "Laut seiner Tochter Ilse geht es ihm besser."}, [("description", "name", "Ilse")]),
 ])
 def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
@@ -362,6 +368,7 @@ def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: li
     {"description": "Die Berufsfeuerwehr Bremen meldet den Einsatz (Einsatznummer 25-0412-009)."},
     {"description": "Der Hund (Transpondernummer 276098106512345) ist geimpft."},
     {"description": "A puppy from the litter (shelter ID B-25-0031) is being watched by the vet."},
+    {"description": "Dr. Maria S. Keller, the county health officer, said the risk is low."},
 ])
 def test_what_the_new_detectors_leave_alone(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []

@@ -775,12 +775,19 @@ PATIENT_NAME = re.compile(rf"(?:(?i:{lex.PATIENT_WORDS})\s*,?\s+(?:(?i:named|cal
                           rf"(?:{lex.PERSON_ROLES})(?:\s+[\w.º°]+){{0,3}},\s+)"
                           rf"(?P<name>{NAME})")
 RELATIVE_NAME = re.compile(rf"(?:(?:\b[{UPPER}]\w+['’]s|\b(?i:his|her|their|the\s+patient's)|"
-                           rf"\b(?i:su|sus|son|sa|ses|sein|seine|ihr|ihre|der|die|le|la|my|mi|ma|mon|mein|meine|leur|"
-                           rf"leurs))\s+"
+                           rf"\b(?i:su|sus|son|sa|ses|sein|seine|seiner|seinem|seinen|ihr|ihre|ihrer|ihrem|ihren|der|die|"
+                           rf"le|la|my|mi|ma|mon|mein|meine|leur|leurs))\s+"
                            rf"(?:[\w-]+\s+)?"
                            rf"(?i:{lex.RELATIVES})|\b(?i:our|unsere[rn]?|unser|nuestr[oa]|notre)\s+"
                            rf"(?i:classmate|schoolmate|Mitschüler(?:in)?|Klassenkamerad(?:in)?|camarade|compañer[oa]))"
                            rf"\s*,?\s+(?P<name>[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?)")
+# A first name with the initial of a surname: "Alfie R.", "Noa R. G.", "Lotta B." (a school's or a
+# nursery's way of naming a child); and surname first with an initial: "Morales, J. (chair 3)".
+GIVEN_INITIAL = re.compile(rf"(?<![\w.])(?P<name>{WORD}\s+[{UPPER}]\.(?:\s?[{UPPER}]\.)?)(?!\s?[{UPPER}][{LOWER}]|\w)")
+SURNAME_INITIAL = re.compile(rf"(?<![\w.])(?P<name>{WORD},\s+[{UPPER}]\.)(?=\s*[–|(;]|\s+-\s)")
+# Someone named by whose relative they are, in brackets: "Leanne (Alfie's mum)", "Aurélie (maman de Lenny)".
+NAME_THEN_RELATION = re.compile(rf"(?P<name>{WORD})\s*\((?:{WORD}['’]s\s+(?i:{lex.RELATIVES})|"
+                                rf"(?i:{lex.RELATIVES})\s+(?:de|of|von|d['’])\s*(?P<other>{WORD}))\)")
 # Two parents named together: "Ses parents, Nadia et Karim," / "Lucía y Andrés, los papás de Hugo".
 PARENTS = (r"(?i:parents|padres|papás|Eltern|grandparents|abuelos|grands-parents|Großeltern|mum\s+and\s+dad|"
            r"mamá\s+y\s+papá|papa\s+et\s+maman)")
@@ -1026,6 +1033,17 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
     for m in SOUGHT.finditer(text):
         if _is_name(m.group("name"), False):
             add(m.start("name"), m.end("name"), True, "a person being looked for")
+    for m in GIVEN_INITIAL.finditer(text):
+        first = m.group("name").split()[0]
+        if is_given_name(first) and not OFFICIAL.search(text[max(0, m.start() - 40):m.end() + 40]):
+            add(m.start("name"), m.end("name"), True, "a first name with a surname's initial")
+    for m in SURNAME_INITIAL.finditer(text):
+        if _fold(m.group("name").split(",")[0]) not in NOT_NAMES:
+            add(m.start("name"), m.end("name"), True, "a name written surname first, as in a record")
+    for m in NAME_THEN_RELATION.finditer(text):
+        for group in ("name", "other"):
+            if m.group(group) and _fold(m.group(group)) not in NOT_NAMES:
+                add(m.start(group), m.end(group), True, "a person named by their relation to the patient")
     for m in RELATIVE_NAME.finditer(text):  # a first name alone is enough next to whose relative it is
         if _fold(m.group("name").split()[0]) not in NOT_NAMES:
             add(m.start("name"), m.end("name"), True, "a person named by their relation to the patient")
