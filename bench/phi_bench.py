@@ -312,7 +312,7 @@ HAND_WRITTEN = (
     (HOLDOUT17, "written the same way during the work on holdout16 (asked for ages in words and dates without "
                 "years too); first run: recall 82.6 %, 100 % blocked, FP 12.5 %; worked on since"),
     (HOLDOUT18, "written the same way during the work on holdout17; never worked on: what the screen does on "
-                "new text (first run: recall 80.3 %, 100 % blocked, FP 15 %)"),
+                "new text (first run: recall 80.3 %, 100 % blocked, FP 15 %); worked on since"),
 )
 
 

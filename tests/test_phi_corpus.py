@@ -293,6 +293,17 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     ({"description": "Shift list: Fischer, T. (chair 2, 6:00) - call if late."}, [("description", "name", "Fischer, T.")]),
     ({"contact": "Swap organised by Dawn (Ruby's mum): 07700 900555"}, [("contact", "name", "Dawn")]),
     ({"description": "Laut seiner Tochter Ilse geht es ihm besser."}, [("description", "name", "Ilse")]),
+    # after holdout18's first run (80.3 %)
+    ({"description": "Please call: FARRELL Joan (K5520113), ADAMS Ruth (K5520987)."},
+     [("description", "name", "FARRELL Joan"), ("description", "name", "ADAMS Ruth")]),
+    ({"description": "Un résident, M. LEROUX Bernard, né le 02/04/1950, chambre 118, est traité."},
+     [("description", "name", "LEROUX Bernard"), ("description", "address", "chambre 118")]),
+    ({"description": "Heridos: J.P.L. (11 años), con una fractura de brazo."}, [("description", "name", "J.P.L.")]),
+    ({"description": "La petite Inaya, 4 ans, a été vaccinée le 3 mars."},
+     [("description", "name", "Inaya"), ("description", "age", "4 ans")]),
+    ({"description": "Datos: NAF 28/10445512/07, a efectos de tramitación."}, [("description", "ssn", "28/10445512/07")]),
+    ({"description": "Bénéficiaire de l'AME n° 1 84 05 75 112 233 4, il est suivi."},
+     [("description", "health_plan", "1 84 05 75 112 233 4")]),
 ])
 def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
@@ -370,6 +381,13 @@ def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: li
     {"description": "Der Hund (Transpondernummer 276098106512345) ist geimpft."},
     {"description": "A puppy from the litter (shelter ID B-25-0031) is being watched by the vet."},
     {"description": "Dr. Maria S. Keller, the county health officer, said the risk is low."},
+    # after holdout18's first run (80.3 %, false positives 15 %)
+    {"web": "https://health.example.org/patients/visitors"},
+    {"web": "https://www.justgiving.com/campaign/warm-homes-winter-appeal"},
+    {"area_desc": "Hospital Universitario Virgen de la Luz, calle de la Paz 3, Cuenca"},
+    {"area_desc": "Lycée Victor-Hugo, 12 rue Pasteur, Besançon"},
+    {"area_desc": "Départements de la Loire (42) et du Cantal (15)"},
+    {"description": "Little Acorns Nursery and Little Oak Formula Ltd support the campaign."},
 ])
 def test_what_the_new_detectors_leave_alone(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []

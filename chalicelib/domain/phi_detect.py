@@ -256,7 +256,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
     ("health_plan", r"Medicare(?:\s+(?:number|no\.?|ID|#|card))?|Medicaid(?:\s+(?:ID|number|no\.?|#))?|"
                     r"member\s+(?:ID|number|no\.?|#)|subscriber\s+(?:ID|number)|policy\s+(?:number|no\.?|#)|"
                     r"group\s+number|insurance\s+(?:ID|number|no\.?)|health\s+plan\s+(?:ID|number)|\bMBI\b|"
-                    r"tarjeta\s+sanitaria|\bTSI\b|(?-i:\bCIP(?=\s+[A-Z]{4}\d{6,}))|\bNUSS\b|afiliaci[óo]n(?:\s+a\s+la\s+Seguridad\s+Social)?|"
+                    r"tarjeta\s+sanitaria|\bTSI\b|(?-i:\bCIP(?=\s+[A-Z]{4}\d{6,}))|afiliaci[óo]n(?:\s+a\s+la\s+Seguridad\s+Social)?|"
                     r"n[úu]mero\s+de\s+(?:la\s+)?Seguridad\s+Social|num[ée]ro\s+d'adh[ée]rent|mutuelle|"
                     r"Versicherungsnummer|Mitgliedsnummer|adh[ée]rente?|p[óo]liza|police\s+d'assurance|Versicherungsschein|"
                     r"\b(?:BCBS|Aetna|Cigna|Humana|UHC|Kaiser)\s+(?:ID|member\s+ID|#)|\bVers\.?-Nr\.?|mutualista",
@@ -267,6 +267,8 @@ KEYED: list[tuple[str, str, str, bool]] = [
      r"(?P<value>[12][\d ]{12,20}\d)", True),
     ("ssn", r"\bSSN\b|social\s+security\s+(?:number|no\.?|#)", r"(?P<value>\d{3}[- ]?\d{2}[- ]?\d{4})", True),
     ("nhs_number", r"\bNHS\s+(?:no\.?|number|#)", r"(?P<value>\d{3}[- ]?\d{3}[- ]?\d{4})", True),
+    ("ssn", r"\bNUSS\b|\bNAF\b", r"(?P<value>\d{2}[/ ]?\d{8}[/ ]?\d{2})", True),
+    ("health_plan", r"(?-i:\bAME\b)|aide\s+m[ée]dicale\s+d'[ÉE]tat", r"(?P<value>\d(?:\s?\d){12,14})", True),
     ("ssn", r"last\s+(?:four|4)\s+(?:digits\s+)?(?:of\s+(?:his|her|their|the)\s+)?"
             r"(?:SSN|Social\s+Security(?:\s+number)?)(?:\s+(?:are|is|were|was))?", r"(?P<value>\d{4})", True),
     ("account", r"account\s*(?:number|no\.?|#)?|\bacct\.?|billing\s+account|Kontonummer|Konto|"
@@ -747,6 +749,7 @@ nord süd ost norte sur este oeste sud ouest
 unidad atención usuario usuarios servicio oficina sección área dirección consulta urgencias unité accueil direction
 bureau urgences abteilung amt notaufnahme beratung
 division branch section directorate authority board council commission
+départements departamentos provincias landkreise régions regiones
 rescue shelter refugio refuge tierheim feuerwehr berufsfeuerwehr polizei bomberos pompiers
 patient patients patiente paciente pacientes patientin case caso cas fall
 bewohner bewohnerin bewohnerinnen resident residents residente résident résidente
@@ -785,6 +788,12 @@ RELATIVE_NAME = re.compile(rf"(?:(?:\b[{UPPER}]\w+['’]s|\b(?i:his|her|their|th
 # nursery's way of naming a child); and surname first with an initial: "Morales, J. (chair 3)".
 GIVEN_INITIAL = re.compile(rf"(?<![\w.])(?P<name>{WORD}\s+[{UPPER}]\.(?:\s?[{UPPER}]\.)?)(?!\s?[{UPPER}][{LOWER}]|\w)")
 SURNAME_INITIAL = re.compile(rf"(?<![\w.])(?P<name>{WORD},\s+[{UPPER}]\.)(?=\s*[–|(;]|\s+-\s)")
+# Initials with the person's age: "A.R.M. (9 años)", "J.M.R., de 17 años".
+INITIALS_AGED = re.compile(r"(?<![\w.])(?P<name>(?:[A-Z]\.){2,4})(?=,?\s*(?:\(\s*)?(?:de\s+)?\d{1,3}\s*"
+                           r"(?:años|ans|years|Jahre|J\.)?\s*[),])")
+# A child named after "the little": "Le petit Yanis", "die kleine Mia", "la pequeña Noa".
+LITTLE = re.compile(rf"(?:\b(?i:le\s+petit|la\s+petite|el\s+pequeño|la\s+pequeña|der\s+kleine|die\s+kleine)|"
+                    rf"\blittle)\s+(?P<name>{WORD})(?!\s+[{UPPER}])")  # not a brand: "Little Sprout Formula"
 # Someone named by whose relative they are, in brackets: "Leanne (Alfie's mum)", "Aurélie (maman de Lenny)".
 NAME_THEN_RELATION = re.compile(rf"(?P<name>{WORD})\s*\((?:{WORD}['’]s\s+(?i:{lex.RELATIVES})|"
                                 rf"(?i:{lex.RELATIVES})\s+(?:de|of|von|d['’])\s*(?P<other>{WORD}))\)")
@@ -804,7 +813,12 @@ SURNAME_FIRST = re.compile(rf"(?<![\w.])(?P<caps>[{UPPER}]{{2,}}(?:[-'’ ][{UPP
                            rf"(?:(?i:pat(?:ient(?:in|e)?)?\.?|name|nom|nombre|au\s+nom\s+de|a\s+nombre\s+de)\s*:?\s+)"
                            rf"(?P<labelled>(?:{WORD}|[{UPPER}]{{2,}}),?\s+(?P<g2>{WORD}))|"
                            rf"(?P<born>{WORD},\s+(?P<g3>{WORD}))(?=,?\s*(?:\*|geb\.|n[ée]e?\s|DOB|born|\d{{1,2}}[./]\d)|"
-                           r"\s*[–|(]|\s+-\s)")  # a record row: "Kowalski, Jan - geb.", "Krause, Heinz | WB 1"
+                           r"\s*[–|(]|\s+-\s)|"  # a record row: "Kowalski, Jan - geb.", "Krause, Heinz | WB 1"
+                           # no comma, but an identifier, a birth or a title with it: "PENNINGTON Ronald (K4471902)",
+                           # "M. DIALLO Mamadou, né le", "McBRIDE Thomas (K43…)"
+                           rf"(?:(?<=M\.\s)|(?<=Mme\s)|(?<=Mr\s)|(?<=Mrs\s)|(?<=Ms\s)|(?<=Herr\s)|(?<=Frau\s)|(?<![\w.]))"
+                           rf"(?P<capsrow>(?:Mc|Mac|O['’])?[{UPPER}]{{2,}}(?:-[{UPPER}]{{2,}})?\s+(?P<g4>{WORD}))"
+                           rf"(?=\s*\(\s*[A-Z]{{0,3}}\d|,?\s*(?:n[ée]e?\s+le|geb\.|nacid[oa]|born|DOB)\b)")
 OF_RELATIVE = re.compile(rf"(?:\b(?i:parents|family|familia|famille|Eltern|Familie|mother|mère|madre|Mutter|"
                          rf"maman|mamá|mama|mum|mom|papa|papá|dad|"
                          rf"father|père|padre|Vater)\s+(?:of\s+|de\s+|d['’]|von\s+)(?P<name>{WORD}(?:\s+{WORD})?)|"
@@ -1013,7 +1027,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
     address_spans = [m.span() for m in ADDRESS.finditer(text)]
     address_starts = [a for a, _ in address_spans]
     for m in SURNAME_FIRST.finditer(text):
-        group, given = next((g, n) for g, n in (("caps", "g1"), ("labelled", "g2"), ("born", "g3")) if m.group(g))
+        group, given = next((g, n) for g, n in (("caps", "g1"), ("labelled", "g2"), ("born", "g3"), ("capsrow", "g4"))
+                            if m.group(g))
         if is_given_name(m.group(given).capitalize()) and \
                 _fold(m.group(group).split(",")[0].split()[0]) not in NOT_NAMES:
             add(m.start(group), m.end(group), True, "a name written surname first, as in a record")
@@ -1033,6 +1048,12 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
     for m in SOUGHT.finditer(text):
         if _is_name(m.group("name"), False):
             add(m.start("name"), m.end("name"), True, "a person being looked for")
+    for m in INITIALS_AGED.finditer(text):
+        add(m.start("name"), m.end("name"), True, "a person's initials with their age")
+    for m in LITTLE.finditer(text):
+        word = _fold(m.group("name"))
+        if word not in NOT_NAMES and word not in lex.EVERYDAY_NAME_WORDS:
+            add(m.start("name"), m.end("name"), True, "a child named by their first name")
     for m in GIVEN_INITIAL.finditer(text):
         first = m.group("name").split()[0]
         if is_given_name(first) and not OFFICIAL.search(text[max(0, m.start() - 40):m.end() + 40]):
@@ -1329,6 +1350,19 @@ STREET_NAME = re.compile(
 STREET_HOME = re.compile(rf"\b(?:{LIVES_WORDS}|casa|vit)\W+(?:\w+\W+){{0,2}}$", CI)
 
 
+ROOM = re.compile(r"\b(?:chambre|appartement|apartment|apt\.?|flat|room|habitación|hab\.|Zimmer|Zi\.|Wohnung)\s+"
+                  r"(?:n[°º]\s*)?\d{1,4}[A-Z]?\b", CI)
+
+
+def tied_rooms(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
+    """A room or flat number in a sentence that names someone is where they live or lie:
+    "M. DIALLO Mamadou, né le 03/03/1988, chambre 212", "who lives in Flat 14"."""
+    named = {sentence_of(spans, h.start) for h in found if h.blocking and h.cls == "name"}
+    for m in ROOM.finditer(text):
+        if sentence_of(spans, m.start()) in named and not any(h.start < m.end() and m.start() < h.end for h in found):
+            yield _hit(text, "address", m.start(), m.end(), True, "the room or flat of someone named here")
+
+
 def tied_streets(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
     """A street without its number is someone's when the sentence names them or says they live
     there: "Mr Ted Varga on Filton Avenue is just home", "autour de son domicile, rue Balay"."""
@@ -1473,6 +1507,14 @@ RECORD_IN_NAME = re.compile(r"(?:^|\s)(?:case|caso|cas|Fall|dossier|expediente|p
                             r"[A-Z]{0,3}\d[\d-]{4,}\d(?:\s|$)", CI)
 
 
+# After these a page is an organisation's; these pages are for everyone.
+ORGANISATION_PAGES = frozenset({"campaign", "campaigns", "charity", "charities", "team", "teams", "organisation",
+                                "organization", "company"})
+GENERIC_PAGES = frozenset({"visitors", "visiting", "info", "information", "faq", "contact", "about", "index", "news",
+                           "home", "services", "resources", "guide", "help", "support", "search", "list", "all",
+                           "donate", "volunteer", "events"})
+
+
 def url_hits(url_text: str, offset: int) -> Iterator[Hit]:
     for m in PERSON_KEYS.finditer(url_text):
         yield Hit("url", offset + m.start("pair"), offset + m.end("pair"), True,
@@ -1485,6 +1527,8 @@ def url_hits(url_text: str, offset: int) -> Iterator[Hit]:
             continue  # the host
         segment, after = m.group(), previous
         previous = segment
+        if after.lower() in ORGANISATION_PAGES or segment.lower() in GENERIC_PAGES:
+            continue  # "/campaign/wheels4all-spring-appeal" (a charity's), "/memorial/visitors" (a page for all)
         by_person = PERSON_SITES.search(host) and (any(  # a page per person: a given name and any word after it
             is_full_name(a, b) or (is_given_name(a) and len(b) >= 3)
             for a, b in pairwise(w for w in re.split(r"[-_.+]", segment) if w.isalpha())) or (
@@ -1567,7 +1611,8 @@ UNIT_POSTCODE = re.compile(r"(?<![\w-])(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|\d{5
 
 
 def _area_address(text: str, hit: Hit) -> Hit:
-    if hit.cls != "address" or hit.blocking or VENUE.search(text[max(0, hit.start - 40):hit.end + 40]) or \
+    part_start = max(text.rfind(";", 0, hit.start), text.rfind("\n", 0, hit.start)) + 1
+    if hit.cls != "address" or hit.blocking or VENUE.search(text[max(part_start, hit.start - 80):hit.end + 40]) or \
             re.search(r"\b[A-Z]{2,6}\s*,\s*$", text[:hit.start]) or \
             re.match(r"\s*(?:[–-]|to|bis|al|à)\s*\d", text[hit.end:]):  # "Goethestraße 1-45": a stretch of street
         return hit
@@ -1620,7 +1665,8 @@ def detect(text: str, ctx: Context, known: frozenset[str] = frozenset()) -> list
         hits += [*echoes(text, "text", set(known))]
     found = resolve(hits)
     hits += [*tied_addresses(text, spans, found), *tied_dates(text, spans, found), *tied_devices(text, spans, found),
-             *tied_ages(text, spans, found), *tied_streets(text, spans, found), *tied_nicknames(text, spans, found)]
+             *tied_ages(text, spans, found), *tied_streets(text, spans, found), *tied_nicknames(text, spans, found),
+             *tied_rooms(text, spans, found)]
     return resolve(hits)
 
 

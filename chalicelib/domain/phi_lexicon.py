@@ -77,7 +77,8 @@ VENUE_WORDS = (
     r"Pflegeheim|Seniorenheim|Gemeindehaus|Bürgerhaus|clínica|clinique|EHPAD|residencia|"
     r"surgery|care\s+home|nursing\s+home|community\s+hub|"
     r"wing|building|block|tower|pavilion|campus|edificio|pabellón|bâtiment|Gebäude|CEIP|IES|"
-    r"pool|Hallenbad|Schwimmbad|Freibad|piscine|piscina|union"
+    r"pool|Hallenbad|Schwimmbad|Freibad|piscine|piscina|union|collège|lycée|Unterkunft|Gemeinschaftsunterkunft|"
+    r"Universitario|hospitalier"
 )
 # A home: an address next to these is a person's.
 HOME_WORDS = (
