@@ -82,6 +82,8 @@ HOLDOUT16 = ROOT / "tests" / "phi_corpus" / "holdout16.jsonl"
 HOLDOUT17 = ROOT / "tests" / "phi_corpus" / "holdout17.jsonl"
 # Written the same way during the work on holdout17, never worked on: the honest figure now.
 HOLDOUT18 = ROOT / "tests" / "phi_corpus" / "holdout18.jsonl"
+# Written the same way during the work on holdout18, never worked on: the honest figure now.
+HOLDOUT19 = ROOT / "tests" / "phi_corpus" / "holdout19.jsonl"
 ORGS = ROOT / "tests" / "phi_corpus" / "orgs.json"
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 # Finding codes of the screen before issue 15, and the classes they stand for.
@@ -311,8 +313,10 @@ HAND_WRITTEN = (
                 "forms too); first run: recall 81.3 %, 97.5 % blocked, FP 10 %; worked on since"),
     (HOLDOUT17, "written the same way during the work on holdout16 (asked for ages in words and dates without "
                 "years too); first run: recall 82.6 %, 100 % blocked, FP 12.5 %; worked on since"),
-    (HOLDOUT18, "written the same way during the work on holdout17; never worked on: what the screen does on "
-                "new text (first run: recall 80.3 %, 100 % blocked, FP 15 %); worked on since"),
+    (HOLDOUT18, "written the same way during the work on holdout17; first run: recall 80.3 %, 100 % blocked, "
+                "FP 15 %; worked on since"),
+    (HOLDOUT19, "written the same way during the work on holdout18; never worked on: what the screen does on "
+                "new text (first run: recall 79.2 %, 97.5 % blocked, FP 15 %)"),
 )
 
 
