@@ -877,10 +877,8 @@ DATE_AFTER_NAME = re.compile(rf"^\s*[,(]\s*(?:(?:{BIRTH}){LINK})?(?P<date>{DATE}
 
 
 # A name that ends like this is a place or a body named after someone ("Robert Koch-Institut").
-INSTITUTION = re.compile(r"[-\s](?:Institut|Instituts|Klinik|Klinikum|Krankenhaus|Schule|Stiftung|Haus|Hospital|"
-                         r"Hôpital|Hospital|Center|Centre|Zentrum|Universität|Gymnasium|House|Building|Wing|"
-                         r"Pavilion|Pavillon|Lodge|Hall|Unit|Tower|Block|Annexe?|Gebäude|Trakt|Edificio|Bâtiment|"
-                         r"Memorial|Gardens|Square|Plaza|Bridge)$|\sMemorial\s", CI)  # "Park" is a surname too
+INSTITUTION = re.compile(rf"[-\s](?:{lex.PLACE_NOUNS}|Instituts|Unit|Block|Annexe?|Gebäude|Trakt|Edificio|Bâtiment|"
+                         r"Gardens|Square|Plaza|Bridge)$|\sMemorial\s", CI)  # not "Park": a surname too
 
 
 RELATION_WORD = re.compile(rf"(?:{lex.RELATIVES}|{lex.PERSON_ROLES})", CI)
@@ -895,10 +893,7 @@ COMPANY_AFTER = re.compile(r"^\s*,?\s*(?:S\.\s?L\.|S\.\s?A\.|S\.\s?L\.\s?U\.|SLU
 
 
 # A building or body after the words: "George Washington Carver Student Union", "Jean Moulin Institute".
-PLACE_AFTER = re.compile(r"\s+(?:Union|Center|Centre|Hall|Building|Wing|House|Institute|School|College|Hospital|"
-                         r"Clinic|Library|Park|Stadium|Arena|Memorial|Foundation|Campus|Pavilion|Lodge|Tower|"
-                         r"Schule|Klinik|Stiftung|Haus|Halle|Zentrum|Institut|Hôpital|Collège|Lycée|École|Centro|"
-                         r"Colegio|Instituto|Fundación)\b")
+PLACE_AFTER = re.compile(rf"\s+(?:{lex.PLACE_NOUNS}|Union|School|Clinic|Park|Arena)\b")
 # A list of wards or buildings by their names: "closes wards to new admissions: Nightingale, Seacole, ...".
 NAMED_ROOMS = re.compile(r"\b(?:wards|units|buildings|wings|Stationen|salles|services|pavillons|plantas|unidades|"
                          r"pabellones)\b[^.]{0,80}$", CI)
@@ -1272,9 +1267,8 @@ NAMED_FOR = re.compile(r"(?:Memorial|Blood|Drive|Award|Prize|Day|Walk|Run|Fund|F
 
 
 # What is named after someone, before the name: "#PremioIsabelZendal", "#ÉcoleJeanMoulin".
-NAMED_AFTER = re.compile(r"Premio|Prix|Preis|Award|Prize|École|Ecole|Colegio|Lycée|Collège|Schule|Escuela|Instituto|"
-                         r"Hôpital|Hospital|Centro|Centre|Stade|Estadio|Salle|Rue|Calle|Place|Plaza|Avenue|Parque|Parc|"
-                         r"Fundación|Fondation|Stiftung|Memorial|Beca|Bourse|Cátedra|Chaire", CI)
+NAMED_AFTER = re.compile(rf"{lex.PLACE_NOUNS}|Premio|Prix|Preis|Award|Prize|Ecole|Escuela|Stade|Estadio|Salle|Rue|"
+                         r"Calle|Place|Plaza|Avenue|Parque|Parc|Fondation|Beca|Bourse|Cátedra|Chaire", CI)
 
 
 def camel_names(text: str, pattern: str = r"\S+") -> Iterator[Hit]:

@@ -182,6 +182,14 @@ SUPPORT_HASHTAGS = (
     r"Retrouvons|Retrouver|HaveYouSeen|AyúdanosAEncontrar|Helft|Hommage(?:À|A)?"
 )
 
+# Buildings and bodies, which are often named after someone: a name next to one of these is the
+# place's ("Klinikum Ernst von Bergmann", "George Washington Carver Student Union", "#ÉcoleJeanMoulin").
+PLACE_NOUNS = (
+    r"Institut|Institute|Klinik|Klinikum|Krankenhaus|Schule|Stiftung|Haus|Halle|Hospital|Hôpital|Center|Centre|"
+    r"Centro|Zentrum|Universität|Gymnasium|House|Building|Wing|Pavilion|Pavillon|Lodge|Hall|Tower|Memorial|"
+    r"College|Collège|Lycée|École|Colegio|Instituto|Fundación|Foundation|Library|Campus|Stadium"
+)
+
 # Relatives and neighbours, whose first name alone identifies them ("her son Gareth").
 RELATIVES = (
     r"son|daughter|husband|wife|partner|mother|father|mum|mom|dad|mamá|papá|maman|papa|Mama|Papa|brother|sister|grandson|granddaughter|grandmother|"
