@@ -144,7 +144,8 @@ def found(text: str, field: str = "description", language: str | None = "en") ->
     # the misses the issue lists, one each
     ("Walter Brooks died on 4 March at the county hospital.", "en", {("name", "Walter Brooks"), ("date", "4 March")}),
     ("Grace Adeyemi remains in Ward 7B, bed 3.", "en", {("name", "Grace Adeyemi")}),
-    ("Julien Moreau, chambre 214, reçoit un traitement.", "fr", {("name", "Julien Moreau")}),
+    ("Julien Moreau, chambre 214, reçoit un traitement.", "fr",
+     {("name", "Julien Moreau"), ("address", "chambre 214")}),  # the room of a named patient too
     ("The first case (b. 12.05.2008) is at home.", "en", {("date", "12.05.2008")}),
     ("The patient, DOB 19750411, is stable.", "en", {("date", "19750411")}),
     ("Ethan Park was born on the 3rd of August 1990.", "en", {("name", "Ethan Park"), ("date", "the 3rd of August 1990")}),
