@@ -1,4 +1,4 @@
-"""The listen backlog of the local stack's HTTP servers (moto's, the sandbox platforms', sign-in's)."""
+"""The listen backlog of the local stack's busy HTTP servers: moto's and the sandbox platforms'."""
 from __future__ import annotations
 
 from typing import Any

@@ -16,7 +16,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from itertools import pairwise
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -866,10 +866,8 @@ AGE_AFTER_NAME = re.compile(r"^\s*(?:\(\s*(?P<a>\d{1,3})\s*\)(?!\s*\d)|"  # not 
                             r",\s*(?:an?\s+|un[ae]?\s+|einem?\s+|einer\s+|eine\s+)?"
                             r"(?P<d>\d{1,3})[- ](?:year-old|jährige)|"
                             # "Mia Weber ist fünf Jahre alt", "Leo García tiene 6 años", "Amir is four and"
-                            r"\s+(?:is|ist|tiene|a|wird|turned|cumple)\s+(?P<e>\d{1,3}|one|two|three|four|five|six|seven|"
-                            r"eight|nine|ten|eleven|twelve|ein|eins|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|"
-                            r"zwölf|un|una|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|une|deux|trois|quatre|"
-                            r"cinq|sept|huit|neuf|dix)\s+(?:years?\s+old\b|Jahre\b|años\b|ans\b|and\b|und\b|y\b|et\b))",
+                            rf"\s+(?:is|ist|tiene|a|wird|turned|cumple)\s+(?P<e>\d{{1,3}}|{lex.NUMBER_WORDS})\s+"
+                            r"(?:years?\s+old\b|Jahre\b|años\b|ans\b|and\b|und\b|y\b|et\b))",
                             CI)
 
 
@@ -998,8 +996,8 @@ PLACE_BEFORE = re.compile(r"\b(?:Klinikum|Krankenhaus|Klinik|Hospital|Hôpital|C
                           r"Regional|General|Infantil|Hospitalier|Medical|Médical|Médico|Community|Comunitario|Social)){0,2}"
                           r"\s+$")
 # "the 7-year-old Ann Lee", "Der zwölfjährige Jonas", "el niño de 8 años, Yusuf"
-AGE_BEFORE = re.compile(r"(?:(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
-                        r"fourteen|fifteen|sixteen|seventeen)[- ]year[- ]old|\w+jährige[rn]?|\d{1,3}-jährige[rn]?|"
+AGE_BEFORE = re.compile(rf"(?:(?:\d{{1,3}}|{lex.NUMBER_WORDS_EN})[- ]year[- ]old|\w+jährige[rn]?|"
+                        r"\d{1,3}-jährige[rn]?|"
                         r"de\s+\d{1,3}\s+años,?|"
                         r"âgée?\s+de\s+\d{1,3}\s+ans,?)\s+$", CI)
 OWNER_BEFORE = re.compile(r"\b(?:belongs\s+to|owned\s+by|owner,?|pertenece\s+a|propiedad\s+de|dueñ[oa],?|"
@@ -1320,10 +1318,15 @@ DAY_MONTH = re.compile(r"\b(?:on|of|le|am|el|du|vom|since|depuis|seit|desde)\s+"
                        r"(?P<date>(?P<d>[0-3]?\d)[/.](?P<m>[01]?\d)\.?)(?![\d/]|\.\d)", CI)
 
 
+def named_sentences(spans: list[tuple[int, int]], found: list[Hit]) -> set[tuple[int, int]]:
+    """The sentences in which a (blocking) name was found: what else they hold is that person's."""
+    return {sentence_of(spans, h.start) for h in found if h.blocking and h.cls == "name"}
+
+
 def tied_addresses(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
     """A street address in a sentence that names someone is theirs (the venue test made it a
     warning; the name makes it sure)."""
-    named = {sentence_of(spans, h.start) for h in found if h.blocking and h.cls == "name"}
+    named = named_sentences(spans, found)
     # a pasted row or a sentence with someone's record: "KVNR T482150937 | … | Niederneuendorfer Allee 58"
     identified = {sentence_of(spans, h.start) for h in found if h.blocking and h.cls in PERSONAL and h.cls != "address"}
     for h in found:
@@ -1351,7 +1354,7 @@ ROOM = re.compile(r"\b(?:chambre|appartement|apartment|apt\.?|flat|room|habitaci
 def tied_rooms(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
     """A room or flat number in a sentence that names someone is where they live or lie:
     "M. DIALLO Mamadou, né le 03/03/1988, chambre 212", "who lives in Flat 14"."""
-    named = {sentence_of(spans, h.start) for h in found if h.blocking and h.cls == "name"}
+    named = named_sentences(spans, found)
     for m in ROOM.finditer(text):
         if sentence_of(spans, m.start()) in named and not any(h.start < m.end() and m.start() < h.end for h in found):
             yield _hit(text, "address", m.start(), m.end(), True, "the room or flat of someone named here")
@@ -1360,7 +1363,7 @@ def tied_rooms(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Ite
 def tied_streets(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
     """A street without its number is someone's when the sentence names them or says they live
     there: "Mr Ted Varga on Filton Avenue is just home", "autour de son domicile, rue Balay"."""
-    named = {sentence_of(spans, h.start) for h in found if h.blocking and h.cls == "name"}
+    named = named_sentences(spans, found)
     for m in STREET_NAME.finditer(text):
         group = next(g for g in ("en", "fr", "es", "de") if m.group(g))
         start, end = m.start(group), m.end(group)
@@ -1395,10 +1398,8 @@ def _day_and_month(a: int, b: int) -> bool:
 # An age in years or months: "58-year-old", "56 años", "38 ans", "8 Jahre alt", "11 mois", "87-jährigen",
 # "fünfjährige"; or a bare number where only an age can be: "Raymond Tuttle, 58,", "Sabine Hölzl (52)",
 # "who's 92", "He was 92.", "tiene 6 años".
-NUMBER_WORD_AGE = (r"(?:ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|dreizehn|vierzehn|fünfzehn|"
-                   r"sechzehn|siebzehn|achtzehn|neunzehn|\w+zig|hundert)jährige[rn]?|"
-                   r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
-                   r"sixteen|seventeen|eighteen|nineteen|\w+ty(?:-\w+)?)[- ]year[- ]old")
+NUMBER_WORD_AGE = (rf"(?:{lex.NUMBER_WORDS_DE}|\w+zig|hundert)jährige[rn]?|"
+                   rf"(?:{lex.NUMBER_WORDS_EN}|\w+ty(?:-\w+)?)[- ]year[- ]old")
 AGE_IN_YEARS = re.compile(rf"\b(?P<n>\d{{1,3}})(?:[- ](?:years?|yrs?)[- ]old\b|-year-old\b|-jährige[rn]?\b|"
                           rf"\s+(?:ans|años|Jahre|Lebensjahr|mois|meses|months|Monate)\b)|"
                           rf"\b(?:{NUMBER_WORD_AGE})\b", CI)
@@ -1414,11 +1415,19 @@ NICKNAMED = re.compile(r"(?:known\s+(?:to\s+[\w\s]{1,30}?\s+)?as|goes\s+by|(?<!s
 def tied_nicknames(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
     """The name a named person goes by: "Scott McAvoy, 52, known to many as 'Scottie'", "Joseph
     Kerbrat, que tout le monde appelle « Jojo »" (the echoes then find it elsewhere)."""
-    named = {sentence_of(spans, h.start) for h in found if h.blocking and h.cls == "name"}
+    named = named_sentences(spans, found)
     for m in NICKNAMED.finditer(text):
         index = spans.index(sentence_of(spans, m.start()))
         if any(span in named for span in spans[max(0, index - 1):index + 1]):
             yield _hit(text, "name", m.start("nick"), m.end("nick"), True, "the name a person named here goes by")
+
+
+def _goes_on_about(text: str, spans: list[tuple[int, int]], about: Collection[tuple[int, int]],
+                   position: int) -> bool:
+    """Whether `position` is in one of the sentences `about` someone, or in a later one that goes
+    on about them ("her", "ses", "seine", "the man")."""
+    s, e = sentence_of(spans, position)
+    return (s, e) in about or (s > min(a for a, _ in about) and bool(PRONOUN.search(text[s:position])))
 
 
 def tied_ages(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
@@ -1428,8 +1437,7 @@ def tied_ages(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iter
     named = [h for h in found if h.blocking and h.cls == "name"]
     if not named:
         return
-    sentences_named = {sentence_of(spans, h.start) for h in named}
-    first = min(s for s, _ in sentences_named)
+    sentences_named = named_sentences(spans, found)
     taken = [(h.start, h.end) for h in found if h.blocking]
     candidates = [(m.start(), m.end()) for m in AGE_IN_YEARS.finditer(text)
                   if not m.group("n") or int(m.group("n")) <= 120]
@@ -1443,8 +1451,7 @@ def tied_ages(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iter
     for start, end in candidates:
         if any(a < end and start < b for a, b in taken):
             continue
-        s, e = sentence_of(spans, start)
-        if (s, e) in sentences_named or (s > first and PRONOUN.search(text[s:start])):
+        if _goes_on_about(text, spans, sentences_named, start):
             taken.append((start, end))
             yield _hit(text, "age", start, end, True, "the age of a person named here")
 
@@ -1457,7 +1464,6 @@ def tied_dates(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Ite
                   if any(h.blocking and h.cls in PERSONAL and s <= h.start < e for h in found)]
     if not identified:
         return
-    first = identified[0][0]
     dates = [(m.start(), m.end()) for m in ANY_DATE.finditer(text) if re.search(r"\d", m.group())]
     dates += [m.span("date") for m in DAY_MONTH.finditer(text) if 1 <= int(m.group("d")) <= 31
               and 1 <= int(m.group("m")) <= 12]
@@ -1465,8 +1471,7 @@ def tied_dates(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Ite
     for start, end in dates:
         if any(h.start < end and start < h.end and h.blocking for h in found):
             continue
-        s, e = sentence_of(spans, start)
-        if (s, e) in identified or (s > first and PRONOUN.search(text[s:start])):
+        if _goes_on_about(text, spans, identified, start):
             yield _hit(text, "date", start, end, True, "a date in a sentence about an identified person")
     for start, end in short:
         if not any(h.start < end and start < h.end for h in found) and sentence_of(spans, start) in identified:

@@ -182,6 +182,16 @@ SUPPORT_HASHTAGS = (
     r"Retrouvons|Retrouver|HaveYouSeen|AyúdanosAEncontrar|Helft|Hommage(?:À|A)?"
 )
 
+# A child's age in words, one to nineteen: "seven-year-old Amira", "der zwölfjährige Jonas", "Mia ist
+# fünf Jahre alt", "tiene seis años", "il a dix ans". (Ages over 89 in words are AGE_WORDS, phi_detect.)
+NUMBER_WORDS_EN = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+                   r"sixteen|seventeen|eighteen|nineteen")
+NUMBER_WORDS_DE = (r"ein|eins|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|dreizehn|vierzehn|"
+                   r"fünfzehn|sechzehn|siebzehn|achtzehn|neunzehn")
+NUMBER_WORDS_ES = r"un|una|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce"
+NUMBER_WORDS_FR = r"un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze"
+NUMBER_WORDS = "|".join((NUMBER_WORDS_EN, NUMBER_WORDS_DE, NUMBER_WORDS_ES, NUMBER_WORDS_FR))
+
 # Buildings and bodies, which are often named after someone: a name next to one of these is the
 # place's ("Klinikum Ernst von Bergmann", "George Washington Carver Student Union", "#ÉcoleJeanMoulin").
 PLACE_NOUNS = (
