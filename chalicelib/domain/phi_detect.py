@@ -36,7 +36,7 @@ from chalicelib.domain import phi_lexicon as lex
 
 # How strongly a class outranks another when two findings overlap (checksums first, names last).
 RANK = {"email_address": 9, "url": 9, "ip": 9, "ssn": 8, "nhs_number": 8, "nir": 8, "kvnr": 8, "health_plan": 7,
-        "account": 7, "vehicle": 7, "device": 7, "nhc": 7, "mrn": 7, "license": 7, "phone": 5, "other_id": 4, "date": 4,
+        "account": 7, "vehicle": 7, "device": 7, "nhc": 7, "mrn": 7, "license": 7, "phone": 5, "other_id": 5, "date": 4,
         "age": 4, "address": 3, "name": 2}
 
 CI = re.IGNORECASE
@@ -239,9 +239,10 @@ FILLER = r"(?:[\s:#=(),\-]*(?:n\.?\s?[°º]|n\.?\s?o\.|nr\.|no\.|num\.|[^\W\d_]{
 VALUE = (r"(?P<value>\d{1,4}(?: \d{2,8}){1,4}(?:-\d{1,2})?(?![\w-])|"
          r"(?=[A-Z0-9/.\-]*\d)[A-Z0-9][A-Z0-9/.\-]{2,}[A-Z0-9]|"
          r"(?=[A-Z0-9]*\d)[A-Z0-9]{3,})")
-PLATE = (r"(?P<value>[A-HJ-NPR-Z0-9]{17}|[A-Z0-9]{1,4}(?:[ -][A-Z0-9]{1,5}){1,2}|[0-9][A-Z]{3}[0-9]{3}|"
+PLATE = (r"(?-i:(?P<value>(?=[A-Z0-9 -]*\d)(?:[A-HJ-NPR-Z0-9]{17}|[A-Z0-9]{1,4}(?:[ -][A-Z0-9]{1,5}){1,2}|"
+         r"[0-9][A-Z]{3}[0-9]{3}|"
          r"[A-Z]{2,3}[0-9]{2,4}|"
-         r"[0-9]{1,4}[A-Z]{2,3}[0-9]{0,3})")
+         r"[0-9]{1,4}[A-Z]{2,3}[0-9]{0,3})))")
 
 KEYED: list[tuple[str, str, str, bool]] = [
     # (class, keywords, value pattern, blocking)
@@ -258,7 +259,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
                     r"group\s+number|insurance\s+(?:ID|number|no\.?)|health\s+plan\s+(?:ID|number)|\bMBI\b|"
                     r"tarjeta\s+sanitaria|\bTSI\b|(?-i:\bCIP(?=\s+[A-Z]{4}\d{6,}))|afiliaci[óo]n(?:\s+a\s+la\s+Seguridad\s+Social)?|"
                     r"n[úu]mero\s+de\s+(?:la\s+)?Seguridad\s+Social|num[ée]ro\s+d'adh[ée]rent|mutuelle|"
-                    r"Versicherungsnummer|Mitgliedsnummer|adh[ée]rente?|p[óo]liza|police\s+d'assurance|Versicherungsschein|"
+                    r"(?<!renten)(?<!sozial)Versicherungsnummer|Mitgliedsnummer|adh[ée]rente?|p[óo]liza|police\s+d'assurance|Versicherungsschein|"
                     r"\b(?:BCBS|Aetna|Cigna|Humana|UHC|Kaiser)\s+(?:ID|member\s+ID|#)|\bVers\.?-Nr\.?|mutualista",
      VALUE, True),
     ("kvnr", r"Krankenversichertennummer|Versichertennummer|Versichertennr\.?|\bKVNR\b|\bKV-?Nr\.?",
@@ -287,9 +288,14 @@ KEYED: list[tuple[str, str, str, bool]] = [
                  r"(?:student|employee|staff|pupil)\s+(?:ID|number|no\.?|#)|"
                  r"(?:n[úu]mero|n\.?\s?º)\s+de\s+(?:emplead[oa]|alumn[oa]|estudiante)|"
                  r"num[ée]ro\s+(?:d'[ée]tudiant|d'[ée]l[èe]ve|de\s+salari[ée])|Personalnummer|Schülerausweis(?:nummer)?|"
-                 r"Matrikelnummer", VALUE, True),
+                 r"Matrikelnummer|booking\s+(?:ref(?:erence)?\.?|number|code)|reservation\s+(?:number|code)|"
+                 r"localizador\b(?:\s+de\s+(?:la\s+)?reserva)?|c[óo]digo\s+de\s+reserva|(?:code|num[ée]ro|r[ée]f[ée]rence)\s+de\s+"
+                 r"r[ée]servation|Buchungs(?:nummer|code|referenz)|"
+                 r"Rentenversicherungsnummer|Sozialversicherungsnummer|\bRV-?Nr\.?",
+     r"(?P<value>\d{2}\s?\d{6}\s?[A-Z]\s?\d{3}(?![\w-])|"  # a German pension number: 65 180334 S 012
+     r"(?=[A-Z0-9/.\-]*\d)[A-Z0-9][A-Z0-9/.\-]{2,}[A-Z0-9]|(?=[A-Z0-9]*\d)[A-Z0-9]{3,})", True),
     ("license", r"driver['’]?s?\s+licen[cs]e(?:\s+(?:number|no\.?|#))?|driving\s+licen[cs]e(?:\s+number)?|"
-                r"licen[cs]e\s+number|\b(?:RN|LPN|APRN|nursing|medical|professional|pharmacist)\s+licen[cs]e|"
+                r"(?<!product\s)licen[cs]e\s+number|\b(?:RN|LPN|APRN|nursing|medical|professional|pharmacist)\s+licen[cs]e|"
                 r"\b(?:technician|nurse|pharmacist|professional)\s+registration|"
                 r"\bDL\s*#?|permis\s+de\s+conduire|permis\s+n[°o]|permiso\s+de\s+conduc(?:ir|ci[óo]n)|certificado\s+ADR|"
                 r"ADR-(?:Bescheinigung|Schein)|licencia\s+de\s+conducir|carn[ée]t?\s+de\s+conducir|"
@@ -301,6 +307,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
                 r"semirremolque|remolque|Sattel(?:zugmaschine|auflieger)|Zugmaschine|Anhänger|remorque|"
                 r"Fahrzeug-Identifizierungsnummer|(?-i:\bFIN\b)|bastidor|"
                 r"num[ée]ro\s+de\s+s[ée]rie\s+du\s+v[ée]hicule", PLATE, True),
+    ("vehicle", r"Rahmennummer|frame\s+(?:number|no\.?)|num[ée]ro\s+de\s+cadre|n[úu]mero\s+de\s+cuadro", VALUE, True),
     ("device", r"serial(?:\s+(?:number|no\.?|#))?|\bS/N\b|\bSN\b|\bUDI\b(?!-DI)|n[úu]mero\s+de\s+serie|"
                r"n[°º]\s*de\s+s[ée]rie|n\.?\s?º\s*de\s+serie|"
                r"num[ée]ro\s+de\s+s[ée]rie|"
@@ -350,6 +357,11 @@ REGULATOR = re.compile(r"\b(?:BfArM|Paul-Ehrlich-Institut|Bundesinstitut|FDA|MHR
 
 OUTBREAK_FILE = re.compile(r"\b(?:brote|hotel|inspecci[óo]n|establecimiento|empresa|restaurante|sanci[óo]n|"
                            r"sancionador|lote|alerta)\b", CI)
+
+
+# What shows the shape of a number rather than someone's: "looks like QQ 12 34 56 C", "(formato 28/…)".
+EXAMPLE = re.compile(r"(?<![\w./@-])(?:looks\s+like|in\s+the\s+format|format(?:o)?|au\s+format|im\s+Format|"
+                     r"Muster)(?![\w.]\w)[\s:(,]+(?:\w+[\s:(,]+){0,2}$", CI)
 
 
 def keyed(text: str, spans: list[tuple[int, int]], ctx: Context) -> Iterator[Hit]:
@@ -531,7 +543,11 @@ EVENT = (r"died|passed\s+away|deceased|date\s+of\s+death|admitted|hospitali[sz]e
 LINK = (r"(?:[\s:(,]+(?!(?:since|from|between|until|after|before|desde|hasta|entre|antes|después|depuis|jusqu|après|"
         r"avant|seit|zwischen|bis|vom|ab)\b)"
         r"[^\W\d]+){0,3}?[\s:(,]*")
-KEY_DATE = re.compile(rf"(?<!\w)(?P<key>{BIRTH}|{EVENT}){LINK}(?P<date>{DATE})", CI)
+# "admitted to Harrogate District Hospital on 2nd March": the place between the event and its date.
+AT_PLACE = (rf"\s+(?:to|at|in|into|al|a|à|au|en|ins|im|in\s+die|in\s+das)\s+"
+            rf"(?:the\s+|el\s+|la\s+|le\s+|l['’]|das\s+|die\s+|der\s+)?"
+            rf"(?-i:(?:[{UPPER}][\w'’.\-]*\s+(?:de\s+(?:la\s+)?|del\s+|of\s+(?:the\s+)?|la\s+)?){{1,5}})(?:on|el|le|am)\s+")
+KEY_DATE = re.compile(rf"(?<!\w)(?P<key>{BIRTH}|{EVENT})(?:{AT_PLACE}|{LINK})(?P<date>{DATE})", CI)
 DATE_KEY = re.compile(rf"\bam\s+(?P<date>{DATE})\s+(?:\w+\s+){{0,4}}(?P<key>verstorben|gestorben|entlassen|aufgenommen|"
                       r"bewusstlos|aufgefunden|verunglückt|"
                       r"eingeliefert|ins\s+Krankenhaus)", CI)
@@ -540,7 +556,7 @@ AGE = re.compile(
     r"\b(?P<n>9\d|1[01]\d)(?:[- ](?:year|yr)s?[- ]old|\s+years?\s+of\s+age|-jährige[rn]?|\s+Jahre\s+alte[rn]?|"
     r"\s+años(?:\s+de\s+edad)?|\s+ans)\b|\b(?P<j>9\d|1[01]\d)\s+J\.(?=[\s,;)])|"
     r"\b(?P<o>9\d|1[01]\d)(?:st|nd|rd|th|e|ème|º|\.)\s+(?:birthday|anniversaire|cumpleaños|Geburtstag)\b|"
-    r"\b(?:aged|age|(?:at\s+the\s+)?age\s+of|a\s+la\s+edad\s+de|à\s+l'âge\s+de|edad|âgée?|im\s+Alter\s+von|turned|turns|cumpli[óo]|cumple|a\s+fêté\s+ses|fête\s+ses|"
+    r"\b(?:aged|age|who\s+at|(?:at\s+the\s+)?age\s+of|a\s+la\s+edad\s+de|à\s+l'âge\s+de|edad|âgée?|im\s+Alter\s+von|turned|turns|cumpli[óo]|cumple|a\s+fêté\s+ses|fête\s+ses|"
     r"feierte\s+(?:seinen|ihren))\s*:?\s*(?P<m>9\d|1[01]\d)\b", CI)
 # Ages over 89 in words ("ninety-three", "noventa y un años", "quatre-vingt-quinze ans",
 # "Zweiundneunzigjährige", a centenarian).
@@ -763,6 +779,7 @@ county city district state department health public lake central north south eas
 monday tuesday wednesday thursday friday saturday sunday lunes martes miércoles jueves viernes sábado domingo
 lundi mardi mercredi jeudi vendredi samedi dimanche montag dienstag mittwoch donnerstag freitag samstag sonntag
 our thoughts questions please call contact send bill records claims fax photos donations
+national nacional nationale insurance seguridad social sociale sécurité securité
 dear liebe lieber liebes querido querida queridos queridas cher chère chers chères nos nuestros nuestras unsere
 wohnung haus
 salud santé gesundheit pathology patología pathologie services servicios
@@ -860,13 +877,15 @@ HEALTH_CONTEXT = re.compile(r"\b(?:first|confirmed|index|premier|primer|erste[rn
 
 
 # A person's age right after their name: "Ronald Fisher, 93,", "Jacob Reyes (16)", "Adrián Castro, de 15 años".
-AGE_AFTER_NAME = re.compile(r"^\s*(?:\(\s*(?P<a>\d{1,3})\s*\)(?!\s*\d)|"  # not an area code: "(217) 555-0142"
-                            r",\s*(?P<b>\d{1,3})\s*(?:,|\b(?:years?|ans|años|Jahre)\b)|"
-                            r",\s*(?:de|âgée?\s+de|aged|age)\s+(?P<c>\d{1,3})\b(?![:.h]\d)|"
+AGE_AFTER_NAME = re.compile(r"^\s*(?:\(\s*(?:(?:age|aged|edad|âge|Alter)\s*:?\s*)?(?P<a>\d{1,3})"
+                            r"(?:\s*(?:ans|años|Jahre|years?|J\.))?\s*\)(?!\s*\d)|"  # not an area code: (217) 555-0142
+                            rf",\s*(?P<b>\d{{1,3}}|(?:{lex.AGE_WORDS_ANY})(?!\w))\s*(?:,|[?!]|\b(?:years?|ans|años|Jahre)\b)|"
+                            rf",\s*(?:de|âgée?\s+de|aged|age|who\s+(?:is|was|at|turned|turns))\s+(?P<c>\d{{1,3}}|(?:{lex.AGE_WORDS_ANY})(?!\w))(?![:.h]\d)|"
                             r",\s*(?:an?\s+|un[ae]?\s+|einem?\s+|einer\s+|eine\s+)?"
                             r"(?P<d>\d{1,3})[- ](?:year-old|jährige)|"
                             # "Mia Weber ist fünf Jahre alt", "Leo García tiene 6 años", "Amir is four and"
-                            rf"\s+(?:is|ist|tiene|a|wird|turned|cumple)\s+(?P<e>\d{{1,3}}|{lex.NUMBER_WORDS})\s+"
+                            rf"\s+(?:is|was|ist|war|tiene|tenía|a|avait|wird|turned|cumple)\s+(?:just\s+|only\s+|erst\s+|"
+                            rf"solo\s+|seulement\s+)?(?P<e>\d{{1,3}}|{lex.AGE_WORDS_ANY})\s+"
                             r"(?:years?\s+old\b|Jahre\b|años\b|ans\b|and\b|und\b|y\b|et\b))",
                             CI)
 
@@ -1402,9 +1421,15 @@ NUMBER_WORD_AGE = (rf"(?:{lex.NUMBER_WORDS_DE}|\w+zig|hundert)jährige[rn]?|"
                    rf"(?:{lex.NUMBER_WORDS_EN}|\w+ty(?:-\w+)?)[- ]year[- ]old")
 AGE_IN_YEARS = re.compile(rf"\b(?P<n>\d{{1,3}})(?:[- ](?:years?|yrs?)[- ]old\b|-year-old\b|-jährige[rn]?\b|"
                           rf"\s+(?:ans|años|Jahre|Lebensjahr|mois|meses|months|Monate)\b)|"
-                          rf"\b(?:{NUMBER_WORD_AGE})\b", CI)
-AGE_BARE = re.compile(r"(?:^\s*,\s*|^\s*\(\s*|\b(?:who['’]s|who\s+(?:is|was)|he\s+was|she\s+was|aged)\s+)"
-                      r"(?P<n>\d{1,3})(?=\s*[,.;)]|\s+(?:and|y|et|und)\b|\s+[–—-]\s|\s*$)(?!\)?\s*\d)", CI)
+                          rf"\b(?:{NUMBER_WORD_AGE})\b|"
+                          rf"\b(?:{lex.AGE_WORDS_ANY})\s+(?:years?\s+old|ans|años|Jahre(?:\s+alt)?)\b", CI)
+AGED = re.compile(r"old|jährig|alt\b", CI)  # "for four-year-old Amir" is an age after all
+# "for two years", "il y a six ans", "vor zehn Jahren": a time, not an age.
+DURATION_BEFORE = re.compile(r"\b(?:for|over|during|il\s+y\s+a|depuis|pendant|durant|hace|desde\s+hace|durante|"
+                             r"seit|vor|während)\s+$", CI)
+AGE_BARE = re.compile(r"(?:^\s*,\s*|^\s*\(\s*|\b(?:who['’]s|who\s+(?:is|was|at)|he\s+was|she\s+was|aged|age)\s+)"
+                      rf"(?P<n>\d{{1,3}}|(?:{lex.AGE_WORDS_ANY})(?!\w))(?=\s*[,.;)?!]|\s+(?:and|y|et|und)\b|\s+[–—-]\s|"
+                      r"\s+(?:still|todavía|encore|noch)\b|\s*$)(?!\)?\s*\d)", CI)
 
 
 NICKNAMED = re.compile(r"(?:known\s+(?:to\s+[\w\s]{1,30}?\s+)?as|goes\s+by|(?<!so-)called|appell?e(?:nt)?|"
@@ -1430,6 +1455,11 @@ def _goes_on_about(text: str, spans: list[tuple[int, int]], about: Collection[tu
     return (s, e) in about or (s > min(a for a, _ in about) and bool(PRONOUN.search(text[s:position])))
 
 
+def _a_lifetime(number: str | None) -> bool:
+    """Whether a number of years can be someone's age (a number in words always can)."""
+    return not number or not number.isdigit() or int(number) <= 120
+
+
 def tied_ages(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
     """The age of a named person: in a sentence that names them (or goes on about them), or
     right after their name. Under 90 an age is no identifier on its own; beside a name it
@@ -1439,17 +1469,17 @@ def tied_ages(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iter
         return
     sentences_named = named_sentences(spans, found)
     taken = [(h.start, h.end) for h in found if h.blocking]
-    candidates = [(m.start(), m.end()) for m in AGE_IN_YEARS.finditer(text)
-                  if not m.group("n") or int(m.group("n")) <= 120]
-    for h in named:  # "Raymond Tuttle, 58," / "Sabine Hölzl (52)": right after the name
-        bare = AGE_BARE.match(text[h.end:h.end + 12])
-        if bare and int(bare.group("n")) <= 120:
+    candidates = [(m.start(), m.end()) for m in AGE_IN_YEARS.finditer(text) if _a_lifetime(m.group("n"))]
+    for h in named:  # "Raymond Tuttle, 58," / "Sabine Hölzl (52)" / "Gwen Pryce-Jones, sixty-seven,": after the name
+        bare = AGE_BARE.match(text[h.end:h.end + 30])
+        if bare and _a_lifetime(bare.group("n")):
             candidates.append((h.end + bare.start("n"), h.end + bare.end("n")))
     for m in AGE_BARE.finditer(text):  # "who's 92", "She was 89."
-        if not m.group().lstrip().startswith((",", "(")) and int(m.group("n")) <= 120:
+        if not m.group().lstrip().startswith((",", "(")) and _a_lifetime(m.group("n")):
             candidates.append((m.start("n"), m.end("n")))
     for start, end in candidates:
-        if any(a < end and start < b for a, b in taken):
+        if any(a < end and start < b for a, b in taken) or (
+                DURATION_BEFORE.search(text[max(0, start - 20):start]) and not AGED.search(text[start:end])):
             continue
         if _goes_on_about(text, spans, sentences_named, start):
             taken.append((start, end))
@@ -1658,6 +1688,8 @@ def detect(text: str, ctx: Context, known: frozenset[str] = frozenset()) -> list
     if ctx.kind == "area":
         hits = [*(_area_address(text, h) for h in hits), *area_postcodes(text)]
     hits += [*other_numbers(text, spans, ctx, hits)]
+    hits = [h for h in hits if h.cls in ("url", "email_address", "date", "age", "address")
+            or not EXAMPLE.search(text[max(0, h.start - 40):h.start])]  # a number's shape, shown
     hits += [*camel_names(text, r"(?<!\w)#\w+")]  # a hashtag written in the text
     hits += [*names(text, spans, resolve(hits), ctx)]
     if known and ctx.kind in ("text", "area"):

@@ -191,20 +191,35 @@ NUMBER_WORDS_DE = (r"ein|eins|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|e
 NUMBER_WORDS_ES = r"un|una|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce"
 NUMBER_WORDS_FR = r"un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze"
 NUMBER_WORDS = "|".join((NUMBER_WORDS_EN, NUMBER_WORDS_DE, NUMBER_WORDS_ES, NUMBER_WORDS_FR))
+# Twenty to ninety-nine, for an adult's age in words ("Gwen Pryce-Jones, sixty-seven,", "sesenta y dos
+# años", "soixante-sept ans", "siebenundsechzig Jahre"); with NUMBER_WORDS, every age a person has.
+_UNITS_EN = r"one|two|three|four|five|six|seven|eight|nine"
+_UNITS_ES = r"un|uno|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve"
+TENS_WORDS = "|".join((
+    rf"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:{_UNITS_EN}))?",
+    r"trece|catorce|quince|dieci(?:séis|seis|siete|ocho|nueve)|veinte|veinti\w+",
+    rf"(?:treinta|cuarenta|cincuenta|sesenta|setenta|ochenta|noventa)(?:\s+y\s+(?:{_UNITS_ES}))?",
+    r"treize|quatorze|quinze|seize|dix-sept|dix-huit|dix-neuf",
+    r"(?:vingt|trente|quarante|cinquante|soixante)(?:[- ]et[- ](?:un|une|onze)|-\w+)?|quatre-vingts?(?:-\w+)?",
+    r"(?:(?:ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun)und)?(?:zwanzig|dreißig|vierzig|fünfzig|sechzig|siebzig|"
+    r"achtzig|neunzig)",
+))
+AGE_WORDS_ANY = rf"{TENS_WORDS}|{NUMBER_WORDS}"
 
 # Buildings and bodies, which are often named after someone: a name next to one of these is the
 # place's ("Klinikum Ernst von Bergmann", "George Washington Carver Student Union", "#ÉcoleJeanMoulin").
 PLACE_NOUNS = (
     r"Institut|Institute|Klinik|Klinikum|Krankenhaus|Schule|Stiftung|Haus|Halle|Hospital|Hôpital|Center|Centre|"
     r"Centro|Zentrum|Universität|Gymnasium|House|Building|Wing|Pavilion|Pavillon|Lodge|Hall|Tower|Memorial|"
-    r"College|Collège|Lycée|École|Colegio|Instituto|Fundación|Foundation|Library|Campus|Stadium"
+    r"College|Collège|Lycée|École|Colegio|Instituto|Fundación|Foundation|Library|Campus|Stadium|"
+    r"Suites|Hotel|Inn|Motel|Resort|Stand|Arena|Way"
 )
 
 # Relatives and neighbours, whose first name alone identifies them ("her son Gareth").
 RELATIVES = (
-    r"son|daughter|husband|wife|partner|mother|father|mum|mom|dad|mamá|papá|maman|papa|Mama|Papa|brother|sister|grandson|granddaughter|grandmother|"
+    r"son|daughter|husband|wife|partner|fiancée?|mother|father|mum|mom|dad|mamá|papá|maman|papa|Mama|Papa|brother|sister|grandson|granddaughter|grandmother|"
     r"grandfather|nephew|niece|uncle|aunt|cousin|neighbour|neighbor|carer|friend|"
-    r"hij[oa]|marido|mujer|esposa|espos[oa]|madre|padre|herman[oa]|niet[oa]|abuel[oa]|sobrin[oa]|vecin[oa]|amig[oa]|"
+    r"hij[oa]|marido|mujer|esposa|espos[oa]|pareja|novi[oa]|compañer[oa]|conjoint(?:e)?|compagne|compagnon|Partner(?:in)?|Lebensgefährt(?:e|in)|Verlobte[rn]?|madre|padre|herman[oa]|niet[oa]|abuel[oa]|sobrin[oa]|vecin[oa]|amig[oa]|"
     r"fils|fille|mari|femme|épouse|mère|père|frère|sœur|soeur|petit-fils|petite-fille|neveu|nièce|voisine?|amie?|"
     r"Sohn|Tochter|Ehemann|Ehefrau|Mann|Frau|Mutter|Vater|Bruder|Schwester|Enkel(?:in)?|Neffe|Nichte|"
     r"Nachbar(?:in)?|Freund(?:in)?|"
