@@ -191,7 +191,7 @@ def checksummed(text: str, ctx: Context) -> Iterator[Hit]:
             yield _hit(text, "nhs_number", m.start(), m.end(), True, "an NHS number")
     for m in NIR.finditer(text):
         compact = "".join(m.groups())
-        if std_nir.is_valid(compact) or NIR_WORDS.search(_before(text, m.start(), 60)):
+        if std_nir.is_valid(compact) or NIR_WORDS.search(_before(text, m.start(), 100)):
             yield _hit(text, "nir", m.start(), m.end(), True, "a French social security number (NIR)")
     for m in KVNR.finditer(text):
         if _kvnr_valid(*m.groups()) or KVNR_WORDS.search(_before(text, m.start(), 60)):
@@ -237,6 +237,7 @@ def checksummed(text: str, ctx: Context) -> Iterator[Hit]:
 # Between a keyword and its number: punctuation, "n°", and at most six words ("of the patient is").
 FILLER = r"(?:[\s:#=(),\-]*(?:n\.?\s?[°º]|n\.?\s?o\.|nr\.|no\.|num\.|[^\W\d_]{1,20}'?)?){0,7}?[\s:#=(),\-]*"
 VALUE = (r"(?P<value>\d{1,4}(?: \d{2,8}){1,4}(?:-\d{1,2})?(?![\w-])|"
+         r"(?-i:[A-Z]{1,3}\d{1,4}(?: \d{2,6}){1,3})(?![\w-])|"  # "RA4 992 01"
          r"(?=[A-Z0-9/.\-]*\d)[A-Z0-9][A-Z0-9/.\-]{2,}[A-Z0-9]|"
          r"(?=[A-Z0-9]*\d)[A-Z0-9]{3,})")
 PLATE = (r"(?-i:(?P<value>(?=[A-Z0-9 -]*\d)(?:[A-HJ-NPR-Z0-9]{17}|[A-Z0-9]{1,4}(?:[ -][A-Z0-9]{1,5}){1,2}|"
@@ -272,7 +273,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
     ("health_plan", r"(?-i:\bAME\b)|aide\s+m[ée]dicale\s+d'[ÉE]tat", r"(?P<value>\d(?:\s?\d){12,14})", True),
     ("ssn", r"last\s+(?:four|4)\s+(?:digits\s+)?(?:of\s+(?:his|her|their|the)\s+)?"
             r"(?:SSN|Social\s+Security(?:\s+number)?)(?:\s+(?:are|is|were|was))?", r"(?P<value>\d{4})", True),
-    ("account", r"account\s*(?:number|no\.?|#)?|\bacct\.?|billing\s+account|Kontonummer|Konto|"
+    ("account", r"account\s*(?:number|no\.?|#)?|\bacct\.?|\bRIB\b|billing\s+account|Kontonummer|Konto|"
                 r"num[ée]ro\s+de\s+compte|n[úu]mero\s+de\s+cuenta|card\s+(?:number|no\.?)|\bIBAN\b|\bcuenta\b|"
                 r"\bcompte\b|(?:debit|credit|bank)\s+card|tarjeta(?:\s+de\s+(?:crédito|débito))?|carte\s+bancaire|"
                 r"Kreditkarte|Bankkarte", r"(?P<value>[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![\w-])|"
@@ -538,7 +539,10 @@ EVENT = (r"died|passed\s+away|deceased|date\s+of\s+death|admitted|hospitali[sz]e
          # a single case's onset: "las primeras lesiones le aparecieron el lunes", "l'éruption est apparue le"
          r"(?:lesiones|erupción|fiebre)\s+(?:le\s+)?(?:aparecieron|apareció|comenzaron|empezaron)|"
          r"empezó\s+a\s+tener\s+síntomas|(?:éruption|fièvre|symptômes?)\s+(?:est|sont)\s+apparue?s?|"
-         r"Symptome\s+traten\s+(?:\w+\s+){0,3}?|rash\s+(?:appeared|began|started)|fell\s+sick")
+         r"Symptome\s+traten\s+(?:\w+\s+){0,3}?|rash\s+(?:appeared|began|started)|fell\s+sick|"
+         r"(?:Haut)?[Aa]usschlag\s+(?:begann|trat\s+(?:\w+\s+)?auf)|Fieber\s+begann|"
+         r"(?:inici[óo]|comenz[óo]|empez[óo])\s+(?:con\s+)?(?:el|la)\s+(?:exantema|fiebre|erupci[óo]n|cuadro)|"
+         r"(?:exantema|cuadro)\s+(?:comenz[óo]|empez[óo]|se\s+inici[óo]|apareci[óo])")
 # Between "born"/"died" and the date: a few words ("of the case:"), never "since" or "between".
 LINK = (r"(?:[\s:(,]+(?!(?:since|from|between|until|after|before|desde|hasta|entre|antes|después|depuis|jusqu|après|"
         r"avant|seit|zwischen|bis|vom|ab)\b)"
@@ -787,16 +791,23 @@ measles legionnaires legionella norovirus covid hepatitis listeria salmonella tu
 nurse doctor sister matron professor dr dra prof pr
 service services transport advice liaison line helpline hotline portal unit team office group programme program
 support information safety care center centre services portal app online room bed ward clinic surgery
+vater mutter bruder schwester oma opa sohn tochter eltern onkel tante
 """)) | frozenset(_fold(m) for m in lex.MONTHS.split("|"))
+MONTH_NAMES = frozenset(_fold(m) for m in lex.MONTHS.split("|"))
 TITLE_NAME = re.compile(rf"(?<![\w.])(?P<title>{lex.TITLES}|{lex.PROFESSIONAL_TITLES})\s+(?P<name>{NAME})")
 PATIENT_NAME = re.compile(rf"(?:(?i:{lex.PATIENT_WORDS})\s*,?\s+(?:(?i:named|called|llamad[oa]|nommée?|namens)\s+)?|"
                           rf"\b(?i:the|a|an|la|el|le|l'|une?|der|die|eine?)\s*"
                           r"(?!(?i:nurse|infirmi[èe]re?|enfermer[oa]|carer|caregiver)\b)"  # staff, named with their job
                           rf"(?:{lex.PERSON_ROLES})(?:\s+[\w.º°]+){{0,3}},\s+)"
                           rf"(?P<name>{NAME})")
-RELATIVE_NAME = re.compile(rf"(?:(?:\b[{UPPER}]\w+['’]s|\b(?i:his|her|their|the\s+patient's)|"
+GERMAN_RELATIVES = (r"Vater|Mutter|Mama|Papa|Bruder|Schwester|Oma|Opa|Großmutter|Großvater|Sohn|Tochter|Eltern|Onkel|"
+                    r"Tante|Ehemann|Ehefrau|Freundin|Freund")
+RELATIVE_NAME = re.compile(rf"(?:(?:\b[{UPPER}]\w+['’]s|"
+                           rf"(?P<genitive>\b[{UPPER}][{LOWER}]+s)(?=\s+(?:{GERMAN_RELATIVES})\b)|"
+                           rf"\b(?i:his|her|their|whose|the\s+patient's)|"
                            rf"\b(?i:su|sus|son|sa|ses|sein|seine|seiner|seinem|seinen|ihr|ihre|ihrer|ihrem|ihren|der|die|"
-                           rf"le|la|my|mi|ma|mon|mein|meine|leur|leurs))\s+"
+                           rf"le|la|my|mi|ma|mon|mein|meine|leur|leurs|unser|unsere|unserem|unseren|unserer|nuestro|"
+                           rf"nuestra|notre|nos|mes))\s+"
                            rf"(?:[\w-]+\s+)?"
                            rf"(?i:{lex.RELATIVES})|\b(?i:our|unsere[rn]?|unser|nuestr[oa]|notre)\s+"
                            rf"(?i:classmate|schoolmate|Mitschüler(?:in)?|Klassenkamerad(?:in)?|camarade|compañer[oa]))"
@@ -806,8 +817,13 @@ RELATIVE_NAME = re.compile(rf"(?:(?:\b[{UPPER}]\w+['’]s|\b(?i:his|her|their|th
 GIVEN_INITIAL = re.compile(rf"(?<![\w.])(?P<name>{WORD}\s+[{UPPER}]\.(?:\s?[{UPPER}]\.)?)(?!\s?[{UPPER}][{LOWER}]|\w)")
 SURNAME_INITIAL = re.compile(rf"(?<![\w.])(?P<name>{WORD},\s+[{UPPER}]\.)(?=\s*[–|(;]|\s+-\s)")
 # Initials with the person's age: "A.R.M. (9 años)", "J.M.R., de 17 años".
-INITIALS_AGED = re.compile(r"(?<![\w.])(?P<name>(?:[A-Z]\.){2,4})(?=,?\s*(?:\(\s*)?(?:de\s+)?\d{1,3}\s*"
-                           r"(?:años|ans|years|Jahre|J\.)?\s*[),])")
+INITIALS = r"(?:M\.ª\s?|Mª\s?)?[A-Z]\.(?:\s?[A-Z]\.){1,3}"  # "A.R.M.", "J. A. R.", "M.ª T. G. S."
+INITIALS_AGED = re.compile(rf"(?<![\w.])(?P<name>{INITIALS})(?=,?\s*(?:\(\s*)?(?:de\s+)?\d{{1,3}}\s*"
+                           r"(?:años|ans|years|Jahre|J\.)?\s*[),]|"
+                           r",?\s*(?:NHC|MRN|IPP|NIR|DOB|historia|geb\.|n[ée]e?\s|born)\b)")
+# Initials after what the person is: "A year-nine pupil, K.L.D., has ...".
+INITIALS_ROLE = re.compile(rf"(?i:{lex.PERSON_ROLES}|{lex.PATIENT_WORDS}|grader|pupil|alumn[oa]|élève|Schüler(?:in)?)"
+                           rf"\s*,\s+(?P<name>{INITIALS})(?=\s*,)")
 # A child named after "the little": "Le petit Yanis", "die kleine Mia", "la pequeña Noa".
 LITTLE = re.compile(rf"(?:\b(?i:le\s+petit|la\s+petite|el\s+pequeño|la\s+pequeña|der\s+kleine|die\s+kleine)|"
                     rf"\blittle)\s+(?P<name>{WORD})(?!\s+[{UPPER}])")  # not a brand: "Little Sprout Formula"
@@ -843,7 +859,8 @@ OF_RELATIVE = re.compile(rf"(?:\b(?i:parents|family|familia|famille|Eltern|Famil
 APPEAL = re.compile(rf"\b(?i:donors?\s+for|donaci[óo]n\s+(?:de\s+\w+\s+)*?para|donantes\s+para|don\s+de\s+\w+\s+pour|"
                     rf"Typisierungsaktion\s+für|Spender\s+für|match\s+for|compatible\s+con|compatible\s+avec|"
                     rf"(?:Spenden|Benefiz)?lauf\s+für|Laufen\s+für|Benefiz\w*\s+für|collecte\s+pour|"
-                    rf"(?:carrera|campaña)\s+solidaria\s+por|fundraiser\s+for|(?:fun\s+)?(?:run|walk)\s+for)\s+"
+                    rf"(?:carrera|campaña)\s+solidaria\s+por|fundraiser\s+for|(?:fun\s+)?(?:run|walk)\s+for|"
+                    rf"(?:give\s+)?blood\s+for|sangre\s+para|don\s+du\s+sang\s+pour|Blut(?:spende)?\s+für)\s+"
                     rf"(?P<name>{WORD}(?:\s+{WORD})?)")
 # A missing person appeal: "Se busca a Manuel Ortega Vela", "Have you seen Harold Pennington?"
 SOUGHT = re.compile(rf"\b(?i:(?:the\s+)?(?:illness|death|diagnosis)\s+of|(?:die\s+)?(?:Erkrankung|Tod|Diagnose)\s+von|"
@@ -857,8 +874,20 @@ SOUGHT = re.compile(rf"\b(?i:(?:the\s+)?(?:illness|death|diagnosis)\s+of|(?:die\
                     rf"avez-vous\s+vu|appel\s+à\s+témoins\s*:?|disparition\s+(?:de|d')|vermisst\s+wird|"
                     rf"gesucht\s+wird|wer\s+hat|il\s+s['’]agit\s+d(?:e\s+|['’])|se\s+trata\s+de|es\s+handelt\s+sich\s+um)"
                     rf"\s*(?P<name>{NAME})")
+DESCRIBED = re.compile(rf"\b(?i:se\s+trata\s+de|il\s+s['’]agit\s+d['’e]|es\s+handelt\s+sich\s+um|"
+                       rf"the\s+(?:case|patient)\s+is)"
+                       rf"\s+(?P<what>(?i:un|una|une?|ein|eine|einen|einer|a|an)\s+[^,.;:()]{{3,50}}),\s+"
+                       rf"(?P<name>(?:M\.ª\s?|Mª\s)?{NAME})(?=\s*[,(])")
 FAMILY = re.compile(rf"\b(?i:the|la|die|der)\s+(?i:family|familia|famille|Familie)\s+(?:(?:{PARTICLE})\s+)?"
                     rf"(?P<name>{WORD})(?!\s+(?i:doctor|practice|medicine|center|centre|health))")
+# "decedent HALVORSEN": a surname in capitals after a patient word.
+CAPS_PATIENT = re.compile(rf"(?i:{lex.PATIENT_WORDS})\s*,?\s+(?P<name>[{UPPER}]{{3,}}(?:[-'’][{UPPER}]{{2,}})?)"
+                          r"(?![\w-])")
+# "Dani (Daniel Castaño Rey)": the name someone goes by, then their full name.
+NICKNAME_FIRST = re.compile(rf"(?<![\w.])(?P<nick>{WORD})\s*\((?P<full>{WORD}(?:\s+(?:{PARTICLE}\s+)?{WORD}){{1,3}})"
+                            r"(?=\s*[,)])")
+AND_BEFORE = re.compile(rf"(?<![\w'’])(?<!\bin\s)(?<!\bat\s)(?<!\bto\s)(?<!from\s)(?<!\ben\s)(?<!\bde\s)(?<!\bà\s)"
+                        rf"(?<!\bvon\s)(?<!\baus\s)(?<!nach\s)(?P<a>[{UPPER}][{LOWER}]+)\s+(?:and|y|et|und|&)\s+$")
 NAME_CANDIDATE = re.compile(rf"(?:(?<=\bd['’])|(?<![\w'’]))(?P<name>{NAME})")
 PATIENT_VERB = re.compile(rf"^\s*(?:\([^)]{{0,40}}\)\s*|,[^,]{{0,60}},\s*|,\s*)?(?:{lex.PATIENT_VERBS})|"
                           rf"^\s*,\s*(?:the\s+|a\s+|an\s+|el\s+|la\s+|un[ae]?\s+|le\s+|l'|der\s+|die\s+|ein[e]?\s+)?"
@@ -890,6 +919,10 @@ AGE_AFTER_NAME = re.compile(r"^\s*(?:\(\s*(?:(?:age|aged|edad|âge|Alter)\s*:?\s
                             CI)
 
 
+# An age with its unit right after a word: "Yanis, six ans,", "Léo (8 ans)" -- not "Rhône (69)", "Paris, 12 ans après".
+AGE_IN_UNITS = re.compile(rf"^\s*(?:,\s*|\(\s*)(?:(?:age|aged|âgée?\s+de|de)\s+)?(?:\d{{1,3}}|{lex.AGE_WORDS_ANY})"
+                          r"(?:\s+(?:ans|años|Jahre|years?(?:\s+old)?)|-year-old|-jährige[rn]?)\b"
+                          r"(?!\s+(?:après|plus\s+tard|later|después|más\s+tarde|später|danach))", CI)
 DATE_AFTER_NAME = re.compile(rf"^\s*[,(]\s*(?:(?:{BIRTH}){LINK})?(?P<date>{DATE})", CI)
 
 
@@ -928,7 +961,7 @@ def _is_name(candidate: str, titled: bool) -> bool:
         return False  # "Meldung", "Impfung", but "Hartung"
     if titled:
         return True
-    inner = words[1:-1]
+    inner = [w for w in words[1:-1] if _fold(w) not in MONTH_NAMES]  # "Lily Mai Tran", "Rose May Okafor"
     return len(words) >= 2 and all(_fold(w) not in NOT_NAMES or re.fullmatch(PARTICLE + "|el|al|ben|bint", w, CI)
                                    for w in [words[0], *inner, words[-1]] if w[0].isupper())
 
@@ -1010,7 +1043,9 @@ PLACE_BEFORE = re.compile(r"\b(?:Klinikum|Krankenhaus|Klinik|Hospital|Hôpital|C
                           r"Biblioteca|Bibliothèque|Library|Residencia|Pflegeheim|Seniorenheim|Seniorenzentrum|"
                           r"EHPAD|Maison|Haus|Park|Parque|Parc|Memorial|Pabellón|Polideportivo|CEIP|IES|IESO|CEE|CRA|CPEIP|"
                           r"[Pp]olígono|[Uu]rbanización|[Bb]arrio|Industriegebiet|Gewerbegebiet|[Zz]one\s+industrielle|"
-                          r"ZAC|ZI|Industrial\s+Estate|Business\s+Park)"
+                          r"ZAC|ZI|Industrial\s+Estate|Business\s+Park|"
+                          # ships: "MS Theodor Heuss", "el buque Juan Sebastián Elcano"
+                          r"MS|MV|MY|SS|HMS|RMS|[Nn]avire|[Bb]uque|[Bb]arco|[Ff]erry|Fähre|Schiff|[Pp]aquebot|[Vv]essel)"
                           r"(?:\s+(?:de\s+|du\s+)?(?:Salud|Santé|Sanitario|Universitario|Universitaire|Municipal|"
                           r"Regional|General|Infantil|Hospitalier|Medical|Médical|Médico|Community|Comunitario|Social)){0,2}"
                           r"\s+$")
@@ -1041,12 +1076,13 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
     for m in SURNAME_FIRST.finditer(text):
         group, given = next((g, n) for g, n in (("caps", "g1"), ("labelled", "g2"), ("born", "g3"), ("capsrow", "g4"))
                             if m.group(g))
-        if is_given_name(m.group(given).capitalize()) and \
-                _fold(m.group(group).split(",")[0].split()[0]) not in NOT_NAMES:
+        listed = is_given_name(m.group(given).capitalize()) or (  # a row of a list: "Öztürk, Sena (33);"
+            group == "born" and bool(re.match(r"\s*\(\s*\d{1,3}\s*\)", text[m.end():])))
+        if listed and _fold(m.group(group).split(",")[0].split()[0]) not in NOT_NAMES:
             add(m.start(group), m.end(group), True, "a name written surname first, as in a record")
     for m in PARENTS_NAMED.finditer(text):
         for group in ("a", "b", "c", "d"):
-            if m.group(group) and is_given_name(m.group(group)):
+            if m.group(group) and _fold(m.group(group)) not in NOT_NAMES:
                 add(m.start(group), m.end(group), True, "a parent named with their child")
     for m in OF_RELATIVE.finditer(text):
         group = "name" if m.group("name") else "owner"
@@ -1060,8 +1096,22 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
     for m in SOUGHT.finditer(text):
         if _is_name(m.group("name"), False):
             add(m.start("name"), m.end("name"), True, "a person being looked for")
+    for m in DESCRIBED.finditer(text):  # "Se trata de una monitora del propio centro, M.ª José Barrios,"
+        if _is_name(m.group("name").replace("M.ª", "María"), False) and not OFFICIAL.search(m.group("what")):
+            add(m.start("name"), m.end("name"), True, "the person a case is about")
     for m in INITIALS_AGED.finditer(text):
-        add(m.start("name"), m.end("name"), True, "a person's initials with their age")
+        add(m.start("name"), m.end("name"), True, "a person's initials with their age or record")
+    for m in INITIALS_ROLE.finditer(text):
+        add(m.start("name"), m.end("name"), True, "a person's initials")
+    for m in CAPS_PATIENT.finditer(text):
+        if len(m.group("name")) >= 5 and _fold(m.group("name")) not in NOT_NAMES:
+            add(m.start("name"), m.end("name"), True, "a patient's name")
+    for m in NICKNAME_FIRST.finditer(text):  # "Dani (Daniel Castaño Rey)": both are the person's
+        nick, full = m.group("nick"), m.group("full")
+        if nick[0] == full[0] and len(nick) <= 8 and _fold(nick) not in NOT_NAMES and \
+                is_given_name(full.split()[0]) and _is_name(full, False):
+            add(m.start("nick"), m.end("nick"), True, "the name a person goes by")
+            add(m.start("full"), m.end("full"), True, "a person named with the name they go by")
     for m in LITTLE.finditer(text):
         word = _fold(m.group("name"))
         if word not in NOT_NAMES and word not in lex.EVERYDAY_NAME_WORDS:
@@ -1080,6 +1130,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
     for m in RELATIVE_NAME.finditer(text):  # a first name alone is enough next to whose relative it is
         if _fold(m.group("name").split()[0]) not in NOT_NAMES:
             add(m.start("name"), m.end("name"), True, "a person named by their relation to the patient")
+            if m.group("genitive") and _fold(m.group("genitive")[:-1]) not in NOT_NAMES:  # "Finns Vater Tobias"
+                add(m.start("genitive"), m.end("genitive"), True, "a person named by their relative")
     for m in PATIENT_NAME.finditer(text):
         if _is_name(m.group("name"), False) or re.match(rf"(?:{lex.TITLES})\s", m.group("name")) or (
                 len(m.group("name").split()) == 1 and is_given_name(m.group("name"))):
@@ -1099,10 +1151,12 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
             if _is_name(text[begin:m.end("name")], False):
                 candidates.append((begin, m.end("name"), False, ""))
             elif len(words) == 1 and (is_given_name(words[0].group()) or (
-                    AGE_BEFORE.search(text[max(0, begin - 30):begin]) and _fold(words[0].group()) not in NOT_NAMES
+                    (AGE_BEFORE.search(text[max(0, begin - 30):begin]) or AGE_IN_UNITS.match(text[m.end("name"):]))
+                    and _fold(words[0].group()) not in NOT_NAMES
                     and _fold(words[0].group()) not in lex.EVERYDAY_NAME_WORDS
                     and not PLACE_ADJECTIVE.match(text[m.end("name"):]))):
-                # a first name alone: see below; one our lists lack counts right after an age ("four-year-old Amir")
+                # a first name alone: see below; one our lists lack counts beside an age ("four-year-old Amir",
+                # "Yanis, six ans,")
                 candidates.append((begin, m.end("name"), False, "?"))
     for start, end, titled, title in candidates:
         s, e = sentence_of(spans, start)
@@ -1178,6 +1232,10 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
             # "Mrs Abigail Trenholme", "doña Purificación Lamela", "Herr Pfälzer-Ungerer": an advisory
             # names officials by their office; Mr/Mrs/Frau/Herr/doña with no office is a private person.
             add(start_title, end, True, "a private person's name")
+    for hit in [h for h in found.values() if h.blocking and h.cls == "name" and " " in h.text]:
+        partner = AND_BEFORE.search(text, max(0, hit.start - 30), hit.start)  # "Dev and Priya Sharma"
+        if partner and _fold(partner.group("a")) not in NOT_NAMES:
+            add(partner.start("a"), partner.end("a"), True, "a person named with their family")
     yield from found.values()
 
 
@@ -1432,6 +1490,7 @@ AGE_BARE = re.compile(r"(?:^\s*,\s*|^\s*\(\s*|\b(?:who['’]s|who\s+(?:is|was|at
                       r"\s+(?:still|todavía|encore|noch)\b|\s*$)(?!\)?\s*\d)", CI)
 
 
+QUOTED_AFTER = re.compile(rf"\s*,?\s*[«\"“„‘]\s?(?P<nick>[{UPPER}][{LOWER}]+)\s?[»\"”“’]")
 NICKNAMED = re.compile(r"(?:known\s+(?:to\s+[\w\s]{1,30}?\s+)?as|goes\s+by|(?<!so-)called|appell?e(?:nt)?|"
                        r"surnomm[ée]e?|nennen|genannt|conocen\s+como|llaman|apodad[oa])\s*[„“\"'«‘]\s?(?P<nick>(?:o\s+)?"
                        rf"[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?)\s?[“”\"'»’.]", CI)
@@ -1441,6 +1500,11 @@ def tied_nicknames(text: str, spans: list[tuple[int, int]], found: list[Hit]) ->
     """The name a named person goes by: "Scott McAvoy, 52, known to many as 'Scottie'", "Joseph
     Kerbrat, que tout le monde appelle « Jojo »" (the echoes then find it elsewhere)."""
     named = named_sentences(spans, found)
+    for h in found:  # "Lucien Barre, « Lulu » pour tout le quartier"
+        quoted = QUOTED_AFTER.match(text, h.end) if h.blocking and h.cls == "name" else None
+        if quoted and _fold(quoted.group("nick")) not in NOT_NAMES:
+            yield _hit(text, "name", quoted.start("nick"), quoted.end("nick"), True,
+                       "the name a person named here goes by")
     for m in NICKNAMED.finditer(text):
         index = spans.index(sentence_of(spans, m.start()))
         if any(span in named for span in spans[max(0, index - 1):index + 1]):

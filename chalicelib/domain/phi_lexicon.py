@@ -78,7 +78,8 @@ VENUE_WORDS = (
     r"surgery|care\s+home|nursing\s+home|community\s+hub|"
     r"wing|building|block|tower|pavilion|campus|edificio|pabellón|bâtiment|Gebäude|CEIP|IES|"
     r"pool|Hallenbad|Schwimmbad|Freibad|piscine|piscina|union|collège|lycée|Unterkunft|Gemeinschaftsunterkunft|"
-    r"Universitario|hospitalier"
+    r"Universitario|hospitalier|hotel|suites|inn|motel|resort|stand|stadium|arena|ground|"
+    r"\w*[Kk]irche|\w+stelle|Tafel|\w+halle|\w+zentrum|\w+schule"
 )
 # A home: an address next to these is a person's.
 HOME_WORDS = (
@@ -92,7 +93,7 @@ HOME_WORDS = (
 # Before a number, these say it is not a person's: drug, lab, lot and diagnosis codes.
 NOT_PERSONAL = (
     r"NDC|CLIA|FINESS|SIRET|SIREN|lot|lots|batch|lote|lotes|Charge|Chargen|Chargennummer|Az\.?|Identitätskennzeichen|ICD(?:-10)?(?:-CM)?|CIE(?:-10)?|CIM(?:-10)?|"
-    r"PZN|CIP|UPC|EAN|GTIN|recall|strain|ST|código\s+nacional|code|código|codes?|Code|Kennziffer|"
+    r"PZN|CIP|UPC|EAN|GTIN|IMO|MMSI|recall|strain|ST|código\s+nacional|code|código|codes?|Code|Kennziffer|"
     r"version|v|model|modèle|modelo|Modell|ref\.?|référence|referencia|Referenz(?:nummer)?|Vorgang(?:snummer)?|"
     r"Artikelnummer|serial|S/N|SN|serie|série|"
     r"Seriennummer|Seriennummern|"
@@ -219,7 +220,7 @@ PLACE_NOUNS = (
 RELATIVES = (
     r"son|daughter|husband|wife|partner|fiancée?|mother|father|mum|mom|dad|mamá|papá|maman|papa|Mama|Papa|brother|sister|grandson|granddaughter|grandmother|"
     r"grandfather|nephew|niece|uncle|aunt|cousin|neighbour|neighbor|carer|friend|"
-    r"hij[oa]|marido|mujer|esposa|espos[oa]|pareja|novi[oa]|compañer[oa]|conjoint(?:e)?|compagne|compagnon|Partner(?:in)?|Lebensgefährt(?:e|in)|Verlobte[rn]?|madre|padre|herman[oa]|niet[oa]|abuel[oa]|sobrin[oa]|vecin[oa]|amig[oa]|"
+    r"hij[oa]|marido|mujer|esposa|espos[oa]|pareja|novi[oa]|compañer[oa]|conjoint(?:e)?|compagne|compagnon|Lebensgefährt(?:e|in)|Verlobte[rn]?|madre|padre|herman[oa]|niet[oa]|abuel[oa]|sobrin[oa]|vecin[oa]|amig[oa]|"
     r"fils|fille|mari|femme|épouse|mère|père|frère|sœur|soeur|petit-fils|petite-fille|neveu|nièce|voisine?|amie?|"
     r"Sohn|Tochter|Ehemann|Ehefrau|Mann|Frau|Mutter|Vater|Bruder|Schwester|Enkel(?:in)?|Neffe|Nichte|"
     r"Nachbar(?:in)?|Freund(?:in)?|"
