@@ -44,7 +44,8 @@ UPPER = "A-ZÀ-ÖØ-ÞĀ-ĪİŁŒŠŽ"
 LOWER = "a-zß-öø-ÿāăąćčďēęěğīıłńňőœřśşšťūůűźżž"
 # "McAllister", "MacLennan", "O'Brien" first: the plain form would stop at "Mc".
 WORD = (rf"(?:(?:Mc|Mac|O['’])[{UPPER}][{LOWER}]+(?:['’\-][{UPPER}]?[{LOWER}]+)*|"
-        rf"[{UPPER}][{LOWER}]+(?:['’\-][{UPPER}]?[{LOWER}]+)*)")  # one group: it is embedded in other patterns
+        rf"[{UPPER}][{LOWER}]+(?:['’\u02bb\-][{UPPER}]?[{LOWER}]+)*)")  # one group: it is embedded in other patterns
+# (U+02BB is the Hawaiian okina, inside names like Alapa'i)
 PARTICLE = r"(?:de|del|de\s+la|van|von|der|da|di|du|le|la|y|bin|ibn|al)"
 NICKNAME = rf"\s+(?:[\"'„“‘«]\s?[{UPPER}][{LOWER}]+\s?[\"'“”’»]|\([{UPPER}][{LOWER}]+\))"  # "Trey", (Gwen)
 INITIAL = rf"\s+[{UPPER}]\."                                           # Harold J. Whitcombe
@@ -251,7 +252,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
             r"\bchart(?=\s+[A-Z]{0,3}-?\d{5,}\b)|\bhosp\.?\s*(?:no\.?|number|#)|"
             r"hospital\s+(?:number|no\.?)|"
             r"patient\s+(?:id|number|no\.?|#)|\bunit\s+number|record\s+(?:number|no\.?)|"
-            r"\bexpediente\b(?!\s+(?:sancionador|administrativo|disciplinario|de\s+(?:contrataci[óo]n|licitaci[óo]n|obras?|compra|regulaci[óo]n)))|n[úu]mero\s+de\s+expediente|dossier(?:\s+m[ée]dical)?|\bIPP\b|num[ée]ro\s+de\s+dossier|"
+            r"\bexpediente\b(?!\s+(?:sancionador|administrativo|disciplinario|de\s+(?:contrataci[óo]n|licitaci[óo]n|obras?|compra|regulaci[óo]n)))|n[úu]mero\s+de\s+expediente|dossier(?:\s+m[ée]dical)?(?!\s+voyageur)|\bIPP\b|num[ée]ro\s+de\s+dossier|"
             r"Patienten(?:nummer|-?ID|nr\.?)|Fallnummer|Aufnahmenummer|\bPat\.?-Nr\.?|\bFall-?Nr\.?", VALUE, True),
     ("nhc", r"\bNHC\b|historia\s+cl[íi]nica|\bhistoria(?=\s+n?\.?º?\s*\d)|"
             r"n[úu]mero\s+de\s+historia|n\.?\s?[ºo°]\s+de\s+historia", VALUE, True),
@@ -273,7 +274,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
     ("health_plan", r"(?-i:\bAME\b)|aide\s+m[ée]dicale\s+d'[ÉE]tat", r"(?P<value>\d(?:\s?\d){12,14})", True),
     ("ssn", r"last\s+(?:four|4)\s+(?:digits\s+)?(?:of\s+(?:his|her|their|the)\s+)?"
             r"(?:SSN|Social\s+Security(?:\s+number)?)(?:\s+(?:are|is|were|was))?", r"(?P<value>\d{4})", True),
-    ("account", r"account\s*(?:number|no\.?|#)?|\bacct\.?|\bRIB\b|billing\s+account|Kontonummer|Konto|"
+    ("account", r"account\s*(?:number|no\.?|#)?|\bacct\.?|\bRIB\b|sort\s+code|billing\s+account|Kontonummer|Konto|"
                 r"num[ée]ro\s+de\s+compte|n[úu]mero\s+de\s+cuenta|card\s+(?:number|no\.?)|\bIBAN\b|\bcuenta\b|"
                 r"\bcompte\b|(?:debit|credit|bank)\s+card|tarjeta(?:\s+de\s+(?:crédito|débito))?|carte\s+bancaire|"
                 r"Kreditkarte|Bankkarte", r"(?P<value>[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![\w-])|"
@@ -289,7 +290,9 @@ KEYED: list[tuple[str, str, str, bool]] = [
                  r"(?:student|employee|staff|pupil)\s+(?:ID|number|no\.?|#)|"
                  r"(?:n[úu]mero|n\.?\s?º)\s+de\s+(?:emplead[oa]|alumn[oa]|estudiante)|"
                  r"num[ée]ro\s+(?:d'[ée]tudiant|d'[ée]l[èe]ve|de\s+salari[ée])|Personalnummer|Schülerausweis(?:nummer)?|"
-                 r"Matrikelnummer|booking\s+(?:ref(?:erence)?\.?|number|code)|reservation\s+(?:number|code)|"
+                 r"Matrikelnummer|donor\s+(?:ID|number|no\.?)|Spender(?:nummer|-ID)|n[úu]mero\s+de\s+donante|"
+                 r"num[ée]ro\s+de\s+donneur|"
+                 r"booking\s+(?:ref(?:erence)?\.?|number|code)|\bPNR\b|(?:r[ée]f[ée]rence\s+de\s+)?dossier\s+voyageur|reservation\s+(?:number|code)|"
                  r"localizador\b(?:\s+de\s+(?:la\s+)?reserva)?|c[óo]digo\s+de\s+reserva|(?:code|num[ée]ro|r[ée]f[ée]rence)\s+de\s+"
                  r"r[ée]servation|Buchungs(?:nummer|code|referenz)|"
                  r"Rentenversicherungsnummer|Sozialversicherungsnummer|\bRV-?Nr\.?",
@@ -365,11 +368,15 @@ EXAMPLE = re.compile(r"(?<![\w./@-])(?:looks\s+like|in\s+the\s+format|format(?:o
                      r"Muster)(?![\w.]\w)[\s:(,]+(?:\w+[\s:(,]+){0,2}$", CI)
 
 
+BOOKING = re.compile(r"booking|reserva|r[ée]servation|Buchung|PNR|voyageur", CI)
+
+
 def keyed(text: str, spans: list[tuple[int, int]], ctx: Context) -> Iterator[Hit]:
     for cls, pattern, blocking in KEYED_RE:
         for m in pattern.finditer(text):
             value = m.group("value")
-            if cls != "vehicle" and (sum(c.isdigit() for c in value) < 4 or ANY_DATE.fullmatch(value)
+            digits = 1 if BOOKING.search(m.group()) else 4  # a booking reference: "KX7T9Q"
+            if cls != "vehicle" and (sum(c.isdigit() for c in value) < digits or _a_date(value)
                                      or SHORT_DATE.fullmatch(value) or _digits(value) in ctx.phone_allow):
                 continue  # a date, or the organisation's own line after "Medicaid help"
             if cls == "vehicle" and not re.search(r"[A-Za-z]", value) and not re.search(r"\d{4}", value):
@@ -532,6 +539,7 @@ EVENT = (r"died|passed\s+away|deceased|date\s+of\s+death|admitted|hospitali[sz]e
          r"d[ée]c[ée]d[ée]e?|mort|morte|hospitalis[ée]e?|sortie?\s+de\s+l'h[ôo]pital|admise?|"
          r"falleci[óo]|falleció|muri[óo]|ingres[óo]|ingresad[oa]|dad[oa]\s+de\s+alta|"
          r"verstorben|gestorben|starb|verstarb|entlassen|aufgenommen|eingeliefert|"
+         r"fue\s+atendid[oa]|was\s+(?:seen|treated)|a\s+été\s+(?:vue?|soignée?|prise?\s+en\s+charge)|wurde\s+behandelt|"
          r"diagnosed|pronounced\s+dead|found\s+dead|fell\s+ill|became\s+ill|symptoms?\s+(?:began|started|appeared)|"
          r"diagnostiquée?|tombée?\s+malade|symptômes\s+(?:sont\s+)?apparus|"
          r"acudió|diagnosticad[oa]|enfermó|síntomas\s+(?:comenzaron|empezaron|aparecieron)|"
@@ -550,7 +558,7 @@ LINK = (r"(?:[\s:(,]+(?!(?:since|from|between|until|after|before|desde|hasta|ent
 # "admitted to Harrogate District Hospital on 2nd March": the place between the event and its date.
 AT_PLACE = (rf"\s+(?:to|at|in|into|al|a|à|au|en|ins|im|in\s+die|in\s+das)\s+"
             rf"(?:the\s+|el\s+|la\s+|le\s+|l['’]|das\s+|die\s+|der\s+)?"
-            rf"(?-i:(?:[{UPPER}][\w'’.\-]*\s+(?:de\s+(?:la\s+)?|del\s+|of\s+(?:the\s+)?|la\s+)?){{1,5}})(?:on|el|le|am)\s+")
+            rf"(?-i:(?:[{UPPER}0-9][\w'’.\-]*\s+(?:de\s+(?:la\s+)?|del\s+|of\s+(?:the\s+)?|la\s+)?){{1,5}})(?:on|el|le|am)\s+")
 KEY_DATE = re.compile(rf"(?<!\w)(?P<key>{BIRTH}|{EVENT})(?:{AT_PLACE}|{LINK})(?P<date>{DATE})", CI)
 DATE_KEY = re.compile(rf"\bam\s+(?P<date>{DATE})\s+(?:\w+\s+){{0,4}}(?P<key>verstorben|gestorben|entlassen|aufgenommen|"
                       r"bewusstlos|aufgefunden|verunglückt|"
@@ -624,6 +632,9 @@ ADDRESS = re.compile("|".join([
     r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Terrace|Way|Close|Crescent|"
     r"Gardens|Square|Parkway|Pkwy|Highway|Hwy|Row|Mews|Walk|Grove|Rise|Cottages|Wharf|Quay|Yard|Hill|Green)\b\.?"
     rf"(?:,?\s*(?:Apt\.?|Apartment|Unit|Suite|Flat|#)\s*\w+)?{CITY}?{POSTCODE}?",
+    # en: the 1400 block of W. Linden Ave (where US police and health notices place a home)
+    rf"\b\d{{2,5}}\s+block\s+of\s+(?:[NSEW]\.?\s+)?(?:{CAP}\s+){{0,3}}"
+    r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Terrace|Way|Parkway|Pkwy)\b\.?",
     # es: calle Mayor 12, 3.º B, 28013 Madrid
     r"\b(?:calle|c/|avda\.?|avenida|plaza|pza\.?|paseo|camino|carretera|ronda|traves[íi]a)\s+(?:(?:de|del|de\s+la|"
     rf"de\s+los|de\s+las)\s+)?(?:{CAP}(?:\s+(?:de|del|de\s+la|de\s+los|y)\s+(?={CAP}))?\s*){{1,4}},?\s*"
@@ -647,7 +658,7 @@ HOME = re.compile(rf"(?<!\w)(?:{lex.PATIENT_WORDS})(?!\w)|\b(?:{lex.HOME_WORDS})
 def addresses(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
     for m in ADDRESS.finditer(text):
         s, _ = sentence_of(spans, m.start())
-        lead = text[max(s, m.start() - 60):m.start()]
+        lead = re.sub(r"\bblocks?\s+of\b", "", text[max(s, m.start() - 60):m.start()])  # "the 1200 blocks of"
         venue = VENUE.search(text[max(s, m.start() - 40):m.start()])
         home = HOME.search(lead)
         sure = home is not None and not (venue is not None and venue.start() > home.start())
@@ -811,7 +822,7 @@ RELATIVE_NAME = re.compile(rf"(?:(?:\b[{UPPER}]\w+['’]s|"
                            rf"(?:[\w-]+\s+)?"
                            rf"(?i:{lex.RELATIVES})|\b(?i:our|unsere[rn]?|unser|nuestr[oa]|notre)\s+"
                            rf"(?i:classmate|schoolmate|Mitschüler(?:in)?|Klassenkamerad(?:in)?|camarade|compañer[oa]))"
-                           rf"\s*,?\s+(?P<name>[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?)")
+                           rf"(?:\s+(?:de|del|d['’]|of|von)\s+[{LOWER}]+)?\s*,?\s+(?P<name>[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?)")
 # A first name with the initial of a surname: "Alfie R.", "Noa R. G.", "Lotta B." (a school's or a
 # nursery's way of naming a child); and surname first with an initial: "Morales, J. (chair 3)".
 GIVEN_INITIAL = re.compile(rf"(?<![\w.])(?P<name>{WORD}\s+[{UPPER}]\.(?:\s?[{UPPER}]\.)?)(?!\s?[{UPPER}][{LOWER}]|\w)")
@@ -834,7 +845,7 @@ NAME_THEN_RELATION = re.compile(rf"(?P<name>{WORD})\s*\((?:{WORD}['’]s\s+(?i:{
 PARENTS = (r"(?i:parents|padres|papás|Eltern|grandparents|abuelos|grands-parents|Großeltern|mum\s+and\s+dad|"
            r"mamá\s+y\s+papá|papa\s+et\s+maman)")
 TWO_NAMES = rf"(?P<a>[{UPPER}][{LOWER}]+)\s+(?i:and|y|et|und|&)\s+(?P<b>[{UPPER}][{LOWER}]+)"
-PARENTS_NAMED = re.compile(rf"\b(?i:his|her|their|ses|sus|seine|ihre|les|los|the|sa|son|su)\s+{PARENTS}\s*,\s*"
+PARENTS_NAMED = re.compile(rf"\b(?i:his|her|their|ses|sus|seine|ihre|les|los|the|sa|son|su)\s+{PARENTS}\s*,?\s*"
                            rf"{TWO_NAMES}|"
                            rf"{TWO_NAMES.replace('?P<a>', '?P<c>').replace('?P<b>', '?P<d>')}\s*,\s*"
                            rf"(?i:los|les|the|die|sus|ses|his|her|their)\s+{PARENTS}\b")
@@ -872,7 +883,9 @@ SOUGHT = re.compile(rf"\b(?i:(?:the\s+)?(?:illness|death|diagnosis)\s+of|(?:die\
                     rf"identifiziert\s+als|(?:concern\s+for\s+)?missing(?=\s+[{UPPER}])|help\s+(?:us\s+)?(?:to\s+)?(?:find|locate)|ayúdanos\s+a\s+encontrar\s+a|"
                     rf"aidez-nous\s+à\s+retrouver|helfen\s+Sie\s+(?:uns\s+)?bei\s+der\s+Suche\s+nach|"
                     rf"avez-vous\s+vu|appel\s+à\s+témoins\s*:?|disparition\s+(?:de|d')|vermisst\s+wird|"
-                    rf"gesucht\s+wird|wer\s+hat|il\s+s['’]agit\s+d(?:e\s+|['’])|se\s+trata\s+de|es\s+handelt\s+sich\s+um)"
+                    rf"gesucht\s+wird|wer\s+hat|(?:la\s+)?boda\s+de|(?:the\s+)?wedding\s+of|(?:le\s+)?mariage\s+de|"
+                    rf"(?:die\s+)?Hochzeit\s+von|(?:the\s+)?funeral\s+of|(?:el\s+)?funeral\s+de|(?:les\s+)?obsèques\s+de|"
+                    rf"(?:die\s+)?Beerdigung\s+von|Trauerfeier\s+für|il\s+s['’]agit\s+d(?:e\s+|['’])|se\s+trata\s+de|es\s+handelt\s+sich\s+um)"
                     rf"\s*(?P<name>{NAME})")
 DESCRIBED = re.compile(rf"\b(?i:se\s+trata\s+de|il\s+s['’]agit\s+d['’e]|es\s+handelt\s+sich\s+um|"
                        rf"the\s+(?:case|patient)\s+is)"
@@ -881,11 +894,16 @@ DESCRIBED = re.compile(rf"\b(?i:se\s+trata\s+de|il\s+s['’]agit\s+d['’e]|es\s
 FAMILY = re.compile(rf"\b(?i:the|la|die|der)\s+(?i:family|familia|famille|Familie)\s+(?:(?:{PARTICLE})\s+)?"
                     rf"(?P<name>{WORD})(?!\s+(?i:doctor|practice|medicine|center|centre|health))")
 # "decedent HALVORSEN": a surname in capitals after a patient word.
+# "Die Studentin Ayşe Korkmaz und der Radfahrer Lukas Brenner": a full name right after what the person is.
+ROLE_THEN_NAME = re.compile(rf"\b(?i:the|a|an|la|el|le|une?|der|die|ein|eine)\s+"
+                            r"(?!(?i:nurse|infirmi[èe]re?|enfermer[oa]|carer|caregiver|Pfleger(?:in)?)\b)"
+                            rf"(?i:{lex.PERSON_ROLES})\s+(?P<name>{WORD}(?:\s+(?:{PARTICLE}\s+)?{WORD}){{1,2}})")
 CAPS_PATIENT = re.compile(rf"(?i:{lex.PATIENT_WORDS})\s*,?\s+(?P<name>[{UPPER}]{{3,}}(?:[-'’][{UPPER}]{{2,}})?)"
                           r"(?![\w-])")
 # "Dani (Daniel Castaño Rey)": the name someone goes by, then their full name.
 NICKNAME_FIRST = re.compile(rf"(?<![\w.])(?P<nick>{WORD})\s*\((?P<full>{WORD}(?:\s+(?:{PARTICLE}\s+)?{WORD}){{1,3}})"
                             r"(?=\s*[,)])")
+AND_NAME = re.compile(rf"\s+(?:and|y|e|et|und|&)\s+(?P<b>[{UPPER}][{LOWER}]+)\b")
 AND_BEFORE = re.compile(rf"(?<![\w'’])(?<!\bin\s)(?<!\bat\s)(?<!\bto\s)(?<!from\s)(?<!\ben\s)(?<!\bde\s)(?<!\bà\s)"
                         rf"(?<!\bvon\s)(?<!\baus\s)(?<!nach\s)(?P<a>[{UPPER}][{LOWER}]+)\s+(?:and|y|et|und|&)\s+$")
 NAME_CANDIDATE = re.compile(rf"(?:(?<=\bd['’])|(?<![\w'’]))(?P<name>{NAME})")
@@ -1014,7 +1032,9 @@ STAFF_JOBS = (r"\w*(?:leitung|leiter|leiterin|beauftragte[rn]?)|infirmi[èe]re?|
               r"Ehrenamtlich\w*|inspect\w*|técnic[oa]|technician|Techniker\w*|pharmac\w*|farmac[ée]utic[oa]|"
               r"Apotheker(?:in)?|teacher|enseignante?|profesor[a]?|Lehrer(?:in)?|director[a]?|directeur|directrice|"
               r"head|secretar\w*|spokes\w*|porte-parole|portavoz|Sprecher(?:in)?|officer|chief|jef[ea]|chef(?:fe)?|"
-              r"head\s*teacher|headmaster|headmistress|principal|proviseur|Schulleiter(?:in)?|Rektor(?:in)?")
+              r"head\s*teacher|headmaster|headmistress|principal|proviseur|Schulleiter(?:in)?|Rektor(?:in)?|"
+              r"leader|lead|organi[sz]er|captain|capitán|capitaine|Kapitän(?:in)?|coach|Trainer(?:in)?|"
+              r"entrenador[a]?|entraîneur|entraîneuse")
 STAFF_JOB = re.compile(STAFF_JOBS, CI)
 # A job before a courtesy title or a name: "Einrichtungsleitung Herr ...", "L'infirmière scolaire, Mme ...".
 ROLE_BEFORE = re.compile(rf"\b(?:{STAFF_JOBS})(?:\s+[^\W\d]+){{0,2}}?[\s,:]*$", CI)
@@ -1050,10 +1070,15 @@ PLACE_BEFORE = re.compile(r"\b(?:Klinikum|Krankenhaus|Klinik|Hospital|Hôpital|C
                           r"Regional|General|Infantil|Hospitalier|Medical|Médical|Médico|Community|Comunitario|Social)){0,2}"
                           r"\s+$")
 # "the 7-year-old Ann Lee", "Der zwölfjährige Jonas", "el niño de 8 años, Yusuf"
-AGE_BEFORE = re.compile(rf"(?:(?:\d{{1,3}}|{lex.NUMBER_WORDS_EN})[- ]year[- ]old|\w+jährige[rn]?|"
+AGE_BEFORE = re.compile(rf"(?:(?:\d{{1,3}}|{lex.NUMBER_WORDS_EN})[- ]year[- ]old|\b(?!voll|minder)\w+jährige[rn]?|"
                         r"\d{1,3}-jährige[rn]?|"
                         r"de\s+\d{1,3}\s+años,?|"
                         r"âgée?\s+de\s+\d{1,3}\s+ans,?)\s+$", CI)
+# The name an object carries: "Property of Keanu Alapai", "a nombre de ...", "mit Gravur „E. Schwarzkopf“".
+NAME_ON = re.compile(rf"\b(?i:property\s+of|a\s+nombre\s+de|con\s+el\s+nombre(?:\s+de)?|au\s+nom\s+de|au\s+prénom|"
+                     rf"auf\s+den\s+Namen(?:\s+von)?|mit\s+(?:der\s+)?Gravur|engraved\s+(?:with\s+)?|grabad[oa]\s+con|"
+                     rf"gravée?\s+(?:au\s+nom\s+de\s+)?|brodée?\s+au\s+prénom)"
+                     rf"\s*[«\"“„‘']?\s?(?P<name>(?:[{UPPER}]\.\s?)?{NAME})")
 OWNER_BEFORE = re.compile(r"\b(?:belongs\s+to|owned\s+by|owner,?|pertenece\s+a|propiedad\s+de|dueñ[oa],?|"
                           r"appartient\s+à|propriétaire,?|gehört|Halter(?:in)?|Besitzer(?:in)?|"
                           r"famil(?:y|ia|le|ie))\s+$", CI)
@@ -1096,6 +1121,13 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
     for m in SOUGHT.finditer(text):
         if _is_name(m.group("name"), False):
             add(m.start("name"), m.end("name"), True, "a person being looked for")
+    for m in ROLE_THEN_NAME.finditer(text):
+        if _is_name(m.group("name"), False) and not OFFICIAL.search(text[max(0, m.start() - 40):m.end() + 40]):
+            add(m.start("name"), m.end("name"), True, "a person named with what they are")
+    for m in NAME_ON.finditer(text):
+        parts = m.group("name").split()
+        if _fold(parts[-1]) not in NOT_NAMES and (len(parts) > 1 or is_given_name(parts[0])):
+            add(m.start("name"), m.end("name"), True, "the name on a person's belongings")
     for m in DESCRIBED.finditer(text):  # "Se trata de una monitora del propio centro, M.ª José Barrios,"
         if _is_name(m.group("name").replace("M.ª", "María"), False) and not OFFICIAL.search(m.group("what")):
             add(m.start("name"), m.end("name"), True, "the person a case is about")
@@ -1132,6 +1164,9 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
             add(m.start("name"), m.end("name"), True, "a person named by their relation to the patient")
             if m.group("genitive") and _fold(m.group("genitive")[:-1]) not in NOT_NAMES:  # "Finns Vater Tobias"
                 add(m.start("genitive"), m.end("genitive"), True, "a person named by their relative")
+            second = AND_NAME.match(text, m.end("name"))  # "Sus nietos Iker y Naiara"
+            if second and _fold(second.group("b")) not in NOT_NAMES:
+                add(second.start("b"), second.end("b"), True, "a person named by their relation to the patient")
     for m in PATIENT_NAME.finditer(text):
         if _is_name(m.group("name"), False) or re.match(rf"(?:{lex.TITLES})\s", m.group("name")) or (
                 len(m.group("name").split()) == 1 and is_given_name(m.group("name"))):
@@ -1292,7 +1327,8 @@ def name_words(name: str) -> set[str]:
 # In a link, a name after one of these is a place's ("/ceip-miguel-hernandez", "/hopital-edouard-herriot").
 PLACE_SLUG_WORDS = frozenset(lex.words("""ceip ies colegio escuela instituto school hospital hopital clinica clinic
 clinique centro centre center college lycee ecole schule gymnasium klinikum klinik stiftung fundacion fondation
-foundation park parque parc calle rue avenue street strasse plaza place memorial ch chu chr ehpad"""))
+foundation park parque parc calle rue avenue street strasse plaza place memorial ch chu chr ehpad surgery practice
+academy ward wing building hall house haus institut institute stadium"""))
 
 
 def _named_place(words_before: Sequence[str]) -> bool:
@@ -1468,6 +1504,14 @@ def tied_devices(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> I
 SHORT_DATE = re.compile(r"(?<![\w/.])(?!24/7\b)(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)(?![\w/]|\.\d)")  # not "24/7"
 
 
+def _a_date(value: str) -> bool:
+    """A written date: "12/03/1987", "2024-05-01" -- not a sort code like "20-45-77"."""
+    if not (ANY_DATE.fullmatch(value) or SHORT_DATE.fullmatch(value)):
+        return False
+    parts = [int(p) for p in re.findall(r"\d+", value)]
+    return len(parts) < 2 or any(_day_and_month(a, b) for a, b in pairwise(parts))
+
+
 def _day_and_month(a: int, b: int) -> bool:
     return (1 <= a <= 31 and 1 <= b <= 12) or (1 <= a <= 12 and 1 <= b <= 31)
 
@@ -1602,7 +1646,10 @@ RECORD_IN_NAME = re.compile(r"(?:^|\s)(?:case|caso|cas|Fall|dossier|expediente|p
 
 # After these a page is an organisation's; these pages are for everyone.
 ORGANISATION_PAGES = frozenset({"campaign", "campaigns", "charity", "charities", "team", "teams", "organisation",
-                                "organization", "company"})
+                                "organization", "company",
+                                # a product's page: "/recalls/prairie-rose-spinach", "/rueckruf/salami-sticks-…"
+                                "recall", "recalls", "rappel", "rappels", "retirada", "retiradas", "alertas",
+                                "rueckruf", "rückruf", "rueckrufe", "products", "productos", "produits", "produkte"})
 GENERIC_PAGES = frozenset({"visitors", "visiting", "info", "information", "faq", "contact", "about", "index", "news",
                            "home", "services", "resources", "guide", "help", "support", "search", "list", "all",
                            "donate", "volunteer", "events"})
@@ -1640,6 +1687,7 @@ def url_hits(url_text: str, offset: int) -> Iterator[Hit]:
             continue
         words = re.split(r"[-_.+]", stem)
         if any(a.isalpha() and b.isalpha() and is_full_name(a, b) and not _named_place(words[:i])
+               and not (i + 2 < len(words) and _fold(words[i + 2]) in PLACE_SLUG_WORDS)  # "…-nightingale-surgery"
                for i, (a, b) in enumerate(pairwise(words))):
             yield Hit("url", offset + m.start(), offset + m.end(), True, "a link that names a person", segment)
 
@@ -1707,7 +1755,8 @@ def _area_address(text: str, hit: Hit) -> Hit:
     part_start = max(text.rfind(";", 0, hit.start), text.rfind("\n", 0, hit.start)) + 1
     if hit.cls != "address" or hit.blocking or VENUE.search(text[max(part_start, hit.start - 80):hit.end + 40]) or \
             re.search(r"\b[A-Z]{2,6}\s*,\s*$", text[:hit.start]) or \
-            re.match(r"\s*(?:[–-]|to|bis|al|à)\s*\d", text[hit.end:]):  # "Goethestraße 1-45": a stretch of street
+            re.match(r"\s*(?:[–-]|to|bis|al|à)\s*\d", text[hit.end:]) or " block of " in hit.text:
+        # "Goethestraße 1-45", "the 300 block of W. Jefferson Street": a stretch of street
         return hit
     return _hit(text, "address", hit.start, hit.end, True, "a single street address as the area (someone's home)")
 

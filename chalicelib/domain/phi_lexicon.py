@@ -92,7 +92,7 @@ HOME_WORDS = (
 
 # Before a number, these say it is not a person's: drug, lab, lot and diagnosis codes.
 NOT_PERSONAL = (
-    r"NDC|CLIA|FINESS|SIRET|SIREN|lot|lots|batch|lote|lotes|Charge|Chargen|Chargennummer|Az\.?|Identitätskennzeichen|ICD(?:-10)?(?:-CM)?|CIE(?:-10)?|CIM(?:-10)?|"
+    r"NDC|CLIA|FINESS|SIRET|SIREN|lot|lots|batch|lote|lotes|Charge|Chargen|Chargennummer|Losnummer|Los-Nr\.?|Az\.?|Identitätskennzeichen|ICD(?:-10)?(?:-CM)?|CIE(?:-10)?|CIM(?:-10)?|"
     r"PZN|CIP|UPC|EAN|GTIN|IMO|MMSI|recall|strain|ST|código\s+nacional|code|código|codes?|Code|Kennziffer|"
     r"version|v|model|modèle|modelo|Modell|ref\.?|référence|referencia|Referenz(?:nummer)?|Vorgang(?:snummer)?|"
     r"Artikelnummer|serial|S/N|SN|serie|série|"
@@ -171,7 +171,10 @@ PERSON_ROLES = (
     r"employée?|enseignante?|élève|étudiante?|passagère?|passager|conducteur|conductrice|infirmière?|enfant|"
     r"homme|femme|mère|père|fils|fille|mariée?|voisine?|usuario|usuaria|user|utilisateur|utilisatrice|"
     r"Mitarbeiter(?:in)?|Lehrer(?:in)?|Schüler(?:in)?|Student(?:in)?|Passagier(?:in)?|Fahrer(?:in)?|"
-    r"Pfleger(?:in)?|Kind|Junge|Mädchen|Mann|Frau|Mutter|Vater|Sohn|Tochter|Braut|Nachbar(?:in)?"
+    r"Pfleger(?:in)?|Kind|Junge|Mädchen|Mann|Frau|Mutter|Vater|Sohn|Tochter|Braut|Nachbar(?:in)?|"
+    r"cyclist|jogger|runner|walker|hiker|swimmer|passer-?by|ciclista|corredor[a]?|senderista|nadador[a]?|transeúnte|"
+    r"cycliste|joggeur|joggeuse|randonneur|randonneuse|nageur|nageuse|passante?|"
+    r"Radfahrer(?:in)?|Jogger(?:in)?|Läufer(?:in)?|Wanderer|Wanderin|Schwimmer(?:in)?|Passant(?:in)?|Spaziergänger(?:in)?"
 )
 
 # What starts a hashtag that names someone ("#GetWellSoon…", "#PrayFor…", "#FuerzaJavier…").
@@ -212,7 +215,8 @@ AGE_WORDS_ANY = rf"{TENS_WORDS}|{NUMBER_WORDS}"
 PLACE_NOUNS = (
     r"Institut|Institute|Klinik|Klinikum|Krankenhaus|Schule|Stiftung|Haus|Halle|Hospital|Hôpital|Center|Centre|"
     r"Centro|Zentrum|Universität|Gymnasium|House|Building|Wing|Pavilion|Pavillon|Lodge|Hall|Tower|Memorial|"
-    r"College|Collège|Lycée|École|Colegio|Instituto|Fundación|Foundation|Library|Campus|Stadium|"
+    r"College|Collège|Lycée|École|Colegio|Instituto|Fundación|Foundation|Library|Campus|Stadium|School|Academy|"
+    r"Surgery|Practice|Hospice|Club|Society|Association|Committee|Choir|Trust|"
     r"Suites|Hotel|Inn|Motel|Resort|Stand|Arena|Way"
 )
 
@@ -220,7 +224,8 @@ PLACE_NOUNS = (
 RELATIVES = (
     r"son|daughter|husband|wife|partner|fiancée?|mother|father|mum|mom|dad|mamá|papá|maman|papa|Mama|Papa|brother|sister|grandson|granddaughter|grandmother|"
     r"grandfather|nephew|niece|uncle|aunt|cousin|neighbour|neighbor|carer|friend|"
-    r"hij[oa]|marido|mujer|esposa|espos[oa]|pareja|novi[oa]|compañer[oa]|conjoint(?:e)?|compagne|compagnon|Lebensgefährt(?:e|in)|Verlobte[rn]?|madre|padre|herman[oa]|niet[oa]|abuel[oa]|sobrin[oa]|vecin[oa]|amig[oa]|"
+    r"hij[oa]s?|niet[oa]s|nietecit[oa]s?|grandchildren|children|sons|daughters|petits-enfants|enfants|Enkel(?:kinder)?|"
+    r"Kinder|hij[oa]|marido|mujer|esposa|espos[oa]|pareja|novi[oa]|compañer[oa]|conjoint(?:e)?|compagne|compagnon|Lebensgefährt(?:e|in)|Verlobte[rn]?|madre|padre|herman[oa]|niet[oa]|abuel[oa]|sobrin[oa]|vecin[oa]|amig[oa]|"
     r"fils|fille|mari|femme|épouse|mère|père|frère|sœur|soeur|petit-fils|petite-fille|neveu|nièce|voisine?|amie?|"
     r"Sohn|Tochter|Ehemann|Ehefrau|Mann|Frau|Mutter|Vater|Bruder|Schwester|Enkel(?:in)?|Neffe|Nichte|"
     r"Nachbar(?:in)?|Freund(?:in)?|"
