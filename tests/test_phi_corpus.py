@@ -94,9 +94,10 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     (phi_bench.HOLDOUT12, 0.92, 0.975, 0.0), (phi_bench.HOLDOUT13, 0.90, 1.0, 0.0),
     (phi_bench.HOLDOUT14, 0.94, 1.0, 0.0), (phi_bench.HOLDOUT15, 0.77, 0.975, 0.0),
     (phi_bench.HOLDOUT16, 0.84, 0.975, 0.0), (phi_bench.HOLDOUT17, 0.87, 1.0, 0.0),
-    (phi_bench.HOLDOUT18, 0.85, 1.0, 0.0)],
+    (phi_bench.HOLDOUT18, 0.85, 1.0, 0.0), (phi_bench.HOLDOUT19, 0.92, 1.0, 0.025),
+    (phi_bench.HOLDOUT20, 0.97, 1.0, 0.0), (phi_bench.HOLDOUT21, 0.97, 1.0, 0.0)],
     ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13",
-         "holdout14", "holdout15", "holdout16", "holdout17", "holdout18"])
+         "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21"])
 def test_the_later_sets(path: Path, recall: float, advisories: float, false_positives: float) -> None:
     """First runs, before any work on them: holdout6 82.6 % of identifiers, 100 % of advisories
     blocked, 5 % false positives; holdout7 (another hand, same state) 74.8 %, 95 %, 7.5 %; holdout8
@@ -107,7 +108,9 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
     holdout14 (written then, measured after the work on 12 and 13) 84.1 %, 100 %, 7.5 %; holdout15 (during
     the work on holdout14) 73.8 %, 95 %, 12.5 %; holdout16 (during the work on holdout15) 81.3 %, 97.5 %,
     10 %; holdout17 (during the work on holdout16) 82.6 %, 100 %, 12.5 %; holdout18 (during the work on
-    holdout17) 80.3 %, 100 %, 15 %. The floors keep what the work on them reached."""
+    holdout17) 80.3 %, 100 %, 15 %; holdout19 (during the work on holdout18) 79.2 %, 97.5 %, 15 %; holdout20
+    (before the work on holdout19) 86.6 %, 100 %, 5 %; holdout21 (during the work on holdout19 and 20, measured
+    after it) 88.9 %, 95 %, 12.5 %. The floors keep what the work on them reached."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
@@ -115,14 +118,14 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
 
 
 def test_the_set_never_worked_on() -> None:
-    """holdout19: written during the work on holdout18 by a hand that never saw the code, and never
-    worked on, so its figures are what the screen does on text it has not seen (79.2 % of
-    identifiers, 97.5 % of advisories with patient data blocked, 15 % false positives): the floors
+    """holdout22: written during the work on holdout21 by a hand that never saw the code, and never
+    worked on, so its figures are what the screen does on text it has not seen (89.0 % of
+    identifiers, 97.5 % of advisories with patient data blocked, 5 % false positives): the floors
     keep them from getting worse unnoticed."""
-    result = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT19), timing=False)
+    result = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT22), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
-    assert result["recall"] >= 0.79 and result["advisory_recall"] >= 0.975, result["misses"]
-    assert result["false_positive_rate"] <= 0.15, result["false_positives"]
+    assert result["recall"] >= 0.89 and result["advisory_recall"] >= 0.975, result["misses"]
+    assert result["false_positive_rate"] <= 0.05, result["false_positives"]
 
 
 def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:

@@ -833,8 +833,8 @@ INITIALS_AGED = re.compile(rf"(?<![\w.])(?P<name>{INITIALS})(?=,?\s*(?:\(\s*)?(?
                            r"(?:años|ans|years|Jahre|J\.)?\s*[),]|"
                            r",?\s*(?:NHC|MRN|IPP|NIR|DOB|historia|geb\.|n[ée]e?\s|born)\b)")
 # Initials after what the person is: "A year-nine pupil, K.L.D., has ...".
-INITIALS_ROLE = re.compile(rf"(?i:{lex.PERSON_ROLES}|{lex.PATIENT_WORDS}|grader|pupil|alumn[oa]|élève|Schüler(?:in)?)"
-                           rf"\s*,\s+(?P<name>{INITIALS})(?=\s*,)")
+INITIALS_BETWEEN_COMMAS = re.compile(rf",\s+(?P<name>{INITIALS})(?=\s*,)")
+ROLE_ENDS = re.compile(rf"(?i:{lex.PERSON_ROLES}|{lex.PATIENT_WORDS}|grader|pupil|alumn[oa]|élève|Schüler(?:in)?)\s*$")
 # A child named after "the little": "Le petit Yanis", "die kleine Mia", "la pequeña Noa".
 LITTLE = re.compile(rf"(?:\b(?i:le\s+petit|la\s+petite|el\s+pequeño|la\s+pequeña|der\s+kleine|die\s+kleine)|"
                     rf"\blittle)\s+(?P<name>{WORD})(?!\s+[{UPPER}])")  # not a brand: "Little Sprout Formula"
@@ -893,13 +893,13 @@ DESCRIBED = re.compile(rf"\b(?i:se\s+trata\s+de|il\s+s['’]agit\s+d['’e]|es\s
                        rf"(?P<name>(?:M\.ª\s?|Mª\s)?{NAME})(?=\s*[,(])")
 FAMILY = re.compile(rf"\b(?i:the|la|die|der)\s+(?i:family|familia|famille|Familie)\s+(?:(?:{PARTICLE})\s+)?"
                     rf"(?P<name>{WORD})(?!\s+(?i:doctor|practice|medicine|center|centre|health))")
-# "decedent HALVORSEN": a surname in capitals after a patient word.
 # "Die Studentin Ayşe Korkmaz und der Radfahrer Lukas Brenner": a full name right after what the person is.
 ROLE_THEN_NAME = re.compile(rf"\b(?i:the|a|an|la|el|le|une?|der|die|ein|eine)\s+"
                             r"(?!(?i:nurse|infirmi[èe]re?|enfermer[oa]|carer|caregiver|Pfleger(?:in)?)\b)"
                             rf"(?i:{lex.PERSON_ROLES})\s+(?P<name>{WORD}(?:\s+(?:{PARTICLE}\s+)?{WORD}){{1,2}})")
-CAPS_PATIENT = re.compile(rf"(?i:{lex.PATIENT_WORDS})\s*,?\s+(?P<name>[{UPPER}]{{3,}}(?:[-'’][{UPPER}]{{2,}})?)"
-                          r"(?![\w-])")
+# "decedent HALVORSEN": a surname in capitals (five letters or more) after a patient word.
+CAPS_WORD = re.compile(rf"(?<![\w-])[{UPPER}]{{5,}}(?:[-'’][{UPPER}]{{2,}})?(?![\w-])")
+PATIENT_ENDS = re.compile(rf"(?i:{lex.PATIENT_WORDS})\s*,?\s+$")
 # "Dani (Daniel Castaño Rey)": the name someone goes by, then their full name.
 NICKNAME_FIRST = re.compile(rf"(?<![\w.])(?P<nick>{WORD})\s*\((?P<full>{WORD}(?:\s+(?:{PARTICLE}\s+)?{WORD}){{1,3}})"
                             r"(?=\s*[,)])")
@@ -1133,11 +1133,12 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
             add(m.start("name"), m.end("name"), True, "the person a case is about")
     for m in INITIALS_AGED.finditer(text):
         add(m.start("name"), m.end("name"), True, "a person's initials with their age or record")
-    for m in INITIALS_ROLE.finditer(text):
-        add(m.start("name"), m.end("name"), True, "a person's initials")
-    for m in CAPS_PATIENT.finditer(text):
-        if len(m.group("name")) >= 5 and _fold(m.group("name")) not in NOT_NAMES:
-            add(m.start("name"), m.end("name"), True, "a patient's name")
+    for m in INITIALS_BETWEEN_COMMAS.finditer(text):  # the pattern first: searching for the role is the slow part
+        if ROLE_ENDS.search(text, max(0, m.start() - 40), m.start()):
+            add(m.start("name"), m.end("name"), True, "a person's initials")
+    for m in CAPS_WORD.finditer(text):
+        if _fold(m.group()) not in NOT_NAMES and PATIENT_ENDS.search(text, max(0, m.start() - 40), m.start()):
+            add(m.start(), m.end(), True, "a patient's name")
     for m in NICKNAME_FIRST.finditer(text):  # "Dani (Daniel Castaño Rey)": both are the person's
         nick, full = m.group("nick"), m.group("full")
         if nick[0] == full[0] and len(nick) <= 8 and _fold(nick) not in NOT_NAMES and \
