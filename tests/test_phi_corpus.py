@@ -559,3 +559,32 @@ def test_the_census_name_lists_are_what_the_script_writes() -> None:
     check = subprocess.run([sys.executable, str(ROOT / "scripts" / "census_names.py"), "--check"],
                            capture_output=True, text=True, check=False)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_the_world_given_names_are_what_the_script_writes() -> None:
+    import subprocess
+
+    check = subprocess.run([sys.executable, str(ROOT / "scripts" / "world_given_names.py"), "--check"],
+                           capture_output=True, text=True, check=False)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+@pytest.mark.parametrize("fields,expected", [
+    # first names the US Census lacks, where only a first name tells a person from a word
+    ({"description": "Nits in Year 2: Kwame B. and Svenja T. went home today."},
+     [("description", "name", "Kwame B."), ("description", "name", "Svenja T.")]),
+    ({"description": "Gorka (nacido el 3 de mayo de 2019) sigue ingresado."}, [("description", "name", "Gorka")]),
+    ({"description": "Please call: GRIFFITHS, Gareth (K5520113)."}, [("description", "name", "GRIFFITHS, Gareth")]),
+])
+def test_given_names_from_many_countries(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
+    found = _blocking(fields)
+    assert all(e in found for e in expected), found
+
+
+@pytest.mark.parametrize("fields", [
+    # a city is the place, though somewhere it is a first name too
+    {"area_desc": "Bedminster, Southville and Windmill Hill, Bristol (BS3)"},
+    {"description": "Vaccination sessions in Dallas and Paris (Texas) resume on Monday."},
+])
+def test_places_named_like_people_stay_places(fields: dict[str, Any]) -> None:
+    assert _blocking(fields) == []

@@ -776,7 +776,7 @@ el la los las un una este esta su sus si cuando para desde en de del y o pero
 le la les un une ce cette son sa ses si quand pour depuis dans sur à au aux de des du et ou mais
 der die das ein eine dieser diese sein seine ihr ihre wenn für von im am an auf zu und oder aber bei mit nach seit
 dem den des einem einen einer eines
-nord süd ost norte sur este oeste sud ouest
+nord süd ost norte sur este oeste sud ouest san santa santo saint sainte sankt
 unidad atención usuario usuarios servicio oficina sección área dirección consulta urgencias unité accueil direction
 bureau urgences abteilung amt notaufnahme beratung
 division branch section directorate authority board council commission
@@ -1270,7 +1270,7 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
             add(start_title, end, True, "a private person's name")
     for hit in [h for h in found.values() if h.blocking and h.cls == "name" and " " in h.text]:
         partner = AND_BEFORE.search(text, max(0, hit.start - 30), hit.start)  # "Dev and Priya Sharma"
-        if partner and _fold(partner.group("a")) not in NOT_NAMES:
+        if partner and is_given_name(partner.group("a")):
             add(partner.start("a"), partner.end("a"), True, "a person named with their family")
     yield from found.values()
 
@@ -1289,9 +1289,20 @@ def census_names() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(given.splitlines()[1:]), frozenset(surnames.splitlines())
 
 
+@lru_cache(maxsize=1)
+def world_given_names() -> frozenset[str]:
+    """Given names from many countries (data/given_names.txt, written by scripts/world_given_names.py
+    from nomquamgender's data), read on the first word that needs them."""
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "data" / "given_names.txt").read_text(encoding="ascii")
+    return frozenset(text.splitlines())
+
+
 def is_given_name(word: str) -> bool:
     folded = _fold(word)
-    return folded not in NOT_NAMES and (folded in GIVEN or folded in census_names()[0])
+    return folded not in NOT_NAMES and (folded in GIVEN or folded in census_names()[0]
+                                        or folded in world_given_names())
 
 
 def is_full_name(first: str, surname: str) -> bool:

@@ -63,7 +63,7 @@ OFFICIAL_WORDS = (
     r"officer|director|commissioner|minister|secretary|spokes(?:person|man|woman)|mayor|chief|head\s+of|"
     r"epidemiologist|said|says|announced|will\s+brief|"
     r"director[a]?|portavoz|consejer[oa]|ministr[oa]|alcalde(?:sa)?|jef[ea]|ha\s+(?:pedido|dicho|declarado)|dijo|"
-    r"directeur|directrice|préfète?|ministre|porte-parole|maire|médecin-chef|a\s+déclaré|appelle|"
+    r"directeur|directrice|préfet|préfète|ministre|porte-parole|maire|médecin-chef|a\s+déclaré|appelle|"
     r"Leiter(?:in)?|Sprecher(?:in)?|Minister(?:in)?|Bürgermeister(?:in)?|Amtsärzt(?:in)?|Amtsarzt|sagte|erklärte"
 )
 
