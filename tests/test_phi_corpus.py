@@ -385,6 +385,30 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
      [("description", "date", "6 de marzo")]),
     ({"description": "Son dossier voyageur (référence de dossier voyageur XK4P2Q) a été transmis."},
      [("description", "other_id", "XK4P2Q")]),
+    # after holdout22's first run (89.0 %)
+    ({"description": "The district confirmed that a third-grade pupil, Lucas Moreno-Vidal, has measles."},
+     [("description", "name", "Lucas Moreno-Vidal")]),
+    ({"description": "She turned 100 with her great-granddaughter Poppy beside her."}, [("description", "name", "Poppy")]),
+    ({"description": "His mum Nadia and dad Tariq ask everyone to register."},
+     [("description", "name", "Nadia"), ("description", "name", "Tariq")]),
+    ({"contact": "Fundraiser queries: teamamira.khan@gmail.com"}, [("contact", "email_address", "teamamira.khan@gmail.com")]),
+    ({"description": "Cuenta para ayudar a la familia: ES12 3456 7890 1234 5678 9012, titular Marta Gil Soler."},
+     [("description", "name", "Marta Gil Soler")]),
+    ({"description": "Un alumno de 2.º A, J. P. R. (Javier), ha sido diagnosticado de meningitis."},
+     [("description", "name", "J. P. R."), ("description", "name", "Javier")]),
+    ({"headline": "La residencia celebra el 102 cumpleaños de Rosario Pérez Lago"}, [("headline", "age", "102 cumpleaños")]),
+    ({"headline": "Haus Sonnenhof feiert: Gertrud Albers wird 104"}, [("headline", "age", "wird 104")]),
+    ({"description": "Su caso se tramita con el número de atestado 2025-009913."},
+     [("description", "other_id", "2025-009913")]),
+    ({"contact": "Famille (Loïc Le Bihan) : 06 39 98 41 11"}, [("contact", "phone", "06 39 98 41 11")]),
+    ({"description": "Er fährt ein Elektromobil, Versicherungskennzeichen 512 KLM."},
+     [("description", "vehicle", "512 KLM")]),
+    ({"description": "Er reagiert auf den Spitznamen „Kalle“, sagt seine Tochter Heike Brandt."},
+     [("description", "name", "Kalle")]),
+    ({"description": "Die Passanten Selin Aksoy und Finn-Ole Jansen halfen sofort."},
+     [("description", "name", "Selin Aksoy"), ("description", "name", "Finn-Ole Jansen")]),
+    ({"description": "She showed a BlueCross BlueShield member card (ID XQH771203456) at the desk, said Mr Obi."},
+     [("description", "health_plan", "XQH771203456")]),
 ])
 def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
@@ -492,6 +516,12 @@ def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: li
     {"description": "Event chair Ana Ruiz thanks the Student Nursing Club for its help."},
     {"description": "Team leader Mr. Ahmed Siddiqui is coordinating the consent forms."},
     {"area_desc": "1200-1600 blocks of Elm Avenue, 300 block of W. Adams Street, Grant Court"},
+    # after holdout22's first run (false positives 5 %)
+    {"description": "It has 11 characters, like the sample 1EG4-TE5-MK73 printed on Medicare's example card."},
+    {"hashtags": ["Blutspende", "FritzWalterStadion"]},
+    {"description": "La Guardia Civil investiga el vuelco del autobús con 23 heridos (atestado 2025-M40-0117)."},
+    {"description": "Carver Family Pharmacy, 311 Grand Ave. (Illinois pharmacy license 054.018233), is open."},
+    {"description": "El Comité de Huelga de Médicos de Familia y la Orden 2318/2024 fijan los servicios mínimos."},
 ])
 def test_what_the_new_detectors_leave_alone(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []

@@ -262,7 +262,8 @@ KEYED: list[tuple[str, str, str, bool]] = [
                     r"tarjeta\s+sanitaria|\bTSI\b|(?-i:\bCIP(?=\s+[A-Z]{4}\d{6,}))|afiliaci[óo]n(?:\s+a\s+la\s+Seguridad\s+Social)?|"
                     r"n[úu]mero\s+de\s+(?:la\s+)?Seguridad\s+Social|num[ée]ro\s+d'adh[ée]rent|mutuelle|"
                     r"(?<!renten)(?<!sozial)Versicherungsnummer|Mitgliedsnummer|adh[ée]rente?|p[óo]liza|police\s+d'assurance|Versicherungsschein|"
-                    r"\b(?:BCBS|Aetna|Cigna|Humana|UHC|Kaiser)\s+(?:ID|member\s+ID|#)|\bVers\.?-Nr\.?|mutualista",
+                    r"\b(?:BCBS|Aetna|Cigna|Humana|UHC|Kaiser)\s+(?:ID|member\s+ID|#)|member\s+card|"
+                    r"Blue\s?Cross(?:\s+Blue\s?Shield)?|\bVers\.?-Nr\.?|mutualista",
      VALUE, True),
     ("kvnr", r"Krankenversichertennummer|Versichertennummer|Versichertennr\.?|\bKVNR\b|\bKV-?Nr\.?",
      VALUE.replace("(?P<value>", r"(?P<value>[A-Z]\s?\d{3}\s?\d{3}\s?\d{3}(?![\w-])|", 1), True),  # "B 482 193 765"
@@ -290,7 +291,8 @@ KEYED: list[tuple[str, str, str, bool]] = [
                  r"(?:student|employee|staff|pupil)\s+(?:ID|number|no\.?|#)|"
                  r"(?:n[úu]mero|n\.?\s?º)\s+de\s+(?:emplead[oa]|alumn[oa]|estudiante)|"
                  r"num[ée]ro\s+(?:d'[ée]tudiant|d'[ée]l[èe]ve|de\s+salari[ée])|Personalnummer|Schülerausweis(?:nummer)?|"
-                 r"Matrikelnummer|donor\s+(?:ID|number|no\.?)|Spender(?:nummer|-ID)|n[úu]mero\s+de\s+donante|"
+                 r"Matrikelnummer|(?:n[úu]mero\s+de\s+)?atestado|n[úu]mero\s+de\s+denuncia|num[ée]ro\s+de\s+plainte|"
+                 r"crime\s+reference(?:\s+number)?|police\s+reference|donor\s+(?:ID|number|no\.?)|Spender(?:nummer|-ID)|n[úu]mero\s+de\s+donante|"
                  r"num[ée]ro\s+de\s+donneur|"
                  r"booking\s+(?:ref(?:erence)?\.?|number|code)|\bPNR\b|(?:r[ée]f[ée]rence\s+de\s+)?dossier\s+voyageur|reservation\s+(?:number|code)|"
                  r"localizador\b(?:\s+de\s+(?:la\s+)?reserva)?|c[óo]digo\s+de\s+reserva|(?:code|num[ée]ro|r[ée]f[ée]rence)\s+de\s+"
@@ -307,7 +309,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
                 r"colegiad[oa]|n[úu]mero\s+de\s+colegiad[oa]|Approbationsnummer", VALUE, True),
     ("vehicle", r"(?-i:\breg\.?)(?=\s+[A-Z0-9])|licen[cs]e\s+plate|\bplate\b(?:\s+number)?|"
                 r"registration(?:\s+(?:number|plate))?|\bVIN\b|matr[íi]cula|"
-                r"immatricul[ée]e?|plaque(?:\s+d'immatriculation)?|\bKennzeichen|Fahrgestellnummer|"
+                r"immatricul[ée]e?|plaque(?:\s+d'immatriculation)?|\bKennzeichen|Versicherungskennzeichen|Fahrgestellnummer|"
                 r"semirremolque|remolque|Sattel(?:zugmaschine|auflieger)|Zugmaschine|Anhänger|remorque|"
                 r"Fahrzeug-Identifizierungsnummer|(?-i:\bFIN\b)|bastidor|"
                 r"num[ée]ro\s+de\s+s[ée]rie\s+du\s+v[ée]hicule", PLATE, True),
@@ -365,9 +367,10 @@ OUTBREAK_FILE = re.compile(r"\b(?:brote|hotel|inspecci[óo]n|establecimiento|emp
 
 # What shows the shape of a number rather than someone's: "looks like QQ 12 34 56 C", "(formato 28/…)".
 EXAMPLE = re.compile(r"(?<![\w./@-])(?:looks\s+like|in\s+the\s+format|format(?:o)?|au\s+format|im\s+Format|"
-                     r"Muster)(?![\w.]\w)[\s:(,]+(?:\w+[\s:(,]+){0,2}$", CI)
+                     r"Muster|sample|specimen|spécimen|muestra)(?![\w.]\w)[\s:(,]+(?:\w+[\s:(,]+){0,2}$", CI)
 
 
+POLICE_REPORT = re.compile(r"atestado|denuncia|plainte|crime\s+reference|police\s+reference", CI)
 BOOKING = re.compile(r"booking|reserva|r[ée]servation|Buchung|PNR|voyageur", CI)
 
 
@@ -392,6 +395,9 @@ def keyed(text: str, spans: list[tuple[int, int]], ctx: Context) -> Iterator[Hit
             if cls in ("mrn", "other_id") and (PROCUREMENT.search(text[max(0, start - 80):start])
                                                or REGULATOR.search(text[max(0, start - 120):start])):
                 continue  # "anuncio de licitación ... número de expediente SA-2024/118", a regulator's file
+            if cls == "other_id" and POLICE_REPORT.search(m.group()) and \
+                    not _about_one_person(text[slice(*sentence_of(spans, start))]):
+                continue  # "atestado 2025-M40-0117" of a bus crash with 23 injured
             if cls == "device":  # a serial number is a patient's only when the sentence ties it to one
                 s, e = sentence_of(spans, start)
                 sure = bool(PERSON_NEAR.search(text[s:e]) or DEVICE_HOME.search(text[s:e])) or _names_someone(text[s:e])
@@ -420,7 +426,8 @@ ROLE_MAILBOX = re.compile(r"(?:info|service|services|support|soporte|avisos?|avi
                           r"noreply|no-reply|ne-pas-repondre|keine-antwort|contact|contacto|kontakt|atencion|"
                           r"atención|billing|facturation|facturacion|admin|office|secretariat|secretaria|"
                           r"verification|verificacion|security|seguridad|securite|sicherheit|erstattung|refund|"
-                          r"reembolso|remboursement|team|equipo|equipe|mail|webmaster|helpdesk)[\w.-]*", CI)
+                          r"reembolso|remboursement|team|equipo|equipe|mail|webmaster|helpdesk)"
+                          r"(?:[._-][\w.-]*|\d*)", CI)  # the word, not a prefix: "teamzain.chaudhry" is a person's
 
 
 MAIL_PROVIDER = re.compile(r"(?:hotmail|gmail|googlemail|yahoo|outlook|live|msn|aol|icloud|me|gmx|web|t-online|"
@@ -477,6 +484,9 @@ LOG_KEY = re.compile(r"\b(?:log|ref(?:erence)?|incident|crime|Aktenzeichen|Einsa
                      CI)
 
 
+FAMILY_LINE = re.compile(r"\b(?:family|familia|famille|Familie)\b[^:\n.]{0,40}:\s*$", CI)  # "Famille (…) : 06 …"
+
+
 def phones(text: str, ctx: Context, spans: list[tuple[int, int]]) -> Iterator[Hit]:
     seen: set[tuple[int, int]] = set()
     for region in ctx.regions:
@@ -502,7 +512,8 @@ def phones(text: str, ctx: Context, spans: list[tuple[int, int]]) -> Iterator[Hi
             s, e = sentence_of(spans, match.start)
             grouped = bool(re.search(r"\d[\s.\-]\d", match.raw_string))  # "07700 900782", not "19750411"
             worded = (bool(PHONE_WORDS.search(text[s:match.start])) or match.raw_string.startswith("+")
-                      or (grouped and bool(PERSON_NEAR.search(text[s:e]))))
+                      or (grouped and bool(PERSON_NEAR.search(text[s:e])))
+                      or (grouped and bool(FAMILY_LINE.search(text, max(0, match.start - 60), match.start))))
             valid = phonenumbers.is_valid_number(number)
             national = len(_digits(match.raw_string))
             if national < 7 or (not valid and not worded):
@@ -567,8 +578,8 @@ ANY_DATE = re.compile(DATE, CI)
 AGE = re.compile(
     r"\b(?P<n>9\d|1[01]\d)(?:[- ](?:year|yr)s?[- ]old|\s+years?\s+of\s+age|-jährige[rn]?|\s+Jahre\s+alte[rn]?|"
     r"\s+años(?:\s+de\s+edad)?|\s+ans)\b|\b(?P<j>9\d|1[01]\d)\s+J\.(?=[\s,;)])|"
-    r"\b(?P<o>9\d|1[01]\d)(?:st|nd|rd|th|e|ème|º|\.)\s+(?:birthday|anniversaire|cumpleaños|Geburtstag)\b|"
-    r"\b(?:aged|age|who\s+at|(?:at\s+the\s+)?age\s+of|a\s+la\s+edad\s+de|à\s+l'âge\s+de|edad|âgée?|im\s+Alter\s+von|turned|turns|cumpli[óo]|cumple|a\s+fêté\s+ses|fête\s+ses|"
+    r"\b(?P<o>9\d|1[01]\d)(?:st|nd|rd|th|e|ème|º|\.)?\s+(?:birthday|anniversaire|cumpleaños|Geburtstag)\b|"
+    r"\b(?:aged|age|who\s+at|(?:at\s+the\s+)?age\s+of|a\s+la\s+edad\s+de|à\s+l'âge\s+de|edad|âgée?|im\s+Alter\s+von|turned|turns|cumpli[óo]|cumple|wird|a\s+fêté\s+ses|fête\s+ses|"
     r"feierte\s+(?:seinen|ihren))\s*:?\s*(?P<m>9\d|1[01]\d)\b", CI)
 # Ages over 89 in words ("ninety-three", "noventa y un años", "quatre-vingt-quinze ans",
 # "Zweiundneunzigjährige", a centenarian).
@@ -802,12 +813,12 @@ measles legionnaires legionella norovirus covid hepatitis listeria salmonella tu
 nurse doctor sister matron professor dr dra prof pr
 service services transport advice liaison line helpline hotline portal unit team office group programme program
 support information safety care center centre services portal app online room bed ward clinic surgery
-vater mutter bruder schwester oma opa sohn tochter eltern onkel tante
+vater mutter bruder schwester oma opa sohn tochter eltern onkel tante spitzname spitznamen
 """)) | frozenset(_fold(m) for m in lex.MONTHS.split("|"))
 MONTH_NAMES = frozenset(_fold(m) for m in lex.MONTHS.split("|"))
 TITLE_NAME = re.compile(rf"(?<![\w.])(?P<title>{lex.TITLES}|{lex.PROFESSIONAL_TITLES})\s+(?P<name>{NAME})")
 PATIENT_NAME = re.compile(rf"(?:(?i:{lex.PATIENT_WORDS})\s*,?\s+(?:(?i:named|called|llamad[oa]|nommée?|namens)\s+)?|"
-                          rf"\b(?i:the|a|an|la|el|le|l'|une?|der|die|eine?)\s*"
+                          rf"\b(?i:the|a|an|la|el|le|l'|une?|der|die|eine?)\s*(?:[\w-]+\s+){{0,2}}?"
                           r"(?!(?i:nurse|infirmi[èe]re?|enfermer[oa]|carer|caregiver)\b)"  # staff, named with their job
                           rf"(?:{lex.PERSON_ROLES})(?:\s+[\w.º°]+){{0,3}},\s+)"
                           rf"(?P<name>{NAME})")
@@ -832,9 +843,10 @@ INITIALS = r"(?:M\.ª\s?|Mª\s?)?[A-Z]\.(?:\s?[A-Z]\.){1,3}"  # "A.R.M.", "J. A.
 INITIALS_AGED = re.compile(rf"(?<![\w.])(?P<name>{INITIALS})(?=,?\s*(?:\(\s*)?(?:de\s+)?\d{{1,3}}\s*"
                            r"(?:años|ans|years|Jahre|J\.)?\s*[),]|"
                            r",?\s*(?:NHC|MRN|IPP|NIR|DOB|historia|geb\.|n[ée]e?\s|born)\b)")
-# Initials after what the person is: "A year-nine pupil, K.L.D., has ...".
-INITIALS_BETWEEN_COMMAS = re.compile(rf",\s+(?P<name>{INITIALS})(?=\s*,)")
-ROLE_ENDS = re.compile(rf"(?i:{lex.PERSON_ROLES}|{lex.PATIENT_WORDS}|grader|pupil|alumn[oa]|élève|Schüler(?:in)?)\s*$")
+# Initials after what the person is: "A year-nine pupil, K.L.D., has ...", "un alumno de 4.º B, H. M. G. (Hugo),".
+INITIALS_BETWEEN_COMMAS = re.compile(rf",\s+(?P<name>{INITIALS})(?:\s*\((?P<first>{WORD})\))?(?=\s*,)")
+ROLE_ENDS = re.compile(rf"(?i:{lex.PERSON_ROLES}|{lex.PATIENT_WORDS}|grader|pupil|alumn[oa]|élève|Schüler(?:in)?)"
+                       r"(?:\s+(?:de|of|in|aus|en)\s+[\w.º°]+(?:\s+[A-Z0-9]\w?)?)?\s*$")
 # A child named after "the little": "Le petit Yanis", "die kleine Mia", "la pequeña Noa".
 LITTLE = re.compile(rf"(?:\b(?i:le\s+petit|la\s+petite|el\s+pequeño|la\s+pequeña|der\s+kleine|die\s+kleine)|"
                     rf"\blittle)\s+(?P<name>{WORD})(?!\s+[{UPPER}])")  # not a brand: "Little Sprout Formula"
@@ -903,7 +915,8 @@ PATIENT_ENDS = re.compile(rf"(?i:{lex.PATIENT_WORDS})\s*,?\s+$")
 # "Dani (Daniel Castaño Rey)": the name someone goes by, then their full name.
 NICKNAME_FIRST = re.compile(rf"(?<![\w.])(?P<nick>{WORD})\s*\((?P<full>{WORD}(?:\s+(?:{PARTICLE}\s+)?{WORD}){{1,3}})"
                             r"(?=\s*[,)])")
-AND_NAME = re.compile(rf"\s+(?:and|y|e|et|und|&)\s+(?P<b>[{UPPER}][{LOWER}]+)\b")
+AND_NAME = re.compile(rf"\s+(?:and|y|e|et|und|&)\s+(?:(?i:his|her|their|su|sus|sa|son|ses|sein|seine|ihr|ihre)\s+)?"
+                      rf"(?:(?i:{lex.RELATIVES})\s+)?(?P<b>[{UPPER}][{LOWER}]+)\b")
 AND_BEFORE = re.compile(rf"(?<![\w'’])(?<!\bin\s)(?<!\bat\s)(?<!\bto\s)(?<!from\s)(?<!\ben\s)(?<!\bde\s)(?<!\bà\s)"
                         rf"(?<!\bvon\s)(?<!\baus\s)(?<!nach\s)(?P<a>[{UPPER}][{LOWER}]+)\s+(?:and|y|et|und|&)\s+$")
 NAME_CANDIDATE = re.compile(rf"(?:(?<=\bd['’])|(?<![\w'’]))(?P<name>{NAME})")
@@ -1075,7 +1088,8 @@ AGE_BEFORE = re.compile(rf"(?:(?:\d{{1,3}}|{lex.NUMBER_WORDS_EN})[- ]year[- ]old
                         r"de\s+\d{1,3}\s+años,?|"
                         r"âgée?\s+de\s+\d{1,3}\s+ans,?)\s+$", CI)
 # The name an object carries: "Property of Keanu Alapai", "a nombre de ...", "mit Gravur „E. Schwarzkopf“".
-NAME_ON = re.compile(rf"\b(?i:property\s+of|a\s+nombre\s+de|con\s+el\s+nombre(?:\s+de)?|au\s+nom\s+de|au\s+prénom|"
+NAME_ON = re.compile(rf"\b(?i:property\s+of|titular|titulaire|Kontoinhaber(?:in)?|account\s+holder|"
+                     rf"a\s+nombre\s+de|con\s+el\s+nombre(?:\s+de)?|au\s+nom\s+de|au\s+prénom|"
                      rf"auf\s+den\s+Namen(?:\s+von)?|mit\s+(?:der\s+)?Gravur|engraved\s+(?:with\s+)?|grabad[oa]\s+con|"
                      rf"gravée?\s+(?:au\s+nom\s+de\s+)?|brodée?\s+au\s+prénom)"
                      rf"\s*[«\"“„‘']?\s?(?P<name>(?:[{UPPER}]\.\s?)?{NAME})")
@@ -1136,6 +1150,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
     for m in INITIALS_BETWEEN_COMMAS.finditer(text):  # the pattern first: searching for the role is the slow part
         if ROLE_ENDS.search(text, max(0, m.start() - 40), m.start()):
             add(m.start("name"), m.end("name"), True, "a person's initials")
+            if m.group("first"):
+                add(m.start("first"), m.end("first"), True, "a person's first name with their initials")
     for m in CAPS_WORD.finditer(text):
         if _fold(m.group()) not in NOT_NAMES and PATIENT_ENDS.search(text, max(0, m.start() - 40), m.start()):
             add(m.start(), m.end(), True, "a patient's name")
@@ -1386,12 +1402,13 @@ def echoes(text: str, kind: str, words: set[str]) -> Iterator[Hit]:
 NAMED_FOR = re.compile(r"(?:Memorial|Blood|Drive|Award|Prize|Day|Walk|Run|Fund|Foundation|Lecture|Scholarship|Center|"
                        r"Cup|Trophy|Tournament|Classic|Challenge|Copa|Trofeo|Torneo|Coupe|Trophée|Tournoi|Pokal|Turnier|"
                        r"Centre|Clinic|Hospital|School|Library|Park|Preis|Premio|Prix|Stiftung|Fundación|Fondation|"
-                       r"Lauf|Marcha|Course|Week|Month|Act|Law|Ley|Gesetz|Loi|Ward|Wing|Hall|Institut\w*)")
+                       r"Lauf|Marcha|Course|Week|Month|Act|Law|Ley|Gesetz|Loi|Ward|Wing|Hall|Institut\w*|Stadion|Stadium|"
+                       r"Arena|Estadio|Stade|Halle|Schule|Gymnasium|Klinik|Klinikum|Haus)")
 
 
 # What is named after someone, before the name: "#PremioIsabelZendal", "#ÉcoleJeanMoulin".
-NAMED_AFTER = re.compile(rf"{lex.PLACE_NOUNS}|Premio|Prix|Preis|Award|Prize|Ecole|Escuela|Stade|Estadio|Salle|Rue|"
-                         r"Calle|Place|Plaza|Avenue|Parque|Parc|Fondation|Beca|Bourse|Cátedra|Chaire", CI)
+NAMED_AFTER = re.compile(rf"{lex.PLACE_NOUNS}|Premio|Prix|Preis|Award|Prize|Ecole|Escuela|Stade|Estadio|Stadion|"
+                         r"Salle|Rue|Calle|Place|Plaza|Avenue|Parque|Parc|Fondation|Beca|Bourse|Cátedra|Chaire", CI)
 
 
 def camel_names(text: str, pattern: str = r"\S+") -> Iterator[Hit]:
@@ -1548,6 +1565,7 @@ AGE_BARE = re.compile(r"(?:^\s*,\s*|^\s*\(\s*|\b(?:who['’]s|who\s+(?:is|was|at
 
 QUOTED_AFTER = re.compile(rf"\s*,?\s*[«\"“„‘]\s?(?P<nick>[{UPPER}][{LOWER}]+)\s?[»\"”“’]")
 NICKNAMED = re.compile(r"(?:known\s+(?:to\s+[\w\s]{1,30}?\s+)?as|goes\s+by|(?<!so-)called|appell?e(?:nt)?|"
+                       r"Spitznamen?|nickname|apodo|surnom|"
                        r"surnomm[ée]e?|nennen|genannt|conocen\s+como|llaman|apodad[oa])\s*[„“\"'«‘]\s?(?P<nick>(?:o\s+)?"
                        rf"[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?)\s?[“”\"'»’.]", CI)
 

@@ -174,12 +174,12 @@ PERSON_ROLES = (
     r"Pfleger(?:in)?|Kind|Junge|Mädchen|Mann|Frau|Mutter|Vater|Sohn|Tochter|Braut|Nachbar(?:in)?|"
     r"cyclist|jogger|runner|walker|hiker|swimmer|passer-?by|ciclista|corredor[a]?|senderista|nadador[a]?|transeúnte|"
     r"cycliste|joggeur|joggeuse|randonneur|randonneuse|nageur|nageuse|passante?|"
-    r"Radfahrer(?:in)?|Jogger(?:in)?|Läufer(?:in)?|Wanderer|Wanderin|Schwimmer(?:in)?|Passant(?:in)?|Spaziergänger(?:in)?"
+    r"passers-by|transeúntes|passants|Passanten|Radfahrer(?:in)?|Jogger(?:in)?|Läufer(?:in)?|Wanderer|Wanderin|Schwimmer(?:in)?|Passant(?:in)?|Spaziergänger(?:in)?"
 )
 
 # What starts a hashtag that names someone ("#GetWellSoon…", "#PrayFor…", "#FuerzaJavier…").
 SUPPORT_HASHTAGS = (
-    r"GetWell(?:Soon)?|PrayFor|PrayersFor|JusticeFor|RIP|RestInPeace|StayStrong|Team|Support|WeLove|"
+    r"HappyBirthday|HappyBday|FelizCumpleaños|FelizCumple|JoyeuxAnniversaire|AllesGute|GetWell(?:Soon)?|PrayFor|PrayersFor|JusticeFor|RIP|RestInPeace|StayStrong|Team|Support|WeLove|"
     r"ThinkingOf|LoveFor|Fuerza|Ánimo|Animo|TodosCon|TodosConEl|TodosConLa|Justicia(?:Para)?|DEP|"
     r"TousAvec|Courage|SoutienÀ|SoutienA|PourToi|StarkBleiben|GuteBesserung|Gemeinsam(?:Für)?|RuheInFrieden|"
     r"Match4|MatchFor|Hilf(?:e)?Für|AyudaA|Find|Finde[nt]?|Missing|BringHome|HelpFind|Buscamos(?:A)?|Desaparecid[oa]|Disparition|Vermisst|Wo(?:Ist)?|"
@@ -222,7 +222,8 @@ PLACE_NOUNS = (
 
 # Relatives and neighbours, whose first name alone identifies them ("her son Gareth").
 RELATIVES = (
-    r"son|daughter|husband|wife|partner|fiancée?|mother|father|mum|mom|dad|mamá|papá|maman|papa|Mama|Papa|brother|sister|grandson|granddaughter|grandmother|"
+    r"great-grandson|great-granddaughter|great-grandchild|bisniet[oa]|arrière-petit-fils|arrière-petite-fille|"
+    r"Urenkel(?:in)?|son|daughter|husband|wife|partner|fiancée?|mother|father|mum|mom|dad|mamá|papá|maman|papa|Mama|Papa|brother|sister|grandson|granddaughter|grandmother|"
     r"grandfather|nephew|niece|uncle|aunt|cousin|neighbour|neighbor|carer|friend|"
     r"hij[oa]s?|niet[oa]s|nietecit[oa]s?|grandchildren|children|sons|daughters|petits-enfants|enfants|Enkel(?:kinder)?|"
     r"Kinder|hij[oa]|marido|mujer|esposa|espos[oa]|pareja|novi[oa]|compañer[oa]|conjoint(?:e)?|compagne|compagnon|Lebensgefährt(?:e|in)|Verlobte[rn]?|madre|padre|herman[oa]|niet[oa]|abuel[oa]|sobrin[oa]|vecin[oa]|amig[oa]|"
