@@ -88,16 +88,18 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
 
 
 @pytest.mark.parametrize("path,recall,advisories,false_positives", [
-    (phi_bench.HOLDOUT6, 0.95, 1.0, 0.0), (phi_bench.HOLDOUT7, 0.91, 0.975, 0.0),
+    (phi_bench.HOLDOUT6, 0.95, 1.0, 0.0), (phi_bench.HOLDOUT7, 0.95, 1.0, 0.0),
     (phi_bench.HOLDOUT8, 0.97, 1.0, 0.025), (phi_bench.HOLDOUT9, 0.94, 1.0, 0.0),
     (phi_bench.HOLDOUT10, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT11, 0.97, 1.0, 0.0),
-    (phi_bench.HOLDOUT12, 0.92, 0.975, 0.0), (phi_bench.HOLDOUT13, 0.90, 1.0, 0.0),
-    (phi_bench.HOLDOUT14, 0.94, 1.0, 0.0), (phi_bench.HOLDOUT15, 0.77, 0.975, 0.0),
-    (phi_bench.HOLDOUT16, 0.84, 0.975, 0.0), (phi_bench.HOLDOUT17, 0.87, 1.0, 0.0),
-    (phi_bench.HOLDOUT18, 0.85, 1.0, 0.0), (phi_bench.HOLDOUT19, 0.92, 1.0, 0.025),
-    (phi_bench.HOLDOUT20, 0.97, 1.0, 0.0), (phi_bench.HOLDOUT21, 0.97, 1.0, 0.0)],
+    (phi_bench.HOLDOUT12, 0.94, 1.0, 0.0), (phi_bench.HOLDOUT13, 0.93, 1.0, 0.0),
+    (phi_bench.HOLDOUT14, 0.94, 1.0, 0.0), (phi_bench.HOLDOUT15, 0.83, 1.0, 0.0),
+    (phi_bench.HOLDOUT16, 0.88, 0.975, 0.0), (phi_bench.HOLDOUT17, 0.92, 1.0, 0.0),
+    (phi_bench.HOLDOUT18, 0.88, 1.0, 0.0), (phi_bench.HOLDOUT19, 0.92, 1.0, 0.025),
+    (phi_bench.HOLDOUT20, 0.97, 1.0, 0.0), (phi_bench.HOLDOUT21, 0.97, 1.0, 0.0),
+    (phi_bench.HOLDOUT22, 0.95, 1.0, 0.0)],
     ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13",
-         "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21"])
+         "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21",
+         "holdout22"])
 def test_the_later_sets(path: Path, recall: float, advisories: float, false_positives: float) -> None:
     """First runs, before any work on them: holdout6 82.6 % of identifiers, 100 % of advisories
     blocked, 5 % false positives; holdout7 (another hand, same state) 74.8 %, 95 %, 7.5 %; holdout8
@@ -110,7 +112,8 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
     10 %; holdout17 (during the work on holdout16) 82.6 %, 100 %, 12.5 %; holdout18 (during the work on
     holdout17) 80.3 %, 100 %, 15 %; holdout19 (during the work on holdout18) 79.2 %, 97.5 %, 15 %; holdout20
     (before the work on holdout19) 86.6 %, 100 %, 5 %; holdout21 (during the work on holdout19 and 20, measured
-    after it) 88.9 %, 95 %, 12.5 %. The floors keep what the work on them reached."""
+    after it) 88.9 %, 95 %, 12.5 %; holdout22 (during the work on holdout21) 89.0 %, 97.5 %, 5 %. The floors
+    keep what the work on them reached."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
