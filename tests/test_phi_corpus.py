@@ -121,13 +121,13 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
 
 
 def test_the_set_never_worked_on() -> None:
-    """holdout22: written during the work on holdout21 by a hand that never saw the code, and never
-    worked on, so its figures are what the screen does on text it has not seen (89.0 % of
-    identifiers, 97.5 % of advisories with patient data blocked, 5 % false positives): the floors
+    """holdout23: written during the work on holdout22 by a hand that never saw the code, and never
+    worked on, so its figures are what the screen does on text it has not seen (90.1 % of
+    identifiers, 100 % of advisories with patient data blocked, 5 % false positives): the floors
     keep them from getting worse unnoticed."""
-    result = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT22), timing=False)
+    result = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT23), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
-    assert result["recall"] >= 0.889 and result["advisory_recall"] >= 0.975, result["misses"]
+    assert result["recall"] >= 0.90 and result["advisory_recall"] >= 1.0, result["misses"]
     assert result["false_positive_rate"] <= 0.05, result["false_positives"]
 
 
