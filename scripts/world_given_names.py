@@ -55,15 +55,9 @@ def places() -> set[str]:
 
 
 def main(argv: list[str]) -> int:
-    text = build()
-    if "--check" in argv:
-        if OUT.read_text(encoding="ascii") != text:
-            print(f"{OUT} is stale: run scripts/world_given_names.py")
-            return 1
-        return 0
-    OUT.write_text(text, encoding="ascii")
-    print(f"wrote {OUT} ({len(text):,} bytes, {text.count(chr(10)):,} names)")
-    return 0
+    from generated_file import write_or_check
+
+    return write_or_check(OUT, build(), argv, "scripts/world_given_names.py")
 
 
 if __name__ == "__main__":
