@@ -252,7 +252,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
             r"\bchart(?=\s+[A-Z]{0,3}-?\d{5,}\b)|\bhosp\.?\s*(?:no\.?|number|#)|"
             r"hospital\s+(?:number|no\.?)|"
             r"patient\s+(?:id|number|no\.?|#)|\bunit\s+number|record\s+(?:number|no\.?)|"
-            r"\bexpediente\b(?!\s+(?:sancionador|administrativo|disciplinario|de\s+(?:contrataci[óo]n|licitaci[óo]n|obras?|compra|regulaci[óo]n)))|n[úu]mero\s+de\s+expediente|dossier(?:\s+m[ée]dical)?(?!\s+voyageur)|\bIPP\b|num[ée]ro\s+de\s+dossier|"
+            r"\bexpediente\b(?!\s+(?:sancionador|administrativo|disciplinario|de\s+(?:contrataci[óo]n|licitaci[óo]n|obras?|compra|regulaci[óo]n)))|n[úu]mero\s+de\s+expediente|dossier(?:\s+m[ée]dical)?(?!\s+voyage)|\bIPP\b|num[ée]ro\s+de\s+dossier|"
             r"Patienten(?:nummer|-?ID|nr\.?)|Fallnummer|Aufnahmenummer|\bPat\.?-Nr\.?|\bFall-?Nr\.?", VALUE, True),
     ("nhc", r"\bNHC\b|historia\s+cl[íi]nica|\bhistoria(?=\s+n?\.?º?\s*\d)|"
             r"n[úu]mero\s+de\s+historia|n\.?\s?[ºo°]\s+de\s+historia", VALUE, True),
@@ -294,14 +294,14 @@ KEYED: list[tuple[str, str, str, bool]] = [
                  r"Matrikelnummer|(?:n[úu]mero\s+de\s+)?atestado|n[úu]mero\s+de\s+denuncia|num[ée]ro\s+de\s+plainte|"
                  r"crime\s+reference(?:\s+number)?|police\s+reference|donor\s+(?:ID|number|no\.?)|Spender(?:nummer|-ID)|n[úu]mero\s+de\s+donante|"
                  r"num[ée]ro\s+de\s+donneur|"
-                 r"booking\s+(?:ref(?:erence)?\.?|number|code)|\bPNR\b|(?:r[ée]f[ée]rence\s+de\s+)?dossier\s+voyageur|reservation\s+(?:number|code)|"
-                 r"localizador\b(?:\s+de\s+(?:la\s+)?reserva)?|c[óo]digo\s+de\s+reserva|(?:code|num[ée]ro|r[ée]f[ée]rence)\s+de\s+"
+                 r"booking\s+(?:ref(?:erence)?\.?|number|code)|\bPNR\b|(?:r[ée]f[ée]rence\s+de\s+)?dossier\s+voyage(?:ur)?|reservation\s+(?:number|code)|"
+                 r"localizador\b(?:\s+de\s+(?:la\s+)?reserva|\s+del\s+billete)?|c[óo]digo\s+de\s+reserva|(?:code|num[ée]ro|r[ée]f[ée]rence)\s+de\s+"
                  r"r[ée]servation|Buchungs(?:nummer|code|referenz)|"
                  r"Rentenversicherungsnummer|Sozialversicherungsnummer|\bRV-?Nr\.?",
      r"(?P<value>\d{2}\s?\d{6}\s?[A-Z]\s?\d{3}(?![\w-])|"  # a German pension number: 65 180334 S 012
      r"(?=[A-Z0-9/.\-]*\d)[A-Z0-9][A-Z0-9/.\-]{2,}[A-Z0-9]|(?=[A-Z0-9]*\d)[A-Z0-9]{3,})", True),
     ("license", r"driver['’]?s?\s+licen[cs]e(?:\s+(?:number|no\.?|#))?|driving\s+licen[cs]e(?:\s+number)?|"
-                r"(?<!product\s)licen[cs]e\s+number|\b(?:RN|LPN|APRN|nursing|medical|professional|pharmacist)\s+licen[cs]e|"
+                r"(?<!product\s)licen[cs]e\s+(?:number|no\.?|#)|\b(?:RN|LPN|APRN|nursing|medical|professional|pharmacist)\s+licen[cs]e|"
                 r"\b(?:technician|nurse|pharmacist|professional)\s+registration|"
                 r"\bDL\s*#?|permis\s+de\s+conduire|permis\s+n[°o]|permiso\s+de\s+conduc(?:ir|ci[óo]n)|certificado\s+ADR|"
                 r"ADR-(?:Bescheinigung|Schein)|licencia\s+de\s+conducir|carn[ée]t?\s+de\s+conducir|"
@@ -371,7 +371,7 @@ EXAMPLE = re.compile(r"(?<![\w./@-])(?:looks\s+like|in\s+the\s+format|format(?:o
 
 
 POLICE_REPORT = re.compile(r"atestado|denuncia|plainte|crime\s+reference|police\s+reference", CI)
-BOOKING = re.compile(r"booking|reserva|r[ée]servation|Buchung|PNR|voyageur", CI)
+BOOKING = re.compile(r"booking|reserva|r[ée]servation|Buchung|PNR|voyage|localizador", CI)
 
 
 def keyed(text: str, spans: list[tuple[int, int]], ctx: Context) -> Iterator[Hit]:
@@ -379,6 +379,8 @@ def keyed(text: str, spans: list[tuple[int, int]], ctx: Context) -> Iterator[Hit
         for m in pattern.finditer(text):
             value = m.group("value")
             digits = 1 if BOOKING.search(m.group()) else 4  # a booking reference: "KX7T9Q"
+            if _placeholder(value):
+                continue  # "NHC 0000000": a number's shape, not anyone's
             if cls != "vehicle" and (sum(c.isdigit() for c in value) < digits or _a_date(value)
                                      or SHORT_DATE.fullmatch(value) or _digits(value) in ctx.phone_allow):
                 continue  # a date, or the organisation's own line after "Medicaid help"
@@ -439,7 +441,9 @@ def emails(text: str, ctx: Context) -> Iterator[Hit]:
     for m in EMAIL.finditer(text):
         taken.append(m.span())
         if m.group(0).lower() not in ctx.email_allow and not _domain_allowed(m.group(1), ctx):
-            if ROLE_MAILBOX.fullmatch(m.group(0).split("@")[0]):  # "service@...": an office's (or a scammer's)
+            local = m.group(0).split("@")[0]
+            if ROLE_MAILBOX.fullmatch(local) and not any(  # "team.mateo@": a family's page for one person
+                    is_given_name(part) for part in re.split(r"[._-]", local)[1:]):  # "service@...": an office's
                 yield _hit(text, "email_address", m.start(), m.end(), False,
                            "an office's e-mail address that is not on the allow-list")
                 continue
@@ -813,7 +817,7 @@ measles legionnaires legionella norovirus covid hepatitis listeria salmonella tu
 nurse doctor sister matron professor dr dra prof pr
 service services transport advice liaison line helpline hotline portal unit team office group programme program
 support information safety care center centre services portal app online room bed ward clinic surgery
-vater mutter bruder schwester oma opa sohn tochter eltern onkel tante spitzname spitznamen
+vater mutter bruder schwester oma opa sohn tochter eltern onkel tante spitzname spitznamen erste hilfe
 """)) | frozenset(_fold(m) for m in lex.MONTHS.split("|"))
 MONTH_NAMES = frozenset(_fold(m) for m in lex.MONTHS.split("|"))
 TITLE_NAME = re.compile(rf"(?<![\w.])(?P<title>{lex.TITLES}|{lex.PROFESSIONAL_TITLES})\s+(?P<name>{NAME})")
@@ -868,7 +872,7 @@ SURNAME_FIRST = re.compile(rf"(?<![\w.])(?P<caps>[{UPPER}]{{2,}}(?:[-'’ ][{UPP
                            rf"(?!\s+[{UPPER}][{LOWER}])|"  # not "ARS, Caroline Martin"
                            rf"(?:(?i:pat(?:ient(?:in|e)?)?\.?|name|nom|nombre|au\s+nom\s+de|a\s+nombre\s+de)\s*:?\s+)"
                            rf"(?P<labelled>(?:{WORD}|[{UPPER}]{{2,}}),?\s+(?P<g2>{WORD}))|"
-                           rf"(?P<born>{WORD},\s+(?P<g3>{WORD}))(?=,?\s*(?:\*|geb\.|n[ée]e?\s|DOB|born|\d{{1,2}}[./]\d)|"
+                           rf"(?P<born>{WORD},\s+(?P<g3>{WORD}))(?![\w'’-])(?=,?\s*(?:\*|geb\.|n[ée]e?\s|DOB|born|\d{{1,2}}[./]\d)|"
                            r"\s*[–|(]|\s+-\s)|"  # a record row: "Kowalski, Jan - geb.", "Krause, Heinz | WB 1"
                            # no comma, but an identifier, a birth or a title with it: "PENNINGTON Ronald (K4471902)",
                            # "M. DIALLO Mamadou, né le", "McBRIDE Thomas (K43…)"
@@ -915,7 +919,12 @@ PATIENT_ENDS = re.compile(rf"(?i:{lex.PATIENT_WORDS})\s*,?\s+$")
 # "Dani (Daniel Castaño Rey)": the name someone goes by, then their full name.
 NICKNAME_FIRST = re.compile(rf"(?<![\w.])(?P<nick>{WORD})\s*\((?P<full>{WORD}(?:\s+(?:{PARTICLE}\s+)?{WORD}){{1,3}})"
                             r"(?=\s*[,)])")
-AND_NAME = re.compile(rf"\s+(?:and|y|e|et|und|&)\s+(?:(?i:his|her|their|su|sus|sa|son|ses|sein|seine|ihr|ihre)\s+)?"
+OWN_NAME = re.compile(rf",\s+(?P<n>[{UPPER}][{LOWER}]+)(?=\s*,)")
+TWO_PEOPLE = re.compile(rf"\b(?i:two|both|dos|ambos|ambas|deux|les\s+deux|zwei|beide)\s+[\w-]+,\s+"
+                        rf"(?P<a>{WORD}\s+{WORD})\s+"
+                        rf"(?:and|y|e|et|und|&)\s+(?P<b>{WORD}\s+{WORD})")
+AND_NAME = re.compile(rf"(?:\s*\([^)]{{1,20}}\))?\s+(?:and|y|e|et|und|&)\s+"
+                      rf"(?:(?i:his|her|their|su|sus|sa|son|ses|sein|seine|ihr|ihre)\s+)?"
                       rf"(?:(?i:{lex.RELATIVES})\s+)?(?P<b>[{UPPER}][{LOWER}]+)\b")
 AND_BEFORE = re.compile(rf"(?<![\w'’])(?<!\bin\s)(?<!\bat\s)(?<!\bto\s)(?<!from\s)(?<!\ben\s)(?<!\bde\s)(?<!\bà\s)"
                         rf"(?<!\bvon\s)(?<!\baus\s)(?<!nach\s)(?P<a>[{UPPER}][{LOWER}]+)\s+(?:and|y|et|und|&)\s+$")
@@ -937,7 +946,7 @@ HEALTH_CONTEXT = re.compile(r"\b(?:first|confirmed|index|premier|primer|erste[rn
 
 
 # A person's age right after their name: "Ronald Fisher, 93,", "Jacob Reyes (16)", "Adrián Castro, de 15 años".
-AGE_AFTER_NAME = re.compile(r"^\s*(?:\(\s*(?:(?:age|aged|edad|âge|Alter)\s*:?\s*)?(?P<a>\d{1,3})"
+AGE_AFTER_NAME = re.compile(rf"^\s*(?:\(\s*(?:(?:age|aged|edad|âge|Alter)\s*:?\s*)?(?P<a>\d{{1,3}}|{lex.AGE_WORDS_ANY})"
                             r"(?:\s*(?:ans|años|Jahre|years?|J\.))?\s*\)(?!\s*\d)|"  # not an area code: (217) 555-0142
                             rf",\s*(?P<b>\d{{1,3}}|(?:{lex.AGE_WORDS_ANY})(?!\w))\s*(?:,|[?!]|\b(?:years?|ans|años|Jahre)\b)|"
                             rf",\s*(?:de|âgée?\s+de|aged|age|who\s+(?:is|was|at|turned|turns))\s+(?P<c>\d{{1,3}}|(?:{lex.AGE_WORDS_ANY})(?!\w))(?![:.h]\d)|"
@@ -952,7 +961,7 @@ AGE_AFTER_NAME = re.compile(r"^\s*(?:\(\s*(?:(?:age|aged|edad|âge|Alter)\s*:?\s
 
 # An age with its unit right after a word: "Yanis, six ans,", "Léo (8 ans)" -- not "Rhône (69)", "Paris, 12 ans après".
 AGE_IN_UNITS = re.compile(rf"^\s*(?:,\s*|\(\s*)(?:(?:age|aged|âgée?\s+de|de)\s+)?(?:\d{{1,3}}|{lex.AGE_WORDS_ANY})"
-                          r"(?:\s+(?:ans|años|Jahre|years?(?:\s+old)?)|-year-old|-jährige[rn]?)\b"
+                          r"(?:\s+(?:ans|años|Jahre|years?(?:\s+old)?)|-year-old|-jährige[rn]?|\s*\))\b"
                           r"(?!\s+(?:après|plus\s+tard|later|después|más\s+tarde|später|danach))", CI)
 DATE_AFTER_NAME = re.compile(rf"^\s*[,(]\s*(?:(?:{BIRTH}){LINK})?(?P<date>{DATE})", CI)
 
@@ -1091,7 +1100,8 @@ AGE_BEFORE = re.compile(rf"(?:(?:\d{{1,3}}|{lex.NUMBER_WORDS_EN})[- ]year[- ]old
 NAME_ON = re.compile(rf"\b(?i:property\s+of|titular|titulaire|Kontoinhaber(?:in)?|account\s+holder|"
                      rf"a\s+nombre\s+de|con\s+el\s+nombre(?:\s+de)?|au\s+nom\s+de|au\s+prénom|"
                      rf"auf\s+den\s+Namen(?:\s+von)?|mit\s+(?:der\s+)?Gravur|engraved\s+(?:with\s+)?|grabad[oa]\s+con|"
-                     rf"gravée?\s+(?:au\s+nom\s+de\s+)?|brodée?\s+au\s+prénom)"
+                     rf"gravée?\s+(?:au\s+nom\s+de\s+)?|brodée?\s+au\s+prénom|(?:luggage\s+|name\s+)?tag\s+reading|"
+                     rf"(?:con\s+)?(?:la\s+)?etiqueta|(?:mit\s+dem\s+)?Aufkleber|(?:a\s+)?label(?:led)?|sticker|étiquette)"
                      rf"\s*[«\"“„‘']?\s?(?P<name>(?:[{UPPER}]\.\s?)?{NAME})")
 OWNER_BEFORE = re.compile(r"\b(?:belongs\s+to|owned\s+by|owner,?|pertenece\s+a|propiedad\s+de|dueñ[oa],?|"
                           r"appartient\s+à|propriétaire,?|gehört|Halter(?:in)?|Besitzer(?:in)?|"
@@ -1127,6 +1137,13 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         group = "name" if m.group("name") else "owner"
         if is_given_name(m.group(group).split()[0]):
             add(m.start(group), m.end(group), True, "a person named with their family")
+            own = OWN_NAME.match(text, m.end())  # "Le papa de Chloé, Minh,": the relative's own name
+            if group == "name" and own and _fold(own.group("n")) not in NOT_NAMES:
+                add(own.start("n"), own.end("n"), True, "a person named with their family")
+    for m in TWO_PEOPLE.finditer(text):  # "Dos surfistas, Ane Zubizarreta y Jon Mendiola,"
+        for group in ("a", "b"):
+            if _is_name(m.group(group), False):
+                add(m.start(group), m.end(group), True, "two people named together")
     for m in APPEAL.finditer(text):
         if is_given_name(m.group("name").split()[0]):
             add(m.start("name"), m.end("name"), True, "the person an appeal is for")
@@ -1140,7 +1157,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
             add(m.start("name"), m.end("name"), True, "a person named with what they are")
     for m in NAME_ON.finditer(text):
         parts = m.group("name").split()
-        if _fold(parts[-1]) not in NOT_NAMES and (len(parts) > 1 or is_given_name(parts[0])):
+        if _fold(parts[-1]) not in NOT_NAMES and (len(parts) > 1 or is_given_name(parts[0])) and \
+                (len(parts) > 1 or not m.group().lower().startswith(("label", "sticker", "étiquette"))):
             add(m.start("name"), m.end("name"), True, "the name on a person's belongings")
     for m in DESCRIBED.finditer(text):  # "Se trata de una monitora del propio centro, M.ª José Barrios,"
         if _is_name(m.group("name").replace("M.ª", "María"), False) and not OFFICIAL.search(m.group("what")):
@@ -1533,6 +1551,11 @@ def tied_devices(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> I
 SHORT_DATE = re.compile(r"(?<![\w/.])(?!24/7\b)(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)(?![\w/]|\.\d)")  # not "24/7"
 
 
+def _placeholder(value: str) -> bool:
+    digits = _digits(value)
+    return len(digits) >= 5 and len(set(digits)) == 1  # "0000000"
+
+
 def _a_date(value: str) -> bool:
     """A written date: "12/03/1987", "2024-05-01" -- not a sort code like "20-45-77"."""
     if not (ANY_DATE.fullmatch(value) or SHORT_DATE.fullmatch(value)):
@@ -1558,7 +1581,8 @@ AGED = re.compile(r"old|jährig|alt\b", CI)  # "for four-year-old Amir" is an ag
 # "for two years", "il y a six ans", "vor zehn Jahren": a time, not an age.
 DURATION_BEFORE = re.compile(r"\b(?:for|over|during|il\s+y\s+a|depuis|pendant|durant|hace|desde\s+hace|durante|"
                              r"seit|vor|während)\s+$", CI)
-AGE_BARE = re.compile(r"(?:^\s*,\s*|^\s*\(\s*|\b(?:who['’]s|who\s+(?:is|was|at)|he\s+was|she\s+was|aged|age)\s+)"
+AGE_BARE = re.compile(r"(?:^\s*,\s*|^\s*\(\s*|\b(?:who['’]s|who\s+(?:is|was|at)|he\s+was|she\s+was|aged|age)\s+"
+                      r"(?:just\s+|only\s+)?)"
                       rf"(?P<n>\d{{1,3}}|(?:{lex.AGE_WORDS_ANY})(?!\w))(?=\s*[,.;)?!]|\s+(?:and|y|et|und)\b|\s+[–—-]\s|"
                       r"\s+(?:still|todavía|encore|noch)\b|\s*$)(?!\)?\s*\d)", CI)
 

@@ -230,6 +230,6 @@ RELATIVES = (
     r"fils|fille|mari|femme|épouse|mère|père|frère|sœur|soeur|petit-fils|petite-fille|neveu|nièce|voisine?|amie?|"
     r"Sohn|Tochter|Ehemann|Ehefrau|Mann|Frau|Mutter|Vater|Bruder|Schwester|Enkel(?:in)?|Neffe|Nichte|"
     r"Nachbar(?:in)?|Freund(?:in)?|"
-    r"classmate|schoolmate|compañer[oa]\s+de\s+clase|camarade(?:\s+de\s+classe)?|Mitschüler(?:in)?|"
+    r"colleague|collègue|Kollege|Kollegin|classmate|schoolmate|compañer[oa]\s+de\s+clase|camarade(?:\s+de\s+classe)?|Mitschüler(?:in)?|"
     r"Klassenkamerad(?:in)?"
 )
