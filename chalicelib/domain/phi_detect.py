@@ -236,7 +236,10 @@ def checksummed(text: str, ctx: Context) -> Iterator[Hit]:
 # Numbers a keyword names: record, plan, account, licence, vehicle, device
 # ---------------------------------------------------------------------------------------------
 # Between a keyword and its number: punctuation, "n°", and at most six words ("of the patient is").
-FILLER = r"(?:[\s:#=(),\-]*(?:n\.?\s?[°º]|n\.?\s?o\.|nr\.|no\.|num\.|[^\W\d_]{1,20}'?)?){0,7}?[\s:#=(),\-]*"
+# Each step is a word (or "n°"), taken whole (possessive), after any separators: with empty steps
+# and words that could be split, a keyword with no number after it ("your Social Security number
+# (format XXX-XX-XXXX)") cost 50-60 ms of backtracking.
+FILLER = r"(?:[\s:#=(),\-]*+(?:n\.?\s?[°º]|n\.?\s?o\.|nr\.|no\.|num\.|[^\W\d_]{1,40}+'?)){0,7}?[\s:#=(),\-]*"
 VALUE = (r"(?P<value>\d{1,4}(?: \d{2,8}){1,4}(?:-\d{1,2})?(?![\w-])|"
          r"(?-i:[A-Z]{1,3}\d{1,4}(?: \d{2,6}){1,3})(?![\w-])|"  # "RA4 992 01"
          r"(?=[A-Z0-9/.\-]*\d)[A-Z0-9][A-Z0-9/.\-]{2,}[A-Z0-9]|"
