@@ -90,8 +90,10 @@ HOLDOUT20 = ROOT / "tests" / "phi_corpus" / "holdout20.jsonl"
 HOLDOUT21 = ROOT / "tests" / "phi_corpus" / "holdout21.jsonl"
 # Written the same way during the work on holdout21; first run, then worked on.
 HOLDOUT22 = ROOT / "tests" / "phi_corpus" / "holdout22.jsonl"
-# Written the same way during the work on holdout22, never worked on: the honest figure now.
+# Written the same way during the work on holdout22; first run, then worked on.
 HOLDOUT23 = ROOT / "tests" / "phi_corpus" / "holdout23.jsonl"
+# Written the same way during the work on holdout23, never worked on: the honest figure now.
+HOLDOUT24 = ROOT / "tests" / "phi_corpus" / "holdout24.jsonl"
 ORGS = ROOT / "tests" / "phi_corpus" / "orgs.json"
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 # Finding codes of the screen before issue 15, and the classes they stand for.
@@ -331,8 +333,10 @@ HAND_WRITTEN = (
                 "88.9 %, 95 % blocked, FP 12.5 %; worked on since"),
     (HOLDOUT22, "written the same way during the work on holdout21; first run: recall 89.0 %, 97.5 % blocked, "
                 "FP 5 %; worked on since"),
-    (HOLDOUT23, "written the same way during the work on holdout22; never worked on: what the screen does on "
-                "new text (first run: recall 90.1 %, 100 % blocked, FP 5 %)"),
+    (HOLDOUT23, "written the same way during the work on holdout22; first run: recall 90.1 %, 100 % blocked, "
+                "FP 5 %; worked on since"),
+    (HOLDOUT24, "written the same way during the work on holdout23; never worked on: what the screen does on "
+                "new text (first run: recall 90.4 %, 100 % blocked, FP 7.5 %)"),
 )
 
 
