@@ -430,6 +430,35 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     ({"description": "Seine Kollegin Anja hatte noch Erste Hilfe geleistet."}, [("description", "name", "Anja")]),
     ({"description": "Caso índice: Sra. Lidia Ortega, 31 años, localizador del billete 9XK2P4."},
      [("description", "other_id", "9XK2P4")]),
+    # after holdout24's first run (90.4 %)
+    ({"description": "She flew home on Friday; her booking confirmation code is ZT4K9Q."},
+     [("description", "other_id", "ZT4K9Q")]),
+    ({"contact": "To help organise a drive: Kwesi on 07700 900518"}, [("contact", "phone", "07700 900518")]),
+    ({"description": "The label on the bag reads: MRS HALINA NOWAK, Hosp No. RXH0049921."},
+     [("description", "name", "MRS HALINA NOWAK")]),
+    ({"description": "We say goodbye to Mrs Dorothy Fenwick (\"Dot\" to all of us), who passed away on Monday."},
+     [("description", "name", "Dot")]),
+    ({"description": "Another supporter, Carla Mendes, ran for the defibrillator."},
+     [("description", "name", "Carla Mendes")]),
+    ({"description": "Spectators Omar Siddiq and Beth Allen started CPR at once."},
+     [("description", "name", "Omar Siddiq"), ("description", "name", "Beth Allen")]),
+    ({"description": "Rafael Ortiz, de 61 años, su mujer, Pilar Vega, de 57, y sus nietos de 4 y 7 años fueron atendidos."},
+     [("description", "age", "57"), ("description", "age", "4")]),
+    ({"description": "La mayor de las niñas, Noa, sigue en observación."}, [("description", "name", "Noa")]),
+    ({"description": "También fueron premiados los hermanos Unai y Ander Lasa."},
+     [("description", "name", "Unai y Ander Lasa")]),
+    ({"description": "Il remercie chaleureusement Sophie Marchal et Karim Haddad, qui l'ont secouru."},
+     [("description", "name", "Sophie Marchal"), ("description", "name", "Karim Haddad")]),
+    ({"description": "Dank der schnellen Hilfe von Jonas Weber und Elif Kaya überlebte er."},
+     [("description", "name", "Jonas Weber"), ("description", "name", "Elif Kaya")]),
+    ({"description": "Elle a fêté ses 100 ans entourée de ses enfants, Marie-Claire et Bernard."},
+     [("description", "name", "Bernard")]),
+    ({"description": "Er hinterlässt seine Frau Sabine und die Zwillinge Mats und Ida."},
+     [("description", "name", "Mats"), ("description", "name", "Ida")]),
+    ({"headline": "Gazette des Lilas : 102 bougies pour Germaine"}, [("headline", "age", "102 bougies")]),
+    ({"description": "Notre collègue Youssef Amrani (matricule 007731) a fait un malaise."},
+     [("description", "other_id", "007731")]),
+    ({"contact": "Famille : Julien Roussel, 06 39 98 41 55"}, [("contact", "phone", "06 39 98 41 55")]),
 ])
 def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
@@ -546,6 +575,12 @@ def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: li
     # after holdout23's first run (false positives 5 %)
     {"description": "El número de historia clínica (por ejemplo, «NHC 0000000») solo lo usan los profesionales."},
     {"description": "« Restez au frais », rappelle la préfète du Rhône, Fabienne Marchetti."},
+    # after holdout24's first run (false positives 7.5 %)
+    {"instruction": "Have your NHS number ready, the 10-digit number on NHS letters (for example 485 777 3456)."},
+    {"description": "Tenga a mano su número de la Seguridad Social (por ejemplo, 28 1234567840)."},
+    {"description": "Rappel du camembert « La Mère Lucienne » (250 g), lots 24-118 à 24-121."},
+    {"description": "Thanks to Councillor Ray Dobbs for spotting the mistake."},
+    {"description": "The clinic is run by the Sister Mary Agnes Health Ministry, founded in 1987."},
 ])
 def test_what_the_new_detectors_leave_alone(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []

@@ -19,7 +19,7 @@ from conftest import Api, advisory_body
 from local.sandbox import SandboxServer, start_sandbox
 from test_templates_and_triggers import GOOD_PARAMS, approved_template
 
-THANKS = "Thanks to Priya Natarajan for reporting the leak on 3 May."
+THANKS = "Priya Natarajan reported the leak on 3 May."  # a name the screen does not tie to anything
 
 
 @pytest.fixture(scope="module")

@@ -297,7 +297,8 @@ KEYED: list[tuple[str, str, str, bool]] = [
                  r"Matrikelnummer|(?:n[úu]mero\s+de\s+)?atestado|n[úu]mero\s+de\s+denuncia|num[ée]ro\s+de\s+plainte|"
                  r"crime\s+reference(?:\s+number)?|police\s+reference|donor\s+(?:ID|number|no\.?)|Spender(?:nummer|-ID)|n[úu]mero\s+de\s+donante|"
                  r"num[ée]ro\s+de\s+donneur|"
-                 r"booking\s+(?:ref(?:erence)?\.?|number|code)|\bPNR\b|(?:r[ée]f[ée]rence\s+de\s+)?dossier\s+voyage(?:ur)?|reservation\s+(?:number|code)|"
+                 r"booking\s+(?:ref(?:erence)?\.?|number|code)|(?:booking\s+)?confirmation\s+code|"
+                 r"c[óo]digo\s+de\s+confirmaci[óo]n|code\s+de\s+confirmation|Bestätigungscode|matricule|\bPNR\b|(?:r[ée]f[ée]rence\s+de\s+)?dossier\s+voyage(?:ur)?|reservation\s+(?:number|code)|"
                  r"localizador\b(?:\s+de\s+(?:la\s+)?reserva|\s+del\s+billete)?|c[óo]digo\s+de\s+reserva|(?:code|num[ée]ro|r[ée]f[ée]rence)\s+de\s+"
                  r"r[ée]servation|Buchungs(?:nummer|code|referenz)|"
                  r"Rentenversicherungsnummer|Sozialversicherungsnummer|\bRV-?Nr\.?",
@@ -369,12 +370,14 @@ OUTBREAK_FILE = re.compile(r"\b(?:brote|hotel|inspecci[óo]n|establecimiento|emp
 
 
 # What shows the shape of a number rather than someone's: "looks like QQ 12 34 56 C", "(formato 28/…)".
-EXAMPLE = re.compile(r"(?<![\w./@-])(?:looks\s+like|in\s+the\s+format|format(?:o)?|au\s+format|im\s+Format|"
+EXAMPLE = re.compile(r"(?:\(\s*(?:for\s+example|e\.\s?g\.|por\s+ejemplo|p\.\s?ej\.|par\s+exemple|p\.\s?ex\.|"
+                     r"z\.\s?B\.|zum\s+Beispiel)[\s,:]*(?:\w+\s+)?$)|(?<![\w./@-])(?:looks\s+like|in\s+the\s+format|format(?:o)?|au\s+format|im\s+Format|"
                      r"Muster|sample|specimen|spécimen|muestra)(?![\w.]\w)[\s:(,]+(?:\w+[\s:(,]+){0,2}$", CI)
 
 
 POLICE_REPORT = re.compile(r"atestado|denuncia|plainte|crime\s+reference|police\s+reference", CI)
-BOOKING = re.compile(r"booking|reserva|r[ée]servation|Buchung|PNR|voyage|localizador", CI)
+BOOKING = re.compile(r"booking|reserva|r[ée]servation|Buchung|PNR|voyage|localizador|confirmaci|confirmation|"
+                     r"Bestätigung", CI)
 
 
 def keyed(text: str, spans: list[tuple[int, int]], ctx: Context) -> Iterator[Hit]:
@@ -491,7 +494,10 @@ LOG_KEY = re.compile(r"\b(?:log|ref(?:erence)?|incident|crime|Aktenzeichen|Einsa
                      CI)
 
 
-FAMILY_LINE = re.compile(r"\b(?:family|familia|famille|Familie)\b[^:\n.]{0,40}:\s*$", CI)  # "Famille (…) : 06 …"
+FAMILY_LINE = re.compile(r"\b(?:family|familia|famille|Familie)\b[^\n.;]{0,45}$", CI)  # "Famille (…) : 06 …"
+
+
+NAME_ON_LINE = re.compile(rf"\b[{UPPER}][{LOWER}]+\s+(?:on|au|al|unter)\s*$")  # "Efua on 07700 900461"
 
 
 def phones(text: str, ctx: Context, spans: list[tuple[int, int]]) -> Iterator[Hit]:
@@ -520,7 +526,8 @@ def phones(text: str, ctx: Context, spans: list[tuple[int, int]]) -> Iterator[Hi
             grouped = bool(re.search(r"\d[\s.\-]\d", match.raw_string))  # "07700 900782", not "19750411"
             worded = (bool(PHONE_WORDS.search(text[s:match.start])) or match.raw_string.startswith("+")
                       or (grouped and bool(PERSON_NEAR.search(text[s:e])))
-                      or (grouped and bool(FAMILY_LINE.search(text, max(0, match.start - 60), match.start))))
+                      or (grouped and bool(FAMILY_LINE.search(text, max(0, match.start - 60), match.start)))
+                      or (grouped and bool(NAME_ON_LINE.search(text, max(0, match.start - 30), match.start))))
             valid = phonenumbers.is_valid_number(number)
             national = len(_digits(match.raw_string))
             if national < 7 or (not valid and not worded):
@@ -585,7 +592,8 @@ ANY_DATE = re.compile(DATE, CI)
 AGE = re.compile(
     r"\b(?P<n>9\d|1[01]\d)(?:[- ](?:year|yr)s?[- ]old|\s+years?\s+of\s+age|-jährige[rn]?|\s+Jahre\s+alte[rn]?|"
     r"\s+años(?:\s+de\s+edad)?|\s+ans)\b|\b(?P<j>9\d|1[01]\d)\s+J\.(?=[\s,;)])|"
-    r"\b(?P<o>9\d|1[01]\d)(?:st|nd|rd|th|e|ème|º|\.)?\s+(?:birthday|anniversaire|cumpleaños|Geburtstag)\b|"
+    r"\b(?P<o>9\d|1[01]\d)(?:st|nd|rd|th|e|ème|º|\.)?\s+(?:birthday|anniversaire|cumpleaños|Geburtstag|bougies|velas|"
+    r"Kerzen|candles)\b|"
     r"\b(?:aged|age|who\s+at|(?:at\s+the\s+)?age\s+of|a\s+la\s+edad\s+de|à\s+l'âge\s+de|edad|âgée?|im\s+Alter\s+von|turned|turns|cumpli[óo]|cumple|wird|a\s+fêté\s+ses|fête\s+ses|"
     r"feierte\s+(?:seinen|ihren))\s*:?\s*(?P<m>9\d|1[01]\d)\b", CI)
 # Ages over 89 in words ("ninety-three", "noventa y un años", "quatre-vingt-quinze ans",
@@ -821,11 +829,14 @@ nurse doctor sister matron professor dr dra prof pr
 service services transport advice liaison line helpline hotline portal unit team office group programme program
 support information safety care center centre services portal app online room bed ward clinic surgery
 vater mutter bruder schwester oma opa sohn tochter eltern onkel tante spitzname spitznamen erste hilfe
+spectators bystanders witnesses supporters zuschauer passanten espectadores testigos spectateurs témoins
 """)) | frozenset(_fold(m) for m in lex.MONTHS.split("|"))
 MONTH_NAMES = frozenset(_fold(m) for m in lex.MONTHS.split("|"))
+CAPS_TITLE_NAME = re.compile(rf"(?<![\w.])(?:MR|MRS|MS|MISS|MX|SR|SRA|MME|HERR|FRAU)\.?\s+"
+                             rf"(?P<name>[{UPPER}]{{2,}}(?:[-'’ ][{UPPER}]{{2,}}){{1,3}})(?![\w-])")
 TITLE_NAME = re.compile(rf"(?<![\w.])(?P<title>{lex.TITLES}|{lex.PROFESSIONAL_TITLES})\s+(?P<name>{NAME})")
 PATIENT_NAME = re.compile(rf"(?:(?i:{lex.PATIENT_WORDS})\s*,?\s+(?:(?i:named|called|llamad[oa]|nommée?|namens)\s+)?|"
-                          rf"\b(?i:the|a|an|la|el|le|l'|une?|der|die|eine?)\s*(?:[\w-]+\s+){{0,2}}?"
+                          rf"\b(?i:the|a|an|another|la|el|le|l'|une?|der|die|eine?)\s*(?:[\w-]+\s+){{0,3}}?"
                           r"(?!(?i:nurse|infirmi[èe]re?|enfermer[oa]|carer|caregiver)\b)"  # staff, named with their job
                           rf"(?:{lex.PERSON_ROLES})(?:\s+[\w.º°]+){{0,3}},\s+)"
                           rf"(?P<name>{NAME})")
@@ -836,11 +847,11 @@ RELATIVE_NAME = re.compile(rf"(?:(?:\b[{UPPER}]\w+['’]s|"
                            rf"\b(?i:his|her|their|whose|the\s+patient's)|"
                            rf"\b(?i:su|sus|son|sa|ses|sein|seine|seiner|seinem|seinen|ihr|ihre|ihrer|ihrem|ihren|der|die|"
                            rf"le|la|my|mi|ma|mon|mein|meine|leur|leurs|unser|unsere|unserem|unseren|unserer|nuestro|"
-                           rf"nuestra|notre|nos|mes))\s+"
+                           rf"nuestra|notre|nos|mes|los|las|les|the))\s+"
                            rf"(?:[\w-]+\s+)?"
                            rf"(?i:{lex.RELATIVES})|\b(?i:our|unsere[rn]?|unser|nuestr[oa]|notre)\s+"
                            rf"(?i:classmate|schoolmate|Mitschüler(?:in)?|Klassenkamerad(?:in)?|camarade|compañer[oa]))"
-                           rf"(?:\s+(?:de|del|d['’]|of|von)\s+[{LOWER}]+)?\s*,?\s+(?P<name>[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?)")
+                           rf"(?:\s+(?:de|del|d['’]|of|von)\s+[{LOWER}]+)?\s*,?\s+(?P<name>{WORD}(?:\s+{WORD})?)")
 # A first name with the initial of a surname: "Alfie R.", "Noa R. G.", "Lotta B." (a school's or a
 # nursery's way of naming a child); and surname first with an initial: "Morales, J. (chair 3)".
 GIVEN_INITIAL = re.compile(rf"(?<![\w.])(?P<name>{WORD}\s+[{UPPER}]\.(?:\s?[{UPPER}]\.)?)(?!\s?[{UPPER}][{LOWER}]|\w)")
@@ -926,6 +937,13 @@ OWN_NAME = re.compile(rf",\s+(?P<n>[{UPPER}][{LOWER}]+)(?=\s*,)")
 TWO_PEOPLE = re.compile(rf"\b(?i:two|both|dos|ambos|ambas|deux|les\s+deux|zwei|beide)\s+[\w-]+,\s+"
                         rf"(?P<a>{WORD}\s+{WORD})\s+"
                         rf"(?:and|y|e|et|und|&)\s+(?P<b>{WORD}\s+{WORD})")
+# Private people thanked or credited with a rescue; officials are thanked with their office.
+THANKED = re.compile(rf"\b(?i:thanks?\s+(?:go\s+)?to|thank(?:s|ing)?|remerci\w*(?:\s+\w+ment)?|agradec\w*(?:\s+a)?|"
+                     rf"gracias\s+a|"
+                     rf"merci\s+à|dankt|danken|bedankt?\s+sich\s+bei|(?:Dank|Hilfe)\s+(?:der\s+\w+\s+)?(?:Hilfe\s+)?von|"
+                     rf"help\s+(?:from|of)|l['’]aide\s+de|la\s+ayuda\s+de|spectators|bystanders|witnesses|supporters|"
+                     rf"Zuschauer|Passanten|espectadores|testigos|spectateurs|témoins)\s+(?P<name>{WORD}\s+{WORD})")
+AND_FULL_NAME = re.compile(rf"(?:\s*,[^,]{{1,40}},)?\s+(?:and|y|e|et|und|&)\s+(?P<b>{WORD}\s+{WORD})")
 AND_NAME = re.compile(rf"(?:\s*\([^)]{{1,20}}\))?\s+(?:and|y|e|et|und|&)\s+"
                       rf"(?:(?i:his|her|their|su|sus|sa|son|ses|sein|seine|ihr|ihre)\s+)?"
                       rf"(?:(?i:{lex.RELATIVES})\s+)?(?P<b>[{UPPER}][{LOWER}]+)\b")
@@ -1155,6 +1173,16 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
     for m in SOUGHT.finditer(text):
         if _is_name(m.group("name"), False):
             add(m.start("name"), m.end("name"), True, "a person being looked for")
+    for m in CAPS_TITLE_NAME.finditer(text):  # "MR DARIUSZ KOWALCZYK, NHS No. …": a record's way
+        if not any(_fold(w) in NOT_NAMES for w in m.group("name").split()):
+            add(m.start(), m.end(), True, "a private person's name, as in a record")
+    for m in THANKED.finditer(text):  # "remercie chaleureusement Julie Perrin et Stéphane Koch"
+        around = text[max(0, m.start() - 40):m.end() + 60]
+        if _is_name(m.group("name"), False) and not OFFICIAL.search(around) and not ROLE_AFTER.match(text[m.end():]):
+            add(m.start("name"), m.end("name"), True, "a person thanked by name")
+            second = AND_FULL_NAME.match(text, m.end())
+            if second and _is_name(second.group("b"), False):
+                add(second.start("b"), second.end("b"), True, "a person thanked by name")
     for m in ROLE_THEN_NAME.finditer(text):
         if _is_name(m.group("name"), False) and not OFFICIAL.search(text[max(0, m.start() - 40):m.end() + 40]):
             add(m.start("name"), m.end("name"), True, "a person named with what they are")
@@ -1198,6 +1226,12 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
             if m.group(group) and _fold(m.group(group)) not in NOT_NAMES:
                 add(m.start(group), m.end(group), True, "a person named by their relation to the patient")
     for m in RELATIVE_NAME.finditer(text):  # a first name alone is enough next to whose relative it is
+        article = re.match(r"(?i:the|los|las|les|la|le|el|der|die)\s+(\w)", m.group())
+        titled = article is not None and article.group(1).isupper() and \
+            article.group().split()[0].lower() in ("the", "los", "las", "les")
+        quoted = article is not None and text[max(0, m.start() - 2):m.start()].strip() in ("«", '"', "“", "„")
+        if titled or quoted:
+            continue  # "the Sister Mary Agnes Health Ministry" (a title), « La Mère Lucienne » (a brand)
         if _fold(m.group("name").split()[0]) not in NOT_NAMES:
             add(m.start("name"), m.end("name"), True, "a person named by their relation to the patient")
             if m.group("genitive") and _fold(m.group("genitive")[:-1]) not in NOT_NAMES:  # "Finns Vater Tobias"
@@ -1579,18 +1613,20 @@ NUMBER_WORD_AGE = (rf"(?:{lex.NUMBER_WORDS_DE}|\w+zig|hundert)jährige[rn]?|"
 AGE_IN_YEARS = re.compile(rf"\b(?P<n>\d{{1,3}})(?:[- ](?:years?|yrs?)[- ]old\b|-year-old\b|-jährige[rn]?\b|"
                           rf"\s+(?:ans|años|Jahre|Lebensjahr|mois|meses|months|Monate)\b)|"
                           rf"\b(?:{NUMBER_WORD_AGE})\b|"
+                          rf"\b(?P<pair>\d{{1,2}})(?=\s+(?:y|and|et|und)\s+\d{{1,2}}\s+(?:años|ans|years|Jahre)\b)|"
                           rf"\b(?:{lex.AGE_WORDS_ANY})\s+(?:years?\s+old|ans|años|Jahre(?:\s+alt)?)\b", CI)
 AGED = re.compile(r"old|jährig|alt\b", CI)  # "for four-year-old Amir" is an age after all
 # "for two years", "il y a six ans", "vor zehn Jahren": a time, not an age.
 DURATION_BEFORE = re.compile(r"\b(?:for|over|during|il\s+y\s+a|depuis|pendant|durant|hace|desde\s+hace|durante|"
                              r"seit|vor|während)\s+$", CI)
-AGE_BARE = re.compile(r"(?:^\s*,\s*|^\s*\(\s*|\b(?:who['’]s|who\s+(?:is|was|at)|he\s+was|she\s+was|aged|age)\s+"
+AGE_BARE = re.compile(r"(?:^\s*,\s*(?:de\s+)?|^\s*\(\s*|"
+                      r"\b(?:who['’]s|who\s+(?:is|was|at)|he\s+was|she\s+was|aged|age)\s+"
                       r"(?:just\s+|only\s+)?)"
                       rf"(?P<n>\d{{1,3}}|(?:{lex.AGE_WORDS_ANY})(?!\w))(?=\s*[,.;)?!]|\s+(?:and|y|et|und)\b|\s+[–—-]\s|"
                       r"\s+(?:still|todavía|encore|noch)\b|\s*$)(?!\)?\s*\d)", CI)
 
 
-QUOTED_AFTER = re.compile(rf"\s*,?\s*[«\"“„‘]\s?(?P<nick>[{UPPER}][{LOWER}]+)\s?[»\"”“’]")
+QUOTED_AFTER = re.compile(rf"\s*,?\s*\(?\s*[«\"“„‘]\s?(?P<nick>[{UPPER}][{LOWER}]+)\s?[»\"”“’]")
 NICKNAMED = re.compile(r"(?:known\s+(?:to\s+[\w\s]{1,30}?\s+)?as|goes\s+by|(?<!so-)called|appell?e(?:nt)?|"
                        r"Spitznamen?|nickname|apodo|surnom|"
                        r"surnomm[ée]e?|nennen|genannt|conocen\s+como|llaman|apodad[oa])\s*[„“\"'«‘]\s?(?P<nick>(?:o\s+)?"

@@ -61,7 +61,8 @@ PLACEMENT = (r"(?:Ward|Room|Bed|Bay|ICU|habitación|hab\.|cama|planta|UCI|chambr
 # The official role words that say a named person speaks for an organisation.
 OFFICIAL_WORDS = (
     r"officer|director|commissioner|minister|secretary|spokes(?:person|man|woman)|mayor|chief|head\s+of|"
-    r"epidemiologist|said|says|announced|will\s+brief|"
+    r"epidemiologist|said|says|announced|will\s+brief|councill?or|council\s+member|alderman|concejal[a]?|"
+    r"conseill[eè]re?\s+municipal\w*|Stadtr[aä]t(?:in)?|"
     r"director[a]?|portavoz|consejer[oa]|ministr[oa]|alcalde(?:sa)?|jef[ea]|ha\s+(?:pedido|dicho|declarado)|dijo|"
     r"directeur|directrice|préfet|préfète|ministre|porte-parole|maire|médecin-chef|a\s+déclaré|appelle|"
     r"Leiter(?:in)?|Sprecher(?:in)?|Minister(?:in)?|Bürgermeister(?:in)?|Amtsärzt(?:in)?|Amtsarzt|sagte|erklärte"
@@ -167,14 +168,15 @@ PERSON_ROLES = (
     r"colleague|coworker|collègue|compañer[oa]\s+de\s+trabajo|Kollege|Kollegin|"
     r"food\s+handler|child|boy|girl|man|woman|mother|father|son|daughter|husband|wife|bride|groom|neighbour|neighbor|"
     r"trabajador[a]?|emplead[oa]|profesor[a]?|alumn[oa]|estudiante|pasajer[oa]|conductor[a]?|enfermer[oa]|"
-    r"niñ[oa]|hombre|mujer|madre|padre|hij[oa]|novi[oa]|vecin[oa]|"
+    r"niñ[oa]s?|hombre|mujer|madre|padre|hij[oa]|novi[oa]|vecin[oa]|"
     r"employée?|enseignante?|élève|étudiante?|passagère?|passager|conducteur|conductrice|infirmière?|enfant|"
     r"homme|femme|mère|père|fils|fille|mariée?|voisine?|usuario|usuaria|user|utilisateur|utilisatrice|"
     r"Mitarbeiter(?:in)?|Lehrer(?:in)?|Schüler(?:in)?|Student(?:in)?|Passagier(?:in)?|Fahrer(?:in)?|"
     r"Pfleger(?:in)?|Kind|Junge|Mädchen|Mann|Frau|Mutter|Vater|Sohn|Tochter|Braut|Nachbar(?:in)?|"
     r"cyclist|jogger|runner|walker|hiker|swimmer|passer-?by|ciclista|corredor[a]?|senderista|nadador[a]?|transeúnte|"
     r"cycliste|joggeur|joggeuse|randonneur|randonneuse|nageur|nageuse|passante?|"
-    r"passers-by|transeúntes|passants|Passanten|Radfahrer(?:in)?|Jogger(?:in)?|Läufer(?:in)?|Wanderer|Wanderin|Schwimmer(?:in)?|Passant(?:in)?|Spaziergänger(?:in)?"
+    r"passers-by|transeúntes|passants|Passanten|supporter|spectator|bystander|witness|espectador[a]?|testigo|"
+    r"spectat(?:eur|rice)|témoin|Zuschauer(?:in)?|Zeug(?:e|in)|Radfahrer(?:in)?|Jogger(?:in)?|Läufer(?:in)?|Wanderer|Wanderin|Schwimmer(?:in)?|Passant(?:in)?|Spaziergänger(?:in)?"
 )
 
 # What starts a hashtag that names someone ("#GetWellSoon…", "#PrayFor…", "#FuerzaJavier…").
@@ -225,7 +227,7 @@ RELATIVES = (
     r"great-grandson|great-granddaughter|great-grandchild|bisniet[oa]|arrière-petit-fils|arrière-petite-fille|"
     r"Urenkel(?:in)?|son|daughter|husband|wife|partner|fiancée?|mother|father|mum|mom|dad|mamá|papá|maman|papa|Mama|Papa|brother|sister|grandson|granddaughter|grandmother|"
     r"grandfather|nephew|niece|uncle|aunt|cousin|neighbour|neighbor|carer|friend|"
-    r"hij[oa]s?|niet[oa]s|nietecit[oa]s?|grandchildren|children|sons|daughters|petits-enfants|enfants|Enkel(?:kinder)?|"
+    r"herman[oa]s|twins|Zwillinge|gemel[oa]s|mellizos|jumeaux|jumelles|hij[oa]s?|niet[oa]s|nietecit[oa]s?|grandchildren|children|sons|daughters|petits-enfants|enfants|Enkel(?:kinder)?|"
     r"Kinder|hij[oa]|marido|mujer|esposa|espos[oa]|pareja|novi[oa]|compañer[oa]|conjoint(?:e)?|compagne|compagnon|Lebensgefährt(?:e|in)|Verlobte[rn]?|madre|padre|herman[oa]|niet[oa]|abuel[oa]|sobrin[oa]|vecin[oa]|amig[oa]|"
     r"fils|fille|mari|femme|épouse|mère|père|frère|sœur|soeur|petit-fils|petite-fille|neveu|nièce|voisine?|amie?|"
     r"Sohn|Tochter|Ehemann|Ehefrau|Mann|Frau|Mutter|Vater|Bruder|Schwester|Enkel(?:in)?|Neffe|Nichte|"
