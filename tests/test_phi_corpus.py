@@ -96,10 +96,11 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     (phi_bench.HOLDOUT16, 0.88, 0.975, 0.0), (phi_bench.HOLDOUT17, 0.92, 1.0, 0.0),
     (phi_bench.HOLDOUT18, 0.88, 1.0, 0.0), (phi_bench.HOLDOUT19, 0.92, 1.0, 0.025),
     (phi_bench.HOLDOUT20, 0.97, 1.0, 0.0), (phi_bench.HOLDOUT21, 0.97, 1.0, 0.0),
-    (phi_bench.HOLDOUT22, 0.95, 1.0, 0.0), (phi_bench.HOLDOUT23, 0.95, 1.0, 0.0)],
+    (phi_bench.HOLDOUT22, 0.95, 1.0, 0.0), (phi_bench.HOLDOUT23, 0.95, 1.0, 0.0),
+    (phi_bench.HOLDOUT24, 0.98, 1.0, 0.0)],
     ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13",
          "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21",
-         "holdout22", "holdout23"])
+         "holdout22", "holdout23", "holdout24"])
 def test_the_later_sets(path: Path, recall: float, advisories: float, false_positives: float) -> None:
     """First runs, before any work on them: holdout6 82.6 % of identifiers, 100 % of advisories
     blocked, 5 % false positives; holdout7 (another hand, same state) 74.8 %, 95 %, 7.5 %; holdout8
@@ -113,7 +114,8 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
     holdout17) 80.3 %, 100 %, 15 %; holdout19 (during the work on holdout18) 79.2 %, 97.5 %, 15 %; holdout20
     (before the work on holdout19) 86.6 %, 100 %, 5 %; holdout21 (during the work on holdout19 and 20, measured
     after it) 88.9 %, 95 %, 12.5 %; holdout22 (during the work on holdout21) 89.0 %, 97.5 %, 5 %; holdout23
-    (during the work on holdout22) 90.1 %, 100 %, 5 %. The floors keep what the work on them reached."""
+    (during the work on holdout22) 90.1 %, 100 %, 5 %; holdout24 (during the work on holdout23) 90.4 %, 100 %,
+    7.5 %. The floors keep what the work on them reached."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
@@ -121,13 +123,13 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
 
 
 def test_the_set_never_worked_on() -> None:
-    """holdout24: written during the work on holdout23 by a hand that never saw the code, and never
-    worked on, so its figures are what the screen does on text it has not seen (90.4 % of
-    identifiers, 100 % of advisories with patient data blocked, 7.5 % false positives): the floors
+    """holdout25: written during the work on holdout24 by a hand that never saw the code, and never
+    worked on, so its figures are what the screen does on text it has not seen (90.0 % of
+    identifiers, 97.5 % of advisories with patient data blocked, 7.5 % false positives): the floors
     keep them from getting worse unnoticed."""
-    result = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT24), timing=False)
+    result = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT25), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
-    assert result["recall"] >= 0.90 and result["advisory_recall"] >= 1.0, result["misses"]
+    assert result["recall"] >= 0.899 and result["advisory_recall"] >= 0.975, result["misses"]
     assert result["false_positive_rate"] <= 0.075, result["false_positives"]
 
 
