@@ -461,6 +461,23 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     ({"description": "Notre collègue Youssef Amrani (matricule 007731) a fait un malaise."},
      [("description", "other_id", "007731")]),
     ({"contact": "Famille : Julien Roussel, 06 39 98 41 55"}, [("contact", "phone", "06 39 98 41 55")]),
+    # after holdout25's first run (90.0 %)
+    ({"description": "We mourn the passing of Rosalind Achterberg on March 3, at the age of eighty-one."},
+     [("description", "name", "Rosalind Achterberg"), ("description", "age", "eighty-one")]),
+    ({"description": "A bag labeled 'R. Okafor, MRN 00551203' was found."}, [("description", "name", "R. Okafor")]),
+    ({"description": "Su carné de donante, el n.º GI-000482, es el más antiguo."},
+     [("description", "other_id", "GI-000482")]),
+    ({"description": "Su viuda, Begoña, y sus hijos agradecen el apoyo."}, [("description", "name", "Begoña")]),
+    ({"description": "Sa référence de dossier voyage était KXPLMR. Elle est hospitalisée."},
+     [("description", "other_id", "KXPLMR")]),
+    ({"description": "Er saß in Wagen 12, seine Buchungsnummer lautet 5821 0047 9913."},
+     [("description", "other_id", "5821 0047 9913")]),
+    ({"description": "Karl-Heinz Brandauer, von allen nur „Kalle“ genannt, ist am 3. Mai gestorben."},
+     [("description", "name", "Kalle")]),
+    ({"description": "Die Mitglieder Selma Kaya und Jan Reuter begannen sofort mit der Herzdruckmassage."},
+     [("description", "name", "Selma Kaya"), ("description", "name", "Jan Reuter")]),
+    ({"description": "Am Samstag ist der 19-jährige Student Lars Petersen beim Baden ums Leben gekommen."},
+     [("description", "name", "Lars Petersen")]),
 ])
 def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
@@ -583,6 +600,11 @@ def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: li
     {"description": "Rappel du camembert « La Mère Lucienne » (250 g), lots 24-118 à 24-121."},
     {"description": "Thanks to Councillor Ray Dobbs for spotting the mistake."},
     {"description": "The clinic is run by the Sister Mary Agnes Health Ministry, founded in 1987."},
+    # after holdout25's first run (false positives 7.5 %)
+    {"description": "Agua embotellada en el polideportivo Rafael Nadal, de 9 a 14 h."},
+    {"headline": "Maratón de donación de sangre en el Estadio Santiago Bernabéu el 11 de enero"},
+    {"headline": "Grande collecte de sang au stade Pierre-Mauroy le 14 juin"},
+    {"hashtags": ["GiveBlood", "ThankYouMarjorie", "DankeGisela", "GraciasCarmen"]},
 ])
 def test_what_the_new_detectors_leave_alone(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []

@@ -36,7 +36,7 @@ from chalicelib.domain import phi_lexicon as lex
 
 # How strongly a class outranks another when two findings overlap (checksums first, names last).
 RANK = {"email_address": 9, "url": 9, "ip": 9, "ssn": 8, "nhs_number": 8, "nir": 8, "kvnr": 8, "health_plan": 7,
-        "account": 7, "vehicle": 7, "device": 7, "nhc": 7, "mrn": 7, "license": 7, "phone": 5, "other_id": 5, "date": 4,
+        "account": 7, "vehicle": 7, "device": 7, "nhc": 7, "mrn": 7, "license": 7, "phone": 5, "other_id": 6, "date": 4,
         "age": 4, "address": 3, "name": 2}
 
 CI = re.IGNORECASE
@@ -294,7 +294,8 @@ KEYED: list[tuple[str, str, str, bool]] = [
                  r"(?:student|employee|staff|pupil)\s+(?:ID|number|no\.?|#)|"
                  r"(?:n[úu]mero|n\.?\s?º)\s+de\s+(?:emplead[oa]|alumn[oa]|estudiante)|"
                  r"num[ée]ro\s+(?:d'[ée]tudiant|d'[ée]l[èe]ve|de\s+salari[ée])|Personalnummer|Schülerausweis(?:nummer)?|"
-                 r"Matrikelnummer|(?:n[úu]mero\s+de\s+)?atestado|n[úu]mero\s+de\s+denuncia|num[ée]ro\s+de\s+plainte|"
+                 r"Matrikelnummer|carn[ée]t?\s+de\s+donante|donor\s+card|carte\s+de\s+donneur|Spenderausweis|"
+                 r"(?:n[úu]mero\s+de\s+)?atestado|n[úu]mero\s+de\s+denuncia|num[ée]ro\s+de\s+plainte|"
                  r"crime\s+reference(?:\s+number)?|police\s+reference|donor\s+(?:ID|number|no\.?)|Spender(?:nummer|-ID)|n[úu]mero\s+de\s+donante|"
                  r"num[ée]ro\s+de\s+donneur|"
                  r"booking\s+(?:ref(?:erence)?\.?|number|code)|(?:booking\s+)?confirmation\s+code|"
@@ -302,7 +303,8 @@ KEYED: list[tuple[str, str, str, bool]] = [
                  r"localizador\b(?:\s+de\s+(?:la\s+)?reserva|\s+del\s+billete)?|c[óo]digo\s+de\s+reserva|(?:code|num[ée]ro|r[ée]f[ée]rence)\s+de\s+"
                  r"r[ée]servation|Buchungs(?:nummer|code|referenz)|"
                  r"Rentenversicherungsnummer|Sozialversicherungsnummer|\bRV-?Nr\.?",
-     r"(?P<value>\d{2}\s?\d{6}\s?[A-Z]\s?\d{3}(?![\w-])|"  # a German pension number: 65 180334 S 012
+     r"(?P<value>\d{2}\s?\d{6}\s?[A-Z]\s?\d{3}(?![\w-])|(?-i:[A-Z]{6})(?![\w-])|"  # 65 180334 S 012; a PNR
+     r"\d{1,4}(?: \d{2,8}){1,4}(?![\w-])|"
      r"(?=[A-Z0-9/.\-]*\d)[A-Z0-9][A-Z0-9/.\-]{2,}[A-Z0-9]|(?=[A-Z0-9]*\d)[A-Z0-9]{3,})", True),
     ("license", r"driver['’]?s?\s+licen[cs]e(?:\s+(?:number|no\.?|#))?|driving\s+licen[cs]e(?:\s+number)?|"
                 r"(?<!product\s)licen[cs]e\s+(?:number|no\.?|#)|\b(?:RN|LPN|APRN|nursing|medical|professional|pharmacist)\s+licen[cs]e|"
@@ -384,7 +386,7 @@ def keyed(text: str, spans: list[tuple[int, int]], ctx: Context) -> Iterator[Hit
     for cls, pattern, blocking in KEYED_RE:
         for m in pattern.finditer(text):
             value = m.group("value")
-            digits = 1 if BOOKING.search(m.group()) else 4  # a booking reference: "KX7T9Q"
+            digits = 0 if BOOKING.search(m.group()) else 4  # a booking reference: "KX7T9Q", "QZLMPR"
             if _placeholder(value):
                 continue  # "NHC 0000000": a number's shape, not anyone's
             if cls != "vehicle" and (sum(c.isdigit() for c in value) < digits or _a_date(value)
@@ -830,6 +832,7 @@ service services transport advice liaison line helpline hotline portal unit team
 support information safety care center centre services portal app online room bed ward clinic surgery
 vater mutter bruder schwester oma opa sohn tochter eltern onkel tante spitzname spitznamen erste hilfe
 spectators bystanders witnesses supporters zuschauer passanten espectadores testigos spectateurs témoins
+estadio stade stadion stadium arena mitglieder members miembros membres
 """)) | frozenset(_fold(m) for m in lex.MONTHS.split("|"))
 MONTH_NAMES = frozenset(_fold(m) for m in lex.MONTHS.split("|"))
 CAPS_TITLE_NAME = re.compile(rf"(?<![\w.])(?:MR|MRS|MS|MISS|MX|SR|SRA|MME|HERR|FRAU)\.?\s+"
@@ -906,6 +909,8 @@ APPEAL = re.compile(rf"\b(?i:donors?\s+for|donaci[óo]n\s+(?:de\s+\w+\s+)*?para|
 # A missing person appeal: "Se busca a Manuel Ortega Vela", "Have you seen Harold Pennington?"
 SOUGHT = re.compile(rf"\b(?i:(?:the\s+)?(?:illness|death|diagnosis)\s+of|(?:die\s+)?(?:Erkrankung|Tod|Diagnose)\s+von|"
                     rf"(?:la\s+)?(?:enfermedad|muerte)\s+de|(?:la\s+)?(?:maladie|mort)\s+de|(?:le\s+)?décès\s+de|"
+                    rf"(?:the\s+)?passing\s+of|in\s+memory\s+of|remembering|el\s+fallecimiento\s+de|en\s+memoria\s+de|"
+                    rf"à\s+la\s+mémoire\s+de|(?:den\s+)?Tod\s+von|in\s+(?:Erinnerung|Gedenken)\s+an|"
                     rf"(?:our\s+)?thoughts\s+are\s+with|pensées\s+vont\s+à|pensamos\s+en|"
                     rf"(?:unsere\s+)?Gedanken\s+sind\s+bei|se\s+busca\s+a|buscamos\s+a|have\s+you\s+seen|missing\s*:|missing\s+person\s*:?|"
                     rf"(?:still\s+)?(?:looking|searching)\s+for|(?:re)?cherch(?:e|ent|ons)|busca(?:n|mos)?\s+a|such(?:t|en)\s+nach|"
@@ -925,6 +930,7 @@ FAMILY = re.compile(rf"\b(?i:the|la|die|der)\s+(?i:family|familia|famille|Famili
                     rf"(?P<name>{WORD})(?!\s+(?i:doctor|practice|medicine|center|centre|health))")
 # "Die Studentin Ayşe Korkmaz und der Radfahrer Lukas Brenner": a full name right after what the person is.
 ROLE_THEN_NAME = re.compile(rf"\b(?i:the|a|an|la|el|le|une?|der|die|ein|eine)\s+"
+                            r"(?:\d{1,3}-(?i:jährige[rn]?|year-old)\s+)?"
                             r"(?!(?i:nurse|infirmi[èe]re?|enfermer[oa]|carer|caregiver|Pfleger(?:in)?)\b)"
                             rf"(?i:{lex.PERSON_ROLES})\s+(?P<name>{WORD}(?:\s+(?:{PARTICLE}\s+)?{WORD}){{1,2}})")
 # "decedent HALVORSEN": a surname in capitals (five letters or more) after a patient word.
@@ -942,7 +948,8 @@ THANKED = re.compile(rf"\b(?i:thanks?\s+(?:go\s+)?to|thank(?:s|ing)?|remerci\w*(
                      rf"gracias\s+a|"
                      rf"merci\s+à|dankt|danken|bedankt?\s+sich\s+bei|(?:Dank|Hilfe)\s+(?:der\s+\w+\s+)?(?:Hilfe\s+)?von|"
                      rf"help\s+(?:from|of)|l['’]aide\s+de|la\s+ayuda\s+de|spectators|bystanders|witnesses|supporters|"
-                     rf"Zuschauer|Passanten|espectadores|testigos|spectateurs|témoins)\s+(?P<name>{WORD}\s+{WORD})")
+                     rf"Zuschauer|Passanten|espectadores|testigos|spectateurs|témoins|Mitglieder|members|miembros|membres)"
+                     rf"\s+(?P<name>{WORD}\s+{WORD})")
 AND_FULL_NAME = re.compile(rf"(?:\s*,[^,]{{1,40}},)?\s+(?:and|y|e|et|und|&)\s+(?P<b>{WORD}\s+{WORD})")
 AND_NAME = re.compile(rf"(?:\s*\([^)]{{1,20}}\))?\s+(?:and|y|e|et|und|&)\s+"
                       rf"(?:(?i:his|her|their|su|sus|sa|son|ses|sein|seine|ihr|ihre)\s+)?"
@@ -1108,7 +1115,10 @@ PLACE_BEFORE = re.compile(r"\b(?:Klinikum|Krankenhaus|Klinik|Hospital|Hôpital|C
                           r"[Pp]olígono|[Uu]rbanización|[Bb]arrio|Industriegebiet|Gewerbegebiet|[Zz]one\s+industrielle|"
                           r"ZAC|ZI|Industrial\s+Estate|Business\s+Park|"
                           # ships: "MS Theodor Heuss", "el buque Juan Sebastián Elcano"
-                          r"MS|MV|MY|SS|HMS|RMS|[Nn]avire|[Bb]uque|[Bb]arco|[Ff]erry|Fähre|Schiff|[Pp]aquebot|[Vv]essel)"
+                          r"MS|MV|MY|SS|HMS|RMS|[Nn]avire|[Bb]uque|[Bb]arco|[Ff]erry|Fähre|Schiff|[Pp]aquebot|[Vv]essel|"
+                          # lower case in running text: "el polideportivo Rafael Nadal", "au stade Pierre-Mauroy"
+                          r"estadio|stade|stadium|polideportivo|pabellón|gymnase|piscine|piscina|salle|sala|colegio|"
+                          r"collège|lycée|école|escuela|instituto|centro|centre|parque|parc|halle|Estadio|Stadium)"
                           r"(?:\s+(?:de\s+|du\s+)?(?:Salud|Santé|Sanitario|Universitario|Universitaire|Municipal|"
                           r"Regional|General|Infantil|Hospitalier|Medical|Médical|Médico|Community|Comunitario|Social)){0,2}"
                           r"\s+$")
@@ -1122,7 +1132,7 @@ NAME_ON = re.compile(rf"\b(?i:property\s+of|titular|titulaire|Kontoinhaber(?:in)
                      rf"a\s+nombre\s+de|con\s+el\s+nombre(?:\s+de)?|au\s+nom\s+de|au\s+prénom|"
                      rf"auf\s+den\s+Namen(?:\s+von)?|mit\s+(?:der\s+)?Gravur|engraved\s+(?:with\s+)?|grabad[oa]\s+con|"
                      rf"gravée?\s+(?:au\s+nom\s+de\s+)?|brodée?\s+au\s+prénom|(?:luggage\s+|name\s+)?tag\s+reading|"
-                     rf"(?:con\s+)?(?:la\s+)?etiqueta|(?:mit\s+dem\s+)?Aufkleber|(?:a\s+)?label(?:led)?|sticker|étiquette)"
+                     rf"(?:con\s+)?(?:la\s+)?etiqueta|(?:mit\s+dem\s+)?Aufkleber|(?:a\s+)?label(?:l?ed)?|sticker|étiquette)"
                      rf"\s*[«\"“„‘']?\s?(?P<name>(?:[{UPPER}]\.\s?)?{NAME})")
 OWNER_BEFORE = re.compile(r"\b(?:belongs\s+to|owned\s+by|owner,?|pertenece\s+a|propiedad\s+de|dueñ[oa],?|"
                           r"appartient\s+à|propriétaire,?|gehört|Halter(?:in)?|Besitzer(?:in)?|"
@@ -1181,7 +1191,9 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         if _is_name(m.group("name"), False) and not OFFICIAL.search(around) and not ROLE_AFTER.match(text[m.end():]):
             add(m.start("name"), m.end("name"), True, "a person thanked by name")
             second = AND_FULL_NAME.match(text, m.end())
-            if second and _is_name(second.group("b"), False):
+            first_word, *_rest = second.group("b").split() if second else ("",)
+            if second and (_is_name(second.group("b"), False) or (  # "Jan Reuter", "May Chen": a month, a name too
+                    _fold(first_word) in MONTH_NAMES and _fold(second.group("b").split()[-1]) not in NOT_NAMES)):
                 add(second.start("b"), second.end("b"), True, "a person thanked by name")
     for m in ROLE_THEN_NAME.finditer(text):
         if _is_name(m.group("name"), False) and not OFFICIAL.search(text[max(0, m.start() - 40):m.end() + 40]):
@@ -1620,13 +1632,16 @@ AGED = re.compile(r"old|jährig|alt\b", CI)  # "for four-year-old Amir" is an ag
 DURATION_BEFORE = re.compile(r"\b(?:for|over|during|il\s+y\s+a|depuis|pendant|durant|hace|desde\s+hace|durante|"
                              r"seit|vor|während)\s+$", CI)
 AGE_BARE = re.compile(r"(?:^\s*,\s*(?:de\s+)?|^\s*\(\s*|"
-                      r"\b(?:who['’]s|who\s+(?:is|was|at)|he\s+was|she\s+was|aged|age)\s+"
+                      r"\b(?:who['’]s|who\s+(?:is|was|at)|he\s+was|she\s+was|aged|age(?:\s+of)?|edad\s+de|l['’]âge\s+de|"
+                      r"Alter\s+von)\s+"
                       r"(?:just\s+|only\s+)?)"
                       rf"(?P<n>\d{{1,3}}|(?:{lex.AGE_WORDS_ANY})(?!\w))(?=\s*[,.;)?!]|\s+(?:and|y|et|und)\b|\s+[–—-]\s|"
                       r"\s+(?:still|todavía|encore|noch)\b|\s*$)(?!\)?\s*\d)", CI)
 
 
 QUOTED_AFTER = re.compile(rf"\s*,?\s*\(?\s*[«\"“„‘]\s?(?P<nick>[{UPPER}][{LOWER}]+)\s?[»\"”“’]")
+NICKNAME_BEFORE = re.compile(rf"[„“\"'«‘]\s?(?P<nick>[{UPPER}][{LOWER}]+)\s?[“”\"'»’]\s+(?:genannt|gerufen|llamad[oa]|"
+                             r"surnommée?|appelée?|called)\b")
 NICKNAMED = re.compile(r"(?:known\s+(?:to\s+[\w\s]{1,30}?\s+)?as|goes\s+by|(?<!so-)called|appell?e(?:nt)?|"
                        r"Spitznamen?|nickname|apodo|surnom|"
                        r"surnomm[ée]e?|nennen|genannt|conocen\s+como|llaman|apodad[oa])\s*[„“\"'«‘]\s?(?P<nick>(?:o\s+)?"
@@ -1642,6 +1657,10 @@ def tied_nicknames(text: str, spans: list[tuple[int, int]], found: list[Hit]) ->
         if quoted and _fold(quoted.group("nick")) not in NOT_NAMES:
             yield _hit(text, "name", quoted.start("nick"), quoted.end("nick"), True,
                        "the name a person named here goes by")
+    for m in NICKNAME_BEFORE.finditer(text):  # "von allen nur „Wolle“ genannt"
+        index = spans.index(sentence_of(spans, m.start()))
+        if any(span in named for span in spans[max(0, index - 1):index + 1]):
+            yield _hit(text, "name", m.start("nick"), m.end("nick"), True, "the name a person named here goes by")
     for m in NICKNAMED.finditer(text):
         index = spans.index(sentence_of(spans, m.start()))
         if any(span in named for span in spans[max(0, index - 1):index + 1]):

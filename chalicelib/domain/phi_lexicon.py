@@ -181,7 +181,7 @@ PERSON_ROLES = (
 
 # What starts a hashtag that names someone ("#GetWellSoon…", "#PrayFor…", "#FuerzaJavier…").
 SUPPORT_HASHTAGS = (
-    r"HappyBirthday|HappyBday|FelizCumpleaños|FelizCumple|JoyeuxAnniversaire|AllesGute|GetWell(?:Soon)?|PrayFor|PrayersFor|JusticeFor|RIP|RestInPeace|StayStrong|Team|Support|WeLove|"
+    r"Remembering|InMemoryOf|EnMemoriaDe|HappyBirthday|HappyBday|FelizCumpleaños|FelizCumple|JoyeuxAnniversaire|AllesGute|GetWell(?:Soon)?|PrayFor|PrayersFor|JusticeFor|RIP|RestInPeace|StayStrong|Team|Support|WeLove|"
     r"ThinkingOf|LoveFor|Fuerza|Ánimo|Animo|TodosCon|TodosConEl|TodosConLa|Justicia(?:Para)?|DEP|"
     r"TousAvec|Courage|SoutienÀ|SoutienA|PourToi|StarkBleiben|GuteBesserung|Gemeinsam(?:Für)?|RuheInFrieden|"
     r"Match4|MatchFor|Hilf(?:e)?Für|AyudaA|Find|Finde[nt]?|Missing|BringHome|HelpFind|Buscamos(?:A)?|Desaparecid[oa]|Disparition|Vermisst|Wo(?:Ist)?|"
@@ -227,7 +227,7 @@ RELATIVES = (
     r"great-grandson|great-granddaughter|great-grandchild|bisniet[oa]|arrière-petit-fils|arrière-petite-fille|"
     r"Urenkel(?:in)?|son|daughter|husband|wife|partner|fiancée?|mother|father|mum|mom|dad|mamá|papá|maman|papa|Mama|Papa|brother|sister|grandson|granddaughter|grandmother|"
     r"grandfather|nephew|niece|uncle|aunt|cousin|neighbour|neighbor|carer|friend|"
-    r"herman[oa]s|twins|Zwillinge|gemel[oa]s|mellizos|jumeaux|jumelles|hij[oa]s?|niet[oa]s|nietecit[oa]s?|grandchildren|children|sons|daughters|petits-enfants|enfants|Enkel(?:kinder)?|"
+    r"viud[oa]|widow(?:er)?|veuve|veuf|Witwer?|Witwe|herman[oa]s|twins|Zwillinge|gemel[oa]s|mellizos|jumeaux|jumelles|hij[oa]s?|niet[oa]s|nietecit[oa]s?|grandchildren|children|sons|daughters|petits-enfants|enfants|Enkel(?:kinder)?|"
     r"Kinder|hij[oa]|marido|mujer|esposa|espos[oa]|pareja|novi[oa]|compañer[oa]|conjoint(?:e)?|compagne|compagnon|Lebensgefährt(?:e|in)|Verlobte[rn]?|madre|padre|herman[oa]|niet[oa]|abuel[oa]|sobrin[oa]|vecin[oa]|amig[oa]|"
     r"fils|fille|mari|femme|épouse|mère|père|frère|sœur|soeur|petit-fils|petite-fille|neveu|nièce|voisine?|amie?|"
     r"Sohn|Tochter|Ehemann|Ehefrau|Mann|Frau|Mutter|Vater|Bruder|Schwester|Enkel(?:in)?|Neffe|Nichte|"
