@@ -97,10 +97,10 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     (phi_bench.HOLDOUT18, 0.88, 1.0, 0.0), (phi_bench.HOLDOUT19, 0.92, 1.0, 0.025),
     (phi_bench.HOLDOUT20, 0.97, 1.0, 0.0), (phi_bench.HOLDOUT21, 0.97, 1.0, 0.0),
     (phi_bench.HOLDOUT22, 0.95, 1.0, 0.0), (phi_bench.HOLDOUT23, 0.95, 1.0, 0.0),
-    (phi_bench.HOLDOUT24, 0.98, 1.0, 0.0)],
+    (phi_bench.HOLDOUT24, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT25, 0.96, 1.0, 0.0)],
     ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13",
          "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21",
-         "holdout22", "holdout23", "holdout24"])
+         "holdout22", "holdout23", "holdout24", "holdout25"])
 def test_the_later_sets(path: Path, recall: float, advisories: float, false_positives: float) -> None:
     """First runs, before any work on them: holdout6 82.6 % of identifiers, 100 % of advisories
     blocked, 5 % false positives; holdout7 (another hand, same state) 74.8 %, 95 %, 7.5 %; holdout8
@@ -115,7 +115,8 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
     (before the work on holdout19) 86.6 %, 100 %, 5 %; holdout21 (during the work on holdout19 and 20, measured
     after it) 88.9 %, 95 %, 12.5 %; holdout22 (during the work on holdout21) 89.0 %, 97.5 %, 5 %; holdout23
     (during the work on holdout22) 90.1 %, 100 %, 5 %; holdout24 (during the work on holdout23) 90.4 %, 100 %,
-    7.5 %. The floors keep what the work on them reached."""
+    7.5 %; holdout25 (during the work on holdout24) 90.0 %, 97.5 %, 7.5 %. The floors keep what the work on them
+    reached."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
@@ -123,14 +124,14 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
 
 
 def test_the_set_never_worked_on() -> None:
-    """holdout25: written during the work on holdout24 by a hand that never saw the code, and never
-    worked on, so its figures are what the screen does on text it has not seen (90.0 % of
-    identifiers, 97.5 % of advisories with patient data blocked, 7.5 % false positives): the floors
+    """holdout26: written during the work on holdout25 by a hand that never saw the code, and never
+    worked on, so its figures are what the screen does on text it has not seen (91.6 % of
+    identifiers, 97.5 % of advisories with patient data blocked, 15 % false positives): the floors
     keep them from getting worse unnoticed."""
-    result = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT25), timing=False)
+    result = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT26), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
-    assert result["recall"] >= 0.899 and result["advisory_recall"] >= 0.975, result["misses"]
-    assert result["false_positive_rate"] <= 0.075, result["false_positives"]
+    assert result["recall"] >= 0.916 and result["advisory_recall"] >= 0.975, result["misses"]
+    assert result["false_positive_rate"] <= 0.15, result["false_positives"]
 
 
 def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
