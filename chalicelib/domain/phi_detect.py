@@ -940,18 +940,19 @@ PATIENT_ENDS = re.compile(rf"(?i:{lex.PATIENT_WORDS})\s*,?\s+$")
 NICKNAME_FIRST = re.compile(rf"(?<![\w.])(?P<nick>{WORD})\s*\((?P<full>{WORD}(?:\s+(?:{PARTICLE}\s+)?{WORD}){{1,3}})"
                             r"(?=\s*[,)])")
 OWN_NAME = re.compile(rf",\s+(?P<n>[{UPPER}][{LOWER}]+)(?=\s*,)")
+AND_WORD = r"(?:and|y|e|et|und|&)"  # joining two people in the four languages ("Ana e Inés")
+FULL_NAME = rf"{WORD}\s+{WORD}"
 TWO_PEOPLE = re.compile(rf"\b(?i:two|both|dos|ambos|ambas|deux|les\s+deux|zwei|beide)\s+[\w-]+,\s+"
-                        rf"(?P<a>{WORD}\s+{WORD})\s+"
-                        rf"(?:and|y|e|et|und|&)\s+(?P<b>{WORD}\s+{WORD})")
+                        rf"(?P<a>{FULL_NAME})\s+{AND_WORD}\s+(?P<b>{FULL_NAME})")
 # Private people thanked or credited with a rescue; officials are thanked with their office.
 THANKED = re.compile(rf"\b(?i:thanks?\s+(?:go\s+)?to|thank(?:s|ing)?|remerci\w*(?:\s+\w+ment)?|agradec\w*(?:\s+a)?|"
                      rf"gracias\s+a|"
                      rf"merci\s+à|dankt|danken|bedankt?\s+sich\s+bei|(?:Dank|Hilfe)\s+(?:der\s+\w+\s+)?(?:Hilfe\s+)?von|"
                      rf"help\s+(?:from|of)|l['’]aide\s+de|la\s+ayuda\s+de|spectators|bystanders|witnesses|supporters|"
                      rf"Zuschauer|Passanten|espectadores|testigos|spectateurs|témoins|Mitglieder|members|miembros|membres)"
-                     rf"\s+(?P<name>{WORD}\s+{WORD})")
-AND_FULL_NAME = re.compile(rf"(?:\s*,[^,]{{1,40}},)?\s+(?:and|y|e|et|und|&)\s+(?P<b>{WORD}\s+{WORD})")
-AND_NAME = re.compile(rf"(?:\s*\([^)]{{1,20}}\))?\s+(?:and|y|e|et|und|&)\s+"
+                     rf"\s+(?P<name>{FULL_NAME})")
+AND_FULL_NAME = re.compile(rf"(?:\s*,[^,]{{1,40}},)?\s+{AND_WORD}\s+(?P<b>{FULL_NAME})")
+AND_NAME = re.compile(rf"(?:\s*\([^)]{{1,20}}\))?\s+{AND_WORD}\s+"
                       rf"(?:(?i:his|her|their|su|sus|sa|son|ses|sein|seine|ihr|ihre)\s+)?"
                       rf"(?:(?i:{lex.RELATIVES})\s+)?(?P<b>[{UPPER}][{LOWER}]+)\b")
 AND_BEFORE = re.compile(rf"(?<![\w'’])(?<!\bin\s)(?<!\bat\s)(?<!\bto\s)(?<!from\s)(?<!\ben\s)(?<!\bde\s)(?<!\bà\s)"
@@ -1032,6 +1033,12 @@ def _is_name(candidate: str, titled: bool) -> bool:
     inner = [w for w in words[1:-1] if _fold(w) not in MONTH_NAMES]  # "Lily Mai Tran", "Rose May Okafor"
     return len(words) >= 2 and all(_fold(w) not in NOT_NAMES or re.fullmatch(PARTICLE + "|el|al|ben|bint", w, CI)
                                    for w in [words[0], *inner, words[-1]] if w[0].isupper())
+
+
+def _full_name_or_month_first(candidate: str) -> bool:
+    """A full name, or one whose first word is also a month ("Jan Reuter", "May Chen")."""
+    words = candidate.split()
+    return _is_name(candidate, False) or (_fold(words[0]) in MONTH_NAMES and _fold(words[-1]) not in NOT_NAMES)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -1191,17 +1198,16 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         if _is_name(m.group("name"), False) and not OFFICIAL.search(around) and not ROLE_AFTER.match(text[m.end():]):
             add(m.start("name"), m.end("name"), True, "a person thanked by name")
             second = AND_FULL_NAME.match(text, m.end())
-            first_word, *_rest = second.group("b").split() if second else ("",)
-            if second and (_is_name(second.group("b"), False) or (  # "Jan Reuter", "May Chen": a month, a name too
-                    _fold(first_word) in MONTH_NAMES and _fold(second.group("b").split()[-1]) not in NOT_NAMES)):
+            if second and _full_name_or_month_first(second.group("b")):
                 add(second.start("b"), second.end("b"), True, "a person thanked by name")
     for m in ROLE_THEN_NAME.finditer(text):
         if _is_name(m.group("name"), False) and not OFFICIAL.search(text[max(0, m.start() - 40):m.end() + 40]):
             add(m.start("name"), m.end("name"), True, "a person named with what they are")
     for m in NAME_ON.finditer(text):
         parts = m.group("name").split()
-        if _fold(parts[-1]) not in NOT_NAMES and (len(parts) > 1 or is_given_name(parts[0])) and \
-                (len(parts) > 1 or not m.group().lower().startswith(("label", "sticker", "étiquette"))):
+        # one word is a name only as a first name, and not on a label or sticker ("a label reading Fragile")
+        single_ok = is_given_name(parts[0]) and not m.group().lower().startswith(("label", "sticker", "étiquette"))
+        if _fold(parts[-1]) not in NOT_NAMES and (len(parts) > 1 or single_ok):
             add(m.start("name"), m.end("name"), True, "the name on a person's belongings")
     for m in DESCRIBED.finditer(text):  # "Se trata de una monitora del propio centro, M.ª José Barrios,"
         if _is_name(m.group("name").replace("M.ª", "María"), False) and not OFFICIAL.search(m.group("what")):
