@@ -97,10 +97,11 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     (phi_bench.HOLDOUT18, 0.88, 1.0, 0.0), (phi_bench.HOLDOUT19, 0.92, 1.0, 0.025),
     (phi_bench.HOLDOUT20, 0.97, 1.0, 0.0), (phi_bench.HOLDOUT21, 0.97, 1.0, 0.0),
     (phi_bench.HOLDOUT22, 0.95, 1.0, 0.0), (phi_bench.HOLDOUT23, 0.95, 1.0, 0.0),
-    (phi_bench.HOLDOUT24, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT25, 0.96, 1.0, 0.0)],
+    (phi_bench.HOLDOUT24, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT25, 0.96, 1.0, 0.0),
+    (phi_bench.HOLDOUT26, 0.91, 0.975, 0.0)],
     ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13",
          "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21",
-         "holdout22", "holdout23", "holdout24", "holdout25"])
+         "holdout22", "holdout23", "holdout24", "holdout25", "holdout26"])
 def test_the_later_sets(path: Path, recall: float, advisories: float, false_positives: float) -> None:
     """First runs, before any work on them: holdout6 82.6 % of identifiers, 100 % of advisories
     blocked, 5 % false positives; holdout7 (another hand, same state) 74.8 %, 95 %, 7.5 %; holdout8
@@ -115,8 +116,8 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
     (before the work on holdout19) 86.6 %, 100 %, 5 %; holdout21 (during the work on holdout19 and 20, measured
     after it) 88.9 %, 95 %, 12.5 %; holdout22 (during the work on holdout21) 89.0 %, 97.5 %, 5 %; holdout23
     (during the work on holdout22) 90.1 %, 100 %, 5 %; holdout24 (during the work on holdout23) 90.4 %, 100 %,
-    7.5 %; holdout25 (during the work on holdout24) 90.0 %, 97.5 %, 7.5 %. The floors keep what the work on them
-    reached."""
+    7.5 %; holdout25 (during the work on holdout24) 90.0 %, 97.5 %, 7.5 %; holdout26 (during the work on
+    holdout25) 91.6 %, 97.5 %, 15 %. The floors keep what the work on them reached."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
@@ -124,14 +125,14 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
 
 
 def test_the_set_never_worked_on() -> None:
-    """holdout26: written during the work on holdout25 by a hand that never saw the code, and never
-    worked on, so its figures are what the screen does on text it has not seen (91.6 % of
-    identifiers, 97.5 % of advisories with patient data blocked, 15 % false positives): the floors
+    """holdout27: written during the work on holdout26 by a hand that never saw the code, and never
+    worked on, so its figures are what the screen does on text it has not seen (84.8 % of
+    identifiers, 100 % of advisories with patient data blocked, 7.5 % false positives): the floors
     keep them from getting worse unnoticed."""
-    result = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT26), timing=False)
+    result = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT27), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
-    assert result["recall"] >= 0.916 and result["advisory_recall"] >= 0.975, result["misses"]
-    assert result["false_positive_rate"] <= 0.15, result["false_positives"]
+    assert result["recall"] >= 0.848 and result["advisory_recall"] >= 1.0, result["misses"]
+    assert result["false_positive_rate"] <= 0.075, result["false_positives"]
 
 
 def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
@@ -479,6 +480,13 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
      [("description", "name", "Selma Kaya"), ("description", "name", "Jan Reuter")]),
     ({"description": "Am Samstag ist der 19-jährige Student Lars Petersen beim Baden ums Leben gekommen."},
      [("description", "name", "Lars Petersen")]),
+    # after holdout26's first run (91.6 %)
+    ({"description": "Seit Dienstag wird Hanne Albers vermisst. Sie lebt seit drei Jahren in einer betreuten "
+                     "Wohngruppe für Menschen mit Demenz in der Lindenallee 7."},
+     [("description", "address", "Lindenallee 7")]),
+    ({"description": "Seit Sonntag wird Erika Brandt vermisst. Sie verließ am Nachmittag das Pflegeheim Sonnenhof, "
+                     "Birkenweg 4, 29221 Celle."},
+     [("description", "address", "Birkenweg 4, 29221 Celle")]),
 ])
 def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
@@ -606,9 +614,23 @@ def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: li
     {"headline": "Maratón de donación de sangre en el Estadio Santiago Bernabéu el 11 de enero"},
     {"headline": "Grande collecte de sang au stade Pierre-Mauroy le 14 juin"},
     {"hashtags": ["GiveBlood", "ThankYouMarjorie", "DankeGisela", "GraciasCarmen"]},
+    # after holdout26's first run (false positives 15 %)
+    {"description": "Callers spoof our main number, (202) 555-0100, and ask residents for their Social Security number."},
+    {"description": "Les SMS demandent le numéro d'assuré social (du type 2 84 05 31 555 042 17) et un RIB."},
+    {"description": "Die Anrufer verlangen die Versichertennummer (zehn Zeichen, z. B. A123456780) des Patienten."},
+    {"description": "Los formularios falsos piden la cuenta del afectado con un IBAN como ES00 0000 0000 0000 0000 0000."},
+    {"headline": "Rappel de yaourts Le Petit Fermier : trois enfants malades"},
+    {"description": "L'hydrogéologue du syndicat des eaux, M. Paul Girard, souligne que l'eau reste potable."},
 ])
 def test_what_the_new_detectors_leave_alone(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []
+
+
+def test_the_formal_you_is_no_name_however_it_is_placed() -> None:
+    """"Sprechen Sie Frau Lange an" once made "Sprechen Sie" a name and "Sie" a name everywhere else."""
+    found = _blocking({"instruction": "Sprechen Sie Frau Lange ruhig an und bleiben Sie bei ihr.",
+                       "description": "Sie erreichen uns rund um die Uhr. Bitte rufen Sie an."})
+    assert found == [("instruction", "name", "Frau Lange")], found
 
 
 # What each detector added after the independent set's first run (recall 71.2 %) showed its gap,

@@ -372,9 +372,10 @@ OUTBREAK_FILE = re.compile(r"\b(?:brote|hotel|inspecci[óo]n|establecimiento|emp
 
 
 # What shows the shape of a number rather than someone's: "looks like QQ 12 34 56 C", "(formato 28/…)".
-EXAMPLE = re.compile(r"(?:\(\s*(?:for\s+example|e\.\s?g\.|por\s+ejemplo|p\.\s?ej\.|par\s+exemple|p\.\s?ex\.|"
+EXAMPLE = re.compile(r"(?:(?:\(\s*|\b)(?:for\s+example|e\.\s?g\.|por\s+ejemplo|p\.\s?ej\.|par\s+exemple|p\.\s?ex\.|"
                      r"z\.\s?B\.|zum\s+Beispiel)[\s,:]*(?:\w+\s+)?$)|(?<![\w./@-])(?:looks\s+like|in\s+the\s+format|format(?:o)?|au\s+format|im\s+Format|"
-                     r"Muster|sample|specimen|spécimen|muestra)(?![\w.]\w)[\s:(,]+(?:\w+[\s:(,]+){0,2}$", CI)
+                     r"Muster|sample|specimen|spécimen|muestra|du\s+type|de\s+type)"
+                     r"(?![\w.]\w)[\s:(,]+(?:\w+[\s:(,]+){0,2}$", CI)
 
 
 POLICE_REPORT = re.compile(r"atestado|denuncia|plainte|crime\s+reference|police\s+reference", CI)
@@ -681,6 +682,9 @@ ADDRESS = re.compile("|".join([
 ]))
 VENUE = re.compile(rf"\b(?:{lex.VENUE_WORDS})\b", CI)
 HOME = re.compile(rf"(?<!\w)(?:{lex.PATIENT_WORDS})(?!\w)|\b(?:{lex.HOME_WORDS})\b", CI)  # not "Outpatients"
+# Where someone lives though it is a venue too: with that person's identifier, its address is their home.
+RESIDENCE = re.compile(r"(?i:care\s+home|nursing\s+home|residencia|EHPAD|maison\s+de\s+retraite|Wohngemeinschaft)|"
+                       r"\b(?:Pflege|Alten|Senioren)\w*(?:heim|zentrum|stift|residenz)", CI)
 
 
 def addresses(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
@@ -706,7 +710,7 @@ POSTCODE_ALONE = re.compile(
     r"\b(?i:in|of|à|en|aus|de|du|im)\s+(?P<bare>\d{5})(?![\w-])")
 LIVES_WORDS = (r"lives?|lived|living|resides?|resided|residence|home|domicile|vive|viv[íi]a|reside|resid[íi]a|"
                r"domicilio|vecin[oa]|habite|habitait|habitante?|domicili[ée]e?|demeurant|wohnt|wohnte|wohnhaft|"
-               r"Wohnort|Wohnung")
+               r"Wohnort|Wohnung|lebt|lebte")
 LIVES = re.compile(rf"(?:{lex.PATIENT_WORDS})|\b(?:{LIVES_WORDS})\b", CI)
 
 
@@ -769,8 +773,10 @@ def other_numbers(text: str, spans: list[tuple[int, int]], ctx: Context, others:
         if (len(digits) < (4 if refers else 6) or ANY_DATE.fullmatch(m.group())
                 or re.fullmatch(r"(?:19|20)\d\d-(?:19|20)\d\d", m.group())):
             continue
-        if _phone_like(m.group(), digits, ctx) or not _about_one_person(text[s:e]):
-            continue
+        lead_digits = _digits(text[max(s, m.start() - 8):m.end()])
+        if _phone_like(m.group(), digits, ctx) or not _about_one_person(text[s:e]) or (
+                lead_digits != digits and any(a.endswith(lead_digits) for a in ctx.phone_allow)):
+            continue  # or the end of the organisation's own line: "(217) 555-0142"
         if PROCUREMENT.search(text[max(s, m.start() - 80):m.start()]) or REGULATOR.search(text[s:m.start()]) or \
                 ANIMAL.search(text[s:m.start()]):
             continue  # a tender's or a regulator's file number, an animal's shelter ID
@@ -803,6 +809,7 @@ the a an this that these those our your their his her its if when while for from
 el la los las un una este esta su sus si cuando para desde en de del y o pero
 le la les un une ce cette son sa ses si quand pour depuis dans sur à au aux de des du et ou mais
 der die das ein eine dieser diese sein seine ihr ihre wenn für von im am an auf zu und oder aber bei mit nach seit
+sie er es wir ihnen ihm uns
 dem den des einem einen einer eines
 nord süd ost norte sur este oeste sud ouest san santa santo saint sainte sankt
 unidad atención usuario usuarios servicio oficina sección área dirección consulta urgencias unité accueil direction
@@ -868,8 +875,10 @@ INITIALS_AGED = re.compile(rf"(?<![\w.])(?P<name>{INITIALS})(?=,?\s*(?:\(\s*)?(?
 INITIALS_BETWEEN_COMMAS = re.compile(rf",\s+(?P<name>{INITIALS})(?:\s*\((?P<first>{WORD})\))?(?=\s*,)")
 ROLE_ENDS = re.compile(rf"(?i:{lex.PERSON_ROLES}|{lex.PATIENT_WORDS}|grader|pupil|alumn[oa]|élève|Schüler(?:in)?)"
                        r"(?:\s+(?:de|of|in|aus|en)\s+[\w.º°]+(?:\s+[A-Z0-9]\w?)?)?\s*$")
-# A child named after "the little": "Le petit Yanis", "die kleine Mia", "la pequeña Noa".
-LITTLE = re.compile(rf"(?:\b(?i:le\s+petit|la\s+petite|el\s+pequeño|la\s+pequeña|der\s+kleine|die\s+kleine)|"
+# A child named after "the little": "Le petit Yanis", "die kleine Mia", "la pequeña Noa" -- the adjective
+# in lower case (not a brand: "Le Petit Berger").
+LITTLE = re.compile(rf"(?:\b(?:[Ll]e\s+petit|[Ll]a\s+petite|[Ee]l\s+pequeño|[Ll]a\s+pequeña|[Dd]er\s+kleine|"
+                    r"[Dd]ie\s+kleine)|"
                     rf"\blittle)\s+(?P<name>{WORD})(?!\s+[{UPPER}])")  # not a brand: "Little Sprout Formula"
 # Someone named by whose relative they are, in brackets: "Leanne (Alfie's mum)", "Aurélie (maman de Lenny)".
 NAME_THEN_RELATION = re.compile(rf"(?P<name>{WORD})\s*\((?:{WORD}['’]s\s+(?i:{lex.RELATIVES})|"
@@ -1548,8 +1557,19 @@ def tied_addresses(text: str, spans: list[tuple[int, int]], found: list[Hit]) ->
         if h.cls != "address" or h.blocking:
             continue
         where = sentence_of(spans, h.start)
-        if where in named or (where in identified and not VENUE.search(text[max(where[0], h.start - 40):h.start])):
+        lead = text[max(where[0], h.start - 40):h.start]
+        if where in named or (where in identified and (not VENUE.search(lead) or RESIDENCE.search(lead))):
             yield _hit(text, "address", h.start, h.end, True, "a street address in a sentence that identifies someone")
+        elif PRONOUN_FIRST.match(text[where[0]:h.start]) and (
+                LIVES_AFTER_PRONOUN.match(text[where[0]:h.start]) or RESIDENCE.search(lead)) and any(
+                n.blocking and n.cls == "name" and n.end <= where[0] for n in found):
+            yield _hit(text, "address", h.start, h.end, True, "the home of someone named just before")
+
+
+# "… Gerda Hoffmann vermisst. Sie lebt … in der Florastraße 23" / "Sie verließ … das Seniorenzentrum
+# Am Havelufer, Seegefelder Straße 112": the pronoun is the person just named.
+PRONOUN_FIRST = re.compile(r"\s*(?:She|He|They|Sie|Er|Elle|Il|Ella|Él|Ellos)\s")
+LIVES_AFTER_PRONOUN = re.compile(rf"\s*\w+\s+(?:\w+\s+){{0,2}}(?i:{LIVES_WORDS})\b")
 
 
 # A street named without a house number: "on Filton Avenue", "rue Balay", "calle Mayor", "Florastraße".
@@ -1920,7 +1940,7 @@ def detect(text: str, ctx: Context, known: frozenset[str] = frozenset()) -> list
         hits = [*(_area_address(text, h) for h in hits), *area_postcodes(text)]
     hits += [*other_numbers(text, spans, ctx, hits)]
     hits = [h for h in hits if h.cls in ("url", "email_address", "date", "age", "address")
-            or not EXAMPLE.search(text[max(0, h.start - 40):h.start])]  # a number's shape, shown
+            or not (EXAMPLE.search(text[max(0, h.start - 40):h.start]) or _placeholder(h.text))]  # a shape, shown
     hits += [*camel_names(text, r"(?<!\w)#\w+")]  # a hashtag written in the text
     hits += [*names(text, spans, resolve(hits), ctx)]
     if known and ctx.kind in ("text", "area"):

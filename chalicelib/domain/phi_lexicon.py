@@ -65,7 +65,9 @@ OFFICIAL_WORDS = (
     r"conseill[eè]re?\s+municipal\w*|Stadtr[aä]t(?:in)?|"
     r"director[a]?|portavoz|consejer[oa]|ministr[oa]|alcalde(?:sa)?|jef[ea]|ha\s+(?:pedido|dicho|declarado)|dijo|"
     r"directeur|directrice|préfet|préfète|ministre|porte-parole|maire|médecin-chef|a\s+déclaré|appelle|"
-    r"Leiter(?:in)?|Sprecher(?:in)?|Minister(?:in)?|Bürgermeister(?:in)?|Amtsärzt(?:in)?|Amtsarzt|sagte|erklärte"
+    r"Leiter(?:in)?|Sprecher(?:in)?|Minister(?:in)?|Bürgermeister(?:in)?|Amtsärzt(?:in)?|Amtsarzt|sagte|erklärte|"
+    # speaking for the organisation ("L'entomologiste de l'EID, M. Olivier Blanc, précise que")
+    r"explains|explained|stressed|précise|explique|souligne|indique|explica|señala|subraya|betont|erklärt|ergänzt"
 )
 
 # Places a street address may belong to without being anyone's home.
