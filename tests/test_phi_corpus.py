@@ -92,16 +92,16 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     (phi_bench.HOLDOUT8, 0.97, 1.0, 0.025), (phi_bench.HOLDOUT9, 0.94, 1.0, 0.0),
     (phi_bench.HOLDOUT10, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT11, 0.97, 1.0, 0.0),
     (phi_bench.HOLDOUT12, 0.94, 1.0, 0.0), (phi_bench.HOLDOUT13, 0.93, 1.0, 0.0),
-    (phi_bench.HOLDOUT14, 0.94, 1.0, 0.0), (phi_bench.HOLDOUT15, 0.83, 1.0, 0.0),
+    (phi_bench.HOLDOUT14, 0.95, 1.0, 0.0), (phi_bench.HOLDOUT15, 0.83, 1.0, 0.0),
     (phi_bench.HOLDOUT16, 0.88, 0.975, 0.0), (phi_bench.HOLDOUT17, 0.92, 1.0, 0.0),
     (phi_bench.HOLDOUT18, 0.88, 1.0, 0.0), (phi_bench.HOLDOUT19, 0.92, 1.0, 0.025),
     (phi_bench.HOLDOUT20, 0.97, 1.0, 0.0), (phi_bench.HOLDOUT21, 0.97, 1.0, 0.0),
     (phi_bench.HOLDOUT22, 0.95, 1.0, 0.0), (phi_bench.HOLDOUT23, 0.95, 1.0, 0.0),
     (phi_bench.HOLDOUT24, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT25, 0.96, 1.0, 0.0),
-    (phi_bench.HOLDOUT26, 0.91, 0.975, 0.0)],
+    (phi_bench.HOLDOUT26, 0.92, 0.975, 0.0), (phi_bench.HOLDOUT27, 0.96, 1.0, 0.0)],
     ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13",
          "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21",
-         "holdout22", "holdout23", "holdout24", "holdout25", "holdout26"])
+         "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27"])
 def test_the_later_sets(path: Path, recall: float, advisories: float, false_positives: float) -> None:
     """First runs, before any work on them: holdout6 82.6 % of identifiers, 100 % of advisories
     blocked, 5 % false positives; holdout7 (another hand, same state) 74.8 %, 95 %, 7.5 %; holdout8
@@ -117,7 +117,8 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
     after it) 88.9 %, 95 %, 12.5 %; holdout22 (during the work on holdout21) 89.0 %, 97.5 %, 5 %; holdout23
     (during the work on holdout22) 90.1 %, 100 %, 5 %; holdout24 (during the work on holdout23) 90.4 %, 100 %,
     7.5 %; holdout25 (during the work on holdout24) 90.0 %, 97.5 %, 7.5 %; holdout26 (during the work on
-    holdout25) 91.6 %, 97.5 %, 15 %. The floors keep what the work on them reached."""
+    holdout25) 91.6 %, 97.5 %, 15 %; holdout27 (another hand, during the work on holdout26) 86.0 %, 100 %,
+    7.5 %. The floors keep what the work on them reached."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
@@ -487,6 +488,39 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     ({"description": "Seit Sonntag wird Erika Brandt vermisst. Sie verließ am Nachmittag das Pflegeheim Sonnenhof, "
                      "Birkenweg 4, 29221 Celle."},
      [("description", "address", "Birkenweg 4, 29221 Celle")]),
+    ({"description": "Ramón Ibáñez Soto falleció el 3 de mayo. El funeral será el sábado 9 en la parroquia de San Roque."},
+     [("description", "date", "sábado 9")]),
+    ({"description": "Gertrud Albers ist am 4. März verstorben. Die Beisetzung findet am Donnerstag, dem 12. März, statt."},
+     [("description", "date", "Donnerstag, dem 12. März")]),
+    ({"description": "Aurelia Bravo, de 81 años, vive sola. La mujer salió de casa el martes 14 por la tarde."},
+     [("description", "date", "martes 14")]),
+    ({"contact": "Health District: (202) 555-0100 (please quote case 25-PER-0456)"},
+     [("contact", "other_id", "25-PER-0456")]),
+    ({"description": "Lost property at the clinic: quote the item number when you call: umbrella LF-1102, glasses LF-1107."},
+     [("description", "other_id", "LF-1102"), ("description", "other_id", "LF-1107")]),
+    ({"description": "Objetos perdidos en el hospital: cite la referencia: HX-2231 (gafas) o HX-2234 (mochila)."},
+     [("description", "other_id", "HX-2231"), ("description", "other_id", "HX-2234")]),
+    ({"description": "Objets trouvés : un sac déposé dans le casier n° 42 du hall."}, [("description", "other_id", "42")]),
+    ({"description": "«Tengo la cita n.º GRP-55102 desde las nueve», escribió la paciente."},
+     [("description", "other_id", "GRP-55102")]),
+    ({"description": "His parkrun barcode A1234567 will be updated."}, [("description", "other_id", "A1234567")]),
+    ({"description": "Une carte nationale d'identité au nom de Lucie Faure, n° 180412345678, a été trouvée."},
+     [("description", "other_id", "180412345678")]),
+    ({"headline": "Missing 12-year-old boy", "description": "Police are looking for Kai Brennan, who left home on foot."},
+     [("headline", "age", "12-year-old")]),
+    ({"description": "Nine-year-old Ruby Okafor is in hospital."},
+     [("description", "name", "Ruby Okafor"), ("description", "age", "Nine-year-old")]),
+    ({"description": "Rita Kaur drives a blue Toyota Yaris with plates KX 52 ABD."},
+     [("description", "vehicle", "KX 52 ABD")]),
+    ({"description": "Walter Briggs Jr., 83, was admitted on Tuesday."},
+     [("description", "name", "Walter Briggs Jr."), ("description", "age", "83")]),
+    ({"description": "A pink purse with 'Nana Bronwen' stitched on it was handed in."}, [("description", "name", "Bronwen")]),
+    ({"description": "A grey frame with a label reading 'BARKER, Joan — Ward 2C — NHS 401 023 2137'."},
+     [("description", "nhs_number", "401 023 2137")]),
+    ({"description": "A library card in the name of Oluwaseun Martins-Reid was found."},
+     [("description", "name", "Oluwaseun Martins-Reid")]),
+    ({"description": "Mumps was confirmed in a 16-year-old pupil at Hollins Park Academy, Esme Drummond-Kaye, who is "
+                     "now isolating."}, [("description", "name", "Esme Drummond-Kaye")]),
 ])
 def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
@@ -621,6 +655,11 @@ def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: li
     {"description": "Los formularios falsos piden la cuenta del afectado con un IBAN como ES00 0000 0000 0000 0000 0000."},
     {"headline": "Rappel de yaourts Le Petit Fermier : trois enfants malades"},
     {"description": "L'hydrogéologue du syndicat des eaux, M. Paul Girard, souligne que l'eau reste potable."},
+    # after holdout27's first run (false positives 7.5 %)
+    {"description": "Harlow Family Foods is recalling Grandpa Joe's Children's Chicken Soup, lot 44A12."},
+    {"description": "Les rillettes de la marque Mère Odile, lots 2231A et 2231B, DLC 04/09/2025, sont rappelées."},
+    {"description": "Un accueil est ouvert à l'espace Jean-Monnet de Roubaix, de 9 h à 17 h."},
+    {"description": "Recall of Little Oak infant milk 800 g, batch 24B1187, barcode 5012345678900."},
 ])
 def test_what_the_new_detectors_leave_alone(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []

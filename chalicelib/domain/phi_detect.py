@@ -273,7 +273,8 @@ KEYED: list[tuple[str, str, str, bool]] = [
     ("nir", r"num[ée]ro\s+de\s+s[ée]curit[ée]\s+sociale|\bNIR\b|assur[ée]e?\s+n",
      r"(?P<value>[12][\d ]{12,20}\d)", True),
     ("ssn", r"\bSSN\b|social\s+security\s+(?:number|no\.?|#)", r"(?P<value>\d{3}[- ]?\d{2}[- ]?\d{4})", True),
-    ("nhs_number", r"\bNHS\s+(?:no\.?|number|#)", r"(?P<value>\d{3}[- ]?\d{3}[- ]?\d{4})", True),
+    ("nhs_number", r"\bNHS\s+(?:no\.?|number|#)|\bNHS(?=[\s:]*\d{3}[- ]?\d{3}[- ]?\d{4}(?![\w-]))",
+     r"(?P<value>\d{3}[- ]?\d{3}[- ]?\d{4})", True),
     ("ssn", r"\bNUSS\b|\bNAF\b", r"(?P<value>\d{2}[/ ]?\d{8}[/ ]?\d{2})", True),
     ("health_plan", r"(?-i:\bAME\b)|aide\s+m[ée]dicale\s+d'[ÉE]tat", r"(?P<value>\d(?:\s?\d){12,14})", True),
     ("ssn", r"last\s+(?:four|4)\s+(?:digits\s+)?(?:of\s+(?:his|her|their|the)\s+)?"
@@ -286,7 +287,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
     ("other_id", r"\bPers\.?-Nr\.?|Personalnr\.?|\bbadge\s*(?:#|no\.?|number)?|Dienstausweis|"
                  r"n[°o]\s*(?:d')?[ée]tudiant|num[ée]ro\s+(?:d')?[ée]tudiant|Aufenthalts(?:gestattung|titel|erlaubnis)|Personalausweis(?:nummer)?|"
                  r"Reisepass(?:nummer)?|"
-                 r"(?-i:\bDNI\b|\bNIE\b|\bCNI\b|\bNIA\b|\bINE\b)|pasaporte|carte\s+d'identité|passeport|"
+                 r"(?-i:\bDNI\b|\bNIE\b|\bCNI\b|\bNIA\b|\bINE\b)|pasaporte|carte\s+(?:nationale\s+)?d'identité|passeport|"
                  r"passport(?:\s+number)?|Schüler-?ID|Schülernummer|Fall-?ID|"
                  r"\b(?:quoting|quote)\s+(?:police\s+)?log(?:\s+(?:number|no\.?))?|\bref\.?\s+case\b|"
                  r"titre\s+de\s+séjour|permiso\s+de\s+residencia|prescription(?:\s+(?:no\.?|number|#))?|"
@@ -302,7 +303,12 @@ KEYED: list[tuple[str, str, str, bool]] = [
                  r"c[óo]digo\s+de\s+confirmaci[óo]n|code\s+de\s+confirmation|Bestätigungscode|matricule|\bPNR\b|(?:r[ée]f[ée]rence\s+de\s+)?dossier\s+voyage(?:ur)?|reservation\s+(?:number|code)|"
                  r"localizador\b(?:\s+de\s+(?:la\s+)?reserva|\s+del\s+billete)?|c[óo]digo\s+de\s+reserva|(?:code|num[ée]ro|r[ée]f[ée]rence)\s+de\s+"
                  r"r[ée]servation|Buchungs(?:nummer|code|referenz)|"
-                 r"Rentenversicherungsnummer|Sozialversicherungsnummer|\bRV-?Nr\.?",
+                 r"Rentenversicherungsnummer|Sozialversicherungsnummer|\bRV-?Nr\.?|"
+                 # what one person handed in, booked or ran with: "Fundnummer F-2024-1138", "cita n.º VAC-447120"
+                 r"item\s+(?:number|no\.?|ref(?:erence)?)|Fundnummer|Fund-?Nr\.?|num[ée]ro\s+d'objet|"
+                 r"n[úu]mero\s+de\s+objeto|\bcita\b|appointment\s+(?:number|no\.?|ref(?:erence)?)|Terminnummer|"
+                 r"(?:athlete|parkrun|runner)\s+(?:number|ID|barcode)|bib\s+(?:number|no\.?)|\bdorsal\b|Startnummer|"
+                 r"\bcase(?:\s+(?:number|no\.?|#|ref(?:erence)?))?(?=\s*:?\s*[A-Z0-9]*\d[A-Z0-9]*[-/][A-Z0-9])",
      r"(?P<value>\d{2}\s?\d{6}\s?[A-Z]\s?\d{3}(?![\w-])|(?-i:[A-Z]{6})(?![\w-])|"  # 65 180334 S 012; a PNR
      r"\d{1,4}(?: \d{2,8}){1,4}(?![\w-])|"
      r"(?=[A-Z0-9/.\-]*\d)[A-Z0-9][A-Z0-9/.\-]{2,}[A-Z0-9]|(?=[A-Z0-9]*\d)[A-Z0-9]{3,})", True),
@@ -313,7 +319,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
                 r"ADR-(?:Bescheinigung|Schein)|licencia\s+de\s+conducir|carn[ée]t?\s+de\s+conducir|"
                 r"F[üu]hrerschein(?:nummer)?|\bNPI\b|\bDEA\b|\bRPPS\b|\bADELI\b|\bLANR\b|\bBSNR\b|"
                 r"colegiad[oa]|n[úu]mero\s+de\s+colegiad[oa]|Approbationsnummer", VALUE, True),
-    ("vehicle", r"(?-i:\breg\.?)(?=\s+[A-Z0-9])|licen[cs]e\s+plate|\bplate\b(?:\s+number)?|"
+    ("vehicle", r"(?-i:\breg\.?)(?=\s+[A-Z0-9])|licen[cs]e\s+plates?|\bplates?\b(?:\s+number)?|"
                 r"registration(?:\s+(?:number|plate))?|\bVIN\b|matr[íi]cula|"
                 r"immatricul[ée]e?|plaque(?:\s+d'immatriculation)?|\bKennzeichen|Versicherungskennzeichen|Fahrgestellnummer|"
                 r"semirremolque|remolque|Sattel(?:zugmaschine|auflieger)|Zugmaschine|Anhänger|remorque|"
@@ -378,12 +384,36 @@ EXAMPLE = re.compile(r"(?:(?:\(\s*|\b)(?:for\s+example|e\.\s?g\.|por\s+ejemplo|p
                      r"(?![\w.]\w)[\s:(,]+(?:\w+[\s:(,]+){0,2}$", CI)
 
 
+IDENTITY_DOCUMENT = re.compile(r"(?:DNI|NIE|CNI|NIA|INE|pasaporte|passport|passeport|carte|Personalausweis|"
+                               r"Reisepass|Aufenthalts|titre|permiso)", CI)
 POLICE_REPORT = re.compile(r"atestado|denuncia|plainte|crime\s+reference|police\s+reference", CI)
 BOOKING = re.compile(r"booking|reserva|r[ée]servation|Buchung|PNR|voyage|localizador|confirmaci|confirmation|"
                      r"Bestätigung", CI)
 
 
+# Lost property: each thing handed in is one person's, and so is the number it is kept under.
+LOST = re.compile(r"\b(?:lost\s+property|handed\s+in|unclaimed|objetos\s+(?:perdidos|encontrados|extraviados)|"
+                  r"no\s+reclamados|objets\s+trouvés|Fundsachen|Fundbüro|Fundstück|Gegenstände\s+(?:\w+\s+)?abgegeben)\b",
+                  CI)
+# A locker has a short number: "déposées dans le casier n° 117"; a lost thing a reference ("OP-0917 (audífono)").
+LOCKER = re.compile(r"\b(?:locker|casier|taquilla|Schließfach|Spind|consigna)\s*(?:n[°º.]?\s*|no\.\s*|nr\.\s*|#\s*)?"
+                    r"(?P<value>\d{1,5}[A-Z]?)(?![\w,.]\d)", CI)
+LOST_REFERENCE = re.compile(r"\b(?:referencia|reference|référence|Referenz|ref\.?)\s*:?\s*"
+                            r"(?P<value>(?-i:[A-Z]{1,4}-?\d{3,}(?:-\d+)?))(?![\w-])", CI)
+
+
+def lost_property(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
+    lost = bool(LOST.search(text))
+    for m in LOCKER.finditer(text):
+        if lost or _about_one_person(text[slice(*sentence_of(spans, m.start()))]):
+            yield _hit(text, "other_id", m.start("value"), m.end("value"), True, "the number of someone's locker")
+    for m in LOST_REFERENCE.finditer(text) if lost else ():
+        yield _hit(text, "other_id", m.start("value"), m.end("value"), True, "the number a lost thing is kept under")
+        yield from _more_of_the_list(text, spans, "other_id", m.group("value"), m.end(), True)
+
+
 def keyed(text: str, spans: list[tuple[int, int]], ctx: Context) -> Iterator[Hit]:
+    yield from lost_property(text, spans)
     for cls, pattern, blocking in KEYED_RE:
         for m in pattern.finditer(text):
             value = m.group("value")
@@ -412,13 +442,28 @@ def keyed(text: str, spans: list[tuple[int, int]], ctx: Context) -> Iterator[Hit
             if cls == "device":  # a serial number is a patient's only when the sentence ties it to one
                 s, e = sentence_of(spans, start)
                 sure = bool(PERSON_NEAR.search(text[s:e]) or DEVICE_HOME.search(text[s:e])) or _names_someone(text[s:e])
-            yield _hit(text, cls, start, end, sure, {
+            if cls in ("other_id", "mrn") and re.search(r"[A-Z]", value) and re.search(r"\d", value):
+                yield from _more_of_the_list(text, spans, cls, value, end, sure)
+            if re.match(r"(?i:cita|appointment)", m.group()) and _phone_like(value, _digits(value), ctx):
+                continue  # "pida cita en el 900 102 112": a line to call
+            yield _hit(text, cls, start, end, sure, "a number that identifies one person" if cls == "other_id" and
+                       not IDENTITY_DOCUMENT.match(m.group()) else {
                 "mrn": "a medical record number", "nhc": "a clinical history number (número de historia clínica)",
                 "health_plan": "a health plan or insurance number", "kvnr": "a German health insurance number",
                 "nir": "a French social security number (NIR)", "ssn": "a social security number",
                 "nhs_number": "an NHS number",
                 "account": "an account number", "license": "a licence number", "vehicle": "a vehicle identifier",
                 "device": "a device serial number", "other_id": "an identity document's number"}[cls])
+
+
+def _more_of_the_list(text: str, spans: list[tuple[int, int]], cls: str, value: str, after: int,
+                      sure: bool) -> Iterator[Hit]:
+    """The same key goes on to the numbers of the same shape in its sentence: "item number: hearing
+    aid LP-0413, walking frame LP-0414, wallet LP-0415"."""
+    digits_any = re.sub(r"\d+", lambda d: rf"\d{{{len(d.group())}}}", re.escape(value))
+    shape = re.compile(rf"(?<![\w-]){digits_any}(?![\w-])")
+    for m in shape.finditer(text, after, sentence_of(spans, after - 1)[1]):
+        yield _hit(text, cls, m.start(), m.end(), sure, "a number of the same kind as the one before it")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -848,7 +893,7 @@ TITLE_NAME = re.compile(rf"(?<![\w.])(?P<title>{lex.TITLES}|{lex.PROFESSIONAL_TI
 PATIENT_NAME = re.compile(rf"(?:(?i:{lex.PATIENT_WORDS})\s*,?\s+(?:(?i:named|called|llamad[oa]|nommée?|namens)\s+)?|"
                           rf"\b(?i:the|a|an|another|la|el|le|l'|une?|der|die|eine?)\s*(?:[\w-]+\s+){{0,3}}?"
                           r"(?!(?i:nurse|infirmi[èe]re?|enfermer[oa]|carer|caregiver)\b)"  # staff, named with their job
-                          rf"(?:{lex.PERSON_ROLES})(?:\s+[\w.º°]+){{0,3}},\s+)"
+                          rf"(?:{lex.PERSON_ROLES})(?:\s+[\w.º°]+){{0,4}},\s+)"
                           rf"(?P<name>{NAME})")
 GERMAN_RELATIVES = (r"Vater|Mutter|Mama|Papa|Bruder|Schwester|Oma|Opa|Großmutter|Großvater|Sohn|Tochter|Eltern|Onkel|"
                     r"Tante|Ehemann|Ehefrau|Freundin|Freund")
@@ -859,7 +904,7 @@ RELATIVE_NAME = re.compile(rf"(?:(?:\b[{UPPER}]\w+['’]s|"
                            rf"le|la|my|mi|ma|mon|mein|meine|leur|leurs|unser|unsere|unserem|unseren|unserer|nuestro|"
                            rf"nuestra|notre|nos|mes|los|las|les|the))\s+"
                            rf"(?:[\w-]+\s+)?"
-                           rf"(?i:{lex.RELATIVES})|\b(?i:our|unsere[rn]?|unser|nuestr[oa]|notre)\s+"
+                           rf"(?P<rel>(?i:{lex.RELATIVES}))|\b(?i:our|unsere[rn]?|unser|nuestr[oa]|notre)\s+"
                            rf"(?i:classmate|schoolmate|Mitschüler(?:in)?|Klassenkamerad(?:in)?|camarade|compañer[oa]))"
                            rf"(?:\s+(?:de|del|d['’]|of|von)\s+[{LOWER}]+)?\s*,?\s+(?P<name>{WORD}(?:\s+{WORD})?)")
 # A first name with the initial of a surname: "Alfie R.", "Noa R. G.", "Lotta B." (a school's or a
@@ -908,7 +953,7 @@ SURNAME_FIRST = re.compile(rf"(?<![\w.])(?P<caps>[{UPPER}]{{2,}}(?:[-'’ ][{UPP
 OF_RELATIVE = re.compile(rf"(?:\b(?i:parents|family|familia|famille|Eltern|Familie|mother|mère|madre|Mutter|"
                          rf"maman|mamá|mama|mum|mom|papa|papá|dad|"
                          rf"father|père|padre|Vater)\s+(?:of\s+|de\s+|d['’]|von\s+)(?P<name>{WORD}(?:\s+{WORD})?)|"
-                         rf"(?P<owner>{WORD})['’]s\s+(?i:{lex.RELATIVES}))")
+                         rf"(?P<owner>{WORD})['’]s\s+(?P<rel>(?i:{lex.RELATIVES}))(?![’']s\b))")
 APPEAL = re.compile(rf"\b(?i:donors?\s+for|donaci[óo]n\s+(?:de\s+\w+\s+)*?para|donantes\s+para|don\s+de\s+\w+\s+pour|"
                     rf"Typisierungsaktion\s+für|Spender\s+für|match\s+for|compatible\s+con|compatible\s+avec|"
                     rf"(?:Spenden|Benefiz)?lauf\s+für|Laufen\s+für|Benefiz\w*\s+für|collecte\s+pour|"
@@ -936,7 +981,7 @@ DESCRIBED = re.compile(rf"\b(?i:se\s+trata\s+de|il\s+s['’]agit\s+d['’e]|es\s
                        rf"\s+(?P<what>(?i:un|una|une?|ein|eine|einen|einer|a|an)\s+[^,.;:()]{{3,50}}),\s+"
                        rf"(?P<name>(?:M\.ª\s?|Mª\s)?{NAME})(?=\s*[,(])")
 FAMILY = re.compile(rf"\b(?i:the|la|die|der)\s+(?i:family|familia|famille|Familie)\s+(?:(?:{PARTICLE})\s+)?"
-                    rf"(?P<name>{WORD})(?!\s+(?i:doctor|practice|medicine|center|centre|health))")
+                    rf"(?P<name>{WORD})(?!\s+(?i:doctor|practice|medicine|center|centre|health))(?!\s+[{UPPER}])")
 # "Die Studentin Ayşe Korkmaz und der Radfahrer Lukas Brenner": a full name right after what the person is.
 ROLE_THEN_NAME = re.compile(rf"\b(?i:the|a|an|la|el|le|une?|der|die|ein|eine)\s+"
                             r"(?:\d{1,3}-(?i:jährige[rn]?|year-old)\s+)?"
@@ -966,6 +1011,17 @@ AND_NAME = re.compile(rf"(?:\s*\([^)]{{1,20}}\))?\s+{AND_WORD}\s+"
                       rf"(?:(?i:{lex.RELATIVES})\s+)?(?P<b>[{UPPER}][{LOWER}]+)\b")
 AND_BEFORE = re.compile(rf"(?<![\w'’])(?<!\bin\s)(?<!\bat\s)(?<!\bto\s)(?<!from\s)(?<!\ben\s)(?<!\bde\s)(?<!\bà\s)"
                         rf"(?<!\bvon\s)(?<!\baus\s)(?<!nach\s)(?P<a>[{UPPER}][{LOWER}]+)\s+(?:and|y|et|und|&)\s+$")
+# What a family calls its elders, before their first name: "Nana Ffion", "Oma Liesel", "Mamie Jeanne".
+KIN_NAME = re.compile(rf"\b(?i:Nana|Nan|Nanna|Gran|Granny|Grandma|Grandpa|Grandad|Granddad|Auntie|Aunty|Oma|Opa|Mamie|"
+                      rf"Papi|Papy|Mémé|Pépé|Abuela|Abuelo|Yaya|Yayo|Tata|Tatie|Tonton|Tantchen)\s+(?P<name>{WORD})"
+                      r"(?![\w-])(?![’']s\b)")
+CAR_MAKE = re.compile(r"Honda|Toyota|Ford|Nissan|Mazda|Subaru|Hyundai|Kia|Volkswagen|VW|Opel|Renault|Peugeot|Citroën|"
+                      r"Seat|Škoda|Skoda|Fiat|Audi|BMW|Mercedes(?:-Benz)?|Volvo|Tesla|Chevrolet|Buick|Dodge|Jeep|"
+                      r"Chrysler|Vauxhall|Dacia|Lexus|Mitsubishi|Suzuki|Cadillac|Lincoln|Mini|Smart|Porsche|Jaguar")
+A_THING = re.compile(r"\b(?:a|an|the|his|her|their|un|una|une|el|la|le|sa|son|su|ein|einen|einem|eine|einer|seinem|"
+                     r"ihrem|seinen|ihren)\s+(?:[^\W\d_]+\s+){0,2}$", CI)
+# An age written as one word is no part of the name after it: "Six-year-old Amira".
+AGE_TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?-(?:years?|yrs?)-old|[^\W\d_]+-?jährige[rn]?", CI)
 NAME_CANDIDATE = re.compile(rf"(?:(?<=\bd['’])|(?<![\w'’]))(?P<name>{NAME})")
 PATIENT_VERB = re.compile(rf"^\s*(?:\([^)]{{0,40}}\)\s*|,[^,]{{0,60}},\s*|,\s*)?(?:{lex.PATIENT_VERBS})|"
                           rf"^\s*,\s*(?:the\s+|a\s+|an\s+|el\s+|la\s+|un[ae]?\s+|le\s+|l'|der\s+|die\s+|ein[e]?\s+)?"
@@ -987,7 +1043,7 @@ HEALTH_CONTEXT = re.compile(r"\b(?:first|confirmed|index|premier|primer|erste[rn
 AGE_AFTER_NAME = re.compile(rf"^\s*(?:\(\s*(?:(?:age|aged|edad|âge|Alter)\s*:?\s*)?(?P<a>\d{{1,3}}|{lex.AGE_WORDS_ANY})"
                             r"(?:\s*(?:ans|años|Jahre|years?|J\.))?\s*\)(?!\s*\d)|"  # not an area code: (217) 555-0142
                             rf",\s*(?P<b>\d{{1,3}}|(?:{lex.AGE_WORDS_ANY})(?!\w))\s*(?:,|[?!]|\b(?:years?|ans|años|Jahre)\b)|"
-                            rf",\s*(?:de|âgée?\s+de|aged|age|who\s+(?:is|was|at|turned|turns))\s+(?P<c>\d{{1,3}}|(?:{lex.AGE_WORDS_ANY})(?!\w))(?![:.h]\d)|"
+                            rf",\s*(?:de|âgée?\s+de|aged|age|who\s+(?:is|was|at|turned|turns))\s+(?P<c>\d{{1,3}}|(?:{lex.AGE_WORDS_ANY})(?!\w))(?![:.h]\d)(?!\s*(?:h|heures?|Uhr|horas?)\b)|"
                             r",\s*(?:an?\s+|un[ae]?\s+|einem?\s+|einer\s+|eine\s+)?"
                             r"(?P<d>\d{1,3})[- ](?:year-old|jährige)|"
                             # "Mia Weber ist fünf Jahre alt", "Leo García tiene 6 años", "Amir is four and"
@@ -1134,7 +1190,8 @@ PLACE_BEFORE = re.compile(r"\b(?:Klinikum|Krankenhaus|Klinik|Hospital|Hôpital|C
                           r"MS|MV|MY|SS|HMS|RMS|[Nn]avire|[Bb]uque|[Bb]arco|[Ff]erry|Fähre|Schiff|[Pp]aquebot|[Vv]essel|"
                           # lower case in running text: "el polideportivo Rafael Nadal", "au stade Pierre-Mauroy"
                           r"estadio|stade|stadium|polideportivo|pabellón|gymnase|piscine|piscina|salle|sala|colegio|"
-                          r"collège|lycée|école|escuela|instituto|centro|centre|parque|parc|halle|Estadio|Stadium)"
+                          r"collège|lycée|école|escuela|instituto|centro|centre|parque|parc|halle|Estadio|Stadium|"
+                          r"espace|Espace|maison|médiathèque|Médiathèque|gare|Gare|marque|brand|Marke|marca)"
                           r"(?:\s+(?:de\s+|du\s+)?(?:Salud|Santé|Sanitario|Universitario|Universitaire|Municipal|"
                           r"Regional|General|Infantil|Hospitalier|Medical|Médical|Médico|Community|Comunitario|Social)){0,2}"
                           r"\s+$")
@@ -1150,9 +1207,17 @@ NAME_ON = re.compile(rf"\b(?i:property\s+of|titular|titulaire|Kontoinhaber(?:in)
                      rf"gravée?\s+(?:au\s+nom\s+de\s+)?|brodée?\s+au\s+prénom|(?:luggage\s+|name\s+)?tag\s+reading|"
                      rf"(?:con\s+)?(?:la\s+)?etiqueta|(?:mit\s+dem\s+)?Aufkleber|(?:a\s+)?label(?:l?ed)?|sticker|étiquette)"
                      rf"\s*[«\"“„‘']?\s?(?P<name>(?:[{UPPER}]\.\s?)?{NAME})")
-OWNER_BEFORE = re.compile(r"\b(?:belongs\s+to|owned\s+by|owner,?|pertenece\s+a|propiedad\s+de|dueñ[oa],?|"
+OWNER_BEFORE = re.compile(r"\b(?:belongs\s+to|owned\s+by|owner,?|in\s+the\s+name\s+of|pertenece\s+a|propiedad\s+de|"
+                          r"dueñ[oa],?|"
                           r"appartient\s+à|propriétaire,?|gehört|Halter(?:in)?|Besitzer(?:in)?|"
                           r"famil(?:y|ia|le|ie))\s+$", CI)
+
+
+def _a_title(relation: str | None) -> bool:
+    """A relative's word that titles a brand or a religious, capitalised: "Dr. Morton's Children's Cough
+    syrup", "la marque Mère Mathilde" (not "Alfie's Mum Leanne", nor German, which capitalises every noun)."""
+    return bool(re.fullmatch(r"Mère|Père|Madre|Padre|Mother|Father|Sister|Brother|Sœur|Frère|Hermana|Hermano|"
+                             r"Children|Child|Kids|Daughters?|Sons", relation or ""))
 
 
 def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Context | None = None) -> Iterator[Hit]:
@@ -1182,7 +1247,7 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
                 add(m.start(group), m.end(group), True, "a parent named with their child")
     for m in OF_RELATIVE.finditer(text):
         group = "name" if m.group("name") else "owner"
-        if is_given_name(m.group(group).split()[0]):
+        if is_given_name(m.group(group).split()[0]) and not _a_title(m.group("rel")):
             add(m.start(group), m.end(group), True, "a person named with their family")
             own = OWN_NAME.match(text, m.end())  # "Le papa de Chloé, Minh,": the relative's own name
             if group == "name" and own and _fold(own.group("n")) not in NOT_NAMES:
@@ -1194,6 +1259,9 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
     for m in APPEAL.finditer(text):
         if is_given_name(m.group("name").split()[0]):
             add(m.start("name"), m.end("name"), True, "the person an appeal is for")
+    for m in KIN_NAME.finditer(text):  # "'Nana Ffion' written inside the lid", „Oma Liesel“
+        if is_given_name(m.group("name")):
+            add(m.start("name"), m.end("name"), True, "a person called by what they are to the family")
     for m in FAMILY.finditer(text):
         add(m.start("name"), m.end("name"), True, "a family's name")
     for m in SOUGHT.finditer(text):
@@ -1257,7 +1325,7 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         titled = article is not None and article.group(1).isupper() and \
             article.group().split()[0].lower() in ("the", "los", "las", "les")
         quoted = article is not None and text[max(0, m.start() - 2):m.start()].strip() in ("«", '"', "“", "„")
-        if titled or quoted:
+        if titled or quoted or _a_title(m.group("rel")):
             continue  # "the Sister Mary Agnes Health Ministry" (a title), « La Mère Lucienne » (a brand)
         if _fold(m.group("name").split()[0]) not in NOT_NAMES:
             add(m.start("name"), m.end("name"), True, "a person named by their relation to the patient")
@@ -1275,11 +1343,13 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         start, words = m.start("name"), list(re.finditer(r"\S+", m.group("name")))
         # "Contact John Smith", "Mitschülerin Greta", "Fahrer Dariusz Nowak": the name is what follows
         while words and (_fold(words[0].group()) in NOT_NAMES or RELATION_WORD.fullmatch(words[0].group())
-                         or STAFF_JOB.fullmatch(words[0].group())):
+                         or STAFF_JOB.fullmatch(words[0].group()) or AGE_TOKEN.fullmatch(words[0].group())):
             words.pop(0)
         if len(words) >= 3 and re.fullmatch(PARTICLE, words[1].group(), CI) and not is_given_name(words[0].group()) \
                 and is_given_name(words[2].group()):
             del words[:2]  # "Erkrankung von Jonas Weber": the name is Jonas Weber
+        if words and CAR_MAKE.fullmatch(words[0].group()) and A_THING.search(text, max(0, start - 25), start):
+            continue  # "a silver Honda Accord", "un Seat León gris": a car
         if words:
             begin = start + words[0].start()
             if _is_name(text[begin:m.end("name")], False):
@@ -1294,6 +1364,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
                 candidates.append((begin, m.end("name"), False, "?"))
     for start, end, titled, title in candidates:
         s, e = sentence_of(spans, start)
+        if text[end:end + 1] == "." and re.search(r"\b(?:Jr|Sr)$", text[start:end]):
+            end += 1  # "Walter Briggs Jr., 83,": the suffix is the name's
         sentence = text[s:e]
         if title == "?":  # a first name alone is a person's only right beside their age or birth date
             title = ""    # ("seven-year-old Amira", "Amira (born 12 May 2017)", "Lucas, 7,")
@@ -1542,6 +1614,25 @@ DAY_MONTH = re.compile(r"\b(?:on|of|le|am|el|du|vom|since|depuis|seit|desde)\s+"
                        r"(?P<date>(?P<d>[0-3]?\d)[/.](?P<m>[01]?\d)\.?)(?![\d/]|\.\d)", CI)
 
 
+# A weekday and the day of the month, the month left to the reader: "el jueves 12", "Friday the 13th",
+# "Freitag, dem 13." -- a date when it is someone's.
+WEEKDAYS = (r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|lunes|martes|miércoles|jueves|viernes|sábado|"
+            r"domingo|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|Montag|Dienstag|Mittwoch|Donnerstag|"
+            r"Freitag|Samstag|Sonntag")
+WEEKDAY_DAY = re.compile(rf"\b(?:{WEEKDAYS}),?\s+(?:the\s+|dem\s+|den\s+)?(?:{DATE}|{DAY}(?:st|nd|rd|th|\.)?"
+                         rf"(?!\s*(?:[:h%°\d]|Uhr\b|a\.m|p\.m|am\b|pm\b))(?![\w.,]\d))", CI)
+# An ordinal in words: "the twenty-eighth of June", "el veintiocho de junio" is a cardinal, "June the third".
+ORDINAL_WORDS = (r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|"
+                 r"fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth|"
+                 r"(?:twenty|thirty)-(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)")
+WORDED_DATE = re.compile(rf"\b(?:the\s+)?(?:{ORDINAL_WORDS})\s+of\s+{MONTH}|\b{MONTH}\s+the\s+(?:{ORDINAL_WORDS})\b",
+                         CI)
+# A funeral, a wake or a memorial is the dead person's: its date is theirs.
+FUNERAL = re.compile(r"\b(?:funeral|memorial\s+service|wake|burial|cremation|obsèques|funérailles|inhumation|"
+                     r"crémation|veillée|misa\s+funeral|funeral|velatorio|entierro|sepelio|capilla\s+ardiente|"
+                     r"Trauerfeier|Beerdigung|Beisetzung|Trauergottesdienst|Requiem|Aussegnung|Urnenbeisetzung)\b", CI)
+
+
 def named_sentences(spans: list[tuple[int, int]], found: list[Hit]) -> set[tuple[int, int]]:
     """The sentences in which a (blocking) name was found: what else they hold is that person's."""
     return {sentence_of(spans, h.start) for h in found if h.blocking and h.cls == "name"}
@@ -1575,7 +1666,8 @@ LIVES_AFTER_PRONOUN = re.compile(rf"\s*\w+\s+(?:\w+\s+){{0,2}}(?i:{LIVES_WORDS})
 # A street named without a house number: "on Filton Avenue", "rue Balay", "calle Mayor", "Florastraße".
 STREET_NAME = re.compile(
     rf"\b(?:on|in|at|of|off)\s+(?P<en>(?:{WORD}\s+){{1,2}}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Court|Ct|"
-    r"Close|Way|Crescent|Terrace|Grove|Gardens))\b\.?|"
+    rf"Close|Way|Crescent|Terrace|Grove|Gardens))\b\.?(?!\s+(?i:{lex.VENUE_WORDS}|elementary|primary|middle|high|"
+    r"junior|infants?|nursery)\b)|"
     rf"\b(?P<fr>(?i:rue|avenue|boulevard|allée|impasse|chemin)\s+(?:de\s+la\s+|du\s+|des\s+|de\s+|d['’])?{WORD})|"
     rf"\b(?P<es>(?i:calle|avenida|paseo|c/)\s+(?:de\s+la\s+|del\s+|de\s+)?{WORD}(?:\s+{WORD})?)|"
     rf"\b(?P<de>[{UPPER}][{LOWER}]+(?:straße|strasse|weg|gasse|allee|ring))\b")
@@ -1698,7 +1790,8 @@ def _goes_on_about(text: str, spans: list[tuple[int, int]], about: Collection[tu
     """Whether `position` is in one of the sentences `about` someone, or in a later one that goes
     on about them ("her", "ses", "seine", "the man")."""
     s, e = sentence_of(spans, position)
-    return (s, e) in about or (s > min(a for a, _ in about) and bool(PRONOUN.search(text[s:position])))
+    return (s, e) in about or (s > min(a for a, _ in about) and bool(PRONOUN.search(text[s:position])
+                                                                    or FUNERAL.search(text[s:e])))
 
 
 def _a_lifetime(number: str | None) -> bool:
@@ -1706,11 +1799,28 @@ def _a_lifetime(number: str | None) -> bool:
     return not number or not number.isdigit() or int(number) <= 120
 
 
-def tied_ages(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
+# One person's age, said of someone the advisory names: "missing 15-year-old girl", "un jornalero de 41 años".
+ONE_PERSON_AGE = re.compile(r"(?:\b(?:a|an|un|una|une|ein|eine|einen|einem|einer)\s+(?:[^\W\d_]+\s+){0,2}"
+                            r"(?:de\s+|of\s+)?|\b(?:missing|vermisste[nr]?|desaparecid[oa]|disparue?)\s+)$", CI)
+
+
+def one_person_ages(text: str) -> Iterator[re.Match[str]]:
+    for m in AGE_IN_YEARS.finditer(text):
+        if _a_lifetime(m.group("n")) and ONE_PERSON_AGE.search(text[max(0, m.start() - 30):m.start()]) and \
+                not re.match(r"\s*(?:and|or|y|o|et|ou|und|oder|to|a|à|bis)\s+\d", text[m.end():]):
+            yield m  # not a range ("a 5- to 12-year-old")
+
+
+def tied_ages(text: str, spans: list[tuple[int, int]], found: list[Hit], someone: bool = False) -> Iterator[Hit]:
     """The age of a named person: in a sentence that names them (or goes on about them), or
     right after their name. Under 90 an age is no identifier on its own; beside a name it
-    describes the person, and the reviewer removes it with the name."""
+    describes the person, and the reviewer removes it with the name. `someone`: the advisory
+    names a person elsewhere, so one person's age ("a 41-year-old labourer") is theirs."""
     named = [h for h in found if h.blocking and h.cls == "name"]
+    if someone:
+        for m in one_person_ages(text):
+            if not any(h.start < m.end() and m.start() < h.end for h in found if h.blocking):
+                yield _hit(text, "age", m.start(), m.end(), True, "the age of a person this advisory names")
     if not named:
         return
     sentences_named = named_sentences(spans, found)
@@ -1743,6 +1853,7 @@ def tied_dates(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Ite
     dates = [(m.start(), m.end()) for m in ANY_DATE.finditer(text) if re.search(r"\d", m.group())]
     dates += [m.span("date") for m in DAY_MONTH.finditer(text) if 1 <= int(m.group("d")) <= 31
               and 1 <= int(m.group("m")) <= 12]
+    dates += [m.span() for m in (*WEEKDAY_DAY.finditer(text), *WORDED_DATE.finditer(text))]
     short = [m.span() for m in SHORT_DATE.finditer(text) if _day_and_month(int(m.group("a")), int(m.group("b")))]
     for start, end in dates:
         if any(h.start < end and start < h.end and h.blocking for h in found):
@@ -1947,8 +2058,8 @@ def detect(text: str, ctx: Context, known: frozenset[str] = frozenset()) -> list
         hits += [*echoes(text, "text", set(known))]
     found = resolve(hits)
     hits += [*tied_addresses(text, spans, found), *tied_dates(text, spans, found), *tied_devices(text, spans, found),
-             *tied_ages(text, spans, found), *tied_streets(text, spans, found), *tied_nicknames(text, spans, found),
-             *tied_rooms(text, spans, found)]
+             *tied_ages(text, spans, found, bool(known)), *tied_streets(text, spans, found),
+             *tied_nicknames(text, spans, found), *tied_rooms(text, spans, found)]
     return resolve(hits)
 
 
