@@ -126,14 +126,14 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
 
 
 def test_the_set_never_worked_on() -> None:
-    """holdout27: written during the work on holdout26 by a hand that never saw the code, and never
-    worked on, so its figures are what the screen does on text it has not seen (84.8 % of
-    identifiers, 100 % of advisories with patient data blocked, 7.5 % false positives): the floors
+    """holdout28: written during the work on holdout27 by a hand that never saw the code, and never
+    worked on, so its figures are what the screen does on text it has not seen (87.6 % of
+    identifiers, 100 % of advisories with patient data blocked, 10 % false positives): the floors
     keep them from getting worse unnoticed."""
-    result = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT27), timing=False)
+    result = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT28), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
-    assert result["recall"] >= 0.848 and result["advisory_recall"] >= 1.0, result["misses"]
-    assert result["false_positive_rate"] <= 0.075, result["false_positives"]
+    assert result["recall"] >= 0.876 and result["advisory_recall"] >= 1.0, result["misses"]
+    assert result["false_positive_rate"] <= 0.10, result["false_positives"]
 
 
 def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
