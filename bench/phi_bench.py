@@ -101,8 +101,8 @@ HOLDOUT26 = ROOT / "tests" / "phi_corpus" / "holdout26.jsonl"
 # Written the same way (another hand) during the work on holdout26; first run, then worked on. Identity-card
 # numbers other than a US SSN (DNI, NIE, CNI, Personalausweis) relabelled other_id, as every earlier set has them.
 HOLDOUT27 = ROOT / "tests" / "phi_corpus" / "holdout27.jsonl"
-# Written the same way (another hand) during the work on holdout27, never worked on: the honest figure now.
-# Identity-card numbers other than a US SSN relabelled other_id before its first run, as above.
+# Written the same way (another hand) during the work on holdout27; first run, then worked on. Identity-card
+# numbers other than a US SSN relabelled other_id before its first run, as above.
 HOLDOUT28 = ROOT / "tests" / "phi_corpus" / "holdout28.jsonl"
 ORGS = ROOT / "tests" / "phi_corpus" / "orgs.json"
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -353,8 +353,8 @@ HAND_WRITTEN = (
                 "FP 15 %; worked on since"),
     (HOLDOUT27, "written the same way (another hand) during the work on holdout26; first run: recall 86.0 %, "
                 "100 % blocked, FP 7.5 %; worked on since"),
-    (HOLDOUT28, "written the same way (another hand) during the work on holdout27; never worked on: what the "
-                "screen does on new text (first run: recall 87.6 %, 100 % blocked, FP 10 %)"),
+    (HOLDOUT28, "written the same way (another hand) during the work on holdout27; first run: recall 87.6 %, "
+                "100 % blocked, FP 10 %; worked on since"),
 )
 
 

@@ -98,10 +98,12 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     (phi_bench.HOLDOUT20, 0.97, 1.0, 0.0), (phi_bench.HOLDOUT21, 0.97, 1.0, 0.0),
     (phi_bench.HOLDOUT22, 0.95, 1.0, 0.0), (phi_bench.HOLDOUT23, 0.95, 1.0, 0.0),
     (phi_bench.HOLDOUT24, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT25, 0.96, 1.0, 0.0),
-    (phi_bench.HOLDOUT26, 0.92, 0.975, 0.0), (phi_bench.HOLDOUT27, 0.96, 1.0, 0.0)],
+    (phi_bench.HOLDOUT26, 0.92, 0.975, 0.0), (phi_bench.HOLDOUT27, 0.96, 1.0, 0.0),
+    (phi_bench.HOLDOUT28, 0.97, 1.0, 0.0)],
     ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13",
          "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21",
-         "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27"])
+         "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27",
+         "holdout28"])
 def test_the_later_sets(path: Path, recall: float, advisories: float, false_positives: float) -> None:
     """First runs, before any work on them: holdout6 82.6 % of identifiers, 100 % of advisories
     blocked, 5 % false positives; holdout7 (another hand, same state) 74.8 %, 95 %, 7.5 %; holdout8
@@ -118,7 +120,8 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
     (during the work on holdout22) 90.1 %, 100 %, 5 %; holdout24 (during the work on holdout23) 90.4 %, 100 %,
     7.5 %; holdout25 (during the work on holdout24) 90.0 %, 97.5 %, 7.5 %; holdout26 (during the work on
     holdout25) 91.6 %, 97.5 %, 15 %; holdout27 (another hand, during the work on holdout26) 86.0 %, 100 %,
-    7.5 %. The floors keep what the work on them reached."""
+    7.5 %; holdout28 (another hand, during the work on holdout27) 87.6 %, 100 %, 10 %. The floors keep what the
+    work on them reached."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
@@ -520,7 +523,24 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     ({"description": "A library card in the name of Oluwaseun Martins-Reid was found."},
      [("description", "name", "Oluwaseun Martins-Reid")]),
     ({"description": "Mumps was confirmed in a 16-year-old pupil at Hollins Park Academy, Esme Drummond-Kaye, who is "
-                     "now isolating."}, [("description", "name", "Esme Drummond-Kaye")]),
+                     "now isolating."}, [("description", "name", "Esme Drummond-Kaye")]),    # after holdout28's first run (87.6 %)
+    ({"headline": "Missing: Agnes Whitlow, 84", "area_desc": "Fleetwood and Thornton, Lancashire; search around the 200 block of Harbour Road"}, [("area_desc","address","Harbour Road")]),
+    ({"description": "Le SAMU recherche Moussa Lefèvre-N'Dour, 67 ans, parti de chez lui."}, [("description","name","Moussa Lefèvre-N'Dour")]),
+    ({"description": "«Paciente: EL HADDAD, Samira — NHC 3321456»."}, [("description","name","EL HADDAD, Samira")]),
+    ({"description": "Paciente: R. T. M. S., 71 años — en observación."}, [("description","name","R. T. M. S.")]),
+    ({"headline": "Vermisst: 79-jähriger Bewohner eines Seniorenheims", "description": "Die Polizei sucht nach Egon Brandl."}, [("headline","age","79-jähriger")]),
+    ({"description": "Selma Novak's account (username snovak_77) was accessed."}, [("description","account","snovak_77")]),
+    ({"description": "Herr Lemke parkte seinen Wagen (HH-AB 1234) vor der Notaufnahme."}, [("description","vehicle","HH-AB 1234")]),
+    ({"description": "Objets trouvés : une valise déposée dans le casier D-7 de l'accueil."}, [("description","other_id","D-7")]),
+    ({"description": "A blue holdall was found in locker 12 at the main entrance."}, [("description","other_id","12")]),
+    ({"description": "Our volunteer kept her registered nurse license, RN 055.0123456, framed."}, [("description","license","055.0123456")]),
+    ({"description": "El herido, titular de la licencia municipal de taxi n.º 1123, sigue ingresado."}, [("description","license","1123")]),
+    ({"description": "Auf dem Zettel: „Irma Scholz (88), Beihilfe-Nr. BH-55120-07“."}, [("description","health_plan","BH-55120-07")]),
+    ({"description": "Mi madre sigue esperando. Número de reclamación 2024/01133."}, [("description","other_id","2024/01133")]),
+    ({"description": "The care plan listed 'Mr Pereira, key safe code 7731'."}, [("description","other_id","7731")]),
+    ({"description": "Der Verstorbene, den alle nur als „Bolle“ kannten (Bernd K., 58 Jahre), lebte auf der Straße."}, [("description","name","Bolle")]),
+    ({"description": "Iván Cruz, de 38 años, trabajaba en una obra. Se desplomó a las 12:10 del lunes 7 de julio."}, [("description","date","lunes 7 de julio")]),
+    ({"description": "Une carte nationale d'identité n° Y7KT2LPQ3 au nom de Inès Caron a été trouvée."}, [("description","other_id","Y7KT2LPQ3")]),
 ])
 def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
@@ -659,7 +679,11 @@ def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: li
     {"description": "Harlow Family Foods is recalling Grandpa Joe's Children's Chicken Soup, lot 44A12."},
     {"description": "Les rillettes de la marque Mère Odile, lots 2231A et 2231B, DLC 04/09/2025, sont rappelées."},
     {"description": "Un accueil est ouvert à l'espace Jean-Monnet de Roubaix, de 9 h à 17 h."},
-    {"description": "Recall of Little Oak infant milk 800 g, batch 24B1187, barcode 5012345678900."},
+    {"description": "Recall of Little Oak infant milk 800 g, batch 24B1187, barcode 5012345678900."},    # after holdout28's first run (false positives 10 %)
+    {"area_desc": "12 rue Voltaire, 69003 Lyon", "description": "Le centre de vaccination ouvre au 12 rue Voltaire, à Lyon."},
+    {"area_desc": "Goethestraße 5, Erfurt", "description": "Die Impfstelle im Bürgerhaus, Goethestraße 5, öffnet am Montag."},
+    {"description": "Retirada del queso «La Abuela Carmen», lote L-2231; la empresa Quesos Hermanos Carmen S.L. informa."},
+    {"description": "El lote 4471 BCD del producto ha sido retirado."},
 ])
 def test_what_the_new_detectors_leave_alone(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []

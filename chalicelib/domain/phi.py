@@ -74,19 +74,43 @@ def _identifiers(read: Sequence[tuple[str, str, str, str | None]], settings: Org
     texts that mention them, so a date, age or address beside "Manuel" in the description is tied
     to him although his full name is only in the headline. `read`: (field, text, kind, language)."""
     found = [identifier_findings(name, text, settings, language, kind) for name, text, kind, language in read]
+    found = _venues_in_the_area(read, found)
     fields = [(name, text, kind) for name, text, kind, _ in read]
     known = frozenset(names_known(fields, [f for field in found for f in field]))
     if not known:
         return found
-    from chalicelib.domain.phi_detect import echoes, one_person_ages
+    from chalicelib.domain.phi_detect import echoes, one_person_ages, searched_streets
 
     for index, (name, text, kind, language) in enumerate(read):
         covered = [(f.start, f.end) for f in found[index] if f.blocking and f.start is not None and f.end is not None]
         again = [*((h.start, h.end) for h in echoes(text, kind, set(known))),
-                 *(m.span() for m in one_person_ages(text))]
+                 *(m.span() for m in one_person_ages(text)),
+                 *((h.start, h.end) for h in (searched_streets(text) if name == "area_desc" else ()))]
         if kind == "text" and any(not any(s < b and a < e for s, e in covered) for a, b in again):
             found[index] = identifier_findings(name, text, settings, language, kind, known)
     return found
+
+
+def _venues_in_the_area(read: Sequence[tuple[str, str, str, str | None]],
+                        found: list[list[Finding]]) -> list[list[Finding]]:
+    """A street address alone as the area is read as someone's home; when the text gives the same
+    address as a public place's ("ouvre ses portes au 12 rue Gabriel-Péri"), it is that place."""
+    venues = {_street_key(text[f.start:f.end]) for (name, text, kind, _), findings in zip(read, found, strict=True)
+              if name != "area_desc" and kind == "text"
+              for f in findings if f.identifier == "address" and not f.blocking and f.start is not None}
+    out = []
+    for (name, text, _, _), findings in zip(read, found, strict=True):
+        out.append([f.model_copy(update={"blocking": False, "message": f"{name} gives the address of a public "
+                                         f"place named in the text (“{text[f.start:f.end]}”); check it is not "
+                                         "someone's home"})
+                    if name == "area_desc" and f.identifier == "address" and f.blocking and f.start is not None
+                    and _street_key(text[f.start:f.end]) in venues else f for f in findings])
+    return out
+
+
+def _street_key(address: str) -> frozenset[str]:
+    """The words of an address up to its first comma, in lower case: "12 rue Gabriel-Péri"."""
+    return frozenset(re.findall(r"\w[\w'-]*", address.split(",")[0].lower()))
 
 
 def _findings(field: str, hits: Iterable[Hit]) -> list[Finding]:

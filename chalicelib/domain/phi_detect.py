@@ -43,8 +43,9 @@ CI = re.IGNORECASE
 UPPER = "A-ZÀ-ÖØ-ÞĀ-ĪİŁŒŠŽ"
 LOWER = "a-zß-öø-ÿāăąćčďēęěğīıłńňőœřśşšťūůűźżž"
 # "McAllister", "MacLennan", "O'Brien" first: the plain form would stop at "Mc".
-WORD = (rf"(?:(?:Mc|Mac|O['’])[{UPPER}][{LOWER}]+(?:['’\-][{UPPER}]?[{LOWER}]+)*|"
-        rf"[{UPPER}][{LOWER}]+(?:['’\u02bb\-][{UPPER}]?[{LOWER}]+)*)")  # one group: it is embedded in other patterns
+WORD = (rf"(?:(?:Mc|Mac|O['’]|N['’])[{UPPER}][{LOWER}]+(?:['’\-][{UPPER}]?[{LOWER}]+)*|"
+        rf"[{UPPER}][{LOWER}]+(?:['’\u02bb\-](?:N['’])?[{UPPER}]?[{LOWER}]+)*)")
+# one group: it is embedded in other patterns ("Lefebvre-N'Diaye", "N'Golo")
 # (U+02BB is the Hawaiian okina, inside names like Alapa'i)
 PARTICLE = r"(?:de|del|de\s+la|van|von|der|da|di|du|le|la|y|bin|ibn|al)"
 NICKNAME = rf"\s+(?:[\"'„“‘«]\s?[{UPPER}][{LOWER}]+\s?[\"'“”’»]|\([{UPPER}][{LOWER}]+\))"  # "Trey", (Gwen)
@@ -266,7 +267,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
                     r"n[úu]mero\s+de\s+(?:la\s+)?Seguridad\s+Social|num[ée]ro\s+d'adh[ée]rent|mutuelle|"
                     r"(?<!renten)(?<!sozial)Versicherungsnummer|Mitgliedsnummer|adh[ée]rente?|p[óo]liza|police\s+d'assurance|Versicherungsschein|"
                     r"\b(?:BCBS|Aetna|Cigna|Humana|UHC|Kaiser)\s+(?:ID|member\s+ID|#)|member\s+card|"
-                    r"Blue\s?Cross(?:\s+Blue\s?Shield)?|\bVers\.?-Nr\.?|mutualista",
+                    r"Blue\s?Cross(?:\s+Blue\s?Shield)?|\bVers\.?-Nr\.?|mutualista|Beihilfe(?:-?Nr\.?|nummer)",
      VALUE, True),
     ("kvnr", r"Krankenversichertennummer|Versichertennummer|Versichertennr\.?|\bKVNR\b|\bKV-?Nr\.?",
      VALUE.replace("(?P<value>", r"(?P<value>[A-Z]\s?\d{3}\s?\d{3}\s?\d{3}(?![\w-])|", 1), True),  # "B 482 193 765"
@@ -304,6 +305,10 @@ KEYED: list[tuple[str, str, str, bool]] = [
                  r"localizador\b(?:\s+de\s+(?:la\s+)?reserva|\s+del\s+billete)?|c[óo]digo\s+de\s+reserva|(?:code|num[ée]ro|r[ée]f[ée]rence)\s+de\s+"
                  r"r[ée]servation|Buchungs(?:nummer|code|referenz)|"
                  r"Rentenversicherungsnummer|Sozialversicherungsnummer|\bRV-?Nr\.?|"
+                 # a complaint of one person, the code of their key safe
+                 r"n[úu]mero\s+de\s+reclamaci[óo]n|complaint\s+(?:number|no\.?|ref(?:erence)?)|num[ée]ro\s+de\s+r[ée]clamation|"
+                 r"Beschwerdenummer|Schlüsselbox-?Code|key\s*safe(?:\s+code)?|code\s+(?:de\s+la\s+)?boîte\s+à\s+clés|"
+                 r"c[óo]digo\s+de\s+la\s+caja\s+de\s+llaves|door\s+code|Türcode|digicode|"
                  # what one person handed in, booked or ran with: "Fundnummer F-2024-1138", "cita n.º VAC-447120"
                  r"item\s+(?:number|no\.?|ref(?:erence)?)|Fundnummer|Fund-?Nr\.?|num[ée]ro\s+d'objet|"
                  r"n[úu]mero\s+de\s+objeto|\bcita\b|appointment\s+(?:number|no\.?|ref(?:erence)?)|Terminnummer|"
@@ -314,7 +319,8 @@ KEYED: list[tuple[str, str, str, bool]] = [
      r"(?=[A-Z0-9/.\-]*\d)[A-Z0-9][A-Z0-9/.\-]{2,}[A-Z0-9]|(?=[A-Z0-9]*\d)[A-Z0-9]{3,})", True),
     ("license", r"driver['’]?s?\s+licen[cs]e(?:\s+(?:number|no\.?|#))?|driving\s+licen[cs]e(?:\s+number)?|"
                 r"(?<!product\s)licen[cs]e\s+(?:number|no\.?|#)|\b(?:RN|LPN|APRN|nursing|medical|professional|pharmacist)\s+licen[cs]e|"
-                r"\b(?:technician|nurse|pharmacist|professional)\s+registration|"
+                r"\b(?:technician|nurse|pharmacist|professional)\s+registration|(?:registered\s+)?nurse\s+licen[cs]e|"
+                r"licencia\s+(?:municipal\s+)?de\s+(?:auto-?)?taxi|taxi\s+licen[cs]e|licence\s+de\s+taxi|Taxikonzession|"
                 r"\bDL\s*#?|permis\s+de\s+conduire|permis\s+n[°o]|permiso\s+de\s+conduc(?:ir|ci[óo]n)|certificado\s+ADR|"
                 r"ADR-(?:Bescheinigung|Schein)|licencia\s+de\s+conducir|carn[ée]t?\s+de\s+conducir|"
                 r"F[üu]hrerschein(?:nummer)?|\bNPI\b|\bDEA\b|\bRPPS\b|\bADELI\b|\bLANR\b|\bBSNR\b|"
@@ -337,7 +343,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
 KEYED_RE = [(cls, re.compile(rf"(?:{words}){FILLER}{value}(?![\w-])", CI), blocking)
             for cls, words, value, blocking in KEYED]
 PERSON_NEAR = re.compile(rf"(?:{lex.PATIENT_WORDS})|\b(?:his|her|their|whose|su|sus|son|sa|ses|sein|seine|ihr|ihre|"
-                         r"my|mi|mon|ma|mes|mein|meine|meinem|meiner|"
+                         r"my|mi|mon|ma|mes|mein|meine|meinem|meiner|seinem|seinen|seiner|ihrem|ihren|ihrer|"
                          r"cuy[oa]s?|dont|dessen|deren)\b|"
                          r"\b(?:usuari[oa]|user|wearer|utilisat(?:eur|rice)|porteur|porteuse|Nutzer(?:in)?|Träger(?:in)?)\b|"
                          r"\bpatient's\b|'s\b|des\s+Patienten|der\s+Patientin|del\s+paciente|de\s+la\s+paciente|"
@@ -393,13 +399,37 @@ BOOKING = re.compile(r"booking|reserva|r[ée]servation|Buchung|PNR|voyage|locali
 
 # Lost property: each thing handed in is one person's, and so is the number it is kept under.
 LOST = re.compile(r"\b(?:lost\s+property|handed\s+in|unclaimed|objetos\s+(?:perdidos|encontrados|extraviados)|"
-                  r"no\s+reclamados|objets\s+trouvés|Fundsachen|Fundbüro|Fundstück|Gegenstände\s+(?:\w+\s+)?abgegeben)\b",
+                  r"no\s+reclamados|objetos\s+olvidados|objets\s+trouvés|Fundsachen|Fundbüro|Fundstück|"
+                  r"(?:found|retrouvée?s?|trouvée?s?|encontrad[oa]s?|hallad[oa]s?|gefunden)\s+(?:in|on|dans|sur|en|im|auf)|"
+                  r"Gegenstände\s+(?:\w+\s+)?abgegeben)\b",
                   CI)
 # A locker has a short number: "déposées dans le casier n° 117"; a lost thing a reference ("OP-0917 (audífono)").
 LOCKER = re.compile(r"\b(?:locker|casier|taquilla|Schließfach|Spind|consigna)\s*(?:n[°º.]?\s*|no\.\s*|nr\.\s*|#\s*)?"
-                    r"(?P<value>\d{1,5}[A-Z]?)(?![\w,.]\d)", CI)
+                    r"(?P<value>(?-i:[A-Z]-?)?\d{1,5}[A-Z]?)(?![\w,.-]\d)", CI)
 LOST_REFERENCE = re.compile(r"\b(?:referencia|reference|référence|Referenz|ref\.?)\s*:?\s*"
                             r"(?P<value>(?-i:[A-Z]{1,4}-?\d{3,}(?:-\d+)?))(?![\w-])", CI)
+
+
+# An online account's name right after its word: "(username dhwhitfield58)", "son identifiant, mrousseau.benali".
+USERNAME = re.compile(r"\b(?:user\s?name|user\s+ID|login|identifiant|nom\s+d'utilisateur|nombre\s+de\s+usuario|usuario|"
+                      r"Benutzername|Benutzerkennung|Nutzername)\s*[:,(«\"“„]?\s*"
+                      r"(?P<value>(?=[\w.\-]*[\d._])[A-Za-z][\w.\-]{2,}[A-Za-z0-9])(?![\w@-])", CI)
+# Number plates by their country's shape: "DO-KP 4471", "AB-123-CD", "4829 KLM" (no vowels).
+PLATE_SHAPE = re.compile(r"(?<![\w-])(?:[A-ZÄÖÜ]{1,3}-[A-Z]{1,2}\s\d{1,4}[EH]?|"
+                         r"[A-HJ-NP-TV-Z]{2}-\d{3}-[A-HJ-NP-TV-Z]{2}|"
+                         r"\d{4}\s?[BCDFGHJKLMNPRSTVWXYZ]{3})(?![\w-])")
+VEHICLE_WORDS = re.compile(r"\b(?:car|van|vehicle|drives?|driving|drove|plates?|Wagen|Auto|PKW|Fahrzeug|Kennzeichen|"
+                           r"coche|furgoneta|veh[íi]culo|matr[íi]cula|voiture|véhicule|camionnette|immatricul\w*)\b",
+                           CI)
+
+
+def accounts_and_plates(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
+    for m in USERNAME.finditer(text):
+        yield _hit(text, "account", m.start("value"), m.end("value"), True, "the name of someone's online account")
+    for m in PLATE_SHAPE.finditer(text):
+        sentence = text[slice(*sentence_of(spans, m.start()))]
+        sure = bool(VEHICLE_WORDS.search(sentence)) and (_about_one_person(sentence) or _names_someone(sentence))
+        yield _hit(text, "vehicle", m.start(), m.end(), sure, "a number plate")
 
 
 def lost_property(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
@@ -414,10 +444,13 @@ def lost_property(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
 
 def keyed(text: str, spans: list[tuple[int, int]], ctx: Context) -> Iterator[Hit]:
     yield from lost_property(text, spans)
+    yield from accounts_and_plates(text, spans)
     for cls, pattern, blocking in KEYED_RE:
         for m in pattern.finditer(text):
             value = m.group("value")
             digits = 0 if BOOKING.search(m.group()) else 4  # a booking reference: "KX7T9Q", "QZLMPR"
+            if cls == "other_id" and IDENTITY_DOCUMENT.match(m.group()) and len(_digits(value)) < len(value) >= 8:
+                digits = 1  # a French identity card: "X4RTBPFW4"
             if _placeholder(value):
                 continue  # "NHC 0000000": a number's shape, not anyone's
             if cls != "vehicle" and (sum(c.isdigit() for c in value) < digits or _a_date(value)
@@ -914,7 +947,7 @@ SURNAME_INITIAL = re.compile(rf"(?<![\w.])(?P<name>{WORD},\s+[{UPPER}]\.)(?=\s*[
 # Initials with the person's age: "A.R.M. (9 años)", "J.M.R., de 17 años".
 INITIALS = r"(?:M\.ª\s?|Mª\s?)?[A-Z]\.(?:\s?[A-Z]\.){1,3}"  # "A.R.M.", "J. A. R.", "M.ª T. G. S."
 INITIALS_AGED = re.compile(rf"(?<![\w.])(?P<name>{INITIALS})(?=,?\s*(?:\(\s*)?(?:de\s+)?\d{{1,3}}\s*"
-                           r"(?:años|ans|years|Jahre|J\.)?\s*[),]|"
+                           r"(?:(?:años|ans|years|Jahre)\b|J\.|\s*[),])|"
                            r",?\s*(?:NHC|MRN|IPP|NIR|DOB|historia|geb\.|n[ée]e?\s|born)\b)")
 # Initials after what the person is: "A year-nine pupil, K.L.D., has ...", "un alumno de 4.º B, H. M. G. (Hugo),".
 INITIALS_BETWEEN_COMMAS = re.compile(rf",\s+(?P<name>{INITIALS})(?:\s*\((?P<first>{WORD})\))?(?=\s*,)")
@@ -1213,6 +1246,9 @@ OWNER_BEFORE = re.compile(r"\b(?:belongs\s+to|owned\s+by|owner,?|in\s+the\s+name
                           r"famil(?:y|ia|le|ie))\s+$", CI)
 
 
+BRAND_BEFORE = re.compile(r"\b(?:marca|marque|brand|Marke|gamme|línea)\s+$", CI)
+
+
 def _a_title(relation: str | None) -> bool:
     """A relative's word that titles a brand or a religious, capitalised: "Dr. Morton's Children's Cough
     syrup", "la marque Mère Mathilde" (not "Alfie's Mum Leanne", nor German, which capitalises every noun)."""
@@ -1239,7 +1275,7 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
                             if m.group(g))
         listed = is_given_name(m.group(given).capitalize()) or (  # a row of a list: "Öztürk, Sena (33);"
             group == "born" and bool(re.match(r"\s*\(\s*\d{1,3}\s*\)", text[m.end():])))
-        if listed and _fold(m.group(group).split(",")[0].split()[0]) not in NOT_NAMES:
+        if listed and _fold(m.group(group).split(",")[0].split()[-1]) not in NOT_NAMES:  # "EL AMRANI, Youssef"
             add(m.start(group), m.end(group), True, "a name written surname first, as in a record")
     for m in PARENTS_NAMED.finditer(text):
         for group in ("a", "b", "c", "d"):
@@ -1260,7 +1296,9 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         if is_given_name(m.group("name").split()[0]):
             add(m.start("name"), m.end("name"), True, "the person an appeal is for")
     for m in KIN_NAME.finditer(text):  # "'Nana Ffion' written inside the lid", „Oma Liesel“
-        if is_given_name(m.group("name")):
+        if is_given_name(m.group("name")) and not BRAND_BEFORE.search(text, max(0, m.start() - 12), m.start()) and \
+                not re.search(r"(?:«\s*|\b(?:La|Le|El|Die|Der|The)\s+)$", text[max(0, m.start() - 5):m.start()]):
+            # not a brand: « La Abuela Pilar », "de la marca La Abuela Pilar"
             add(m.start("name"), m.end("name"), True, "a person called by what they are to the family")
     for m in FAMILY.finditer(text):
         add(m.start("name"), m.end("name"), True, "a family's name")
@@ -1311,7 +1349,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
             add(m.start("name"), m.end("name"), True, "a child named by their first name")
     for m in GIVEN_INITIAL.finditer(text):
         first = m.group("name").split()[0]
-        if is_given_name(first) and not OFFICIAL.search(text[max(0, m.start() - 40):m.end() + 40]):
+        if is_given_name(first) and not OFFICIAL.search(text[max(0, m.start() - 40):m.end() + 40]) and \
+                not COMPANY_AFTER.match(text[m.start("name") + len(first):]):  # "Hermanos Pilar S.L."
             add(m.start("name"), m.end("name"), True, "a first name with a surname's initial")
     for m in SURNAME_INITIAL.finditer(text):
         if _fold(m.group("name").split(",")[0]) not in NOT_NAMES:
@@ -1325,8 +1364,11 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         titled = article is not None and article.group(1).isupper() and \
             article.group().split()[0].lower() in ("the", "los", "las", "les")
         quoted = article is not None and text[max(0, m.start() - 2):m.start()].strip() in ("«", '"', "“", "„")
-        if titled or quoted or _a_title(m.group("rel")):
-            continue  # "the Sister Mary Agnes Health Ministry" (a title), « La Mère Lucienne » (a brand)
+        if titled or quoted or _a_title(m.group("rel")) or \
+                BRAND_BEFORE.search(text, max(0, m.start() - 12), m.start()) or \
+                COMPANY_AFTER.match(text[m.end("name"):]):
+            continue  # "the Sister Mary Agnes Health Ministry" (a title), « La Mère Lucienne », "la marca La Abuela
+            # Pilar" (brands), "Quesería Hermanos Pilar S.L." (a company)
         if _fold(m.group("name").split()[0]) not in NOT_NAMES:
             add(m.start("name"), m.end("name"), True, "a person named by their relation to the patient")
             if m.group("genitive") and _fold(m.group("genitive")[:-1]) not in NOT_NAMES:  # "Finns Vater Tobias"
@@ -1599,7 +1641,9 @@ def camel_names(text: str, pattern: str = r"\S+") -> Iterator[Hit]:
 
 PERSONAL = frozenset({"name", "address", "phone", "email_address", "ssn", "nhs_number", "nir", "kvnr", "nhc", "mrn",
                       "health_plan", "account", "license", "vehicle", "device", "age", "other_id"})
-PRONOUN = re.compile(r"\b(?:he|she|his|her|him|él|ella|su|sus|il|elle|ses|son|sa|er|sie|sein|seine|seiner|seinen|"
+# ("Se desplomó a las 13:40 del martes 24": Spanish leaves out the man it goes on about)
+PRONOUN = re.compile(r"(?-i:\bSe\s+[a-záéíóúñ]+(?:ó|aba|ía)\b)|"
+                     r"\b(?:he|she|his|her|him|él|ella|su|sus|il|elle|ses|son|sa|er|sie|sein|seine|seiner|seinen|"
                      r"seinem|ihren|ihrem|ihr|ihre|"
                      r"ihrer)\b|"
                      # "Der an Demenz erkrankte Mann", "the woman", "la fillette": the person again
@@ -1759,7 +1803,7 @@ AGE_BARE = re.compile(r"(?:^\s*,\s*(?:de\s+)?|^\s*\(\s*|"
 
 QUOTED_AFTER = re.compile(rf"\s*,?\s*\(?\s*[«\"“„‘]\s?(?P<nick>[{UPPER}][{LOWER}]+)\s?[»\"”“’]")
 NICKNAME_BEFORE = re.compile(rf"[„“\"'«‘]\s?(?P<nick>[{UPPER}][{LOWER}]+)\s?[“”\"'»’]\s+(?:genannt|gerufen|llamad[oa]|"
-                             r"surnommée?|appelée?|called)\b")
+                             r"surnommée?|appelée?|called|kannten|kennen|kennt|conocían|connaissaient)\b")
 NICKNAMED = re.compile(r"(?:known\s+(?:to\s+[\w\s]{1,30}?\s+)?as|goes\s+by|(?<!so-)called|appell?e(?:nt)?|"
                        r"Spitznamen?|nickname|apodo|surnom|"
                        r"surnomm[ée]e?|nennen|genannt|conocen\s+como|llaman|apodad[oa])\s*[„“\"'«‘]\s?(?P<nick>(?:o\s+)?"
@@ -1801,7 +1845,8 @@ def _a_lifetime(number: str | None) -> bool:
 
 # One person's age, said of someone the advisory names: "missing 15-year-old girl", "un jornalero de 41 años".
 ONE_PERSON_AGE = re.compile(r"(?:\b(?:a|an|un|una|une|ein|eine|einen|einem|einer)\s+(?:[^\W\d_]+\s+){0,2}"
-                            r"(?:de\s+|of\s+)?|\b(?:missing|vermisste[nr]?|desaparecid[oa]|disparue?)\s+)$", CI)
+                            r"(?:de\s+|of\s+)?|\b(?:missing|vermisst|vermisste[nr]?|desaparecid[oa]|disparue?):?\s+)$",
+                            CI)
 
 
 def one_person_ages(text: str) -> Iterator[re.Match[str]]:
@@ -2010,6 +2055,22 @@ def _area_address(text: str, hit: Hit) -> Hit:
     return _hit(text, "address", hit.start, hit.end, True, "a single street address as the area (someone's home)")
 
 
+# Where a search for someone the advisory names is centred: "rayon de 3 km autour de l'allée des Glycines",
+# "Umgebung Lindenstraße und Mehringplatz", "search radius around the 4100 block of Wentworth Avenue".
+SEARCH_AROUND = re.compile(r"\b(?:around|near|centred\s+on|centered\s+on|autour\s+d[eu]|près\s+d[eu]|alrededor\s+de|"
+                           r"entorno\s+de|en\s+torno\s+a|cerca\s+de|Umgebung|Umkreis(?:\s+(?:von|um))?|rund\s+um)\b",
+                           CI)
+
+
+def searched_streets(text: str) -> Iterator[Hit]:
+    for part in re.finditer(r"[^;,–—()]+", text):
+        around = SEARCH_AROUND.search(part.group())
+        for m in STREET_NAME.finditer(text, part.start() + around.end(), part.end()) if around else ():
+            group = next(g for g in ("en", "fr", "es", "de") if m.group(g))
+            yield _hit(text, "address", m.start(group), m.end(group), True,
+                       "a street the search for someone named here centres on")
+
+
 def area_postcodes(text: str) -> Iterator[Hit]:
     """A full unit postcode or ZIP+4 as (part of) the area: a handful of homes."""
     for m in UNIT_POSTCODE.finditer(text):
@@ -2059,7 +2120,8 @@ def detect(text: str, ctx: Context, known: frozenset[str] = frozenset()) -> list
     found = resolve(hits)
     hits += [*tied_addresses(text, spans, found), *tied_dates(text, spans, found), *tied_devices(text, spans, found),
              *tied_ages(text, spans, found, bool(known)), *tied_streets(text, spans, found),
-             *tied_nicknames(text, spans, found), *tied_rooms(text, spans, found)]
+             *tied_nicknames(text, spans, found), *tied_rooms(text, spans, found),
+             *(searched_streets(text) if ctx.kind == "area" and known else ())]  # after the names: places stay places
     return resolve(hits)
 
 
