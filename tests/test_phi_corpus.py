@@ -98,7 +98,7 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     (phi_bench.HOLDOUT20, 0.97, 1.0, 0.0), (phi_bench.HOLDOUT21, 0.97, 1.0, 0.0),
     (phi_bench.HOLDOUT22, 0.95, 1.0, 0.0), (phi_bench.HOLDOUT23, 0.95, 1.0, 0.0),
     (phi_bench.HOLDOUT24, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT25, 0.96, 1.0, 0.0),
-    (phi_bench.HOLDOUT26, 0.92, 0.975, 0.0), (phi_bench.HOLDOUT27, 0.96, 1.0, 0.0),
+    (phi_bench.HOLDOUT26, 0.97, 1.0, 0.0), (phi_bench.HOLDOUT27, 0.96, 1.0, 0.0),
     (phi_bench.HOLDOUT28, 0.97, 1.0, 0.0)],
     ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13",
          "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21",
@@ -523,7 +523,14 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     ({"description": "A library card in the name of Oluwaseun Martins-Reid was found."},
      [("description", "name", "Oluwaseun Martins-Reid")]),
     ({"description": "Mumps was confirmed in a 16-year-old pupil at Hollins Park Academy, Esme Drummond-Kaye, who is "
-                     "now isolating."}, [("description", "name", "Esme Drummond-Kaye")]),    # after holdout28's first run (87.6 %)
+                     "now isolating."}, [("description", "name", "Esme Drummond-Kaye")]),    # after holdout26's second look (92.9 %)
+    ({"description": "Mrs Alma Reyes was last seen on Friday. She lived alone in unit 12C."}, [("description","address","unit 12C")]),
+    ({"description": "Fellow swimmers Hana Sato and Ruben Alves pulled him out of the water."}, [("description","name","Hana Sato"),("description","name","Ruben Alves")]),
+    ({"description": "Son gendre Thierry a prévenu la banque le soir même."}, [("description","name","Thierry")]),
+    ({"description": "Elle laisse deux petits-enfants, Hugo et Léa, à qui nous pensons."}, [("description","name","Hugo"),("description","name","Léa")]),
+    ({"description": "Auf dem Gerät klebt ein Aufkleber mit dem Namen Ivana Horvat."}, [("description","name","Ivana Horvat")]),
+    ({"description": "Le patient avait voyagé sur le vol AF 1234, réservation n° QW8T3Z."}, [("description","other_id","QW8T3Z")]),
+    # after holdout28's first run (87.6 %)
     ({"headline": "Missing: Agnes Whitlow, 84", "area_desc": "Fleetwood and Thornton, Lancashire; search around the 200 block of Harbour Road"}, [("area_desc","address","Harbour Road")]),
     ({"description": "Le SAMU recherche Moussa Lefèvre-N'Dour, 67 ans, parti de chez lui."}, [("description","name","Moussa Lefèvre-N'Dour")]),
     ({"description": "«Paciente: EL HADDAD, Samira — NHC 3321456»."}, [("description","name","EL HADDAD, Samira")]),

@@ -301,7 +301,8 @@ KEYED: list[tuple[str, str, str, bool]] = [
                  r"crime\s+reference(?:\s+number)?|police\s+reference|donor\s+(?:ID|number|no\.?)|Spender(?:nummer|-ID)|n[úu]mero\s+de\s+donante|"
                  r"num[ée]ro\s+de\s+donneur|"
                  r"booking\s+(?:ref(?:erence)?\.?|number|code)|(?:booking\s+)?confirmation\s+code|"
-                 r"c[óo]digo\s+de\s+confirmaci[óo]n|code\s+de\s+confirmation|Bestätigungscode|matricule|\bPNR\b|(?:r[ée]f[ée]rence\s+de\s+)?dossier\s+voyage(?:ur)?|reservation\s+(?:number|code)|"
+                 r"c[óo]digo\s+de\s+confirmaci[óo]n|code\s+de\s+confirmation|Bestätigungscode|matricule|\bPNR\b|"
+                 r"r[ée]servation(?=\s*n[°º])|(?:r[ée]f[ée]rence\s+de\s+)?dossier\s+voyage(?:ur)?|reservation\s+(?:number|code)|"
                  r"localizador\b(?:\s+de\s+(?:la\s+)?reserva|\s+del\s+billete)?|c[óo]digo\s+de\s+reserva|(?:code|num[ée]ro|r[ée]f[ée]rence)\s+de\s+"
                  r"r[ée]servation|Buchungs(?:nummer|code|referenz)|"
                  r"Rentenversicherungsnummer|Sozialversicherungsnummer|\bRV-?Nr\.?|"
@@ -887,7 +888,7 @@ the a an this that these those our your their his her its if when while for from
 el la los las un una este esta su sus si cuando para desde en de del y o pero
 le la les un une ce cette son sa ses si quand pour depuis dans sur à au aux de des du et ou mais
 der die das ein eine dieser diese sein seine ihr ihre wenn für von im am an auf zu und oder aber bei mit nach seit
-sie er es wir ihnen ihm uns
+sie er es wir ihnen ihm uns namen name
 dem den des einem einen einer eines
 nord süd ost norte sur este oeste sud ouest san santa santo saint sainte sankt
 unidad atención usuario usuarios servicio oficina sección área dirección consulta urgencias unité accueil direction
@@ -935,7 +936,8 @@ RELATIVE_NAME = re.compile(rf"(?:(?:\b[{UPPER}]\w+['’]s|"
                            rf"\b(?i:his|her|their|whose|the\s+patient's)|"
                            rf"\b(?i:su|sus|son|sa|ses|sein|seine|seiner|seinem|seinen|ihr|ihre|ihrer|ihrem|ihren|der|die|"
                            rf"le|la|my|mi|ma|mon|mein|meine|leur|leurs|unser|unsere|unserem|unseren|unserer|nuestro|"
-                           rf"nuestra|notre|nos|mes|los|las|les|the))\s+"
+                           rf"nuestra|notre|nos|mes|los|las|les|the|"  # and a number: "deux petits-enfants"
+                           rf"two|three|four|deux|trois|quatre|dos|tres|cuatro|zwei|drei|vier))\s+"
                            rf"(?:[\w-]+\s+)?"
                            rf"(?P<rel>(?i:{lex.RELATIVES}))|\b(?i:our|unsere[rn]?|unser|nuestr[oa]|notre)\s+"
                            rf"(?i:classmate|schoolmate|Mitschüler(?:in)?|Klassenkamerad(?:in)?|camarade|compañer[oa]))"
@@ -1028,9 +1030,15 @@ NICKNAME_FIRST = re.compile(rf"(?<![\w.])(?P<nick>{WORD})\s*\((?P<full>{WORD}(?:
                             r"(?=\s*[,)])")
 OWN_NAME = re.compile(rf",\s+(?P<n>[{UPPER}][{LOWER}]+)(?=\s*,)")
 AND_WORD = r"(?:and|y|e|et|und|&)"  # joining two people in the four languages ("Ana e Inés")
+# People named by what they were doing: "Fellow runners Priya Raman and Tomasz Nowak started CPR".
+PEOPLE_DOING = (r"runners|walkers|swimmers|cyclists|hikers|lifeguards|volunteers|passers-by|bystanders|witnesses|"
+                r"neighbours|neighbors|colleagues|friends|socorristas|nadadores|ciclistas|corredores|senderistas|"
+                r"voluntari[oa]s|testigos|transeúntes|vecin[oa]s|compañer[oa]s|amig[oa]s|sauveteurs|nageurs|cyclistes|"
+                r"coureurs|randonneurs|bénévoles|témoins|passants|voisins|collègues|amis|Rettungsschwimmer|Schwimmer|"
+                r"Radfahrer|Läufer|Wanderer|Helfer|Ersthelfer|Passanten|Zeugen|Nachbarn|Kollegen|Freunde")
 FULL_NAME = rf"{WORD}\s+{WORD}"
-TWO_PEOPLE = re.compile(rf"\b(?i:two|both|dos|ambos|ambas|deux|les\s+deux|zwei|beide)\s+[\w-]+,\s+"
-                        rf"(?P<a>{FULL_NAME})\s+{AND_WORD}\s+(?P<b>{FULL_NAME})")
+TWO_PEOPLE = re.compile(rf"(?:\b(?i:two|both|dos|ambos|ambas|deux|les\s+deux|zwei|beide)\s+[\w-]+,|"
+                        rf"\b(?i:{PEOPLE_DOING}),?)\s+(?P<a>{FULL_NAME})\s+{AND_WORD}\s+(?P<b>{FULL_NAME})")
 # Private people thanked or credited with a rescue; officials are thanked with their office.
 THANKED = re.compile(rf"\b(?i:thanks?\s+(?:go\s+)?to|thank(?:s|ing)?|remerci\w*(?:\s+\w+ment)?|agradec\w*(?:\s+a)?|"
                      rf"gracias\s+a|"
@@ -1236,7 +1244,8 @@ AGE_BEFORE = re.compile(rf"(?:(?:\d{{1,3}}|{lex.NUMBER_WORDS_EN})[- ]year[- ]old
 # The name an object carries: "Property of Keanu Alapai", "a nombre de ...", "mit Gravur „E. Schwarzkopf“".
 NAME_ON = re.compile(rf"\b(?i:property\s+of|titular|titulaire|Kontoinhaber(?:in)?|account\s+holder|"
                      rf"a\s+nombre\s+de|con\s+el\s+nombre(?:\s+de)?|au\s+nom\s+de|au\s+prénom|"
-                     rf"auf\s+den\s+Namen(?:\s+von)?|mit\s+(?:der\s+)?Gravur|engraved\s+(?:with\s+)?|grabad[oa]\s+con|"
+                     rf"auf\s+den\s+Namen(?:\s+von)?|mit\s+dem\s+Namen|with\s+the\s+name|avec\s+le\s+nom|"
+                     rf"mit\s+(?:der\s+)?Gravur|engraved\s+(?:with\s+)?|grabad[oa]\s+con|"
                      rf"gravée?\s+(?:au\s+nom\s+de\s+)?|brodée?\s+au\s+prénom|(?:luggage\s+|name\s+)?tag\s+reading|"
                      rf"(?:con\s+)?(?:la\s+)?etiqueta|(?:mit\s+dem\s+)?Aufkleber|(?:a\s+)?label(?:l?ed)?|sticker|étiquette)"
                      rf"\s*[«\"“„‘']?\s?(?P<name>(?:[{UPPER}]\.\s?)?{NAME})")
@@ -1718,7 +1727,7 @@ STREET_NAME = re.compile(
 STREET_HOME = re.compile(rf"\b(?:{LIVES_WORDS}|casa|vit)\W+(?:\w+\W+){{0,2}}$", CI)
 
 
-ROOM = re.compile(r"\b(?:chambre|appartement|apartment|apt\.?|flat|room|habitación|hab\.|Zimmer|Zi\.|Wohnung)\s+"
+ROOM = re.compile(r"\b(?:chambre|appartement|apartment|apt\.?|flat|unit|room|habitación|hab\.|Zimmer|Zi\.|Wohnung)\s+"
                   r"(?:n[°º]\s*)?\d{1,4}[A-Z]?\b", CI)
 
 
@@ -1727,7 +1736,8 @@ def tied_rooms(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Ite
     "M. DIALLO Mamadou, né le 03/03/1988, chambre 212", "who lives in Flat 14"."""
     named = named_sentences(spans, found)
     for m in ROOM.finditer(text):
-        if sentence_of(spans, m.start()) in named and not any(h.start < m.end() and m.start() < h.end for h in found):
+        if named and _goes_on_about(text, spans, named, m.start()) and \
+                not any(h.start < m.end() and m.start() < h.end for h in found):  # "… she lived alone in unit 4B"
             yield _hit(text, "address", m.start(), m.end(), True, "the room or flat of someone named here")
 
 

@@ -227,7 +227,9 @@ PLACE_NOUNS = (
 # Relatives and neighbours, whose first name alone identifies them ("her son Gareth").
 RELATIVES = (
     r"great-grandson|great-granddaughter|great-grandchild|bisniet[oa]|arrière-petit-fils|arrière-petite-fille|"
-    r"Urenkel(?:in)?|son|daughter|husband|wife|partner|fiancée?|mother|father|mum|mom|dad|mamá|papá|maman|papa|Mama|Papa|brother|sister|grandson|granddaughter|grandmother|"
+    r"Urenkel(?:in)?|son-in-law|daughter-in-law|brother-in-law|sister-in-law|mother-in-law|father-in-law|gendre|"
+    r"belle-fille|beau-fils|belle-sœur|beau-frère|belle-mère|beau-père|yerno|nuera|suegr[oa]|cuñad[oa]|"
+    r"Schwiegersohn|Schwiegertochter|Schwager|Schwägerin|Schwiegermutter|Schwiegervater|son|daughter|husband|wife|partner|fiancée?|mother|father|mum|mom|dad|mamá|papá|maman|papa|Mama|Papa|brother|sister|grandson|granddaughter|grandmother|"
     r"grandfather|nephew|niece|uncle|aunt|cousin|neighbour|neighbor|carer|friend|"
     r"viud[oa]|widow(?:er)?|veuve|veuf|Witwer?|Witwe|herman[oa]s|twins|Zwillinge|gemel[oa]s|mellizos|jumeaux|jumelles|hij[oa]s?|niet[oa]s|nietecit[oa]s?|grandchildren|children|sons|daughters|petits-enfants|enfants|Enkel(?:kinder)?|"
     r"Kinder|hij[oa]|marido|mujer|esposa|espos[oa]|pareja|novi[oa]|compañer[oa]|conjoint(?:e)?|compagne|compagnon|Lebensgefährt(?:e|in)|Verlobte[rn]?|madre|padre|herman[oa]|niet[oa]|abuel[oa]|sobrin[oa]|vecin[oa]|amig[oa]|"
