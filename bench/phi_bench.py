@@ -104,7 +104,7 @@ HOLDOUT27 = ROOT / "tests" / "phi_corpus" / "holdout27.jsonl"
 # Written the same way (another hand) during the work on holdout27; first run, then worked on. Identity-card
 # numbers other than a US SSN relabelled other_id before its first run, as above.
 HOLDOUT28 = ROOT / "tests" / "phi_corpus" / "holdout28.jsonl"
-# Written the same way (another hand) during the work on holdout28, never worked on: the honest figure now.
+# Written the same way (another hand) during the work on holdout28; first run, then worked on.
 HOLDOUT29 = ROOT / "tests" / "phi_corpus" / "holdout29.jsonl"
 ORGS = ROOT / "tests" / "phi_corpus" / "orgs.json"
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -357,8 +357,8 @@ HAND_WRITTEN = (
                 "100 % blocked, FP 7.5 %; worked on since"),
     (HOLDOUT28, "written the same way (another hand) during the work on holdout27; first run: recall 87.6 %, "
                 "100 % blocked, FP 10 %; worked on since"),
-    (HOLDOUT29, "written the same way (another hand) during the work on holdout28; never worked on: what the "
-                "screen does on new text (first run: recall 92.2 %, 100 % blocked, FP 5 %)"),
+    (HOLDOUT29, "written the same way (another hand) during the work on holdout28; first run: recall 92.2 %, "
+                "100 % blocked, FP 5 %; worked on since"),
 )
 
 

@@ -99,11 +99,11 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     (phi_bench.HOLDOUT22, 0.95, 1.0, 0.0), (phi_bench.HOLDOUT23, 0.95, 1.0, 0.0),
     (phi_bench.HOLDOUT24, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT25, 0.96, 1.0, 0.0),
     (phi_bench.HOLDOUT26, 0.97, 1.0, 0.0), (phi_bench.HOLDOUT27, 0.96, 1.0, 0.0),
-    (phi_bench.HOLDOUT28, 0.97, 1.0, 0.0)],
+    (phi_bench.HOLDOUT28, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT29, 0.98, 1.0, 0.0)],
     ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13",
          "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21",
          "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27",
-         "holdout28"])
+         "holdout28", "holdout29"])
 def test_the_later_sets(path: Path, recall: float, advisories: float, false_positives: float) -> None:
     """First runs, before any work on them: holdout6 82.6 % of identifiers, 100 % of advisories
     blocked, 5 % false positives; holdout7 (another hand, same state) 74.8 %, 95 %, 7.5 %; holdout8
@@ -120,8 +120,8 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
     (during the work on holdout22) 90.1 %, 100 %, 5 %; holdout24 (during the work on holdout23) 90.4 %, 100 %,
     7.5 %; holdout25 (during the work on holdout24) 90.0 %, 97.5 %, 7.5 %; holdout26 (during the work on
     holdout25) 91.6 %, 97.5 %, 15 %; holdout27 (another hand, during the work on holdout26) 86.0 %, 100 %,
-    7.5 %; holdout28 (another hand, during the work on holdout27) 87.6 %, 100 %, 10 %. The floors keep what the
-    work on them reached."""
+    7.5 %; holdout28 (another hand, during the work on holdout27) 87.6 %, 100 %, 10 %; holdout29 (another hand,
+    during the work on holdout28) 92.2 %, 100 %, 5 %. The floors keep what the work on them reached."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
@@ -548,6 +548,17 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     ({"description": "Der Verstorbene, den alle nur als „Bolle“ kannten (Bernd K., 58 Jahre), lebte auf der Straße."}, [("description","name","Bolle")]),
     ({"description": "Iván Cruz, de 38 años, trabajaba en una obra. Se desplomó a las 12:10 del lunes 7 de julio."}, [("description","date","lunes 7 de julio")]),
     ({"description": "Une carte nationale d'identité n° Y7KT2LPQ3 au nom de Inès Caron a été trouvée."}, [("description","other_id","Y7KT2LPQ3")]),
+    # after holdout29's first run (92.2 %)
+    ({"description": "Passengers on booking ZT4K9P should call the clinic."}, [("description", "other_id", "ZT4K9P")]),
+    ({"description": "A resident, P.M., 91 (NHS number 943 476 5919), died on Friday."}, [("description", "age", "91")]),
+    ({"description": "Staff at the Kirkgate Hub were moved by a post from Pauline Marsh, who shared her story under the handle @PaulineM_Leeds."}, [("description", "name", "Pauline Marsh"), ("description", "account", "@PaulineM_Leeds")]),
+    ({"headline": "Clinic thanks 81-year-old for her letter", "description": "Edith Lowe, 88, wrote to the ward last week."}, [("headline", "age", "81-year-old")]),
+    ({"description": "Gerda Lenz, geboren am 3. März 1941, schrieb an die Station. Die 84-Jährige bedankt sich bei den Pflegern."}, [("description", "age", "84-Jährige")]),
+    ({"description": "Das Gericht gab Herrn Olaf Brinkmann recht. Bei dem damals 61-Jährigen war am 3. Mai 2020 die falsche Hüfte operiert worden."}, [("description", "date", "3. Mai 2020")]),
+    ({"description": "Se busca a Encarnación Ruiz, de 80 años. Encarna, como la conocen en el barrio, lleva un abrigo gris."}, [("description", "name", "Encarna")]),
+    ({"description": "La Sra. Teresa Gil Ramos acudió a consulta el martes pasado, día 14."}, [("description", "date", "día 14")]),
+    ({"description": "Das Landgericht sprach dem Patienten Jan Wolter, 58, 20.000 Euro zu (Az. 3 O 118/23)."}, [("description", "other_id", "3 O 118/23")]),
+    ({"description": "Mme Odile Fabre a obtenu gain de cause dans l'affaire n° 2301188."}, [("description", "other_id", "2301188")]),
 ])
 def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
@@ -691,6 +702,10 @@ def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: li
     {"area_desc": "Goethestraße 5, Erfurt", "description": "Die Impfstelle im Bürgerhaus, Goethestraße 5, öffnet am Montag."},
     {"description": "Retirada del queso «La Abuela Carmen», lote L-2231; la empresa Quesos Hermanos Carmen S.L. informa."},
     {"description": "El lote 4471 BCD del producto ha sido retirado."},
+    # after holdout29's first run (false positives 5 %)
+    {"area_desc": "Hôpital des Enfants malades, 12 rue Lecourbe, 75015 Paris"},
+    {"area_desc": "Hamburg; Zentralbibliothek, Hühnerposten 1, 20097 Hamburg"},
+    {"description": "Follow our account @CityHealthDept for updates on the clinics."},
 ])
 def test_what_the_new_detectors_leave_alone(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []

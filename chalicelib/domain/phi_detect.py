@@ -302,7 +302,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
                  r"num[ée]ro\s+de\s+donneur|"
                  r"booking\s+(?:ref(?:erence)?\.?|number|code)|(?:booking\s+)?confirmation\s+code|"
                  r"c[óo]digo\s+de\s+confirmaci[óo]n|code\s+de\s+confirmation|Bestätigungscode|matricule|\bPNR\b|"
-                 r"r[ée]servation(?=\s*n[°º])|(?:r[ée]f[ée]rence\s+de\s+)?dossier\s+voyage(?:ur)?|reservation\s+(?:number|code)|"
+                 r"r[ée]servation(?=\s*n[°º])|\bbooking(?=\s+(?-i:[A-Z0-9]{6})\b)|(?:r[ée]f[ée]rence\s+de\s+)?dossier\s+voyage(?:ur)?|reservation\s+(?:number|code)|"
                  r"localizador\b(?:\s+de\s+(?:la\s+)?reserva|\s+del\s+billete)?|c[óo]digo\s+de\s+reserva|(?:code|num[ée]ro|r[ée]f[ée]rence)\s+de\s+"
                  r"r[ée]servation|Buchungs(?:nummer|code|referenz)|"
                  r"Rentenversicherungsnummer|Sozialversicherungsnummer|\bRV-?Nr\.?|"
@@ -424,9 +424,17 @@ VEHICLE_WORDS = re.compile(r"\b(?:car|van|vehicle|drives?|driving|drove|plates?|
                            CI)
 
 
+# A person's social-media handle: "shared her experience on X under the handle @GrannyMo_Leeds".
+HANDLE = re.compile(r"\b(?:handle|account|compte|cuenta|perfil|profil|Profil|Konto|Namen|usuario|username|pseudo)\s+"
+                    r"(?:\w+\s+){0,2}?(?P<value>@\w(?:[\w.]{1,28}\w))(?![\w@])", CI)
+
+
 def accounts_and_plates(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
     for m in USERNAME.finditer(text):
         yield _hit(text, "account", m.start("value"), m.end("value"), True, "the name of someone's online account")
+    for m in HANDLE.finditer(text):
+        if _about_one_person(text[slice(*sentence_of(spans, m.start()))]):
+            yield _hit(text, "account", m.start("value"), m.end("value"), True, "a person's social-media handle")
     for m in PLATE_SHAPE.finditer(text):
         sentence = text[slice(*sentence_of(spans, m.start()))]
         sure = bool(VEHICLE_WORDS.search(sentence)) and (_about_one_person(sentence) or _names_someone(sentence))
@@ -791,6 +799,7 @@ LIVES_WORDS = (r"lives?|lived|living|resides?|resided|residence|home|domicile|vi
                r"domicilio|vecin[oa]|habite|habitait|habitante?|domicili[ée]e?|demeurant|wohnt|wohnte|wohnhaft|"
                r"Wohnort|Wohnung|lebt|lebte")
 LIVES = re.compile(rf"(?:{lex.PATIENT_WORDS})|\b(?:{LIVES_WORDS})\b", CI)
+LIVES_ONLY = re.compile(LIVES_WORDS, CI)
 
 
 # Many people are no one: "Residents of 90210 can collect water".
@@ -807,7 +816,10 @@ def postcodes(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
         home = None
         for found in LIVES.finditer(lead):
             home = found  # the last one: the nearest to the code
-        venue = VENUE.search(lead[home.end():]) if home else None
+        venue = None
+        if home:  # a patient word inside a venue's name: "Hôpital Necker-Enfants malades, …, 75015 Paris"
+            venue = VENUE.search(lead[home.end():]) or (None if LIVES_ONLY.fullmatch(home.group()) else
+                                                        VENUE.search(lead[max(0, home.start() - 40):home.start()]))
         word = re.match(r"\w+", lead[home.start():]) if home else None
         if home is not None and venue is None and not (word and GROUP.fullmatch(word.group())):
             yield _hit(text, "address", start, end, True, "a postcode where a person lives")
@@ -896,7 +908,7 @@ bureau urgences abteilung amt notaufnahme beratung
 division branch section directorate authority board council commission
 départements departamentos provincias landkreise régions regiones
 rescue shelter refugio refuge tierheim feuerwehr berufsfeuerwehr polizei bomberos pompiers
-patient patients patiente paciente pacientes patientin case caso cas fall
+patient patients patiente paciente pacientes patientin patienten case caso cas fall
 bewohner bewohnerin bewohnerinnen resident residents residente résident résidente
 hospital infirmary clinic ward room bed icu station zimmer chambre habitación planta camp cabin mount fort
 departamento département ministerio ministère ministerium ayuntamiento comunidad consejería región région municipio
@@ -949,7 +961,7 @@ SURNAME_INITIAL = re.compile(rf"(?<![\w.])(?P<name>{WORD},\s+[{UPPER}]\.)(?=\s*[
 # Initials with the person's age: "A.R.M. (9 años)", "J.M.R., de 17 años".
 INITIALS = r"(?:M\.ª\s?|Mª\s?)?[A-Z]\.(?:\s?[A-Z]\.){1,3}"  # "A.R.M.", "J. A. R.", "M.ª T. G. S."
 INITIALS_AGED = re.compile(rf"(?<![\w.])(?P<name>{INITIALS})(?=,?\s*(?:\(\s*)?(?:de\s+)?\d{{1,3}}\s*"
-                           r"(?:(?:años|ans|years|Jahre)\b|J\.|\s*[),])|"
+                           r"(?:(?:años|ans|years|Jahre)\b|J\.|\s*[),(])|"
                            r",?\s*(?:NHC|MRN|IPP|NIR|DOB|historia|geb\.|n[ée]e?\s|born)\b)")
 # Initials after what the person is: "A year-nine pupil, K.L.D., has ...", "un alumno de 4.º B, H. M. G. (Hugo),".
 INITIALS_BETWEEN_COMMAS = re.compile(rf",\s+(?P<name>{INITIALS})(?:\s*\((?P<first>{WORD})\))?(?=\s*,)")
@@ -1118,6 +1130,10 @@ COMPANY_AFTER = re.compile(r"^\s*,?\s*(?:S\.\s?L\.|S\.\s?A\.|S\.\s?L\.\s?U\.|SLU
 
 
 # A building or body after the words: "George Washington Carver Student Union", "Jean Moulin Institute".
+PLACE_LAST = re.compile(r"Hub|Clinic|Hospital|Hôpital|Klinik|Klinikum|Krankenhaus|Schule|Institut|Institute|Zentrum|"
+                        r"Centre|Center|Centro|Universität|Gymnasium|Pavilion|Pavillon|Memorial|College|Collège|Lycée|"
+                        r"École|Colegio|Instituto|Fundación|Foundation|Library|Campus|Stadium|School|Academy|Surgery|"
+                        r"Practice|Hospice|Pharmacy|Primary|Elementary|Arena|Suites|Hotel|Motel|Resort")
 PLACE_AFTER = re.compile(rf"\s+(?:{lex.PLACE_NOUNS}|Union|School|Clinic|Park|Arena)\b")
 # A list of wards or buildings by their names: "closes wards to new admissions: Nightingale, Seacole, ...".
 NAMED_ROOMS = re.compile(r"\b(?:wards|units|buildings|wings|Stationen|salles|services|pavillons|plantas|unidades|"
@@ -1127,8 +1143,16 @@ PLACE_ADJECTIVE = re.compile(rf"\s+(?:{lex.PERSON_ROLES}|residents?|patients?|na
                              r"habitant\w*|résident\w*)\b", CI)
 
 
+# Months that are given names too: "Jan Wolter", "May Chen" -- a name when a surname follows.
+MONTH_GIVEN = frozenset({"jan", "may", "june", "april", "mai"})
+CALENDAR_WORD = re.compile(r"Bank|Holiday|Day|Days|Fair|Festival|Half|Term|Break|Sale|Update|Report|Madness|Fools", CI)
+
+
 def _is_name(candidate: str, titled: bool) -> bool:
     words = [w for w in re.split(r"\s+", candidate) if w]
+    if len(words) == 2 and _fold(words[0]) in MONTH_GIVEN and _fold(words[1]) in census_names()[1] and \
+            not CALENDAR_WORD.fullmatch(words[1]):
+        return _fold(words[1]) not in NOT_NAMES and not INSTITUTION.search(candidate)
     if not words or _fold(words[0]) in NOT_NAMES or _fold(words[-1]) in NOT_NAMES or INSTITUTION.search(candidate):
         return False
     if any(len(w) > 6 and GERMAN_NOUN.search(w) for w in words) or any(
@@ -1401,6 +1425,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
             del words[:2]  # "Erkrankung von Jonas Weber": the name is Jonas Weber
         if words and CAR_MAKE.fullmatch(words[0].group()) and A_THING.search(text, max(0, start - 25), start):
             continue  # "a silver Honda Accord", "un Seat León gris": a car
+        if len(words) > 1 and PLACE_LAST.fullmatch(words[-1].group()):
+            continue  # "the Seacroft Hub", "Hollins Park Academy": a place
         if words:
             begin = start + words[0].start()
             if _is_name(text[begin:m.end("name")], False):
@@ -1674,6 +1700,8 @@ WEEKDAYS = (r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|lunes|mar
             r"Freitag|Samstag|Sonntag")
 WEEKDAY_DAY = re.compile(rf"\b(?:{WEEKDAYS}),?\s+(?:the\s+|dem\s+|den\s+)?(?:{DATE}|{DAY}(?:st|nd|rd|th|\.)?"
                          rf"(?!\s*(?:[:h%°\d]|Uhr\b|a\.m|p\.m|am\b|pm\b))(?![\w.,]\d))", CI)
+# Spanish gives the day alone: "el viernes pasado, día 21", "el día 3".
+DAY_NUMBER = re.compile(rf"\b(?:el\s+)?d[íi]a\s+{DAY}\b(?!\s*(?:de\s+)?(?:semana|mes|h\b|horas?\b|[:.]\d))", CI)
 # An ordinal in words: "the twenty-eighth of June", "el veintiocho de junio" is a cardinal, "June the third".
 ORDINAL_WORDS = (r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|"
                  r"fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth|"
@@ -1729,6 +1757,27 @@ STREET_HOME = re.compile(rf"\b(?:{LIVES_WORDS}|casa|vit)\W+(?:\w+\W+){{0,2}}$", 
 
 ROOM = re.compile(r"\b(?:chambre|appartement|apartment|apt\.?|flat|unit|room|habitación|hab\.|Zimmer|Zi\.|Wohnung)\s+"
                   r"(?:n[°º]\s*)?\d{1,4}[A-Z]?\b", CI)
+
+
+# A court's, an inspector's or an insurer's file on one person: "(Az. 4 O 412/22)", "procedimiento ordinario
+# 1123/2023", "l'affaire n° 2201457", "unter dem Aktenzeichen AS-24-3317".
+CASE_FILE = re.compile(r"\b(?:Az\.|Aktenzeichen|Geschäftszeichen|procedimiento(?:\s+(?:ordinario|abreviado))?|"
+                       r"diligencias(?:\s+previas)?|expediente|affaire|case|claim)\s*(?:n[°º.]?\s*|no\.\s*|nr\.\s*)?:?\s*"
+                       r"(?P<value>\d{1,3}\s+[A-Za-z]{1,3}\s+\d{1,5}/\d{2}|(?=[A-Z0-9./-]*\d{3})[A-Z0-9][A-Z0-9./-]{2,18}\d)"
+                       r"(?![\w/-])", CI)
+
+
+def tied_case_files(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
+    """In a text that names someone, the file a court or an inspector keeps on them is theirs
+    (a regulator's file on a product, a tender's number stay public)."""
+    if not any(h.blocking and h.cls == "name" for h in found):
+        return
+    for m in CASE_FILE.finditer(text):
+        start, end = m.span("value")
+        if any(h.start < end and start < h.end for h in found) or REGULATOR.search(text[max(0, start - 120):start]) \
+                or PROCUREMENT.search(text[max(0, start - 80):start]) or _a_date(m.group("value")):
+            continue
+        yield _hit(text, "other_id", start, end, True, "the file a court or an inspector keeps on someone named here")
 
 
 def tied_rooms(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
@@ -1808,6 +1857,7 @@ AGE_BARE = re.compile(r"(?:^\s*,\s*(?:de\s+)?|^\s*\(\s*|"
                       r"Alter\s+von)\s+"
                       r"(?:just\s+|only\s+)?)"
                       rf"(?P<n>\d{{1,3}}|(?:{lex.AGE_WORDS_ANY})(?!\w))(?=\s*[,.;)?!]|\s+(?:and|y|et|und)\b|\s+[–—-]\s|"
+                      r"\s+\((?!\d)|"
                       r"\s+(?:still|todavía|encore|noch)\b|\s*$)(?!\)?\s*\d)", CI)
 
 
@@ -1818,6 +1868,12 @@ NICKNAMED = re.compile(r"(?:known\s+(?:to\s+[\w\s]{1,30}?\s+)?as|goes\s+by|(?<!s
                        r"Spitznamen?|nickname|apodo|surnom|"
                        r"surnomm[ée]e?|nennen|genannt|conocen\s+como|llaman|apodad[oa])\s*[„“\"'«‘]\s?(?P<nick>(?:o\s+)?"
                        rf"[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?)\s?[“”\"'»’.]", CI)
+
+
+# The name first, then that people call them so: "Nani, como la conocen en el barrio, mide 1,55".
+NICK_THEN_AS = re.compile(rf"(?<![\w-])(?P<nick>[{UPPER}][{LOWER}]+),\s+(?:como\s+(?:la|lo|le)\s+(?:conocen|llaman)|"
+                          r"comme\s+(?:on\s+l['’]appelle|l['’]appellent|tout\s+le\s+monde\s+l['’]appelle)|"
+                          r"as\s+(?:she|he)\s+is\s+(?:known|called)|wie\s+(?:sie|er)\s+(?:genannt\s+wird|alle\s+nennen))\b")
 
 
 def tied_nicknames(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
@@ -1832,6 +1888,10 @@ def tied_nicknames(text: str, spans: list[tuple[int, int]], found: list[Hit]) ->
     for m in NICKNAME_BEFORE.finditer(text):  # "von allen nur „Wolle“ genannt"
         index = spans.index(sentence_of(spans, m.start()))
         if any(span in named for span in spans[max(0, index - 1):index + 1]):
+            yield _hit(text, "name", m.start("nick"), m.end("nick"), True, "the name a person named here goes by")
+    for m in NICK_THEN_AS.finditer(text):
+        index = spans.index(sentence_of(spans, m.start()))
+        if any(span in named for span in spans[max(0, index - 2):index + 1]):
             yield _hit(text, "name", m.start("nick"), m.end("nick"), True, "the name a person named here goes by")
     for m in NICKNAMED.finditer(text):
         index = spans.index(sentence_of(spans, m.start()))
@@ -1859,23 +1919,35 @@ ONE_PERSON_AGE = re.compile(r"(?:\b(?:a|an|un|una|une|ein|eine|einen|einem|einer
                             CI)
 
 
+# ... or an age that stands for the person: "thanks 78-year-old for viral post", "Die 81-Jährige bedankt sich".
+YEAR_OLD_AS_NOUN = re.compile(r"\s+(?:for|after|who|from|in|at|on|with|is|was|has|had|dies|died|and)\b|"
+                              r"\s*[,.;:!?)]|\s*$", CI)
+DER_DIE = re.compile(r"\b(?:der|die|dem|den|des)\s+(?:damals|erst|noch|heute|inzwischen)?\s*$", CI)
+
+
 def one_person_ages(text: str) -> Iterator[re.Match[str]]:
     for m in AGE_IN_YEARS.finditer(text):
-        if _a_lifetime(m.group("n")) and ONE_PERSON_AGE.search(text[max(0, m.start() - 30):m.start()]) and \
+        lead = text[max(0, m.start() - 30):m.start()]
+        as_person = (m.group().lower().endswith("year-old") and YEAR_OLD_AS_NOUN.match(text, m.end())) or (
+            re.search(r"-Jährige[rn]?$", m.group()) and DER_DIE.search(lead))
+        if _a_lifetime(m.group("n")) and (ONE_PERSON_AGE.search(lead) or as_person) and \
                 not re.match(r"\s*(?:and|or|y|o|et|ou|und|oder|to|a|à|bis)\s+\d", text[m.end():]):
             yield m  # not a range ("a 5- to 12-year-old")
 
 
-def tied_ages(text: str, spans: list[tuple[int, int]], found: list[Hit], someone: bool = False) -> Iterator[Hit]:
+def named_persons_ages(text: str, hits: list[Hit]) -> Iterator[Hit]:
+    """In an advisory that names someone, one person's age ("a 41-year-old labourer", "Die
+    81-Jährige") is theirs; found before the tied dates, which it ties in turn."""
+    for m in one_person_ages(text):
+        if not any(h.start < m.end() and m.start() < h.end for h in hits if h.blocking):
+            yield _hit(text, "age", m.start(), m.end(), True, "the age of a person this advisory names")
+
+
+def tied_ages(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
     """The age of a named person: in a sentence that names them (or goes on about them), or
     right after their name. Under 90 an age is no identifier on its own; beside a name it
-    describes the person, and the reviewer removes it with the name. `someone`: the advisory
-    names a person elsewhere, so one person's age ("a 41-year-old labourer") is theirs."""
+    describes the person, and the reviewer removes it with the name."""
     named = [h for h in found if h.blocking and h.cls == "name"]
-    if someone:
-        for m in one_person_ages(text):
-            if not any(h.start < m.end() and m.start() < h.end for h in found if h.blocking):
-                yield _hit(text, "age", m.start(), m.end(), True, "the age of a person this advisory names")
     if not named:
         return
     sentences_named = named_sentences(spans, found)
@@ -1908,7 +1980,7 @@ def tied_dates(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Ite
     dates = [(m.start(), m.end()) for m in ANY_DATE.finditer(text) if re.search(r"\d", m.group())]
     dates += [m.span("date") for m in DAY_MONTH.finditer(text) if 1 <= int(m.group("d")) <= 31
               and 1 <= int(m.group("m")) <= 12]
-    dates += [m.span() for m in (*WEEKDAY_DAY.finditer(text), *WORDED_DATE.finditer(text))]
+    dates += [m.span() for m in (*WEEKDAY_DAY.finditer(text), *WORDED_DATE.finditer(text), *DAY_NUMBER.finditer(text))]
     short = [m.span() for m in SHORT_DATE.finditer(text) if _day_and_month(int(m.group("a")), int(m.group("b")))]
     for start, end in dates:
         if any(h.start < end and start < h.end and h.blocking for h in found):
@@ -2126,11 +2198,11 @@ def detect(text: str, ctx: Context, known: frozenset[str] = frozenset()) -> list
     hits += [*camel_names(text, r"(?<!\w)#\w+")]  # a hashtag written in the text
     hits += [*names(text, spans, resolve(hits), ctx)]
     if known and ctx.kind in ("text", "area"):
-        hits += [*echoes(text, "text", set(known))]
+        hits += [*echoes(text, "text", set(known)), *named_persons_ages(text, hits)]
     found = resolve(hits)
     hits += [*tied_addresses(text, spans, found), *tied_dates(text, spans, found), *tied_devices(text, spans, found),
-             *tied_ages(text, spans, found, bool(known)), *tied_streets(text, spans, found),
-             *tied_nicknames(text, spans, found), *tied_rooms(text, spans, found),
+             *tied_ages(text, spans, found), *tied_streets(text, spans, found),
+             *tied_nicknames(text, spans, found), *tied_rooms(text, spans, found), *tied_case_files(text, spans, found),
              *(searched_streets(text) if ctx.kind == "area" and known else ())]  # after the names: places stay places
     return resolve(hits)
 

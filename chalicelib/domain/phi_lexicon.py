@@ -82,7 +82,8 @@ VENUE_WORDS = (
     r"wing|building|block|tower|pavilion|campus|edificio|pabellón|bâtiment|Gebäude|CEIP|IES|"
     r"pool|Hallenbad|Schwimmbad|Freibad|piscine|piscina|union|collège|lycée|Unterkunft|Gemeinschaftsunterkunft|"
     r"Universitario|hospitalier|hotel|suites|inn|motel|resort|stand|stadium|arena|ground|"
-    r"\w*[Kk]irche|\w+stelle|Tafel|\w+halle|\w+zentrum|\w+schule"
+    r"\w*[Kk]irche|\w+stelle|Tafel|\w+halle|\w+zentrum|\w+schule|\w*[Bb]ibliothek|\w*[Mm]useum|\w*[Ff]orum|\w+-Bad|"
+    r"\w+bad"
 )
 # A home: an address next to these is a person's.
 HOME_WORDS = (
