@@ -106,7 +106,7 @@ HOLDOUT27 = ROOT / "tests" / "phi_corpus" / "holdout27.jsonl"
 HOLDOUT28 = ROOT / "tests" / "phi_corpus" / "holdout28.jsonl"
 # Written the same way (another hand) during the work on holdout28; first run, then worked on.
 HOLDOUT29 = ROOT / "tests" / "phi_corpus" / "holdout29.jsonl"
-# Written the same way (another hand) during the work on holdout29, never worked on: the honest figure now.
+# Written the same way (another hand) during the work on holdout29; first run, then worked on.
 HOLDOUT30 = ROOT / "tests" / "phi_corpus" / "holdout30.jsonl"
 ORGS = ROOT / "tests" / "phi_corpus" / "orgs.json"
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -361,8 +361,8 @@ HAND_WRITTEN = (
                 "100 % blocked, FP 10 %; worked on since"),
     (HOLDOUT29, "written the same way (another hand) during the work on holdout28; first run: recall 92.2 %, "
                 "100 % blocked, FP 5 %; worked on since"),
-    (HOLDOUT30, "written the same way (another hand) during the work on holdout29; never worked on: what the "
-                "screen does on new text (first run: recall 83.0 %, 95 % blocked, FP 15 %)"),
+    (HOLDOUT30, "written the same way (another hand) during the work on holdout29; first run: recall 83.0 %, "
+                "95 % blocked, FP 15 %; worked on since"),
 )
 
 

@@ -79,14 +79,12 @@ def _identifiers(read: Sequence[tuple[str, str, str, str | None]], settings: Org
     known = frozenset(names_known(fields, [f for field in found for f in field]))
     if not known:
         return found
-    from chalicelib.domain.phi_detect import echoes, one_person_ages, searched_streets
+    from chalicelib.domain.phi_detect import second_reading
 
     for index, (name, text, kind, language) in enumerate(read):
         covered = [(f.start, f.end) for f in found[index] if f.blocking and f.start is not None and f.end is not None]
-        again = [*((h.start, h.end) for h in echoes(text, kind, set(known))),
-                 *(m.span() for m in one_person_ages(text)),
-                 *((h.start, h.end) for h in (searched_streets(text) if name == "area_desc" else ()))]
-        if kind == "text" and any(not any(s < b and a < e for s, e in covered) for a, b in again):
+        if kind == "text" and any(not any(s < b and a < e for s, e in covered)
+                                  for a, b in second_reading(text, name, known)):
             found[index] = identifier_findings(name, text, settings, language, kind, known)
     return found
 

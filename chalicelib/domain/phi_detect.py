@@ -20,6 +20,7 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from itertools import pairwise
 from dataclasses import dataclass, field
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 import phonenumbers
 from stdnum import iban as std_iban
@@ -263,8 +264,8 @@ KEYED: list[tuple[str, str, str, bool]] = [
     ("health_plan", r"Medicare(?:\s+(?:number|no\.?|ID|#|card))?|Medicaid(?:\s+(?:ID|number|no\.?|#))?|"
                     r"member\s+(?:ID|number|no\.?|#)|subscriber\s+(?:ID|number)|policy\s+(?:number|no\.?|#)|"
                     r"group\s+number|insurance\s+(?:ID|number|no\.?)|health\s+plan\s+(?:ID|number)|\bMBI\b|"
-                    r"tarjeta\s+sanitaria|\bTSI\b|(?-i:\bCIP(?=\s+[A-Z]{4}\d{6,}))|afiliaci[óo]n(?:\s+a\s+la\s+Seguridad\s+Social)?|"
-                    r"n[úu]mero\s+de\s+(?:la\s+)?Seguridad\s+Social|num[ée]ro\s+d'adh[ée]rent|mutuelle|"
+                    r"tarjeta\s+sanitaria|\bTSI\b|(?-i:\bCIP(?=\s+[A-Z]{4}\d{6,}))|afiliaci[óo]n(?!\s+a\s+la\s+Seguridad\s+Social)|"
+                    r"num[ée]ro\s+d'adh[ée]rent|mutuelle|"
                     r"(?<!renten)(?<!sozial)Versicherungsnummer|Mitgliedsnummer|adh[ée]rente?|p[óo]liza|police\s+d'assurance|Versicherungsschein|"
                     r"\b(?:BCBS|Aetna|Cigna|Humana|UHC|Kaiser)\s+(?:ID|member\s+ID|#)|member\s+card|"
                     r"Blue\s?Cross(?:\s+Blue\s?Shield)?|\bVers\.?-Nr\.?|mutualista|Beihilfe(?:-?Nr\.?|nummer)",
@@ -276,7 +277,9 @@ KEYED: list[tuple[str, str, str, bool]] = [
     ("ssn", r"\bSSN\b|social\s+security\s+(?:number|no\.?|#)", r"(?P<value>\d{3}[- ]?\d{2}[- ]?\d{4})", True),
     ("nhs_number", r"\bNHS\s+(?:no\.?|number|#)|\bNHS(?=[\s:]*\d{3}[- ]?\d{3}[- ]?\d{4}(?![\w-]))",
      r"(?P<value>\d{3}[- ]?\d{3}[- ]?\d{4})", True),
-    ("ssn", r"\bNUSS\b|\bNAF\b", r"(?P<value>\d{2}[/ ]?\d{8}[/ ]?\d{2})", True),
+    ("ssn", r"\bNUSS\b|\bNAF\b|afiliaci[óo]n\s+a\s+la\s+Seguridad\s+Social|"
+            r"n[úu]mero\s+de\s+(?:la\s+)?Seguridad\s+Social",
+     r"(?P<value>\d{2}[/ ]?\d{8}[/ ]?\d{2})", True),  # the Spanish social security number
     ("health_plan", r"(?-i:\bAME\b)|aide\s+m[ée]dicale\s+d'[ÉE]tat", r"(?P<value>\d(?:\s?\d){12,14})", True),
     ("ssn", r"last\s+(?:four|4)\s+(?:digits\s+)?(?:of\s+(?:his|her|their|the)\s+)?"
             r"(?:SSN|Social\s+Security(?:\s+number)?)(?:\s+(?:are|is|were|was))?", r"(?P<value>\d{4})", True),
@@ -307,7 +310,8 @@ KEYED: list[tuple[str, str, str, bool]] = [
                  r"r[ée]servation|Buchungs(?:nummer|code|referenz)|"
                  r"Rentenversicherungsnummer|Sozialversicherungsnummer|\bRV-?Nr\.?|"
                  # a complaint of one person, the code of their key safe
-                 r"n[úu]mero\s+de\s+reclamaci[óo]n|complaint\s+(?:number|no\.?|ref(?:erence)?)|num[ée]ro\s+de\s+r[ée]clamation|"
+                 r"n[úu]mero\s+de\s+reclamaci[óo]n|complaint\s+(?:number|no\.?|ref(?:erence)?)|"
+                 r"(?:compensation|insurance|injury)\s+claim(?:\s+(?:number|no\.?|#))?|num[ée]ro\s+de\s+r[ée]clamation|"
                  r"Beschwerdenummer|Schlüsselbox-?Code|key\s*safe(?:\s+code)?|code\s+(?:de\s+la\s+)?boîte\s+à\s+clés|"
                  r"c[óo]digo\s+de\s+la\s+caja\s+de\s+llaves|door\s+code|Türcode|digicode|"
                  # what one person handed in, booked or ran with: "Fundnummer F-2024-1138", "cita n.º VAC-447120"
@@ -322,6 +326,10 @@ KEYED: list[tuple[str, str, str, bool]] = [
                 r"(?<!product\s)licen[cs]e\s+(?:number|no\.?|#)|\b(?:RN|LPN|APRN|nursing|medical|professional|pharmacist)\s+licen[cs]e|"
                 r"\b(?:technician|nurse|pharmacist|professional)\s+registration|(?:registered\s+)?nurse\s+licen[cs]e|"
                 r"licencia\s+(?:municipal\s+)?de\s+(?:auto-?)?taxi|taxi\s+licen[cs]e|licence\s+de\s+taxi|Taxikonzession|"
+                # a person's certificate of competence: "pool operator certificate, CPO-IL-228431", "Staplerschein"
+                r"(?:operator|driver|forklift|pool|handler|competence|first\s+aid)\s+certificate|"
+                r"carn[ée]t?\s+de\s+(?:operador|manipulador|carretillero|gruista)|certificat\s+d['e]\s*(?:aptitude|capacité)|"
+                r"(?:Stapler|Kran|Sachkunde|Befähigungs|Waffen|Jagd|Angel|Boots|Sportboot)schein|Befähigungsnachweis|"
                 r"\bDL\s*#?|permis\s+de\s+conduire|permis\s+n[°o]|permiso\s+de\s+conduc(?:ir|ci[óo]n)|certificado\s+ADR|"
                 r"ADR-(?:Bescheinigung|Schein)|licencia\s+de\s+conducir|carn[ée]t?\s+de\s+conducir|"
                 r"F[üu]hrerschein(?:nummer)?|\bNPI\b|\bDEA\b|\bRPPS\b|\bADELI\b|\bLANR\b|\bBSNR\b|"
@@ -347,7 +355,7 @@ PERSON_NEAR = re.compile(rf"(?:{lex.PATIENT_WORDS})|\b(?:his|her|their|whose|su|
                          r"my|mi|mon|ma|mes|mein|meine|meinem|meiner|seinem|seinen|seiner|ihrem|ihren|ihrer|"
                          r"cuy[oa]s?|dont|dessen|deren)\b|"
                          r"\b(?:usuari[oa]|user|wearer|utilisat(?:eur|rice)|porteur|porteuse|Nutzer(?:in)?|Träger(?:in)?)\b|"
-                         r"\bpatient's\b|'s\b|des\s+Patienten|der\s+Patientin|del\s+paciente|de\s+la\s+paciente|"
+                         r"\bpatient's\b|(?-i:\b[A-Z][a-z]+)['’]s\b|des\s+Patienten|der\s+Patientin|del\s+paciente|de\s+la\s+paciente|"
                          r"du\s+patient|de\s+la\s+patiente", CI)
 
 
@@ -387,6 +395,7 @@ OUTBREAK_FILE = re.compile(r"\b(?:brote|hotel|inspecci[óo]n|establecimiento|emp
 # What shows the shape of a number rather than someone's: "looks like QQ 12 34 56 C", "(formato 28/…)".
 EXAMPLE = re.compile(r"(?:(?:\(\s*|\b)(?:for\s+example|e\.\s?g\.|por\s+ejemplo|p\.\s?ej\.|par\s+exemple|p\.\s?ex\.|"
                      r"z\.\s?B\.|zum\s+Beispiel)[\s,:]*(?:\w+\s+)?$)|(?<![\w./@-])(?:looks\s+like|in\s+the\s+format|format(?:o)?|au\s+format|im\s+Format|"
+                     r"sous\s+la\s+forme|in\s+the\s+form|en\s+la\s+forma|in\s+der\s+Form|"
                      r"Muster|sample|specimen|spécimen|muestra|du\s+type|de\s+type)"
                      r"(?![\w.]\w)[\s:(,]+(?:\w+[\s:(,]+){0,2}$", CI)
 
@@ -413,8 +422,10 @@ LOST_REFERENCE = re.compile(r"\b(?:referencia|reference|référence|Referenz|ref
 
 # An online account's name right after its word: "(username dhwhitfield58)", "son identifiant, mrousseau.benali".
 USERNAME = re.compile(r"\b(?:user\s?name|user\s+ID|login|identifiant|nom\s+d'utilisateur|nombre\s+de\s+usuario|usuario|"
-                      r"Benutzername|Benutzerkennung|Nutzername)\s*[:,(«\"“„]?\s*"
-                      r"(?P<value>(?=[\w.\-]*[\d._])[A-Za-z][\w.\-]{2,}[A-Za-z0-9])(?![\w@-])", CI)
+                      r"Benutzername|Benutzerkennung|Nutzername|account|Nutzerkonto|Benutzerkonto|compte|cuenta)"
+                      r"\s*[:,(«\"“„']?\s*"
+                      r"(?P<value>(?=[\w.\-]*(?:\d|[._]\w))[A-Za-z][\w.\-]{2,}[A-Za-z0-9])(?![\w@-]|\.\w)"
+                      r"(?<!\.fr)(?<!\.com)(?<!\.org)(?<!\.de)(?<!\.es)(?<!\.gov)(?<!\.net)", CI)  # not "ameli.fr"
 # Number plates by their country's shape: "DO-KP 4471", "AB-123-CD", "4829 KLM" (no vowels).
 PLATE_SHAPE = re.compile(r"(?<![\w-])(?:[A-ZÄÖÜ]{1,3}-[A-Z]{1,2}\s\d{1,4}[EH]?|"
                          r"[A-HJ-NP-TV-Z]{2}-\d{3}-[A-HJ-NP-TV-Z]{2}|"
@@ -675,7 +686,7 @@ AT_PLACE = (rf"\s+(?:to|at|in|into|al|a|à|au|en|ins|im|in\s+die|in\s+das)\s+"
             rf"(?:the\s+|el\s+|la\s+|le\s+|l['’]|das\s+|die\s+|der\s+)?"
             rf"(?-i:(?:[{UPPER}0-9][\w'’.\-]*\s+(?:de\s+(?:la\s+)?|del\s+|of\s+(?:the\s+)?|la\s+)?){{1,5}})(?:on|el|le|am)\s+")
 KEY_DATE = re.compile(rf"(?<!\w)(?P<key>{BIRTH}|{EVENT})(?:{AT_PLACE}|{LINK})(?P<date>{DATE})", CI)
-DATE_KEY = re.compile(rf"\bam\s+(?P<date>{DATE})\s+(?:\w+\s+){{0,4}}(?P<key>verstorben|gestorben|entlassen|aufgenommen|"
+DATE_KEY = re.compile(rf"\bam\s+(?P<date>{DATE})\s+(?:\w+\s+){{0,6}}(?P<key>verstorben|gestorben|entlassen|aufgenommen|"
                       r"bewusstlos|aufgefunden|verunglückt|"
                       r"eingeliefert|ins\s+Krankenhaus)", CI)
 ANY_DATE = re.compile(DATE, CI)
@@ -961,7 +972,7 @@ SURNAME_INITIAL = re.compile(rf"(?<![\w.])(?P<name>{WORD},\s+[{UPPER}]\.)(?=\s*[
 # Initials with the person's age: "A.R.M. (9 años)", "J.M.R., de 17 años".
 INITIALS = r"(?:M\.ª\s?|Mª\s?)?[A-Z]\.(?:\s?[A-Z]\.){1,3}"  # "A.R.M.", "J. A. R.", "M.ª T. G. S."
 INITIALS_AGED = re.compile(rf"(?<![\w.])(?P<name>{INITIALS})(?=,?\s*(?:\(\s*)?(?:de\s+)?\d{{1,3}}\s*"
-                           r"(?:(?:años|ans|years|Jahre)\b|J\.|\s*[),(])|"
+                           r"(?:(?:años|ans|years|Jahre)\b|J\.|\s*[),(—–])|"
                            r",?\s*(?:NHC|MRN|IPP|NIR|DOB|historia|geb\.|n[ée]e?\s|born)\b)")
 # Initials after what the person is: "A year-nine pupil, K.L.D., has ...", "un alumno de 4.º B, H. M. G. (Hugo),".
 INITIALS_BETWEEN_COMMAS = re.compile(rf",\s+(?P<name>{INITIALS})(?:\s*\((?P<first>{WORD})\))?(?=\s*,)")
@@ -1133,7 +1144,9 @@ COMPANY_AFTER = re.compile(r"^\s*,?\s*(?:S\.\s?L\.|S\.\s?A\.|S\.\s?L\.\s?U\.|SLU
 PLACE_LAST = re.compile(r"Hub|Clinic|Hospital|Hôpital|Klinik|Klinikum|Krankenhaus|Schule|Institut|Institute|Zentrum|"
                         r"Centre|Center|Centro|Universität|Gymnasium|Pavilion|Pavillon|Memorial|College|Collège|Lycée|"
                         r"École|Colegio|Instituto|Fundación|Foundation|Library|Campus|Stadium|School|Academy|Surgery|"
-                        r"Practice|Hospice|Pharmacy|Primary|Elementary|Arena|Suites|Hotel|Motel|Resort")
+                        r"Practice|Hospice|Pharmacy|Primary|Elementary|Arena|Suites|Hotel|Motel|Resort|"
+                        # a street ("over on Birchwood Ct") -- not Lane or Close, which are surnames too
+                        r"St|Rd|Ave|Ln|Ct|Cres|Blvd|Street|Road|Avenue|Drive|Crescent|Terrace|Gardens|Boulevard")
 PLACE_AFTER = re.compile(rf"\s+(?:{lex.PLACE_NOUNS}|Union|School|Clinic|Park|Arena)\b")
 # A list of wards or buildings by their names: "closes wards to new admissions: Nightingale, Seacole, ...".
 NAMED_ROOMS = re.compile(r"\b(?:wards|units|buildings|wings|Stationen|salles|services|pavillons|plantas|unidades|"
@@ -1289,6 +1302,13 @@ def _a_title(relation: str | None) -> bool:
                              r"Children|Child|Kids|Daughters?|Sons", relation or ""))
 
 
+# What follows a name in a record: its chart, number or birth date ("OKAFOR, Chidi 14/02/2019").
+RECORD_AFTER = re.compile(r"\s*[,(]?\s*(?:chart|MRN|DOB|NHS|NHC|IPP|KVNR|born|b\.|geb\.|née?|nacid[oa]|"
+                          r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4})", CI)
+# "the Pruitt family": the family's surname.
+SURNAME_FAMILY = re.compile(rf"\b(?i:the)\s+(?P<name>{WORD})\s+family\b")
+
+
 def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Context | None = None) -> Iterator[Hit]:
     """Names tied to a patient: after "patient", before what happens to a patient, in a sentence
     that also holds another identifier, with a ward or room; an official's name alone is not."""
@@ -1307,7 +1327,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         group, given = next((g, n) for g, n in (("caps", "g1"), ("labelled", "g2"), ("born", "g3"), ("capsrow", "g4"))
                             if m.group(g))
         listed = is_given_name(m.group(given).capitalize()) or (  # a row of a list: "Öztürk, Sena (33);"
-            group == "born" and bool(re.match(r"\s*\(\s*\d{1,3}\s*\)", text[m.end():])))
+            group == "born" and bool(re.match(r"\s*\(\s*\d{1,3}\s*\)", text[m.end():]))) or (
+            group == "caps" and bool(RECORD_AFTER.match(text, m.end())))  # "PRUITT-OKONKWO, Adaeze, chart LFC-…"
         if listed and _fold(m.group(group).split(",")[0].split()[-1]) not in NOT_NAMES:  # "EL AMRANI, Youssef"
             add(m.start(group), m.end(group), True, "a name written surname first, as in a record")
     for m in PARENTS_NAMED.finditer(text):
@@ -1335,6 +1356,10 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
             add(m.start("name"), m.end("name"), True, "a person called by what they are to the family")
     for m in FAMILY.finditer(text):
         add(m.start("name"), m.end("name"), True, "a family's name")
+    for m in SURNAME_FAMILY.finditer(text):
+        if _fold(m.group("name")) in census_names()[1] and _fold(m.group("name")) not in NOT_NAMES and \
+                _fold(m.group("name")) not in lex.EVERYDAY_NAME_WORDS and not PLACE_AFTER.match(text, m.end()):
+            add(m.start("name"), m.end("name"), True, "a family's name")
     for m in SOUGHT.finditer(text):
         if _is_name(m.group("name"), False):
             add(m.start("name"), m.end("name"), True, "a person being looked for")
@@ -1587,7 +1612,9 @@ def name_words(name: str) -> set[str]:
 PLACE_SLUG_WORDS = frozenset(lex.words("""ceip ies colegio escuela instituto school hospital hopital clinica clinic
 clinique centro centre center college lycee ecole schule gymnasium klinikum klinik stiftung fundacion fondation
 foundation park parque parc calle rue avenue street strasse plaza place memorial ch chu chr ehpad surgery practice
-academy ward wing building hall house haus institut institute stadium"""))
+academy ward wing building hall house haus institut institute stadium stade estadio stadion arena salle sala
+gymnase piscine piscina polideportivo pabellon mediatheque bibliotheque biblioteca library museum musee museo
+aeropuerto aeroport airport gare estacion station bahnhof"""))
 
 
 def _named_place(words_before: Sequence[str]) -> bool:
@@ -1608,6 +1635,26 @@ def slug_names(link: str, texts: Iterable[str]) -> set[str]:
             if (_fold(a), _fold(b)) in pairs and is_given_name(a):
                 words |= {a, b}
     return words
+
+
+HANDLE_ANY = re.compile(r"(?<![\w@])@\w(?:[\w.]{1,28}\w)(?![\w@])")
+
+
+def named_handles(text: str, words: Collection[str]) -> Iterator[Hit]:
+    """A social-media handle that spells a name found elsewhere: "@leilanistrong", "@milas_kampf"."""
+    folded = [_fold(w) for w in words if len(w) >= 4]
+    for m in HANDLE_ANY.finditer(text):
+        if any(w in _fold(m.group()) for w in folded):
+            yield _hit(text, "account", m.start(), m.end(), True,
+                       "a social-media handle with the name of someone named here")
+
+
+def second_reading(text: str, field: str, words: Collection[str]) -> list[tuple[int, int]]:
+    """What in a field only the names found in other fields tie to a person: where it is, it is read again."""
+    return [*((h.start, h.end) for h in echoes(text, "text", set(words))),
+            *(m.span() for m in one_person_ages(text)),
+            *((h.start, h.end) for h in named_handles(text, words)),
+            *((h.start, h.end) for h in (searched_streets(text) if field == "area_desc" else ()))]
 
 
 def echoes(text: str, kind: str, words: set[str]) -> Iterator[Hit]:
@@ -1706,8 +1753,12 @@ DAY_NUMBER = re.compile(rf"\b(?:el\s+)?d[íi]a\s+{DAY}\b(?!\s*(?:de\s+)?(?:seman
 ORDINAL_WORDS = (r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|"
                  r"fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth|"
                  r"(?:twenty|thirty)-(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)")
-WORDED_DATE = re.compile(rf"\b(?:the\s+)?(?:{ORDINAL_WORDS})\s+of\s+{MONTH}|\b{MONTH}\s+the\s+(?:{ORDINAL_WORDS})\b",
-                         CI)
+# ... and German: "seit dem vierten Februar".
+ORDINAL_WORDS_DE = (r"ersten|zweiten|dritten|vierten|fünften|sechsten|siebten|achten|neunten|zehnten|elften|zwölften|"
+                    r"(?:drei|vier|fünf|sech|sieb|acht|neun)zehnten|(?:(?:ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun)und)?"
+                    r"zwanzigsten|(?:einund)?dreißigsten")
+WORDED_DATE = re.compile(rf"\b(?:the\s+)?(?:{ORDINAL_WORDS})\s+of\s+{MONTH}|\b{MONTH}\s+the\s+(?:{ORDINAL_WORDS})\b|"
+                         rf"\b(?:{ORDINAL_WORDS_DE})\s+{MONTH}", CI)
 # A funeral, a wake or a memorial is the dead person's: its date is theirs.
 FUNERAL = re.compile(r"\b(?:funeral|memorial\s+service|wake|burial|cremation|obsèques|funérailles|inhumation|"
                      r"crémation|veillée|misa\s+funeral|funeral|velatorio|entierro|sepelio|capilla\s+ardiente|"
@@ -1762,8 +1813,8 @@ ROOM = re.compile(r"\b(?:chambre|appartement|apartment|apt\.?|flat|unit|room|hab
 # A court's, an inspector's or an insurer's file on one person: "(Az. 4 O 412/22)", "procedimiento ordinario
 # 1123/2023", "l'affaire n° 2201457", "unter dem Aktenzeichen AS-24-3317".
 CASE_FILE = re.compile(r"\b(?:Az\.|Aktenzeichen|Geschäftszeichen|procedimiento(?:\s+(?:ordinario|abreviado))?|"
-                       r"diligencias(?:\s+previas)?|expediente|affaire|case|claim)\s*(?:n[°º.]?\s*|no\.\s*|nr\.\s*)?:?\s*"
-                       r"(?P<value>\d{1,3}\s+[A-Za-z]{1,3}\s+\d{1,5}/\d{2}|(?=[A-Z0-9./-]*\d{3})[A-Z0-9][A-Z0-9./-]{2,18}\d)"
+                       r"diligencias(?:\s+previas)?|expediente|affaire|case|claim|(?-i:RG))\s*(?:n[°º.]?\s*|no\.\s*|nr\.\s*)?"
+                       r"[:,]?\s*(?P<value>\d{1,4}\s+[A-Za-z]{1,3}\s+\d{1,5}(?:\s+[A-Za-z]{1,3}\s+\d{1,6})?/\d{2}|(?=[A-Z0-9./-]*\d{3})[A-Z0-9][A-Z0-9./-]{2,18}\d)"
                        r"(?![\w/-])", CI)
 
 
@@ -1774,7 +1825,8 @@ def tied_case_files(text: str, spans: list[tuple[int, int]], found: list[Hit]) -
         return
     for m in CASE_FILE.finditer(text):
         start, end = m.span("value")
-        if any(h.start < end and start < h.end for h in found) or REGULATOR.search(text[max(0, start - 120):start]) \
+        if any(h.start < end and start < h.end and h.blocking and RANK[h.cls] >= RANK["other_id"] for h in found) \
+                or REGULATOR.search(text[max(0, start - 120):start]) \
                 or PROCUREMENT.search(text[max(0, start - 80):start]) or _a_date(m.group("value")):
             continue
         yield _hit(text, "other_id", start, end, True, "the file a court or an inspector keeps on someone named here")
@@ -1845,9 +1897,10 @@ NUMBER_WORD_AGE = (rf"(?:{lex.NUMBER_WORDS_DE}|\w+zig|hundert)jährige[rn]?|"
                    rf"(?:{lex.NUMBER_WORDS_EN}|\w+ty(?:-\w+)?)[- ]year[- ]old")
 AGE_IN_YEARS = re.compile(rf"\b(?P<n>\d{{1,3}})(?:[- ](?:years?|yrs?)[- ]old\b|-year-old\b|-jährige[rn]?\b|"
                           rf"\s+(?:ans|años|Jahre|Lebensjahr|mois|meses|months|Monate)\b)|"
+                          rf"\b(?:{lex.NUMBER_WORDS})\s+(?:semaines|semanas|weeks|Wochen)\b|"
                           rf"\b(?:{NUMBER_WORD_AGE})\b|"
                           rf"\b(?P<pair>\d{{1,2}})(?=\s+(?:y|and|et|und)\s+\d{{1,2}}\s+(?:años|ans|years|Jahre)\b)|"
-                          rf"\b(?:{lex.AGE_WORDS_ANY})\s+(?:years?\s+old|ans|años|Jahre(?:\s+alt)?)\b", CI)
+                          rf"\b(?:{lex.AGE_WORDS_ANY})\s+(?:years?\s+old|ans|años|Jahren?(?:\s+alt)?)\b", CI)
 AGED = re.compile(r"old|jährig|alt\b", CI)  # "for four-year-old Amir" is an age after all
 # "for two years", "il y a six ans", "vor zehn Jahren": a time, not an age.
 DURATION_BEFORE = re.compile(r"\b(?:for|over|during|il\s+y\s+a|depuis|pendant|durant|hace|desde\s+hace|durante|"
@@ -2113,13 +2166,25 @@ def host_hits(url_text: str, offset: int) -> Iterator[Hit]:
                   "a personal blog (check that it is not a patient's)", m.group(1))
 
 
+# A link the text calls one person's memorial or fundraiser page: "Eine Gedenkseite ist unter https://…".
+MEMORIAL_PAGE = re.compile(r"\b(?:Gedenkseite|Traueranzeige|Kondolenzbuch|memorial\s+page|tribute\s+page|obituary|"
+                           r"online\s+condolences|page\s+d['’]hommage|avis\s+de\s+décès|página\s+(?:de\s+)?homenaje|"
+                           r"esquela|(?:cagnotte|collecte|fundraiser|colecta|recaudación|Spendenaktion)\s+(?:pour|for|para|für)\s+"
+                           r"(?:la\s+famille|the\s+family|la\s+familia|die\s+Familie|s[ae]s?|his|her|su|seine?|ihre?)\b)",
+                           CI)
+
+
 def urls(text: str, ctx: Context) -> Iterator[Hit]:
     if ctx.kind == "url":
         yield from url_hits(text, 0)
         return
     for m in URL.finditer(text):
-        yield from url_hits(m.group().rstrip(".,;"), m.start())
-        yield from host_hits(m.group().rstrip(".,;"), m.start())
+        link = m.group().rstrip(".,;")
+        yield from url_hits(link, m.start())
+        yield from host_hits(link, m.start())
+        if MEMORIAL_PAGE.search(text, max(0, m.start() - 80), m.start()) and urlsplit(link if "//" in link else
+                                                                                     "//" + link).path.strip("/"):
+            yield _hit(text, "url", m.start(), m.start() + len(link), True, "a link to a page for one person")
 
 
 # The area an advisory covers is a region, a town, a district, a list of streets; a house number
@@ -2198,7 +2263,7 @@ def detect(text: str, ctx: Context, known: frozenset[str] = frozenset()) -> list
     hits += [*camel_names(text, r"(?<!\w)#\w+")]  # a hashtag written in the text
     hits += [*names(text, spans, resolve(hits), ctx)]
     if known and ctx.kind in ("text", "area"):
-        hits += [*echoes(text, "text", set(known)), *named_persons_ages(text, hits)]
+        hits += [*echoes(text, "text", set(known)), *named_persons_ages(text, hits), *named_handles(text, known)]
     found = resolve(hits)
     hits += [*tied_addresses(text, spans, found), *tied_dates(text, spans, found), *tied_devices(text, spans, found),
              *tied_ages(text, spans, found), *tied_streets(text, spans, found),

@@ -83,7 +83,8 @@ VENUE_WORDS = (
     r"pool|Hallenbad|Schwimmbad|Freibad|piscine|piscina|union|collège|lycée|Unterkunft|Gemeinschaftsunterkunft|"
     r"Universitario|hospitalier|hotel|suites|inn|motel|resort|stand|stadium|arena|ground|"
     r"\w*[Kk]irche|\w+stelle|Tafel|\w+halle|\w+zentrum|\w+schule|\w*[Bb]ibliothek|\w*[Mm]useum|\w*[Ff]orum|\w+-Bad|"
-    r"\w+bad"
+    r"\w+bad|airport|aeropuerto|aéroport|Flughafen|terminal|\w*[Bb]ahnhof|gare|estación|estadio|stade|Stadion|"
+    r"drug(?:store)?|drugs"
 )
 # A home: an address next to these is a person's.
 HOME_WORDS = (

@@ -615,7 +615,8 @@ def phi_sentence(rng: random.Random, cls: str, lang: str, org: str, strict: bool
                    lambda: (f"Insurer member ID {member} covers the case's treatment.", [("health_plan", member)]),
                    lambda: (f"{name}, MBI {mb}, was admitted Tuesday.", [("name", name), ("health_plan", mb)])],
             "es": [lambda: (f"Número de la tarjeta sanitaria de la paciente: {tsi}.", [("health_plan", tsi)]),
-                   lambda: (f"El afectado, con número de afiliación a la Seguridad Social {naf}, está ingresado.", [("health_plan", naf)])],
+                   # the Spanish social security number (NUSS): an ssn, as every hand-written set labels it
+                   lambda: (f"El afectado, con número de afiliación a la Seguridad Social {naf}, está ingresado.", [("ssn", naf)])],
             "fr": [lambda: (f"Numéro d'adhérent mutuelle du patient : {member}.", [("health_plan", member)])],
             "de": [lambda: (f"Versicherungsnummer der privaten Krankenversicherung: {member}.", [("health_plan", member)])],
         }
