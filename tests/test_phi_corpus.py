@@ -131,13 +131,13 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
 
 
 def test_the_set_never_worked_on() -> None:
-    """holdout30: written during the work on holdout29 by a hand that never saw the code, and never
-    worked on, so its figures are what the screen does on text it has not seen (83.0 % of
+    """holdout31: written during the work on holdout30 by a hand that never saw the code, and never
+    worked on, so its figures are what the screen does on text it has not seen (83.3 % of
     identifiers, 95 % of advisories with patient data blocked, 15 % false positives): the floors
     keep them from getting worse unnoticed."""
-    result = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT30), timing=False)
+    result = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT31), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
-    assert result["recall"] >= 0.829 and result["advisory_recall"] >= 0.95, result["misses"]
+    assert result["recall"] >= 0.832 and result["advisory_recall"] >= 0.95, result["misses"]
     assert result["false_positive_rate"] <= 0.15, result["false_positives"]
 
 
