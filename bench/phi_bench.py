@@ -108,7 +108,8 @@ HOLDOUT28 = ROOT / "tests" / "phi_corpus" / "holdout28.jsonl"
 HOLDOUT29 = ROOT / "tests" / "phi_corpus" / "holdout29.jsonl"
 # Written the same way (another hand) during the work on holdout29; first run, then worked on.
 HOLDOUT30 = ROOT / "tests" / "phi_corpus" / "holdout30.jsonl"
-# Written the same way (another hand) during the work on holdout30, never worked on: the honest figure now.
+# Written the same way (another hand) during the work on holdout30; first run, then worked on. The German pension
+# (social security) number is an ssn here and in holdout19 and holdout22, as holdout29-31 label it.
 HOLDOUT31 = ROOT / "tests" / "phi_corpus" / "holdout31.jsonl"
 ORGS = ROOT / "tests" / "phi_corpus" / "orgs.json"
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -365,8 +366,8 @@ HAND_WRITTEN = (
                 "100 % blocked, FP 5 %; worked on since"),
     (HOLDOUT30, "written the same way (another hand) during the work on holdout29; first run: recall 83.0 %, "
                 "95 % blocked, FP 15 %; worked on since"),
-    (HOLDOUT31, "written the same way (another hand) during the work on holdout30; never worked on: what the "
-                "screen does on new text (first run: recall 83.3 %, 95 % blocked, FP 15 %)"),
+    (HOLDOUT31, "written the same way (another hand) during the work on holdout30; first run: recall 83.3 %, "
+                "95 % blocked, FP 15 %; worked on since"),
 )
 
 

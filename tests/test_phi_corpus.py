@@ -100,11 +100,12 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     (phi_bench.HOLDOUT24, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT25, 0.96, 1.0, 0.0),
     (phi_bench.HOLDOUT26, 0.97, 1.0, 0.0), (phi_bench.HOLDOUT27, 0.96, 1.0, 0.0),
     (phi_bench.HOLDOUT28, 0.97, 1.0, 0.0), (phi_bench.HOLDOUT29, 0.98, 1.0, 0.0),
-    (phi_bench.HOLDOUT30, 0.95, 1.0, 0.0)],
+    (phi_bench.HOLDOUT30, 0.96, 1.0, 0.0), (phi_bench.HOLDOUT31, 0.91, 0.975, 0.0)],
     ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13",
          "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21",
          "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27",
-         "holdout28", "holdout29", "holdout30"])
+         "holdout28", "holdout29", "holdout30",
+         "holdout31"])
 def test_the_later_sets(path: Path, recall: float, advisories: float, false_positives: float) -> None:
     """First runs, before any work on them: holdout6 82.6 % of identifiers, 100 % of advisories
     blocked, 5 % false positives; holdout7 (another hand, same state) 74.8 %, 95 %, 7.5 %; holdout8
@@ -123,7 +124,8 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
     holdout25) 91.6 %, 97.5 %, 15 %; holdout27 (another hand, during the work on holdout26) 86.0 %, 100 %,
     7.5 %; holdout28 (another hand, during the work on holdout27) 87.6 %, 100 %, 10 %; holdout29 (another hand,
     during the work on holdout28) 92.2 %, 100 %, 5 %; holdout30 (another hand, during the work on holdout29) 83.0 %,
-    95 %, 15 %. The floors keep what the work on them reached."""
+    95 %, 15 %; holdout31 (another hand, during the work on holdout30) 83.3 %, 95 %, 15 %. The floors keep what the
+    work on them reached."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
@@ -345,7 +347,7 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     ({"description": "The passenger, Mrs Alina Petrescu (booking reference KX4-22P9), fell ill."},
      [("description", "other_id", "KX4-22P9")]),
     ({"description": "Er nannte seine Rentenversicherungsnummer 12 150567 M 044, sagte Herr Okafor."},
-     [("description", "other_id", "12 150567 M 044")]),
+     [("description", "ssn", "12 150567 M 044")]),
     ({"description": "Herr Kowalski ist mit seinem Fahrrad (Rahmennummer KTM88213-4B) unterwegs."},
      [("description", "vehicle", "KTM88213-4B")]),
     ({"description": "Mr Ken Ober (hospital number KB7 110 42) went home."}, [("description", "mrn", "KB7 110 42")]),
@@ -579,6 +581,22 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     ({"description": "Gisela Hartwig ist am 2. Mai im Alter von einundachtzig Jahren gestorben."}, [("description", "age", "einundachtzig Jahren")]),
     ({"description": "Paul Lindqvist ist gestorben. Eine Gedenkseite ist unter https://www.gedenk-beispiel.de/paul-lindqvist eingerichtet."}, [("description", "url", "https://www.gedenk-beispiel.de/paul-lindqvist")]),
     ({"description": "A workers' compensation claim, WC-24-118203, has been opened on his behalf."}, [("description", "other_id", "WC-24-118203")]),
+    # after holdout31's first run (83.3 %)
+    ({"description": "One row read: “DELACROIX-NWOSU, Ifeoma | DOB 04/11/1971 | MRN NCH-0311284”."}, [("description", "name", "DELACROIX-NWOSU, Ifeoma")]),
+    ({"description": "Her plan ID ABQ771204519 was visible on the form."}, [("description", "health_plan", "ABQ771204519")]),
+    ({"description": "He is registered under trauma number TR-25-00412."}, [("description", "mrn", "TR-25-00412")]),
+    ({"description": "La paciente fue clasificada como prioridad 4 (episodio URG-25-004417)."}, [("description", "mrn", "URG-25-004417")]),
+    ({"description": "His mother posts updates on Instagram as @leo.fights.on every week."}, [("description", "account", "@leo.fights.on")]),
+    ({"description": "Two hearing aids of Mrs Hale, serial numbers 31K55010284 and 31K55010285, were found."}, [("description", "device", "31K55010284"), ("description", "device", "31K55010285")]),
+    ({"description": "He handed over his National Insurance card, number JR 58 21 44 D."}, [("description", "ssn", "JR 58 21 44 D")]),
+    ({"description": "If you have information, quote crime reference 07/55120/24."}, [("description", "other_id", "07/55120/24")]),
+    ({"description": "The pupil's father, Obinna Castellanos, shared this message."}, [("description", "name", "Obinna Castellanos")]),
+    ({"description": "«RUIZ PARDO, Tomás — 71 a — NHC 2044198»"}, [("description", "age", "71")]),
+    ({"description": "Ana Ruiz sigue ingresada. Se le ha programado la operación para el viernes 8 de marzo."}, [("description", "date", "viernes 8 de marzo")]),
+    ({"description": "« KERJEAN Yvonne ; née le 02/03/1944 »"}, [("description", "name", "KERJEAN Yvonne")]),
+    ({"description": "Ihre Eltern berichten auf ihrem Blog https://lena-hoert-wieder.de über die Therapie."}, [("description", "url", "https://lena-hoert-wieder.de")]),
+    ({"description": "Ilse Voigt ist am 3. März nach kurzer, schwerer Krankheit im Kreis der Familie verstorben."}, [("description", "date", "3. März")]),
+    ({"description": "Jonas Krüger, 7, braucht Stammzellen. Seit der Diagnose am 12. November wird weltweit gesucht."}, [("description", "date", "12. November")]),
 ])
 def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
@@ -733,6 +751,14 @@ def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: li
     {"area_desc": "Hamburg Hauptbahnhof, Hachmannplatz 16, Hamburg"},
     {"description": "Votre numéro de sécurité sociale s'écrit sous la forme 2 84 05 31 555 042 17."},
     {"web": "https://ars.example.fr/collecte-stade-jean-bouin"},
+    # after holdout31's first run (false positives 15 %)
+    {"description": "Lors de l'épisode de canicule de 2019, les urgences ont été saturées."},
+    {"description": "Lesen Sie mehr auf unserer Seite https://gesundheitsamt.example.de/hitze."},
+    {"area_desc": "Corbeil-Essonnes ; CH Sud-Francilien, 40 avenue Serge-Dassault"},
+    {"area_desc": "Playa de la Malvarrosa, Valencia (entre el paseo de Neptuno y la calle de Eugenia Viñes)"},
+    {"description": "Retirada del queso fresco de la marca Hermanos Vidal, lote 24-118-B."},
+    {"hashtags": ["StaffAwards", "TeamNBT"]},
+    {"area_desc": "Comunidad de Madrid; Hospital Enfermera Isabel Zendal, calle de Francisco Umbral, 7"},
 ])
 def test_what_the_new_detectors_leave_alone(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []

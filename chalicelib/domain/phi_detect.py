@@ -258,10 +258,12 @@ KEYED: list[tuple[str, str, str, bool]] = [
             r"hospital\s+(?:number|no\.?)|"
             r"patient\s+(?:id|number|no\.?|#)|\bunit\s+number|record\s+(?:number|no\.?)|"
             r"\bexpediente\b(?!\s+(?:sancionador|administrativo|disciplinario|de\s+(?:contrataci[óo]n|licitaci[óo]n|obras?|compra|regulaci[óo]n)))|n[úu]mero\s+de\s+expediente|dossier(?:\s+m[ée]dical)?(?!\s+voyage)|\bIPP\b|num[ée]ro\s+de\s+dossier|"
-            r"Patienten(?:nummer|-?ID|nr\.?)|Fallnummer|Aufnahmenummer|\bPat\.?-Nr\.?|\bFall-?Nr\.?", VALUE, True),
+            r"Patienten(?:nummer|-?ID|nr\.?)|Fallnummer|Aufnahmenummer|\bPat\.?-Nr\.?|\bFall-?Nr\.?|"
+            r"episode\s+(?:number|no\.?)|\b(?:episodio|épisode)(?=\s+(?:n[°º.]?\s*)?[A-Z]{2,}-?\d)|Episodennummer|trauma\s+(?:number|no\.?)",
+     VALUE, True),
     ("nhc", r"\bNHC\b|historia\s+cl[íi]nica|\bhistoria(?=\s+n?\.?º?\s*\d)|"
             r"n[úu]mero\s+de\s+historia|n\.?\s?[ºo°]\s+de\s+historia", VALUE, True),
-    ("health_plan", r"Medicare(?:\s+(?:number|no\.?|ID|#|card))?|Medicaid(?:\s+(?:ID|number|no\.?|#))?|"
+    ("health_plan", r"Medicare(?:\s+(?:number|no\.?|ID|#|card))?|Medicaid(?:\s+(?:ID|number|no\.?|#))?|\bplan\s+ID|"
                     r"member\s+(?:ID|number|no\.?|#)|subscriber\s+(?:ID|number)|policy\s+(?:number|no\.?|#)|"
                     r"group\s+number|insurance\s+(?:ID|number|no\.?)|health\s+plan\s+(?:ID|number)|\bMBI\b|"
                     r"tarjeta\s+sanitaria|\bTSI\b|(?-i:\bCIP(?=\s+[A-Z]{4}\d{6,}))|afiliaci[óo]n(?!\s+a\s+la\s+Seguridad\s+Social)|"
@@ -275,6 +277,11 @@ KEYED: list[tuple[str, str, str, bool]] = [
     ("nir", r"num[ée]ro\s+de\s+s[ée]curit[ée]\s+sociale|\bNIR\b|assur[ée]e?\s+n",
      r"(?P<value>[12][\d ]{12,20}\d)", True),
     ("ssn", r"\bSSN\b|social\s+security\s+(?:number|no\.?|#)", r"(?P<value>\d{3}[- ]?\d{2}[- ]?\d{4})", True),
+    # the German social security (pension) number: "65 180334 S 012"; the British National Insurance number
+    ("ssn", r"Rentenversicherungsnummer|Rentenversicherungsnr\.?|Sozialversicherungsnummer|\bRV-?Nr\.?",
+     r"(?P<value>\d{2}\s?\d{6}\s?[A-Z]\s?\d{3})", True),
+    ("ssn", r"National\s+Insurance(?:\s+(?:number|no\.?|card))?|\bNINO\b|\bNI\s+(?:number|no\.?)",
+     r"(?P<value>(?-i:[A-CEGHJ-PR-TW-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]))", True),
     ("nhs_number", r"\bNHS\s+(?:no\.?|number|#)|\bNHS(?=[\s:]*\d{3}[- ]?\d{3}[- ]?\d{4}(?![\w-]))",
      r"(?P<value>\d{3}[- ]?\d{3}[- ]?\d{4})", True),
     ("ssn", r"\bNUSS\b|\bNAF\b|afiliaci[óo]n\s+a\s+la\s+Seguridad\s+Social|"
@@ -308,7 +315,6 @@ KEYED: list[tuple[str, str, str, bool]] = [
                  r"r[ée]servation(?=\s*n[°º])|\bbooking(?=\s+(?-i:[A-Z0-9]{6})\b)|(?:r[ée]f[ée]rence\s+de\s+)?dossier\s+voyage(?:ur)?|reservation\s+(?:number|code)|"
                  r"localizador\b(?:\s+de\s+(?:la\s+)?reserva|\s+del\s+billete)?|c[óo]digo\s+de\s+reserva|(?:code|num[ée]ro|r[ée]f[ée]rence)\s+de\s+"
                  r"r[ée]servation|Buchungs(?:nummer|code|referenz)|"
-                 r"Rentenversicherungsnummer|Sozialversicherungsnummer|\bRV-?Nr\.?|"
                  # a complaint of one person, the code of their key safe
                  r"n[úu]mero\s+de\s+reclamaci[óo]n|complaint\s+(?:number|no\.?|ref(?:erence)?)|"
                  r"(?:compensation|insurance|injury)\s+claim(?:\s+(?:number|no\.?|#))?|num[ée]ro\s+de\s+r[ée]clamation|"
@@ -400,6 +406,9 @@ EXAMPLE = re.compile(r"(?:(?:\(\s*|\b)(?:for\s+example|e\.\s?g\.|por\s+ejemplo|p
                      r"(?![\w.]\w)[\s:(,]+(?:\w+[\s:(,]+){0,2}$", CI)
 
 
+# A police report about many people ("atestado 2025-M40-0117" of a bus crash with 23 injured) is no one's.
+MANY_HURT = re.compile(r"\d+\s+(?:heridos|injured|victims|víctimas|blessés|Verletzte|passengers|pasajeros)|"
+                       r"\b(?:heridos|injured|casualties|blessés|Verletzten)\b", CI)
 IDENTITY_DOCUMENT = re.compile(r"(?:DNI|NIE|CNI|NIA|INE|pasaporte|passport|passeport|carte|Personalausweis|"
                                r"Reisepass|Aufenthalts|titre|permiso)", CI)
 POLICE_REPORT = re.compile(r"atestado|denuncia|plainte|crime\s+reference|police\s+reference", CI)
@@ -436,7 +445,8 @@ VEHICLE_WORDS = re.compile(r"\b(?:car|van|vehicle|drives?|driving|drove|plates?|
 
 
 # A person's social-media handle: "shared her experience on X under the handle @GrannyMo_Leeds".
-HANDLE = re.compile(r"\b(?:handle|account|compte|cuenta|perfil|profil|Profil|Konto|Namen|usuario|username|pseudo)\s+"
+HANDLE = re.compile(r"\b(?:handle|account|compte|cuenta|perfil|profil|Profil|Konto|Namen|usuari[oa]|username|pseudo|"
+                    r"utilisat(?:eur|rice)|Nutzer(?:in)?|Instagram|TikTok|Facebook|Twitter|YouTube|Threads|Bluesky)[\s(:]+"
                     r"(?:\w+\s+){0,2}?(?P<value>@\w(?:[\w.]{1,28}\w))(?![\w@])", CI)
 
 
@@ -489,13 +499,12 @@ def keyed(text: str, spans: list[tuple[int, int]], ctx: Context) -> Iterator[Hit
             if cls in ("mrn", "other_id") and (PROCUREMENT.search(text[max(0, start - 80):start])
                                                or REGULATOR.search(text[max(0, start - 120):start])):
                 continue  # "anuncio de licitación ... número de expediente SA-2024/118", a regulator's file
-            if cls == "other_id" and POLICE_REPORT.search(m.group()) and \
-                    not _about_one_person(text[slice(*sentence_of(spans, start))]):
+            if cls == "other_id" and POLICE_REPORT.search(m.group()) and MANY_HURT.search(text):
                 continue  # "atestado 2025-M40-0117" of a bus crash with 23 injured
             if cls == "device":  # a serial number is a patient's only when the sentence ties it to one
                 s, e = sentence_of(spans, start)
                 sure = bool(PERSON_NEAR.search(text[s:e]) or DEVICE_HOME.search(text[s:e])) or _names_someone(text[s:e])
-            if cls in ("other_id", "mrn") and re.search(r"[A-Z]", value) and re.search(r"\d", value):
+            if cls in ("other_id", "mrn", "device") and re.search(r"[A-Z]", value) and re.search(r"\d", value):
                 yield from _more_of_the_list(text, spans, cls, value, end, sure)
             if re.match(r"(?i:cita|appointment)", m.group()) and _phone_like(value, _digits(value), ctx):
                 continue  # "pida cita en el 900 102 112": a line to call
@@ -662,6 +671,8 @@ BIRTH = (r"DOB|D\.O\.B\.?|date\s+of\s+birth|birth\s*date|born(?:\s+on)?|\bb\.|n[
          r"date\s+de\s+naissance|nacid[oa](?:\s+el)?|naci[óo](?:\s+el)?|fecha\s+de\s+nacimiento|f\.\s?nac\.?|geb\.|geboren(?:\s+am)?|"
          r"Geburtsdatum|Geburtstag")
 EVENT = (r"died|passed\s+away|deceased|date\s+of\s+death|admitted|hospitali[sz]ed|discharged|"
+         r"(?:seit\s+der\s+|since\s+(?:the|his|her)\s+|depuis\s+(?:le|son|sa)\s+|desde\s+(?:el|su)\s+)"
+         r"(?:Diagnose|diagnosis|diagnostic|diagnóstico)|recibió\s+el\s+alta|"
          r"d[ée]c[ée]d[ée]e?|mort|morte|hospitalis[ée]e?|sortie?\s+de\s+l'h[ôo]pital|admise?|"
          r"falleci[óo]|falleció|muri[óo]|ingres[óo]|ingresad[oa]|dad[oa]\s+de\s+alta|"
          r"verstorben|gestorben|starb|verstarb|entlassen|aufgenommen|eingeliefert|"
@@ -686,7 +697,8 @@ AT_PLACE = (rf"\s+(?:to|at|in|into|al|a|à|au|en|ins|im|in\s+die|in\s+das)\s+"
             rf"(?:the\s+|el\s+|la\s+|le\s+|l['’]|das\s+|die\s+|der\s+)?"
             rf"(?-i:(?:[{UPPER}0-9][\w'’.\-]*\s+(?:de\s+(?:la\s+)?|del\s+|of\s+(?:the\s+)?|la\s+)?){{1,5}})(?:on|el|le|am)\s+")
 KEY_DATE = re.compile(rf"(?<!\w)(?P<key>{BIRTH}|{EVENT})(?:{AT_PLACE}|{LINK})(?P<date>{DATE})", CI)
-DATE_KEY = re.compile(rf"\bam\s+(?P<date>{DATE})\s+(?:\w+\s+){{0,6}}(?P<key>verstorben|gestorben|entlassen|aufgenommen|"
+DATE_KEY = re.compile(rf"\bam\s+(?P<date>{DATE}),?\s+[^.!?]{{0,140}}?"
+                      r"(?P<key>verstorben|gestorben|entlassen|aufgenommen|"
                       r"bewusstlos|aufgefunden|verunglückt|"
                       r"eingeliefert|ins\s+Krankenhaus)", CI)
 ANY_DATE = re.compile(DATE, CI)
@@ -956,7 +968,8 @@ GERMAN_RELATIVES = (r"Vater|Mutter|Mama|Papa|Bruder|Schwester|Oma|Opa|Großmutte
                     r"Tante|Ehemann|Ehefrau|Freundin|Freund")
 RELATIVE_NAME = re.compile(rf"(?:(?:\b[{UPPER}]\w+['’]s|"
                            rf"(?P<genitive>\b[{UPPER}][{LOWER}]+s)(?=\s+(?:{GERMAN_RELATIVES})\b)|"
-                           rf"\b(?i:his|her|their|whose|the\s+patient's)|"
+                           rf"\b(?i:his|her|their|whose|the\s+(?:patient|pupil|child|boy|girl|student|baby|resident|"
+                           rf"victim|man|woman)['’]s)|"
                            rf"\b(?i:su|sus|son|sa|ses|sein|seine|seiner|seinem|seinen|ihr|ihre|ihrer|ihrem|ihren|der|die|"
                            rf"le|la|my|mi|ma|mon|mein|meine|leur|leurs|unser|unsere|unserem|unseren|unserer|nuestro|"
                            rf"nuestra|notre|nos|mes|los|las|les|the|"  # and a number: "deux petits-enfants"
@@ -1007,7 +1020,7 @@ SURNAME_FIRST = re.compile(rf"(?<![\w.])(?P<caps>[{UPPER}]{{2,}}(?:[-'’ ][{UPP
                            # "M. DIALLO Mamadou, né le", "McBRIDE Thomas (K43…)"
                            rf"(?:(?<=M\.\s)|(?<=Mme\s)|(?<=Mr\s)|(?<=Mrs\s)|(?<=Ms\s)|(?<=Herr\s)|(?<=Frau\s)|(?<![\w.]))"
                            rf"(?P<capsrow>(?:Mc|Mac|O['’])?[{UPPER}]{{2,}}(?:-[{UPPER}]{{2,}})?\s+(?P<g4>{WORD}))"
-                           rf"(?=\s*\(\s*[A-Z]{{0,3}}\d|,?\s*(?:n[ée]e?\s+le|geb\.|nacid[oa]|born|DOB)\b)")
+                           rf"(?=\s*\(\s*[A-Z]{{0,3}}\d|\s*[,;]?\s*(?:n[ée]e?\s+le|geb\.|nacid[oa]|born|DOB)\b)")
 OF_RELATIVE = re.compile(rf"(?:\b(?i:parents|family|familia|famille|Eltern|Familie|mother|mère|madre|Mutter|"
                          rf"maman|mamá|mama|mum|mom|papa|papá|dad|"
                          rf"father|père|padre|Vater)\s+(?:of\s+|de\s+|d['’]|von\s+)(?P<name>{WORD}(?:\s+{WORD})?)|"
@@ -1269,9 +1282,13 @@ PLACE_BEFORE = re.compile(r"\b(?:Klinikum|Krankenhaus|Klinik|Hospital|Hôpital|C
                           # lower case in running text: "el polideportivo Rafael Nadal", "au stade Pierre-Mauroy"
                           r"estadio|stade|stadium|polideportivo|pabellón|gymnase|piscine|piscina|salle|sala|colegio|"
                           r"collège|lycée|école|escuela|instituto|centro|centre|parque|parc|halle|Estadio|Stadium|"
-                          r"espace|Espace|maison|médiathèque|Médiathèque|gare|Gare|marque|brand|Marke|marca)"
+                          r"espace|Espace|maison|médiathèque|Médiathèque|gare|Gare|marque|brand|Marke|marca|"
+                          r"[Pp]laya|[Pp]lage|Strand|Beach|[Zz]ona\s+básica\s+de\s+salud|[Zz]ona)"
                           r"(?:\s+(?:de\s+|du\s+)?(?:Salud|Santé|Sanitario|Universitario|Universitaire|Municipal|"
                           r"Regional|General|Infantil|Hospitalier|Medical|Médical|Médico|Community|Comunitario|Social)){0,2}"
+                          # a title between: "Hospital Enfermera Isabel Zendal", "Centro de Salud Doctor Castroviejo"
+                          r"(?:\s+(?:Enfermera|Enfermero|Doctor|Doctora|Dr\.?|Dra\.?|Profesor|Profesora|Santa|San|Saint|"
+                          r"Sainte|Sankt|Padre|Madre|Hermano|Hermana|Sister|Père|Abbé|Professeur|Professor))?"
                           r"\s+$")
 # "the 7-year-old Ann Lee", "Der zwölfjährige Jonas", "el niño de 8 años, Yusuf"
 AGE_BEFORE = re.compile(rf"(?:(?:\d{{1,3}}|{lex.NUMBER_WORDS_EN})[- ]year[- ]old|\b(?!voll|minder)\w+jährige[rn]?|"
@@ -1299,11 +1316,12 @@ def _a_title(relation: str | None) -> bool:
     """A relative's word that titles a brand or a religious, capitalised: "Dr. Morton's Children's Cough
     syrup", "la marque Mère Mathilde" (not "Alfie's Mum Leanne", nor German, which capitalises every noun)."""
     return bool(re.fullmatch(r"Mère|Père|Madre|Padre|Mother|Father|Sister|Brother|Sœur|Frère|Hermana|Hermano|"
+                             r"Hermanos|Hermanas|Brothers|Sisters|Frères|Brüder|"  # "queso Hermanos Vidal"
                              r"Children|Child|Kids|Daughters?|Sons", relation or ""))
 
 
 # What follows a name in a record: its chart, number or birth date ("OKAFOR, Chidi 14/02/2019").
-RECORD_AFTER = re.compile(r"\s*[,(]?\s*(?:chart|MRN|DOB|NHS|NHC|IPP|KVNR|born|b\.|geb\.|née?|nacid[oa]|"
+RECORD_AFTER = re.compile(r"\s*[,(|;—–]?\s*(?:chart|MRN|DOB|NHS|NHC|IPP|KVNR|born|b\.|geb\.|née?|nacid[oa]|"
                           r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4})", CI)
 # "the Pruitt family": the family's surname.
 SURNAME_FAMILY = re.compile(rf"\b(?i:the)\s+(?P<name>{WORD})\s+family\b")
@@ -1329,6 +1347,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         listed = is_given_name(m.group(given).capitalize()) or (  # a row of a list: "Öztürk, Sena (33);"
             group == "born" and bool(re.match(r"\s*\(\s*\d{1,3}\s*\)", text[m.end():]))) or (
             group == "caps" and bool(RECORD_AFTER.match(text, m.end())))  # "PRUITT-OKONKWO, Adaeze, chart LFC-…"
+        if group == "born" and ctx is not None and ctx.kind == "area":
+            continue  # an area's "Malvarrosa, Valencia (…)" is a place and its town
         if listed and _fold(m.group(group).split(",")[0].split()[-1]) not in NOT_NAMES:  # "EL AMRANI, Youssef"
             add(m.start(group), m.end(group), True, "a name written surname first, as in a record")
     for m in PARENTS_NAMED.finditer(text):
@@ -1464,6 +1484,7 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
                 # a first name alone: see below; one our lists lack counts beside an age ("four-year-old Amir",
                 # "Yanis, six ans,")
                 candidates.append((begin, m.end("name"), False, "?"))
+    area = ctx is not None and ctx.kind == "area"
     for start, end, titled, title in candidates:
         s, e = sentence_of(spans, start)
         if text[end:end + 1] == "." and re.search(r"\b(?:Jr|Sr)$", text[start:end]):
@@ -1522,6 +1543,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
                     text, "age", end + aged.start(group), end + aged.end(group), True, "an age over 89")
         elif PATIENT_VERB.match(after) or (re.match(r"^\s*(?:'s|’s)\s", after) and tied):
             add(start_title, end, True, "a name next to what happened to the patient")
+        elif area:
+            pass  # an area lists places: a capitalised name beside an address there is a place's
         elif (tied and not (official and not any(h.cls in ("date", "age") for h in tied))) or (
                 not official and not staff and len(text[start:end].split()) >= 2
                 and any(h.blocking and s <= h.start < e and (h.start, h.end) != (start, end) for h in found.values())):
@@ -1702,6 +1725,7 @@ def camel_names(text: str, pattern: str = r"\S+") -> Iterator[Hit]:
             adjacent = first.end() == second.start()
             if adjacent and (is_full_name(first.group(), second.group()) or (
                     support and first.start() >= support.end() and second.end() == len(m.group())
+                    and len(second.group()) >= 2  # not "#TeamNBT"
                     and _fold(first.group()) not in NOT_NAMES and _fold(second.group()) not in NOT_NAMES)):
                 yield _hit(text, "name", m.start(), m.end(), True, "a person's name in a hashtag")
                 break
@@ -1724,7 +1748,7 @@ def camel_names(text: str, pattern: str = r"\S+") -> Iterator[Hit]:
 PERSONAL = frozenset({"name", "address", "phone", "email_address", "ssn", "nhs_number", "nir", "kvnr", "nhc", "mrn",
                       "health_plan", "account", "license", "vehicle", "device", "age", "other_id"})
 # ("Se desplomó a las 13:40 del martes 24": Spanish leaves out the man it goes on about)
-PRONOUN = re.compile(r"(?-i:\bSe\s+[a-záéíóúñ]+(?:ó|aba|ía)\b)|"
+PRONOUN = re.compile(r"(?-i:\bSe\s+(?:le\b|[a-záéíóúñ]+(?:ó|aba|ía)\b))|"
                      r"\b(?:he|she|his|her|him|él|ella|su|sus|il|elle|ses|son|sa|er|sie|sein|seine|seiner|seinen|"
                      r"seinem|ihren|ihrem|ihr|ihre|"
                      r"ihrer)\b|"
@@ -1762,7 +1786,8 @@ WORDED_DATE = re.compile(rf"\b(?:the\s+)?(?:{ORDINAL_WORDS})\s+of\s+{MONTH}|\b{M
 # A funeral, a wake or a memorial is the dead person's: its date is theirs.
 FUNERAL = re.compile(r"\b(?:funeral|memorial\s+service|wake|burial|cremation|obsèques|funérailles|inhumation|"
                      r"crémation|veillée|misa\s+funeral|funeral|velatorio|entierro|sepelio|capilla\s+ardiente|"
-                     r"Trauerfeier|Beerdigung|Beisetzung|Trauergottesdienst|Requiem|Aussegnung|Urnenbeisetzung)\b", CI)
+                     r"Trauerfeier|Beerdigung|Beisetzung|Trauergottesdienst|Requiem|Aussegnung|Urnenbeisetzung|"
+                     r"crématorium|crematorium|crematorio|Krematorium)\b", CI)
 
 
 def named_sentences(spans: list[tuple[int, int]], found: list[Hit]) -> set[tuple[int, int]]:
@@ -1905,12 +1930,12 @@ AGED = re.compile(r"old|jährig|alt\b", CI)  # "for four-year-old Amir" is an ag
 # "for two years", "il y a six ans", "vor zehn Jahren": a time, not an age.
 DURATION_BEFORE = re.compile(r"\b(?:for|over|during|il\s+y\s+a|depuis|pendant|durant|hace|desde\s+hace|durante|"
                              r"seit|vor|während)\s+$", CI)
-AGE_BARE = re.compile(r"(?:^\s*,\s*(?:de\s+)?|^\s*\(\s*|"
+AGE_BARE = re.compile(r"(?:^\s*,\s*(?:de\s+)?|^\s*\(\s*|^\s*[—–|]\s*|"
                       r"\b(?:who['’]s|who\s+(?:is|was|at)|he\s+was|she\s+was|aged|age(?:\s+of)?|edad\s+de|l['’]âge\s+de|"
                       r"Alter\s+von)\s+"
                       r"(?:just\s+|only\s+)?)"
                       rf"(?P<n>\d{{1,3}}|(?:{lex.AGE_WORDS_ANY})(?!\w))(?=\s*[,.;)?!]|\s+(?:and|y|et|und)\b|\s+[–—-]\s|"
-                      r"\s+\((?!\d)|"
+                      r"\s+\((?!\d)|\s+a\s+[—–|]|"
                       r"\s+(?:still|todavía|encore|noch)\b|\s*$)(?!\)?\s*\d)", CI)
 
 
@@ -1946,9 +1971,9 @@ def tied_nicknames(text: str, spans: list[tuple[int, int]], found: list[Hit]) ->
         index = spans.index(sentence_of(spans, m.start()))
         if any(span in named for span in spans[max(0, index - 2):index + 1]):
             yield _hit(text, "name", m.start("nick"), m.end("nick"), True, "the name a person named here goes by")
-    for m in NICKNAMED.finditer(text):
+    for m in NICKNAMED.finditer(text):  # "Responde cuando la llaman «Reme»", sentences after the name
         index = spans.index(sentence_of(spans, m.start()))
-        if any(span in named for span in spans[max(0, index - 1):index + 1]):
+        if any(span in named for span in spans[:index + 1]):
             yield _hit(text, "name", m.start("nick"), m.end("nick"), True, "the name a person named here goes by")
 
 
@@ -2174,6 +2199,11 @@ MEMORIAL_PAGE = re.compile(r"\b(?:Gedenkseite|Traueranzeige|Kondolenzbuch|memori
                            CI)
 
 
+# ... or their own site: "Ihre Eltern berichten auf ihrem Blog https://miasophie-hoert.de".
+OWN_SITE = re.compile(r"\b(?:his|her|their|son|sa|leur|su|sein(?:em)?|ihr(?:em)?)\s+(?:own\s+)?"
+                      r"(?:blog|website|site|web|page|Seite|Webseite|Homepage)\s+(?:at\s+|sur\s+|en\s+|unter\s+)?$", CI)
+
+
 def urls(text: str, ctx: Context) -> Iterator[Hit]:
     if ctx.kind == "url":
         yield from url_hits(text, 0)
@@ -2182,8 +2212,9 @@ def urls(text: str, ctx: Context) -> Iterator[Hit]:
         link = m.group().rstrip(".,;")
         yield from url_hits(link, m.start())
         yield from host_hits(link, m.start())
-        if MEMORIAL_PAGE.search(text, max(0, m.start() - 80), m.start()) and urlsplit(link if "//" in link else
-                                                                                     "//" + link).path.strip("/"):
+        if (MEMORIAL_PAGE.search(text, max(0, m.start() - 80), m.start()) and urlsplit(
+                link if "//" in link else "//" + link).path.strip("/")) or OWN_SITE.search(text, max(0, m.start() - 40),
+                                                                                       m.start()):
             yield _hit(text, "url", m.start(), m.start() + len(link), True, "a link to a page for one person")
 
 

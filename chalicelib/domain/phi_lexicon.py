@@ -84,7 +84,7 @@ VENUE_WORDS = (
     r"Universitario|hospitalier|hotel|suites|inn|motel|resort|stand|stadium|arena|ground|"
     r"\w*[Kk]irche|\w+stelle|Tafel|\w+halle|\w+zentrum|\w+schule|\w*[Bb]ibliothek|\w*[Mm]useum|\w*[Ff]orum|\w+-Bad|"
     r"\w+bad|airport|aeropuerto|aéroport|Flughafen|terminal|\w*[Bb]ahnhof|gare|estación|estadio|stade|Stadion|"
-    r"drug(?:store)?|drugs"
+    r"drug(?:store)?|drugs|(?-i:CH|CHU|CHR|CHRU|GHU)"
 )
 # A home: an address next to these is a person's.
 HOME_WORDS = (
