@@ -133,14 +133,14 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
 
 
 def test_the_set_never_worked_on() -> None:
-    """holdout31: written during the work on holdout30 by a hand that never saw the code, and never
-    worked on, so its figures are what the screen does on text it has not seen (83.3 % of
-    identifiers, 95 % of advisories with patient data blocked, 15 % false positives): the floors
+    """holdout32: written during the work on holdout31 by a hand that never saw the code, and never
+    worked on, so its figures are what the screen does on text it has not seen (92.3 % of
+    identifiers, 100 % of advisories with patient data blocked, 10 % false positives): the floors
     keep them from getting worse unnoticed."""
-    result = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT31), timing=False)
+    result = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT32), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
-    assert result["recall"] >= 0.832 and result["advisory_recall"] >= 0.95, result["misses"]
-    assert result["false_positive_rate"] <= 0.15, result["false_positives"]
+    assert result["recall"] >= 0.923 and result["advisory_recall"] >= 1.0, result["misses"]
+    assert result["false_positive_rate"] <= 0.10, result["false_positives"]
 
 
 def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
