@@ -155,6 +155,14 @@ def field_text(content: Any, field: str) -> str:
     return str(getattr(content, field) or "")
 
 
+def overlaps_a_label(record: dict[str, Any], content: Any, finding: Any) -> bool:
+    """Whether a finding lies on any labelled identifier of its field (wherever that text occurs)."""
+    text = field_text(content, finding.field or "")
+    return any(m.start() < (finding.end or 0) and (finding.start or 0) < m.end()
+               for label in record["labels"] if label["field"] == finding.field
+               for m in re.finditer(re.escape(label["text"]), text))
+
+
 def same_in_a_link(label: dict[str, Any], text: str, finding: Any) -> bool:
     """A name in a link is both "a name" and "a link that identifies a person": labellers choose
     either (the generated corpus says url, the independent set name); either finding is right."""
@@ -185,6 +193,7 @@ def evaluate(records: list[dict[str, Any]] | None = None, orgs: dict[str, Any] |
     times: list[float] = []
     misses: list[dict[str, Any]] = []
     false_positives: list[dict[str, Any]] = []
+    marked = marked_unlabelled = 0  # blocking findings in advisories with patient data, and those on no label
     for record in records:
         content = AdvisoryContent.model_validate(record["advisory"])
         advisory = Advisory(id=f"adv_{record['id']}", content=content, author="bench", created_at=NOW, updated_at=NOW)
@@ -205,6 +214,8 @@ def evaluate(records: list[dict[str, Any]] | None = None, orgs: dict[str, Any] |
                 false_positives.append({"id": record["id"], "findings": [
                     (f.field, f.code, field_text(content, f.field or "")[f.start or 0:f.end or 0]) for f in blocking]})
             continue
+        marked += len(blocking)
+        marked_unlabelled += sum(not overlaps_a_label(record, content, f) for f in blocking)
         for label in record["labels"]:
             key = (label["class"], lang)
             label_total[key] += 1
@@ -247,6 +258,8 @@ def evaluate(records: list[dict[str, Any]] | None = None, orgs: dict[str, Any] |
                         for lang in languages},
         "median_ms": statistics.median(times) * 1000, "p95_ms": sorted(times)[int(len(times) * 0.95)] * 1000,
         "misses": misses, "false_positives": false_positives,
+        # what the spokesperson is asked to remove that the labels do not call patient data (places, offices)
+        "unlabelled_share": ratio(marked_unlabelled, marked),
     }
     if timing:
         result["first_screen_ms"] = first_screen_ms()
@@ -293,6 +306,8 @@ def report(result: dict[str, Any], name: str) -> str:
              f"  recall {pct(result['recall'])} (any class at the span: {pct(result['recall_any_class'])})   "
              f"advisories blocked {pct(result['advisory_recall'])}   "
              f"false positives {pct(result['false_positive_rate'])} of clean advisories",
+             f"  blocking findings in advisories with patient data that lie on no labelled identifier: "
+             f"{pct(result['unlabelled_share'])}",
              f"  screening time per advisory: median {result['median_ms']:.2f} ms, p95 {result['p95_ms']:.2f} ms"]
     if "first_screen_ms" in result:
         lines.append("  first screen after `import app` in a fresh process: " +

@@ -141,6 +141,7 @@ def test_the_set_never_worked_on() -> None:
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= 0.923 and result["advisory_recall"] >= 1.0, result["misses"]
     assert result["false_positive_rate"] <= 0.10, result["false_positives"]
+    assert result["unlabelled_share"] <= 0.11  # places and offices marked as names where patient data is too
 
 
 def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
