@@ -111,7 +111,7 @@ HOLDOUT30 = ROOT / "tests" / "phi_corpus" / "holdout30.jsonl"
 # Written the same way (another hand) during the work on holdout30; first run, then worked on. The German pension
 # (social security) number is an ssn here and in holdout19 and holdout22, as holdout29-31 label it.
 HOLDOUT31 = ROOT / "tests" / "phi_corpus" / "holdout31.jsonl"
-# Written the same way (another hand) during the work on holdout31, never worked on: the honest figure now.
+# Written the same way (another hand) during the work on holdout31; first run, then worked on.
 HOLDOUT32 = ROOT / "tests" / "phi_corpus" / "holdout32.jsonl"
 ORGS = ROOT / "tests" / "phi_corpus" / "orgs.json"
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -385,8 +385,8 @@ HAND_WRITTEN = (
                 "95 % blocked, FP 15 %; worked on since"),
     (HOLDOUT31, "written the same way (another hand) during the work on holdout30; first run: recall 83.3 %, "
                 "95 % blocked, FP 15 %; worked on since"),
-    (HOLDOUT32, "written the same way (another hand) during the work on holdout31; never worked on: what the "
-                "screen does on new text (first run: recall 92.3 %, 100 % blocked, FP 10 %)"),
+    (HOLDOUT32, "written the same way (another hand) during the work on holdout31; first run: recall 92.3 %, "
+                "100 % blocked, FP 10 %; worked on since"),
 )
 
 

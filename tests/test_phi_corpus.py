@@ -100,12 +100,13 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     (phi_bench.HOLDOUT24, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT25, 0.96, 1.0, 0.0),
     (phi_bench.HOLDOUT26, 0.97, 1.0, 0.0), (phi_bench.HOLDOUT27, 0.96, 1.0, 0.0),
     (phi_bench.HOLDOUT28, 0.97, 1.0, 0.0), (phi_bench.HOLDOUT29, 0.98, 1.0, 0.0),
-    (phi_bench.HOLDOUT30, 0.96, 1.0, 0.0), (phi_bench.HOLDOUT31, 0.91, 0.975, 0.0)],
+    (phi_bench.HOLDOUT30, 0.96, 1.0, 0.0), (phi_bench.HOLDOUT31, 0.91, 0.975, 0.0),
+    (phi_bench.HOLDOUT32, 0.95, 1.0, 0.0)],
     ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13",
          "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21",
          "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27",
          "holdout28", "holdout29", "holdout30",
-         "holdout31"])
+         "holdout31", "holdout32"])
 def test_the_later_sets(path: Path, recall: float, advisories: float, false_positives: float) -> None:
     """First runs, before any work on them: holdout6 82.6 % of identifiers, 100 % of advisories
     blocked, 5 % false positives; holdout7 (another hand, same state) 74.8 %, 95 %, 7.5 %; holdout8
@@ -124,8 +125,8 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
     holdout25) 91.6 %, 97.5 %, 15 %; holdout27 (another hand, during the work on holdout26) 86.0 %, 100 %,
     7.5 %; holdout28 (another hand, during the work on holdout27) 87.6 %, 100 %, 10 %; holdout29 (another hand,
     during the work on holdout28) 92.2 %, 100 %, 5 %; holdout30 (another hand, during the work on holdout29) 83.0 %,
-    95 %, 15 %; holdout31 (another hand, during the work on holdout30) 83.3 %, 95 %, 15 %. The floors keep what the
-    work on them reached."""
+    95 %, 15 %; holdout31 (another hand, during the work on holdout30) 83.3 %, 95 %, 15 %; holdout32 (another hand,
+    during the work on holdout31) 92.3 %, 100 %, 10 %. The floors keep what the work on them reached."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
@@ -598,6 +599,16 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     ({"description": "Ihre Eltern berichten auf ihrem Blog https://lena-hoert-wieder.de über die Therapie."}, [("description", "url", "https://lena-hoert-wieder.de")]),
     ({"description": "Ilse Voigt ist am 3. März nach kurzer, schwerer Krankheit im Kreis der Familie verstorben."}, [("description", "date", "3. März")]),
     ({"description": "Jonas Krüger, 7, braucht Stammzellen. Seit der Diagnose am 12. November wird weltweit gesucht."}, [("description", "date", "12. November")]),
+    # after holdout32's first run (92.3 %)
+    ({"description": "Kofi Mensah, born on 2 March, is now a thriving seven months old."}, [("description", "age", "seven months")]),
+    ({"description": "La publicación incluía el número de episodio, 25-URG-004118, y un enlace."}, [("description", "mrn", "25-URG-004118")]),
+    ({"description": "L'extrait mentionne « KONATÉ Mariam — IPP 800512339 »."}, [("description", "name", "KONATÉ Mariam")]),
+    ({"description": "M. Paul Girardot, 71 ans, domicilié quai Saint-Vincent à Lyon, a été hospitalisé."}, [("description", "address", "quai Saint-Vincent")]),
+    ({"description": "Il était titulaire du certificat de qualification professionnelle soudeur n° 2020-CQP-1187."}, [("description", "license", "2020-CQP-1187")]),
+    ({"headline": "Falsche Pfleger an der Haustür: 79-Jährige aus Bochum betrogen", "description": "Die Polizei sucht Zeugen im Fall von Gertrud Haase, geboren am 4. Mai 1946."}, [("headline", "age", "79-Jährige")]),
+    ({"description": "Der Prozessor von Herrn Yilmaz trägt die Seriennummer CI-SP 6612 0417."}, [("description", "device", "CI-SP 6612 0417")]),
+    ({"description": "Fundsachen: ein Rucksack lag im selben Spind, Nr. 318, der Umkleide."}, [("description", "other_id", "318")]),
+    ({"description": "Frau Keller hatte eine Jahreskarte des Bades mit der Kartennummer 8810-2276 dabei."}, [("description", "other_id", "8810-2276")]),
 ])
 def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
@@ -760,6 +771,12 @@ def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: li
     {"description": "Retirada del queso fresco de la marca Hermanos Vidal, lote 24-118-B."},
     {"hashtags": ["StaffAwards", "TeamNBT"]},
     {"area_desc": "Comunidad de Madrid; Hospital Enfermera Isabel Zendal, calle de Francisco Umbral, 7"},
+    # after holdout32's first run (false positives 10 %)
+    {"description": "Medicare claims must include the patient's 11-character Medicare Beneficiary Identifier; the sample format published by CMS is 1EG4-TE5-MK73."},
+    {"area_desc": "County Public Health Laboratory, 2121 W. Taylor St., Chicago"},
+    {"area_desc": "Madrid; Casa del Reloj, paseo de la Chopera, 6", "description": "El Centro Cultural Casa del Reloj, en el paseo de la Chopera, 6, abre hasta las 22:00."},
+    {"area_desc": "Olympiastadion Berlin, Olympischer Platz 3, 14053 Berlin"},
+    {"hashtags": ["VueltaAlCole", "Vacunas"]},
 ])
 def test_what_the_new_detectors_leave_alone(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []

@@ -244,6 +244,7 @@ def checksummed(text: str, ctx: Context) -> Iterator[Hit]:
 FILLER = r"(?:[\s:#=(),\-]*+(?:n\.?\s?[°º]|n\.?\s?o\.|nr\.|no\.|num\.|[^\W\d_]{1,40}+'?)){0,7}?[\s:#=(),\-]*"
 VALUE = (r"(?P<value>\d{1,4}(?: \d{2,8}){1,4}(?:-\d{1,2})?(?![\w-])|"
          r"(?-i:[A-Z]{1,3}\d{1,4}(?: \d{2,6}){1,3})(?![\w-])|"  # "RA4 992 01"
+         r"(?-i:[A-Z]{1,4}-[A-Z]{1,4}(?: \d{2,6}){1,3})(?![\w-])|"  # "CI-SP 5518 2093"
          r"(?=[A-Z0-9/.\-]*\d)[A-Z0-9][A-Z0-9/.\-]{2,}[A-Z0-9]|"
          r"(?=[A-Z0-9]*\d)[A-Z0-9]{3,})")
 PLATE = (r"(?-i:(?P<value>(?=[A-Z0-9 -]*\d)(?:[A-HJ-NPR-Z0-9]{17}|[A-Z0-9]{1,4}(?:[ -][A-Z0-9]{1,5}){1,2}|"
@@ -259,7 +260,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
             r"patient\s+(?:id|number|no\.?|#)|\bunit\s+number|record\s+(?:number|no\.?)|"
             r"\bexpediente\b(?!\s+(?:sancionador|administrativo|disciplinario|de\s+(?:contrataci[óo]n|licitaci[óo]n|obras?|compra|regulaci[óo]n)))|n[úu]mero\s+de\s+expediente|dossier(?:\s+m[ée]dical)?(?!\s+voyage)|\bIPP\b|num[ée]ro\s+de\s+dossier|"
             r"Patienten(?:nummer|-?ID|nr\.?)|Fallnummer|Aufnahmenummer|\bPat\.?-Nr\.?|\bFall-?Nr\.?|"
-            r"episode\s+(?:number|no\.?)|\b(?:episodio|épisode)(?=\s+(?:n[°º.]?\s*)?[A-Z]{2,}-?\d)|Episodennummer|trauma\s+(?:number|no\.?)",
+            r"episode\s+(?:number|no\.?)|n[úu]mero\s+de\s+episodio|\b(?:episodio|épisode)(?=\s+(?:n[°º.]?\s*)?[A-Z]{2,}-?\d)|Episodennummer|trauma\s+(?:number|no\.?)",
      VALUE, True),
     ("nhc", r"\bNHC\b|historia\s+cl[íi]nica|\bhistoria(?=\s+n?\.?º?\s*\d)|"
             r"n[úu]mero\s+de\s+historia|n\.?\s?[ºo°]\s+de\s+historia", VALUE, True),
@@ -317,6 +318,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
                  r"r[ée]servation|Buchungs(?:nummer|code|referenz)|"
                  # a complaint of one person, the code of their key safe
                  r"n[úu]mero\s+de\s+reclamaci[óo]n|complaint\s+(?:number|no\.?|ref(?:erence)?)|"
+                 r"Kartennummer|membership\s+(?:card|number)|carte\s+d['’]abonnement|n[úu]mero\s+de\s+abonad[oa]|"
                  r"(?:compensation|insurance|injury)\s+claim(?:\s+(?:number|no\.?|#))?|num[ée]ro\s+de\s+r[ée]clamation|"
                  r"Beschwerdenummer|Schlüsselbox-?Code|key\s*safe(?:\s+code)?|code\s+(?:de\s+la\s+)?boîte\s+à\s+clés|"
                  r"c[óo]digo\s+de\s+la\s+caja\s+de\s+llaves|door\s+code|Türcode|digicode|"
@@ -334,7 +336,8 @@ KEYED: list[tuple[str, str, str, bool]] = [
                 r"licencia\s+(?:municipal\s+)?de\s+(?:auto-?)?taxi|taxi\s+licen[cs]e|licence\s+de\s+taxi|Taxikonzession|"
                 # a person's certificate of competence: "pool operator certificate, CPO-IL-228431", "Staplerschein"
                 r"(?:operator|driver|forklift|pool|handler|competence|first\s+aid)\s+certificate|"
-                r"carn[ée]t?\s+de\s+(?:operador|manipulador|carretillero|gruista)|certificat\s+d['e]\s*(?:aptitude|capacité)|"
+                r"carn[ée]t?\s+de\s+(?:operador|manipulador|carretillero|gruista)|"
+                r"certificat\s+(?:d['e]\s*aptitude|de\s+capacité|de\s+qualification)|"
                 r"(?:Stapler|Kran|Sachkunde|Befähigungs|Waffen|Jagd|Angel|Boots|Sportboot)schein|Befähigungsnachweis|"
                 r"\bDL\s*#?|permis\s+de\s+conduire|permis\s+n[°o]|permiso\s+de\s+conduc(?:ir|ci[óo]n)|certificado\s+ADR|"
                 r"ADR-(?:Bescheinigung|Schein)|licencia\s+de\s+conducir|carn[ée]t?\s+de\s+conducir|"
@@ -403,7 +406,8 @@ EXAMPLE = re.compile(r"(?:(?:\(\s*|\b)(?:for\s+example|e\.\s?g\.|por\s+ejemplo|p
                      r"z\.\s?B\.|zum\s+Beispiel)[\s,:]*(?:\w+\s+)?$)|(?<![\w./@-])(?:looks\s+like|in\s+the\s+format|format(?:o)?|au\s+format|im\s+Format|"
                      r"sous\s+la\s+forme|in\s+the\s+form|en\s+la\s+forma|in\s+der\s+Form|"
                      r"Muster|sample|specimen|spécimen|muestra|du\s+type|de\s+type)"
-                     r"(?![\w.]\w)[\s:(,]+(?:\w+[\s:(,]+){0,2}$", CI)
+                     r"(?![\w.]\w)[\s:(,]+(?:\w+[\s:(,]+){0,2}$|"
+                     r"\b(?:sample|example)\s+format\s+(?:\w+\s+){0,4}(?:is|was)\s*:?\s*$", CI)
 
 
 # A police report about many people ("atestado 2025-M40-0117" of a bus crash with 23 injured) is no one's.
@@ -423,7 +427,7 @@ LOST = re.compile(r"\b(?:lost\s+property|handed\s+in|unclaimed|objetos\s+(?:perd
                   r"Gegenstände\s+(?:\w+\s+)?abgegeben)\b",
                   CI)
 # A locker has a short number: "déposées dans le casier n° 117"; a lost thing a reference ("OP-0917 (audífono)").
-LOCKER = re.compile(r"\b(?:locker|casier|taquilla|Schließfach|Spind|consigna)\s*(?:n[°º.]?\s*|no\.\s*|nr\.\s*|#\s*)?"
+LOCKER = re.compile(r"\b(?:locker|casier|taquilla|Schließfach|Spind|consigna)[\s,]*(?:n[°º.]?\s*|no\.\s*|nr\.\s*|#\s*)?"
                     r"(?P<value>(?-i:[A-Z]-?)?\d{1,5}[A-Z]?)(?![\w,.-]\d)", CI)
 LOST_REFERENCE = re.compile(r"\b(?:referencia|reference|référence|Referenz|ref\.?)\s*:?\s*"
                             r"(?P<value>(?-i:[A-Z]{1,4}-?\d{3,}(?:-\d+)?))(?![\w-])", CI)
@@ -1020,7 +1024,8 @@ SURNAME_FIRST = re.compile(rf"(?<![\w.])(?P<caps>[{UPPER}]{{2,}}(?:[-'’ ][{UPP
                            # "M. DIALLO Mamadou, né le", "McBRIDE Thomas (K43…)"
                            rf"(?:(?<=M\.\s)|(?<=Mme\s)|(?<=Mr\s)|(?<=Mrs\s)|(?<=Ms\s)|(?<=Herr\s)|(?<=Frau\s)|(?<![\w.]))"
                            rf"(?P<capsrow>(?:Mc|Mac|O['’])?[{UPPER}]{{2,}}(?:-[{UPPER}]{{2,}})?\s+(?P<g4>{WORD}))"
-                           rf"(?=\s*\(\s*[A-Z]{{0,3}}\d|\s*[,;]?\s*(?:n[ée]e?\s+le|geb\.|nacid[oa]|born|DOB)\b)")
+                           rf"(?=\s*\(\s*[A-Z]{{0,3}}\d|\s*[,;—–|]?\s*(?:n[ée]e?\s+le|geb\.|nacid[oa]|born|DOB|IPP|NIR|MRN|NHC|"
+                           rf"NHS|KVNR)\b)")
 OF_RELATIVE = re.compile(rf"(?:\b(?i:parents|family|familia|famille|Eltern|Familie|mother|mère|madre|Mutter|"
                          rf"maman|mamá|mama|mum|mom|papa|papá|dad|"
                          rf"father|père|padre|Vater)\s+(?:of\s+|de\s+|d['’]|von\s+)(?P<name>{WORD}(?:\s+{WORD})?)|"
@@ -1722,6 +1727,8 @@ def camel_names(text: str, pattern: str = r"\S+") -> Iterator[Hit]:
             continue  # "#MaryMahoneyBloodDrive", "#PremioIsabelZendal": named for someone, about something else
         support = SUPPORT.match(m.group())
         for first, second in pairwise(parts):
+            if first.start() > 0 and first.group() in ("Al", "Del", "Au", "Du", "Zum", "Zur"):
+                continue  # "#VueltaAlCole": "al cole", back to school
             adjacent = first.end() == second.start()
             if adjacent and (is_full_name(first.group(), second.group()) or (
                     support and first.start() >= support.end() and second.end() == len(m.group())
@@ -1736,7 +1743,8 @@ def camel_names(text: str, pattern: str = r"\S+") -> Iterator[Hit]:
                 yield _hit(text, "name", m.start(), m.end(), True, "a person's name in a hashtag")
                 continue
             last = parts[-1] if parts else None  # "#FindEdna", "#BuscamosAManuel": one given name after the call
-            if last is not None and re.search(r"(?:For|Pour|Para|Für|Avec|Con|4)$", m.group()[:last.start()]) and \
+            if last is not None and re.search(r"(?:For|Pour|Para|Für|Avec|Con|4|(?:Buscamos|Busquemos|Encontremos|"
+                                              r"Ayudemos|Ayuda)A)$", m.group()[:last.start()]) and \
                     last.end() == len(m.group()) and is_given_name(last.group()):
                 yield _hit(text, "name", m.start(), m.end(), True, "a person's name in a hashtag")  # "#BloodForAmara"
                 continue
@@ -1825,7 +1833,7 @@ STREET_NAME = re.compile(
     rf"\b(?:on|in|at|of|off)\s+(?P<en>(?:{WORD}\s+){{1,2}}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Court|Ct|"
     rf"Close|Way|Crescent|Terrace|Grove|Gardens))\b\.?(?!\s+(?i:{lex.VENUE_WORDS}|elementary|primary|middle|high|"
     r"junior|infants?|nursery)\b)|"
-    rf"\b(?P<fr>(?i:rue|avenue|boulevard|allée|impasse|chemin)\s+(?:de\s+la\s+|du\s+|des\s+|de\s+|d['’])?{WORD})|"
+    rf"\b(?P<fr>(?i:rue|avenue|boulevard|allée|impasse|chemin|quai|cours|route|passage|square)\s+(?:de\s+la\s+|du\s+|des\s+|de\s+|d['’])?{WORD})|"
     rf"\b(?P<es>(?i:calle|avenida|paseo|c/)\s+(?:de\s+la\s+|del\s+|de\s+)?{WORD}(?:\s+{WORD})?)|"
     rf"\b(?P<de>[{UPPER}][{LOWER}]+(?:straße|strasse|weg|gasse|allee|ring))\b")
 STREET_HOME = re.compile(rf"\b(?:{LIVES_WORDS}|casa|vit)\W+(?:\w+\W+){{0,2}}$", CI)
@@ -1922,7 +1930,7 @@ NUMBER_WORD_AGE = (rf"(?:{lex.NUMBER_WORDS_DE}|\w+zig|hundert)jährige[rn]?|"
                    rf"(?:{lex.NUMBER_WORDS_EN}|\w+ty(?:-\w+)?)[- ]year[- ]old")
 AGE_IN_YEARS = re.compile(rf"\b(?P<n>\d{{1,3}})(?:[- ](?:years?|yrs?)[- ]old\b|-year-old\b|-jährige[rn]?\b|"
                           rf"\s+(?:ans|años|Jahre|Lebensjahr|mois|meses|months|Monate)\b)|"
-                          rf"\b(?:{lex.NUMBER_WORDS})\s+(?:semaines|semanas|weeks|Wochen)\b|"
+                          rf"\b(?:{lex.NUMBER_WORDS})\s+(?:semaines|semanas|weeks|Wochen|months|mois|meses|Monate)\b|"
                           rf"\b(?:{NUMBER_WORD_AGE})\b|"
                           rf"\b(?P<pair>\d{{1,2}})(?=\s+(?:y|and|et|und)\s+\d{{1,2}}\s+(?:años|ans|years|Jahre)\b)|"
                           rf"\b(?:{lex.AGE_WORDS_ANY})\s+(?:years?\s+old|ans|años|Jahren?(?:\s+alt)?)\b", CI)
@@ -2000,7 +2008,7 @@ ONE_PERSON_AGE = re.compile(r"(?:\b(?:a|an|un|una|une|ein|eine|einen|einem|einer
 # ... or an age that stands for the person: "thanks 78-year-old for viral post", "Die 81-Jährige bedankt sich".
 YEAR_OLD_AS_NOUN = re.compile(r"\s+(?:for|after|who|from|in|at|on|with|is|was|has|had|dies|died|and)\b|"
                               r"\s*[,.;:!?)]|\s*$", CI)
-DER_DIE = re.compile(r"\b(?:der|die|dem|den|des)\s+(?:damals|erst|noch|heute|inzwischen)?\s*$", CI)
+DER_DIE = re.compile(r"(?:\b(?:der|die|dem|den|des)\s+(?:damals|erst|noch|heute|inzwischen)?\s*|^\s*|[:–—]\s*)$", CI)
 
 
 def one_person_ages(text: str) -> Iterator[re.Match[str]]:

@@ -84,13 +84,13 @@ VENUE_WORDS = (
     r"Universitario|hospitalier|hotel|suites|inn|motel|resort|stand|stadium|arena|ground|"
     r"\w*[Kk]irche|\w+stelle|Tafel|\w+halle|\w+zentrum|\w+schule|\w*[Bb]ibliothek|\w*[Mm]useum|\w*[Ff]orum|\w+-Bad|"
     r"\w+bad|airport|aeropuerto|aéroport|Flughafen|terminal|\w*[Bb]ahnhof|gare|estación|estadio|stade|Stadion|"
-    r"drug(?:store)?|drugs|(?-i:CH|CHU|CHR|CHRU|GHU)"
+    r"drug(?:store)?|drugs|(?-i:CH|CHU|CHR|CHRU|GHU)|laborator(?:y|io)|laboratoire|Labor|\w*stadion|\w*stadium"
 )
 # A home: an address next to these is a person's.
 HOME_WORDS = (
     r"lives?|lived|living|home|resides?|resided|residence|of|domicile|address|apartment|flat|resid[íi]a|viv[íi]a|"
     r"wohnte|habitait|vit|vivait|vivent|lebt|lebte|Bewohner(?:in)?|residente|résidente?|"
-    r"vive|reside|domicilio|vecin[oa]|casa|"
+    r"vive|reside|domicilio|vecin[oa]|(?-i:casa)|"
     r"habite|domicilié?e?|demeurant|appartement|logement|piso|vivienda|portal\s+de\s+su\s+casa|su\s+casa|"
     r"wohnt|Wohnung|wohnhaft|Wohnadresse|Anschrift"
 )
