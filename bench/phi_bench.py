@@ -113,7 +113,7 @@ HOLDOUT30 = ROOT / "tests" / "phi_corpus" / "holdout30.jsonl"
 HOLDOUT31 = ROOT / "tests" / "phi_corpus" / "holdout31.jsonl"
 # Written the same way (another hand) during the work on holdout31; first run, then worked on.
 HOLDOUT32 = ROOT / "tests" / "phi_corpus" / "holdout32.jsonl"
-# Written the same way (another hand) during the work on holdout32, never worked on: the honest figure now.
+# Written the same way (another hand) during the work on holdout32; first run, then worked on.
 HOLDOUT33 = ROOT / "tests" / "phi_corpus" / "holdout33.jsonl"
 ORGS = ROOT / "tests" / "phi_corpus" / "orgs.json"
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -389,8 +389,8 @@ HAND_WRITTEN = (
                 "95 % blocked, FP 15 %; worked on since"),
     (HOLDOUT32, "written the same way (another hand) during the work on holdout31; first run: recall 92.3 %, "
                 "100 % blocked, FP 10 %; worked on since"),
-    (HOLDOUT33, "written the same way (another hand) during the work on holdout32; never worked on: what the "
-                "screen does on new text (first run: recall 81.3 %, 95 % blocked, FP 10 %)"),
+    (HOLDOUT33, "written the same way (another hand) during the work on holdout32; first run: recall 81.3 %, "
+                "95 % blocked, FP 10 %; worked on since"),
 )
 
 

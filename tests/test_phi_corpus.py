@@ -101,12 +101,12 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     (phi_bench.HOLDOUT26, 0.97, 1.0, 0.0), (phi_bench.HOLDOUT27, 0.96, 1.0, 0.0),
     (phi_bench.HOLDOUT28, 0.97, 1.0, 0.0), (phi_bench.HOLDOUT29, 0.98, 1.0, 0.0),
     (phi_bench.HOLDOUT30, 0.96, 1.0, 0.0), (phi_bench.HOLDOUT31, 0.91, 0.975, 0.0),
-    (phi_bench.HOLDOUT32, 0.95, 1.0, 0.0)],
+    (phi_bench.HOLDOUT32, 0.95, 1.0, 0.0), (phi_bench.HOLDOUT33, 0.88, 1.0, 0.0)],
     ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13",
          "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21",
          "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27",
          "holdout28", "holdout29", "holdout30",
-         "holdout31", "holdout32"])
+         "holdout31", "holdout32", "holdout33"])
 def test_the_later_sets(path: Path, recall: float, advisories: float, false_positives: float) -> None:
     """First runs, before any work on them: holdout6 82.6 % of identifiers, 100 % of advisories
     blocked, 5 % false positives; holdout7 (another hand, same state) 74.8 %, 95 %, 7.5 %; holdout8
@@ -126,7 +126,8 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
     7.5 %; holdout28 (another hand, during the work on holdout27) 87.6 %, 100 %, 10 %; holdout29 (another hand,
     during the work on holdout28) 92.2 %, 100 %, 5 %; holdout30 (another hand, during the work on holdout29) 83.0 %,
     95 %, 15 %; holdout31 (another hand, during the work on holdout30) 83.3 %, 95 %, 15 %; holdout32 (another hand,
-    during the work on holdout31) 92.3 %, 100 %, 10 %. The floors keep what the work on them reached."""
+    during the work on holdout31) 92.3 %, 100 %, 10 %; holdout33 (another hand, during the work on holdout32)
+    81.3 %, 95 %, 10 %. The floors keep what the work on them reached."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
@@ -609,6 +610,17 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     ({"description": "Der Prozessor von Herrn Yilmaz trägt die Seriennummer CI-SP 6612 0417."}, [("description", "device", "CI-SP 6612 0417")]),
     ({"description": "Fundsachen: ein Rucksack lag im selben Spind, Nr. 318, der Umkleide."}, [("description", "other_id", "318")]),
     ({"description": "Frau Keller hatte eine Jahreskarte des Bades mit der Kartennummer 8810-2276 dabei."}, [("description", "other_id", "8810-2276")]),
+    # after holdout33's first run (81.3 %)
+    ({"description": "Police are asking for help in the search for Edwin Marsh, who left the care unit on foot."}, [("description", "name", "Edwin Marsh")]),
+    ({"description": "La gendarmerie lance un appel pour retrouver Odette Lambert, partie de chez elle à pied."}, [("description", "name", "Odette Lambert")]),
+    ({"description": "El Juzgado ha condenado a Rubén Ferrer Alcaide por agredir a una enfermera."}, [("description", "name", "Rubén Ferrer Alcaide")]),
+    ({"description": "A fake nurse used the registration of a real one, NMC PIN 12A3456B."}, [("description", "license", "12A3456B")]),
+    ({"description": "The ward list shows him as: NOWAK, Piotr – NI JR 12 34 56 D – hospital no. RBR1234567."}, [("description", "ssn", "JR 12 34 56 D")]),
+    ({"description": "Le message a été publié sur X par une patiente, @camille_b_56, qui raconte son opération."}, [("description", "account", "@camille_b_56")]),
+    ({"description": "Herr Anton Weiß ist am 2. Mai im Alter von 87 Jahren verstorben."}, [("description", "age", "87 Jahren")]),
+    ({"description": "Lucienne Moreau, 83 ans, a disparu jeudi. Elle peut répondre au prénom de « Lulu »."}, [("description", "name", "Lulu")]),
+    ({"description": "Les enfants et leur grand-mère, Yamina Bensaïd, sont en observation."}, [("description", "name", "Yamina Bensaïd")]),
+    ({"description": "Un cariste de 47 ans, Marc-Antoine Leroy, a été blessé lundi matin."}, [("description", "name", "Marc-Antoine Leroy")]),
 ])
 def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
@@ -777,6 +789,11 @@ def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: li
     {"area_desc": "Madrid; Casa del Reloj, paseo de la Chopera, 6", "description": "El Centro Cultural Casa del Reloj, en el paseo de la Chopera, 6, abre hasta las 22:00."},
     {"area_desc": "Olympiastadion Berlin, Olympischer Platz 3, 14053 Berlin"},
     {"hashtags": ["VueltaAlCole", "Vacunas"]},
+    # after holdout33's first run (false positives 10 %)
+    {"area_desc": "Dresden: Kulturpalast, Schloßstraße 2; Albertinum, Tzschirnerplatz 2"},
+    {"description": "Auch E-Mails von bestellung@fitdrops-ultra.shop sind betrügerisch."},
+    {"hashtags": ["MarySeacoleHub", "FluJab"]},
+    {"description": "Le pôle accueillera ses premiers patients dans le bâtiment Marie-Curie, 20 rue Leblanc, à partir du lundi 5 janvier."},
 ])
 def test_what_the_new_detectors_leave_alone(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []

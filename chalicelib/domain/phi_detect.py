@@ -281,7 +281,8 @@ KEYED: list[tuple[str, str, str, bool]] = [
     # the German social security (pension) number: "65 180334 S 012"; the British National Insurance number
     ("ssn", r"Rentenversicherungsnummer|Rentenversicherungsnr\.?|Sozialversicherungsnummer|\bRV-?Nr\.?",
      r"(?P<value>\d{2}\s?\d{6}\s?[A-Z]\s?\d{3})", True),
-    ("ssn", r"National\s+Insurance(?:\s+(?:number|no\.?|card))?|\bNINO\b|\bNI\s+(?:number|no\.?)",
+    ("ssn", r"National\s+Insurance(?:\s+(?:number|no\.?|card))?|\bNINO\b|\bNI\s+(?:number|no\.?)|"
+            r"(?-i:\bNI(?=\s+[A-Z]{2}\s?\d))",
      r"(?P<value>(?-i:[A-CEGHJ-PR-TW-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]))", True),
     ("nhs_number", r"\bNHS\s+(?:no\.?|number|#)|\bNHS(?=[\s:]*\d{3}[- ]?\d{3}[- ]?\d{4}(?![\w-]))",
      r"(?P<value>\d{3}[- ]?\d{3}[- ]?\d{4})", True),
@@ -335,7 +336,8 @@ KEYED: list[tuple[str, str, str, bool]] = [
                 r"\b(?:technician|nurse|pharmacist|professional)\s+registration|(?:registered\s+)?nurse\s+licen[cs]e|"
                 r"licencia\s+(?:municipal\s+)?de\s+(?:auto-?)?taxi|taxi\s+licen[cs]e|licence\s+de\s+taxi|Taxikonzession|"
                 # a person's certificate of competence: "pool operator certificate, CPO-IL-228431", "Staplerschein"
-                r"(?:operator|driver|forklift|pool|handler|competence|first\s+aid)\s+certificate|"
+                r"(?:operator|driver|forklift|pool|handler|competence|first\s+aid)\s+certificate|\bNMC(?:\s+PIN)?|\bGMC\s+(?:number|no\.?)|"
+                r"\bPIN(?=\s+\d{2}[A-Z]\d{4}[A-Z]\b)|"
                 r"carn[ée]t?\s+de\s+(?:operador|manipulador|carretillero|gruista)|"
                 r"certificat\s+(?:d['e]\s*aptitude|de\s+capacité|de\s+qualification)|"
                 r"(?:Stapler|Kran|Sachkunde|Befähigungs|Waffen|Jagd|Angel|Boots|Sportboot)schein|Befähigungsnachweis|"
@@ -450,7 +452,8 @@ VEHICLE_WORDS = re.compile(r"\b(?:car|van|vehicle|drives?|driving|drove|plates?|
 
 # A person's social-media handle: "shared her experience on X under the handle @GrannyMo_Leeds".
 HANDLE = re.compile(r"\b(?:handle|account|compte|cuenta|perfil|profil|Profil|Konto|Namen|usuari[oa]|username|pseudo|"
-                    r"utilisat(?:eur|rice)|Nutzer(?:in)?|Instagram|TikTok|Facebook|Twitter|YouTube|Threads|Bluesky)[\s(:]+"
+                    r"utilisat(?:eur|rice)|Nutzer(?:in)?|Instagram|TikTok|Facebook|Twitter|YouTube|Threads|Bluesky|"
+                    r"patiente?|paciente|Patientin)[\s(:,]+"
                     r"(?:\w+\s+){0,2}?(?P<value>@\w(?:[\w.]{1,28}\w))(?![\w@])", CI)
 
 
@@ -548,7 +551,8 @@ ROLE_MAILBOX = re.compile(r"(?:info|service|services|support|soporte|avisos?|avi
                           r"noreply|no-reply|ne-pas-repondre|keine-antwort|contact|contacto|kontakt|atencion|"
                           r"atención|billing|facturation|facturacion|admin|office|secretariat|secretaria|"
                           r"verification|verificacion|security|seguridad|securite|sicherheit|erstattung|refund|"
-                          r"reembolso|remboursement|team|equipo|equipe|mail|webmaster|helpdesk)"
+                          r"reembolso|remboursement|team|equipo|equipe|mail|webmaster|helpdesk|bestellung|orders?|pedidos?|"
+                          r"commandes?|sales|ventas|vente|verkauf|shop|news|newsletter|hello|hallo|hola|bonjour|marketing|promo)"
                           r"(?:[._-][\w.-]*|\d*)", CI)  # the word, not a prefix: "teamzain.chaudhry" is a person's
 
 
@@ -805,7 +809,7 @@ def addresses(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
     for m in ADDRESS.finditer(text):
         s, _ = sentence_of(spans, m.start())
         lead = re.sub(r"\bblocks?\s+of\b", "", text[max(s, m.start() - 60):m.start()])  # "the 1200 blocks of"
-        venue = VENUE.search(text[max(s, m.start() - 40):m.start()])
+        venue = VENUE.search(lead, max(0, len(lead) - 40))  # both positions in `lead`: a venue after the home word
         home = HOME.search(lead)
         sure = home is not None and not (venue is not None and venue.start() > home.start())
         yield _hit(text, "address", m.start(), m.end(), sure,
@@ -1044,6 +1048,8 @@ SOUGHT = re.compile(rf"\b(?i:(?:the\s+)?(?:illness|death|diagnosis)\s+of|(?:die\
                     rf"(?:our\s+)?thoughts\s+are\s+with|pensées\s+vont\s+à|pensamos\s+en|"
                     rf"(?:unsere\s+)?Gedanken\s+sind\s+bei|se\s+busca\s+a|buscamos\s+a|have\s+you\s+seen|missing\s*:|missing\s+person\s*:?|"
                     rf"(?:still\s+)?(?:looking|searching)\s+for|(?:re)?cherch(?:e|ent|ons)|busca(?:n|mos)?\s+a|such(?:t|en)\s+nach|"
+                    rf"(?:the\s+)?search\s+for|pour\s+retrouver|para\s+localizar\s+a|"
+                    rf"(?:ha\s+)?condenado\s+a|a\s+condamné|hat\s+(?:den\s+|die\s+)?(?:\w+\s+)?verurteilt|convicted|sentenced|"
                     rf"identified\s+as|identificad[oa]\s+como|identifiée?\s+comme|"
                     rf"identifiziert\s+als|(?:concern\s+for\s+)?missing(?=\s+[{UPPER}])|help\s+(?:us\s+)?(?:to\s+)?(?:find|locate)|ayúdanos\s+a\s+encontrar\s+a|"
                     rf"aidez-nous\s+à\s+retrouver|helfen\s+Sie\s+(?:uns\s+)?bei\s+der\s+Suche\s+nach|"
@@ -1288,7 +1294,8 @@ PLACE_BEFORE = re.compile(r"\b(?:Klinikum|Krankenhaus|Klinik|Hospital|Hôpital|C
                           r"estadio|stade|stadium|polideportivo|pabellón|gymnase|piscine|piscina|salle|sala|colegio|"
                           r"collège|lycée|école|escuela|instituto|centro|centre|parque|parc|halle|Estadio|Stadium|"
                           r"espace|Espace|maison|médiathèque|Médiathèque|gare|Gare|marque|brand|Marke|marca|"
-                          r"[Pp]laya|[Pp]lage|Strand|Beach|[Zz]ona\s+básica\s+de\s+salud|[Zz]ona)"
+                          r"[Pp]laya|[Pp]lage|Strand|Beach|[Zz]ona\s+básica\s+de\s+salud|[Zz]ona|"
+                          r"[Bb]âtiment|[Ee]dificio|Gebäude|[Bb]uilding|[Pp]avillon|[Aa]ile)"
                           r"(?:\s+(?:de\s+|du\s+)?(?:Salud|Santé|Sanitario|Universitario|Universitaire|Municipal|"
                           r"Regional|General|Infantil|Hospitalier|Medical|Médical|Médico|Community|Comunitario|Social)){0,2}"
                           # a title between: "Hospital Enfermera Isabel Zendal", "Centro de Salud Doctor Castroviejo"
@@ -1705,7 +1712,8 @@ def echoes(text: str, kind: str, words: set[str]) -> Iterator[Hit]:
         yield _hit(text, "name", m.start(), m.end(), True, why)
 
 
-NAMED_FOR = re.compile(r"(?:Memorial|Blood|Drive|Award|Prize|Day|Walk|Run|Fund|Foundation|Lecture|Scholarship|Center|"
+NAMED_FOR = re.compile(r"(?:Memorial|Blood|Drive|Award|Prize|Day|Walk|Run|Fund|Foundation|Lecture|Scholarship|Hub|"
+                       r"Center|"
                        r"Cup|Trophy|Tournament|Classic|Challenge|Copa|Trofeo|Torneo|Coupe|Trophée|Tournoi|Pokal|Turnier|"
                        r"Centre|Clinic|Hospital|School|Library|Park|Preis|Premio|Prix|Stiftung|Fundación|Fondation|"
                        r"Lauf|Marcha|Course|Week|Month|Act|Law|Ley|Gesetz|Loi|Ward|Wing|Hall|Institut\w*|Stadion|Stadium|"
@@ -1846,7 +1854,7 @@ ROOM = re.compile(r"\b(?:chambre|appartement|apartment|apt\.?|flat|unit|room|hab
 # A court's, an inspector's or an insurer's file on one person: "(Az. 4 O 412/22)", "procedimiento ordinario
 # 1123/2023", "l'affaire n° 2201457", "unter dem Aktenzeichen AS-24-3317".
 CASE_FILE = re.compile(r"\b(?:Az\.|Aktenzeichen|Geschäftszeichen|procedimiento(?:\s+(?:ordinario|abreviado))?|"
-                       r"diligencias(?:\s+previas)?|expediente|affaire|case|claim|(?-i:RG))\s*(?:n[°º.]?\s*|no\.\s*|nr\.\s*)?"
+                       r"diligencias(?:\s+previas)?|expediente|affaire|case|claim|num[ée]ro\s+de\s+parquet|(?-i:RG))\s*(?:n[°º.]?\s*|no\.\s*|nr\.\s*)?"
                        r"[:,]?\s*(?P<value>\d{1,4}\s+[A-Za-z]{1,3}\s+\d{1,5}(?:\s+[A-Za-z]{1,3}\s+\d{1,6})?/\d{2}|(?=[A-Z0-9./-]*\d{3})[A-Z0-9][A-Z0-9./-]{2,18}\d)"
                        r"(?![\w/-])", CI)
 
@@ -1929,7 +1937,7 @@ def _day_and_month(a: int, b: int) -> bool:
 NUMBER_WORD_AGE = (rf"(?:{lex.NUMBER_WORDS_DE}|\w+zig|hundert)jährige[rn]?|"
                    rf"(?:{lex.NUMBER_WORDS_EN}|\w+ty(?:-\w+)?)[- ]year[- ]old")
 AGE_IN_YEARS = re.compile(rf"\b(?P<n>\d{{1,3}})(?:[- ](?:years?|yrs?)[- ]old\b|-year-old\b|-jährige[rn]?\b|"
-                          rf"\s+(?:ans|años|Jahre|Lebensjahr|mois|meses|months|Monate)\b)|"
+                          rf"\s+(?:ans|años|Jahren?|Lebensjahr|mois|meses|months|Monate)\b)|"
                           rf"\b(?:{lex.NUMBER_WORDS})\s+(?:semaines|semanas|weeks|Wochen|months|mois|meses|Monate)\b|"
                           rf"\b(?:{NUMBER_WORD_AGE})\b|"
                           rf"\b(?P<pair>\d{{1,2}})(?=\s+(?:y|and|et|und)\s+\d{{1,2}}\s+(?:años|ans|years|Jahre)\b)|"
@@ -1951,6 +1959,7 @@ QUOTED_AFTER = re.compile(rf"\s*,?\s*\(?\s*[«\"“„‘]\s?(?P<nick>[{UPPER}][
 NICKNAME_BEFORE = re.compile(rf"[„“\"'«‘]\s?(?P<nick>[{UPPER}][{LOWER}]+)\s?[“”\"'»’]\s+(?:genannt|gerufen|llamad[oa]|"
                              r"surnommée?|appelée?|called|kannten|kennen|kennt|conocían|connaissaient)\b")
 NICKNAMED = re.compile(r"(?:known\s+(?:to\s+[\w\s]{1,30}?\s+)?as|goes\s+by|(?<!so-)called|appell?e(?:nt)?|"
+                       r"(?:répondre|répond)\s+au\s+prénom\s+de|responde\s+al\s+nombre\s+de|hört\s+auf\s+den\s+Namen|"
                        r"Spitznamen?|nickname|apodo|surnom|"
                        r"surnomm[ée]e?|nennen|genannt|conocen\s+como|llaman|apodad[oa])\s*[„“\"'«‘]\s?(?P<nick>(?:o\s+)?"
                        rf"[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?)\s?[“”\"'»’.]", CI)
@@ -2233,6 +2242,9 @@ UNIT_POSTCODE = re.compile(r"(?<![\w-])(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|\d{5
 
 def _area_address(text: str, hit: Hit) -> Hit:
     part_start = max(text.rfind(";", 0, hit.start), text.rfind("\n", 0, hit.start)) + 1
+    named = re.search(rf"(?:^|[;:])\s*(?P<place>[{UPPER}][\w-]+)\s*,\s*$", text[:hit.start])
+    if named and not is_given_name(named.group("place")) and _fold(named.group("place")) not in census_names()[1]:
+        return hit  # "Albertinum, Tzschirnerplatz 2": a place by its one-word name, and its address
     if hit.cls != "address" or hit.blocking or VENUE.search(text[max(part_start, hit.start - 80):hit.end + 40]) or \
             re.search(r"\b[A-Z]{2,6}\s*,\s*$", text[:hit.start]) or \
             re.match(r"\s*(?:[–-]|to|bis|al|à)\s*\d", text[hit.end:]) or " block of " in hit.text:

@@ -169,6 +169,7 @@ dona vida amor salud agua luz paz sol mar cruz flor cielo vie amour leben liebe 
 # A person named right after what they are ("The worker, Jorge Alvarez, ..."; "la novia, Lucía ...").
 PERSON_ROLES = (
     r"worker|employee|teacher|student|pupil|passenger|traveller|traveler|driver|nurse|carer|caregiver|cook|"
+    r"labou?rer|cariste|ouvrière?|obrer[oa]|jornaler[oa]|operari[oa]|Arbeiter(?:in)?|Monteur(?:in)?|Staplerfahrer(?:in)?|"
     r"colleague|coworker|collègue|compañer[oa]\s+de\s+trabajo|Kollege|Kollegin|"
     r"food\s+handler|child|boy|girl|man|woman|mother|father|son|daughter|husband|wife|bride|groom|neighbour|neighbor|"
     r"trabajador[a]?|emplead[oa]|profesor[a]?|alumn[oa]|estudiante|pasajer[oa]|conductor[a]?|enfermer[oa]|"
@@ -236,6 +237,7 @@ RELATIVES = (
     r"viud[oa]|widow(?:er)?|veuve|veuf|Witwer?|Witwe|herman[oa]s|twins|Zwillinge|gemel[oa]s|mellizos|jumeaux|jumelles|hij[oa]s?|niet[oa]s|nietecit[oa]s?|grandchildren|children|sons|daughters|petits-enfants|enfants|Enkel(?:kinder)?|"
     r"Kinder|hij[oa]|marido|mujer|esposa|espos[oa]|pareja|novi[oa]|compañer[oa]|conjoint(?:e)?|compagne|compagnon|Lebensgefährt(?:e|in)|Verlobte[rn]?|madre|padre|herman[oa]|niet[oa]|abuel[oa]|sobrin[oa]|vecin[oa]|amig[oa]|"
     r"fils|fille|mari|femme|épouse|mère|père|frère|sœur|soeur|petit-fils|petite-fille|neveu|nièce|voisine?|amie?|"
+    r"grand-mère|grand-père|grands-parents|"
     r"Sohn|Tochter|Ehemann|Ehefrau|Mann|Frau|Mutter|Vater|Bruder|Schwester|Enkel(?:in)?|Neffe|Nichte|"
     r"Nachbar(?:in)?|Freund(?:in)?|"
     r"colleague|collègue|Kollege|Kollegin|classmate|schoolmate|compañer[oa]\s+de\s+clase|camarade(?:\s+de\s+classe)?|Mitschüler(?:in)?|"
