@@ -135,15 +135,15 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
 
 
 def test_the_set_never_worked_on() -> None:
-    """holdout33: written during the work on holdout32 by a hand that never saw the code, and never
-    worked on, so its figures are what the screen does on text it has not seen (81.3 % of
-    identifiers, 95 % of advisories with patient data blocked, 10 % false positives): the floors
+    """holdout34: written during the work on holdout33 by a hand that never saw the code, and never
+    worked on, so its figures are what the screen does on text it has not seen (89.1 % of
+    identifiers, 97.5 % of advisories with patient data blocked, 2.5 % false positives): the floors
     keep them from getting worse unnoticed."""
-    result = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT33), timing=False)
+    result = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT34), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
-    assert result["recall"] >= 0.813 and result["advisory_recall"] >= 0.95, result["misses"]
-    assert result["false_positive_rate"] <= 0.10, result["false_positives"]
-    assert result["unlabelled_share"] <= 0.11  # places and offices marked as names where patient data is too
+    assert result["recall"] >= 0.891 and result["advisory_recall"] >= 0.975, result["misses"]
+    assert result["false_positive_rate"] <= 0.025, result["false_positives"]
+    assert result["unlabelled_share"] <= 0.09  # places and offices marked as names where patient data is too
 
 
 def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
