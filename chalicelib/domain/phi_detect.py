@@ -485,8 +485,9 @@ def keyed(text: str, spans: list[tuple[int, int]], ctx: Context) -> Iterator[Hit
     for cls, pattern, blocking in KEYED_RE:
         for m in pattern.finditer(text):
             value = m.group("value")
+            identity = cls == "other_id" and bool(IDENTITY_DOCUMENT.match(m.group()))
             digits = 0 if BOOKING.search(m.group()) else 4  # a booking reference: "KX7T9Q", "QZLMPR"
-            if cls == "other_id" and IDENTITY_DOCUMENT.match(m.group()) and len(_digits(value)) < len(value) >= 8:
+            if identity and len(value) >= 8 and not value.isdigit():
                 digits = 1  # a French identity card: "X4RTBPFW4"
             if _placeholder(value):
                 continue  # "NHC 0000000": a number's shape, not anyone's
@@ -511,12 +512,12 @@ def keyed(text: str, spans: list[tuple[int, int]], ctx: Context) -> Iterator[Hit
             if cls == "device":  # a serial number is a patient's only when the sentence ties it to one
                 s, e = sentence_of(spans, start)
                 sure = bool(PERSON_NEAR.search(text[s:e]) or DEVICE_HOME.search(text[s:e])) or _names_someone(text[s:e])
-            if cls in ("other_id", "mrn", "device") and re.search(r"[A-Z]", value) and re.search(r"\d", value):
-                yield from _more_of_the_list(text, spans, cls, value, end, sure)
             if re.match(r"(?i:cita|appointment)", m.group()) and _phone_like(value, _digits(value), ctx):
                 continue  # "pida cita en el 900 102 112": a line to call
+            if cls in ("other_id", "mrn", "device") and re.search(r"[A-Z]", value) and re.search(r"\d", value):
+                yield from _more_of_the_list(text, spans, cls, value, end, sure)
             yield _hit(text, cls, start, end, sure, "a number that identifies one person" if cls == "other_id" and
-                       not IDENTITY_DOCUMENT.match(m.group()) else {
+                       not identity else {
                 "mrn": "a medical record number", "nhc": "a clinical history number (número de historia clínica)",
                 "health_plan": "a health plan or insurance number", "kvnr": "a German health insurance number",
                 "nir": "a French social security number (NIR)", "ssn": "a social security number",
@@ -1164,13 +1165,15 @@ COMPANY_AFTER = re.compile(r"^\s*,?\s*(?:S\.\s?L\.|S\.\s?A\.|S\.\s?L\.\s?U\.|SLU
                            r"e\.\s?V\.|Ltd\b|Limited\b|LLC\b|Inc\b|Corp\b|PLC\b|plc\b|SARL\b|SAS\b|& Co\b)")
 
 
-# A building or body after the words: "George Washington Carver Student Union", "Jean Moulin Institute".
+# A candidate name whose last word is a building's or a street's is that place: "the Seacroft Hub",
+# "Hollins Park Academy", "over on Birchwood Ct" (fewer words than PLACE_NOUNS: "Emma Hall" is a person).
 PLACE_LAST = re.compile(r"Hub|Clinic|Hospital|Hôpital|Klinik|Klinikum|Krankenhaus|Schule|Institut|Institute|Zentrum|"
                         r"Centre|Center|Centro|Universität|Gymnasium|Pavilion|Pavillon|Memorial|College|Collège|Lycée|"
                         r"École|Colegio|Instituto|Fundación|Foundation|Library|Campus|Stadium|School|Academy|Surgery|"
                         r"Practice|Hospice|Pharmacy|Primary|Elementary|Arena|Suites|Hotel|Motel|Resort|"
                         # a street ("over on Birchwood Ct") -- not Lane or Close, which are surnames too
                         r"St|Rd|Ave|Ln|Ct|Cres|Blvd|Street|Road|Avenue|Drive|Crescent|Terrace|Gardens|Boulevard")
+# A building or body after the words: "George Washington Carver Student Union", "Jean Moulin Institute".
 PLACE_AFTER = re.compile(rf"\s+(?:{lex.PLACE_NOUNS}|Union|School|Clinic|Park|Arena)\b")
 # A list of wards or buildings by their names: "closes wards to new admissions: Nightingale, Seacole, ...".
 NAMED_ROOMS = re.compile(r"\b(?:wards|units|buildings|wings|Stationen|salles|services|pavillons|plantas|unidades|"
