@@ -621,6 +621,20 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     ({"description": "Lucienne Moreau, 83 ans, a disparu jeudi. Elle peut répondre au prénom de « Lulu »."}, [("description", "name", "Lulu")]),
     ({"description": "Les enfants et leur grand-mère, Yamina Bensaïd, sont en observation."}, [("description", "name", "Yamina Bensaïd")]),
     ({"description": "Un cariste de 47 ans, Marc-Antoine Leroy, a été blessé lundi matin."}, [("description", "name", "Marc-Antoine Leroy")]),
+    # after holdout34's first run (89.1 %)
+    ({"description": "Last month the club marked a milestone. At 81, Dorothy Pemberton still swims every morning."}, [("description", "name", "Dorothy Pemberton")]),
+    ({"description": "Con 76 años, Remedios Cuesta ha donado sangre por centésima vez."}, [("description", "name", "Remedios Cuesta"), ("description", "age", "76 años")]),
+    ({"description": "Mit 68 Jahren läuft Gisela Brenner ihren ersten Marathon."}, [("description", "name", "Gisela Brenner")]),
+    ({"description": "Our longest-serving driver, Ken Mallory, who turned ninety-one on Friday, retires."}, [("description", "age", "ninety-one")]),
+    ({"description": "La mairie a fêté le 3 mai le départ d'Odile Garnier. À soixante-quinze ans, Odile quitte la chorale."}, [("description", "name", "Odile"), ("description", "date", "3 mai")]),
+    ({"description": "Tobias Lindner, 9, wartete lange auf eine Niere. Am 4. März wurde er in Essen operiert."}, [("description", "date", "4. März")]),
+    ({"description": "Ingresó Marta Ruiz Olmo, de 70 años. La paciente presentó fiebre el 2 de junio."}, [("description", "date", "2 de junio")]),
+    ({"headline": "Pauls Kampf gegen die Leukämie", "description": "Paul Hartmann, 6, braucht einen Spender.", "web": "https://pauls-kampf.de", "hashtags": ["PaulsKampf"]}, [("headline", "name", "Pauls"), ("web", "url", "pauls-kampf.de"), ("hashtags", "name", "PaulsKampf")]),
+    ({"description": "The leaked list read: OKAFOR, Chidi | DOB 02/03/1970 | Member AB7732190045."}, [("description", "health_plan", "AB7732190045")]),
+    ({"description": "The letter showed his name, Mr D. Farrow, and his National Insurance number QQ 65 43 21 A."}, [("description", "ssn", "QQ 65 43 21 A")]),
+    ({"description": "Se investiga la muerte de A.G.R., mujer de 44 años, en su domicilio."}, [("description", "name", "A.G.R.")]),
+    ({"description": "Ramón Iglesias, de 80 años, desapareció el lunes. Responde al apodo de «Moncho»."}, [("description", "name", "Moncho")]),
+    ({"description": "Les jumeaux de la famille Benali, Rayan (9 ans) et Inès (9 ans), ont été intoxiqués. Ils résident au 14, rue des Cordiers. Ils vont mieux."}, [("description", "address", "14, rue des Cordiers")]),
 ])
 def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
@@ -794,6 +808,9 @@ def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: li
     {"description": "Auch E-Mails von bestellung@fitdrops-ultra.shop sind betrügerisch."},
     {"hashtags": ["MarySeacoleHub", "FluJab"]},
     {"description": "Le pôle accueillera ses premiers patients dans le bâtiment Marie-Curie, 20 rue Leblanc, à partir du lundi 5 janvier."},
+    # after holdout34's first run (false positives 2.5 %)
+    {"headline": "New Dr Elena Moratalla clinic opens", "description": "The Dr Elena Moratalla clinic, at 9 Harbour Road, opens on Monday 2 March.", "web": "https://health.example.org/elena-moratalla"},
+    {"description": "At 65, adults are offered a free shingles vaccine."},
 ])
 def test_what_the_new_detectors_leave_alone(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []

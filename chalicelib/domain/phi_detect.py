@@ -265,7 +265,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
     ("nhc", r"\bNHC\b|historia\s+cl[íi]nica|\bhistoria(?=\s+n?\.?º?\s*\d)|"
             r"n[úu]mero\s+de\s+historia|n\.?\s?[ºo°]\s+de\s+historia", VALUE, True),
     ("health_plan", r"Medicare(?:\s+(?:number|no\.?|ID|#|card))?|Medicaid(?:\s+(?:ID|number|no\.?|#))?|\bplan\s+ID|"
-                    r"member\s+(?:ID|number|no\.?|#)|subscriber\s+(?:ID|number)|policy\s+(?:number|no\.?|#)|"
+                    r"member\s+(?:ID|number|no\.?|#)|(?-i:\bMember(?=\s+[A-Z]{0,4}\d{6,}\b))|subscriber\s+(?:ID|number)|policy\s+(?:number|no\.?|#)|"
                     r"group\s+number|insurance\s+(?:ID|number|no\.?)|health\s+plan\s+(?:ID|number)|\bMBI\b|"
                     r"tarjeta\s+sanitaria|\bTSI\b|(?-i:\bCIP(?=\s+[A-Z]{4}\d{6,}))|afiliaci[óo]n(?!\s+a\s+la\s+Seguridad\s+Social)|"
                     r"num[ée]ro\s+d'adh[ée]rent|mutuelle|"
@@ -283,7 +283,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
      r"(?P<value>\d{2}\s?\d{6}\s?[A-Z]\s?\d{3})", True),
     ("ssn", r"National\s+Insurance(?:\s+(?:number|no\.?|card))?|\bNINO\b|\bNI\s+(?:number|no\.?)|"
             r"(?-i:\bNI(?=\s+[A-Z]{2}\s?\d))",
-     r"(?P<value>(?-i:[A-CEGHJ-PR-TW-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]))", True),
+     r"(?P<value>(?-i:[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]))", True),  # after its key, any letters (even QQ)
     ("nhs_number", r"\bNHS\s+(?:no\.?|number|#)|\bNHS(?=[\s:]*\d{3}[- ]?\d{3}[- ]?\d{4}(?![\w-]))",
      r"(?P<value>\d{3}[- ]?\d{3}[- ]?\d{4})", True),
     ("ssn", r"\bNUSS\b|\bNAF\b|afiliaci[óo]n\s+a\s+la\s+Seguridad\s+Social|"
@@ -723,7 +723,8 @@ AGE = re.compile(
 AGE_WORDS = re.compile(
     r"\b(?P<w>(?:ninety|one\s+hundred(?:\s+and)?)(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine))?"
     r"(?=[-\s](?:years?[-\s]old|year-old|years\s+of\s+age))|"
-    r"(?<=aged\s)(?:ninety|one\s+hundred)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|"
+    r"(?:(?<=aged\s)|(?<=turns\s)|(?<=turned\s)|(?<=turning\s))"
+    r"(?:ninety|one\s+hundred)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|"
     r"noventa(?:\s+y\s+(?:un|uno|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve))?(?=\s+años)|"
     r"(?:cien|ciento\s+\w+)(?=\s+años)|"
     r"quatre-vingt-(?:dix|onze|douze|treize|quatorze|quinze|seize|dix-sept|dix-huit|dix-neuf)(?=\s+ans)|"
@@ -791,7 +792,8 @@ ADDRESS = re.compile("|".join([
     rf"(?:,\s*\d{{5}}\s+[{UPPER}][\w\-]+)?",
     # fr: 12 bis rue des Lilas, 69003 Lyon
     r"\b\d{1,4}(?:\s*(?:bis|ter))?,?\s+(?:rue|avenue|av\.|boulevard|bd|chemin|place|all[ée]e|impasse|route|quai|cours)"
-    rf"\s+(?:(?:de|des|du|de\s+la|d'|l')\s*)?(?:{CAP}\s*){{1,3}}(?:,\s*\d{{5}}\s+[{UPPER}][\w\-]+)?",
+    rf"\s+(?:(?:de|des|du|de\s+la|d'|l')\s*)?[{UPPER}][\w'’\-]*(?:\s+[{UPPER}0-9][\w'’\-]*){{0,2}}"  # not ". La"
+    rf"(?:,\s*\d{{5}}\s+[{UPPER}][\w\-]+)?",
     # de: Hauptstraße 5, 50667 Köln / Bonner Straße 12a / Am Lindenhof 3
     rf"\b[{UPPER}][\w\-]*(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee)\s+\d{{1,4}}\s?[a-z]?\b"
     rf"(?:,\s*\d{{5}}\s+[{UPPER}][\w\-]+)?",
@@ -829,7 +831,7 @@ POSTCODE_ALONE = re.compile(
     r"\b(?i:in|of|à|en|aus|de|du|im)\s+(?P<bare>\d{5})(?![\w-])")
 LIVES_WORDS = (r"lives?|lived|living|resides?|resided|residence|home|domicile|vive|viv[íi]a|reside|resid[íi]a|"
                r"domicilio|vecin[oa]|habite|habitait|habitante?|domicili[ée]e?|demeurant|wohnt|wohnte|wohnhaft|"
-               r"Wohnort|Wohnung|lebt|lebte")
+               r"Wohnort|Wohnung|lebt|lebte|viven|residen|résident|résidait|résidaient|wohnen|leben")
 LIVES = re.compile(rf"(?:{lex.PATIENT_WORDS})|\b(?:{LIVES_WORDS})\b", CI)
 LIVES_ONLY = re.compile(LIVES_WORDS, CI)
 
@@ -992,8 +994,11 @@ RELATIVE_NAME = re.compile(rf"(?:(?:\b[{UPPER}]\w+['’]s|"
 GIVEN_INITIAL = re.compile(rf"(?<![\w.])(?P<name>{WORD}\s+[{UPPER}]\.(?:\s?[{UPPER}]\.)?)(?!\s?[{UPPER}][{LOWER}]|\w)")
 SURNAME_INITIAL = re.compile(rf"(?<![\w.])(?P<name>{WORD},\s+[{UPPER}]\.)(?=\s*[–|(;]|\s+-\s)")
 # Initials with the person's age: "A.R.M. (9 años)", "J.M.R., de 17 años".
+# "J.M.P.L., varón de 58 años", "A.B., a woman of 40": what the person is, between the initials and the age
+SEX_NOUN = r"varón|hombre|mujer|niñ[oa]|man|woman|boy|girl|homme|femme|garçon|fille|Mann|Frau|Junge|Mädchen|of"
 INITIALS = r"(?:M\.ª\s?|Mª\s?)?[A-Z]\.(?:\s?[A-Z]\.){1,3}"  # "A.R.M.", "J. A. R.", "M.ª T. G. S."
-INITIALS_AGED = re.compile(rf"(?<![\w.])(?P<name>{INITIALS})(?=,?\s*(?:\(\s*)?(?:de\s+)?\d{{1,3}}\s*"
+INITIALS_AGED = re.compile(rf"(?<![\w.])(?P<name>{INITIALS})"
+                           rf"(?=,?\s*(?:\(\s*)?(?:(?:{SEX_NOUN})\s+)?(?:de\s+)?\d{{1,3}}\s*"
                            r"(?:(?:años|ans|years|Jahre)\b|J\.|\s*[),(—–])|"
                            r",?\s*(?:NHC|MRN|IPP|NIR|DOB|historia|geb\.|n[ée]e?\s|born)\b)")
 # Initials after what the person is: "A year-nine pupil, K.L.D., has ...", "un alumno de 4.º B, H. M. G. (Hugo),".
@@ -1310,6 +1315,11 @@ AGE_BEFORE = re.compile(rf"(?:(?:\d{{1,3}}|{lex.NUMBER_WORDS_EN})[- ]year[- ]old
                         r"\d{1,3}-jährige[rn]?|"
                         r"de\s+\d{1,3}\s+años,?|"
                         r"âgée?\s+de\s+\d{1,3}\s+ans,?)\s+$", CI)
+# An age that opens the sentence, before a name: "At 70, Yvette", "À soixante-dix ans, Yvette",
+# "A sus 70 años, María", "Mit 70 Jahren spendet Yvette" (a name, not "At 65, Pfizer").
+AGE_OPENING = re.compile(rf"(?:^\s*|[.!?:;]\s*)(?:at|à|a(?:\s+(?:sus|los|las))?|con|mit)\s+"
+                         rf"(?:\d{{1,3}}|{lex.AGE_WORDS_ANY})(?:\s+(?:ans|años|Jahren))?"
+                         r"(?:,|(?<=Jahren)\s+\w+)\s+$", CI)
 # The name an object carries: "Property of Keanu Alapai", "a nombre de ...", "mit Gravur „E. Schwarzkopf“".
 NAME_ON = re.compile(rf"\b(?i:property\s+of|titular|titulaire|Kontoinhaber(?:in)?|account\s+holder|"
                      rf"a\s+nombre\s+de|con\s+el\s+nombre(?:\s+de)?|au\s+nom\s+de|au\s+prénom|"
@@ -1507,7 +1517,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         sentence = text[s:e]
         if title == "?":  # a first name alone is a person's only right beside their age or birth date
             title = ""    # ("seven-year-old Amira", "Amira (born 12 May 2017)", "Lucas, 7,")
-            if not (AGE_BEFORE.search(text[max(s, start - 40):start]) or DATE_AFTER_NAME.match(text[end:e])
+            opened = is_given_name(text[start:end]) and AGE_OPENING.search(text[s:start])
+            if not (opened or AGE_BEFORE.search(text[max(s, start - 40):start]) or DATE_AFTER_NAME.match(text[end:e])
                     or AGE_AFTER_NAME.match(text[end:e]) or _identifier_follows(text, end, strong)) or \
                     OFFICIAL.search(text[max(s, start - 40):min(e, end + 60)]):
                 continue
@@ -1517,7 +1528,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
             continue  # cut inside a word ("GmbH"), or a company ("Cocinas Levante S.L.")
         if STREET_BEFORE.search(text[max(s, start - 25):start]) or PLACE_BEFORE.search(text[max(s, start - 25):start]):
             continue  # "calle Juan Antonio Dimas, 4", "Klinikum Ernst von Bergmann": named after someone
-        if AGE_BEFORE.search(text[max(s, start - 40):start]) or OWNER_BEFORE.search(text[max(s, start - 30):start]):
+        if AGE_BEFORE.search(text[max(s, start - 40):start]) or OWNER_BEFORE.search(text[max(s, start - 30):start]) \
+                or (is_given_name(text[start:end].split()[0]) and AGE_OPENING.search(text[s:start])):
             add(start, end, True, "a name next to the person's age or what they own")
             continue
         official = OFFICIAL.search(text[max(s, start - 50):min(e, end + 60)])
@@ -1675,6 +1687,27 @@ def slug_names(link: str, texts: Iterable[str]) -> set[str]:
     return words
 
 
+# A place named after someone, a few words before the name: "el centro de especialidades Doctora Trinidad Arroyo".
+NAMED_PLACE_BEFORE = re.compile(rf"\b(?:{lex.VENUE_WORDS}|{lex.PLACE_NOUNS})(?:\s+[\w.]+){{0,3}}\s+$", CI)
+NAMED_PLACE_AFTER = re.compile(rf"\s+(?:{lex.VENUE_WORDS}|{lex.PLACE_NOUNS})\b", CI)  # "the Dr Elena Moratalla clinic"
+
+
+def only_a_place_in(segment: str, texts: Iterable[str]) -> bool:
+    """Whether the name a link's segment spells is written in the texts, and only as a place's:
+    "/trinidad-arroyo" beside "el centro de especialidades Doctora Trinidad Arroyo"; "the Dr Elena
+    Moratalla clinic"."""
+    pairs = {(_fold(a), _fold(b)) for a, b in pairwise(w for w in re.split(r"[-_.+]", segment) if w.isalpha())}
+    seen = False
+    for text in texts:
+        for m in re.finditer(rf"(?=\b(?P<a>{WORD})\s+(?P<b>{WORD})\b)", text):
+            if (_fold(m.group("a")), _fold(m.group("b"))) in pairs:
+                if not (NAMED_PLACE_BEFORE.search(text, max(0, m.start() - 50), m.start())
+                        or NAMED_PLACE_AFTER.match(text, m.end("b"))):
+                    return False
+                seen = True
+    return seen
+
+
 HANDLE_ANY = re.compile(r"(?<![\w@])@\w(?:[\w.]{1,28}\w)(?![\w@])")
 
 
@@ -1701,18 +1734,30 @@ def echoes(text: str, kind: str, words: set[str]) -> Iterator[Hit]:
     why = "the name of a person named elsewhere in this advisory"
     if kind == "hashtags":
         for m in re.finditer(r"\S+", text):
-            if any(p.group() in words for p in re.finditer(rf"[{UPPER}][{LOWER}]*", m.group())):
+            if any(_a_name_or_its_genitive(p.group(), words) for p in re.finditer(rf"[{UPPER}][{LOWER}]*", m.group())):
                 yield _hit(text, "name", m.start(), m.end(), True, why)
         return
     if kind == "url":
         folded = {_fold(w) for w in words}
+        host = re.match(r"[a-z][a-z0-9+.\-]*://[^/?#]*", text, CI)
         for m in re.finditer(r"[^/?#&=]+", text):
-            if m.start() > 8 and any(_fold(w) in folded for w in re.split(r"[-_.+]", m.group())):
+            if host and m.end() <= host.end():  # the host too, where it spells them: "leonies-herzweg.de"
+                if m.start() > host.start() + 3 and any(len(w) >= 4 and _a_name_or_its_genitive(_fold(w), folded)
+                                                        for w in re.split(r"[-_.]", m.group())):
+                    yield _hit(text, "url", m.start(), m.end(), True,
+                               "a site named after a person named elsewhere in this advisory")
+                continue
+            if m.start() > 8 and any(_a_name_or_its_genitive(_fold(w), folded) for w in re.split(r"[-_.+]", m.group())):
                 yield _hit(text, "url", m.start(), m.end(), True, "a link with " + why)
         return
     pattern = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    for m in re.finditer(rf"(?<![\w'’-])(?:{pattern})(?![\w-])", text):
-        yield _hit(text, "name", m.start(), m.end(), True, why)
+    for m in re.finditer(rf"(?:(?<=\bd['’])|(?<![\w'’-]))(?:{pattern})(?:s(?=\s+[{UPPER}]))?(?![\w-])", text):
+        yield _hit(text, "name", m.start(), m.end(), True, why)  # "le don d'Yvette", "Leonies Herzweg"
+
+
+def _a_name_or_its_genitive(word: str, words: Collection[str]) -> bool:
+    """"Leonie", or "Leonies" as German writes whose it is ("#LeoniesHerzweg", "leonies-herzweg.de")."""
+    return word in words or (len(word) > 4 and word.endswith("s") and word[:-1] in words)
 
 
 NAMED_FOR = re.compile(r"(?:Memorial|Blood|Drive|Award|Prize|Day|Walk|Run|Fund|Foundation|Lecture|Scholarship|Hub|"
@@ -1770,11 +1815,14 @@ PERSONAL = frozenset({"name", "address", "phone", "email_address", "ssn", "nhs_n
 PRONOUN = re.compile(r"(?-i:\bSe\s+(?:le\b|[a-záéíóúñ]+(?:ó|aba|ía)\b))|"
                      r"\b(?:he|she|his|her|him|él|ella|su|sus|il|elle|ses|son|sa|er|sie|sein|seine|seiner|seinen|"
                      r"seinem|ihren|ihrem|ihr|ihre|"
-                     r"ihrer)\b|"
+                     r"ihrer|ils|elles|ellos|ellas)\b|"
                      # "Der an Demenz erkrankte Mann", "the woman", "la fillette": the person again
                      r"\b(?:the|der|die|el|la|le)\s+(?:[\w-]+\s+){0,4}?(?:man|woman|boy|girl|teenager|pensioner|"
                      r"Mann|Frau|Junge|Mädchen|Seniorin|Senior|Rentnerin|Rentner|Jugendliche|Jugendlicher|"
-                     r"hombre|mujer|niño|niña|anciano|anciana|joven|homme|femme|garçon|fillette|adolescente?)\b", CI)
+                     r"hombre|mujer|niño|niña|anciano|anciana|joven|homme|femme|garçon|fillette|adolescente?|"
+                     # "La paciente sufrió un mareo el 6 de mayo", "El menor ingresó el martes 8"
+                     r"patient|patiente|paciente|Patientin|menor|child|baby|bebé|bébé|enfant|Kind|Säugling|"
+                     r"nourrisson|victim|víctima|victime|Opfer|fallecid[oa]|défunte?|Verstorbene[rn]?)\b", CI)
 
 
 # A day and month without a year, after the word that introduces a date ("le 03/06", "am 6.11.").
@@ -1835,7 +1883,7 @@ def tied_addresses(text: str, spans: list[tuple[int, int]], found: list[Hit]) ->
 
 # "… Gerda Hoffmann vermisst. Sie lebt … in der Florastraße 23" / "Sie verließ … das Seniorenzentrum
 # Am Havelufer, Seegefelder Straße 112": the pronoun is the person just named.
-PRONOUN_FIRST = re.compile(r"\s*(?:She|He|They|Sie|Er|Elle|Il|Ella|Él|Ellos)\s")
+PRONOUN_FIRST = re.compile(r"\s*(?:She|He|They|Sie|Er|Elle|Il|Elles|Ils|Ella|Él|Ellos|Ellas)\s")
 LIVES_AFTER_PRONOUN = re.compile(rf"\s*\w+\s+(?:\w+\s+){{0,2}}(?i:{LIVES_WORDS})\b")
 
 
@@ -1963,7 +2011,7 @@ NICKNAME_BEFORE = re.compile(rf"[„“\"'«‘]\s?(?P<nick>[{UPPER}][{LOWER}]+)
                              r"surnommée?|appelée?|called|kannten|kennen|kennt|conocían|connaissaient)\b")
 NICKNAMED = re.compile(r"(?:known\s+(?:to\s+[\w\s]{1,30}?\s+)?as|goes\s+by|(?<!so-)called|appell?e(?:nt)?|"
                        r"(?:répondre|répond)\s+au\s+prénom\s+de|responde\s+al\s+nombre\s+de|hört\s+auf\s+den\s+Namen|"
-                       r"Spitznamen?|nickname|apodo|surnom|"
+                       r"Spitznamen?|nickname|apodo(?:\s+de)?|surnom|"
                        r"surnomm[ée]e?|nennen|genannt|conocen\s+como|llaman|apodad[oa])\s*[„“\"'«‘]\s?(?P<nick>(?:o\s+)?"
                        rf"[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?)\s?[“”\"'»’.]", CI)
 
@@ -2002,7 +2050,7 @@ def _goes_on_about(text: str, spans: list[tuple[int, int]], about: Collection[tu
     """Whether `position` is in one of the sentences `about` someone, or in a later one that goes
     on about them ("her", "ses", "seine", "the man")."""
     s, e = sentence_of(spans, position)
-    return (s, e) in about or (s > min(a for a, _ in about) and bool(PRONOUN.search(text[s:position])
+    return (s, e) in about or (s > min(a for a, _ in about) and bool(PRONOUN.search(text[s:e])
                                                                     or FUNERAL.search(text[s:e])))
 
 
