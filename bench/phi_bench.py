@@ -169,10 +169,19 @@ def overlaps_a_label(record: dict[str, Any], content: Any, finding: Any) -> bool
                for m in re.finditer(re.escape(label["text"]), text))
 
 
+def locate(text: str, label: str) -> int:
+    """Where a labelled identifier is: its first occurrence as a whole token (a label "45" is not the
+    "45" inside "10003456789", nor "Daf" the start of "Dafydd"), else its first occurrence."""
+    left = r"(?<!\w)" if label[:1].isalnum() else ""
+    right = r"(?!\w)" if label[-1:].isalnum() else ""
+    m = re.search(left + re.escape(label) + right, text)
+    return m.start() if m else text.find(label)
+
+
 def same_in_a_link(label: dict[str, Any], text: str, finding: Any) -> bool:
     """A name in a link is both "a name" and "a link that identifies a person": labellers choose
     either (the generated corpus says url, the independent set name); either finding is right."""
-    in_link = label["field"] == "web" or any(m.start() <= text.find(label["text"]) < m.end()
+    in_link = label["field"] == "web" or any(m.start() <= locate(text, label["text"]) < m.end()
                                              for m in re.finditer(r"https?://\S+|www\.\S+", text))
     return in_link and {label["class"], *classes_of(finding)} == {"name", "url"}
 
@@ -226,7 +235,7 @@ def evaluate(records: list[dict[str, Any]] | None = None, orgs: dict[str, Any] |
             key = (label["class"], lang)
             label_total[key] += 1
             text = field_text(content, label["field"])
-            start = text.find(label["text"])
+            start = locate(text, label["text"])
             end = start + len(label["text"])
             covering = [f for f in blocking if f.field == label["field"] and f.start is not None and f.end is not None
                         and f.start < end and start < f.end]

@@ -74,7 +74,7 @@ def _identifiers(read: Sequence[tuple[str, str, str, str | None]], settings: Org
     texts that mention them, so a date, age or address beside "Manuel" in the description is tied
     to him although his full name is only in the headline. `read`: (field, text, kind, language)."""
     found = [identifier_findings(name, text, settings, language, kind) for name, text, kind, language in read]
-    found = _places_in_links(read, _venues_in_the_area(read, found))
+    found = _public_names(read, _venues_in_the_area(read, found))
     fields = [(name, text, kind) for name, text, kind, _ in read]
     known = frozenset(names_known(fields, [f for field in found for f in field]))
     if not known:
@@ -106,19 +106,21 @@ def _venues_in_the_area(read: Sequence[tuple[str, str, str, str | None]],
     return out
 
 
-def _places_in_links(read: Sequence[tuple[str, str, str, str | None]],
-                     found: list[list[Finding]]) -> list[list[Finding]]:
-    """A link that spells a name the texts write only as a place's ("/trinidad-arroyo" for the
-    "centro de especialidades Doctora Trinidad Arroyo") is the place's page: a warning, not a block."""
-    from chalicelib.domain.phi_detect import only_a_place_in
+def _public_names(read: Sequence[tuple[str, str, str, str | None]],
+                  found: list[list[Finding]]) -> list[list[Finding]]:
+    """A link or a hashtag that spells a name the texts write only as a place's or history's
+    ("/trinidad-arroyo" for the "centro de especialidades Doctora Trinidad Arroyo", "#RobertKoch" for
+    the man born in 1843) is the place's or the day's: a warning, not a block."""
+    from chalicelib.domain.phi_detect import only_public_in
 
     texts = [text for _, text, kind, _ in read if kind == "text"]
     out = []
     for (name, text, kind, _), findings in zip(read, found, strict=True):
-        out.append([f.model_copy(update={"blocking": False, "message": f"{name} names a place the text names after "
-                                         f"someone (“{text[f.start:f.end]}”); check it is not a person's page"})
-                    if kind == "url" and f.identifier == "url" and f.blocking and f.start is not None
-                    and only_a_place_in(text[f.start:f.end], texts) else f for f in findings])
+        out.append([f.model_copy(update={"blocking": False, "message": f"{name} spells a name the text gives a "
+                                         f"place or history (“{text[f.start:f.end]}”); check it is not a person's"})
+                    if (kind, f.identifier) in (("url", "url"), ("hashtags", "name")) and f.blocking
+                    and f.start is not None and only_public_in(text[f.start:f.end], texts) else f
+                    for f in findings])
     return out
 
 

@@ -18,7 +18,7 @@ import re
 import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from itertools import pairwise
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -43,12 +43,12 @@ RANK = {"email_address": 9, "url": 9, "ip": 9, "ssn": 8, "nhs_number": 8, "nir":
 CI = re.IGNORECASE
 UPPER = "A-ZÀ-ÖØ-ÞĀ-ĪİŁŒŠŽ"
 LOWER = "a-zß-öø-ÿāăąćčďēęěğīıłńňőœřśşšťūůűźżž"
-# "McAllister", "MacLennan", "O'Brien" first: the plain form would stop at "Mc".
-WORD = (rf"(?:(?:Mc|Mac|O['’]|N['’])[{UPPER}][{LOWER}]+(?:['’\-][{UPPER}]?[{LOWER}]+)*|"
+# "McAllister", "MacLennan", "O'Brien", "DeShawn", "LaToya" first: the plain form would stop at "Mc".
+WORD = (rf"(?:(?:Mc|Mac|O['’]|N['’]|De|Da|La|Le|Di)[{UPPER}][{LOWER}]+(?:['’\-][{UPPER}]?[{LOWER}]+)*|"
         rf"[{UPPER}][{LOWER}]+(?:['’\u02bb\-](?:N['’])?[{UPPER}]?[{LOWER}]+)*)")
 # one group: it is embedded in other patterns ("Lefebvre-N'Diaye", "N'Golo")
 # (U+02BB is the Hawaiian okina, inside names like Alapa'i)
-PARTICLE = r"(?:de|del|de\s+la|van|von|der|da|di|du|le|la|y|bin|ibn|al)"
+PARTICLE = r"(?:de|del|de\s+la|van|von|der|da|di|du|le|la|y|bin|ibn|al|ap|ab)"
 NICKNAME = rf"\s+(?:[\"'„“‘«]\s?[{UPPER}][{LOWER}]+\s?[\"'“”’»]|\([{UPPER}][{LOWER}]+\))"  # "Trey", (Gwen)
 INITIAL = rf"\s+[{UPPER}]\."                                           # Harold J. Whitcombe
 NAME = (rf"(?:(?:{WORD})(?:{NICKNAME})?(?:{INITIAL})?(?:\s+(?:{PARTICLE}\s+)?(?:{WORD})){{0,3}}|"
@@ -265,9 +265,9 @@ KEYED: list[tuple[str, str, str, bool]] = [
     ("nhc", r"\bNHC\b|historia\s+cl[íi]nica|\bhistoria(?=\s+n?\.?º?\s*\d)|"
             r"n[úu]mero\s+de\s+historia|n\.?\s?[ºo°]\s+de\s+historia", VALUE, True),
     ("health_plan", r"Medicare(?:\s+(?:number|no\.?|ID|#|card))?|Medicaid(?:\s+(?:ID|number|no\.?|#))?|\bplan\s+ID|"
-                    r"member\s+(?:ID|number|no\.?|#)|(?-i:\bMember(?=\s+[A-Z]{0,4}\d{6,}\b))|subscriber\s+(?:ID|number)|policy\s+(?:number|no\.?|#)|"
+                    r"member\s+(?:ID|number|no\.?|#)|\bmember(?=\s+(?-i:[A-Z]{0,4}\d{6,})\b)|subscriber\s+(?:ID|number)|policy\s+(?:number|no\.?|#)|"
                     r"group\s+number|insurance\s+(?:ID|number|no\.?)|health\s+plan\s+(?:ID|number)|\bMBI\b|"
-                    r"tarjeta\s+sanitaria|\bTSI\b|(?-i:\bCIP(?=\s+[A-Z]{4}\d{6,}))|afiliaci[óo]n(?!\s+a\s+la\s+Seguridad\s+Social)|"
+                    r"tarjeta\s+sanitaria|\bTSI\b|(?-i:\bCIP(?=\s*:?\s*[A-Z]{4}\d{6,}))|afiliaci[óo]n(?!\s+a\s+la\s+Seguridad\s+Social)|"
                     r"num[ée]ro\s+d'adh[ée]rent|mutuelle|"
                     r"(?<!renten)(?<!sozial)Versicherungsnummer|Mitgliedsnummer|adh[ée]rente?|p[óo]liza|police\s+d'assurance|Versicherungsschein|"
                     r"\b(?:BCBS|Aetna|Cigna|Humana|UHC|Kaiser)\s+(?:ID|member\s+ID|#)|member\s+card|"
@@ -275,12 +275,13 @@ KEYED: list[tuple[str, str, str, bool]] = [
      VALUE, True),
     ("kvnr", r"Krankenversichertennummer|Versichertennummer|Versichertennr\.?|\bKVNR\b|\bKV-?Nr\.?",
      VALUE.replace("(?P<value>", r"(?P<value>[A-Z]\s?\d{3}\s?\d{3}\s?\d{3}(?![\w-])|", 1), True),  # "B 482 193 765"
-    ("nir", r"num[ée]ro\s+de\s+s[ée]curit[ée]\s+sociale|\bNIR\b|assur[ée]e?\s+n",
+    ("nir", r"num[ée]ro\s+de\s+s[ée]curit[ée]\s+sociale|\bNIR\b|assur[ée]e?\s+n|(?-i:\bN[°º]\s*SS\b)|"
+            r"n[°º]\s*de\s+s[ée]cu\b",
      r"(?P<value>[12][\d ]{12,20}\d)", True),
     ("ssn", r"\bSSN\b|social\s+security\s+(?:number|no\.?|#)", r"(?P<value>\d{3}[- ]?\d{2}[- ]?\d{4})", True),
     # the German social security (pension) number: "65 180334 S 012"; the British National Insurance number
     ("ssn", r"Rentenversicherungsnummer|Rentenversicherungsnr\.?|Sozialversicherungsnummer|\bRV-?Nr\.?",
-     r"(?P<value>\d{2}\s?\d{6}\s?[A-Z]\s?\d{3})", True),
+     r"(?P<value>\d{2}\s?\d{6}\s?[A-Z]\s?\d{2}\s?\d)", True),  # spaced too: "53 031161 H 51 7"
     ("ssn", r"National\s+Insurance(?:\s+(?:number|no\.?|card))?|\bNINO\b|\bNI\s+(?:number|no\.?)|"
             r"(?-i:\bNI(?=\s+[A-Z]{2}\s?\d))",
      r"(?P<value>(?-i:[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]))", True),  # after its key, any letters (even QQ)
@@ -303,7 +304,8 @@ KEYED: list[tuple[str, str, str, bool]] = [
                  r"(?-i:\bDNI\b|\bNIE\b|\bCNI\b|\bNIA\b|\bINE\b)|pasaporte|carte\s+(?:nationale\s+)?d'identité|passeport|"
                  r"passport(?:\s+number)?|Schüler-?ID|Schülernummer|Fall-?ID|"
                  r"\b(?:quoting|quote)\s+(?:police\s+)?log(?:\s+(?:number|no\.?))?|\bref\.?\s+case\b|"
-                 r"titre\s+de\s+séjour|permiso\s+de\s+residencia|prescription(?:\s+(?:no\.?|number|#))?|"
+                 r"titre\s+de\s+séjour|permiso\s+de\s+residencia|prescription(?:\s+(?:no\.?|number|#))?|\bRx\s*#|"
+                 r"\bRx\s+(?:no\.?|number)|Ausweis-?(?:Nr\.?|nummer)|"
                  r"\breceta\b|ordonnance|Rezept(?:nummer)?|"
                  r"(?:student|employee|staff|pupil)\s+(?:ID|number|no\.?|#)|"
                  r"(?:n[úu]mero|n\.?\s?º)\s+de\s+(?:emplead[oa]|alumn[oa]|estudiante)|"
@@ -451,7 +453,7 @@ VEHICLE_WORDS = re.compile(r"\b(?:car|van|vehicle|drives?|driving|drove|plates?|
 
 
 # A person's social-media handle: "shared her experience on X under the handle @GrannyMo_Leeds".
-HANDLE = re.compile(r"\b(?:handle|account|compte|cuenta|perfil|profil|Profil|Konto|Namen|usuari[oa]|username|pseudo|"
+HANDLE = re.compile(r"\b(?:handle|accounts?|compte|cuenta|perfil|profil|Profil|Konto|Namen|usuari[oa]|username|pseudo|"
                     r"utilisat(?:eur|rice)|Nutzer(?:in)?|Instagram|TikTok|Facebook|Twitter|YouTube|Threads|Bluesky|"
                     r"patiente?|paciente|Patientin)[\s(:,]+"
                     r"(?:\w+\s+){0,2}?(?P<value>@\w(?:[\w.]{1,28}\w))(?![\w@])", CI)
@@ -460,13 +462,32 @@ HANDLE = re.compile(r"\b(?:handle|account|compte|cuenta|perfil|profil|Profil|Kon
 def accounts_and_plates(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
     for m in USERNAME.finditer(text):
         yield _hit(text, "account", m.start("value"), m.end("value"), True, "the name of someone's online account")
-    for m in HANDLE.finditer(text):
-        if _about_one_person(text[slice(*sentence_of(spans, m.start()))]):
+    for m in HANDLE.finditer(text):  # "Jaz Kaur ... posted updates on Instagram as @jazkaur_bakes"
+        sentence = text[slice(*sentence_of(spans, m.start()))]
+        if _about_one_person(sentence) or (_names_someone(sentence) and not OFFICIAL.search(sentence)):
             yield _hit(text, "account", m.start("value"), m.end("value"), True, "a person's social-media handle")
+    yield from handles_spelling_a_name(text, spans)
     for m in PLATE_SHAPE.finditer(text):
         sentence = text[slice(*sentence_of(spans, m.start()))]
         sure = bool(VEHICLE_WORDS.search(sentence)) and (_about_one_person(sentence) or _names_someone(sentence))
         yield _hit(text, "vehicle", m.start(), m.end(), sure, "a number plate")
+
+
+def handles_spelling_a_name(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
+    """A handle that spells a given name and the word after it in its sentence is that person's,
+    and they are a person: "Jaz Kaur ... on Instagram as @jazkaur_bakes"."""
+    for m in re.finditer(r"(?<![\w@])@\w(?:[\w.]{1,28}\w)(?![\w@])", text):
+        handle = _fold(m.group())
+        s, e = sentence_of(spans, m.start())
+        for pair in re.finditer(rf"(?<![\w'’-])(?P<a>[{UPPER}][{LOWER}]+)\s+(?P<b>[{UPPER}][{LOWER}]+(?:-[{UPPER}][{LOWER}]+)?)",
+                                text[s:e]):
+            first, last = _fold(pair.group("a")), _fold(pair.group("b"))
+            known = is_given_name(pair.group("a")) or not any(
+                w in NOT_NAMES or w in lex.EVERYDAY_NAME_WORDS for w in (first, last))
+            if known and any(first + join + last in handle for join in ("", ".", "_")):
+                yield _hit(text, "account", m.start(), m.end(), True, "a social-media handle that spells a name")
+                yield _hit(text, "name", s + pair.start(), s + pair.end(), True, "a name a handle spells")
+                break
 
 
 def lost_property(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
@@ -477,6 +498,12 @@ def lost_property(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
     for m in LOST_REFERENCE.finditer(text) if lost else ():
         yield _hit(text, "other_id", m.start("value"), m.end("value"), True, "the number a lost thing is kept under")
         yield from _more_of_the_list(text, spans, "other_id", m.group("value"), m.end(), True)
+
+
+# A range of numbers is a series -- a batch's, a product's -- not one person's: "SN 4100000 bis 4189999".
+RANGE_TO = r"\s+(?:bis|to|through|thru|à|au|a|al|hasta)\s+(?:[A-Z]{1,3}\s*)?"
+RANGE_AFTER = re.compile(RANGE_TO + r"\d{4,}")
+RANGE_BEFORE = re.compile(r"\d{4,}" + RANGE_TO + "$")
 
 
 def keyed(text: str, spans: list[tuple[int, int]], ctx: Context) -> Iterator[Hit]:
@@ -497,6 +524,8 @@ def keyed(text: str, spans: list[tuple[int, int]], ctx: Context) -> Iterator[Hit
             if cls == "vehicle" and not re.search(r"[A-Za-z]", value) and not re.search(r"\d{4}", value):
                 continue
             start, end = m.start("value"), m.end("value")
+            if RANGE_AFTER.match(text, end):
+                continue  # a series: "Seriennummern SN 4100000 bis 4189999"
             sure = blocking
             if cls == "mrn" and re.match(r"(?i:expediente)\b", m.group()) and \
                     OUTBREAK_FILE.search(text[slice(*sentence_of(spans, start))]):
@@ -636,7 +665,8 @@ def phones(text: str, ctx: Context, spans: list[tuple[int, int]]) -> Iterator[Hi
             after = text[match.end:match.end + 1]
             if (before and (before.isalnum() or before in "-/")) or (after and (after.isalnum() or after in "-/")):
                 continue  # part of a code: "05D0987654", "Z-1234-2026"
-            if LOG_KEY.search(text[max(0, match.start - 25):match.start]):
+            if LOG_KEY.search(text[max(0, match.start - 25):match.start]) or \
+                    RANGE_BEFORE.search(text, max(0, match.start - 30), match.start):
                 continue  # "quoting log 3310448": a reference (the keyed detector's), not a phone number
             if (NOT_PERSONAL.search(_before(text, match.start, 50)) or NUMERIC_DATE.fullmatch(match.raw_string)
                     or re.match(r"(?:19|20)\d\d[-/.]", match.raw_string)):  # "2024-40-017", "RASFF 2024.6312"
@@ -711,6 +741,9 @@ DATE_KEY = re.compile(rf"\bam\s+(?P<date>{DATE}),?\s+[^.!?]{{0,140}}?"
                       r"bewusstlos|aufgefunden|verunglückt|"
                       r"eingeliefert|ins\s+Krankenhaus)", CI)
 ANY_DATE = re.compile(DATE, CI)
+# A year before 1900 is history: no one born then is alive, and Safe Harbor ends 50 years after a death
+# ("Louis Pasteur, né le 27 décembre 1822", "Koch, geboren am 11. Dezember 1843").
+HISTORIC_YEAR = re.compile(r"(?<![\d.,/-])1[0-8]\d\d(?![\d.,/-]\d)")
 AGE = re.compile(
     r"\b(?P<n>9\d|1[01]\d)(?:[- ](?:year|yr)s?[- ]old|\s+years?\s+of\s+age|-jährige[rn]?|\s+Jahre\s+alte[rn]?|"
     r"\s+años(?:\s+de\s+edad)?|\s+ans)\b|\b(?P<j>9\d|1[01]\d)\s+J\.(?=[\s,;)])|"
@@ -723,8 +756,11 @@ AGE = re.compile(
 AGE_WORDS = re.compile(
     r"\b(?P<w>(?:ninety|one\s+hundred(?:\s+and)?)(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine))?"
     r"(?=[-\s](?:years?[-\s]old|year-old|years\s+of\s+age))|"
-    r"(?:(?<=aged\s)|(?<=turns\s)|(?<=turned\s)|(?<=turning\s))"
-    r"(?:ninety|one\s+hundred)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|"
+    r"(?:(?<=aged\s)|(?<=turns\s)|(?<=turned\s)|(?<=turning\s)|(?<=\bwas\s)|(?<=\bis\s))"
+    r"(?:ninety|one\s+hundred)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?"
+    r"(?!\s*(?:%|percent|per\s*cent|minutes|days|miles|degrees|times))|"
+    r"(?:(?<=\bwar\s)|(?<=\bist\s)|(?<=\bwird\s)|(?<=\bwurde\s))(?:(?:ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun)und)?"
+    r"neunzig(?!\s*(?:%|Prozent|Minuten|Tage|Kilometer|Grad|Mal))\b|"
     r"noventa(?:\s+y\s+(?:un|uno|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve))?(?=\s+años)|"
     r"(?:cien|ciento\s+\w+)(?=\s+años)|"
     r"quatre-vingt-(?:dix|onze|douze|treize|quatorze|quinze|seize|dix-sept|dix-huit|dix-neuf)(?=\s+ans)|"
@@ -747,6 +783,8 @@ BORN_GROUP = re.compile(r"\b(?:children|babies|infants|people|persons|anyone|tho
 
 def dates_and_ages(text: str) -> Iterator[Hit]:
     for m in KEY_DATE.finditer(text):
+        if HISTORIC_YEAR.search(m.group("date")):
+            continue
         if re.fullmatch(BIRTH, m.group("key"), CI) and BORN_GROUP.search(text[max(0, m.start() - 40):m.start()]):
             continue
         if re.fullmatch(r"n[ée]e?", m.group("key"), CI) and not re.match(r"\s*(?:le\s)", text[m.end("key"):]) \
@@ -1106,6 +1144,14 @@ AND_NAME = re.compile(rf"(?:\s*\([^)]{{1,20}}\))?\s+{AND_WORD}\s+"
 AND_BEFORE = re.compile(rf"(?<![\w'’])(?<!\bin\s)(?<!\bat\s)(?<!\bto\s)(?<!from\s)(?<!\ben\s)(?<!\bde\s)(?<!\bà\s)"
                         rf"(?<!\bvon\s)(?<!\baus\s)(?<!nach\s)(?P<a>[{UPPER}][{LOWER}]+)\s+(?:and|y|et|und|&)\s+$")
 # What a family calls its elders, before their first name: "Nana Ffion", "Oma Liesel", "Mamie Jeanne".
+# A form's name fields, as a record pasted into the text shows them: "NOM : BEN SAÏD | Prénom : Nour".
+FORM_NAME = re.compile(rf"\b(?i:nom|name|nombre|apellidos?|surname|last\s+name|first\s+name|given\s+name|prénom|"
+                       rf"vorname|nachname|familienname)\s*:\s*(?P<name>(?:[{UPPER}]{{2,}}|{WORD})"
+                       rf"(?:[ -](?:[{UPPER}]{{2,}}|{WORD})){{0,2}})(?=\s*[|;–»\"“”\n]|\s*$)")
+# A child called so: "that little Mason got a fever", "la petite Inès", "der kleine Ben".
+LITTLE_NAME = re.compile(rf"\b(?:little|pequeñ[oa]|petite?|kleine[rn]?)\s+(?P<name>{WORD})(?![\w-])")
+# A maiden name after the married one: "Erna Brandauer, geb. Hufnagel,", "née Martin".
+BORN_NAME = re.compile(rf"\s*,?\s*\(?(?:geb\.|geborene|née|nee|born)\s+(?P<name>{WORD})(?![\w-])(?!\s*\d)")
 KIN_NAME = re.compile(rf"\b(?i:Nana|Nan|Nanna|Gran|Granny|Grandma|Grandpa|Grandad|Granddad|Auntie|Aunty|Oma|Opa|Mamie|"
                       rf"Papi|Papy|Mémé|Pépé|Abuela|Abuelo|Yaya|Yayo|Tata|Tatie|Tonton|Tantchen)\s+(?P<name>{WORD})"
                       r"(?![\w-])(?![’']s\b)")
@@ -1118,6 +1164,9 @@ A_THING = re.compile(r"\b(?:a|an|the|his|her|their|un|una|une|el|la|le|sa|son|su
 AGE_TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?-(?:years?|yrs?)-old|[^\W\d_]+-?jährige[rn]?", CI)
 NAME_CANDIDATE = re.compile(rf"(?:(?<=\bd['’])|(?<![\w'’]))(?P<name>{NAME})")
 PATIENT_VERB = re.compile(rf"^\s*(?:\([^)]{{0,40}}\)\s*|,[^,]{{0,60}},\s*|,\s*)?(?:{lex.PATIENT_VERBS})|"
+                          # "Rebecca Thornbury, whose son", "Itziar Goikoetxea, cuya hija de 4 años", "dont la fille"
+                          rf"^\s*,\s*(?:whose|cuy[oa]s?|dont\s+(?:le|la|les|l')|deren|dessen)\s+(?:[\w-]+\s+)?"
+                          rf"(?:{lex.RELATIVES})\b|"
                           rf"^\s*,\s*(?:the\s+|a\s+|an\s+|el\s+|la\s+|un[ae]?\s+|le\s+|l'|der\s+|die\s+|ein[e]?\s+)?"
                           r"(?!(?:nurse|infirmière?|enfermer[oa]|carer|caregiver)\b)"  # staff, named with their job
                           rf"(?:{lex.PERSON_ROLES}|person\s+being\s+treated|alumn[oa]|élève|pupil|Schüler(?:in)?|"
@@ -1136,7 +1185,7 @@ HEALTH_CONTEXT = re.compile(r"\b(?:first|confirmed|index|premier|primer|erste[rn
 # A person's age right after their name: "Ronald Fisher, 93,", "Jacob Reyes (16)", "Adrián Castro, de 15 años".
 AGE_AFTER_NAME = re.compile(rf"^\s*(?:\(\s*(?:(?:age|aged|edad|âge|Alter)\s*:?\s*)?(?P<a>\d{{1,3}}|{lex.AGE_WORDS_ANY})"
                             r"(?:\s*(?:ans|años|Jahre|years?|J\.))?\s*\)(?!\s*\d)|"  # not an area code: (217) 555-0142
-                            rf",\s*(?P<b>\d{{1,3}}|(?:{lex.AGE_WORDS_ANY})(?!\w))\s*(?:,|[?!]|\b(?:years?|ans|años|Jahre)\b)|"
+                            rf",\s*(?P<b>\d{{1,3}}|(?:{lex.AGE_WORDS_ANY})(?!\w))\s*(?:,(?!\d{{3}})|[?!]|\b(?:years?|ans|años|Jahre)\b|J\.)|"
                             rf",\s*(?:de|âgée?\s+de|aged|age|who\s+(?:is|was|at|turned|turns))\s+(?P<c>\d{{1,3}}|(?:{lex.AGE_WORDS_ANY})(?!\w))(?![:.h]\d)(?!\s*(?:h|heures?|Uhr|horas?)\b)|"
                             r",\s*(?:an?\s+|un[ae]?\s+|einem?\s+|einer\s+|eine\s+)?"
                             r"(?P<d>\d{1,3})[- ](?:year-old|jährige)|"
@@ -1394,6 +1443,15 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
     for m in APPEAL.finditer(text):
         if is_given_name(m.group("name").split()[0]):
             add(m.start("name"), m.end("name"), True, "the person an appeal is for")
+    for m in FORM_NAME.finditer(text):  # a given name in it, or a surname in capitals -- not "Gesundheitsamt Köln"
+        words = re.split(r"[ -]", m.group("name"))
+        if not any(_fold(w) in NOT_NAMES for w in words) and not OFFICIAL.search(m.group("name")) and (
+                m.group("name").isupper() or any(is_given_name(w) for w in words)):
+            add(m.start("name"), m.end("name"), True, "a name in a form's name field")
+    for m in LITTLE_NAME.finditer(text):  # one our lists lack after "little" ("little Mason"): German nouns are capitals
+        if is_given_name(m.group("name")) or (m.group().startswith("little") and not (
+                _fold(m.group("name")) in NOT_NAMES or _fold(m.group("name")) in lex.EVERYDAY_NAME_WORDS)):
+            add(m.start("name"), m.end("name"), True, "a child named by their first name")
     for m in KIN_NAME.finditer(text):  # "'Nana Ffion' written inside the lid", „Oma Liesel“
         if is_given_name(m.group("name")) and not BRAND_BEFORE.search(text, max(0, m.start() - 12), m.start()) and \
                 not re.search(r"(?:«\s*|\b(?:La|Le|El|Die|Der|The)\s+)$", text[max(0, m.start() - 5):m.start()]):
@@ -1539,7 +1597,7 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         tied = [h for h in strong if s <= h.start < e]
         after = text[end:e]
         dated = DATE_AFTER_NAME.match(after)
-        if dated and not official:  # "John Smith, 12/03/1987," "Maria Garcia (March 4, 1990)"
+        if dated and not official and not HISTORIC_YEAR.search(dated.group("date")):  # "John Smith, 12/03/1987,"
             found[(end + dated.start("date"), end + dated.end("date"))] = _hit(
                 text, "date", end + dated.start("date"), end + dated.end("date"), True, "a date next to a name")
             add(start_title, end, True, "a name next to a date")
@@ -1594,6 +1652,9 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         partner = AND_BEFORE.search(text, max(0, hit.start - 30), hit.start)  # "Dev and Priya Sharma"
         if partner and is_given_name(partner.group("a")):
             add(partner.start("a"), partner.end("a"), True, "a person named with their family")
+        maiden = BORN_NAME.match(text, hit.end)
+        if maiden and _fold(maiden.group("name")) not in NOT_NAMES:
+            add(maiden.start("name"), maiden.end("name"), True, "the name a person was born with")
     yield from found.values()
 
 
@@ -1622,6 +1683,8 @@ def world_given_names() -> frozenset[str]:
 
 
 def is_given_name(word: str) -> bool:
+    if "-" in word.strip("-"):  # "Klaus-Dieter", "Jean-Baptiste" -- not "Jean-Jaurès"
+        return all(is_given_name(part) for part in word.split("-"))
     folded = _fold(word)
     return folded not in NOT_NAMES and (folded in GIVEN or folded in census_names()[0]
                                         or folded in world_given_names())
@@ -1692,16 +1755,22 @@ NAMED_PLACE_BEFORE = re.compile(rf"\b(?:{lex.VENUE_WORDS}|{lex.PLACE_NOUNS})(?:\
 NAMED_PLACE_AFTER = re.compile(rf"\s+(?:{lex.VENUE_WORDS}|{lex.PLACE_NOUNS})\b", CI)  # "the Dr Elena Moratalla clinic"
 
 
-def only_a_place_in(segment: str, texts: Iterable[str]) -> bool:
-    """Whether the name a link's segment spells is written in the texts, and only as a place's:
-    "/trinidad-arroyo" beside "el centro de especialidades Doctora Trinidad Arroyo"; "the Dr Elena
-    Moratalla clinic"."""
-    pairs = {(_fold(a), _fold(b)) for a, b in pairwise(w for w in re.split(r"[-_.+]", segment) if w.isalpha())}
+def only_public_in(segment: str, texts: Iterable[str]) -> bool:
+    """Whether the name a link's segment or a hashtag spells is written in the texts, and only as
+    a place's or history's: "/trinidad-arroyo" beside "el centro de especialidades Doctora Trinidad
+    Arroyo", "the Dr Elena Moratalla clinic", "#RobertDebré" beside "l'hôpital Robert-Debré" (French
+    names a place so), "#MarieCurie" beside "Marie Curie, née le 7 novembre 1867"."""
+    words = re.split(r"[-_.+]", segment) if re.search(r"[-_.+]", segment) else \
+        re.findall(rf"[{UPPER}][{LOWER}]*", segment)
+    pairs = {(_fold(a), _fold(b)) for a, b in pairwise(w for w in words if w.isalpha())}
     seen = False
     for text in texts:
-        for m in re.finditer(rf"(?=\b(?P<a>{WORD})\s+(?P<b>{WORD})\b)", text):
+        spans = sentences(text)
+        for m in re.finditer(rf"(?=(?<![\w-])(?P<a>[{UPPER}][{LOWER}]+)(?P<join>\s+|-)(?P<b>[{UPPER}][{LOWER}]+)\b)", text):
             if (_fold(m.group("a")), _fold(m.group("b"))) in pairs:
-                if not (NAMED_PLACE_BEFORE.search(text, max(0, m.start() - 50), m.start())
+                s, e = sentence_of(spans, m.start())
+                if not (m.group("join") == "-" or HISTORIC_YEAR.search(text, s, e)
+                        or NAMED_PLACE_BEFORE.search(text, max(0, m.start() - 50), m.start())
                         or NAMED_PLACE_AFTER.match(text, m.end("b"))):
                     return False
                 seen = True
@@ -1723,7 +1792,7 @@ def named_handles(text: str, words: Collection[str]) -> Iterator[Hit]:
 def second_reading(text: str, field: str, words: Collection[str]) -> list[tuple[int, int]]:
     """What in a field only the names found in other fields tie to a person: where it is, it is read again."""
     return [*((h.start, h.end) for h in echoes(text, "text", set(words))),
-            *(m.span() for m in one_person_ages(text)),
+            *one_person_ages(text),
             *((h.start, h.end) for h in named_handles(text, words)),
             *((h.start, h.end) for h in (searched_streets(text) if field == "area_desc" else ()))]
 
@@ -1987,7 +2056,8 @@ def _day_and_month(a: int, b: int) -> bool:
 # "who's 92", "He was 92.", "tiene 6 años".
 NUMBER_WORD_AGE = (rf"(?:{lex.NUMBER_WORDS_DE}|\w+zig|hundert)jährige[rn]?|"
                    rf"(?:{lex.NUMBER_WORDS_EN}|\w+ty(?:-\w+)?)[- ]year[- ]old")
-AGE_IN_YEARS = re.compile(rf"\b(?P<n>\d{{1,3}})(?:[- ](?:years?|yrs?)[- ]old\b|-year-old\b|-jährige[rn]?\b|"
+AGE_IN_YEARS = re.compile(rf"\b(?:\d{{1,3}}|{lex.NUMBER_WORDS_EN})[- ](?:weeks?|months?|days?)[- ]old\b|"  # "six-week-old"
+                          rf"\b(?P<n>\d{{1,3}})(?:[- ](?:years?|yrs?)[- ]old\b|-year-old\b|-jährige[rn]?\b|"
                           rf"\s+(?:ans|años|Jahren?|Lebensjahr|mois|meses|months|Monate)\b)|"
                           rf"\b(?:{lex.NUMBER_WORDS})\s+(?:semaines|semanas|weeks|Wochen|months|mois|meses|Monate)\b|"
                           rf"\b(?:{NUMBER_WORD_AGE})\b|"
@@ -2002,7 +2072,7 @@ AGE_BARE = re.compile(r"(?:^\s*,\s*(?:de\s+)?|^\s*\(\s*|^\s*[—–|]\s*|"
                       r"Alter\s+von)\s+"
                       r"(?:just\s+|only\s+)?)"
                       rf"(?P<n>\d{{1,3}}|(?:{lex.AGE_WORDS_ANY})(?!\w))(?=\s*[,.;)?!]|\s+(?:and|y|et|und)\b|\s+[–—-]\s|"
-                      r"\s+\((?!\d)|\s+a\s+[—–|]|"
+                      r"\s+\((?!\d)|\s+a\s+[—–|]|\s+J\.|"
                       r"\s+(?:still|todavía|encore|noch)\b|\s*$)(?!\)?\s*\d)", CI)
 
 
@@ -2012,8 +2082,14 @@ NICKNAME_BEFORE = re.compile(rf"[„“\"'«‘]\s?(?P<nick>[{UPPER}][{LOWER}]+)
 NICKNAMED = re.compile(r"(?:known\s+(?:to\s+[\w\s]{1,30}?\s+)?as|goes\s+by|(?<!so-)called|appell?e(?:nt)?|"
                        r"(?:répondre|répond)\s+au\s+prénom\s+de|responde\s+al\s+nombre\s+de|hört\s+auf\s+den\s+Namen|"
                        r"Spitznamen?|nickname|apodo(?:\s+de)?|surnom|"
-                       r"surnomm[ée]e?|nennen|genannt|conocen\s+como|llaman|apodad[oa])\s*[„“\"'«‘]\s?(?P<nick>(?:o\s+)?"
+                       r"surnomm[ée]e?|(?:nennen|nannten|rufen)(?:\s+(?:sie|ihn))?|genannt|conocen\s+como|llaman|"
+                       r"apodad[oa]|dite?|alias)\s*[„“\"'«‘]\s?(?P<nick>(?:o\s+)?"
                        rf"[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?)\s?[“”\"'»’.]", CI)
+
+
+# ... or without quotes, a single word before a stop: "known to friends as Daf.", "dit Dédé,".
+NICKNAMED_BARE = re.compile(r"\b(?:known\s+(?:to\s+[\w\s]{1,30}?\s+)?as|goes\s+by|dite?|alias|genannt|"
+                            rf"conocid[oa]\s+como)\s+(?-i:(?P<nick>[{UPPER}][{LOWER}]+))(?=[.,;)]|\s*$)", CI)
 
 
 # The name first, then that people call them so: "Nani, como la conocen en el barrio, mide 1,55".
@@ -2039,7 +2115,7 @@ def tied_nicknames(text: str, spans: list[tuple[int, int]], found: list[Hit]) ->
         index = spans.index(sentence_of(spans, m.start()))
         if any(span in named for span in spans[max(0, index - 2):index + 1]):
             yield _hit(text, "name", m.start("nick"), m.end("nick"), True, "the name a person named here goes by")
-    for m in NICKNAMED.finditer(text):  # "Responde cuando la llaman «Reme»", sentences after the name
+    for m in (*NICKNAMED.finditer(text), *NICKNAMED_BARE.finditer(text)):  # "la llaman «Reme»", after the name
         index = spans.index(sentence_of(spans, m.start()))
         if any(span in named for span in spans[:index + 1]):
             yield _hit(text, "name", m.start("nick"), m.end("nick"), True, "the name a person named here goes by")
@@ -2071,22 +2147,30 @@ YEAR_OLD_AS_NOUN = re.compile(r"\s+(?:for|after|who|from|in|at|on|with|is|was|ha
 DER_DIE = re.compile(r"(?:\b(?:der|die|dem|den|des)\s+(?:damals|erst|noch|heute|inzwischen)?\s*|^\s*|[:–—]\s*)$", CI)
 
 
-def one_person_ages(text: str) -> Iterator[re.Match[str]]:
+# ... or a bare number after what the person is: "missing Weston-super-Mare man, 34, who relies on".
+NOUN_AGE = re.compile(r"\b(?:man|woman|boy|girl|teenager|hombre|mujer|chico|chica|homme|femme|Mann|Frau)"
+                      r"\s*,\s*(?P<n>\d{1,3})(?=\s*[,)])")
+
+
+def one_person_ages(text: str) -> Iterator[tuple[int, int]]:
+    for m in NOUN_AGE.finditer(text):
+        if _a_lifetime(m.group("n")):
+            yield m.span("n")
     for m in AGE_IN_YEARS.finditer(text):
         lead = text[max(0, m.start() - 30):m.start()]
         as_person = (m.group().lower().endswith("year-old") and YEAR_OLD_AS_NOUN.match(text, m.end())) or (
             re.search(r"-Jährige[rn]?$", m.group()) and DER_DIE.search(lead))
         if _a_lifetime(m.group("n")) and (ONE_PERSON_AGE.search(lead) or as_person) and \
                 not re.match(r"\s*(?:and|or|y|o|et|ou|und|oder|to|a|à|bis)\s+\d", text[m.end():]):
-            yield m  # not a range ("a 5- to 12-year-old")
+            yield m.span()  # not a range ("a 5- to 12-year-old")
 
 
 def named_persons_ages(text: str, hits: list[Hit]) -> Iterator[Hit]:
     """In an advisory that names someone, one person's age ("a 41-year-old labourer", "Die
     81-Jährige") is theirs; found before the tied dates, which it ties in turn."""
-    for m in one_person_ages(text):
-        if not any(h.start < m.end() and m.start() < h.end for h in hits if h.blocking):
-            yield _hit(text, "age", m.start(), m.end(), True, "the age of a person this advisory names")
+    for start, end in one_person_ages(text):
+        if not any(h.start < end and start < h.end for h in hits if h.blocking):
+            yield _hit(text, "age", start, end, True, "the age of a person this advisory names")
 
 
 def tied_ages(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
@@ -2348,6 +2432,8 @@ def detect(text: str, ctx: Context, known: frozenset[str] = frozenset()) -> list
     person ("Manuel" found in the headline makes "el martes 5 de noviembre" his date here)."""
     if not text or not text.strip():
         return []
+    if "’" in text:  # the patterns read one apostrophe ("carte d’identité"); offsets stay, the findings quote the text
+        return [replace(h, text=text[h.start:h.end]) for h in detect(text.replace("’", "'"), ctx, known)]
     if ctx.kind == "hashtags":
         return resolve([*camel_names(text)])
     spans = sentences(text)
