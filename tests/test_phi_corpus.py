@@ -637,6 +637,34 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     ({"description": "Se investiga la muerte de A.G.R., mujer de 44 años, en su domicilio."}, [("description", "name", "A.G.R.")]),
     ({"description": "Ramón Iglesias, de 80 años, desapareció el lunes. Responde al apodo de «Moncho»."}, [("description", "name", "Moncho")]),
     ({"description": "Les jumeaux de la famille Benali, Rayan (9 ans) et Inès (9 ans), ont été intoxiqués. Ils résident au 14, rue des Cordiers. Ils vont mieux."}, [("description", "address", "14, rue des Cordiers")]),
+    # after holdout35's first run (83.8 %)
+    ({"description": "Volunteers: Tamsin Oduya ran the stall and posted photos as @tamsinoduya_crafts all day."}, [("description", "account", "@tamsinoduya_crafts"), ("description", "name", "Tamsin Oduya")]),
+    ({"description": "Officers are looking for Bernard Whitcombe, 71, known to neighbours as Bernie. He left home."}, [("description", "name", "Bernie")]),
+    ({"description": "Merci à Gérard Lemoine, 66 ans, dit « Gégé », pour son aide."}, [("description", "name", "Gégé")]),
+    ({"description": "Frieda Lang, 80, wird vermisst. Alle nennen sie „Friedl“."}, [("description", "name", "Friedl")]),
+    ({"description": "Le tableau affichait : « NOM : DIALLO | Prénom : Aminata | Ville : Lille »."}, [("description", "name", "DIALLO"), ("description", "name", "Aminata")]),
+    ({"description": "Wir trauern um Gertrud Weiß, geb. Hofer, * 5. Mai 1935."}, [("description", "name", "Hofer")]),
+    ({"description": "The complaint came from Natalie Brookes, whose daughter reacted on 4 June."}, [("description", "name", "Natalie Brookes"), ("description", "date", "4 June")]),
+    ({"description": "La denuncia de Lucía Ferrán, cuyo hijo de 6 años enfermó el 3 de abril, abrió el caso."}, [("description", "name", "Lucía Ferrán"), ("description", "age", "6 años")]),
+    ({"description": "Die Liste zeigte: „Lindner, Klaus-Dieter | Station 3“."}, [("description", "name", "Lindner, Klaus-Dieter")]),
+    ({"description": "His nephew, DeAndre Watkins, said the family is grateful."}, [("description", "name", "DeAndre Watkins")]),
+    ({"description": "Sichtbar waren Name, RV-Nr. 12 150372 M 45 3 und Adresse."}, [("description", "ssn", "12 150372 M 45 3")]),
+    ({"description": "L'ordonnance portait : N° SS 2 85 07 75 123 456 78."}, [("description", "nir", "2 85 07 75 123 456 78")]),
+    ({"description": "The bag held a label for Walter Kim: Rx# 4471920, metformin."}, [("description", "other_id", "4471920")]),
+    ({"description": "Gefunden: Geldbörse mit Ausweis-Nr.: T22000129."}, [("description", "other_id", "T22000129")]),
+    ({"description": "The row read: plan member QHX551200934, DOB 03/02/1971."}, [("description", "health_plan", "QHX551200934")]),
+    ({"description": "La hoja mostraba CIP: GARC640212918011 y su domicilio."}, [("description", "health_plan", "GARC640212918011")]),
+    ({"headline": "Missing Hull woman, 52, needs her medication", "description": "Have you seen Carol Etherington, 52?"}, [("headline", "age", "52")]),
+    ({"description": "Jade Morris, whose eight-week-old son Oscar was admitted, thanked staff."}, [("description", "age", "eight-week-old")]),
+    ({"description": "Meldung: Lina Vogt, 5 J., Symptombeginn 01.10.2024."}, [("description", "age", "5")]),
+    ({"description": "Enkel Jonas sagt: Opa Heinz war einundneunzig."}, [("description", "age", "einundneunzig")]),
+    ({"description": "Sa carte d’identité porte le numéro Z7KPQR2L1, nous a dit sa fille."}, [("description", "other_id", "Z7KPQR2L1")]),
+    ({"description": "Bartholomew Reid, 84, died on 2 May. Bart loved the garden."}, [("description", "name", "Bart")]),
+    ({"description": "Paul Fournier, 88 ans, a disparu. Il se fait appeler « Jean-Paulo »."}, [("description", "name", "Jean-Paulo")]),
+    ({"description": "El paciente Rubén Solís Vega sufrió una caída en octubre de 2023."}, [("description", "date", "octubre de 2023")]),
+    ({"description": "Dennis Hale, 67, of 12 Hazel Croft, Leeds, was admitted."}, [("description", "address", "12 Hazel Croft, Leeds")]),
+    ({"description": "Der Beitrag von @papa.von.tim zeigt Tim (4) im Krankenhaus. Spenden unter betterplace.me/hilfe-fuer-tim-berger."}, [("description", "account", "@papa.von.tim"), ("description", "url", "hilfe-fuer-tim-berger")]),
+    ({"description": "Auf dem Zettel: Ingrid Bauer, AOK Bayern, Vers.-Nr. K120456789, Metformin."}, [("description", "kvnr", "K120456789")]),
 ])
 def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
@@ -813,6 +841,12 @@ def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: li
     # after holdout34's first run (false positives 2.5 %)
     {"headline": "New Dr Elena Moratalla clinic opens", "description": "The Dr Elena Moratalla clinic, at 9 Harbour Road, opens on Monday 2 March.", "web": "https://health.example.org/elena-moratalla"},
     {"description": "At 65, adults are offered a free shingles vaccine."},
+    # after holdout35's first run (false positives 17.5 %)
+    {"description": "Edward Jenner, born on 17 May 1749, made the first vaccine; the day is marked on 14 May.", "hashtags": ["EdwardJenner", "Vaccines"]},
+    {"description": "The collège Jean-Moulin hosts the clinic on 3 March.", "hashtags": ["JeanMoulin"]},
+    {"description": "Recall of insulin pens with serial numbers SN 5200000 to 5299999; no patient was harmed."},
+    {"description": "Fresenius Kabi recalls Dextrose Injection, 5,000 mL bags, lot 24B118."},
+    {"description": "Name: Gesundheitsamt Köln | Sprechzeiten Montag bis Freitag"},
 ])
 def test_what_the_new_detectors_leave_alone(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []

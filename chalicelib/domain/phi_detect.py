@@ -473,14 +473,16 @@ def accounts_and_plates(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit
         yield _hit(text, "vehicle", m.start(), m.end(), sure, "a number plate")
 
 
+NAME_PAIR = re.compile(rf"(?<![\w'’-])(?P<a>[{UPPER}][{LOWER}]+)\s+(?P<b>[{UPPER}][{LOWER}]+(?:-[{UPPER}][{LOWER}]+)?)")
+
+
 def handles_spelling_a_name(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
     """A handle that spells a given name and the word after it in its sentence is that person's,
     and they are a person: "Jaz Kaur ... on Instagram as @jazkaur_bakes"."""
     for m in re.finditer(r"(?<![\w@])@\w(?:[\w.]{1,28}\w)(?![\w@])", text):
         handle = _fold(m.group())
         s, e = sentence_of(spans, m.start())
-        for pair in re.finditer(rf"(?<![\w'’-])(?P<a>[{UPPER}][{LOWER}]+)\s+(?P<b>[{UPPER}][{LOWER}]+(?:-[{UPPER}][{LOWER}]+)?)",
-                                text[s:e]):
+        for pair in NAME_PAIR.finditer(text[s:e]):
             first, last = _fold(pair.group("a")), _fold(pair.group("b"))
             known = is_given_name(pair.group("a")) or not any(
                 w in NOT_NAMES or w in lex.EVERYDAY_NAME_WORDS for w in (first, last))
@@ -504,6 +506,10 @@ def lost_property(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
 RANGE_TO = r"\s+(?:bis|to|through|thru|à|au|a|al|hasta)\s+(?:[A-Z]{1,3}\s*)?"
 RANGE_AFTER = re.compile(RANGE_TO + r"\d{4,}")
 RANGE_BEFORE = re.compile(r"\d{4,}" + RANGE_TO + "$")
+
+
+KVNR_SHAPE = re.compile(r"[A-Z]\d{9}")
+GERMAN_INSURER_KEY = re.compile(r"Vers|Mitglied|Kasse", CI)
 
 
 def keyed(text: str, spans: list[tuple[int, int]], ctx: Context) -> Iterator[Hit]:
@@ -545,6 +551,9 @@ def keyed(text: str, spans: list[tuple[int, int]], ctx: Context) -> Iterator[Hit
                 continue  # "pida cita en el 900 102 112": a line to call
             if cls in ("other_id", "mrn", "device") and re.search(r"[A-Z]", value) and re.search(r"\d", value):
                 yield from _more_of_the_list(text, spans, cls, value, end, sure)
+            statutory = cls == "health_plan" and KVNR_SHAPE.fullmatch(value) and GERMAN_INSURER_KEY.search(m.group()) \
+                and not re.search(r"privat|\bPKV\b", text[max(0, start - 80):start], CI)
+            cls = "kvnr" if statutory else cls  # "AOK Nordost, Vers.-Nr. M403218876": a statutory card's is the KVNR
             yield _hit(text, cls, start, end, sure, "a number that identifies one person" if cls == "other_id" and
                        not identity else {
                 "mrn": "a medical record number", "nhc": "a clinical history number (número de historia clínica)",
@@ -817,7 +826,8 @@ ADDRESS = re.compile("|".join([
     # en: 1420 Elm Street, Springfield, IL 62704 / Flat 4, 12 Mill Lane / 15 W 23rd St
     rf"(?:(?:Flat|Apt\.?|Apartment|Unit)\s+\w+,\s*)?\b\d{{1,5}}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?(?:{CAP}\s+){{0,3}}"
     r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Terrace|Way|Close|Crescent|"
-    r"Gardens|Square|Parkway|Pkwy|Highway|Hwy|Row|Mews|Walk|Grove|Rise|Cottages|Wharf|Quay|Yard|Hill|Green)\b\.?"
+    r"Gardens|Square|Parkway|Pkwy|Highway|Hwy|Row|Mews|Walk|Grove|Rise|Cottages|Wharf|Quay|Yard|Hill|Green|"
+    r"Vale|Mead|Croft|Chase|Parade|Esplanade|Promenade|Circus|Meadows?|Grange)\b\.?"
     rf"(?:,?\s*(?:Apt\.?|Apartment|Unit|Suite|Flat|#)\s*\w+)?{CITY}?{POSTCODE}?",
     # en: the 1400 block of W. Linden Ave (where US police and health notices place a home)
     rf"\b\d{{2,5}}\s+block\s+of\s+(?:[NSEW]\.?\s+)?(?:{CAP}\s+){{0,3}}"
@@ -1148,8 +1158,6 @@ AND_BEFORE = re.compile(rf"(?<![\w'’])(?<!\bin\s)(?<!\bat\s)(?<!\bto\s)(?<!fro
 FORM_NAME = re.compile(rf"\b(?i:nom|name|nombre|apellidos?|surname|last\s+name|first\s+name|given\s+name|prénom|"
                        rf"vorname|nachname|familienname)\s*:\s*(?P<name>(?:[{UPPER}]{{2,}}|{WORD})"
                        rf"(?:[ -](?:[{UPPER}]{{2,}}|{WORD})){{0,2}})(?=\s*[|;–»\"“”\n]|\s*$)")
-# A child called so: "that little Mason got a fever", "la petite Inès", "der kleine Ben".
-LITTLE_NAME = re.compile(rf"\b(?:little|pequeñ[oa]|petite?|kleine[rn]?)\s+(?P<name>{WORD})(?![\w-])")
 # A maiden name after the married one: "Erna Brandauer, geb. Hufnagel,", "née Martin".
 BORN_NAME = re.compile(rf"\s*,?\s*\(?(?:geb\.|geborene|née|nee|born)\s+(?P<name>{WORD})(?![\w-])(?!\s*\d)")
 KIN_NAME = re.compile(rf"\b(?i:Nana|Nan|Nanna|Gran|Granny|Grandma|Grandpa|Grandad|Granddad|Auntie|Aunty|Oma|Opa|Mamie|"
@@ -1444,14 +1452,10 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         if is_given_name(m.group("name").split()[0]):
             add(m.start("name"), m.end("name"), True, "the person an appeal is for")
     for m in FORM_NAME.finditer(text):  # a given name in it, or a surname in capitals -- not "Gesundheitsamt Köln"
-        words = re.split(r"[ -]", m.group("name"))
-        if not any(_fold(w) in NOT_NAMES for w in words) and not OFFICIAL.search(m.group("name")) and (
-                m.group("name").isupper() or any(is_given_name(w) for w in words)):
+        given_or_surname = re.split(r"[ -]", m.group("name"))
+        if not any(_fold(w) in NOT_NAMES for w in given_or_surname) and not OFFICIAL.search(m.group("name")) and (
+                m.group("name").isupper() or any(is_given_name(w) for w in given_or_surname)):
             add(m.start("name"), m.end("name"), True, "a name in a form's name field")
-    for m in LITTLE_NAME.finditer(text):  # one our lists lack after "little" ("little Mason"): German nouns are capitals
-        if is_given_name(m.group("name")) or (m.group().startswith("little") and not (
-                _fold(m.group("name")) in NOT_NAMES or _fold(m.group("name")) in lex.EVERYDAY_NAME_WORDS)):
-            add(m.start("name"), m.end("name"), True, "a child named by their first name")
     for m in KIN_NAME.finditer(text):  # "'Nana Ffion' written inside the lid", „Oma Liesel“
         if is_given_name(m.group("name")) and not BRAND_BEFORE.search(text, max(0, m.start() - 12), m.start()) and \
                 not re.search(r"(?:«\s*|\b(?:La|Le|El|Die|Der|The)\s+)$", text[max(0, m.start() - 5):m.start()]):
@@ -1755,6 +1759,10 @@ NAMED_PLACE_BEFORE = re.compile(rf"\b(?:{lex.VENUE_WORDS}|{lex.PLACE_NOUNS})(?:\
 NAMED_PLACE_AFTER = re.compile(rf"\s+(?:{lex.VENUE_WORDS}|{lex.PLACE_NOUNS})\b", CI)  # "the Dr Elena Moratalla clinic"
 
 
+PLACE_OR_PERSON_PAIR = re.compile(rf"(?=(?<![\w-])(?P<a>[{UPPER}][{LOWER}]+)(?P<join>\s+|-)"
+                                  rf"(?P<b>[{UPPER}][{LOWER}]+)\b)")  # "Marie Curie" or "Marie-Curie"
+
+
 def only_public_in(segment: str, texts: Iterable[str]) -> bool:
     """Whether the name a link's segment or a hashtag spells is written in the texts, and only as
     a place's or history's: "/trinidad-arroyo" beside "el centro de especialidades Doctora Trinidad
@@ -1766,7 +1774,7 @@ def only_public_in(segment: str, texts: Iterable[str]) -> bool:
     seen = False
     for text in texts:
         spans = sentences(text)
-        for m in re.finditer(rf"(?=(?<![\w-])(?P<a>[{UPPER}][{LOWER}]+)(?P<join>\s+|-)(?P<b>[{UPPER}][{LOWER}]+)\b)", text):
+        for m in PLACE_OR_PERSON_PAIR.finditer(text):
             if (_fold(m.group("a")), _fold(m.group("b"))) in pairs:
                 s, e = sentence_of(spans, m.start())
                 if not (m.group("join") == "-" or HISTORIC_YEAR.search(text, s, e)
@@ -1781,10 +1789,13 @@ HANDLE_ANY = re.compile(r"(?<![\w@])@\w(?:[\w.]{1,28}\w)(?![\w@])")
 
 
 def named_handles(text: str, words: Collection[str]) -> Iterator[Hit]:
-    """A social-media handle that spells a name found elsewhere: "@leilanistrong", "@milas_kampf"."""
+    """A social-media handle that spells a name found elsewhere: "@leilanistrong", "@milas_kampf",
+    "@mama.von.ben" (a short name as a part of its own)."""
     folded = [_fold(w) for w in words if len(w) >= 4]
+    short = {_fold(w) for w in words if len(w) == 3}
     for m in HANDLE_ANY.finditer(text):
-        if any(w in _fold(m.group()) for w in folded):
+        handle = _fold(m.group())
+        if any(w in handle for w in folded) or short & set(re.split(r"[@._\d]+", handle)):
             yield _hit(text, "account", m.start(), m.end(), True,
                        "a social-media handle with the name of someone named here")
 
@@ -1822,6 +1833,12 @@ def echoes(text: str, kind: str, words: set[str]) -> Iterator[Hit]:
     pattern = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     for m in re.finditer(rf"(?:(?<=\bd['’])|(?<![\w'’-]))(?:{pattern})(?:s(?=\s+[{UPPER}]))?(?![\w-])", text):
         yield _hit(text, "name", m.start(), m.end(), True, why)  # "le don d'Yvette", "Leonies Herzweg"
+    long_names = [_fold(w) for w in words if len(w) >= 5]
+    for m in re.finditer(rf"(?<![\w'’-])[{UPPER}][{LOWER}]{{2,}}(?![\w'’-])(?!\s*[\d:])", text):  # "Win" of "Winifred"
+        short = _fold(m.group())
+        if short not in NOT_NAMES and short not in lex.EVERYDAY_NAME_WORDS and \
+                any(w.startswith(short) and len(w) - len(short) >= 2 for w in long_names):
+            yield _hit(text, "name", m.start(), m.end(), True, "a short form of the name of a person named here")
 
 
 def _a_name_or_its_genitive(word: str, words: Collection[str]) -> bool:
@@ -2056,7 +2073,7 @@ def _day_and_month(a: int, b: int) -> bool:
 # "who's 92", "He was 92.", "tiene 6 años".
 NUMBER_WORD_AGE = (rf"(?:{lex.NUMBER_WORDS_DE}|\w+zig|hundert)jährige[rn]?|"
                    rf"(?:{lex.NUMBER_WORDS_EN}|\w+ty(?:-\w+)?)[- ]year[- ]old")
-AGE_IN_YEARS = re.compile(rf"\b(?:\d{{1,3}}|{lex.NUMBER_WORDS_EN})[- ](?:weeks?|months?|days?)[- ]old\b|"  # "six-week-old"
+AGE_IN_YEARS = re.compile(rf"\b(?:\d{{1,3}}|{lex.NUMBER_WORDS_EN})-(?:weeks?|months?|days?)-old\b|"  # "six-week-old"
                           rf"\b(?P<n>\d{{1,3}})(?:[- ](?:years?|yrs?)[- ]old\b|-year-old\b|-jährige[rn]?\b|"
                           rf"\s+(?:ans|años|Jahren?|Lebensjahr|mois|meses|months|Monate)\b)|"
                           rf"\b(?:{lex.NUMBER_WORDS})\s+(?:semaines|semanas|weeks|Wochen|months|mois|meses|Monate)\b|"
@@ -2081,10 +2098,10 @@ NICKNAME_BEFORE = re.compile(rf"[„“\"'«‘]\s?(?P<nick>[{UPPER}][{LOWER}]+)
                              r"surnommée?|appelée?|called|kannten|kennen|kennt|conocían|connaissaient)\b")
 NICKNAMED = re.compile(r"(?:known\s+(?:to\s+[\w\s]{1,30}?\s+)?as|goes\s+by|(?<!so-)called|appell?e(?:nt)?|"
                        r"(?:répondre|répond)\s+au\s+prénom\s+de|responde\s+al\s+nombre\s+de|hört\s+auf\s+den\s+Namen|"
-                       r"Spitznamen?|nickname|apodo(?:\s+de)?|surnom|"
+                       r"Spitznamen?|nickname|apodo(?:\s+de)?|surnom|(?:se\s+fait\s+)?appeler|"
                        r"surnomm[ée]e?|(?:nennen|nannten|rufen)(?:\s+(?:sie|ihn))?|genannt|conocen\s+como|llaman|"
                        r"apodad[oa]|dite?|alias)\s*[„“\"'«‘]\s?(?P<nick>(?:o\s+)?"
-                       rf"[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?)\s?[“”\"'»’.]", CI)
+                       rf"[{UPPER}][{LOWER}]+(?:[\s-][{UPPER}][{LOWER}]+)?)\s?[“”\"'»’.]", CI)
 
 
 # ... or without quotes, a single word before a stop: "known to friends as Daf.", "dit Dédé,".
@@ -2199,6 +2216,10 @@ def tied_ages(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iter
             yield _hit(text, "age", start, end, True, "the age of a person named here")
 
 
+# A month and year is a date element too: "tras una manipulación en marzo de 2022", "in March 2021".
+MONTH_YEAR = re.compile(rf"(?<!\d\s)(?<!\d)\b{MONTH}\s+(?:de\s+|of\s+)?(?:19|20)\d\d\b", CI)
+
+
 def tied_dates(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
     """A day and month (any year) in a sentence that identifies someone, or in one that goes on
     about them ("her", "ses", "seine") after a sentence that did: Safe Harbor removes every date
@@ -2210,7 +2231,8 @@ def tied_dates(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Ite
     dates = [(m.start(), m.end()) for m in ANY_DATE.finditer(text) if re.search(r"\d", m.group())]
     dates += [m.span("date") for m in DAY_MONTH.finditer(text) if 1 <= int(m.group("d")) <= 31
               and 1 <= int(m.group("m")) <= 12]
-    dates += [m.span() for m in (*WEEKDAY_DAY.finditer(text), *WORDED_DATE.finditer(text), *DAY_NUMBER.finditer(text))]
+    dates += [m.span() for m in (*WEEKDAY_DAY.finditer(text), *WORDED_DATE.finditer(text), *DAY_NUMBER.finditer(text),
+                                 *MONTH_YEAR.finditer(text))]
     short = [m.span() for m in SHORT_DATE.finditer(text) if _day_and_month(int(m.group("a")), int(m.group("b")))]
     for start, end in dates:
         if any(h.start < end and start < h.end and h.blocking for h in found):
@@ -2226,7 +2248,8 @@ def tied_dates(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Ite
 # URLs that identify a patient (in the text, or the `web` link)
 # ---------------------------------------------------------------------------------------------
 URL = re.compile(r"https?://[^\s<>\"')]+|\bwww\.[^\s<>\"')]+|"
-                 r"\b(?:[a-z0-9-]+\.)+(?:com|org|net|info|io|co|uk|us|es|fr|de|eu|be|ch|at)/[^\s<>\"')]+", CI)
+                 r"\b(?:[a-z0-9-]+\.)+(?:com|org|net|info|io|co|uk|us|es|fr|de|eu|be|ch|at|me|ly|app|page)/"
+                 r"[^\s<>\"')]+", CI)
 PERSON_KEYS = re.compile(r"(?:^|[?&;])(?P<pair>(?P<key>patient(?:e|in)?(?:_?(?:id|name))?|pid|name|full_?name|"
                          r"first_?name|last_?name|nombre|paciente|nom|prenom|prénom|vorname|nachname|mrn|dob|ssn|nhs|nir|"
                          r"member(?:_?id)?|email|e-mail|phone|tel|case|caso|cas|fall|person|persona|personne|user)="
@@ -2432,7 +2455,7 @@ def detect(text: str, ctx: Context, known: frozenset[str] = frozenset()) -> list
     person ("Manuel" found in the headline makes "el martes 5 de noviembre" his date here)."""
     if not text or not text.strip():
         return []
-    if "’" in text:  # the patterns read one apostrophe ("carte d’identité"); offsets stay, the findings quote the text
+    if "’" in text:  # the patterns read one apostrophe (U+2019 as '); offsets stay, findings quote the text
         return [replace(h, text=text[h.start:h.end]) for h in detect(text.replace("’", "'"), ctx, known)]
     if ctx.kind == "hashtags":
         return resolve([*camel_names(text)])
