@@ -666,6 +666,23 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     ({"description": "Dennis Hale, 67, of 12 Hazel Croft, Leeds, was admitted."}, [("description", "address", "12 Hazel Croft, Leeds")]),
     ({"description": "Der Beitrag von @papa.von.tim zeigt Tim (4) im Krankenhaus. Spenden unter betterplace.me/hilfe-fuer-tim-berger."}, [("description", "account", "@papa.von.tim"), ("description", "url", "hilfe-fuer-tim-berger")]),
     ({"description": "Auf dem Zettel: Ingrid Bauer, AOK Bayern, Vers.-Nr. K120456789, Metformin."}, [("description", "kvnr", "K120456789")]),
+    # after holdout36's first run (86.2 %)
+    ({"description": "The list went to the wrong fax:\nPatient | DOB | MRN | Phone\nOKAFOR, Chidi | 14/02/1961 | A-448120 | 0117 496 0999\nLAMB, Sheila | 02/09/1955 | A-448377 | 0117 496 0888\nIt has been shredded."},
+     [("description", "name", "OKAFOR, Chidi"), ("description", "date", "14/02/1961"), ("description", "mrn", "A-448120"), ("description", "name", "LAMB, Sheila"), ("description", "mrn", "A-448377")]),
+    ({"language": "fr-FR", "description": "La sacoche de Mme Girard a été trouvée. Au dos de l'ordonnance figure un numéro de portable, le 06 12 34 56 78, qui ne répond pas."}, [("description", "phone", "06 12 34 56 78")]),
+    ({"description": "Logs show David Kerr, 51, used the chosen login as davidk1982 from home."}, [("description", "account", "davidk1982")]),
+    ({"description": "Une mère a publié sous le pseudonyme @cafe_du_matin34 le message : « Ma fille a 3 ans »."}, [("description", "account", "@cafe_du_matin34")]),
+    ({"description": "Fritz Lehner, 71, dreht Videos. Sein Kanal heißt „BergFritz“, sagt sein Sohn.", "web": "https://www.youtube.com/@BergFritz"}, [("description", "account", "BergFritz"), ("web", "url", "@BergFritz")]),
+    ({"description": "Gracias a Yolanda Sanchis, «la Chispa», que cocinó cada día."}, [("description", "name", "Chispa")]),
+    ({"description": "Ruth Meyer, 81, wird vermisst. Sie nennt sich selbst oft ‚Rutchen‘."}, [("description", "name", "Rutchen")]),
+    ({"description": "Special thanks go to Priya Shah, who ran the rota; and to Siobhán Ní Dhomhnaill, who turns eighty on 3 June."}, [("description", "name", "Siobhán Ní Dhomhnaill"), ("description", "age", "eighty")]),
+    ({"description": "Gracias a Nerea Goñi, que coordinó los turnos; a Said Benali, que tradujo los carteles."}, [("description", "name", "Said Benali")]),
+    ({"description": "La hoja decía: Paciente: OKONJO, Chiamaka | consulta 4."}, [("description", "name", "OKONJO, Chiamaka")]),
+    ({"description": "La cartera contenía la tarjeta de Mutua Sanitas, nº socio 0044-1234-5678, de Iker Goñi."}, [("description", "health_plan", "0044-1234-5678")]),
+    ({"description": "Son petit-fils Kévin Marchand précise : « Mamie Lulu dit souvent qu'elle part chez sa sœur »."}, [("description", "name", "Lulu")]),
+    ({"description": "Gareth Pryce-Jones, 46, was sent to http://refund-check.co/claim?ref=gpryce-jones by text."}, [("description", "url", "gpryce-jones")]),
+    ({"description": "Der Rucksack gehört Jonas Weber. Darin lag ein Parkausweis für das Fahrzeug B-KW 4411."}, [("description", "vehicle", "B-KW 4411")]),
+    ({"description": "Ganz besonders danken wir Ingrid Albers, die den Kaffee kochte."}, [("description", "name", "Ingrid Albers")]),
 ])
 def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
@@ -848,6 +865,12 @@ def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: li
     {"description": "Recall of insulin pens with serial numbers SN 5200000 to 5299999; no patient was harmed."},
     {"description": "Fresenius Kabi recalls Dextrose Injection, 5,000 mL bags, lot 24B118."},
     {"description": "Name: Gesundheitsamt Köln | Sprechzeiten Montag bis Freitag"},
+    # after holdout36's first run (false positives 10 %)
+    {"description": "The board reviewed December's figures. Papers are published under item reference TB/25/014."},
+    {"description": "Se reforzarán las inspecciones en las piscinas del parque Juan Carlos I."},
+    {"description": "La delegada territorial de Salud, Dña. Carmen Ortiz, visitó el centro."},
+    {"description": "Trois cas groupés à Amélie-les-Bains.", "hashtags": ["AmelieLesBains"]},
+    {"description": "Name | Date | Venue\nFlu clinic | 12/03/2026 | Town Hall"},
 ])
 def test_what_the_new_detectors_leave_alone(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []

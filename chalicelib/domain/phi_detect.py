@@ -48,7 +48,7 @@ WORD = (rf"(?:(?:Mc|Mac|O['’]|N['’]|De|Da|La|Le|Di)[{UPPER}][{LOWER}]+(?:['�
         rf"[{UPPER}][{LOWER}]+(?:['’\u02bb\-](?:N['’])?[{UPPER}]?[{LOWER}]+)*)")
 # one group: it is embedded in other patterns ("Lefebvre-N'Diaye", "N'Golo")
 # (U+02BB is the Hawaiian okina, inside names like Alapa'i)
-PARTICLE = r"(?:de|del|de\s+la|van|von|der|da|di|du|le|la|y|bin|ibn|al|ap|ab)"
+PARTICLE = r"(?:de|del|de\s+la|van|von|der|da|di|du|le|la|y|bin|ibn|al|ap|ab|Ní|Nic|Mac|Ó|Uí)"
 NICKNAME = rf"\s+(?:[\"'„“‘«]\s?[{UPPER}][{LOWER}]+\s?[\"'“”’»]|\([{UPPER}][{LOWER}]+\))"  # "Trey", (Gwen)
 INITIAL = rf"\s+[{UPPER}]\."                                           # Harold J. Whitcombe
 NAME = (rf"(?:(?:{WORD})(?:{NICKNAME})?(?:{INITIAL})?(?:\s+(?:{PARTICLE}\s+)?(?:{WORD})){{0,3}}|"
@@ -265,7 +265,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
     ("nhc", r"\bNHC\b|historia\s+cl[íi]nica|\bhistoria(?=\s+n?\.?º?\s*\d)|"
             r"n[úu]mero\s+de\s+historia|n\.?\s?[ºo°]\s+de\s+historia", VALUE, True),
     ("health_plan", r"Medicare(?:\s+(?:number|no\.?|ID|#|card))?|Medicaid(?:\s+(?:ID|number|no\.?|#))?|\bplan\s+ID|"
-                    r"member\s+(?:ID|number|no\.?|#)|\bmember(?=\s+(?-i:[A-Z]{0,4}\d{6,})\b)|subscriber\s+(?:ID|number)|policy\s+(?:number|no\.?|#)|"
+                    r"member\s+(?:ID|number|no\.?|#)|\bn[ºo°]\.?\s*(?:de\s+)?socio\b|\bmember(?=\s+(?-i:[A-Z]{0,4}\d{6,})\b)|subscriber\s+(?:ID|number)|policy\s+(?:number|no\.?|#)|"
                     r"group\s+number|insurance\s+(?:ID|number|no\.?)|health\s+plan\s+(?:ID|number)|\bMBI\b|"
                     r"tarjeta\s+sanitaria|\bTSI\b|(?-i:\bCIP(?=\s*:?\s*[A-Z]{4}\d{6,}))|afiliaci[óo]n(?!\s+a\s+la\s+Seguridad\s+Social)|"
                     r"num[ée]ro\s+d'adh[ée]rent|mutuelle|"
@@ -440,7 +440,7 @@ LOST_REFERENCE = re.compile(r"\b(?:referencia|reference|référence|Referenz|ref
 # An online account's name right after its word: "(username dhwhitfield58)", "son identifiant, mrousseau.benali".
 USERNAME = re.compile(r"\b(?:user\s?name|user\s+ID|login|identifiant|nom\s+d'utilisateur|nombre\s+de\s+usuario|usuario|"
                       r"Benutzername|Benutzerkennung|Nutzername|account|Nutzerkonto|Benutzerkonto|compte|cuenta)"
-                      r"\s*[:,(«\"“„']?\s*"
+                      r"\s*[:,(«\"“„']?\s*(?:(?:as|was|is|:)\s+)?"
                       r"(?P<value>(?=[\w.\-]*(?:\d|[._]\w))[A-Za-z][\w.\-]{2,}[A-Za-z0-9])(?![\w@-]|\.\w)"
                       r"(?<!\.fr)(?<!\.com)(?<!\.org)(?<!\.de)(?<!\.es)(?<!\.gov)(?<!\.net)", CI)  # not "ameli.fr"
 # Number plates by their country's shape: "DO-KP 4471", "AB-123-CD", "4829 KLM" (no vowels).
@@ -452,8 +452,13 @@ VEHICLE_WORDS = re.compile(r"\b(?:car|van|vehicle|drives?|driving|drove|plates?|
                            CI)
 
 
+# A person's channel or profile by its name: "Sein Kanal heißt „WaldMatze“", "sa chaîne « LouLouVlog »".
+CHANNEL = re.compile(r"\b(?:Kanal|channel|chaîne|canal|Profil|profile|perfil|blog)\s+(?:\w+\s+){0,2}?"
+                     r"(?:heißt|hei(?:ss|ß)t|is\s+called|called|named|s['’]appelle|se\s+llama|llamado)\s*[„“\"«‘‚]\s?"
+                     r"(?P<value>[\w.]{3,30})\s?[“”\"»’‘]", CI)
 # A person's social-media handle: "shared her experience on X under the handle @GrannyMo_Leeds".
-HANDLE = re.compile(r"\b(?:handle|accounts?|compte|cuenta|perfil|profil|Profil|Konto|Namen|usuari[oa]|username|pseudo|"
+HANDLE = re.compile(r"\b(?:handle|accounts?|compte|cuenta|perfil|profil|Profil|Konto|Namen|usuari[oa]|username|"
+                    r"pseudo(?:nyme)?|"
                     r"utilisat(?:eur|rice)|Nutzer(?:in)?|Instagram|TikTok|Facebook|Twitter|YouTube|Threads|Bluesky|"
                     r"patiente?|paciente|Patientin)[\s(:,]+"
                     r"(?:\w+\s+){0,2}?(?P<value>@\w(?:[\w.]{1,28}\w))(?![\w@])", CI)
@@ -467,6 +472,9 @@ def accounts_and_plates(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit
         if _about_one_person(sentence) or (_names_someone(sentence) and not OFFICIAL.search(sentence)):
             yield _hit(text, "account", m.start("value"), m.end("value"), True, "a person's social-media handle")
     yield from handles_spelling_a_name(text, spans)
+    for m in CHANNEL.finditer(text):
+        if _about_one_person(text[slice(*sentence_of(spans, m.start()))]):
+            yield _hit(text, "account", m.start("value"), m.end("value"), True, "a person's channel")
     for m in PLATE_SHAPE.finditer(text):
         sentence = text[slice(*sentence_of(spans, m.start()))]
         sure = bool(VEHICLE_WORDS.search(sentence)) and (_about_one_person(sentence) or _names_someone(sentence))
@@ -490,6 +498,67 @@ def handles_spelling_a_name(text: str, spans: list[tuple[int, int]]) -> Iterator
                 yield _hit(text, "account", m.start(), m.end(), True, "a social-media handle that spells a name")
                 yield _hit(text, "name", s + pair.start(), s + pair.end(), True, "a name a handle spells")
                 break
+
+
+# A table pasted from records: a header row whose cells name columns, then rows of as many cells.
+# Each column's heading says what its cells are ("Resident | NHS No. | DOB | Onset").
+TABLE_COLUMNS: list[tuple[str, re.Pattern[str]]] = [(cls, re.compile(rf"(?:{words})", CI)) for cls, words in (
+    ("nhs_number", r"NHS\s*(?:No\.?|number|#)"),
+    ("nhc", r"NHC|historia(?:\s+cl[íi]nica)?"),
+    ("kvnr", r"KVNR|Versichertennummer|Versichertennr\.?"),
+    ("nir", r"NIR|N[°º]\s*SS|n[°º]\s*de\s+s[ée]cu(?:rit[ée]\s+sociale)?|s[ée]curit[ée]\s+sociale"),
+    ("ssn", r"SSN|NI\s*(?:No\.?|number)|National\s+Insurance(?:\s+No\.?)?|NUSS|NAF|RV-?Nr\.?|"
+            r"Rentenversicherungsnummer"),
+    ("mrn", r"MRN|IPP|chart(?:\s*(?:#|No\.?))?|hospital\s*(?:No\.?|number)|record\s*(?:#|No\.?)|Pat\.?-?Nr\.?|"
+            r"Patientennummer|Fall-?Nr\.?|n[úu]mero\s+de\s+episodio|episodio|dossier"),
+    ("health_plan", r"Mutuelle|Mutua|member(?:\s*(?:ID|No\.?|#))?|insurance(?:\s*(?:ID|No\.?))?|policy(?:\s*No\.?)?|"
+                    r"Medicaid(?:\s*ID)?|Medicare(?:\s*(?:ID|No\.?))?|MBI|Vers\.?-?Nr\.?|Versicherung(?:snummer)?|"
+                    r"p[óo]liza|aseguradora"),
+    ("account", r"IBAN|account(?:\s*No\.?)?|Konto(?:nummer)?|cuenta|compte|login|username|user"),
+    ("phone", r"tel\.?|t[ée]l[ée]phone|tel[ée]fono|Telefon|phone|mobile|portable|m[óo]vil|Handy"),
+    ("email_address", r"e-?mail|correo|courriel"),
+    ("address", r"address|adresse|direcci[óo]n|domicilio|Anschrift|Wohnort"),
+    ("date", r"DOB|date\s+of\s+birth|birth\s*date|born|n[ée]\(?e?\)?\s+le|n[ée]e?|date\s+de\s+naissance|"
+             r"F\.?\s*nac\.?|fecha(?:\s+de\s+nacimiento)?|geb\.?(?:-?datum)?|Geburtsdatum|onset|admitted|admission|"
+             r"discharged?|died|date|datum|Symptombeginn|inicio|ingreso|alta|entr[ée]e|sortie|Aufnahme|Entlassung"),
+    ("name", r"resident|patient|paciente|patiente?|Patient(?:in)?|name|nom(?:\s+pr[ée]nom)?|pr[ée]nom|"
+             r"nombre(?:\s+y\s+apellidos)?|apellidos(?:,?\s*nombre)?|Vorname|Nachname(?:,\s*Vorname)?|"
+             r"Name,\s*Vorname|Bewohner(?:in)?|r[ée]sidente?|client|usager|surname(?:,\s*first\s+name)?|"
+             r"first\s+name|last\s+name|full\s+name"),
+)]
+BIRTH_COLUMN = re.compile(r"DOB|date\s+of\s+birth|birth\s*date|born|n[ée]\(?e?\)?\s+le|n[ée]e?|date\s+de\s+naissance|"
+                          r"F\.?\s*nac\.?|fecha\s+de\s+nacimiento|geb\.?(?:-?datum)?|Geburtsdatum", CI)
+ID_IN_CELL = re.compile(r"[A-Z0-9](?:[A-Z0-9 ./-]*[A-Z0-9])?$")  # "Harmonie n° 71302284": the number
+
+
+def table_cells(text: str) -> Iterator[Hit]:
+    """The cells of a table pasted from records, each as what its column's heading says:
+    "Resident | NHS No. | DOB | Onset" over "ELLIS, Ronald James | 485 777 3456 | 12/05/1934 | …"."""
+    lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", text)]
+    for index, (_, header) in enumerate(lines):
+        sep = "|" if header.count("|") >= 2 else ";" if header.count(";") >= 2 else None
+        if sep is None:
+            continue
+        headings = [cell.strip() for cell in header.split(sep)]
+        columns = [next((cls for cls, words in TABLE_COLUMNS if words.fullmatch(cell)), None) for cell in headings]
+        identifying = any(c not in (None, "name", "date") or BIRTH_COLUMN.fullmatch(h)
+                          for c, h in zip(columns, headings, strict=True))
+        if sum(c is not None for c in columns) < 2 or not identifying:
+            continue  # a record's header: two columns we know, one an identifier or a birth date ("Name | Date" is not)
+        for at, row in lines[index + 1:]:
+            cells = row.split(sep)
+            if len(cells) != len(columns):
+                break
+            offset = at
+            for cls, cell in zip(columns, cells, strict=True):
+                value = re.search(r"\S(?:.*\S)?", cell)
+                if cls is not None and value is not None and (cls in ("name", "address") or re.search(r"\d", cell)):
+                    start, end = offset + value.start(), offset + value.end()
+                    number = ID_IN_CELL.search(value.group())
+                    if cls not in ("name", "address", "date", "email_address") and number:
+                        start += number.start()
+                    yield Hit(cls, start, end, True, "a cell of a table from someone's record", text[start:end])
+                offset += len(cell) + 1
 
 
 def lost_property(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
@@ -532,6 +601,8 @@ def keyed(text: str, spans: list[tuple[int, int]], ctx: Context) -> Iterator[Hit
             start, end = m.start("value"), m.end("value")
             if RANGE_AFTER.match(text, end):
                 continue  # a series: "Seriennummern SN 4100000 bis 4189999"
+            if cls not in ("vehicle", "license") and VEHICLE_WORDS.search(text, m.start(), start):
+                continue  # "una tarjeta de aparcamiento para el vehículo 4827 KLM": the plate's, not a card's
             sure = blocking
             if cls == "mrn" and re.match(r"(?i:expediente)\b", m.group()) and \
                     OUTBREAK_FILE.search(text[slice(*sentence_of(spans, start))]):
@@ -544,11 +615,14 @@ def keyed(text: str, spans: list[tuple[int, int]], ctx: Context) -> Iterator[Hit
                 continue  # "anuncio de licitación ... número de expediente SA-2024/118", a regulator's file
             if cls == "other_id" and POLICE_REPORT.search(m.group()) and MANY_HURT.search(text):
                 continue  # "atestado 2025-M40-0117" of a bus crash with 23 injured
+            if cls == "other_id" and re.match(r"item\b", m.group(), CI) and not LOST.search(text):
+                continue  # an agenda's "item reference TB/25/014"; a lost item's number is someone's
             if cls == "device":  # a serial number is a patient's only when the sentence ties it to one
                 s, e = sentence_of(spans, start)
                 sure = bool(PERSON_NEAR.search(text[s:e]) or DEVICE_HOME.search(text[s:e])) or _names_someone(text[s:e])
-            if re.match(r"(?i:cita|appointment)", m.group()) and _phone_like(value, _digits(value), ctx):
-                continue  # "pida cita en el 900 102 112": a line to call
+            if (re.match(r"(?i:cita|appointment)", m.group()) or PHONE_WORDS.search(text, m.start(), start)) and \
+                    _phone_like(value, _digits(value), ctx):
+                continue  # "pida cita en el 900 102 112", "ordonnance ... un numéro de portable, le 06 71 …": a line
             if cls in ("other_id", "mrn", "device") and re.search(r"[A-Z]", value) and re.search(r"\d", value):
                 yield from _more_of_the_list(text, spans, cls, value, end, sure)
             statutory = cls == "health_plan" and KVNR_SHAPE.fullmatch(value) and GERMAN_INSURER_KEY.search(m.group()) \
@@ -1074,7 +1148,7 @@ PARENTS_NAMED = re.compile(rf"\b(?i:his|her|their|ses|sus|seine|ihre|les|los|the
 SURNAME_FIRST = re.compile(rf"(?<![\w.])(?P<caps>[{UPPER}]{{2,}}(?:[-'’ ][{UPPER}]{{2,}})?,\s+"
                            rf"(?P<g1>[{UPPER}][{LOWER}]+|[{UPPER}]{{3,}}))\b"
                            rf"(?!\s+[{UPPER}][{LOWER}])|"  # not "ARS, Caroline Martin"
-                           rf"(?:(?i:pat(?:ient(?:in|e)?)?\.?|name|nom|nombre|au\s+nom\s+de|a\s+nombre\s+de)\s*:?\s+)"
+                           rf"(?:(?i:pat(?:ient(?:in|e)?)?\.?|paciente|name|nom|nombre|au\s+nom\s+de|a\s+nombre\s+de)\s*:?\s+)"
                            rf"(?P<labelled>(?:{WORD}|[{UPPER}]{{2,}}),?\s+(?P<g2>{WORD}))|"
                            rf"(?P<born>{WORD},\s+(?P<g3>{WORD}))(?![\w'’-])(?=,?\s*(?:\*|geb\.|n[ée]e?\s|DOB|born|\d{{1,2}}[./]\d)|"
                            r"\s*[–|(]|\s+-\s)|"  # a record row: "Kowalski, Jan - geb.", "Krause, Heinz | WB 1"
@@ -1146,7 +1220,13 @@ THANKED = re.compile(rf"\b(?i:thanks?\s+(?:go\s+)?to|thank(?:s|ing)?|remerci\w*(
                      rf"merci\s+à|dankt|danken|bedankt?\s+sich\s+bei|(?:Dank|Hilfe)\s+(?:der\s+\w+\s+)?(?:Hilfe\s+)?von|"
                      rf"help\s+(?:from|of)|l['’]aide\s+de|la\s+ayuda\s+de|spectators|bystanders|witnesses|supporters|"
                      rf"Zuschauer|Passanten|espectadores|testigos|spectateurs|témoins|Mitglieder|members|miembros|membres)"
-                     rf"\s+(?P<name>{FULL_NAME})")
+                     # "danken wir ganz besonders", "agradecer especialmente a"
+                     rf"(?:\s+(?i:wir|ganz|besonders|herzlich|especialmente|sinceramente|sincèrement|especially|"
+                     rf"particularly|also|auch|a|à)(?=\s))*"
+                     rf"\s+(?P<name>{WORD}(?:{NICKNAME})?\s+(?:{PARTICLE}\s+)?{WORD})")
+# ... and the next people of the same list: "; and to Aoife Ní Bhriain", "; a Said El Amrani".
+THANKED_NEXT = re.compile(rf"[;,]\s*(?:(?i:and|y|et|und)\s+)?(?i:to|a|à)\s+"
+                          rf"(?P<name>{WORD}(?:{NICKNAME})?\s+(?:{PARTICLE}\s+)?{WORD})")
 AND_FULL_NAME = re.compile(rf"(?:\s*,[^,]{{1,40}},)?\s+{AND_WORD}\s+(?P<b>{FULL_NAME})")
 AND_NAME = re.compile(rf"(?:\s*\([^)]{{1,20}}\))?\s+{AND_WORD}\s+"
                       rf"(?:(?i:his|her|their|su|sus|sa|son|ses|sein|seine|ihr|ihre)\s+)?"
@@ -1160,6 +1240,19 @@ FORM_NAME = re.compile(rf"\b(?i:nom|name|nombre|apellidos?|surname|last\s+name|f
                        rf"(?:[ -](?:[{UPPER}]{{2,}}|{WORD})){{0,2}})(?=\s*[|;–»\"“”\n]|\s*$)")
 # A maiden name after the married one: "Erna Brandauer, geb. Hufnagel,", "née Martin".
 BORN_NAME = re.compile(rf"\s*,?\s*\(?(?:geb\.|geborene|née|nee|born)\s+(?P<name>{WORD})(?![\w-])(?!\s*\d)")
+FAMILY_ONLY = re.compile(r"(?i:Nana|Nanna|Granny|Grandma|Grandpa|Oma|Opa|Mamie|Papi|Papy|Mémé|Pépé|Abuela|Abuelo|"
+                         r"Yaya)\s")
+
+
+def _family_calls(text: str, m: re.Match[str]) -> bool:
+    """A name our lists lack after what only a family calls someone: « Mamie Gigi dit » -- not a
+    brand ("Abuela Rosa's frozen tamales", "Oma Gretes Hofladen")."""
+    name = m.group("name")
+    return bool(FAMILY_ONLY.match(m.group())) and _fold(name) not in NOT_NAMES and \
+        _fold(name) not in lex.EVERYDAY_NAME_WORDS and not re.search(r"['’]", name) and \
+        bool(re.match(r"\s+[a-zà-ÿ]|\s*[,.!?»“”\"]", text[m.end():]))
+
+
 KIN_NAME = re.compile(rf"\b(?i:Nana|Nan|Nanna|Gran|Granny|Grandma|Grandpa|Grandad|Granddad|Auntie|Aunty|Oma|Opa|Mamie|"
                       rf"Papi|Papy|Mémé|Pépé|Abuela|Abuelo|Yaya|Yayo|Tata|Tatie|Tonton|Tantchen)\s+(?P<name>{WORD})"
                       r"(?![\w-])(?![’']s\b)")
@@ -1427,6 +1520,7 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         group, given = next((g, n) for g, n in (("caps", "g1"), ("labelled", "g2"), ("born", "g3"), ("capsrow", "g4"))
                             if m.group(g))
         listed = is_given_name(m.group(given).capitalize()) or (  # a row of a list: "Öztürk, Sena (33);"
+            group == "labelled" and m.group(group).split(",")[0].isupper()) or (  # "Paciente: ADEBAYO, Oluwaseun"
             group == "born" and bool(re.match(r"\s*\(\s*\d{1,3}\s*\)", text[m.end():]))) or (
             group == "caps" and bool(RECORD_AFTER.match(text, m.end())))  # "PRUITT-OKONKWO, Adaeze, chart LFC-…"
         if group == "born" and ctx is not None and ctx.kind == "area":
@@ -1456,9 +1550,12 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         if not any(_fold(w) in NOT_NAMES for w in given_or_surname) and not OFFICIAL.search(m.group("name")) and (
                 m.group("name").isupper() or any(is_given_name(w) for w in given_or_surname)):
             add(m.start("name"), m.end("name"), True, "a name in a form's name field")
-    for m in KIN_NAME.finditer(text):  # "'Nana Ffion' written inside the lid", „Oma Liesel“
-        if is_given_name(m.group("name")) and not BRAND_BEFORE.search(text, max(0, m.start() - 12), m.start()) and \
-                not re.search(r"(?:«\s*|\b(?:La|Le|El|Die|Der|The)\s+)$", text[max(0, m.start() - 5):m.start()]):
+    for m in KIN_NAME.finditer(text):  # "'Nana Ffion' written inside the lid", „Oma Liesel“, « Mamie Gigi »
+        if (is_given_name(m.group("name")) or _family_calls(text, m)) and \
+                not BRAND_BEFORE.search(text, max(0, m.start() - 12), m.start()) and \
+                not re.search(r"\b(?:La|Le|El|Die|Der|The)\s+$", text[max(0, m.start() - 5):m.start()]) and \
+                not (re.search(r"«\s*$", text[max(0, m.start() - 3):m.start()])
+                     and not re.match(r"\s+[a-zà-ÿ]", text[m.end():])):  # « Mamie Gigi dit … » is speech
             # not a brand: « La Abuela Pilar », "de la marca La Abuela Pilar"
             add(m.start("name"), m.end("name"), True, "a person called by what they are to the family")
     for m in FAMILY.finditer(text):
@@ -1480,6 +1577,11 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
             second = AND_FULL_NAME.match(text, m.end())
             if second and _full_name_or_month_first(second.group("b")):
                 add(second.start("b"), second.end("b"), True, "a person thanked by name")
+            s, e = sentence_of(spans, m.start())
+            for more in THANKED_NEXT.finditer(text, m.end(), e):
+                if _is_name(more.group("name"), False) and not OFFICIAL.search(text, more.start(), more.end() + 30) \
+                        and not ROLE_AFTER.match(text[more.end():]):
+                    add(more.start("name"), more.end("name"), True, "a person thanked by name")
     for m in ROLE_THEN_NAME.finditer(text):
         if _is_name(m.group("name"), False) and not OFFICIAL.search(text[max(0, m.start() - 40):m.end() + 40]):
             add(m.start("name"), m.end("name"), True, "a person named with what they are")
@@ -1515,7 +1617,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
     for m in GIVEN_INITIAL.finditer(text):
         first = m.group("name").split()[0]
         if is_given_name(first) and not OFFICIAL.search(text[max(0, m.start() - 40):m.end() + 40]) and \
-                not COMPANY_AFTER.match(text[m.start("name") + len(first):]):  # "Hermanos Pilar S.L."
+                not COMPANY_AFTER.match(text[m.start("name") + len(first):]) and \
+                not NAMED_PLACE_BEFORE.search(text, max(0, m.start() - 50), m.start()):  # "el parque Juan Carlos I."
             add(m.start("name"), m.end("name"), True, "a first name with a surname's initial")
     for m in SURNAME_INITIAL.finditer(text):
         if _fold(m.group("name").split(",")[0]) not in NOT_NAMES:
@@ -1755,7 +1858,10 @@ def slug_names(link: str, texts: Iterable[str]) -> set[str]:
 
 
 # A place named after someone, a few words before the name: "el centro de especialidades Doctora Trinidad Arroyo".
-NAMED_PLACE_BEFORE = re.compile(rf"\b(?:{lex.VENUE_WORDS}|{lex.PLACE_NOUNS})(?:\s+[\w.]+){{0,3}}\s+$", CI)
+NAMED_PLACE_BEFORE = re.compile(rf"\b(?:{lex.VENUE_WORDS}|{lex.PLACE_NOUNS}|parque|parc|jard[íi]n|jardin|paseo|plaza|"
+                                rf"pabell[óo]n|estadio|stade|lyc[ée]e|coll[èe]ge|instituto)"
+                                r"(?:\s+[\w.]+){0,3}\s+$", CI)
+COMPOUND = re.compile(r"\w+(?:-\w+)+")
 NAMED_PLACE_AFTER = re.compile(rf"\s+(?:{lex.VENUE_WORDS}|{lex.PLACE_NOUNS})\b", CI)  # "the Dr Elena Moratalla clinic"
 
 
@@ -1768,6 +1874,10 @@ def only_public_in(segment: str, texts: Iterable[str]) -> bool:
     a place's or history's: "/trinidad-arroyo" beside "el centro de especialidades Doctora Trinidad
     Arroyo", "the Dr Elena Moratalla clinic", "#RobertDebré" beside "l'hôpital Robert-Debré" (French
     names a place so), "#MarieCurie" beside "Marie Curie, née le 7 novembre 1867"."""
+    letters = re.sub(r"\W|_", "", _fold(segment))
+    if any(re.sub(r"\W", "", _fold(m.group())) == letters and not is_given_name(m.group())
+           for text in texts for m in COMPOUND.finditer(text)):
+        return True  # "#AixLesBains" for "Aix-les-Bains": a place's compound name, not "Anne-Sophie"
     words = re.split(r"[-_.+]", segment) if re.search(r"[-_.+]", segment) else \
         re.findall(rf"[{UPPER}][{LOWER}]*", segment)
     pairs = {(_fold(a), _fold(b)) for a, b in pairwise(w for w in words if w.isalpha())}
@@ -1800,9 +1910,17 @@ def named_handles(text: str, words: Collection[str]) -> Iterator[Hit]:
                        "a social-media handle with the name of someone named here")
 
 
+def link_echoes(text: str, words: Collection[str]) -> Iterator[Hit]:
+    """A link written in a text that holds the name of someone named here: "…/claim?ref=gpryce-jones"."""
+    for m in URL.finditer(text):
+        for h in echoes(m.group().rstrip(".,;:!?"), "url", set(words)):
+            yield replace(h, start=h.start + m.start(), end=h.end + m.start())
+
+
 def second_reading(text: str, field: str, words: Collection[str]) -> list[tuple[int, int]]:
     """What in a field only the names found in other fields tie to a person: where it is, it is read again."""
     return [*((h.start, h.end) for h in echoes(text, "text", set(words))),
+            *((h.start, h.end) for h in link_echoes(text, words)),
             *one_person_ages(text),
             *((h.start, h.end) for h in named_handles(text, words)),
             *((h.start, h.end) for h in (searched_streets(text) if field == "area_desc" else ()))]
@@ -1827,7 +1945,8 @@ def echoes(text: str, kind: str, words: set[str]) -> Iterator[Hit]:
                     yield _hit(text, "url", m.start(), m.end(), True,
                                "a site named after a person named elsewhere in this advisory")
                 continue
-            if m.start() > 8 and any(_a_name_or_its_genitive(_fold(w), folded) for w in re.split(r"[-_.+]", m.group())):
+            if m.start() > 8 and any(_a_name_or_its_genitive(_fold(w), folded) or _holds_a_name(_fold(w), folded)
+                                     for w in re.split(r"[-_.+]", m.group())):
                 yield _hit(text, "url", m.start(), m.end(), True, "a link with " + why)
         return
     pattern = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
@@ -1839,6 +1958,11 @@ def echoes(text: str, kind: str, words: set[str]) -> Iterator[Hit]:
         if short not in NOT_NAMES and short not in lex.EVERYDAY_NAME_WORDS and \
                 any(w.startswith(short) and len(w) - len(short) >= 2 for w in long_names):
             yield _hit(text, "name", m.start(), m.end(), True, "a short form of the name of a person named here")
+
+
+def _holds_a_name(word: str, names: Collection[str]) -> bool:
+    """A login or a link made from a name: "tlambert58", "piontek47", "gpryce" (five letters at least)."""
+    return any(len(name) >= 5 and name in word for name in names)
 
 
 def _a_name_or_its_genitive(word: str, words: Collection[str]) -> bool:
@@ -2010,6 +2134,16 @@ def tied_case_files(text: str, spans: list[tuple[int, int]], found: list[Hit]) -
         yield _hit(text, "other_id", start, end, True, "the file a court or an inspector keeps on someone named here")
 
 
+def tied_plates(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
+    """A plate beside a vehicle's word, in a text that names someone, is theirs: "una tarjeta de
+    aparcamiento para el vehículo 4827 KLM" after the label with the owner's name."""
+    if any(h.blocking and h.cls == "name" for h in found):
+        for h in found:
+            sentence = text[slice(*sentence_of(spans, h.start))]
+            if h.cls == "vehicle" and not h.blocking and VEHICLE_WORDS.search(sentence):
+                yield replace(h, blocking=True, why="a number plate in an advisory that names its owner")
+
+
 def tied_rooms(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
     """A room or flat number in a sentence that names someone is where they live or lie:
     "M. DIALLO Mamadou, né le 03/03/1988, chambre 212", "who lives in Flat 14"."""
@@ -2085,23 +2219,26 @@ AGED = re.compile(r"old|jährig|alt\b", CI)  # "for four-year-old Amir" is an ag
 DURATION_BEFORE = re.compile(r"\b(?:for|over|during|il\s+y\s+a|depuis|pendant|durant|hace|desde\s+hace|durante|"
                              r"seit|vor|während)\s+$", CI)
 AGE_BARE = re.compile(r"(?:^\s*,\s*(?:de\s+)?|^\s*\(\s*|^\s*[—–|]\s*|"
-                      r"\b(?:who['’]s|who\s+(?:is|was|at)|he\s+was|she\s+was|aged|age(?:\s+of)?|edad\s+de|l['’]âge\s+de|"
+                      r"\b(?:who['’]s|who\s+(?:is|was|at|turns|turned)|he\s+was|she\s+was|aged|age(?:\s+of)?|edad\s+de|"
+                      r"l['’]âge\s+de|"
                       r"Alter\s+von)\s+"
                       r"(?:just\s+|only\s+)?)"
                       rf"(?P<n>\d{{1,3}}|(?:{lex.AGE_WORDS_ANY})(?!\w))(?=\s*[,.;)?!]|\s+(?:and|y|et|und)\b|\s+[–—-]\s|"
-                      r"\s+\((?!\d)|\s+a\s+[—–|]|\s+J\.|"
+                      r"\s+\((?!\d)|\s+a\s+[—–|]|\s+J\.|\s+(?:on|this|next)\s|"  # "who turns seventy on 2 May"
                       r"\s+(?:still|todavía|encore|noch)\b|\s*$)(?!\)?\s*\d)", CI)
 
 
-QUOTED_AFTER = re.compile(rf"\s*,?\s*\(?\s*[«\"“„‘]\s?(?P<nick>[{UPPER}][{LOWER}]+)\s?[»\"”“’]")
+QUOTED_AFTER = re.compile(rf"\s*,?\s*\(?\s*[«\"“„‘‚]\s?(?:(?:la|el|le|the)\s+)?"  # "Yolanda Sanchis, «la Yoli»"
+                          rf"(?P<nick>[{UPPER}][{LOWER}]+)\s?[»\"”“’‘]")
 NICKNAME_BEFORE = re.compile(rf"[„“\"'«‘]\s?(?P<nick>[{UPPER}][{LOWER}]+)\s?[“”\"'»’]\s+(?:genannt|gerufen|llamad[oa]|"
                              r"surnommée?|appelée?|called|kannten|kennen|kennt|conocían|connaissaient)\b")
 NICKNAMED = re.compile(r"(?:known\s+(?:to\s+[\w\s]{1,30}?\s+)?as|goes\s+by|(?<!so-)called|appell?e(?:nt)?|"
                        r"(?:répondre|répond)\s+au\s+prénom\s+de|responde\s+al\s+nombre\s+de|hört\s+auf\s+den\s+Namen|"
                        r"Spitznamen?|nickname|apodo(?:\s+de)?|surnom|(?:se\s+fait\s+)?appeler|"
                        r"surnomm[ée]e?|(?:nennen|nannten|rufen)(?:\s+(?:sie|ihn))?|genannt|conocen\s+como|llaman|"
-                       r"apodad[oa]|dite?|alias)\s*[„“\"'«‘]\s?(?P<nick>(?:o\s+)?"
-                       rf"[{UPPER}][{LOWER}]+(?:[\s-][{UPPER}][{LOWER}]+)?)\s?[“”\"'»’.]", CI)
+                       r"nennt\s+sich(?:\s+selbst)?(?:\s+(?:oft|noch|immer|gern|manchmal)){0,3}|"
+                       r"apodad[oa]|dite?|alias)\s*[„“\"'«‘‚]\s?(?P<nick>(?:o\s+)?"
+                       rf"[{UPPER}][{LOWER}]+(?:[\s-][{UPPER}][{LOWER}]+)?)\s?[“”\"'»’‘.]", CI)
 
 
 # ... or without quotes, a single word before a stop: "known to friends as Daf.", "dit Dédé,".
@@ -2177,7 +2314,7 @@ def one_person_ages(text: str) -> Iterator[tuple[int, int]]:
         lead = text[max(0, m.start() - 30):m.start()]
         as_person = (m.group().lower().endswith("year-old") and YEAR_OLD_AS_NOUN.match(text, m.end())) or (
             re.search(r"-Jährige[rn]?$", m.group()) and DER_DIE.search(lead))
-        if _a_lifetime(m.group("n")) and (ONE_PERSON_AGE.search(lead) or as_person) and \
+        if _a_lifetime(m.group("n")) and (ONE_PERSON_AGE.search(lead) or as_person) and not GROUP_AGE.search(lead) and \
                 not re.match(r"\s*(?:and|or|y|o|et|ou|und|oder|to|a|à|bis)\s+\d", text[m.end():]):
             yield m.span()  # not a range ("a 5- to 12-year-old")
 
@@ -2264,7 +2401,8 @@ FUNDRAISER_HOSTS = r"gofundme|gofund|justgiving|leetchi|vakinha|betterplace|hell
 PERSON_SITES = re.compile(rf"(?:^|\.)(?:{FUNDRAISER_HOSTS}|legacy|esquelas|hommages|trauer|obituaries|dansnoscoeurs|"
                           r"tributes)\.", CI)
 FUNDRAISERS = re.compile(rf"(?:^|\.)(?:{FUNDRAISER_HOSTS})\.", CI)
-SOCIAL_HOSTS = re.compile(r"(?:^|\.)(?:facebook|linkedin|xing|instagram|tiktok|twitter|x|threads)\.(?:com|net)$", CI)
+SOCIAL_HOSTS = re.compile(r"(?:^|\.)(?:facebook|linkedin|xing|instagram|tiktok|twitter|x|threads|youtube)"
+                          r"\.(?:com|net)$", CI)
 
 
 # A screenshot or export named after a case: "capture-dossier-IPP-88120457", "Screenshot_Fall_2024-0388172".
@@ -2465,7 +2603,7 @@ def detect(text: str, ctx: Context, known: frozenset[str] = frozenset()) -> list
         host = re.match(r"^[a-z][a-z0-9+.\-]*://[^/?#]*", text, CI)
         return resolve([*(h for h in hits if h.start >= (host.end() if host else 0)), *host_hits(text, 0)])
     hits += [*keyed(text, spans, ctx), *phones(text, ctx, spans), *dates_and_ages(text), *addresses(text, spans),
-             *postcodes(text, spans)]
+             *postcodes(text, spans), *table_cells(text)]
     if ctx.kind == "area":
         hits = [*(_area_address(text, h) for h in hits), *area_postcodes(text)]
     hits += [*other_numbers(text, spans, ctx, hits)]
@@ -2474,11 +2612,13 @@ def detect(text: str, ctx: Context, known: frozenset[str] = frozenset()) -> list
     hits += [*camel_names(text, r"(?<!\w)#\w+")]  # a hashtag written in the text
     hits += [*names(text, spans, resolve(hits), ctx)]
     if known and ctx.kind in ("text", "area"):
-        hits += [*echoes(text, "text", set(known)), *named_persons_ages(text, hits), *named_handles(text, known)]
+        hits += [*echoes(text, "text", set(known)), *named_persons_ages(text, hits), *named_handles(text, known),
+                 *link_echoes(text, known)]
     found = resolve(hits)
     hits += [*tied_addresses(text, spans, found), *tied_dates(text, spans, found), *tied_devices(text, spans, found),
              *tied_ages(text, spans, found), *tied_streets(text, spans, found),
              *tied_nicknames(text, spans, found), *tied_rooms(text, spans, found), *tied_case_files(text, spans, found),
+             *tied_plates(text, spans, found),
              *(searched_streets(text) if ctx.kind == "area" and known else ())]  # after the names: places stay places
     return resolve(hits)
 

@@ -61,9 +61,10 @@ PLACEMENT = (r"(?:Ward|Room|Bed|Bay|ICU|habitación|hab\.|cama|planta|UCI|chambr
 # The official role words that say a named person speaks for an organisation.
 OFFICIAL_WORDS = (
     r"officer|director|commissioner|minister|secretary|spokes(?:person|man|woman)|mayor|chief|head\s+of|"
-    r"epidemiologist|said|says|announced|will\s+brief|councill?or|council\s+member|alderman|concejal[a]?|"
+    r"epidemiologist|(?-i:said|says)|announced|will\s+brief|councill?or|council\s+member|alderman|concejal[a]?|"
     r"conseill[eè]re?\s+municipal\w*|Stadtr[aä]t(?:in)?|"
     r"director[a]?|portavoz|consejer[oa]|ministr[oa]|alcalde(?:sa)?|jef[ea]|ha\s+(?:pedido|dicho|declarado)|dijo|"
+    r"delegad[oa]|gerente|subdirector[a]?|d[ée]l[ée]gu[ée]e?|Beauftragte[r]?|Dezernent(?:in)?|"
     r"directeur|directrice|préfet|préfète|ministre|porte-parole|maire|médecin-chef|a\s+déclaré|appelle|"
     r"Leiter(?:in)?|Sprecher(?:in)?|Minister(?:in)?|Bürgermeister(?:in)?|Amtsärzt(?:in)?|Amtsarzt|sagte|erklärte|"
     # speaking for the organisation ("L'entomologiste de l'EID, M. Olivier Blanc, précise que")
