@@ -684,6 +684,19 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     ({"description": "Gareth Pryce-Jones, 46, was sent to http://refund-check.co/claim?ref=gpryce-jones by text."}, [("description", "url", "gpryce-jones")]),
     ({"description": "Der Rucksack gehört Jonas Weber. Darin lag ein Parkausweis für das Fahrzeug B-KW 4411."}, [("description", "vehicle", "B-KW 4411")]),
     ({"description": "Ganz besonders danken wir Ingrid Albers, die den Kaffee kochte."}, [("description", "name", "Ingrid Albers")]),
+    # after holdout37's first run (88.8 %)
+    ({"description": "Practice records for Olu Bakare show EMIS 4471203 and his repeat list."}, [("description", "mrn", "4471203")]),
+    ({"description": "Ruth Kemp, 67, booked online as ruthk_67 last week."}, [("description", "account", "ruthk_67")]),
+    ({"description": "Elle animait le forum sous le pseudonyme mamie.rose71 depuis dix ans."}, [("description", "account", "mamie.rose71")]),
+    ({"description": "The tag reads: Ollie Baines, 6 yrs, nut allergy."}, [("description", "age", "6 yrs")]),
+    ({"description": "Cara Doyle, 18, died in the crash. Her father said: \"She would have been nineteen in May.\""}, [("description", "age", "nineteen")]),
+    ({"description": "Wir trauern um unseren Vereinskameraden Dieter „Didi“ Kraus."}, [("description", "name", "Dieter „Didi“ Kraus")]),
+    ({"description": "Un grand merci à notre bénévole Marie-Anne « MA » Roux, qui anime l'atelier."}, [("description", "name", "Marie-Anne « MA » Roux")]),
+    ({"description": "Gracias de corazón a nuestra voluntaria Itziar Goñi Lasa, que organiza el bingo."}, [("description", "name", "Itziar Goñi Lasa")]),
+    ({"description": "Odette Marchal s'est éteinte le vingt-deux juin."}, [("description", "name", "Odette Marchal"), ("description", "date", "le vingt-deux juin")]),
+    ({"description": "Die Liste lautete: „Name | geb. | Pat.-Nr.“ – „BAUER, Ute | 03.02.1950 | 2024-118842“."}, [("description", "name", "BAUER, Ute"), ("description", "mrn", "2024-118842")]),
+    ({"description": "Der Beitrag lautet: „@tom.k_berlin: Mein Vater liegt seit Montag im Krankenhaus.“"}, [("description", "account", "@tom.k_berlin")]),
+    ({"description": "Eine Gedenkseite für Jürgen Maier ist eingerichtet.", "web": "https://trauer.example.de/juergen-maier-ulm"}, [("web", "url", "juergen-maier-ulm")]),
 ])
 def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
@@ -872,6 +885,9 @@ def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: li
     {"description": "La delegada territorial de Salud, Dña. Carmen Ortiz, visitó el centro."},
     {"description": "Trois cas groupés à Amélie-les-Bains.", "hashtags": ["AmelieLesBains"]},
     {"description": "Name | Date | Venue\nFlu clinic | 12/03/2026 | Town Hall"},
+    # after holdout37's first run (false positives 2.5 %)
+    {"language": "de-DE", "description": "Isolate senden Sie an das Konsiliarlabor (Betriebsstättennummer 721234500)."},
+    {"description": "Die Spalten heißen: NACHNAME, Vorname | Ort | Datum."},
 ])
 def test_what_the_new_detectors_leave_alone(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []

@@ -49,7 +49,8 @@ WORD = (rf"(?:(?:Mc|Mac|O['’]|N['’]|De|Da|La|Le|Di)[{UPPER}][{LOWER}]+(?:['�
 # one group: it is embedded in other patterns ("Lefebvre-N'Diaye", "N'Golo")
 # (U+02BB is the Hawaiian okina, inside names like Alapa'i)
 PARTICLE = r"(?:de|del|de\s+la|van|von|der|da|di|du|le|la|y|bin|ibn|al|ap|ab|Ní|Nic|Mac|Ó|Uí)"
-NICKNAME = rf"\s+(?:[\"'„“‘«]\s?[{UPPER}][{LOWER}]+\s?[\"'“”’»]|\([{UPPER}][{LOWER}]+\))"  # "Trey", (Gwen)
+NICKNAME = (rf"\s+(?:[\"'„“‘«]\s?[{UPPER}](?:[{LOWER}]+|[{UPPER}]{{1,2}})\s?[\"'“”’»]|"  # "Trey", « JB »
+            rf"\([{UPPER}][{LOWER}]+\))")  # (Gwen)
 INITIAL = rf"\s+[{UPPER}]\."                                           # Harold J. Whitcombe
 NAME = (rf"(?:(?:{WORD})(?:{NICKNAME})?(?:{INITIAL})?(?:\s+(?:{PARTICLE}\s+)?(?:{WORD})){{0,3}}|"
         rf"[{UPPER}]\.\s?(?:{WORD}))")  # or "J. McAllister"
@@ -256,7 +257,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
     # (class, keywords, value pattern, blocking)
     ("mrn", r"\bMRN\b|medical\s+record(?:\s+(?:number|no\.?|#))?|\bchart\s*(?:#|number|no\.?)|"
             r"\bchart(?=\s+[A-Z]{0,3}-?\d{5,}\b)|\bhosp\.?\s*(?:no\.?|number|#)|"
-            r"hospital\s+(?:number|no\.?)|"
+            r"hospital\s+(?:number|no\.?)|\bEMIS(?:\s+(?:number|no\.?))?(?=[\s:#]*\d{5,})|"
             r"patient\s+(?:id|number|no\.?|#)|\bunit\s+number|record\s+(?:number|no\.?)|"
             r"\bexpediente\b(?!\s+(?:sancionador|administrativo|disciplinario|de\s+(?:contrataci[óo]n|licitaci[óo]n|obras?|compra|regulaci[óo]n)))|n[úu]mero\s+de\s+expediente|dossier(?:\s+m[ée]dical)?(?!\s+voyage)|\bIPP\b|num[ée]ro\s+de\s+dossier|"
             r"Patienten(?:nummer|-?ID|nr\.?)|Fallnummer|Aufnahmenummer|\bPat\.?-Nr\.?|\bFall-?Nr\.?|"
@@ -438,7 +439,8 @@ LOST_REFERENCE = re.compile(r"\b(?:referencia|reference|référence|Referenz|ref
 
 
 # An online account's name right after its word: "(username dhwhitfield58)", "son identifiant, mrousseau.benali".
-USERNAME = re.compile(r"\b(?:user\s?name|user\s+ID|login|identifiant|nom\s+d'utilisateur|nombre\s+de\s+usuario|usuario|"
+USERNAME = re.compile(r"\b(?:user\s?name|user\s+ID|login|identifiant|pseudo(?:nyme)?|"
+                      r"(?:booked|registered|signed\s+in|logged\s+in|posted)\s+(?:online\s+)?as|nom\s+d'utilisateur|nombre\s+de\s+usuario|usuario|"
                       r"Benutzername|Benutzerkennung|Nutzername|account|Nutzerkonto|Benutzerkonto|compte|cuenta)"
                       r"\s*[:,(«\"“„']?\s*(?:(?:as|was|is|:)\s+)?"
                       r"(?P<value>(?=[\w.\-]*(?:\d|[._]\w))[A-Za-z][\w.\-]{2,}[A-Za-z0-9])(?![\w@-]|\.\w)"
@@ -456,6 +458,8 @@ VEHICLE_WORDS = re.compile(r"\b(?:car|van|vehicle|drives?|driving|drove|plates?|
 CHANNEL = re.compile(r"\b(?:Kanal|channel|chaîne|canal|Profil|profile|perfil|blog)\s+(?:\w+\s+){0,2}?"
                      r"(?:heißt|hei(?:ss|ß)t|is\s+called|called|named|s['’]appelle|se\s+llama|llamado)\s*[„“\"«‘‚]\s?"
                      r"(?P<value>[\w.]{3,30})\s?[“”\"»’‘]", CI)
+# A post quoted with its author's handle first: «@manolo_rguez_63: Mi madre …», „@jana.mueller_os: Mein Mann …“.
+POST_AUTHOR = re.compile(r"[«„“\"]\s?(?P<value>@\w(?:[\w.]{1,28}\w))\s*:")
 # A person's social-media handle: "shared her experience on X under the handle @GrannyMo_Leeds".
 HANDLE = re.compile(r"\b(?:handle|accounts?|compte|cuenta|perfil|profil|Profil|Konto|Namen|usuari[oa]|username|"
                     r"pseudo(?:nyme)?|"
@@ -472,6 +476,9 @@ def accounts_and_plates(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit
         if _about_one_person(sentence) or (_names_someone(sentence) and not OFFICIAL.search(sentence)):
             yield _hit(text, "account", m.start("value"), m.end("value"), True, "a person's social-media handle")
     yield from handles_spelling_a_name(text, spans)
+    for m in POST_AUTHOR.finditer(text):  # «@manolo_rguez_63: Mi madre, …»
+        if _about_one_person(text[m.end():m.end() + 200]):
+            yield _hit(text, "account", m.start("value"), m.end("value"), True, "the handle of a person's post")
     for m in CHANNEL.finditer(text):
         if _about_one_person(text[slice(*sentence_of(spans, m.start()))]):
             yield _hit(text, "account", m.start("value"), m.end("value"), True, "a person's channel")
@@ -533,8 +540,10 @@ ID_IN_CELL = re.compile(r"[A-Z0-9](?:[A-Z0-9 ./-]*[A-Z0-9])?$")  # "Harmonie n°
 
 def table_cells(text: str) -> Iterator[Hit]:
     """The cells of a table pasted from records, each as what its column's heading says:
-    "Resident | NHS No. | DOB | Onset" over "ELLIS, Ronald James | 485 777 3456 | 12/05/1934 | …"."""
-    lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", text)]
+    "Resident | NHS No. | DOB | Onset" over "ELLIS, Ronald James | 485 777 3456 | 12/05/1934 | …", a
+    line each or quoted one after the other („Name | geb. | KVNR“ - „SCHMIDT, Anna | …“)."""
+    lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n„“”«»\"]+", text)
+             if not re.fullmatch(r"[\s–—,;:.-]*", m.group())]  # not the dashes between quoted rows
     for index, (_, header) in enumerate(lines):
         sep = "|" if header.count("|") >= 2 else ";" if header.count(";") >= 2 else None
         if sep is None:
@@ -1087,6 +1096,7 @@ support information safety care center centre services portal app online room be
 vater mutter bruder schwester oma opa sohn tochter eltern onkel tante spitzname spitznamen erste hilfe
 spectators bystanders witnesses supporters zuschauer passanten espectadores testigos spectateurs témoins
 estadio stade stadion stadium arena mitglieder members miembros membres
+nachname vorname surname apellidos apellido prénom prenom
 """)) | frozenset(_fold(m) for m in lex.MONTHS.split("|"))
 MONTH_NAMES = frozenset(_fold(m) for m in lex.MONTHS.split("|"))
 CAPS_TITLE_NAME = re.compile(rf"(?<![\w.])(?:MR|MRS|MS|MISS|MX|SR|SRA|MME|HERR|FRAU)\.?\s+"
@@ -1216,13 +1226,20 @@ TWO_PEOPLE = re.compile(rf"(?:\b(?i:two|both|dos|ambos|ambas|deux|les\s+deux|zwe
                         rf"\b(?i:{PEOPLE_DOING}),?)\s+(?P<a>{FULL_NAME})\s+{AND_WORD}\s+(?P<b>{FULL_NAME})")
 # Private people thanked or credited with a rescue; officials are thanked with their office.
 THANKED = re.compile(rf"\b(?i:thanks?\s+(?:go\s+)?to|thank(?:s|ing)?|remerci\w*(?:\s+\w+ment)?|agradec\w*(?:\s+a)?|"
-                     rf"gracias\s+a|"
+                     # whom a club or a home mourns: "Wir trauern um unseren Vereinskameraden Jürgen „Jogi“ Hoffmann"
+                     rf"trauern\s+um|we\s+mourn|mourn(?:ing)?\s+(?:the\s+loss\s+of\s+)?|nous\s+pleurons|"
+                     rf"lamentamos\s+(?:el\s+fallecimiento\s+de|la\s+pérdida\s+de)|"
+                     rf"gracias\s+(?:de\s+corazón\s+)?a|"
                      rf"merci\s+à|dankt|danken|bedankt?\s+sich\s+bei|(?:Dank|Hilfe)\s+(?:der\s+\w+\s+)?(?:Hilfe\s+)?von|"
                      rf"help\s+(?:from|of)|l['’]aide\s+de|la\s+ayuda\s+de|spectators|bystanders|witnesses|supporters|"
                      rf"Zuschauer|Passanten|espectadores|testigos|spectateurs|témoins|Mitglieder|members|miembros|membres)"
                      # "danken wir ganz besonders", "agradecer especialmente a"
                      rf"(?:\s+(?i:wir|ganz|besonders|herzlich|especialmente|sinceramente|sincèrement|especially|"
-                     rf"particularly|also|auch|a|à)(?=\s))*"
+                     rf"particularly|also|auch|a|à|de\s+corazón|du\s+fond\s+du\s+cœur|from\s+the\s+heart)(?=\s))*"
+                     # who they are to the club: "à notre bénévole", "a nuestro voluntario", "an unsere Ehrenamtliche"
+                     rf"(?:\s+(?i:notre|nos|nuestr[oa]s?|our|unsere[nmr]?)\s+(?i:bénévoles?|voluntari[oa]s?|volunteers?|"
+                     rf"Ehrenamtlichen?|Helfer(?:in)?|Vereinskamerad(?:in|en)?|fondatrice|fondateur|member|miembro|membre|"
+                     rf"Mitglied))?"
                      rf"\s+(?P<name>{WORD}(?:{NICKNAME})?\s+(?:{PARTICLE}\s+)?{WORD})")
 # ... and the next people of the same list: "; and to Aoife Ní Bhriain", "; a Said El Amrani".
 THANKED_NEXT = re.compile(rf"[;,]\s*(?:(?i:and|y|et|und)\s+)?(?i:to|a|à)\s+"
@@ -1286,7 +1303,7 @@ HEALTH_CONTEXT = re.compile(r"\b(?:first|confirmed|index|premier|primer|erste[rn
 # A person's age right after their name: "Ronald Fisher, 93,", "Jacob Reyes (16)", "Adrián Castro, de 15 años".
 AGE_AFTER_NAME = re.compile(rf"^\s*(?:\(\s*(?:(?:age|aged|edad|âge|Alter)\s*:?\s*)?(?P<a>\d{{1,3}}|{lex.AGE_WORDS_ANY})"
                             r"(?:\s*(?:ans|años|Jahre|years?|J\.))?\s*\)(?!\s*\d)|"  # not an area code: (217) 555-0142
-                            rf",\s*(?P<b>\d{{1,3}}|(?:{lex.AGE_WORDS_ANY})(?!\w))\s*(?:,(?!\d{{3}})|[?!]|\b(?:years?|ans|años|Jahre)\b|J\.)|"
+                            rf",\s*(?P<b>\d{{1,3}}|(?:{lex.AGE_WORDS_ANY})(?!\w))\s*(?:,(?!\d{{3}})|[?!]|\b(?:years?|yrs?|ans|años|Jahre)\b|J\.)|"
                             rf",\s*(?:de|âgée?\s+de|aged|age|who\s+(?:is|was|at|turned|turns))\s+(?P<c>\d{{1,3}}|(?:{lex.AGE_WORDS_ANY})(?!\w))(?![:.h]\d)(?!\s*(?:h|heures?|Uhr|horas?)\b)|"
                             r",\s*(?:an?\s+|un[ae]?\s+|einem?\s+|einer\s+|eine\s+)?"
                             r"(?P<d>\d{1,3})[- ](?:year-old|jährige)|"
@@ -1309,7 +1326,8 @@ INSTITUTION = re.compile(rf"[-\s](?:{lex.PLACE_NOUNS}|Instituts|Unit|Block|Annex
                          r"Gardens|Square|Plaza|Bridge)$|\sMemorial\s", CI)  # not "Park": a surname too
 
 
-RELATION_WORD = re.compile(rf"(?:{lex.RELATIVES}|{lex.PERSON_ROLES})", CI)
+RELATION_WORD = re.compile(rf"(?:{lex.RELATIVES}|{lex.PERSON_ROLES}|Vereinskamerad(?:in|en)?|Ehrenamtliche[rn]?)",
+                           CI)  # "unseren Vereinskameraden Dieter Kraus": the name is what follows
 
 
 # German capitalises every noun; these endings make nouns, not surnames ("Seriennummern", "Vorkommnisse").
@@ -1797,10 +1815,15 @@ def is_given_name(word: str) -> bool:
                                         or folded in world_given_names())
 
 
+UMLAUT_SPELLED = re.compile(r"(?<=\w)(?:ae|oe|ue)")
+
+
 def is_full_name(first: str, surname: str) -> bool:
     """Two words that read as a given name and a surname: a given name Clarion knows with any
     word after it, or a census given name with a census surname ("Derek" "Owens")."""
     first, surname = _fold(first), _fold(surname)
+    if first not in GIVEN and UMLAUT_SPELLED.search(first):  # "/juergen-hoffmann": Jürgen as a link spells him
+        first = UMLAUT_SPELLED.sub(lambda m: m.group()[0], first)
     if surname in lex.EVERYDAY_NAME_WORDS:  # "#AmberAlert", "/hope-strong"
         return False
     if first in GIVEN:
@@ -2058,8 +2081,15 @@ ORDINAL_WORDS = (r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|te
 ORDINAL_WORDS_DE = (r"ersten|zweiten|dritten|vierten|fünften|sechsten|siebten|achten|neunten|zehnten|elften|zwölften|"
                     r"(?:drei|vier|fünf|sech|sieb|acht|neun)zehnten|(?:(?:ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun)und)?"
                     r"zwanzigsten|(?:einund)?dreißigsten")
+# ... and French and Spanish days in words: "le dix-huit mai", "el veintidós de marzo".
+DAY_WORDS_FR_ES = (r"premier|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|"
+                   r"dix-sept|dix-huit|dix-neuf|vingt(?:-(?:et-un|deux|trois|quatre|cinq|six|sept|huit|neuf))?|"
+                   r"trente(?:-et-un)?|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|trece|catorce|"
+                   r"quince|dieciséis|diecisiete|dieciocho|diecinueve|veinte|veinti(?:uno|dós|trés|cuatro|cinco|séis|"
+                   r"siete|ocho|nueve)|treinta(?:\s+y\s+uno)?")
 WORDED_DATE = re.compile(rf"\b(?:the\s+)?(?:{ORDINAL_WORDS})\s+of\s+{MONTH}|\b{MONTH}\s+the\s+(?:{ORDINAL_WORDS})\b|"
-                         rf"\b(?:{ORDINAL_WORDS_DE})\s+{MONTH}", CI)
+                         rf"\b(?:{ORDINAL_WORDS_DE})\s+{MONTH}|"
+                         rf"\b(?:le|el|du|del|au|al)\s+(?:{DAY_WORDS_FR_ES})(?:\s+de)?\s+{MONTH}", CI)
 # A funeral, a wake or a memorial is the dead person's: its date is theirs.
 FUNERAL = re.compile(r"\b(?:funeral|memorial\s+service|wake|burial|cremation|obsèques|funérailles|inhumation|"
                      r"crémation|veillée|misa\s+funeral|funeral|velatorio|entierro|sepelio|capilla\s+ardiente|"
@@ -2209,7 +2239,7 @@ NUMBER_WORD_AGE = (rf"(?:{lex.NUMBER_WORDS_DE}|\w+zig|hundert)jährige[rn]?|"
                    rf"(?:{lex.NUMBER_WORDS_EN}|\w+ty(?:-\w+)?)[- ]year[- ]old")
 AGE_IN_YEARS = re.compile(rf"\b(?:\d{{1,3}}|{lex.NUMBER_WORDS_EN})-(?:weeks?|months?|days?)-old\b|"  # "six-week-old"
                           rf"\b(?P<n>\d{{1,3}})(?:[- ](?:years?|yrs?)[- ]old\b|-year-old\b|-jährige[rn]?\b|"
-                          rf"\s+(?:ans|años|Jahren?|Lebensjahr|mois|meses|months|Monate)\b)|"
+                          rf"\s+(?:ans|años|Jahren?|Lebensjahr|mois|meses|months|Monate|yrs?)\b)|"
                           rf"\b(?:{lex.NUMBER_WORDS})\s+(?:semaines|semanas|weeks|Wochen|months|mois|meses|Monate)\b|"
                           rf"\b(?:{NUMBER_WORD_AGE})\b|"
                           rf"\b(?P<pair>\d{{1,2}})(?=\s+(?:y|and|et|und)\s+\d{{1,2}}\s+(?:años|ans|years|Jahre)\b)|"
@@ -2220,11 +2250,12 @@ DURATION_BEFORE = re.compile(r"\b(?:for|over|during|il\s+y\s+a|depuis|pendant|du
                              r"seit|vor|während)\s+$", CI)
 AGE_BARE = re.compile(r"(?:^\s*,\s*(?:de\s+)?|^\s*\(\s*|^\s*[—–|]\s*|"
                       r"\b(?:who['’]s|who\s+(?:is|was|at|turns|turned)|he\s+was|she\s+was|aged|age(?:\s+of)?|edad\s+de|"
+                      r"would\s+have\s+been|would\s+have\s+turned|habría\s+cumplido|aurait\s+eu|"
                       r"l['’]âge\s+de|"
                       r"Alter\s+von)\s+"
                       r"(?:just\s+|only\s+)?)"
                       rf"(?P<n>\d{{1,3}}|(?:{lex.AGE_WORDS_ANY})(?!\w))(?=\s*[,.;)?!]|\s+(?:and|y|et|und)\b|\s+[–—-]\s|"
-                      r"\s+\((?!\d)|\s+a\s+[—–|]|\s+J\.|\s+(?:on|this|next)\s|"  # "who turns seventy on 2 May"
+                      r"\s+\((?!\d)|\s+a\s+[—–|]|\s+J\.|\s+(?:on|this|next|in)\s|"  # "who turns seventy on 2 May"
                       r"\s+(?:still|todavía|encore|noch)\b|\s*$)(?!\)?\s*\d)", CI)
 
 

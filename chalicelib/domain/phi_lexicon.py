@@ -48,7 +48,7 @@ PATIENT_VERBS = (
     r"falleció|murió|dio\s+positivo|ingresó|está\s+(?:ingresad[oa]|en\s+la\s+(?:UCI|habitación|planta))|"
     r"sigue\s+(?:ingresad[oa]|en\s+observación)|permanece\s+ingresad[oa]|fue\s+ingresad[oa]|"
     r"est\s+(?:décédée?|morte?|hospitalisée?|sortie?|en\s+(?:isolement|réanimation))|a\s+été\s+(?:testée?|hospitalisée?)|"
-    r"reçoit\s+un\s+traitement|"
+    r"reçoit\s+un\s+traitement|s['’]est\s+éteinte?|nous\s+a\s+quitté(?:e|s)?|"
     r"ist\s+(?:am\s+.{1,20}\s+)?(?:verstorben|gestorben)|starb|verstarb|wurde\s+(?:.{1,45}\s+)?"
     r"(?:positiv\s+getestet|entlassen|verlegt|aufgenommen|eingeliefert)|wird\s+(?:.{1,30}\s+)?behandelt|"
     r"liegt\s+(?:auf|im)|ist\s+in\s+(?:häuslicher\s+)?(?:Isolation|Quarantäne)"
@@ -106,7 +106,7 @@ NOT_PERSONAL = (
     r"MHD|Mindesthaltbarkeitsdatum|expiry|expiration|caducidad|péremption|"
     # a food business's or a care home's registration, not a person's
     r"estampille(?:\s+sanitaire)?|marque\s+d'identification|health\s+mark|identification\s+mark|marca\s+sanitaria|"
-    r"registro\s+sanitario|RGSEAA|RASFF|Institutionskennzeichen|IK-Nummer|"
+    r"registro\s+sanitario|RGSEAA|RASFF|Institutionskennzeichen|IK-Nummer|Betriebsstättennummer|BSNR|"
     # public legal acts
     r"arrêté(?:\s+préfectoral|\s+municipal)?|décret|circulaire|decreto|resoluci[óo]n|orden\s+ministerial|BOE|"
     r"Verordnung|Allgemeinverfügung|Bescheid|executive\s+order|ordinance"
