@@ -191,15 +191,18 @@ def _wait_until_final(services: Any, ids: list[str], timeout_s: float, start: fl
 
 def _settle_pins(services: Any, ids: list[str]) -> None:
     """The sweeper re-pins posts whose pin failed under faults, and pins those whose worker died
-    between recording the post and pinning it once that worker's pin lease has run out."""
+    between recording the post and pinning it once that worker's pin lease has run out. A worker
+    still waiting out a timeout may write `pin_failed` after a sweep, so this sweeps until no
+    post is left in a state the sweeper acts on (as its schedule would on a stage)."""
     from chalicelib.domain.models import PinState
 
+    acted_on = (PinState.NONE, PinState.PIN_FAILED, PinState.PIN_WAITING)
     deadline = time.perf_counter() + services.delivery.policy.pin_lease_s + 10
     while True:
         services.operations.sweep()
-        unpinned = [d for i in ids for d in services.store.deliveries_for(i)
-                    if d.state.value == "sent" and d.pin_state is PinState.NONE]
-        if not unpinned or time.perf_counter() > deadline:
+        unsettled = [d for i in ids for d in services.store.deliveries_for(i)
+                     if d.state.value == "sent" and d.pin_state in acted_on]
+        if not unsettled or time.perf_counter() > deadline:
             return
         time.sleep(0.5)
 
