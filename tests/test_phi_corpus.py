@@ -890,6 +890,12 @@ def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: li
     # after holdout37's first run (false positives 2.5 %)
     {"language": "de-DE", "description": "Isolate senden Sie an das Konsiliarlabor (Betriebsstättennummer 721234500)."},
     {"description": "Die Spalten heißen: NACHNAME, Vorname | Ort | Datum."},
+    # after holdout38's first run (false positives 17.5 %)
+    {"description": "Clinics this month:\nDate | Site | Address | Hours\nMay 2 | Lincoln Library | 326 S. 7th St | 9-12\nMay 9 | Union Hall | 12 Elm Street | 1-4"},
+    {"description": "Pumps with serial numbers KT200000 through KT249999, made in March 2024, whose alarm may fail, are affected."},
+    {"language": "es-ES", "instruction": "Entrada por la puerta 3, calle Luis Montoto, s/n, 41007 Sevilla."},
+    {"description": "Impftag am 3. März in der Marie Curie-Schule, Aula.", "hashtags": ["MarieCurie"]},
+    {"language": "de-DE", "description": "Das Klinikum Nord (IK 260912345) organisiert den Umtausch."},
 ])
 def test_what_the_new_detectors_leave_alone(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []

@@ -355,7 +355,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
                 r"Fahrzeug-Identifizierungsnummer|(?-i:\bFIN\b)|bastidor|"
                 r"num[ée]ro\s+de\s+s[ée]rie\s+du\s+v[ée]hicule", PLATE, True),
     ("vehicle", r"Rahmennummer|frame\s+(?:number|no\.?)|num[ée]ro\s+de\s+cadre|n[úu]mero\s+de\s+cuadro", VALUE, True),
-    ("device", r"serial(?:\s+(?:number|no\.?|#))?|\bS/N\b|\bSN\b|\bUDI\b(?!-DI)|n[úu]mero\s+de\s+serie|"
+    ("device", r"serial(?:\s+(?:number|no\.?|#))?|\bS/N\b(?!\s*,)|\bSN\b|\bUDI\b(?!-DI)|n[úu]mero\s+de\s+serie|"
                r"n[°º]\s*de\s+s[ée]rie|n\.?\s?º\s*de\s+serie|"
                r"num[ée]ro\s+de\s+s[ée]rie|"
                r"Seriennummer|Seriennr\.?|Gerätenummer|"
@@ -535,6 +535,7 @@ TABLE_COLUMNS: list[tuple[str, re.Pattern[str]]] = [(cls, re.compile(rf"(?:{word
 )]
 BIRTH_COLUMN = re.compile(r"DOB|date\s+of\s+birth|birth\s*date|born|n[ée]\(?e?\)?\s+le|n[ée]e?|date\s+de\s+naissance|"
                           r"F\.?\s*nac\.?|fecha\s+de\s+nacimiento|geb\.?(?:-?datum)?|Geburtsdatum", CI)
+NAME_CELL = re.compile(rf"(?:[{UPPER}][\w'’.\-]*,?\s+)+[{UPPER}][\w'’.\-]*(?:\s*\([^)]*\))?")  # "ELLIS, Ronald James"
 ID_IN_CELL = re.compile(r"[A-Z0-9](?:[A-Z0-9 ./-]*[A-Z0-9])?$")  # "Harmonie n° 71302284": the number
 
 
@@ -550,14 +551,18 @@ def table_cells(text: str) -> Iterator[Hit]:
             continue
         headings = [cell.strip() for cell in header.split(sep)]
         columns = [next((cls for cls, words in TABLE_COLUMNS if words.fullmatch(cell)), None) for cell in headings]
-        identifying = any(c not in (None, "name", "date") or BIRTH_COLUMN.fullmatch(h)
-                          for c, h in zip(columns, headings, strict=True))
+        identifying = any(c not in (None, "name", "date", "address", "phone") or BIRTH_COLUMN.fullmatch(h)
+                          for c, h in zip(columns, headings, strict=True)) or "name" in columns
         if sum(c is not None for c in columns) < 2 or not identifying:
-            continue  # a record's header: two columns we know, one an identifier or a birth date ("Name | Date" is not)
+            continue  # a record's header: two columns we know, and a name, an identifier or a birth date among
+            # them -- not a schedule's "Date | Site | Address | Hours"
         for at, row in lines[index + 1:]:
             cells = row.split(sep)
             if len(cells) != len(columns):
                 break
+            if any(cls == "name" and not (NAME_CELL.fullmatch(cell.strip()) and not VENUE.search(cell))
+                   for cls, cell in zip(columns, cells, strict=True)):
+                continue  # "Flu clinic" under "Name": the row is about a thing, not a person
             offset = at
             for cls, cell in zip(columns, cells, strict=True):
                 value = re.search(r"\S(?:.*\S)?", cell)
@@ -1034,7 +1039,8 @@ def other_numbers(text: str, spans: list[tuple[int, int]], ctx: Context, others:
                 lead_digits != digits and any(a.endswith(lead_digits) for a in ctx.phone_allow)):
             continue  # or the end of the organisation's own line: "(217) 555-0142"
         if PROCUREMENT.search(text[max(s, m.start() - 80):m.start()]) or REGULATOR.search(text[s:m.start()]) or \
-                ANIMAL.search(text[s:m.start()]):
+                ANIMAL.search(text[s:m.start()]) or RANGE_BEFORE.search(text, max(s, m.start() - 30), m.start()) or \
+                RANGE_AFTER.match(text, m.end()):
             continue  # a tender's or a regulator's file number, an animal's shelter ID
         if CODED.search(lead) and not re.search(r"\bref", lead[-15:], CI):
             continue  # NDC, lot, batch, ICD, model numbers: a product's or a disease's, not a person's
@@ -1885,7 +1891,8 @@ NAMED_PLACE_BEFORE = re.compile(rf"\b(?:{lex.VENUE_WORDS}|{lex.PLACE_NOUNS}|parq
                                 rf"pabell[óo]n|estadio|stade|lyc[ée]e|coll[èe]ge|instituto)"
                                 r"(?:\s+[\w.]+){0,3}\s+$", CI)
 COMPOUND = re.compile(r"\w+(?:-\w+)+")
-NAMED_PLACE_AFTER = re.compile(rf"\s+(?:{lex.VENUE_WORDS}|{lex.PLACE_NOUNS})\b", CI)  # "the Dr Elena Moratalla clinic"
+# ... or after it: "the Dr Elena Moratalla clinic", "das Robert Koch-Institut".
+NAMED_PLACE_AFTER = re.compile(rf"(?:\s+|-)(?:{lex.VENUE_WORDS}|{lex.PLACE_NOUNS})", CI)
 
 
 PLACE_OR_PERSON_PAIR = re.compile(rf"(?=(?<![\w-])(?P<a>[{UPPER}][{LOWER}]+)(?P<join>\s+|-)"

@@ -106,7 +106,7 @@ NOT_PERSONAL = (
     r"MHD|Mindesthaltbarkeitsdatum|expiry|expiration|caducidad|péremption|"
     # a food business's or a care home's registration, not a person's
     r"estampille(?:\s+sanitaire)?|marque\s+d'identification|health\s+mark|identification\s+mark|marca\s+sanitaria|"
-    r"registro\s+sanitario|RGSEAA|RASFF|Institutionskennzeichen|IK-Nummer|Betriebsstättennummer|BSNR|"
+    r"registro\s+sanitario|RGSEAA|RASFF|Institutionskennzeichen|IK-Nummer|(?-i:IK)|Betriebsstättennummer|BSNR|"
     # public legal acts
     r"arrêté(?:\s+préfectoral|\s+municipal)?|décret|circulaire|decreto|resoluci[óo]n|orden\s+ministerial|BOE|"
     r"Verordnung|Allgemeinverfügung|Bescheid|executive\s+order|ordinance"
