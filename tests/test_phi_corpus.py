@@ -103,13 +103,14 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     (phi_bench.HOLDOUT30, 0.96, 1.0, 0.0), (phi_bench.HOLDOUT31, 0.91, 0.975, 0.0),
     (phi_bench.HOLDOUT32, 0.95, 1.0, 0.0), (phi_bench.HOLDOUT33, 0.88, 1.0, 0.0),
     (phi_bench.HOLDOUT34, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT35, 0.99, 1.0, 0.0),
-    (phi_bench.HOLDOUT36, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT37, 0.97, 1.0, 0.0)],
+    (phi_bench.HOLDOUT36, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT37, 0.97, 1.0, 0.0),
+    (phi_bench.HOLDOUT38, 0.85, 0.95, 0.0)],
     ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13",
          "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21",
          "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27",
          "holdout28", "holdout29", "holdout30",
          "holdout31", "holdout32", "holdout33", "holdout34", "holdout35", "holdout36",
-         "holdout37"])
+         "holdout37", "holdout38"])
 def test_the_later_sets(path: Path, recall: float, advisories: float, false_positives: float) -> None:
     """First runs, before any work on them: holdout6 82.6 % of identifiers, 100 % of advisories
     blocked, 5 % false positives; holdout7 (another hand, same state) 74.8 %, 95 %, 7.5 %; holdout8
@@ -133,7 +134,8 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
     81.3 %, 95 %, 10 %; holdout34 (another hand, during the work on holdout33) 89.1 %, 97.5 %, 2.5 %; holdout35
     (another hand, during the work on holdout34) 83.8 %, 95 %, 17.5 %; holdout36 (another hand, during the work on
     holdout35) 86.2 %, 100 %, 10 %; holdout37 (another hand, during the work on holdout36) 88.8 %, 97.5 %,
-    2.5 %. The floors keep what the work on them reached."""
+    2.5 %; holdout38 (another hand, during the work on holdout37) 85.7 %, 95 %, 17.5 % (only its false
+    positives worked on). The floors keep what the work on them reached."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
@@ -141,14 +143,14 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
 
 
 def test_the_set_never_worked_on() -> None:
-    """holdout38: written during the work on holdout37 by a hand that never saw the code, and never
-    worked on, so its figures are what the screen does on text it has not seen (85.7 % of
-    identifiers, 95 % of advisories with patient data blocked, 17.5 % false positives): the floors
+    """holdout39: written during the work on holdout38 by a hand that never saw the code, and never
+    worked on, so its figures are what the screen does on text it has not seen (87.5 % of
+    identifiers, 97.5 % of advisories with patient data blocked, 15 % false positives): the floors
     keep them from getting worse unnoticed."""
-    result = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT38), timing=False)
+    result = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT39), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
-    assert result["recall"] >= 0.85 and result["advisory_recall"] >= 0.95, result["misses"]
-    assert result["false_positive_rate"] <= 0.175, result["false_positives"]
+    assert result["recall"] >= 0.87 and result["advisory_recall"] >= 0.975, result["misses"]
+    assert result["false_positive_rate"] <= 0.15, result["false_positives"]
     assert result["unlabelled_share"] <= 0.06  # places and offices marked as names where patient data is too
 
 
