@@ -98,9 +98,8 @@ def _venues_in_the_area(read: Sequence[tuple[str, str, str, str | None]],
               for f in findings if f.identifier == "address" and not f.blocking and f.start is not None}
     out = []
     for (name, text, _, _), findings in zip(read, found, strict=True):
-        out.append([f.model_copy(update={"blocking": False, "message": f"{name} gives the address of a public "
-                                         f"place named in the text (“{text[f.start:f.end]}”); check it is not "
-                                         "someone's home"})
+        out.append([_warning(f, f"{name} gives the address of a public place named in the text "
+                                f"(“{text[f.start:f.end]}”); check it is not someone's home")
                     if name == "area_desc" and f.identifier == "address" and f.blocking and f.start is not None
                     and _street_key(text[f.start:f.end]) in venues else f for f in findings])
     return out
@@ -116,12 +115,17 @@ def _public_names(read: Sequence[tuple[str, str, str, str | None]],
     texts = [text for _, text, kind, _ in read if kind == "text"]
     out = []
     for (name, text, kind, _), findings in zip(read, found, strict=True):
-        out.append([f.model_copy(update={"blocking": False, "message": f"{name} spells a name the text gives a "
-                                         f"place or history (“{text[f.start:f.end]}”); check it is not a person's"})
+        out.append([_warning(f, f"{name} spells a name the text gives a place or history "
+                                f"(“{text[f.start:f.end]}”); check it is not a person's")
                     if (kind, f.identifier) in (("url", "url"), ("hashtags", "name")) and f.blocking
                     and f.start is not None and only_public_in(text[f.start:f.end], texts) else f
                     for f in findings])
     return out
+
+
+def _warning(finding: Finding, message: str) -> Finding:
+    """A finding another field shows to be public: it warns, with why, instead of blocking."""
+    return finding.model_copy(update={"blocking": False, "message": message})
 
 
 def _street_key(address: str) -> frozenset[str]:

@@ -494,7 +494,7 @@ NAME_PAIR = re.compile(rf"(?<![\w'’-])(?P<a>[{UPPER}][{LOWER}]+)\s+(?P<b>[{UPP
 def handles_spelling_a_name(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
     """A handle that spells a given name and the word after it in its sentence is that person's,
     and they are a person: "Jaz Kaur ... on Instagram as @jazkaur_bakes"."""
-    for m in re.finditer(r"(?<![\w@])@\w(?:[\w.]{1,28}\w)(?![\w@])", text):
+    for m in HANDLE_ANY.finditer(text):
         handle = _fold(m.group())
         s, e = sentence_of(spans, m.start())
         for pair in NAME_PAIR.finditer(text[s:e]):
@@ -509,6 +509,8 @@ def handles_spelling_a_name(text: str, spans: list[tuple[int, int]]) -> Iterator
 
 # A table pasted from records: a header row whose cells name columns, then rows of as many cells.
 # Each column's heading says what its cells are ("Resident | NHS No. | DOB | Onset").
+BIRTH_HEADINGS = (r"DOB|date\s+of\s+birth|birth\s*date|born|n[ée]\(?e?\)?\s+le|n[ée]e?|date\s+de\s+naissance|"
+                  r"F\.?\s*nac\.?|fecha\s+de\s+nacimiento|geb\.?(?:-?datum)?|Geburtsdatum")
 TABLE_COLUMNS: list[tuple[str, re.Pattern[str]]] = [(cls, re.compile(rf"(?:{words})", CI)) for cls, words in (
     ("nhs_number", r"NHS\s*(?:No\.?|number|#)"),
     ("nhc", r"NHC|historia(?:\s+cl[íi]nica)?"),
@@ -525,16 +527,14 @@ TABLE_COLUMNS: list[tuple[str, re.Pattern[str]]] = [(cls, re.compile(rf"(?:{word
     ("phone", r"tel\.?|t[ée]l[ée]phone|tel[ée]fono|Telefon|phone|mobile|portable|m[óo]vil|Handy"),
     ("email_address", r"e-?mail|correo|courriel"),
     ("address", r"address|adresse|direcci[óo]n|domicilio|Anschrift|Wohnort"),
-    ("date", r"DOB|date\s+of\s+birth|birth\s*date|born|n[ée]\(?e?\)?\s+le|n[ée]e?|date\s+de\s+naissance|"
-             r"F\.?\s*nac\.?|fecha(?:\s+de\s+nacimiento)?|geb\.?(?:-?datum)?|Geburtsdatum|onset|admitted|admission|"
+    ("date", rf"{BIRTH_HEADINGS}|fecha|onset|admitted|admission|"
              r"discharged?|died|date|datum|Symptombeginn|inicio|ingreso|alta|entr[ée]e|sortie|Aufnahme|Entlassung"),
     ("name", r"resident|patient|paciente|patiente?|Patient(?:in)?|name|nom(?:\s+pr[ée]nom)?|pr[ée]nom|"
              r"nombre(?:\s+y\s+apellidos)?|apellidos(?:,?\s*nombre)?|Vorname|Nachname(?:,\s*Vorname)?|"
              r"Name,\s*Vorname|Bewohner(?:in)?|r[ée]sidente?|client|usager|surname(?:,\s*first\s+name)?|"
              r"first\s+name|last\s+name|full\s+name"),
 )]
-BIRTH_COLUMN = re.compile(r"DOB|date\s+of\s+birth|birth\s*date|born|n[ée]\(?e?\)?\s+le|n[ée]e?|date\s+de\s+naissance|"
-                          r"F\.?\s*nac\.?|fecha\s+de\s+nacimiento|geb\.?(?:-?datum)?|Geburtsdatum", CI)
+BIRTH_COLUMN = re.compile(BIRTH_HEADINGS, CI)
 NAME_CELL = re.compile(rf"(?:[{UPPER}][\w'’.\-]*,?\s+)+[{UPPER}][\w'’.\-]*(?:\s*\([^)]*\))?")  # "ELLIS, Ronald James"
 ID_IN_CELL = re.compile(r"[A-Z0-9](?:[A-Z0-9 ./-]*[A-Z0-9])?$")  # "Harmonie n° 71302284": the number
 
@@ -1494,6 +1494,11 @@ AGE_BEFORE = re.compile(rf"(?:(?:\d{{1,3}}|{lex.NUMBER_WORDS_EN})[- ]year[- ]old
 AGE_OPENING = re.compile(rf"(?:^\s*|[.!?:;]\s*)(?:at|à|a(?:\s+(?:sus|los|las))?|con|mit)\s+"
                          rf"(?:\d{{1,3}}|{lex.AGE_WORDS_ANY})(?:\s+(?:ans|años|Jahren))?"
                          r"(?:,|(?<=Jahren)\s+\w+)\s+$", CI)
+
+
+def _age_opens(text: str, sentence_start: int, start: int, first: str) -> bool:
+    """Whether the sentence opens with an age just before this given name ("At 81, Dorothy …")."""
+    return is_given_name(first) and bool(AGE_OPENING.search(text[sentence_start:start]))
 # The name an object carries: "Property of Keanu Alapai", "a nombre de ...", "mit Gravur „E. Schwarzkopf“".
 NAME_ON = re.compile(rf"\b(?i:property\s+of|titular|titulaire|Kontoinhaber(?:in)?|account\s+holder|"
                      rf"a\s+nombre\s+de|con\s+el\s+nombre(?:\s+de)?|au\s+nom\s+de|au\s+prénom|"
@@ -1706,9 +1711,9 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         sentence = text[s:e]
         if title == "?":  # a first name alone is a person's only right beside their age or birth date
             title = ""    # ("seven-year-old Amira", "Amira (born 12 May 2017)", "Lucas, 7,")
-            opened = is_given_name(text[start:end]) and AGE_OPENING.search(text[s:start])
-            if not (opened or AGE_BEFORE.search(text[max(s, start - 40):start]) or DATE_AFTER_NAME.match(text[end:e])
-                    or AGE_AFTER_NAME.match(text[end:e]) or _identifier_follows(text, end, strong)) or \
+            if not (_age_opens(text, s, start, text[start:end]) or AGE_BEFORE.search(text[max(s, start - 40):start])
+                    or DATE_AFTER_NAME.match(text[end:e]) or AGE_AFTER_NAME.match(text[end:e])
+                    or _identifier_follows(text, end, strong)) or \
                     OFFICIAL.search(text[max(s, start - 40):min(e, end + 60)]):
                 continue
         if any(a <= start and end <= b for a, b in address_spans):
@@ -1718,7 +1723,7 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         if STREET_BEFORE.search(text[max(s, start - 25):start]) or PLACE_BEFORE.search(text[max(s, start - 25):start]):
             continue  # "calle Juan Antonio Dimas, 4", "Klinikum Ernst von Bergmann": named after someone
         if AGE_BEFORE.search(text[max(s, start - 40):start]) or OWNER_BEFORE.search(text[max(s, start - 30):start]) \
-                or (is_given_name(text[start:end].split()[0]) and AGE_OPENING.search(text[s:start])):
+                or _age_opens(text, s, start, text[start:end].split()[0]):
             add(start, end, True, "a name next to the person's age or what they own")
             continue
         official = OFFICIAL.search(text[max(s, start - 50):min(e, end + 60)])
