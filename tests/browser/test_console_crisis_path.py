@@ -68,6 +68,8 @@ def test_sign_in_shows_who_and_only_what_their_roles_may_do(screens: Any, width:
     # exchanges the tab's refresh token for a new one.
     page.reload()
     page.locator("#who .who-name").wait_for()
+    # The screen has drawn (and moved focus to its heading) once the title names it.
+    page.wait_for_function("() => document.title.startsWith('Approvals')")
     assert page.locator("#who .who-name").inner_text() == "Alex Approver"
     assert page.evaluate("Object.keys(localStorage).length") == 0
     assert page.evaluate("Object.keys(sessionStorage)") == ["clarion.refresh"]
