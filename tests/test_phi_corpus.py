@@ -104,13 +104,13 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     (phi_bench.HOLDOUT32, 0.95, 1.0, 0.0), (phi_bench.HOLDOUT33, 0.88, 1.0, 0.0),
     (phi_bench.HOLDOUT34, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT35, 0.99, 1.0, 0.0),
     (phi_bench.HOLDOUT36, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT37, 0.97, 1.0, 0.0),
-    (phi_bench.HOLDOUT38, 0.85, 0.95, 0.0)],
+    (phi_bench.HOLDOUT38, 0.85, 0.95, 0.0), (phi_bench.HOLDOUT39, 0.97, 1.0, 0.0)],
     ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13",
          "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21",
          "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27",
          "holdout28", "holdout29", "holdout30",
          "holdout31", "holdout32", "holdout33", "holdout34", "holdout35", "holdout36",
-         "holdout37", "holdout38"])
+         "holdout37", "holdout38", "holdout39"])
 def test_the_later_sets(path: Path, recall: float, advisories: float, false_positives: float) -> None:
     """First runs, before any work on them: holdout6 82.6 % of identifiers, 100 % of advisories
     blocked, 5 % false positives; holdout7 (another hand, same state) 74.8 %, 95 %, 7.5 %; holdout8
@@ -135,7 +135,8 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
     (another hand, during the work on holdout34) 83.8 %, 95 %, 17.5 %; holdout36 (another hand, during the work on
     holdout35) 86.2 %, 100 %, 10 %; holdout37 (another hand, during the work on holdout36) 88.8 %, 97.5 %,
     2.5 %; holdout38 (another hand, during the work on holdout37) 85.7 %, 95 %, 17.5 % (only its false
-    positives worked on). The floors keep what the work on them reached."""
+    positives worked on); holdout39 (another hand, during the work on holdout38) 87.5 %, 97.5 %, 15 %. The
+    floors keep what the work on them reached."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
@@ -143,15 +144,15 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
 
 
 def test_the_set_never_worked_on() -> None:
-    """holdout39: written during the work on holdout38 by a hand that never saw the code, and never
-    worked on, so its figures are what the screen does on text it has not seen (87.5 % of
-    identifiers, 97.5 % of advisories with patient data blocked, 15 % false positives): the floors
+    """holdout40: written during the work on holdout39 by a hand that never saw the code, and never
+    worked on, so its figures are what the screen does on text it has not seen (77.3 % of
+    identifiers, 97.5 % of advisories with patient data blocked, 0 % false positives): the floors
     keep them from getting worse unnoticed."""
-    result = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT39), timing=False)
+    result = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT40), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
-    assert result["recall"] >= 0.87 and result["advisory_recall"] >= 0.975, result["misses"]
-    assert result["false_positive_rate"] <= 0.15, result["false_positives"]
-    assert result["unlabelled_share"] <= 0.06  # places and offices marked as names where patient data is too
+    assert result["recall"] >= 0.77 and result["advisory_recall"] >= 0.975, result["misses"]
+    assert result["false_positive_rate"] <= 0.0, result["false_positives"]
+    assert result["unlabelled_share"] <= 0.11  # places and offices marked as names where patient data is too
 
 
 def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
@@ -701,6 +702,29 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     ({"description": "Die Liste lautete: „Name | geb. | Pat.-Nr.“ – „BAUER, Ute | 03.02.1950 | 2024-118842“."}, [("description", "name", "BAUER, Ute"), ("description", "mrn", "2024-118842")]),
     ({"description": "Der Beitrag lautet: „@tom.k_berlin: Mein Vater liegt seit Montag im Krankenhaus.“"}, [("description", "account", "@tom.k_berlin")]),
     ({"description": "Eine Gedenkseite für Jürgen Maier ist eingerichtet.", "web": "https://trauer.example.de/juergen-maier-ulm"}, [("web", "url", "juergen-maier-ulm")]),
+    # after holdout39's first run (recall 87.5 %, false positives 15 %)
+    ({"description": "The scanned form read: SURNAME: DELACROIX-WEBB | NAME: THOMAS J. DELACROIX-WEBB | DOB: 1961"}, [("description", "name", "THOMAS J. DELACROIX-WEBB")]),
+    ({"description": "Her login was listed too: app user: jdwebb_1961."}, [("description", "account", "jdwebb_1961")]),
+    ({"language": "de-DE", "description": "Zugangsdaten: Nutzerkonto in der Patienten-App: k.haller77."}, [("description", "account", "k.haller77")]),
+    ({"description": "Noah Briggs, 12, was bitten; his grandfather, 81, was bitten too."}, [("description", "age", "81")]),
+    ({"language": "es-ES", "description": "Marta Gil, la novia, se casó el sábado. El abuelo de la novia, de 84 años, sigue ingresado."}, [("description", "age", "84")]),
+    ({"language": "de-DE", "description": "Die Patientin Lena Vogt und ein 4-jähriges Mädchen wurden behandelt."}, [("description", "age", "4-jähriges")]),
+    ({"language": "fr-FR", "description": "La patiente Sandrine Colas et ses petits-enfants âgés de 2, 5, 7 et 10 ans ont été soignés."}, [("description", "age", "2"), ("description", "age", "5")]),
+    ({"description": "The inspector found Tomas Reid, 44, who used a revoked massage license, no. MT-558120."}, [("description", "license", "MT-558120")]),
+    ({"language": "es-ES", "description": "Se halló la tarjeta de la Seguridad Social de Inés Prado: 281234567840."}, [("description", "ssn", "281234567840")]),
+    ({"language": "de-DE", "description": "Der Befund (Patienten-Nr. 45120) ging an die falsche Praxis."}, [("description", "mrn", "45120")]),
+    ({"language": "de-DE", "description": "Versichert bei der Allianz, Mitgliedsnr. PKV 5531208-1."}, [("description", "health_plan", "5531208-1")]),
+    ({"language": "de-DE", "description": "Er verließ seine Wohnung am Landwehrkanal Ufer: Tempelhofer Ufer 14."}, [("description", "address", "Tempelhofer Ufer 14")]),
+    ({"language": "fr-FR", "description": "Extrait du compte rendu : « Patient : Gérard Lemoine-Vidal. IPP : 5521907. Sortie : 02/03/2025 »."}, [("description", "name", "Gérard Lemoine-Vidal"), ("description", "date", "02/03/2025")]),
+    ({"description": "A library card in the name of \"Rosie B\" was found."}, [("description", "name", "Rosie")]),
+    ({"description": "A pencil case was found; the teacher says it belongs to Maya from class 4B."}, [("description", "name", "Maya")]),
+    ({"language": "fr-FR", "description": "Un déambulateur marqué « Lucien, chambre 7 » a été oublié."}, [("description", "name", "Lucien")]),
+    ({"language": "fr-FR", "description": "Le sociétaire, Marc Dufresne, a été averti du vol."}, [("description", "name", "Marc Dufresne")]),
+    ({"description": "The leaked list read: Mr K. Osei, 58, 4010232137, 4 Vine Row, York."}, [("description", "nhs_number", "4010232137")]),
+    ({"language": "es-ES", "description": "Enfermaron 30 invitados a la boda de Nerea Sáez y Karim El Fassi, celebrada en Toledo."}, [("description", "name", "Nerea Sáez"), ("description", "name", "Karim El Fassi")]),
+    ({"description": "Photos were posted by the couple at https://janaandmalik2025.example.com/gallery.", "headline": "After the wedding of Jana Krueger and Malik Aydin"}, [("description", "url", "janaandmalik2025.example.com")]),
+    ({"description": "Invoice of the practice: patient Enzo Ricci | meter GX-558120 | Rome."}, [("description", "device", "GX-558120")]),
+    ({"language": "es-ES", "headline": "Rendimos homenaje a Julia Sastre Moll, voluntaria desde 1998"}, [("headline", "name", "Julia Sastre Moll")]),
 ])
 def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
@@ -898,6 +922,14 @@ def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: li
     {"language": "es-ES", "instruction": "Entrada por la puerta 3, calle Luis Montoto, s/n, 41007 Sevilla."},
     {"description": "Impftag am 3. März in der Marie Curie-Schule, Aula.", "hashtags": ["MarieCurie"]},
     {"language": "de-DE", "description": "Das Klinikum Nord (IK 260912345) organisiert den Umtausch."},
+    # after holdout39's first run (false positives 15 %)
+    {"description": "Two wards have been closed to patients since 14 March. Dr Omar Haddad, the medical director, said so."},
+    {"language": "es-ES", "description": "El fallo se comunicó a la Agencia Española de Protección de Datos (expediente PD-2025-00091)."},
+    {"language": "fr-FR", "description": "Le 14 mai 1796, Edward Jenner (1749-1823) vaccina James Phipps, 8 ans.", "hashtags": ["EdwardJenner"]},
+    {"language": "es-ES", "headline": "Homenaje a Santiago Ramón y Cajal", "description": "Santiago Ramón y Cajal (1852-1934) ganó el Nobel.", "hashtags": ["RamónYCajal"]},
+    {"headline": "Talk on Ignaz Semmelweis", "description": "In 1847 Ignaz Semmelweis (1818-1865) asked doctors to wash their hands.", "hashtags": ["IgnazSemmelweis"]},
+    {"description": "Pumps with serial numbers HB-1100000 to HB-1199999 can stop; patients should call their clinic."},
+    {"language": "fr-FR", "description": "Le rappel concerne les enfants de 2, 4 et 6 ans vaccinés cet hiver."},
 ])
 def test_what_the_new_detectors_leave_alone(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []

@@ -74,7 +74,7 @@ def _identifiers(read: Sequence[tuple[str, str, str, str | None]], settings: Org
     texts that mention them, so a date, age or address beside "Manuel" in the description is tied
     to him although his full name is only in the headline. `read`: (field, text, kind, language)."""
     found = [identifier_findings(name, text, settings, language, kind) for name, text, kind, language in read]
-    found = _public_names(read, _venues_in_the_area(read, found))
+    found = _of_history(read, _public_names(read, _venues_in_the_area(read, found)))
     fields = [(name, text, kind) for name, text, kind, _ in read]
     known = frozenset(names_known(fields, [f for field in found for f in field]))
     if not known:
@@ -86,7 +86,22 @@ def _identifiers(read: Sequence[tuple[str, str, str, str | None]], settings: Org
         if kind == "text" and any(not any(s < b and a < e for s, e in covered)
                                   for a, b in second_reading(text, name, known)):
             found[index] = identifier_findings(name, text, settings, language, kind, known)
-    return found
+    return _of_history(read, found)
+
+
+def _of_history(read: Sequence[tuple[str, str, str, str | None]],
+                found: list[list[Finding]]) -> list[list[Finding]]:
+    """A name the texts write with a life long over ("Robert Koch (1843-1910)") is history's in
+    every field: the headline's "Robert Koch" and "#RobertKoch" warn instead of blocking."""
+    from chalicelib.domain.phi_detect import historic_names, of_history
+
+    historic = historic_names(text for _, text, kind, _ in read if kind == "text")
+    if not historic:
+        return found
+    return [[_warning(f, f"{name} names a person of history (“{text[f.start:f.end]}”); check it is not a patient")
+             if f.identifier == "name" and f.blocking and f.start is not None
+             and of_history(text[f.start:f.end], historic) else f for f in findings]
+            for (name, text, _, _), findings in zip(read, found, strict=True)]
 
 
 def _venues_in_the_area(read: Sequence[tuple[str, str, str, str | None]],

@@ -189,8 +189,10 @@ def checksummed(text: str, ctx: Context) -> Iterator[Hit]:
     for m in NHS.finditer(text):
         compact = m.group(1) + m.group(3) + m.group(4)
         lead = _before(text, m.start(), 30)
-        british = ("GB" in ctx.regions and m.group(2) and compact not in ctx.phone_allow  # not a phone number:
-                   and not re.search(r"\+\d{1,3}\s?$", lead) and not PHONE_WORDS.search(lead))  # "+1 415 555 2671"
+        # spaced 3-3-4, or run together where no phone number starts (NHS numbers start 3-9, British phones 0)
+        british = ("GB" in ctx.regions and (m.group(2) or (compact[0] in "3456789" and not NOT_PERSONAL.search(lead)))
+                   and compact not in ctx.phone_allow  # not a phone number: "+1 415 555 2671"
+                   and not re.search(r"\+\d{1,3}\s?$", lead) and not PHONE_WORDS.search(lead))
         if std_nhs.is_valid(compact) and (NHS_WORDS.search(_before(text, m.start(), 60)) or british):
             yield _hit(text, "nhs_number", m.start(), m.end(), True, "an NHS number")
     for m in NIR.finditer(text):
@@ -260,7 +262,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
             r"hospital\s+(?:number|no\.?)|\bEMIS(?:\s+(?:number|no\.?))?(?=[\s:#]*\d{5,})|"
             r"patient\s+(?:id|number|no\.?|#)|\bunit\s+number|record\s+(?:number|no\.?)|"
             r"\bexpediente\b(?!\s+(?:sancionador|administrativo|disciplinario|de\s+(?:contrataci[óo]n|licitaci[óo]n|obras?|compra|regulaci[óo]n)))|n[úu]mero\s+de\s+expediente|dossier(?:\s+m[ée]dical)?(?!\s+voyage)|\bIPP\b|num[ée]ro\s+de\s+dossier|"
-            r"Patienten(?:nummer|-?ID|nr\.?)|Fallnummer|Aufnahmenummer|\bPat\.?-Nr\.?|\bFall-?Nr\.?|"
+            r"Patienten(?:nummer|-?ID|-?Nr\.?)|Fallnummer|Aufnahmenummer|\bPat\.?-Nr\.?|\bFall-?Nr\.?|"
             r"episode\s+(?:number|no\.?)|n[úu]mero\s+de\s+episodio|\b(?:episodio|épisode)(?=\s+(?:n[°º.]?\s*)?[A-Z]{2,}-?\d)|Episodennummer|trauma\s+(?:number|no\.?)",
      VALUE, True),
     ("nhc", r"\bNHC\b|historia\s+cl[íi]nica|\bhistoria(?=\s+n?\.?º?\s*\d)|"
@@ -270,7 +272,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
                     r"group\s+number|insurance\s+(?:ID|number|no\.?)|health\s+plan\s+(?:ID|number)|\bMBI\b|"
                     r"tarjeta\s+sanitaria|\bTSI\b|(?-i:\bCIP(?=\s*:?\s*[A-Z]{4}\d{6,}))|afiliaci[óo]n(?!\s+a\s+la\s+Seguridad\s+Social)|"
                     r"num[ée]ro\s+d'adh[ée]rent|mutuelle|"
-                    r"(?<!renten)(?<!sozial)Versicherungsnummer|Mitgliedsnummer|adh[ée]rente?|p[óo]liza|police\s+d'assurance|Versicherungsschein|"
+                    r"(?<!renten)(?<!sozial)Versicherungsnummer|Mitgliedsnummer|Mitgliedsnr\.?|adh[ée]rente?|p[óo]liza|police\s+d'assurance|Versicherungsschein|"
                     r"\b(?:BCBS|Aetna|Cigna|Humana|UHC|Kaiser)\s+(?:ID|member\s+ID|#)|member\s+card|"
                     r"Blue\s?Cross(?:\s+Blue\s?Shield)?|\bVers\.?-Nr\.?|mutualista|Beihilfe(?:-?Nr\.?|nummer)",
      VALUE, True),
@@ -289,7 +291,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
     ("nhs_number", r"\bNHS\s+(?:no\.?|number|#)|\bNHS(?=[\s:]*\d{3}[- ]?\d{3}[- ]?\d{4}(?![\w-]))",
      r"(?P<value>\d{3}[- ]?\d{3}[- ]?\d{4})", True),
     ("ssn", r"\bNUSS\b|\bNAF\b|afiliaci[óo]n\s+a\s+la\s+Seguridad\s+Social|"
-            r"n[úu]mero\s+de\s+(?:la\s+)?Seguridad\s+Social",
+            r"n[úu]mero\s+de\s+(?:la\s+)?Seguridad\s+Social|tarjeta\s+de\s+(?:la\s+)?Seguridad\s+Social",
      r"(?P<value>\d{2}[/ ]?\d{8}[/ ]?\d{2})", True),  # the Spanish social security number
     ("health_plan", r"(?-i:\bAME\b)|aide\s+m[ée]dicale\s+d'[ÉE]tat", r"(?P<value>\d(?:\s?\d){12,14})", True),
     ("ssn", r"last\s+(?:four|4)\s+(?:digits\s+)?(?:of\s+(?:his|her|their|the)\s+)?"
@@ -335,7 +337,8 @@ KEYED: list[tuple[str, str, str, bool]] = [
      r"\d{1,4}(?: \d{2,8}){1,4}(?![\w-])|"
      r"(?=[A-Z0-9/.\-]*\d)[A-Z0-9][A-Z0-9/.\-]{2,}[A-Z0-9]|(?=[A-Z0-9]*\d)[A-Z0-9]{3,})", True),
     ("license", r"driver['’]?s?\s+licen[cs]e(?:\s+(?:number|no\.?|#))?|driving\s+licen[cs]e(?:\s+number)?|"
-                r"(?<!product\s)licen[cs]e\s+(?:number|no\.?|#)|\b(?:RN|LPN|APRN|nursing|medical|professional|pharmacist)\s+licen[cs]e|"
+                r"(?<!product\s)licen[cs]e,?\s+(?:number|no\.?|#)|"
+                r"\b(?:RN|LPN|APRN|nursing|medical|dental|professional|pharmacist)\s+licen[cs]e|"
                 r"\b(?:technician|nurse|pharmacist|professional)\s+registration|(?:registered\s+)?nurse\s+licen[cs]e|"
                 r"licencia\s+(?:municipal\s+)?de\s+(?:auto-?)?taxi|taxi\s+licen[cs]e|licence\s+de\s+taxi|Taxikonzession|"
                 # a person's certificate of competence: "pool operator certificate, CPO-IL-228431", "Staplerschein"
@@ -360,8 +363,9 @@ KEYED: list[tuple[str, str, str, bool]] = [
                r"num[ée]ro\s+de\s+s[ée]rie|"
                r"Seriennummer|Seriennr\.?|Gerätenummer|"
                r"(?:pump|pompe|bomba|Pumpe|Insulinpumpe|pacemaker|stimulateur|marcapasos|Herzschrittmacher|"
-               r"défibrillateur|desfibrilador|Defibrillator|CPAP|glucom[eè]tre|medidor|lecteur|capteur|sensor|Sensor)"
-               r"\s*,?\s*(?=n[°º]|no\.|nr\.|#)", VALUE, False),
+               r"défibrillateur|desfibrilador|Defibrillator|CPAP|glucom[eè]tre|medidor|lecteur|capteur|sensor|Sensor|"
+               r"meter|monitor|reader|lector|Messgerät|Lesegerät)"
+               r"\s*,?\s*(?=n[°º]|no\.|nr\.|#|(?-i:[A-Z]{1,4}-?\d{5,})(?![\w-]))", VALUE, False),
 ]
 KEYED_RE = [(cls, re.compile(rf"(?:{words}){FILLER}{value}(?![\w-])", CI), blocking)
             for cls, words, value, blocking in KEYED]
@@ -400,6 +404,10 @@ PROCUREMENT = re.compile(r"licitaci[óo]n|contrataci[óo]n|contrato|procurement|
 # A regulator files a report under its own number: "Das BfArM führt den Vorgang unter der Fallnummer 13042/24".
 REGULATOR = re.compile(r"\b(?:BfArM|Paul-Ehrlich-Institut|Bundesinstitut|FDA|MHRA|ANSM|AEMPS|EMA|Swissmedic|"
                        r"Aufsichtsbehörde|Vorgang)\b")
+# ... and a data-protection authority, when its number follows its name: "la Agencia Española de Protección de
+# Datos (expediente EXP-202503-0417)" (a breach notice names the authority and then the patients' numbers)
+DATA_AUTHORITY_FILE = re.compile(r"(?:\bAEPD|\bCNIL|\bICO|Information\s+Commissioner['’]?s?(?:\s+Office)?|"
+                                 r"Protección\s+de\s+Datos|protection\s+des\s+données|Datenschutz\w*)\s*[(,:]?\s*$")
 
 
 OUTBREAK_FILE = re.compile(r"\b(?:brote|hotel|inspecci[óo]n|establecimiento|empresa|restaurante|sanci[óo]n|"
@@ -441,8 +449,9 @@ LOST_REFERENCE = re.compile(r"\b(?:referencia|reference|référence|Referenz|ref
 # An online account's name right after its word: "(username dhwhitfield58)", "son identifiant, mrousseau.benali".
 USERNAME = re.compile(r"\b(?:user\s?name|user\s+ID|login|identifiant|pseudo(?:nyme)?|"
                       r"(?:booked|registered|signed\s+in|logged\s+in|posted)\s+(?:online\s+)?as|nom\s+d'utilisateur|nombre\s+de\s+usuario|usuario|"
-                      r"Benutzername|Benutzerkennung|Nutzername|account|Nutzerkonto|Benutzerkonto|compte|cuenta)"
-                      r"\s*[:,(«\"“„']?\s*(?:(?:as|was|is|:)\s+)?"
+                      r"Benutzername|Benutzerkennung|Nutzername|account|Nutzerkonto|Benutzerkonto|compte|cuenta|"
+                      r"(?:portal|app|online|web)\s+user)"
+                      r"(?:(?:\s+[^\W\d][\w-]*){1,3}\s*:)?\s*[:,(«\"“„']?\s*(?:(?:as|was|is|:)\s+)?"
                       r"(?P<value>(?=[\w.\-]*(?:\d|[._]\w))[A-Za-z][\w.\-]{2,}[A-Za-z0-9])(?![\w@-]|\.\w)"
                       r"(?<!\.fr)(?<!\.com)(?<!\.org)(?<!\.de)(?<!\.es)(?<!\.gov)(?<!\.net)", CI)  # not "ameli.fr"
 # Number plates by their country's shape: "DO-KP 4471", "AB-123-CD", "4829 KLM" (no vowels).
@@ -586,7 +595,7 @@ def lost_property(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
 
 
 # A range of numbers is a series -- a batch's, a product's -- not one person's: "SN 4100000 bis 4189999".
-RANGE_TO = r"\s+(?:bis|to|through|thru|à|au|a|al|hasta)\s+(?:[A-Z]{1,3}\s*)?"
+RANGE_TO = r"\s+(?:bis|to|through|thru|à|au|a|al|hasta)\s+(?:[A-Z]{1,3}[\s-]?)?"  # "IP-7700000 bis IP-7749999"
 RANGE_AFTER = re.compile(RANGE_TO + r"\d{4,}")
 RANGE_BEFORE = re.compile(r"\d{4,}" + RANGE_TO + "$")
 
@@ -625,7 +634,8 @@ def keyed(text: str, spans: list[tuple[int, int]], ctx: Context) -> Iterator[Hit
                                                            value):
                 continue  # an authority's year-coded file ("expediente SAN/2024/0387"), not a patient's record
             if cls in ("mrn", "other_id") and (PROCUREMENT.search(text[max(0, start - 80):start])
-                                               or REGULATOR.search(text[max(0, start - 120):start])):
+                                               or REGULATOR.search(text[max(0, start - 120):start])
+                                               or DATA_AUTHORITY_FILE.search(text, max(0, m.start() - 60), m.start())):
                 continue  # "anuncio de licitación ... número de expediente SA-2024/118", a regulator's file
             if cls == "other_id" and POLICE_REPORT.search(m.group()) and MANY_HURT.search(text):
                 continue  # "atestado 2025-M40-0117" of a bus crash with 23 injured
@@ -766,7 +776,8 @@ def phones(text: str, ctx: Context, spans: list[tuple[int, int]]) -> Iterator[Hi
                     RANGE_BEFORE.search(text, max(0, match.start - 30), match.start):
                 continue  # "quoting log 3310448": a reference (the keyed detector's), not a phone number
             if (NOT_PERSONAL.search(_before(text, match.start, 50)) or NUMERIC_DATE.fullmatch(match.raw_string)
-                    or re.match(r"(?:19|20)\d\d[-/.]", match.raw_string)):  # "2024-40-017", "RASFF 2024.6312"
+                    or re.match(r"(?:19|20)\d\d[-/.]", match.raw_string)  # "2024-40-017", "RASFF 2024.6312"
+                    or LIFESPAN.search(text, max(0, match.start - 2), match.end + 2)):  # "(1822-1895)": a life
                 continue
             s, e = sentence_of(spans, match.start)
             grouped = bool(re.search(r"\d[\s.\-]\d", match.raw_string))  # "07700 900782", not "19750411"
@@ -823,7 +834,10 @@ EVENT = (r"died|passed\s+away|deceased|date\s+of\s+death|admitted|hospitali[sz]e
          r"Symptome\s+traten\s+(?:\w+\s+){0,3}?|rash\s+(?:appeared|began|started)|fell\s+sick|"
          r"(?:Haut)?[Aa]usschlag\s+(?:begann|trat\s+(?:\w+\s+)?auf)|Fieber\s+begann|"
          r"(?:inici[óo]|comenz[óo]|empez[óo])\s+(?:con\s+)?(?:el|la)\s+(?:exantema|fiebre|erupci[óo]n|cuadro)|"
-         r"(?:exantema|cuadro)\s+(?:comenz[óo]|empez[óo]|se\s+inici[óo]|apareci[óo])")
+         r"(?:exantema|cuadro)\s+(?:comenz[óo]|empez[óo]|se\s+inici[óo]|apareci[óo])|"
+         # a record's fields: "Alta: 28/01/2025", "Date of admission", "Entlassung: 3.2.2025"
+         r"(?:fecha\s+de\s+)?(?:alta|ingreso)\s*:|date\s+of\s+(?:admission|discharge)|(?:admission|discharge)\s*:|"
+         r"date\s+d['’](?:entrée|admission)|date\s+de\s+sortie|(?:Aufnahme|Entlassung)(?:sdatum)?\s*:")
 # Between "born"/"died" and the date: a few words ("of the case:"), never "since" or "between".
 LINK = (r"(?:[\s:(,]+(?!(?:since|from|between|until|after|before|desde|hasta|entre|antes|después|depuis|jusqu|après|"
         r"avant|seit|zwischen|bis|vom|ab)\b)"
@@ -841,8 +855,17 @@ ANY_DATE = re.compile(DATE, CI)
 # A year before 1900 is history: no one born then is alive, and Safe Harbor ends 50 years after a death
 # ("Louis Pasteur, né le 27 décembre 1822", "Koch, geboren am 11. Dezember 1843").
 HISTORIC_YEAR = re.compile(r"(?<![\d.,/-])1[0-8]\d\d(?![\d.,/-]\d)")
+# A life long over: "Louis Pasteur (1822-1895)", "Robert Koch (1843-1910)". Safe Harbor protects the dead for
+# fifty years; a life that ended before 1950 is history (a fixed year: the screen says the same every day).
+LIFESPAN = re.compile(r"\(\s*[*°]?\s*(?P<born>1\d{3})\s*[-–—]\s*†?\s*(?P<died>1\d{3})\s*\)")
+
+
+def _history_in(sentence: str) -> bool:
+    return any(int(m.group("born")) < int(m.group("died")) < 1950 for m in LIFESPAN.finditer(sentence))
+
+
 AGE = re.compile(
-    r"\b(?P<n>9\d|1[01]\d)(?:[- ](?:year|yr)s?[- ]old|\s+years?\s+of\s+age|-jährige[rn]?|\s+Jahre\s+alte[rn]?|"
+    r"\b(?P<n>9\d|1[01]\d)(?:[- ](?:year|yr)s?[- ]old|\s+years?\s+of\s+age|-jährige[rns]?|\s+Jahre\s+alte[rn]?|"
     r"\s+años(?:\s+de\s+edad)?|\s+ans)\b|\b(?P<j>9\d|1[01]\d)\s+J\.(?=[\s,;)])|"
     r"\b(?P<o>9\d|1[01]\d)(?:st|nd|rd|th|e|ème|º|\.)?\s+(?:birthday|anniversaire|cumpleaños|Geburtstag|bougies|velas|"
     r"Kerzen|candles)\b|"
@@ -864,7 +887,7 @@ AGE_WORDS = re.compile(
     r"cent(?:\s+\w+)?(?=\s+ans)|"
     r"(?:(?:ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun)und)?neunzig(?=\s*-?jährig|\s+Jahre)|"
     r"hundert(?:(?:ein|zwei|drei)\w*)?(?=\s*-?jährig)|"
-    r"centenarian|centenaire|centenari[oa]|Hundertjährige[rn]?)", CI)
+    r"centenarian|centenaire|centenari[oa]|Hundertjährige[rns]?)", CI)
 GROUP_AGE = re.compile(r"(?:\d{1,3}\s*(?:to|-|–|y|a|à|bis|und|and|et)\s*|"
                        r"over|above|under|older|mayores\s+de|más\s+de|menores\s+de|de\s+plus\s+de|plus\s+de|"
                        r"moins\s+de|über|ab|unter|bis)\s*$", CI)
@@ -907,12 +930,15 @@ def dates_and_ages(text: str) -> Iterator[Hit]:
 # Street addresses and postcodes
 # ---------------------------------------------------------------------------------------------
 CAP = rf"[{UPPER}0-9][\w'’.\-]*"
+# ... a word of an English street ends with a full stop only as an abbreviation ("St. Mary's", "W."):
+# "since 2 December. Dr Helen Marsh" is a sentence's end, a title and a name
+CAP_EN = rf"(?:[{UPPER}0-9][\w'’\-]*(?:\.[\w'’\-]+)*|[{UPPER}][{LOWER}]{{0,2}}\.)"
 POSTCODE = r"(?:,?\s*(?:[A-Z]{2}\s+)?\d{5}(?:-\d{4})?|,?\s*[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})"
 CITY = (rf"(?:,\s*(?:\d{{5}}\s+)?(?!(?:{lex.MONTHS}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
         rf"[{UPPER}][\w\-]+(?:\s(?![A-Z]{{1,2}}\d)[{UPPER}][\w\-]+)?)")  # not "400 W. Morgan Street, February"
 ADDRESS = re.compile("|".join([
     # en: 1420 Elm Street, Springfield, IL 62704 / Flat 4, 12 Mill Lane / 15 W 23rd St
-    rf"(?:(?:Flat|Apt\.?|Apartment|Unit)\s+\w+,\s*)?\b\d{{1,5}}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?(?:{CAP}\s+){{0,3}}"
+    rf"(?:(?:Flat|Apt\.?|Apartment|Unit)\s+\w+,\s*)?\b\d{{1,5}}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?(?:{CAP_EN}\s+){{0,3}}"
     r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Terrace|Way|Close|Crescent|"
     r"Gardens|Square|Parkway|Pkwy|Highway|Hwy|Row|Mews|Walk|Grove|Rise|Cottages|Wharf|Quay|Yard|Hill|Green|"
     r"Vale|Mead|Croft|Chase|Parade|Esplanade|Promenade|Circus|Meadows?|Grange)\b\.?"
@@ -931,11 +957,12 @@ ADDRESS = re.compile("|".join([
     rf"\s+(?:(?:de|des|du|de\s+la|d'|l')\s*)?[{UPPER}][\w'’\-]*(?:\s+[{UPPER}0-9][\w'’\-]*){{0,2}}"  # not ". La"
     rf"(?:,\s*\d{{5}}\s+[{UPPER}][\w\-]+)?",
     # de: Hauptstraße 5, 50667 Köln / Bonner Straße 12a / Am Lindenhof 3
-    rf"\b[{UPPER}][\w\-]*(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee)\s+\d{{1,4}}\s?[a-z]?\b"
+    rf"\b[{UPPER}][\w\-]*(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee)\s+\d{{1,4}}(?:\s?[a-z])?\b"
     rf"(?:,\s*\d{{5}}\s+[{UPPER}][\w\-]+)?",
-    rf"\b[{UPPER}][\w\-]*\s+(?:Straße|Strasse|Str\.|Weg|Gasse|Platz|Allee|Ring|Damm)\s+\d{{1,4}}\s?[a-z]?\b"
+    rf"\b[{UPPER}][\w\-]*\s+(?:Straße|Strasse|Str\.|Weg|Gasse|Platz|Allee|Ring|Damm|Chaussee|Ufer|Steig|Pfad|"
+    rf"Markt|Wall|Graben|Kamp)\s+\d{{1,4}}(?:\s?[a-z])?\b"
     rf"(?:,\s*\d{{5}}\s+[{UPPER}][\w\-]+)?",
-    rf"\b(?:Am|An\s+der|Im|Zum|Zur|Auf\s+dem)\s+[{UPPER}][\w\-]+\s+\d{{1,4}}\s?[a-z]?\b(?:,\s*\d{{5}}\s+[{UPPER}][\w\-]+)?",
+    rf"\b(?:Am|An\s+der|Im|Zum|Zur|Auf\s+dem)\s+[{UPPER}][\w\-]+\s+\d{{1,4}}(?:\s?[a-z])?\b(?:,\s*\d{{5}}\s+[{UPPER}][\w\-]+)?",
 ]))
 VENUE = re.compile(rf"\b(?:{lex.VENUE_WORDS})\b", CI)
 HOME = re.compile(rf"(?<!\w)(?:{lex.PATIENT_WORDS})(?!\w)|\b(?:{lex.HOME_WORDS})\b", CI)  # not "Outpatients"
@@ -1032,7 +1059,7 @@ def other_numbers(text: str, spans: list[tuple[int, int]], ctx: Context, others:
         lead = text[max(s, m.start() - 40):m.start()]
         refers = bool(REFERS.search(lead))
         if (len(digits) < (4 if refers else 6) or ANY_DATE.fullmatch(m.group())
-                or re.fullmatch(r"(?:19|20)\d\d-(?:19|20)\d\d", m.group())):
+                or re.fullmatch(r"(?:1\d|20)\d\d-(?:1\d|20)\d\d", m.group())):  # years: "2019-2024", "1822-1895"
             continue
         lead_digits = _digits(text[max(s, m.start() - 8):m.end()])
         if _phone_like(m.group(), digits, ctx) or not _about_one_person(text[s:e]) or (
@@ -1076,7 +1103,7 @@ dem den des einem einen einer eines
 nord süd ost norte sur este oeste sud ouest san santa santo saint sainte sankt
 unidad atención usuario usuarios servicio oficina sección área dirección consulta urgencias unité accueil direction
 bureau urgences abteilung amt notaufnahme beratung
-division branch section directorate authority board council commission
+division branch section directorate authority board council commission agency agencia agence agentur
 départements departamentos provincias landkreise régions regiones
 rescue shelter refugio refuge tierheim feuerwehr berufsfeuerwehr polizei bomberos pompiers
 patient patients patiente paciente pacientes patientin patienten case caso cas fall
@@ -1102,13 +1129,14 @@ support information safety care center centre services portal app online room be
 vater mutter bruder schwester oma opa sohn tochter eltern onkel tante spitzname spitznamen erste hilfe
 spectators bystanders witnesses supporters zuschauer passanten espectadores testigos spectateurs témoins
 estadio stade stadion stadium arena mitglieder members miembros membres
+alta ingreso admission discharge entlassung aufnahme sortie entrée
 nachname vorname surname apellidos apellido prénom prenom
 """)) | frozenset(_fold(m) for m in lex.MONTHS.split("|"))
 MONTH_NAMES = frozenset(_fold(m) for m in lex.MONTHS.split("|"))
 CAPS_TITLE_NAME = re.compile(rf"(?<![\w.])(?:MR|MRS|MS|MISS|MX|SR|SRA|MME|HERR|FRAU)\.?\s+"
                              rf"(?P<name>[{UPPER}]{{2,}}(?:[-'’ ][{UPPER}]{{2,}}){{1,3}})(?![\w-])")
 TITLE_NAME = re.compile(rf"(?<![\w.])(?P<title>{lex.TITLES}|{lex.PROFESSIONAL_TITLES})\s+(?P<name>{NAME})")
-PATIENT_NAME = re.compile(rf"(?:(?i:{lex.PATIENT_WORDS})\s*,?\s+(?:(?i:named|called|llamad[oa]|nommée?|namens)\s+)?|"
+PATIENT_NAME = re.compile(rf"(?:(?i:{lex.PATIENT_WORDS})\s*[,:]?\s+(?:(?i:named|called|llamad[oa]|nommée?|namens)\s+)?|"
                           rf"\b(?i:the|a|an|another|la|el|le|l'|une?|der|die|eine?)\s*(?:[\w-]+\s+){{0,3}}?"
                           r"(?!(?i:nurse|infirmi[èe]re?|enfermer[oa]|carer|caregiver)\b)"  # staff, named with their job
                           rf"(?:{lex.PERSON_ROLES})(?:\s+[\w.º°]+){{0,4}},\s+)"
@@ -1187,7 +1215,8 @@ APPEAL = re.compile(rf"\b(?i:donors?\s+for|donaci[óo]n\s+(?:de\s+\w+\s+)*?para|
 # A missing person appeal: "Se busca a Manuel Ortega Vela", "Have you seen Harold Pennington?"
 SOUGHT = re.compile(rf"\b(?i:(?:the\s+)?(?:illness|death|diagnosis)\s+of|(?:die\s+)?(?:Erkrankung|Tod|Diagnose)\s+von|"
                     rf"(?:la\s+)?(?:enfermedad|muerte)\s+de|(?:la\s+)?(?:maladie|mort)\s+de|(?:le\s+)?décès\s+de|"
-                    rf"(?:the\s+)?passing\s+of|in\s+memory\s+of|remembering|el\s+fallecimiento\s+de|en\s+memoria\s+de|"
+                    rf"(?:the\s+)?passing\s+of|in\s+memory\s+of|remembering|(?:rend\s+)?hommage\s+à|tribute\s+to|"
+                    rf"(?:rinde\s+)?homenaje\s+a|trauer[nt]?\s+um|el\s+fallecimiento\s+de|en\s+memoria\s+de|"
                     rf"à\s+la\s+mémoire\s+de|(?:den\s+)?Tod\s+von|in\s+(?:Erinnerung|Gedenken)\s+an|"
                     rf"(?:our\s+)?thoughts\s+are\s+with|pensées\s+vont\s+à|pensamos\s+en|"
                     rf"(?:unsere\s+)?Gedanken\s+sind\s+bei|se\s+busca\s+a|buscamos\s+a|have\s+you\s+seen|missing\s*:|missing\s+person\s*:?|"
@@ -1210,7 +1239,7 @@ FAMILY = re.compile(rf"\b(?i:the|la|die|der)\s+(?i:family|familia|famille|Famili
                     rf"(?P<name>{WORD})(?!\s+(?i:doctor|practice|medicine|center|centre|health))(?!\s+[{UPPER}])")
 # "Die Studentin Ayşe Korkmaz und der Radfahrer Lukas Brenner": a full name right after what the person is.
 ROLE_THEN_NAME = re.compile(rf"\b(?i:the|a|an|la|el|le|une?|der|die|ein|eine)\s+"
-                            r"(?:\d{1,3}-(?i:jährige[rn]?|year-old)\s+)?"
+                            r"(?:\d{1,3}-(?i:jährige[rns]?|year-old)\s+)?"
                             r"(?!(?i:nurse|infirmi[èe]re?|enfermer[oa]|carer|caregiver|Pfleger(?:in)?)\b)"
                             rf"(?i:{lex.PERSON_ROLES})\s+(?P<name>{WORD}(?:\s+(?:{PARTICLE}\s+)?{WORD}){{1,2}})")
 # "decedent HALVORSEN": a surname in capitals (five letters or more) after a patient word.
@@ -1258,9 +1287,10 @@ AND_BEFORE = re.compile(rf"(?<![\w'’])(?<!\bin\s)(?<!\bat\s)(?<!\bto\s)(?<!fro
                         rf"(?<!\bvon\s)(?<!\baus\s)(?<!nach\s)(?P<a>[{UPPER}][{LOWER}]+)\s+(?:and|y|et|und|&)\s+$")
 # What a family calls its elders, before their first name: "Nana Ffion", "Oma Liesel", "Mamie Jeanne".
 # A form's name fields, as a record pasted into the text shows them: "NOM : BEN SAÏD | Prénom : Nour".
+CAPS_NAME_WORD = rf"[{UPPER}](?:[{UPPER}'’\-]*[{UPPER}])"  # "O'NEILL-HAYES"
 FORM_NAME = re.compile(rf"\b(?i:nom|name|nombre|apellidos?|surname|last\s+name|first\s+name|given\s+name|prénom|"
-                       rf"vorname|nachname|familienname)\s*:\s*(?P<name>(?:[{UPPER}]{{2,}}|{WORD})"
-                       rf"(?:[ -](?:[{UPPER}]{{2,}}|{WORD})){{0,2}})(?=\s*[|;–»\"“”\n]|\s*$)")
+                       rf"vorname|nachname|familienname)\s*:\s*(?P<name>(?:{CAPS_NAME_WORD}|{WORD})"
+                       rf"(?:[ -](?:{CAPS_NAME_WORD}|{WORD}|[{UPPER}]\.)){{0,3}})(?=\s*[|;–»\"“”\n]|\s*$)")
 # A maiden name after the married one: "Erna Brandauer, geb. Hufnagel,", "née Martin".
 BORN_NAME = re.compile(rf"\s*,?\s*\(?(?:geb\.|geborene|née|nee|born)\s+(?P<name>{WORD})(?![\w-])(?!\s*\d)")
 FAMILY_ONLY = re.compile(r"(?i:Nana|Nanna|Granny|Grandma|Grandpa|Oma|Opa|Mamie|Papi|Papy|Mémé|Pépé|Abuela|Abuelo|"
@@ -1285,7 +1315,7 @@ CAR_MAKE = re.compile(r"Honda|Toyota|Ford|Nissan|Mazda|Subaru|Hyundai|Kia|Volksw
 A_THING = re.compile(r"\b(?:a|an|the|his|her|their|un|una|une|el|la|le|sa|son|su|ein|einen|einem|eine|einer|seinem|"
                      r"ihrem|seinen|ihren)\s+(?:[^\W\d_]+\s+){0,2}$", CI)
 # An age written as one word is no part of the name after it: "Six-year-old Amira".
-AGE_TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?-(?:years?|yrs?)-old|[^\W\d_]+-?jährige[rn]?", CI)
+AGE_TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?-(?:years?|yrs?)-old|[^\W\d_]+-?jährige[rns]?", CI)
 NAME_CANDIDATE = re.compile(rf"(?:(?<=\bd['’])|(?<![\w'’]))(?P<name>{NAME})")
 PATIENT_VERB = re.compile(rf"^\s*(?:\([^)]{{0,40}}\)\s*|,[^,]{{0,60}},\s*|,\s*)?(?:{lex.PATIENT_VERBS})|"
                           # "Rebecca Thornbury, whose son", "Itziar Goikoetxea, cuya hija de 4 años", "dont la fille"
@@ -1322,7 +1352,7 @@ AGE_AFTER_NAME = re.compile(rf"^\s*(?:\(\s*(?:(?:age|aged|edad|âge|Alter)\s*:?\
 
 # An age with its unit right after a word: "Yanis, six ans,", "Léo (8 ans)" -- not "Rhône (69)", "Paris, 12 ans après".
 AGE_IN_UNITS = re.compile(rf"^\s*(?:,\s*|\(\s*)(?:(?:age|aged|âgée?\s+de|de)\s+)?(?:\d{{1,3}}|{lex.AGE_WORDS_ANY})"
-                          r"(?:\s+(?:ans|años|Jahre|years?(?:\s+old)?)|-year-old|-jährige[rn]?|\s*\))\b"
+                          r"(?:\s+(?:ans|años|Jahre|years?(?:\s+old)?)|-year-old|-jährige[rns]?|\s*\))\b"
                           r"(?!\s+(?:après|plus\s+tard|later|después|más\s+tarde|später|danach))", CI)
 DATE_AFTER_NAME = re.compile(rf"^\s*[,(]\s*(?:(?:{BIRTH}){LINK})?(?P<date>{DATE})", CI)
 
@@ -1485,8 +1515,8 @@ PLACE_BEFORE = re.compile(r"\b(?:Klinikum|Krankenhaus|Klinik|Hospital|Hôpital|C
                           r"Sainte|Sankt|Padre|Madre|Hermano|Hermana|Sister|Père|Abbé|Professeur|Professor))?"
                           r"\s+$")
 # "the 7-year-old Ann Lee", "Der zwölfjährige Jonas", "el niño de 8 años, Yusuf"
-AGE_BEFORE = re.compile(rf"(?:(?:\d{{1,3}}|{lex.NUMBER_WORDS_EN})[- ]year[- ]old|\b(?!voll|minder)\w+jährige[rn]?|"
-                        r"\d{1,3}-jährige[rn]?|"
+AGE_BEFORE = re.compile(rf"(?:(?:\d{{1,3}}|{lex.NUMBER_WORDS_EN})[- ]year[- ]old|\b(?!voll|minder)\w+jährige[rns]?|"
+                        r"\d{1,3}-jährige[rns]?|"
                         r"de\s+\d{1,3}\s+años,?|"
                         r"âgée?\s+de\s+\d{1,3}\s+ans,?)\s+$", CI)
 # An age that opens the sentence, before a name: "At 70, Yvette", "À soixante-dix ans, Yvette",
@@ -1501,7 +1531,7 @@ def _age_opens(text: str, sentence_start: int, start: int, first: str) -> bool:
     return is_given_name(first) and bool(AGE_OPENING.search(text[sentence_start:start]))
 # The name an object carries: "Property of Keanu Alapai", "a nombre de ...", "mit Gravur „E. Schwarzkopf“".
 NAME_ON = re.compile(rf"\b(?i:property\s+of|titular|titulaire|Kontoinhaber(?:in)?|account\s+holder|"
-                     rf"a\s+nombre\s+de|con\s+el\s+nombre(?:\s+de)?|au\s+nom\s+de|au\s+prénom|"
+                     rf"a\s+nombre\s+de|con\s+el\s+nombre(?:\s+de)?|au\s+nom\s+de|au\s+prénom|in\s+the\s+name\s+of|"
                      rf"auf\s+den\s+Namen(?:\s+von)?|mit\s+dem\s+Namen|with\s+the\s+name|avec\s+le\s+nom|"
                      rf"mit\s+(?:der\s+)?Gravur|engraved\s+(?:with\s+)?|grabad[oa]\s+con|"
                      rf"gravée?\s+(?:au\s+nom\s+de\s+)?|brodée?\s+au\s+prénom|(?:luggage\s+|name\s+)?tag\s+reading|"
@@ -1511,6 +1541,15 @@ OWNER_BEFORE = re.compile(r"\b(?:belongs\s+to|owned\s+by|owner,?|in\s+the\s+name
                           r"dueñ[oa],?|"
                           r"appartient\s+à|propriétaire,?|gehört|Halter(?:in)?|Besitzer(?:in)?|"
                           r"famil(?:y|ia|le|ie))\s+$", CI)
+
+
+# Two people after one word ("the wedding of"), each with a surname; "y" is also a particle of one name.
+COUPLE = re.compile(rf"(?P<a>{WORD}(?:\s+{WORD}){{1,2}})\s+(?:y|and|et|und|&)\s+"
+                    rf"(?P<b>{WORD}(?:\s+(?:{PARTICLE}\s+)?{WORD}){{1,2}})")
+
+
+# A first name with the room it sleeps in: « Chloé, chambre 12 », "Aisha, room 4".
+ROOM_AFTER = re.compile(r"\s*,\s*(?:chambre|room|habitaci[óo]n|hab\.|Zimmer|bed|lit|cama|Bett)\s+\d", CI)
 
 
 BRAND_BEFORE = re.compile(r"\b(?:marca|marque|brand|Marke|gamme|línea)\s+$", CI)
@@ -1595,7 +1634,12 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
             add(m.start("name"), m.end("name"), True, "a family's name")
     for m in SOUGHT.finditer(text):
         if _is_name(m.group("name"), False):
-            add(m.start("name"), m.end("name"), True, "a person being looked for")
+            add(m.start("name"), m.end("name"), True, "the person this advisory is about (sought, mourned, wed)")
+            continue
+        couple = COUPLE.match(text, m.start("name"))  # "la boda de Marta Iglesias y Youssef El Amrani"
+        if couple and _is_name(couple.group("a"), False) and _is_name(couple.group("b"), False):
+            for group in ("a", "b"):
+                add(couple.start(group), couple.end(group), True, "two people named together")
     for m in CAPS_TITLE_NAME.finditer(text):  # "MR DARIUSZ KOWALCZYK, NHS No. …": a record's way
         if not any(_fold(w) in NOT_NAMES for w in m.group("name").split()):
             add(m.start(), m.end(), True, "a private person's name, as in a record")
@@ -1711,10 +1755,13 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         sentence = text[s:e]
         if title == "?":  # a first name alone is a person's only right beside their age or birth date
             title = ""    # ("seven-year-old Amira", "Amira (born 12 May 2017)", "Lucas, 7,")
-            if not (_age_opens(text, s, start, text[start:end]) or AGE_BEFORE.search(text[max(s, start - 40):start])
-                    or DATE_AFTER_NAME.match(text[end:e]) or AGE_AFTER_NAME.match(text[end:e])
-                    or _identifier_follows(text, end, strong)) or \
-                    OFFICIAL.search(text[max(s, start - 40):min(e, end + 60)]):
+            # what a person owns or sleeps in is theirs, whoever "says" so
+            owned = OWNER_BEFORE.search(text[max(s, start - 30):start]) or ROOM_AFTER.match(text, end, e)
+            if not owned and (not (_age_opens(text, s, start, text[start:end])
+                                   or AGE_BEFORE.search(text[max(s, start - 40):start])
+                                   or DATE_AFTER_NAME.match(text[end:e]) or AGE_AFTER_NAME.match(text[end:e])
+                                   or _identifier_follows(text, end, strong))
+                              or OFFICIAL.search(text[max(s, start - 40):min(e, end + 60)])):
                 continue
         if any(a <= start and end <= b for a, b in address_spans):
             continue  # "9 Birch Close": the street of an address
@@ -1791,7 +1838,9 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         maiden = BORN_NAME.match(text, hit.end)
         if maiden and _fold(maiden.group("name")) not in NOT_NAMES:
             add(maiden.start("name"), maiden.end("name"), True, "the name a person was born with")
-    yield from found.values()
+    # the people of a sentence about a life long over are history's: "Louis Pasteur (1822-1895) administrait
+    # son vaccin contre la rage au jeune Joseph Meister"
+    yield from (h for h in found.values() if not _history_in(text[slice(*sentence_of(spans, h.start))]))
 
 
 
@@ -1900,8 +1949,10 @@ COMPOUND = re.compile(r"\w+(?:-\w+)+")
 NAMED_PLACE_AFTER = re.compile(rf"(?:\s+|-)(?:{lex.VENUE_WORDS}|{lex.PLACE_NOUNS})", CI)
 
 
-PLACE_OR_PERSON_PAIR = re.compile(rf"(?=(?<![\w-])(?P<a>[{UPPER}][{LOWER}]+)(?P<join>\s+|-)"
-                                  rf"(?P<b>[{UPPER}][{LOWER}]+)\b)")  # "Marie Curie" or "Marie-Curie"
+NAME_JOINS = frozenset({"y", "de", "del", "von", "van", "du", "da"})
+PLACE_OR_PERSON_PAIR = re.compile(rf"(?=(?<![\w-])(?P<a>[{UPPER}][{LOWER}]+)"
+                                  rf"(?P<join>\s+(?:(?:{'|'.join(sorted(NAME_JOINS))})\s+)?|-)"
+                                  rf"(?P<b>[{UPPER}][{LOWER}]+)\b)")  # "Marie Curie", "Marie-Curie", "Ramón y Cajal"
 
 
 def only_public_in(segment: str, texts: Iterable[str]) -> bool:
@@ -1915,19 +1966,38 @@ def only_public_in(segment: str, texts: Iterable[str]) -> bool:
         return True  # "#AixLesBains" for "Aix-les-Bains": a place's compound name, not "Anne-Sophie"
     words = re.split(r"[-_.+]", segment) if re.search(r"[-_.+]", segment) else \
         re.findall(rf"[{UPPER}][{LOWER}]*", segment)
-    pairs = {(_fold(a), _fold(b)) for a, b in pairwise(w for w in words if w.isalpha())}
-    seen = False
+    pairs = {(_fold(a), _fold(b)) for a, b in pairwise(w for w in words if w.isalpha() and _fold(w) not in NAME_JOINS)}
+    seen = history = private = False
     for text in texts:
         spans = sentences(text)
         for m in PLACE_OR_PERSON_PAIR.finditer(text):
             if (_fold(m.group("a")), _fold(m.group("b"))) in pairs:
-                s, e = sentence_of(spans, m.start())
-                if not (m.group("join") == "-" or HISTORIC_YEAR.search(text, s, e)
-                        or NAMED_PLACE_BEFORE.search(text, max(0, m.start() - 50), m.start())
-                        or NAMED_PLACE_AFTER.match(text, m.end("b"))):
-                    return False
                 seen = True
-    return seen
+                s, e = sentence_of(spans, m.start())
+                if HISTORIC_YEAR.search(text, s, e) or _history_in(text[s:e]):
+                    history = True  # one sentence of history ("Robert Koch (1843-1910)") makes the name history's
+                elif not (m.group("join") == "-" or NAMED_PLACE_BEFORE.search(text, max(0, m.start() - 50), m.start())
+                          or NAMED_PLACE_AFTER.match(text, m.end("b"))):
+                    private = True
+    return history or (seen and not private)
+
+
+def historic_names(texts: Iterable[str]) -> frozenset[str]:
+    """The words (folded) of every name written with a life that ended before 1950: "Santiago Ramón
+    y Cajal (1852-1934)" makes "Ramón y Cajal" in the headline and "#RamónYCajal" history's too."""
+    words: set[str] = set()
+    for text in texts:
+        for m in LIFESPAN.finditer(text):
+            name = re.search(rf"(?:{NAME})\s*$", text[max(0, m.start() - 80):m.start()])
+            if name and int(m.group("born")) < int(m.group("died")) < 1950:
+                words |= {_fold(w) for w in name_words(name.group())}
+    return frozenset(words)
+
+
+def of_history(name: str, historic: Collection[str]) -> bool:
+    """Whether every word of a found name (or a hashtag's) belongs to a name of history."""
+    words = {_fold(w) for w in re.findall(rf"[{UPPER}][{LOWER}]+", name)} - NAME_JOINS
+    return bool(words) and all(w in historic for w in words)
 
 
 HANDLE_ANY = re.compile(r"(?<![\w@])@\w(?:[\w.]{1,28}\w)(?![\w@])")
@@ -1975,8 +2045,9 @@ def echoes(text: str, kind: str, words: set[str]) -> Iterator[Hit]:
         host = re.match(r"[a-z][a-z0-9+.\-]*://[^/?#]*", text, CI)
         for m in re.finditer(r"[^/?#&=]+", text):
             if host and m.end() <= host.end():  # the host too, where it spells them: "leonies-herzweg.de"
-                if m.start() > host.start() + 3 and any(len(w) >= 4 and _a_name_or_its_genitive(_fold(w), folded)
-                                                        for w in re.split(r"[-_.]", m.group())):
+                if m.start() > host.start() + 3 and any(len(w) >= 4 and (_a_name_or_its_genitive(_fold(w), folded)
+                                                                         or _holds_a_name(_fold(w), folded))
+                                                        for w in re.split(r"[-_.]", m.group())):  # "bodamartayyoussef"
                     yield _hit(text, "url", m.start(), m.end(), True,
                                "a site named after a person named elsewhere in this advisory")
                 continue
@@ -2247,14 +2318,14 @@ def _day_and_month(a: int, b: int) -> bool:
 # An age in years or months: "58-year-old", "56 años", "38 ans", "8 Jahre alt", "11 mois", "87-jährigen",
 # "fünfjährige"; or a bare number where only an age can be: "Raymond Tuttle, 58,", "Sabine Hölzl (52)",
 # "who's 92", "He was 92.", "tiene 6 años".
-NUMBER_WORD_AGE = (rf"(?:{lex.NUMBER_WORDS_DE}|\w+zig|hundert)jährige[rn]?|"
+NUMBER_WORD_AGE = (rf"(?:{lex.NUMBER_WORDS_DE}|\w+zig|hundert)jährige[rns]?|"
                    rf"(?:{lex.NUMBER_WORDS_EN}|\w+ty(?:-\w+)?)[- ]year[- ]old")
 AGE_IN_YEARS = re.compile(rf"\b(?:\d{{1,3}}|{lex.NUMBER_WORDS_EN})-(?:weeks?|months?|days?)-old\b|"  # "six-week-old"
-                          rf"\b(?P<n>\d{{1,3}})(?:[- ](?:years?|yrs?)[- ]old\b|-year-old\b|-jährige[rn]?\b|"
+                          rf"\b(?P<n>\d{{1,3}})(?:[- ](?:years?|yrs?)[- ]old\b|-year-old\b|-jährige[rns]?\b|"
                           rf"\s+(?:ans|años|Jahren?|Lebensjahr|mois|meses|months|Monate|yrs?)\b)|"
                           rf"\b(?:{lex.NUMBER_WORDS})\s+(?:semaines|semanas|weeks|Wochen|months|mois|meses|Monate)\b|"
                           rf"\b(?:{NUMBER_WORD_AGE})\b|"
-                          rf"\b(?P<pair>\d{{1,2}})(?=\s+(?:y|and|et|und)\s+\d{{1,2}}\s+(?:años|ans|years|Jahre)\b)|"
+                          rf"\b(?P<pair>\d{{1,2}})(?=(?:,\s*\d{{1,2}})*,?\s+(?:y|and|et|und)\s+\d{{1,2}}\s+(?:años|ans|years|Jahre)\b)|"
                           rf"\b(?:{lex.AGE_WORDS_ANY})\s+(?:years?\s+old|ans|años|Jahren?(?:\s+alt)?)\b", CI)
 AGED = re.compile(r"old|jährig|alt\b", CI)  # "for four-year-old Amir" is an age after all
 # "for two years", "il y a six ans", "vor zehn Jahren": a time, not an age.
@@ -2345,8 +2416,10 @@ DER_DIE = re.compile(r"(?:\b(?:der|die|dem|den|des)\s+(?:damals|erst|noch|heute|
 
 
 # ... or a bare number after what the person is: "missing Weston-super-Mare man, 34, who relies on".
-NOUN_AGE = re.compile(r"\b(?:man|woman|boy|girl|teenager|hombre|mujer|chico|chica|homme|femme|Mann|Frau)"
-                      r"\s*,\s*(?P<n>\d{1,3})(?=\s*[,)])")
+# A relative's too: "her grandmother, 74, who", "el abuelo de la novia, de 88 años,".
+NOUN_AGE = re.compile(rf"\b(?:man|woman|boy|girl|teenager|hombre|mujer|chico|chica|homme|femme|Mann|Frau|"
+                      rf"{lex.RELATIVES})(?:\s+(?:de|of|du|de\s+la|des)\s+(?:la\s+|el\s+|the\s+)?[^\W\d_]+)?"
+                      rf"\s*,\s*(?:de\s+)?(?P<n>\d{{1,3}})(?:\s+(?:años|ans|Jahre|years))?(?=\s*[,)])")
 
 
 def one_person_ages(text: str) -> Iterator[tuple[int, int]]:

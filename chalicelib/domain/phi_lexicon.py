@@ -177,6 +177,8 @@ PERSON_ROLES = (
     r"niñ[oa]s?|hombre|mujer|madre|padre|hij[oa]|novi[oa]|vecin[oa]|"
     r"employée?|enseignante?|élève|étudiante?|passagère?|passager|conducteur|conductrice|infirmière?|enfant|"
     r"homme|femme|mère|père|fils|fille|mariée?|voisine?|usuario|usuaria|user|utilisateur|utilisatrice|"
+    r"member|policyholder|subscriber|customer|soci[oa]|afiliad[oa]|asegurad[oa]|adhérente?|assurée?|sociétaire|"
+    r"Mitglied|Versicherte[rn]?|Kunde|Kundin|"
     r"Mitarbeiter(?:in)?|Lehrer(?:in)?|Schüler(?:in)?|Student(?:in)?|Passagier(?:in)?|Fahrer(?:in)?|"
     r"Pfleger(?:in)?|Kind|Junge|Mädchen|Mann|Frau|Mutter|Vater|Sohn|Tochter|Braut|Nachbar(?:in)?|"
     r"cyclist|jogger|runner|walker|hiker|swimmer|passer-?by|ciclista|corredor[a]?|senderista|nadador[a]?|transeúnte|"
