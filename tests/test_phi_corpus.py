@@ -104,13 +104,14 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     (phi_bench.HOLDOUT32, 0.95, 1.0, 0.0), (phi_bench.HOLDOUT33, 0.88, 1.0, 0.0),
     (phi_bench.HOLDOUT34, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT35, 0.99, 1.0, 0.0),
     (phi_bench.HOLDOUT36, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT37, 0.97, 1.0, 0.0),
-    (phi_bench.HOLDOUT38, 0.85, 0.95, 0.0), (phi_bench.HOLDOUT39, 0.97, 1.0, 0.0)],
+    (phi_bench.HOLDOUT38, 0.85, 0.95, 0.0), (phi_bench.HOLDOUT39, 0.97, 1.0, 0.0),
+    (phi_bench.HOLDOUT40, 0.99, 1.0, 0.0)],
     ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13",
          "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21",
          "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27",
          "holdout28", "holdout29", "holdout30",
          "holdout31", "holdout32", "holdout33", "holdout34", "holdout35", "holdout36",
-         "holdout37", "holdout38", "holdout39"])
+         "holdout37", "holdout38", "holdout39", "holdout40"])
 def test_the_later_sets(path: Path, recall: float, advisories: float, false_positives: float) -> None:
     """First runs, before any work on them: holdout6 82.6 % of identifiers, 100 % of advisories
     blocked, 5 % false positives; holdout7 (another hand, same state) 74.8 %, 95 %, 7.5 %; holdout8
@@ -135,8 +136,9 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
     (another hand, during the work on holdout34) 83.8 %, 95 %, 17.5 %; holdout36 (another hand, during the work on
     holdout35) 86.2 %, 100 %, 10 %; holdout37 (another hand, during the work on holdout36) 88.8 %, 97.5 %,
     2.5 %; holdout38 (another hand, during the work on holdout37) 85.7 %, 95 %, 17.5 % (only its false
-    positives worked on); holdout39 (another hand, during the work on holdout38) 87.5 %, 97.5 %, 15 %. The
-    floors keep what the work on them reached."""
+    positives worked on); holdout39 (another hand, during the work on holdout38) 87.5 %, 97.5 %, 15 %;
+    holdout40 (another hand, during the work on holdout39) 77.3 %, 97.5 %, 0 %. The floors keep what the
+    work on them reached."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
@@ -144,14 +146,14 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
 
 
 def test_the_set_never_worked_on() -> None:
-    """holdout40: written during the work on holdout39 by a hand that never saw the code, and never
-    worked on, so its figures are what the screen does on text it has not seen (77.3 % of
-    identifiers, 97.5 % of advisories with patient data blocked, 0 % false positives): the floors
+    """holdout41: written during the work on holdout40 by a hand that never saw the code, and never
+    worked on, so its figures are what the screen does on text it has not seen (75.6 % of
+    identifiers, 90 % of advisories with patient data blocked, 2.5 % false positives): the floors
     keep them from getting worse unnoticed."""
-    result = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT40), timing=False)
+    result = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT41), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
-    assert result["recall"] >= 0.77 and result["advisory_recall"] >= 0.975, result["misses"]
-    assert result["false_positive_rate"] <= 0.0, result["false_positives"]
+    assert result["recall"] >= 0.75 and result["advisory_recall"] >= 0.9, result["misses"]
+    assert result["false_positive_rate"] <= 0.025, result["false_positives"]
     assert result["unlabelled_share"] <= 0.11  # places and offices marked as names where patient data is too
 
 
@@ -725,6 +727,31 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     ({"description": "Photos were posted by the couple at https://janaandmalik2025.example.com/gallery.", "headline": "After the wedding of Jana Krueger and Malik Aydin"}, [("description", "url", "janaandmalik2025.example.com")]),
     ({"description": "Invoice of the practice: patient Enzo Ricci | meter GX-558120 | Rome."}, [("description", "device", "GX-558120")]),
     ({"language": "es-ES", "headline": "Rendimos homenaje a Julia Sastre Moll, voluntaria desde 1998"}, [("headline", "name", "Julia Sastre Moll")]),
+    # after holdout40's first run (recall 77.3 %)
+    ({"description": "A man of 81 was found collapsed in his flat at 418 Juniper, Apt 2C, with the heating off."}, [("description", "address", "418 Juniper, Apt 2C")]),
+    ({"language": "es-ES", "description": "La mujer fue hallada en su piso de Almendros 7, 2.º A, en Utrera."}, [("description", "address", "Almendros 7, 2.º A")]),
+    ({"language": "de-DE", "description": "Er wurde in seiner Einzimmerwohnung an der Kastanienallee 9, 10435 Berlin gefunden."}, [("description", "address", "an der Kastanienallee 9, 10435 Berlin")]),
+    ({"description": "Two pupils fell ill, among them Declan Murphy and his sister Aoife from 7 Orchard, Cheltenham, who both needed fluids."}, [("description", "address", "7 Orchard, Cheltenham")]),
+    ({"description": "Her grandson liam brennan wrote to us about it."}, [("description", "name", "liam brennan")]),
+    ({"language": "de-DE", "description": "Befund: Pat. jonas keller, geb. 02.02.2019, Masern bestätigt."}, [("description", "name", "jonas keller")]),
+    ({"language": "es-ES", "description": "Nos escribe una vecina: «Me llamo Carmen Rubio y mi madre no tiene aire acondicionado»."}, [("description", "name", "Carmen Rubio")]),
+    ({"description": "Note from the ward:\n> Milo (Reception class) was admitted on Tuesday night."}, [("description", "name", "Milo")]),
+    ({"language": "es-ES", "description": "El implante (n.º de serie KT4 559021B) pertenece a una paciente de Jaén."}, [("description", "device", "KT4 559021B")]),
+    ({"language": "fr-FR", "description": "Le défibrillateur du patient Morel, série DFX 559021 T, doit être contrôlé."}, [("description", "device", "DFX 559021 T")]),
+    ({"language": "de-DE", "description": "Befund der Praxis: Vers.-Nr. K 553 208 114, Masern bestätigt."}, [("description", "kvnr", "K 553 208 114")]),
+    ({"language": "de-DE", "description": "Die Krankenkasse bestätigt den Schaden, Versicherungsnr. 7731-204-55."}, [("description", "health_plan", "7731-204-55")]),
+    ({"language": "fr-FR", "description": "Le détenu (numéro d'écrou 77 410) a été hospitalisé."}, [("description", "other_id", "77 410")]),
+    ({"description": "His van, a white Ford Transit registered KP19 XHW, was left at the car park."}, [("description", "vehicle", "KP19 XHW")]),
+    ({"language": "es-ES", "description": "«Doña Pura Ríos, NHC 2024-771203, ingresó el 3-XI-2025 en planta»."}, [("description", "date", "3-XI-2025")]),
+    ({"language": "es-ES", "description": "Paciente: Sergio Blanco | NUSS 28/12345678/40 | nacido el 9-ene-2016"}, [("description", "date", "9-ene-2016")]),
+    ({"language": "de-DE", "description": "Die Patientin, Frau Grete Lenz, ist am Samstag 6.12. im Klinikum verstorben."}, [("description", "date", "Samstag 6.12.")]),
+    ({"description": "The sheet reads:\n\nRB-2025-0098 | T.M.O. | DOB 03/08/2020 | MRN 55129841 | ER"}, [("description", "other_id", "RB-2025-0098"), ("description", "name", "T.M.O.")]),
+    ({"language": "fr-FR", "description": "Liste :\nIPP 7731209 ; Martin, Lucie ; née le 03.05.1950 ; entrée 02.02.2026"}, [("description", "name", "Martin, Lucie")]),
+    ({"description": "The patient Ruth Calloway, 70, is in hospital.", "instruction": "Everyone should run their taps, says Owen Calloway.", "contact": "Owen asks that cards go to the ward."}, [("contact", "name", "Owen")]),
+    ({"description": "Donations to the Quinlan family may quote the reference 'OConnell appeal'.", "headline": "Support for Maeve O'Connell, 7, after the fire"}, [("description", "name", "OConnell")]),
+    ({"description": "A cyclist aged forty-one was hit on the A38; police traced him by his licence, no. WILLI805229RJ9XY."}, [("description", "age", "forty-one")]),
+    ({"language": "fr-FR", "description": "Samedi 9 août, un randonneur de 52 ans a été évacué ; son permis de conduire (n° 880912400733) a permis de l'identifier."}, [("description", "age", "52 ans")]),
+    ({"language": "fr-FR", "description": "Une lettre précise : « Je m'appelle Odile Carré, chambre C-20 à la résidence Les Tilleuls, je tousse depuis lundi. »"}, [("description", "name", "Odile Carré"), ("description", "address", "chambre C-20 à la résidence Les Tilleuls")]),
 ])
 def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
@@ -930,6 +957,13 @@ def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: li
     {"headline": "Talk on Ignaz Semmelweis", "description": "In 1847 Ignaz Semmelweis (1818-1865) asked doctors to wash their hands.", "hashtags": ["IgnazSemmelweis"]},
     {"description": "Pumps with serial numbers HB-1100000 to HB-1199999 can stop; patients should call their clinic."},
     {"language": "fr-FR", "description": "Le rappel concerne les enfants de 2, 4 et 6 ans vaccinés cet hiver."},
+    # after holdout40's first run: what the new rules must leave alone
+    {"description": "Most patients are aged over 70; some are very frail."},
+    {"language": "es-ES", "instruction": "Si el paciente ha tomado el fármaco, consulte ante posibles efectos."},
+    {"description": "A bat found at Camp Wilder, Lake Geneva, tested positive for rabies."},
+    {"language": "de-DE", "description": "Im vergangenen Sommer starben nach Schätzungen rund 3.000 Menschen an Hitze."},
+    {"language": "de-DE", "description": "Die Impfstelle im Rathaus, Markt 1, 2. OG, ist am Sonntag 14.12. geöffnet."},
+    {"description": "Exposure window: Northgate Pediatrics | Tue 3/10 | 2:15-5:00 pm | waiting room"},
 ])
 def test_what_the_new_detectors_leave_alone(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []

@@ -176,7 +176,7 @@ def _language_of(field: str) -> str | None:
 def names_known(fields: Sequence[tuple[str, str, str]], findings: Sequence[Finding]) -> set[str]:
     """The words of every name found (blocking) in a text, and of a name a person's link spells
     that a text also writes. `fields` are (field, text, kind)."""
-    from chalicelib.domain.phi_detect import name_words, slug_names
+    from chalicelib.domain.phi_detect import family_given_names, name_words, slug_names
 
     texts = {name: text for name, text, kind in fields if kind == "text"}  # a hashtag's words hold more than the name
     every = {name: text for name, text, _ in fields}
@@ -188,7 +188,7 @@ def names_known(fields: Sequence[tuple[str, str, str]], findings: Sequence[Findi
             words |= name_words(texts[f.field][f.start:f.end])
         elif f.identifier == "url" and f.field in every:
             words |= slug_names(every[f.field][f.start:f.end], texts.values())
-    return words
+    return words | family_given_names(texts.values(), words) if words else words
 
 
 def name_echoes(fields: Sequence[tuple[str, str, str]], findings: Sequence[Finding]) -> list[Finding]:

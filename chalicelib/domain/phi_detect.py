@@ -48,7 +48,8 @@ WORD = (rf"(?:(?:Mc|Mac|O['’]|N['’]|De|Da|La|Le|Di)[{UPPER}][{LOWER}]+(?:['�
         rf"[{UPPER}][{LOWER}]+(?:['’\u02bb\-](?:N['’])?[{UPPER}]?[{LOWER}]+)*)")
 # one group: it is embedded in other patterns ("Lefebvre-N'Diaye", "N'Golo")
 # (U+02BB is the Hawaiian okina, inside names like Alapa'i)
-PARTICLE = r"(?:de|del|de\s+la|van|von|der|da|di|du|le|la|y|bin|ibn|al|ap|ab|Ní|Nic|Mac|Ó|Uí)"
+PARTICLE = (r"(?:van\s+de[rn]?|von\s+der|de\s+los|de\s+las|"  # "Chloe van der Berg"
+            r"de|del|de\s+la|van|von|der|da|di|du|le|la|y|bin|ibn|al|ap|ab|Ní|Nic|Mac|Ó|Uí)")
 NICKNAME = (rf"\s+(?:[\"'„“‘«]\s?[{UPPER}](?:[{LOWER}]+|[{UPPER}]{{1,2}})\s?[\"'“”’»]|"  # "Trey", « JB »
             rf"\([{UPPER}][{LOWER}]+\))")  # (Gwen)
 INITIAL = rf"\s+[{UPPER}]\."                                           # Harold J. Whitcombe
@@ -246,7 +247,8 @@ def checksummed(text: str, ctx: Context) -> Iterator[Hit]:
 # (format XXX-XX-XXXX)") cost 50-60 ms of backtracking.
 FILLER = r"(?:[\s:#=(),\-]*+(?:n\.?\s?[°º]|n\.?\s?o\.|nr\.|no\.|num\.|[^\W\d_]{1,40}+'?)){0,7}?[\s:#=(),\-]*"
 VALUE = (r"(?P<value>\d{1,4}(?: \d{2,8}){1,4}(?:-\d{1,2})?(?![\w-])|"
-         r"(?-i:[A-Z]{1,3}\d{1,4}(?: \d{2,6}){1,3})(?![\w-])|"  # "RA4 992 01"
+         r"(?-i:[A-Z]{1,3}\d{1,4}(?: \d{2,6}){1,3}[A-Z]?)(?![\w-])|"  # "RA4 992 01", "NG3 784412H"
+         r"(?-i:[A-Z]{2,4}(?: \d{4,8})+(?: [A-Z])?)(?![\w-])|"  # "PJN 204418 S", "CYL 1804 7725 3391"
          r"(?-i:[A-Z]{1,4}-[A-Z]{1,4}(?: \d{2,6}){1,3})(?![\w-])|"  # "CI-SP 5518 2093"
          r"(?=[A-Z0-9/.\-]*\d)[A-Z0-9][A-Z0-9/.\-]{2,}[A-Z0-9]|"
          r"(?=[A-Z0-9]*\d)[A-Z0-9]{3,})")
@@ -272,11 +274,12 @@ KEYED: list[tuple[str, str, str, bool]] = [
                     r"group\s+number|insurance\s+(?:ID|number|no\.?)|health\s+plan\s+(?:ID|number)|\bMBI\b|"
                     r"tarjeta\s+sanitaria|\bTSI\b|(?-i:\bCIP(?=\s*:?\s*[A-Z]{4}\d{6,}))|afiliaci[óo]n(?!\s+a\s+la\s+Seguridad\s+Social)|"
                     r"num[ée]ro\s+d'adh[ée]rent|mutuelle|"
-                    r"(?<!renten)(?<!sozial)Versicherungsnummer|Mitgliedsnummer|Mitgliedsnr\.?|adh[ée]rente?|p[óo]liza|police\s+d'assurance|Versicherungsschein|"
+                    r"(?<!renten)(?<!sozial)Versicherungsnummer|(?<!renten)(?<!sozial)Versicherungsnr\.?|Mitgliedsnummer|Mitgliedsnr\.?|adh[ée]rente?|p[óo]liza|police\s+d'assurance|Versicherungsschein|"
                     r"\b(?:BCBS|Aetna|Cigna|Humana|UHC|Kaiser)\s+(?:ID|member\s+ID|#)|member\s+card|"
                     r"Blue\s?Cross(?:\s+Blue\s?Shield)?|\bVers\.?-Nr\.?|mutualista|Beihilfe(?:-?Nr\.?|nummer)",
      VALUE, True),
-    ("kvnr", r"Krankenversichertennummer|Versichertennummer|Versichertennr\.?|\bKVNR\b|\bKV-?Nr\.?",
+    ("kvnr", r"Krankenversichertennummer|Versichertennummer|Versichertennr\.?|\bKVNR\b|\bKV-?Nr\.?|"
+             r"\bVers\.?-Nr\.?(?=\s*(?-i:[A-Z])\s\d{3}\s?\d{3}\s?\d{3}(?![\w-]))",
      VALUE.replace("(?P<value>", r"(?P<value>[A-Z]\s?\d{3}\s?\d{3}\s?\d{3}(?![\w-])|", 1), True),  # "B 482 193 765"
     ("nir", r"num[ée]ro\s+de\s+s[ée]curit[ée]\s+sociale|\bNIR\b|assur[ée]e?\s+n|(?-i:\bN[°º]\s*SS\b)|"
             r"n[°º]\s*de\s+s[ée]cu\b",
@@ -303,7 +306,8 @@ KEYED: list[tuple[str, str, str, bool]] = [
                 r"\d{4}(?: \d{4}){2,3}(?![\w-])|(?=[A-Z0-9/.\-]*\d)[A-Z0-9][A-Z0-9/.\-]{2,}[A-Z0-9])", True),
     ("other_id", r"\bPers\.?-Nr\.?|Personalnr\.?|\bbadge\s*(?:#|no\.?|number)?|Dienstausweis|"
                  r"n[°o]\s*(?:d')?[ée]tudiant|num[ée]ro\s+(?:d')?[ée]tudiant|Aufenthalts(?:gestattung|titel|erlaubnis)|Personalausweis(?:nummer)?|"
-                 r"Reisepass(?:nummer)?|"
+                 r"Reisepass(?:nummer)?|n[°º]\s*d['’]écrou|num[ée]ro\s+d['’]écrou|inmate\s+(?:number|no\.?|ID)|"
+                 r"prisoner\s+(?:number|no\.?)|Gefangenen(?:buch)?nummer|n[úu]mero\s+de\s+(?:interno|recluso)|"
                  r"(?-i:\bDNI\b|\bNIE\b|\bCNI\b|\bNIA\b|\bINE\b)|pasaporte|carte\s+(?:nationale\s+)?d'identité|passeport|"
                  r"passport(?:\s+number)?|Schüler-?ID|Schülernummer|Fall-?ID|"
                  r"\b(?:quoting|quote)\s+(?:police\s+)?log(?:\s+(?:number|no\.?))?|\bref\.?\s+case\b|"
@@ -351,7 +355,8 @@ KEYED: list[tuple[str, str, str, bool]] = [
                 r"ADR-(?:Bescheinigung|Schein)|licencia\s+de\s+conducir|carn[ée]t?\s+de\s+conducir|"
                 r"F[üu]hrerschein(?:nummer)?|\bNPI\b|\bDEA\b|\bRPPS\b|\bADELI\b|\bLANR\b|\bBSNR\b|"
                 r"colegiad[oa]|n[úu]mero\s+de\s+colegiad[oa]|Approbationsnummer", VALUE, True),
-    ("vehicle", r"(?-i:\breg\.?)(?=\s+[A-Z0-9])|licen[cs]e\s+plates?|\bplates?\b(?:\s+number)?|"
+    ("vehicle", r"(?-i:\breg\.?)(?=\s+[A-Z0-9])|\bregistered(?=\s+(?-i:[A-Z]{2}\d{2}\s?[A-Z]{3})\b)|"
+                r"licen[cs]e\s+plates?|\bplates?\b(?:\s+number)?|"
                 r"registration(?:\s+(?:number|plate))?|\bVIN\b|matr[íi]cula|"
                 r"immatricul[ée]e?|plaque(?:\s+d'immatriculation)?|\bKennzeichen|Versicherungskennzeichen|Fahrgestellnummer|"
                 r"semirremolque|remolque|Sattel(?:zugmaschine|auflieger)|Zugmaschine|Anhänger|remorque|"
@@ -359,7 +364,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
                 r"num[ée]ro\s+de\s+s[ée]rie\s+du\s+v[ée]hicule", PLATE, True),
     ("vehicle", r"Rahmennummer|frame\s+(?:number|no\.?)|num[ée]ro\s+de\s+cadre|n[úu]mero\s+de\s+cuadro", VALUE, True),
     ("device", r"serial(?:\s+(?:number|no\.?|#))?|\bS/N\b(?!\s*,)|\bSN\b|\bUDI\b(?!-DI)|n[úu]mero\s+de\s+serie|"
-               r"n[°º]\s*de\s+s[ée]rie|n\.?\s?º\s*de\s+serie|"
+               r"n[°º]\s*de\s+s[ée]rie|n\.?\s?º\s*de\s+serie|\bs[ée]rie(?=\s+(?-i:[A-Z]{2,4}\s?\d{4,}))|"
                r"num[ée]ro\s+de\s+s[ée]rie|"
                r"Seriennummer|Seriennr\.?|Gerätenummer|"
                r"(?:pump|pompe|bomba|Pumpe|Insulinpumpe|pacemaker|stimulateur|marcapasos|Herzschrittmacher|"
@@ -545,7 +550,21 @@ TABLE_COLUMNS: list[tuple[str, re.Pattern[str]]] = [(cls, re.compile(rf"(?:{word
 )]
 BIRTH_COLUMN = re.compile(BIRTH_HEADINGS, CI)
 NAME_CELL = re.compile(rf"(?:[{UPPER}][\w'’.\-]*,?\s+)+[{UPPER}][\w'’.\-]*(?:\s*\([^)]*\))?")  # "ELLIS, Ronald James"
+# ... or typed in lower case: "hugo martín sáez" (a given name first)
+LOWER_FULL_NAME = re.compile(rf"[{LOWER}]+(?:\s+(?:(?:de|del|van|von|der|da|di|du|y)\s+)?[{LOWER}]+){{1,3}}")
 ID_IN_CELL = re.compile(r"[A-Z0-9](?:[A-Z0-9 ./-]*[A-Z0-9])?$")  # "Harmonie n° 71302284": the number
+
+
+def _lower_given(word: str, surname: str) -> bool:
+    """A given name typed in lower case: one of the census's, three letters at least ("hugo", "tasha";
+    not "ha"), or one of the world list's before a census surname ("liam brennan"; not "ante posibles")."""
+    return len(word) >= 3 and (_fold(word) in census_names()[0] or (
+        len(word) >= 4 and is_given_name(word.capitalize()) and _fold(surname) in census_names()[1]))
+
+
+def _lower_name(cell: str) -> bool:
+    value = cell.strip()
+    return bool(LOWER_FULL_NAME.fullmatch(value)) and _lower_given(*value.split()[:2])
 
 
 def table_cells(text: str) -> Iterator[Hit]:
@@ -569,7 +588,8 @@ def table_cells(text: str) -> Iterator[Hit]:
             cells = row.split(sep)
             if len(cells) != len(columns):
                 break
-            if any(cls == "name" and not (NAME_CELL.fullmatch(cell.strip()) and not VENUE.search(cell))
+            if any(cls == "name" and not ((NAME_CELL.fullmatch(cell.strip()) and not VENUE.search(cell))
+                                          or _lower_name(cell))
                    for cls, cell in zip(columns, cells, strict=True)):
                 continue  # "Flu clinic" under "Name": the row is about a thing, not a person
             offset = at
@@ -810,7 +830,14 @@ MONTH = (rf"(?:(?:{'|'.join(m for m in _MONTHS if len(m) > 4 or m.lower() in _FU
          rf"(?:{'|'.join(m for m in _MONTHS if len(m) <= 4 and m.lower() not in _FULL_SHORT_MONTHS)})(?![^\W\d_])\.?)")
 DAY = r"(?:[12]\d|3[01]|0?[1-9])"
 ORD = r"(?:st|nd|rd|th|er|º|\.)?"
+# A month in Roman numerals or shortened between hyphens, as records write it: "15-IX-2026", "14.II.2021",
+# "17-nov-2017".
+ROMAN_MONTH = r"(?-i:XII|XI|IX|X|VIII|VII|VI|IV|V|III|II|I)"
+SHORT_MONTH = (r"jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec|ene|abr|ago|dic|janv|f[ée]vr|avr|juil|d[ée]c|"
+               r"m[äa]r|mai|okt|dez")
 DATE = (rf"(?:\d{{1,2}}[/.\-]\d{{1,2}}[/.\-](?:\d{{4}}|\d{{2}})(?!\d)|\d{{4}}-\d{{2}}-\d{{2}}|"
+        rf"\d{{1,2}}-(?:{ROMAN_MONTH}|(?:{SHORT_MONTH})\.?)-(?:\d{{4}}|\d{{2}})(?!\d)|"
+        rf"\d{{1,2}}\.(?:{ROMAN_MONTH}|{SHORT_MONTH})\.(?:\d{{4}}|\d{{2}})(?!\d)|"
         rf"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d)|"
         rf"(?:the\s+)?{DAY}{ORD}\s+(?:of\s+|de\s+)?{MONTH}(?:,?\s+(?:de\s+|of\s+)?\d{{4}})?|"
         rf"{MONTH}\s+{DAY}{ORD}(?:,?\s+\d{{4}})?)")
@@ -837,7 +864,8 @@ EVENT = (r"died|passed\s+away|deceased|date\s+of\s+death|admitted|hospitali[sz]e
          r"(?:exantema|cuadro)\s+(?:comenz[óo]|empez[óo]|se\s+inici[óo]|apareci[óo])|"
          # a record's fields: "Alta: 28/01/2025", "Date of admission", "Entlassung: 3.2.2025"
          r"(?:fecha\s+de\s+)?(?:alta|ingreso)\s*:|date\s+of\s+(?:admission|discharge)|(?:admission|discharge)\s*:|"
-         r"date\s+d['’](?:entrée|admission)|date\s+de\s+sortie|(?:Aufnahme|Entlassung)(?:sdatum)?\s*:")
+         r"date\s+d['’](?:entrée|admission)|date\s+de\s+sortie|(?:Aufnahme|Entlassung)(?:sdatum)?\s*:|"
+         r"aufgen\.|entl\.")
 # Between "born"/"died" and the date: a few words ("of the case:"), never "since" or "between".
 LINK = (r"(?:[\s:(,]+(?!(?:since|from|between|until|after|before|desde|hasta|entre|antes|después|depuis|jusqu|après|"
         r"avant|seit|zwischen|bis|vom|ab)\b)"
@@ -963,6 +991,14 @@ ADDRESS = re.compile("|".join([
     rf"Markt|Wall|Graben|Kamp)\s+\d{{1,4}}(?:\s?[a-z])?\b"
     rf"(?:,\s*\d{{5}}\s+[{UPPER}][\w\-]+)?",
     rf"\b(?:Am|An\s+der|Im|Zum|Zur|Auf\s+dem)\s+[{UPPER}][\w\-]+\s+\d{{1,4}}(?:\s?[a-z])?\b(?:,\s*\d{{5}}\s+[{UPPER}][\w\-]+)?",
+    # ... in running text, with its postcode: "in ihrer Wohnung am Lindenhof 7, 04109 Leipzig"
+    rf"\b(?:am|im|an\s+der|auf\s+dem)\s+[{UPPER}][\w\-]+\s+\d{{1,4}}(?:\s?[a-z])?,\s*\d{{5}}\s+[{UPPER}][\w\-]+",
+    # any language, a street written without its kind, known by the flat after the number: "2207 Larkspur,
+    # Unit 4B", "Olivares 12, 3.º B", "Juan Carlos I 43, 5.º izq.", "Müggelheimer 112a, 3. OG"
+    rf"\b\d{{1,5}}\s+[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?,\s*(?:Unit|Apt\.?|Apartment|Flat|Suite)\s+\w+",
+    rf"\b[{UPPER}][\w\-]+(?:\s+(?:[{UPPER}][\w\-]*|de|del|de\s+la|I{{1,3}}|IV|V|VI)){{0,3}}\s+\d{{1,4}}[a-z]?,\s*"
+    rf"(?:\d{{1,2}}\.?\s?º\s*(?:[A-Z]\b|izq(?:uierda|\.)?|dcha\.?|derecha)?|\d{{1,2}}\.\s?(?:OG|Obergeschoss|Stock|Etage)\b|"
+    rf"\d{{1,2}}(?:e|er|ème)\s+étage|bajo\b|EG\b|DG\b)",
 ]))
 VENUE = re.compile(rf"\b(?:{lex.VENUE_WORDS})\b", CI)
 HOME = re.compile(rf"(?<!\w)(?:{lex.PATIENT_WORDS})(?!\w)|\b(?:{lex.HOME_WORDS})\b", CI)  # not "Outpatients"
@@ -1129,7 +1165,7 @@ support information safety care center centre services portal app online room be
 vater mutter bruder schwester oma opa sohn tochter eltern onkel tante spitzname spitznamen erste hilfe
 spectators bystanders witnesses supporters zuschauer passanten espectadores testigos spectateurs témoins
 estadio stade stadion stadium arena mitglieder members miembros membres
-alta ingreso admission discharge entlassung aufnahme sortie entrée
+alta ingreso admission discharge entlassung aufnahme sortie entrée soy
 nachname vorname surname apellidos apellido prénom prenom
 """)) | frozenset(_fold(m) for m in lex.MONTHS.split("|"))
 MONTH_NAMES = frozenset(_fold(m) for m in lex.MONTHS.split("|"))
@@ -1307,7 +1343,8 @@ def _family_calls(text: str, m: re.Match[str]) -> bool:
 
 
 KIN_NAME = re.compile(rf"\b(?i:Nana|Nan|Nanna|Gran|Granny|Grandma|Grandpa|Grandad|Granddad|Auntie|Aunty|Oma|Opa|Mamie|"
-                      rf"Papi|Papy|Mémé|Pépé|Abuela|Abuelo|Yaya|Yayo|Tata|Tatie|Tonton|Tantchen)\s+(?P<name>{WORD})"
+                      rf"Papi|Papy|Mémé|Pépé|Abuela|Abuelo|Yaya|Yayo|Tata|Tatie|Tonton|Tantchen|Tante|Onkel|Tía|Tío|"
+                      rf"Aunt|Uncle)\s+(?P<name>{WORD})"
                       r"(?![\w-])(?![’']s\b)")
 CAR_MAKE = re.compile(r"Honda|Toyota|Ford|Nissan|Mazda|Subaru|Hyundai|Kia|Volkswagen|VW|Opel|Renault|Peugeot|Citroën|"
                       r"Seat|Škoda|Skoda|Fiat|Audi|BMW|Mercedes(?:-Benz)?|Volvo|Tesla|Chevrolet|Buick|Dodge|Jeep|"
@@ -1380,6 +1417,7 @@ PLACE_LAST = re.compile(r"Hub|Clinic|Hospital|Hôpital|Klinik|Klinikum|Krankenha
                         r"Centre|Center|Centro|Universität|Gymnasium|Pavilion|Pavillon|Memorial|College|Collège|Lycée|"
                         r"École|Colegio|Instituto|Fundación|Foundation|Library|Campus|Stadium|School|Academy|Surgery|"
                         r"Practice|Hospice|Pharmacy|Primary|Elementary|Arena|Suites|Hotel|Motel|Resort|"
+                        r"Pediatrics|Paediatrics|Dental|Dentistry|Orthopedics|Cardiology|Dermatology|Optometry|"
                         # a street ("over on Birchwood Ct") -- not Lane or Close, which are surnames too
                         r"St|Rd|Ave|Ln|Ct|Cres|Blvd|Street|Road|Avenue|Drive|Crescent|Terrace|Gardens|Boulevard")
 # A building or body after the words: "George Washington Carver Student Union", "Jean Moulin Institute".
@@ -1548,6 +1586,18 @@ COUPLE = re.compile(rf"(?P<a>{WORD}(?:\s+{WORD}){{1,2}})\s+(?:y|and|et|und|&)\s+
                     rf"(?P<b>{WORD}(?:\s+(?:{PARTICLE}\s+)?{WORD}){{1,2}})")
 
 
+# A name in lower case, as typed in a hurry, after a relative's or a patient's word.
+LOWER_NAME = re.compile(rf"(?:\b(?i:his|her|their|my|our|su|sus|son|sa|ses|sein|seine|ihr|ihre|mi|mon|ma|mein|meine)\s+"
+                        rf"(?i:{lex.RELATIVES})\s*,?|(?i:patient|paciente|patiente|Patient(?:in)?)\s*:|\bPat\.\s*:?)\s+"
+                        rf"(?P<name>[{LOWER}]+(?:\s+(?:(?:de|del|van|von|der|da|di|du|y)\s+)?[{LOWER}]+){{1,2}})(?![\w-])")
+# A person who gives their own name: "Soy Sergio Llorente", "Je m'appelle Élodie Nguyen", "My name is Ola".
+SELF_NAMED = re.compile(rf"\b(?:(?i:my\s+name\s+is|me\s+llamo|mi\s+nombre\s+es|je\s+m['’]appelle|je\s+suis|"
+                        rf"ich\s+heiße|mein\s+Name\s+ist|ich\s+bin|this\s+is)|(?<=[«„“\"]\s)Soy|(?<=[«„“\"])Soy|"
+                        rf"(?:^|(?<=[.!?]\s))Soy)\s+(?P<name>{NAME})")
+# The name an e-mail is sent under: "From: Chloe van der Berg <chloe.vdberg77@mailbox.example.net>".
+MAIL_NAME = re.compile(rf"(?P<name>{NAME})\s*<[\w.%+-]+@[\w.-]+>")
+
+
 # A first name with the room it sleeps in: « Chloé, chambre 12 », "Aisha, room 4".
 ROOM_AFTER = re.compile(r"\s*,\s*(?:chambre|room|habitaci[óo]n|hab\.|Zimmer|bed|lit|cama|Bett)\s+\d", CI)
 
@@ -1658,6 +1708,20 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
     for m in ROLE_THEN_NAME.finditer(text):
         if _is_name(m.group("name"), False) and not OFFICIAL.search(text[max(0, m.start() - 40):m.end() + 40]):
             add(m.start("name"), m.end("name"), True, "a person named with what they are")
+    for m in LOWER_NAME.finditer(text):  # "his granddaughter tasha okafor asked", "Pat. emil schröder, geb."
+        first, *rest = m.group("name").split()
+        while len(rest) > 1 and _fold(rest[-1]) not in census_names()[1] and not is_given_name(rest[-1].capitalize()):
+            rest.pop()  # "tasha okafor asked": the verb after the name
+        if rest and _lower_given(first, rest[0]) and all(
+                _fold(w) not in NOT_NAMES and _fold(w) not in lex.EVERYDAY_NAME_WORDS and len(w) >= 2 for w in rest):
+            add(m.start("name"), m.start("name") + len(" ".join([first, *rest])), True,
+                "a name written in lower case after whose it is")
+    for m in SELF_NAMED.finditer(text):  # « Je m'appelle Élodie Nguyen, chambre B-112 »
+        if _is_name(m.group("name"), False) or is_given_name(m.group("name").split()[0]):
+            add(m.start("name"), m.end("name"), True, "a person giving their own name")
+    for m in MAIL_NAME.finditer(text):  # "From: Chloe van der Berg <chloe.vdberg77@…>"
+        if _is_name(m.group("name"), False) or is_given_name(m.group("name").split()[0]):
+            add(m.start("name"), m.end("name"), True, "the name an e-mail address is sent under")
     for m in NAME_ON.finditer(text):
         parts = m.group("name").split()
         # one word is a name only as a first name, and not on a label or sticker ("a label reading Fragile")
@@ -1726,7 +1790,9 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         start, words = m.start("name"), list(re.finditer(r"\S+", m.group("name")))
         # "Contact John Smith", "Mitschülerin Greta", "Fahrer Dariusz Nowak": the name is what follows
         while words and (_fold(words[0].group()) in NOT_NAMES or RELATION_WORD.fullmatch(words[0].group())
-                         or STAFF_JOB.fullmatch(words[0].group()) or AGE_TOKEN.fullmatch(words[0].group())):
+                         or STAFF_JOB.fullmatch(words[0].group()) or AGE_TOKEN.fullmatch(words[0].group())
+                         or (len(words) > 2 and GERMAN_NOUN.search(words[0].group())  # "Pflegedienst Irmgard …"
+                             and is_given_name(words[1].group()))):
             words.pop(0)
         if len(words) >= 3 and re.fullmatch(PARTICLE, words[1].group(), CI) and not is_given_name(words[0].group()) \
                 and is_given_name(words[2].group()):
@@ -1760,6 +1826,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
             if not owned and (not (_age_opens(text, s, start, text[start:end])
                                    or AGE_BEFORE.search(text[max(s, start - 40):start])
                                    or DATE_AFTER_NAME.match(text[end:e]) or AGE_AFTER_NAME.match(text[end:e])
+                                   or (PATIENT_VERB.match(text[end:e])  # "> Isla (Year 2) was admitted"
+                                       and re.fullmatch(r"[\s>«„“\"'-]*", text[s:start]) is not None)
                                    or _identifier_follows(text, end, strong))
                               or OFFICIAL.search(text[max(s, start - 40):min(e, end + 60)])):
                 continue
@@ -1982,6 +2050,18 @@ def only_public_in(segment: str, texts: Iterable[str]) -> bool:
     return history or (seen and not private)
 
 
+def family_given_names(texts: Iterable[str], words: Collection[str]) -> set[str]:
+    """The given names written before a surname found elsewhere: a family shares it ("My dad, Tomasz
+    Wiśniewski, ..." said Piotr Wiśniewski: "Piotr" is a name wherever it stands alone)."""
+    surnames = {_fold(w) for w in words}
+    given: set[str] = set()
+    for text in texts:
+        for m in re.finditer(rf"(?=(?<![\w'’-])(?P<a>{WORD})\s+(?P<b>{WORD})(?![\w'’-]))", text):
+            if _fold(m.group("b")) in surnames and is_given_name(m.group("a")) and _fold(m.group("a")) not in NOT_NAMES:
+                given.add(m.group("a"))
+    return given
+
+
 def historic_names(texts: Iterable[str]) -> frozenset[str]:
     """The words (folded) of every name written with a life that ended before 1950: "Santiago Ramón
     y Cajal (1852-1934)" makes "Ramón y Cajal" in the headline and "#RamónYCajal" history's too."""
@@ -2055,8 +2135,10 @@ def echoes(text: str, kind: str, words: set[str]) -> Iterator[Hit]:
                                      for w in re.split(r"[-_.+]", m.group())):
                 yield _hit(text, "url", m.start(), m.end(), True, "a link with " + why)
         return
-    pattern = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    for m in re.finditer(rf"(?:(?<=\bd['’])|(?<![\w'’-]))(?:{pattern})(?:s(?=\s+[{UPPER}]))?(?![\w-])", text):
+    spelled = words | {re.sub(r"['’]", "", w) for w in words}  # "O'Driscoll" typed "ODriscoll" in a reference
+    pattern = "|".join(re.escape(w) for w in sorted(spelled, key=len, reverse=True))
+    for m in re.finditer(rf"(?:(?<=\bd['’])|(?<=(?<!\w)['’])|(?<![\w'’-]))(?:{pattern})(?:s(?=\s+[{UPPER}]))?(?![\w-])",
+                         text):
         yield _hit(text, "name", m.start(), m.end(), True, why)  # "le don d'Yvette", "Leonies Herzweg"
     long_names = [_fold(w) for w in words if len(w) >= 5]
     for m in re.finditer(rf"(?<![\w'’-])[{UPPER}][{LOWER}]{{2,}}(?![\w'’-])(?!\s*[\d:])", text):  # "Win" of "Winifred"
@@ -2152,7 +2234,8 @@ DAY_MONTH = re.compile(r"\b(?:on|of|le|am|el|du|vom|since|depuis|seit|desde)\s+"
 WEEKDAYS = (r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|lunes|martes|miércoles|jueves|viernes|sábado|"
             r"domingo|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|Montag|Dienstag|Mittwoch|Donnerstag|"
             r"Freitag|Samstag|Sonntag")
-WEEKDAY_DAY = re.compile(rf"\b(?:{WEEKDAYS}),?\s+(?:the\s+|dem\s+|den\s+)?(?:{DATE}|{DAY}(?:st|nd|rd|th|\.)?"
+WEEKDAY_DAY = re.compile(rf"\b(?:{WEEKDAYS}),?\s+(?:the\s+|dem\s+|den\s+)?(?:{DATE}|{DAY}\.\d{{1,2}}\.(?!\d)|"
+                         rf"{DAY}(?:st|nd|rd|th|\.)?"
                          rf"(?!\s*(?:[:h%°\d]|Uhr\b|a\.m|p\.m|am\b|pm\b))(?![\w.,]\d))", CI)
 # Spanish gives the day alone: "el viernes pasado, día 21", "el día 3".
 DAY_NUMBER = re.compile(rf"\b(?:el\s+)?d[íi]a\s+{DAY}\b(?!\s*(?:de\s+)?(?:semana|mes|h\b|horas?\b|[:.]\d))", CI)
@@ -2202,6 +2285,17 @@ def tied_addresses(text: str, spans: list[tuple[int, int]], found: list[Hit]) ->
                 LIVES_AFTER_PRONOUN.match(text[where[0]:h.start]) or RESIDENCE.search(lead)) and any(
                 n.blocking and n.cls == "name" and n.end <= where[0] for n in found):
             yield _hit(text, "address", h.start, h.end, True, "the home of someone named just before")
+    taken = [(h.start, h.end) for h in found if h.cls == "address"]
+    for m in UNTYPED_HOME.finditer(text):  # "Siobhan O'Driscoll and her husband from 12 Riverside, Tewkesbury"
+        if sentence_of(spans, m.start()) in named and not any(a < m.end("a") and m.start("a") < b for a, b in taken) \
+                and _fold(m.group("street").split()[0]) not in MONTH_NAMES:
+            yield _hit(text, "address", m.start("a"), m.end("a"), True, "the home of someone named here")
+
+
+# A house number and a street without its kind, then the town, where a named person comes from.
+UNTYPED_HOME = re.compile(rf"\b(?:from|of|at)\s+(?P<a>\d{{1,4}}[a-z]?\s+"
+                          rf"(?P<street>[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?),"
+                          rf"\s+[{UPPER}][{LOWER}]+)")
 
 
 # "… Gerda Hoffmann vermisst. Sie lebt … in der Florastraße 23" / "Sie verließ … das Seniorenzentrum
@@ -2222,7 +2316,10 @@ STREET_HOME = re.compile(rf"\b(?:{LIVES_WORDS}|casa|vit)\W+(?:\w+\W+){{0,2}}$", 
 
 
 ROOM = re.compile(r"\b(?:chambre|appartement|apartment|apt\.?|flat|unit|room|habitación|hab\.|Zimmer|Zi\.|Wohnung)\s+"
-                  r"(?:n[°º]\s*)?\d{1,4}[A-Z]?\b", CI)
+                  r"(?:n[°º]\s*)?(?-i:[A-Z]-?)?\d{1,4}[A-Z]?\b"  # "chambre 214", "chambre B-112"
+                  r"(?:\s+(?:à|at|in|en|im|in\s+der)\s+(?:la\s+|le\s+|l'|the\s+|el\s+|der\s+)?(?:résidence|EHPAD|"
+                  r"residencia|care\s+home|nursing\s+home|Seniorenheim|Pflegeheim|Wohnheim)\s+(?-i:[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2}))?",
+                  CI)
 
 
 # A court's, an inspector's or an insurer's file on one person: "(Az. 4 O 412/22)", "procedimiento ordinario
@@ -2231,6 +2328,34 @@ CASE_FILE = re.compile(r"\b(?:Az\.|Aktenzeichen|Geschäftszeichen|procedimiento(
                        r"diligencias(?:\s+previas)?|expediente|affaire|case|claim|num[ée]ro\s+de\s+parquet|(?-i:RG))\s*(?:n[°º.]?\s*|no\.\s*|nr\.\s*)?"
                        r"[:,]?\s*(?P<value>\d{1,4}\s+[A-Za-z]{1,3}\s+\d{1,5}(?:\s+[A-Za-z]{1,3}\s+\d{1,6})?/\d{2}|(?=[A-Z0-9./-]*\d{3})[A-Z0-9][A-Z0-9./-]{2,18}\d)"
                        r"(?![\w/-])", CI)
+
+
+# The cells of a row pasted from a record ("CX-2026-0417 | J.R.K. | DOB 04/11/2019 | MRN 00482913"): with one
+# identifier of a person in the row, its initials, its name written surname first or in lower case, and its
+# codes are that person's too.
+ROW_CELL = re.compile(r"[^|;\n]+")
+SURNAME_GIVEN = re.compile(rf"(?P<surname>{WORD}(?:[ -]{WORD})?),\s+(?P<given>{WORD})(?:\s+{WORD})?")
+CODE_CELL = re.compile(r"(?-i:[A-Z]{1,4})[-/]?\d{2,4}[-/]\d{3,8}")
+
+
+def record_rows(text: str, found: list[Hit]) -> Iterator[Hit]:
+    identifiers = [h for h in found if h.blocking and h.cls in PERSONAL | {"date"} and h.cls != "name"]
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        if len(re.findall(r"[|;]", line)) >= 2 and any(start <= h.start < end for h in identifiers):
+            for cell in ROW_CELL.finditer(line):
+                value = cell.group().strip()
+                at = start + cell.start() + cell.group().index(value) if value else 0
+                if not value or any(h.start < at + len(value) and at < h.end for h in found if h.blocking):
+                    continue
+                named = SURNAME_GIVEN.fullmatch(value)
+                if re.fullmatch(INITIALS, value) or (named and is_given_name(named.group("given"))) or \
+                        _lower_name(value):
+                    yield _hit(text, "name", at, at + len(value), True, "a name in a row of a person's record")
+                elif CODE_CELL.fullmatch(value):
+                    yield _hit(text, "other_id", at, at + len(value), True, "a code in a row of a person's record")
+        start = end + 1
 
 
 def tied_case_files(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
@@ -2326,7 +2451,8 @@ AGE_IN_YEARS = re.compile(rf"\b(?:\d{{1,3}}|{lex.NUMBER_WORDS_EN})-(?:weeks?|mon
                           rf"\b(?:{lex.NUMBER_WORDS})\s+(?:semaines|semanas|weeks|Wochen|months|mois|meses|Monate)\b|"
                           rf"\b(?:{NUMBER_WORD_AGE})\b|"
                           rf"\b(?P<pair>\d{{1,2}})(?=(?:,\s*\d{{1,2}})*,?\s+(?:y|and|et|und)\s+\d{{1,2}}\s+(?:años|ans|years|Jahre)\b)|"
-                          rf"\b(?:{lex.AGE_WORDS_ANY})\s+(?:years?\s+old|ans|años|Jahren?(?:\s+alt)?)\b", CI)
+                          rf"\b(?:{lex.AGE_WORDS_ANY})\s+(?:years?\s+old|ans|años|Jahren?(?:\s+alt)?)\b|"
+                          rf"(?<=\baged\s)(?:{lex.AGE_WORDS_ANY})\b", CI)  # "a swimmer aged fifty-two"
 AGED = re.compile(r"old|jährig|alt\b", CI)  # "for four-year-old Amir" is an age after all
 # "for two years", "il y a six ans", "vor zehn Jahren": a time, not an age.
 DURATION_BEFORE = re.compile(r"\b(?:for|over|during|il\s+y\s+a|depuis|pendant|durant|hace|desde\s+hace|durante|"
@@ -2433,6 +2559,11 @@ def one_person_ages(text: str) -> Iterator[tuple[int, int]]:
         if _a_lifetime(m.group("n")) and (ONE_PERSON_AGE.search(lead) or as_person) and not GROUP_AGE.search(lead) and \
                 not re.match(r"\s*(?:and|or|y|o|et|ou|und|oder|to|a|à|bis)\s+\d", text[m.end():]):
             yield m.span()  # not a range ("a 5- to 12-year-old")
+
+
+# Numbers that belong to one person: with one of them, the advisory is about someone even if it names no one.
+ONE_PERSONS_NUMBERS = frozenset({"ssn", "nhs_number", "nir", "kvnr", "nhc", "mrn", "health_plan", "license", "vehicle",
+                                 "other_id"})
 
 
 def named_persons_ages(text: str, hits: list[Hit]) -> Iterator[Hit]:
@@ -2730,11 +2861,13 @@ def detect(text: str, ctx: Context, known: frozenset[str] = frozenset()) -> list
     if known and ctx.kind in ("text", "area"):
         hits += [*echoes(text, "text", set(known)), *named_persons_ages(text, hits), *named_handles(text, known),
                  *link_echoes(text, known)]
+    elif ctx.kind == "text" and any(h.blocking and h.cls in ONE_PERSONS_NUMBERS for h in hits):
+        hits += [*named_persons_ages(text, hits)]  # "un baigneur de 34 ans ... son permis de conduire (n° …)"
     found = resolve(hits)
     hits += [*tied_addresses(text, spans, found), *tied_dates(text, spans, found), *tied_devices(text, spans, found),
              *tied_ages(text, spans, found), *tied_streets(text, spans, found),
              *tied_nicknames(text, spans, found), *tied_rooms(text, spans, found), *tied_case_files(text, spans, found),
-             *tied_plates(text, spans, found),
+             *tied_plates(text, spans, found), *record_rows(text, found),
              *(searched_streets(text) if ctx.kind == "area" and known else ())]  # after the names: places stay places
     return resolve(hits)
 

@@ -93,7 +93,7 @@ HOME_WORDS = (
     r"wohnte|habitait|vit|vivait|vivent|lebt|lebte|Bewohner(?:in)?|residente|résidente?|"
     r"vive|reside|domicilio|vecin[oa]|(?-i:casa)|"
     r"habite|domicilié?e?|demeurant|appartement|logement|piso|vivienda|portal\s+de\s+su\s+casa|su\s+casa|"
-    r"wohnt|Wohnung|wohnhaft|Wohnadresse|Anschrift"
+    r"wohnt|\w*[Ww]ohnung|wohnhaft|Wohnadresse|Anschrift|wohnen|wohne|vivimos|vivo|viven|habitons|habitent"
 )
 
 # Before a number, these say it is not a person's: drug, lab, lot and diagnosis codes.
