@@ -105,13 +105,13 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     (phi_bench.HOLDOUT34, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT35, 0.99, 1.0, 0.0),
     (phi_bench.HOLDOUT36, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT37, 0.97, 1.0, 0.0),
     (phi_bench.HOLDOUT38, 0.85, 0.95, 0.0), (phi_bench.HOLDOUT39, 0.97, 1.0, 0.0),
-    (phi_bench.HOLDOUT40, 0.99, 1.0, 0.0)],
+    (phi_bench.HOLDOUT40, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT41, 0.99, 1.0, 0.0)],
     ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13",
          "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21",
          "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27",
          "holdout28", "holdout29", "holdout30",
          "holdout31", "holdout32", "holdout33", "holdout34", "holdout35", "holdout36",
-         "holdout37", "holdout38", "holdout39", "holdout40"])
+         "holdout37", "holdout38", "holdout39", "holdout40", "holdout41"])
 def test_the_later_sets(path: Path, recall: float, advisories: float, false_positives: float) -> None:
     """First runs, before any work on them: holdout6 82.6 % of identifiers, 100 % of advisories
     blocked, 5 % false positives; holdout7 (another hand, same state) 74.8 %, 95 %, 7.5 %; holdout8
@@ -137,8 +137,8 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
     holdout35) 86.2 %, 100 %, 10 %; holdout37 (another hand, during the work on holdout36) 88.8 %, 97.5 %,
     2.5 %; holdout38 (another hand, during the work on holdout37) 85.7 %, 95 %, 17.5 % (only its false
     positives worked on); holdout39 (another hand, during the work on holdout38) 87.5 %, 97.5 %, 15 %;
-    holdout40 (another hand, during the work on holdout39) 77.3 %, 97.5 %, 0 %. The floors keep what the
-    work on them reached."""
+    holdout40 (another hand, during the work on holdout39) 77.3 %, 97.5 %, 0 %; holdout41 (another hand,
+    during the work on holdout40) 75.6 %, 90 %, 2.5 %. The floors keep what the work on them reached."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
@@ -146,15 +146,15 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
 
 
 def test_the_set_never_worked_on() -> None:
-    """holdout41: written during the work on holdout40 by a hand that never saw the code, and never
-    worked on, so its figures are what the screen does on text it has not seen (75.6 % of
-    identifiers, 90 % of advisories with patient data blocked, 2.5 % false positives): the floors
+    """holdout42: written during the work on holdout41 by a hand that never saw the code, and never
+    worked on, so its figures are what the screen does on text it has not seen (93.6 % of
+    identifiers, 100 % of advisories with patient data blocked, 5 % false positives): the floors
     keep them from getting worse unnoticed."""
-    result = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT41), timing=False)
+    result = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT42), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
-    assert result["recall"] >= 0.75 and result["advisory_recall"] >= 0.9, result["misses"]
-    assert result["false_positive_rate"] <= 0.025, result["false_positives"]
-    assert result["unlabelled_share"] <= 0.11  # places and offices marked as names where patient data is too
+    assert result["recall"] >= 0.93 and result["advisory_recall"] >= 1.0, result["misses"]
+    assert result["false_positive_rate"] <= 0.05, result["false_positives"]
+    assert result["unlabelled_share"] <= 0.10  # places and offices marked as names where patient data is too
 
 
 def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
@@ -751,7 +751,29 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     ({"description": "Donations to the Quinlan family may quote the reference 'OConnell appeal'.", "headline": "Support for Maeve O'Connell, 7, after the fire"}, [("description", "name", "OConnell")]),
     ({"description": "A cyclist aged forty-one was hit on the A38; police traced him by his licence, no. WILLI805229RJ9XY."}, [("description", "age", "forty-one")]),
     ({"language": "fr-FR", "description": "Samedi 9 août, un randonneur de 52 ans a été évacué ; son permis de conduire (n° 880912400733) a permis de l'identifier."}, [("description", "age", "52 ans")]),
-    ({"language": "fr-FR", "description": "Une lettre précise : « Je m'appelle Odile Carré, chambre C-20 à la résidence Les Tilleuls, je tousse depuis lundi. »"}, [("description", "name", "Odile Carré"), ("description", "address", "chambre C-20 à la résidence Les Tilleuls")]),
+    ({"language": "fr-FR", "description": "Une lettre précise : « Je m'appelle Odile Carré, chambre C-20 à la résidence Les Tilleuls, je tousse depuis lundi. »"}, [("description", "name", "Odile Carré"), ("description", "address", "chambre C-20 à la résidence Les Tilleuls")]),    # after holdout41's first run (recall 75.6 %, false positives 2.5 %)
+    ({"description": "Ward export (internal):\nMRN | Age | Seen | Outcome\nRGH-00771234 | 73 | 08/02 09:10 | admitted\nRGH-00771240 | 58 | 08/02 11:45 | discharged"}, [("description", "age", "73"), ("description", "date", "08/02 09:10"), ("description", "mrn", "RGH-00771240")]),
+    ({"language": "de-DE", "description": "Aus der Liste:\nAktenz. | Name | Alter | Erkrankt\nGA-2025-0102 | Lotte ter Horst | 6 | 3.9."}, [("description", "other_id", "GA-2025-0102"), ("description", "name", "Lotte ter Horst"), ("description", "age", "6"), ("description", "date", "3.9.")]),
+    ({"language": "fr-FR", "description": "Extrait :\nNom | Âge | NIR | Diagnostic\nKONATÉ Awa | 39 | 2.86.07.99.350.112.47 | 03/02/26"}, [("description", "age", "39")]),
+    ({"description": "A payroll sheet was attached by mistake: employee dana whitfield, SSN 518 22 4091."}, [("description", "name", "dana whitfield")]),
+    ({"description": "The crew found the family at 1420 Pine Crest on Sunday; the mother, lena ortiz, 38, is in hospital.", "instruction": "Lena's car was towed."}, [("description", "address", "1420 Pine Crest"), ("description", "name", "lena ortiz"), ("instruction", "name", "Lena")]),
+    ({"description": "Her son collapsed on Friday evening, March the 6th, and was taken to hospital; said his mother Ann Lowe."}, [("description", "date", "March the 6th")]),
+    ({"description": "A parent wrote: 'It's T.W. in 8C, he was admitted to the Royal on Friday 6th Mar.'"}, [("description", "name", "T.W.")]),
+    ({"description": "A caller said he showed his licence BRIGG902157AB9CD and left in a silver Astra KM68 TRV."}, [("description", "license", "BRIGG902157AB9CD")]),
+    ({"language": "es-ES", "description": "Según el parte, se trata de J.L.P., interno n.º 2021/00917, de 41 años, trasladado el martes."}, [("description", "name", "J.L.P."), ("description", "other_id", "2021/00917")]),
+    ({"language": "es-ES", "description": "Piden que alguien visite a la señora Nieves Gil, vive sola en Alcalde Peris 9, 3ª planta, y es diabética."}, [("description", "address", "Alcalde Peris 9, 3ª planta")]),
+    ({"language": "es-ES", "description": "Error en el SMS: «Cita 22/10 en CS Norte | Fecha nac. 14-02-1961»."}, [("description", "date", "14-02-1961")]),
+    ({"language": "es-ES", "description": "La circular dice: «Pablo Ruiz Tena (2.º A) sigue en la UCI del hospital»."}, [("description", "name", "Pablo Ruiz Tena")]),
+    ({"language": "fr-FR", "description": "Un voisin a écrit : « au 12 bis Pierre Brossolette, 3e étage, le petit yanis a été évacué »."}, [("description", "address", "12 bis Pierre Brossolette, 3e étage"), ("description", "name", "yanis")]),
+    ({"language": "fr-FR", "description": "Un aidant précise : « le concentrateur de Mme Roux, n° série CX9-4410-2203, est à récupérer »."}, [("description", "device", "CX9-4410-2203")]),
+    ({"language": "de-DE", "description": "Eintrag: „Frau M., KVNR R804172635, Exsikkose, Transport ins Klinikum am Di., 22.07.“"}, [("description", "date", "Di., 22.07.")]),
+    ({"language": "de-DE", "description": "Eine Mutter schrieb: „es ist die kleine lea brandt aus der Bärengruppe.“"}, [("description", "name", "lea brandt")]),
+    ({"language": "de-DE", "description": "„Herbert Voss, 81, Heimbeatmung, Serien-Nr. 33-1907-554120, Akku schwach.“"}, [("description", "device", "33-1907-554120")]),
+    ({"language": "de-DE", "description": "„Frau Ilse Rahn, Pat.-Nr. 0003381290, stationär vom 11.–18.03.2025, Lungenentzündung.“"}, [("description", "date", "11.–18.03.2025")]),
+    ({"language": "de-DE", "description": "„Gerda Pohl * 12.4.1940 – geimpft 03.11. – wohnt allein.“"}, [("description", "date", "03.11.")]),
+    ({"description": "The carer's note: 'Next of kin daughter Mrs J. Okoro-Bright 07700 900318.'"}, [("description", "phone", "07700 900318")]),
+    ({"description": "Shelter list: 1) Mabel Finch, 6 Larchfield, DOB 02/03/1941, on oxygen."}, [("description", "address", "6 Larchfield")]),
+    ({"language": "es-ES", "description": "Para ayudar a la familia de Pablo: ES12 3456 7890 1234 5678 9012, concepto 'Pablo'."}, [("description", "account", "ES12 3456 7890 1234 5678 9012")]),
 ])
 def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
@@ -963,7 +985,12 @@ def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: li
     {"description": "A bat found at Camp Wilder, Lake Geneva, tested positive for rabies."},
     {"language": "de-DE", "description": "Im vergangenen Sommer starben nach Schätzungen rund 3.000 Menschen an Hitze."},
     {"language": "de-DE", "description": "Die Impfstelle im Rathaus, Markt 1, 2. OG, ist am Sonntag 14.12. geöffnet."},
-    {"description": "Exposure window: Northgate Pediatrics | Tue 3/10 | 2:15-5:00 pm | waiting room"},
+    {"description": "Exposure window: Northgate Pediatrics | Tue 3/10 | 2:15-5:00 pm | waiting room"},    # after holdout41's first run
+    {"language": "es-ES", "description": "Foco de gripe aviar en una granja de Cuéllar (código REGA ES401230000187); riesgo muy bajo."},
+    {"language": "fr-FR", "description": "Les défibrillateurs dont le numéro de série est compris entre DX2-200000 et DX2-249999 doivent être mis à jour."},
+    {"description": "Our partner, the Red Cross, is reachable on 0300 303 0000 for families."},
+    {"language": "es-ES", "description": "El detenido es natural de Medina del Campo, según la Guardia Civil."},
+    {"language": "fr-FR", "description": "Le petit déjeuner est servi de 7 h à 9 h ; la petite enfance reste prioritaire."},
 ])
 def test_what_the_new_detectors_leave_alone(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 import phonenumbers
 from stdnum import iban as std_iban
+from stdnum.exceptions import InvalidChecksum
 from stdnum import imei as std_imei
 from stdnum import luhn as std_luhn
 from stdnum.es import dni as std_dni
@@ -162,12 +163,22 @@ def _vin_valid(vin: str) -> bool:
 
 
 def _iban_valid(value: str) -> bool:
-    """The ISO 7064 check of an IBAN (not each country's own account check digits)."""
+    """The ISO 7064 check of an IBAN (not each country's own account check digits), or an IBAN of the
+    right country and length whose check digits were mistyped ("ES76 2100 3415 9122 0047 8861"): still
+    someone's bank details."""
     try:
         std_iban.validate(value, check_country=False)
+    except InvalidChecksum:
+        compact = std_iban.compact(value)
+        return IBAN_LENGTHS.get(compact[:2]) == len(compact)
     except ValueError:
         return False
     return True
+
+
+# The length of an IBAN in the countries whose advisories Clarion screens and their neighbours.
+IBAN_LENGTHS = {"ES": 24, "FR": 27, "DE": 22, "GB": 22, "IE": 22, "IT": 27, "PT": 25, "NL": 18, "BE": 16, "CH": 21,
+                "AT": 20, "LU": 20, "MC": 27, "AD": 24}
 
 
 def _before(text: str, start: int, size: int = 45) -> str:
@@ -308,6 +319,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
                  r"n[°o]\s*(?:d')?[ée]tudiant|num[ée]ro\s+(?:d')?[ée]tudiant|Aufenthalts(?:gestattung|titel|erlaubnis)|Personalausweis(?:nummer)?|"
                  r"Reisepass(?:nummer)?|n[°º]\s*d['’]écrou|num[ée]ro\s+d['’]écrou|inmate\s+(?:number|no\.?|ID)|"
                  r"prisoner\s+(?:number|no\.?)|Gefangenen(?:buch)?nummer|n[úu]mero\s+de\s+(?:interno|recluso)|"
+                 r"\binterno\s+(?=n[.º°])|"
                  r"(?-i:\bDNI\b|\bNIE\b|\bCNI\b|\bNIA\b|\bINE\b)|pasaporte|carte\s+(?:nationale\s+)?d'identité|passeport|"
                  r"passport(?:\s+number)?|Schüler-?ID|Schülernummer|Fall-?ID|"
                  r"\b(?:quoting|quote)\s+(?:police\s+)?log(?:\s+(?:number|no\.?))?|\bref\.?\s+case\b|"
@@ -342,6 +354,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
      r"(?=[A-Z0-9/.\-]*\d)[A-Z0-9][A-Z0-9/.\-]{2,}[A-Z0-9]|(?=[A-Z0-9]*\d)[A-Z0-9]{3,})", True),
     ("license", r"driver['’]?s?\s+licen[cs]e(?:\s+(?:number|no\.?|#))?|driving\s+licen[cs]e(?:\s+number)?|"
                 r"(?<!product\s)licen[cs]e,?\s+(?:number|no\.?|#)|"
+                r"\b(?:his|her|their|my)\s+(?:driving\s+)?licen[cs]e(?=\s+(?-i:[A-Z0-9]{8,})\b)|"
                 r"\b(?:RN|LPN|APRN|nursing|medical|dental|professional|pharmacist)\s+licen[cs]e|"
                 r"\b(?:technician|nurse|pharmacist|professional)\s+registration|(?:registered\s+)?nurse\s+licen[cs]e|"
                 r"licencia\s+(?:municipal\s+)?de\s+(?:auto-?)?taxi|taxi\s+licen[cs]e|licence\s+de\s+taxi|Taxikonzession|"
@@ -364,7 +377,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
                 r"num[ée]ro\s+de\s+s[ée]rie\s+du\s+v[ée]hicule", PLATE, True),
     ("vehicle", r"Rahmennummer|frame\s+(?:number|no\.?)|num[ée]ro\s+de\s+cadre|n[úu]mero\s+de\s+cuadro", VALUE, True),
     ("device", r"serial(?:\s+(?:number|no\.?|#))?|\bS/N\b(?!\s*,)|\bSN\b|\bUDI\b(?!-DI)|n[úu]mero\s+de\s+serie|"
-               r"n[°º]\s*de\s+s[ée]rie|n\.?\s?º\s*de\s+serie|\bs[ée]rie(?=\s+(?-i:[A-Z]{2,4}\s?\d{4,}))|"
+               r"n[°º]\s*(?:de\s+)?s[ée]rie|n\.?\s?º\s*de\s+serie|Serien-?Nr\.?|\bs[ée]rie(?=\s+(?-i:[A-Z]{2,4}\s?\d{4,}))|"
                r"num[ée]ro\s+de\s+s[ée]rie|"
                r"Seriennummer|Seriennr\.?|Gerätenummer|"
                r"(?:pump|pompe|bomba|Pumpe|Insulinpumpe|pacemaker|stimulateur|marcapasos|Herzschrittmacher|"
@@ -462,7 +475,8 @@ USERNAME = re.compile(r"\b(?:user\s?name|user\s+ID|login|identifiant|pseudo(?:ny
 # Number plates by their country's shape: "DO-KP 4471", "AB-123-CD", "4829 KLM" (no vowels).
 PLATE_SHAPE = re.compile(r"(?<![\w-])(?:[A-ZÄÖÜ]{1,3}-[A-Z]{1,2}\s\d{1,4}[EH]?|"
                          r"[A-HJ-NP-TV-Z]{2}-\d{3}-[A-HJ-NP-TV-Z]{2}|"
-                         r"\d{4}\s?[BCDFGHJKLMNPRSTVWXYZ]{3})(?![\w-])")
+                         r"\d{4}\s?[BCDFGHJKLMNPRSTVWXYZ]{3}|"
+                         r"[A-Z]{2}\d{2}\s[A-Z]{3})(?![\w-])")  # "DO-KP 4471", "AB-123-CD", "4829 KLM", "LB19 XKD"
 VEHICLE_WORDS = re.compile(r"\b(?:car|van|vehicle|drives?|driving|drove|plates?|Wagen|Auto|PKW|Fahrzeug|Kennzeichen|"
                            r"coche|furgoneta|veh[íi]culo|matr[íi]cula|voiture|véhicule|camionnette|immatricul\w*)\b",
                            CI)
@@ -541,15 +555,20 @@ TABLE_COLUMNS: list[tuple[str, re.Pattern[str]]] = [(cls, re.compile(rf"(?:{word
     ("phone", r"tel\.?|t[ée]l[ée]phone|tel[ée]fono|Telefon|phone|mobile|portable|m[óo]vil|Handy"),
     ("email_address", r"e-?mail|correo|courriel"),
     ("address", r"address|adresse|direcci[óo]n|domicilio|Anschrift|Wohnort"),
-    ("date", rf"{BIRTH_HEADINGS}|fecha|onset|admitted|admission|"
-             r"discharged?|died|date|datum|Symptombeginn|inicio|ingreso|alta|entr[ée]e|sortie|Aufnahme|Entlassung"),
+    ("date", rf"{BIRTH_HEADINGS}|fecha|onset|admitted|admission|arrived|arrival|seen|"
+             r"discharged?|died|date|datum|Symptombeginn|inicio|ingreso|alta|entr[ée]e|sortie|Aufnahme|Entlassung|"
+             r"erkrankt|Erkrankungsbeginn|geimpft|vaccinated|vacunad[oa]|vaccin[ée]e?|llegada|arriv[ée]e|Ankunft"),
+    ("age", r"age|âge|edad|Alter|age\s*\(y(?:ea)?rs?\)|años|ans|Jahre"),
+    ("other_id", r"Aktenz\.?|Aktenzeichen|case\s*(?:ID|No\.?|#|number)|case|caso|cas|Fall-?ID|Fall|ID"),
     ("name", r"resident|patient|paciente|patiente?|Patient(?:in)?|name|nom(?:\s+pr[ée]nom)?|pr[ée]nom|"
              r"nombre(?:\s+y\s+apellidos)?|apellidos(?:,?\s*nombre)?|Vorname|Nachname(?:,\s*Vorname)?|"
              r"Name,\s*Vorname|Bewohner(?:in)?|r[ée]sidente?|client|usager|surname(?:,\s*first\s+name)?|"
              r"first\s+name|last\s+name|full\s+name"),
 )]
 BIRTH_COLUMN = re.compile(BIRTH_HEADINGS, CI)
-NAME_CELL = re.compile(rf"(?:[{UPPER}][\w'’.\-]*,?\s+)+[{UPPER}][\w'’.\-]*(?:\s*\([^)]*\))?")  # "ELLIS, Ronald James"
+NAME_CELL = re.compile(rf"(?:[{UPPER}][\w'’.\-]*,?\s+|"
+                       rf"(?:van|von|de|der|den|del|da|di|du|le|la|y|ter|ten|zu|dos|das)\s+)+"
+                       rf"[{UPPER}][\w'’.\-]*(?:\s*\([^)]*\))?")  # "ELLIS, Ronald James", "Jonas van Aaken"
 # ... or typed in lower case: "hugo martín sáez" (a given name first)
 LOWER_FULL_NAME = re.compile(rf"[{LOWER}]+(?:\s+(?:(?:de|del|van|von|der|da|di|du|y)\s+)?[{LOWER}]+){{1,3}}")
 ID_IN_CELL = re.compile(r"[A-Z0-9](?:[A-Z0-9 ./-]*[A-Z0-9])?$")  # "Harmonie n° 71302284": the number
@@ -618,6 +637,9 @@ def lost_property(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
 RANGE_TO = r"\s+(?:bis|to|through|thru|à|au|a|al|hasta)\s+(?:[A-Z]{1,3}[\s-]?)?"  # "IP-7700000 bis IP-7749999"
 RANGE_AFTER = re.compile(RANGE_TO + r"\d{4,}")
 RANGE_BEFORE = re.compile(r"\d{4,}" + RANGE_TO + "$")
+# "numéro de série compris entre SH3-100000 et SH3-114999", "between KT200000 and KT249999"
+BETWEEN_BEFORE = re.compile(r"\b(?:entre|between|zwischen)\s+$", CI)
+RANGE_AND = re.compile(r"\s+(?:et|and|und|y)\s+(?:[A-Z0-9]{1,4}[\s-]?)?\d{4,}")
 
 
 KVNR_SHAPE = re.compile(r"[A-Z]\d{9}")
@@ -642,8 +664,9 @@ def keyed(text: str, spans: list[tuple[int, int]], ctx: Context) -> Iterator[Hit
             if cls == "vehicle" and not re.search(r"[A-Za-z]", value) and not re.search(r"\d{4}", value):
                 continue
             start, end = m.start("value"), m.end("value")
-            if RANGE_AFTER.match(text, end):
-                continue  # a series: "Seriennummern SN 4100000 bis 4189999"
+            if RANGE_AFTER.match(text, end) or (BETWEEN_BEFORE.search(text, max(0, start - 12), start)
+                                                and RANGE_AND.match(text, end)):
+                continue  # a series: "Seriennummern SN 4100000 bis 4189999", "entre SH3-100000 et SH3-114999"
             if cls not in ("vehicle", "license") and VEHICLE_WORDS.search(text, m.start(), start):
                 continue  # "una tarjeta de aparcamiento para el vehículo 4827 KLM": the plate's, not a card's
             sure = blocking
@@ -765,11 +788,15 @@ ORGANISATION_TYPES = {phonenumbers.PhoneNumberType.TOLL_FREE, phonenumbers.Phone
 
 # After one of these a number is a reference, an operation's or an animal's chip, not a phone number.
 LOG_KEY = re.compile(r"\b(?:log|ref(?:erence)?|incident|crime|Aktenzeichen|Einsatznummer|Einsatz-?Nr\.?|"
-                     r"Transpondernummer|Transponder|Chipnummer|microchip|puce|microchip)\s*(?:no\.?|number|#|:)?\s*$",
+                     r"Transpondernummer|Transponder|Chipnummer|microchip|puce|microchip|"
+                     r"Serien-?(?:Nr\.?|nummer)|serial|s[ée]rie)\s*(?:no\.?|number|#|:)?\s*$",
                      CI)
 
 
-FAMILY_LINE = re.compile(r"\b(?:family|familia|famille|Familie)\b[^\n.;]{0,45}$", CI)  # "Famille (…) : 06 …"
+FAMILY_LINE = re.compile(r"\b(?:family|familia|famille|Familie|next\s+of\s+kin|NOK|Angehörige[rn]?|"
+                         r"personne\s+à\s+prévenir|familiar\s+de\s+contacto)\b"
+                         # "Famille (…) : 06 …", "Next of kin daughter Mrs H. Pryce-Jones 07700 …"
+                         r"(?:[^\n.;]|(?<=\b[A-Z])\.|(?<=\bMrs)\.|(?<=\bMr)\.|(?<=\bMs)\.){0,45}$", CI)
 
 
 NAME_ON_LINE = re.compile(rf"\b[{UPPER}][{LOWER}]+\s+(?:on|au|al|unter)\s*$")  # "Efua on 07700 900461"
@@ -796,6 +823,7 @@ def phones(text: str, ctx: Context, spans: list[tuple[int, int]]) -> Iterator[Hi
                     RANGE_BEFORE.search(text, max(0, match.start - 30), match.start):
                 continue  # "quoting log 3310448": a reference (the keyed detector's), not a phone number
             if (NOT_PERSONAL.search(_before(text, match.start, 50)) or NUMERIC_DATE.fullmatch(match.raw_string)
+                    or ANY_DATE.fullmatch(match.raw_string)  # a range of days: "02.-09.06.2025"
                     or re.match(r"(?:19|20)\d\d[-/.]", match.raw_string)  # "2024-40-017", "RASFF 2024.6312"
                     or LIFESPAN.search(text, max(0, match.start - 2), match.end + 2)):  # "(1822-1895)": a life
                 continue
@@ -840,9 +868,11 @@ DATE = (rf"(?:\d{{1,2}}[/.\-]\d{{1,2}}[/.\-](?:\d{{4}}|\d{{2}})(?!\d)|\d{{4}}-\d
         rf"\d{{1,2}}\.(?:{ROMAN_MONTH}|{SHORT_MONTH})\.(?:\d{{4}}|\d{{2}})(?!\d)|"
         rf"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d)|"
         rf"(?:the\s+)?{DAY}{ORD}\s+(?:of\s+|de\s+)?{MONTH}(?:,?\s+(?:de\s+|of\s+)?\d{{4}})?|"
-        rf"{MONTH}\s+{DAY}{ORD}(?:,?\s+\d{{4}})?)")
+        rf"{MONTH}\s+(?:the\s+)?{DAY}{ORD}(?:,?\s+\d{{4}})?|"
+        rf"\d{{1,2}}\.\s?[–-]\s?\d{{1,2}}\.\d{{1,2}}\.(?:\d{{4}}|\d{{2}})(?!\d))")  # "vom 02.-09.06.2025", dash too
 BIRTH = (r"DOB|D\.O\.B\.?|date\s+of\s+birth|birth\s*date|born(?:\s+on)?|\bb\.|n[ée]e?\s+le|n[ée]e?|\*(?=\s?\d)|"
-         r"date\s+de\s+naissance|nacid[oa](?:\s+el)?|naci[óo](?:\s+el)?|fecha\s+de\s+nacimiento|f\.\s?nac\.?|geb\.|geboren(?:\s+am)?|"
+         r"date\s+de\s+naissance|nacid[oa](?:\s+el)?|naci[óo](?:\s+el)?|fecha\s+de\s+nacimiento|f\.\s?nac\.?|"
+         r"fecha\s+nac\.?|geb\.|geboren(?:\s+am)?|"
          r"Geburtsdatum|Geburtstag")
 EVENT = (r"died|passed\s+away|deceased|date\s+of\s+death|admitted|hospitali[sz]ed|discharged|"
          r"(?:seit\s+der\s+|since\s+(?:the|his|her)\s+|depuis\s+(?:le|son|sa)\s+|desde\s+(?:el|su)\s+)"
@@ -874,7 +904,9 @@ LINK = (r"(?:[\s:(,]+(?!(?:since|from|between|until|after|before|desde|hasta|ent
 AT_PLACE = (rf"\s+(?:to|at|in|into|al|a|à|au|en|ins|im|in\s+die|in\s+das)\s+"
             rf"(?:the\s+|el\s+|la\s+|le\s+|l['’]|das\s+|die\s+|der\s+)?"
             rf"(?-i:(?:[{UPPER}0-9][\w'’.\-]*\s+(?:de\s+(?:la\s+)?|del\s+|of\s+(?:the\s+)?|la\s+)?){{1,5}})(?:on|el|le|am)\s+")
-KEY_DATE = re.compile(rf"(?<!\w)(?P<key>{BIRTH}|{EVENT})(?:{AT_PLACE}|{LINK})(?P<date>{DATE})", CI)
+KEY_DATE = re.compile(rf"(?<!\w)(?P<key>{BIRTH}|{EVENT})(?:{AT_PLACE}|{LINK})(?P<date>{DATE})|"
+                      rf"\b(?P<shot>geimpft|vaccinated|vacunad[oa]|vaccinée?)\s+(?:am\s+|on\s+|el\s+|le\s+)?"
+                      rf"(?P<day>{DAY}\.\d{{1,2}}\.(?!\d)|{DAY}/\d{{1,2}}(?![/\d]))", CI)
 DATE_KEY = re.compile(rf"\bam\s+(?P<date>{DATE}),?\s+[^.!?]{{0,140}}?"
                       r"(?P<key>verstorben|gestorben|entlassen|aufgenommen|"
                       r"bewusstlos|aufgefunden|verunglückt|"
@@ -931,6 +963,9 @@ BORN_GROUP = re.compile(r"\b(?:children|babies|infants|people|persons|anyone|tho
 
 def dates_and_ages(text: str) -> Iterator[Hit]:
     for m in KEY_DATE.finditer(text):
+        if m.group("shot"):  # "geimpft 07.10.": one person's vaccination day
+            yield _hit(text, "date", m.start("day"), m.end("day"), True, "the day a person was vaccinated")
+            continue
         if HISTORIC_YEAR.search(m.group("date")):
             continue
         if re.fullmatch(BIRTH, m.group("key"), CI) and BORN_GROUP.search(text[max(0, m.start() - 40):m.start()]):
@@ -969,7 +1004,8 @@ ADDRESS = re.compile("|".join([
     rf"(?:(?:Flat|Apt\.?|Apartment|Unit)\s+\w+,\s*)?\b\d{{1,5}}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?(?:{CAP_EN}\s+){{0,3}}"
     r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Terrace|Way|Close|Crescent|"
     r"Gardens|Square|Parkway|Pkwy|Highway|Hwy|Row|Mews|Walk|Grove|Rise|Cottages|Wharf|Quay|Yard|Hill|Green|"
-    r"Vale|Mead|Croft|Chase|Parade|Esplanade|Promenade|Circus|Meadows?|Grange)\b\.?"
+    r"Vale|Mead|Croft|Chase|Parade|Esplanade|Promenade|Circus|Meadows?|Grange|Crest|Heights|Ridge|Trail|Loop|"
+    r"Circle|Cir|Knoll|Hollow|Glen|Bend|Landing|Cove|Pike)\b\.?"
     rf"(?:,?\s*(?:Apt\.?|Apartment|Unit|Suite|Flat|#)\s*\w+)?{CITY}?{POSTCODE}?",
     # en: the 1400 block of W. Linden Ave (where US police and health notices place a home)
     rf"\b\d{{2,5}}\s+block\s+of\s+(?:[NSEW]\.?\s+)?(?:{CAP}\s+){{0,3}}"
@@ -996,8 +1032,11 @@ ADDRESS = re.compile("|".join([
     # any language, a street written without its kind, known by the flat after the number: "2207 Larkspur,
     # Unit 4B", "Olivares 12, 3.º B", "Juan Carlos I 43, 5.º izq.", "Müggelheimer 112a, 3. OG"
     rf"\b\d{{1,5}}\s+[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?,\s*(?:Unit|Apt\.?|Apartment|Flat|Suite)\s+\w+",
+    rf"\b\d{{1,4}}(?:\s*(?:bis|ter))?\s+[{UPPER}][\w'’\-]+(?:\s+[{UPPER}][\w'’\-]+){{0,2}},\s*"
+    rf"\d{{1,2}}(?:e|er|ème)\s+étage",
     rf"\b[{UPPER}][\w\-]+(?:\s+(?:[{UPPER}][\w\-]*|de|del|de\s+la|I{{1,3}}|IV|V|VI)){{0,3}}\s+\d{{1,4}}[a-z]?,\s*"
-    rf"(?:\d{{1,2}}\.?\s?º\s*(?:[A-Z]\b|izq(?:uierda|\.)?|dcha\.?|derecha)?|\d{{1,2}}\.\s?(?:OG|Obergeschoss|Stock|Etage)\b|"
+    rf"(?:\d{{1,2}}\.?\s?[ºª]\s*(?:[A-Z]\b|izq(?:uierda|\.)?|dcha\.?|derecha|planta\b)?|planta\s+\d|"
+    rf"\d{{1,2}}\.\s?(?:OG|Obergeschoss|Stock|Etage)\b|"
     rf"\d{{1,2}}(?:e|er|ème)\s+étage|bajo\b|EG\b|DG\b)",
 ]))
 VENUE = re.compile(rf"\b(?:{lex.VENUE_WORDS})\b", CI)
@@ -1165,7 +1204,7 @@ support information safety care center centre services portal app online room be
 vater mutter bruder schwester oma opa sohn tochter eltern onkel tante spitzname spitznamen erste hilfe
 spectators bystanders witnesses supporters zuschauer passanten espectadores testigos spectateurs témoins
 estadio stade stadion stadium arena mitglieder members miembros membres
-alta ingreso admission discharge entlassung aufnahme sortie entrée soy
+alta ingreso admission discharge entlassung aufnahme sortie entrée soy gerät geräte befund
 nachname vorname surname apellidos apellido prénom prenom
 """)) | frozenset(_fold(m) for m in lex.MONTHS.split("|"))
 MONTH_NAMES = frozenset(_fold(m) for m in lex.MONTHS.split("|"))
@@ -1204,6 +1243,10 @@ INITIALS_AGED = re.compile(rf"(?<![\w.])(?P<name>{INITIALS})"
                            r"(?:(?:años|ans|years|Jahre)\b|J\.|\s*[),(—–])|"
                            r",?\s*(?:NHC|MRN|IPP|NIR|DOB|historia|geb\.|n[ée]e?\s|born)\b)")
 # Initials after what the person is: "A year-nine pupil, K.L.D., has ...", "un alumno de 4.º B, H. M. G. (Hugo),".
+# ... or with their class: "It's J.M. in 10R", "R.S.M., interno n.º 2019/04471" (after "se trata de").
+INITIALS_CLASS = re.compile(rf"(?<![\w.])(?P<name>{INITIALS})(?:\s+(?:in|from|de|aus|en|of)\s+(?:(?i:Year|class|Klasse|"
+                            rf"classe|clase)\s+)?\d{{1,2}}(?:\.?\s?º)?\s?[A-Z]{{0,2}}\b|(?=,?\s+(?i:interno|inmate|"
+                            rf"détenu|Häftling|Gefangene[rn]?)\b))")
 INITIALS_BETWEEN_COMMAS = re.compile(rf",\s+(?P<name>{INITIALS})(?:\s*\((?P<first>{WORD})\))?(?=\s*,)")
 ROLE_ENDS = re.compile(rf"(?i:{lex.PERSON_ROLES}|{lex.PATIENT_WORDS}|grader|pupil|alumn[oa]|élève|Schüler(?:in)?)"
                        r"(?:\s+(?:de|of|in|aus|en)\s+[\w.º°]+(?:\s+[A-Z0-9]\w?)?)?\s*$")
@@ -1537,7 +1580,7 @@ PLACE_BEFORE = re.compile(r"\b(?:Klinikum|Krankenhaus|Klinik|Hospital|Hôpital|C
                           r"Biblioteca|Bibliothèque|Library|Residencia|Pflegeheim|Seniorenheim|Seniorenzentrum|"
                           r"EHPAD|Maison|Haus|Park|Parque|Parc|Memorial|Pabellón|Polideportivo|CEIP|IES|IESO|CEE|CRA|CPEIP|"
                           r"[Pp]olígono|[Uu]rbanización|[Bb]arrio|Industriegebiet|Gewerbegebiet|[Zz]one\s+industrielle|"
-                          r"ZAC|ZI|Industrial\s+Estate|Business\s+Park|"
+                          r"ZAC|ZI|Industrial\s+Estate|Business\s+Park|natural\s+de|originaire\s+de|"
                           # ships: "MS Theodor Heuss", "el buque Juan Sebastián Elcano"
                           r"MS|MV|MY|SS|HMS|RMS|[Nn]avire|[Bb]uque|[Bb]arco|[Ff]erry|Fähre|Schiff|[Pp]aquebot|[Vv]essel|"
                           # lower case in running text: "el polideportivo Rafael Nadal", "au stade Pierre-Mauroy"
@@ -1588,8 +1631,14 @@ COUPLE = re.compile(rf"(?P<a>{WORD}(?:\s+{WORD}){{1,2}})\s+(?:y|and|et|und|&)\s+
 
 # A name in lower case, as typed in a hurry, after a relative's or a patient's word.
 LOWER_NAME = re.compile(rf"(?:\b(?i:his|her|their|my|our|su|sus|son|sa|ses|sein|seine|ihr|ihre|mi|mon|ma|mein|meine)\s+"
-                        rf"(?i:{lex.RELATIVES})\s*,?|(?i:patient|paciente|patiente|Patient(?:in)?)\s*:|\bPat\.\s*:?)\s+"
+                        rf"(?i:{lex.RELATIVES})\s*,?|(?i:patient|paciente|patiente|Patient(?:in)?)\s*:|\bPat\.\s*:?|"
+                        rf"\b(?i:the|a|an|our|la|el|le|die|der)\s+(?i:{lex.RELATIVES}|{lex.PERSON_ROLES}),|"
+                        rf"\b(?i:employee|worker|pupil|student|resident|empleado|empleada|alumn[oa]|salariée?|élève|"
+                        rf"Mitarbeiter(?:in)?|Schüler(?:in)?|le\s+petit|la\s+petite|el\s+pequeño|la\s+pequeña|"
+                        rf"der\s+kleine|die\s+kleine|little))\s+"
                         rf"(?P<name>[{LOWER}]+(?:\s+(?:(?:de|del|van|von|der|da|di|du|y)\s+)?[{LOWER}]+){{1,2}})(?![\w-])")
+LITTLE_LOWER = re.compile(rf"\b(?i:le\s+petit|la\s+petite|el\s+pequeño|la\s+pequeña|der\s+kleine|die\s+kleine|"
+                          rf"little)\s+(?P<name>[{LOWER}]{{3,}})\b")
 # A person who gives their own name: "Soy Sergio Llorente", "Je m'appelle Élodie Nguyen", "My name is Ola".
 SELF_NAMED = re.compile(rf"\b(?:(?i:my\s+name\s+is|me\s+llamo|mi\s+nombre\s+es|je\s+m['’]appelle|je\s+suis|"
                         rf"ich\s+heiße|mein\s+Name\s+ist|ich\s+bin|this\s+is)|(?<=[«„“\"]\s)Soy|(?<=[«„“\"])Soy|"
@@ -1708,12 +1757,17 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
     for m in ROLE_THEN_NAME.finditer(text):
         if _is_name(m.group("name"), False) and not OFFICIAL.search(text[max(0, m.start() - 40):m.end() + 40]):
             add(m.start("name"), m.end("name"), True, "a person named with what they are")
+    for m in LITTLE_LOWER.finditer(text):  # "le petit karim a été transféré"
+        if is_given_name(m.group("name").capitalize()) and _fold(m.group("name")) not in NOT_NAMES \
+                and _fold(m.group("name")) not in lex.EVERYDAY_NAME_WORDS:
+            add(m.start("name"), m.end("name"), True, "a child named by their first name")
     for m in LOWER_NAME.finditer(text):  # "his granddaughter tasha okafor asked", "Pat. emil schröder, geb."
         first, *rest = m.group("name").split()
         while len(rest) > 1 and _fold(rest[-1]) not in census_names()[1] and not is_given_name(rest[-1].capitalize()):
             rest.pop()  # "tasha okafor asked": the verb after the name
         if rest and _lower_given(first, rest[0]) and all(
-                _fold(w) not in NOT_NAMES and _fold(w) not in lex.EVERYDAY_NAME_WORDS and len(w) >= 2 for w in rest):
+                _fold(w) not in NOT_NAMES and len(w) >= 2 and (
+                    _fold(w) not in lex.EVERYDAY_NAME_WORDS or _fold(w) in census_names()[1]) for w in rest):
             add(m.start("name"), m.start("name") + len(" ".join([first, *rest])), True,
                 "a name written in lower case after whose it is")
     for m in SELF_NAMED.finditer(text):  # « Je m'appelle Élodie Nguyen, chambre B-112 »
@@ -1731,6 +1785,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
     for m in DESCRIBED.finditer(text):  # "Se trata de una monitora del propio centro, M.ª José Barrios,"
         if _is_name(m.group("name").replace("M.ª", "María"), False) and not OFFICIAL.search(m.group("what")):
             add(m.start("name"), m.end("name"), True, "the person a case is about")
+    for m in INITIALS_CLASS.finditer(text):
+        add(m.start("name"), m.end("name"), True, "a person's initials with their class or record")
     for m in INITIALS_AGED.finditer(text):
         add(m.start("name"), m.end("name"), True, "a person's initials with their age or record")
     for m in INITIALS_BETWEEN_COMMAS.finditer(text):  # the pattern first: searching for the role is the slow part
@@ -1968,7 +2024,10 @@ SUPPORT_AFTER = re.compile(r"(?:BleibStark|StayStrong|Strong|Fuerte|Gesucht|Verm
 
 def name_words(name: str) -> set[str]:
     """The words of a found name that would name the person on their own ("Kieran", "Walsh",
-    "Pelham-Yates" and "Yates"), without titles, particles and everyday words."""
+    "Pelham-Yates" and "Yates"), without titles, particles and everyday words. A name typed in lower
+    case ("gloria teague") is read as written with capitals."""
+    if name.islower():
+        name = " ".join(w if w in NAME_JOINS else w.capitalize() for w in name.split())
     words: set[str] = set()
     for m in re.finditer(WORD, name):
         word = m.group()
@@ -2234,7 +2293,8 @@ DAY_MONTH = re.compile(r"\b(?:on|of|le|am|el|du|vom|since|depuis|seit|desde)\s+"
 WEEKDAYS = (r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|lunes|martes|miércoles|jueves|viernes|sábado|"
             r"domingo|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|Montag|Dienstag|Mittwoch|Donnerstag|"
             r"Freitag|Samstag|Sonntag")
-WEEKDAY_DAY = re.compile(rf"\b(?:{WEEKDAYS}),?\s+(?:the\s+|dem\s+|den\s+)?(?:{DATE}|{DAY}\.\d{{1,2}}\.(?!\d)|"
+WEEKDAY_DAY = re.compile(rf"\b(?:{WEEKDAYS}|(?-i:Mo|Di|Mi|Do|Fr|Sa|So)\.),?\s+(?:the\s+|dem\s+|den\s+)?"
+                         rf"(?:{DATE}|{DAY}\.\d{{1,2}}\.(?!\d)|{DAY}(?:st|nd|rd|th)?\s+(?:{SHORT_MONTH})\b\.?|"
                          rf"{DAY}(?:st|nd|rd|th|\.)?"
                          rf"(?!\s*(?:[:h%°\d]|Uhr\b|a\.m|p\.m|am\b|pm\b))(?![\w.,]\d))", CI)
 # Spanish gives the day alone: "el viernes pasado, día 21", "el día 3".
@@ -2286,6 +2346,11 @@ def tied_addresses(text: str, spans: list[tuple[int, int]], found: list[Hit]) ->
                 n.blocking and n.cls == "name" and n.end <= where[0] for n in found):
             yield _hit(text, "address", h.start, h.end, True, "the home of someone named just before")
     taken = [(h.start, h.end) for h in found if h.cls == "address"]
+    for h in found:  # "2) Desmond O'Kane, 9 Millbrook, wheelchair user": the address right after the name
+        after = UNTYPED_AFTER_NAME.match(text, h.end) if h.blocking and h.cls == "name" else None
+        if after and _fold(after.group("street").split()[0]) not in MONTH_NAMES and \
+                not any(a < after.end("a") and after.start("a") < b for a, b in taken):
+            yield _hit(text, "address", after.start("a"), after.end("a"), True, "the home of someone named here")
     for m in UNTYPED_HOME.finditer(text):  # "Siobhan O'Driscoll and her husband from 12 Riverside, Tewkesbury"
         if sentence_of(spans, m.start()) in named and not any(a < m.end("a") and m.start("a") < b for a, b in taken) \
                 and _fold(m.group("street").split()[0]) not in MONTH_NAMES:
@@ -2296,6 +2361,11 @@ def tied_addresses(text: str, spans: list[tuple[int, int]], found: list[Hit]) ->
 UNTYPED_HOME = re.compile(rf"\b(?:from|of|at)\s+(?P<a>\d{{1,4}}[a-z]?\s+"
                           rf"(?P<street>[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?),"
                           rf"\s+[{UPPER}][{LOWER}]+)")
+
+
+UNTYPED_AFTER_NAME = re.compile(rf",\s*(?P<a>\d{{1,4}}[a-z]?\s+"
+                                rf"(?P<street>[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?))"
+                                r"(?=\s*[,.;)]|\s*$)")
 
 
 # "… Gerda Hoffmann vermisst. Sie lebt … in der Florastraße 23" / "Sie verließ … das Seniorenzentrum

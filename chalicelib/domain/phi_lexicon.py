@@ -46,7 +46,8 @@ PATIENT_VERBS = (
     r"is\s+(?:being\s+treated|in\s+(?:hospital|isolation|intensive|critical|stable|a\s+coma)|recovering|isolating)|"
     r"remains\s+(?:in|on|at)|has\s+been\s+(?:admitted|transferred|hospitali[sz]ed|diagnosed)|"
     r"falleció|murió|dio\s+positivo|ingresó|está\s+(?:ingresad[oa]|en\s+la\s+(?:UCI|habitación|planta))|"
-    r"sigue\s+(?:ingresad[oa]|en\s+observación)|permanece\s+ingresad[oa]|fue\s+ingresad[oa]|"
+    r"sigue\s+(?:ingresad[oa]|en\s+observación|en\s+(?:la\s+)?UCI|grave|intubad[oa])|permanece\s+ingresad[oa]|"
+    r"fue\s+ingresad[oa]|"
     r"est\s+(?:décédée?|morte?|hospitalisée?|sortie?|en\s+(?:isolement|réanimation))|a\s+été\s+(?:testée?|hospitalisée?)|"
     r"reçoit\s+un\s+traitement|s['’]est\s+éteinte?|nous\s+a\s+quitté(?:e|s)?|"
     r"ist\s+(?:am\s+.{1,20}\s+)?(?:verstorben|gestorben)|starb|verstarb|wurde\s+(?:.{1,45}\s+)?"
@@ -93,7 +94,8 @@ HOME_WORDS = (
     r"wohnte|habitait|vit|vivait|vivent|lebt|lebte|Bewohner(?:in)?|residente|résidente?|"
     r"vive|reside|domicilio|vecin[oa]|(?-i:casa)|"
     r"habite|domicilié?e?|demeurant|appartement|logement|piso|vivienda|portal\s+de\s+su\s+casa|su\s+casa|"
-    r"wohnt|\w*[Ww]ohnung|wohnhaft|Wohnadresse|Anschrift|wohnen|wohne|vivimos|vivo|viven|habitons|habitent"
+    r"wohnt|\w*[Ww]ohnung|wohnhaft|Wohnadresse|Anschrift|wohnen|wohne|vivimos|vivo|viven|habitons|habitent|"
+    r"Adresse|direcci[óo]n|vive\s+sola?|chez\s+(?:les|eux|elle|lui)"
 )
 
 # Before a number, these say it is not a person's: drug, lab, lot and diagnosis codes.
