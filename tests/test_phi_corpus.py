@@ -105,13 +105,14 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     (phi_bench.HOLDOUT34, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT35, 0.99, 1.0, 0.0),
     (phi_bench.HOLDOUT36, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT37, 0.97, 1.0, 0.0),
     (phi_bench.HOLDOUT38, 0.85, 0.95, 0.0), (phi_bench.HOLDOUT39, 0.97, 1.0, 0.0),
-    (phi_bench.HOLDOUT40, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT41, 0.99, 1.0, 0.0)],
+    (phi_bench.HOLDOUT40, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT41, 0.99, 1.0, 0.0),
+    (phi_bench.HOLDOUT42, 0.99, 1.0, 0.0)],
     ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13",
          "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21",
          "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27",
          "holdout28", "holdout29", "holdout30",
          "holdout31", "holdout32", "holdout33", "holdout34", "holdout35", "holdout36",
-         "holdout37", "holdout38", "holdout39", "holdout40", "holdout41"])
+         "holdout37", "holdout38", "holdout39", "holdout40", "holdout41", "holdout42"])
 def test_the_later_sets(path: Path, recall: float, advisories: float, false_positives: float) -> None:
     """First runs, before any work on them: holdout6 82.6 % of identifiers, 100 % of advisories
     blocked, 5 % false positives; holdout7 (another hand, same state) 74.8 %, 95 %, 7.5 %; holdout8
@@ -138,7 +139,8 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
     2.5 %; holdout38 (another hand, during the work on holdout37) 85.7 %, 95 %, 17.5 % (only its false
     positives worked on); holdout39 (another hand, during the work on holdout38) 87.5 %, 97.5 %, 15 %;
     holdout40 (another hand, during the work on holdout39) 77.3 %, 97.5 %, 0 %; holdout41 (another hand,
-    during the work on holdout40) 75.6 %, 90 %, 2.5 %. The floors keep what the work on them reached."""
+    during the work on holdout40) 75.6 %, 90 %, 2.5 %; holdout42 (another hand, during the work on holdout41)
+    93.6 %, 100 %, 5 %. The floors keep what the work on them reached."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
@@ -146,14 +148,14 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
 
 
 def test_the_set_never_worked_on() -> None:
-    """holdout42: written during the work on holdout41 by a hand that never saw the code, and never
-    worked on, so its figures are what the screen does on text it has not seen (93.6 % of
-    identifiers, 100 % of advisories with patient data blocked, 5 % false positives): the floors
+    """holdout43: written during the work on holdout42 by a hand that never saw the code, and never
+    worked on, so its figures are what the screen does on text it has not seen (91.1 % of
+    identifiers, 100 % of advisories with patient data blocked, 0 % false positives): the floors
     keep them from getting worse unnoticed."""
-    result = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT42), timing=False)
+    result = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT43), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
-    assert result["recall"] >= 0.93 and result["advisory_recall"] >= 1.0, result["misses"]
-    assert result["false_positive_rate"] <= 0.05, result["false_positives"]
+    assert result["recall"] >= 0.91 and result["advisory_recall"] >= 1.0, result["misses"]
+    assert result["false_positive_rate"] <= 0.0, result["false_positives"]
     assert result["unlabelled_share"] <= 0.10  # places and offices marked as names where patient data is too
 
 
@@ -773,7 +775,16 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     ({"language": "de-DE", "description": "„Gerda Pohl * 12.4.1940 – geimpft 03.11. – wohnt allein.“"}, [("description", "date", "03.11.")]),
     ({"description": "The carer's note: 'Next of kin daughter Mrs J. Okoro-Bright 07700 900318.'"}, [("description", "phone", "07700 900318")]),
     ({"description": "Shelter list: 1) Mabel Finch, 6 Larchfield, DOB 02/03/1941, on oxygen."}, [("description", "address", "6 Larchfield")]),
-    ({"language": "es-ES", "description": "Para ayudar a la familia de Pablo: ES12 3456 7890 1234 5678 9012, concepto 'Pablo'."}, [("description", "account", "ES12 3456 7890 1234 5678 9012")]),
+    ({"language": "es-ES", "description": "Para ayudar a la familia de Pablo: ES12 3456 7890 1234 5678 9012, concepto 'Pablo'."}, [("description", "account", "ES12 3456 7890 1234 5678 9012")]),    # after holdout42's first run (recall 93.6 %, false positives 5 %)
+    ({"description": "She ate at the Riverside food court on Mar. 3 before being admitted to St. Luke's, said her husband Owen Pratt."}, [("description", "date", "Mar. 3")]),
+    ({"description": "A mum posted: \"My little Rosie is three and has been so poorly since Tue 5th, please share\""}, [("description", "age", "three"), ("description", "date", "Tue 5th")]),
+    ({"language": "es-ES", "description": "Hoja filtrada: Paciente: M. J. R., lactante de 7 semanas | NHC 30571942"}, [("description", "name", "M. J. R."), ("description", "age", "7 semanas")]),
+    ({"language": "fr-FR", "description": "Note interne : détenu Paul Garnier, écrou n° 559012, transféré à l'hôpital."}, [("description", "other_id", "559012")]),
+    ({"language": "de-DE", "description": "„Herr Alois Brandl, er ist neunundachtzig und lebt allein.“"}, [("description", "age", "neunundachtzig")]),
+    ({"language": "de-DE", "description": "Meldung: Frau K., KVNR T410227591, Erkrankungsbeginn: 12.9.; Klinikum Süd."}, [("description", "date", "12.9.")]),
+    ({"language": "de-DE", "description": "Ein Betreuer für Herrn Ewald Frick, 84, ist nötig (Az. 5 XVII 219/25)."}, [("description", "other_id", "5 XVII 219/25")]),
+    ({"language": "es-ES", "area_desc": "Radio de 200 m en torno a Carrer de la Riera 12, 08301 Mataró", "description": "Caso de legionela en la vivienda de Jordi Puig, de 71 años."}, [("area_desc", "address", "Carrer de la Riera 12, 08301 Mataró")]),
+    ({"language": "de-DE", "description": "Eine Leserin schreibt: „Mein Mann Jonas Ebert, 49, liegt seit dem 3. Mai auf der Intensivstation. Lasst euch impfen! Updates gibt es auf www.jonas-kaempft.de.“"}, [("description", "name", "Jonas Ebert"), ("description", "url", "www.jonas-kaempft.de")]),
 ])
 def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
@@ -990,7 +1001,12 @@ def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: li
     {"language": "fr-FR", "description": "Les défibrillateurs dont le numéro de série est compris entre DX2-200000 et DX2-249999 doivent être mis à jour."},
     {"description": "Our partner, the Red Cross, is reachable on 0300 303 0000 for families."},
     {"language": "es-ES", "description": "El detenido es natural de Medina del Campo, según la Guardia Civil."},
-    {"language": "fr-FR", "description": "Le petit déjeuner est servi de 7 h à 9 h ; la petite enfance reste prioritaire."},
+    {"language": "fr-FR", "description": "Le petit déjeuner est servi de 7 h à 9 h ; la petite enfance reste prioritaire."},    # after holdout42's first run (false positives 5 %)
+    {"language": "es-ES", "description": "Los medidores con número de serie entre GLM-B20000 y GLM-B29999 no están afectados."},
+    {"language": "de-DE", "description": "Betroffen sind Pens mit den Seriennummern DP3-310001 bis DP3-319999; Patienten erhalten Ersatz."},
+    {"description": "The clinic opens on Sat 2nd and Sun 3rd for walk-in flu jabs."},
+    {"description": "The review found that Policy is clear and Guidance is 12 pages long."},
+    {"language": "es-ES", "description": "Punto informativo en el Mercado de San Antón, calle Augusto Figueroa 24.", "area_desc": "Mercado de San Antón, C/ Augusto Figueroa 24, 28004 Madrid"},
 ])
 def test_what_the_new_detectors_leave_alone(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []

@@ -143,9 +143,15 @@ def _warning(finding: Finding, message: str) -> Finding:
     return finding.model_copy(update={"blocking": False, "message": message})
 
 
+# The kinds of street, written out or short: "C/ Augusto Figueroa 24" is "calle Augusto Figueroa 24".
+STREET_KINDS = frozenset({"calle", "c", "avenida", "avda", "av", "avenue", "ave", "rue", "boulevard", "bd", "blvd",
+                          "street", "st", "road", "rd", "straße", "strasse", "str", "plaza", "pza", "place", "pl"})
+
+
 def _street_key(address: str) -> frozenset[str]:
-    """The words of an address up to its first comma, in lower case: "12 rue Gabriel-Péri"."""
-    return frozenset(re.findall(r"\w[\w'-]*", address.split(",")[0].lower()))
+    """The words of an address up to its first comma, in lower case, without the street's kind:
+    "12 rue Gabriel-Péri" -> {"12", "gabriel-péri"}."""
+    return frozenset(re.findall(r"\w[\w'-]*", address.split(",")[0].lower())) - STREET_KINDS
 
 
 def _findings(field: str, hits: Iterable[Hit]) -> list[Finding]:

@@ -88,7 +88,8 @@ def _hit(text: str, cls: str, start: int, end: int, blocking: bool, why: str) ->
 ABBREVIATIONS = {"mr", "mrs", "ms", "mx", "dr", "dra", "sr", "sra", "srta", "st", "b", "geb", "n", "no", "nr", "m",
                  "seriennr", "personalnr", "patientennr", "versichertennr", "pers", "vers", "pat",
                  "mme", "pr", "prof", "d", "dña", "approx", "ca", "z", "bzw", "vs", "etc", "hr", "fr", "tel", "av",
-                 "avda", "str", "apt", "c", "º", "u", "a", "e", "g", "i"}
+                 "avda", "str", "apt", "c", "º", "u", "a", "e", "g", "i",
+                 "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}  # "Feb. 12"
 _END = re.compile(r"[.!?](?=\s+[\"'(¿¡„“‘«»]?\s?[" + UPPER + r"0-9])|[.!?]$|\n+")  # quotes in four languages
 
 
@@ -317,7 +318,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
                 r"\d{4}(?: \d{4}){2,3}(?![\w-])|(?=[A-Z0-9/.\-]*\d)[A-Z0-9][A-Z0-9/.\-]{2,}[A-Z0-9])", True),
     ("other_id", r"\bPers\.?-Nr\.?|Personalnr\.?|\bbadge\s*(?:#|no\.?|number)?|Dienstausweis|"
                  r"n[°o]\s*(?:d')?[ée]tudiant|num[ée]ro\s+(?:d')?[ée]tudiant|Aufenthalts(?:gestattung|titel|erlaubnis)|Personalausweis(?:nummer)?|"
-                 r"Reisepass(?:nummer)?|n[°º]\s*d['’]écrou|num[ée]ro\s+d['’]écrou|inmate\s+(?:number|no\.?|ID)|"
+                 r"Reisepass(?:nummer)?|n[°º]\s*d['’]écrou|num[ée]ro\s+d['’]écrou|écrou\s+(?=n[°º])|inmate\s+(?:number|no\.?|ID)|"
                  r"prisoner\s+(?:number|no\.?)|Gefangenen(?:buch)?nummer|n[úu]mero\s+de\s+(?:interno|recluso)|"
                  r"\binterno\s+(?=n[.º°])|"
                  r"(?-i:\bDNI\b|\bNIE\b|\bCNI\b|\bNIA\b|\bINE\b)|pasaporte|carte\s+(?:nationale\s+)?d'identité|passeport|"
@@ -634,12 +635,12 @@ def lost_property(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
 
 
 # A range of numbers is a series -- a batch's, a product's -- not one person's: "SN 4100000 bis 4189999".
-RANGE_TO = r"\s+(?:bis|to|through|thru|à|au|a|al|hasta)\s+(?:[A-Z]{1,3}[\s-]?)?"  # "IP-7700000 bis IP-7749999"
+RANGE_TO = r"\s+(?:bis|to|through|thru|à|au|a|al|hasta)\s+(?:[A-Z0-9]{1,4}[\s-]?){0,2}"  # "IP-7700000 bis IP-7749999"
 RANGE_AFTER = re.compile(RANGE_TO + r"\d{4,}")
 RANGE_BEFORE = re.compile(r"\d{4,}" + RANGE_TO + "$")
 # "numéro de série compris entre SH3-100000 et SH3-114999", "between KT200000 and KT249999"
 BETWEEN_BEFORE = re.compile(r"\b(?:entre|between|zwischen)\s+$", CI)
-RANGE_AND = re.compile(r"\s+(?:et|and|und|y)\s+(?:[A-Z0-9]{1,4}[\s-]?)?\d{4,}")
+RANGE_AND = re.compile(r"\s+(?:et|and|und|y)\s+(?:[A-Z0-9]{1,4}[\s-]?){0,2}\d{4,}")  # "y GCP-A19999"
 
 
 KVNR_SHAPE = re.compile(r"[A-Z]\d{9}")
@@ -869,6 +870,7 @@ DATE = (rf"(?:\d{{1,2}}[/.\-]\d{{1,2}}[/.\-](?:\d{{4}}|\d{{2}})(?!\d)|\d{{4}}-\d
         rf"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d)|"
         rf"(?:the\s+)?{DAY}{ORD}\s+(?:of\s+|de\s+)?{MONTH}(?:,?\s+(?:de\s+|of\s+)?\d{{4}})?|"
         rf"{MONTH}\s+(?:the\s+)?{DAY}{ORD}(?:,?\s+\d{{4}})?|"
+        rf"(?-i:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.\s+{DAY}{ORD}(?:,?\s+\d{{4}})?(?![\d.])|"
         rf"\d{{1,2}}\.\s?[–-]\s?\d{{1,2}}\.\d{{1,2}}\.(?:\d{{4}}|\d{{2}})(?!\d))")  # "vom 02.-09.06.2025", dash too
 BIRTH = (r"DOB|D\.O\.B\.?|date\s+of\s+birth|birth\s*date|born(?:\s+on)?|\bb\.|n[ée]e?\s+le|n[ée]e?|\*(?=\s?\d)|"
          r"date\s+de\s+naissance|nacid[oa](?:\s+el)?|naci[óo](?:\s+el)?|fecha\s+de\s+nacimiento|f\.\s?nac\.?|"
@@ -905,7 +907,8 @@ AT_PLACE = (rf"\s+(?:to|at|in|into|al|a|à|au|en|ins|im|in\s+die|in\s+das)\s+"
             rf"(?:the\s+|el\s+|la\s+|le\s+|l['’]|das\s+|die\s+|der\s+)?"
             rf"(?-i:(?:[{UPPER}0-9][\w'’.\-]*\s+(?:de\s+(?:la\s+)?|del\s+|of\s+(?:the\s+)?|la\s+)?){{1,5}})(?:on|el|le|am)\s+")
 KEY_DATE = re.compile(rf"(?<!\w)(?P<key>{BIRTH}|{EVENT})(?:{AT_PLACE}|{LINK})(?P<date>{DATE})|"
-                      rf"\b(?P<shot>geimpft|vaccinated|vacunad[oa]|vaccinée?)\s+(?:am\s+|on\s+|el\s+|le\s+)?"
+                      rf"\b(?P<shot>geimpft|vaccinated|vacunad[oa]|vaccinée?|Erkrankungsbeginn\s*:|Symptombeginn\s*:|"
+                      rf"onset\s*:|inicio\s+de\s+síntomas\s*:|début\s+des\s+symptômes\s*:)\s*(?:am\s+|on\s+|el\s+|le\s+)?"
                       rf"(?P<day>{DAY}\.\d{{1,2}}\.(?!\d)|{DAY}/\d{{1,2}}(?![/\d]))", CI)
 DATE_KEY = re.compile(rf"\bam\s+(?P<date>{DATE}),?\s+[^.!?]{{0,140}}?"
                       r"(?P<key>verstorben|gestorben|entlassen|aufgenommen|"
@@ -963,8 +966,8 @@ BORN_GROUP = re.compile(r"\b(?:children|babies|infants|people|persons|anyone|tho
 
 def dates_and_ages(text: str) -> Iterator[Hit]:
     for m in KEY_DATE.finditer(text):
-        if m.group("shot"):  # "geimpft 07.10.": one person's vaccination day
-            yield _hit(text, "date", m.start("day"), m.end("day"), True, "the day a person was vaccinated")
+        if m.group("shot"):  # "geimpft 07.10.", "Erkrankungsbeginn: 3.7.": one person's day
+            yield _hit(text, "date", m.start("day"), m.end("day"), True, "the day of a person's vaccination or illness")
             continue
         if HISTORIC_YEAR.search(m.group("date")):
             continue
@@ -993,6 +996,7 @@ def dates_and_ages(text: str) -> Iterator[Hit]:
 # Street addresses and postcodes
 # ---------------------------------------------------------------------------------------------
 CAP = rf"[{UPPER}0-9][\w'’.\-]*"
+CAP_WORD = rf"[{UPPER}][\w'’.\-]*"  # a word of a street's name, not its number: "Calle Mayor 12, 3.º B"
 # ... a word of an English street ends with a full stop only as an abbreviation ("St. Mary's", "W."):
 # "since 2 December. Dr Helen Marsh" is a sentence's end, a title and a name
 CAP_EN = rf"(?:[{UPPER}0-9][\w'’\-]*(?:\.[\w'’\-]+)*|[{UPPER}][{LOWER}]{{0,2}}\.)"
@@ -1011,13 +1015,14 @@ ADDRESS = re.compile("|".join([
     rf"\b\d{{2,5}}\s+block\s+of\s+(?:[NSEW]\.?\s+)?(?:{CAP}\s+){{0,3}}"
     r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Terrace|Way|Parkway|Pkwy)\b\.?",
     # es: calle Mayor 12, 3.º B, 28013 Madrid
-    r"\b(?:calle|c/|avda\.?|avenida|plaza|pza\.?|paseo|camino|carretera|ronda|traves[íi]a)\s+(?:(?:de|del|de\s+la|"
-    rf"de\s+los|de\s+las)\s+)?(?:{CAP}(?:\s+(?:de|del|de\s+la|de\s+los|y)\s+(?={CAP}))?\s*){{1,4}},?\s*"
+    r"\b(?i:calle|c/|avda\.?|avenida|plaza|pza\.?|paseo|camino|carretera|ronda|traves[íi]a|carrer|avinguda|passeig|"
+    r"plaça|rúa)\s+(?:(?:de|del|de\s+la|d['’]|"
+    rf"de\s+los|de\s+las)\s+)?(?:{CAP_WORD}(?:\s+(?:de|del|de\s+la|de\s+los|y)\s+(?={CAP_WORD}))?\s*){{1,4}},?\s*"
     r"(?:n\.?\s?º\s*)?\d{1,4}"
     r"(?:,\s*(?:\d+\.?\s?º\s*[A-Z]?(?:\s*(?:izquierda|derecha|izda\.?|dcha\.?))?|bajo))?"
     rf"(?:,\s*\d{{5}}\s+[{UPPER}][\w\-]+)?",
     # fr: 12 bis rue des Lilas, 69003 Lyon
-    r"\b\d{1,4}(?:\s*(?:bis|ter))?,?\s+(?:rue|avenue|av\.|boulevard|bd|chemin|place|all[ée]e|impasse|route|quai|cours)"
+    r"\b\d{1,4}(?:\s*(?:bis|ter))?,?\s+(?i:rue|avenue|av\.|boulevard|bd|chemin|place|all[ée]e|impasse|route|quai|cours)"
     rf"\s+(?:(?:de|des|du|de\s+la|d'|l')\s*)?[{UPPER}][\w'’\-]*(?:\s+[{UPPER}0-9][\w'’\-]*){{0,2}}"  # not ". La"
     rf"(?:,\s*\d{{5}}\s+[{UPPER}][\w\-]+)?",
     # de: Hauptstraße 5, 50667 Köln / Bonner Straße 12a / Am Lindenhof 3
@@ -1205,6 +1210,7 @@ vater mutter bruder schwester oma opa sohn tochter eltern onkel tante spitzname 
 spectators bystanders witnesses supporters zuschauer passanten espectadores testigos spectateurs témoins
 estadio stade stadion stadium arena mitglieder members miembros membres
 alta ingreso admission discharge entlassung aufnahme sortie entrée soy gerät geräte befund
+my mein meine meinem meinen meiner mis mon
 nachname vorname surname apellidos apellido prénom prenom
 """)) | frozenset(_fold(m) for m in lex.MONTHS.split("|"))
 MONTH_NAMES = frozenset(_fold(m) for m in lex.MONTHS.split("|"))
@@ -1236,17 +1242,21 @@ GIVEN_INITIAL = re.compile(rf"(?<![\w.])(?P<name>{WORD}\s+[{UPPER}]\.(?:\s?[{UPP
 SURNAME_INITIAL = re.compile(rf"(?<![\w.])(?P<name>{WORD},\s+[{UPPER}]\.)(?=\s*[–|(;]|\s+-\s)")
 # Initials with the person's age: "A.R.M. (9 años)", "J.M.R., de 17 años".
 # "J.M.P.L., varón de 58 años", "A.B., a woman of 40": what the person is, between the initials and the age
-SEX_NOUN = r"varón|hombre|mujer|niñ[oa]|man|woman|boy|girl|homme|femme|garçon|fille|Mann|Frau|Junge|Mädchen|of"
+SEX_NOUN = (r"varón|hombre|mujer|niñ[oa]|man|woman|boy|girl|homme|femme|garçon|fille|Mann|Frau|Junge|Mädchen|of|"
+            r"lactante|bebé|baby|infant|bébé|nourrisson|Säugling|Kleinkind")
 INITIALS = r"(?:M\.ª\s?|Mª\s?)?[A-Z]\.(?:\s?[A-Z]\.){1,3}"  # "A.R.M.", "J. A. R.", "M.ª T. G. S."
 INITIALS_AGED = re.compile(rf"(?<![\w.])(?P<name>{INITIALS})"
                            rf"(?=,?\s*(?:\(\s*)?(?:(?:{SEX_NOUN})\s+)?(?:de\s+)?\d{{1,3}}\s*"
-                           r"(?:(?:años|ans|years|Jahre)\b|J\.|\s*[),(—–])|"
+                           r"(?:(?:años|ans|years|Jahre|semanas|weeks|semaines|Wochen|meses|months|mois|Monate)\b|"
+                           r"J\.|\s*[),(—–])|"
                            r",?\s*(?:NHC|MRN|IPP|NIR|DOB|historia|geb\.|n[ée]e?\s|born)\b)")
 # Initials after what the person is: "A year-nine pupil, K.L.D., has ...", "un alumno de 4.º B, H. M. G. (Hugo),".
 # ... or with their class: "It's J.M. in 10R", "R.S.M., interno n.º 2019/04471" (after "se trata de").
 INITIALS_CLASS = re.compile(rf"(?<![\w.])(?P<name>{INITIALS})(?:\s+(?:in|from|de|aus|en|of)\s+(?:(?i:Year|class|Klasse|"
                             rf"classe|clase)\s+)?\d{{1,2}}(?:\.?\s?º)?\s?[A-Z]{{0,2}}\b|(?=,?\s+(?i:interno|inmate|"
-                            rf"détenu|Häftling|Gefangene[rn]?)\b))")
+                            rf"détenu|Häftling|Gefangene[rn]?)\b))|"
+                            # "Paciente: L. F. G."
+                            rf"(?i:patient|paciente|patiente|Patient(?:in)?)\s*:\s*(?P<keyed>{INITIALS})")
 INITIALS_BETWEEN_COMMAS = re.compile(rf",\s+(?P<name>{INITIALS})(?:\s*\((?P<first>{WORD})\))?(?=\s*,)")
 ROLE_ENDS = re.compile(rf"(?i:{lex.PERSON_ROLES}|{lex.PATIENT_WORDS}|grader|pupil|alumn[oa]|élève|Schüler(?:in)?)"
                        r"(?:\s+(?:de|of|in|aus|en)\s+[\w.º°]+(?:\s+[A-Z0-9]\w?)?)?\s*$")
@@ -1786,7 +1796,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         if _is_name(m.group("name").replace("M.ª", "María"), False) and not OFFICIAL.search(m.group("what")):
             add(m.start("name"), m.end("name"), True, "the person a case is about")
     for m in INITIALS_CLASS.finditer(text):
-        add(m.start("name"), m.end("name"), True, "a person's initials with their class or record")
+        group = "name" if m.group("name") else "keyed"
+        add(m.start(group), m.end(group), True, "a person's initials with their class or record")
     for m in INITIALS_AGED.finditer(text):
         add(m.start("name"), m.end("name"), True, "a person's initials with their age or record")
     for m in INITIALS_BETWEEN_COMMAS.finditer(text):  # the pattern first: searching for the role is the slow part
@@ -2157,7 +2168,7 @@ def named_handles(text: str, words: Collection[str]) -> Iterator[Hit]:
 def link_echoes(text: str, words: Collection[str]) -> Iterator[Hit]:
     """A link written in a text that holds the name of someone named here: "…/claim?ref=gpryce-jones"."""
     for m in URL.finditer(text):
-        for h in echoes(m.group().rstrip(".,;:!?"), "url", set(words)):
+        for h in echoes(m.group().rstrip(".,;:!?“”„»«\""), "url", set(words)):
             yield replace(h, start=h.start + m.start(), end=h.end + m.start())
 
 
@@ -2181,10 +2192,10 @@ def echoes(text: str, kind: str, words: set[str]) -> Iterator[Hit]:
         return
     if kind == "url":
         folded = {_fold(w) for w in words}
-        host = re.match(r"[a-z][a-z0-9+.\-]*://[^/?#]*", text, CI)
+        host = re.match(r"[a-z][a-z0-9+.\-]*://[^/?#]*|www\.[^/?#]*", text, CI)  # "www.thomas-kaempft.de" too
         for m in re.finditer(r"[^/?#&=]+", text):
             if host and m.end() <= host.end():  # the host too, where it spells them: "leonies-herzweg.de"
-                if m.start() > host.start() + 3 and any(len(w) >= 4 and (_a_name_or_its_genitive(_fold(w), folded)
+                if not m.group().endswith(":") and any(len(w) >= 4 and (_a_name_or_its_genitive(_fold(w), folded)
                                                                          or _holds_a_name(_fold(w), folded))
                                                         for w in re.split(r"[-_.]", m.group())):  # "bodamartayyoussef"
                     yield _hit(text, "url", m.start(), m.end(), True,
@@ -2293,7 +2304,9 @@ DAY_MONTH = re.compile(r"\b(?:on|of|le|am|el|du|vom|since|depuis|seit|desde)\s+"
 WEEKDAYS = (r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|lunes|martes|miércoles|jueves|viernes|sábado|"
             r"domingo|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|Montag|Dienstag|Mittwoch|Donnerstag|"
             r"Freitag|Samstag|Sonntag")
-WEEKDAY_DAY = re.compile(rf"\b(?:{WEEKDAYS}|(?-i:Mo|Di|Mi|Do|Fr|Sa|So)\.),?\s+(?:the\s+|dem\s+|den\s+)?"
+WEEKDAY_DAY = re.compile(rf"\b(?:{WEEKDAYS}|(?-i:Mo|Di|Mi|Do|Fr|Sa|So)\.|"
+                         rf"(?-i:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.?(?=\s+{DAY}(?:st|nd|rd|th)\b))"
+                         rf",?\s+(?:the\s+|dem\s+|den\s+)?"
                          rf"(?:{DATE}|{DAY}\.\d{{1,2}}\.(?!\d)|{DAY}(?:st|nd|rd|th)?\s+(?:{SHORT_MONTH})\b\.?|"
                          rf"{DAY}(?:st|nd|rd|th|\.)?"
                          rf"(?!\s*(?:[:h%°\d]|Uhr\b|a\.m|p\.m|am\b|pm\b))(?![\w.,]\d))", CI)
@@ -2396,7 +2409,7 @@ ROOM = re.compile(r"\b(?:chambre|appartement|apartment|apt\.?|flat|unit|room|hab
 # 1123/2023", "l'affaire n° 2201457", "unter dem Aktenzeichen AS-24-3317".
 CASE_FILE = re.compile(r"\b(?:Az\.|Aktenzeichen|Geschäftszeichen|procedimiento(?:\s+(?:ordinario|abreviado))?|"
                        r"diligencias(?:\s+previas)?|expediente|affaire|case|claim|num[ée]ro\s+de\s+parquet|(?-i:RG))\s*(?:n[°º.]?\s*|no\.\s*|nr\.\s*)?"
-                       r"[:,]?\s*(?P<value>\d{1,4}\s+[A-Za-z]{1,3}\s+\d{1,5}(?:\s+[A-Za-z]{1,3}\s+\d{1,6})?/\d{2}|(?=[A-Z0-9./-]*\d{3})[A-Z0-9][A-Z0-9./-]{2,18}\d)"
+                       r"[:,]?\s*(?P<value>\d{1,4}\s+[A-Za-z]{1,4}\s+\d{1,5}(?:\s+[A-Za-z]{1,3}\s+\d{1,6})?/\d{2}|(?=[A-Z0-9./-]*\d{3})[A-Z0-9][A-Z0-9./-]{2,18}\d)"
                        r"(?![\w/-])", CI)
 
 
@@ -2517,7 +2530,7 @@ NUMBER_WORD_AGE = (rf"(?:{lex.NUMBER_WORDS_DE}|\w+zig|hundert)jährige[rns]?|"
                    rf"(?:{lex.NUMBER_WORDS_EN}|\w+ty(?:-\w+)?)[- ]year[- ]old")
 AGE_IN_YEARS = re.compile(rf"\b(?:\d{{1,3}}|{lex.NUMBER_WORDS_EN})-(?:weeks?|months?|days?)-old\b|"  # "six-week-old"
                           rf"\b(?P<n>\d{{1,3}})(?:[- ](?:years?|yrs?)[- ]old\b|-year-old\b|-jährige[rns]?\b|"
-                          rf"\s+(?:ans|años|Jahren?|Lebensjahr|mois|meses|months|Monate|yrs?)\b)|"
+                          rf"\s+(?:ans|años|Jahren?|Lebensjahr|mois|meses|months|Monate|yrs?|semanas|semaines|weeks|Wochen)\b)|"
                           rf"\b(?:{lex.NUMBER_WORDS})\s+(?:semaines|semanas|weeks|Wochen|months|mois|meses|Monate)\b|"
                           rf"\b(?:{NUMBER_WORD_AGE})\b|"
                           rf"\b(?P<pair>\d{{1,2}})(?=(?:,\s*\d{{1,2}})*,?\s+(?:y|and|et|und)\s+\d{{1,2}}\s+(?:años|ans|years|Jahre)\b)|"
@@ -2529,6 +2542,7 @@ DURATION_BEFORE = re.compile(r"\b(?:for|over|during|il\s+y\s+a|depuis|pendant|du
                              r"seit|vor|während)\s+$", CI)
 AGE_BARE = re.compile(r"(?:^\s*,\s*(?:de\s+)?|^\s*\(\s*|^\s*[—–|]\s*|"
                       r"\b(?:who['’]s|who\s+(?:is|was|at|turns|turned)|he\s+was|she\s+was|aged|age(?:\s+of)?|edad\s+de|"
+                      r"(?-i:[A-Z][a-z]+)\s+is|(?:sie|er)\s+ist|(?:elle|il)\s+a|"
                       r"would\s+have\s+been|would\s+have\s+turned|habría\s+cumplido|aurait\s+eu|"
                       r"l['’]âge\s+de|"
                       r"Alter\s+von)\s+"
