@@ -106,13 +106,13 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     (phi_bench.HOLDOUT36, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT37, 0.97, 1.0, 0.0),
     (phi_bench.HOLDOUT38, 0.85, 0.95, 0.0), (phi_bench.HOLDOUT39, 0.97, 1.0, 0.0),
     (phi_bench.HOLDOUT40, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT41, 0.99, 1.0, 0.0),
-    (phi_bench.HOLDOUT42, 0.99, 1.0, 0.0)],
+    (phi_bench.HOLDOUT42, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT43, 0.98, 1.0, 0.0)],
     ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13",
          "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21",
          "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27",
          "holdout28", "holdout29", "holdout30",
          "holdout31", "holdout32", "holdout33", "holdout34", "holdout35", "holdout36",
-         "holdout37", "holdout38", "holdout39", "holdout40", "holdout41", "holdout42"])
+         "holdout37", "holdout38", "holdout39", "holdout40", "holdout41", "holdout42", "holdout43"])
 def test_the_later_sets(path: Path, recall: float, advisories: float, false_positives: float) -> None:
     """First runs, before any work on them: holdout6 82.6 % of identifiers, 100 % of advisories
     blocked, 5 % false positives; holdout7 (another hand, same state) 74.8 %, 95 %, 7.5 %; holdout8
@@ -140,7 +140,8 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
     positives worked on); holdout39 (another hand, during the work on holdout38) 87.5 %, 97.5 %, 15 %;
     holdout40 (another hand, during the work on holdout39) 77.3 %, 97.5 %, 0 %; holdout41 (another hand,
     during the work on holdout40) 75.6 %, 90 %, 2.5 %; holdout42 (another hand, during the work on holdout41)
-    93.6 %, 100 %, 5 %. The floors keep what the work on them reached."""
+    93.6 %, 100 %, 5 %; holdout43 (another hand, during the work on holdout42) 91.1 %, 100 %, 0 %. The floors
+    keep what the work on them reached."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
@@ -148,13 +149,13 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
 
 
 def test_the_set_never_worked_on() -> None:
-    """holdout43: written during the work on holdout42 by a hand that never saw the code, and never
-    worked on, so its figures are what the screen does on text it has not seen (91.1 % of
+    """holdout44: written during the work on holdout43 by a hand that never saw the code, and never
+    worked on, so its figures are what the screen does on text it has not seen (93.4 % of
     identifiers, 100 % of advisories with patient data blocked, 0 % false positives): the floors
     keep them from getting worse unnoticed."""
-    result = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT43), timing=False)
+    result = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT44), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
-    assert result["recall"] >= 0.91 and result["advisory_recall"] >= 1.0, result["misses"]
+    assert result["recall"] >= 0.93 and result["advisory_recall"] >= 1.0, result["misses"]
     assert result["false_positive_rate"] <= 0.0, result["false_positives"]
     assert result["unlabelled_share"] <= 0.10  # places and offices marked as names where patient data is too
 
@@ -236,7 +237,7 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     ({"description": "Puede que vuelva a su casa, en la calle Almendro 9."},
      [("description", "address", "calle Almendro 9")]),
     ({"description": "KVNR T482150937 | Beatmungsgerät Seriennr. VX2-11004-17 | Lindenallee 12, 2. OG"},
-     [("description", "device", "VX2-11004-17"), ("description", "address", "Lindenallee 12")]),
+     [("description", "device", "VX2-11004-17"), ("description", "address", "Lindenallee 12, 2. OG")]),
     ({"web": "https://www.betterplace.me/hilfe-fuer-familie-yilmaz"},
      [("web", "url", "hilfe-fuer-familie-yilmaz")]),
     ({"description": "Das Auto, Fahrzeug-Identifizierungsnummer WVWZZZ1KZ8W123456, gehört dem Vermissten."},
@@ -784,7 +785,17 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     ({"language": "de-DE", "description": "Meldung: Frau K., KVNR T410227591, Erkrankungsbeginn: 12.9.; Klinikum Süd."}, [("description", "date", "12.9.")]),
     ({"language": "de-DE", "description": "Ein Betreuer für Herrn Ewald Frick, 84, ist nötig (Az. 5 XVII 219/25)."}, [("description", "other_id", "5 XVII 219/25")]),
     ({"language": "es-ES", "area_desc": "Radio de 200 m en torno a Carrer de la Riera 12, 08301 Mataró", "description": "Caso de legionela en la vivienda de Jordi Puig, de 71 años."}, [("area_desc", "address", "Carrer de la Riera 12, 08301 Mataró")]),
-    ({"language": "de-DE", "description": "Eine Leserin schreibt: „Mein Mann Jonas Ebert, 49, liegt seit dem 3. Mai auf der Intensivstation. Lasst euch impfen! Updates gibt es auf www.jonas-kaempft.de.“"}, [("description", "name", "Jonas Ebert"), ("description", "url", "www.jonas-kaempft.de")]),
+    ({"language": "de-DE", "description": "Eine Leserin schreibt: „Mein Mann Jonas Ebert, 49, liegt seit dem 3. Mai auf der Intensivstation. Lasst euch impfen! Updates gibt es auf www.jonas-kaempft.de.“"}, [("description", "name", "Jonas Ebert"), ("description", "url", "www.jonas-kaempft.de")]),    # after holdout43's first run (recall 91.1 %)
+    ({"description": "A relative posted: \"Our Freya (Year 4) was blue-lighted to the Royal Infirmary on Friday 6th June and is on PICU.\""}, [("description", "name", "Freya"), ("description", "date", "Friday 6th June")]),
+    ({"language": "es-ES", "description": "«Mi padre vive solo en la calle Feria 12, 2.º izquierda, y no contesta desde el jueves tres de abril. Si alguien puede pasar, llamadme al 655 432 198. Nerea»"}, [("description", "date", "jueves tres de abril"), ("description", "name", "Nerea")]),
+    ({"language": "es-ES", "description": "El coche lo conducía el usuario de la aplicación «LoboRojo_BCN», según la policía."}, [("description", "account", "LoboRojo_BCN")]),
+    ({"language": "es-ES", "description": "Mensaje del formulario (IP 83.45.112.9): «Mi hija de cuatro años tiene fiebre desde ayer»."}, [("description", "age", "cuatro años")]),
+    ({"language": "fr-FR", "description": "« Mon appareil n° série KX4-552-190-337 fume depuis le 15/03, j'ai 72 ans et de l'asthme. »"}, [("description", "age", "72 ans")]),
+    ({"language": "de-DE", "description": "Der Vater des Mädchens, @tom_aus_kiel, postet Details zum Verlauf."}, [("description", "account", "@tom_aus_kiel")]),
+    ({"language": "de-DE", "description": "„Unsere Mia (5) liegt seit dem 14.02. in der Kinderklinik.“"}, [("description", "date", "14.02.")]),
+    ({"language": "de-DE", "description": "Vermerk: Verstorben ist Frau R. T., geb. 12.03.1938, am 2. Februar."}, [("description", "name", "R. T.")]),
+    ({"language": "de-DE", "description": "Fall 12 | KVNR B928374615 | Erkrankungsbeginn 05.10.2025 | Vater: Murat Demir, Hamburger Chaussee 40, 24113 Kiel"}, [("description", "address", "Hamburger Chaussee 40, 24113 Kiel")]),
+    ({"description": "Her mum posted updates at linktr.ee/jadesjourney2025 for the patient Jade Ellis."}, [("description", "url", "jadesjourney2025")]),
 ])
 def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
@@ -1006,7 +1017,11 @@ def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: li
     {"language": "de-DE", "description": "Betroffen sind Pens mit den Seriennummern DP3-310001 bis DP3-319999; Patienten erhalten Ersatz."},
     {"description": "The clinic opens on Sat 2nd and Sun 3rd for walk-in flu jabs."},
     {"description": "The review found that Policy is clear and Guidance is 12 pages long."},
-    {"language": "es-ES", "description": "Punto informativo en el Mercado de San Antón, calle Augusto Figueroa 24.", "area_desc": "Mercado de San Antón, C/ Augusto Figueroa 24, 28004 Madrid"},
+    {"language": "es-ES", "description": "Punto informativo en el Mercado de San Antón, calle Augusto Figueroa 24.", "area_desc": "Mercado de San Antón, C/ Augusto Figueroa 24, 28004 Madrid"},    # after holdout43's first run
+    {"description": "Follow @CityHealth for updates on the outbreak."},
+    {"language": "fr-FR", "description": "Le vaccin est proposé aux enfants ; j'ai 3 conseils à vous donner."},
+    {"description": "Our Lady of Lourdes Hospital has reopened its wards."},
+    {"language": "de-DE", "description": "Das Impfzentrum in der Tegernseer Landstraße 80 ist seit dem 14.02. geöffnet."},
 ])
 def test_what_the_new_detectors_leave_alone(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []

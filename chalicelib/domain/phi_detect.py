@@ -470,7 +470,7 @@ USERNAME = re.compile(r"\b(?:user\s?name|user\s+ID|login|identifiant|pseudo(?:ny
                       r"(?:booked|registered|signed\s+in|logged\s+in|posted)\s+(?:online\s+)?as|nom\s+d'utilisateur|nombre\s+de\s+usuario|usuario|"
                       r"Benutzername|Benutzerkennung|Nutzername|account|Nutzerkonto|Benutzerkonto|compte|cuenta|"
                       r"(?:portal|app|online|web)\s+user)"
-                      r"(?:(?:\s+[^\W\d][\w-]*){1,3}\s*:)?\s*[:,(«\"“„']?\s*(?:(?:as|was|is|:)\s+)?"
+                      r"(?:(?:\s+[^\W\d][\w-]*){1,3}\s*(?::|(?=[«\"“„])))?\s*[:,(«\"“„']?\s*(?:(?:as|was|is|:)\s+)?"
                       r"(?P<value>(?=[\w.\-]*(?:\d|[._]\w))[A-Za-z][\w.\-]{2,}[A-Za-z0-9])(?![\w@-]|\.\w)"
                       r"(?<!\.fr)(?<!\.com)(?<!\.org)(?<!\.de)(?<!\.es)(?<!\.gov)(?<!\.net)", CI)  # not "ameli.fr"
 # Number plates by their country's shape: "DO-KP 4471", "AB-123-CD", "4829 KLM" (no vowels).
@@ -493,16 +493,21 @@ POST_AUTHOR = re.compile(r"[«„“\"]\s?(?P<value>@\w(?:[\w.]{1,28}\w))\s*:")
 HANDLE = re.compile(r"\b(?:handle|accounts?|compte|cuenta|perfil|profil|Profil|Konto|Namen|usuari[oa]|username|"
                     r"pseudo(?:nyme)?|"
                     r"utilisat(?:eur|rice)|Nutzer(?:in)?|Instagram|TikTok|Facebook|Twitter|YouTube|Threads|Bluesky|"
-                    r"patiente?|paciente|Patientin)[\s(:,]+"
+                    r"patiente?|paciente|Patientin|"
+                    rf"(?:{lex.RELATIVES})(?:\s+(?:des|del|de\s+la|of\s+the|du|de)\s+\w+)?)[\s(:,]+"
                     r"(?:\w+\s+){0,2}?(?P<value>@\w(?:[\w.]{1,28}\w))(?![\w@])", CI)
+
+
+RELATIVE_FIRST = re.compile(rf"(?i:{lex.RELATIVES})\b")
 
 
 def accounts_and_plates(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
     for m in USERNAME.finditer(text):
         yield _hit(text, "account", m.start("value"), m.end("value"), True, "the name of someone's online account")
-    for m in HANDLE.finditer(text):  # "Jaz Kaur ... posted updates on Instagram as @jazkaur_bakes"
+    for m in (HANDLE.finditer(text) if "@" in text else ()):  # "Jaz Kaur ... on Instagram as @jazkaur_bakes"
         sentence = text[slice(*sentence_of(spans, m.start()))]
-        if _about_one_person(sentence) or (_names_someone(sentence) and not OFFICIAL.search(sentence)):
+        relative = RELATIVE_FIRST.match(m.group())  # "die Mutter des Jungen, @lena_vomkiez"
+        if relative or _about_one_person(sentence) or (_names_someone(sentence) and not OFFICIAL.search(sentence)):
             yield _hit(text, "account", m.start("value"), m.end("value"), True, "a person's social-media handle")
     yield from handles_spelling_a_name(text, spans)
     for m in POST_AUTHOR.finditer(text):  # «@manolo_rguez_63: Mi madre, …»
@@ -809,12 +814,12 @@ def phones(text: str, ctx: Context, spans: list[tuple[int, int]]) -> Iterator[Hi
         for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE):
             span = (match.start, match.end)
             if span in seen:
-                continue
-            seen.add(span)
+                continue  # found, or allowed, in an earlier region; one region's invalid number may be another's
             number = match.number
             forms = {_digits(match.raw_string), str(number.national_number),
                      _digits(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))}
             if forms & ctx.phone_allow:
+                seen.add(span)
                 continue
             before = text[max(0, match.start - 1):match.start]
             after = text[match.end:match.end + 1]
@@ -838,6 +843,7 @@ def phones(text: str, ctx: Context, spans: list[tuple[int, int]]) -> Iterator[Hi
             national = len(_digits(match.raw_string))
             if national < 7 or (not valid and not worded):
                 continue
+            seen.add(span)
             if valid and phonenumbers.number_type(number) in ORGANISATION_TYPES:
                 yield _hit(text, "phone", match.start, match.end, False,
                            "a toll-free or shared-cost number that is not on the allow-list")
@@ -1026,7 +1032,8 @@ ADDRESS = re.compile("|".join([
     rf"\s+(?:(?:de|des|du|de\s+la|d'|l')\s*)?[{UPPER}][\w'’\-]*(?:\s+[{UPPER}0-9][\w'’\-]*){{0,2}}"  # not ". La"
     rf"(?:,\s*\d{{5}}\s+[{UPPER}][\w\-]+)?",
     # de: Hauptstraße 5, 50667 Köln / Bonner Straße 12a / Am Lindenhof 3
-    rf"\b[{UPPER}][\w\-]*(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee)\s+\d{{1,4}}(?:\s?[a-z])?\b"
+    rf"\b(?:[{UPPER}][\w\-]*er\s+)?"  # "Tegernseer Landstraße 161"
+    rf"[{UPPER}][\w\-]*(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee)\s+\d{{1,4}}(?:\s?[a-z])?\b"
     rf"(?:,\s*\d{{5}}\s+[{UPPER}][\w\-]+)?",
     rf"\b[{UPPER}][\w\-]*\s+(?:Straße|Strasse|Str\.|Weg|Gasse|Platz|Allee|Ring|Damm|Chaussee|Ufer|Steig|Pfad|"
     rf"Markt|Wall|Graben|Kamp)\s+\d{{1,4}}(?:\s?[a-z])?\b"
@@ -1034,8 +1041,13 @@ ADDRESS = re.compile("|".join([
     rf"\b(?:Am|An\s+der|Im|Zum|Zur|Auf\s+dem)\s+[{UPPER}][\w\-]+\s+\d{{1,4}}(?:\s?[a-z])?\b(?:,\s*\d{{5}}\s+[{UPPER}][\w\-]+)?",
     # ... in running text, with its postcode: "in ihrer Wohnung am Lindenhof 7, 04109 Leipzig"
     rf"\b(?:am|im|an\s+der|auf\s+dem)\s+[{UPPER}][\w\-]+\s+\d{{1,4}}(?:\s?[a-z])?,\s*\d{{5}}\s+[{UPPER}][\w\-]+",
-    # any language, a street written without its kind, known by the flat after the number: "2207 Larkspur,
-    # Unit 4B", "Olivares 12, 3.º B", "Juan Carlos I 43, 5.º izq.", "Müggelheimer 112a, 3. OG"
+]))
+# Any language, a street written without its kind, known by the flat after the number: "2207 Larkspur, Unit 4B",
+# "Olivares 12, 3.º B", "Juan Carlos I 43, 5.º izq.", "Müggelheimer 112a, 3. OG". Read only where a flat or a
+# floor is written: trying it at every capital was half the cost of reading addresses.
+FLOOR_HINT = re.compile(r"[ºª]|étage|\b(?:OG|Obergeschoss|Stock|Etage|planta|bajo|EG|DG)\b|"
+                        r"\b(?:Unit|Apt\.?|Apartment|Flat|Suite)\s")
+FLOOR_ADDRESS = re.compile("|".join([
     rf"\b\d{{1,5}}\s+[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?,\s*(?:Unit|Apt\.?|Apartment|Flat|Suite)\s+\w+",
     rf"\b\d{{1,4}}(?:\s*(?:bis|ter))?\s+[{UPPER}][\w'’\-]+(?:\s+[{UPPER}][\w'’\-]+){{0,2}},\s*"
     rf"\d{{1,2}}(?:e|er|ème)\s+étage",
@@ -1044,6 +1056,19 @@ ADDRESS = re.compile("|".join([
     rf"\d{{1,2}}\.\s?(?:OG|Obergeschoss|Stock|Etage)\b|"
     rf"\d{{1,2}}(?:e|er|ème)\s+étage|bajo\b|EG\b|DG\b)",
 ]))
+
+
+@lru_cache(maxsize=64)
+def street_addresses(text: str) -> tuple[tuple[int, int], ...]:
+    """Every street address in a text, as spans (read once per text: three detectors ask)."""
+    spans = [m.span() for m in ADDRESS.finditer(text)]
+    if FLOOR_HINT.search(text):
+        spans += [m.span() for m in FLOOR_ADDRESS.finditer(text)]
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(spans, key=lambda span: (span[0], span[0] - span[1])):
+        if not any(a < end and start < b for a, b in kept):
+            kept.append((start, end))
+    return tuple(kept)
 VENUE = re.compile(rf"\b(?:{lex.VENUE_WORDS})\b", CI)
 HOME = re.compile(rf"(?<!\w)(?:{lex.PATIENT_WORDS})(?!\w)|\b(?:{lex.HOME_WORDS})\b", CI)  # not "Outpatients"
 # Where someone lives though it is a venue too: with that person's identifier, its address is their home.
@@ -1052,13 +1077,13 @@ RESIDENCE = re.compile(r"(?i:care\s+home|nursing\s+home|residencia|EHPAD|maison\
 
 
 def addresses(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
-    for m in ADDRESS.finditer(text):
-        s, _ = sentence_of(spans, m.start())
-        lead = re.sub(r"\bblocks?\s+of\b", "", text[max(s, m.start() - 60):m.start()])  # "the 1200 blocks of"
+    for start, end in street_addresses(text):
+        s, _ = sentence_of(spans, start)
+        lead = re.sub(r"\bblocks?\s+of\b", "", text[max(s, start - 60):start])  # "the 1200 blocks of"
         venue = VENUE.search(lead, max(0, len(lead) - 40))  # both positions in `lead`: a venue after the home word
         home = HOME.search(lead)
         sure = home is not None and not (venue is not None and venue.start() > home.start())
-        yield _hit(text, "address", m.start(), m.end(), sure,
+        yield _hit(text, "address", start, end, sure,
                    "a street address next to a person" if sure else "a street address (if it is a public place, "
                    "this is fine)")
 
@@ -1085,6 +1110,7 @@ GROUP = re.compile(r"residents|patients|pacientes|patientes|vecin[oa]s|habitante
 
 
 def postcodes(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
+    streets = street_addresses(text)
     for m in POSTCODE_ALONE.finditer(text):
         group = next(g for g in ("code", "keyed", "city", "bare") if m.group(g))
         start, end = m.span(group)
@@ -1099,7 +1125,9 @@ def postcodes(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
                                                         VENUE.search(lead[max(0, home.start() - 40):home.start()]))
         word = re.match(r"\w+", lead[home.start():]) if home else None
         if home is not None and venue is None and not (word and GROUP.fullmatch(word.group())):
-            yield _hit(text, "address", start, end, True, "a postcode where a person lives")
+            street = next(((a, b) for a, b in streets if a <= start and end <= b), None)  # the whole address then
+            yield _hit(text, "address", *(street or (start, end)), True,
+                       "a street address where a person lives" if street else "a postcode where a person lives")
 
 
 # Any other number that identifies a person (Safe Harbor's eighteenth identifier): a number of
@@ -1139,7 +1167,8 @@ def other_numbers(text: str, spans: list[tuple[int, int]], ctx: Context, others:
         lead = text[max(s, m.start() - 40):m.start()]
         refers = bool(REFERS.search(lead))
         if (len(digits) < (4 if refers else 6) or ANY_DATE.fullmatch(m.group())
-                or re.fullmatch(r"(?:1\d|20)\d\d-(?:1\d|20)\d\d", m.group())):  # years: "2019-2024", "1822-1895"
+                or re.fullmatch(r"(?:1\d|20)\d\d-(?:1\d|20)\d\d", m.group())  # years: "2019-2024", "1822-1895"
+                or (SHORT_DATE.fullmatch(m.group()) and _a_short_date(m.group()))):  # "depuis le 12/04": a date
             continue
         lead_digits = _digits(text[max(s, m.start() - 8):m.end()])
         if _phone_like(m.group(), digits, ctx) or not _about_one_person(text[s:e]) or (
@@ -1210,7 +1239,7 @@ vater mutter bruder schwester oma opa sohn tochter eltern onkel tante spitzname 
 spectators bystanders witnesses supporters zuschauer passanten espectadores testigos spectateurs témoins
 estadio stade stadion stadium arena mitglieder members miembros membres
 alta ingreso admission discharge entlassung aufnahme sortie entrée soy gerät geräte befund
-my mein meine meinem meinen meiner mis mon
+my mein meine meinem meinen meiner mis mon our unser unsere notre nuestro nuestra notiz interne internal
 nachname vorname surname apellidos apellido prénom prenom
 """)) | frozenset(_fold(m) for m in lex.MONTHS.split("|"))
 MONTH_NAMES = frozenset(_fold(m) for m in lex.MONTHS.split("|"))
@@ -1257,6 +1286,8 @@ INITIALS_CLASS = re.compile(rf"(?<![\w.])(?P<name>{INITIALS})(?:\s+(?:in|from|de
                             rf"détenu|Häftling|Gefangene[rn]?)\b))|"
                             # "Paciente: L. F. G."
                             rf"(?i:patient|paciente|patiente|Patient(?:in)?)\s*:\s*(?P<keyed>{INITIALS})")
+TITLE_INITIALS = re.compile(rf"\b(?:Frau|Herrn?|Mrs?\.?|Ms\.?|Miss|Mme|Mlle|M\.|Sra?\.|Dña\.|Don|Doña)\s+"
+                            rf"(?P<name>{INITIALS})(?=\s*[,(]|\s+(?:geb\.|born|née?|nacid[oa]))")
 INITIALS_BETWEEN_COMMAS = re.compile(rf",\s+(?P<name>{INITIALS})(?:\s*\((?P<first>{WORD})\))?(?=\s*,)")
 ROLE_ENDS = re.compile(rf"(?i:{lex.PERSON_ROLES}|{lex.PATIENT_WORDS}|grader|pupil|alumn[oa]|élève|Schüler(?:in)?)"
                        r"(?:\s+(?:de|of|in|aus|en)\s+[\w.º°]+(?:\s+[A-Z0-9]\w?)?)?\s*$")
@@ -1380,6 +1411,9 @@ CAPS_NAME_WORD = rf"[{UPPER}](?:[{UPPER}'’\-]*[{UPPER}])"  # "O'NEILL-HAYES"
 FORM_NAME = re.compile(rf"\b(?i:nom|name|nombre|apellidos?|surname|last\s+name|first\s+name|given\s+name|prénom|"
                        rf"vorname|nachname|familienname)\s*:\s*(?P<name>(?:{CAPS_NAME_WORD}|{WORD})"
                        rf"(?:[ -](?:{CAPS_NAME_WORD}|{WORD}|[{UPPER}]\.)){{0,3}})(?=\s*[|;–»\"“”\n]|\s*$)")
+# A relative's field in a record: "Mutter: Ayşe Yilmaz", "Next of kin: Dev Patel".
+RELATIVE_KEYED = re.compile(rf"\b(?i:{lex.RELATIVES}|next\s+of\s+kin|NOK|contacto|personne\s+à\s+prévenir)\s*:\s*"
+                            rf"(?P<name>{NAME})")
 # A maiden name after the married one: "Erna Brandauer, geb. Hufnagel,", "née Martin".
 BORN_NAME = re.compile(rf"\s*,?\s*\(?(?:geb\.|geborene|née|nee|born)\s+(?P<name>{WORD})(?![\w-])(?!\s*\d)")
 FAMILY_ONLY = re.compile(r"(?i:Nana|Nanna|Granny|Grandma|Grandpa|Oma|Opa|Mamie|Papi|Papy|Mémé|Pépé|Abuela|Abuelo|"
@@ -1640,13 +1674,17 @@ COUPLE = re.compile(rf"(?P<a>{WORD}(?:\s+{WORD}){{1,2}})\s+(?:y|and|et|und|&)\s+
 
 
 # A name in lower case, as typed in a hurry, after a relative's or a patient's word.
-LOWER_NAME = re.compile(rf"(?:\b(?i:his|her|their|my|our|su|sus|son|sa|ses|sein|seine|ihr|ihre|mi|mon|ma|mein|meine)\s+"
-                        rf"(?i:{lex.RELATIVES})\s*,?|(?i:patient|paciente|patiente|Patient(?:in)?)\s*:|\bPat\.\s*:?|"
-                        rf"\b(?i:the|a|an|our|la|el|le|die|der)\s+(?i:{lex.RELATIVES}|{lex.PERSON_ROLES}),|"
-                        rf"\b(?i:employee|worker|pupil|student|resident|empleado|empleada|alumn[oa]|salariée?|élève|"
-                        rf"Mitarbeiter(?:in)?|Schüler(?:in)?|le\s+petit|la\s+petite|el\s+pequeño|la\s+pequeña|"
-                        rf"der\s+kleine|die\s+kleine|little))\s+"
-                        rf"(?P<name>[{LOWER}]+(?:\s+(?:(?:de|del|van|von|der|da|di|du|y)\s+)?[{LOWER}]+){{1,2}})(?![\w-])")
+# (Found name first -- two or three words in lower case, the first a census given name -- then what stands before
+# it: the words before are a long list, too slow to try at every word.)
+LOWER_PAIR = re.compile(rf"(?<![\w'’.-])(?=(?P<name>[{LOWER}]{{3,}}(?:\s+(?:(?:de|del|van|von|der|da|di|du|y)\s+)?"
+                        rf"[{LOWER}]+){{1,2}})(?![\w-]))")
+LOWER_NAME_BEFORE = re.compile(
+    rf"(?:\b(?i:his|her|their|my|our|su|sus|son|sa|ses|sein|seine|ihr|ihre|mi|mon|ma|mein|meine)\s+"
+    rf"(?i:{lex.RELATIVES})\s*,?|(?i:patient|paciente|patiente|Patient(?:in)?)\s*:|\bPat\.\s*:?|"
+    rf"\b(?i:the|a|an|our|la|el|le|die|der)\s+(?i:{lex.RELATIVES}|{lex.PERSON_ROLES}),|"
+    rf"\b(?i:employee|worker|pupil|student|resident|empleado|empleada|alumn[oa]|salariée?|élève|"
+    rf"Mitarbeiter(?:in)?|Schüler(?:in)?|le\s+petit|la\s+petite|el\s+pequeño|la\s+pequeña|"
+    rf"der\s+kleine|die\s+kleine|little))\s+$")
 LITTLE_LOWER = re.compile(rf"\b(?i:le\s+petit|la\s+petite|el\s+pequeño|la\s+pequeña|der\s+kleine|die\s+kleine|"
                           rf"little)\s+(?P<name>[{LOWER}]{{3,}})\b")
 # A person who gives their own name: "Soy Sergio Llorente", "Je m'appelle Élodie Nguyen", "My name is Ola".
@@ -1655,6 +1693,17 @@ SELF_NAMED = re.compile(rf"\b(?:(?i:my\s+name\s+is|me\s+llamo|mi\s+nombre\s+es|j
                         rf"(?:^|(?<=[.!?]\s))Soy)\s+(?P<name>{NAME})")
 # The name an e-mail is sent under: "From: Chloe van der Berg <chloe.vdberg77@mailbox.example.net>".
 MAIL_NAME = re.compile(rf"(?P<name>{NAME})\s*<[\w.%+-]+@[\w.-]+>")
+
+
+# Where the named person lives, right after the name (and their age): whoever reports it, it is a private person.
+HOME_AFTER = re.compile(rf"\s*,\s*(?:(?:\d{{1,3}}|{lex.AGE_WORDS_ANY})\s*"
+                        rf"(?:ans|años|years(?:\s+old)?|Jahre(?:\s+alt)?)\s*,\s*)?"
+                        r"(?:domicili[ée]e?|demeurant|wohnhaft|residing|resident\s+(?:of|at)|living\s+at|who\s+lives|"
+                        r"domiciliad[oa]|con\s+domicilio|vecin[oa]\s+de)\b", CI)
+# A family's own: "Our Isla (Year 2) was blue-lighted", "Unser Leon (8) liegt", "notre Léa"; and a message's
+# signature: "... llamadme al 654 321 987. Rocío»".
+FAMILY_OURS = re.compile(r"\b(?:[Oo]ur|[Uu]nser|[Uu]nsere|[Nn]otre|[Nn]uestr[oa]|[Mm]y\s+little|[Oo]ur\s+little)\s+$")
+SIGNED = re.compile(r"\s*[»”\"](?:\s*$|\s*[.,;]|\s+\w)")
 
 
 # A first name with the room it sleeps in: « Chloé, chambre 12 », "Aisha, room 4".
@@ -1691,7 +1740,7 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
             found[key] = _hit(text, "name", start, end, sure, why)
 
     strong = [h for h in others if h.blocking and h.cls != "name"]
-    address_spans = [m.span() for m in ADDRESS.finditer(text)]
+    address_spans = street_addresses(text)
     address_starts = [a for a, _ in address_spans]
     for m in SURNAME_FIRST.finditer(text):
         group, given = next((g, n) for g, n in (("caps", "g1"), ("labelled", "g2"), ("born", "g3"), ("capsrow", "g4"))
@@ -1722,6 +1771,9 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
     for m in APPEAL.finditer(text):
         if is_given_name(m.group("name").split()[0]):
             add(m.start("name"), m.end("name"), True, "the person an appeal is for")
+    for m in (RELATIVE_KEYED.finditer(text) if ":" in text else ()):  # "| Mutter: Ayşe Yilmaz, Tegernseer …"
+        if _is_name(m.group("name"), False) or is_given_name(m.group("name").split()[0]):
+            add(m.start("name"), m.end("name"), True, "a relative named in a record")
     for m in FORM_NAME.finditer(text):  # a given name in it, or a surname in capitals -- not "Gesundheitsamt Köln"
         given_or_surname = re.split(r"[ -]", m.group("name"))
         if not any(_fold(w) in NOT_NAMES for w in given_or_surname) and not OFFICIAL.search(m.group("name")) and (
@@ -1771,7 +1823,12 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         if is_given_name(m.group("name").capitalize()) and _fold(m.group("name")) not in NOT_NAMES \
                 and _fold(m.group("name")) not in lex.EVERYDAY_NAME_WORDS:
             add(m.start("name"), m.end("name"), True, "a child named by their first name")
-    for m in LOWER_NAME.finditer(text):  # "his granddaughter tasha okafor asked", "Pat. emil schröder, geb."
+    for m in LOWER_PAIR.finditer(text):  # "his granddaughter tasha okafor asked", "Pat. emil schröder, geb."
+        if _fold(m.group("name").split()[0]) not in census_names()[0] and \
+                not is_given_name(m.group("name").split()[0].capitalize()):
+            continue
+        if not LOWER_NAME_BEFORE.search(text, max(0, m.start() - 60), m.start()):
+            continue
         first, *rest = m.group("name").split()
         while len(rest) > 1 and _fold(rest[-1]) not in census_names()[1] and not is_given_name(rest[-1].capitalize()):
             rest.pop()  # "tasha okafor asked": the verb after the name
@@ -1783,7 +1840,7 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
     for m in SELF_NAMED.finditer(text):  # « Je m'appelle Élodie Nguyen, chambre B-112 »
         if _is_name(m.group("name"), False) or is_given_name(m.group("name").split()[0]):
             add(m.start("name"), m.end("name"), True, "a person giving their own name")
-    for m in MAIL_NAME.finditer(text):  # "From: Chloe van der Berg <chloe.vdberg77@…>"
+    for m in (MAIL_NAME.finditer(text) if "@" in text else ()):  # "From: Chloe van der Berg <chloe.vdberg77@…>"
         if _is_name(m.group("name"), False) or is_given_name(m.group("name").split()[0]):
             add(m.start("name"), m.end("name"), True, "the name an e-mail address is sent under")
     for m in NAME_ON.finditer(text):
@@ -1795,6 +1852,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
     for m in DESCRIBED.finditer(text):  # "Se trata de una monitora del propio centro, M.ª José Barrios,"
         if _is_name(m.group("name").replace("M.ª", "María"), False) and not OFFICIAL.search(m.group("what")):
             add(m.start("name"), m.end("name"), True, "the person a case is about")
+    for m in TITLE_INITIALS.finditer(text):  # "Verstorben ist Frau E. W., geb. 04.09.1931"
+        add(m.start("name"), m.end("name"), True, "a person's initials after their title")
     for m in INITIALS_CLASS.finditer(text):
         group = "name" if m.group("name") else "keyed"
         add(m.start(group), m.end(group), True, "a person's initials with their class or record")
@@ -1889,7 +1948,9 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         if title == "?":  # a first name alone is a person's only right beside their age or birth date
             title = ""    # ("seven-year-old Amira", "Amira (born 12 May 2017)", "Lucas, 7,")
             # what a person owns or sleeps in is theirs, whoever "says" so
-            owned = OWNER_BEFORE.search(text[max(s, start - 30):start]) or ROOM_AFTER.match(text, end, e)
+            owned = OWNER_BEFORE.search(text[max(s, start - 30):start]) or ROOM_AFTER.match(text, end, e) or \
+                FAMILY_OURS.search(text, max(s, start - 12), start) or \
+                (SIGNED.match(text, end) and re.search(r"[.!?]\s+$", text[max(s, start - 3):start]))
             if not owned and (not (_age_opens(text, s, start, text[start:end])
                                    or AGE_BEFORE.search(text[max(s, start - 40):start])
                                    or DATE_AFTER_NAME.match(text[end:e]) or AGE_AFTER_NAME.match(text[end:e])
@@ -1907,6 +1968,9 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         if AGE_BEFORE.search(text[max(s, start - 40):start]) or OWNER_BEFORE.search(text[max(s, start - 30):start]) \
                 or _age_opens(text, s, start, text[start:end].split()[0]):
             add(start, end, True, "a name next to the person's age or what they own")
+            continue
+        if HOME_AFTER.match(text, end, e):  # "M. Jean-Baptiste Nguyen, 69 ans, domicilié 118 avenue de Choisy"
+            add(start - len(title) - 1 if titled else start, end, True, "a name with where the person lives")
             continue
         official = OFFICIAL.search(text[max(s, start - 50):min(e, end + 60)])
         start_title = start - len(title) - 1 if titled else start
@@ -2294,7 +2358,7 @@ PRONOUN = re.compile(r"(?-i:\bSe\s+(?:le\b|[a-záéíóúñ]+(?:ó|aba|ía)\b))|
 
 
 # A day and month without a year, after the word that introduces a date ("le 03/06", "am 6.11.").
-DAY_MONTH = re.compile(r"\b(?:on|of|le|am|el|du|vom|since|depuis|seit|desde)\s+"
+DAY_MONTH = re.compile(r"\b(?:on|of|le|am|el|du|vom|since|depuis|seit(?:\s+dem)?|desde\s+el|desde)\s+"
                        r"(?:[A-Za-zäéè]+(?:tag|day|di|es)\.?,?\s+)?"
                        r"(?P<date>(?P<d>[0-3]?\d)[/.](?P<m>[01]?\d)\.?)(?![\d/]|\.\d)", CI)
 
@@ -2328,7 +2392,7 @@ DAY_WORDS_FR_ES = (r"premier|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|
                    r"siete|ocho|nueve)|treinta(?:\s+y\s+uno)?")
 WORDED_DATE = re.compile(rf"\b(?:the\s+)?(?:{ORDINAL_WORDS})\s+of\s+{MONTH}|\b{MONTH}\s+the\s+(?:{ORDINAL_WORDS})\b|"
                          rf"\b(?:{ORDINAL_WORDS_DE})\s+{MONTH}|"
-                         rf"\b(?:le|el|du|del|au|al)\s+(?:{DAY_WORDS_FR_ES})(?:\s+de)?\s+{MONTH}", CI)
+                         rf"\b(?:le|el|du|del|au|al|{WEEKDAYS})\s+(?:{DAY_WORDS_FR_ES})(?:\s+de)?\s+{MONTH}", CI)
 # A funeral, a wake or a memorial is the dead person's: its date is theirs.
 FUNERAL = re.compile(r"\b(?:funeral|memorial\s+service|wake|burial|cremation|obsèques|funérailles|inhumation|"
                      r"crémation|veillée|misa\s+funeral|funeral|velatorio|entierro|sepelio|capilla\s+ardiente|"
@@ -2519,6 +2583,11 @@ def _a_date(value: str) -> bool:
     return len(parts) < 2 or any(_day_and_month(a, b) for a, b in pairwise(parts))
 
 
+def _a_short_date(value: str) -> bool:
+    a, b = value.split("/")
+    return _day_and_month(int(a), int(b))
+
+
 def _day_and_month(a: int, b: int) -> bool:
     return (1 <= a <= 31 and 1 <= b <= 12) or (1 <= a <= 12 and 1 <= b <= 31)
 
@@ -2615,7 +2684,10 @@ def _a_lifetime(number: str | None) -> bool:
 
 # One person's age, said of someone the advisory names: "missing 15-year-old girl", "un jornalero de 41 años".
 ONE_PERSON_AGE = re.compile(r"(?:\b(?:a|an|un|una|une|ein|eine|einen|einem|einer)\s+(?:[^\W\d_]+\s+){0,2}"
-                            r"(?:de\s+|of\s+)?|\b(?:missing|vermisst|vermisste[nr]?|desaparecid[oa]|disparue?):?\s+)$",
+                            r"(?:de\s+|of\s+)?|\b(?:missing|vermisst|vermisste[nr]?|desaparecid[oa]|disparue?):?\s+|"
+                            # "Mi hijo de seis años", "j'ai 67 ans", "ich bin 58 Jahre alt"
+                            r"\b(?:mi|my|mon|ma|mein|meine|meinem|notre|nuestr[oa])\s+[^\W\d_]+\s+(?:de\s+|of\s+)?|"
+                            r"\b(?:j['’]ai|tengo|I['’]m|I\s+am|ich\s+bin)\s+)$",
                             CI)
 
 
@@ -2647,7 +2719,7 @@ def one_person_ages(text: str) -> Iterator[tuple[int, int]]:
 
 # Numbers that belong to one person: with one of them, the advisory is about someone even if it names no one.
 ONE_PERSONS_NUMBERS = frozenset({"ssn", "nhs_number", "nir", "kvnr", "nhc", "mrn", "health_plan", "license", "vehicle",
-                                 "other_id"})
+                                 "other_id", "ip", "email_address", "device", "account", "url"})
 
 
 def named_persons_ages(text: str, hits: list[Hit]) -> Iterator[Hit]:
@@ -2715,9 +2787,9 @@ def tied_dates(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Ite
 # ---------------------------------------------------------------------------------------------
 # URLs that identify a patient (in the text, or the `web` link)
 # ---------------------------------------------------------------------------------------------
-URL = re.compile(r"https?://[^\s<>\"')]+|\bwww\.[^\s<>\"')]+|"
-                 r"\b(?:[a-z0-9-]+\.)+(?:com|org|net|info|io|co|uk|us|es|fr|de|eu|be|ch|at|me|ly|app|page)/"
-                 r"[^\s<>\"')]+", CI)
+URL = re.compile(r"https?://[^\s<>\"')“”»«]+|\bwww\.[^\s<>\"')“”»«]+|"
+                 r"\b(?:[a-z0-9-]+\.)+(?:com|org|net|info|io|co|uk|us|es|fr|de|eu|be|ch|at|me|ly|app|page|ee|bio|link)/"
+                 r"[^\s<>\"')“”»«]+", CI)
 PERSON_KEYS = re.compile(r"(?:^|[?&;])(?P<pair>(?P<key>patient(?:e|in)?(?:_?(?:id|name))?|pid|name|full_?name|"
                          r"first_?name|last_?name|nombre|paciente|nom|prenom|prénom|vorname|nachname|mrn|dob|ssn|nhs|nir|"
                          r"member(?:_?id)?|email|e-mail|phone|tel|case|caso|cas|fall|person|persona|personne|user)="
@@ -2733,7 +2805,7 @@ PERSON_SITES = re.compile(rf"(?:^|\.)(?:{FUNDRAISER_HOSTS}|legacy|esquelas|homma
                           r"tributes)\.", CI)
 FUNDRAISERS = re.compile(rf"(?:^|\.)(?:{FUNDRAISER_HOSTS})\.", CI)
 SOCIAL_HOSTS = re.compile(r"(?:^|\.)(?:facebook|linkedin|xing|instagram|tiktok|twitter|x|threads|youtube)"
-                          r"\.(?:com|net)$", CI)
+                          r"\.(?:com|net)$|(?:^|\.)(?:linktr\.ee|bio\.link|beacons\.ai)$", CI)  # one person's links
 
 
 # A screenshot or export named after a case: "capture-dossier-IPP-88120457", "Screenshot_Fall_2024-0388172".

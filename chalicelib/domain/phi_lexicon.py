@@ -45,6 +45,7 @@ PATIENT_VERBS = (
     r"died|passed\s+away|tested\s+positive|was\s+(?:admitted|discharged|hospitali[sz]ed|born|diagnosed|taken)|"
     r"is\s+(?:being\s+treated|in\s+(?:hospital|isolation|intensive|critical|stable|a\s+coma)|recovering|isolating)|"
     r"remains\s+(?:in|on|at)|has\s+been\s+(?:admitted|transferred|hospitali[sz]ed|diagnosed)|"
+    r"was\s+(?:blue-?lighted|rushed|airlifted|flown)\s+to|is\s+(?:on|in)\s+(?:PICU|ICU|NICU|a\s+ventilator)|"
     r"falleció|murió|dio\s+positivo|ingresó|está\s+(?:ingresad[oa]|en\s+la\s+(?:UCI|habitación|planta))|"
     r"sigue\s+(?:ingresad[oa]|en\s+observación|en\s+(?:la\s+)?UCI|grave|intubad[oa])|permanece\s+ingresad[oa]|"
     r"fue\s+ingresad[oa]|"
