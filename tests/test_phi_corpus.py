@@ -106,13 +106,15 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     (phi_bench.HOLDOUT36, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT37, 0.97, 1.0, 0.0),
     (phi_bench.HOLDOUT38, 0.85, 0.95, 0.0), (phi_bench.HOLDOUT39, 0.97, 1.0, 0.0),
     (phi_bench.HOLDOUT40, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT41, 0.99, 1.0, 0.0),
-    (phi_bench.HOLDOUT42, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT43, 0.98, 1.0, 0.0)],
+    (phi_bench.HOLDOUT42, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT43, 0.98, 1.0, 0.0),
+    (phi_bench.HOLDOUT44, 0.99, 1.0, 0.0)],
     ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13",
          "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21",
          "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27",
          "holdout28", "holdout29", "holdout30",
          "holdout31", "holdout32", "holdout33", "holdout34", "holdout35", "holdout36",
-         "holdout37", "holdout38", "holdout39", "holdout40", "holdout41", "holdout42", "holdout43"])
+         "holdout37", "holdout38", "holdout39", "holdout40", "holdout41", "holdout42", "holdout43",
+         "holdout44"])
 def test_the_later_sets(path: Path, recall: float, advisories: float, false_positives: float) -> None:
     """First runs, before any work on them: holdout6 82.6 % of identifiers, 100 % of advisories
     blocked, 5 % false positives; holdout7 (another hand, same state) 74.8 %, 95 %, 7.5 %; holdout8
@@ -140,8 +142,9 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
     positives worked on); holdout39 (another hand, during the work on holdout38) 87.5 %, 97.5 %, 15 %;
     holdout40 (another hand, during the work on holdout39) 77.3 %, 97.5 %, 0 %; holdout41 (another hand,
     during the work on holdout40) 75.6 %, 90 %, 2.5 %; holdout42 (another hand, during the work on holdout41)
-    93.6 %, 100 %, 5 %; holdout43 (another hand, during the work on holdout42) 91.1 %, 100 %, 0 %. The floors
-    keep what the work on them reached."""
+    93.6 %, 100 %, 5 %; holdout43 (another hand, during the work on holdout42) 91.1 %, 100 %, 0 %; holdout44
+    (another hand, during the work on holdout43) 93.4 %, 100 %, 0 %. The floors keep what the work on them
+    reached."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
@@ -149,15 +152,15 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
 
 
 def test_the_set_never_worked_on() -> None:
-    """holdout44: written during the work on holdout43 by a hand that never saw the code, and never
-    worked on, so its figures are what the screen does on text it has not seen (93.4 % of
+    """holdout45: written during the work on holdout44 by a hand that never saw the code, and never
+    worked on, so its figures are what the screen does on text it has not seen (98.9 % of
     identifiers, 100 % of advisories with patient data blocked, 0 % false positives): the floors
     keep them from getting worse unnoticed."""
-    result = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT44), timing=False)
+    result = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT45), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
-    assert result["recall"] >= 0.93 and result["advisory_recall"] >= 1.0, result["misses"]
+    assert result["recall"] >= 0.98 and result["advisory_recall"] >= 1.0, result["misses"]
     assert result["false_positive_rate"] <= 0.0, result["false_positives"]
-    assert result["unlabelled_share"] <= 0.10  # places and offices marked as names where patient data is too
+    assert result["unlabelled_share"] <= 0.09  # places and offices marked as names where patient data is too
 
 
 def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
@@ -795,7 +798,15 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     ({"language": "de-DE", "description": "„Unsere Mia (5) liegt seit dem 14.02. in der Kinderklinik.“"}, [("description", "date", "14.02.")]),
     ({"language": "de-DE", "description": "Vermerk: Verstorben ist Frau R. T., geb. 12.03.1938, am 2. Februar."}, [("description", "name", "R. T.")]),
     ({"language": "de-DE", "description": "Fall 12 | KVNR B928374615 | Erkrankungsbeginn 05.10.2025 | Vater: Murat Demir, Hamburger Chaussee 40, 24113 Kiel"}, [("description", "address", "Hamburger Chaussee 40, 24113 Kiel")]),
-    ({"description": "Her mum posted updates at linktr.ee/jadesjourney2025 for the patient Jade Ellis."}, [("description", "url", "jadesjourney2025")]),
+    ({"description": "Her mum posted updates at linktr.ee/jadesjourney2025 for the patient Jade Ellis."}, [("description", "url", "jadesjourney2025")]),    # after holdout44's first run (recall 93.4 %)
+    ({"description": "\"Our mum, Edna Collier (known to all as Ed), eighty-one, left the ward at night,\" her son said."}, [("description", "name", "Edna Collier"), ("description", "age", "eighty-one")]),
+    ({"description": "A complaint came in through the portal: user \"jpatel_88\" (Jai Patel, 37) wrote that his inhaler failed."}, [("description", "account", "jpatel_88")]),
+    ({"description": "Referral note: \"Adult female JOANNE REES, NI no. JT 22 14 97 C, found confused at home.\""}, [("description", "name", "JOANNE REES")]),
+    ({"description": "Log: \"JOHN EVANS, residing 14 Heol Y Nant, Whitchurch, Cardiff CF14 1AB, found confused.\""}, [("description", "address", "14 Heol Y Nant, Whitchurch, Cardiff CF14 1AB")]),
+    ({"language": "es-ES", "description": "Se trata del niño P.G.L., de cuatro años, no vacunado, que comenzó con fiebre el martes."}, [("description", "name", "P.G.L."), ("description", "age", "cuatro años")]),
+    ({"language": "fr-FR", "description": "« Merci de me rappeler au 06 12 34 56 78 pour le dossier. Nadine »"}, [("description", "name", "Nadine")]),
+    ({"language": "de-DE", "description": "„Mein Nachbar, Herr Kurt Wendt, ist 84 und lebt allein.“"}, [("description", "age", "84")]),
+    ({"language": "de-DE", "description": "Ein Anwohner schreibt: „Wasser riecht seit Tagen, mein Sohn (4) hat Fieber“ – gesendet von k.loewe@web.de."}, [("description", "age", "4")]),
 ])
 def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
@@ -1021,7 +1032,10 @@ def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: li
     {"description": "Follow @CityHealth for updates on the outbreak."},
     {"language": "fr-FR", "description": "Le vaccin est proposé aux enfants ; j'ai 3 conseils à vous donner."},
     {"description": "Our Lady of Lourdes Hospital has reopened its wards."},
-    {"language": "de-DE", "description": "Das Impfzentrum in der Tegernseer Landstraße 80 ist seit dem 14.02. geöffnet."},
+    {"language": "de-DE", "description": "Das Impfzentrum in der Tegernseer Landstraße 80 ist seit dem 14.02. geöffnet."},    # after holdout44's first run
+    {"description": "On 3 June our pathology partner, Meridian Pathology Services, reported an attack; patient records were not accessed."},
+    {"description": "The Mercy General emergency department is open; the patient flow is normal."},
+    {"language": "de-DE", "description": "Die Kinder (6) der Gruppe waren gesund."},
 ])
 def test_what_the_new_detectors_leave_alone(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []

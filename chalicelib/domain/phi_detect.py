@@ -469,7 +469,7 @@ LOST_REFERENCE = re.compile(r"\b(?:referencia|reference|référence|Referenz|ref
 USERNAME = re.compile(r"\b(?:user\s?name|user\s+ID|login|identifiant|pseudo(?:nyme)?|"
                       r"(?:booked|registered|signed\s+in|logged\s+in|posted)\s+(?:online\s+)?as|nom\s+d'utilisateur|nombre\s+de\s+usuario|usuario|"
                       r"Benutzername|Benutzerkennung|Nutzername|account|Nutzerkonto|Benutzerkonto|compte|cuenta|"
-                      r"(?:portal|app|online|web)\s+user)"
+                      r"(?:portal|app|online|web)\s+user|\buser(?=\s*[\"“«]))"
                       r"(?:(?:\s+[^\W\d][\w-]*){1,3}\s*(?::|(?=[«\"“„])))?\s*[:,(«\"“„']?\s*(?:(?:as|was|is|:)\s+)?"
                       r"(?P<value>(?=[\w.\-]*(?:\d|[._]\w))[A-Za-z][\w.\-]{2,}[A-Za-z0-9])(?![\w@-]|\.\w)"
                       r"(?<!\.fr)(?<!\.com)(?<!\.org)(?<!\.de)(?<!\.es)(?<!\.gov)(?<!\.net)", CI)  # not "ameli.fr"
@@ -1239,11 +1239,12 @@ vater mutter bruder schwester oma opa sohn tochter eltern onkel tante spitzname 
 spectators bystanders witnesses supporters zuschauer passanten espectadores testigos spectateurs témoins
 estadio stade stadion stadium arena mitglieder members miembros membres
 alta ingreso admission discharge entlassung aufnahme sortie entrée soy gerät geräte befund
-my mein meine meinem meinen meiner mis mon our unser unsere notre nuestro nuestra notiz interne internal
+my mein meine meinem meinen meiner mis mon our unser unsere notre nuestro nuestra notiz interne internal lady lord
 nachname vorname surname apellidos apellido prénom prenom
 """)) | frozenset(_fold(m) for m in lex.MONTHS.split("|"))
 MONTH_NAMES = frozenset(_fold(m) for m in lex.MONTHS.split("|"))
-CAPS_TITLE_NAME = re.compile(rf"(?<![\w.])(?:MR|MRS|MS|MISS|MX|SR|SRA|MME|HERR|FRAU)\.?\s+"
+CAPS_TITLE_NAME = re.compile(rf"(?<![\w.])(?:MR|MRS|MS|MISS|MX|SR|SRA|MME|HERR|FRAU|"
+                             rf"(?i:(?:adult\s+)?(?:male|female)))\.?\s+"  # "Adult male DARREN PRICE"
                              rf"(?P<name>[{UPPER}]{{2,}}(?:[-'’ ][{UPPER}]{{2,}}){{1,3}})(?![\w-])")
 TITLE_NAME = re.compile(rf"(?<![\w.])(?P<title>{lex.TITLES}|{lex.PROFESSIONAL_TITLES})\s+(?P<name>{NAME})")
 PATIENT_NAME = re.compile(rf"(?:(?i:{lex.PATIENT_WORDS})\s*[,:]?\s+(?:(?i:named|called|llamad[oa]|nommée?|namens)\s+)?|"
@@ -1258,7 +1259,7 @@ RELATIVE_NAME = re.compile(rf"(?:(?:\b[{UPPER}]\w+['’]s|"
                            rf"\b(?i:his|her|their|whose|the\s+(?:patient|pupil|child|boy|girl|student|baby|resident|"
                            rf"victim|man|woman)['’]s)|"
                            rf"\b(?i:su|sus|son|sa|ses|sein|seine|seiner|seinem|seinen|ihr|ihre|ihrer|ihrem|ihren|der|die|"
-                           rf"le|la|my|mi|ma|mon|mein|meine|leur|leurs|unser|unsere|unserem|unseren|unserer|nuestro|"
+                           rf"le|la|my|our|mi|ma|mon|mein|meine|leur|leurs|unser|unsere|unserem|unseren|unserer|nuestro|"
                            rf"nuestra|notre|nos|mes|los|las|les|the|"  # and a number: "deux petits-enfants"
                            rf"two|three|four|deux|trois|quatre|dos|tres|cuatro|zwei|drei|vier))\s+"
                            rf"(?:[\w-]+\s+)?"
@@ -1275,7 +1276,7 @@ SEX_NOUN = (r"varón|hombre|mujer|niñ[oa]|man|woman|boy|girl|homme|femme|garço
             r"lactante|bebé|baby|infant|bébé|nourrisson|Säugling|Kleinkind")
 INITIALS = r"(?:M\.ª\s?|Mª\s?)?[A-Z]\.(?:\s?[A-Z]\.){1,3}"  # "A.R.M.", "J. A. R.", "M.ª T. G. S."
 INITIALS_AGED = re.compile(rf"(?<![\w.])(?P<name>{INITIALS})"
-                           rf"(?=,?\s*(?:\(\s*)?(?:(?:{SEX_NOUN})\s+)?(?:de\s+)?\d{{1,3}}\s*"
+                           rf"(?=,?\s*(?:\(\s*)?(?:(?:{SEX_NOUN})\s+)?(?:de\s+)?(?:\d{{1,3}}|{lex.AGE_WORDS_ANY})\s*"
                            r"(?:(?:años|ans|years|Jahre|semanas|weeks|semaines|Wochen|meses|months|mois|Monate)\b|"
                            r"J\.|\s*[),(—–])|"
                            r",?\s*(?:NHC|MRN|IPP|NIR|DOB|historia|geb\.|n[ée]e?\s|born)\b)")
@@ -1505,6 +1506,7 @@ PLACE_LAST = re.compile(r"Hub|Clinic|Hospital|Hôpital|Klinik|Klinikum|Krankenha
                         r"École|Colegio|Instituto|Fundación|Foundation|Library|Campus|Stadium|School|Academy|Surgery|"
                         r"Practice|Hospice|Pharmacy|Primary|Elementary|Arena|Suites|Hotel|Motel|Resort|"
                         r"Pediatrics|Paediatrics|Dental|Dentistry|Orthopedics|Cardiology|Dermatology|Optometry|"
+                        r"General|Infirmary|"
                         # a street ("over on Birchwood Ct") -- not Lane or Close, which are surnames too
                         r"St|Rd|Ave|Ln|Ct|Cres|Blvd|Street|Road|Avenue|Drive|Crescent|Terrace|Gardens|Boulevard")
 # A building or body after the words: "George Washington Carver Student Union", "Jean Moulin Institute".
@@ -1803,7 +1805,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
                 add(couple.start(group), couple.end(group), True, "two people named together")
     for m in CAPS_TITLE_NAME.finditer(text):  # "MR DARIUSZ KOWALCZYK, NHS No. …": a record's way
         if not any(_fold(w) in NOT_NAMES for w in m.group("name").split()):
-            add(m.start(), m.end(), True, "a private person's name, as in a record")
+            sexed = re.match(r"(?i:adult|male|female)", m.group())  # "Adult male DARREN PRICE": the name alone
+            add(m.start("name") if sexed else m.start(), m.end(), True, "a private person's name, as in a record")
     for m in THANKED.finditer(text):  # "remercie chaleureusement Julie Perrin et Stéphane Koch"
         around = text[max(0, m.start() - 40):m.end() + 60]
         if _is_name(m.group("name"), False) and not OFFICIAL.search(around) and not ROLE_AFTER.match(text[m.end():]):
@@ -1895,11 +1898,12 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         titled = article is not None and article.group(1).isupper() and \
             article.group().split()[0].lower() in ("the", "los", "las", "les")
         quoted = article is not None and text[max(0, m.start() - 2):m.start()].strip() in ("«", '"', "“", "„")
-        if titled or quoted or _a_title(m.group("rel")) or \
+        ours = re.match(r"(?i:our)\s", m.group()) and (m.group("rel") or "").lower() in ("partner", "partners")
+        if ours or titled or quoted or _a_title(m.group("rel")) or \
                 BRAND_BEFORE.search(text, max(0, m.start() - 12), m.start()) or \
                 COMPANY_AFTER.match(text[m.end("name"):]):
-            continue  # "the Sister Mary Agnes Health Ministry" (a title), « La Mère Lucienne », "la marca La Abuela
-            # Pilar" (brands), "Quesería Hermanos Pilar S.L." (a company)
+            continue  # "our partner, Meridian Pathology" (a body), "the Sister Mary Agnes Health Ministry" (a title),
+            # « La Mère Lucienne », "la marca La Abuela Pilar" (brands), "Quesería Hermanos Pilar S.L." (a company)
         if _fold(m.group("name").split()[0]) not in NOT_NAMES:
             add(m.start("name"), m.end("name"), True, "a person named by their relation to the patient")
             if m.group("genitive") and _fold(m.group("genitive")[:-1]) not in NOT_NAMES:  # "Finns Vater Tobias"
@@ -1949,8 +1953,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
             title = ""    # ("seven-year-old Amira", "Amira (born 12 May 2017)", "Lucas, 7,")
             # what a person owns or sleeps in is theirs, whoever "says" so
             owned = OWNER_BEFORE.search(text[max(s, start - 30):start]) or ROOM_AFTER.match(text, end, e) or \
-                FAMILY_OURS.search(text, max(s, start - 12), start) or \
-                (SIGNED.match(text, end) and re.search(r"[.!?]\s+$", text[max(s, start - 3):start]))
+                (FAMILY_OURS.search(text, max(s, start - 12), start) and not re.match(r"\s+of\b", text[end:])) or \
+                (SIGNED.match(text, end) and re.search(r"[.!?]\s+$", text[max(0, start - 3):start]))
             if not owned and (not (_age_opens(text, s, start, text[start:end])
                                    or AGE_BEFORE.search(text[max(s, start - 40):start])
                                    or DATE_AFTER_NAME.match(text[end:e]) or AGE_AFTER_NAME.match(text[end:e])
@@ -1958,6 +1962,9 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
                                        and re.fullmatch(r"[\s>«„“\"'-]*", text[s:start]) is not None)
                                    or _identifier_follows(text, end, strong))
                               or OFFICIAL.search(text[max(s, start - 40):min(e, end + 60)])):
+                continue
+            if owned and not any(a <= start and end <= b for a, b in address_spans):
+                add(start, end, True, "a first name with what is theirs, their family's word or their signature")
                 continue
         if any(a <= start and end <= b for a, b in address_spans):
             continue  # "9 Birch Close": the street of an address
@@ -2428,6 +2435,9 @@ def tied_addresses(text: str, spans: list[tuple[int, int]], found: list[Hit]) ->
         if after and _fold(after.group("street").split()[0]) not in MONTH_NAMES and \
                 not any(a < after.end("a") and after.start("a") < b for a, b in taken):
             yield _hit(text, "address", after.start("a"), after.end("a"), True, "the home of someone named here")
+    for m in LIVES_AT.finditer(text):
+        if not any(a < m.end("a") and m.start("a") < b for a, b in taken if (a, b) != m.span("a")):
+            yield _hit(text, "address", m.start("a"), m.end("a"), True, "the address where a person lives")
     for m in UNTYPED_HOME.finditer(text):  # "Siobhan O'Driscoll and her husband from 12 Riverside, Tewkesbury"
         if sentence_of(spans, m.start()) in named and not any(a < m.end("a") and m.start("a") < b for a, b in taken) \
                 and _fold(m.group("street").split()[0]) not in MONTH_NAMES:
@@ -2443,6 +2453,12 @@ UNTYPED_HOME = re.compile(rf"\b(?:from|of|at)\s+(?P<a>\d{{1,4}}[a-z]?\s+"
 UNTYPED_AFTER_NAME = re.compile(rf",\s*(?P<a>\d{{1,4}}[a-z]?\s+"
                                 rf"(?P<street>[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?))"
                                 r"(?=\s*[,.;)]|\s*$)")
+
+
+# Where a record says the person lives, up to the postcode: "residing 27 Cwrt Y Felin, Llandaff, Cardiff CF5 2LN".
+LIVES_AT = re.compile(r"\b(?:residing|resides|resident|living|lives)\s+(?:at\s+)?"
+                      r"(?P<a>\d{1,4}[a-z]?\s+[A-Z][^,\n]{1,40}"
+                      r"(?:,\s*[A-Z][^,\n]{1,30}){0,3}?[,\s]\s*[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})(?![\w-])")
 
 
 # "… Gerda Hoffmann vermisst. Sie lebt … in der Florastraße 23" / "Sie verließ … das Seniorenzentrum
@@ -2609,7 +2625,7 @@ AGED = re.compile(r"old|jährig|alt\b", CI)  # "for four-year-old Amir" is an ag
 # "for two years", "il y a six ans", "vor zehn Jahren": a time, not an age.
 DURATION_BEFORE = re.compile(r"\b(?:for|over|during|il\s+y\s+a|depuis|pendant|durant|hace|desde\s+hace|durante|"
                              r"seit|vor|während)\s+$", CI)
-AGE_BARE = re.compile(r"(?:^\s*,\s*(?:de\s+)?|^\s*\(\s*|^\s*[—–|]\s*|"
+AGE_BARE = re.compile(r"(?:^\s*(?:\([^)]{1,60}\)\s*)?,\s*(?:de\s+|(?:ist|is|est|tiene)\s+)?|^\s*\(\s*|^\s*[—–|]\s*|"
                       r"\b(?:who['’]s|who\s+(?:is|was|at|turns|turned)|he\s+was|she\s+was|aged|age(?:\s+of)?|edad\s+de|"
                       r"(?-i:[A-Z][a-z]+)\s+is|(?:sie|er)\s+ist|(?:elle|il)\s+a|"
                       r"would\s+have\s+been|would\s+have\s+turned|habría\s+cumplido|aurait\s+eu|"
@@ -2701,13 +2717,15 @@ DER_DIE = re.compile(r"(?:\b(?:der|die|dem|den|des)\s+(?:damals|erst|noch|heute|
 # A relative's too: "her grandmother, 74, who", "el abuelo de la novia, de 88 años,".
 NOUN_AGE = re.compile(rf"\b(?:man|woman|boy|girl|teenager|hombre|mujer|chico|chica|homme|femme|Mann|Frau|"
                       rf"{lex.RELATIVES})(?:\s+(?:de|of|du|de\s+la|des)\s+(?:la\s+|el\s+|the\s+)?[^\W\d_]+)?"
-                      rf"\s*,\s*(?:de\s+)?(?P<n>\d{{1,3}})(?:\s+(?:años|ans|Jahre|years))?(?=\s*[,)])")
+                      rf"(?:\s*,\s*(?:de\s+)?(?P<n>\d{{1,3}})(?:\s+(?:años|ans|Jahre|years))?(?=\s*[,)])|"
+                      rf"\s*\(\s*(?P<p>\d{{1,3}})\s*\))")  # "meine Tochter (6) hat Durchfall"
 
 
 def one_person_ages(text: str) -> Iterator[tuple[int, int]]:
     for m in NOUN_AGE.finditer(text):
-        if _a_lifetime(m.group("n")):
-            yield m.span("n")
+        group = "n" if m.group("n") else "p"
+        if _a_lifetime(m.group(group)):
+            yield m.span(group)
     for m in AGE_IN_YEARS.finditer(text):
         lead = text[max(0, m.start() - 30):m.start()]
         as_person = (m.group().lower().endswith("year-old") and YEAR_OLD_AS_NOUN.match(text, m.end())) or (
@@ -2741,7 +2759,7 @@ def tied_ages(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iter
     taken = [(h.start, h.end) for h in found if h.blocking]
     candidates = [(m.start(), m.end()) for m in AGE_IN_YEARS.finditer(text) if _a_lifetime(m.group("n"))]
     for h in named:  # "Raymond Tuttle, 58," / "Sabine Hölzl (52)" / "Gwen Pryce-Jones, sixty-seven,": after the name
-        bare = AGE_BARE.match(text[h.end:h.end + 30])
+        bare = AGE_BARE.match(text[h.end:h.end + 90])  # past a bracket: "(everyone calls him Walt), seventy-eight"
         if bare and _a_lifetime(bare.group("n")):
             candidates.append((h.end + bare.start("n"), h.end + bare.end("n")))
     for m in AGE_BARE.finditer(text):  # "who's 92", "She was 89."
