@@ -151,16 +151,21 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
     assert result["false_positive_rate"] <= false_positives, result["false_positives"]
 
 
-def test_the_set_never_worked_on() -> None:
-    """holdout45: written during the work on holdout44 by a hand that never saw the code, and never
-    worked on, so its figures are what the screen does on text it has not seen (98.9 % of
-    identifiers, 100 % of advisories with patient data blocked, 0 % false positives): the floors
-    keep them from getting worse unnoticed."""
-    result = phi_bench.evaluate(*phi_bench.load(phi_bench.HOLDOUT45), timing=False)
+@pytest.mark.parametrize("path,recall,advisories,false_positives,unlabelled", [
+    (phi_bench.HOLDOUT45, 0.98, 1.0, 0.0, 0.09), (phi_bench.HOLDOUT46, 0.95, 1.0, 0.0, 0.12),
+    (phi_bench.HOLDOUT47, 0.94, 1.0, 0.025, 0.05)], ids=["holdout45", "holdout46", "holdout47"])
+def test_the_sets_never_worked_on(path: Path, recall: float, advisories: float, false_positives: float,
+                                  unlabelled: float) -> None:
+    """holdout45-47: written by three hands that never saw the code, during and after the work on
+    holdout44, and never worked on, so their figures are what the screen does on text it has not
+    seen (holdout45 98.9 % of identifiers, holdout46 95.3 %, holdout47 94.1 %; every advisory with
+    patient data blocked; false positives 0, 0 and 2.5 %): the floors keep them from getting worse
+    unnoticed."""
+    result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
-    assert result["recall"] >= 0.98 and result["advisory_recall"] >= 1.0, result["misses"]
-    assert result["false_positive_rate"] <= 0.0, result["false_positives"]
-    assert result["unlabelled_share"] <= 0.09  # places and offices marked as names where patient data is too
+    assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
+    assert result["false_positive_rate"] <= false_positives, result["false_positives"]
+    assert result["unlabelled_share"] <= unlabelled  # places and offices marked as names where patient data is too
 
 
 def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
