@@ -107,14 +107,15 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     (phi_bench.HOLDOUT38, 0.85, 0.95, 0.0), (phi_bench.HOLDOUT39, 0.97, 1.0, 0.0),
     (phi_bench.HOLDOUT40, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT41, 0.99, 1.0, 0.0),
     (phi_bench.HOLDOUT42, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT43, 0.98, 1.0, 0.0),
-    (phi_bench.HOLDOUT44, 0.99, 1.0, 0.0)],
+    (phi_bench.HOLDOUT44, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT45, 0.99, 1.0, 0.0),
+    (phi_bench.HOLDOUT46, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT47, 0.98, 1.0, 0.025)],
     ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13",
          "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21",
          "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27",
          "holdout28", "holdout29", "holdout30",
          "holdout31", "holdout32", "holdout33", "holdout34", "holdout35", "holdout36",
          "holdout37", "holdout38", "holdout39", "holdout40", "holdout41", "holdout42", "holdout43",
-         "holdout44"])
+         "holdout44", "holdout45", "holdout46", "holdout47"])
 def test_the_later_sets(path: Path, recall: float, advisories: float, false_positives: float) -> None:
     """First runs, before any work on them: holdout6 82.6 % of identifiers, 100 % of advisories
     blocked, 5 % false positives; holdout7 (another hand, same state) 74.8 %, 95 %, 7.5 %; holdout8
@@ -143,8 +144,9 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
     holdout40 (another hand, during the work on holdout39) 77.3 %, 97.5 %, 0 %; holdout41 (another hand,
     during the work on holdout40) 75.6 %, 90 %, 2.5 %; holdout42 (another hand, during the work on holdout41)
     93.6 %, 100 %, 5 %; holdout43 (another hand, during the work on holdout42) 91.1 %, 100 %, 0 %; holdout44
-    (another hand, during the work on holdout43) 93.4 %, 100 %, 0 %. The floors keep what the work on them
-    reached."""
+    (another hand, during the work on holdout43) 93.4 %, 100 %, 0 %; holdout45-47 (three hands, during and
+    after the work on holdout44) 98.9, 95.3, 94.1 %, 100 %, 0 / 0 / 2.5 %. The floors keep what the work on
+    them reached."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
@@ -152,14 +154,14 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
 
 
 @pytest.mark.parametrize("path,recall,advisories,false_positives,unlabelled", [
-    (phi_bench.HOLDOUT45, 0.98, 1.0, 0.0, 0.09), (phi_bench.HOLDOUT46, 0.95, 1.0, 0.0, 0.12),
-    (phi_bench.HOLDOUT47, 0.94, 1.0, 0.025, 0.05)], ids=["holdout45", "holdout46", "holdout47"])
+    (phi_bench.HOLDOUT48, 0.94, 1.0, 0.0, 0.08), (phi_bench.HOLDOUT49, 0.95, 1.0, 0.025, 0.07),
+    (phi_bench.HOLDOUT50, 0.95, 1.0, 0.075, 0.13)], ids=["holdout48", "holdout49", "holdout50"])
 def test_the_sets_never_worked_on(path: Path, recall: float, advisories: float, false_positives: float,
                                   unlabelled: float) -> None:
-    """holdout45-47: written by three hands that never saw the code, during and after the work on
-    holdout44, and never worked on, so their figures are what the screen does on text it has not
-    seen (holdout45 98.9 % of identifiers, holdout46 95.3 %, holdout47 94.1 %; every advisory with
-    patient data blocked; false positives 0, 0 and 2.5 %): the floors keep them from getting worse
+    """holdout48-50: written by three hands that never saw the code, during the work on holdout45-47,
+    and never worked on, so their figures are what the screen does on text it has not seen
+    (holdout48 94.4 % of identifiers, holdout49 95.1 %, holdout50 95.2 %; every advisory with patient
+    data blocked; false positives 0, 2.5 and 7.5 %): the floors keep them from getting worse
     unnoticed."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
@@ -811,7 +813,19 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     ({"language": "es-ES", "description": "Se trata del niño P.G.L., de cuatro años, no vacunado, que comenzó con fiebre el martes."}, [("description", "name", "P.G.L."), ("description", "age", "cuatro años")]),
     ({"language": "fr-FR", "description": "« Merci de me rappeler au 06 12 34 56 78 pour le dossier. Nadine »"}, [("description", "name", "Nadine")]),
     ({"language": "de-DE", "description": "„Mein Nachbar, Herr Kurt Wendt, ist 84 und lebt allein.“"}, [("description", "age", "84")]),
-    ({"language": "de-DE", "description": "Ein Anwohner schreibt: „Wasser riecht seit Tagen, mein Sohn (4) hat Fieber“ – gesendet von k.loewe@web.de."}, [("description", "age", "4")]),
+    ({"language": "de-DE", "description": "Ein Anwohner schreibt: „Wasser riecht seit Tagen, mein Sohn (4) hat Fieber“ – gesendet von k.loewe@web.de."}, [("description", "age", "4")]),    # after measuring holdout45-47 (recall 98.9, 95.3, 94.1 %)
+    ({"description": "A neighbour wrote: \"Nobody has seen her since Sunday. Please call me on 07700 900514. – Maureen”"}, [("description", "name", "Maureen")]),
+    ({"language": "es-ES", "description": "«Mi tía no contesta, llamadme al 611 222 333. Gracias, Amparo»"}, [("description", "name", "Amparo")]),
+    ({"language": "de-DE", "description": "„Die Heizung ist ausgefallen, ruft mich an: 0171 5550123, Petra“"}, [("description", "name", "Petra")]),
+    ({"description": "The driver is being treated (UKHSA case ref MAN-TB-26-0092) and is isolating."}, [("description", "other_id", "MAN-TB-26-0092")]),
+    ({"description": "The patient, a bus driver, was diagnosed on 3 June (case ref TB/2026/0211); the risk to others is low."}, [("description", "other_id", "TB/2026/0211")]),
+    ({"language": "es-ES", "description": "Ficha: interno Omar Haddad, n.º de interno 2020-03318, trasladado al hospital."}, [("description", "other_id", "2020-03318")]),
+    ({"language": "de-DE", "description": "Zeile: Krause, Ilse; geb. 02.03.1941; Pat.-ID 8841027; Wohnheim Nord."}, [("description", "name", "Krause, Ilse"), ("description", "mrn", "8841027")]),
+    ({"language": "de-DE", "description": "Er ist privat versichert, Versichertennummer der privaten Krankenversicherung 5512093377."}, [("description", "health_plan", "5512093377")]),
+    ({"description": "Line list excerpt:\nCase 25-0102 | T.B. | M | 58 | DOB 03/14/1967 | County General"}, [("description", "age", "58")]),
+    ({"description": "\"My mum Brenda Cole (she's 81) is still on the ward,\" her son said."}, [("description", "age", "81")]),
+    ({"description": "Case summary: R.D., 52-year-old warehouse worker from Bilston, is in hospital."}, [("description", "name", "R.D.")]),
+    ({"language": "de-DE", "description": "Ein Beatmungsgerät steht bei Herrn Udo Lenz, Rosa-Luxemburg-Straße 12, der Akku hält nur Stunden."}, [("description", "address", "Rosa-Luxemburg-Straße 12")]),
 ])
 def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
@@ -1040,7 +1054,10 @@ def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: li
     {"language": "de-DE", "description": "Das Impfzentrum in der Tegernseer Landstraße 80 ist seit dem 14.02. geöffnet."},    # after holdout44's first run
     {"description": "On 3 June our pathology partner, Meridian Pathology Services, reported an attack; patient records were not accessed."},
     {"description": "The Mercy General emergency department is open; the patient flow is normal."},
-    {"language": "de-DE", "description": "Die Kinder (6) der Gruppe waren gesund."},
+    {"language": "de-DE", "description": "Die Kinder (6) der Gruppe waren gesund."},    # after measuring holdout45-47
+    {"description": "The report (case ref TB/2026/0211) covers the county's 14 cases this year."},
+    {"description": "Clinic times | Mon | 9 | Wed | 14 | Sat | 10"},
+    {"description": "My GP practice is open; call 111 out of hours."},
 ])
 def test_what_the_new_detectors_leave_alone(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []

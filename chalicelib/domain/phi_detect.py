@@ -276,7 +276,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
             r"hospital\s+(?:number|no\.?)|\bEMIS(?:\s+(?:number|no\.?))?(?=[\s:#]*\d{5,})|"
             r"patient\s+(?:id|number|no\.?|#)|\bunit\s+number|record\s+(?:number|no\.?)|"
             r"\bexpediente\b(?!\s+(?:sancionador|administrativo|disciplinario|de\s+(?:contrataci[óo]n|licitaci[óo]n|obras?|compra|regulaci[óo]n)))|n[úu]mero\s+de\s+expediente|dossier(?:\s+m[ée]dical)?(?!\s+voyage)|\bIPP\b|num[ée]ro\s+de\s+dossier|"
-            r"Patienten(?:nummer|-?ID|-?Nr\.?)|Fallnummer|Aufnahmenummer|\bPat\.?-Nr\.?|\bFall-?Nr\.?|"
+            r"Patienten(?:nummer|-?ID|-?Nr\.?)|\bPat\.?-ID\b|Fallnummer|Aufnahmenummer|\bPat\.?-Nr\.?|\bFall-?Nr\.?|"
             r"episode\s+(?:number|no\.?)|n[úu]mero\s+de\s+episodio|\b(?:episodio|épisode)(?=\s+(?:n[°º.]?\s*)?[A-Z]{2,}-?\d)|Episodennummer|trauma\s+(?:number|no\.?)",
      VALUE, True),
     ("nhc", r"\bNHC\b|historia\s+cl[íi]nica|\bhistoria(?=\s+n?\.?º?\s*\d)|"
@@ -349,7 +349,9 @@ KEYED: list[tuple[str, str, str, bool]] = [
                  r"item\s+(?:number|no\.?|ref(?:erence)?)|Fundnummer|Fund-?Nr\.?|num[ée]ro\s+d'objet|"
                  r"n[úu]mero\s+de\s+objeto|\bcita\b|appointment\s+(?:number|no\.?|ref(?:erence)?)|Terminnummer|"
                  r"(?:athlete|parkrun|runner)\s+(?:number|ID|barcode)|bib\s+(?:number|no\.?)|\bdorsal\b|Startnummer|"
-                 r"\bcase(?:\s+(?:number|no\.?|#|ref(?:erence)?))?(?=\s*:?\s*[A-Z0-9]*\d[A-Z0-9]*[-/][A-Z0-9])",
+                 r"\bcase(?:\s+(?:number|no\.?|#|ref(?:erence)?))?(?=\s*:?\s*[A-Z0-9]*\d[A-Z0-9]*[-/][A-Z0-9])|"
+                 r"\bcase\s+(?:ref(?:erence)?|no\.?|number)(?=\s*:?\s*[A-Z]+(?:[-/][A-Z0-9]+)*[-/]\d)|"
+                 r"n\.?\s?º\s+de\s+(?:interno|recluso)",
      r"(?P<value>\d{2}\s?\d{6}\s?[A-Z]\s?\d{3}(?![\w-])|(?-i:[A-Z]{6})(?![\w-])|"  # 65 180334 S 012; a PNR
      r"\d{1,4}(?: \d{2,8}){1,4}(?![\w-])|"
      r"(?=[A-Z0-9/.\-]*\d)[A-Z0-9][A-Z0-9/.\-]{2,}[A-Z0-9]|(?=[A-Z0-9]*\d)[A-Z0-9]{3,})", True),
@@ -679,8 +681,13 @@ def keyed(text: str, spans: list[tuple[int, int]], ctx: Context) -> Iterator[Hit
             if cls == "mrn" and re.match(r"(?i:expediente)\b", m.group()) and \
                     OUTBREAK_FILE.search(text[slice(*sentence_of(spans, start))]):
                 sure = False  # an outbreak's or an inspection's file ("Brote ... en un hotel: expediente SP-…")
-            if cls in ("mrn", "other_id") and re.fullmatch(r"[A-Z]{2,6}/(?:19|20)\d\d/\d+|(?:19|20)\d\d/[A-Z]{2,6}/\d+",
-                                                           value):
+            # "the patient ... (case ref TB/2026/0173)": one person's case, though coded by year
+            sentence = text[slice(*sentence_of(spans, start))]
+            one_case = re.match(r"(?i:case)\b", m.group()) and (_about_one_person(sentence) or
+                                                                IDENTITY_DOCUMENT.search(sentence) or
+                                                                re.search(r"diagnos", sentence, CI))
+            if cls in ("mrn", "other_id") and not one_case and \
+                    re.fullmatch(r"[A-Z]{2,6}/(?:19|20)\d\d/\d+|(?:19|20)\d\d/[A-Z]{2,6}/\d+", value):
                 continue  # an authority's year-coded file ("expediente SAN/2024/0387"), not a patient's record
             if cls in ("mrn", "other_id") and (PROCUREMENT.search(text[max(0, start - 80):start])
                                                or REGULATOR.search(text[max(0, start - 120):start])
@@ -701,6 +708,9 @@ def keyed(text: str, spans: list[tuple[int, int]], ctx: Context) -> Iterator[Hit
             statutory = cls == "health_plan" and KVNR_SHAPE.fullmatch(value) and GERMAN_INSURER_KEY.search(m.group()) \
                 and not re.search(r"privat|\bPKV\b", text[max(0, start - 80):start], CI)
             cls = "kvnr" if statutory else cls  # "AOK Nordost, Vers.-Nr. M403218876": a statutory card's is the KVNR
+            private = cls == "kvnr" and not KVNR_SHAPE.fullmatch(re.sub(r"\s", "", value)) and \
+                re.search(r"privat|\bPKV\b", text[max(0, m.start()):start], CI)
+            cls = "health_plan" if private else cls  # "Versichertennummer der privaten Krankenversicherung 4471190236"
             yield _hit(text, cls, start, end, sure, "a number that identifies one person" if cls == "other_id" and
                        not identity else {
                 "mrn": "a medical record number", "nhc": "a clinical history number (número de historia clínica)",
@@ -1033,7 +1043,8 @@ ADDRESS = re.compile("|".join([
     rf"(?:,\s*\d{{5}}\s+[{UPPER}][\w\-]+)?",
     # de: Hauptstraße 5, 50667 Köln / Bonner Straße 12a / Am Lindenhof 3
     rf"\b(?:[{UPPER}][\w\-]*er\s+)?"  # "Tegernseer Landstraße 161"
-    rf"[{UPPER}][\w\-]*(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee)\s+\d{{1,4}}(?:\s?[a-z])?\b"
+    rf"[{UPPER}][\w\-]*(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|"
+    rf"-(?:Straße|Strasse|Weg|Gasse|Platz|Allee|Ring|Damm|Ufer))\s+\d{{1,4}}(?:\s?[a-z])?\b"
     rf"(?:,\s*\d{{5}}\s+[{UPPER}][\w\-]+)?",
     rf"\b[{UPPER}][\w\-]*\s+(?:Straße|Strasse|Str\.|Weg|Gasse|Platz|Allee|Ring|Damm|Chaussee|Ufer|Steig|Pfad|"
     rf"Markt|Wall|Graben|Kamp)\s+\d{{1,4}}(?:\s?[a-z])?\b"
@@ -1278,6 +1289,7 @@ INITIALS = r"(?:M\.ª\s?|Mª\s?)?[A-Z]\.(?:\s?[A-Z]\.){1,3}"  # "A.R.M.", "J. A.
 INITIALS_AGED = re.compile(rf"(?<![\w.])(?P<name>{INITIALS})"
                            rf"(?=,?\s*(?:\(\s*)?(?:(?:{SEX_NOUN})\s+)?(?:de\s+)?(?:\d{{1,3}}|{lex.AGE_WORDS_ANY})\s*"
                            r"(?:(?:años|ans|years|Jahre|semanas|weeks|semaines|Wochen|meses|months|mois|Monate)\b|"
+                           r"-year-old\b|-jährige[rns]?\b|"
                            r"J\.|\s*[),(—–])|"
                            r",?\s*(?:NHC|MRN|IPP|NIR|DOB|historia|geb\.|n[ée]e?\s|born)\b)")
 # Initials after what the person is: "A year-nine pupil, K.L.D., has ...", "un alumno de 4.º B, H. M. G. (Hugo),".
@@ -1704,8 +1716,11 @@ HOME_AFTER = re.compile(rf"\s*,\s*(?:(?:\d{{1,3}}|{lex.AGE_WORDS_ANY})\s*"
                         r"domiciliad[oa]|con\s+domicilio|vecin[oa]\s+de)\b", CI)
 # A family's own: "Our Isla (Year 2) was blue-lighted", "Unser Leon (8) liegt", "notre Léa"; and a message's
 # signature: "... llamadme al 654 321 987. Rocío»".
-FAMILY_OURS = re.compile(r"\b(?:[Oo]ur|[Uu]nser|[Uu]nsere|[Nn]otre|[Nn]uestr[oa]|[Mm]y\s+little|[Oo]ur\s+little)\s+$")
-SIGNED = re.compile(r"\s*[»”\"](?:\s*$|\s*[.,;]|\s+\w)")
+FAMILY_OURS = re.compile(r"\b(?:[Oo]ur|[Uu]nser|[Uu]nsere|[Nn]otre|[Nn]uestr[oa]|[Mm]y|[Mm]y\s+little|"
+                         r"[Oo]ur\s+little)\s+$")
+SIGNED = re.compile(r"\s*[»”“\"](?:\s*$|\s*[.,;]|\s+\w)")
+# ... after a dash or a sign-off: "- Denise”", "Gracias, Rocío»", "Cordialement, Sylvie »", "Ruft mich an: …, Sabine“"
+SIGNED_BEFORE = re.compile(r"(?:[.!?]|\s[–—-]|,)\s*$")
 
 
 # A first name with the room it sleeps in: « Chloé, chambre 12 », "Aisha, room 4".
@@ -1954,7 +1969,7 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
             # what a person owns or sleeps in is theirs, whoever "says" so
             owned = OWNER_BEFORE.search(text[max(s, start - 30):start]) or ROOM_AFTER.match(text, end, e) or \
                 (FAMILY_OURS.search(text, max(s, start - 12), start) and not re.match(r"\s+of\b", text[end:])) or \
-                (SIGNED.match(text, end) and re.search(r"[.!?]\s+$", text[max(0, start - 3):start]))
+                (SIGNED.match(text, end) and SIGNED_BEFORE.search(text, max(0, start - 3), start))
             if not owned and (not (_age_opens(text, s, start, text[start:end])
                                    or AGE_BEFORE.search(text[max(s, start - 40):start])
                                    or DATE_AFTER_NAME.match(text[end:e]) or AGE_AFTER_NAME.match(text[end:e])
@@ -2508,8 +2523,8 @@ def record_rows(text: str, found: list[Hit]) -> Iterator[Hit]:
         end = start + len(line)
         if len(re.findall(r"[|;]", line)) >= 2 and any(start <= h.start < end for h in identifiers):
             for cell in ROW_CELL.finditer(line):
-                value = cell.group().strip()
-                at = start + cell.start() + cell.group().index(value) if value else 0
+                value = cell.group().split(":")[-1].strip()  # the row after what introduces it: "…): Schäfer, Gerda"
+                at = start + cell.start() + cell.group().rindex(value) if value else 0
                 if not value or any(h.start < at + len(value) and at < h.end for h in found if h.blocking):
                     continue
                 named = SURNAME_GIVEN.fullmatch(value)
@@ -2518,6 +2533,8 @@ def record_rows(text: str, found: list[Hit]) -> Iterator[Hit]:
                     yield _hit(text, "name", at, at + len(value), True, "a name in a row of a person's record")
                 elif CODE_CELL.fullmatch(value):
                     yield _hit(text, "other_id", at, at + len(value), True, "a code in a row of a person's record")
+                elif re.fullmatch(r"\d{1,3}", value) and int(value) <= 110:  # "Case 24-0318 | M.R. | F | 67 | DOB …"
+                    yield _hit(text, "age", at, at + len(value), True, "an age in a row of a person's record")
         start = end + 1
 
 
@@ -2626,7 +2643,8 @@ AGED = re.compile(r"old|jährig|alt\b", CI)  # "for four-year-old Amir" is an ag
 DURATION_BEFORE = re.compile(r"\b(?:for|over|during|il\s+y\s+a|depuis|pendant|durant|hace|desde\s+hace|durante|"
                              r"seit|vor|während)\s+$", CI)
 AGE_BARE = re.compile(r"(?:^\s*(?:\([^)]{1,60}\)\s*)?,\s*(?:de\s+|(?:ist|is|est|tiene)\s+)?|^\s*\(\s*|^\s*[—–|]\s*|"
-                      r"\b(?:who['’]s|who\s+(?:is|was|at|turns|turned)|he\s+was|she\s+was|aged|age(?:\s+of)?|edad\s+de|"
+                      r"\b(?:who['’]s|who\s+(?:is|was|at|turns|turned)|he\s+was|she\s+was|(?:he|she)['’]s|aged|age(?:\s+of)?|"
+                      r"edad\s+de|(?-i:Er|Sie|He|She|Il|Elle|Él|Ella)\s*\(\s*|"
                       r"(?-i:[A-Z][a-z]+)\s+is|(?:sie|er)\s+ist|(?:elle|il)\s+a|"
                       r"would\s+have\s+been|would\s+have\s+turned|habría\s+cumplido|aurait\s+eu|"
                       r"l['’]âge\s+de|"
