@@ -2460,14 +2460,10 @@ def tied_addresses(text: str, spans: list[tuple[int, int]], found: list[Hit]) ->
 
 
 # A house number and a street without its kind, then the town, where a named person comes from.
-UNTYPED_HOME = re.compile(rf"\b(?:from|of|at)\s+(?P<a>\d{{1,4}}[a-z]?\s+"
-                          rf"(?P<street>[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?),"
-                          rf"\s+[{UPPER}][{LOWER}]+)")
-
-
-UNTYPED_AFTER_NAME = re.compile(rf",\s*(?P<a>\d{{1,4}}[a-z]?\s+"
-                                rf"(?P<street>[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?))"
-                                r"(?=\s*[,.;)]|\s*$)")
+UNTYPED_STREET = rf"\d{{1,4}}[a-z]?\s+(?P<street>[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?)"  # "12 Riverside"
+UNTYPED_HOME = re.compile(rf"\b(?:from|of|at)\s+(?P<a>{UNTYPED_STREET},\s+[{UPPER}][{LOWER}]+)")
+# ... or right after the name: "2) Desmond O'Kane, 9 Millbrook, wheelchair user"
+UNTYPED_AFTER_NAME = re.compile(rf",\s*(?P<a>{UNTYPED_STREET})(?=\s*[,.;)]|\s*$)")
 
 
 # Where a record says the person lives, up to the postcode: "residing 27 Cwrt Y Felin, Llandaff, Cardiff CF5 2LN".
