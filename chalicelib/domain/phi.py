@@ -73,29 +73,30 @@ def _identifiers(read: Sequence[tuple[str, str, str, str | None]], settings: Org
     """Each field's identifiers, in two passes: the names found anywhere are then read again in the
     texts that mention them, so a date, age or address beside "Manuel" in the description is tied
     to him although his full name is only in the headline. `read`: (field, text, kind, language)."""
+    from chalicelib.domain.phi_detect import historic_names, second_reading
+
+    historic = historic_names(text for _, text, kind, _ in read if kind == "text")  # read once, used per pass
     found = [identifier_findings(name, text, settings, language, kind) for name, text, kind, language in read]
-    found = _of_history(read, _public_names(read, _venues_in_the_area(read, found)))
+    found = _of_history(read, _public_names(read, _venues_in_the_area(read, found)), historic)
     fields = [(name, text, kind) for name, text, kind, _ in read]
     known = frozenset(names_known(fields, [f for field in found for f in field]))
     if not known:
         return found
-    from chalicelib.domain.phi_detect import second_reading
-
     for index, (name, text, kind, language) in enumerate(read):
         covered = [(f.start, f.end) for f in found[index] if f.blocking and f.start is not None and f.end is not None]
         if kind == "text" and any(not any(s < b and a < e for s, e in covered)
                                   for a, b in second_reading(text, name, known)):
             found[index] = identifier_findings(name, text, settings, language, kind, known)
-    return _of_history(read, found)
+    return _of_history(read, found, historic)  # the second reading may name them again
 
 
-def _of_history(read: Sequence[tuple[str, str, str, str | None]],
-                found: list[list[Finding]]) -> list[list[Finding]]:
+def _of_history(read: Sequence[tuple[str, str, str, str | None]], found: list[list[Finding]],
+                historic: frozenset[str]) -> list[list[Finding]]:
     """A name the texts write with a life long over ("Robert Koch (1843-1910)") is history's in
-    every field: the headline's "Robert Koch" and "#RobertKoch" warn instead of blocking."""
-    from chalicelib.domain.phi_detect import historic_names, of_history
+    every field: the headline's "Robert Koch" and "#RobertKoch" warn instead of blocking.
+    `historic`: the folded words of those names (phi_detect.historic_names)."""
+    from chalicelib.domain.phi_detect import of_history
 
-    historic = historic_names(text for _, text, kind, _ in read if kind == "text")
     if not historic:
         return found
     return [[_warning(f, f"{name} names a person of history (“{text[f.start:f.end]}”); check it is not a patient")

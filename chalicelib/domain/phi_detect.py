@@ -1688,6 +1688,7 @@ COUPLE = re.compile(rf"(?P<a>{WORD}(?:\s+{WORD}){{1,2}})\s+(?:y|and|et|und|&)\s+
 
 
 # A name in lower case, as typed in a hurry, after a relative's or a patient's word.
+LITTLE_WORDS = r"le\s+petit|la\s+petite|el\s+pequeño|la\s+pequeña|der\s+kleine|die\s+kleine|little"
 # (Found name first -- two or three words in lower case, the first a census given name -- then what stands before
 # it: the words before are a long list, too slow to try at every word.)
 LOWER_PAIR = re.compile(rf"(?<![\w'’.-])(?=(?P<name>[{LOWER}]{{3,}}(?:\s+(?:(?:de|del|van|von|der|da|di|du|y)\s+)?"
@@ -1697,10 +1698,8 @@ LOWER_NAME_BEFORE = re.compile(
     rf"(?i:{lex.RELATIVES})\s*,?|(?i:patient|paciente|patiente|Patient(?:in)?)\s*:|\bPat\.\s*:?|"
     rf"\b(?i:the|a|an|our|la|el|le|die|der)\s+(?i:{lex.RELATIVES}|{lex.PERSON_ROLES}),|"
     rf"\b(?i:employee|worker|pupil|student|resident|empleado|empleada|alumn[oa]|salariée?|élève|"
-    rf"Mitarbeiter(?:in)?|Schüler(?:in)?|le\s+petit|la\s+petite|el\s+pequeño|la\s+pequeña|"
-    rf"der\s+kleine|die\s+kleine|little))\s+$")
-LITTLE_LOWER = re.compile(rf"\b(?i:le\s+petit|la\s+petite|el\s+pequeño|la\s+pequeña|der\s+kleine|die\s+kleine|"
-                          rf"little)\s+(?P<name>[{LOWER}]{{3,}})\b")
+    rf"Mitarbeiter(?:in)?|Schüler(?:in)?|{LITTLE_WORDS}))\s+$")
+LITTLE_LOWER = re.compile(rf"\b(?i:{LITTLE_WORDS})\s+(?P<name>[{LOWER}]{{3,}})\b")
 # A person who gives their own name: "Soy Sergio Llorente", "Je m'appelle Élodie Nguyen", "My name is Ola".
 SELF_NAMED = re.compile(rf"\b(?:(?i:my\s+name\s+is|me\s+llamo|mi\s+nombre\s+es|je\s+m['’]appelle|je\s+suis|"
                         rf"ich\s+heiße|mein\s+Name\s+ist|ich\s+bin|this\s+is)|(?<=[«„“\"]\s)Soy|(?<=[«„“\"])Soy|"
