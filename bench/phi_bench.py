@@ -146,6 +146,12 @@ HOLDOUT47 = ROOT / "tests" / "phi_corpus" / "holdout47.jsonl"
 HOLDOUT48 = ROOT / "tests" / "phi_corpus" / "holdout48.jsonl"
 HOLDOUT49 = ROOT / "tests" / "phi_corpus" / "holdout49.jsonl"
 HOLDOUT50 = ROOT / "tests" / "phi_corpus" / "holdout50.jsonl"
+HOLDOUT51 = ROOT / "tests" / "phi_corpus" / "holdout51.jsonl"
+HOLDOUT52 = ROOT / "tests" / "phi_corpus" / "holdout52.jsonl"
+HOLDOUT53 = ROOT / "tests" / "phi_corpus" / "holdout53.jsonl"
+HOLDOUT54 = ROOT / "tests" / "phi_corpus" / "holdout54.jsonl"
+HOLDOUT55 = ROOT / "tests" / "phi_corpus" / "holdout55.jsonl"
+HOLDOUT56 = ROOT / "tests" / "phi_corpus" / "holdout56.jsonl"
 ORGS = ROOT / "tests" / "phi_corpus" / "orgs.json"
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 # Finding codes of the screen before issue 15, and the classes they stand for.
@@ -459,12 +465,24 @@ HAND_WRITTEN = (
                 "100 % blocked, FP 0 %; worked on since"),
     (HOLDOUT47, "written the same way (another hand) after the work on holdout44; first run: recall 94.1 %, "
                 "100 % blocked, FP 2.5 %; worked on since"),
-    (HOLDOUT48, "written the same way (another hand) during the work on holdout45-47; never worked on (first run: "
-                "recall 94.4 %, 100 % blocked, FP 0 %)"),
-    (HOLDOUT49, "written the same way (another hand) during the work on holdout45-47; never worked on (first run: "
-                "recall 95.1 %, 100 % blocked, FP 2.5 %)"),
-    (HOLDOUT50, "written the same way (another hand) during the work on holdout45-47; never worked on (first run: "
-                "recall 95.2 %, 100 % blocked, FP 7.5 %)"),
+    (HOLDOUT48, "written the same way (another hand) during the work on holdout45-47; first run: recall 94.4 %, "
+                "100 % blocked, FP 0 %; worked on since"),
+    (HOLDOUT49, "written the same way (another hand) during the work on holdout45-47; first run: recall 95.1 %, "
+                "100 % blocked, FP 2.5 %; worked on since"),
+    (HOLDOUT50, "written the same way (another hand) during the work on holdout45-47; first run: recall 95.2 %, "
+                "100 % blocked, FP 7.5 %; worked on since"),
+    (HOLDOUT51, "written the same way (another hand, asked for more hidden data) during the work on holdout48-50; "
+                "first run: recall 88.5 %, 100 % blocked, FP 2.5 %; worked on since"),
+    (HOLDOUT52, "written the same way (another hand, asked for more hidden data) during the work on holdout48-50; "
+                "first run: recall 85.4 %, 100 % blocked, FP 0 %; worked on since"),
+    (HOLDOUT53, "written the same way (another hand, asked for more hidden data) during the work on holdout48-50; "
+                "first run: recall 80.6 %, 95 % blocked, FP 2.5 %; worked on since"),
+    (HOLDOUT54, "written as holdout51 was (another hand) during the work on holdout51-53; never worked on (first run: "
+                "recall 92.0 %, 100 % blocked, FP 0 %)"),
+    (HOLDOUT55, "written as holdout52 was (another hand) during the work on holdout51-53; never worked on (first run: "
+                "recall 89.7 %, 95 % blocked, FP 2.5 %)"),
+    (HOLDOUT56, "written as holdout53 was (another hand) during the work on holdout51-53; never worked on (first run: "
+                "recall 82.6 %, 100 % blocked, FP 0 %)"),
 )
 
 

@@ -108,14 +108,17 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     (phi_bench.HOLDOUT40, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT41, 0.99, 1.0, 0.0),
     (phi_bench.HOLDOUT42, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT43, 0.98, 1.0, 0.0),
     (phi_bench.HOLDOUT44, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT45, 0.99, 1.0, 0.0),
-    (phi_bench.HOLDOUT46, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT47, 0.98, 1.0, 0.025)],
+    (phi_bench.HOLDOUT46, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT47, 0.98, 1.0, 0.025),
+    (phi_bench.HOLDOUT48, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT49, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT50, 0.99, 1.0, 0.0),
+    (phi_bench.HOLDOUT51, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT52, 0.96, 1.0, 0.0), (phi_bench.HOLDOUT53, 0.80, 0.95, 0.025)],
     ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13",
          "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21",
          "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27",
          "holdout28", "holdout29", "holdout30",
          "holdout31", "holdout32", "holdout33", "holdout34", "holdout35", "holdout36",
          "holdout37", "holdout38", "holdout39", "holdout40", "holdout41", "holdout42", "holdout43",
-         "holdout44", "holdout45", "holdout46", "holdout47"])
+         "holdout44", "holdout45", "holdout46", "holdout47", "holdout48", "holdout49", "holdout50",
+         "holdout51", "holdout52", "holdout53"])
 def test_the_later_sets(path: Path, recall: float, advisories: float, false_positives: float) -> None:
     """First runs, before any work on them: holdout6 82.6 % of identifiers, 100 % of advisories
     blocked, 5 % false positives; holdout7 (another hand, same state) 74.8 %, 95 %, 7.5 %; holdout8
@@ -145,8 +148,10 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
     during the work on holdout40) 75.6 %, 90 %, 2.5 %; holdout42 (another hand, during the work on holdout41)
     93.6 %, 100 %, 5 %; holdout43 (another hand, during the work on holdout42) 91.1 %, 100 %, 0 %; holdout44
     (another hand, during the work on holdout43) 93.4 %, 100 %, 0 %; holdout45-47 (three hands, during and
-    after the work on holdout44) 98.9, 95.3, 94.1 %, 100 %, 0 / 0 / 2.5 %. The floors keep what the work on
-    them reached."""
+    after the work on holdout44) 98.9, 95.3, 94.1 %, 100 %, 0 / 0 / 2.5 %; holdout48-50 (three hands, during
+    the work on holdout45-47) 94.4, 95.1, 95.2 %, 100 %, 0 / 2.5 / 7.5 %; holdout51-53 (three hands asked for
+    more hidden data, during the work on holdout48-50) 88.5, 85.4, 80.6 %, 100 / 100 / 95 %, 2.5 / 0 / 2.5 %.
+    The floors keep what the work on them reached."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
@@ -154,15 +159,15 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
 
 
 @pytest.mark.parametrize("path,recall,advisories,false_positives,unlabelled", [
-    (phi_bench.HOLDOUT48, 0.94, 1.0, 0.0, 0.08), (phi_bench.HOLDOUT49, 0.95, 1.0, 0.025, 0.07),
-    (phi_bench.HOLDOUT50, 0.95, 1.0, 0.075, 0.13)], ids=["holdout48", "holdout49", "holdout50"])
+    (phi_bench.HOLDOUT54, 0.92, 1.0, 0.0, 0.10), (phi_bench.HOLDOUT55, 0.89, 0.95, 0.025, 0.06),
+    (phi_bench.HOLDOUT56, 0.82, 1.0, 0.0, 0.21)], ids=["holdout54", "holdout55", "holdout56"])
 def test_the_sets_never_worked_on(path: Path, recall: float, advisories: float, false_positives: float,
                                   unlabelled: float) -> None:
-    """holdout48-50: written by three hands that never saw the code, during the work on holdout45-47,
-    and never worked on, so their figures are what the screen does on text it has not seen
-    (holdout48 94.4 % of identifiers, holdout49 95.1 %, holdout50 95.2 %; every advisory with patient
-    data blocked; false positives 0, 2.5 and 7.5 %): the floors keep them from getting worse
-    unnoticed."""
+    """holdout54-56: written by three hands that never saw the code, asked (as the hands of holdout51-53
+    were) for more data hidden the ways real text hides it, during the work on holdout51-53, and never
+    worked on: their figures are what the screen does on text it has not seen (holdout54 92.0 % of
+    identifiers, holdout55 89.7 %, holdout56 82.6 %; 100, 95 and 100 % of advisories with patient data
+    blocked; false positives 0, 2.5 and 0 %): the floors keep them from getting worse unnoticed."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
@@ -825,7 +830,62 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     ({"description": "Line list excerpt:\nCase 25-0102 | T.B. | M | 58 | DOB 03/14/1967 | County General"}, [("description", "age", "58")]),
     ({"description": "\"My mum Brenda Cole (she's 81) is still on the ward,\" her son said."}, [("description", "age", "81")]),
     ({"description": "Case summary: R.D., 52-year-old warehouse worker from Bilston, is in hospital."}, [("description", "name", "R.D.")]),
-    ({"language": "de-DE", "description": "Ein Beatmungsgerät steht bei Herrn Udo Lenz, Rosa-Luxemburg-Straße 12, der Akku hält nur Stunden."}, [("description", "address", "Rosa-Luxemburg-Straße 12")]),
+    ({"language": "de-DE", "description": "Ein Beatmungsgerät steht bei Herrn Udo Lenz, Rosa-Luxemburg-Straße 12, der Akku hält nur Stunden."}, [("description", "address", "Rosa-Luxemburg-Straße 12")]),    # after holdout48-50 (94.4, 95.1, 95.2 % never worked on)
+    ({"description": "Row from the referral: Pupil 2 | Hargreaves, Hunter | DOB 06/21/2016 | seen at urgent care"}, [("description", "name", "Hargreaves, Hunter")]),
+    ({"description": "\"Ravi was only eight. He had a cough on Monday,\" his aunt wrote."}, [("description", "age", "eight")]),
+    ({"language": "en-GB", "description": "Please pass her AXA membership number 5522019-03 to the ward sister."}, [("description", "health_plan", "5522019-03")]),
+    ({"language": "fr-FR", "description": "Le rapport indique que M. Paul Lemaire a été transféré hier soir."}, [("description", "name", "M. Paul Lemaire")]),
+    ({"language": "fr-FR", "description": "L'exploitant, Hervé Lacoste, 57 ans, et son épouse sont suivis. Leur ferme se trouve au 1200 route de Mont, 40500 Saint-Sever."}, [("description", "address", "1200 route de Mont, 40500 Saint-Sever")]),
+    ({"language": "de-DE", "description": "Meldung: Vogel, Karl | Pneumonie | Aufnahme 14.03. | Intensivstation"}, [("description", "date", "14.03.")]),
+    ({"language": "de-DE", "description": "„Mein Herzschrittmacher hat die Nummer HS4-5521-KK09“, schreibt Herr Otto Brandt."}, [("description", "device", "HS4-5521-KK09")]),
+    ({"description": "The report concerns T.W., a 71-year-old farmer from Ludlow."}, [("description", "name", "T.W.")]),
+    ({"language": "de-DE", "description": "Besonders betroffen ist Herr M. B., 66, Winzer aus Nierstein."}, [("description", "name", "Herr M. B."), ("description", "age", "66")]),
+    ({"description": "\"Our girl Tamsin, she's only five, was admitted,\" her father said."}, [("description", "name", "Tamsin")]),
+    ({"language": "es-ES", "description": "«Mi aitona Koldo sigue ingresado en Cruces», escribe su nieta."}, [("description", "name", "Koldo")]),
+    ({"language": "es-ES", "description": "Mi hija Lucía Ferrer ingresó el martes 14/10 en La Fe."}, [("description", "date", "martes 14/10")]),
+    ({"language": "fr-FR", "description": "M. Yves Colin, carte professionnelle n° 075-T-2021-1189, a été contaminé."}, [("description", "license", "075-T-2021-1189")]),
+    ({"language": "fr-FR", "description": "Léa Perrin, 19 ans, racontait sa maladie sur son blog lea-contre-la-lepto.fr avant son hospitalisation."}, [("description", "url", "lea-contre-la-lepto.fr")]),
+    ({"language": "fr-FR", "description": "Un cas a été confirmé chez un voyageur arrivé à Lyon le 4 avril. Il s'agit de M. Paul Girard, 44 ans."}, [("description", "date", "4 avril")]),
+    ({"language": "de-DE", "description": "Frau Anna Vogt, 70, lag vom 4.3. bis 18.3. in Zimmer 12."}, [("description", "date", "18.3.")]),
+    ({"language": "en-GB", "description": "Excerpt: Patient HOLT, Dennis; Hospital no. KT4 1234567; on ward 6."}, [("description", "mrn", "KT4 1234567")]),
+    ({"language": "en-GB", "description": "Excerpt: Patient HOLT, Dennis; DVLA licence HOLTD601234DH9AB; on ward 6."}, [("description", "license", "HOLTD601234DH9AB")]),
+    ({"language": "es-ES", "description": "«Llevamos tres días sin agua caliente en el bloque. Firmado: Lucía Herrero»"}, [("description", "name", "Lucía Herrero")]),
+    ({"language": "es-ES", "description": "Fila: Julián Pardo Ruiz | 81 a. | n.º serie GLX-22091-A | cita 3/4"}, [("description", "age", "81"), ("description", "device", "GLX-22091-A")]),
+    ({"language": "fr-FR", "description": "Le signalement indique : Mme C. Roussel, 48 ans, 3 rue Vauban, 34000 Montpellier."}, [("description", "name", "Mme C. Roussel")]),
+    ({"language": "de-DE", "description": "„Der Sensor fiel nachts aus, ich lag im Krankenhaus. Lukas M., 27“"}, [("description", "age", "27")]),
+    ({"description": "Form: Name: Joan Platt | Message: \"I'm 68 and live alone. Nobody called back.\""}, [("description", "age", "68")]),    # after holdout51-53's first runs (88.5, 85.4, 80.6 %)
+    ({"language": "fr-FR", "description": "Une ordonnance a été envoyée par télécopie au 05 61 22 33 44, numéro d'un particulier."}, [("description", "phone", "05 61 22 33 44")]),
+    ({"language": "es-ES", "description": "Apareció una tarjeta sanitaria a nombre de lucía pérez gómez en el autobús."}, [("description", "name", "lucía pérez gómez")]),
+    ({"language": "de-DE", "description": "Abgegeben wurde ein Führerschein, ausgestellt auf jonas keller, am Empfang."}, [("description", "name", "jonas keller")]),
+    ({"language": "es-ES", "description": "Mi padre enfermó el lunes; su prima Leire, que vive en Bilbao, también."}, [("description", "name", "Leire")]),
+    ({"language": "es-ES", "description": "Registro: «Hab. 7 – J.L.M. – 90 a. – ingreso 04/03 – NHC 551203»."}, [("description", "name", "J.L.M."), ("description", "age", "90")]),
+    ({"language": "de-DE", "description": "Herr Uwe Brandt, 80, verließ am Abend seine Wohnung in der Karl-Liebknecht-Straße."}, [("description", "address", "Karl-Liebknecht-Straße")]),
+    ({"language": "de-DE", "description": "Herr Max Vogt legte eine gefälschte Approbationsurkunde mit der Nummer 0731/2001 vor."}, [("description", "license", "0731/2001")]),
+    ({"language": "de-DE", "description": "„Zi. 4 | Fr. H. Lenz | Privatvers. Nr. 700123456 | KH-Einweisung 09.12.“"}, [("description", "health_plan", "700123456"), ("description", "date", "09.12.")]),
+    ({"language": "de-DE", "description": "„Zi. 19 | Hr. P. Ruhl | dreiundachtzig | Pneumonie“"}, [("description", "age", "dreiundachtzig")]),
+    ({"headline": "Silver Alert: 84-year-old woman missing", "description": "Edna Marsh, 84, was last seen on Tuesday."}, [("headline", "age", "84-year-old")]),
+    ({"description": "Raymond Cole, 79, was last seen leaving his home on Linden in Marshall."}, [("description", "address", "Linden")]),
+    ({"description": "Dana Whitt, 41, of Ellis was sentenced on Monday; the case was filed under docket number 2:24-cr-00413."}, [("description", "other_id", "2:24-cr-00413")]),
+    ({"language": "es-ES", "description": "Queremos despedir a Amparo Ruiz Soler, que nos dejó el pasado doce de mayo."}, [("description", "name", "Amparo Ruiz Soler"), ("description", "date", "el pasado doce de mayo")]),
+    ({"language": "de-DE", "description": "Seit 2010 hilft Gerda Lang am Telefon. Am 3. Juni feierte sie ihren 72. Geburtstag."}, [("description", "age", "72"), ("description", "date", "3. Juni")]),
+    ({"language": "de-DE", "description": "Eine Trinkflasche mit dem Namensschild „Lena, 3a“ wurde abgegeben."}, [("description", "name", "Lena")]),
+    ({"language": "en-GB", "description": "Doreen Platt, 88, of Mill Lane in Southville, died on Sunday."}, [("description", "address", "Southville")]),
+    ({"language": "de-DE", "description": "Erkrankt ist Herr Otto Kranz (70) aus Gelsenkirchen, der im Hotel wohnte."}, [("description", "address", "Gelsenkirchen")]),
+    ({"language": "es-ES", "description": "Una vecina de Leganés de 80 años, Pilar Ortiz, facilitó sus datos por teléfono."}, [("description", "address", "Leganés")]),
+    ({"description": "Mr Lee Hart left the ward and is still wearing patient wristband KGH-771204."}, [("description", "mrn", "KGH-771204")]),
+    ({"language": "es-ES", "description": "Se accedió con las credenciales de la usuaria «lmartin_77» desde fuera de España."}, [("description", "account", "lmartin_77")]),
+    ({"language": "en-GB", "description": "Thanks to the family and friends of Albert \"Bert the Builder\" Cole, who raised £900."}, [("description", "name", "Albert \"Bert the Builder\" Cole")]),
+    ({"language": "es-ES", "description": "Dolores Vidal, de 84 años, conocida en el pueblo como «Lola Mar», no ha vuelto a casa."}, [("description", "name", "Lola Mar")]),
+    ({"language": "en-GB", "description": "If you know Mr Ron Tate, who lives on Cooper Row, please tell him."}, [("description", "address", "Cooper Row")]),
+    ({"language": "fr-FR", "headline": "Canicule : décès d'un nonagénaire à Vichy", "description": "Restez au frais."}, [("headline", "age", "nonagénaire")]),
+    ({"language": "de-DE", "description": "Frau Greta Lenz, 81, wird vermisst. Sie sucht oft nach ihrem alten Zuhause in der Schillerstraße 9."}, [("description", "address", "Schillerstraße 9")]),
+    ({"language": "de-DE", "description": "Seit gestern wird die 79-jährige Bewohnerin Hildegard „Hilde“ Braun vermisst."}, [("description", "name", "Hildegard „Hilde“ Braun")]),
+    ({"language": "fr-FR", "description": "Trois élèves sont malades, dont Léo, en CM1, admis le 2 avril."}, [("description", "name", "Léo")]),
+    ({"language": "fr-FR", "description": "Sa réservation (référence de dossier KTRWZP) a permis d'identifier les voisins de M. Luc Roy."}, [("description", "other_id", "KTRWZP")]),
+    ({"language": "es-ES", "description": "Manuel Ortiz, de 66 años, sufrió un golpe de calor. Fue trasladado al hospital el 3 de agosto."}, [("description", "date", "3 de agosto")]),
+    ({"language": "de-DE", "description": "Betroffen ist der vierjährige Paul, der am Zweiten erstmals Fieber hatte."}, [("description", "date", "Zweiten")]),
+    ({"language": "de-DE", "description": "Betroffen ist der sechsjährige Lukas Roth; das Aktenzeichen des Vorgangs lautet GA-12.4-0911/25."}, [("description", "other_id", "GA-12.4-0911/25")]),
+    ({"language": "de-DE", "headline": "Hitzewarnung: 79-jähriger Mann tot aufgefunden", "description": "Der Rentner Karl Beck, 79, lebte allein."}, [("headline", "age", "79-jähriger")]),
 ])
 def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
@@ -1057,10 +1117,38 @@ def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: li
     {"language": "de-DE", "description": "Die Kinder (6) der Gruppe waren gesund."},    # after measuring holdout45-47
     {"description": "The report (case ref TB/2026/0211) covers the county's 14 cases this year."},
     {"description": "Clinic times | Mon | 9 | Wed | 14 | Sat | 10"},
-    {"description": "My GP practice is open; call 111 out of hours."},
+    {"description": "My GP practice is open; call 111 out of hours."},    # after holdout48-50
+    {"description": "Under the city's order (notice WTR-2026-031), customers must boil their water until further notice."},
+    {"language": "en-GB", "description": "Outpatient appointments at Ysbyty Glan Clwyd are postponed. Grid operators opened incident reference NWT-INC-2025-0099 with outpatient clinics closed."},
+    {"language": "fr-FR", "headline": "Plan grand froid à Paris", "area_desc": "Paris (75) et petite couronne", "hashtags": ["Paris"]},
+    {"language": "en-GB", "description": "The school remains open. Yours sincerely, Mrs K. Ashworth, Headteacher."},
+    {"description": "Signed: Helen Ward, Director of Public Health"},
+    {"description": "Read our blog at cityhealth.org for updates on the outbreak."},    # after holdout51-53
+    {"language": "es-ES", "description": "La resolución sancionadora, con número de expediente SAN-2025/0931, es firme para la empresa Dietas Sur S.L."},
+    {"language": "es-ES", "description": "Durante las fiestas de San Isidro, del 10 al 15 de mayo, habrá refuerzo sanitario."},
+    {"description": "Donors can give blood until their 70th birthday."},
 ])
 def test_what_the_new_detectors_leave_alone(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []
+
+
+def test_an_insurers_number_is_no_nhs_number() -> None:
+    """A ten-digit number with a valid NHS check digit, after "Mutuelle n°", is the insurer's, in a
+    text read with British numbers in mind too."""
+    from chalicelib.domain.phi_detect import Context, detect
+
+    text = "« CHAVE Lucie ; IPP 00441229 ; Mutuelle n° 9434765919 ; née le 21/03/1947 »"
+    found = {(h.cls, h.text) for h in detect(text, Context(regions=("FR", "GB")))}
+    assert ("health_plan", "9434765919") in found and ("nhs_number", "9434765919") not in found, found
+
+
+def test_a_word_that_ends_in_ring_is_no_german_street() -> None:
+    """"Bring 7 days of medicines" was read as a street named like "Kaiserring 7" (a warning, and a block
+    beside a name); the German ring roads stay streets."""
+    from chalicelib.domain.phi_detect import street_addresses
+
+    text = "Bring 7 days of medicines. Spring 2025 clinics open. Sie wohnt am Kaiserring 12 und im Ostring 4."
+    assert [text[a:b] for a, b in street_addresses(text)] == ["Kaiserring 12", "Ostring 4"]
 
 
 def test_the_formal_you_is_no_name_however_it_is_placed() -> None:

@@ -163,7 +163,7 @@ def found(text: str, field: str = "description", language: str | None = "en") ->
     ("The driver holds driver's license D1234567.", "en", {("license", "D1234567")}),
     ("The patient's car, plate 7ABC123, was found.", "en", {("vehicle", "7ABC123")}),
     ("The patient's card, account number 4417123456, was used.", "en", {("account", "4417123456")}),
-    ("A 93-year-old woman from Lake City died.", "en", {("age", "93-year-old")}),
+    ("A 93-year-old woman from Lake City died.", "en", {("age", "93-year-old"), ("address", "Lake City")}),  # the town of a 93-year-old too
     ("Call her daughter on 07700 900 456.", "en", {("phone", "07700 900 456")}),
     ("Write to dwhite at hotmail dot com for the family.", "en", {("email_address", "dwhite at hotmail dot com")}),
     ("Photos: https://health.example.org/cases?patient=maria-lopez", "en", {("url", "patient=maria-lopez")}),

@@ -51,10 +51,11 @@ WORD = (rf"(?:(?:Mc|Mac|O['’]|N['’]|De|Da|La|Le|Di)[{UPPER}][{LOWER}]+(?:['�
 # (U+02BB is the Hawaiian okina, inside names like Alapa'i)
 PARTICLE = (r"(?:van\s+de[rn]?|von\s+der|de\s+los|de\s+las|"  # "Chloe van der Berg"
             r"de|del|de\s+la|van|von|der|da|di|du|le|la|y|bin|ibn|al|ap|ab|Ní|Nic|Mac|Ó|Uí)")
-NICKNAME = (rf"\s+(?:[\"'„“‘«]\s?[{UPPER}](?:[{LOWER}]+|[{UPPER}]{{1,2}})\s?[\"'“”’»]|"  # "Trey", « JB »
+NICKNAME = (rf"\s+(?:[\"'„“‘«]\s?[{UPPER}](?:[{LOWER}]+|[{UPPER}]{{1,2}})"  # "Trey", « JB », "Stan the Van"
+            rf"(?:\s(?:(?:the|de|la|le|el|o)\s)?[{UPPER}][{LOWER}]+){{0,2}}\s?[\"'“”’»]|"
             rf"\([{UPPER}][{LOWER}]+\))")  # (Gwen)
 INITIAL = rf"\s+[{UPPER}]\."                                           # Harold J. Whitcombe
-NAME = (rf"(?:(?:{WORD})(?:{NICKNAME})?(?:{INITIAL})?(?:\s+(?:{PARTICLE}\s+)?(?:{WORD})){{0,3}}|"
+NAME = (rf"(?:(?:{WORD})(?:{NICKNAME})?(?:{INITIAL})?(?:\s+(?:{PARTICLE}\s+)?(?:{WORD})(?:{NICKNAME})?){{0,3}}|"
         rf"[{UPPER}]\.\s?(?:{WORD}))")  # or "J. McAllister"
 
 
@@ -186,6 +187,10 @@ def _before(text: str, start: int, size: int = 45) -> str:
     return text[max(0, start - size):start]
 
 
+PLAN_KEY_BEFORE = re.compile(r"\b(?:mutuelle|adh[ée]rent|member(?:ship)?|policy|p[óo]liza|Mitglieds)\w*\W*"
+                             r"(?:n[°º.]?|no\.?|nr\.?|number|nummer)?\W*$", CI)
+
+
 def checksummed(text: str, ctx: Context) -> Iterator[Hit]:
     """Numbers whose shape and check digits say what they are."""
     for m in SSN.finditer(text):
@@ -205,7 +210,8 @@ def checksummed(text: str, ctx: Context) -> Iterator[Hit]:
         # spaced 3-3-4, or run together where no phone number starts (NHS numbers start 3-9, British phones 0)
         british = ("GB" in ctx.regions and (m.group(2) or (compact[0] in "3456789" and not NOT_PERSONAL.search(lead)))
                    and compact not in ctx.phone_allow  # not a phone number: "+1 415 555 2671"
-                   and not re.search(r"\+\d{1,3}\s?$", lead) and not PHONE_WORDS.search(lead))
+                   and not re.search(r"\+\d{1,3}\s?$", lead) and not PHONE_WORDS.search(lead)
+                   and not PLAN_KEY_BEFORE.search(lead))  # "Mutuelle n° 7711203845": an insurer's number
         if std_nhs.is_valid(compact) and (NHS_WORDS.search(_before(text, m.start(), 60)) or british):
             yield _hit(text, "nhs_number", m.start(), m.end(), True, "an NHS number")
     for m in NIR.finditer(text):
@@ -259,7 +265,7 @@ def checksummed(text: str, ctx: Context) -> Iterator[Hit]:
 # (format XXX-XX-XXXX)") cost 50-60 ms of backtracking.
 FILLER = r"(?:[\s:#=(),\-]*+(?:n\.?\s?[°º]|n\.?\s?o\.|nr\.|no\.|num\.|[^\W\d_]{1,40}+'?)){0,7}?[\s:#=(),\-]*"
 VALUE = (r"(?P<value>\d{1,4}(?: \d{2,8}){1,4}(?:-\d{1,2})?(?![\w-])|"
-         r"(?-i:[A-Z]{1,3}\d{1,4}(?: \d{2,6}){1,3}[A-Z]?)(?![\w-])|"  # "RA4 992 01", "NG3 784412H"
+         r"(?-i:[A-Z]{1,3}\d{1,4}(?: \d{2,7}){1,3}[A-Z]?)(?![\w-])|"  # "RA4 992 01", "NG3 784412H", "RR8 4471093"
          r"(?-i:[A-Z]{2,4}(?: \d{4,8})+(?: [A-Z])?)(?![\w-])|"  # "PJN 204418 S", "CYL 1804 7725 3391"
          r"(?-i:[A-Z]{1,4}-[A-Z]{1,4}(?: \d{2,6}){1,3})(?![\w-])|"  # "CI-SP 5518 2093"
          r"(?=[A-Z0-9/.\-]*\d)[A-Z0-9][A-Z0-9/.\-]{2,}[A-Z0-9]|"
@@ -269,11 +275,17 @@ PLATE = (r"(?-i:(?P<value>(?=[A-Z0-9 -]*\d)(?:[A-HJ-NPR-Z0-9]{17}|[A-Z0-9]{1,4}(
          r"[A-Z]{2,3}[0-9]{2,4}|"
          r"[0-9]{1,4}[A-Z]{2,3}[0-9]{0,3})))")
 
+# Devices a patient carries, whose numbers are theirs.
+DEVICE_WORDS = (r"pump|pompe|bomba|Pumpe|Insulinpumpe|pacemaker|stimulateur|marcapasos|Herzschrittmacher|"
+                r"défibrillateur|desfibrilador|Defibrillator|CPAP|glucom[eè]tre|medidor|lecteur|capteur|sensor|Sensor|"
+                r"meter|monitor|reader|lector|Messgerät|Lesegerät")
 KEYED: list[tuple[str, str, str, bool]] = [
     # (class, keywords, value pattern, blocking)
     ("mrn", r"\bMRN\b|medical\s+record(?:\s+(?:number|no\.?|#))?|\bchart\s*(?:#|number|no\.?)|"
             r"\bchart(?=\s+[A-Z]{0,3}-?\d{5,}\b)|\bhosp\.?\s*(?:no\.?|number|#)|"
             r"hospital\s+(?:number|no\.?)|\bEMIS(?:\s+(?:number|no\.?))?(?=[\s:#]*\d{5,})|"
+            r"(?:patient\s+|ID\s+)?wristband|bracelet\s+d['’]identification|"
+            r"Patientenarmband|"
             r"patient\s+(?:id|number|no\.?|#)|\bunit\s+number|record\s+(?:number|no\.?)|"
             r"\bexpediente\b(?!\s+(?:sancionador|administrativo|disciplinario|de\s+(?:contrataci[óo]n|licitaci[óo]n|obras?|compra|regulaci[óo]n)))|n[úu]mero\s+de\s+expediente|dossier(?:\s+m[ée]dical)?(?!\s+voyage)|\bIPP\b|num[ée]ro\s+de\s+dossier|"
             r"Patienten(?:nummer|-?ID|-?Nr\.?)|\bPat\.?-ID\b|Fallnummer|Aufnahmenummer|\bPat\.?-Nr\.?|\bFall-?Nr\.?|"
@@ -288,6 +300,10 @@ KEYED: list[tuple[str, str, str, bool]] = [
                     r"num[ée]ro\s+d'adh[ée]rent|mutuelle|"
                     r"(?<!renten)(?<!sozial)Versicherungsnummer|(?<!renten)(?<!sozial)Versicherungsnr\.?|Mitgliedsnummer|Mitgliedsnr\.?|adh[ée]rente?|p[óo]liza|police\s+d'assurance|Versicherungsschein|"
                     r"\b(?:BCBS|Aetna|Cigna|Humana|UHC|Kaiser)\s+(?:ID|member\s+ID|#)|member\s+card|"
+                    # "her BUPA membership number", "AXA policy no."
+                    r"\b(?:BUPA|Bupa|AXA|Aviva|Vitality|Allianz|WPA|Simplyhealth|Sanitas|Adeslas|Asisa|DKV|Mapfre|MGEN|"
+                    r"Harmonie|AOK|Barmer|DAK|Techniker)\s+(?:health(?:care)?\s+)?(?:membership|member)\s+(?:number|no\.?|#|ID)|"
+                    r"\bPrivatvers(?:icherung|\.)\s*(?:Nr\.?|Nummer)|"  # "Privatvers. Nr. 900412873"
                     r"Blue\s?Cross(?:\s+Blue\s?Shield)?|\bVers\.?-Nr\.?|mutualista|Beihilfe(?:-?Nr\.?|nummer)",
      VALUE, True),
     ("kvnr", r"Krankenversichertennummer|Versichertennummer|Versichertennr\.?|\bKVNR\b|\bKV-?Nr\.?|"
@@ -337,6 +353,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
                  r"booking\s+(?:ref(?:erence)?\.?|number|code)|(?:booking\s+)?confirmation\s+code|"
                  r"c[óo]digo\s+de\s+confirmaci[óo]n|code\s+de\s+confirmation|Bestätigungscode|matricule|\bPNR\b|"
                  r"r[ée]servation(?=\s*n[°º])|\bbooking(?=\s+(?-i:[A-Z0-9]{6})\b)|(?:r[ée]f[ée]rence\s+de\s+)?dossier\s+voyage(?:ur)?|reservation\s+(?:number|code)|"
+                 r"r[ée]f[ée]rence\s+de\s+dossier(?=\s+(?-i:[A-Z0-9]{6})\b)|"  # "référence de dossier QXTRBN"
                  r"localizador\b(?:\s+de\s+(?:la\s+)?reserva|\s+del\s+billete)?|c[óo]digo\s+de\s+reserva|(?:code|num[ée]ro|r[ée]f[ée]rence)\s+de\s+"
                  r"r[ée]servation|Buchungs(?:nummer|code|referenz)|"
                  # a complaint of one person, the code of their key safe
@@ -356,6 +373,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
      r"\d{1,4}(?: \d{2,8}){1,4}(?![\w-])|"
      r"(?=[A-Z0-9/.\-]*\d)[A-Z0-9][A-Z0-9/.\-]{2,}[A-Z0-9]|(?=[A-Z0-9]*\d)[A-Z0-9]{3,})", True),
     ("license", r"driver['’]?s?\s+licen[cs]e(?:\s+(?:number|no\.?|#))?|driving\s+licen[cs]e(?:\s+number)?|"
+                r"\bDVLA(?:\s+(?:driving\s+)?licen[cs]e)?(?:\s+(?:number|no\.?))?|"
                 r"(?<!product\s)licen[cs]e,?\s+(?:number|no\.?|#)|"
                 r"\b(?:his|her|their|my)\s+(?:driving\s+)?licen[cs]e(?=\s+(?-i:[A-Z0-9]{8,})\b)|"
                 r"\b(?:RN|LPN|APRN|nursing|medical|dental|professional|pharmacist)\s+licen[cs]e|"
@@ -370,7 +388,11 @@ KEYED: list[tuple[str, str, str, bool]] = [
                 r"\bDL\s*#?|permis\s+de\s+conduire|permis\s+n[°o]|permiso\s+de\s+conduc(?:ir|ci[óo]n)|certificado\s+ADR|"
                 r"ADR-(?:Bescheinigung|Schein)|licencia\s+de\s+conducir|carn[ée]t?\s+de\s+conducir|"
                 r"F[üu]hrerschein(?:nummer)?|\bNPI\b|\bDEA\b|\bRPPS\b|\bADELI\b|\bLANR\b|\bBSNR\b|"
-                r"colegiad[oa]|n[úu]mero\s+de\s+colegiad[oa]|Approbationsnummer", VALUE, True),
+                r"colegiad[oa]|n[úu]mero\s+de\s+colegiad[oa]|Approbationsnummer|Approbationsurkunde|"
+                # a person's professional card or weapons licence: "carte professionnelle VTC n° …"
+                r"carte\s+professionnelle|tarjeta\s+profesional|Berufsausweis|Waffenbesitzkarte|Jagdschein|"
+                r"(?:firearms?|shotgun)\s+(?:licen[cs]e|certificate)|permis\s+de\s+(?:chasse|port\s+d['’]arme)|"
+                r"licencia\s+de\s+armas", VALUE, True),
     ("vehicle", r"(?-i:\breg\.?)(?=\s+[A-Z0-9])|\bregistered(?=\s+(?-i:[A-Z]{2}\d{2}\s?[A-Z]{3})\b)|"
                 r"licen[cs]e\s+plates?|\bplates?\b(?:\s+number)?|"
                 r"registration(?:\s+(?:number|plate))?|\bVIN\b|matr[íi]cula|"
@@ -380,17 +402,19 @@ KEYED: list[tuple[str, str, str, bool]] = [
                 r"num[ée]ro\s+de\s+s[ée]rie\s+du\s+v[ée]hicule", PLATE, True),
     ("vehicle", r"Rahmennummer|frame\s+(?:number|no\.?)|num[ée]ro\s+de\s+cadre|n[úu]mero\s+de\s+cuadro", VALUE, True),
     ("device", r"serial(?:\s+(?:number|no\.?|#))?|\bS/N\b(?!\s*,)|\bSN\b|\bUDI\b(?!-DI)|n[úu]mero\s+de\s+serie|"
-               r"n[°º]\s*(?:de\s+)?s[ée]rie|n\.?\s?º\s*de\s+serie|Serien-?Nr\.?|\bs[ée]rie(?=\s+(?-i:[A-Z]{2,4}\s?\d{4,}))|"
+               r"n[°º]\s*(?:de\s+)?s[ée]rie|n\.?\s?º\s*(?:de\s+)?serie|Serien-?Nr\.?|\bs[ée]rie(?=\s+(?-i:[A-Z]{2,4}\s?\d{4,}))|"
                r"num[ée]ro\s+de\s+s[ée]rie|"
                r"Seriennummer|Seriennr\.?|Gerätenummer|"
-               r"(?:pump|pompe|bomba|Pumpe|Insulinpumpe|pacemaker|stimulateur|marcapasos|Herzschrittmacher|"
-               r"défibrillateur|desfibrilador|Defibrillator|CPAP|glucom[eè]tre|medidor|lecteur|capteur|sensor|Sensor|"
-               r"meter|monitor|reader|lector|Messgerät|Lesegerät)"
+               rf"(?:{DEVICE_WORDS})"
+               # "Meine Pumpe hat die Nummer", "my pump's number is"
+               r"(?:['’]s|\s+(?:\w+\s+){0,3}?)(?:number|Nummer|num[ée]ro|n[úu]mero)(?:\s+(?:is|ist|est|es))?|"
+               rf"(?:{DEVICE_WORDS})"
                r"\s*,?\s*(?=n[°º]|no\.|nr\.|#|(?-i:[A-Z]{1,4}-?\d{5,})(?![\w-]))", VALUE, False),
 ]
 KEYED_RE = [(cls, re.compile(rf"(?:{words}){FILLER}{value}(?![\w-])", CI), blocking)
             for cls, words, value, blocking in KEYED]
-PERSON_NEAR = re.compile(rf"(?:{lex.PATIENT_WORDS})|\b(?:his|her|their|whose|su|sus|son|sa|ses|sein|seine|ihr|ihre|"
+PERSON_NEAR = re.compile(rf"(?<!out)(?<!\bin)(?:{lex.PATIENT_WORDS})|"  # not "outpatient appointments"
+                         r"\b(?:his|her|their|whose|su|sus|son|sa|ses|sein|seine|ihr|ihre|"
                          r"my|mi|mon|ma|mes|mein|meine|meinem|meiner|seinem|seinen|seiner|ihrem|ihren|ihrer|"
                          r"cuy[oa]s?|dont|dessen|deren)\b|"
                          r"\b(?:usuari[oa]|user|wearer|utilisat(?:eur|rice)|porteur|porteuse|Nutzer(?:in)?|Träger(?:in)?)\b|"
@@ -425,6 +449,9 @@ PROCUREMENT = re.compile(r"licitaci[óo]n|contrataci[óo]n|contrato|procurement|
 # A regulator files a report under its own number: "Das BfArM führt den Vorgang unter der Fallnummer 13042/24".
 REGULATOR = re.compile(r"\b(?:BfArM|Paul-Ehrlich-Institut|Bundesinstitut|FDA|MHRA|ANSM|AEMPS|EMA|Swissmedic|"
                        r"Aufsichtsbehörde|Vorgang)\b")
+# ... and an authority's sanction of a business: "La resolución sancionadora, con número de expediente SAN-2024/1187"
+SANCTION = re.compile(r"\b(?:resoluci[óo]n\s+sancionadora|(?:expediente|procedimiento)\s+sancionador|sanci[óo]n|"
+                      r"Bußgeld(?:verfahren|bescheid)|amende\s+administrative|proc[ée]dure\s+de\s+sanction)", CI)
 # ... and a data-protection authority, when its number follows its name: "la Agencia Española de Protección de
 # Datos (expediente EXP-202503-0417)" (a breach notice names the authority and then the patients' numbers)
 DATA_AUTHORITY_FILE = re.compile(r"(?:\bAEPD|\bCNIL|\bICO|Information\s+Commissioner['’]?s?(?:\s+Office)?|"
@@ -451,7 +478,7 @@ IDENTITY_DOCUMENT = re.compile(r"(?:DNI|NIE|CNI|NIA|INE|pasaporte|passport|passe
                                r"Reisepass|Aufenthalts|titre|permiso)", CI)
 POLICE_REPORT = re.compile(r"atestado|denuncia|plainte|crime\s+reference|police\s+reference", CI)
 BOOKING = re.compile(r"booking|reserva|r[ée]servation|Buchung|PNR|voyage|localizador|confirmaci|confirmation|"
-                     r"Bestätigung", CI)
+                     r"Bestätigung|r[ée]f[ée]rence\s+de\s+dossier|Buchungsnummer", CI)
 
 
 # Lost property: each thing handed in is one person's, and so is the number it is kept under.
@@ -469,7 +496,7 @@ LOST_REFERENCE = re.compile(r"\b(?:referencia|reference|référence|Referenz|ref
 
 # An online account's name right after its word: "(username dhwhitfield58)", "son identifiant, mrousseau.benali".
 USERNAME = re.compile(r"\b(?:user\s?name|user\s+ID|login|identifiant|pseudo(?:nyme)?|"
-                      r"(?:booked|registered|signed\s+in|logged\s+in|posted)\s+(?:online\s+)?as|nom\s+d'utilisateur|nombre\s+de\s+usuario|usuario|"
+                      r"(?:booked|registered|signed\s+in|logged\s+in|posted)\s+(?:online\s+)?as|nom\s+d'utilisateur|nombre\s+de\s+usuario|usuari[oa]|"
                       r"Benutzername|Benutzerkennung|Nutzername|account|Nutzerkonto|Benutzerkonto|compte|cuenta|"
                       r"(?:portal|app|online|web)\s+user|\buser(?=\s*[\"“«]))"
                       r"(?:(?:\s+[^\W\d][\w-]*){1,3}\s*(?::|(?=[«\"“„])))?\s*[:,(«\"“„']?\s*(?:(?:as|was|is|:)\s+)?"
@@ -691,6 +718,8 @@ def keyed(text: str, spans: list[tuple[int, int]], ctx: Context) -> Iterator[Hit
                 continue  # an authority's year-coded file ("expediente SAN/2024/0387"), not a patient's record
             if cls in ("mrn", "other_id") and (PROCUREMENT.search(text[max(0, start - 80):start])
                                                or REGULATOR.search(text[max(0, start - 120):start])
+                                               or (SANCTION.search(text, max(0, start - 80), start)
+                                                   and not PERSON_NEAR.search(sentence))
                                                or DATA_AUTHORITY_FILE.search(text, max(0, m.start() - 60), m.start())):
                 continue  # "anuncio de licitación ... número de expediente SA-2024/118", a regulator's file
             if cls == "other_id" and POLICE_REPORT.search(m.group()) and MANY_HURT.search(text):
@@ -923,8 +952,10 @@ AT_PLACE = (rf"\s+(?:to|at|in|into|al|a|à|au|en|ins|im|in\s+die|in\s+das)\s+"
             rf"(?:the\s+|el\s+|la\s+|le\s+|l['’]|das\s+|die\s+|der\s+)?"
             rf"(?-i:(?:[{UPPER}0-9][\w'’.\-]*\s+(?:de\s+(?:la\s+)?|del\s+|of\s+(?:the\s+)?|la\s+)?){{1,5}})(?:on|el|le|am)\s+")
 KEY_DATE = re.compile(rf"(?<!\w)(?P<key>{BIRTH}|{EVENT})(?:{AT_PLACE}|{LINK})(?P<date>{DATE})|"
-                      rf"\b(?P<shot>geimpft|vaccinated|vacunad[oa]|vaccinée?|Erkrankungsbeginn\s*:|Symptombeginn\s*:|"
-                      rf"onset\s*:|inicio\s+de\s+síntomas\s*:|début\s+des\s+symptômes\s*:)\s*(?:am\s+|on\s+|el\s+|le\s+)?"
+                      rf"\b(?P<shot>geimpft|vaccinated|vacunad[oa]|vaccinée?|(?:Erkrankungsbeginn|Symptombeginn|onset|"
+                      rf"inicio\s+de\s+síntomas|début\s+des\s+symptômes|"  # a record's day: "stat. Aufnahme 02.06."
+                      rf"Aufnahme|Entlassung|(?:KH-)?Einweisung|admission|discharge|ingreso|alta|entrée|sortie)\s*:?)"
+                      rf"\s*(?:am\s+|on\s+|el\s+|le\s+)?"
                       rf"(?P<day>{DAY}\.\d{{1,2}}\.(?!\d)|{DAY}/\d{{1,2}}(?![/\d]))", CI)
 DATE_KEY = re.compile(rf"\bam\s+(?P<date>{DATE}),?\s+[^.!?]{{0,140}}?"
                       r"(?P<key>verstorben|gestorben|entlassen|aufgenommen|"
@@ -966,7 +997,8 @@ AGE_WORDS = re.compile(
     r"cent(?:\s+\w+)?(?=\s+ans)|"
     r"(?:(?:ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun)und)?neunzig(?=\s*-?jährig|\s+Jahre)|"
     r"hundert(?:(?:ein|zwei|drei)\w*)?(?=\s*-?jährig)|"
-    r"centenarian|centenaire|centenari[oa]|Hundertjährige[rns]?)", CI)
+    r"centenarian|centenaire|centenari[oa]|Hundertjährige[rns]?|nonagenarian|nonagénaire|nonagenari[oa]|"
+    r"Neunzigjährige[rns]?)", CI)
 GROUP_AGE = re.compile(r"(?:\d{1,3}\s*(?:to|-|–|y|a|à|bis|und|and|et)\s*|"
                        r"over|above|under|older|mayores\s+de|más\s+de|menores\s+de|de\s+plus\s+de|plus\s+de|"
                        r"moins\s+de|über|ab|unter|bis)\s*$", CI)
@@ -978,6 +1010,21 @@ GROUP_AGE_AFTER = re.compile(r"^\s*(?:and\s+(?:over|older|above)|or\s+older|\+|y
 BORN_GROUP = re.compile(r"\b(?:children|babies|infants|people|persons|anyone|those|everyone|adults|pupils|"
                         r"niñ[oa]s|bebés|personas|tod[oa]s|enfants|bébés|personnes|tous|Kinder|Babys|Personen|alle)"
                         r"\s+(?:\w+\s+){0,2}$", CI)
+
+
+# One person's birthday: its age is theirs and a day in its sentence is their birth date ("Am 5. Mai feierte
+# sie ihren 75. Geburtstag", "celebrated her 80th birthday on 3 May").
+BIRTHDAY = re.compile(r"\b(?:seinen|ihren|his|her|su|son)\s+(?P<n>\d{1,3})(?:\.|st|nd|rd|th|e|er|º)?\s+"
+                      r"(?:Geburtstag|birthday|cumpleaños|anniversaire)\b", CI)
+
+
+def birthdays(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
+    for m in BIRTHDAY.finditer(text) if re.search(r"(?i:geburtstag|birthday|cumpleaños|anniversaire)", text) else ():
+        yield _hit(text, "age", m.start("n"), m.end("n"), True, "the age a person turned on their birthday")
+        s, e = sentence_of(spans, m.start())
+        for d in (*ANY_DATE.finditer(text, s, e), *WEEKDAY_DAY.finditer(text, s, e)):
+            if re.search(r"\d", d.group()) and not HISTORIC_YEAR.search(d.group()):
+                yield _hit(text, "date", d.start(), d.end(), True, "the day of a person's birthday")
 
 
 def dates_and_ages(text: str) -> Iterator[Hit]:
@@ -1019,6 +1066,8 @@ CAP_EN = rf"(?:[{UPPER}0-9][\w'’\-]*(?:\.[\w'’\-]+)*|[{UPPER}][{LOWER}]{{0,2
 POSTCODE = r"(?:,?\s*(?:[A-Z]{2}\s+)?\d{5}(?:-\d{4})?|,?\s*[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})"
 CITY = (rf"(?:,\s*(?:\d{{5}}\s+)?(?!(?:{lex.MONTHS}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
         rf"[{UPPER}][\w\-]+(?:\s(?![A-Z]{{1,2}}\d)[{UPPER}][\w\-]+)?)")  # not "400 W. Morgan Street, February"
+# "Kaiserring", "Ostring" -- not "Bring 7 days", "Spring 2025", "String", "Gathering 3"
+GERMAN_RING = r"(?<!\bB)(?<!\bSp)(?<!\bSt)(?<!\bWr)(?<![aeiouy])ring"
 ADDRESS = re.compile("|".join([
     # en: 1420 Elm Street, Springfield, IL 62704 / Flat 4, 12 Mill Lane / 15 W 23rd St
     rf"(?:(?:Flat|Apt\.?|Apartment|Unit)\s+\w+,\s*)?\b\d{{1,5}}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?(?:{CAP_EN}\s+){{0,3}}"
@@ -1043,7 +1092,7 @@ ADDRESS = re.compile("|".join([
     rf"(?:,\s*\d{{5}}\s+[{UPPER}][\w\-]+)?",
     # de: Hauptstraße 5, 50667 Köln / Bonner Straße 12a / Am Lindenhof 3
     rf"\b(?:[{UPPER}][\w\-]*er\s+)?"  # "Tegernseer Landstraße 161"
-    rf"[{UPPER}][\w\-]*(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|"
+    rf"[{UPPER}][\w\-]*(?:straße|strasse|str\.|weg|gasse|platz|allee|{GERMAN_RING}|damm|ufer|chaussee|"
     rf"-(?:Straße|Strasse|Weg|Gasse|Platz|Allee|Ring|Damm|Ufer))\s+\d{{1,4}}(?:\s?[a-z])?\b"
     rf"(?:,\s*\d{{5}}\s+[{UPPER}][\w\-]+)?",
     rf"\b[{UPPER}][\w\-]*\s+(?:Straße|Strasse|Str\.|Weg|Gasse|Platz|Allee|Ring|Damm|Chaussee|Ufer|Steig|Pfad|"
@@ -1145,7 +1194,8 @@ def postcodes(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
 # six digits or more, in no known code's shape, in a sentence about a person. With a word that
 # says it refers to them ("reference", "case", "file", "ID", "#") it blocks; without, it warns.
 OTHER_NUMBER = re.compile(r"(?<![\w./-])(?:[A-Z]{1,5}[-/]){0,3}[A-Z]{0,4}\d[\d/-]{3,}\d(?:[-/]?[A-Z]{1,4})?(?![\w/-])")
-REFERS = re.compile(r"\b(?:ref(?:erence)?|case|file|ID|identifier|number|no\.|n[ºo°]|#|r[ée]f[ée]rence|dossier|"
+REFERS = re.compile(r"\b(?:ref(?:erence)?|case|file|ID|identifier|number|no\.|n[ºo°](?![^\W\d_])|#|"  # not "notice"
+                    r"r[ée]f[ée]rence|dossier|"
                     r"referencia|expediente|caso|Aktenzeichen|Fall|Vorgang|Nummer|Nr\.?)\W*(?:\w+\W+){0,4}$|#\s*$", CI)
 CODED = re.compile(rf"\b(?:{lex.NOT_PERSONAL})\b(?!\s+(?:for|of|du|de|des|del|für)\s)\W*(?:\w+\W+){{0,2}}$", CI)
 
@@ -1274,8 +1324,10 @@ RELATIVE_NAME = re.compile(rf"(?:(?:\b[{UPPER}]\w+['’]s|"
                            rf"nuestra|notre|nos|mes|los|las|les|the|"  # and a number: "deux petits-enfants"
                            rf"two|three|four|deux|trois|quatre|dos|tres|cuatro|zwei|drei|vier))\s+"
                            rf"(?:[\w-]+\s+)?"
-                           rf"(?P<rel>(?i:{lex.RELATIVES}))|\b(?i:our|unsere[rn]?|unser|nuestr[oa]|notre)\s+"
-                           rf"(?i:classmate|schoolmate|Mitschüler(?:in)?|Klassenkamerad(?:in)?|camarade|compañer[oa]))"
+                           rf"(?P<rel>(?i:{lex.RELATIVES}))|\b(?i:our|my|unsere[rn]?|unser|mein|meine|nuestr[oa]|mi|notre|mon|ma)\s+"
+                           rf"(?i:classmate|schoolmate|Mitschüler(?:in)?|Klassenkamerad(?:in)?|camarade|compañer[oa]|"
+                           # "our boy Rhys"
+                           rf"boy|girl|lad|lass|bairn|chico|chica|niño|niña|nene|nena|garçon|Junge|Mädchen))"
                            rf"(?:\s+(?:de|del|d['’]|of|von)\s+[{LOWER}]+)?\s*,?\s+(?P<name>{WORD}(?:\s+{WORD})?)")
 # A first name with the initial of a surname: "Alfie R.", "Noa R. G.", "Lotta B." (a school's or a
 # nursery's way of naming a child); and surname first with an initial: "Morales, J. (chair 3)".
@@ -1287,8 +1339,10 @@ SEX_NOUN = (r"varón|hombre|mujer|niñ[oa]|man|woman|boy|girl|homme|femme|garço
             r"lactante|bebé|baby|infant|bébé|nourrisson|Säugling|Kleinkind")
 INITIALS = r"(?:M\.ª\s?|Mª\s?)?[A-Z]\.(?:\s?[A-Z]\.){1,3}"  # "A.R.M.", "J. A. R.", "M.ª T. G. S."
 INITIALS_AGED = re.compile(rf"(?<![\w.])(?P<name>{INITIALS})"
-                           rf"(?=,?\s*(?:\(\s*)?(?:(?:{SEX_NOUN})\s+)?(?:de\s+)?(?:\d{{1,3}}|{lex.AGE_WORDS_ANY})\s*"
-                           r"(?:(?:años|ans|years|Jahre|semanas|weeks|semaines|Wochen|meses|months|mois|Monate)\b|"
+                           # "J.K., a 68-year-old"
+                           rf"(?=(?:,|\s[–—|-])?\s*(?:\(\s*)?(?:(?:{SEX_NOUN})\s+)?(?:de\s+|(?:an?|une?|una|eine?)\s+)?"
+                           rf"(?:\d{{1,3}}|{lex.AGE_WORDS_ANY})\s*"
+                           r"(?:(?:años|ans|years|Jahre|semanas|weeks|semaines|Wochen|meses|months|mois|Monate)\b|a\.|"
                            r"-year-old\b|-jährige[rns]?\b|"
                            r"J\.|\s*[),(—–])|"
                            r",?\s*(?:NHC|MRN|IPP|NIR|DOB|historia|geb\.|n[ée]e?\s|born)\b)")
@@ -1301,6 +1355,9 @@ INITIALS_CLASS = re.compile(rf"(?<![\w.])(?P<name>{INITIALS})(?:\s+(?:in|from|de
                             rf"(?i:patient|paciente|patiente|Patient(?:in)?)\s*:\s*(?P<keyed>{INITIALS})")
 TITLE_INITIALS = re.compile(rf"\b(?:Frau|Herrn?|Mrs?\.?|Ms\.?|Miss|Mme|Mlle|M\.|Sra?\.|Dña\.|Don|Doña)\s+"
                             rf"(?P<name>{INITIALS})(?=\s*[,(]|\s+(?:geb\.|born|née?|nacid[oa]))")
+# ... or an initial and a surname: "Mme C. Giraud, 52 ans", "Frau B. Keller (geb. …)".
+TITLE_INITIAL_SURNAME = re.compile(rf"\b(?:Frau|Herrn?|Mrs?\.?|Ms\.?|Miss|Mme|Mlle|M\.|Sra?\.|Dña\.|Don|Doña)\s+"
+                                   rf"(?P<name>[{UPPER}]\.\s?{WORD})(?=\s*[,(]|\s+(?:geb\.|born|née?|nacid[oa]))")
 INITIALS_BETWEEN_COMMAS = re.compile(rf",\s+(?P<name>{INITIALS})(?:\s*\((?P<first>{WORD})\))?(?=\s*,)")
 ROLE_ENDS = re.compile(rf"(?i:{lex.PERSON_ROLES}|{lex.PATIENT_WORDS}|grader|pupil|alumn[oa]|élève|Schüler(?:in)?)"
                        r"(?:\s+(?:de|of|in|aus|en)\s+[\w.º°]+(?:\s+[A-Z0-9]\w?)?)?\s*$")
@@ -1335,9 +1392,13 @@ SURNAME_FIRST = re.compile(rf"(?<![\w.])(?P<caps>[{UPPER}]{{2,}}(?:[-'’ ][{UPP
                            rf"(?P<capsrow>(?:Mc|Mac|O['’])?[{UPPER}]{{2,}}(?:-[{UPPER}]{{2,}})?\s+(?P<g4>{WORD}))"
                            rf"(?=\s*\(\s*[A-Z]{{0,3}}\d|\s*[,;—–|]?\s*(?:n[ée]e?\s+le|geb\.|nacid[oa]|born|DOB|IPP|NIR|MRN|NHC|"
                            rf"NHS|KVNR)\b)")
+# A birth date next in a record's row: "| DOB 04/11/2018", "* 12.03.1950", "- geb. 1.2.1941", ", née le".
+BIRTH_IN_ROW = re.compile(rf"\s*[,|–(-]?\s*(?:\*|geb\.|n[ée]e?\s|DOB\b|d\.o\.b\.|born\b|nacid[oa]\b|"
+                          rf"fecha\s+de\s+nacimiento|{DATE})", CI)
 OF_RELATIVE = re.compile(rf"(?:\b(?i:parents|family|familia|famille|Eltern|Familie|mother|mère|madre|Mutter|"
                          rf"maman|mamá|mama|mum|mom|papa|papá|dad|"
-                         rf"father|père|padre|Vater)\s+(?:of\s+|de\s+|d['’]|von\s+)(?P<name>{WORD}(?:\s+{WORD})?)|"
+                         rf"father|père|padre|Vater)(?:\s+and\s+friends)?\s+(?:of\s+|de\s+|d['’]|von\s+)"
+                         rf"(?P<name>{WORD}(?:\s+{WORD})?)|"
                          rf"(?P<owner>{WORD})['’]s\s+(?P<rel>(?i:{lex.RELATIVES}))(?![’']s\b))")
 APPEAL = re.compile(rf"\b(?i:donors?\s+for|donaci[óo]n\s+(?:de\s+\w+\s+)*?para|donantes\s+para|don\s+de\s+\w+\s+pour|"
                     rf"Typisierungsaktion\s+für|Spender\s+für|match\s+for|compatible\s+con|compatible\s+avec|"
@@ -1351,6 +1412,8 @@ SOUGHT = re.compile(rf"\b(?i:(?:the\s+)?(?:illness|death|diagnosis)\s+of|(?:die\
                     rf"(?:the\s+)?passing\s+of|in\s+memory\s+of|remembering|(?:rend\s+)?hommage\s+à|tribute\s+to|"
                     rf"(?:rinde\s+)?homenaje\s+a|trauer[nt]?\s+um|el\s+fallecimiento\s+de|en\s+memoria\s+de|"
                     rf"à\s+la\s+mémoire\s+de|(?:den\s+)?Tod\s+von|in\s+(?:Erinnerung|Gedenken)\s+an|"
+                    rf"(?:quiere\s+)?despedir(?:se\s+de|\s+a)|dire\s+adieu\s+à|Abschied\s+(?:von|nehmen\s+von)|"
+                    rf"(?:say\s+)?farewell\s+to|say\s+goodbye\s+to|"
                     rf"(?:our\s+)?thoughts\s+are\s+with|pensées\s+vont\s+à|pensamos\s+en|"
                     rf"(?:unsere\s+)?Gedanken\s+sind\s+bei|se\s+busca\s+a|buscamos\s+a|have\s+you\s+seen|missing\s*:|missing\s+person\s*:?|"
                     rf"(?:still\s+)?(?:looking|searching)\s+for|(?:re)?cherch(?:e|ent|ons)|busca(?:n|mos)?\s+a|such(?:t|en)\s+nach|"
@@ -1364,6 +1427,9 @@ SOUGHT = re.compile(rf"\b(?i:(?:the\s+)?(?:illness|death|diagnosis)\s+of|(?:die\
                     rf"(?:die\s+)?Hochzeit\s+von|(?:the\s+)?funeral\s+of|(?:el\s+)?funeral\s+de|(?:les\s+)?obsèques\s+de|"
                     rf"(?:die\s+)?Beerdigung\s+von|Trauerfeier\s+für|il\s+s['’]agit\s+d(?:e\s+|['’])|se\s+trata\s+de|es\s+handelt\s+sich\s+um)"
                     rf"\s*(?P<name>{NAME})")
+# Who signs a message quoted or pasted here: "Firmado: Rocío Benítez", "Signé : Paul Martin", "gez. Heike Brandt".
+SIGNATURE = re.compile(rf"\b(?:Firmado|Fdo\.|Signed|Sign[ée]e?|Gezeichnet|gez\.)\s*:?\s+"
+                       rf"(?P<name>{WORD}(?:\s+(?:{PARTICLE}\s+)?{WORD}){{0,2}})")
 DESCRIBED = re.compile(rf"\b(?i:se\s+trata\s+de|il\s+s['’]agit\s+d['’e]|es\s+handelt\s+sich\s+um|"
                        rf"the\s+(?:case|patient)\s+is)"
                        rf"\s+(?P<what>(?i:un|una|une?|ein|eine|einen|einer|a|an)\s+[^,.;:()]{{3,50}}),\s+"
@@ -1483,7 +1549,10 @@ AGE_AFTER_NAME = re.compile(rf"^\s*(?:\(\s*(?:(?:age|aged|edad|âge|Alter)\s*:?\
                             # "Mia Weber ist fünf Jahre alt", "Leo García tiene 6 años", "Amir is four and"
                             rf"\s+(?:is|was|ist|war|tiene|tenía|a|avait|wird|turned|cumple)\s+(?:just\s+|only\s+|erst\s+|"
                             rf"solo\s+|seulement\s+)?(?P<e>\d{{1,3}}|{lex.AGE_WORDS_ANY})\s+"
-                            r"(?:years?\s+old\b|Jahre\b|años\b|ans\b|and\b|und\b|y\b|et\b))",
+                            r"(?:years?\s+old\b|Jahre\b|años\b|ans\b|and\b|und\b|y\b|et\b)|"
+                            # "Zara was only seven.", "Paul war erst neun,", "Lucía tenía apenas 4."
+                            rf"\s+(?:is|was|ist|war|tiene|tenía|a|avait)\s+(?:only|just|erst|gerade\s+mal|apenas|solo|"
+                            rf"seulement|à\s+peine)\s+(?P<f>\d{{1,2}}|{lex.AGE_WORDS_ANY})(?=\s*[.,;!?]|\s*$))",
                             CI)
 
 
@@ -1579,11 +1648,23 @@ def _identifier_follows(text: str, end: int, strong: list[Hit], official: bool =
         if h.cls in ("url", "address") or (official and h.cls in ("phone", "email_address")):
             continue  # an official's number (if not allow-listed) and address follow their name too
         between = text[end:h.start]
-        keyword_only = re.fullmatch(r"\s*[,(|:\-–]?\s*(?:[^\W\d]{1,12}\.?[\s#:\-]*){0,3}", between)
+        keyword_only = re.fullmatch(r"\s*[,(|:\-–]?\s*(?:[^\W\d]{1,12}[.º°]?[\s#:\-'’]*){0,4}", between)
         if h.start >= end and len(between) <= 30 and keyword_only \
                 and not re.search(r"[.!?]\s", between):
             return True
     return False
+
+
+# What is reported about someone: "la note interne précise que M. Moussa Diarra ...", "explained that Mrs ...".
+REPORTED = re.compile(r"\s+(?:que|qu['’]|that|dass)\b", CI)
+
+
+def _official_around(text: str, start: int, name_start: int, end: int) -> re.Match[str] | None:
+    """An official's word near a name -- not a speaker's verb before it that reports on the person."""
+    for m in OFFICIAL.finditer(text, start, end):
+        if not (m.end() <= name_start and REPORTED.match(text, m.end())):
+            return m
+    return None
 
 
 def _private_title(title: str, name: str) -> bool:
@@ -1674,7 +1755,8 @@ NAME_ON = re.compile(rf"\b(?i:property\s+of|titular|titulaire|Kontoinhaber(?:in)
                      rf"auf\s+den\s+Namen(?:\s+von)?|mit\s+dem\s+Namen|with\s+the\s+name|avec\s+le\s+nom|"
                      rf"mit\s+(?:der\s+)?Gravur|engraved\s+(?:with\s+)?|grabad[oa]\s+con|"
                      rf"gravée?\s+(?:au\s+nom\s+de\s+)?|brodée?\s+au\s+prénom|(?:luggage\s+|name\s+)?tag\s+reading|"
-                     rf"(?:con\s+)?(?:la\s+)?etiqueta|(?:mit\s+dem\s+)?Aufkleber|(?:a\s+)?label(?:l?ed)?|sticker|étiquette)"
+                     rf"(?:con\s+)?(?:la\s+)?etiqueta|(?:mit\s+dem\s+)?Aufkleber|(?:a\s+)?label(?:l?ed)?|sticker|étiquette|"
+                     rf"(?:mit\s+dem\s+)?Namensschild|name\s+(?:tag|badge)|porte-nom)"
                      rf"\s*[«\"“„‘']?\s?(?P<name>(?:[{UPPER}]\.\s?)?{NAME})")
 OWNER_BEFORE = re.compile(r"\b(?:belongs\s+to|owned\s+by|owner,?|in\s+the\s+name\s+of|pertenece\s+a|propiedad\s+de|"
                           r"dueñ[oa],?|"
@@ -1698,7 +1780,10 @@ LOWER_NAME_BEFORE = re.compile(
     rf"(?i:{lex.RELATIVES})\s*,?|(?i:patient|paciente|patiente|Patient(?:in)?)\s*:|\bPat\.\s*:?|"
     rf"\b(?i:the|a|an|our|la|el|le|die|der)\s+(?i:{lex.RELATIVES}|{lex.PERSON_ROLES}),|"
     rf"\b(?i:employee|worker|pupil|student|resident|empleado|empleada|alumn[oa]|salariée?|élève|"
-    rf"Mitarbeiter(?:in)?|Schüler(?:in)?|{LITTLE_WORDS}))\s+$")
+    rf"Mitarbeiter(?:in)?|Schüler(?:in)?|{LITTLE_WORDS})|"
+    # a document made out to someone: "a nombre de carmen ortiz", "ausgestellt auf petra lang", "n° 1205… de lucie"
+    rf"\b(?i:a\s+nombre\s+de|au\s+nom\s+de|ausgestellt\s+auf|issued\s+to|in\s+the\s+name\s+of|"
+    rf"auf\s+den\s+Namen(?:\s+von)?)|(?<![\w.,/-])(?=[A-Z\d]*\d)[A-Z\d]{{6,}}\s+(?i:de|of|von))\s+$")
 LITTLE_LOWER = re.compile(rf"\b(?i:{LITTLE_WORDS})\s+(?P<name>[{LOWER}]{{3,}})\b")
 # A person who gives their own name: "Soy Sergio Llorente", "Je m'appelle Élodie Nguyen", "My name is Ola".
 SELF_NAMED = re.compile(rf"\b(?:(?i:my\s+name\s+is|me\s+llamo|mi\s+nombre\s+es|je\s+m['’]appelle|je\s+suis|"
@@ -1722,6 +1807,11 @@ SIGNED = re.compile(r"\s*[»”“\"](?:\s*$|\s*[.,;]|\s+\w)")
 SIGNED_BEFORE = re.compile(r"(?:[.!?]|\s[–—-]|,)\s*$")
 
 
+# ... or with the class a pupil is in: "dont Inès, en CE2, admise le 3 mars", "se trata de Adrián, del grupo 2.º B".
+CLASS_AFTER = re.compile(r"\s*[,(]\s*(?:(?:en|in|de|del|aus\s+der|from)\s+"
+                         r"(?:(?:Year|grupo|classe|Klasse|clase|curso)\s+"
+                         r"\d{1,2}(?:\.?\s?º)?(?:\s?[A-D])?|\d{1,2}\.?\s?º(?:\s?[A-D])?|(?-i:\d{1,2}[a-d]))|"
+                         r"en\s+(?:CP|CE1|CE2|CM1|CM2|\d(?:e|ème)))\b", CI)
 # A first name with the room it sleeps in: « Chloé, chambre 12 », "Aisha, room 4".
 ROOM_AFTER = re.compile(r"\s*,\s*(?:chambre|room|habitaci[óo]n|hab\.|Zimmer|bed|lit|cama|Bett)\s+\d", CI)
 
@@ -1763,7 +1853,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
                             if m.group(g))
         listed = is_given_name(m.group(given).capitalize()) or (  # a row of a list: "Öztürk, Sena (33);"
             group == "labelled" and m.group(group).split(",")[0].isupper()) or (  # "Paciente: ADEBAYO, Oluwaseun"
-            group == "born" and bool(re.match(r"\s*\(\s*\d{1,3}\s*\)", text[m.end():]))) or (
+            group == "born" and bool(re.match(r"\s*\(\s*\d{1,3}\s*\)", text[m.end():]) or  # "Öztürk, Sena (33)"
+                                     BIRTH_IN_ROW.match(text, m.end()))) or (  # "Tully, Mason | DOB 04/11/2018"
             group == "caps" and bool(RECORD_AFTER.match(text, m.end())))  # "PRUITT-OKONKWO, Adaeze, chart LFC-…"
         if group == "born" and ctx is not None and ctx.kind == "area":
             continue  # an area's "Malvarrosa, Valencia (…)" is a place and its town
@@ -1869,8 +1960,14 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
     for m in DESCRIBED.finditer(text):  # "Se trata de una monitora del propio centro, M.ª José Barrios,"
         if _is_name(m.group("name").replace("M.ª", "María"), False) and not OFFICIAL.search(m.group("what")):
             add(m.start("name"), m.end("name"), True, "the person a case is about")
+    for m in SIGNATURE.finditer(text):
+        if is_given_name(m.group("name").split()[0]) and not OFFICIAL.search(text, m.end(), m.end() + 60):
+            add(m.start("name"), m.end("name"), True, "the person who signs a message")
     for m in TITLE_INITIALS.finditer(text):  # "Verstorben ist Frau E. W., geb. 04.09.1931"
         add(m.start("name"), m.end("name"), True, "a person's initials after their title")
+    for m in TITLE_INITIAL_SURNAME.finditer(text):
+        if not OFFICIAL.search(text, m.end(), m.end() + 60) and not ROLE_AFTER.match(text[m.end():m.end() + 80]):
+            add(m.start(), m.end("name"), True, "a private person's name")
     for m in INITIALS_CLASS.finditer(text):
         group = "name" if m.group("name") else "keyed"
         add(m.start(group), m.end(group), True, "a person's initials with their class or record")
@@ -1965,8 +2062,11 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         sentence = text[s:e]
         if title == "?":  # a first name alone is a person's only right beside their age or birth date
             title = ""    # ("seven-year-old Amira", "Amira (born 12 May 2017)", "Lucas, 7,")
+            if area and re.match(r"\s*\(\s*\d{1,3}\s*\)", text[end:]):
+                continue  # an area's "Paris (75)", "Jackson (39)": a town and its département or county code
             # what a person owns or sleeps in is theirs, whoever "says" so
             owned = OWNER_BEFORE.search(text[max(s, start - 30):start]) or ROOM_AFTER.match(text, end, e) or \
+                (CLASS_AFTER.match(text, end, e) and is_given_name(text[start:end])) or \
                 (FAMILY_OURS.search(text, max(s, start - 12), start) and not re.match(r"\s+of\b", text[end:])) or \
                 (SIGNED.match(text, end) and SIGNED_BEFORE.search(text, max(0, start - 3), start))
             if not owned and (not (_age_opens(text, s, start, text[start:end])
@@ -1993,7 +2093,7 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         if HOME_AFTER.match(text, end, e):  # "M. Jean-Baptiste Nguyen, 69 ans, domicilié 118 avenue de Choisy"
             add(start - len(title) - 1 if titled else start, end, True, "a name with where the person lives")
             continue
-        official = OFFICIAL.search(text[max(s, start - 50):min(e, end + 60)])
+        official = _official_around(text, max(s, start - 50), start, min(e, end + 60))
         start_title = start - len(title) - 1 if titled else start
         professional = bool(re.fullmatch(lex.PROFESSIONAL_TITLES, title))
         staff = bool(STAFF.search(text[max(s, start - 14):start]))  # "Dr", "Nurse" just before the name
@@ -2025,7 +2125,7 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         aged = AGE_AFTER_NAME.match(after)
         if aged and not official and not professional and not staff:  # "le Dr Jean-Michel Aubry, 68 ans"
             add(start_title, end, True, "a name with the person's age")
-            group = next(g for g in "abcde" if aged.group(g))
+            group = next(g for g in "abcdef" if aged.group(g))
             if aged.group(group).isdigit() and int(aged.group(group)) >= 90:
                 found[(end + aged.start(group), end + aged.end(group))] = _hit(
                     text, "age", end + aged.start(group), end + aged.end(group), True, "an age over 89")
@@ -2366,6 +2466,8 @@ PERSONAL = frozenset({"name", "address", "phone", "email_address", "ssn", "nhs_n
                       "health_plan", "account", "license", "vehicle", "device", "age", "other_id"})
 # ("Se desplomó a las 13:40 del martes 24": Spanish leaves out the man it goes on about)
 PRONOUN = re.compile(r"(?-i:\bSe\s+(?:le\b|[a-záéíóúñ]+(?:ó|aba|ía)\b))|"
+                     # Spanish leaves the subject out: "Fue trasladado al hospital comarcal el 17 de julio"
+                     r"(?-i:^\s*(?:Fue|Falleció|Ingresó|Murió|Vivía|Sufrió|Estaba|Llevaba|Había)\b)|"
                      r"\b(?:he|she|his|her|him|él|ella|su|sus|il|elle|ses|son|sa|er|sie|sein|seine|seiner|seinen|"
                      r"seinem|ihren|ihrem|ihr|ihre|"
                      r"ihrer|ils|elles|ellos|ellas)\b|"
@@ -2379,7 +2481,8 @@ PRONOUN = re.compile(r"(?-i:\bSe\s+(?:le\b|[a-záéíóúñ]+(?:ó|aba|ía)\b))|
 
 
 # A day and month without a year, after the word that introduces a date ("le 03/06", "am 6.11.").
-DAY_MONTH = re.compile(r"\b(?:on|of|le|am|el|du|vom|since|depuis|seit(?:\s+dem)?|desde\s+el|desde)\s+"
+DAY_MONTH = re.compile(r"\b(?:on|of|le|am|el|du|vom|since|depuis|seit(?:\s+dem)?|desde\s+el|desde|"
+                       r"bis(?:\s+zum)?|until|au|al|hasta(?:\s+el)?)\s+"  # the end of a stay: "vom 3.2. bis 17.2."
                        r"(?:[A-Za-zäéè]+(?:tag|day|di|es)\.?,?\s+)?"
                        r"(?P<date>(?P<d>[0-3]?\d)[/.](?P<m>[01]?\d)\.?)(?![\d/]|\.\d)", CI)
 
@@ -2392,7 +2495,7 @@ WEEKDAYS = (r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|lunes|mar
 WEEKDAY_DAY = re.compile(rf"\b(?:{WEEKDAYS}|(?-i:Mo|Di|Mi|Do|Fr|Sa|So)\.|"
                          rf"(?-i:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.?(?=\s+{DAY}(?:st|nd|rd|th)\b))"
                          rf",?\s+(?:the\s+|dem\s+|den\s+)?"
-                         rf"(?:{DATE}|{DAY}\.\d{{1,2}}\.(?!\d)|{DAY}(?:st|nd|rd|th)?\s+(?:{SHORT_MONTH})\b\.?|"
+                         rf"(?:{DATE}|{DAY}\.\d{{1,2}}\.(?!\d)|{DAY}/\d{{1,2}}(?![/\d])|{DAY}(?:st|nd|rd|th)?\s+(?:{SHORT_MONTH})\b\.?|"
                          rf"{DAY}(?:st|nd|rd|th|\.)?"
                          rf"(?!\s*(?:[:h%°\d]|Uhr\b|a\.m|p\.m|am\b|pm\b))(?![\w.,]\d))", CI)
 # Spanish gives the day alone: "el viernes pasado, día 21", "el día 3".
@@ -2413,7 +2516,8 @@ DAY_WORDS_FR_ES = (r"premier|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|
                    r"siete|ocho|nueve)|treinta(?:\s+y\s+uno)?")
 WORDED_DATE = re.compile(rf"\b(?:the\s+)?(?:{ORDINAL_WORDS})\s+of\s+{MONTH}|\b{MONTH}\s+the\s+(?:{ORDINAL_WORDS})\b|"
                          rf"\b(?:{ORDINAL_WORDS_DE})\s+{MONTH}|"
-                         rf"\b(?:le|el|du|del|au|al|{WEEKDAYS})\s+(?:{DAY_WORDS_FR_ES})(?:\s+de)?\s+{MONTH}", CI)
+                         rf"\b(?:le|el|du|del|au|al|{WEEKDAYS})\s+(?:pasado\s+|último\s+)?(?:{DAY_WORDS_FR_ES})(?:\s+de)?\s+{MONTH}",
+                         CI)  # "el pasado veintiuno de marzo"
 # A funeral, a wake or a memorial is the dead person's: its date is theirs.
 FUNERAL = re.compile(r"\b(?:funeral|memorial\s+service|wake|burial|cremation|obsèques|funérailles|inhumation|"
                      r"crémation|veillée|misa\s+funeral|funeral|velatorio|entierro|sepelio|capilla\s+ardiente|"
@@ -2439,8 +2543,9 @@ def tied_addresses(text: str, spans: list[tuple[int, int]], found: list[Hit]) ->
         lead = text[max(where[0], h.start - 40):h.start]
         if where in named or (where in identified and (not VENUE.search(lead) or RESIDENCE.search(lead))):
             yield _hit(text, "address", h.start, h.end, True, "a street address in a sentence that identifies someone")
-        elif PRONOUN_FIRST.match(text[where[0]:h.start]) and (
-                LIVES_AFTER_PRONOUN.match(text[where[0]:h.start]) or RESIDENCE.search(lead)) and any(
+        elif (POSSESSIVE_HOME.match(text[where[0]:h.start]) or HOME_OF_THEIRS.search(lead) or (
+                PRONOUN_FIRST.match(text[where[0]:h.start]) and (
+                LIVES_AFTER_PRONOUN.match(text[where[0]:h.start]) or RESIDENCE.search(lead)))) and any(
                 n.blocking and n.cls == "name" and n.end <= where[0] for n in found):
             yield _hit(text, "address", h.start, h.end, True, "the home of someone named just before")
     taken = [(h.start, h.end) for h in found if h.cls == "address"]
@@ -2474,17 +2579,28 @@ LIVES_AT = re.compile(r"\b(?:residing|resides|resident|living|lives)\s+(?:at\s+)
 # "… Gerda Hoffmann vermisst. Sie lebt … in der Florastraße 23" / "Sie verließ … das Seniorenzentrum
 # Am Havelufer, Seegefelder Straße 112": the pronoun is the person just named.
 PRONOUN_FIRST = re.compile(r"\s*(?:She|He|They|Sie|Er|Elle|Il|Elles|Ils|Ella|Él|Ellos|Ellas)\s")
+# "Leur exploitation se trouve au 1450 route de ...", "Their farm is at", "Ihr Hof liegt in der ...".
+POSSESSIVE_HOME = re.compile(r"\s*(?:Leur|Their|His|Her|Su|Sus|Ihr|Ihre|Sein|Seine|Son|Sa)\s+(?:\w+\s+)?"
+                             r"(?:home|house|farm|flat|apartment|exploitation|ferme|maison|domicile|appartement|logement|"
+                             r"casa|domicilio|vivienda|granja|piso|finca|Haus|Hof|Bauernhof|Wohnung|Zuhause)\b")
+# ... or that names it their home right before it: "nach ihrem früheren Zuhause in der Lessingstraße 22".
+HOME_OF_THEIRS = re.compile(r"\b(?:ihrem|seinem|ihr|sein|her|his|their|son|sa|su)\s+(?:\w+\s+)?(?:Zuhause|home|house|"
+                            r"domicile|casa|maison|Wohnung|domicilio)\s+(?:(?:in|at|on|en|à|au|im)\s+)?"
+                            r"(?:(?:der|dem|the|la|le|el)\s+)?$", CI)
 LIVES_AFTER_PRONOUN = re.compile(rf"\s*\w+\s+(?:\w+\s+){{0,2}}(?i:{LIVES_WORDS})\b")
 
 
 # A street named without a house number: "on Filton Avenue", "rue Balay", "calle Mayor", "Florastraße".
 STREET_NAME = re.compile(
     rf"\b(?:on|in|at|of|off)\s+(?P<en>(?:{WORD}\s+){{1,2}}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Court|Ct|"
-    rf"Close|Way|Crescent|Terrace|Grove|Gardens))\b\.?(?!\s+(?i:{lex.VENUE_WORDS}|elementary|primary|middle|high|"
+    rf"Close|Way|Crescent|Terrace|Grove|Gardens|Row|Mews|Place|Walk|Rise))\b\.?(?!\s+(?i:{lex.VENUE_WORDS}|elementary|primary|middle|high|"
     r"junior|infants?|nursery)\b)|"
     rf"\b(?P<fr>(?i:rue|avenue|boulevard|allée|impasse|chemin|quai|cours|route|passage|square)\s+(?:de\s+la\s+|du\s+|des\s+|de\s+|d['’])?{WORD})|"
     rf"\b(?P<es>(?i:calle|avenida|paseo|c/)\s+(?:de\s+la\s+|del\s+|de\s+)?{WORD}(?:\s+{WORD})?)|"
-    rf"\b(?P<de>[{UPPER}][{LOWER}]+(?:straße|strasse|weg|gasse|allee|ring))\b")
+    rf"\b(?P<de>[{UPPER}][{LOWER}]+(?:straße|strasse|weg|gasse|allee|{GERMAN_RING})|"
+    rf"(?:[{UPPER}][{LOWER}]+-)+(?:Straße|Strasse|Weg|Gasse|Allee|Platz|Ring))\b|"  # "Rudolf-Breitscheid-Straße"
+    # a home on a street named without its kind: "leaving his home on Hazelwood in Chatham"
+    rf"\b(?i:his|her|their)\s+(?i:home|house|trailer|apartment)\s+on\s+(?P<home>{WORD}(?:\s+{WORD})?)(?=\s+in\b|\s*[,.;])")
 STREET_HOME = re.compile(rf"\b(?:{LIVES_WORDS}|casa|vit)\W+(?:\w+\W+){{0,2}}$", CI)
 
 
@@ -2497,9 +2613,12 @@ ROOM = re.compile(r"\b(?:chambre|appartement|apartment|apt\.?|flat|unit|room|hab
 
 # A court's, an inspector's or an insurer's file on one person: "(Az. 4 O 412/22)", "procedimiento ordinario
 # 1123/2023", "l'affaire n° 2201457", "unter dem Aktenzeichen AS-24-3317".
-CASE_FILE = re.compile(r"\b(?:Az\.|Aktenzeichen|Geschäftszeichen|procedimiento(?:\s+(?:ordinario|abreviado))?|"
-                       r"diligencias(?:\s+previas)?|expediente|affaire|case|claim|num[ée]ro\s+de\s+parquet|(?-i:RG))\s*(?:n[°º.]?\s*|no\.\s*|nr\.\s*)?"
-                       r"[:,]?\s*(?P<value>\d{1,4}\s+[A-Za-z]{1,4}\s+\d{1,5}(?:\s+[A-Za-z]{1,3}\s+\d{1,6})?/\d{2}|(?=[A-Z0-9./-]*\d{3})[A-Z0-9][A-Z0-9./-]{2,18}\d)"
+CASE_FILE = re.compile(r"\b(?:(?:Az\.|Aktenzeichen|Geschäftszeichen)(?:\s+(?:des|der)\s+\w+)?(?:\s+(?:lautet|ist))?|"
+                       r"procedimiento(?:\s+(?:ordinario|abreviado))?|"
+                       r"diligencias(?:\s+previas)?|expediente|affaire|case|claim|num[ée]ro\s+de\s+parquet|(?-i:RG)|"
+                       r"docket(?:\s+number)?)\s*(?:n[°º.]?\s*|no\.\s*|nr\.\s*)?"
+                       r"[:,]?\s*(?P<value>\d:\d{2}-[a-z]{2}-\d{3,6}(?:-[A-Z]{2,4})?|"  # a US docket: "3:23-cr-30187"
+                       r"\d{1,4}\s+[A-Za-z]{1,4}\s+\d{1,5}(?:\s+[A-Za-z]{1,3}\s+\d{1,6})?/\d{2}|(?=[A-Z0-9./-]*\d{3})[A-Z0-9][A-Z0-9./-]{2,18}\d)"
                        r"(?![\w/-])", CI)
 
 
@@ -2572,12 +2691,46 @@ def tied_streets(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> I
     there: "Mr Ted Varga on Filton Avenue is just home", "autour de son domicile, rue Balay"."""
     named = named_sentences(spans, found)
     for m in STREET_NAME.finditer(text):
-        group = next(g for g in ("en", "fr", "es", "de") if m.group(g))
+        group = next(g for g in ("en", "fr", "es", "de", "home") if m.group(g))
         start, end = m.start(group), m.end(group)
-        if any(h.start < end and start < h.end for h in found):
-            continue
-        if sentence_of(spans, start) in named or STREET_HOME.search(text[max(0, start - 40):start]):
+        lives = STREET_HOME.search(text[max(0, start - 40):start])
+        if any(h.start < end and start < h.end and (h.cls != "name" or not lives) for h in found):
+            continue  # a street named after someone ("rue Victor-Hugo") -- unless someone lives on it ("Tannery Row")
+        if sentence_of(spans, start) in named or lives:
             yield _hit(text, "address", start, end, True, "the street of someone named here")
+
+
+# The town or district a person named here is from (Safe Harbor: any place smaller than a state): "Doreen Hollis,
+# 91, of Clift House Road in Bedminster", "un 76-jähriger Mann aus Bad Vilbel", "M. Delattre, 71 ans, de Roubaix".
+TOWN_OF = re.compile(rf"(?P<lead>,?\s*(?:\b(?:of|from|in|aus|de|du|d['’]|à|en|vecin[oa]\s+de|domiciliée?\s+à|"
+                     rf"wohnhaft\s+in)\s+)"
+                     rf"(?:(?:la\s+|el\s+|le\s+|dem\s+)?(?i:pedanía|barrio|quartier|localidad|Ortsteil|Stadtteil|"
+                     rf"village|hamlet)\s+(?:de\s+|du\s+|des\s+|d['’])?)?)"
+                     rf"(?P<place>(?:Bad\s+|Saint-|Sainte-|San\s+|Santa\s+)?[{UPPER}][{LOWER}][\w'’-]*"
+                     rf"(?:\s[{UPPER}][{LOWER}]+)?)(?![\w-]|\s+[{UPPER}])")
+INSTITUTION_END = re.compile(r"(?:zentrum|heim|haus|klinik|krankenhaus|schule|stift|residenz)$", CI)
+PERSON_FROM = re.compile(r"\b(?:man|woman|boy|girl|guest|resident|pensioner|Mann|Frau|Junge|Mädchen|Gast|"
+                         r"Rentner(?:in)?|"
+                         r"Bewohner(?:in)?|Senior(?:in)?|homme|femme|garçon|fille|hombre|mujer|niñ[oa]|vecin[oa]|"
+                         r"jubilad[oa]|retraitée?|habitante?)\b(?:\s+[\w-]+){0,4}?\s*$", CI)
+
+
+def tied_towns(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
+    """A town or district right after an identified person's name, age or street, or after the man or woman
+    a sentence that identifies someone is about."""
+    identified = {sentence_of(spans, h.start) for h in found if h.blocking and h.cls in PERSONAL | {"age"}}
+    ends = {h.end for h in found if h.blocking and h.cls in ("name", "age", "address")}
+    for m in TOWN_OF.finditer(text):
+        place = m.group("place")
+        if _fold(place) in NOT_NAMES or _fold(place) in MONTH_NAMES or is_given_name(place) or \
+                VENUE.search(place) or INSTITUTION_END.search(place) or \
+                any(h.start < m.end() and m.start("place") < h.end and h.cls != "name" for h in found):
+            continue
+        after_person = m.start() in ends or (m.start() - 1 in ends and text[m.start() - 1] == ")")
+        lives = re.search(r"vecin|domicili|wohnhaft", m.group("lead"))  # "vecina de Getafe": where she lives
+        if after_person or (sentence_of(spans, m.start()) in identified
+                            and (lives or PERSON_FROM.search(text, max(0, m.start() - 40), m.start()))):
+            yield _hit(text, "address", m.start("place"), m.end("place"), True, "the town of someone named here")
 
 
 def tied_devices(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
@@ -2640,13 +2793,14 @@ DURATION_BEFORE = re.compile(r"\b(?:for|over|during|il\s+y\s+a|depuis|pendant|du
 AGE_BARE = re.compile(r"(?:^\s*(?:\([^)]{1,60}\)\s*)?,\s*(?:de\s+|(?:ist|is|est|tiene)\s+)?|^\s*\(\s*|^\s*[—–|]\s*|"
                       r"\b(?:who['’]s|who\s+(?:is|was|at|turns|turned)|he\s+was|she\s+was|(?:he|she)['’]s|aged|age(?:\s+of)?|"
                       r"edad\s+de|(?-i:Er|Sie|He|She|Il|Elle|Él|Ella)\s*\(\s*|"
-                      r"(?-i:[A-Z][a-z]+)\s+is|(?:sie|er)\s+ist|(?:elle|il)\s+a|"
+                      r"(?-i:[A-Z][a-z]+)\s+(?:is|was)|(?:sie|er)\s+(?:ist|war)|(?:elle|il)\s+(?:a|avait)|"
                       r"would\s+have\s+been|would\s+have\s+turned|habría\s+cumplido|aurait\s+eu|"
+                      r"I['’]m|I\s+am|ich\s+bin|(?-i:Tengo)|\by\s+tengo|"  # "I'm 72 and my doctor said"
                       r"l['’]âge\s+de|"
                       r"Alter\s+von)\s+"
-                      r"(?:just\s+|only\s+)?)"
-                      rf"(?P<n>\d{{1,3}}|(?:{lex.AGE_WORDS_ANY})(?!\w))(?=\s*[,.;)?!]|\s+(?:and|y|et|und)\b|\s+[–—-]\s|"
-                      r"\s+\((?!\d)|\s+a\s+[—–|]|\s+J\.|\s+(?:on|this|next|in)\s|"  # "who turns seventy on 2 May"
+                      r"(?:just\s+|only\s+|erst\s+|apenas\s+|seulement\s+)?)"
+                      rf"(?P<n>\d{{1,3}}|(?:{lex.AGE_WORDS_ANY})(?!\w))(?=\s*[,.;)?!“”»\"|]|\s+(?:and|y|et|und)\b|\s+[–—-]\s|"
+                      r"\s+\((?!\d)|\s+a\.?\s+[—–|]|\s+J\.|\s+(?:on|this|next|in)\s|"  # "who turns seventy on 2 May"
                       r"\s+(?:still|todavía|encore|noch)\b|\s*$)(?!\)?\s*\d)", CI)
 
 
@@ -2659,8 +2813,8 @@ NICKNAMED = re.compile(r"(?:known\s+(?:to\s+[\w\s]{1,30}?\s+)?as|goes\s+by|(?<!s
                        r"Spitznamen?|nickname|apodo(?:\s+de)?|surnom|(?:se\s+fait\s+)?appeler|"
                        r"surnomm[ée]e?|(?:nennen|nannten|rufen)(?:\s+(?:sie|ihn))?|genannt|conocen\s+como|llaman|"
                        r"nennt\s+sich(?:\s+selbst)?(?:\s+(?:oft|noch|immer|gern|manchmal)){0,3}|"
-                       r"apodad[oa]|dite?|alias)\s*[„“\"'«‘‚]\s?(?P<nick>(?:o\s+)?"
-                       rf"[{UPPER}][{LOWER}]+(?:[\s-][{UPPER}][{LOWER}]+)?)\s?[“”\"'»’‘.]", CI)
+                       r"apodad[oa]|dite?|alias|conocid[oa]\s+(?:en\s+[\w\s]{1,25}?\s+)?como)\s*[„“\"'«‘‚]\s?(?P<nick>(?:o\s+)?"
+                       rf"[{UPPER}][{LOWER}]+(?:[\s-](?:(?:o|the|do|da)\s)?[{UPPER}][{LOWER}]+)?)\s?[“”\"'»’‘.]", CI)
 
 
 # ... or without quotes, a single word before a stop: "known to friends as Daf.", "dit Dédé,".
@@ -2723,6 +2877,13 @@ ONE_PERSON_AGE = re.compile(r"(?:\b(?:a|an|un|una|une|ein|eine|einen|einem|einer
 # ... or an age that stands for the person: "thanks 78-year-old for viral post", "Die 81-Jährige bedankt sich".
 YEAR_OLD_AS_NOUN = re.compile(r"\s+(?:for|after|who|from|in|at|on|with|is|was|has|had|dies|died|and)\b|"
                               r"\s*[,.;:!?)]|\s*$", CI)
+# ... or one person named by what they are, as a headline writes it: "Silver Alert: 79-year-old man missing".
+ONE_PERSON_NOUN = re.compile(r"\s+(?:man|woman|boy|girl|male|female|teen(?:ager)?|child|baby|infant|toddler|patient|"
+                             r"resident|driver|pedestrian|cyclist|motorcyclist|hiker|swimmer|pensioner|widow(?:er)?|"
+                             r"worker|farmer|student|pupil|mother|father|grandmother|grandfather|"
+                             # "83-jähriger Rentner", "87-jährige Bewohnerin"
+                             r"Rentner(?:in)?|Mann|Frau|Junge|Mädchen|Kind|Säugling|Patient(?:in)?|Bewohner(?:in)?|"
+                             r"Landwirt(?:in)?|Schüler(?:in)?|(?:Rad|Auto|Motorrad)fahrer(?:in)?|Fußgänger(?:in)?)\b")
 DER_DIE = re.compile(r"(?:\b(?:der|die|dem|den|des)\s+(?:damals|erst|noch|heute|inzwischen)?\s*|^\s*|[:–—]\s*)$", CI)
 
 
@@ -2741,7 +2902,8 @@ def one_person_ages(text: str) -> Iterator[tuple[int, int]]:
             yield m.span(group)
     for m in AGE_IN_YEARS.finditer(text):
         lead = text[max(0, m.start() - 30):m.start()]
-        as_person = (m.group().lower().endswith("year-old") and YEAR_OLD_AS_NOUN.match(text, m.end())) or (
+        as_person = (re.search(r"(?i:year-old|-jährige[rn]?)$", m.group()) and (
+            YEAR_OLD_AS_NOUN.match(text, m.end()) or ONE_PERSON_NOUN.match(text, m.end()))) or (
             re.search(r"-Jährige[rn]?$", m.group()) and DER_DIE.search(lead))
         if _a_lifetime(m.group("n")) and (ONE_PERSON_AGE.search(lead) or as_person) and not GROUP_AGE.search(lead) and \
                 not re.match(r"\s*(?:and|or|y|o|et|ou|und|oder|to|a|à|bis)\s+\d", text[m.end():]):
@@ -2791,6 +2953,14 @@ def tied_ages(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iter
 MONTH_YEAR = re.compile(rf"(?<!\d\s)(?<!\d)\b{MONTH}\s+(?:de\s+|of\s+)?(?:19|20)\d\d\b", CI)
 
 
+IT_IS = re.compile(r"\s*(?:Il\s+s['’]agit\s+d|Se\s+trata\s+de|Es\s+handelt\s+sich\s+um|"
+                   r"(?:The|This)\s+(?:patient|case|person|woman|man|child|passenger)\s+is\b)")
+
+
+# German names a day of this month by its ordinal alone: "die am Dritten erstmals Fieber hatte".
+NOMINAL_DAY = re.compile(r"\b(?:am|vom|seit\s+dem|bis\s+zum)\s+(?P<day>(?-i:[A-Z][a-zäöüß]+ten|[A-Z][a-zäöüß]+sten))\b")
+
+
 def tied_dates(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
     """A day and month (any year) in a sentence that identifies someone, or in one that goes on
     about them ("her", "ses", "seine") after a sentence that did: Safe Harbor removes every date
@@ -2802,13 +2972,18 @@ def tied_dates(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Ite
     dates = [(m.start(), m.end()) for m in ANY_DATE.finditer(text) if re.search(r"\d", m.group())]
     dates += [m.span("date") for m in DAY_MONTH.finditer(text) if 1 <= int(m.group("d")) <= 31
               and 1 <= int(m.group("m")) <= 12]
+    dates += [m.span("day") for m in NOMINAL_DAY.finditer(text)
+              if re.fullmatch(ORDINAL_WORDS_DE, m.group("day").lower())]
     dates += [m.span() for m in (*WEEKDAY_DAY.finditer(text), *WORDED_DATE.finditer(text), *DAY_NUMBER.finditer(text),
                                  *MONTH_YEAR.finditer(text))]
     short = [m.span() for m in SHORT_DATE.finditer(text) if _day_and_month(int(m.group("a")), int(m.group("b")))]
+    # "... une passagère arrivée à Orly le 2 mars. Il s'agit de Mme Fatima Benali": the next sentence names her
+    introduced = {spans[i - 1] for i in range(1, len(spans))
+                  if spans[i] in identified and IT_IS.match(text, spans[i][0])}
     for start, end in dates:
         if any(h.start < end and start < h.end and h.blocking for h in found):
             continue
-        if _goes_on_about(text, spans, identified, start):
+        if _goes_on_about(text, spans, identified, start) or sentence_of(spans, start) in introduced:
             yield _hit(text, "date", start, end, True, "a date in a sentence about an identified person")
     for start, end in short:
         if not any(h.start < end and start < h.end for h in found) and sentence_of(spans, start) in identified:
@@ -2820,7 +2995,10 @@ def tied_dates(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Ite
 # ---------------------------------------------------------------------------------------------
 URL = re.compile(r"https?://[^\s<>\"')“”»«]+|\bwww\.[^\s<>\"')“”»«]+|"
                  r"\b(?:[a-z0-9-]+\.)+(?:com|org|net|info|io|co|uk|us|es|fr|de|eu|be|ch|at|me|ly|app|page|ee|bio|link)/"
-                 r"[^\s<>\"')“”»«]+", CI)
+                 r"[^\s<>\"')“”»«]+|"
+                 # a site by its name alone: "sur son blog maxime-en-eaux-vives.fr" (not an e-mail's domain)
+                 r"(?<![\w@.-])(?:[a-z0-9-]+\.)+(?:com|org|net|info|blog|io|co\.uk|uk|es|fr|de|eu|me|page|site)\b(?![\w@-]|\.\w)",
+                 CI)
 PERSON_KEYS = re.compile(r"(?:^|[?&;])(?P<pair>(?P<key>patient(?:e|in)?(?:_?(?:id|name))?|pid|name|full_?name|"
                          r"first_?name|last_?name|nombre|paciente|nom|prenom|prénom|vorname|nachname|mrn|dob|ssn|nhs|nir|"
                          r"member(?:_?id)?|email|e-mail|phone|tel|case|caso|cas|fall|person|persona|personne|user)="
@@ -2994,7 +3172,7 @@ def searched_streets(text: str) -> Iterator[Hit]:
     for part in re.finditer(r"[^;,–—()]+", text):
         around = SEARCH_AROUND.search(part.group())
         for m in STREET_NAME.finditer(text, part.start() + around.end(), part.end()) if around else ():
-            group = next(g for g in ("en", "fr", "es", "de") if m.group(g))
+            group = next(g for g in ("en", "fr", "es", "de", "home") if m.group(g))
             yield _hit(text, "address", m.start(group), m.end(group), True,
                        "a street the search for someone named here centres on")
 
@@ -3012,12 +3190,19 @@ def area_postcodes(text: str) -> Iterator[Hit]:
 # ---------------------------------------------------------------------------------------------
 def resolve(hits: Iterable[Hit]) -> list[Hit]:
     """One finding per stretch of text: where two overlap, the surer, then the higher-ranked,
-    then the longer one stays."""
+    then the longer one stays; two sure names that overlap are one ("Herr M." and "M. K.": "Herr M. K.")."""
     ordered = sorted(hits, key=lambda h: (not h.blocking, -RANK[h.cls], -(h.end - h.start), h.start))
     kept: list[Hit] = []
     for hit in ordered:
-        if not any(k.start < hit.end and hit.start < k.end for k in kept):
+        at = next((i for i, k in enumerate(kept) if k.start < hit.end and hit.start < k.end), None)
+        if at is None:
             kept.append(hit)
+        elif hit.blocking and hit.cls == "name" == kept[at].cls and kept[at].blocking and \
+                not (kept[at].start <= hit.start and hit.end <= kept[at].end):
+            left, right = sorted((hit, kept[at]), key=lambda h: h.start)
+            if right.end > left.end:
+                kept[at] = replace(kept[at], start=left.start, end=right.end,
+                                   text=left.text + right.text[left.end - right.start:])
     return sorted(kept, key=lambda h: (h.start, h.end))
 
 
@@ -3036,7 +3221,8 @@ def detect(text: str, ctx: Context, known: frozenset[str] = frozenset()) -> list
     if ctx.kind == "url":  # the host is the link's own business (screening.link_findings); path and query are not
         host = re.match(r"^[a-z][a-z0-9+.\-]*://[^/?#]*", text, CI)
         return resolve([*(h for h in hits if h.start >= (host.end() if host else 0)), *host_hits(text, 0)])
-    hits += [*keyed(text, spans, ctx), *phones(text, ctx, spans), *dates_and_ages(text), *addresses(text, spans),
+    hits += [*keyed(text, spans, ctx), *phones(text, ctx, spans), *dates_and_ages(text), *birthdays(text, spans),
+             *addresses(text, spans),
              *postcodes(text, spans), *table_cells(text)]
     if ctx.kind == "area":
         hits = [*(_area_address(text, h) for h in hits), *area_postcodes(text)]
@@ -3056,7 +3242,7 @@ def detect(text: str, ctx: Context, known: frozenset[str] = frozenset()) -> list
              *tied_nicknames(text, spans, found), *tied_rooms(text, spans, found), *tied_case_files(text, spans, found),
              *tied_plates(text, spans, found), *record_rows(text, found),
              *(searched_streets(text) if ctx.kind == "area" and known else ())]  # after the names: places stay places
-    return resolve(hits)
+    return resolve([*hits, *tied_towns(text, spans, resolve(hits))])  # after the streets: "…Road in Bedminster"
 
 
 @lru_cache(maxsize=16)

@@ -119,8 +119,8 @@ NOT_PERSONAL = (
 PHONE_WORDS = (
     r"call|phone|telephone|tel|mobile|cell|fax|ring|text|contact|reach|"
     r"llam[ea]|llamar|teléfono|tel\.|móvil|fax|contacto|"
-    r"appelez|appeler|téléphone|portable|joindre|fax|"
-    r"Telefon|Tel\.|Handy|Mobil|Handynummer|Fax|erreichen|unter|anrufen|Rufnummer"
+    r"appelez|appeler|téléphone|portable|joindre|fax|télécopie|télécopieur|"
+    r"Telefon|Tel\.|Handy|Mobil|Handynummer|Fax|Telefax|erreichen|unter|anrufen|Rufnummer"
 )
 
 # Common given names (several cultures): the screen reads a capitalised pair as a person only
@@ -176,6 +176,7 @@ PERSON_ROLES = (
     r"labou?rer|cariste|ouvrière?|obrer[oa]|jornaler[oa]|operari[oa]|Arbeiter(?:in)?|Monteur(?:in)?|Staplerfahrer(?:in)?|"
     r"colleague|coworker|collègue|compañer[oa]\s+de\s+trabajo|Kollege|Kollegin|"
     r"food\s+handler|child|boy|girl|man|woman|mother|father|son|daughter|husband|wife|bride|groom|neighbour|neighbor|"
+    r"pensioner|Rentner(?:in)?|retraitée?|jubilad[oa]|"
     r"trabajador[a]?|emplead[oa]|profesor[a]?|alumn[oa]|estudiante|pasajer[oa]|conductor[a]?|enfermer[oa]|"
     r"niñ[oa]s?|hombre|mujer|madre|padre|hij[oa]|novi[oa]|vecin[oa]|"
     r"employée?|enseignante?|élève|étudiante?|passagère?|passager|conducteur|conductrice|infirmière?|enfant|"
@@ -244,6 +245,7 @@ RELATIVES = (
     r"Kinder|hij[oa]|marido|mujer|esposa|espos[oa]|pareja|novi[oa]|compañer[oa]|conjoint(?:e)?|compagne|compagnon|Lebensgefährt(?:e|in)|Verlobte[rn]?|madre|padre|herman[oa]|niet[oa]|abuel[oa]|sobrin[oa]|vecin[oa]|amig[oa]|"
     r"fils|fille|mari|femme|épouse|mère|père|frère|sœur|soeur|petit-fils|petite-fille|neveu|nièce|voisine?|amie?|"
     r"grand-mère|grand-père|grands-parents|"
+    r"(?:aita|aitona|amona|iaia|yaya|yayo|abuelit[oa]|mami|papi|prim[oa]|cousine|Cousine|Vetter)\b|"  # Basque, Catalan
     r"Sohn|Tochter|Ehemann|Ehefrau|Mann|Frau|Mutter|Vater|Bruder|Schwester|Enkel(?:in)?|Neffe|Nichte|"
     r"Nachbar(?:in)?|Freund(?:in)?|"
     r"colleague|collègue|Kollege|Kollegin|classmate|schoolmate|compañer[oa]\s+de\s+clase|camarade(?:\s+de\s+classe)?|Mitschüler(?:in)?|"
