@@ -110,7 +110,7 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     (phi_bench.HOLDOUT44, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT45, 0.99, 1.0, 0.0),
     (phi_bench.HOLDOUT46, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT47, 0.98, 1.0, 0.025),
     (phi_bench.HOLDOUT48, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT49, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT50, 0.99, 1.0, 0.0),
-    (phi_bench.HOLDOUT51, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT52, 0.96, 1.0, 0.0), (phi_bench.HOLDOUT53, 0.80, 0.95, 0.025)],
+    (phi_bench.HOLDOUT51, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT52, 0.96, 1.0, 0.0), (phi_bench.HOLDOUT53, 0.92, 1.0, 0.0)],
     ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13",
          "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21",
          "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27",
@@ -886,6 +886,20 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     ({"language": "de-DE", "description": "Betroffen ist der vierjährige Paul, der am Zweiten erstmals Fieber hatte."}, [("description", "date", "Zweiten")]),
     ({"language": "de-DE", "description": "Betroffen ist der sechsjährige Lukas Roth; das Aktenzeichen des Vorgangs lautet GA-12.4-0911/25."}, [("description", "other_id", "GA-12.4-0911/25")]),
     ({"language": "de-DE", "headline": "Hitzewarnung: 79-jähriger Mann tot aufgefunden", "description": "Der Rentner Karl Beck, 79, lebte allein."}, [("headline", "age", "79-jähriger")]),
+    ({"language": "en-GB", "description": "A woman aged 64 was admitted to Airedale Hospital on Thurs 6th with Legionnaires' disease."}, [("description", "date", "Thurs 6th")]),
+    ({"language": "fr-FR", "description": "Les premiers symptômes sont apparus le jeudi 6 chez l'enfant, hospitalisé depuis."}, [("description", "date", "jeudi 6")]),
+    ({"language": "en-GB", "description": "A man was taken to hospital on Sat 9th after the fire at his home."}, [("description", "date", "Sat 9th")]),
+    ({"language": "en-GB", "description": "\"We're all praying for Wiktoria and the boys,\" a neighbour wrote."}, [("description", "name", "Wiktoria")]),
+    ({"language": "en-GB", "description": "Friends raised £2,000 for the ward in memory of Declan."}, [("description", "name", "Declan")]),
+    ({"language": "en-GB", "description": "A neighbour posted: \"Tomasz got his daughter out in time, thank god\" (@ania_k_leeds)."}, [("description", "account", "@ania_k_leeds")]),
+    ({"description": "A row in the file read: PRICE, ELLA M | 03/02/1970 | 00552193 | BCBS QMX558102334 | ward 4"}, [("description", "mrn", "00552193"), ("description", "health_plan", "QMX558102334")]),
+    ({"language": "fr-FR", "description": "Le conducteur, M. Hugo Petit, avait un permis probatoire n° 210915300512."}, [("description", "license", "210915300512")]),
+    ({"description": "Ms Dana Lowe, 33, was hurt; troopers are investigating under crash report CR-25-448120."}, [("description", "other_id", "CR-25-448120")]),
+    ({"language": "es-ES", "description": "El copiloto, Sergio Lozano, sufrió heridas leves en el accidente."}, [("description", "name", "Sergio Lozano")]),
+    ({"language": "en-GB", "description": "Crews recorded 300 ppm of CO in the ground-floor flat at 9 Mill Road, where a nest had blocked the boiler flue. A neighbour posted: \"We are all praying for Wiktoria and the girls.\""}, [("description", "address", "9 Mill Road")]),
+    ({"language": "fr-FR", "description": "Extrait publié : MARTIN;Anne-Sophie;2 81 04 69 123 456 78;Cardiologie"}, [("description", "name", "MARTIN;Anne-Sophie"), ("description", "nir", "2 81 04 69 123 456 78")]),
+    ({"language": "de-DE", "description": "Am Empfang hing ein Zettel: „Patientin Nowak, Termin 9:30 Uhr, bitte melden.“"}, [("description", "name", "Nowak")]),
+    ({"language": "de-DE", "description": "Im Hinterhof Gartenstr. 12 erkrankte Herr Otto Weiß, 70, an Legionellen."}, [("description", "address", "Gartenstr. 12")]),
 ])
 def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
@@ -1127,6 +1141,9 @@ def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: li
     {"language": "es-ES", "description": "La resolución sancionadora, con número de expediente SAN-2025/0931, es firme para la empresa Dietas Sur S.L."},
     {"language": "es-ES", "description": "Durante las fiestas de San Isidro, del 10 al 15 de mayo, habrá refuerzo sanitario."},
     {"description": "Donors can give blood until their 70th birthday."},
+    {"description": "Mercy West limits visitors from Monday, December 2; children may visit only the Family Birth Center."},
+    {"language": "en-GB", "description": "We admitted on Monday 3 patients with flu."},
+    {"language": "fr-FR", "description": "La CPAM rappelle que le numéro comporte 15 chiffres ; exemple fictif, 2 90 01 75 123 456 99, à ne pas confondre avec un vrai."},
 ])
 def test_what_the_new_detectors_leave_alone(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []

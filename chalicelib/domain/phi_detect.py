@@ -99,7 +99,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
     for match in _END.finditer(text):
         before = re.search(r"(\w+)$", text[start:match.start()])
         if match.group() == "." and before and (before.group(1).lower() in ABBREVIATIONS or len(before.group(1)) == 1
-                                                or before.group(1).isdigit()):
+                                                or before.group(1).isdigit()
+                                                or before.group(1).endswith("str")):  # "Lindenstr. 3"
             continue
         spans.append((start, match.end()))
         start = match.end()
@@ -216,7 +217,8 @@ def checksummed(text: str, ctx: Context) -> Iterator[Hit]:
             yield _hit(text, "nhs_number", m.start(), m.end(), True, "an NHS number")
     for m in NIR.finditer(text):
         compact = "".join(m.groups())
-        if std_nir.is_valid(compact) or NIR_WORDS.search(_before(text, m.start(), 100)):
+        spaced = re.fullmatch(r"[12] \d\d (?:0[1-9]|1[0-2]) \d[\dAB] \d{3} \d{3} \d\d", m.group())  # its printed shape
+        if std_nir.is_valid(compact) or NIR_WORDS.search(_before(text, m.start(), 100)) or spaced:
             yield _hit(text, "nir", m.start(), m.end(), True, "a French social security number (NIR)")
     for m in KVNR.finditer(text):
         if _kvnr_valid(*m.groups()) or KVNR_WORDS.search(_before(text, m.start(), 60)):
@@ -300,6 +302,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
                     r"num[ée]ro\s+d'adh[ée]rent|mutuelle|"
                     r"(?<!renten)(?<!sozial)Versicherungsnummer|(?<!renten)(?<!sozial)Versicherungsnr\.?|Mitgliedsnummer|Mitgliedsnr\.?|adh[ée]rente?|p[óo]liza|police\s+d'assurance|Versicherungsschein|"
                     r"\b(?:BCBS|Aetna|Cigna|Humana|UHC|Kaiser)\s+(?:ID|member\s+ID|#)|member\s+card|"
+                    r"\b(?:BCBS|Aetna|Cigna|Humana|UHC)(?=\s+(?-i:[A-Z]{2,4}\d{6,})\b)|"  # "BCBS XJH448812033"
                     # "her BUPA membership number", "AXA policy no."
                     r"\b(?:BUPA|Bupa|AXA|Aviva|Vitality|Allianz|WPA|Simplyhealth|Sanitas|Adeslas|Asisa|DKV|Mapfre|MGEN|"
                     r"Harmonie|AOK|Barmer|DAK|Techniker)\s+(?:health(?:care)?\s+)?(?:membership|member)\s+(?:number|no\.?|#|ID)|"
@@ -348,7 +351,8 @@ KEYED: list[tuple[str, str, str, bool]] = [
                  r"num[ée]ro\s+(?:d'[ée]tudiant|d'[ée]l[èe]ve|de\s+salari[ée])|Personalnummer|Schülerausweis(?:nummer)?|"
                  r"Matrikelnummer|carn[ée]t?\s+de\s+donante|donor\s+card|carte\s+de\s+donneur|Spenderausweis|"
                  r"(?:n[úu]mero\s+de\s+)?atestado|n[úu]mero\s+de\s+denuncia|num[ée]ro\s+de\s+plainte|"
-                 r"crime\s+reference(?:\s+number)?|police\s+reference|donor\s+(?:ID|number|no\.?)|Spender(?:nummer|-ID)|n[úu]mero\s+de\s+donante|"
+                 r"crime\s+reference(?:\s+number)?|police\s+reference|(?:crash|accident|collision)\s+report|"
+                 r"Unfallbericht|donor\s+(?:ID|number|no\.?)|Spender(?:nummer|-ID)|n[úu]mero\s+de\s+donante|"
                  r"num[ée]ro\s+de\s+donneur|"
                  r"booking\s+(?:ref(?:erence)?\.?|number|code)|(?:booking\s+)?confirmation\s+code|"
                  r"c[óo]digo\s+de\s+confirmaci[óo]n|code\s+de\s+confirmation|Bestätigungscode|matricule|\bPNR\b|"
@@ -385,7 +389,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
                 r"carn[ée]t?\s+de\s+(?:operador|manipulador|carretillero|gruista)|"
                 r"certificat\s+(?:d['e]\s*aptitude|de\s+capacité|de\s+qualification)|"
                 r"(?:Stapler|Kran|Sachkunde|Befähigungs|Waffen|Jagd|Angel|Boots|Sportboot)schein|Befähigungsnachweis|"
-                r"\bDL\s*#?|permis\s+de\s+conduire|permis\s+n[°o]|permiso\s+de\s+conduc(?:ir|ci[óo]n)|certificado\s+ADR|"
+                r"\bDL\s*#?|permis\s+de\s+conduire|permis(?:\s+probatoire)?\s+n[°o]|permiso\s+de\s+conduc(?:ir|ci[óo]n)|certificado\s+ADR|"
                 r"ADR-(?:Bescheinigung|Schein)|licencia\s+de\s+conducir|carn[ée]t?\s+de\s+conducir|"
                 r"F[üu]hrerschein(?:nummer)?|\bNPI\b|\bDEA\b|\bRPPS\b|\bADELI\b|\bLANR\b|\bBSNR\b|"
                 r"colegiad[oa]|n[úu]mero\s+de\s+colegiad[oa]|Approbationsnummer|Approbationsurkunde|"
@@ -466,7 +470,9 @@ OUTBREAK_FILE = re.compile(r"\b(?:brote|hotel|inspecci[óo]n|establecimiento|emp
 EXAMPLE = re.compile(r"(?:(?:\(\s*|\b)(?:for\s+example|e\.\s?g\.|por\s+ejemplo|p\.\s?ej\.|par\s+exemple|p\.\s?ex\.|"
                      r"z\.\s?B\.|zum\s+Beispiel)[\s,:]*(?:\w+\s+)?$)|(?<![\w./@-])(?:looks\s+like|in\s+the\s+format|format(?:o)?|au\s+format|im\s+Format|"
                      r"sous\s+la\s+forme|in\s+the\s+form|en\s+la\s+forma|in\s+der\s+Form|"
-                     r"Muster|sample|specimen|spécimen|muestra|du\s+type|de\s+type)"
+                     r"Muster|sample|specimen|spécimen|muestra|du\s+type|de\s+type|"
+                     # "illustré par un exemple fictif, 1 85 05 …", "a made-up example", "ein fiktives Beispiel"
+                     r"exemple\s+fictif|(?:made-up|fictional|fictitious)\s+example|ejemplo\s+ficticio|fiktives\s+Beispiel)"
                      r"(?![\w.]\w)[\s:(,]+(?:\w+[\s:(,]+){0,2}$|"
                      r"\b(?:sample|example)\s+format\s+(?:\w+\s+){0,4}(?:is|was)\s*:?\s*$", CI)
 
@@ -517,7 +523,8 @@ CHANNEL = re.compile(r"\b(?:Kanal|channel|chaîne|canal|Profil|profile|perfil|bl
                      r"(?:heißt|hei(?:ss|ß)t|is\s+called|called|named|s['’]appelle|se\s+llama|llamado)\s*[„“\"«‘‚]\s?"
                      r"(?P<value>[\w.]{3,30})\s?[“”\"»’‘]", CI)
 # A post quoted with its author's handle first: «@manolo_rguez_63: Mi madre …», „@jana.mueller_os: Mein Mann …“.
-POST_AUTHOR = re.compile(r"[«„“\"]\s?(?P<value>@\w(?:[\w.]{1,28}\w))\s*:")
+POST_AUTHOR = re.compile(r"[«„“\"]\s?(?P<value>@\w(?:[\w.]{1,28}\w))\s*:|"
+                         r"[»“”\"]\s*\(\s*(?P<after>@\w(?:[\w.]{1,28}\w))\s*\)")  # "…" (@kasia_n_salford)
 # A person's social-media handle: "shared her experience on X under the handle @GrannyMo_Leeds".
 HANDLE = re.compile(r"\b(?:handle|accounts?|compte|cuenta|perfil|profil|Profil|Konto|Namen|usuari[oa]|username|"
                     r"pseudo(?:nyme)?|"
@@ -540,8 +547,10 @@ def accounts_and_plates(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit
             yield _hit(text, "account", m.start("value"), m.end("value"), True, "a person's social-media handle")
     yield from handles_spelling_a_name(text, spans)
     for m in POST_AUTHOR.finditer(text):  # «@manolo_rguez_63: Mi madre, …»
-        if _about_one_person(text[m.end():m.end() + 200]):
-            yield _hit(text, "account", m.start("value"), m.end("value"), True, "the handle of a person's post")
+        group = "value" if m.group("value") else "after"
+        said = text[m.end():m.end() + 200] if group == "value" else text[max(0, m.start() - 200):m.start()]
+        if _about_one_person(said) or _names_someone(said):
+            yield _hit(text, "account", m.start(group), m.end(group), True, "the handle of a person's post")
     for m in CHANNEL.finditer(text):
         if _about_one_person(text[slice(*sentence_of(spans, m.start()))]):
             yield _hit(text, "account", m.start("value"), m.end("value"), True, "a person's channel")
@@ -922,6 +931,7 @@ BIRTH = (r"DOB|D\.O\.B\.?|date\s+of\s+birth|birth\s*date|born(?:\s+on)?|\bb\.|n[
          r"fecha\s+nac\.?|geb\.|geboren(?:\s+am)?|"
          r"Geburtsdatum|Geburtstag")
 EVENT = (r"died|passed\s+away|deceased|date\s+of\s+death|admitted|hospitali[sz]ed|discharged|"
+         r"(?:was|were)\s+taken\s+to\s+hospital|"
          r"(?:seit\s+der\s+|since\s+(?:the|his|her)\s+|depuis\s+(?:le|son|sa)\s+|desde\s+(?:el|su)\s+)"
          r"(?:Diagnose|diagnosis|diagnostic|diagnóstico)|recibió\s+el\s+alta|"
          r"d[ée]c[ée]d[ée]e?|mort|morte|hospitalis[ée]e?|sortie?\s+de\s+l'h[ôo]pital|admise?|"
@@ -951,7 +961,16 @@ LINK = (r"(?:[\s:(,]+(?!(?:since|from|between|until|after|before|desde|hasta|ent
 AT_PLACE = (rf"\s+(?:to|at|in|into|al|a|à|au|en|ins|im|in\s+die|in\s+das)\s+"
             rf"(?:the\s+|el\s+|la\s+|le\s+|l['’]|das\s+|die\s+|der\s+)?"
             rf"(?-i:(?:[{UPPER}0-9][\w'’.\-]*\s+(?:de\s+(?:la\s+)?|del\s+|of\s+(?:the\s+)?|la\s+)?){{1,5}})(?:on|el|le|am)\s+")
-KEY_DATE = re.compile(rf"(?<!\w)(?P<key>{BIRTH}|{EVENT})(?:{AT_PLACE}|{LINK})(?P<date>{DATE})|"
+WEEKDAYS_OTHER = (r"lunes|martes|miércoles|jueves|viernes|sábado|domingo|lundi|mardi|mercredi|jeudi|vendredi|samedi|"
+                  r"dimanche|Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag")
+WEEKDAYS = rf"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|{WEEKDAYS_OTHER}"
+# A weekday and its day, the month left to the reader: "admitted ... on Tues 4th", "apparus le mardi 4" (English
+# with its ordinal: "on Monday 3 patients" is no date).
+WEEKDAY_ORDINAL = (rf"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+                   rf"(?-i:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.?)\s+(?:the\s+)?{DAY}(?:st|nd|rd|th)|"
+                   rf"(?:{WEEKDAYS_OTHER}),?\s+(?:dem\s+)?{DAY}(?:/\d{{1,2}}(?![/\d])|\.)?)"
+                   r"(?![\d:.,]\d|\s*(?:h\b|Uhr\b|am\b|pm\b|a\.m|p\.m))")
+KEY_DATE = re.compile(rf"(?<!\w)(?P<key>{BIRTH}|{EVENT})(?:{AT_PLACE}|{LINK})(?P<date>{DATE}|{WEEKDAY_ORDINAL})|"
                       rf"\b(?P<shot>geimpft|vaccinated|vacunad[oa]|vaccinée?|(?:Erkrankungsbeginn|Symptombeginn|onset|"
                       rf"inicio\s+de\s+síntomas|début\s+des\s+symptômes|"  # a record's day: "stat. Aufnahme 02.06."
                       rf"Aufnahme|Entlassung|(?:KH-)?Einweisung|admission|discharge|ingreso|alta|entrée|sortie)\s*:?)"
@@ -1379,8 +1398,8 @@ PARENTS_NAMED = re.compile(rf"\b(?i:his|her|their|ses|sus|seine|ihre|les|los|the
                            rf"(?i:los|les|the|die|sus|ses|his|her|their)\s+{PARENTS}\b")
 # A record's way of writing someone, surname first: "HOLLAND, Gareth", "BENALI Karima", and after a
 # label or before a birth date "Pat.: Hoffmann, Renate *", "au nom de Martin, Claire".
-SURNAME_FIRST = re.compile(rf"(?<![\w.])(?P<caps>[{UPPER}]{{2,}}(?:[-'’ ][{UPPER}]{{2,}})?,\s+"
-                           rf"(?P<g1>[{UPPER}][{LOWER}]+|[{UPPER}]{{3,}}))\b"
+SURNAME_FIRST = re.compile(rf"(?<![\w.])(?P<caps>[{UPPER}]{{2,}}(?:[-'’ ][{UPPER}]{{2,}})?(?:,\s+|;\s*)"  # "ROY;Léa"
+                           rf"(?P<g1>[{UPPER}][{LOWER}]+(?:-[{UPPER}][{LOWER}]+)?|[{UPPER}]{{3,}}))\b"
                            rf"(?!\s+[{UPPER}][{LOWER}])|"  # not "ARS, Caroline Martin"
                            rf"(?:(?i:pat(?:ient(?:in|e)?)?\.?|paciente|name|nom|nombre|au\s+nom\s+de|a\s+nombre\s+de)\s*:?\s+)"
                            rf"(?P<labelled>(?:{WORD}|[{UPPER}]{{2,}}),?\s+(?P<g2>{WORD}))|"
@@ -1413,7 +1432,8 @@ SOUGHT = re.compile(rf"\b(?i:(?:the\s+)?(?:illness|death|diagnosis)\s+of|(?:die\
                     rf"(?:rinde\s+)?homenaje\s+a|trauer[nt]?\s+um|el\s+fallecimiento\s+de|en\s+memoria\s+de|"
                     rf"à\s+la\s+mémoire\s+de|(?:den\s+)?Tod\s+von|in\s+(?:Erinnerung|Gedenken)\s+an|"
                     rf"(?:quiere\s+)?despedir(?:se\s+de|\s+a)|dire\s+adieu\s+à|Abschied\s+(?:von|nehmen\s+von)|"
-                    rf"(?:say\s+)?farewell\s+to|say\s+goodbye\s+to|"
+                    rf"(?:say\s+)?farewell\s+to|say\s+goodbye\s+to|(?:we['’]re\s+all\s+|we\s+are\s+)?pray(?:ing)?\s+for|"
+                    rf"rezamos\s+por|prions\s+pour|beten\s+für|"
                     rf"(?:our\s+)?thoughts\s+are\s+with|pensées\s+vont\s+à|pensamos\s+en|"
                     rf"(?:unsere\s+)?Gedanken\s+sind\s+bei|se\s+busca\s+a|buscamos\s+a|have\s+you\s+seen|missing\s*:|missing\s+person\s*:?|"
                     rf"(?:still\s+)?(?:looking|searching)\s+for|(?:re)?cherch(?:e|ent|ons)|busca(?:n|mos)?\s+a|such(?:t|en)\s+nach|"
@@ -1427,6 +1447,8 @@ SOUGHT = re.compile(rf"\b(?i:(?:the\s+)?(?:illness|death|diagnosis)\s+of|(?:die\
                     rf"(?:die\s+)?Hochzeit\s+von|(?:the\s+)?funeral\s+of|(?:el\s+)?funeral\s+de|(?:les\s+)?obsèques\s+de|"
                     rf"(?:die\s+)?Beerdigung\s+von|Trauerfeier\s+für|il\s+s['’]agit\s+d(?:e\s+|['’])|se\s+trata\s+de|es\s+handelt\s+sich\s+um)"
                     rf"\s*(?P<name>{NAME})")
+# ... a first name alone is enough in memory or in prayer: "raised £3,000 in memory of Callum", "praying for Zofia".
+MOURNED = re.compile(r"memor|mémoire|Erinnerung|Gedenken|pray|rezamos|prions|beten", CI)
 # Who signs a message quoted or pasted here: "Firmado: Rocío Benítez", "Signé : Paul Martin", "gez. Heike Brandt".
 SIGNATURE = re.compile(rf"\b(?:Firmado|Fdo\.|Signed|Sign[ée]e?|Gezeichnet|gez\.)\s*:?\s+"
                        rf"(?P<name>{WORD}(?:\s+(?:{PARTICLE}\s+)?{WORD}){{0,2}})")
@@ -1435,7 +1457,7 @@ DESCRIBED = re.compile(rf"\b(?i:se\s+trata\s+de|il\s+s['’]agit\s+d['’e]|es\s
                        rf"\s+(?P<what>(?i:un|una|une?|ein|eine|einen|einer|a|an)\s+[^,.;:()]{{3,50}}),\s+"
                        rf"(?P<name>(?:M\.ª\s?|Mª\s)?{NAME})(?=\s*[,(])")
 FAMILY = re.compile(rf"\b(?i:the|la|die|der)\s+(?i:family|familia|famille|Familie)\s+(?:(?:{PARTICLE})\s+)?"
-                    rf"(?P<name>{WORD})(?!\s+(?i:doctor|practice|medicine|center|centre|health))(?!\s+[{UPPER}])")
+                    rf"(?P<name>{WORD})(?![\w'’-])(?!\s+(?i:doctor|practice|medicine|center|centre|health))(?!\s+[{UPPER}])")
 # "Die Studentin Ayşe Korkmaz und der Radfahrer Lukas Brenner": a full name right after what the person is.
 ROLE_THEN_NAME = re.compile(rf"\b(?i:the|a|an|la|el|le|une?|der|die|ein|eine)\s+"
                             r"(?:\d{1,3}-(?i:jährige[rns]?|year-old)\s+)?"
@@ -1901,7 +1923,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
                 _fold(m.group("name")) not in lex.EVERYDAY_NAME_WORDS and not PLACE_AFTER.match(text, m.end()):
             add(m.start("name"), m.end("name"), True, "a family's name")
     for m in SOUGHT.finditer(text):
-        if _is_name(m.group("name"), False):
+        if _is_name(m.group("name"), False) or (
+                MOURNED.search(m.group()) and " " not in m.group("name") and is_given_name(m.group("name"))):
             add(m.start("name"), m.end("name"), True, "the person this advisory is about (sought, mourned, wed)")
             continue
         couple = COUPLE.match(text, m.start("name"))  # "la boda de Marta Iglesias y Youssef El Amrani"
@@ -2023,8 +2046,10 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
             if second and _fold(second.group("b")) not in NOT_NAMES:
                 add(second.start("b"), second.end("b"), True, "a person named by their relation to the patient")
     for m in PATIENT_NAME.finditer(text):
+        single = len(m.group("name").split()) == 1
         if _is_name(m.group("name"), False) or re.match(rf"(?:{lex.TITLES})\s", m.group("name")) or (
-                len(m.group("name").split()) == 1 and is_given_name(m.group("name"))):
+                single and is_given_name(m.group("name"))) or (  # "Patientin Kowalski, Termin 08:30 Uhr"
+                single and _fold(m.group("name")) in census_names()[1] and re.match(r"\s*,", text[m.end():])):
             add(m.start("name"), m.end("name"), True, "a patient's name")
     candidates = [(m.start("name"), m.end("name"), True, m.group("title")) for m in TITLE_NAME.finditer(text)]
     for m in NAME_CANDIDATE.finditer(text):
@@ -2040,8 +2065,9 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
             del words[:2]  # "Erkrankung von Jonas Weber": the name is Jonas Weber
         if words and CAR_MAKE.fullmatch(words[0].group()) and A_THING.search(text, max(0, start - 25), start):
             continue  # "a silver Honda Accord", "un Seat León gris": a car
-        if len(words) > 1 and PLACE_LAST.fullmatch(words[-1].group()):
-            continue  # "the Seacroft Hub", "Hollins Park Academy": a place
+        if len(words) > 1 and (PLACE_LAST.fullmatch(words[-1].group()) or (
+                words[-1].group().lower().endswith("str") and text[m.end("name"):m.end("name") + 1] == ".")):
+            continue  # "the Seacroft Hub", "Hollins Park Academy", "Hinterhof Lindenstr. 3": a place
         if words:
             begin = start + words[0].start()
             if _is_name(text[begin:m.end("name")], False):
@@ -2489,9 +2515,6 @@ DAY_MONTH = re.compile(r"\b(?:on|of|le|am|el|du|vom|since|depuis|seit(?:\s+dem)?
 
 # A weekday and the day of the month, the month left to the reader: "el jueves 12", "Friday the 13th",
 # "Freitag, dem 13." -- a date when it is someone's.
-WEEKDAYS = (r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|lunes|martes|miércoles|jueves|viernes|sábado|"
-            r"domingo|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|Montag|Dienstag|Mittwoch|Donnerstag|"
-            r"Freitag|Samstag|Sonntag")
 WEEKDAY_DAY = re.compile(rf"\b(?:{WEEKDAYS}|(?-i:Mo|Di|Mi|Do|Fr|Sa|So)\.|"
                          rf"(?-i:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.?(?=\s+{DAY}(?:st|nd|rd|th)\b))"
                          rf",?\s+(?:the\s+|dem\s+|den\s+)?"
@@ -2543,6 +2566,8 @@ def tied_addresses(text: str, spans: list[tuple[int, int]], found: list[Hit]) ->
         lead = text[max(where[0], h.start - 40):h.start]
         if where in named or (where in identified and (not VENUE.search(lead) or RESIDENCE.search(lead))):
             yield _hit(text, "address", h.start, h.end, True, "a street address in a sentence that identifies someone")
+        elif DWELLING_AT.search(lead) and any(n.blocking and n.cls == "name" for n in found):
+            yield _hit(text, "address", h.start, h.end, True, "a home in an advisory that names its people")
         elif (POSSESSIVE_HOME.match(text[where[0]:h.start]) or HOME_OF_THEIRS.search(lead) or (
                 PRONOUN_FIRST.match(text[where[0]:h.start]) and (
                 LIVES_AFTER_PRONOUN.match(text[where[0]:h.start]) or RESIDENCE.search(lead)))) and any(
@@ -2587,6 +2612,9 @@ POSSESSIVE_HOME = re.compile(r"\s*(?:Leur|Their|His|Her|Su|Sus|Ihr|Ihre|Sein|Sei
 HOME_OF_THEIRS = re.compile(r"\b(?:ihrem|seinem|ihr|sein|her|his|their|son|sa|su)\s+(?:\w+\s+)?(?:Zuhause|home|house|"
                             r"domicile|casa|maison|Wohnung|domicilio)\s+(?:(?:in|at|on|en|à|au|im)\s+)?"
                             r"(?:(?:der|dem|the|la|le|el)\s+)?$", CI)
+# ... or a home in an advisory that names its people: "the ground-floor flat at 27 Vere Street" (a family's).
+DWELLING_AT = re.compile(r"\b(?:flat|apartment|maisonette|bungalow|appartement|logement|piso|vivienda|Wohnung)\s+"
+                         r"(?:at|in|au|en|in\s+der|im)\s*$", CI)
 LIVES_AFTER_PRONOUN = re.compile(rf"\s*\w+\s+(?:\w+\s+){{0,2}}(?i:{LIVES_WORDS})\b")
 
 
@@ -2647,6 +2675,8 @@ def record_rows(text: str, found: list[Hit]) -> Iterator[Hit]:
                     yield _hit(text, "name", at, at + len(value), True, "a name in a row of a person's record")
                 elif CODE_CELL.fullmatch(value):
                     yield _hit(text, "other_id", at, at + len(value), True, "a code in a row of a person's record")
+                elif re.fullmatch(r"\d{6,10}", value):  # "REYES, JORDAN T | 07/22/1961 | 00483921 | …"
+                    yield _hit(text, "mrn", at, at + len(value), True, "a record number in a row of a person's record")
                 elif re.fullmatch(r"\d{1,3}", value) and int(value) <= 110:  # "Case 24-0318 | M.R. | F | 67 | DOB …"
                     yield _hit(text, "age", at, at + len(value), True, "an age in a row of a person's record")
         start = end + 1
