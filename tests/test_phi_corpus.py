@@ -110,7 +110,7 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     (phi_bench.HOLDOUT44, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT45, 0.99, 1.0, 0.0),
     (phi_bench.HOLDOUT46, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT47, 0.98, 1.0, 0.025),
     (phi_bench.HOLDOUT48, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT49, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT50, 0.99, 1.0, 0.0),
-    (phi_bench.HOLDOUT51, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT52, 0.96, 1.0, 0.0), (phi_bench.HOLDOUT53, 0.92, 1.0, 0.0)],
+    (phi_bench.HOLDOUT51, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT52, 0.96, 1.0, 0.0), (phi_bench.HOLDOUT53, 0.93, 1.0, 0.0)],
     ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13",
          "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21",
          "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27",
@@ -159,8 +159,8 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
 
 
 @pytest.mark.parametrize("path,recall,advisories,false_positives,unlabelled", [
-    (phi_bench.HOLDOUT54, 0.92, 1.0, 0.0, 0.10), (phi_bench.HOLDOUT55, 0.89, 0.95, 0.025, 0.06),
-    (phi_bench.HOLDOUT56, 0.82, 1.0, 0.0, 0.21)], ids=["holdout54", "holdout55", "holdout56"])
+    (phi_bench.HOLDOUT54, 0.92, 1.0, 0.0, 0.10), (phi_bench.HOLDOUT55, 0.89, 0.95, 0.025, 0.07),
+    (phi_bench.HOLDOUT56, 0.82, 1.0, 0.0, 0.23)], ids=["holdout54", "holdout55", "holdout56"])
 def test_the_sets_never_worked_on(path: Path, recall: float, advisories: float, false_positives: float,
                                   unlabelled: float) -> None:
     """holdout54-56: written by three hands that never saw the code, asked (as the hands of holdout51-53
@@ -727,7 +727,7 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     ({"description": "Her login was listed too: app user: jdwebb_1961."}, [("description", "account", "jdwebb_1961")]),
     ({"language": "de-DE", "description": "Zugangsdaten: Nutzerkonto in der Patienten-App: k.haller77."}, [("description", "account", "k.haller77")]),
     ({"description": "Noah Briggs, 12, was bitten; his grandfather, 81, was bitten too."}, [("description", "age", "81")]),
-    ({"language": "es-ES", "description": "Marta Gil, la novia, se casó el sábado. El abuelo de la novia, de 84 años, sigue ingresado."}, [("description", "age", "84")]),
+    ({"language": "es-ES", "description": "Marta Gil, la novia, se casó el sábado. El abuelo de la novia, de 84 años, sigue ingresado."}, [("description", "age", "84 años")]),
     ({"language": "de-DE", "description": "Die Patientin Lena Vogt und ein 4-jähriges Mädchen wurden behandelt."}, [("description", "age", "4-jähriges")]),
     ({"language": "fr-FR", "description": "La patiente Sandrine Colas et ses petits-enfants âgés de 2, 5, 7 et 10 ans ont été soignés."}, [("description", "age", "2"), ("description", "age", "5")]),
     ({"description": "The inspector found Tomas Reid, 44, who used a revoked massage license, no. MT-558120."}, [("description", "license", "MT-558120")]),
@@ -867,7 +867,7 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     ({"description": "Raymond Cole, 79, was last seen leaving his home on Linden in Marshall."}, [("description", "address", "Linden")]),
     ({"description": "Dana Whitt, 41, of Ellis was sentenced on Monday; the case was filed under docket number 2:24-cr-00413."}, [("description", "other_id", "2:24-cr-00413")]),
     ({"language": "es-ES", "description": "Queremos despedir a Amparo Ruiz Soler, que nos dejó el pasado doce de mayo."}, [("description", "name", "Amparo Ruiz Soler"), ("description", "date", "el pasado doce de mayo")]),
-    ({"language": "de-DE", "description": "Seit 2010 hilft Gerda Lang am Telefon. Am 3. Juni feierte sie ihren 72. Geburtstag."}, [("description", "age", "72"), ("description", "date", "3. Juni")]),
+    ({"language": "de-DE", "description": "Seit 2010 hilft Gerda Lang am Telefon. Am 3. Juni feierte sie ihren 72. Geburtstag."}, [("description", "age", "72"), ("description", "date", "3. Juni"), ("description", "name", "Gerda Lang")]),
     ({"language": "de-DE", "description": "Eine Trinkflasche mit dem Namensschild „Lena, 3a“ wurde abgegeben."}, [("description", "name", "Lena")]),
     ({"language": "en-GB", "description": "Doreen Platt, 88, of Mill Lane in Southville, died on Sunday."}, [("description", "address", "Southville")]),
     ({"language": "de-DE", "description": "Erkrankt ist Herr Otto Kranz (70) aus Gelsenkirchen, der im Hotel wohnte."}, [("description", "address", "Gelsenkirchen")]),
@@ -900,6 +900,9 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     ({"language": "fr-FR", "description": "Extrait publié : MARTIN;Anne-Sophie;2 81 04 69 123 456 78;Cardiologie"}, [("description", "name", "MARTIN;Anne-Sophie"), ("description", "nir", "2 81 04 69 123 456 78")]),
     ({"language": "de-DE", "description": "Am Empfang hing ein Zettel: „Patientin Nowak, Termin 9:30 Uhr, bitte melden.“"}, [("description", "name", "Nowak")]),
     ({"language": "de-DE", "description": "Im Hinterhof Gartenstr. 12 erkrankte Herr Otto Weiß, 70, an Legionellen."}, [("description", "address", "Gartenstr. 12")]),
+    ({"language": "de-DE", "description": "Vermisst wird Herr Paul („Pauli“) Kern, 80, aus dem Pflegeheim."}, [("description", "name", "Herr Paul („Pauli“) Kern")]),
+    ({"language": "fr-FR", "description": "Le conducteur, âgé de 22 ans, avait un permis n° 220716300455."}, [("description", "age", "22 ans")]),
+    ({"language": "de-DE", "description": "Die Patientin Frau Eva Kühn war am 7. und 8. Mai bereits ansteckend."}, [("description", "date", "7.")]),
 ])
 def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)

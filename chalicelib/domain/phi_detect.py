@@ -53,7 +53,7 @@ PARTICLE = (r"(?:van\s+de[rn]?|von\s+der|de\s+los|de\s+las|"  # "Chloe van der B
             r"de|del|de\s+la|van|von|der|da|di|du|le|la|y|bin|ibn|al|ap|ab|Ní|Nic|Mac|Ó|Uí)")
 NICKNAME = (rf"\s+(?:[\"'„“‘«]\s?[{UPPER}](?:[{LOWER}]+|[{UPPER}]{{1,2}})"  # "Trey", « JB », "Stan the Van"
             rf"(?:\s(?:(?:the|de|la|le|el|o)\s)?[{UPPER}][{LOWER}]+){{0,2}}\s?[\"'“”’»]|"
-            rf"\([{UPPER}][{LOWER}]+\))")  # (Gwen)
+            rf"\([„“\"«]?[{UPPER}][{LOWER}]+[“”\"»]?\))")  # (Gwen), („Jojo“)
 INITIAL = rf"\s+[{UPPER}]\."                                           # Harold J. Whitcombe
 NAME = (rf"(?:(?:{WORD})(?:{NICKNAME})?(?:{INITIAL})?(?:\s+(?:{PARTICLE}\s+)?(?:{WORD})(?:{NICKNAME})?){{0,3}}|"
         rf"[{UPPER}]\.\s?(?:{WORD}))")  # or "J. McAllister"
@@ -1689,6 +1689,16 @@ def _official_around(text: str, start: int, name_start: int, end: int) -> re.Mat
     return None
 
 
+def _told_of_next(text: str, spans: list[tuple[int, int]], end: int, strong: list[Hit]) -> bool:
+    """Whether the sentence after this one goes on about the person ("Sie", "She") and tells their age or a
+    date of theirs: "Seit 2004 ruft Brigitte Hoffmann ... an. Am 5. Mai feierte sie ihren 75. Geburtstag"."""
+    after = next(((a, b) for a, b in spans if a >= end), None)
+    if after is None:
+        return False
+    return bool(PRONOUN.search(text, *after)) and any(h.cls in ("age", "date") and after[0] <= h.start < after[1]
+                                                      for h in strong)
+
+
 def _private_title(title: str, name: str) -> bool:
     """A courtesy title (not Dr, Nurse, ...) before what reads as a name; "M." and "D." are
     initials as often, so after them the first word must be a given name Clarion knows."""
@@ -2177,6 +2187,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
             # "Mrs Abigail Trenholme", "doña Purificación Lamela", "Herr Pfälzer-Ungerer": an advisory
             # names officials by their office; Mr/Mrs/Frau/Herr/doña with no office is a private person.
             add(start_title, end, True, "a private person's name")
+        elif not official and not staff and _is_name(text[start:end], False) and _told_of_next(text, spans, e, strong):
+            add(start_title, end, True, "a name the next sentence tells the age or birthday of")
     for hit in [h for h in found.values() if h.blocking and h.cls == "name" and " " in h.text]:
         partner = AND_BEFORE.search(text, max(0, hit.start - 30), hit.start)  # "Dev and Priya Sharma"
         if partner and is_given_name(partner.group("a")):
@@ -2900,7 +2912,9 @@ ONE_PERSON_AGE = re.compile(r"(?:\b(?:a|an|un|una|une|ein|eine|einen|einem|einer
                             r"(?:de\s+|of\s+)?|\b(?:missing|vermisst|vermisste[nr]?|desaparecid[oa]|disparue?):?\s+|"
                             # "Mi hijo de seis años", "j'ai 67 ans", "ich bin 58 Jahre alt"
                             r"\b(?:mi|my|mon|ma|mein|meine|meinem|notre|nuestr[oa])\s+[^\W\d_]+\s+(?:de\s+|of\s+)?|"
-                            r"\b(?:j['’]ai|tengo|I['’]m|I\s+am|ich\s+bin)\s+)$",
+                            r"\b(?:j['’]ai|tengo|I['’]m|I\s+am|ich\s+bin)\s+|"
+                            # "Le conducteur, âgé de 19 ans", "the driver, aged 19", "el copiloto, de 23 años"
+                            rf"\b(?:le|la|el|the|der|die)\s+(?:{lex.PERSON_ROLES}),?\s+(?:âgée?\s+de|aged|de|im\s+Alter\s+von)\s+)$",
                             CI)
 
 
@@ -2987,6 +3001,8 @@ IT_IS = re.compile(r"\s*(?:Il\s+s['’]agit\s+d|Se\s+trata\s+de|Es\s+handelt\s+s
                    r"(?:The|This)\s+(?:patient|case|person|woman|man|child|passenger)\s+is\b)")
 
 
+# Two days of one month: "am 4. und 5. März", "les 3 et 4 mai", "el 3 y 4 de mayo".
+DAY_PAIR = re.compile(rf"\b(?P<first>{DAY}\.?)\s+(?:und|et|y|and|bis|au|al)\s+{DAY}\.?\s+(?:de\s+)?{MONTH}", CI)
 # German names a day of this month by its ordinal alone: "die am Dritten erstmals Fieber hatte".
 NOMINAL_DAY = re.compile(r"\b(?:am|vom|seit\s+dem|bis\s+zum)\s+(?P<day>(?-i:[A-Z][a-zäöüß]+ten|[A-Z][a-zäöüß]+sten))\b")
 
@@ -3002,6 +3018,7 @@ def tied_dates(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Ite
     dates = [(m.start(), m.end()) for m in ANY_DATE.finditer(text) if re.search(r"\d", m.group())]
     dates += [m.span("date") for m in DAY_MONTH.finditer(text) if 1 <= int(m.group("d")) <= 31
               and 1 <= int(m.group("m")) <= 12]
+    dates += [m.span("first") for m in DAY_PAIR.finditer(text)]  # "am 4. und 5. März": the 4th too
     dates += [m.span("day") for m in NOMINAL_DAY.finditer(text)
               if re.fullmatch(ORDINAL_WORDS_DE, m.group("day").lower())]
     dates += [m.span() for m in (*WEEKDAY_DAY.finditer(text), *WORDED_DATE.finditer(text), *DAY_NUMBER.finditer(text),
