@@ -152,6 +152,9 @@ HOLDOUT53 = ROOT / "tests" / "phi_corpus" / "holdout53.jsonl"
 HOLDOUT54 = ROOT / "tests" / "phi_corpus" / "holdout54.jsonl"
 HOLDOUT55 = ROOT / "tests" / "phi_corpus" / "holdout55.jsonl"
 HOLDOUT56 = ROOT / "tests" / "phi_corpus" / "holdout56.jsonl"
+HOLDOUT57 = ROOT / "tests" / "phi_corpus" / "holdout57.jsonl"
+HOLDOUT58 = ROOT / "tests" / "phi_corpus" / "holdout58.jsonl"
+HOLDOUT59 = ROOT / "tests" / "phi_corpus" / "holdout59.jsonl"
 ORGS = ROOT / "tests" / "phi_corpus" / "orgs.json"
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 # Finding codes of the screen before issue 15, and the classes they stand for.
@@ -477,12 +480,18 @@ HAND_WRITTEN = (
                 "first run: recall 85.4 %, 100 % blocked, FP 0 %; worked on since"),
     (HOLDOUT53, "written the same way (another hand, asked for more hidden data) during the work on holdout48-50; "
                 "first run: recall 80.6 %, 95 % blocked, FP 2.5 %; worked on since"),
-    (HOLDOUT54, "written as holdout51 was (another hand) during the work on holdout51-53; never worked on (first run: "
-                "recall 92.0 %, 100 % blocked, FP 0 %)"),
-    (HOLDOUT55, "written as holdout52 was (another hand) during the work on holdout51-53; never worked on (first run: "
-                "recall 89.7 %, 95 % blocked, FP 2.5 %)"),
-    (HOLDOUT56, "written as holdout53 was (another hand) during the work on holdout51-53; never worked on (first run: "
-                "recall 82.6 %, 100 % blocked, FP 0 %)"),
+    (HOLDOUT54, "written as holdout51 was (another hand) during the work on holdout51-53; first run: recall 92.0 %, "
+                "100 % blocked, FP 0 %; worked on since"),
+    (HOLDOUT55, "written as holdout52 was (another hand) during the work on holdout51-53; first run: recall 89.7 %, "
+                "95 % blocked, FP 2.5 %; worked on since"),
+    (HOLDOUT56, "written as holdout53 was (another hand) during the work on holdout51-53; first run: recall 82.6 %, "
+                "100 % blocked, FP 0 %; worked on since"),
+    (HOLDOUT57, "written as holdout51 was, told that a person's town is an address too (another hand), after the work "
+                "on holdout51-53; never worked on (first run: recall 91.0 %, 100 % blocked, FP 2.5 %)"),
+    (HOLDOUT58, "written as holdout52 was, told that a person's town is an address too (another hand), after the work "
+                "on holdout51-53; never worked on (first run: recall 85.7 %, 97.5 % blocked, FP 5 %)"),
+    (HOLDOUT59, "written as holdout53 was, told that a person's town is an address too (another hand), after the work "
+                "on holdout51-53; never worked on (first run: recall 82.0 %, 95 % blocked, FP 0 %)"),
 )
 
 

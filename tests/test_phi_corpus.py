@@ -110,7 +110,8 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     (phi_bench.HOLDOUT44, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT45, 0.99, 1.0, 0.0),
     (phi_bench.HOLDOUT46, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT47, 0.98, 1.0, 0.025),
     (phi_bench.HOLDOUT48, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT49, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT50, 0.99, 1.0, 0.0),
-    (phi_bench.HOLDOUT51, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT52, 0.96, 1.0, 0.0), (phi_bench.HOLDOUT53, 0.93, 1.0, 0.0)],
+    (phi_bench.HOLDOUT51, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT52, 0.96, 1.0, 0.0), (phi_bench.HOLDOUT53, 0.93, 1.0, 0.0),
+    (phi_bench.HOLDOUT54, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT55, 0.97, 1.0, 0.0), (phi_bench.HOLDOUT56, 0.84, 1.0, 0.0)],
     ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13",
          "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21",
          "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27",
@@ -118,7 +119,7 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
          "holdout31", "holdout32", "holdout33", "holdout34", "holdout35", "holdout36",
          "holdout37", "holdout38", "holdout39", "holdout40", "holdout41", "holdout42", "holdout43",
          "holdout44", "holdout45", "holdout46", "holdout47", "holdout48", "holdout49", "holdout50",
-         "holdout51", "holdout52", "holdout53"])
+         "holdout51", "holdout52", "holdout53", "holdout54", "holdout55", "holdout56"])
 def test_the_later_sets(path: Path, recall: float, advisories: float, false_positives: float) -> None:
     """First runs, before any work on them: holdout6 82.6 % of identifiers, 100 % of advisories
     blocked, 5 % false positives; holdout7 (another hand, same state) 74.8 %, 95 %, 7.5 %; holdout8
@@ -150,8 +151,9 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
     (another hand, during the work on holdout43) 93.4 %, 100 %, 0 %; holdout45-47 (three hands, during and
     after the work on holdout44) 98.9, 95.3, 94.1 %, 100 %, 0 / 0 / 2.5 %; holdout48-50 (three hands, during
     the work on holdout45-47) 94.4, 95.1, 95.2 %, 100 %, 0 / 2.5 / 7.5 %; holdout51-53 (three hands asked for
-    more hidden data, during the work on holdout48-50) 88.5, 85.4, 80.6 %, 100 / 100 / 95 %, 2.5 / 0 / 2.5 %.
-    The floors keep what the work on them reached."""
+    more hidden data, during the work on holdout48-50) 88.5, 85.4, 80.6 %, 100 / 100 / 95 %, 2.5 / 0 / 2.5 %;
+    holdout54-56 (three more such hands, during the work on holdout51-53) 92.0, 89.7, 82.6 %, 100 / 95 / 100 %,
+    0 / 2.5 / 0 %. The floors keep what the work on them reached."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
@@ -159,15 +161,16 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
 
 
 @pytest.mark.parametrize("path,recall,advisories,false_positives,unlabelled", [
-    (phi_bench.HOLDOUT54, 0.92, 1.0, 0.0, 0.10), (phi_bench.HOLDOUT55, 0.89, 0.95, 0.025, 0.07),
-    (phi_bench.HOLDOUT56, 0.82, 1.0, 0.0, 0.23)], ids=["holdout54", "holdout55", "holdout56"])
+    (phi_bench.HOLDOUT57, 0.91, 1.0, 0.025, 0.08), (phi_bench.HOLDOUT58, 0.85, 0.975, 0.05, 0.09),
+    (phi_bench.HOLDOUT59, 0.82, 0.95, 0.0, 0.14)], ids=["holdout57", "holdout58", "holdout59"])
 def test_the_sets_never_worked_on(path: Path, recall: float, advisories: float, false_positives: float,
                                   unlabelled: float) -> None:
-    """holdout54-56: written by three hands that never saw the code, asked (as the hands of holdout51-53
-    were) for more data hidden the ways real text hides it, during the work on holdout51-53, and never
-    worked on: their figures are what the screen does on text it has not seen (holdout54 92.0 % of
-    identifiers, holdout55 89.7 %, holdout56 82.6 %; 100, 95 and 100 % of advisories with patient data
-    blocked; false positives 0, 2.5 and 0 %): the floors keep them from getting worse unnoticed."""
+    """holdout57-59: written by three hands that never saw the code, asked (as the hands of holdout51-56
+    were) for more data hidden the ways real text hides it and told that a person's town is an address too,
+    after the work on holdout51-53, and never worked on: their figures are what the screen does on text it
+    has not seen (holdout57 91.0 % of identifiers, holdout58 85.7 %, holdout59 82.0 %; 100, 97.5 and 95 % of
+    advisories with patient data blocked; false positives 2.5, 5 and 0 %): the floors keep them from getting
+    worse unnoticed."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
@@ -903,6 +906,25 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     ({"language": "de-DE", "description": "Vermisst wird Herr Paul („Pauli“) Kern, 80, aus dem Pflegeheim."}, [("description", "name", "Herr Paul („Pauli“) Kern")]),
     ({"language": "fr-FR", "description": "Le conducteur, âgé de 22 ans, avait un permis n° 220716300455."}, [("description", "age", "22 ans")]),
     ({"language": "de-DE", "description": "Die Patientin Frau Eva Kühn war am 7. und 8. Mai bereits ansteckend."}, [("description", "date", "7.")]),
+    # after holdout54-56 were worked on (first runs 92.0, 89.7, 82.6 %)
+    ({"language": "de-DE", "description": "Betroffen ist L. K. (geb. 09.11.2015) aus der Klasse 3b."}, [("description", "name", "L. K.")]),
+    ({"language": "es-ES", "description": "«Me robaron el bolso en la consulta. Ya he puesto la denuncia, es la 3391/25. Firmado: Marta Ruiz Gil»"}, [("description", "other_id", "3391/25")]),
+    ({"language": "de-DE", "description": "„Anbei mein Ausweis (Nr. T22000129) wie gewünscht. Viele Grüße, Petra Lenz“"}, [("description", "other_id", "T22000129"), ("description", "name", "Petra Lenz")]),
+    ({"language": "de-DE", "description": "Herr Jonas Brandt nutzte die lebenslange Arztnummer 123456601 eines Kollegen."}, [("description", "license", "123456601")]),
+    ({"description": "A blue case marked with the initials \"T.W.\" was handed in at reception."}, [("description", "name", "T.W.")]),
+    ({"language": "es-ES", "description": "Encarna salió de su domicilio en Río Duero 14, 28029 Madrid, el lunes por la tarde."}, [("description", "address", "Río Duero 14, 28029 Madrid")]),
+    ({"language": "de-DE", "description": "Nicht erreicht wurde bisher der Haushalt Brandt, Lindenhof 7: bitte melden."}, [("description", "address", "Lindenhof 7")]),
+    ({"language": "en-GB", "description": "The extract read: \"price, ella - 943 476 5919 - RTH0045512 - CF10 3AT\"."}, [("description", "name", "price, ella"), ("description", "mrn", "RTH0045512"), ("description", "address", "CF10 3AT")]),
+    ({"language": "de-DE", "description": "„Sie liegt seit Montag im Klinikum. Wer Fragen hat: 0176 5550 1234, Grüße Birgit“"}, [("description", "name", "Birgit")]),
+    ({"language": "de-DE", "description": "Erkrankt ist ein 70-jähriger Bewohner, Dieter Brandt, der eingeliefert wurde (Meldung Az. 53.2-IfSG-2025-011, KVNR A123456780)."}, [("description", "name", "Dieter Brandt")]),
+    ({"description": "Measles was confirmed in an unvaccinated 14-month-old resident (case ref. MS-25-0042)."}, [("description", "other_id", "MS-25-0042")]),
+    ({"language": "es-ES", "description": "Las intoxicadas de mayor gravedad son Rosario Vidal Ruiz, de 64 años, y su nieta."}, [("description", "name", "Rosario Vidal Ruiz")]),
+    ({"language": "fr-FR", "description": "Ligne du tableau : « MOREAU Alain – n° série PMX5512093 – implanté le 04/02 »"}, [("description", "name", "MOREAU Alain")]),
+    ({"language": "fr-FR", "description": "Une intoxication est survenue après le mariage de Julie et Marc Lenoir, célébré le samedi 8 juin."}, [("description", "name", "Julie"), ("description", "name", "Marc Lenoir")]),
+    ({"language": "de-DE", "description": "Herr Karl Lenz, 81, ist verwirrt. Er will vielleicht zu seinem früheren Haus in der Passauer 12."}, [("description", "address", "Passauer 12")]),
+    ({"language": "es-ES", "description": "Una vecina de 86 años, Carmen Ruiz, facilitó su código CIP MD0938471625 por teléfono."}, [("description", "health_plan", "MD0938471625")]),
+    ({"language": "de-DE", "description": "Aus dem Protokoll: Nutzer m.kranz1980, IP 198.51.100.7, Abruf am Montag."}, [("description", "account", "m.kranz1980")]),
+    ({"language": "en-GB", "description": "Mr Len Ward is confused and may try to go back to 12 Cherry Down, where he lived for years."}, [("description", "address", "12 Cherry Down")]),
 ])
 def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
@@ -1147,6 +1169,10 @@ def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: li
     {"description": "Mercy West limits visitors from Monday, December 2; children may visit only the Family Birth Center."},
     {"language": "en-GB", "description": "We admitted on Monday 3 patients with flu."},
     {"language": "fr-FR", "description": "La CPAM rappelle que le numéro comporte 15 chiffres ; exemple fictif, 2 90 01 75 123 456 99, à ne pas confondre avec un vrai."},
+    {"language": "en-GB", "description": "No patient information was accessed; the incident was reported under reference CYB-INC-2025-0012. Chief Executive Ann Hall thanked patients for their patience."},
+    {"language": "en-GB", "description": "Dialysis moves to Scarborough; nurses will phone each patient. This is being managed as a major incident (ref. NYH-MI-2025-03)."},
+    {"language": "en-GB", "description": "The exercise is part of the Trust's annual preparedness programme (EPRR ref. EX-2026-04)."},
+    {"language": "es-ES", "description": "La alerta ref. 2026/031 sobre las galletas «Doña Rosa», fabricadas por Hermanos Gil S.L. El producto afectado es el lote L-2231, con fecha 15/09/2027."},
 ])
 def test_what_the_new_detectors_leave_alone(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []
@@ -1160,6 +1186,8 @@ def test_an_insurers_number_is_no_nhs_number() -> None:
     text = "« CHAVE Lucie ; IPP 00441229 ; Mutuelle n° 9434765919 ; née le 21/03/1947 »"
     found = {(h.cls, h.text) for h in detect(text, Context(regions=("FR", "GB")))}
     assert ("health_plan", "9434765919") in found and ("nhs_number", "9434765919") not in found, found
+    found = {(h.cls, h.text) for h in detect("Guarantor acct 9434765919 | Medicaid", Context(regions=("US", "GB")))}
+    assert found == {("account", "9434765919")}, found
 
 
 def test_a_word_that_ends_in_ring_is_no_german_street() -> None:

@@ -87,7 +87,7 @@ def _hit(text: str, cls: str, start: int, end: int, blocking: bool, why: str) ->
 # Sentences: context is read within the sentence an identifier is in
 # ---------------------------------------------------------------------------------------------
 ABBREVIATIONS = {"mr", "mrs", "ms", "mx", "dr", "dra", "sr", "sra", "srta", "st", "b", "geb", "n", "no", "nr", "m",
-                 "seriennr", "personalnr", "patientennr", "versichertennr", "pers", "vers", "pat",
+                 "az", "ref", "réf", "seriennr", "personalnr", "patientennr", "versichertennr", "pers", "vers", "pat",
                  "mme", "pr", "prof", "d", "dña", "approx", "ca", "z", "bzw", "vs", "etc", "hr", "fr", "tel", "av",
                  "avda", "str", "apt", "c", "º", "u", "a", "e", "g", "i",
                  "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}  # "Feb. 12"
@@ -98,9 +98,10 @@ def sentences(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for match in _END.finditer(text):
         before = re.search(r"(\w+)$", text[start:match.start()])
-        if match.group() == "." and before and (before.group(1).lower() in ABBREVIATIONS or len(before.group(1)) == 1
-                                                or before.group(1).isdigit()
-                                                or before.group(1).endswith("str")):  # "Lindenstr. 3"
+        code = re.search(r"(?<!\S)[A-Za-z]{2,}[-/][\w/-]*\d$", text[start:match.start()])  # "ref CYB-INC-2024-0931."
+        if match.group() == "." and before and not code and (
+                before.group(1).lower() in ABBREVIATIONS or len(before.group(1)) == 1 or before.group(1).isdigit()
+                or before.group(1).endswith("str")):  # "Lindenstr. 3"
             continue
         spans.append((start, match.end()))
         start = match.end()
@@ -188,7 +189,7 @@ def _before(text: str, start: int, size: int = 45) -> str:
     return text[max(0, start - size):start]
 
 
-PLAN_KEY_BEFORE = re.compile(r"\b(?:mutuelle|adh[ée]rent|member(?:ship)?|policy|p[óo]liza|Mitglieds)\w*\W*"
+PLAN_KEY_BEFORE = re.compile(r"\b(?:mutuelle|adh[ée]rent|member(?:ship)?|policy|p[óo]liza|Mitglieds|acct|account)\w*\W*"
                              r"(?:n[°º.]?|no\.?|nr\.?|number|nummer)?\W*$", CI)
 
 
@@ -298,7 +299,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
     ("health_plan", r"Medicare(?:\s+(?:number|no\.?|ID|#|card))?|Medicaid(?:\s+(?:ID|number|no\.?|#))?|\bplan\s+ID|"
                     r"member\s+(?:ID|number|no\.?|#)|\bn[ºo°]\.?\s*(?:de\s+)?socio\b|\bmember(?=\s+(?-i:[A-Z]{0,4}\d{6,})\b)|subscriber\s+(?:ID|number)|policy\s+(?:number|no\.?|#)|"
                     r"group\s+number|insurance\s+(?:ID|number|no\.?)|health\s+plan\s+(?:ID|number)|\bMBI\b|"
-                    r"tarjeta\s+sanitaria|\bTSI\b|(?-i:\bCIP(?=\s*:?\s*[A-Z]{4}\d{6,}))|afiliaci[óo]n(?!\s+a\s+la\s+Seguridad\s+Social)|"
+                    r"tarjeta\s+sanitaria|\bTSI\b|(?-i:\bCIP(?=\s*:?\s*[A-Z]{2,4}\d{6,}))|afiliaci[óo]n(?!\s+a\s+la\s+Seguridad\s+Social)|"
                     r"num[ée]ro\s+d'adh[ée]rent|mutuelle|"
                     r"(?<!renten)(?<!sozial)Versicherungsnummer|(?<!renten)(?<!sozial)Versicherungsnr\.?|Mitgliedsnummer|Mitgliedsnr\.?|adh[ée]rente?|p[óo]liza|police\s+d'assurance|Versicherungsschein|"
                     r"\b(?:BCBS|Aetna|Cigna|Humana|UHC|Kaiser)\s+(?:ID|member\s+ID|#)|member\s+card|"
@@ -336,6 +337,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
                 r"Kreditkarte|Bankkarte", r"(?P<value>[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![\w-])|"
                 r"\d{4}(?: \d{4}){2,3}(?![\w-])|(?=[A-Z0-9/.\-]*\d)[A-Z0-9][A-Z0-9/.\-]{2,}[A-Z0-9])", True),
     ("other_id", r"\bPers\.?-Nr\.?|Personalnr\.?|\bbadge\s*(?:#|no\.?|number)?|Dienstausweis|"
+                 r"\b(?:mein(?:en)?|sein(?:en)?|ihr(?:en)?)\s+Ausweis|"
                  r"n[°o]\s*(?:d')?[ée]tudiant|num[ée]ro\s+(?:d')?[ée]tudiant|Aufenthalts(?:gestattung|titel|erlaubnis)|Personalausweis(?:nummer)?|"
                  r"Reisepass(?:nummer)?|n[°º]\s*d['’]écrou|num[ée]ro\s+d['’]écrou|écrou\s+(?=n[°º])|inmate\s+(?:number|no\.?|ID)|"
                  r"prisoner\s+(?:number|no\.?)|Gefangenen(?:buch)?nummer|n[úu]mero\s+de\s+(?:interno|recluso)|"
@@ -391,7 +393,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
                 r"(?:Stapler|Kran|Sachkunde|Befähigungs|Waffen|Jagd|Angel|Boots|Sportboot)schein|Befähigungsnachweis|"
                 r"\bDL\s*#?|permis\s+de\s+conduire|permis(?:\s+probatoire)?\s+n[°o]|permiso\s+de\s+conduc(?:ir|ci[óo]n)|certificado\s+ADR|"
                 r"ADR-(?:Bescheinigung|Schein)|licencia\s+de\s+conducir|carn[ée]t?\s+de\s+conducir|"
-                r"F[üu]hrerschein(?:nummer)?|\bNPI\b|\bDEA\b|\bRPPS\b|\bADELI\b|\bLANR\b|\bBSNR\b|"
+                r"F[üu]hrerschein(?:nummer)?|\bNPI\b|\bDEA\b|\bRPPS\b|\bADELI\b|\bLANR\b|\bBSNR\b|Arztnummer|"
                 r"colegiad[oa]|n[úu]mero\s+de\s+colegiad[oa]|Approbationsnummer|Approbationsurkunde|"
                 # a person's professional card or weapons licence: "carte professionnelle VTC n° …"
                 r"carte\s+professionnelle|tarjeta\s+profesional|Berufsausweis|Waffenbesitzkarte|Jagdschein|"
@@ -417,10 +419,12 @@ KEYED: list[tuple[str, str, str, bool]] = [
 ]
 KEYED_RE = [(cls, re.compile(rf"(?:{words}){FILLER}{value}(?![\w-])", CI), blocking)
             for cls, words, value, blocking in KEYED]
-PERSON_NEAR = re.compile(rf"(?<!out)(?<!\bin)(?:{lex.PATIENT_WORDS})|"  # not "outpatient appointments"
-                         r"\b(?:his|her|their|whose|su|sus|son|sa|ses|sein|seine|ihr|ihre|"
+PERSON_NEAR = re.compile(rf"(?<!out)(?<!\bin)(?:{lex.PATIENT_WORDS})"  # not "outpatient appointments", "patient data"
+                         r"(?!\s+(?:information|records?|data|safety|care|flow|experience|portal|services|systems?|"
+                         r"notes|files|letters|transport|feedback|groups?))|"
+                         r"(?<!-)\b(?:his|her|their|whose|su|sus|son|sa|ses|sein|seine|ihr|ihre|"
                          r"my|mi|mon|ma|mes|mein|meine|meinem|meiner|seinem|seinen|seiner|ihrem|ihren|ihrer|"
-                         r"cuy[oa]s?|dont|dessen|deren)\b|"
+                         r"cuy[oa]s?|dont|dessen|deren)\b(?!-)|"  # not a code's "NYH-MI-2024"
                          r"\b(?:usuari[oa]|user|wearer|utilisat(?:eur|rice)|porteur|porteuse|Nutzer(?:in)?|Träger(?:in)?)\b|"
                          r"\bpatient's\b|(?-i:\b[A-Z][a-z]+)['’]s\b|des\s+Patienten|der\s+Patientin|del\s+paciente|de\s+la\s+paciente|"
                          r"du\s+patient|de\s+la\s+patiente", CI)
@@ -504,7 +508,7 @@ LOST_REFERENCE = re.compile(r"\b(?:referencia|reference|référence|Referenz|ref
 USERNAME = re.compile(r"\b(?:user\s?name|user\s+ID|login|identifiant|pseudo(?:nyme)?|"
                       r"(?:booked|registered|signed\s+in|logged\s+in|posted)\s+(?:online\s+)?as|nom\s+d'utilisateur|nombre\s+de\s+usuario|usuari[oa]|"
                       r"Benutzername|Benutzerkennung|Nutzername|account|Nutzerkonto|Benutzerkonto|compte|cuenta|"
-                      r"(?:portal|app|online|web)\s+user|\buser(?=\s*[\"“«]))"
+                      r"(?:portal|app|online|web)\s+user|\buser(?=\s*[\"“«])|\bNutzer(?:in)?(?=\s+[\w.]*\d))"
                       r"(?:(?:\s+[^\W\d][\w-]*){1,3}\s*(?::|(?=[«\"“„])))?\s*[:,(«\"“„']?\s*(?:(?:as|was|is|:)\s+)?"
                       r"(?P<value>(?=[\w.\-]*(?:\d|[._]\w))[A-Za-z][\w.\-]{2,}[A-Za-z0-9])(?![\w@-]|\.\w)"
                       r"(?<!\.fr)(?<!\.com)(?<!\.org)(?<!\.de)(?<!\.es)(?<!\.gov)(?<!\.net)", CI)  # not "ameli.fr"
@@ -1155,13 +1159,30 @@ RESIDENCE = re.compile(r"(?i:care\s+home|nursing\s+home|residencia|EHPAD|maison\
                        r"\b(?:Pflege|Alten|Senioren)\w*(?:heim|zentrum|stift|residenz)", CI)
 
 
+# A home written without the street's kind, after what says it is one: "salió de su domicilio en Peña Gorbea 14,
+# 28053 Madrid", "der Haushalt Schellenberg, Mühlgraben 3", "domiciliée au Clos des Vignes 4".
+LIVED_AFTER = re.compile(r",?\s*(?:where|wo|où|donde)\s+(?:he|she|they|er|sie|il|elle|ils)?\s*"
+                         r"(?:lived|lives|has\s+lived|wohnte|wohnt|vivait|vit|a\s+vécu|vivía|vive)\b", CI)
+# ... or any number and name a sentence says someone lived at: "going back to 37 Ashley Down, where he lived".
+LIVED_HERE = re.compile(rf"\b(?P<addr>\d{{1,4}}[a-z]?\s+(?:{CAP_WORD}\s+){{0,2}}{CAP_WORD})"
+                        rf"(?=(?i:{LIVED_AFTER.pattern}))")
+NAMED_HOME = re.compile(rf"\b(?:domicilio,?\s+en|domiciliée?\s+(?:au|à)|wohnhaft\s+(?:in\s+der\s+|im\s+|am\s+)?|"
+                        rf"(?:seinem|ihrem|his|her|their)\s+(?:\w+\s+)?(?:Haus|Zuhause|Wohnung|home|house)\s+"
+                        rf"(?:in\s+der|in|at|on)\s+|"
+                        rf"Haushalt\s+{CAP_WORD},|household\s+of\s+{CAP_WORD},|lives\s+at|home\s+at)\s*"
+                        rf"(?P<addr>(?:{CAP_WORD}\s+){{1,3}}\d{{1,4}}[a-z]?(?:,\s*\d{{4,5}}\s+{CAP_WORD})?)(?![\w,.]\d)")
+
+
 def addresses(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
+    for m in (*NAMED_HOME.finditer(text), *LIVED_HERE.finditer(text)):
+        yield _hit(text, "address", m.start("addr"), m.end("addr"), True, "a street address where a person lives")
     for start, end in street_addresses(text):
         s, _ = sentence_of(spans, start)
         lead = re.sub(r"\bblocks?\s+of\b", "", text[max(s, start - 60):start])  # "the 1200 blocks of"
         venue = VENUE.search(lead, max(0, len(lead) - 40))  # both positions in `lead`: a venue after the home word
         home = HOME.search(lead)
-        sure = home is not None and not (venue is not None and venue.start() > home.start())
+        sure = (home is not None and not (venue is not None and venue.start() > home.start())) or \
+            bool(LIVED_AFTER.match(text, end))  # "going back to 37 Ashley Down, where he lived for forty years"
         yield _hit(text, "address", start, end, sure,
                    "a street address next to a person" if sure else "a street address (if it is a public place, "
                    "this is fine)")
@@ -1225,10 +1246,20 @@ MANY = re.compile(r"patients|pacientes|patientes|Patienten|Patientinnen|resident
                   r"victimes|Opfer", CI)
 
 
+# ... nor "each patient", "el producto afectado", nor an organisation's possessive ("the Trust's programme").
+EACH_BEFORE = re.compile(r"\b(?:every|each|any|no|chaque|tout|cada|todo|jede[nmrs]?|"
+                         r"producto|lote|envase|zona|área|artículo|modelo|produit|lot|zone)\s+$", CI)
+ORGANISATION_POSSESSIVE = re.compile(r"(?:Trust|Council|Department|Hospital|Board|Service|Agency|Authority|Ministry|"
+                                     r"County|City|State|Government|Company|Center|Centre)['’]s$")
+
+
 def _about_one_person(sentence: str) -> bool:
-    words = (m.group().strip() + re.match(r"\w*", sentence[m.end():]).group()  # type: ignore[union-attr]
-             for m in PERSON_NEAR.finditer(sentence))
-    return any(not MANY.fullmatch(word) for word in words)
+    for m in PERSON_NEAR.finditer(sentence):
+        word = m.group().strip() + re.match(r"\w*", sentence[m.end():]).group()  # type: ignore[union-attr]
+        if not (MANY.fullmatch(word) or EACH_BEFORE.search(sentence, 0, m.start())
+                or ORGANISATION_POSSESSIVE.search(m.group())):
+            return True
+    return False
 
 
 # A number about an animal is no one's: "a kitten from the same litter (shelter ID A-24-1187)".
@@ -1320,7 +1351,7 @@ spectators bystanders witnesses supporters zuschauer passanten espectadores test
 estadio stade stadion stadium arena mitglieder members miembros membres
 alta ingreso admission discharge entlassung aufnahme sortie entrée soy gerät geräte befund
 my mein meine meinem meinen meiner mis mon our unser unsere notre nuestro nuestra notiz interne internal lady lord
-nachname vorname surname apellidos apellido prénom prenom
+nachname vorname surname apellidos apellido prénom prenom viele grüße grüsse gruß
 """)) | frozenset(_fold(m) for m in lex.MONTHS.split("|"))
 MONTH_NAMES = frozenset(_fold(m) for m in lex.MONTHS.split("|"))
 CAPS_TITLE_NAME = re.compile(rf"(?<![\w.])(?:MR|MRS|MS|MISS|MX|SR|SRA|MME|HERR|FRAU|"
@@ -1364,7 +1395,7 @@ INITIALS_AGED = re.compile(rf"(?<![\w.])(?P<name>{INITIALS})"
                            r"(?:(?:años|ans|years|Jahre|semanas|weeks|semaines|Wochen|meses|months|mois|Monate)\b|a\.|"
                            r"-year-old\b|-jährige[rns]?\b|"
                            r"J\.|\s*[),(—–])|"
-                           r",?\s*(?:NHC|MRN|IPP|NIR|DOB|historia|geb\.|n[ée]e?\s|born)\b)")
+                           r"(?:,|\s\()?\s*(?:(?:NHC|MRN|IPP|NIR|DOB|historia|born)\b|geb\.|n[ée]e?\s))")
 # Initials after what the person is: "A year-nine pupil, K.L.D., has ...", "un alumno de 4.º B, H. M. G. (Hugo),".
 # ... or with their class: "It's J.M. in 10R", "R.S.M., interno n.º 2019/04471" (after "se trata de").
 INITIALS_CLASS = re.compile(rf"(?<![\w.])(?P<name>{INITIALS})(?:\s+(?:in|from|de|aus|en|of)\s+(?:(?i:Year|class|Klasse|"
@@ -1377,6 +1408,7 @@ TITLE_INITIALS = re.compile(rf"\b(?:Frau|Herrn?|Mrs?\.?|Ms\.?|Miss|Mme|Mlle|M\.|
 # ... or an initial and a surname: "Mme C. Giraud, 52 ans", "Frau B. Keller (geb. …)".
 TITLE_INITIAL_SURNAME = re.compile(rf"\b(?:Frau|Herrn?|Mrs?\.?|Ms\.?|Miss|Mme|Mlle|M\.|Sra?\.|Dña\.|Don|Doña)\s+"
                                    rf"(?P<name>[{UPPER}]\.\s?{WORD})(?=\s*[,(]|\s+(?:geb\.|born|née?|nacid[oa]))")
+INITIALS_MARKED = re.compile(rf"\b(?i:initials?|iniciales|initiales|Initialen)\s+[«\"“„']?\s?(?P<name>{INITIALS})")
 INITIALS_BETWEEN_COMMAS = re.compile(rf",\s+(?P<name>{INITIALS})(?:\s*\((?P<first>{WORD})\))?(?=\s*,)")
 ROLE_ENDS = re.compile(rf"(?i:{lex.PERSON_ROLES}|{lex.PATIENT_WORDS}|grader|pupil|alumn[oa]|élève|Schüler(?:in)?)"
                        r"(?:\s+(?:de|of|in|aus|en)\s+[\w.º°]+(?:\s+[A-Z0-9]\w?)?)?\s*$")
@@ -1410,13 +1442,14 @@ SURNAME_FIRST = re.compile(rf"(?<![\w.])(?P<caps>[{UPPER}]{{2,}}(?:[-'’ ][{UPP
                            rf"(?:(?<=M\.\s)|(?<=Mme\s)|(?<=Mr\s)|(?<=Mrs\s)|(?<=Ms\s)|(?<=Herr\s)|(?<=Frau\s)|(?<![\w.]))"
                            rf"(?P<capsrow>(?:Mc|Mac|O['’])?[{UPPER}]{{2,}}(?:-[{UPPER}]{{2,}})?\s+(?P<g4>{WORD}))"
                            rf"(?=\s*\(\s*[A-Z]{{0,3}}\d|\s*[,;—–|]?\s*(?:n[ée]e?\s+le|geb\.|nacid[oa]|born|DOB|IPP|NIR|MRN|NHC|"
-                           rf"NHS|KVNR)\b)")
+                           rf"NHS|KVNR)\b|\s+[—–|;]\s)")  # a row: "LEFEBVRE Gérard | n° série PRX7781204"
 # A birth date next in a record's row: "| DOB 04/11/2018", "* 12.03.1950", "- geb. 1.2.1941", ", née le".
 BIRTH_IN_ROW = re.compile(rf"\s*[,|–(-]?\s*(?:\*|geb\.|n[ée]e?\s|DOB\b|d\.o\.b\.|born\b|nacid[oa]\b|"
                           rf"fecha\s+de\s+nacimiento|{DATE})", CI)
 OF_RELATIVE = re.compile(rf"(?:\b(?i:parents|family|familia|famille|Eltern|Familie|mother|mère|madre|Mutter|"
                          rf"maman|mamá|mama|mum|mom|papa|papá|dad|"
-                         rf"father|père|padre|Vater)(?:\s+and\s+friends)?\s+(?:of\s+|de\s+|d['’]|von\s+)"
+                         rf"father|père|padre|Vater|colleagues|coll[èe]gues|compañer[oa]s|Kolleg(?:en|innen)|friends|"
+                         rf"amis|amig[oa]s|Freunde)(?:\s+and\s+friends)?\s+(?:of\s+|de\s+|d['’]|von\s+)"
                          rf"(?P<name>{WORD}(?:\s+{WORD})?)|"
                          rf"(?P<owner>{WORD})['’]s\s+(?P<rel>(?i:{lex.RELATIVES}))(?![’']s\b))")
 APPEAL = re.compile(rf"\b(?i:donors?\s+for|donaci[óo]n\s+(?:de\s+\w+\s+)*?para|donantes\s+para|don\s+de\s+\w+\s+pour|"
@@ -1450,7 +1483,10 @@ SOUGHT = re.compile(rf"\b(?i:(?:the\s+)?(?:illness|death|diagnosis)\s+of|(?:die\
 # ... a first name alone is enough in memory or in prayer: "raised £3,000 in memory of Callum", "praying for Zofia".
 MOURNED = re.compile(r"memor|mémoire|Erinnerung|Gedenken|pray|rezamos|prions|beten", CI)
 # Who signs a message quoted or pasted here: "Firmado: Rocío Benítez", "Signé : Paul Martin", "gez. Heike Brandt".
-SIGNATURE = re.compile(rf"\b(?:Firmado|Fdo\.|Signed|Sign[ée]e?|Gezeichnet|gez\.)\s*:?\s+"
+SIGNATURE = re.compile(rf"\b(?:Firmado|Fdo\.|Signed|Sign[ée]e?|Gezeichnet|gez\.|"
+                       rf"(?:Viele|Liebe|Beste|Herzliche)\s+Grüße|"
+                       rf"Mit\s+freundlichen\s+Grüßen|(?:Kind|Best|Warm)\s+regards|Best\s+wishes|Cordialement|"
+                       rf"Bien\s+à\s+vous|Un\s+saludo|Saludos|Atentamente)\s*[:,]?\s+"
                        rf"(?P<name>{WORD}(?:\s+(?:{PARTICLE}\s+)?{WORD}){{0,2}})")
 DESCRIBED = re.compile(rf"\b(?i:se\s+trata\s+de|il\s+s['’]agit\s+d['’e]|es\s+handelt\s+sich\s+um|"
                        rf"the\s+(?:case|patient)\s+is)"
@@ -1597,6 +1633,10 @@ RELATION_WORD = re.compile(rf"(?:{lex.RELATIVES}|{lex.PERSON_ROLES}|Vereinskamer
 # German capitalises every noun; these endings make nouns, not surnames ("Seriennummern", "Vorkommnisse").
 GERMAN_NOUN = re.compile(r"(?:ungen|heit|keit|schaft|nummern?|geräten?|streifen|beratung|pflicht|stelle|dienst|"
                          r"nisse?|amt|ämter|tionen)$", CI)
+# A product named like a person, in quotes after what it is: "galletas de avena «Doña Carmela»".
+BRAND_BEFORE = re.compile(r"\b(?:galletas|cookies|biscuits|gâteaux|marca|brand|produit|Produkt|Marke|conservas|Kekse|"
+                          r"fromage|queso|Käse|lait|leche|Milch|yogur|yaourt|Joghurt)\b[^.«\"“„]{0,30}[«\"“„]\s*"
+                          r"(?:\w+\.?\s+)?$", CI)
 # A company's legal form after the words: "Cocinas Levante S.L.", "GlucoSure Diagnostics GmbH".
 COMPANY_AFTER = re.compile(r"^\s*,?\s*(?:S\.\s?L\.|S\.\s?A\.|S\.\s?L\.\s?U\.|SLU?\b|SAU?\b|GmbH|AG\b|KG\b|OHG\b|"
                            r"e\.\s?V\.|Ltd\b|Limited\b|LLC\b|Inc\b|Corp\b|PLC\b|plc\b|SARL\b|SAS\b|& Co\b)")
@@ -1797,7 +1837,7 @@ OWNER_BEFORE = re.compile(r"\b(?:belongs\s+to|owned\s+by|owner,?|in\s+the\s+name
 
 
 # Two people after one word ("the wedding of"), each with a surname; "y" is also a particle of one name.
-COUPLE = re.compile(rf"(?P<a>{WORD}(?:\s+{WORD}){{1,2}})\s+(?:y|and|et|und|&)\s+"
+COUPLE = re.compile(rf"(?P<a>{WORD}(?:\s+{WORD}){{0,2}})\s+(?:y|and|et|und|&)\s+"
                     rf"(?P<b>{WORD}(?:\s+(?:{PARTICLE}\s+)?{WORD}){{1,2}})")
 
 
@@ -1836,7 +1876,7 @@ FAMILY_OURS = re.compile(r"\b(?:[Oo]ur|[Uu]nser|[Uu]nsere|[Nn]otre|[Nn]uestr[oa]
                          r"[Oo]ur\s+little)\s+$")
 SIGNED = re.compile(r"\s*[»”“\"](?:\s*$|\s*[.,;]|\s+\w)")
 # ... after a dash or a sign-off: "- Denise”", "Gracias, Rocío»", "Cordialement, Sylvie »", "Ruft mich an: …, Sabine“"
-SIGNED_BEFORE = re.compile(r"(?:[.!?]|\s[–—-]|,)\s*$")
+SIGNED_BEFORE = re.compile(r"(?:[.!?]|\s[–—-]|,|\b(?:Grüße|Grüsse|Gruß|regards|wishes|Saludos|Bises|Bisous))\s*$")
 
 
 # ... or with the class a pupil is in: "dont Inès, en CE2, admise le 3 mars", "se trata de Adrián, del grupo 2.º B".
@@ -1938,7 +1978,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
             add(m.start("name"), m.end("name"), True, "the person this advisory is about (sought, mourned, wed)")
             continue
         couple = COUPLE.match(text, m.start("name"))  # "la boda de Marta Iglesias y Youssef El Amrani"
-        if couple and _is_name(couple.group("a"), False) and _is_name(couple.group("b"), False):
+        first_alone = couple and " " not in couple.group("a") and is_given_name(couple.group("a"))  # "de Sophie et …"
+        if couple and (_is_name(couple.group("a"), False) or first_alone) and _is_name(couple.group("b"), False):
             for group in ("a", "b"):
                 add(couple.start(group), couple.end(group), True, "two people named together")
     for m in CAPS_TITLE_NAME.finditer(text):  # "MR DARIUSZ KOWALCZYK, NHS No. …": a record's way
@@ -1998,6 +2039,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
             add(m.start("name"), m.end("name"), True, "the person who signs a message")
     for m in TITLE_INITIALS.finditer(text):  # "Verstorben ist Frau E. W., geb. 04.09.1931"
         add(m.start("name"), m.end("name"), True, "a person's initials after their title")
+    for m in INITIALS_MARKED.finditer(text):  # 'in a blue case marked with the initials "R.M."'
+        add(m.start("name"), m.end("name"), True, "the initials a person's belongings carry")
     for m in TITLE_INITIAL_SURNAME.finditer(text):
         if not OFFICIAL.search(text, m.end(), m.end() + 60) and not ROLE_AFTER.match(text[m.end():m.end() + 80]):
             add(m.start(), m.end("name"), True, "a private person's name")
@@ -2104,7 +2147,7 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
             owned = OWNER_BEFORE.search(text[max(s, start - 30):start]) or ROOM_AFTER.match(text, end, e) or \
                 (CLASS_AFTER.match(text, end, e) and is_given_name(text[start:end])) or \
                 (FAMILY_OURS.search(text, max(s, start - 12), start) and not re.match(r"\s+of\b", text[end:])) or \
-                (SIGNED.match(text, end) and SIGNED_BEFORE.search(text, max(0, start - 3), start))
+                (SIGNED.match(text, end) and SIGNED_BEFORE.search(text, max(0, start - 12), start))
             if not owned and (not (_age_opens(text, s, start, text[start:end])
                                    or AGE_BEFORE.search(text[max(s, start - 40):start])
                                    or DATE_AFTER_NAME.match(text[end:e]) or AGE_AFTER_NAME.match(text[end:e])
@@ -2120,6 +2163,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
             continue  # "9 Birch Close": the street of an address
         if text[end:end + 1].isalnum() or COMPANY_AFTER.match(text[end:]) or PLACE_AFTER.match(text[end:]):
             continue  # cut inside a word ("GmbH"), or a company ("Cocinas Levante S.L.")
+        if BRAND_BEFORE.search(text, max(s, start - 50), start):
+            continue  # a product's brand: "las galletas de avena «Doña Carmela»"
         if STREET_BEFORE.search(text[max(s, start - 25):start]) or PLACE_BEFORE.search(text[max(s, start - 25):start]):
             continue  # "calle Juan Antonio Dimas, 4", "Klinikum Ernst von Bergmann": named after someone
         if AGE_BEFORE.search(text[max(s, start - 40):start]) or OWNER_BEFORE.search(text[max(s, start - 30):start]) \
@@ -2656,7 +2701,8 @@ ROOM = re.compile(r"\b(?:chambre|appartement|apartment|apt\.?|flat|unit|room|hab
 CASE_FILE = re.compile(r"\b(?:(?:Az\.|Aktenzeichen|Geschäftszeichen)(?:\s+(?:des|der)\s+\w+)?(?:\s+(?:lautet|ist))?|"
                        r"procedimiento(?:\s+(?:ordinario|abreviado))?|"
                        r"diligencias(?:\s+previas)?|expediente|affaire|case|claim|num[ée]ro\s+de\s+parquet|(?-i:RG)|"
-                       r"docket(?:\s+number)?)\s*(?:n[°º.]?\s*|no\.\s*|nr\.\s*)?"
+                       r"docket(?:\s+number)?|denuncia|plainte|Anzeige)(?:,?\s+(?:es|est|ist|is)(?:\s+(?:la|le|die|the))?)?"
+                       r"\s*(?:n[°º.]?\s*|no\.\s*|nr\.\s*)?"
                        r"[:,]?\s*(?P<value>\d:\d{2}-[a-z]{2}-\d{3,6}(?:-[A-Z]{2,4})?|"  # a US docket: "3:23-cr-30187"
                        r"\d{1,4}\s+[A-Za-z]{1,4}\s+\d{1,5}(?:\s+[A-Za-z]{1,3}\s+\d{1,6})?/\d{2}|(?=[A-Z0-9./-]*\d{3})[A-Z0-9][A-Z0-9./-]{2,18}\d)"
                        r"(?![\w/-])", CI)
@@ -2665,8 +2711,9 @@ CASE_FILE = re.compile(r"\b(?:(?:Az\.|Aktenzeichen|Geschäftszeichen)(?:\s+(?:de
 # The cells of a row pasted from a record ("CX-2026-0417 | J.R.K. | DOB 04/11/2019 | MRN 00482913"): with one
 # identifier of a person in the row, its initials, its name written surname first or in lower case, and its
 # codes are that person's too.
-ROW_CELL = re.compile(r"[^|;\n]+")
+ROW_CELL = re.compile(r"(?:(?!\s[–-]\s)[^|;\n])+")  # cells between "|", ";" or a spaced dash
 SURNAME_GIVEN = re.compile(rf"(?P<surname>{WORD}(?:[ -]{WORD})?),\s+(?P<given>{WORD})(?:\s+{WORD})?")
+LOWER_SURNAME_GIVEN = re.compile(rf"(?P<surname>[{LOWER}][{LOWER}'’-]+),\s+(?P<given>[{LOWER}]{{2,}})")
 CODE_CELL = re.compile(r"(?-i:[A-Z]{1,4})[-/]?\d{2,4}[-/]\d{3,8}")
 
 
@@ -2675,19 +2722,22 @@ def record_rows(text: str, found: list[Hit]) -> Iterator[Hit]:
     start = 0
     for line in text.split("\n"):
         end = start + len(line)
-        if len(re.findall(r"[|;]", line)) >= 2 and any(start <= h.start < end for h in identifiers):
+        if len(re.findall(r"[|;]|\s[–-]\s", line)) >= 2 and any(start <= h.start < end for h in identifiers):
             for cell in ROW_CELL.finditer(line):
-                value = cell.group().split(":")[-1].strip()  # the row after what introduces it: "…): Schäfer, Gerda"
+                # the row after what introduces it: "…): Schäfer, Gerda", '"hughes, bethan - …'
+                value = re.sub(r"^[\"“„«]+|[\"”»]+\.?$", "", cell.group().split(":")[-1].strip(" -–")).strip()
                 at = start + cell.start() + cell.group().rindex(value) if value else 0
                 if not value or any(h.start < at + len(value) and at < h.end for h in found if h.blocking):
                     continue
-                named = SURNAME_GIVEN.fullmatch(value)
-                if re.fullmatch(INITIALS, value) or (named and is_given_name(named.group("given"))) or \
+                named = SURNAME_GIVEN.fullmatch(value) or LOWER_SURNAME_GIVEN.fullmatch(value)  # "hughes, bethan"
+                if re.fullmatch(INITIALS, value) or (named and is_given_name(named.group("given").capitalize())) or \
                         _lower_name(value):
                     yield _hit(text, "name", at, at + len(value), True, "a name in a row of a person's record")
                 elif CODE_CELL.fullmatch(value):
                     yield _hit(text, "other_id", at, at + len(value), True, "a code in a row of a person's record")
-                elif re.fullmatch(r"\d{6,10}", value):  # "REYES, JORDAN T | 07/22/1961 | 00483921 | …"
+                elif UNIT_POSTCODE.fullmatch(value):  # "hughes, bethan - 448 201 9372 - RTH0087312 - CF14 4XW"
+                    yield _hit(text, "address", at, at + len(value), True, "a postcode in a row of a person's record")
+                elif re.fullmatch(r"\d{6,10}|(?-i:[A-Z]{2,4})\d{6,10}", value):  # "… | 07/22/1961 | 00483921 | …"
                     yield _hit(text, "mrn", at, at + len(value), True, "a record number in a row of a person's record")
                 elif re.fullmatch(r"\d{1,3}", value) and int(value) <= 110:  # "Case 24-0318 | M.R. | F | 67 | DOB …"
                     yield _hit(text, "age", at, at + len(value), True, "an age in a row of a person's record")

@@ -62,7 +62,9 @@ PLACEMENT = (r"(?:Ward|Room|Bed|Bay|ICU|habitación|hab\.|cama|planta|UCI|chambr
 
 # The official role words that say a named person speaks for an organisation.
 OFFICIAL_WORDS = (
-    r"officer|director|commissioner|minister|secretary|spokes(?:person|man|woman)|mayor|chief|head\s+of|"
+    # not Spanish "de mayor gravedad", "la mayor parte", "mayores de 65"
+    r"officer|director|commissioner|minister|secretary|spokes(?:person|man|woman)|"
+    r"(?<!\bde\s)(?<!\bla\s)(?<!\bel\s)(?<!\blo\s)(?<!\bmás\s)mayor(?!es)|chief|head\s+of|"
     r"epidemiologist|(?-i:said|says)|announced|will\s+brief|councill?or|council\s+member|alderman|concejal[a]?|"
     r"conseill[eè]re?\s+municipal\w*|Stadtr[aä]t(?:in)?|"
     r"director[a]?|portavoz|consejer[oa]|ministr[oa]|alcalde(?:sa)?|jef[ea]|ha\s+(?:pedido|dicho|declarado)|dijo|"
@@ -196,7 +198,7 @@ SUPPORT_HASHTAGS = (
     r"Remembering|InMemoryOf|EnMemoriaDe|HappyBirthday|HappyBday|FelizCumpleaños|FelizCumple|JoyeuxAnniversaire|AllesGute|GetWell(?:Soon)?|PrayFor|PrayersFor|JusticeFor|RIP|RestInPeace|StayStrong|Team|Support|WeLove|"
     r"ThinkingOf|LoveFor|Fuerza|Ánimo|Animo|TodosCon|TodosConEl|TodosConLa|Justicia(?:Para)?|DEP|"
     r"TousAvec|Courage|SoutienÀ|SoutienA|PourToi|StarkBleiben|GuteBesserung|Gemeinsam(?:Für)?|RuheInFrieden|"
-    r"Match4|MatchFor|Hilf(?:e)?Für|AyudaA|Find|Finde[nt]?|Missing|BringHome|HelpFind|Buscamos(?:A)?|Desaparecid[oa]|Disparition|Vermisst|Wo(?:Ist)?|"
+    r"(?:Miles|Run|Walk|Swim|Ride|Cycle|Climb|Bake)For|Match4|MatchFor|Hilf(?:e)?Für|AyudaA|Find|Finde[nt]?|Missing|BringHome|HelpFind|Buscamos(?:A)?|Desaparecid[oa]|Disparition|Vermisst|Wo(?:Ist)?|"
     r"Retrouvons|Retrouver|HaveYouSeen|AyúdanosAEncontrar|Helft|Hommage(?:À|A)?"
 )
 
