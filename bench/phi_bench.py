@@ -197,21 +197,37 @@ def field_text(content: Any, field: str) -> str:
     return str(getattr(content, field) or "")
 
 
+# The labels are found with str.find, not regular expressions: hundreds of one-off patterns would push the
+# screen's own out of the re module's cache (512 entries) and the timing would count their recompiling.
+def occurrences(text: str, label: str) -> list[int]:
+    found, at = [], text.find(label)
+    while label and at >= 0:
+        found.append(at)
+        at = text.find(label, at + 1)
+    return found
+
+
 def overlaps_a_label(record: dict[str, Any], content: Any, finding: Any) -> bool:
     """Whether a finding lies on any labelled identifier of its field (wherever that text occurs)."""
     text = field_text(content, finding.field or "")
-    return any(m.start() < (finding.end or 0) and (finding.start or 0) < m.end()
+    return any(at < (finding.end or 0) and (finding.start or 0) < at + len(label["text"])
                for label in record["labels"] if label["field"] == finding.field
-               for m in re.finditer(re.escape(label["text"]), text))
+               for at in occurrences(text, label["text"]))
+
+
+def _word(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def locate(text: str, label: str) -> int:
     """Where a labelled identifier is: its first occurrence as a whole token (a label "45" is not the
     "45" inside "10003456789", nor "Daf" the start of "Dafydd"), else its first occurrence."""
-    left = r"(?<!\w)" if label[:1].isalnum() else ""
-    right = r"(?!\w)" if label[-1:].isalnum() else ""
-    m = re.search(left + re.escape(label) + right, text)
-    return m.start() if m else text.find(label)
+    for at in occurrences(text, label):
+        before, after = text[at - 1:at], text[at + len(label):at + len(label) + 1]
+        if not (label[:1].isalnum() and before and _word(before)) and \
+                not (label[-1:].isalnum() and after and _word(after)):
+            return at
+    return text.find(label)
 
 
 def same_in_a_link(label: dict[str, Any], text: str, finding: Any) -> bool:
