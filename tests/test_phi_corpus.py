@@ -111,7 +111,7 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     (phi_bench.HOLDOUT46, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT47, 0.98, 1.0, 0.025),
     (phi_bench.HOLDOUT48, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT49, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT50, 0.99, 1.0, 0.0),
     (phi_bench.HOLDOUT51, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT52, 0.96, 1.0, 0.0), (phi_bench.HOLDOUT53, 0.93, 1.0, 0.0),
-    (phi_bench.HOLDOUT54, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT55, 0.97, 1.0, 0.0), (phi_bench.HOLDOUT56, 0.84, 1.0, 0.0)],
+    (phi_bench.HOLDOUT54, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT55, 0.97, 1.0, 0.0), (phi_bench.HOLDOUT56, 0.88, 1.0, 0.0)],
     ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13",
          "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21",
          "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27",
@@ -925,6 +925,11 @@ def _blocking(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     ({"language": "es-ES", "description": "Una vecina de 86 años, Carmen Ruiz, facilitó su código CIP MD0938471625 por teléfono."}, [("description", "health_plan", "MD0938471625")]),
     ({"language": "de-DE", "description": "Aus dem Protokoll: Nutzer m.kranz1980, IP 198.51.100.7, Abruf am Montag."}, [("description", "account", "m.kranz1980")]),
     ({"language": "en-GB", "description": "Mr Len Ward is confused and may try to go back to 12 Cherry Down, where he lived for years."}, [("description", "address", "12 Cherry Down")]),
+    ({"language": "es-ES", "description": "El informe habla de un paciente de 12 años, identificado como J.L.P., que ingresó el lunes."}, [("description", "name", "J.L.P.")]),
+    ({"language": "fr-FR", "description": "Mordu par un chien errant, l'enfant, prénommé Hugo, a été soigné aux urgences."}, [("description", "name", "Hugo")]),
+    ({"language": "en-GB", "description": "A letter about Mrs Ann Cole's appointment on Weds 9th went to a neighbour."}, [("description", "date", "Weds 9th")]),
+    ({"language": "de-DE", "description": "Herr Ali Demir verkaufte Fisch ohne Kühlung. Die Ware lagerte im Keller seines Wohnhauses in der Bahnhofstraße 12."}, [("description", "address", "Bahnhofstraße 12")]),
+    ({"language": "de-DE", "description": "Darin stehen Zeilen wie „Brandt, Helga; K719204385; 65 150341 K 012“."}, [("description", "name", "Brandt, Helga"), ("description", "kvnr", "K719204385"), ("description", "ssn", "65 150341 K 012")]),
 ])
 def test_detectors_added_for_the_later_sets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)

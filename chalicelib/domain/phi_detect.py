@@ -133,6 +133,8 @@ NHS = re.compile(r"(?<![\w-])(\d{3})([- ]?)(\d{3})\2(\d{4})(?![\w-])")
 NIR_WORDS = re.compile(r"s[ée]curit[ée]\s+sociale|\bNIR\b|\bs[ée]cu\b|assur[ée]e?\s+n|num[ée]ro\s+d'assur|"
                        r"carte\s+vitale|"
                        r"\bINSEE\b|CPAM", CI)
+# The German pension (social security) number as it is printed: area, birth date, initial, serial ("65 150341 K 012").
+RV_PRINTED = re.compile(r"(?<![\w-])\d{2} (?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{2} [A-Z] \d{2}\s?\d(?![\w-])")
 NIR = re.compile(r"(?<![\w-])([12])\s?(\d{2})\s?(\d{2})\s?(\d{2}|2[AB])\s?(\d{3})\s?(\d{3})\s?(\d{2})(?![\w-])")
 KVNR_WORDS = re.compile(r"versicherten(?:nummer|-nr)|\bKVNR\b|\beGK\b|Krankenversicherten", CI)
 KVNR = re.compile(r"(?<![\w-])([A-Z])(\d{8})(\d)(?![\w-])")
@@ -216,6 +218,8 @@ def checksummed(text: str, ctx: Context) -> Iterator[Hit]:
                    and not PLAN_KEY_BEFORE.search(lead))  # "Mutuelle n° 7711203845": an insurer's number
         if std_nhs.is_valid(compact) and (NHS_WORDS.search(_before(text, m.start(), 60)) or british):
             yield _hit(text, "nhs_number", m.start(), m.end(), True, "an NHS number")
+    for m in RV_PRINTED.finditer(text):  # „Kaiser, Helga; K719204385; 65 150341 K 012; …“
+        yield _hit(text, "ssn", m.start(), m.end(), True, "a German pension insurance number")
     for m in NIR.finditer(text):
         compact = "".join(m.groups())
         spaced = re.fullmatch(r"[12] \d\d (?:0[1-9]|1[0-2]) \d[\dAB] \d{3} \d{3} \d\d", m.group())  # its printed shape
@@ -975,7 +979,7 @@ WEEKDAYS = rf"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|{WEEKDAYS
 # A weekday and its day, the month left to the reader: "admitted ... on Tues 4th", "apparus le mardi 4" (English
 # with its ordinal: "on Monday 3 patients" is no date).
 WEEKDAY_ORDINAL = (rf"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
-                   rf"(?-i:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.?)\s+(?:the\s+)?{DAY}(?:st|nd|rd|th)|"
+                   rf"(?-i:Mon|Tue|Tues|Wed|Weds|Thu|Thur|Thurs|Fri|Sat|Sun)\.?)\s+(?:the\s+)?{DAY}(?:st|nd|rd|th)|"
                    rf"(?:{WEEKDAYS_OTHER}),?\s+(?:dem\s+)?{DAY}(?:/\d{{1,2}}(?![/\d])|\.)?)"
                    r"(?![\d:.,]\d|\s*(?:h\b|Uhr\b|am\b|pm\b|a\.m|p\.m))")
 KEY_DATE = re.compile(rf"(?<!\w)(?P<key>{BIRTH}|{EVENT})(?:{AT_PLACE}|{LINK})(?P<date>{DATE}|{WEEKDAY_ORDINAL})|"
@@ -1412,7 +1416,12 @@ TITLE_INITIALS = re.compile(rf"\b(?:Frau|Herrn?|Mrs?\.?|Ms\.?|Miss|Mme|Mlle|M\.|
 # ... or an initial and a surname: "Mme C. Giraud, 52 ans", "Frau B. Keller (geb. …)".
 TITLE_INITIAL_SURNAME = re.compile(rf"\b(?:Frau|Herrn?|Mrs?\.?|Ms\.?|Miss|Mme|Mlle|M\.|Sra?\.|Dña\.|Don|Doña)\s+"
                                    rf"(?P<name>[{UPPER}]\.\s?{WORD})(?=\s*[,(]|\s+(?:geb\.|born|née?|nacid[oa]))")
-INITIALS_MARKED = re.compile(rf"\b(?i:initials?|iniciales|initiales|Initialen)\s+[«\"“„']?\s?(?P<name>{INITIALS})")
+INITIALS_MARKED = re.compile(rf"\b(?i:initials?|iniciales|initiales|Initialen|identificad[oa]\s+como|identified\s+as|"
+                             rf"identifiée?\s+comme)\s+[«\"“„']?\s?(?P<name>{INITIALS})")  # "identificado como A.R.M."
+# A child or a patient given by the first name they are called: "l'enfant, prénommée Inès,", "a boy named Leo".
+NAMED_CALLED = re.compile(rf"\b(?i:child|boy|girl|man|woman|patient|enfant|garçon|fille|homme|femme|patiente|niñ[oa]|"
+                          rf"paciente|Kind|Junge|Mädchen|Patient(?:in)?)\b[\s,]+(?i:prénommée?|named|called|llamad[oa]|"
+                          rf"namens|mit\s+Vornamen)\s+(?P<name>{WORD})")
 INITIALS_BETWEEN_COMMAS = re.compile(rf",\s+(?P<name>{INITIALS})(?:\s*\((?P<first>{WORD})\))?(?=\s*,)")
 ROLE_ENDS = re.compile(rf"(?i:{lex.PERSON_ROLES}|{lex.PATIENT_WORDS}|grader|pupil|alumn[oa]|élève|Schüler(?:in)?)"
                        r"(?:\s+(?:de|of|in|aus|en)\s+[\w.º°]+(?:\s+[A-Z0-9]\w?)?)?\s*$")
@@ -1440,7 +1449,7 @@ SURNAME_FIRST = re.compile(rf"(?<![\w.])(?P<caps>[{UPPER}]{{2,}}(?:[-'’ ][{UPP
                            rf"(?:(?i:pat(?:ient(?:in|e)?)?\.?|paciente|name|nom|nombre|au\s+nom\s+de|a\s+nombre\s+de)\s*:?\s+)"
                            rf"(?P<labelled>(?:{WORD}|[{UPPER}]{{2,}}),?\s+(?P<g2>{WORD}))|"
                            rf"(?P<born>{WORD},\s+(?P<g3>{WORD}))(?![\w'’-])(?=,?\s*(?:\*|geb\.|n[ée]e?\s|DOB|born|\d{{1,2}}[./]\d)|"
-                           r"\s*[–|(]|\s+-\s)|"  # a record row: "Kowalski, Jan - geb.", "Krause, Heinz | WB 1"
+                           r"\s*[–|(;]|\s+-\s)|"  # a record row: "Kowalski, Jan - geb.", "Krause, Heinz | WB 1"
                            # no comma, but an identifier, a birth or a title with it: "PENNINGTON Ronald (K4471902)",
                            # "M. DIALLO Mamadou, né le", "McBRIDE Thomas (K43…)"
                            rf"(?:(?<=M\.\s)|(?<=Mme\s)|(?<=Mr\s)|(?<=Mrs\s)|(?<=Ms\s)|(?<=Herr\s)|(?<=Frau\s)|(?<![\w.]))"
@@ -2045,6 +2054,9 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         add(m.start("name"), m.end("name"), True, "a person's initials after their title")
     for m in INITIALS_MARKED.finditer(text):  # 'in a blue case marked with the initials "R.M."'
         add(m.start("name"), m.end("name"), True, "the initials a person's belongings carry")
+    for m in NAMED_CALLED.finditer(text):
+        if is_given_name(m.group("name")):
+            add(m.start("name"), m.end("name"), True, "a person given by the name they are called")
     for m in TITLE_INITIAL_SURNAME.finditer(text):
         if not OFFICIAL.search(text, m.end(), m.end() + 60) and not ROLE_AFTER.match(text[m.end():m.end() + 80]):
             add(m.start(), m.end("name"), True, "a private person's name")
@@ -2236,7 +2248,9 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
             # "Mrs Abigail Trenholme", "doña Purificación Lamela", "Herr Pfälzer-Ungerer": an advisory
             # names officials by their office; Mr/Mrs/Frau/Herr/doña with no office is a private person.
             add(start_title, end, True, "a private person's name")
-        elif not official and not staff and _is_name(text[start:end], False) and _told_of_next(text, spans, e, strong):
+        elif not official and not staff and _is_name(text[start:end], False) and not VENUE.search(text[start:end]) \
+                and not PLACE_LAST.fullmatch(text[start:end].split()[-1].removesuffix("s")) \
+                and _told_of_next(text, spans, e, strong):  # not "Northfield Hospitals"
             add(start_title, end, True, "a name the next sentence tells the age or birthday of")
     for hit in [h for h in found.values() if h.blocking and h.cls == "name" and " " in h.text]:
         partner = AND_BEFORE.search(text, max(0, hit.start - 30), hit.start)  # "Dev and Priya Sharma"
@@ -2577,7 +2591,7 @@ DAY_MONTH = re.compile(r"\b(?:on|of|le|am|el|du|vom|since|depuis|seit(?:\s+dem)?
 # A weekday and the day of the month, the month left to the reader: "el jueves 12", "Friday the 13th",
 # "Freitag, dem 13." -- a date when it is someone's.
 WEEKDAY_DAY = re.compile(rf"\b(?:{WEEKDAYS}|(?-i:Mo|Di|Mi|Do|Fr|Sa|So)\.|"
-                         rf"(?-i:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.?(?=\s+{DAY}(?:st|nd|rd|th)\b))"
+                         rf"(?-i:Mon|Tue|Tues|Wed|Weds|Thu|Thur|Thurs|Fri|Sat|Sun)\.?(?=\s+{DAY}(?:st|nd|rd|th)\b))"
                          rf",?\s+(?:the\s+|dem\s+|den\s+)?"
                          rf"(?:{DATE}|{DAY}\.\d{{1,2}}\.(?!\d)|{DAY}/\d{{1,2}}(?![/\d])|{DAY}(?:st|nd|rd|th)?\s+(?:{SHORT_MONTH})\b\.?|"
                          rf"{DAY}(?:st|nd|rd|th|\.)?"
@@ -2670,8 +2684,9 @@ POSSESSIVE_HOME = re.compile(r"\s*(?:Leur|Their|His|Her|Su|Sus|Ihr|Ihre|Sein|Sei
                              r"(?:home|house|farm|flat|apartment|exploitation|ferme|maison|domicile|appartement|logement|"
                              r"casa|domicilio|vivienda|granja|piso|finca|Haus|Hof|Bauernhof|Wohnung|Zuhause)\b")
 # ... or that names it their home right before it: "nach ihrem früheren Zuhause in der Lessingstraße 22".
-HOME_OF_THEIRS = re.compile(r"\b(?:ihrem|seinem|ihr|sein|her|his|their|son|sa|su)\s+(?:\w+\s+)?(?:Zuhause|home|house|"
-                            r"domicile|casa|maison|Wohnung|domicilio)\s+(?:(?:in|at|on|en|à|au|im)\s+)?"
+HOME_OF_THEIRS = re.compile(r"\b(?:ihrem|seinem|seines|ihres|ihr|sein|her|his|their|son|sa|su)\s+(?:\w+\s+)?"
+                            r"(?:Zuhause|home|house|domicile|casa|maison|Wohnung|domicilio|Wohnhaus(?:es)?|Hauses)\s+"
+                            r"(?:(?:in|at|on|en|à|au|im)\s+)?"
                             r"(?:(?:der|dem|the|la|le|el)\s+)?$", CI)
 # ... or a home in an advisory that names its people: "the ground-floor flat at 27 Vere Street" (a family's).
 DWELLING_AT = re.compile(r"\b(?:flat|apartment|maisonette|bungalow|appartement|logement|piso|vivienda|Wohnung)\s+"
@@ -2741,6 +2756,8 @@ def record_rows(text: str, found: list[Hit]) -> Iterator[Hit]:
                     yield _hit(text, "other_id", at, at + len(value), True, "a code in a row of a person's record")
                 elif UNIT_POSTCODE.fullmatch(value):  # "hughes, bethan - 448 201 9372 - RTH0087312 - CF14 4XW"
                     yield _hit(text, "address", at, at + len(value), True, "a postcode in a row of a person's record")
+                elif KVNR_SHAPE.fullmatch(value):  # „Kaiser, Helga; K719204385; …“
+                    yield _hit(text, "kvnr", at, at + len(value), True, "a health insurance number in a record")
                 elif re.fullmatch(r"\d{6,10}|(?-i:[A-Z]{2,4})\d{6,10}", value):  # "… | 07/22/1961 | 00483921 | …"
                     yield _hit(text, "mrn", at, at + len(value), True, "a record number in a row of a person's record")
                 elif re.fullmatch(r"\d{1,3}", value) and int(value) <= 110:  # "Case 24-0318 | M.R. | F | 67 | DOB …"
