@@ -191,8 +191,9 @@ def _before(text: str, start: int, size: int = 45) -> str:
     return text[max(0, start - size):start]
 
 
-PLAN_KEY_BEFORE = re.compile(r"\b(?:mutuelle|adh[ée]rent|member(?:ship)?|policy|p[óo]liza|Mitglieds|acct|account)\w*\W*"
-                             r"(?:n[°º.]?|no\.?|nr\.?|number|nummer)?\W*$", CI)
+# A number in the NHS number's shape after another key is that key's: "Mutuelle n° …", "Guarantor acct …".
+OTHER_KEY_BEFORE = re.compile(r"\b(?:mutuelle|adh[ée]rent|member(?:ship)?|policy|p[óo]liza|Mitglieds|acct|account)"
+                              r"\w*\W*(?:n[°º.]?|no\.?|nr\.?|number|nummer)?\W*$", CI)
 
 
 def checksummed(text: str, ctx: Context) -> Iterator[Hit]:
@@ -215,7 +216,7 @@ def checksummed(text: str, ctx: Context) -> Iterator[Hit]:
         british = ("GB" in ctx.regions and (m.group(2) or (compact[0] in "3456789" and not NOT_PERSONAL.search(lead)))
                    and compact not in ctx.phone_allow  # not a phone number: "+1 415 555 2671"
                    and not re.search(r"\+\d{1,3}\s?$", lead) and not PHONE_WORDS.search(lead)
-                   and not PLAN_KEY_BEFORE.search(lead))  # "Mutuelle n° 7711203845": an insurer's number
+                   and not OTHER_KEY_BEFORE.search(lead))  # "Mutuelle n° 7711203845": an insurer's number
         if std_nhs.is_valid(compact) and (NHS_WORDS.search(_before(text, m.start(), 60)) or british):
             yield _hit(text, "nhs_number", m.start(), m.end(), True, "an NHS number")
     for m in RV_PRINTED.finditer(text):  # „Kaiser, Helga; K719204385; 65 150341 K 012; …“
@@ -1050,7 +1051,7 @@ BIRTHDAY = re.compile(r"\b(?:seinen|ihren|his|her|su|son)\s+(?P<n>\d{1,3})(?:\.|
 
 
 def birthdays(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
-    for m in BIRTHDAY.finditer(text) if re.search(r"(?i:geburtstag|birthday|cumpleaños|anniversaire)", text) else ():
+    for m in BIRTHDAY.finditer(text):
         yield _hit(text, "age", m.start("n"), m.end("n"), True, "the age a person turned on their birthday")
         s, e = sentence_of(spans, m.start())
         for d in (*ANY_DATE.finditer(text, s, e), *WEEKDAY_DAY.finditer(text, s, e)):
@@ -1255,7 +1256,7 @@ MANY = re.compile(r"patients|pacientes|patientes|Patienten|Patientinnen|resident
 
 
 # ... nor "each patient", "el producto afectado", nor an organisation's possessive ("the Trust's programme").
-EACH_BEFORE = re.compile(r"\b(?:every|each|any|no|chaque|tout|cada|todo|jede[nmrs]?|"
+NO_ONE_BEFORE = re.compile(r"\b(?:every|each|any|no|chaque|tout|cada|todo|jede[nmrs]?|"
                          r"producto|lote|envase|zona|área|artículo|modelo|produit|lot|zone)\s+$", CI)
 ORGANISATION_POSSESSIVE = re.compile(r"(?:Trust|Council|Department|Hospital|Board|Service|Agency|Authority|Ministry|"
                                      r"County|City|State|Government|Company|Center|Centre)['’]s$")
@@ -1264,7 +1265,7 @@ ORGANISATION_POSSESSIVE = re.compile(r"(?:Trust|Council|Department|Hospital|Boar
 def _about_one_person(sentence: str) -> bool:
     for m in PERSON_NEAR.finditer(sentence):
         word = m.group().strip() + re.match(r"\w*", sentence[m.end():]).group()  # type: ignore[union-attr]
-        if not (MANY.fullmatch(word) or EACH_BEFORE.search(sentence, 0, m.start())
+        if not (MANY.fullmatch(word) or NO_ONE_BEFORE.search(sentence, 0, m.start())
                 or ORGANISATION_POSSESSIVE.search(m.group())):
             return True
     return False
