@@ -161,16 +161,21 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
 
 
 @pytest.mark.parametrize("path,recall,advisories,false_positives,unlabelled", [
-    (phi_bench.HOLDOUT57, 0.91, 1.0, 0.025, 0.08), (phi_bench.HOLDOUT58, 0.85, 0.975, 0.05, 0.09),
-    (phi_bench.HOLDOUT59, 0.82, 0.95, 0.0, 0.14)], ids=["holdout57", "holdout58", "holdout59"])
+    (phi_bench.HOLDOUT57, 0.92, 1.0, 0.025, 0.09), (phi_bench.HOLDOUT58, 0.87, 0.975, 0.05, 0.09),
+    (phi_bench.HOLDOUT59, 0.85, 0.95, 0.0, 0.14), (phi_bench.HOLDOUT60, 0.81, 1.0, 0.025, 0.08),
+    (phi_bench.HOLDOUT61, 0.73, 0.975, 0.0, 0.09), (phi_bench.HOLDOUT62, 0.78, 0.95, 0.025, 0.07)],
+    ids=["holdout57", "holdout58", "holdout59", "holdout60", "holdout61", "holdout62"])
 def test_the_sets_never_worked_on(path: Path, recall: float, advisories: float, false_positives: float,
                                   unlabelled: float) -> None:
     """holdout57-59: written by three hands that never saw the code, asked (as the hands of holdout51-56
     were) for more data hidden the ways real text hides it and told that a person's town is an address too,
     after the work on holdout51-53, and never worked on: their figures are what the screen does on text it
-    has not seen (holdout57 91.0 % of identifiers, holdout58 85.7 %, holdout59 82.0 %; 100, 97.5 and 95 % of
-    advisories with patient data blocked; false positives 2.5, 5 and 0 %): the floors keep them from getting
-    worse unnoticed."""
+    has not seen (first run: holdout57 91.0 % of identifiers, holdout58 85.7 %, holdout59 82.0 %; 100, 97.5 and
+    95 % of advisories with patient data blocked; false positives 2.5, 5 and 0 %; with private-looking names
+    blocking where patient data is sure: 92.4, 87.5, 85.9 %). holdout60-62: three more hands, asked for a mix
+    of plain and hidden data and for towns, relative dates and record rows, written during the work on those
+    names (first run before it: 79.9, 71.9, 78.6 %; with it: 81.4, 73.5, 79.0 %; 100, 97.5 and 95 % blocked;
+    false positives 2.5, 0 and 2.5 %). The floors keep them from getting worse unnoticed."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
@@ -1261,7 +1266,7 @@ def test_the_floors_catch_a_screen_that_misses(monkeypatch: pytest.MonkeyPatch) 
     from chalicelib.domain import phi_detect
 
     real = phi_detect.detect
-    monkeypatch.setattr(phi_detect, "detect", lambda text, ctx, known=frozenset(): [
+    monkeypatch.setattr(phi_detect, "detect", lambda text, ctx, known=frozenset(), possible=None: [
         h for h in real(text, ctx, known) if h.cls not in ("name", "date")])
     crippled = phi_bench.evaluate(timing=False)
     assert crippled["recall"] < RECALL and crippled["by_class"]["name"]["recall"] < CLASS_RECALL
@@ -1281,6 +1286,52 @@ def test_the_world_given_names_are_what_the_script_writes() -> None:
     check = subprocess.run([sys.executable, str(ROOT / "scripts" / "world_given_names.py"), "--check"],
                            capture_output=True, text=True, check=False)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_the_name_lookalikes_are_what_the_script_writes() -> None:
+    import subprocess
+
+    check = subprocess.run([sys.executable, str(ROOT / "scripts" / "name_lookalikes.py"), "--check"],
+                           capture_output=True, text=True, check=False)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+# Once an advisory holds a sure identifier, a private-looking name no rule tied to the patient blocks too;
+# without one, the same words pass (most such names are then a place's, a speaker's or a sponsor's).
+@pytest.mark.parametrize("fields,expected", [
+    ({"description": "Records of 14 patients, among them MRN 4471902, were e-mailed to the wrong practice. "
+                     "Our thanks to Priya, who spotted the error at once."}, ("description", "name", "Priya")),
+    ({"description": "A man (MRN 5521907) collapsed at the station on Friday. Rhiannon Pryce saw him fall and ran "
+                     "for the defibrillator."}, ("description", "name", "Rhiannon")),
+    ({"description": "Un paciente, NHC 88213344, ingresó ayer. Gracias a Lucía, que avisó al 112 enseguida."},
+     ("description", "name", "Lucía")),
+    ({"description": "Der Patient (KVNR A123456780) wurde behandelt. Danke an Marek, der sofort half."},
+     ("description", "name", "Marek")),
+])
+def test_a_private_name_in_an_advisory_that_holds_patient_data(fields: dict[str, Any],
+                                                               expected: tuple[str, str, str]) -> None:
+    assert expected in _blocking(fields)
+
+
+@pytest.mark.parametrize("description", [
+    "Records of 14 patients were e-mailed to the wrong practice. Our thanks to Priya, who spotted the error at once.",
+    "A man collapsed at the station on Friday. Rhiannon Pryce saw him fall and ran for the defibrillator.",
+])
+def test_a_private_name_alone_does_not_block(description: str) -> None:
+    assert not _blocking({"description": description})
+
+
+@pytest.mark.parametrize("description,words", [
+    ("M. Olivier Garnier, 81 ans, a disparu. Elle a été vue au marché. Le quartier de El Carmen et la Ville de Lyon "
+     "aident.", ("Elle", "Carmen", "Ville", "Lyon")),
+    ("Der Patient (KVNR A123456780) wurde behandelt. Bitte bringen Sie den Impfpass mit, 21 Tage lang; danach "
+     "Pat.-Nr. angeben. Morgen ist die Praxis zu.", ("Tage", "Pat", "Morgen", "Impfpass")),
+    ("The record (MRN 5521907) of a 7-year-old went to the wrong family. Maple Grove and Cedar Ridge schools were "
+     "told; so were flights from Denver to Chicago.", ("Maple", "Cedar", "Denver", "Chicago")),
+])
+def test_words_and_places_in_an_advisory_that_holds_patient_data(description: str, words: tuple[str, ...]) -> None:
+    found = _blocking({"description": description})
+    assert found and not any(w in text for _, cls, text in found if cls == "name" for w in words), found
 
 
 @pytest.mark.parametrize("fields,expected", [

@@ -60,34 +60,64 @@ def _context(settings: OrgSettings, language: str | None, kind: str) -> Context:
 
 
 def identifier_findings(field: str, text: str, settings: OrgSettings, language: str | None = None,
-                        kind: str = "text", known: frozenset[str] = frozenset()) -> list[Finding]:
+                        kind: str = "text", known: frozenset[str] = frozenset(),
+                        possible: list[Finding] | None = None) -> list[Finding]:
     """Every Safe Harbor identifier in one field's text. The area is read as an area: a single
-    street address there is someone's home. `known`: words of names found in other fields."""
+    street address there is someone's home. `known`: words of names found in other fields.
+    `possible` receives private-looking names nothing in the field ties to a patient."""
     from chalicelib.domain.phi_detect import detect
 
     kind = "area" if field == "area_desc" and kind == "text" else kind
-    return _findings(field, detect(text, _context(settings, language, kind), known))
+    unsure: list[Hit] | None = [] if possible is not None else None
+    found = _findings(field, detect(text, _context(settings, language, kind), known, unsure))
+    if possible is not None and unsure:
+        possible += _findings(field, unsure)
+    return found
 
 
 def _identifiers(read: Sequence[tuple[str, str, str, str | None]], settings: OrgSettings) -> list[list[Finding]]:
     """Each field's identifiers, in two passes: the names found anywhere are then read again in the
     texts that mention them, so a date, age or address beside "Manuel" in the description is tied
-    to him although his full name is only in the headline. `read`: (field, text, kind, language)."""
+    to him although his full name is only in the headline. Once a field holds a sure identifier,
+    the private-looking names no rule tied to a patient are sure too (`_in_a_patients_advisory`),
+    and the second pass reads what is beside them. `read`: (field, text, kind, language)."""
     from chalicelib.domain.phi_detect import historic_names, second_reading
 
     historic = historic_names(text for _, text, kind, _ in read if kind == "text")  # read once, used per pass
-    found = [identifier_findings(name, text, settings, language, kind) for name, text, kind, language in read]
+    possible: list[list[Finding]] = [[] for _ in read]
+    found = [identifier_findings(name, text, settings, language, kind, possible=maybe)
+             for (name, text, kind, language), maybe in zip(read, possible, strict=True)]
     found = _of_history(read, _public_names(read, _venues_in_the_area(read, found)), historic)
+    patients = any(f.blocking for field in found for f in field)
+    ruled = found  # what the rules found: the second reading is for what they did not cover
+    if patients:
+        found = [field + _in_a_patients_advisory(maybe, field) for field, maybe in zip(found, possible, strict=True)]
     fields = [(name, text, kind) for name, text, kind, _ in read]
     known = frozenset(names_known(fields, [f for field in found for f in field]))
     if not known:
         return found
     for index, (name, text, kind, language) in enumerate(read):
-        covered = [(f.start, f.end) for f in found[index] if f.blocking and f.start is not None and f.end is not None]
+        covered = [(f.start, f.end) for f in ruled[index] if f.blocking and f.start is not None and f.end is not None]
         if kind == "text" and any(not any(s < b and a < e for s, e in covered)
                                   for a, b in second_reading(text, name, known)):
-            found[index] = identifier_findings(name, text, settings, language, kind, known)
+            maybe: list[Finding] = []
+            found[index] = identifier_findings(name, text, settings, language, kind, known, maybe)
+            if patients:
+                found[index] += _in_a_patients_advisory(maybe, found[index])
     return _of_history(read, found, historic)  # the second reading may name them again
+
+
+def _in_a_patients_advisory(possible: Sequence[Finding], found: Sequence[Finding]) -> list[Finding]:
+    """Once an advisory is sure to hold someone's data, the private-looking names in it block too:
+    the text is about people, and "thanks to Priya" or a rescuer's name beside a patient's MRN is
+    theirs as much. Without a sure finding they stay unflagged (most are then places or speakers).
+    `found`: the field's findings, which the names must not overlap."""
+    taken = [(f.start, f.end) for f in found if f.start is not None and f.end is not None]
+    return [f.model_copy(update={"blocking": True, "message": (
+                f"{f.field} names a private person in an advisory that holds patient data "
+                f"(“{f.message.split('“', 1)[-1].rsplit('”', 1)[0]}”): remove it")})
+            for f in possible if f.start is not None and f.end is not None
+            and not any(s < f.end and f.start < e for s, e in taken)]
 
 
 def _of_history(read: Sequence[tuple[str, str, str, str | None]], found: list[list[Finding]],

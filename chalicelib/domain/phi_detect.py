@@ -1735,6 +1735,47 @@ def _identifier_follows(text: str, end: int, strong: list[Hit], official: bool =
 REPORTED = re.compile(r"\s+(?:que|qu['’]|that|dass)\b", CI)
 
 
+# Words before a place or a noun, rarely before a first name alone ("thanks to Priya", "gracias a Lucía": people).
+PLACE_WORD_BEFORE = re.compile(r"(?i:\b(?:in|en|of|from|at|near|de|des|du|del|la|le|les|el|los|las|au|aux|aus|bei|"
+                               r"nach|von|vom|zum|zur|im|am|das|die|der|dem|den|ein|eine|einen|einer|mi|ma|mon|ton|"
+                               r"the|un|une|una|his|her|our|their|my|mein|meine|sein|seine|ihr|ihre)|d['’]|"
+                               r"\bfrom\s+\S+\s+to)\s*$")
+CAPITALISED_BEFORE = re.compile(rf"[{UPPER}][\w'’.]*\s$")
+
+
+def _in_a_proper_noun(text: str, sentence_start: int, start: int, end: int) -> bool:
+    """A word inside a longer proper noun: "Pat.-Nr.", "HX-Titan", "Paris-Bordeaux", "Don Valley",
+    "del Niño Jesús", "Colin Pike Lounge" -- not "«Nuestra Encarni", whose first word opens the sentence."""
+    if text[start - 1:start] in ("-", "–", "/", ".") or text[end:end + 1] in ("-", "–", "/") \
+            or re.match(rf"\.\S|\s[{UPPER}0-9]", text[end:end + 2]):
+        return True
+    before = CAPITALISED_BEFORE.search(text, max(sentence_start, start - 30), start)
+    return before is not None and text[sentence_start:before.start()].strip(" \t\"'«»„“”‘-(") != ""
+
+
+SAINT_BEFORE = re.compile(r"\b(?:St|Ste|Saint|Sainte|San|Santa|Santo|Sankt|Hl|Our\s+Lady\s+of)\.?[\s-]+$", CI)
+
+
+def _looks_private(text: str, sentence_start: int, start: int, end: int) -> bool:
+    """A name no rule ties to a patient that still reads as a private person's: a given name we know,
+    alone (not opening its sentence, where "Come", "Hang" and "Ante" are words) or before a surname,
+    and nothing around it that makes it a place's, a saint's or a role's contact."""
+    words = text[start:end].split()
+    if not 1 <= len(words) <= 4 or not is_given_name(words[0].strip(".,")) or \
+            _fold(words[0]).strip(".,") in name_lookalikes() or \
+            _fold(words[-1]) in lex.EVERYDAY_NAME_WORDS or _fold(words[-1]) in NOT_NAMES:
+        return False  # "Elle a quitté", "21 Tage", "en Valencia", "Maple Grove": a word's or a place's
+    if len(words) == 1 and (not text[sentence_start:start].strip(" \t\"'«»„“”‘-(") or
+                            PLACE_WORD_BEFORE.search(text, max(0, start - 12), start) or _in_a_proper_noun(
+                                text, sentence_start, start, end)):
+        return False  # "en Valencia", "la Liane", "aus Verl", "der Tod", "Paris-Bordeaux", "El Carmen": a place's
+    before = text[max(0, start - 40):start]
+    return not (ROLE_BEFORE.search(before) or STREET_BEFORE.search(before[-25:]) or PLACE_BEFORE.search(before[-25:])
+                or SAINT_BEFORE.search(before) or re.search(r":\s*$", before) or VENUE.search(text[start:end])
+                or PLACE_AFTER.match(text[end:]) or COMPANY_AFTER.match(text[end:]) or text[end:end + 1].isalnum()
+                or PLACE_LAST.fullmatch(words[-1].removesuffix("s")))
+
+
 def _official_around(text: str, start: int, name_start: int, end: int) -> re.Match[str] | None:
     """An official's word near a name -- not a speaker's verb before it that reports on the person."""
     for m in OFFICIAL.finditer(text, start, end):
@@ -1920,9 +1961,12 @@ RECORD_AFTER = re.compile(r"\s*[,(|;—–]?\s*(?:chart|MRN|DOB|NHS|NHC|IPP|KVNR
 SURNAME_FAMILY = re.compile(rf"\b(?i:the)\s+(?P<name>{WORD})\s+family\b")
 
 
-def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Context | None = None) -> Iterator[Hit]:
+def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Context | None = None,
+          possible: list[Hit] | None = None) -> Iterator[Hit]:
     """Names tied to a patient: after "patient", before what happens to a patient, in a sentence
-    that also holds another identifier, with a ward or room; an official's name alone is not."""
+    that also holds another identifier, with a ward or room; an official's name alone is not.
+    `possible` receives the private-looking names nothing here ties to a patient (no official,
+    staff, place or brand around them): the advisory decides on them (phi.py)."""
     found: dict[tuple[int, int], Hit] = {}
 
     def add(start: int, end: int, sure: bool, why: str) -> None:
@@ -2165,13 +2209,16 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
                 (CLASS_AFTER.match(text, end, e) and is_given_name(text[start:end])) or \
                 (FAMILY_OURS.search(text, max(s, start - 12), start) and not re.match(r"\s+of\b", text[end:])) or \
                 (SIGNED.match(text, end) and SIGNED_BEFORE.search(text, max(0, start - 12), start))
+            near_official = OFFICIAL.search(text[max(s, start - 40):min(e, end + 60)])
             if not owned and (not (_age_opens(text, s, start, text[start:end])
                                    or AGE_BEFORE.search(text[max(s, start - 40):start])
                                    or DATE_AFTER_NAME.match(text[end:e]) or AGE_AFTER_NAME.match(text[end:e])
                                    or (PATIENT_VERB.match(text[end:e])  # "> Isla (Year 2) was admitted"
                                        and re.fullmatch(r"[\s>«„“\"'-]*", text[s:start]) is not None)
                                    or _identifier_follows(text, end, strong))
-                              or OFFICIAL.search(text[max(s, start - 40):min(e, end + 60)])):
+                              or near_official):
+                if possible is not None and not near_official and not area and _looks_private(text, s, start, end):
+                    possible.append(_hit(text, "name", start, end, False, "a first name"))
                 continue
             if owned and not any(a <= start and end <= b for a, b in address_spans):
                 add(start, end, True, "a first name with what is theirs, their family's word or their signature")
@@ -2253,6 +2300,9 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
                 and not PLACE_LAST.fullmatch(text[start:end].split()[-1].removesuffix("s")) \
                 and _told_of_next(text, spans, e, strong):  # not "Northfield Hospitals"
             add(start_title, end, True, "a name the next sentence tells the age or birthday of")
+        elif possible is not None and not official and not staff and not professional and not area and \
+                not ROLE_AFTER.match(after) and _looks_private(text, s, start_title, end):
+            possible.append(_hit(text, "name", start_title, end, False, "a private person's name"))
     for hit in [h for h in found.values() if h.blocking and h.cls == "name" and " " in h.text]:
         partner = AND_BEFORE.search(text, max(0, hit.start - 30), hit.start)  # "Dev and Priya Sharma"
         if partner and is_given_name(partner.group("a")):
@@ -2286,6 +2336,16 @@ def world_given_names() -> frozenset[str]:
     from pathlib import Path
 
     text = (Path(__file__).parent / "data" / "given_names.txt").read_text(encoding="ascii")
+    return frozenset(text.splitlines())
+
+
+@lru_cache(maxsize=1)
+def name_lookalikes() -> frozenset[str]:
+    """Given names more often a place or an everyday word (data/name_lookalikes.txt, written by
+    scripts/name_lookalikes.py): a private-looking name does not start with one."""
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "data" / "name_lookalikes.txt").read_text(encoding="ascii")
     return frozenset(text.splitlines())
 
 
@@ -3325,14 +3385,20 @@ def resolve(hits: Iterable[Hit]) -> list[Hit]:
     return sorted(kept, key=lambda h: (h.start, h.end))
 
 
-def detect(text: str, ctx: Context, known: frozenset[str] = frozenset()) -> list[Hit]:
+def detect(text: str, ctx: Context, known: frozenset[str] = frozenset(),
+           possible: list[Hit] | None = None) -> list[Hit]:
     """Every identifier in one field's text. `known`: the words of names found elsewhere in the
     advisory; where they occur here they are names too, so what sits beside them is tied to a
-    person ("Manuel" found in the headline makes "el martes 5 de noviembre" his date here)."""
+    person ("Manuel" found in the headline makes "el martes 5 de noviembre" his date here).
+    `possible` receives the private-looking names no rule tied to a patient (names())."""
     if not text or not text.strip():
         return []
     if "’" in text:  # the patterns read one apostrophe (U+2019 as '); offsets stay, findings quote the text
-        return [replace(h, text=text[h.start:h.end]) for h in detect(text.replace("’", "'"), ctx, known)]
+        maybe: list[Hit] = []
+        plain = [replace(h, text=text[h.start:h.end]) for h in detect(text.replace("’", "'"), ctx, known, maybe)]
+        if possible is not None:
+            possible += [replace(h, text=text[h.start:h.end]) for h in maybe]
+        return plain
     if ctx.kind == "hashtags":
         return resolve([*camel_names(text)])
     spans = sentences(text)
@@ -3349,7 +3415,8 @@ def detect(text: str, ctx: Context, known: frozenset[str] = frozenset()) -> list
     hits = [h for h in hits if h.cls in ("url", "email_address", "date", "age", "address")
             or not (EXAMPLE.search(text[max(0, h.start - 40):h.start]) or _placeholder(h.text))]  # a shape, shown
     hits += [*camel_names(text, r"(?<!\w)#\w+")]  # a hashtag written in the text
-    hits += [*names(text, spans, resolve(hits), ctx)]
+    unsure: list[Hit] = []
+    hits += [*names(text, spans, resolve(hits), ctx, unsure if possible is not None else None)]
     if known and ctx.kind in ("text", "area"):
         hits += [*echoes(text, "text", set(known)), *named_persons_ages(text, hits), *named_handles(text, known),
                  *link_echoes(text, known)]
@@ -3361,7 +3428,11 @@ def detect(text: str, ctx: Context, known: frozenset[str] = frozenset()) -> list
              *tied_nicknames(text, spans, found), *tied_rooms(text, spans, found), *tied_case_files(text, spans, found),
              *tied_plates(text, spans, found), *record_rows(text, found),
              *(searched_streets(text) if ctx.kind == "area" and known else ())]  # after the names: places stay places
-    return resolve([*hits, *tied_towns(text, spans, resolve(hits))])  # after the streets: "…Road in Bedminster"
+    found = resolve([*hits, *tied_towns(text, spans, resolve(hits))])  # after the streets: "…Road in Bedminster"
+    if possible is not None:
+        possible += [h for h in resolve(unsure) if not any(f.start < h.end and h.start < f.end for f in found)
+                     and not _history_in(text[slice(*sentence_of(spans, h.start))])]
+    return found
 
 
 @lru_cache(maxsize=16)
