@@ -161,9 +161,9 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
 
 
 @pytest.mark.parametrize("path,recall,advisories,false_positives,unlabelled", [
-    (phi_bench.HOLDOUT57, 0.92, 1.0, 0.025, 0.09), (phi_bench.HOLDOUT58, 0.87, 0.975, 0.05, 0.09),
-    (phi_bench.HOLDOUT59, 0.85, 0.95, 0.0, 0.14), (phi_bench.HOLDOUT60, 0.81, 1.0, 0.025, 0.08),
-    (phi_bench.HOLDOUT61, 0.73, 0.975, 0.0, 0.09), (phi_bench.HOLDOUT62, 0.78, 0.95, 0.025, 0.07)],
+    (phi_bench.HOLDOUT57, 0.93, 1.0, 0.025, 0.1), (phi_bench.HOLDOUT58, 0.90, 0.975, 0.05, 0.1),
+    (phi_bench.HOLDOUT59, 0.89, 0.95, 0.0, 0.14), (phi_bench.HOLDOUT60, 0.83, 1.0, 0.025, 0.08),
+    (phi_bench.HOLDOUT61, 0.75, 0.975, 0.0, 0.1), (phi_bench.HOLDOUT62, 0.79, 0.95, 0.025, 0.07)],
     ids=["holdout57", "holdout58", "holdout59", "holdout60", "holdout61", "holdout62"])
 def test_the_sets_never_worked_on(path: Path, recall: float, advisories: float, false_positives: float,
                                   unlabelled: float) -> None:
@@ -1311,6 +1311,41 @@ def test_the_name_lookalikes_are_what_the_script_writes() -> None:
 def test_a_private_name_in_an_advisory_that_holds_patient_data(fields: dict[str, Any],
                                                                expected: tuple[str, str, str]) -> None:
     assert expected in _blocking(fields)
+
+
+# ... and so do a town after someone or what happened to them, one person's age, the listed ages of a family, and
+# a day in a sentence about one person -- each read where no rule ties it to someone named.
+@pytest.mark.parametrize("fields,expected", [
+    ({"description": "Un paciente, NHC 88213344, ha recibido el informe de otro. Una vecina desaparecida en Móstoles "
+                     "fue hallada ayer."}, [("description", "address", "Móstoles")]),
+    ({"description": "Der Patient (KVNR A123456780) wurde verwechselt. Eine Betroffene aus Leipzig-Gohlis hat sich "
+                     "gemeldet."}, [("description", "address", "Leipzig-Gohlis")]),
+    ({"headline": "Record MRN 5521907 sent in error", "description": "The family of a man from Thornbury was told."},
+     [("description", "address", "Thornbury")]),
+    ({"headline": "Record MRN 5521907 sent in error", "description": "A 54-year-old man was given the wrong tablets."},
+     [("description", "age", "54-year-old")]),
+    ({"description": "Dossier (NIR 1 85 05 78 006 084 36) envoyé par erreur. Deux enfants de 4 et 9 ans ont été "
+                     "intoxiqués."}, [("description", "age", "4"), ("description", "age", "9")]),
+    ({"headline": "Record MRN 5521907 sent in error", "description": "He got the text on 2 February and clicked it."},
+     [("description", "date", "2 February")]),
+    ({"headline": "NHC 88213344 enviado por error", "description": "Ella estuvo en la UCI desde el 28 de enero."},
+     [("description", "date", "28 de enero")]),
+])
+def test_what_is_someones_in_an_advisory_that_holds_patient_data(fields: dict[str, Any],
+                                                                  expected: list[tuple[str, str, str]]) -> None:
+    found = _blocking(fields)
+    assert all(e in found for e in expected), found
+
+
+@pytest.mark.parametrize("fields", [
+    {"description": "A man from Thornbury was treated. A 54-year-old man was given the wrong tablets. He got the text "
+                    "on 2 February."},
+    {"description": "A patient's record (MRN 4471902) was sent in error. The hospital in Thornbury is open; clinics run "
+                    "from 3 May until 9 May for anyone who visited. Children aged 5 and 6 need a booster; credit "
+                    "monitoring runs 24 months. Your clinic reopens on 12 May."},
+])
+def test_what_is_nobodys_in_an_advisory(fields: dict[str, Any]) -> None:
+    assert [f for f in _blocking(fields) if f[1] in ("address", "age", "date")] == []
 
 
 @pytest.mark.parametrize("description", [

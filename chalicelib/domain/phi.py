@@ -114,7 +114,7 @@ def _in_a_patients_advisory(possible: Sequence[Finding], found: Sequence[Finding
     `found`: the field's findings, which the names must not overlap."""
     taken = [(f.start, f.end) for f in found if f.start is not None and f.end is not None]
     return [f.model_copy(update={"blocking": True, "message": (
-                f"{f.field} names a private person in an advisory that holds patient data "
+                f"{f.field} holds {LABELS[f.identifier or 'name']} in an advisory that holds patient data "
                 f"(“{f.message.split('“', 1)[-1].rsplit('”', 1)[0]}”): remove it")})
             for f in possible if f.start is not None and f.end is not None
             and not any(s < f.end and f.start < e for s, e in taken)]

@@ -2907,6 +2907,42 @@ def tied_towns(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Ite
             yield _hit(text, "address", m.start("place"), m.end("place"), True, "the town of someone named here")
 
 
+# Who a town can be the home of, or what happened to them there: in an advisory that holds patient data, the
+# town after them is theirs ("Ein Betroffener aus Duisburg-Marxloh", "décès d'une personne âgée à Carpentras",
+# "desaparecida en Alcorcón", "his old house in Tilehurst", "a council tenant in Lawrence Hill").
+SOMEONE_THERE = re.compile(
+    r"\b(?P<who>patient(?:e|in|en)?|paciente|Patient(?:in)?|case|child|baby|bebé|bébé|Kind|Säugling|infant|toddler|"
+    r"famil(?:y|ia|le)|Familie|tenant|locataire|inquilin[oa]|Mieter(?:in)?|mother|mum|mom|maman|mamá|madre|Mutter|"
+    r"father|dad|papa|papá|padre|Vater|Betroffene[rn]?|afectad[oa]|victim|victime|víctima|Opfer|nurse|infirmière|"
+    r"enfermer[oa]|worker|trabajador(?:a)?|salariée?|Arbeiter(?:in)?|personne\s+âgée|persona\s+mayor|"
+    r"\w*[Tt]ote[nr]?|deceased|fallecid[oa]|décédée?|Verstorbene[rn]?|desaparecid[oa]|disparue?|vermisst|"
+    r"hospitali[sz]ed|hospitalisée?s?|hospitalizad[oa]s?|ingresad[oa]|admitted|died|décès|fallec\w+|"
+    r"(?:old\s+)?(?:house|home|flat|maison|casa|piso|Haus|Wohnung|domicile|domicilio))\b(?:\s+[\w'’-]+){0,4}?\s*$", CI)
+CARE_PLACE = re.compile(r"\b(?:CHU|CHR|CHRU|CHS|CH|h[oô]pita\w*|hospitali(?:er|ère)|care\s+home|Pflegeheim|Heim|"
+                        r"maison\s+du\s+don|urgences|Urgencias|Maternidad|Neonatos|Klinik\w*|planta)\b", CI)
+
+
+NOT_A_TOWN = re.compile(r"(?:Year|Class|Grade|Instagram|Facebook|TikTok|Twitter|WhatsApp|"
+                        r"\w+(?:log[íi]a|iatr[íi]a|atos|ología))\b")  # "in Year 9", "de Geriatría", "en Neonatos"
+
+
+def possible_towns(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
+    """A town after someone or what happened to them that no sure finding in its sentence ties: it blocks
+    only in an advisory that holds patient data (phi.py), since "the hospital in Jerez" is nobody's home."""
+    for m in TOWN_OF.finditer(text):
+        place = m.group("place")
+        if _fold(place) in NOT_NAMES or _fold(place) in MONTH_NAMES or is_given_name(place) or \
+                VENUE.search(place) or INSTITUTION_END.search(place) or \
+                any(h.start < m.end() and m.start("place") < h.end for h in found):
+            continue
+        s, _ = sentence_of(spans, m.start())
+        someone = SOMEONE_THERE.search(text, max(s, m.start() - 60), m.start())
+        if someone and not VENUE.search(text, someone.end("who"), m.start()) and \
+                not CARE_PLACE.search(text, someone.start("who"), m.end("place")) and \
+                not NOT_A_TOWN.search(place) and place[-1] not in "'’" and not re.match(r"\s*\d", text[m.end():]):
+            yield _hit(text, "address", m.start("place"), m.end("place"), False, "the town of someone here")
+
+
 def tied_devices(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
     """A device serial number next to (in the sentence before, with or after) one that identifies
     someone: "The pump, serial PDM-0042-87731. ... a driving licence for Kieran Walsh"."""
@@ -3099,6 +3135,30 @@ def named_persons_ages(text: str, hits: list[Hit]) -> Iterator[Hit]:
             yield _hit(text, "age", start, end, True, "the age of a person this advisory names")
 
 
+# The ages of several people of one family or group, listed: "her three children, ages 12, 9 and 3", "sisters Kaylee and
+# Morgan Ruiz, 16 and 14,", "deux enfants de 5 et 8 ans", "zwei Kinder (4 und 7)".
+LISTED_AGES = re.compile(r"\b(?:ages|aged|de|von|im\s+Alter\s+von|edades\s+de)\s+"
+                         r"(?P<ages>\d{1,2}(?:\s*,\s*\d{1,2})*\s*,?\s*(?:and|y|et|und)\s+\d{1,2})(?=\s*(?:ans|años|Jahren?|years?|[,.;)]))|"
+                         rf"[{LOWER}]\s*,\s*(?P<after>\d{{1,2}}\s+(?:and|y|et|und)\s+\d{{1,2}})\s*,|"
+                         r"\(\s*(?P<paren>\d{1,2}\s*(?:,\s*\d{1,2}\s*)*(?:and|y|et|und)\s+\d{1,2})\s*\)", CI)
+
+
+DURATION = re.compile(r"(?:weeks?|months?|days?|meses|mois|semanas|semaines|Wochen|Monate)$", CI)  # not "-old"
+
+
+def possible_ages(text: str) -> Iterator[Hit]:
+    """One person's age, or the listed ages of a family's people, that nothing here ties to someone named:
+    they block only in an advisory that holds patient data (phi.py) -- "A 68-year-old man was given
+    methotrexate" is the patient whose record number the advisory also gives."""
+    for start, end in one_person_ages(text):
+        if not DURATION.search(text[start:end]) and not re.search(r"\ba\s+los\s+$", text[max(0, start - 8):start]):
+            yield _hit(text, "age", start, end, False, "the age of a person")
+    for m in LISTED_AGES.finditer(text):
+        group = next(g for g in ("ages", "after", "paren") if m.group(g))
+        for n in re.finditer(r"\d{1,2}", m.group(group)):
+            yield _hit(text, "age", m.start(group) + n.start(), m.start(group) + n.end(), False, "a person's age")
+
+
 def tied_ages(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
     """The age of a named person: in a sentence that names them (or goes on about them), or
     right after their name. Under 90 an age is no identifier on its own; beside a name it
@@ -3147,15 +3207,7 @@ def tied_dates(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Ite
                   if any(h.blocking and h.cls in PERSONAL and s <= h.start < e for h in found)]
     if not identified:
         return
-    dates = [(m.start(), m.end()) for m in ANY_DATE.finditer(text) if re.search(r"\d", m.group())]
-    dates += [m.span("date") for m in DAY_MONTH.finditer(text) if 1 <= int(m.group("d")) <= 31
-              and 1 <= int(m.group("m")) <= 12]
-    dates += [m.span("first") for m in DAY_PAIR.finditer(text)]  # "am 4. und 5. März": the 4th too
-    dates += [m.span("day") for m in NOMINAL_DAY.finditer(text)
-              if re.fullmatch(ORDINAL_WORDS_DE, m.group("day").lower())]
-    dates += [m.span() for m in (*WEEKDAY_DAY.finditer(text), *WORDED_DATE.finditer(text), *DAY_NUMBER.finditer(text),
-                                 *MONTH_YEAR.finditer(text))]
-    short = [m.span() for m in SHORT_DATE.finditer(text) if _day_and_month(int(m.group("a")), int(m.group("b")))]
+    dates, short = _date_spans(text)
     # "... une passagère arrivée à Orly le 2 mars. Il s'agit de Mme Fatima Benali": the next sentence names her
     introduced = {spans[i - 1] for i in range(1, len(spans))
                   if spans[i] in identified and IT_IS.match(text, spans[i][0])}
@@ -3167,6 +3219,48 @@ def tied_dates(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Ite
     for start, end in short:
         if not any(h.start < end and start < h.end for h in found) and sentence_of(spans, start) in identified:
             yield _hit(text, "date", start, end, True, "a date in a sentence about an identified person")
+
+
+# One person, or what happened to them, in a sentence: a date there is likely theirs ("I got the text on 2 February",
+# "ingresado en la UCI desde el 28 de enero", "Seit Mittwochabend, 6.3., wird Gertrud vermisst").
+ONE_PERSON_HERE = re.compile(
+    r"\b(?:(?-i:I)|he|she|him|my|er|ihm|ihn|il|elle|él|ella|"
+    r"man|woman|boy|girl|child|baby|infant|teenager|patient|Patientin|paciente|patiente|hombre|mujer|niñ[oa]|bebé|"
+    r"homme|femme|enfant|bébé|nourrisson|Mann|Frau|Kind|Junge|Mädchen|Säugling|"
+    r"died|passed\s+away|admitted|discharged|missing|fallec\w+|ingresad[oa]|desaparecid[oa]|décédée?|"
+    r"hospitalisée?|disparue?|gestorben|verstorben|vermisst|eingeliefert|aufgenommen)\b", CI)
+PLURAL_PEOPLE = re.compile(r"\b(?:anyone|everyone|those|people|patients|visitors|customers|residents|guests|passengers|"
+                           r"personas|pacientes|personnes|patients|Personen|Patienten|Besucher|alle|"
+                           # the public addressed, or a span of days: an instruction's dates, not a person's
+                           r"you|your|vous|votre|vos|usted|ustedes|Sie|Ihr|Ihre[mnrs]?|between|entre|zwischen|"
+                           r"from|until|through|jusqu['’]au|hasta|bis)\b", CI)
+
+
+def possible_dates(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
+    """A day in a sentence about one person that no sure finding ties to someone named: it blocks only in
+    an advisory that holds patient data (phi.py); "anyone who visited on 3 May" is the public's."""
+    dates, short = _date_spans(text)
+    for start, end in [*dates, *short]:
+        s, e = sentence_of(spans, start)
+        sentence = text[s:e]
+        if any(h.start < end and start < h.end for h in found) or HISTORIC_YEAR.search(text[start:end]) or \
+                not ONE_PERSON_HERE.search(sentence) or PLURAL_PEOPLE.search(sentence):
+            continue
+        yield _hit(text, "date", start, end, False, "a date in a sentence about someone")
+
+
+def _date_spans(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Every day and month the text writes (any year), and the short numeric ones ("14/01") apart."""
+    dates = [(m.start(), m.end()) for m in ANY_DATE.finditer(text) if re.search(r"\d", m.group())]
+    dates += [m.span("date") for m in DAY_MONTH.finditer(text) if 1 <= int(m.group("d")) <= 31
+              and 1 <= int(m.group("m")) <= 12]
+    dates += [m.span("first") for m in DAY_PAIR.finditer(text)]  # "am 4. und 5. März": the 4th too
+    dates += [m.span("day") for m in NOMINAL_DAY.finditer(text)
+              if re.fullmatch(ORDINAL_WORDS_DE, m.group("day").lower())]
+    dates += [m.span() for m in (*WEEKDAY_DAY.finditer(text), *WORDED_DATE.finditer(text), *DAY_NUMBER.finditer(text),
+                                 *MONTH_YEAR.finditer(text))]
+    short = [m.span() for m in SHORT_DATE.finditer(text) if _day_and_month(int(m.group("a")), int(m.group("b")))]
+    return dates, short
 
 
 # ---------------------------------------------------------------------------------------------
@@ -3430,6 +3524,7 @@ def detect(text: str, ctx: Context, known: frozenset[str] = frozenset(),
              *(searched_streets(text) if ctx.kind == "area" and known else ())]  # after the names: places stay places
     found = resolve([*hits, *tied_towns(text, spans, resolve(hits))])  # after the streets: "…Road in Bedminster"
     if possible is not None:
+        unsure += [*possible_towns(text, spans, found), *possible_ages(text), *possible_dates(text, spans, found)]
         possible += [h for h in resolve(unsure) if not any(f.start < h.end and h.start < f.end for f in found)
                      and not _history_in(text[slice(*sentence_of(spans, h.start))])]
     return found
