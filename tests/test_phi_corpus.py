@@ -1307,6 +1307,11 @@ def test_the_name_lookalikes_are_what_the_script_writes() -> None:
      ("description", "name", "Lucía")),
     ({"description": "Der Patient (KVNR A123456780) wurde behandelt. Danke an Marek, der sofort half."},
      ("description", "name", "Marek")),
+    # a relative who speaks is no official, nor a landlord
+    ({"headline": "Record MRN 5521907 sent in error", "description": "Her grandsons Jarrod and Tobias said she loved "
+      "her garden."}, ("description", "name", "Jarrod")),
+    ({"headline": "Record MRN 5521907 sent in error", "description": "The family's landlord, Malcolm Voss, told crews "
+      "that no alarms had been fitted."}, ("description", "name", "Malcolm")),
 ])
 def test_a_private_name_in_an_advisory_that_holds_patient_data(fields: dict[str, Any],
                                                                expected: tuple[str, str, str]) -> None:

@@ -1776,6 +1776,16 @@ def _looks_private(text: str, sentence_start: int, start: int, end: int) -> bool
                 or PLACE_LAST.fullmatch(words[-1].removesuffix("s")))
 
 
+SAYING = re.compile(r"said|says|announced|dijo|sagte|erklärte|erklärt|appelle|explains|explained|stressed|précise|"
+                    r"explique|souligne|indique|explica|señala|subraya|betont|ergänzt|ha\s+\w+|a\s+déclaré", CI)
+
+
+def _in_office(text: str, start: int, end: int) -> bool:
+    """An office's word near a name ("director", "portavoz", "Bürgermeisterin") -- not a speaking verb, which a
+    patient's granddaughters use as well ("Her granddaughters Chloe and Sian said")."""
+    return any(not SAYING.fullmatch(m.group()) for m in OFFICIAL.finditer(text, start, end))
+
+
 def _official_around(text: str, start: int, name_start: int, end: int) -> re.Match[str] | None:
     """An official's word near a name -- not a speaker's verb before it that reports on the person."""
     for m in OFFICIAL.finditer(text, start, end):
@@ -2210,6 +2220,7 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
                 (FAMILY_OURS.search(text, max(s, start - 12), start) and not re.match(r"\s+of\b", text[end:])) or \
                 (SIGNED.match(text, end) and SIGNED_BEFORE.search(text, max(0, start - 12), start))
             near_official = OFFICIAL.search(text[max(s, start - 40):min(e, end + 60)])
+            in_office = _in_office(text, max(s, start - 40), min(e, end + 60))
             if not owned and (not (_age_opens(text, s, start, text[start:end])
                                    or AGE_BEFORE.search(text[max(s, start - 40):start])
                                    or DATE_AFTER_NAME.match(text[end:e]) or AGE_AFTER_NAME.match(text[end:e])
@@ -2217,7 +2228,7 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
                                        and re.fullmatch(r"[\s>«„“\"'-]*", text[s:start]) is not None)
                                    or _identifier_follows(text, end, strong))
                               or near_official):
-                if possible is not None and not near_official and not area and _looks_private(text, s, start, end):
+                if possible is not None and not in_office and not area and _looks_private(text, s, start, end):
                     possible.append(_hit(text, "name", start, end, False, "a first name"))
                 continue
             if owned and not any(a <= start and end <= b for a, b in address_spans):
@@ -2300,7 +2311,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
                 and not PLACE_LAST.fullmatch(text[start:end].split()[-1].removesuffix("s")) \
                 and _told_of_next(text, spans, e, strong):  # not "Northfield Hospitals"
             add(start_title, end, True, "a name the next sentence tells the age or birthday of")
-        elif possible is not None and not official and not staff and not professional and not area and \
+        elif possible is not None and not _in_office(text, max(s, start - 50), min(e, end + 60)) and \
+                not staff and not professional and not area and \
                 not ROLE_AFTER.match(after) and _looks_private(text, s, start_title, end):
             possible.append(_hit(text, "name", start_title, end, False, "a private person's name"))
     for hit in [h for h in found.values() if h.blocking and h.cls == "name" and " " in h.text]:
