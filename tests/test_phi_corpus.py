@@ -1296,6 +1296,31 @@ def test_the_name_lookalikes_are_what_the_script_writes() -> None:
     assert check.returncode == 0, check.stdout + check.stderr
 
 
+# Rows of a record split by " / " or " · " too, with the name in capitals or as "Surname, Given I", and a row whose only
+# identifier is a birth date of the last century; a dose is no date, a hotline's number after its key no age.
+@pytest.mark.parametrize("description,expected", [
+    ("The pharmacy's label read: OKONJO T | 11/03/1949 | Rx 5512098 | AMLODIPINE 5MG | daily.",
+     [("description", "name", "OKONJO T"), ("description", "date", "11/03/1949")]),
+    ("L'étiquette portait : LEFEBVRE Odile / 02.11.1944 / IPP 0088123456 / warfarine 5 mg.",
+     [("description", "name", "LEFEBVRE Odile")]),
+    ("The file sent in error read: Brennan, Kathleen M | DOB 03/14/1950 | MRN 00981234.",
+     [("description", "name", "Brennan, Kathleen M")]),
+    ("Ingreso: SOLÍS Amparo · NHC 7712093 · cama 14 · alta prevista 20/02.",
+     [("description", "name", "SOLÍS Amparo")]),
+])
+def test_more_rows_of_a_record(description: str, expected: list[tuple[str, str, str]]) -> None:
+    found = _blocking({"description": description})
+    assert all(e in found for e in expected), found
+
+
+@pytest.mark.parametrize("description", [
+    "She was given 10 mg tablets instead of 2.5 mg. Contacts: SAMU : 15 · ARS : 01 99 00 12 34 · mairie : 3939.",
+    "Clinic hours | Mon 09:40 | Tue 10:20 | Wed 11:30 | call 111.",
+])
+def test_what_rows_leave_alone(description: str) -> None:
+    assert [f for f in _blocking({"description": description}) if f[1] in ("age", "date")] == []
+
+
 # Once an advisory holds a sure identifier, a private-looking name no rule tied to the patient blocks too;
 # without one, the same words pass (most such names are then a place's, a speaker's or a sponsor's).
 @pytest.mark.parametrize("fields,expected", [

@@ -2803,8 +2803,16 @@ CASE_FILE = re.compile(r"\b(?:(?:Az\.|Aktenzeichen|Geschäftszeichen)(?:\s+(?:de
 # The cells of a row pasted from a record ("CX-2026-0417 | J.R.K. | DOB 04/11/2019 | MRN 00482913"): with one
 # identifier of a person in the row, its initials, its name written surname first or in lower case, and its
 # codes are that person's too.
-ROW_CELL = re.compile(r"(?:(?!\s[–-]\s)[^|;\n])+")  # cells between "|", ";" or a spaced dash
-SURNAME_GIVEN = re.compile(rf"(?P<surname>{WORD}(?:[ -]{WORD})?),\s+(?P<given>{WORD})(?:\s+{WORD})?")
+ROW_CELL = re.compile(r"(?:(?!\s[–/·-]\s)[^|;\n])+")  # cells between "|", ";" or a spaced dash, slash or dot
+KEY_COLON = re.compile(r"(?<!\d):(?!\d)")
+ROW_SEPARATOR = re.compile(r"[|;]|\s[–/·-]\s")
+SURNAME_GIVEN = re.compile(rf"(?P<surname>{WORD}(?:[ -]{WORD})?),\s+(?P<given>{WORD})(?:\s+(?:{WORD}|[{UPPER}]\.?))?")
+# a record's name in capitals: "WHITFIELD J", "MARTINEAU Roger", "RUTH M. CALLOWAY"
+CAPS_ROW_NAME = re.compile(rf"(?P<surname>{CAPS_NAME_WORD})\s+(?:(?P<given>[{UPPER}][{LOWER}]+)|[{UPPER}]\.?)|"
+                           rf"(?P<first>{CAPS_NAME_WORD})(?:\s+[{UPPER}]\.)?\s+{CAPS_NAME_WORD}")
+# a number after its short key: "Rx 7730915", "Fall 20240031187", "dossier n° 2024-118842"
+KEYED_CELL = re.compile(r"[^\W\d_]{1,8}\.?(?:-[^\W\d_]{1,4}\.?)?(?:\s*(?:n[°º]|#|no\.))?\s+(?P<n>\d[\d-]{4,14}\d)")
+DOSE_KEY = re.compile(r"(?i:mg|ml|tab|x|tel|phone|mob|fax|tél)\.?\s*$")
 LOWER_SURNAME_GIVEN = re.compile(rf"(?P<surname>[{LOWER}][{LOWER}'’-]+),\s+(?P<given>[{LOWER}]{{2,}})")
 CODE_CELL = re.compile(r"(?-i:[A-Z]{1,4})[-/]?\d{2,4}[-/]\d{3,8}")
 
@@ -2814,16 +2822,24 @@ def record_rows(text: str, found: list[Hit]) -> Iterator[Hit]:
     start = 0
     for line in text.split("\n"):
         end = start + len(line)
-        if len(re.findall(r"[|;]|\s[–-]\s", line)) >= 2 and any(start <= h.start < end for h in identifiers):
+        born = [c for c in ROW_CELL.finditer(line) if BIRTH_CELL.fullmatch(c.group().strip())]
+        if len(ROW_SEPARATOR.findall(line)) >= 2 and (any(start <= h.start < end for h in identifiers) or (
+                born and len(ROW_SEPARATOR.findall(line)) >= 3)):
+            for cell in born:  # "WHITFIELD J | 02/09/1956 | Rx 7730915 | …": a birth date makes the row a person's
+                at = start + cell.start() + cell.group().index(cell.group().strip())
+                if not any(h.start < at + len(cell.group().strip()) and at < h.end for h in found if h.blocking):
+                    yield _hit(text, "date", at, at + len(cell.group().strip()), True, "a birth date in a record's row")
             for cell in ROW_CELL.finditer(line):
                 # the row after what introduces it: "…): Schäfer, Gerda", '"hughes, bethan - …'
-                value = re.sub(r"^[\"“„«]+|[\"”»]+\.?$", "", cell.group().split(":")[-1].strip(" -–")).strip()
+                after_key = KEY_COLON.split(cell.group())[-1]  # "Nombre: X" (not the colon of "09:40")
+                value = re.sub(r"^[\"“„«]+|[\"”»]+\.?$", "", after_key.strip(" -–")).strip()
                 at = start + cell.start() + cell.group().rindex(value) if value else 0
                 if not value or any(h.start < at + len(value) and at < h.end for h in found if h.blocking):
                     continue
                 named = SURNAME_GIVEN.fullmatch(value) or LOWER_SURNAME_GIVEN.fullmatch(value)  # "hughes, bethan"
+                caps = CAPS_ROW_NAME.fullmatch(value)
                 if re.fullmatch(INITIALS, value) or (named and is_given_name(named.group("given").capitalize())) or \
-                        _lower_name(value):
+                        _lower_name(value) or (caps and _caps_row_name(caps)):
                     yield _hit(text, "name", at, at + len(value), True, "a name in a row of a person's record")
                 elif CODE_CELL.fullmatch(value):
                     yield _hit(text, "other_id", at, at + len(value), True, "a code in a row of a person's record")
@@ -2833,9 +2849,24 @@ def record_rows(text: str, found: list[Hit]) -> Iterator[Hit]:
                     yield _hit(text, "kvnr", at, at + len(value), True, "a health insurance number in a record")
                 elif re.fullmatch(r"\d{6,10}|(?-i:[A-Z]{2,4})\d{6,10}", value):  # "… | 07/22/1961 | 00483921 | …"
                     yield _hit(text, "mrn", at, at + len(value), True, "a record number in a row of a person's record")
-                elif re.fullmatch(r"\d{1,3}", value) and int(value) <= 110:  # "Case 24-0318 | M.R. | F | 67 | DOB …"
+                elif re.fullmatch(r"\d{1,3}", value) and int(value) <= 110 and value == cell.group().strip():
+                    # "Case 24-0318 | M.R. | F | 67 | DOB …" (not "SAMU : 15", a number after its key)
                     yield _hit(text, "age", at, at + len(value), True, "an age in a row of a person's record")
+                elif (keyed := KEYED_CELL.fullmatch(value)) and not DOSE_KEY.search(value[:keyed.start("n")]):
+                    yield _hit(text, "other_id", at + keyed.start("n"), at + keyed.end("n"), True,
+                               "a number in a row of a person's record")  # "Rx 7730915", "Fall 20240031187"
         start = end + 1
+
+
+BIRTH_CELL = re.compile(r"\d{1,2}[/.]\d{1,2}[/.](?:19\d\d|200\d)")  # a full date of the last century: a birth
+
+
+def _caps_row_name(caps: re.Match[str]) -> bool:
+    """A name in capitals that reads as one: a surname we do not take for a word, with a given name or an initial."""
+    if caps.group("first"):
+        return is_given_name(caps.group("first").capitalize())
+    surname = caps.group("surname")
+    return _fold(surname) not in NOT_NAMES and (caps.group("given") is None or is_given_name(caps.group("given")))
 
 
 def tied_case_files(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
@@ -3272,7 +3303,11 @@ def _date_spans(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]
     dates += [m.span() for m in (*WEEKDAY_DAY.finditer(text), *WORDED_DATE.finditer(text), *DAY_NUMBER.finditer(text),
                                  *MONTH_YEAR.finditer(text))]
     short = [m.span() for m in SHORT_DATE.finditer(text) if _day_and_month(int(m.group("a")), int(m.group("b")))]
-    return dates, short
+    return ([d for d in dates if not DOSE_AFTER.match(text, d[1])],
+            [d for d in short if not DOSE_AFTER.match(text, d[1])])
+
+
+DOSE_AFTER = re.compile(r"\s*(?:mg|ml|mcg|µg|g|kg|mmol|%|units?|IE|UI)\b")  # "2.5 mg" is a dose, not the 2nd of May
 
 
 # ---------------------------------------------------------------------------------------------
