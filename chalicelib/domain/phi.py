@@ -94,9 +94,7 @@ def _identifiers(read: Sequence[tuple[str, str, str, str | None]], settings: Org
         found = [field + _in_a_patients_advisory(maybe, field) for field, maybe in zip(found, possible, strict=True)]
     fields = [(name, text, kind) for name, text, kind, _ in read]
     known = frozenset(names_known(fields, [f for field in found for f in field]))
-    if not known:
-        return found
-    for index, (name, text, kind, language) in enumerate(read):
+    for index, (name, text, kind, language) in enumerate(read if known else ()):
         covered = [(f.start, f.end) for f in ruled[index] if f.blocking and f.start is not None and f.end is not None]
         if kind == "text" and any(not any(s < b and a < e for s, e in covered)
                                   for a, b in second_reading(text, name, known)):
@@ -104,7 +102,19 @@ def _identifiers(read: Sequence[tuple[str, str, str, str | None]], settings: Org
             found[index] = identifier_findings(name, text, settings, language, kind, known, maybe)
             if patients:
                 found[index] += _in_a_patients_advisory(maybe, found[index])
+    if patients:
+        found = [field + _someones(name, text, field) if kind == "text" else field
+                 for (name, text, kind, _), field in zip(read, found, strict=True)]
     return _of_history(read, found, historic)  # the second reading may name them again
+
+
+def _someones(field: str, text: str, found: Sequence[Finding]) -> list[Finding]:
+    """In an advisory that holds patient data, the towns, ages and days no rule tied that read as someone's
+    (phi_detect.someones): they block with the rest."""
+    from chalicelib.domain.phi_detect import someones
+
+    taken = [(f.start, f.end) for f in found if f.start is not None and f.end is not None]
+    return _in_a_patients_advisory(_findings(field, someones(text, taken)), found)
 
 
 def _in_a_patients_advisory(possible: Sequence[Finding], found: Sequence[Finding]) -> list[Finding]:

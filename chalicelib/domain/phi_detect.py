@@ -1663,7 +1663,7 @@ PLACE_LAST = re.compile(r"Hub|Clinic|Hospital|Hôpital|Klinik|Klinikum|Krankenha
                         r"École|Colegio|Instituto|Fundación|Foundation|Library|Campus|Stadium|School|Academy|Surgery|"
                         r"Practice|Hospice|Pharmacy|Primary|Elementary|Arena|Suites|Hotel|Motel|Resort|"
                         r"Pediatrics|Paediatrics|Dental|Dentistry|Orthopedics|Cardiology|Dermatology|Optometry|"
-                        r"General|Infirmary|"
+                        r"General|Infirmary|Township|County|Borough|Parish|Village|"
                         # a street ("over on Birchwood Ct") -- not Lane or Close, which are surnames too
                         r"St|Rd|Ave|Ln|Ct|Cres|Blvd|Street|Road|Avenue|Drive|Crescent|Terrace|Gardens|Boulevard")
 # A building or body after the words: "George Washington Carver Student Union", "Jean Moulin Institute".
@@ -2969,6 +2969,21 @@ NOT_A_TOWN = re.compile(r"(?:Year|Class|Grade|Instagram|Facebook|TikTok|Twitter|
                         r"\w+(?:log[íi]a|iatr[íi]a|atos|ología))\b")  # "in Year 9", "de Geriatría", "en Neonatos"
 
 
+def someones(text: str, taken: Sequence[tuple[int, int]]) -> list[Hit]:
+    """What reads as someone's in a text of an advisory that holds patient data, beyond what the rules
+    tied: a town after someone or what happened to them, one person's age or a family's, a day in a
+    sentence about one person. Read only once an advisory is sure to hold someone's data (phi.py), so
+    a clean advisory costs nothing. `taken`: the spans already found in the text."""
+    if not text.strip():
+        return []
+    if "’" in text:  # the patterns read one apostrophe; offsets stay
+        return [replace(h, text=text[h.start:h.end]) for h in someones(text.replace("’", "'"), taken)]
+    spans = sentences(text)
+    found = [Hit("taken", start, end, True, "") for start, end in taken]
+    extra = resolve([*possible_towns(text, spans, found), *possible_ages(text), *possible_dates(text, spans, found)])
+    return [h for h in extra if not any(a < h.end and h.start < b for a, b in taken)]
+
+
 def possible_towns(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
     """A town after someone or what happened to them that no sure finding in its sentence ties: it blocks
     only in an advisory that holds patient data (phi.py), since "the hospital in Jerez" is nobody's home."""
@@ -3150,7 +3165,13 @@ NOUN_AGE = re.compile(rf"\b(?:man|woman|boy|girl|teenager|hombre|mujer|chico|chi
                       rf"\s*\(\s*(?P<p>\d{{1,3}})\s*\))")  # "meine Tochter (6) hat Durchfall"
 
 
-def one_person_ages(text: str) -> Iterator[tuple[int, int]]:
+@lru_cache(maxsize=32)
+def one_person_ages(text: str) -> tuple[tuple[int, int], ...]:
+    """The spans of one person's age (cached: the advisory's second reading and its patient data read it again)."""
+    return tuple(_one_person_ages(text))
+
+
+def _one_person_ages(text: str) -> Iterator[tuple[int, int]]:
     for m in NOUN_AGE.finditer(text):
         group = "n" if m.group("n") else "p"
         if _a_lifetime(m.group(group)):
@@ -3292,8 +3313,10 @@ def possible_dates(text: str, spans: list[tuple[int, int]], found: list[Hit]) ->
         yield _hit(text, "date", start, end, False, "a date in a sentence about someone")
 
 
-def _date_spans(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """Every day and month the text writes (any year), and the short numeric ones ("14/01") apart."""
+@lru_cache(maxsize=32)
+def _date_spans(text: str) -> tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
+    """Every day and month the text writes (any year), and the short numeric ones ("14/01") apart (cached: the
+    dates tied to a person and those of an advisory that holds patient data read the same text)."""
     dates = [(m.start(), m.end()) for m in ANY_DATE.finditer(text) if re.search(r"\d", m.group())]
     dates += [m.span("date") for m in DAY_MONTH.finditer(text) if 1 <= int(m.group("d")) <= 31
               and 1 <= int(m.group("m")) <= 12]
@@ -3303,8 +3326,8 @@ def _date_spans(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]
     dates += [m.span() for m in (*WEEKDAY_DAY.finditer(text), *WORDED_DATE.finditer(text), *DAY_NUMBER.finditer(text),
                                  *MONTH_YEAR.finditer(text))]
     short = [m.span() for m in SHORT_DATE.finditer(text) if _day_and_month(int(m.group("a")), int(m.group("b")))]
-    return ([d for d in dates if not DOSE_AFTER.match(text, d[1])],
-            [d for d in short if not DOSE_AFTER.match(text, d[1])])
+    return (tuple(d for d in dates if not DOSE_AFTER.match(text, d[1])),
+            tuple(d for d in short if not DOSE_AFTER.match(text, d[1])))
 
 
 DOSE_AFTER = re.compile(r"\s*(?:mg|ml|mcg|µg|g|kg|mmol|%|units?|IE|UI)\b")  # "2.5 mg" is a dose, not the 2nd of May
@@ -3571,7 +3594,6 @@ def detect(text: str, ctx: Context, known: frozenset[str] = frozenset(),
              *(searched_streets(text) if ctx.kind == "area" and known else ())]  # after the names: places stay places
     found = resolve([*hits, *tied_towns(text, spans, resolve(hits))])  # after the streets: "…Road in Bedminster"
     if possible is not None:
-        unsure += [*possible_towns(text, spans, found), *possible_ages(text), *possible_dates(text, spans, found)]
         possible += [h for h in resolve(unsure) if not any(f.start < h.end and h.start < f.end for f in found)
                      and not _history_in(text[slice(*sentence_of(spans, h.start))])]
     return found
