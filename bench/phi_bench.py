@@ -506,11 +506,11 @@ HAND_WRITTEN = (
     (HOLDOUT56, "written as holdout53 was (another hand) during the work on holdout51-53; first run: recall 82.6 %, "
                 "100 % blocked, FP 0 %; worked on since"),
     (HOLDOUT57, "written as holdout51 was, told that a person's town is an address too (another hand), after the work "
-                "on holdout51-53; never worked on (first run: recall 91.0 %, 100 % blocked, FP 2.5 %)"),
+                "on holdout51-53; first run: recall 91.0 %, 100 % blocked, FP 2.5 %; worked on since"),
     (HOLDOUT58, "written as holdout52 was, told that a person's town is an address too (another hand), after the work "
-                "on holdout51-53; never worked on (first run: recall 85.7 %, 97.5 % blocked, FP 5 %)"),
+                "on holdout51-53; first run: recall 85.7 %, 97.5 % blocked, FP 5 %; worked on since"),
     (HOLDOUT59, "written as holdout53 was, told that a person's town is an address too (another hand), after the work "
-                "on holdout51-53; never worked on (first run: recall 82.0 %, 95 % blocked, FP 0 %)"),
+                "on holdout51-53; first run: recall 82.0 %, 95 % blocked, FP 0 %; worked on since"),
     (HOLDOUT60, "written by another hand asked for a plain-and-hidden mix, towns, relative dates and record rows, "
                 "during the work on private-looking names; never worked on (first run before that work: recall "
                 "79.9 %, 100 % blocked, FP 2.5 %; with it 81.4 %)"),

@@ -111,7 +111,9 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     (phi_bench.HOLDOUT46, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT47, 0.98, 1.0, 0.025),
     (phi_bench.HOLDOUT48, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT49, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT50, 0.99, 1.0, 0.0),
     (phi_bench.HOLDOUT51, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT52, 0.96, 1.0, 0.0), (phi_bench.HOLDOUT53, 0.93, 1.0, 0.0),
-    (phi_bench.HOLDOUT54, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT55, 0.97, 1.0, 0.0), (phi_bench.HOLDOUT56, 0.88, 1.0, 0.0)],
+    (phi_bench.HOLDOUT54, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT55, 0.97, 1.0, 0.0), (phi_bench.HOLDOUT56, 0.88, 1.0, 0.0),
+    (phi_bench.HOLDOUT57, 0.93, 1.0, 0.0), (phi_bench.HOLDOUT58, 0.91, 0.975, 0.025),
+    (phi_bench.HOLDOUT59, 0.91, 0.975, 0.0)],
     ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13",
          "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21",
          "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27",
@@ -119,7 +121,8 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
          "holdout31", "holdout32", "holdout33", "holdout34", "holdout35", "holdout36",
          "holdout37", "holdout38", "holdout39", "holdout40", "holdout41", "holdout42", "holdout43",
          "holdout44", "holdout45", "holdout46", "holdout47", "holdout48", "holdout49", "holdout50",
-         "holdout51", "holdout52", "holdout53", "holdout54", "holdout55", "holdout56"])
+         "holdout51", "holdout52", "holdout53", "holdout54", "holdout55", "holdout56", "holdout57", "holdout58",
+         "holdout59"])
 def test_the_later_sets(path: Path, recall: float, advisories: float, false_positives: float) -> None:
     """First runs, before any work on them: holdout6 82.6 % of identifiers, 100 % of advisories
     blocked, 5 % false positives; holdout7 (another hand, same state) 74.8 %, 95 %, 7.5 %; holdout8
@@ -153,7 +156,9 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
     the work on holdout45-47) 94.4, 95.1, 95.2 %, 100 %, 0 / 2.5 / 7.5 %; holdout51-53 (three hands asked for
     more hidden data, during the work on holdout48-50) 88.5, 85.4, 80.6 %, 100 / 100 / 95 %, 2.5 / 0 / 2.5 %;
     holdout54-56 (three more such hands, during the work on holdout51-53) 92.0, 89.7, 82.6 %, 100 / 95 / 100 %,
-    0 / 2.5 / 0 %. The floors keep what the work on them reached."""
+    0 / 2.5 / 0 %; holdout57-59 (three more such hands, told that a person's town is an address too, never worked
+    on until the next session) 91.0, 85.7, 82.0 %, 100 / 97.5 / 95 %, 2.5 / 5 / 0 %. The floors keep what the work
+    on them reached."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
@@ -161,21 +166,17 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
 
 
 @pytest.mark.parametrize("path,recall,advisories,false_positives,unlabelled", [
-    (phi_bench.HOLDOUT57, 0.93, 1.0, 0.025, 0.1), (phi_bench.HOLDOUT58, 0.90, 0.975, 0.05, 0.1),
-    (phi_bench.HOLDOUT59, 0.89, 0.95, 0.0, 0.14), (phi_bench.HOLDOUT60, 0.83, 1.0, 0.025, 0.08),
-    (phi_bench.HOLDOUT61, 0.75, 0.975, 0.0, 0.1), (phi_bench.HOLDOUT62, 0.79, 0.95, 0.025, 0.07)],
-    ids=["holdout57", "holdout58", "holdout59", "holdout60", "holdout61", "holdout62"])
+    (phi_bench.HOLDOUT60, 0.83, 1.0, 0.025, 0.08), (phi_bench.HOLDOUT61, 0.75, 0.975, 0.0, 0.1),
+    (phi_bench.HOLDOUT62, 0.79, 0.95, 0.025, 0.07)], ids=["holdout60", "holdout61", "holdout62"])
 def test_the_sets_never_worked_on(path: Path, recall: float, advisories: float, false_positives: float,
                                   unlabelled: float) -> None:
-    """holdout57-59: written by three hands that never saw the code, asked (as the hands of holdout51-56
-    were) for more data hidden the ways real text hides it and told that a person's town is an address too,
-    after the work on holdout51-53, and never worked on: their figures are what the screen does on text it
-    has not seen (first run: holdout57 91.0 % of identifiers, holdout58 85.7 %, holdout59 82.0 %; 100, 97.5 and
-    95 % of advisories with patient data blocked; false positives 2.5, 5 and 0 %; with private-looking names
-    blocking where patient data is sure: 92.4, 87.5, 85.9 %). holdout60-62: three more hands, asked for a mix
-    of plain and hidden data and for towns, relative dates and record rows, written during the work on those
-    names (first run before it: 79.9, 71.9, 78.6 %; with it: 81.4, 73.5, 79.0 %; 100, 97.5 and 95 % blocked;
-    false positives 2.5, 0 and 2.5 %). The floors keep them from getting worse unnoticed."""
+    """holdout60-62: written by three hands that never saw the code, asked for a mix of plain and hidden data
+    and for towns, relative dates and record rows, and never worked on: their figures are what the screen does
+    on text it has not seen (first run, before the private-looking names of an advisory that holds patient data
+    blocked: 79.9, 71.9, 78.6 % of identifiers; with them 81.4, 73.5, 79.0 %; with the towns, ages and days of
+    such an advisory 83.5, 75.9, 79.7 %; 100, 97.5 and 95 % of advisories with patient data blocked; false
+    positives 2.5, 0 and 2.5 %). The floors keep them from getting worse unnoticed, and the ceilings on the
+    blocking findings that lie on no label keep the advisory-wide reading from marking too much."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
@@ -1294,6 +1295,22 @@ def test_the_name_lookalikes_are_what_the_script_writes() -> None:
     check = subprocess.run([sys.executable, str(ROOT / "scripts" / "name_lookalikes.py"), "--check"],
                            capture_output=True, text=True, check=False)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+# A court's or the police's case against a company or a scam is nobody's, and its judge is an official; a person's
+# identity document in the same court's sentence still is theirs.
+@pytest.mark.parametrize("description", [
+    "Under the consent order entered in Case No. 2025-CV-00412 by Judge Marcus Ellery, the chain must retrain its staff.",
+    "La Guardia Civil ha abierto diligencias por la estafa con el número de atestado 2025-007731-GC.",
+])
+def test_a_courts_case_against_a_company(description: str) -> None:
+    assert not _blocking({"description": description})
+
+
+def test_a_persons_document_in_a_courts_sentence() -> None:
+    found = _blocking({"description": "El Juzgado de lo Penal n.º 2 ha condenado al dueño del bar, Anselmo Ruiz Peña, "
+                                      "con DNI 50412337-K, a una multa."})
+    assert ("description", "other_id", "50412337-K") in found, found
 
 
 # Rows of a record split by " / " or " · " too, with the name in capitals or as "Surname, Given I", and a row whose only

@@ -471,6 +471,9 @@ SANCTION = re.compile(r"\b(?:resoluci[óo]n\s+sancionadora|(?:expediente|procedi
                       r"Bußgeld(?:verfahren|bescheid)|amende\s+administrative|proc[ée]dure\s+de\s+sanction)", CI)
 # ... and a data-protection authority, when its number follows its name: "la Agencia Española de Protección de
 # Datos (expediente EXP-202503-0417)" (a breach notice names the authority and then the patients' numbers)
+LEGAL_BODY = re.compile(r"\b(?:judge|juez[a]?|juge|Richter(?:in)?|magistrate|court|tribunal|juzgado|Gericht|"
+                        r"attorney\s+general|fiscal[íi]a|parquet|procureur|Staatsanwaltschaft|Guardia\s+Civil|"
+                        r"gendarmerie|Polizei|consent\s+order|settlement|diligencias)\b", CI)
 DATA_AUTHORITY_FILE = re.compile(r"(?:\bAEPD|\bCNIL|\bICO|Information\s+Commissioner['’]?s?(?:\s+Office)?|"
                                  r"Protección\s+de\s+Datos|protection\s+des\s+données|Datenschutz\w*)\s*[(,:]?\s*$")
 
@@ -742,8 +745,11 @@ def keyed(text: str, spans: list[tuple[int, int]], ctx: Context) -> Iterator[Hit
                                                or REGULATOR.search(text[max(0, start - 120):start])
                                                or (SANCTION.search(text, max(0, start - 80), start)
                                                    and not PERSON_NEAR.search(sentence))
-                                               or DATA_AUTHORITY_FILE.search(text, max(0, m.start() - 60), m.start())):
-                continue  # "anuncio de licitación ... número de expediente SA-2024/118", a regulator's file
+                                               or DATA_AUTHORITY_FILE.search(text, max(0, m.start() - 60), m.start())
+                                               or (LEGAL_BODY.search(sentence) and not identity
+                                                   and not PERSON_NEAR.search(sentence))):
+                continue  # "anuncio de licitación ... número de expediente SA-2024/118", a regulator's file, a court's
+                # or the police's case against a company or a scam ("Case No. 2024-CH-01847 by Judge …")
             if cls == "other_id" and POLICE_REPORT.search(m.group()) and MANY_HURT.search(text):
                 continue  # "atestado 2025-M40-0117" of a bus crash with 23 injured
             if cls == "other_id" and re.match(r"item\b", m.group(), CI) and not LOST.search(text):

@@ -66,6 +66,7 @@ OFFICIAL_WORDS = (
     r"officer|director|commissioner|minister|secretary|spokes(?:person|man|woman)|"
     r"(?<!\bde\s)(?<!\bla\s)(?<!\bel\s)(?<!\blo\s)(?<!\bmás\s)mayor(?!es)|chief|head\s+of|"
     r"epidemiologist|(?-i:said|says)|announced|will\s+brief|councill?or|council\s+member|alderman|concejal[a]?|"
+    r"judge|juez[a]?|juge|Richter(?:in)?|magistrate|attorney\s+general|fiscal|procureur|Staatsanwält(?:in)?|"
     r"conseill[eè]re?\s+municipal\w*|Stadtr[aä]t(?:in)?|"
     r"director[a]?|portavoz|consejer[oa]|ministr[oa]|alcalde(?:sa)?|jef[ea]|ha\s+(?:pedido|dicho|declarado)|dijo|"
     r"delegad[oa]|gerente|subdirector[a]?|d[ée]l[ée]gu[ée]e?|Beauftragte[r]?|Dezernent(?:in)?|"
