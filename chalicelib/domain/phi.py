@@ -61,18 +61,14 @@ def _context(settings: OrgSettings, language: str | None, kind: str) -> Context:
 
 def identifier_findings(field: str, text: str, settings: OrgSettings, language: str | None = None,
                         kind: str = "text", known: frozenset[str] = frozenset(),
-                        possible: list[Finding] | None = None) -> list[Finding]:
+                        possible: list[Hit] | None = None) -> list[Finding]:
     """Every Safe Harbor identifier in one field's text. The area is read as an area: a single
     street address there is someone's home. `known`: words of names found in other fields.
     `possible` receives private-looking names nothing in the field ties to a patient."""
     from chalicelib.domain.phi_detect import detect
 
     kind = "area" if field == "area_desc" and kind == "text" else kind
-    unsure: list[Hit] | None = [] if possible is not None else None
-    found = _findings(field, detect(text, _context(settings, language, kind), known, unsure))
-    if possible is not None and unsure:
-        possible += _findings(field, unsure)
-    return found
+    return _findings(field, detect(text, _context(settings, language, kind), known, possible))
 
 
 def _identifiers(read: Sequence[tuple[str, str, str, str | None]], settings: OrgSettings) -> list[list[Finding]]:
@@ -84,24 +80,25 @@ def _identifiers(read: Sequence[tuple[str, str, str, str | None]], settings: Org
     from chalicelib.domain.phi_detect import historic_names, second_reading
 
     historic = historic_names(text for _, text, kind, _ in read if kind == "text")  # read once, used per pass
-    possible: list[list[Finding]] = [[] for _ in read]
+    possible: list[list[Hit]] = [[] for _ in read]
     found = [identifier_findings(name, text, settings, language, kind, possible=maybe)
              for (name, text, kind, language), maybe in zip(read, possible, strict=True)]
     found = _of_history(read, _public_names(read, _venues_in_the_area(read, found)), historic)
     patients = any(f.blocking for field in found for f in field)
     ruled = found  # what the rules found: the second reading is for what they did not cover
     if patients:
-        found = [field + _in_a_patients_advisory(maybe, field) for field, maybe in zip(found, possible, strict=True)]
+        found = [field + _in_a_patients_advisory(name, maybe, field)
+                 for (name, _, _, _), field, maybe in zip(read, found, possible, strict=True)]
     fields = [(name, text, kind) for name, text, kind, _ in read]
     known = frozenset(names_known(fields, [f for field in found for f in field]))
     for index, (name, text, kind, language) in enumerate(read if known else ()):
         covered = [(f.start, f.end) for f in ruled[index] if f.blocking and f.start is not None and f.end is not None]
         if kind == "text" and any(not any(s < b and a < e for s, e in covered)
                                   for a, b in second_reading(text, name, known)):
-            maybe: list[Finding] = []
+            maybe: list[Hit] = []
             found[index] = identifier_findings(name, text, settings, language, kind, known, maybe)
             if patients:
-                found[index] += _in_a_patients_advisory(maybe, found[index])
+                found[index] += _in_a_patients_advisory(name, maybe, found[index])
     if patients:
         found = [field + _someones(name, text, field) if kind == "text" else field
                  for (name, text, kind, _), field in zip(read, found, strict=True)]
@@ -113,21 +110,23 @@ def _someones(field: str, text: str, found: Sequence[Finding]) -> list[Finding]:
     (phi_detect.someones): they block with the rest."""
     from chalicelib.domain.phi_detect import someones
 
-    taken = [(f.start, f.end) for f in found if f.start is not None and f.end is not None]
-    return _in_a_patients_advisory(_findings(field, someones(text, taken)), found)
+    return _in_a_patients_advisory(field, someones(text, _spans(found)), found)
 
 
-def _in_a_patients_advisory(possible: Sequence[Finding], found: Sequence[Finding]) -> list[Finding]:
+def _in_a_patients_advisory(field: str, possible: Iterable[Hit], found: Sequence[Finding]) -> list[Finding]:
     """Once an advisory is sure to hold someone's data, the private-looking names in it block too:
     the text is about people, and "thanks to Priya" or a rescuer's name beside a patient's MRN is
     theirs as much. Without a sure finding they stay unflagged (most are then places or speakers).
     `found`: the field's findings, which the names must not overlap."""
-    taken = [(f.start, f.end) for f in found if f.start is not None and f.end is not None]
-    return [f.model_copy(update={"blocking": True, "message": (
-                f"{f.field} holds {LABELS[f.identifier or 'name']} in an advisory that holds patient data "
-                f"(“{f.message.split('“', 1)[-1].rsplit('”', 1)[0]}”): remove it")})
-            for f in possible if f.start is not None and f.end is not None
-            and not any(s < f.end and f.start < e for s, e in taken)]
+    taken = _spans(found)
+    return [Finding(code=CODES.get(hit.cls, f"phi_{hit.cls}"), identifier=hit.cls, field=field, start=hit.start,
+                    end=hit.end, blocking=True, message=f"{field} holds {LABELS[hit.cls]} in an advisory that holds "
+                                                        f"patient data (“{_excerpt(hit.text)}”): remove it")
+            for hit in possible if not any(s < hit.end and hit.start < e for s, e in taken)]
+
+
+def _spans(findings: Iterable[Finding]) -> list[tuple[int, int]]:
+    return [(f.start, f.end) for f in findings if f.start is not None and f.end is not None]
 
 
 def _of_history(read: Sequence[tuple[str, str, str, str | None]], found: list[list[Finding]],
@@ -199,12 +198,16 @@ def _findings(field: str, hits: Iterable[Hit]) -> list[Finding]:
     findings = []
     for hit in hits:
         what = LABELS[hit.cls]
-        excerpt = hit.text if len(hit.text) <= 60 else hit.text[:57] + "…"
+        excerpt = _excerpt(hit.text)
         message = (f"{field} contains {hit.why} (“{excerpt}”): remove it" if hit.blocking else
                    f"{field} may contain {what} (“{excerpt}”): {hit.why}; check before submitting")
         findings.append(Finding(code=CODES.get(hit.cls, f"phi_{hit.cls}"), identifier=hit.cls, field=field,
                                 start=hit.start, end=hit.end, blocking=hit.blocking, message=message))
     return findings
+
+
+def _excerpt(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
 def claim_findings(field: str, text: str, settings: OrgSettings) -> list[Finding]:

@@ -2226,7 +2226,6 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
                 (FAMILY_OURS.search(text, max(s, start - 12), start) and not re.match(r"\s+of\b", text[end:])) or \
                 (SIGNED.match(text, end) and SIGNED_BEFORE.search(text, max(0, start - 12), start))
             near_official = OFFICIAL.search(text[max(s, start - 40):min(e, end + 60)])
-            in_office = _in_office(text, max(s, start - 40), min(e, end + 60))
             if not owned and (not (_age_opens(text, s, start, text[start:end])
                                    or AGE_BEFORE.search(text[max(s, start - 40):start])
                                    or DATE_AFTER_NAME.match(text[end:e]) or AGE_AFTER_NAME.match(text[end:e])
@@ -2234,7 +2233,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
                                        and re.fullmatch(r"[\s>«„“\"'-]*", text[s:start]) is not None)
                                    or _identifier_follows(text, end, strong))
                               or near_official):
-                if possible is not None and not in_office and not area and _looks_private(text, s, start, end):
+                if possible is not None and not area and _looks_private(text, s, start, end) and \
+                        not _in_office(text, max(s, start - 40), min(e, end + 60)):
                     possible.append(_hit(text, "name", start, end, False, "a first name"))
                 continue
             if owned and not any(a <= start and end <= b for a, b in address_spans):
@@ -2347,24 +2347,24 @@ def census_names() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(given.splitlines()[1:]), frozenset(surnames.splitlines())
 
 
-@lru_cache(maxsize=1)
-def world_given_names() -> frozenset[str]:
-    """Given names from many countries (data/given_names.txt, written by scripts/world_given_names.py
-    from nomquamgender's data), read on the first word that needs them."""
+@lru_cache(maxsize=4)
+def _data_words(name: str) -> frozenset[str]:
+    """The words of a generated list in data/, one per line, read on the first word that needs them."""
     from pathlib import Path
 
-    text = (Path(__file__).parent / "data" / "given_names.txt").read_text(encoding="ascii")
-    return frozenset(text.splitlines())
+    return frozenset((Path(__file__).parent / "data" / name).read_text(encoding="ascii").splitlines())
 
 
-@lru_cache(maxsize=1)
+def world_given_names() -> frozenset[str]:
+    """Given names from many countries (data/given_names.txt, written by scripts/world_given_names.py
+    from nomquamgender's data)."""
+    return _data_words("given_names.txt")
+
+
 def name_lookalikes() -> frozenset[str]:
     """Given names more often a place or an everyday word (data/name_lookalikes.txt, written by
     scripts/name_lookalikes.py): a private-looking name does not start with one."""
-    from pathlib import Path
-
-    text = (Path(__file__).parent / "data" / "name_lookalikes.txt").read_text(encoding="ascii")
-    return frozenset(text.splitlines())
+    return _data_words("name_lookalikes.txt")
 
 
 def is_given_name(word: str) -> bool:
@@ -2938,6 +2938,13 @@ PERSON_FROM = re.compile(r"\b(?:man|woman|boy|girl|guest|resident|pensioner|Mann
                          r"jubilad[oa]|retraitée?|habitante?)\b(?:\s+[\w-]+){0,4}?\s*$", CI)
 
 
+def _a_town(place: str) -> bool:
+    """Whether a capitalised word after "of", "aus" or "à" can be a town: not a word, a month, a first
+    name or a building ("aus dem Seniorenzentrum")."""
+    return not (_fold(place) in NOT_NAMES or _fold(place) in MONTH_NAMES or is_given_name(place)
+                or VENUE.search(place) or INSTITUTION_END.search(place))
+
+
 def tied_towns(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
     """A town or district right after an identified person's name, age or street, or after the man or woman
     a sentence that identifies someone is about."""
@@ -2945,9 +2952,7 @@ def tied_towns(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Ite
     ends = {h.end for h in found if h.blocking and h.cls in ("name", "age", "address")}
     for m in TOWN_OF.finditer(text):
         place = m.group("place")
-        if _fold(place) in NOT_NAMES or _fold(place) in MONTH_NAMES or is_given_name(place) or \
-                VENUE.search(place) or INSTITUTION_END.search(place) or \
-                any(h.start < m.end() and m.start("place") < h.end and h.cls != "name" for h in found):
+        if not _a_town(place) or any(h.start < m.end() and m.start("place") < h.end and h.cls != "name" for h in found):
             continue
         after_person = m.start() in ends or (m.start() - 1 in ends and text[m.start() - 1] == ")")
         lives = re.search(r"vecin|domicili|wohnhaft", m.group("lead"))  # "vecina de Getafe": where she lives
@@ -2985,19 +2990,16 @@ def someones(text: str, taken: Sequence[tuple[int, int]]) -> list[Hit]:
     if "’" in text:  # the patterns read one apostrophe; offsets stay
         return [replace(h, text=text[h.start:h.end]) for h in someones(text.replace("’", "'"), taken)]
     spans = sentences(text)
-    found = [Hit("taken", start, end, True, "") for start, end in taken]
-    extra = resolve([*possible_towns(text, spans, found), *possible_ages(text), *possible_dates(text, spans, found)])
-    return [h for h in extra if not any(a < h.end and h.start < b for a, b in taken)]
+    candidates = [*possible_towns(text, spans), *possible_ages(text), *possible_dates(text, spans)]
+    return resolve(h for h in candidates if not any(a < h.end and h.start < b for a, b in taken))
 
 
-def possible_towns(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
+def possible_towns(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
     """A town after someone or what happened to them that no sure finding in its sentence ties: it blocks
     only in an advisory that holds patient data (phi.py), since "the hospital in Jerez" is nobody's home."""
     for m in TOWN_OF.finditer(text):
         place = m.group("place")
-        if _fold(place) in NOT_NAMES or _fold(place) in MONTH_NAMES or is_given_name(place) or \
-                VENUE.search(place) or INSTITUTION_END.search(place) or \
-                any(h.start < m.end() and m.start("place") < h.end for h in found):
+        if not _a_town(place):
             continue
         s, _ = sentence_of(spans, m.start())
         someone = SOMEONE_THERE.search(text, max(s, m.start() - 60), m.start())
@@ -3306,15 +3308,15 @@ PLURAL_PEOPLE = re.compile(r"\b(?:anyone|everyone|those|people|patients|visitors
                            r"from|until|through|jusqu['’]au|hasta|bis)\b", CI)
 
 
-def possible_dates(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
+def possible_dates(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
     """A day in a sentence about one person that no sure finding ties to someone named: it blocks only in
     an advisory that holds patient data (phi.py); "anyone who visited on 3 May" is the public's."""
     dates, short = _date_spans(text)
     for start, end in [*dates, *short]:
         s, e = sentence_of(spans, start)
         sentence = text[s:e]
-        if any(h.start < end and start < h.end for h in found) or HISTORIC_YEAR.search(text[start:end]) or \
-                not ONE_PERSON_HERE.search(sentence) or PLURAL_PEOPLE.search(sentence):
+        if HISTORIC_YEAR.search(text[start:end]) or not ONE_PERSON_HERE.search(sentence) or \
+                PLURAL_PEOPLE.search(sentence):
             continue
         yield _hit(text, "date", start, end, False, "a date in a sentence about someone")
 
