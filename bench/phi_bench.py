@@ -158,6 +158,9 @@ HOLDOUT59 = ROOT / "tests" / "phi_corpus" / "holdout59.jsonl"
 HOLDOUT60 = ROOT / "tests" / "phi_corpus" / "holdout60.jsonl"
 HOLDOUT61 = ROOT / "tests" / "phi_corpus" / "holdout61.jsonl"
 HOLDOUT62 = ROOT / "tests" / "phi_corpus" / "holdout62.jsonl"
+HOLDOUT63 = ROOT / "tests" / "phi_corpus" / "holdout63.jsonl"
+HOLDOUT64 = ROOT / "tests" / "phi_corpus" / "holdout64.jsonl"
+HOLDOUT65 = ROOT / "tests" / "phi_corpus" / "holdout65.jsonl"
 ORGS = ROOT / "tests" / "phi_corpus" / "orgs.json"
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 # Finding codes of the screen before issue 15, and the classes they stand for.
@@ -241,6 +244,12 @@ def same_in_a_link(label: dict[str, Any], text: str, finding: Any) -> bool:
     return in_link and {label["class"], *classes_of(finding)} == {"name", "url"}
 
 
+def same_handle(label: dict[str, Any], finding: Any) -> bool:
+    """A social-media handle is both "an account" and "another unique identifier": the hands chose either
+    (78 account labels and 12 other_id labels on "@..." in holdout2-62); either finding is right."""
+    return label["text"].startswith("@") and {label["class"], *classes_of(finding)} == {"account", "other_id"}
+
+
 def evaluate(records: list[dict[str, Any]] | None = None, orgs: dict[str, Any] | None = None,
              timing: bool = True) -> dict[str, Any]:
     """Every figure the benchmark prints, as a dict (tests/test_phi_corpus.py asserts floors on it)."""
@@ -294,7 +303,8 @@ def evaluate(records: list[dict[str, Any]] | None = None, orgs: dict[str, Any] |
             end = start + len(label["text"])
             covering = [f for f in blocking if f.field == label["field"] and f.start is not None and f.end is not None
                         and f.start < end and start < f.end]
-            if any(label["class"] in classes_of(f) or same_in_a_link(label, text, f) for f in covering):
+            if any(label["class"] in classes_of(f) or same_in_a_link(label, text, f) or same_handle(label, f)
+                   for f in covering):
                 label_found[key] += 1
             else:
                 misses.append({"id": record["id"], **label, "found": [(f.code, text[f.start:f.end]) for f in covering],
@@ -512,14 +522,19 @@ HAND_WRITTEN = (
     (HOLDOUT59, "written as holdout53 was, told that a person's town is an address too (another hand), after the work "
                 "on holdout51-53; first run: recall 82.0 %, 95 % blocked, FP 0 %; worked on since"),
     (HOLDOUT60, "written by another hand asked for a plain-and-hidden mix, towns, relative dates and record rows, "
-                "during the work on private-looking names; never worked on (first run before that work: recall "
-                "79.9 %, 100 % blocked, FP 2.5 %; with it 81.4 %)"),
-    (HOLDOUT61, "written as holdout60 was (another hand, small towns and relayed family posts); never worked on "
-                "(first run before the work on private-looking names: recall 71.9 %, 97.5 % blocked, FP 0 %; with "
-                "it 73.5 %)"),
-    (HOLDOUT62, "written as holdout60 was (another hand, incident, breach, court and workplace notices); never "
-                "worked on (first run before the work on private-looking names: recall 78.6 %, 95 % blocked, FP "
-                "2.5 %; with it 79.0 %)"),
+                "during the work on private-looking names; first run before that work: recall 79.9 %, 100 % blocked, "
+                "FP 2.5 %; worked on since"),
+    (HOLDOUT61, "written as holdout60 was (another hand, small towns and relayed family posts); first run: recall "
+                "71.9 %, 97.5 % blocked, FP 0 %; worked on since"),
+    (HOLDOUT62, "written as holdout60 was (another hand, incident, breach, court and workplace notices); first run: "
+                "recall 78.6 %, 95 % blocked, FP 2.5 %; worked on since"),
+    (HOLDOUT63, "written by another hand from the definitions (school and childcare exposures, clinics, contact "
+                "tracing, food poisoning, family thank-yous and donor appeals) before the work on holdout60-62; "
+                "never worked on (first run: recall 83.4 %, 90 % blocked, FP 0 %)"),
+    (HOLDOUT64, "written as holdout63 was (another hand: ward closures, transfers, wrong-patient mailings, heat and "
+                "floods in villages); never worked on (first run: recall 75.5 %, 95 % blocked, FP 0 %)"),
+    (HOLDOUT65, "written as holdout63 was (another hand: missing patients, overdoses, partner notification, rabies, "
+                "care-home outbreaks, tributes); never worked on (first run: recall 72.2 %, 80 % blocked, FP 5 %)"),
 )
 
 

@@ -113,7 +113,8 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     (phi_bench.HOLDOUT51, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT52, 0.96, 1.0, 0.0), (phi_bench.HOLDOUT53, 0.93, 1.0, 0.0),
     (phi_bench.HOLDOUT54, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT55, 0.97, 1.0, 0.0), (phi_bench.HOLDOUT56, 0.88, 1.0, 0.0),
     (phi_bench.HOLDOUT57, 0.93, 1.0, 0.0), (phi_bench.HOLDOUT58, 0.91, 0.975, 0.025),
-    (phi_bench.HOLDOUT59, 0.91, 0.975, 0.0)],
+    (phi_bench.HOLDOUT59, 0.91, 0.975, 0.0), (phi_bench.HOLDOUT60, 0.91, 1.0, 0.025),
+    (phi_bench.HOLDOUT61, 0.84, 0.975, 0.0), (phi_bench.HOLDOUT62, 0.88, 0.975, 0.025)],
     ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13",
          "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21",
          "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27",
@@ -122,7 +123,7 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
          "holdout37", "holdout38", "holdout39", "holdout40", "holdout41", "holdout42", "holdout43",
          "holdout44", "holdout45", "holdout46", "holdout47", "holdout48", "holdout49", "holdout50",
          "holdout51", "holdout52", "holdout53", "holdout54", "holdout55", "holdout56", "holdout57", "holdout58",
-         "holdout59"])
+         "holdout59", "holdout60", "holdout61", "holdout62"])
 def test_the_later_sets(path: Path, recall: float, advisories: float, false_positives: float) -> None:
     """First runs, before any work on them: holdout6 82.6 % of identifiers, 100 % of advisories
     blocked, 5 % false positives; holdout7 (another hand, same state) 74.8 %, 95 %, 7.5 %; holdout8
@@ -157,8 +158,9 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
     more hidden data, during the work on holdout48-50) 88.5, 85.4, 80.6 %, 100 / 100 / 95 %, 2.5 / 0 / 2.5 %;
     holdout54-56 (three more such hands, during the work on holdout51-53) 92.0, 89.7, 82.6 %, 100 / 95 / 100 %,
     0 / 2.5 / 0 %; holdout57-59 (three more such hands, told that a person's town is an address too, never worked
-    on until the next session) 91.0, 85.7, 82.0 %, 100 / 97.5 / 95 %, 2.5 / 5 / 0 %. The floors keep what the work
-    on them reached."""
+    on until the next session) 91.0, 85.7, 82.0 %, 100 / 97.5 / 95 %, 2.5 / 5 / 0 %; holdout60-62 (three hands asked
+    for towns, relative dates and record rows, never worked on until the session after) 79.9, 71.9, 78.6 %, 100 /
+    97.5 / 95 %, 2.5 / 0 / 2.5 %. The floors keep what the work on them reached."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
@@ -166,17 +168,17 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
 
 
 @pytest.mark.parametrize("path,recall,advisories,false_positives,unlabelled", [
-    (phi_bench.HOLDOUT60, 0.83, 1.0, 0.025, 0.08), (phi_bench.HOLDOUT61, 0.75, 0.975, 0.0, 0.1),
-    (phi_bench.HOLDOUT62, 0.79, 0.95, 0.025, 0.07)], ids=["holdout60", "holdout61", "holdout62"])
+    (phi_bench.HOLDOUT63, 0.85, 0.9, 0.0, 0.08), (phi_bench.HOLDOUT64, 0.78, 0.95, 0.0, 0.07),
+    (phi_bench.HOLDOUT65, 0.74, 0.8, 0.05, 0.1)], ids=["holdout63", "holdout64", "holdout65"])
 def test_the_sets_never_worked_on(path: Path, recall: float, advisories: float, false_positives: float,
                                   unlabelled: float) -> None:
-    """holdout60-62: written by three hands that never saw the code, asked for a mix of plain and hidden data
-    and for towns, relative dates and record rows, and never worked on: their figures are what the screen does
-    on text it has not seen (first run, before the private-looking names of an advisory that holds patient data
-    blocked: 79.9, 71.9, 78.6 % of identifiers; with them 81.4, 73.5, 79.0 %; with the towns, ages and days of
-    such an advisory 83.5, 75.9, 79.7 %; 100, 97.5 and 95 % of advisories with patient data blocked; false
-    positives 2.5, 0 and 2.5 %). The floors keep them from getting worse unnoticed, and the ceilings on the
-    blocking findings that lie on no label keep the advisory-wide reading from marking too much."""
+    """holdout63-65: written by three hands that never saw the code, from the identifier definitions, each on
+    its own themes (school exposures and donor appeals; ward closures, wrong-patient mailings and flooded villages;
+    missing patients, overdoses and tributes), and never worked on: their figures are what the screen does on
+    text it has not seen (first run, at the session's start: 83.4, 75.5, 72.2 % of identifiers, 90, 95 and 80 % of
+    advisories with patient data blocked, false positives 0, 0 and 5 %; after the session's work on holdout60-62
+    85.8, 79.1, 74.4 %). The floors keep them from getting worse unnoticed, and the ceilings on the blocking
+    findings that lie on no label keep the advisory-wide reading from marking too much."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
@@ -1393,6 +1395,64 @@ def test_what_is_someones_in_an_advisory_that_holds_patient_data(fields: dict[st
 ])
 def test_what_is_nobodys_in_an_advisory(fields: dict[str, Any]) -> None:
     assert [f for f in _blocking(fields) if f[1] in ("address", "age", "date")] == []
+
+
+# A day named without its date, a person's handle, a town written before who is from there, and a town found as
+# someone's in one field (it is theirs in the others and the hashtags, not in the alert's area).
+@pytest.mark.parametrize("fields,expected", [
+    ({"headline": "Record MRN 5521907 sent in error", "description": "He has been missing since Thursday evening."},
+     [("description", "date", "Thursday evening")]),
+    ({"headline": "NHC 88213344 enviado por error", "description": "La paciente falleció el pasado jueves en casa."},
+     [("description", "date", "el pasado jueves")]),
+    ({"headline": "Dossier IPP 004471902 envoyé par erreur", "description": "Mon père est hospitalisé depuis lundi."},
+     [("description", "date", "lundi")]),
+    ({"headline": "KVNR A123456780 versehentlich verschickt", "description": "Der Mann wird seit Freitagabend "
+      "vermisst."}, [("description", "date", "Freitagabend")]),
+    ({"headline": "Record MRN 5521907 sent in error", "description": "She fell ill in October last year."},
+     [("description", "date", "October last year")]),
+    ({"headline": "Record MRN 5521907 sent in error", "description": "A photo shared by @jenny_r_82 went round town."},
+     [("description", "account", "@jenny_r_82")]),
+    ({"headline": "Concern for missing Thornbury teenager: MRN 5521907 released", "description": "Call 911."},
+     [("headline", "address", "Thornbury")]),
+    ({"headline": "Appeal for a man from Thornbury", "description": "His record, MRN 5521907, was sent in error. "
+      "Searches around Thornbury go on.", "hashtags": ["Thornbury", "Missing"], "area_desc": "Thornbury"},
+     [("headline", "address", "Thornbury"), ("description", "address", "Thornbury"),
+      ("hashtags", "address", "Thornbury")]),
+    ({"headline": "Dossier IPP 004471902 envoyé par erreur", "description": "Parmi les bénévoles, Mme Odette Caron, "
+      "que tout le quartier appelle « Tata Odette », a passé 300 appels."}, [("description", "name", "Caron")]),
+    ({"headline": "Record MRN 5521907 sent in error", "description": "The letter reached the wrong home. Gemma, we are "
+      "sorry for the worry this caused."}, [("description", "name", "Gemma")]),
+    ({"headline": "NHC 88213344 enviado por error", "description": "«Gracias a todo el equipo de planta. Familia Ortuño "
+      "Beltrán»."}, [("description", "name", "Ortuño")]),
+    ({"headline": "KVNR A123456780 versehentlich verschickt", "description": "Die Frau wurde in ihrer Wohnung in der "
+      "Lindauer Straße gefunden."}, [("description", "address", "Lindauer Straße")]),
+    ({"headline": "Record MRN 5521907 sent in error", "description": "A man was found in his flat on Barton Road."},
+     [("description", "address", "Barton Road")]),
+    ({"headline": "NHC 88213344 enviado por error", "description": "Vive en el barrio de Las Acacias de Leganés."},
+     [("description", "address", "Las Acacias")]),
+    ({"headline": "NHC 88213344 enviado por error", "description": "El coche lo conducía un vecino de Parla de 61 "
+      "años."}, [("description", "age", "61 años")]),
+    ({"headline": "KVNR A123456780 versehentlich verschickt", "description": "„Ich bin 77 und wusste von nichts“, "
+      "schreibt ein Leser."}, [("description", "age", "77")]),
+    ({"headline": "Heat wave: pensioner (88) found at home, MRN 5521907 shared", "description": "Call 911."},
+     [("headline", "age", "88")]),
+])
+def test_more_that_is_someones_in_an_advisory_that_holds_patient_data(fields: dict[str, Any],
+                                                                       expected: list[tuple[str, str, str]]) -> None:
+    found = _blocking(fields)
+    assert all(e in found for e in expected), found
+    assert ("area_desc", "address", "Thornbury") not in found
+
+
+@pytest.mark.parametrize("fields", [
+    {"headline": "Record MRN 5521907 sent in error", "description": "Follow @NHSEngland and @SaludMadrid for updates. "
+     "The clinic is closed on Monday; anyone who visited on Tuesday should call us. Clinics reopen in March."},
+    {"description": "A man from Thornbury went missing on Tuesday. Follow @jenny_r_82 for updates on the search."},
+    {"headline": "Record MRN 5521907 sent in error", "description": "Children aged 5 and 6 need a booster. The clinic "
+     "on Barton Road is open to anyone. Staff have worked here for 30 years.", "area_desc": "Barton Road, Thornbury"},
+])
+def test_more_that_is_nobodys_in_an_advisory(fields: dict[str, Any]) -> None:
+    assert [f for f in _blocking(fields) if f[1] in ("address", "date", "account")] == []
 
 
 @pytest.mark.parametrize("description", [

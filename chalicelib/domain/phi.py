@@ -102,7 +102,23 @@ def _identifiers(read: Sequence[tuple[str, str, str, str | None]], settings: Org
     if patients:
         found = [field + _someones(name, text, field) if kind == "text" else field
                  for (name, text, kind, _), field in zip(read, found, strict=True)]
+        found = _town_echoes(read, found)
     return _of_history(read, found, historic)  # the second reading may name them again
+
+
+def _town_echoes(read: Sequence[tuple[str, str, str, str | None]], found: list[list[Finding]]) -> list[list[Finding]]:
+    """A town found as someone's in one field is theirs in every text field and hashtag ("missing Kendal
+    teenager", "#Kendal"); the area stays the alert's, which the area's own reading screens."""
+    from chalicelib.domain.phi_detect import town_echoes, towns_of
+
+    towns = towns_of(text[f.start:f.end] for (_, text, _, _), field in zip(read, found, strict=True)
+                     for f in field if f.identifier == "address" and f.blocking and f.start is not None)
+    if not towns:
+        return found
+    return [field + _findings(name, (h for h in town_echoes(text, kind, towns)
+                                     if not any(s < h.end and h.start < e for s, e in _spans(field))))
+            if kind in ("text", "hashtags") and name != "area_desc" else field
+            for (name, text, kind, _), field in zip(read, found, strict=True)]
 
 
 def _someones(field: str, text: str, found: Sequence[Finding]) -> list[Finding]:

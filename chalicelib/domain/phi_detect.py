@@ -589,10 +589,19 @@ def handles_spelling_a_name(text: str, spans: list[tuple[int, int]]) -> Iterator
             first, last = _fold(pair.group("a")), _fold(pair.group("b"))
             known = is_given_name(pair.group("a")) or not any(
                 w in NOT_NAMES or w in lex.EVERYDAY_NAME_WORDS for w in (first, last))
-            if known and any(first + join + last in handle for join in ("", ".", "_")):
+            if known and (any(first + join + last in handle for join in ("", ".", "_")) or _handle_shortens(
+                    handle, first, last)):
                 yield _hit(text, "account", m.start(), m.end(), True, "a social-media handle that spells a name")
                 yield _hit(text, "name", s + pair.start(), s + pair.end(), True, "a name a handle spells")
                 break
+
+
+def _handle_shortens(handle: str, first: str, last: str) -> bool:
+    """Whether a handle spells a name the short way: the given name and the surname's initial ("@marisolv_cares"
+    for Marisol Vega, "@sophie_k_bristol"), or the given name's start and the surname ("@kimtran_rn")."""
+    body = handle.lstrip("@")
+    return (len(first) >= 4 and bool(re.match(rf"{re.escape(first)}[._]?{re.escape(last[0])}(?![a-z])", body))) or \
+        (len(last) >= 4 and bool(re.match(rf"{re.escape(first[:3])}[._]?{re.escape(last)}", body)))
 
 
 # A table pasted from records: a header row whose cells name columns, then rows of as many cells.
@@ -1514,6 +1523,9 @@ DESCRIBED = re.compile(rf"\b(?i:se\s+trata\s+de|il\s+s['’]agit\s+d['’e]|es\s
                        rf"(?P<name>(?:M\.ª\s?|Mª\s)?{NAME})(?=\s*[,(])")
 FAMILY = re.compile(rf"\b(?i:the|la|die|der)\s+(?i:family|familia|famille|Familie)\s+(?:(?:{PARTICLE})\s+)?"
                     rf"(?P<name>{WORD})(?![\w'’-])(?!\s+(?i:doctor|practice|medicine|center|centre|health))(?!\s+[{UPPER}])")
+# A family signing a message: "… id al médico. Familia Cózar Molina".
+FAMILY_SIGNED = re.compile(rf"(?:^|[.!?]\s+|[—–-]\s*)(?:Familia|Famille|Familie|Family)\s+"
+                           rf"(?P<name>{WORD}(?:\s+{WORD})?)(?=\s*(?:[.!»”\"“]|$))")
 # "Die Studentin Ayşe Korkmaz und der Radfahrer Lukas Brenner": a full name right after what the person is.
 ROLE_THEN_NAME = re.compile(rf"\b(?i:the|a|an|la|el|le|une?|der|die|ein|eine)\s+"
                             r"(?:\d{1,3}-(?i:jährige[rns]?|year-old)\s+)?"
@@ -1762,6 +1774,11 @@ def _in_a_proper_noun(text: str, sentence_start: int, start: int, end: int) -> b
 SAINT_BEFORE = re.compile(r"\b(?:St|Ste|Saint|Sainte|San|Santa|Santo|Sankt|Hl|Our\s+Lady\s+of)\.?[\s-]+$", CI)
 
 
+# A name the text speaks to: "Sophie, we're sorry", "Lucía, gracias", "Karim, merci pour tout".
+VOCATIVE = re.compile(r",\s+(?:we|we['’]re|you|thank\s+you|thanks|sorry|nous|vous|merci|wir|danke|ihr|du|gracias|"
+                      r"lo\s+sentimos|te|tu)\b", CI)
+
+
 def _looks_private(text: str, sentence_start: int, start: int, end: int) -> bool:
     """A name no rule ties to a patient that still reads as a private person's: a given name we know,
     alone (not opening its sentence, where "Come", "Hang" and "Ante" are words) or before a surname,
@@ -1771,7 +1788,8 @@ def _looks_private(text: str, sentence_start: int, start: int, end: int) -> bool
             _fold(words[0]).strip(".,") in name_lookalikes() or \
             _fold(words[-1]) in lex.EVERYDAY_NAME_WORDS or _fold(words[-1]) in NOT_NAMES:
         return False  # "Elle a quitté", "21 Tage", "en Valencia", "Maple Grove": a word's or a place's
-    if len(words) == 1 and (not text[sentence_start:start].strip(" \t\"'«»„“”‘-(") or
+    opens = not text[sentence_start:start].strip(" \t\"'«»„“”‘-(")
+    if len(words) == 1 and ((opens and not VOCATIVE.match(text, end)) or
                             PLACE_WORD_BEFORE.search(text, max(0, start - 12), start) or _in_a_proper_noun(
                                 text, sentence_start, start, end)):
         return False  # "en Valencia", "la Liane", "aus Verl", "der Tod", "Paris-Bordeaux", "El Carmen": a place's
@@ -1877,6 +1895,10 @@ PLACE_BEFORE = re.compile(r"\b(?:Klinikum|Krankenhaus|Klinik|Hospital|Hôpital|C
                           r"(?:\s+(?:Enfermera|Enfermero|Doctor|Doctora|Dr\.?|Dra\.?|Profesor|Profesora|Santa|San|Saint|"
                           r"Sainte|Sankt|Padre|Madre|Hermano|Hermana|Sister|Père|Abbé|Professeur|Professor))?"
                           r"\s+$")
+# A district's name, whatever it sounds like: "el barrio de Las Margaritas", "le quartier des Minimes".
+NEIGHBOURHOOD_BEFORE = re.compile(r"\b(?:barrio|quartier|Stadtteil|Ortsteil|neighbou?rhood|district|lieu-dit|pedanía|"
+                                  r"urbanización|cité)\s+(?:de\s+|del\s+|des\s+|du\s+|d['’])?"
+                                  r"(?:(?:la|las|los|el|le|les|l['’])\s*)?$", re.IGNORECASE)
 # "the 7-year-old Ann Lee", "Der zwölfjährige Jonas", "el niño de 8 años, Yusuf"
 AGE_BEFORE = re.compile(rf"(?:(?:\d{{1,3}}|{lex.NUMBER_WORDS_EN})[- ]year[- ]old|\b(?!voll|minder)\w+jährige[rns]?|"
                         r"\d{1,3}-jährige[rns]?|"
@@ -2042,6 +2064,10 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
             add(m.start("name"), m.end("name"), True, "a person called by what they are to the family")
     for m in FAMILY.finditer(text):
         add(m.start("name"), m.end("name"), True, "a family's name")
+    signed = FAMILY_SIGNED.finditer(text) if possible is not None else ()  # « … Familia Cózar Molina »
+    possible_names = possible if possible is not None else []
+    possible_names += [_hit(text, "name", m.start("name"), m.end("name"), False, "a family's name") for m in signed
+                       if not any(_fold(w) in NOT_NAMES for w in m.group("name").split())]
     for m in SURNAME_FAMILY.finditer(text):
         if _fold(m.group("name")) in census_names()[1] and _fold(m.group("name")) not in NOT_NAMES and \
                 _fold(m.group("name")) not in lex.EVERYDAY_NAME_WORDS and not PLACE_AFTER.match(text, m.end()):
@@ -2246,7 +2272,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
             continue  # cut inside a word ("GmbH"), or a company ("Cocinas Levante S.L.")
         if BRAND_BEFORE.search(text, max(s, start - 50), start):
             continue  # a product's brand: "las galletas de avena «Doña Carmela»"
-        if STREET_BEFORE.search(text[max(s, start - 25):start]) or PLACE_BEFORE.search(text[max(s, start - 25):start]):
+        if STREET_BEFORE.search(text[max(s, start - 25):start]) or PLACE_BEFORE.search(text[max(s, start - 25):start]) \
+                or NEIGHBOURHOOD_BEFORE.search(text, max(s, start - 30), start):
             continue  # "calle Juan Antonio Dimas, 4", "Klinikum Ernst von Bergmann": named after someone
         if AGE_BEFORE.search(text[max(s, start - 40):start]) or OWNER_BEFORE.search(text[max(s, start - 30):start]) \
                 or _age_opens(text, s, start, text[start:end].split()[0]):
@@ -2319,7 +2346,7 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
             add(start_title, end, True, "a name the next sentence tells the age or birthday of")
         elif possible is not None and not _in_office(text, max(s, start - 50), min(e, end + 60)) and \
                 not staff and not professional and not area and \
-                not ROLE_AFTER.match(after) and _looks_private(text, s, start_title, end):
+                not ROLE_AFTER.match(after) and _looks_private(text, s, start, end):  # the name, not its title
             possible.append(_hit(text, "name", start_title, end, False, "a private person's name"))
     for hit in [h for h in found.values() if h.blocking and h.cls == "name" and " " in h.text]:
         partner = AND_BEFORE.search(text, max(0, hit.start - 30), hit.start)  # "Dev and Priya Sharma"
@@ -2781,7 +2808,8 @@ STREET_NAME = re.compile(
     rf"\b(?P<fr>(?i:rue|avenue|boulevard|allée|impasse|chemin|quai|cours|route|passage|square)\s+(?:de\s+la\s+|du\s+|des\s+|de\s+|d['’])?{WORD})|"
     rf"\b(?P<es>(?i:calle|avenida|paseo|c/)\s+(?:de\s+la\s+|del\s+|de\s+)?{WORD}(?:\s+{WORD})?)|"
     rf"\b(?P<de>[{UPPER}][{LOWER}]+(?:straße|strasse|weg|gasse|allee|{GERMAN_RING})|"
-    rf"(?:[{UPPER}][{LOWER}]+-)+(?:Straße|Strasse|Weg|Gasse|Allee|Platz|Ring))\b|"  # "Rudolf-Breitscheid-Straße"
+    rf"(?:[{UPPER}][{LOWER}]+-)+(?:Straße|Strasse|Weg|Gasse|Allee|Platz|Ring)|"  # "Rudolf-Breitscheid-Straße"
+    rf"[{UPPER}][{LOWER}]+er\s+(?:Straße|Strasse|Weg|Gasse|Allee|Chaussee|Damm|Ufer|Steig))\b|"  # "Horster Straße"
     # a home on a street named without its kind: "leaving his home on Hazelwood in Chatham"
     rf"\b(?i:his|her|their)\s+(?i:home|house|trailer|apartment)\s+on\s+(?P<home>{WORD}(?:\s+{WORD})?)(?=\s+in\b|\s*[,.;])")
 STREET_HOME = re.compile(rf"\b(?:{LIVES_WORDS}|casa|vit)\W+(?:\w+\W+){{0,2}}$", CI)
@@ -2971,7 +2999,12 @@ SOMEONE_THERE = re.compile(
     r"enfermer[oa]|worker|trabajador(?:a)?|salariée?|Arbeiter(?:in)?|personne\s+âgée|persona\s+mayor|"
     r"\w*[Tt]ote[nr]?|deceased|fallecid[oa]|décédée?|Verstorbene[rn]?|desaparecid[oa]|disparue?|vermisst|"
     r"hospitali[sz]ed|hospitalisée?s?|hospitalizad[oa]s?|ingresad[oa]|admitted|died|décès|fallec\w+|"
-    r"(?:old\s+)?(?:house|home|flat|maison|casa|piso|Haus|Wohnung|domicile|domicilio))\b(?:\s+[\w'’-]+){0,4}?\s*$", CI)
+    r"missing|last\s+seen|teenager|pensioner|recherchée?|buscad[oa]|Rentner(?:in|innen)?|retraitée?s?|jubilad[oa]s?|"
+    r"disparition(?:\s+inquiétante)?|volontaire|bénévole|voluntari[oa]|volunteer|Ehrenamtliche[rn]?|"
+    r"vive|vivía|lives|lived|habite|habitait|wohnt|wohnte|"
+    r"man|woman|boy|girl|Mann|Frau|Junge|Mädchen|homme|femme|garçon|fille|hombre|mujer|chic[oa]|vecin[oa]|"
+    r"(?:old\s+)?(?:house|home|flat|maison|casa|piso|Haus|\w*[Ww]ohnung|domicile|domicilio))\b"
+    r"(?:\s+[\w'’-]+){0,4}?\s*$", CI)
 CARE_PLACE = re.compile(r"\b(?:CHU|CHR|CHRU|CHS|CH|h[oô]pita\w*|hospitali(?:er|ère)|care\s+home|Pflegeheim|Heim|"
                         r"maison\s+du\s+don|urgences|Urgencias|Maternidad|Neonatos|Klinik\w*|planta)\b", CI)
 
@@ -2990,8 +3023,61 @@ def someones(text: str, taken: Sequence[tuple[int, int]]) -> list[Hit]:
     if "’" in text:  # the patterns read one apostrophe; offsets stay
         return [replace(h, text=text[h.start:h.end]) for h in someones(text.replace("’", "'"), taken)]
     spans = sentences(text)
-    candidates = [*possible_towns(text, spans), *possible_ages(text), *possible_dates(text, spans)]
+    candidates = [*possible_towns(text, spans), *possible_streets(text, spans), *possible_ages(text, spans),
+                  *possible_dates(text, spans), *possible_handles(text)]
     return resolve(h for h in candidates if not any(a < h.end and h.start < b for a, b in taken))
+
+
+# An organisation's own handle: "@NHSEngland", "@SaludMadrid", "@ARS_ARA", "@MetPoliceUK", "@CityofBoston".
+ORGANISATION_HANDLE = re.compile(r"nhs|health|hospital|clinic|care|gov|council|county|city|police|fire|ems|cdc|who|"
+                                 r"salud|sanidad|ayto|ayuntamiento|junta|policia|guardia|sante|santé|ars\b|ars_|chu|"
+                                 r"mairie|prefet|préfet|gendarmerie|pompiers|gesundheit|stadt|kreis|klinik|polizei|"
+                                 r"feuerwehr|amt|official|news|info|press|radio|tv|ville|region", CI)
+
+
+def possible_handles(text: str) -> Iterator[Hit]:
+    """A social-media handle that is no organisation's: in an advisory that holds patient data it is a
+    person's ("a shout-out to Kimberly Tran (@kimtran_rn on Instagram)", "our sorry to @sophie_k_bristol")."""
+    for m in HANDLE_ANY.finditer(text) if "@" in text else ():
+        if not ORGANISATION_HANDLE.search(m.group()):
+            yield _hit(text, "account", m.start(), m.end(), False, "a person's social-media handle")
+
+
+# A town written before who is from there: "an 81-year-old Kettering man", "missing Kendal teenager", "the death of
+# a Fall River man" (English puts it first).
+TOWN_LAST = re.compile(r"River|Falls|Springs|City|Park|Heights|Hills?|Beach|Lake|Valley|Creek|Grove|Bay|Harbou?r|Point|"
+                       r"Ridge|Village|Mills|Junction|Rapids|Bluffs")
+TOWN_BEFORE_PERSON = re.compile(rf"(?<=[{LOWER}\d-]\s)(?P<place>[{UPPER}][{LOWER}]+(?:[\s-][{UPPER}][{LOWER}]+)?)\s+"
+                                r"(?:man|woman|boy|girl|teenager|teen|pensioner|grandmother|grandfather|mother|father|"
+                                r"toddler|couple|family|resident|student|pupil)\b")
+
+
+def towns_of(addresses: Iterable[str]) -> set[str]:
+    """The towns in addresses found as someone's: a town alone ("Kendal", "Berlin-Spandau") or after a street's
+    comma ("2217 Larkspur Drive, Millbrook")."""
+    towns = set()
+    for address in addresses:
+        last = address.rsplit(",", 1)[-1].strip(" .")
+        if re.fullmatch(rf"[{UPPER}][\w'’-]+(?:\s+(?:de\s+|del\s+|la\s+|le\s+|sur\s+)?[{UPPER}][\w'’-]+){{0,3}}",
+                        last) \
+                and _fold(last.split()[0]) not in NOT_NAMES:
+            towns.add(last)
+    return towns
+
+
+def town_echoes(text: str, kind: str, towns: Collection[str]) -> Iterator[Hit]:
+    """Where a town found as someone's occurs again in the advisory ("Silver Alert: missing Kendal teenager"
+    and "from the Hallgarth area of Kendal")."""
+    why = "the town of someone found elsewhere in this advisory"
+    if kind == "hashtags":  # "#Kendal", "#SanJoséDeValderas"
+        joined = {_fold(re.sub(r"[\s'’-]", "", t)) for t in towns}
+        for m in re.finditer(r"\S+", text):
+            if _fold(m.group()) in joined:
+                yield _hit(text, "address", m.start(), m.end(), True, why)
+        return
+    pattern = "|".join(re.escape(t) for t in sorted(towns, key=len, reverse=True))
+    for m in re.finditer(rf"(?<![\w-])(?:{pattern})(?![\w-])", text) if towns else ():
+        yield _hit(text, "address", m.start(), m.end(), True, why)
 
 
 def possible_towns(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
@@ -3007,6 +3093,25 @@ def possible_towns(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
                 not CARE_PLACE.search(text, someone.start("who"), m.end("place")) and \
                 not NOT_A_TOWN.search(place) and place[-1] not in "'’" and not re.match(r"\s*\d", text[m.end():]):
             yield _hit(text, "address", m.start("place"), m.end("place"), False, "the town of someone here")
+    for m in TOWN_BEFORE_PERSON.finditer(text):  # a town may be a given name ("Kendal") or hold a word ("Fall River")
+        words = re.split(r"[\s-]", m.group("place"))
+        if not any(_fold(word) in NOT_NAMES or _fold(word) in MONTH_NAMES
+                   for word in (words if len(words) == 1 or not TOWN_LAST.fullmatch(words[-1]) else words[-1:])):
+            yield _hit(text, "address", m.start("place"), m.end("place"), False, "the town of someone here")
+
+
+def possible_streets(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
+    """A street without its number in a sentence about one person or their home ("seine Wohnung in der
+    Falkenseer Chaussee", "found in his apartment on Dorsey Ave"): it blocks only in an advisory that holds
+    patient data (phi.py); "the clinic on Filton Avenue" is the clinic's."""
+    for m in STREET_NAME.finditer(text):
+        group = next(g for g in ("en", "fr", "es", "de", "home") if m.group(g))
+        s, e = sentence_of(spans, m.start(group))
+        if (ONE_PERSON_HERE.search(text, s, e) or SOMEONE_THERE.search(text, max(s, m.start() - 60), m.start())) and \
+                not MANY_PEOPLE.search(text, s, e) and \
+                not VENUE.search(text, max(s, m.start() - 40), m.end(group) + 30) and \
+                not CARE_PLACE.search(text, max(s, m.start() - 40), m.end(group) + 30):
+            yield _hit(text, "address", m.start(group), m.end(group), False, "the street of someone here")
 
 
 def tied_devices(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
@@ -3070,6 +3175,7 @@ AGE_BARE = re.compile(r"(?:^\s*(?:\([^)]{1,60}\)\s*)?,\s*(?:de\s+|(?:ist|is|est|
                       r"\b(?:who['’]s|who\s+(?:is|was|at|turns|turned)|he\s+was|she\s+was|(?:he|she)['’]s|aged|age(?:\s+of)?|"
                       r"edad\s+de|(?-i:Er|Sie|He|She|Il|Elle|Él|Ella)\s*\(\s*|"
                       r"(?-i:[A-Z][a-z]+)\s+(?:is|was)|(?:sie|er)\s+(?:ist|war)|(?:elle|il)\s+(?:a|avait)|"
+                      r"(?-i:[A-Z][a-zäöüß]+)\s+(?-i:ist|war)|"  # "Oma Trudi ist 86"
                       r"would\s+have\s+been|would\s+have\s+turned|habría\s+cumplido|aurait\s+eu|"
                       r"I['’]m|I\s+am|ich\s+bin|(?-i:Tengo)|\by\s+tengo|"  # "I'm 72 and my doctor said"
                       r"l['’]âge\s+de|"
@@ -3156,7 +3262,8 @@ ONE_PERSON_AGE = re.compile(r"(?:\b(?:a|an|un|una|une|ein|eine|einen|einem|einer
 YEAR_OLD_AS_NOUN = re.compile(r"\s+(?:for|after|who|from|in|at|on|with|is|was|has|had|dies|died|and)\b|"
                               r"\s*[,.;:!?)]|\s*$", CI)
 # ... or one person named by what they are, as a headline writes it: "Silver Alert: 79-year-old man missing".
-ONE_PERSON_NOUN = re.compile(r"\s+(?:man|woman|boy|girl|male|female|teen(?:ager)?|child|baby|infant|toddler|patient|"
+ONE_PERSON_NOUN = re.compile(rf"(?:\s+[{UPPER}][{LOWER}]+)?"  # a town between: "81-year-old Kettering man"
+                             r"\s+(?:man|woman|boy|girl|male|female|teen(?:ager)?|child|baby|infant|toddler|patient|"
                              r"resident|driver|pedestrian|cyclist|motorcyclist|hiker|swimmer|pensioner|widow(?:er)?|"
                              r"worker|farmer|student|pupil|mother|father|grandmother|grandfather|"
                              # "83-jähriger Rentner", "87-jährige Bewohnerin"
@@ -3168,6 +3275,7 @@ DER_DIE = re.compile(r"(?:\b(?:der|die|dem|den|des)\s+(?:damals|erst|noch|heute|
 # ... or a bare number after what the person is: "missing Weston-super-Mare man, 34, who relies on".
 # A relative's too: "her grandmother, 74, who", "el abuelo de la novia, de 88 años,".
 NOUN_AGE = re.compile(rf"\b(?:man|woman|boy|girl|teenager|hombre|mujer|chico|chica|homme|femme|Mann|Frau|"
+                      rf"Rentner(?:in)?|Senior(?:in)?|pensioner|retraitée?|jubilad[oa]|Bewohner(?:in)?|"
                       rf"{lex.RELATIVES})(?:\s+(?:de|of|du|de\s+la|des)\s+(?:la\s+|el\s+|the\s+)?[^\W\d_]+)?"
                       rf"(?:\s*,\s*(?:de\s+)?(?P<n>\d{{1,3}})(?:\s+(?:años|ans|Jahre|years))?(?=\s*[,)])|"
                       rf"\s*\(\s*(?P<p>\d{{1,3}})\s*\))")  # "meine Tochter (6) hat Durchfall"
@@ -3218,13 +3326,33 @@ LISTED_AGES = re.compile(r"\b(?:ages|aged|de|von|im\s+Alter\s+von|edades\s+de)\s
 DURATION = re.compile(r"(?:weeks?|months?|days?|meses|mois|semanas|semaines|Wochen|Monate)$", CI)  # not "-old"
 
 
-def possible_ages(text: str) -> Iterator[Hit]:
+# What an age in years follows when it is someone's: "une habitante âgée de 79 ans", "voluntario de 19 años", "a man,
+# approximately 30 years old".
+AGE_LEAD = re.compile(r"\b(?:âgée?|aged|de|im\s+Alter\s+von|approximately|about|around|roughly|unos|environ|etwa|circa)"
+                      r"\s+$", CI)
+
+
+def possible_ages(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
     """One person's age, or the listed ages of a family's people, that nothing here ties to someone named:
     they block only in an advisory that holds patient data (phi.py) -- "A 68-year-old man was given
     methotrexate" is the patient whose record number the advisory also gives."""
     for start, end in one_person_ages(text):
         if not DURATION.search(text[start:end]) and not re.search(r"\ba\s+los\s+$", text[max(0, start - 8):start]):
             yield _hit(text, "age", start, end, False, "the age of a person")
+    for m in AGE_IN_YEARS.finditer(text):  # in a sentence about one person, not the public's
+        lead = text[max(0, m.start() - 30):m.start()]
+        if m.group("n") and _a_lifetime(m.group("n")) and not DURATION.search(m.group()) and AGE_LEAD.search(lead) \
+                and not GROUP_AGE.search(lead) and not re.match(r"\s*(?:and|or|y|o|et|ou|und|oder|to|a|à|bis)\s+\d",
+                                                                text[m.end():]):
+            s, e = sentence_of(spans, m.start())
+            if ONE_PERSON_HERE.search(text, s, e) and not MANY_PEOPLE.search(text, s, e):
+                yield _hit(text, "age", m.start(), m.end(), False, "the age of a person")
+    for m in AGE_BARE.finditer(text):  # "I'm 74", "Oma Trudi ist 86", "She was 89."
+        s, e = sentence_of(spans, m.start())
+        if not m.group().lstrip().startswith((",", "(", "—", "–", "|")) and m.group("n").isdigit() and \
+                _a_lifetime(m.group("n")) and not MANY_PEOPLE.search(text, s, e) and \
+                not re.match(r"\s*(?:and|or|y|o|et|ou|und|oder|to|a|à|bis|-|–)\s*\d", text[m.end():]):
+            yield _hit(text, "age", m.start("n"), m.end("n"), False, "the age of a person")
     for m in LISTED_AGES.finditer(text):
         group = next(g for g in ("ages", "after", "paren") if m.group(g))
         for n in re.finditer(r"\d{1,2}", m.group(group)):
@@ -3298,14 +3426,35 @@ def tied_dates(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Ite
 ONE_PERSON_HERE = re.compile(
     r"\b(?:(?-i:I)|he|she|him|my|er|ihm|ihn|il|elle|él|ella|"
     r"man|woman|boy|girl|child|baby|infant|teenager|patient|Patientin|paciente|patiente|hombre|mujer|niñ[oa]|bebé|"
+    r"vecin[oa]|voluntari[oa]|volunteer|bénévole|habitante|resident|pensioner|retraitée?|jubilad[oa]|Rentner(?:in)?|"
+    r"señora|señor|doña|Mme|Madame|Monsieur|Mrs|Herr|"
     r"homme|femme|enfant|bébé|nourrisson|Mann|Frau|Kind|Junge|Mädchen|Säugling|"
     r"died|passed\s+away|admitted|discharged|missing|fallec\w+|ingresad[oa]|desaparecid[oa]|décédée?|"
     r"hospitalisée?|disparue?|gestorben|verstorben|vermisst|eingeliefert|aufgenommen)\b", CI)
-PLURAL_PEOPLE = re.compile(r"\b(?:anyone|everyone|those|people|patients|visitors|customers|residents|guests|passengers|"
-                           r"personas|pacientes|personnes|patients|Personen|Patienten|Besucher|alle|"
-                           # the public addressed, or a span of days: an instruction's dates, not a person's
-                           r"you|your|vous|votre|vos|usted|ustedes|Sie|Ihr|Ihre[mnrs]?|between|entre|zwischen|"
-                           r"from|until|through|jusqu['’]au|hasta|bis)\b", CI)
+_MANY = (r"anyone|everyone|those|people|patients|visitors|customers|residents|guests|passengers|"
+         r"personas|pacientes|personnes|patients|Personen|Patienten|Besucher|alle|"
+         r"you|your|vous|votre|vos|usted|ustedes|(?-i:Sie|Ihr|Ihre[mnrs]?)")  # the public addressed ("Sie", not "sie")
+PLURAL_PEOPLE = re.compile(rf"\b(?:{_MANY}|"  # or a span of days: an instruction's dates, not a person's
+                           r"between|entre|zwischen|from|until|through|jusqu['’]au|hasta|bis)\b", CI)
+MANY_PEOPLE = re.compile(rf"\b(?:{_MANY})\b", CI)
+# A day named without its date, as people tell what happened to someone: "missing since Tuesday afternoon", "turned 80
+# in March", "Falleció el pasado martes", "seit Sonntagabend", "hospitalisé depuis dimanche", "en février dernier".
+# Safe Harbor removes every element of a date tied to someone; read only in a sentence about one person.
+_PART_OF_DAY = r"(?:\s+(?:morning|afternoon|evening|night|por\s+la\s+(?:mañana|tarde|noche)|matin|soir|après-midi))?"
+RELATIVE_DAY = re.compile(
+    rf"\b(?:(?:the\s+day\s+before\s+)?yesterday{_PART_OF_DAY}|last\s+night|"
+    rf"(?:(?:last|this\s+past|el\s+pasado)\s+)?(?:{WEEKDAYS})(?:abend|morgen|nachmittag|vormittag|nacht)?"
+    rf"(?:\s+(?:pasado|dernier))?{_PART_OF_DAY}|"
+    rf"(?:two|three|four|five|six|\d)\s+days\s+ago|hace\s+(?:dos|tres|cuatro|cinco|seis|\d)\s+días|"
+    rf"il\s+y\s+a\s+(?:deux|trois|quatre|cinq|six|\d)\s+jours|vor\s+(?:zwei|drei|vier|fünf|sechs|\d)\s+Tagen|"
+    rf"anteayer|ayer{_PART_OF_DAY}|anoche|avant-hier|hier{_PART_OF_DAY}|"
+    rf"vorgestern|gestern(?:abend|morgen|nachmittag|\s+Abend|\s+Morgen)?)(?![\w-])", CI)
+_ABBREVIATED = {"Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"}
+# A month alone, as written (English and German capitalised): "turned 80 in March", "en février dernier", "el pasado
+# mes de abril", "seit Juli"; "in May 2024" is a month and year, read with the dates.
+LONE_MONTH = re.compile(r"\b(?i:in|en|im|last|mes\s+de|depuis|desde|seit|since)\s+"
+                        rf"(?P<day>(?:{'|'.join(m for m in _MONTHS if m not in _ABBREVIATED)})"
+                        r"(?:\s+(?:dernier|pasado|last\s+year))?)(?![\w-])(?!\s*(?:de\s+|of\s+)?\d)")
 
 
 def possible_dates(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
@@ -3319,6 +3468,11 @@ def possible_dates(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
                 PLURAL_PEOPLE.search(sentence):
             continue
         yield _hit(text, "date", start, end, False, "a date in a sentence about someone")
+    relative = [*(m.span() for m in RELATIVE_DAY.finditer(text)), *(m.span("day") for m in LONE_MONTH.finditer(text))]
+    for start, end in relative:  # no span of days to mistake: only the public addressed rules it out
+        s, e = sentence_of(spans, start)
+        if ONE_PERSON_HERE.search(text, s, e) and not MANY_PEOPLE.search(text, s, e):
+            yield _hit(text, "date", start, end, False, "a day in a sentence about someone")
 
 
 @lru_cache(maxsize=32)
