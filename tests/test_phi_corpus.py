@@ -113,8 +113,8 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     (phi_bench.HOLDOUT51, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT52, 0.96, 1.0, 0.0), (phi_bench.HOLDOUT53, 0.93, 1.0, 0.0),
     (phi_bench.HOLDOUT54, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT55, 0.97, 1.0, 0.0), (phi_bench.HOLDOUT56, 0.88, 1.0, 0.0),
     (phi_bench.HOLDOUT57, 0.93, 1.0, 0.0), (phi_bench.HOLDOUT58, 0.91, 0.975, 0.025),
-    (phi_bench.HOLDOUT59, 0.91, 0.975, 0.0), (phi_bench.HOLDOUT60, 0.91, 1.0, 0.025),
-    (phi_bench.HOLDOUT61, 0.84, 0.975, 0.0), (phi_bench.HOLDOUT62, 0.88, 0.975, 0.025)],
+    (phi_bench.HOLDOUT59, 0.91, 0.975, 0.0), (phi_bench.HOLDOUT60, 0.92, 1.0, 0.025),
+    (phi_bench.HOLDOUT61, 0.85, 1.0, 0.0), (phi_bench.HOLDOUT62, 0.91, 1.0, 0.025)],
     ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13",
          "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21",
          "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27",
@@ -168,8 +168,8 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
 
 
 @pytest.mark.parametrize("path,recall,advisories,false_positives,unlabelled", [
-    (phi_bench.HOLDOUT63, 0.85, 0.9, 0.0, 0.08), (phi_bench.HOLDOUT64, 0.78, 0.95, 0.0, 0.07),
-    (phi_bench.HOLDOUT65, 0.74, 0.8, 0.05, 0.1)], ids=["holdout63", "holdout64", "holdout65"])
+    (phi_bench.HOLDOUT63, 0.86, 0.9, 0.0, 0.08), (phi_bench.HOLDOUT64, 0.81, 0.975, 0.0, 0.06),
+    (phi_bench.HOLDOUT65, 0.79, 0.875, 0.05, 0.1)], ids=["holdout63", "holdout64", "holdout65"])
 def test_the_sets_never_worked_on(path: Path, recall: float, advisories: float, false_positives: float,
                                   unlabelled: float) -> None:
     """holdout63-65: written by three hands that never saw the code, from the identifier definitions, each on
@@ -177,8 +177,8 @@ def test_the_sets_never_worked_on(path: Path, recall: float, advisories: float, 
     missing patients, overdoses and tributes), and never worked on: their figures are what the screen does on
     text it has not seen (first run, at the session's start: 83.4, 75.5, 72.2 % of identifiers, 90, 95 and 80 % of
     advisories with patient data blocked, false positives 0, 0 and 5 %; after the session's work on holdout60-62
-    85.8, 79.1, 74.4 %). The floors keep them from getting worse unnoticed, and the ceilings on the blocking
-    findings that lie on no label keep the advisory-wide reading from marking too much."""
+    86.4, 81.4, 79.8 %, 90, 97.5 and 87.5 % blocked). The floors keep them from getting worse unnoticed, and the
+    ceilings on the blocking findings that lie on no label keep the advisory-wide reading from marking too much."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
@@ -1453,6 +1453,34 @@ def test_more_that_is_someones_in_an_advisory_that_holds_patient_data(fields: di
 ])
 def test_more_that_is_nobodys_in_an_advisory(fields: dict[str, Any]) -> None:
     assert [f for f in _blocking(fields) if f[1] in ("address", "date", "account")] == []
+
+
+# Without a sure identifier, one sentence that describes one person by three kinds of what reads as someone's (an
+# age, a town or street, a day, a private-looking name) makes them someone; two kinds do not.
+@pytest.mark.parametrize("fields,expected", [
+    ({"description": "A 58-year-old man from Thornbury was found on Sunday evening and died in hospital."},
+     [("description", "age", "58-year-old"), ("description", "address", "Thornbury"),
+      ("description", "date", "Sunday evening")]),
+    ({"description": "Un homme de 61 ans originaire de Pontivy a été retrouvé inconscient hier soir."},
+     [("description", "age", "61 ans"), ("description", "address", "Pontivy"), ("description", "date", "hier soir")]),
+    # a name with what the person is and their age, or with the name they go by and an initial, is sure alone
+    ({"description": "Gracias a Pau Ribas, voluntario de 24 años, por su ayuda durante el incendio."},
+     [("description", "name", "Pau Ribas"), ("description", "age", "24 años")]),
+    ({"description": "Die Helfer kannten ihn als Heinz „Hotte“ K. aus Bochum-Wattenscheid."},
+     [("description", "name", "Heinz „Hotte“ K."), ("description", "address", "Bochum-Wattenscheid")]),
+])
+def test_one_person_described_enough(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
+    found = _blocking(fields)
+    assert all(e in found for e in expected), found
+
+
+@pytest.mark.parametrize("description", [
+    "A 58-year-old man from Thornbury is in hospital with legionnaires' disease.",
+    "Clinics run on Sunday evening in Thornbury for anyone aged 58 or over.",
+    "Un homme de 61 ans est hospitalisé à Pontivy ; la clinique reste ouverte.",
+])
+def test_two_kinds_describe_no_one(description: str) -> None:
+    assert not _blocking({"description": description})
 
 
 @pytest.mark.parametrize("description", [

@@ -84,7 +84,7 @@ def _identifiers(read: Sequence[tuple[str, str, str, str | None]], settings: Org
     found = [identifier_findings(name, text, settings, language, kind, possible=maybe)
              for (name, text, kind, language), maybe in zip(read, possible, strict=True)]
     found = _of_history(read, _public_names(read, _venues_in_the_area(read, found)), historic)
-    patients = any(f.blocking for field in found for f in field)
+    patients = any(f.blocking for field in found for f in field) or _described_enough(read, found, possible)
     ruled = found  # what the rules found: the second reading is for what they did not cover
     if patients:
         found = [field + _in_a_patients_advisory(name, maybe, field)
@@ -119,6 +119,27 @@ def _town_echoes(read: Sequence[tuple[str, str, str, str | None]], found: list[l
                                      if not any(s < h.end and h.start < e for s, e in _spans(field))))
             if kind in ("text", "hashtags") and name != "area_desc" else field
             for (name, text, kind, _), field in zip(read, found, strict=True)]
+
+
+# How many kinds of what reads as someone's in one sentence make them someone: "a 61-year-old man found on Wednesday
+# afternoon in Linden" is one person, described by three things no rule alone ties to him.
+ENOUGH_KINDS = 3
+
+
+def _described_enough(read: Sequence[tuple[str, str, str, str | None]], found: Sequence[Sequence[Finding]],
+                      possible: Sequence[Sequence[Hit]]) -> bool:
+    """Whether one sentence describes one person by ENOUGH_KINDS kinds of identifier no rule made sure (a
+    private-looking name, their age, town or street, a day, a handle): together they are someone's."""
+    from chalicelib.domain.phi_detect import one_person_sentences, someones
+
+    for (_, text, kind, _), field, maybe in zip(read, found, possible, strict=True):
+        for start, end in one_person_sentences(text) if kind == "text" else ():  # read only those: it is cheaper
+            taken = [(a - start, b - start) for a, b in _spans(field) if start <= a < end]
+            kinds = {hit.cls for hit in someones(text[start:end], taken)} | \
+                {hit.cls for hit in maybe if start <= hit.start < end}
+            if len(kinds) >= ENOUGH_KINDS:
+                return True
+    return False
 
 
 def _someones(field: str, text: str, found: Sequence[Finding]) -> list[Finding]:

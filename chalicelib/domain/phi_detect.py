@@ -1405,7 +1405,9 @@ RELATIVE_NAME = re.compile(rf"(?:(?:\b[{UPPER}]\w+['’]s|"
                            rf"(?:\s+(?:de|del|d['’]|of|von)\s+[{LOWER}]+)?\s*,?\s+(?P<name>{WORD}(?:\s+{WORD})?)")
 # A first name with the initial of a surname: "Alfie R.", "Noa R. G.", "Lotta B." (a school's or a
 # nursery's way of naming a child); and surname first with an initial: "Morales, J. (chair 3)".
-GIVEN_INITIAL = re.compile(rf"(?<![\w.])(?P<name>{WORD}\s+[{UPPER}]\.(?:\s?[{UPPER}]\.)?)(?!\s?[{UPPER}][{LOWER}]|\w)")
+GIVEN_INITIAL = re.compile(rf"(?<![\w.])(?P<name>{WORD}\s+"
+                           rf"(?:[„“\"«‘]\s?{WORD}\s?[“”\"»’]\s+)?"  # the name they go by between: "Jürgen „Jogi“ P."
+                           rf"[{UPPER}]\.(?:\s?[{UPPER}]\.)?)(?!\s?[{UPPER}][{LOWER}]|\w)")
 SURNAME_INITIAL = re.compile(rf"(?<![\w.])(?P<name>{WORD},\s+[{UPPER}]\.)(?=\s*[–|(;]|\s+-\s)")
 # Initials with the person's age: "A.R.M. (9 años)", "J.M.R., de 17 años".
 # "J.M.P.L., varón de 58 años", "A.B., a woman of 40": what the person is, between the initials and the age
@@ -1634,6 +1636,8 @@ AGE_AFTER_NAME = re.compile(rf"^\s*(?:\(\s*(?:(?:age|aged|edad|âge|Alter)\s*:?\
                             r"(?:\s*(?:ans|años|Jahre|years?|J\.))?\s*\)(?!\s*\d)|"  # not an area code: (217) 555-0142
                             rf",\s*(?P<b>\d{{1,3}}|(?:{lex.AGE_WORDS_ANY})(?!\w))\s*(?:,(?!\d{{3}})|[?!]|\b(?:years?|yrs?|ans|años|Jahre)\b|J\.)|"
                             rf",\s*(?:de|âgée?\s+de|aged|age|who\s+(?:is|was|at|turned|turns))\s+(?P<c>\d{{1,3}}|(?:{lex.AGE_WORDS_ANY})(?!\w))(?![:.h]\d)(?!\s*(?:h|heures?|Uhr|horas?)\b)|"
+                            # what the person is, then their age: "Toni Segarra, voluntario de 19 años"
+                            r",\s*(?-i:[a-zà-ÿ]+)\s+(?:de|âgée?\s+de|aged)\s+(?P<g>\d{1,3})\s+(?:años|ans|years|Jahre)\b|"
                             r",\s*(?:an?\s+|un[ae]?\s+|einem?\s+|einer\s+|eine\s+)?"
                             r"(?P<d>\d{1,3})[- ](?:year-old|jährige)|"
                             # "Mia Weber ist fünf Jahre alt", "Leo García tiene 6 años", "Amir is four and"
@@ -1797,7 +1801,8 @@ def _looks_private(text: str, sentence_start: int, start: int, end: int) -> bool
     return not (ROLE_BEFORE.search(before) or STREET_BEFORE.search(before[-25:]) or PLACE_BEFORE.search(before[-25:])
                 or SAINT_BEFORE.search(before) or re.search(r":\s*$", before) or VENUE.search(text[start:end])
                 or PLACE_AFTER.match(text[end:]) or COMPANY_AFTER.match(text[end:]) or text[end:end + 1].isalnum()
-                or PLACE_LAST.fullmatch(words[-1].removesuffix("s")))
+                or PLACE_LAST.fullmatch(words[-1].removesuffix("s"))
+                or re.match(r"\s+(?-i:I{1,3}|IV|VI{0,3}|IX|XI{0,3})\b", text[end:]))  # "Juan Carlos I": a king's
 
 
 SAYING = re.compile(r"said|says|announced|dijo|sagte|erklärte|erklärt|appelle|explains|explained|stressed|précise|"
@@ -2314,7 +2319,7 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         aged = AGE_AFTER_NAME.match(after)
         if aged and not official and not professional and not staff:  # "le Dr Jean-Michel Aubry, 68 ans"
             add(start_title, end, True, "a name with the person's age")
-            group = next(g for g in "abcdef" if aged.group(g))
+            group = next(g for g in "abcdefg" if aged.group(g))
             if aged.group(group).isdigit() and int(aged.group(group)) >= 90:
                 found[(end + aged.start(group), end + aged.end(group))] = _hit(
                     text, "age", end + aged.start(group), end + aged.end(group), True, "an age over 89")
@@ -3003,7 +3008,7 @@ SOMEONE_THERE = re.compile(
     r"disparition(?:\s+inquiétante)?|volontaire|bénévole|voluntari[oa]|volunteer|Ehrenamtliche[rn]?|"
     r"vive|vivía|lives|lived|habite|habitait|wohnt|wohnte|"
     r"man|woman|boy|girl|Mann|Frau|Junge|Mädchen|homme|femme|garçon|fille|hombre|mujer|chic[oa]|vecin[oa]|"
-    r"(?:old\s+)?(?:house|home|flat|maison|casa|piso|Haus|\w*[Ww]ohnung|domicile|domicilio))\b"
+    r"(?:old\s+)?(?:(?-i:house|home|flat|maison|casa|piso)|Haus|\w*[Ww]ohnung|domicile|domicilio))\b"
     r"(?:\s+[\w'’-]+){0,4}?\s*$", CI)
 CARE_PLACE = re.compile(r"\b(?:CHU|CHR|CHRU|CHS|CH|h[oô]pita\w*|hospitali(?:er|ère)|care\s+home|Pflegeheim|Heim|"
                         r"maison\s+du\s+don|urgences|Urgencias|Maternidad|Neonatos|Klinik\w*|planta)\b", CI)
@@ -3107,7 +3112,7 @@ def possible_streets(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
     for m in STREET_NAME.finditer(text):
         group = next(g for g in ("en", "fr", "es", "de", "home") if m.group(g))
         s, e = sentence_of(spans, m.start(group))
-        if (ONE_PERSON_HERE.search(text, s, e) or SOMEONE_THERE.search(text, max(s, m.start() - 60), m.start())) and \
+        if (_one_person_in(text, s, e) or SOMEONE_THERE.search(text, max(s, m.start() - 60), m.start())) and \
                 not MANY_PEOPLE.search(text, s, e) and \
                 not VENUE.search(text, max(s, m.start() - 40), m.end(group) + 30) and \
                 not CARE_PLACE.search(text, max(s, m.start() - 40), m.end(group) + 30):
@@ -3345,7 +3350,7 @@ def possible_ages(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
                 and not GROUP_AGE.search(lead) and not re.match(r"\s*(?:and|or|y|o|et|ou|und|oder|to|a|à|bis)\s+\d",
                                                                 text[m.end():]):
             s, e = sentence_of(spans, m.start())
-            if ONE_PERSON_HERE.search(text, s, e) and not MANY_PEOPLE.search(text, s, e):
+            if _one_person_in(text, s, e) and not MANY_PEOPLE.search(text, s, e):
                 yield _hit(text, "age", m.start(), m.end(), False, "the age of a person")
     for m in AGE_BARE.finditer(text):  # "I'm 74", "Oma Trudi ist 86", "She was 89."
         s, e = sentence_of(spans, m.start())
@@ -3431,6 +3436,19 @@ ONE_PERSON_HERE = re.compile(
     r"homme|femme|enfant|bébé|nourrisson|Mann|Frau|Kind|Junge|Mädchen|Säugling|"
     r"died|passed\s+away|admitted|discharged|missing|fallec\w+|ingresad[oa]|desaparecid[oa]|décédée?|"
     r"hospitalisée?|disparue?|gestorben|verstorben|vermisst|eingeliefert|aufgenommen)\b", CI)
+def _one_person_in(text: str, start: int, end: int) -> bool:
+    """Whether the text between start and end is about one person (ONE_PERSON_HERE), a king's numeral aside:
+    "Juan Carlos I" is no "I"."""
+    return any(m.group() != "I" or not re.search(rf"[{UPPER}][{LOWER}]+\s$", text[max(0, m.start() - 20):m.start()])
+               for m in ONE_PERSON_HERE.finditer(text, start, end))
+
+
+def one_person_sentences(text: str) -> list[tuple[int, int]]:
+    """The spans of the sentences about one person, not the public addressed ("He was found on Tuesday", not
+    "Anyone who visited on Tuesday")."""
+    return [(s, e) for s, e in sentences(text) if _one_person_in(text, s, e) and not MANY_PEOPLE.search(text, s, e)]
+
+
 _MANY = (r"anyone|everyone|those|people|patients|visitors|customers|residents|guests|passengers|"
          r"personas|pacientes|personnes|patients|Personen|Patienten|Besucher|alle|"
          r"you|your|vous|votre|vos|usted|ustedes|(?-i:Sie|Ihr|Ihre[mnrs]?)")  # the public addressed ("Sie", not "sie")
@@ -3464,14 +3482,14 @@ def possible_dates(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
     for start, end in [*dates, *short]:
         s, e = sentence_of(spans, start)
         sentence = text[s:e]
-        if HISTORIC_YEAR.search(text[start:end]) or not ONE_PERSON_HERE.search(sentence) or \
+        if HISTORIC_YEAR.search(text[start:end]) or not _one_person_in(text, s, e) or \
                 PLURAL_PEOPLE.search(sentence):
             continue
         yield _hit(text, "date", start, end, False, "a date in a sentence about someone")
     relative = [*(m.span() for m in RELATIVE_DAY.finditer(text)), *(m.span("day") for m in LONE_MONTH.finditer(text))]
     for start, end in relative:  # no span of days to mistake: only the public addressed rules it out
         s, e = sentence_of(spans, start)
-        if ONE_PERSON_HERE.search(text, s, e) and not MANY_PEOPLE.search(text, s, e):
+        if _one_person_in(text, s, e) and not MANY_PEOPLE.search(text, s, e):
             yield _hit(text, "date", start, end, False, "a day in a sentence about someone")
 
 
