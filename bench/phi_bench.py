@@ -244,6 +244,14 @@ def same_in_a_link(label: dict[str, Any], text: str, finding: Any) -> bool:
     return in_link and {label["class"], *classes_of(finding)} == {"name", "url"}
 
 
+def advisory_content(record: dict[str, Any]) -> Any:
+    """The advisory a record holds, in the language it is written in ("de-DE"), as the console submits it."""
+    from chalicelib.domain.models import AdvisoryContent
+
+    return AdvisoryContent.model_validate({"language": f"{record['language']}-{record['region']}",
+                                           **record["advisory"]})
+
+
 def same_handle(label: dict[str, Any], finding: Any) -> bool:
     """A social-media handle is both "an account" and "another unique identifier": the hands chose either
     (78 account labels and 12 other_id labels on "@..." in holdout2-62); either finding is right."""
@@ -253,7 +261,7 @@ def same_handle(label: dict[str, Any], finding: Any) -> bool:
 def evaluate(records: list[dict[str, Any]] | None = None, orgs: dict[str, Any] | None = None,
              timing: bool = True) -> dict[str, Any]:
     """Every figure the benchmark prints, as a dict (tests/test_phi_corpus.py asserts floors on it)."""
-    from chalicelib.domain.models import Advisory, AdvisoryContent
+    from chalicelib.domain.models import Advisory
     from chalicelib.domain.org import OrgSettings
 
     if records is None or orgs is None:
@@ -274,7 +282,7 @@ def evaluate(records: list[dict[str, Any]] | None = None, orgs: dict[str, Any] |
     false_positives: list[dict[str, Any]] = []
     marked = marked_unlabelled = 0  # blocking findings in advisories with patient data, and those on no label
     for record in records:
-        content = AdvisoryContent.model_validate(record["advisory"])
+        content = advisory_content(record)
         advisory = Advisory(id=f"adv_{record['id']}", content=content, author="bench", created_at=NOW, updated_at=NOW)
         settings = settings_by_region[record["region"]]
         started = time.perf_counter()

@@ -1436,6 +1436,10 @@ def test_what_is_nobodys_in_an_advisory(fields: dict[str, Any]) -> None:
       "schreibt ein Leser."}, [("description", "age", "77")]),
     ({"headline": "Heat wave: pensioner (88) found at home, MRN 5521907 shared", "description": "Call 911."},
      [("headline", "age", "88")]),
+    ({"headline": "KVNR A123456780 versehentlich verschickt", "description": "„Mein Sohn liegt seit Dienstag auf "
+      "der Station“, schreibt eine Mutter."}, [("description", "date", "Dienstag")]),
+    ({"headline": "Dossier IPP 004471902 envoyé par erreur", "description": "Un cas de légionellose (signalement n° "
+      "2025-LEG-0042) a été confirmé."}, [("description", "other_id", "2025-LEG-0042")]),
 ])
 def test_more_that_is_someones_in_an_advisory_that_holds_patient_data(fields: dict[str, Any],
                                                                        expected: list[tuple[str, str, str]]) -> None:
@@ -1448,6 +1452,8 @@ def test_more_that_is_someones_in_an_advisory_that_holds_patient_data(fields: di
     {"headline": "Record MRN 5521907 sent in error", "description": "Follow @NHSEngland and @SaludMadrid for updates. "
      "The clinic is closed on Monday; anyone who visited on Tuesday should call us. Clinics reopen in March."},
     {"description": "A man from Thornbury went missing on Tuesday. Follow @jenny_r_82 for updates on the search."},
+    {"headline": "KVNR A123456780 versehentlich verschickt", "description": "Der Patient wurde hier behandelt.",
+     "language": "de"},
     {"headline": "Record MRN 5521907 sent in error", "description": "Children aged 5 and 6 need a booster. The clinic "
      "on Barton Road is open to anyone. Staff have worked here for 30 years.", "area_desc": "Barton Road, Thornbury"},
 ])

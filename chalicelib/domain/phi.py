@@ -100,8 +100,8 @@ def _identifiers(read: Sequence[tuple[str, str, str, str | None]], settings: Org
             if patients:
                 found[index] += _in_a_patients_advisory(name, maybe, found[index])
     if patients:
-        found = [field + _someones(name, text, field) if kind == "text" else field
-                 for (name, text, kind, _), field in zip(read, found, strict=True)]
+        found = [field + _someones(name, text, language, field) if kind == "text" else field
+                 for (name, text, kind, language), field in zip(read, found, strict=True)]
         found = _town_echoes(read, found)
     return _of_history(read, found, historic)  # the second reading may name them again
 
@@ -132,22 +132,22 @@ def _described_enough(read: Sequence[tuple[str, str, str, str | None]], found: S
     private-looking name, their age, town or street, a day, a handle): together they are someone's."""
     from chalicelib.domain.phi_detect import one_person_sentences, someones
 
-    for (_, text, kind, _), field, maybe in zip(read, found, possible, strict=True):
+    for (_, text, kind, language), field, maybe in zip(read, found, possible, strict=True):
         for start, end in one_person_sentences(text) if kind == "text" else ():  # read only those: it is cheaper
             taken = [(a - start, b - start) for a, b in _spans(field) if start <= a < end]
-            kinds = {hit.cls for hit in someones(text[start:end], taken)} | \
+            kinds = {hit.cls for hit in someones(text[start:end], taken, language)} | \
                 {hit.cls for hit in maybe if start <= hit.start < end}
             if len(kinds) >= ENOUGH_KINDS:
                 return True
     return False
 
 
-def _someones(field: str, text: str, found: Sequence[Finding]) -> list[Finding]:
+def _someones(field: str, text: str, language: str | None, found: Sequence[Finding]) -> list[Finding]:
     """In an advisory that holds patient data, the towns, ages and days no rule tied that read as someone's
     (phi_detect.someones): they block with the rest."""
     from chalicelib.domain.phi_detect import someones
 
-    return _in_a_patients_advisory(field, someones(text, _spans(found)), found)
+    return _in_a_patients_advisory(field, someones(text, _spans(found), language), found)
 
 
 def _in_a_patients_advisory(field: str, possible: Iterable[Hit], found: Sequence[Finding]) -> list[Finding]:
