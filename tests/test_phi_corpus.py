@@ -113,8 +113,8 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     (phi_bench.HOLDOUT51, 0.99, 1.0, 0.0), (phi_bench.HOLDOUT52, 0.96, 1.0, 0.0), (phi_bench.HOLDOUT53, 0.93, 1.0, 0.0),
     (phi_bench.HOLDOUT54, 0.98, 1.0, 0.0), (phi_bench.HOLDOUT55, 0.97, 1.0, 0.0), (phi_bench.HOLDOUT56, 0.88, 1.0, 0.0),
     (phi_bench.HOLDOUT57, 0.93, 1.0, 0.0), (phi_bench.HOLDOUT58, 0.91, 0.975, 0.025),
-    (phi_bench.HOLDOUT59, 0.91, 0.975, 0.0), (phi_bench.HOLDOUT60, 0.92, 1.0, 0.025),
-    (phi_bench.HOLDOUT61, 0.85, 1.0, 0.0), (phi_bench.HOLDOUT62, 0.91, 1.0, 0.025)],
+    (phi_bench.HOLDOUT59, 0.92, 0.975, 0.0), (phi_bench.HOLDOUT60, 0.93, 1.0, 0.025),
+    (phi_bench.HOLDOUT61, 0.87, 1.0, 0.0), (phi_bench.HOLDOUT62, 0.92, 1.0, 0.025)],
     ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13",
          "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21",
          "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27",
@@ -168,8 +168,8 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
 
 
 @pytest.mark.parametrize("path,recall,advisories,false_positives,unlabelled", [
-    (phi_bench.HOLDOUT63, 0.86, 0.9, 0.0, 0.08), (phi_bench.HOLDOUT64, 0.81, 0.975, 0.0, 0.06),
-    (phi_bench.HOLDOUT65, 0.79, 0.875, 0.05, 0.1)], ids=["holdout63", "holdout64", "holdout65"])
+    (phi_bench.HOLDOUT63, 0.87, 0.9, 0.0, 0.09), (phi_bench.HOLDOUT64, 0.84, 0.975, 0.0, 0.06),
+    (phi_bench.HOLDOUT65, 0.8, 0.875, 0.05, 0.1)], ids=["holdout63", "holdout64", "holdout65"])
 def test_the_sets_never_worked_on(path: Path, recall: float, advisories: float, false_positives: float,
                                   unlabelled: float) -> None:
     """holdout63-65: written by three hands that never saw the code, from the identifier definitions, each on
@@ -177,7 +177,7 @@ def test_the_sets_never_worked_on(path: Path, recall: float, advisories: float, 
     missing patients, overdoses and tributes), and never worked on: their figures are what the screen does on
     text it has not seen (first run, at the session's start: 83.4, 75.5, 72.2 % of identifiers, 90, 95 and 80 % of
     advisories with patient data blocked, false positives 0, 0 and 5 %; after the session's work on holdout60-62
-    86.4, 81.4, 79.8 %, 90, 97.5 and 87.5 % blocked). The floors keep them from getting worse unnoticed, and the
+    87.6, 84.1, 80.7 %, 90, 97.5 and 87.5 % blocked). The floors keep them from getting worse unnoticed, and the
     ceilings on the blocking findings that lie on no label keep the advisory-wide reading from marking too much."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
@@ -1440,6 +1440,11 @@ def test_what_is_nobodys_in_an_advisory(fields: dict[str, Any]) -> None:
       "der Station“, schreibt eine Mutter."}, [("description", "date", "Dienstag")]),
     ({"headline": "Dossier IPP 004471902 envoyé par erreur", "description": "Un cas de légionellose (signalement n° "
       "2025-LEG-0042) a été confirmé."}, [("description", "other_id", "2025-LEG-0042")]),
+    # a day in a sentence that a rule tied to someone, or about one of a family
+    ({"description": "Olwen Price, 15, was last seen near the station at 8pm on Friday."},
+     [("description", "date", "Friday")]),
+    ({"headline": "Dossier IPP 004471902 envoyé par erreur", "description": "Notre grand-père aurait eu 95 ans en "
+      "octobre."}, [("description", "date", "octobre")]),
 ])
 def test_more_that_is_someones_in_an_advisory_that_holds_patient_data(fields: dict[str, Any],
                                                                        expected: list[tuple[str, str, str]]) -> None:
@@ -1454,6 +1459,8 @@ def test_more_that_is_someones_in_an_advisory_that_holds_patient_data(fields: di
     {"description": "A man from Thornbury went missing on Tuesday. Follow @jenny_r_82 for updates on the search."},
     {"headline": "KVNR A123456780 versehentlich verschickt", "description": "Der Patient wurde hier behandelt.",
      "language": "de"},
+    {"headline": "KVNR A123456780 versehentlich verschickt", "description": "In der Kita sind seit Montag 19 Kinder "
+     "erkrankt."},
     {"headline": "Record MRN 5521907 sent in error", "description": "Children aged 5 and 6 need a booster. The clinic "
      "on Barton Road is open to anyone. Staff have worked here for 30 years.", "area_desc": "Barton Road, Thornbury"},
 ])

@@ -24,7 +24,8 @@ def codes(text: str) -> list[str]:
     ("Contact the patient's husband at (415) 555-2671.", ["phi_phone_number"]),
     ("Her mobile is +44 7700 900123.", ["phi_phone_number"]),
     ("Write to press@health.example.org.", []),
-    ("The index case, jane.doe@gmail.com, was seen on Monday.", ["phi_email"]),
+    # the day is the index case's too, once the sentence holds their e-mail
+    ("The index case, jane.doe@gmail.com, was seen on Monday.", ["phi_email", "phi_date"]),
     ("Patient MRN: 00412345 was admitted.", ["phi_record_number"]),
     ("medical record number A1234567", ["phi_record_number"]),
     ("The patient (DOB 03/12/1987) is stable.", ["phi_date"]),

@@ -3029,7 +3029,8 @@ def someones(text: str, taken: Sequence[tuple[int, int]], language: str | None =
         return [replace(h, text=text[h.start:h.end]) for h in someones(text.replace("’", "'"), taken, language)]
     spans = sentences(text)
     candidates = [*possible_towns(text, spans, taken), *possible_streets(text, spans), *possible_ages(text, spans),
-                  *possible_dates(text, spans, language), *possible_handles(text), *possible_case_numbers(text)]
+                  *possible_dates(text, spans, language, taken), *possible_handles(text),
+                  *possible_case_numbers(text)]
     return resolve(h for h in candidates if not any(a < h.end and h.start < b for a, b in taken))
 
 
@@ -3454,7 +3455,8 @@ def tied_dates(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Ite
 # One person, or what happened to them, in a sentence: a date there is likely theirs ("I got the text on 2 February",
 # "ingresado en la UCI desde el 28 de enero", "Seit Mittwochabend, 6.3., wird Gertrud vermisst").
 ONE_PERSON_HERE = re.compile(
-    r"\b(?:(?-i:I)|he|she|him|my|er|ihm|ihn|il|elle|él|ella|ich|mein\w*|je|j['’]|mon|ma|yo|mi|"
+    r"\b(?:(?-i:I)|he|she|him|his|her|my|er|ihm|ihn|il|elle|él|ella|ich|mein\w*|sein\w*|je|j['’]|mon|ma|son|sa|yo|"
+    rf"mi|{lex.RELATIVES}|"
     r"man|woman|boy|girl|child|baby|infant|teenager|patient|Patientin|paciente|patiente|hombre|mujer|niñ[oa]|bebé|"
     r"vecin[oa]|voluntari[oa]|volunteer|bénévole|habitante|resident|pensioner|retraitée?|jubilad[oa]|Rentner(?:in)?|"
     r"señora|señor|doña|Mme|Madame|Monsieur|Mrs|Herr|"
@@ -3476,6 +3478,8 @@ def one_person_sentences(text: str) -> list[tuple[int, int]]:
 
 _MANY = (r"anyone|everyone|those|people|patients|visitors|customers|residents|guests|passengers|"
          r"personas|pacientes|personnes|patients|Personen|Patienten|Besucher|alle|"
+         r"children|kids|pupils|students|families|Kinder|Schüler(?:innen)?|Familien|enfants|élèves|familles|"
+         r"niños|niñas|alumnos|familias|"
          r"you|your|vous|votre|vos|usted|ustedes|(?-i:Sie|Ihr|Ihre[mnrs]?)")  # the public addressed ("Sie", not "sie")
 PLURAL_PEOPLE = re.compile(rf"\b(?:{_MANY}|"  # or a span of days: an instruction's dates, not a person's
                            r"between|entre|zwischen|from|until|through|jusqu['’]au|hasta|bis)\b", CI)
@@ -3500,7 +3504,8 @@ LONE_MONTH = re.compile(r"\b(?i:in|en|im|last|mes\s+de|depuis|desde|seit|since)\
                         r"(?:\s+(?:dernier|pasado|last\s+year))?)(?![\w-])(?!\s*(?:de\s+|of\s+)?\d)")
 
 
-def possible_dates(text: str, spans: list[tuple[int, int]], language: str | None = None) -> Iterator[Hit]:
+def possible_dates(text: str, spans: list[tuple[int, int]], language: str | None = None,
+                   taken: Sequence[tuple[int, int]] = ()) -> Iterator[Hit]:
     """A day in a sentence about one person that no sure finding ties to someone named: it blocks only in
     an advisory that holds patient data (phi.py); "anyone who visited on 3 May" is the public's."""
     dates, short = _date_spans(text)
@@ -3515,8 +3520,8 @@ def possible_dates(text: str, spans: list[tuple[int, int]], language: str | None
                   if (language or "").split("-")[0].lower() != "de" or not m.group().lower().startswith("hier")),
                 *(m.span("day") for m in LONE_MONTH.finditer(text))]
     for start, end in relative:  # no span of days to mistake: only the public addressed rules it out
-        s, e = sentence_of(spans, start)
-        if _one_person_in(text, s, e) and not MANY_PEOPLE.search(text, s, e):
+        s, e = sentence_of(spans, start)  # about one person, or holding what a rule tied to someone
+        if (_one_person_in(text, s, e) or any(s <= a < e for a, _ in taken)) and not MANY_PEOPLE.search(text, s, e):
             yield _hit(text, "date", start, end, False, "a day in a sentence about someone")
 
 
