@@ -1496,6 +1496,25 @@ def test_two_kinds_describe_no_one(description: str) -> None:
     assert not _blocking({"description": description})
 
 
+def test_what_an_advisory_wide_finding_says() -> None:
+    """The spokesperson reads what each finding is: a 54-year-old's age is "the age of a person", not over 89."""
+    from datetime import UTC, datetime
+
+    from chalicelib.domain.models import Advisory, AdvisoryContent
+    from chalicelib.domain.phi import screen_advisory
+    from chalicelib.settings import environment_settings
+
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    content = AdvisoryContent(headline="Record MRN 5521907 sent in error",
+                              description="A 54-year-old man was given the wrong tablets on Tuesday.")
+    findings = screen_advisory(Advisory(id="adv_t", content=content, author="t", created_at=now, updated_at=now),
+                               environment_settings(), now)
+    messages = {content.description[f.start or 0:f.end or 0]: f.message for f in findings if f.field == "description"}
+    assert messages["54-year-old"].startswith("description holds the age of a person in an advisory that holds")
+    assert "over 89" not in messages["54-year-old"]
+    assert messages["Tuesday"].startswith("description holds a day in a sentence about someone")
+
+
 @pytest.mark.parametrize("description", [
     "Records of 14 patients were e-mailed to the wrong practice. Our thanks to Priya, who spotted the error at once.",
     "A man collapsed at the station on Friday. Rhiannon Pryce saw him fall and ran for the defibrillator.",

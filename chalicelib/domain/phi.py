@@ -154,10 +154,11 @@ def _in_a_patients_advisory(field: str, possible: Iterable[Hit], found: Sequence
     """Once an advisory is sure to hold someone's data, the private-looking names in it block too:
     the text is about people, and "thanks to Priya" or a rescuer's name beside a patient's MRN is
     theirs as much. Without a sure finding they stay unflagged (most are then places or speakers).
-    `found`: the field's findings, which the names must not overlap."""
+    `found`: the field's findings, which the names must not overlap. The message says what each is ("the age
+    of a person", not "an age over 89")."""
     taken = _spans(found)
     return [Finding(code=CODES.get(hit.cls, f"phi_{hit.cls}"), identifier=hit.cls, field=field, start=hit.start,
-                    end=hit.end, blocking=True, message=f"{field} holds {LABELS[hit.cls]} in an advisory that holds "
+                    end=hit.end, blocking=True, message=f"{field} holds {hit.why} in an advisory that holds "
                                                         f"patient data (“{_excerpt(hit.text)}”): remove it")
             for hit in possible if not any(s < hit.end and hit.start < e for s, e in taken)]
 
