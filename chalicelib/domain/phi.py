@@ -115,10 +115,12 @@ def _town_echoes(read: Sequence[tuple[str, str, str, str | None]], found: list[l
                      for f in field if f.identifier == "address" and f.blocking and f.start is not None)
     if not towns:
         return found
-    return [field + _findings(name, (h for h in town_echoes(text, kind, towns)
-                                     if not any(s < h.end and h.start < e for s, e in _spans(field))))
-            if kind in ("text", "hashtags") and name != "area_desc" else field
-            for (name, text, kind, _), field in zip(read, found, strict=True)]
+    out = []
+    for (name, text, kind, _), field in zip(read, found, strict=True):
+        taken = _spans(field)
+        echoes = town_echoes(text, kind, towns) if kind in ("text", "hashtags") and name != "area_desc" else ()
+        out.append(field + _findings(name, (h for h in echoes if not any(s < h.end and h.start < e for s, e in taken))))
+    return out
 
 
 # How many kinds of what reads as someone's in one sentence make them someone: "a 61-year-old man found on Wednesday

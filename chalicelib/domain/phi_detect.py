@@ -1903,7 +1903,7 @@ PLACE_BEFORE = re.compile(r"\b(?:Klinikum|Krankenhaus|Klinik|Hospital|Hôpital|C
 # A district's name, whatever it sounds like: "el barrio de Las Margaritas", "le quartier des Minimes".
 NEIGHBOURHOOD_BEFORE = re.compile(r"\b(?:barrio|quartier|Stadtteil|Ortsteil|neighbou?rhood|district|lieu-dit|pedanía|"
                                   r"urbanización|cité)\s+(?:de\s+|del\s+|des\s+|du\s+|d['’])?"
-                                  r"(?:(?:la|las|los|el|le|les|l['’])\s*)?$", re.IGNORECASE)
+                                  r"(?:(?:la|las|los|el|le|les|l['’])\s*)?$", CI)
 # "the 7-year-old Ann Lee", "Der zwölfjährige Jonas", "el niño de 8 años, Yusuf"
 AGE_BEFORE = re.compile(rf"(?:(?:\d{{1,3}}|{lex.NUMBER_WORDS_EN})[- ]year[- ]old|\b(?!voll|minder)\w+jährige[rns]?|"
                         r"\d{1,3}-jährige[rns]?|"
@@ -2069,10 +2069,10 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
             add(m.start("name"), m.end("name"), True, "a person called by what they are to the family")
     for m in FAMILY.finditer(text):
         add(m.start("name"), m.end("name"), True, "a family's name")
-    signed = FAMILY_SIGNED.finditer(text) if possible is not None else ()  # « … Familia Cózar Molina »
-    possible_names = possible if possible is not None else []
-    possible_names += [_hit(text, "name", m.start("name"), m.end("name"), False, "a family's name") for m in signed
-                       if not any(_fold(w) in NOT_NAMES for w in m.group("name").split())]
+    if possible is not None:  # « … Familia Cózar Molina »
+        possible += [_hit(text, "name", m.start("name"), m.end("name"), False, "a family's name")
+                     for m in FAMILY_SIGNED.finditer(text)
+                     if not any(_fold(w) in NOT_NAMES for w in m.group("name").split())]
     for m in SURNAME_FAMILY.finditer(text):
         if _fold(m.group("name")) in census_names()[1] and _fold(m.group("name")) not in NOT_NAMES and \
                 _fold(m.group("name")) not in lex.EVERYDAY_NAME_WORDS and not PLACE_AFTER.match(text, m.end()):
@@ -3463,6 +3463,8 @@ ONE_PERSON_HERE = re.compile(
     r"homme|femme|enfant|bébé|nourrisson|Mann|Frau|Kind|Junge|Mädchen|Säugling|"
     r"died|passed\s+away|admitted|discharged|missing|fallec\w+|ingresad[oa]|desaparecid[oa]|décédée?|"
     r"hospitalisée?|disparue?|gestorben|verstorben|vermisst|eingeliefert|aufgenommen)\b", CI)
+
+
 def _one_person_in(text: str, start: int, end: int) -> bool:
     """Whether the text between start and end is about one person (ONE_PERSON_HERE), a king's numeral aside:
     "Juan Carlos I" is no "I"."""
@@ -3511,13 +3513,12 @@ def possible_dates(text: str, spans: list[tuple[int, int]], language: str | None
     dates, short = _date_spans(text)
     for start, end in [*dates, *short]:
         s, e = sentence_of(spans, start)
-        sentence = text[s:e]
-        if HISTORIC_YEAR.search(text[start:end]) or not _one_person_in(text, s, e) or \
-                PLURAL_PEOPLE.search(sentence):
+        if HISTORIC_YEAR.search(text[start:end]) or not _one_person_in(text, s, e) or PLURAL_PEOPLE.search(text, s, e):
             continue
         yield _hit(text, "date", start, end, False, "a date in a sentence about someone")
-    relative = [*(m.span() for m in RELATIVE_DAY.finditer(text)  # German "hier" is "here"
-                  if (language or "").split("-")[0].lower() != "de" or not m.group().lower().startswith("hier")),
+    german = (language or "").split("-")[0].lower() == "de"  # German "hier" is "here"
+    relative = [*(m.span() for m in RELATIVE_DAY.finditer(text)
+                  if not (german and m.group().lower().startswith("hier"))),
                 *(m.span("day") for m in LONE_MONTH.finditer(text))]
     for start, end in relative:  # no span of days to mistake: only the public addressed rules it out
         s, e = sentence_of(spans, start)  # about one person, or holding what a rule tied to someone
