@@ -161,6 +161,9 @@ HOLDOUT62 = ROOT / "tests" / "phi_corpus" / "holdout62.jsonl"
 HOLDOUT63 = ROOT / "tests" / "phi_corpus" / "holdout63.jsonl"
 HOLDOUT64 = ROOT / "tests" / "phi_corpus" / "holdout64.jsonl"
 HOLDOUT65 = ROOT / "tests" / "phi_corpus" / "holdout65.jsonl"
+HOLDOUT66 = ROOT / "tests" / "phi_corpus" / "holdout66.jsonl"
+HOLDOUT67 = ROOT / "tests" / "phi_corpus" / "holdout67.jsonl"
+HOLDOUT68 = ROOT / "tests" / "phi_corpus" / "holdout68.jsonl"
 ORGS = ROOT / "tests" / "phi_corpus" / "orgs.json"
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 # Finding codes of the screen before issue 15, and the classes they stand for.
@@ -543,6 +546,12 @@ HAND_WRITTEN = (
                 "floods in villages); never worked on (first run: recall 75.5 %, 95 % blocked, FP 0 %)"),
     (HOLDOUT65, "written as holdout63 was (another hand: missing patients, overdoses, partner notification, rabies, "
                 "care-home outbreaks, tributes); never worked on (first run: recall 72.2 %, 80 % blocked, FP 5 %)"),
+    (HOLDOUT66, "written as holdout63 was (another hand: heat deaths, wedding and festival food poisoning, TB at work "
+                "and in prisons, carbon monoxide, visiting rules); never worked on (first run: see the README)"),
+    (HOLDOUT67, "written as holdout63 was (another hand: vaccination errors, breaches and lost laptops, strike "
+                "transfers, dialysis and transplant appeals, coroners, lost property); never worked on"),
+    (HOLDOUT68, "written as holdout63 was (another hand: crash and workplace blood appeals, legionella, measles on "
+                "flights, drownings, ambulance delays, thank-yous); never worked on"),
 )
 
 

@@ -100,7 +100,8 @@ def _identifiers(read: Sequence[tuple[str, str, str, str | None]], settings: Org
             if patients:
                 found[index] += _in_a_patients_advisory(name, maybe, found[index])
     if patients:
-        found = [field + _someones(name, text, language, field) if kind == "text" else field
+        found = [[_a_persons_number(f) for f in field] + (_someones(name, text, language, field) if kind == "text"
+                                                           else [])
                  for (name, text, kind, language), field in zip(read, found, strict=True)]
         found = _town_echoes(read, found)
     return _of_history(read, found, historic)  # the second reading may name them again
@@ -163,6 +164,23 @@ def _in_a_patients_advisory(field: str, possible: Iterable[Hit], found: Sequence
                     end=hit.end, blocking=True, message=f"{field} holds {hit.why} in an advisory that holds "
                                                         f"patient data (“{_excerpt(hit.text)}”): remove it")
             for hit in possible if not any(s < hit.end and hit.start < e for s, e in taken)]
+
+
+# The numbers a rule warns of without a key that says whose they are: a device's serial, a number in a sentence about
+# someone, the shape of a social security number.
+PERSONS_NUMBERS = frozenset({"device", "other_id", "ssn", "mrn", "health_plan", "account", "license", "vehicle"})
+
+
+def _a_persons_number(finding: Finding) -> Finding:
+    """In an advisory that holds patient data, a number a rule warned of is someone's: it blocks with the rest
+    ("a hearing aid (n° de série 2213X0457) ... Il appartiendrait à Léo")."""
+    if finding.blocking or finding.identifier not in PERSONS_NUMBERS or finding.start is None:
+        return finding
+    quoted = re.search(r"“.*”", finding.message)
+    excerpt = f" ({quoted.group()})" if quoted else ""
+    message = f"{finding.field} holds {LABELS[finding.identifier]} in an advisory that holds patient data{excerpt}: " \
+              "remove it"
+    return finding.model_copy(update={"blocking": True, "message": message})
 
 
 def _spans(findings: Iterable[Finding]) -> list[tuple[int, int]]:

@@ -200,7 +200,9 @@ def checksummed(text: str, ctx: Context) -> Iterator[Hit]:
     """Numbers whose shape and check digits say what they are."""
     for m in SSN.finditer(text):
         compact = m.group(1) + m.group(3) + m.group(4)
-        keyed = bool(SSN_WORDS.search(_before(text, m.start(), 60)))
+        lead = _before(text, m.start(), 60)
+        keys = [key.end() for key in SSN_WORDS.finditer(lead)]  # the nearest: "SSN 512-44-7390, IL Medicaid ID
+        keyed = bool(keys) and not re.search(r"\d{4}", lead[keys[-1]:])  # 804172253" keys the first number only
         valid = std_ssn.is_valid(compact) or std_itin.is_valid(compact)
         coded = NOT_PERSONAL.search(_before(text, m.start(), 30))
         shaped = m.group(2) and m.group(1) != "000" and m.group(3) != "00" and m.group(4) != "0000"
@@ -291,11 +293,11 @@ KEYED: list[tuple[str, str, str, bool]] = [
     # (class, keywords, value pattern, blocking)
     ("mrn", r"\bMRN\b|medical\s+record(?:\s+(?:number|no\.?|#))?|\bchart\s*(?:#|number|no\.?)|"
             r"\bchart(?=\s+[A-Z]{0,3}-?\d{5,}\b)|\bhosp\.?\s*(?:no\.?|number|#)|"
-            r"hospital\s+(?:number|no\.?)|\bEMIS(?:\s+(?:number|no\.?))?(?=[\s:#]*\d{5,})|"
+            r"(?:hospital|clinic)\s+(?:number|no\.?)|\bEMIS(?:\s+(?:number|no\.?))?(?=[\s:#]*\d{5,})|"
             r"(?:patient\s+|ID\s+)?wristband|bracelet\s+d['’]identification|"
             r"Patientenarmband|"
             r"patient\s+(?:id|number|no\.?|#)|\bunit\s+number|record\s+(?:number|no\.?)|"
-            r"\bexpediente\b(?!\s+(?:sancionador|administrativo|disciplinario|de\s+(?:contrataci[óo]n|licitaci[óo]n|obras?|compra|regulaci[óo]n)))|n[úu]mero\s+de\s+expediente|dossier(?:\s+m[ée]dical)?(?!\s+voyage)|\bIPP\b|num[ée]ro\s+de\s+dossier|"
+            r"\bexpediente\b(?!\s+(?:sancionador|administrativo|disciplinario|de\s+(?:contrataci[óo]n|licitaci[óo]n|obras?|compra|regulaci[óo]n)))|n[úu]mero\s+de\s+expediente|dossier(?:\s+m[ée]dical)?(?!\s+voyage)(?!\s+(?-i:[A-Z]{2,5})\b)|\bIPP\b|num[ée]ro\s+de\s+dossier|"
             r"Patienten(?:nummer|-?ID|-?Nr\.?)|\bPat\.?-ID\b|Fallnummer|Aufnahmenummer|\bPat\.?-Nr\.?|\bFall-?Nr\.?|"
             r"episode\s+(?:number|no\.?)|n[úu]mero\s+de\s+episodio|\b(?:episodio|épisode)(?=\s+(?:n[°º.]?\s*)?[A-Z]{2,}-?\d)|Episodennummer|trauma\s+(?:number|no\.?)",
      VALUE, True),
@@ -304,7 +306,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
     ("health_plan", r"Medicare(?:\s+(?:number|no\.?|ID|#|card))?|Medicaid(?:\s+(?:ID|number|no\.?|#))?|\bplan\s+ID|"
                     r"member\s+(?:ID|number|no\.?|#)|\bn[ºo°]\.?\s*(?:de\s+)?socio\b|\bmember(?=\s+(?-i:[A-Z]{0,4}\d{6,})\b)|subscriber\s+(?:ID|number)|policy\s+(?:number|no\.?|#)|"
                     r"group\s+number|insurance\s+(?:ID|number|no\.?)|health\s+plan\s+(?:ID|number)|\bMBI\b|"
-                    r"tarjeta\s+sanitaria|\bTSI\b|(?-i:\bCIP(?=\s*:?\s*[A-Z]{2,4}\d{6,}))|afiliaci[óo]n(?!\s+a\s+la\s+Seguridad\s+Social)|"
+                    r"tarjeta\s+sanitaria|\bTSI\b|\bNUHSA\b|(?-i:\bCIP(?=\s*:?\s*[A-Z]{2,4}\d{6,}))|afiliaci[óo]n(?!\s+a\s+la\s+Seguridad\s+Social)|"
                     r"num[ée]ro\s+d'adh[ée]rent|mutuelle|"
                     r"(?<!renten)(?<!sozial)Versicherungsnummer|(?<!renten)(?<!sozial)Versicherungsnr\.?|Mitgliedsnummer|Mitgliedsnr\.?|adh[ée]rente?|p[óo]liza|police\s+d'assurance|Versicherungsschein|"
                     r"\b(?:BCBS|Aetna|Cigna|Humana|UHC|Kaiser)\s+(?:ID|member\s+ID|#)|member\s+card|"
@@ -349,7 +351,8 @@ KEYED: list[tuple[str, str, str, bool]] = [
                  r"\binterno\s+(?=n[.º°])|"
                  r"(?-i:\bDNI\b|\bNIE\b|\bCNI\b|\bNIA\b|\bINE\b)|pasaporte|carte\s+(?:nationale\s+)?d'identité|passeport|"
                  r"passport(?:\s+number)?|Schüler-?ID|Schülernummer|Fall-?ID|Fall-?Nr\.?|Fallnummer|"
-                 r"\b(?:quoting|quote)\s+(?:police\s+)?log(?:\s+(?:number|no\.?))?|\bref\.?\s+case\b|"
+                 r"\bdossier\s+(?-i:[A-Z]{2,5})\b(?=\s*(?:n[°º.o]\s*)?:?\s*[A-Z0-9]*\d)|"
+                 r"\bconfirmation(?=\s+(?-i:[A-Z]{1,4}-?\d{4,})\b)|\b(?:quoting|quote)\s+(?:police\s+)?log(?:\s+(?:number|no\.?))?|\bref\.?\s+case\b|"
                  r"titre\s+de\s+séjour|permiso\s+de\s+residencia|prescription(?:\s+(?:no\.?|number|#))?|\bRx\s*#|"
                  r"\bRx\s+(?:no\.?|number)|Ausweis-?(?:Nr\.?|nummer)|"
                  r"\breceta\b|ordonnance|Rezept(?:nummer)?|"
@@ -415,7 +418,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
     ("device", r"serial(?:\s+(?:number|no\.?|#))?|\bS/N\b(?!\s*,)|\bSN\b|\bUDI\b(?!-DI)|n[úu]mero\s+de\s+serie|"
                r"n[°º]\s*(?:de\s+)?s[ée]rie|n\.?\s?º\s*(?:de\s+)?serie|Serien-?Nr\.?|\bs[ée]rie(?=\s+(?-i:[A-Z]{2,4}\s?\d{4,}))|"
                r"num[ée]ro\s+de\s+s[ée]rie|"
-               r"Seriennummer|Seriennr\.?|Gerätenummer|"
+               r"Seriennummer|Seriennr\.?|Gerätenummer|transmitter\s+(?:number|no\.?|#)|"
                rf"(?:{DEVICE_WORDS})"
                # "Meine Pumpe hat die Nummer", "my pump's number is"
                r"(?:['’]s|\s+(?:\w+\s+){0,3}?)(?:number|Nummer|num[ée]ro|n[úu]mero)(?:\s+(?:is|ist|est|es))?|"
@@ -426,7 +429,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
 # lets the engine pass over the middle of other words at once (three to six times faster than trying every key
 # at every letter).
 KEY_START = r"(?:(?<![^\W\d_])|(?<=[a-zäöüß])(?=(?i:konto|f[üu]hrerschein|schein|ausweis|versicher|nummer|nr\.|karte)))"
-KEYED_RE = [(cls, re.compile(rf"{KEY_START}(?:{words}){FILLER}{value}(?![\w-])", CI), blocking)
+KEYED_RE = [(cls, re.compile(rf"{KEY_START}(?P<key>{words}){FILLER}{value}(?![\w-])", CI), blocking)
             for cls, words, value, blocking in KEYED]
 PERSON_NEAR = re.compile(rf"(?<!out)(?<!\bin)(?:{lex.PATIENT_WORDS})"  # not "outpatient appointments", "patient data"
                          r"(?!\s+(?:information|records?|data|safety|care|flow|experience|portal|services|systems?|"
@@ -716,8 +719,20 @@ GERMAN_INSURER_KEY = re.compile(r"Vers|Mitglied|Kasse", CI)
 
 
 def keyed(text: str, spans: list[tuple[int, int]], ctx: Context) -> Iterator[Hit]:
+    """The numbers a key names. Where two keys of different classes name one number, one after the other, the nearer
+    says what it is: "a Project Lifesaver wristband (transmitter no. 4471-8820)" is a device's, not a wristband's record
+    number ("AXA membership number", one key inside another, is left to the ranks)."""
     yield from lost_property(text, spans)
     yield from accounts_and_plates(text, spans)
+    named = list(_keyed_numbers(text, spans, ctx))
+    for (_, key_end), hit in named:
+        if not any(other.cls != hit.cls and (other.start, other.end) == (hit.start, hit.end) and nearer >= key_end
+                   for (nearer, _), other in named):
+            yield hit
+
+
+def _keyed_numbers(text: str, spans: list[tuple[int, int]], ctx: Context) -> Iterator[tuple[tuple[int, int], Hit]]:
+    """Each number a key names, with where its key is."""
     for cls, pattern, blocking in KEYED_RE:
         for m in pattern.finditer(text):
             value = m.group("value")
@@ -770,15 +785,15 @@ def keyed(text: str, spans: list[tuple[int, int]], ctx: Context) -> Iterator[Hit
                     _phone_like(value, _digits(value), ctx):
                 continue  # "pida cita en el 900 102 112", "ordonnance ... un numéro de portable, le 06 71 …": a line
             if cls in ("other_id", "mrn", "device") and re.search(r"[A-Z]", value) and re.search(r"\d", value):
-                yield from _more_of_the_list(text, spans, cls, value, end, sure)
+                yield from ((m.span("key"), more) for more in _more_of_the_list(text, spans, cls, value, end, sure))
             statutory = cls == "health_plan" and KVNR_SHAPE.fullmatch(value) and GERMAN_INSURER_KEY.search(m.group()) \
                 and not re.search(r"privat|\bPKV\b", text[max(0, start - 80):start], CI)
             cls = "kvnr" if statutory else cls  # "AOK Nordost, Vers.-Nr. M403218876": a statutory card's is the KVNR
             private = cls == "kvnr" and not KVNR_SHAPE.fullmatch(re.sub(r"\s", "", value)) and \
                 re.search(r"privat|\bPKV\b", text[max(0, m.start()):start], CI)
             cls = "health_plan" if private else cls  # "Versichertennummer der privaten Krankenversicherung 4471190236"
-            yield _hit(text, cls, start, end, sure, "a number that identifies one person" if cls == "other_id" and
-                       not identity else {
+            yield m.span("key"), _hit(text, cls, start, end, sure, "a number that identifies one person"
+                                  if cls == "other_id" and not identity else {
                 "mrn": "a medical record number", "nhc": "a clinical history number (número de historia clínica)",
                 "health_plan": "a health plan or insurance number", "kvnr": "a German health insurance number",
                 "nir": "a French social security number (NIR)", "ssn": "a social security number",
@@ -946,7 +961,7 @@ ORD = r"(?:st|nd|rd|th|er|º|\.)?"
 ROMAN_MONTH = r"(?-i:XII|XI|IX|X|VIII|VII|VI|IV|V|III|II|I)"
 SHORT_MONTH = (r"jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec|ene|abr|ago|dic|janv|f[ée]vr|avr|juil|d[ée]c|"
                r"m[äa]r|mai|okt|dez")
-DATE = (rf"(?:\d{{1,2}}[/.\-]\d{{1,2}}[/.\-](?:\d{{4}}|\d{{2}})(?!\d)|\d{{4}}-\d{{2}}-\d{{2}}|"
+DATE = (rf"(?:(?<!\d)\d{{1,2}}[/.\-]\d{{1,2}}[/.\-](?:\d{{4}}|\d{{2}})(?!\d)|\d{{4}}-\d{{2}}-\d{{2}}|"
         rf"\d{{1,2}}-(?:{ROMAN_MONTH}|(?:{SHORT_MONTH})\.?)-(?:\d{{4}}|\d{{2}})(?!\d)|"
         rf"\d{{1,2}}\.(?:{ROMAN_MONTH}|{SHORT_MONTH})\.(?:\d{{4}}|\d{{2}})(?!\d)|"
         rf"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d)|"
@@ -1343,6 +1358,7 @@ el la los las un una este esta su sus si cuando para desde en de del y o pero
 le la les un une ce cette son sa ses si quand pour depuis dans sur à au aux de des du et ou mais
 der die das ein eine dieser diese sein seine ihr ihre wenn für von im am an auf zu und oder aber bei mit nach seit
 sie er es wir ihnen ihm uns namen name
+hi hello hey hola hallo bonjour bonsoir salut
 dem den des einem einen einer eines
 nord süd ost norte sur este oeste sud ouest san santa santo saint sainte sankt
 unidad atención usuario usuarios servicio oficina sección área dirección consulta urgencias unité accueil direction
@@ -1507,12 +1523,17 @@ SOUGHT = re.compile(rf"\b(?i:(?:the\s+)?(?:illness|death|diagnosis)\s+of|(?:die\
                     rf"identifiziert\s+als|(?:concern\s+for\s+)?missing(?=\s+[{UPPER}])|help\s+(?:us\s+)?(?:to\s+)?(?:find|locate)|ayúdanos\s+a\s+encontrar\s+a|"
                     rf"aidez-nous\s+à\s+retrouver|helfen\s+Sie\s+(?:uns\s+)?bei\s+der\s+Suche\s+nach|"
                     rf"avez-vous\s+vu|appel\s+à\s+témoins\s*:?|disparition\s+(?:de|d')|vermisst\s+wird|"
-                    rf"gesucht\s+wird|wer\s+hat|(?:la\s+)?boda\s+de|(?:the\s+)?wedding\s+of|(?:le\s+)?mariage\s+de|"
+                    rf"gesucht\s+wird|wer\s+hat|(?:la\s+)?boda\s+de|(?:the\s+)?wedding\s+(?:reception\s+|party\s+)?of|(?:le\s+)?mariage\s+de|"
+                    # a family's own day: "la comunión de Pablo", "the christening of", "le baptême de"
+                    rf"(?:la\s+)?(?:primera\s+)?comunión\s+de|(?:el\s+)?bautizo\s+de|(?:the\s+)?christening\s+of|"
+                    rf"(?:le\s+)?baptême\s+de|(?:la\s+)?(?:première\s+)?communion\s+de|(?:die\s+)?(?:Taufe|Kommunion|Konfirmation)\s+von|"
                     rf"(?:die\s+)?Hochzeit\s+von|(?:the\s+)?funeral\s+of|(?:el\s+)?funeral\s+de|(?:les\s+)?obsèques\s+de|"
                     rf"(?:die\s+)?Beerdigung\s+von|Trauerfeier\s+für|il\s+s['’]agit\s+d(?:e\s+|['’])|se\s+trata\s+de|es\s+handelt\s+sich\s+um)"
                     rf"\s*(?P<name>{NAME})")
-# ... a first name alone is enough in memory or in prayer: "raised £3,000 in memory of Callum", "praying for Zofia".
-MOURNED = re.compile(r"memor|mémoire|Erinnerung|Gedenken|pray|rezamos|prions|beten", CI)
+# ... a first name alone is enough in memory, in prayer, in mourning or on a family's day: "raised £3,000 in memory of
+# Callum", "praying for Zofia", "Wir trauern um Sascha", "la comunión de Pablo".
+MOURNED = re.compile(r"memor|mémoire|Erinnerung|Gedenken|pray|rezamos|prions|beten|trauer|comunión|communion|"
+                     r"bautizo|baptême|christening|Taufe|Kommunion|Konfirmation", CI)
 # Who signs a message quoted or pasted here: "Firmado: Rocío Benítez", "Signé : Paul Martin", "gez. Heike Brandt".
 SIGNATURE = re.compile(rf"\b(?:Firmado|Fdo\.|Signed|Sign[ée]e?|Gezeichnet|gez\.|"
                        rf"(?:Viele|Liebe|Beste|Herzliche)\s+Grüße|"
@@ -1555,13 +1576,14 @@ THANKED = re.compile(rf"\b(?i:thanks?\s+(?:go\s+)?to|thank(?:s|ing)?|remerci\w*(
                      # whom a club or a home mourns: "Wir trauern um unseren Vereinskameraden Jürgen „Jogi“ Hoffmann"
                      rf"trauern\s+um|we\s+mourn|mourn(?:ing)?\s+(?:the\s+loss\s+of\s+)?|nous\s+pleurons|"
                      rf"lamentamos\s+(?:el\s+fallecimiento\s+de|la\s+pérdida\s+de)|"
-                     rf"gracias\s+(?:de\s+corazón\s+)?a|"
+                     rf"gracias\s+(?:de\s+corazón\s+)?a|(?:dar|damos|doy)\s+las\s+gracias|"
                      rf"merci\s+à|dankt|danken|bedankt?\s+sich\s+bei|(?:Dank|Hilfe)\s+(?:der\s+\w+\s+)?(?:Hilfe\s+)?von|"
                      rf"help\s+(?:from|of)|l['’]aide\s+de|la\s+ayuda\s+de|spectators|bystanders|witnesses|supporters|"
                      rf"Zuschauer|Passanten|espectadores|testigos|spectateurs|témoins|Mitglieder|members|miembros|membres)"
                      # "danken wir ganz besonders", "agradecer especialmente a"
                      rf"(?:\s+(?i:wir|ganz|besonders|herzlich|especialmente|sinceramente|sincèrement|especially|"
-                     rf"particularly|also|auch|a|à|de\s+corazón|du\s+fond\s+du\s+cœur|from\s+the\s+heart)(?=\s))*"
+                     rf"particularly|also|auch|a|à|de\s+corazón|du\s+fond\s+du\s+cœur|from\s+the\s+heart|"
+                     rf"de\s+(?:forma|manera)\s+(?:muy\s+)?especial)(?=\s))*"
                      # who they are to the club: "à notre bénévole", "a nuestro voluntario", "an unsere Ehrenamtliche"
                      rf"(?:\s+(?i:notre|nos|nuestr[oa]s?|our|unsere[nmr]?)\s+(?i:bénévoles?|voluntari[oa]s?|volunteers?|"
                      rf"Ehrenamtlichen?|Helfer(?:in)?|Vereinskamerad(?:in|en)?|fondatrice|fondateur|member|miembro|membre|"
@@ -1930,7 +1952,7 @@ NAME_ON = re.compile(rf"\b(?i:property\s+of|titular|titulaire|Kontoinhaber(?:in)
                      rf"\s*[«\"“„‘']?\s?(?P<name>(?:[{UPPER}]\.\s?)?{NAME})")
 OWNER_BEFORE = re.compile(r"\b(?:belongs\s+to|owned\s+by|owner,?|in\s+the\s+name\s+of|pertenece\s+a|propiedad\s+de|"
                           r"dueñ[oa],?|"
-                          r"appartient\s+à|propriétaire,?|gehört|Halter(?:in)?|Besitzer(?:in)?|"
+                          r"appartien\w*\s+à|propriétaire,?|gehört|Halter(?:in)?|Besitzer(?:in)?|"
                           r"famil(?:y|ia|le|ie))\s+$", CI)
 
 
@@ -1959,6 +1981,10 @@ LITTLE_LOWER = re.compile(rf"\b(?i:{LITTLE_WORDS})\s+(?P<name>[{LOWER}]{{3,}})\b
 SELF_NAMED = re.compile(rf"\b(?:(?i:my\s+name\s+is|me\s+llamo|mi\s+nombre\s+es|je\s+m['’]appelle|je\s+suis|"
                         rf"ich\s+heiße|mein\s+Name\s+ist|ich\s+bin|this\s+is)|(?<=[«„“\"]\s)Soy|(?<=[«„“\"])Soy|"
                         rf"(?:^|(?<=[.!?]\s))Soy)\s+(?P<name>{NAME})")
+# A text that greets one person by name, as a clinic writes to a patient: "Hi Jordan, this is Riverside Sexual Health",
+# "Hola Raúl.", "Hallo Tobias, hier ist die Fachstelle".
+GREETED = re.compile(rf"(?:^|(?<=[.!?]\s))(?:Hi|Hello|Hey|Dear|Hola|Querid[oa]|Estimad[oa]|Hallo|Liebe[r]?|Bonjour|"
+                     rf"Bonsoir|Salut|Cher|Chère)\s+(?P<name>{WORD}(?:\s+{WORD})?)(?=\s*[,.!:])")
 # The name an e-mail is sent under: "From: Chloe van der Berg <chloe.vdberg77@mailbox.example.net>".
 MAIL_NAME = re.compile(rf"(?P<name>{NAME})\s*<[\w.%+-]+@[\w.-]+>")
 
@@ -1981,7 +2007,8 @@ SIGNED_BEFORE = re.compile(r"(?:[.!?]|\s[–—-]|,|\b(?:Grüße|Grüsse|Gruß|r
 CLASS_AFTER = re.compile(r"\s*[,(]\s*(?:(?:en|in|de|del|aus\s+der|from)\s+"
                          r"(?:(?:Year|grupo|classe|Klasse|clase|curso)\s+"
                          r"\d{1,2}(?:\.?\s?º)?(?:\s?[A-D])?|\d{1,2}\.?\s?º(?:\s?[A-D])?|(?-i:\d{1,2}[a-d]))|"
-                         r"en\s+(?:CP|CE1|CE2|CM1|CM2|\d(?:e|ème)))\b", CI)
+                         r"en\s+(?:CP|CE1|CE2|CM1|CM2|\d(?:e|ème))|en\s+(?:petite|moyenne|grande)\s+section|"
+                         r"(?-i:\d[a-d])(?=\s*[“”\"»)]))\b", CI)  # „Finn, 2b“ written on a bag
 # A first name with the room it sleeps in: « Chloé, chambre 12 », "Aisha, room 4".
 ROOM_AFTER = re.compile(r"\s*,\s*(?:chambre|room|habitaci[óo]n|hab\.|Zimmer|bed|lit|cama|Bett)\s+\d", CI)
 
@@ -2000,8 +2027,8 @@ def _a_title(relation: str | None) -> bool:
 # What follows a name in a record: its chart, number or birth date ("OKAFOR, Chidi 14/02/2019").
 RECORD_AFTER = re.compile(r"\s*[,(|;—–]?\s*(?:chart|MRN|DOB|NHS|NHC|IPP|KVNR|born|b\.|geb\.|née?|nacid[oa]|"
                           r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4})", CI)
-# "the Pruitt family": the family's surname.
-SURNAME_FAMILY = re.compile(rf"\b(?i:the)\s+(?P<name>{WORD})\s+family\b")
+# "the Pruitt family", "the Hartley wedding": the family's surname.
+SURNAME_FAMILY = re.compile(rf"\b(?i:the)\s+(?P<name>{WORD})\s+(?:family|wedding|funeral|christening)\b")
 
 
 def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Context | None = None,
@@ -2127,6 +2154,9 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
     for m in SELF_NAMED.finditer(text):  # « Je m'appelle Élodie Nguyen, chambre B-112 »
         if _is_name(m.group("name"), False) or is_given_name(m.group("name").split()[0]):
             add(m.start("name"), m.end("name"), True, "a person giving their own name")
+    for m in GREETED.finditer(text):  # a given name greeted, not "Hello Bristol" nor "Dear Colleagues"
+        if is_given_name(m.group("name").split()[0]) and _fold(m.group("name").split()[-1]) not in NOT_NAMES:
+            add(m.start("name"), m.end("name"), True, "a person the text greets by name")
     for m in (MAIL_NAME.finditer(text) if "@" in text else ()):  # "From: Chloe van der Berg <chloe.vdberg77@…>"
         if _is_name(m.group("name"), False) or is_given_name(m.group("name").split()[0]):
             add(m.start("name"), m.end("name"), True, "the name an e-mail address is sent under")
@@ -3008,6 +3038,7 @@ SOMEONE_THERE = re.compile(
     r"disparition(?:\s+inquiétante)?|volontaire|bénévole|voluntari[oa]|volunteer|Ehrenamtliche[rn]?|"
     r"vive|vivía|lives|lived|habite|habitait|wohnt|wohnte|"
     r"man|woman|boy|girl|Mann|Frau|Junge|Mädchen|homme|femme|garçon|fille|hombre|mujer|chic[oa]|vecin[oa]|"
+    r"\w*jährige[rn]?|year-old|"
     r"(?:old\s+)?(?:(?-i:house|home|flat|maison|casa|piso)|Haus|\w*[Ww]ohnung|domicile|domicilio))\b"
     r"(?:\s+[\w'’-]+){0,4}?\s*$", CI)
 CARE_PLACE = re.compile(r"\b(?:CHU|CHR|CHRU|CHS|CH|h[oô]pita\w*|hospitali(?:er|ère)|care\s+home|Pflegeheim|Heim|"
@@ -3041,16 +3072,24 @@ ORGANISATION_HANDLE = re.compile(r"nhs|health|hospital|clinic|care|gov|council|c
                                  r"feuerwehr|amt|official|news|info|press|radio|tv|ville|region", CI)
 
 
-# A file kept on one case: "dossier 2023-AX-0091", "signalement n° 71-LEG-2024-014", "expediente 2024/118".
-CASE_NUMBER = re.compile(r"\b(?:dossier|signalement|expediente|caso|case|Fall|Vorgang|incident)(?:\s+[A-Z]{2,5})?"
-                         r"\s*(?:n[°º.o]\s*|no\.?\s*|#\s*|Nr\.?\s*)?:?\s*"
-                         r"(?P<value>(?=[\w/-]*\d)[A-Z0-9][A-Z0-9/-]{4,}[A-Z0-9])(?![\w-])", CI)
+# A file kept on one case: "dossier 2023-AX-0091", "signalement n° 71-LEG-2024-014", "Aktenzeichen 53.2-TB-118/24",
+# "quoting ref PN-72915", "servicio de transporte n.º 2024-118734".
+CASE_NUMBER = re.compile(r"\b(?:dossier|signalement|expediente|caso|case|Fall|Vorgang|incident|Aktenzeichens?|Az\.|"
+                         r"Geschäftszeichen|proc[ée]dure|procedimiento|ref\.?|reference|r[ée]f[ée]rence|referencia|"
+                         r"Referenz|transporte?|traslado)(?:\s+[A-Z]{2,5})?"
+                         r"\s*(?:n\.?\s?[°º]\s*|n[°º.o]\s*|no\.?\s*|#\s*|Nr\.?\s*)?:?\s*"
+                         r"(?P<value>(?=(?:[\w/.-]*?\d){4})[A-Z0-9][A-Z0-9/.-]{4,}[A-Z0-9])(?![\w-])", CI)
 
 
 def possible_case_numbers(text: str) -> Iterator[Hit]:
     """The number of a file kept on one case, which no key ties to a person: in an advisory that holds patient
     data it is theirs ("Un cas de rougeole (dossier ARS n° 2024-RO-0117)")."""
     for m in CASE_NUMBER.finditer(text):
+        lead = text[max(0, m.start() - 60):m.start("value")]
+        if REGULATOR.search(lead) or PROCUREMENT.search(lead) or DATA_AUTHORITY_FILE.search(lead) or \
+                (CODED.search(lead) and not re.search(r"\bref", lead[-15:], CI)) or \
+                re.search(r"recall|retirada|rappel|Rückruf|nota\s+de\s+seguridad|safety\s+notice", lead, CI):
+            continue  # a regulator's, a tender's or a recall's reference: "BfArM-Referenz 12873/24", "recall ref."
         if not _a_date(m.group("value")) and not HISTORIC_YEAR.fullmatch(m.group("value")):
             yield _hit(text, "other_id", m.start("value"), m.end("value"), False, "the number of a case's file")
 
@@ -3139,7 +3178,7 @@ def possible_streets(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
         group = next(g for g in ("en", "fr", "es", "de", "home") if m.group(g))
         s, e = sentence_of(spans, m.start(group))
         if (_one_person_in(text, s, e) or SOMEONE_THERE.search(text, max(s, m.start() - 60), m.start())) and \
-                not MANY_PEOPLE.search(text, s, e) and \
+                not _many_in(text, s, e) and \
                 not VENUE.search(text, max(s, m.start() - 40), m.end(group) + 30) and \
                 not CARE_PLACE.search(text, max(s, m.start() - 40), m.end(group) + 30):
             yield _hit(text, "address", m.start(group), m.end(group), False, "the street of someone here")
@@ -3376,12 +3415,12 @@ def possible_ages(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
                 and not GROUP_AGE.search(lead) and not re.match(r"\s*(?:and|or|y|o|et|ou|und|oder|to|a|à|bis)\s+\d",
                                                                 text[m.end():]):
             s, e = sentence_of(spans, m.start())
-            if _one_person_in(text, s, e) and not MANY_PEOPLE.search(text, s, e):
+            if _one_person_in(text, s, e) and not _many_in(text, s, e):
                 yield _hit(text, "age", m.start(), m.end(), False, "the age of a person")
     for m in AGE_BARE.finditer(text):  # "I'm 74", "Oma Trudi ist 86", "She was 89."
         s, e = sentence_of(spans, m.start())
         if not m.group().lstrip().startswith((",", "(", "—", "–", "|")) and m.group("n").isdigit() and \
-                _a_lifetime(m.group("n")) and not MANY_PEOPLE.search(text, s, e) and \
+                _a_lifetime(m.group("n")) and not _many_in(text, s, e) and \
                 not re.match(r"\s*(?:and|or|y|o|et|ou|und|oder|to|a|à|bis|-|–)\s*\d", text[m.end():]):
             yield _hit(text, "age", m.start("n"), m.end("n"), False, "the age of a person")
     for m in LISTED_AGES.finditer(text):
@@ -3460,7 +3499,7 @@ ONE_PERSON_HERE = re.compile(
     r"man|woman|boy|girl|child|baby|infant|teenager|patient|Patientin|paciente|patiente|hombre|mujer|niñ[oa]|bebé|"
     r"vecin[oa]|voluntari[oa]|volunteer|bénévole|habitante|resident|pensioner|retraitée?|jubilad[oa]|Rentner(?:in)?|"
     r"señora|señor|doña|Mme|Madame|Monsieur|Mrs|Herr|"
-    r"homme|femme|enfant|bébé|nourrisson|Mann|Frau|Kind|Junge|Mädchen|Säugling|"
+    r"homme|femme|enfant|bébé|nourrisson|Mann|Frau|Kind|Junge|Mädchen|Säugling|\w*jährige[rn]?|year-old|"
     r"died|passed\s+away|admitted|discharged|missing|fallec\w+|ingresad[oa]|desaparecid[oa]|décédée?|"
     r"hospitalisée?|disparue?|gestorben|verstorben|vermisst|eingeliefert|aufgenommen)\b", CI)
 
@@ -3475,7 +3514,7 @@ def _one_person_in(text: str, start: int, end: int) -> bool:
 def one_person_sentences(text: str) -> list[tuple[int, int]]:
     """The spans of the sentences about one person, not the public addressed ("He was found on Tuesday", not
     "Anyone who visited on Tuesday")."""
-    return [(s, e) for s, e in sentences(text) if _one_person_in(text, s, e) and not MANY_PEOPLE.search(text, s, e)]
+    return [(s, e) for s, e in sentences(text) if _one_person_in(text, s, e) and not _many_in(text, s, e)]
 
 
 _MANY = (r"anyone|everyone|those|people|patients|visitors|customers|residents|guests|passengers|"
@@ -3486,6 +3525,16 @@ _MANY = (r"anyone|everyone|those|people|patients|visitors|customers|residents|gu
 PLURAL_PEOPLE = re.compile(rf"\b(?:{_MANY}|"  # or a span of days: an instruction's dates, not a person's
                            r"between|entre|zwischen|from|until|through|jusqu['’]au|hasta|bis)\b", CI)
 MANY_PEOPLE = re.compile(rf"\b(?:{_MANY})\b", CI)
+# Whom a message greets is not what its sentence is about: "Liebe Besucherinnen und Besucher, ... dass Sascha am
+# Dienstag ... gestorben ist".
+SALUTATION = re.compile(r"\s*(?:Dear|Hello|Hi|Liebe[rn]?|Hallo|Querid[oa]s?|Estimad[oa]s?|Hola|Chers?|Chères?|"
+                        r"Bonjour)\s[^,.!?:]{1,60}[,:!]")
+
+
+def _many_in(text: str, start: int, end: int, many: re.Pattern[str] = MANY_PEOPLE) -> bool:
+    """Whether the sentence between start and end is about many people (`many`), its greeting aside."""
+    greeting = SALUTATION.match(text, start, end)
+    return bool(many.search(text, greeting.end() if greeting else start, end))
 # A day named without its date, as people tell what happened to someone: "missing since Tuesday afternoon", "turned 80
 # in March", "Falleció el pasado martes", "seit Sonntagabend", "hospitalisé depuis dimanche", "en février dernier".
 # Safe Harbor removes every element of a date tied to someone; read only in a sentence about one person.
@@ -3513,7 +3562,8 @@ def possible_dates(text: str, spans: list[tuple[int, int]], language: str | None
     dates, short = _date_spans(text)
     for start, end in [*dates, *short]:
         s, e = sentence_of(spans, start)
-        if HISTORIC_YEAR.search(text[start:end]) or not _one_person_in(text, s, e) or PLURAL_PEOPLE.search(text, s, e):
+        if HISTORIC_YEAR.search(text[start:end]) or not _one_person_in(text, s, e) or \
+                _many_in(text, s, e, PLURAL_PEOPLE):
             continue
         yield _hit(text, "date", start, end, False, "a date in a sentence about someone")
     german = (language or "").split("-")[0].lower() == "de"  # German "hier" is "here"
@@ -3522,7 +3572,7 @@ def possible_dates(text: str, spans: list[tuple[int, int]], language: str | None
                 *(m.span("day") for m in LONE_MONTH.finditer(text))]
     for start, end in relative:  # no span of days to mistake: only the public addressed rules it out
         s, e = sentence_of(spans, start)  # about one person, or holding what a rule tied to someone
-        if (_one_person_in(text, s, e) or any(s <= a < e for a, _ in taken)) and not MANY_PEOPLE.search(text, s, e):
+        if (_one_person_in(text, s, e) or any(s <= a < e for a, _ in taken)) and not _many_in(text, s, e):
             yield _hit(text, "date", start, end, False, "a day in a sentence about someone")
 
 

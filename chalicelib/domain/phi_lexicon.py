@@ -48,7 +48,7 @@ PATIENT_VERBS = (
     r"was\s+(?:blue-?lighted|rushed|airlifted|flown)\s+to|is\s+(?:on|in)\s+(?:PICU|ICU|NICU|a\s+ventilator)|"
     r"falleció|murió|dio\s+positivo|ingresó|está\s+(?:ingresad[oa]|en\s+la\s+(?:UCI|habitación|planta))|"
     r"sigue\s+(?:ingresad[oa]|en\s+observación|en\s+(?:la\s+)?UCI|grave|intubad[oa])|permanece\s+ingresad[oa]|"
-    r"fue\s+ingresad[oa]|"
+    r"fue\s+ingresad[oa]|ingresad[oa]\s+(?:desde|en\s+(?:la|el)\s+(?:UCI|planta|hospital))|"
     r"est\s+(?:décédée?|morte?|hospitalisée?|sortie?|en\s+(?:isolement|réanimation))|a\s+été\s+(?:testée?|hospitalisée?)|"
     r"reçoit\s+un\s+traitement|s['’]est\s+éteinte?|nous\s+a\s+quitté(?:e|s)?|"
     r"ist\s+(?:am\s+.{1,20}\s+)?(?:verstorben|gestorben)|starb|verstarb|wurde\s+(?:.{1,45}\s+)?"
@@ -62,9 +62,9 @@ PLACEMENT = (r"(?:Ward|Room|Bed|Bay|ICU|habitación|hab\.|cama|planta|UCI|chambr
 
 # The official role words that say a named person speaks for an organisation.
 OFFICIAL_WORDS = (
-    # not Spanish "de mayor gravedad", "la mayor parte", "mayores de 65"
+    # not Spanish "de mayor gravedad", "la mayor parte", "mayores de 65", "la calle Mayor"
     r"officer|director|commissioner|minister|secretary|spokes(?:person|man|woman)|"
-    r"(?<!\bde\s)(?<!\bla\s)(?<!\bel\s)(?<!\blo\s)(?<!\bmás\s)mayor(?!es)|chief|head\s+of|"
+    r"(?<!\bde\s)(?<!\bla\s)(?<!\bel\s)(?<!\blo\s)(?<!\bmás\s)(?<!calle\s)(?<!plaza\s)mayor(?!es)|chief|head\s+of|"
     r"epidemiologist|(?-i:said|says)|announced|will\s+brief|councill?or|council\s+member|alderman|concejal[a]?|"
     r"judge|juez[a]?|juge|Richter(?:in)?|magistrate|attorney\s+general|fiscal|procureur|Staatsanwält(?:in)?|"
     r"conseill[eè]re?\s+municipal\w*|Stadtr[aä]t(?:in)?|"
@@ -234,7 +234,7 @@ PLACE_NOUNS = (
     r"Centro|Zentrum|Universität|Gymnasium|House|Building|Wing|Pavilion|Pavillon|Lodge|Hall|Tower|Memorial|"
     r"College|Collège|Lycée|École|Colegio|Instituto|Fundación|Foundation|Library|Campus|Stadium|School|Academy|"
     r"Surgery|Practice|Hospice|Club|Society|Association|Committee|Choir|Trust|"
-    r"Suites|Hotel|Inn|Motel|Resort|Stand|Arena|Way"
+    r"Suites|Hotel|Inn|Motel|Resort|Stand|Arena|Way|Barn|Farm|Manor"
 )
 
 # Relatives and neighbours, whose first name alone identifies them ("her son Gareth").
