@@ -1653,3 +1653,37 @@ def test_a_warned_number_says_why_it_blocks() -> None:
     assert device.blocking
     assert device.message == ("description holds a device identifier in an advisory that holds patient data "
                               "(“GM-4471-8820”): remove it")
+
+
+@pytest.mark.parametrize("fields,expected", [
+    # where a person comes from, said as such, in an advisory that holds patient data
+    ({"headline": "Record MRN 5521907 sent in error", "description": "Yanis B., 23 ans, originaire de Montpellier, a "
+      "été retrouvé inconscient."}, [("description", "address", "Montpellier")]),
+    ({"headline": "NHC 88213344 enviado por error", "description": "Llegó hace catorce años desde su pueblo, "
+      "Villanueva de la Serena."}, [("description", "address", "Villanueva de la Serena")]),
+    ({"headline": "KVNR A123456780 versehentlich verschickt", "description": "Sie stammt aus Porz und fährt oft "
+      "mit der Bahn.", "language": "de"}, [("description", "address", "Porz")]),
+    ({"headline": "Dossier IPP 004471902 envoyé par erreur", "description": "Elle a quitté son domicile "
+      "d'Ergué-Gabéric mardi."}, [("description", "address", "Ergué-Gabéric")]),
+    # a house, its street after a comma and its postcode; "she is 92"; a form's name field ending a sentence
+    ({"description": "Please look in on Elsie Dunmore at Rose Cottage, Church Lane (IP7 6PX) – she is 92, housebound "
+      "and alone."}, [("description", "address", "Church Lane"), ("description", "address", "IP7 6PX"),
+                      ("description", "age", "92")]),
+    ({"description": "Paciente varón, NHC 00873412, ha abandonado el box 14. Desorientado. Pijama azul. Nombre: "
+      "Julián Peña Cortés. Llame al 112."},
+     [("description", "name", "Julián Peña Cortés")]),
+])
+def test_towns_streets_and_fields_of_someone(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
+    found = _blocking(fields)
+    assert all(e in found for e in expected), found
+
+
+@pytest.mark.parametrize("fields", [
+    # an outbreak's district, and a clinic's street and postcode, stay the public's
+    {"headline": "NHC 88213344 enviado por error", "description": "Hay cuatro casos de legionelosis en el barrio de "
+     "Indautxu."},
+    {"headline": "Record MRN 5521907 sent in error", "description": "The clinic at St Anne's Church, Church Lane "
+     "(IP7 6PX) is open to anyone on Monday."},
+])
+def test_districts_and_clinics_stay_public(fields: dict[str, Any]) -> None:
+    assert [f for f in _blocking(fields) if f[1] == "address"] == []

@@ -1603,7 +1603,7 @@ AND_BEFORE = re.compile(rf"(?<![\w'’])(?<!\bin\s)(?<!\bat\s)(?<!\bto\s)(?<!fro
 CAPS_NAME_WORD = rf"[{UPPER}](?:[{UPPER}'’\-]*[{UPPER}])"  # "O'NEILL-HAYES"
 FORM_NAME = re.compile(rf"\b(?i:nom|name|nombre|apellidos?|surname|last\s+name|first\s+name|given\s+name|prénom|"
                        rf"vorname|nachname|familienname)\s*:\s*(?P<name>(?:{CAPS_NAME_WORD}|{WORD})"
-                       rf"(?:[ -](?:{CAPS_NAME_WORD}|{WORD}|[{UPPER}]\.)){{0,3}})(?=\s*[|;–»\"“”\n]|\s*$)")
+                       rf"(?:[ -](?:{CAPS_NAME_WORD}|{WORD}|[{UPPER}]\.)){{0,3}})(?=\s*[|;–»\"“”\n]|\s*$|[.,](?:\s|$))")
 # A relative's field in a record: "Mutter: Ayşe Yilmaz", "Next of kin: Dev Patel".
 RELATIVE_KEYED = re.compile(rf"\b(?i:{lex.RELATIVES}|next\s+of\s+kin|NOK|contacto|personne\s+à\s+prévenir)\s*:\s*"
                             rf"(?P<name>{NAME})")
@@ -2837,7 +2837,7 @@ LIVES_AFTER_PRONOUN = re.compile(rf"\s*\w+\s+(?:\w+\s+){{0,2}}(?i:{LIVES_WORDS})
 
 # A street named without a house number: "on Filton Avenue", "rue Balay", "calle Mayor", "Florastraße".
 STREET_NAME = re.compile(
-    rf"\b(?:on|in|at|of|off)\s+(?P<en>(?:{WORD}\s+){{1,2}}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Court|Ct|"
+    rf"(?:\b(?:on|in|at|of|off)|(?<=\w),)\s+(?P<en>(?:{WORD}\s+){{1,2}}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Court|Ct|"
     rf"Close|Way|Crescent|Terrace|Grove|Gardens|Row|Mews|Place|Walk|Rise))\b\.?(?!\s+(?i:{lex.VENUE_WORDS}|elementary|primary|middle|high|"
     r"junior|infants?|nursery)\b)|"
     rf"\b(?P<fr>(?i:rue|avenue|boulevard|allée|impasse|chemin|quai|cours|route|passage|square)\s+(?:de\s+la\s+|du\s+|des\s+|de\s+|d['’])?{WORD})|"
@@ -2977,6 +2977,8 @@ def tied_streets(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> I
     there: "Mr Ted Varga on Filton Avenue is just home", "autour de son domicile, rue Balay"."""
     named = named_sentences(spans, found)
     for m in STREET_NAME.finditer(text):
+        if m.group().startswith(","):
+            continue  # a street after a comma is someone's only in an advisory that holds patient data (someones())
         group = next(g for g in ("en", "fr", "es", "de", "home") if m.group(g))
         start, end = m.start(group), m.end(group)
         lives = STREET_HOME.search(text[max(0, start - 40):start])
@@ -3061,7 +3063,7 @@ def someones(text: str, taken: Sequence[tuple[int, int]], language: str | None =
     spans = sentences(text)
     candidates = [*possible_towns(text, spans, taken), *possible_streets(text, spans), *possible_ages(text, spans),
                   *possible_dates(text, spans, language, taken), *possible_handles(text),
-                  *possible_case_numbers(text)]
+                  *possible_case_numbers(text), *possible_postcodes(text, spans)]
     return resolve(h for h in candidates if not any(a < h.end and h.start < b for a, b in taken))
 
 
@@ -3092,6 +3094,25 @@ def possible_case_numbers(text: str) -> Iterator[Hit]:
             continue  # a regulator's, a tender's or a recall's reference: "BfArM-Referenz 12873/24", "recall ref."
         if not _a_date(m.group("value")) and not HISTORIC_YEAR.fullmatch(m.group("value")):
             yield _hit(text, "other_id", m.start("value"), m.end("value"), False, "the number of a case's file")
+
+
+STREET_KIND_AFTER = re.compile(r"\s+(?:Street|Road|Lane|Avenue|Drive|Close|Way|Walk|Hill|Row|Court|Place)\b")
+
+
+def _a_venue_in(text: str, start: int, end: int) -> bool:
+    """Whether a public place is named between start and end: "the church", not "Church Lane"."""
+    return any(not STREET_KIND_AFTER.match(text, v.end()) for v in VENUE.finditer(text, start, end))
+
+
+def possible_postcodes(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
+    """A full postcode (a British unit's, a ZIP+4) in a sentence about one person and no public place: in an
+    advisory that holds patient data it is their home's ("Elsie Dunmore at Rose Cottage, Church Lane (IP7 6PX)")."""
+    for m in UNIT_POSTCODE.finditer(text):
+        s, e = sentence_of(spans, m.start())
+        if _one_person_in(text, s, e) and not _many_in(text, s, e) and \
+                not _a_venue_in(text, max(s, m.start() - 60), m.start()) and \
+                not CARE_PLACE.search(text, max(s, m.start() - 60), m.start()):
+            yield _hit(text, "address", m.start(), m.end(), False, "the postcode of someone here")
 
 
 def possible_handles(text: str) -> Iterator[Hit]:
@@ -3139,6 +3160,17 @@ def town_echoes(text: str, kind: str, towns: Collection[str]) -> Iterator[Hit]:
         yield _hit(text, "address", m.start(), m.end(), True, why)
 
 
+# Where a person comes from or lives, said as such: "originaire de Montpellier", "natural de Argamasilla de Alba",
+# "desde su pueblo, Villanueva de la Serena", "Sie stammt aus Porz", "son domicile d'Ergué-Gabéric", "une famille de
+# Gennevilliers" (a district, "el barrio de Fuensanta", was measured and not kept: it is an outbreak's as often).
+ORIGIN_TOWN = re.compile(
+    r"\b(?:originaire\s+d(?:e\s+|['’])|natural\s+de|natif\s+d(?:e\s+|['’])|native\s+of|stamm(?:t|te)\s+aus|"
+    r"grew\s+up\s+in|(?:his|her|their)\s+home\s?town(?:\s+of)?,?|domicile\s+d(?:e\s+|['’])|domicilio\s+(?:en|de)|"
+    r"(?:su|sa|sein(?:em)?|ihr(?:em)?)\s+(?:pueblo|village|Heimatort|Dorf),?|"
+    r"(?:une|la|a|the|una|eine|die)\s+(?:famille|family|familia|Familie)\s+(?:de|d['’]|from|aus))\s*"
+    rf"(?P<place>(?:Bad\s+|Saint-|Sainte-|San\s+|Santa\s+|La\s+|Le\s+|El\s+)?[{UPPER}][{LOWER}][\w'’-]*"
+    rf"(?:\s+(?:de\s+la|de|del|la|le|sur|an\s+der|am|im)\s+[{UPPER}][\w'’-]+|\s[{UPPER}][{LOWER}]+)?)"
+    rf"(?![\w-])")
 # A district named before what it is: "in the Garfield neighborhood", "from the Hallgarth area of Kendal".
 DISTRICT_NAMED = re.compile(rf"\bthe\s+(?P<place>[{UPPER}][{LOWER}]+(?:\s[{UPPER}][{LOWER}]+)?)\s+"
                             r"(?:neighbou?rhood|area|district|estate)\b")
@@ -3159,6 +3191,11 @@ def possible_towns(text: str, spans: list[tuple[int, int]], taken: Sequence[tupl
         if someone and not VENUE.search(text, someone.end("who"), m.start()) and \
                 not CARE_PLACE.search(text, someone.start("who"), m.end("place")):
             yield _hit(text, "address", m.start("place"), m.end("place"), False, "the town of someone here")
+    for m in ORIGIN_TOWN.finditer(text):
+        first = m.group("place").split()[0]  # a given name too, said so: "natural de Alba"
+        if _fold(first) not in NOT_NAMES and _fold(first) not in MONTH_NAMES and \
+                not VENUE.search(m.group("place")) and not INSTITUTION_END.search(m.group("place")):
+            yield _hit(text, "address", m.start("place"), m.end("place"), False, "where someone here is from")
     for m in DISTRICT_NAMED.finditer(text):
         s, e = sentence_of(spans, m.start())
         if _a_town(m.group("place").split()[0]) and (_one_person_in(text, s, e) or any(s <= a < e for a, _ in taken)):
@@ -3179,7 +3216,7 @@ def possible_streets(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
         s, e = sentence_of(spans, m.start(group))
         if (_one_person_in(text, s, e) or SOMEONE_THERE.search(text, max(s, m.start() - 60), m.start())) and \
                 not _many_in(text, s, e) and \
-                not VENUE.search(text, max(s, m.start() - 40), m.end(group) + 30) and \
+                not _a_venue_in(text, max(s, m.start() - 40), m.end(group) + 30) and \
                 not CARE_PLACE.search(text, max(s, m.start() - 40), m.end(group) + 30):
             yield _hit(text, "address", m.start(group), m.end(group), False, "the street of someone here")
 
@@ -3242,7 +3279,8 @@ AGED = re.compile(r"old|jährig|alt\b", CI)  # "for four-year-old Amir" is an ag
 DURATION_BEFORE = re.compile(r"\b(?:for|over|during|il\s+y\s+a|depuis|pendant|durant|hace|desde\s+hace|durante|"
                              r"seit|vor|während)\s+$", CI)
 AGE_BARE = re.compile(r"(?:^\s*(?:\([^)]{1,60}\)\s*)?,\s*(?:de\s+|(?:ist|is|est|tiene)\s+)?|^\s*\(\s*|^\s*[—–|]\s*|"
-                      r"\b(?:who['’]s|who\s+(?:is|was|at|turns|turned)|he\s+was|she\s+was|(?:he|she)['’]s|aged|age(?:\s+of)?|"
+                      r"\b(?:who['’]s|who\s+(?:is|was|at|turns|turned)|(?:he|she)\s+(?:is|was)|(?:he|she)['’]s|aged|"
+                      r"age(?:\s+of)?|"
                       r"edad\s+de|(?-i:Er|Sie|He|She|Il|Elle|Él|Ella)\s*\(\s*|"
                       r"(?-i:[A-Z][a-z]+)\s+(?:is|was)|(?:sie|er)\s+(?:ist|war)|(?:elle|il)\s+(?:a|avait)|"
                       r"(?-i:[A-Z][a-zäöüß]+)\s+(?-i:ist|war)|"  # "Oma Trudi ist 86"
