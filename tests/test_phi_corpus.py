@@ -1687,3 +1687,22 @@ def test_towns_streets_and_fields_of_someone(fields: dict[str, Any], expected: l
 ])
 def test_districts_and_clinics_stay_public(fields: dict[str, Any]) -> None:
     assert [f for f in _blocking(fields) if f[1] == "address"] == []
+
+
+@pytest.mark.parametrize("fields,expected", [
+    # the day of someone's funeral or farewell, in any field of an advisory that holds patient data
+    ({"headline": "Dossier IPP 004471902 envoyé par erreur", "instruction": "Les obsèques auront lieu le vendredi "
+      "10 janvier à 10 h en l'église Saint-Nicolas."}, [("instruction", "date", "vendredi 10 janvier")]),
+    ({"headline": "KVNR A123456780 versehentlich verschickt", "instruction": "Am Freitag um 15 Uhr gibt es eine kleine "
+      "Andacht im Hof.", "language": "de"}, [("instruction", "date", "Freitag")]),
+    ({"headline": "NHC 88213344 enviado por error", "instruction": "La despedida será el sábado en la parroquia."},
+     [("instruction", "date", "sábado")]),
+])
+def test_the_day_of_a_farewell(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
+    found = _blocking(fields)
+    assert all(e in found for e in expected), found
+
+
+def test_a_farewell_without_patient_data_blocks_nothing() -> None:
+    assert _blocking({"description": "The hospital chapel holds a memorial service for staff on Friday 10 January."}) \
+        == []
