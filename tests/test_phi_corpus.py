@@ -1706,3 +1706,17 @@ def test_the_day_of_a_farewell(fields: dict[str, Any], expected: list[tuple[str,
 def test_a_farewell_without_patient_data_blocks_nothing() -> None:
     assert _blocking({"description": "The hospital chapel holds a memorial service for staff on Friday 10 January."}) \
         == []
+
+
+@pytest.mark.parametrize("fields,expected", [
+    # where someone lives or once lived, said as such
+    ({"headline": "Dossier IPP 004471902 envoyé par erreur", "description": "M. Roger Thébault, 83 ans, vit seul au "
+      "lieu-dit La Touche."}, [("description", "address", "La Touche")]),
+    ({"headline": "Dossier IPP 004471902 envoyé par erreur", "description": "Elle pourrait chercher à rejoindre "
+      "Quimper, où elle a longtemps vécu."}, [("description", "address", "Quimper")]),
+    ({"headline": "Record MRN 5521907 sent in error", "description": "He may be heading for Plano, where he grew up."},
+     [("description", "address", "Plano")]),
+])
+def test_where_someone_lives_or_lived(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
+    found = _blocking(fields)
+    assert all(e in found for e in expected), found
