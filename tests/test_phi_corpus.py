@@ -1720,3 +1720,28 @@ def test_a_farewell_without_patient_data_blocks_nothing() -> None:
 def test_where_someone_lives_or_lived(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
     assert all(e in found for e in expected), found
+
+
+@pytest.mark.parametrize("fields,expected", [
+    # ages said other ways: after "varón,", "died ... at 58", a small child's months
+    ({"description": "Paciente varón, 72 años, NHC 00873412, ha abandonado el box 14."},
+     [("description", "age", "72")]),
+    ({"headline": "Record MRN 5521907 sent in error", "description": "Linda died on Tuesday, January 21, at 58, after "
+      "her own fight with cancer."}, [("description", "age", "58")]),
+    ({"headline": "NHC 88213344 enviado por error", "description": "Pasó nueve días en la UCI. Tiene 14 meses y hoy "
+      "por fin duerme en casa."}, [("description", "age", "14 meses")]),
+    # a place's name ending in a given name is the place's; a licence keyed after the holder's name and birth date
+    ({"description": "Josefa Moreno Lara, de 96 años, natural de Argamasilla de Alba, murió el pasado 14 de enero."},
+     [("description", "address", "Argamasilla de Alba")]),
+    ({"description": "Ein Führerschein auf den Namen Marek Nowak, geboren am 14.02.1987, mit der Nummer B072RRE2I55 "
+      "wurde gefunden.", "language": "de"}, [("description", "license", "B072RRE2I55")]),
+    # the public addressed in the next clause does not make the day theirs
+    ({"headline": "Dossier IPP 004471902 envoyé par erreur", "description": "Mme Rose Garnier ne répond plus au "
+      "téléphone depuis hier soir : si vous la voyez, prévenez la mairie."}, [("description", "date", "hier soir")]),
+    ({"headline": "KVNR A123456780 versehentlich verschickt", "description": "Die Gemeinde bittet alle Nachbarn, nach "
+      "Frau Mertens zu schauen – sie kommt seit ihrem Sturz im Juni kaum aus dem Haus.", "language": "de"},
+     [("description", "date", "Juni")]),
+])
+def test_more_ages_places_and_days(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
+    found = _blocking(fields)
+    assert all(e in found for e in expected), found

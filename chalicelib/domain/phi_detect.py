@@ -401,6 +401,10 @@ KEYED: list[tuple[str, str, str, bool]] = [
                 r"(?:Stapler|Kran|Sachkunde|Befähigungs|Waffen|Jagd|Angel|Boots|Sportboot)schein|Befähigungsnachweis|"
                 r"\bDL\s*#?|permis\s+de\s+conduire|permis(?:\s+probatoire)?\s+n[°o]|permiso\s+de\s+conduc(?:ir|ci[óo]n)|certificado\s+ADR|"
                 r"ADR-(?:Bescheinigung|Schein)|licencia\s+de\s+conducir|carn[ée]t?\s+de\s+conducir|"
+                # "Führerschein auf den Namen Marek Nowak, geboren am 14.02.1987, mit der Nummer B072RRE2I55" (first: a
+                # date after the plain key would end the match)
+                r"(?:F[üu]hrerschein|driving\s+licen[cs]e|permis\s+de\s+conduire|carn[ée]t?\s+de\s+conducir)"
+                r"(?:[^.;]|\.(?=\d)){0,80}?(?:mit\s+der|with\s+the|avec\s+le|con\s+el)\s+(?:Nummer|number|numéro|número)|"
                 r"F[üu]hrerschein(?:nummer)?|\bNPI\b|\bDEA\b|\bRPPS\b|\bADELI\b|\bLANR\b|\bBSNR\b|Arztnummer|"
                 r"colegiad[oa]|n[úu]mero\s+de\s+colegiad[oa]|Approbationsnummer|Approbationsurkunde|"
                 # a person's professional card or weapons licence: "carte professionnelle VTC n° …"
@@ -1748,6 +1752,10 @@ def _full_name_or_month_first(candidate: str) -> bool:
     return _is_name(candidate, False) or (_fold(words[0]) in MONTH_NAMES and _fold(words[-1]) not in NOT_NAMES)
 
 
+# A word that opens a place's name before "de": "Argamasilla de Alba", "Villanueva de la Serena".
+PLACE_OF = re.compile(rf"([{UPPER}][{LOWER}]+)\s+(?:de|del|de\s+la|de\s+las|de\s+los)\s+$")
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Drop trailing words that are not part of a name (a capitalised word after a name)."""
     words = list(re.finditer(r"\S+", text[start:end]))
@@ -2279,6 +2287,9 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         sentence = text[s:e]
         if title == "?":  # a first name alone is a person's only right beside their age or birth date
             title = ""    # ("seven-year-old Amira", "Amira (born 12 May 2017)", "Lucas, 7,")
+            place = PLACE_OF.search(text, max(s, start - 30), start)
+            if place and not is_given_name(place.group(1)):
+                continue  # "natural de Argamasilla de Alba": the end of a place's name
             if area and re.match(r"\s*\(\s*\d{1,3}\s*\)", text[end:]):
                 continue  # an area's "Paris (75)", "Jackson (39)": a town and its département or county code
             # what a person owns or sleeps in is theirs, whoever "says" so
@@ -3300,6 +3311,7 @@ AGE_BARE = re.compile(r"(?:^\s*(?:\([^)]{1,60}\)\s*)?,\s*(?:de\s+|(?:ist|is|est|
                       r"(?-i:[A-Z][a-z]+)\s+(?:is|was)|(?:sie|er)\s+(?:ist|war)|(?:elle|il)\s+(?:a|avait)|"
                       r"(?-i:[A-Z][a-zäöüß]+)\s+(?-i:ist|war)|"  # "Oma Trudi ist 86"
                       r"would\s+have\s+been|would\s+have\s+turned|habría\s+cumplido|aurait\s+eu|"
+                      r"(?:died|passed\s+away)\b[^.;]{0,40}?\sat|"  # "Linda died on Tuesday, January 21, at 58,"
                       r"I['’]m|I\s+am|ich\s+bin|(?-i:Tengo)|\by\s+tengo|"  # "I'm 72 and my doctor said"
                       r"l['’]âge\s+de|"
                       r"Alter\s+von)\s+"
@@ -3398,6 +3410,7 @@ DER_DIE = re.compile(r"(?:\b(?:der|die|dem|den|des)\s+(?:damals|erst|noch|heute|
 # ... or a bare number after what the person is: "missing Weston-super-Mare man, 34, who relies on".
 # A relative's too: "her grandmother, 74, who", "el abuelo de la novia, de 88 años,".
 NOUN_AGE = re.compile(rf"\b(?:man|woman|boy|girl|teenager|hombre|mujer|chico|chica|homme|femme|Mann|Frau|"
+                      rf"varón|male|female|"  # "Paciente varón, 72 años,"
                       rf"Rentner(?:in)?|Senior(?:in)?|pensioner|retraitée?|jubilad[oa]|Bewohner(?:in)?|"
                       rf"{lex.RELATIVES})(?:\s+(?:de|of|du|de\s+la|des)\s+(?:la\s+|el\s+|the\s+)?[^\W\d_]+)?"
                       rf"(?:\s*,\s*(?:de\s+)?(?P<n>\d{{1,3}})(?:\s+(?:años|ans|Jahre|years))?(?=\s*[,)])|"
@@ -3451,6 +3464,9 @@ DURATION = re.compile(r"(?:weeks?|months?|days?|meses|mois|semanas|semaines|Woch
 
 # What an age in years follows when it is someone's: "une habitante âgée de 79 ans", "voluntario de 19 años", "a man,
 # approximately 30 years old".
+# A small child's age in months, after "has" or "is": "Tiene 14 meses", "il a 14 mois", "sie ist 14 Monate alt".
+MONTHS_OLD = re.compile(r"\b(?:tiene|tenía|cumple|cumplió|a|avait|hat|ist|war|is|was)\s+(?P<n>\d{1,2})\s+"
+                        r"(?:meses|mois|Monate|months)\b(?!\s+(?:long|de\s+(?:durée|duración)|lang))", CI)
 AGE_LEAD = re.compile(r"\b(?:âgée?|aged|de|im\s+Alter\s+von|approximately|about|around|roughly|unos|environ|etwa|circa)"
                       r"\s+$", CI)
 
@@ -3476,6 +3492,10 @@ def possible_ages(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
                 _a_lifetime(m.group("n")) and not _many_in(text, s, e) and \
                 not re.match(r"\s*(?:and|or|y|o|et|ou|und|oder|to|a|à|bis|-|–)\s*\d", text[m.end():]):
             yield _hit(text, "age", m.start("n"), m.end("n"), False, "the age of a person")
+    for m in MONTHS_OLD.finditer(text):  # "Tiene 14 meses y hoy por fin duerme en casa", "il a 14 mois"
+        s, e = sentence_of(spans, m.start())
+        if (_one_person_in(text, s, e) or m.group().startswith(("Tiene", "Tenía"))) and not _many_in(text, s, e):
+            yield _hit(text, "age", m.start("n"), m.end(), False, "the age of a person")
     for m in LISTED_AGES.finditer(text):
         group = next(g for g in ("ages", "after", "paren") if m.group(g))
         for n in re.finditer(r"\d{1,2}", m.group(group)):
@@ -3609,6 +3629,17 @@ LONE_MONTH = re.compile(r"\b(?i:in|en|im|last|mes\s+de|depuis|desde|seit|since)\
                         r"(?:\s+(?:dernier|pasado|last\s+year))?)(?![\w-])(?!\s*(?:de\s+|of\s+)?\d)")
 
 
+CLAUSE_END = re.compile(r"\s[:;–—]\s|:\s|;\s")
+
+
+def _clause(text: str, s: int, e: int, start: int, end: int) -> tuple[int, int]:
+    """The clause of the sentence s..e that holds start..end: "... depuis hier soir : si vous la voyez, prévenez la
+    mairie" -- the public addressed is in the next one."""
+    before = [m.end() for m in CLAUSE_END.finditer(text, s, start)]
+    after = CLAUSE_END.search(text, end, e)
+    return (before[-1] if before else s), (after.start() if after else e)
+
+
 def possible_dates(text: str, spans: list[tuple[int, int]], language: str | None = None,
                    taken: Sequence[tuple[int, int]] = ()) -> Iterator[Hit]:
     """A day in a sentence about one person that no sure finding ties to someone named: it blocks only in
@@ -3624,9 +3655,10 @@ def possible_dates(text: str, spans: list[tuple[int, int]], language: str | None
     relative = [*(m.span() for m in RELATIVE_DAY.finditer(text)
                   if not (german and m.group().lower().startswith("hier"))),
                 *(m.span("day") for m in LONE_MONTH.finditer(text))]
-    for start, end in relative:  # no span of days to mistake: only the public addressed rules it out
+    for start, end in relative:  # no span of days to mistake: only the public addressed in its clause rules it out
         s, e = sentence_of(spans, start)  # about one person, or holding what a rule tied to someone
-        if (_one_person_in(text, s, e) or any(s <= a < e for a, _ in taken)) and not _many_in(text, s, e):
+        if (_one_person_in(text, s, e) or any(s <= a < e for a, _ in taken)) and \
+                not _many_in(text, *_clause(text, s, e, start, end)):
             yield _hit(text, "date", start, end, False, "a day in a sentence about someone")
     for start, end in [*dates, *relative]:  # "Les obsèques auront lieu le vendredi 10 janvier", "Am Freitag … Andacht"
         if FAREWELL.search(text[slice(*sentence_of(spans, start))]):
