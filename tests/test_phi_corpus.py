@@ -1745,3 +1745,25 @@ def test_where_someone_lives_or_lived(fields: dict[str, Any], expected: list[tup
 def test_more_ages_places_and_days(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
     assert all(e in found for e in expected), found
+
+
+@pytest.mark.parametrize("fields,expected", [
+    # a town ending in "-heim" is a town, not a home; a name, then of where, then the age
+    ({"description": "Danke: Lea Hofmann aus Frankfurt-Bornheim hat mit ihrem Kanal @lea_hofmann_ffm geholfen.",
+      "language": "de"}, [("description", "address", "Frankfurt-Bornheim")]),
+    ({"description": "First in the queue was Bill Hartley of Long Preston, who turned 80 in March."},
+     [("description", "name", "Bill Hartley"), ("description", "address", "Long Preston"),
+      ("description", "age", "80")]),
+    # the town after someone's street
+    ({"headline": "Dossier IPP 004471902 envoyé par erreur", "description": "Il pourrait chercher à rejoindre son "
+      "ancienne maison, rue des Acacias à Audincourt."}, [("description", "address", "Audincourt")]),
+])
+def test_towns_after_names_and_streets(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
+    found = _blocking(fields)
+    assert all(e in found for e in expected), found
+
+
+def test_a_care_home_is_no_town() -> None:
+    found = _blocking({"description": "Frau Erna Vogt, 91, aus dem Seniorenheim wurde am 3. Mai entlassen.",
+                       "language": "de"})
+    assert ("description", "address", "Seniorenheim") not in found and found, found

@@ -1752,6 +1752,8 @@ def _full_name_or_month_first(candidate: str) -> bool:
     return _is_name(candidate, False) or (_fold(words[0]) in MONTH_NAMES and _fold(words[-1]) not in NOT_NAMES)
 
 
+# A name, then where the person is from: what follows is a place.
+NAME_OF_PLACE = re.compile(rf"(?P<name>[{UPPER}][{LOWER}]+\s+[{UPPER}][{LOWER}]+)\s+(?:of|from|aus)\s+$")
 # A word that opens a place's name before "de": "Argamasilla de Alba", "Villanueva de la Serena".
 PLACE_OF = re.compile(rf"([{UPPER}][{LOWER}]+)\s+(?:de|del|de\s+la|de\s+las|de\s+los)\s+$")
 
@@ -2282,6 +2284,13 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
     area = ctx is not None and ctx.kind == "area"
     for start, end, titled, title in candidates:
         s, e = sentence_of(spans, start)
+        of_place = NAME_OF_PLACE.search(text, max(s, start - 40), start)
+        if of_place:  # "Bill Hartley of Long Preston, who turned 80": the town of the one before, and their age
+            first, surname = of_place.group("name").split()  # "Bill" is a word too, but not before a surname
+            if AGE_AFTER_NAME.match(text[end:e]) and (is_full_name(first, surname)
+                                                      or _fold(surname) in census_names()[1]):
+                add(of_place.start("name"), of_place.end("name"), True, "a name with the person's town and age")
+            continue
         if text[end:end + 1] == "." and re.search(r"\b(?:Jr|Sr)$", text[start:end]):
             end += 1  # "Walter Briggs Jr., 83,": the suffix is the name's
         sentence = text[s:e]
@@ -3012,7 +3021,9 @@ TOWN_OF = re.compile(rf"(?P<lead>,?\s*(?:\b(?:of|from|in|aus|de|du|d['’]|à|en
                      rf"village|hamlet)\s+(?:de\s+|du\s+|des\s+|d['’])?)?)"
                      rf"(?P<place>(?:Bad\s+|Saint-|Sainte-|San\s+|Santa\s+)?[{UPPER}][{LOWER}][\w'’-]*"
                      rf"(?:\s[{UPPER}][{LOWER}]+)?)(?![\w-]|\s+[{UPPER}])")
-INSTITUTION_END = re.compile(r"(?:zentrum|heim|haus|klinik|krankenhaus|schule|stift|residenz)$", CI)
+INSTITUTION_END = re.compile(r"(?:zentrum|(?:pflege|alten|senioren|kinder|wohn|tier|jugend|schulland|ferien|erholungs|"
+                             r"übergangs|obdachlosen|flüchtlings|heil)heim|haus|klinik|krankenhaus|schule|stift|"
+                             r"residenz)$", CI)  # not a town's "-heim": "Frankfurt-Bornheim", "Rüsselsheim"
 PERSON_FROM = re.compile(r"\b(?:man|woman|boy|girl|guest|resident|pensioner|Mann|Frau|Junge|Mädchen|Gast|"
                          r"Rentner(?:in)?|"
                          r"Bewohner(?:in)?|Senior(?:in)?|homme|femme|garçon|fille|hombre|mujer|niñ[oa]|vecin[oa]|"
@@ -3233,6 +3244,11 @@ def possible_towns(text: str, spans: list[tuple[int, int]], taken: Sequence[tupl
             yield _hit(text, "address", m.start("place"), m.end("place"), False, "the town of someone here")
 
 
+# The town after someone's street: "rue des Acacias à Audincourt", "Ashby Lane, Nethercott".
+TOWN_AFTER_STREET = re.compile(rf"(?:,\s*|\s+(?:à|in|en)\s+)"
+                               rf"(?P<town>[{UPPER}][{LOWER}][\w'’-]*(?:\s[{UPPER}][{LOWER}]+)?)(?![\w-])")
+
+
 def possible_streets(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
     """A street without its number in a sentence about one person or their home ("seine Wohnung in der
     Falkenseer Chaussee", "found in his apartment on Dorsey Ave"): it blocks only in an advisory that holds
@@ -3245,6 +3261,9 @@ def possible_streets(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
                 not _a_venue_in(text, max(s, m.start() - 40), m.end(group) + 30) and \
                 not CARE_PLACE.search(text, max(s, m.start() - 40), m.end(group) + 30):
             yield _hit(text, "address", m.start(group), m.end(group), False, "the street of someone here")
+            town = TOWN_AFTER_STREET.match(text, m.end(group))
+            if town and _a_town(town.group("town")) and not NOT_A_TOWN.search(town.group("town")):
+                yield _hit(text, "address", town.start("town"), town.end("town"), False, "the town of someone here")
 
 
 def tied_devices(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
