@@ -1767,3 +1767,28 @@ def test_a_care_home_is_no_town() -> None:
     found = _blocking({"description": "Frau Erna Vogt, 91, aus dem Seniorenheim wurde am 3. Mai entlassen.",
                        "language": "de"})
     assert ("description", "address", "Seniorenheim") not in found and found, found
+
+
+@pytest.mark.parametrize("fields,expected", [
+    # one person thanked by their first name, then who they are; a first name, then whose relative
+    ({"description": "Ein besonderer Dank geht an Lena, die vor einem Jahr selbst noch bei uns auf Station lag.",
+      "language": "de"}, [("description", "name", "Lena")]),
+    ({"description": "Queremos dar las gracias especialmente a Pilar, que acompañó cada mañana a los mayores."},
+     [("description", "name", "Pilar")]),
+    ({"description": "Julien a couru aux côtés de Nadia, la mère de son donneur."},
+     [("description", "name", "Nadia")]),
+    ({"description": "She gave her 1,000th shot to her own 3-year-old grandson, Mateo."},
+     [("description", "name", "Mateo")]),
+])
+def test_first_names_thanked_or_related(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
+    found = _blocking(fields)
+    assert all(e in found for e in expected), found
+
+
+@pytest.mark.parametrize("description", [
+    "Danke, Gisela! Nach 40 Jahren auf unserer Station geht sie in den Ruhestand.",
+    "Thanks to Marjorie, who worked on Ward 4 for forty years, from all of us.",
+    "La empresa Quesería Hermanos Pilar S.L. ha iniciado la retirada del queso.",
+])
+def test_staff_and_companies_thanked_or_named_are_no_patients(description: str) -> None:
+    assert [f for f in _blocking({"description": description}) if f[1] == "name"] == []
