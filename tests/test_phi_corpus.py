@@ -1770,11 +1770,12 @@ def test_a_care_home_is_no_town() -> None:
 
 
 @pytest.mark.parametrize("fields,expected", [
-    # one person thanked by their first name, then who they are; a first name, then whose relative
-    ({"description": "Ein besonderer Dank geht an Lena, die vor einem Jahr selbst noch bei uns auf Station lag.",
-      "language": "de"}, [("description", "name", "Lena")]),
-    ({"description": "Queremos dar las gracias especialmente a Pilar, que acompañó cada mañana a los mayores."},
-     [("description", "name", "Pilar")]),
+    # one person thanked by their first name, then who they are (in an advisory that holds patient data: staff are
+    # thanked so too); a first name, then whose relative
+    ({"headline": "KVNR A123456780 versehentlich verschickt", "description": "Ein besonderer Dank geht an Lena, die vor "
+      "einem Jahr selbst noch bei uns auf Station lag.", "language": "de"}, [("description", "name", "Lena")]),
+    ({"headline": "NHC 88213344 enviado por error", "description": "Queremos dar las gracias especialmente a Pilar, "
+      "que acompañó cada mañana a los mayores."}, [("description", "name", "Pilar")]),
     ({"description": "Julien a couru aux côtés de Nadia, la mère de son donneur."},
      [("description", "name", "Nadia")]),
     ({"description": "She gave her 1,000th shot to her own 3-year-old grandson, Mateo."},

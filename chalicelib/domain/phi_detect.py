@@ -2181,8 +2181,9 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
     for m in THANKED_ONE.finditer(text):
         if is_given_name(m.group("name")) and _fold(m.group("name")) not in NOT_NAMES and \
                 not WORKS_HERE.search(text, m.end(), m.end() + 100) and \
-                not OFFICIAL.search(text, m.end(), m.end() + 60):
-            add(m.start("name"), m.end("name"), True, "a person thanked by their first name")
+                not OFFICIAL.search(text, m.end(), m.end() + 60) and possible is not None:
+            possible.append(_hit(text, "name", m.start("name"), m.end("name"), False,
+                                 "a person thanked by their first name"))  # theirs where the advisory is about patients
     for m in RELATIVE_APPOSED.finditer(text):
         if is_given_name(m.group("name")) and _fold(m.group("name")) not in NOT_NAMES:
             add(m.start("name"), m.end("name"), True, "a person named with whose relative they are")
