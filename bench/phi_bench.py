@@ -541,17 +541,21 @@ HAND_WRITTEN = (
                 "recall 78.6 %, 95 % blocked, FP 2.5 %; worked on since"),
     (HOLDOUT63, "written by another hand from the definitions (school and childcare exposures, clinics, contact "
                 "tracing, food poisoning, family thank-yous and donor appeals) before the work on holdout60-62; "
-                "never worked on (first run: recall 83.4 %, 90 % blocked, FP 0 %)"),
+                "first run: recall 83.4 %, 90 % blocked, FP 0 %; worked on two sessions later"),
     (HOLDOUT64, "written as holdout63 was (another hand: ward closures, transfers, wrong-patient mailings, heat and "
-                "floods in villages); never worked on (first run: recall 75.5 %, 95 % blocked, FP 0 %)"),
+                "floods in villages); first run: recall 75.5 %, 95 % blocked, FP 0 %; worked on two sessions later"),
     (HOLDOUT65, "written as holdout63 was (another hand: missing patients, overdoses, partner notification, rabies, "
-                "care-home outbreaks, tributes); never worked on (first run: recall 72.2 %, 80 % blocked, FP 5 %)"),
+                "care-home outbreaks, tributes); first run: recall 72.2 %, 80 % blocked, FP 5 %; worked on two "
+                "sessions later"),
     (HOLDOUT66, "written as holdout63 was (another hand: heat deaths, wedding and festival food poisoning, TB at work "
-                "and in prisons, carbon monoxide, visiting rules); never worked on (first run: see the README)"),
+                "and in prisons, carbon monoxide, visiting rules) before the work on holdout63-65; never worked on "
+                "(first run: recall 81.2 %, 92.5 % blocked, FP 0 %)"),
     (HOLDOUT67, "written as holdout63 was (another hand: vaccination errors, breaches and lost laptops, strike "
-                "transfers, dialysis and transplant appeals, coroners, lost property); never worked on"),
+                "transfers, dialysis and transplant appeals, coroners, lost property); never worked on (first run: "
+                "recall 89.7 %, 100 % blocked, FP 2.5 %)"),
     (HOLDOUT68, "written as holdout63 was (another hand: crash and workplace blood appeals, legionella, measles on "
-                "flights, drownings, ambulance delays, thank-yous); never worked on"),
+                "flights, drownings, ambulance delays, thank-yous); never worked on (first run: recall 85.5 %, "
+                "97.5 % blocked, FP 2.5 %)"),
 )
 
 

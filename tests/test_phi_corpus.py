@@ -115,8 +115,8 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     (phi_bench.HOLDOUT57, 0.93, 1.0, 0.0), (phi_bench.HOLDOUT58, 0.91, 0.975, 0.025),
     (phi_bench.HOLDOUT59, 0.92, 0.975, 0.0), (phi_bench.HOLDOUT60, 0.93, 1.0, 0.025),
     (phi_bench.HOLDOUT61, 0.87, 1.0, 0.0), (phi_bench.HOLDOUT62, 0.92, 1.0, 0.025),
-    (phi_bench.HOLDOUT63, 0.96, 1.0, 0.0), (phi_bench.HOLDOUT64, 0.87, 1.0, 0.0),
-    (phi_bench.HOLDOUT65, 0.89, 0.975, 0.05)],
+    (phi_bench.HOLDOUT63, 0.96, 1.0, 0.0), (phi_bench.HOLDOUT64, 0.89, 1.0, 0.0),
+    (phi_bench.HOLDOUT65, 0.95, 0.975, 0.05)],
     ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13",
          "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21",
          "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27",
@@ -171,15 +171,16 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
 
 
 @pytest.mark.parametrize("path,recall,advisories,false_positives,unlabelled", [
-    (phi_bench.HOLDOUT66, 0.82, 0.925, 0.0, 0.06), (phi_bench.HOLDOUT67, 0.9, 1.0, 0.025, 0.18),
-    (phi_bench.HOLDOUT68, 0.85, 0.975, 0.025, 0.09)], ids=["holdout66", "holdout67", "holdout68"])
+    (phi_bench.HOLDOUT66, 0.83, 0.925, 0.0, 0.06), (phi_bench.HOLDOUT67, 0.9, 1.0, 0.025, 0.18),
+    (phi_bench.HOLDOUT68, 0.87, 0.975, 0.025, 0.09)], ids=["holdout66", "holdout67", "holdout68"])
 def test_the_sets_never_worked_on(path: Path, recall: float, advisories: float, false_positives: float,
                                   unlabelled: float) -> None:
     """holdout66-68: written by three hands that never saw the code, from the identifier definitions, each on
     its own themes (heat deaths, food poisoning at weddings, TB at work; vaccination errors, breaches, transfers,
     coroners; crash appeals, legionella, measles on flights, drownings), and never worked on: their figures are what
     the screen does on text it has not seen (first run, at the session's start: 81.2, 89.7, 85.5 % of identifiers,
-    92.5, 100 and 97.5 % of advisories with patient data blocked, false positives 0, 2.5 and 2.5 %). The floors keep
+    92.5, 100 and 97.5 % of advisories with patient data blocked, false positives 0, 2.5 and 2.5 %; after the
+    session's work on holdout63-65 83.2, 90.6, 87.2 %, the same blocked and false positives). The floors keep
     them from getting worse unnoticed, and the ceilings on the blocking findings that lie on no label keep the
     advisory-wide reading from marking too much."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
