@@ -2002,7 +2002,7 @@ THANKED_ONE = re.compile(rf"\b(?i:Dank\s+geht\s+an|thanks?\s+(?:go(?:es)?\s+)?to
 # ... unless what follows says they work there ("Danke, Gisela, die 40 Jahre bei uns gearbeitet hat"): staff.
 WORKS_HERE = re.compile(r"nurse|enfermer|infirmi|Pflege|Krankenschwester|Ärzt|doctor|médecin|médic|gearbeitet|"
                         r"\bworked|\bwork(?:s|ing)?\s+(?:at|for|on|here)|trabaj|travaill|retir|jubil|Ruhestand|retraite|"
-                        r"colleague|Kolleg|compañer|collègue|volunteer|bénévole|voluntari|Ehrenamt", re.IGNORECASE)
+                        r"colleague|Kolleg|compañer|collègue|volunteer|bénévole|voluntari|Ehrenamt", CI)
 RELATIVE_APPOSED = re.compile(rf"(?P<name>{WORD}),\s+(?i:la|le|l['’]|the|his|her|their|su|sa|son|sein(?:e)?|ihr(?:e)?|"
                               rf"die|der)\s+(?i:{lex.RELATIVES})\b")
 # A text that greets one person by name, as a clinic writes to a patient: "Hi Jordan, this is Riverside Sexual Health",
