@@ -100,8 +100,8 @@ def _identifiers(read: Sequence[tuple[str, str, str, str | None]], settings: Org
             if patients:
                 found[index] += _in_a_patients_advisory(name, maybe, found[index])
     if patients:
-        found = [[_a_persons_number(f) for f in field] + (_someones(name, text, language, field) if kind == "text"
-                                                           else [])
+        found = [[_a_persons_number(f, text) for f in field] +
+                 (_someones(name, text, language, field) if kind == "text" else [])
                  for (name, text, kind, language), field in zip(read, found, strict=True)]
         found = _town_echoes(read, found)
     return _of_history(read, found, historic)  # the second reading may name them again
@@ -171,15 +171,13 @@ def _in_a_patients_advisory(field: str, possible: Iterable[Hit], found: Sequence
 PERSONS_NUMBERS = frozenset({"device", "other_id", "ssn", "mrn", "health_plan", "account", "license", "vehicle"})
 
 
-def _a_persons_number(finding: Finding) -> Finding:
+def _a_persons_number(finding: Finding, text: str) -> Finding:
     """In an advisory that holds patient data, a number a rule warned of is someone's: it blocks with the rest
-    ("a hearing aid (n° de série 2213X0457) ... Il appartiendrait à Léo")."""
-    if finding.blocking or finding.identifier not in PERSONS_NUMBERS or finding.start is None:
+    ("a hearing aid (n° de série 2213X0457) ... Il appartiendrait à Léo"). `text`: the finding's field."""
+    if finding.blocking or finding.identifier not in PERSONS_NUMBERS or finding.start is None or finding.end is None:
         return finding
-    quoted = re.search(r"“.*”", finding.message)
-    excerpt = f" ({quoted.group()})" if quoted else ""
-    message = f"{finding.field} holds {LABELS[finding.identifier]} in an advisory that holds patient data{excerpt}: " \
-              "remove it"
+    message = f"{finding.field} holds {LABELS[finding.identifier]} in an advisory that holds patient data " \
+              f"(“{_excerpt(text[finding.start:finding.end])}”): remove it"
     return finding.model_copy(update={"blocking": True, "message": message})
 
 

@@ -1283,6 +1283,12 @@ REFERS = re.compile(r"\b(?:ref(?:erence)?|case|file|ID|identifier|number|no\.|n[
 CODED = re.compile(rf"\b(?:{lex.NOT_PERSONAL})\b(?!\s+(?:for|of|du|de|des|del|für)\s)\W*(?:\w+\W+){{0,2}}$", CI)
 
 
+def _coded_before(lead: str) -> bool:
+    """Whether a product's or a disease's code word (NDC, lot, batch, ICD, model) leads to a number -- unless a
+    reference is named right before it ("Unit 5/14, transport ref TR-2024-0588")."""
+    return bool(CODED.search(lead)) and not re.search(r"\bref", lead[-15:], CI)
+
+
 # Words that name many people: a sentence about them is about no one in particular.
 MANY = re.compile(r"patients|pacientes|patientes|Patienten|Patientinnen|residents|residentes|afectad[oa]s|"
                   r"Betroffenen|Erkrankten|Verstorbenen|cases|casos|cas|Fälle|enfermos|malades|victims|víctimas|"
@@ -1332,7 +1338,7 @@ def other_numbers(text: str, spans: list[tuple[int, int]], ctx: Context, others:
                 ANIMAL.search(text[s:m.start()]) or RANGE_BEFORE.search(text, max(s, m.start() - 30), m.start()) or \
                 RANGE_AFTER.match(text, m.end()):
             continue  # a tender's or a regulator's file number, an animal's shelter ID
-        if CODED.search(lead) and not re.search(r"\bref", lead[-15:], CI):
+        if _coded_before(lead):
             continue  # NDC, lot, batch, ICD, model numbers: a product's or a disease's, not a person's
         yield _hit(text, "other_id", m.start(), m.end(), refers,
                    "a number that identifies a person" if refers else "a number in a sentence about a person")
@@ -2007,8 +2013,8 @@ RELATIVE_APPOSED = re.compile(rf"(?P<name>{WORD}),\s+(?i:la|le|l['’]|the|his|h
                               rf"die|der)\s+(?i:{lex.RELATIVES})\b")
 # A text that greets one person by name, as a clinic writes to a patient: "Hi Jordan, this is Riverside Sexual Health",
 # "Hola Raúl.", "Hallo Tobias, hier ist die Fachstelle".
-GREETED = re.compile(rf"(?:^|(?<=[.!?]\s))(?:Hi|Hello|Hey|Dear|Hola|Querid[oa]|Estimad[oa]|Hallo|Liebe[r]?|Bonjour|"
-                     rf"Bonsoir|Salut|Cher|Chère)\s+(?P<name>{WORD}(?:\s+{WORD})?)(?=\s*[,.!:])")
+GREETING = r"Hi|Hello|Hey|Dear|Hola|Querid[oa]s?|Estimad[oa]s?|Hallo|Liebe[rn]?|Bonjour|Bonsoir|Salut|Chers?|Chères?"
+GREETED = re.compile(rf"(?:^|(?<=[.!?]\s))(?:{GREETING})\s+(?P<name>{WORD}(?:\s+{WORD})?)(?=\s*[,.!:])")
 # The name an e-mail is sent under: "From: Chloe van der Berg <chloe.vdberg77@mailbox.example.net>".
 MAIL_NAME = re.compile(rf"(?P<name>{NAME})\s*<[\w.%+-]+@[\w.-]+>")
 
@@ -2178,12 +2184,12 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
     for m in SELF_NAMED.finditer(text):  # « Je m'appelle Élodie Nguyen, chambre B-112 »
         if _is_name(m.group("name"), False) or is_given_name(m.group("name").split()[0]):
             add(m.start("name"), m.end("name"), True, "a person giving their own name")
-    for m in THANKED_ONE.finditer(text):
-        if is_given_name(m.group("name")) and _fold(m.group("name")) not in NOT_NAMES and \
-                not WORKS_HERE.search(text, m.end(), m.end() + 100) and \
-                not OFFICIAL.search(text, m.end(), m.end() + 60) and possible is not None:
-            possible.append(_hit(text, "name", m.start("name"), m.end("name"), False,
-                                 "a person thanked by their first name"))  # theirs where the advisory is about patients
+    if possible is not None:  # a first name thanked is theirs only where the advisory is about patients
+        possible += [_hit(text, "name", m.start("name"), m.end("name"), False, "a person thanked by their first name")
+                     for m in THANKED_ONE.finditer(text)
+                     if is_given_name(m.group("name")) and _fold(m.group("name")) not in NOT_NAMES
+                     and not WORKS_HERE.search(text, m.end(), m.end() + 100)
+                     and not OFFICIAL.search(text, m.end(), m.end() + 60)]
     for m in RELATIVE_APPOSED.finditer(text):
         if is_given_name(m.group("name")) and _fold(m.group("name")) not in NOT_NAMES:
             add(m.start("name"), m.end("name"), True, "a person named with whose relative they are")
@@ -3135,14 +3141,16 @@ CASE_NUMBER = re.compile(r"\b(?:dossier|signalement|expediente|caso|case|Fall|Vo
                          r"(?P<value>(?=(?:[\w/.-]*?\d){4})[A-Z0-9][A-Z0-9/.-]{4,}[A-Z0-9])(?![\w-])", CI)
 
 
+RECALL_NOTICE = re.compile(r"recall|retirada|rappel|Rückruf|nota\s+de\s+seguridad|safety\s+notice", CI)
+
+
 def possible_case_numbers(text: str) -> Iterator[Hit]:
     """The number of a file kept on one case, which no key ties to a person: in an advisory that holds patient
     data it is theirs ("Un cas de rougeole (dossier ARS n° 2024-RO-0117)")."""
     for m in CASE_NUMBER.finditer(text):
         lead = text[max(0, m.start() - 60):m.start("value")]
         if REGULATOR.search(lead) or PROCUREMENT.search(lead) or DATA_AUTHORITY_FILE.search(lead) or \
-                (CODED.search(lead) and not re.search(r"\bref", lead[-15:], CI)) or \
-                re.search(r"recall|retirada|rappel|Rückruf|nota\s+de\s+seguridad|safety\s+notice", lead, CI):
+                _coded_before(lead) or RECALL_NOTICE.search(lead):
             continue  # a regulator's, a tender's or a recall's reference: "BfArM-Referenz 12873/24", "recall ref."
         if not _a_date(m.group("value")) and not HISTORIC_YEAR.fullmatch(m.group("value")):
             yield _hit(text, "other_id", m.start("value"), m.end("value"), False, "the number of a case's file")
@@ -3644,8 +3652,7 @@ PLURAL_PEOPLE = re.compile(rf"\b(?:{_MANY}|"  # or a span of days: an instructio
 MANY_PEOPLE = re.compile(rf"\b(?:{_MANY})\b", CI)
 # Whom a message greets is not what its sentence is about: "Liebe Besucherinnen und Besucher, ... dass Sascha am
 # Dienstag ... gestorben ist".
-SALUTATION = re.compile(r"\s*(?:Dear|Hello|Hi|Liebe[rn]?|Hallo|Querid[oa]s?|Estimad[oa]s?|Hola|Chers?|Chères?|"
-                        r"Bonjour)\s[^,.!?:]{1,60}[,:!]")
+SALUTATION = re.compile(rf"\s*(?:{GREETING})\s[^,.!?:]{{1,60}}[,:!]")
 
 
 def _many_in(text: str, start: int, end: int, many: re.Pattern[str] = MANY_PEOPLE) -> bool:
