@@ -164,6 +164,9 @@ HOLDOUT65 = ROOT / "tests" / "phi_corpus" / "holdout65.jsonl"
 HOLDOUT66 = ROOT / "tests" / "phi_corpus" / "holdout66.jsonl"
 HOLDOUT67 = ROOT / "tests" / "phi_corpus" / "holdout67.jsonl"
 HOLDOUT68 = ROOT / "tests" / "phi_corpus" / "holdout68.jsonl"
+HOLDOUT69 = ROOT / "tests" / "phi_corpus" / "holdout69.jsonl"
+HOLDOUT70 = ROOT / "tests" / "phi_corpus" / "holdout70.jsonl"
+HOLDOUT71 = ROOT / "tests" / "phi_corpus" / "holdout71.jsonl"
 ORGS = ROOT / "tests" / "phi_corpus" / "orgs.json"
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 # Finding codes of the screen before issue 15, and the classes they stand for.
@@ -548,14 +551,23 @@ HAND_WRITTEN = (
                 "care-home outbreaks, tributes); first run: recall 72.2 %, 80 % blocked, FP 5 %; worked on two "
                 "sessions later"),
     (HOLDOUT66, "written as holdout63 was (another hand: heat deaths, wedding and festival food poisoning, TB at work "
-                "and in prisons, carbon monoxide, visiting rules) before the work on holdout63-65; never worked on "
-                "(first run: recall 81.2 %, 92.5 % blocked, FP 0 %)"),
+                "and in prisons, carbon monoxide, visiting rules) before the work on holdout63-65; first run: recall "
+                "81.2 %, 92.5 % blocked, FP 0 %; worked on two sessions later"),
     (HOLDOUT67, "written as holdout63 was (another hand: vaccination errors, breaches and lost laptops, strike "
-                "transfers, dialysis and transplant appeals, coroners, lost property); never worked on (first run: "
-                "recall 89.7 %, 100 % blocked, FP 2.5 %)"),
+                "transfers, dialysis and transplant appeals, coroners, lost property); first run: recall 89.7 %, "
+                "100 % blocked, FP 2.5 %; worked on two sessions later"),
     (HOLDOUT68, "written as holdout63 was (another hand: crash and workplace blood appeals, legionella, measles on "
-                "flights, drownings, ambulance delays, thank-yous); never worked on (first run: recall 85.5 %, "
-                "97.5 % blocked, FP 2.5 %)"),
+                "flights, drownings, ambulance delays, thank-yous); first run: recall 85.5 %, 97.5 % blocked, "
+                "FP 2.5 %; worked on two sessions later"),
+    (HOLDOUT69, "written as holdout63 was (another hand: people with dementia missing from wards, hepatitis A from "
+                "a food handler, norovirus, dog bites, letters to parents, donor families) before the work on "
+                "holdout66-68; never worked on (first run: recall 86.6 %, 92.5 % blocked, FP 5 %)"),
+    (HOLDOUT70, "written as holdout63 was (another hand: flood evacuations, power cuts for home oxygen, scabies, "
+                "mpox contacts, dispensing errors, birth announcements, mass casualties); never worked on (first "
+                "run: recall 80.4 %, 95 % blocked, FP 0 %)"),
+    (HOLDOUT71, "written as holdout63 was (another hand: wildfire smoke, mushroom and botulism poisoning, "
+                "meningitis, lost medical devices, collapses at sport, car-park incidents, unreachable patients); "
+                "never worked on (first run: recall 92.9 %, 100 % blocked, FP 10 %)"),
 )
 
 

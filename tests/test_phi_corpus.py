@@ -116,7 +116,8 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     (phi_bench.HOLDOUT59, 0.92, 0.975, 0.0), (phi_bench.HOLDOUT60, 0.93, 1.0, 0.025),
     (phi_bench.HOLDOUT61, 0.87, 1.0, 0.0), (phi_bench.HOLDOUT62, 0.92, 1.0, 0.025),
     (phi_bench.HOLDOUT63, 0.96, 1.0, 0.0), (phi_bench.HOLDOUT64, 0.89, 1.0, 0.0),
-    (phi_bench.HOLDOUT65, 0.95, 0.975, 0.05)],
+    (phi_bench.HOLDOUT65, 0.95, 0.975, 0.05), (phi_bench.HOLDOUT66, 0.88, 0.975, 0.0),
+    (phi_bench.HOLDOUT67, 0.94, 1.0, 0.0), (phi_bench.HOLDOUT68, 0.94, 1.0, 0.0)],
     ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13",
          "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21",
          "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27",
@@ -125,7 +126,8 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
          "holdout37", "holdout38", "holdout39", "holdout40", "holdout41", "holdout42", "holdout43",
          "holdout44", "holdout45", "holdout46", "holdout47", "holdout48", "holdout49", "holdout50",
          "holdout51", "holdout52", "holdout53", "holdout54", "holdout55", "holdout56", "holdout57", "holdout58",
-         "holdout59", "holdout60", "holdout61", "holdout62", "holdout63", "holdout64", "holdout65"])
+         "holdout59", "holdout60", "holdout61", "holdout62", "holdout63", "holdout64", "holdout65", "holdout66",
+         "holdout67", "holdout68"])
 def test_the_later_sets(path: Path, recall: float, advisories: float, false_positives: float) -> None:
     """First runs, before any work on them: holdout6 82.6 % of identifiers, 100 % of advisories
     blocked, 5 % false positives; holdout7 (another hand, same state) 74.8 %, 95 %, 7.5 %; holdout8
@@ -163,7 +165,9 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
     on until the next session) 91.0, 85.7, 82.0 %, 100 / 97.5 / 95 %, 2.5 / 5 / 0 %; holdout60-62 (three hands asked
     for towns, relative dates and record rows, never worked on until the session after) 79.9, 71.9, 78.6 %, 100 /
     97.5 / 95 %, 2.5 / 0 / 2.5 %; holdout63-65 (three hands on their own themes, never worked on until two
-    sessions after) 83.4, 75.5, 72.2 %, 90 / 95 / 80 %, 0 / 0 / 5 %. The floors keep what the work on them reached."""
+    sessions after) 83.4, 75.5, 72.2 %, 90 / 95 / 80 %, 0 / 0 / 5 %; holdout66-68 (three more such hands, never
+    worked on until two sessions after) 81.2, 89.7, 85.5 %, 92.5 / 100 / 97.5 %, 0 / 2.5 / 2.5 %. The floors keep
+    what the work on them reached."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
@@ -171,18 +175,19 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
 
 
 @pytest.mark.parametrize("path,recall,advisories,false_positives,unlabelled", [
-    (phi_bench.HOLDOUT66, 0.83, 0.925, 0.0, 0.06), (phi_bench.HOLDOUT67, 0.9, 1.0, 0.025, 0.18),
-    (phi_bench.HOLDOUT68, 0.87, 0.975, 0.025, 0.09)], ids=["holdout66", "holdout67", "holdout68"])
+    (phi_bench.HOLDOUT69, 0.86, 0.925, 0.05, 0.14), (phi_bench.HOLDOUT70, 0.8, 0.95, 0.0, 0.08),
+    (phi_bench.HOLDOUT71, 0.93, 1.0, 0.1, 0.17)], ids=["holdout69", "holdout70", "holdout71"])
 def test_the_sets_never_worked_on(path: Path, recall: float, advisories: float, false_positives: float,
                                   unlabelled: float) -> None:
-    """holdout66-68: written by three hands that never saw the code, from the identifier definitions, each on
-    its own themes (heat deaths, food poisoning at weddings, TB at work; vaccination errors, breaches, transfers,
-    coroners; crash appeals, legionella, measles on flights, drownings), and never worked on: their figures are what
-    the screen does on text it has not seen (first run, at the session's start: 81.2, 89.7, 85.5 % of identifiers,
-    92.5, 100 and 97.5 % of advisories with patient data blocked, false positives 0, 2.5 and 2.5 %; after the
-    session's work on holdout63-65 83.2, 90.6, 87.2 %, the same blocked and false positives). The floors keep
-    them from getting worse unnoticed, and the ceilings on the blocking findings that lie on no label keep the
-    advisory-wide reading from marking too much."""
+    """holdout69-71: written by three hands that never saw the code, from the identifier definitions, each on
+    its own themes (people with dementia missing, hepatitis A, norovirus, dog bites, donor families; floods, home
+    oxygen in power cuts, scabies, mpox contacts, dispensing errors, births; wildfire smoke, poisonous mushrooms,
+    meningitis, lost medical devices, collapses at sport), and never worked on: their figures are what the screen
+    does on text it has not seen (first run, at the session's start: 86.6, 80.4, 92.9 % of identifiers, 92.5, 95
+    and 100 % of advisories with patient data blocked, false positives 5, 0 and 10 %; after the session's work on
+    holdout66-68: 86.6, 80.4, 93.3 %, the same blocked and false positives). The floors keep them from getting
+    worse unnoticed, and the ceilings on the blocking findings that lie on no label keep the advisory-wide
+    reading from marking too much."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
@@ -1597,6 +1602,9 @@ def test_names_greeted_mourned_thanked_and_owning(fields: dict[str, Any], expect
     "Dear Colleagues, the clinic on Barton Road is open on Monday.",
     "Hello Bristol! The walk-in centre opens at 8am.",
     "Das BfArM hat eine Kundeninformation veröffentlicht (BfArM-Referenz 12873/24).",
+    # a country's record is no one's age; a German noun after an adjective is no name
+    "Semana del Donante: Francia, 20 años a la cabeza de Europa.",
+    "Rückruf von Schwimmwesten: Betroffene Westen bitte im Laden zurückgeben.",
 ])
 def test_greetings_and_public_references_name_no_one(description: str) -> None:
     assert _blocking({"description": description}) == []
@@ -1634,6 +1642,66 @@ def test_the_nearest_key_names_the_number(text: str, cls: str, span: str) -> Non
 ])
 def test_numbers_and_days_in_an_advisory_that_holds_patient_data(fields: dict[str, Any],
                                                                  expected: list[tuple[str, str, str]]) -> None:
+    found = _blocking(fields)
+    assert all(e in found for e in expected), found
+
+
+@pytest.mark.parametrize("fields,expected", [
+    # a couple wed, a name asked whether it is them, a spouse in German, an age "today"
+    ({"description": "Everyone who ate at the Gallagher–Novak wedding reception on Saturday is asked to call us."},
+     [("description", "name", "Gallagher–Novak")]),
+    ({"description": "Une toxi-infection a touché les invités du mariage d'Anaïs et Julien Ferrand à Brive."},
+     [("description", "name", "Anaïs"), ("description", "name", "Julien Ferrand")]),
+    ({"description": "The couple, Priya Raman and Tom Ellis, were admitted overnight."},
+     [("description", "name", "Priya Raman"), ("description", "name", "Tom Ellis")]),
+    ({"description": "Marcus, if this is you, please ring the clinic before Friday."}, [("description", "name", "Marcus")]),
+    ({"description": "Mathis, si c'est vous, merci de rappeler le centre de dépistage."},
+     [("description", "name", "Mathis")]),
+    ({"description": "Ich danke meinem Mann Jörg und den Pflegekräften der Station 3."}, [("description", "name", "Jörg")]),
+    ({"description": "Damals brauchte Lina Vogt, heute 9 Jahre alt, zwölf Blutkonserven."},
+     [("description", "name", "Lina Vogt")]),
+    # a number keyed as a prisoner's, a booking's, an implant's or a Madrid health card's
+    ({"description": "The inmate, prison number B4410KX, has been isolated."}, [("description", "other_id", "B4410KX")]),
+    ({"description": "Wir prüfen seine Buchung (Nr. 5512-208-44) mit der Reederei."},
+     [("description", "other_id", "5512-208-44")]),
+    ({"description": "Su tarjeta (CIPA 2207719934) se encontró en urgencias."},
+     [("description", "health_plan", "2207719934")]),
+    # a phone number written after a first name
+    ({"contact": "Tomasz would like to thank everyone: 07700 900587", "language": "en"},
+     [("contact", "phone", "07700 900587")]),
+])
+def test_couples_asked_names_spouses_and_keyed_numbers(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
+    found = _blocking(fields)
+    assert all(e in found for e in expected), found
+
+
+@pytest.mark.parametrize("fields,expected", [
+    # where someone was born or settled, where a family lives, a described age, in an advisory with patient data
+    ({"headline": "Patient MRN 7731904 sought", "description": "Ernst Rühl, geboren am 02.05.1950 in Pirmasens, wird "
+      "vermisst."}, [("description", "address", "Pirmasens")]),
+    ({"headline": "Patient MRN 7731904 sought", "description": "Mme Odile Garnier, née le 8 mai 1938 à Cholet, est "
+      "décédée hier."}, [("description", "address", "Cholet")]),
+    ({"headline": "Patient MRN 7731904 sought", "description": "Ses parents, installés à Lannion, nous ont "
+      "écrit."}, [("description", "address", "Lannion")]),
+    ({"headline": "Patient MRN 7731904 sought", "description": "Neighbours in Ashgrove, where the family lives, have "
+      "raised money."}, [("description", "address", "Ashgrove")]),
+    ({"headline": "Patient MRN 7731904 sought", "description": "He was found on Tuesday and looks to be in his 60s."},
+     [("description", "age", "60s")]),
+    ({"headline": "Patient MRN 7731904 sought", "description": "Er ist etwa 30 bis 35 Jahre alt und trug eine Jacke."},
+     [("description", "age", "30 bis 35")]),
+    ({"headline": "Patient MRN 7731904 sought", "description": "Six guests fell ill, among them the groom's father, "
+      "71 years."}, [("description", "age", "71")]),
+    ({"headline": "Patient MRN 7731904 sought", "description": "Écrivez-nous en rappelant la référence 2025/01744."},
+     [("description", "other_id", "2025/01744")]),
+    # a German street named without its kind, a French town's postcode in brackets
+    ({"headline": "Patient MRN 7731904 sought", "description": "Der Notarzt war erst nach 20 Minuten bei Frau Lore "
+      "Kranz, 77, in der Straße Im Wiesengrund in Baunatal."}, [("description", "address", "Im Wiesengrund"),
+                                                             ("description", "address", "Baunatal")]),
+    ({"description": "Mme Lucie Perrin, 83 ans, est décédée chez elle, 7 rue des Lilas à Hayange (57700)."},
+     [("description", "address", "7 rue des Lilas à Hayange (57700)")]),
+])
+def test_birthplaces_homes_and_described_ages_in_an_advisory_that_holds_patient_data(
+        fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
     assert all(e in found for e in expected), found
 

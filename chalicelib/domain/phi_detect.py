@@ -306,7 +306,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
     ("health_plan", r"Medicare(?:\s+(?:number|no\.?|ID|#|card))?|Medicaid(?:\s+(?:ID|number|no\.?|#))?|\bplan\s+ID|"
                     r"member\s+(?:ID|number|no\.?|#)|\bn[ºo°]\.?\s*(?:de\s+)?socio\b|\bmember(?=\s+(?-i:[A-Z]{0,4}\d{6,})\b)|subscriber\s+(?:ID|number)|policy\s+(?:number|no\.?|#)|"
                     r"group\s+number|insurance\s+(?:ID|number|no\.?)|health\s+plan\s+(?:ID|number)|\bMBI\b|"
-                    r"tarjeta\s+sanitaria|\bTSI\b|\bNUHSA\b|(?-i:\bCIP(?=\s*:?\s*[A-Z]{2,4}\d{6,}))|afiliaci[óo]n(?!\s+a\s+la\s+Seguridad\s+Social)|"
+                    r"tarjeta\s+sanitaria|\bTSI\b|\bNUHSA\b|\bCIPA\b|(?-i:\bCIP(?=\s*:?\s*[A-Z]{2,4}\d{6,}))|afiliaci[óo]n(?!\s+a\s+la\s+Seguridad\s+Social)|"
                     r"num[ée]ro\s+d'adh[ée]rent|mutuelle|"
                     r"(?<!renten)(?<!sozial)Versicherungsnummer|(?<!renten)(?<!sozial)Versicherungsnr\.?|Mitgliedsnummer|Mitgliedsnr\.?|adh[ée]rente?|p[óo]liza|police\s+d'assurance|Versicherungsschein|"
                     r"\b(?:BCBS|Aetna|Cigna|Humana|UHC|Kaiser)\s+(?:ID|member\s+ID|#)|member\s+card|"
@@ -347,7 +347,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
                  r"\b(?:mein(?:en)?|sein(?:en)?|ihr(?:en)?)\s+Ausweis|"
                  r"n[°o]\s*(?:d')?[ée]tudiant|num[ée]ro\s+(?:d')?[ée]tudiant|Aufenthalts(?:gestattung|titel|erlaubnis)|Personalausweis(?:nummer)?|"
                  r"Reisepass(?:nummer)?|n[°º]\s*d['’]écrou|num[ée]ro\s+d['’]écrou|écrou\s+(?=n[°º])|inmate\s+(?:number|no\.?|ID)|"
-                 r"prisoner\s+(?:number|no\.?)|Gefangenen(?:buch)?nummer|n[úu]mero\s+de\s+(?:interno|recluso)|"
+                 r"prison(?:er)?\s+(?:number|no\.?)|Gefangenen(?:buch)?nummer|n[úu]mero\s+de\s+(?:interno|recluso)|"
                  r"\binterno\s+(?=n[.º°])|"
                  r"(?-i:\bDNI\b|\bNIE\b|\bCNI\b|\bNIA\b|\bINE\b)|pasaporte|carte\s+(?:nationale\s+)?d'identité|passeport|"
                  r"passport(?:\s+number)?|Schüler-?ID|Schülernummer|Fall-?ID|Fall-?Nr\.?|Fallnummer|"
@@ -370,6 +370,8 @@ KEYED: list[tuple[str, str, str, bool]] = [
                  r"r[ée]f[ée]rence\s+de\s+dossier(?=\s+(?-i:[A-Z0-9]{6})\b)|"  # "référence de dossier QXTRBN"
                  r"localizador\b(?:\s+de\s+(?:la\s+)?reserva|\s+del\s+billete)?|c[óo]digo\s+de\s+reserva|(?:code|num[ée]ro|r[ée]f[ée]rence)\s+de\s+"
                  r"r[ée]servation|Buchungs(?:nummer|code|referenz)|"
+                 # "Buchung (Auftragsnummer 6KJ4TZ)", "booking (no. 7734-992-18)"
+                 r"\b(?:Buchung|booking|reserva|r[ée]servation)\s*\(\s*(?:Auftragsnummer|Nr\.|Nummer|no\.|number|n[°º]\.?)|"
                  # a complaint of one person, the code of their key safe
                  r"n[úu]mero\s+de\s+reclamaci[óo]n|complaint\s+(?:number|no\.?|ref(?:erence)?)|"
                  r"Kartennummer|membership\s+(?:card|number)|carte\s+d['’]abonnement|n[úu]mero\s+de\s+abonad[oa]|"
@@ -426,7 +428,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
                rf"(?:{DEVICE_WORDS})"
                # "Meine Pumpe hat die Nummer", "my pump's number is"
                r"(?:['’]s|\s+(?:\w+\s+){0,3}?)(?:number|Nummer|num[ée]ro|n[úu]mero)(?:\s+(?:is|ist|est|es))?|"
-               rf"(?:{DEVICE_WORDS})"
+               rf"(?:{DEVICE_WORDS})(?:\s+(?:implantable|implant[ée]|implantado|implantierte[rn]?|implanted))?"
                r"\s*,?\s*(?=n[°º]|no\.|nr\.|#|(?-i:[A-Z]{1,4}-?\d{5,})(?![\w-]))", VALUE, False),
 ]
 # A key starts a word, or is the tail of a German compound ("Kundenkonto", "Kranführerschein"): said first, it
@@ -933,7 +935,10 @@ def phones(text: str, ctx: Context, spans: list[tuple[int, int]]) -> Iterator[Hi
             worded = (bool(PHONE_WORDS.search(text[s:match.start])) or match.raw_string.startswith("+")
                       or (grouped and bool(PERSON_NEAR.search(text[s:e])))
                       or (grouped and bool(FAMILY_LINE.search(text, max(0, match.start - 60), match.start)))
-                      or (grouped and bool(NAME_ON_LINE.search(text, max(0, match.start - 30), match.start))))
+                      or (grouped and bool(NAME_ON_LINE.search(text, max(0, match.start - 30), match.start)))
+                      # "Leah is happy to speak to the press: 07700 900412" (spaced, as people write their own)
+                      or (re.fullmatch(r"\d+(?: \d+)+", match.raw_string) is not None
+                          and _given_name_in(text, s, match.start)))
             valid = phonenumbers.is_valid_number(number)
             national = len(_digits(match.raw_string))
             if national < 7 or (not valid and not worded):
@@ -944,6 +949,13 @@ def phones(text: str, ctx: Context, spans: list[tuple[int, int]]) -> Iterator[Hi
                            "a toll-free or shared-cost number that is not on the allow-list")
                 continue
             yield _hit(text, "phone", match.start, match.end, True, "a phone number that is not on the allow-list")
+
+
+CAPITALISED = re.compile(rf"(?<![\w'’-])[{UPPER}][{LOWER}]+(?![\w'’-])")
+
+
+def _given_name_in(text: str, start: int, end: int) -> bool:
+    return any(is_given_name(w.group()) for w in CAPITALISED.finditer(text, start, end))
 
 
 def _digits(value: str) -> str:
@@ -1155,7 +1167,7 @@ ADDRESS = re.compile("|".join([
     # fr: 12 bis rue des Lilas, 69003 Lyon
     r"\b\d{1,4}(?:\s*(?:bis|ter))?,?\s+(?i:rue|avenue|av\.|boulevard|bd|chemin|place|all[ée]e|impasse|route|quai|cours)"
     rf"\s+(?:(?:de|des|du|de\s+la|d'|l')\s*)?[{UPPER}][\w'’\-]*(?:\s+[{UPPER}0-9][\w'’\-]*){{0,2}}"  # not ". La"
-    rf"(?:,\s*\d{{5}}\s+[{UPPER}][\w\-]+)?",
+    rf"(?:,\s*\d{{5}}\s+[{UPPER}][\w\-]+|\s+à\s+[{UPPER}][\w\-]+\s*\(\d{{5}}\))?",  # "… à Woippy (57140)"
     # de: Hauptstraße 5, 50667 Köln / Bonner Straße 12a / Am Lindenhof 3
     rf"\b(?:[{UPPER}][\w\-]*er\s+)?"  # "Tegernseer Landstraße 161"
     rf"[{UPPER}][\w\-]*(?:straße|strasse|str\.|weg|gasse|platz|allee|{GERMAN_RING}|damm|ufer|chaussee|"
@@ -1286,7 +1298,7 @@ CODED = re.compile(rf"\b(?:{lex.NOT_PERSONAL})\b(?!\s+(?:for|of|du|de|des|del|f�
 def _coded_before(lead: str) -> bool:
     """Whether a product's or a disease's code word (NDC, lot, batch, ICD, model) leads to a number -- unless a
     reference is named right before it ("Unit 5/14, transport ref TR-2024-0588")."""
-    return bool(CODED.search(lead)) and not re.search(r"\bref", lead[-15:], CI)
+    return bool(CODED.search(lead)) and not re.search(r"\br[eé]f", lead[-15:], CI)
 
 
 # Words that name many people: a sentence about them is about no one in particular.
@@ -1402,6 +1414,9 @@ estadio stade stadion stadium arena mitglieder members miembros membres
 alta ingreso admission discharge entlassung aufnahme sortie entrée soy gerät geräte befund
 my mein meine meinem meinen meiner mis mon our unser unsere notre nuestro nuestra notiz interne internal lady lord
 nachname vorname surname apellidos apellido prénom prenom viele grüße grüsse gruß
+spain españa espagne spanien france francia frankreich germany alemania allemagne deutschland
+england inglaterra angleterre scotland escocia écosse schottland wales ireland irlanda irlande irland
+europe europa italy italia italie italien portugal österreich austria autriche suisse schweiz suiza
 """)) | frozenset(_fold(m) for m in lex.MONTHS.split("|"))
 MONTH_NAMES = frozenset(_fold(m) for m in lex.MONTHS.split("|"))
 CAPS_TITLE_NAME = re.compile(rf"(?<![\w.])(?:MR|MRS|MS|MISS|MX|SR|SRA|MME|HERR|FRAU|"
@@ -1420,7 +1435,7 @@ RELATIVE_NAME = re.compile(rf"(?:(?:\b[{UPPER}]\w+['’]s|"
                            rf"\b(?i:his|her|their|whose|the\s+(?:patient|pupil|child|boy|girl|student|baby|resident|"
                            rf"victim|man|woman)['’]s)|"
                            rf"\b(?i:su|sus|son|sa|ses|sein|seine|seiner|seinem|seinen|ihr|ihre|ihrer|ihrem|ihren|der|die|"
-                           rf"le|la|my|our|mi|ma|mon|mein|meine|leur|leurs|unser|unsere|unserem|unseren|unserer|nuestro|"
+                           rf"le|la|my|our|mi|ma|mon|mein|meine|meinen|meinem|meiner|leur|leurs|unser|unsere|unserem|unseren|unserer|nuestro|"
                            rf"nuestra|notre|nos|mes|los|las|les|the|"  # and a number: "deux petits-enfants"
                            rf"two|three|four|deux|trois|quatre|dos|tres|cuatro|zwei|drei|vier))\s+"
                            rf"(?:[\w-]+\s+)?(?:[\w-]+-(?:year|month)-old\s+)?"  # "her own 3-year-old grandson, Mateo"
@@ -1533,7 +1548,7 @@ SOUGHT = re.compile(rf"\b(?i:(?:the\s+)?(?:illness|death|diagnosis)\s+of|(?:die\
                     rf"identifiziert\s+als|(?:concern\s+for\s+)?missing(?=\s+[{UPPER}])|help\s+(?:us\s+)?(?:to\s+)?(?:find|locate)|ayúdanos\s+a\s+encontrar\s+a|"
                     rf"aidez-nous\s+à\s+retrouver|helfen\s+Sie\s+(?:uns\s+)?bei\s+der\s+Suche\s+nach|"
                     rf"avez-vous\s+vu|appel\s+à\s+témoins\s*:?|disparition\s+(?:de|d')|vermisst\s+wird|"
-                    rf"gesucht\s+wird|wer\s+hat|(?:la\s+)?boda\s+de|(?:the\s+)?wedding\s+(?:reception\s+|party\s+)?of|(?:le\s+)?mariage\s+de|"
+                    rf"gesucht\s+wird|wer\s+hat|(?:la\s+)?boda\s+de|(?:the\s+)?wedding\s+(?:reception\s+|party\s+)?of|(?:le\s+)?mariage\s+d(?:e\s|['’])|"
                     # a family's own day: "la comunión de Pablo", "the christening of", "le baptême de"
                     rf"(?:la\s+)?(?:primera\s+)?comunión\s+de|(?:el\s+)?bautizo\s+de|(?:the\s+)?christening\s+of|"
                     rf"(?:le\s+)?baptême\s+de|(?:la\s+)?(?:première\s+)?communion\s+de|(?:die\s+)?(?:Taufe|Kommunion|Konfirmation)\s+von|"
@@ -1543,7 +1558,7 @@ SOUGHT = re.compile(rf"\b(?i:(?:the\s+)?(?:illness|death|diagnosis)\s+of|(?:die\
 # ... a first name alone is enough in memory, in prayer, in mourning or on a family's day: "raised £3,000 in memory of
 # Callum", "praying for Zofia", "Wir trauern um Sascha", "la comunión de Pablo".
 MOURNED = re.compile(r"memor|mémoire|Erinnerung|Gedenken|pray|rezamos|prions|beten|trauer|comunión|communion|"
-                     r"bautizo|baptême|christening|Taufe|Kommunion|Konfirmation", CI)
+                     r"bautizo|baptême|christening|Taufe|Kommunion|Konfirmation|boda|wedding|mariage|Hochzeit", CI)
 # Who signs a message quoted or pasted here: "Firmado: Rocío Benítez", "Signé : Paul Martin", "gez. Heike Brandt".
 SIGNATURE = re.compile(rf"\b(?:Firmado|Fdo\.|Signed|Sign[ée]e?|Gezeichnet|gez\.|"
                        rf"(?:Viele|Liebe|Beste|Herzliche)\s+Grüße|"
@@ -1666,7 +1681,8 @@ HEALTH_CONTEXT = re.compile(r"\b(?:first|confirmed|index|premier|primer|erste[rn
 # A person's age right after their name: "Ronald Fisher, 93,", "Jacob Reyes (16)", "Adrián Castro, de 15 años".
 AGE_AFTER_NAME = re.compile(rf"^\s*(?:\(\s*(?:(?:age|aged|edad|âge|Alter)\s*:?\s*)?(?P<a>\d{{1,3}}|{lex.AGE_WORDS_ANY})"
                             r"(?:\s*(?:ans|años|Jahre|years?|J\.))?\s*\)(?!\s*\d)|"  # not an area code: (217) 555-0142
-                            rf",\s*(?P<b>\d{{1,3}}|(?:{lex.AGE_WORDS_ANY})(?!\w))\s*(?:,(?!\d{{3}})|[?!]|\b(?:years?|yrs?|ans|años|Jahre)\b|J\.)|"
+                            rf",\s*(?:(?:now|today|heute|inzwischen|mittlerweile|hoy|ahora|aujourd['’]hui|désormais)\s+)?"
+                            rf"(?P<b>\d{{1,3}}|(?:{lex.AGE_WORDS_ANY})(?!\w))\s*(?:,(?!\d{{3}})|[?!]|\b(?:years?|yrs?|ans|años|Jahre)\b|J\.)|"
                             rf",\s*(?:de|âgée?\s+de|aged|age|who\s+(?:is|was|at|turned|turns))\s+(?P<c>\d{{1,3}}|(?:{lex.AGE_WORDS_ANY})(?!\w))(?![:.h]\d)(?!\s*(?:h|heures?|Uhr|horas?)\b)|"
                             # what the person is, then their age: "Toni Segarra, voluntario de 19 años"
                             r",\s*(?-i:[a-zà-ÿ]+)\s+(?:de|âgée?\s+de|aged)\s+(?P<g>\d{1,3})\s+(?:años|ans|years|Jahre)\b|"
@@ -2014,7 +2030,11 @@ RELATIVE_APPOSED = re.compile(rf"(?P<name>{WORD}),\s+(?i:la|le|l['’]|the|his|h
 # A text that greets one person by name, as a clinic writes to a patient: "Hi Jordan, this is Riverside Sexual Health",
 # "Hola Raúl.", "Hallo Tobias, hier ist die Fachstelle".
 GREETING = r"Hi|Hello|Hey|Dear|Hola|Querid[oa]s?|Estimad[oa]s?|Hallo|Liebe[rn]?|Bonjour|Bonsoir|Salut|Chers?|Chères?"
-GREETED = re.compile(rf"(?:^|(?<=[.!?]\s))(?:{GREETING})\s+(?P<name>{WORD}(?:\s+{WORD})?)(?=\s*[,.!:])")
+GREETED = re.compile(rf"(?:^|(?<=[.!?]\s))(?:{GREETING})\s+(?P<name>{WORD}(?:\s+{WORD})?)(?=\s*[,.!:])|"
+                     # ... or asked whether it is them: "Sophie, if this is you, please get in touch"
+                     rf"(?:^|(?<=[.!?]\s))(?P<asked>{WORD}(?:\s+{WORD})?),\s+(?i:if\s+(?:this|that)\s+(?:is|was)\s+you|"
+                     r"si\s+(?:c['’]est|c['’]était)\s+(?:vous|toi)|si\s+(?:eres|es)\s+(?:tú|usted)|"
+                     r"(?:wenn|falls)\s+(?:Sie|du)\s+(?:das|dies)\s+(?:sind|bist))\b")
 # The name an e-mail is sent under: "From: Chloe van der Berg <chloe.vdberg77@mailbox.example.net>".
 MAIL_NAME = re.compile(rf"(?P<name>{NAME})\s*<[\w.%+-]+@[\w.-]+>")
 
@@ -2058,7 +2078,8 @@ def _a_title(relation: str | None) -> bool:
 RECORD_AFTER = re.compile(r"\s*[,(|;—–]?\s*(?:chart|MRN|DOB|NHS|NHC|IPP|KVNR|born|b\.|geb\.|née?|nacid[oa]|"
                           r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4})", CI)
 # "the Pruitt family", "the Hartley wedding": the family's surname.
-SURNAME_FAMILY = re.compile(rf"\b(?i:the)\s+(?P<name>{WORD})\s+(?:family|wedding|funeral|christening)\b")
+SURNAME_FAMILY = re.compile(rf"\b(?i:the)\s+(?P<name>{WORD}(?:\s?[–—]\s?{WORD})?)\s+"  # two joined by a dash
+                            r"(?:family|wedding|funeral|christening)\b")
 
 
 def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Context | None = None,
@@ -2130,20 +2151,20 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         possible += [_hit(text, "name", m.start("name"), m.end("name"), False, "a family's name")
                      for m in FAMILY_SIGNED.finditer(text)
                      if not any(_fold(w) in NOT_NAMES for w in m.group("name").split())]
-    for m in SURNAME_FAMILY.finditer(text):
-        if _fold(m.group("name")) in census_names()[1] and _fold(m.group("name")) not in NOT_NAMES and \
-                _fold(m.group("name")) not in lex.EVERYDAY_NAME_WORDS and not PLACE_AFTER.match(text, m.end()):
+    for m in SURNAME_FAMILY.finditer(text):  # "the Hartley wedding", two surnames joined by a dash
+        surnames = [_fold(w) for w in re.split(r"\s?[–—]\s?", m.group("name"))]
+        if all(w in census_names()[1] and w not in NOT_NAMES and w not in lex.EVERYDAY_NAME_WORDS for w in surnames) \
+                and not PLACE_AFTER.match(text, m.end()):
             add(m.start("name"), m.end("name"), True, "a family's name")
     for m in SOUGHT.finditer(text):
-        if _is_name(m.group("name"), False) or (
-                MOURNED.search(m.group()) and " " not in m.group("name") and is_given_name(m.group("name"))):
-            add(m.start("name"), m.end("name"), True, "the person this advisory is about (sought, mourned, wed)")
-            continue
         couple = COUPLE.match(text, m.start("name"))  # "la boda de Marta Iglesias y Youssef El Amrani"
-        first_alone = couple and " " not in couple.group("a") and is_given_name(couple.group("a"))  # "de Sophie et …"
+        first_alone = couple and " " not in couple.group("a") and is_given_name(couple.group("a"))  # "d'Inès et …"
         if couple and (_is_name(couple.group("a"), False) or first_alone) and _is_name(couple.group("b"), False):
             for group in ("a", "b"):
                 add(couple.start(group), couple.end(group), True, "two people named together")
+        elif _is_name(m.group("name"), False) or (
+                MOURNED.search(m.group()) and " " not in m.group("name") and is_given_name(m.group("name"))):
+            add(m.start("name"), m.end("name"), True, "the person this advisory is about (sought, mourned, wed)")
     for m in CAPS_TITLE_NAME.finditer(text):  # "MR DARIUSZ KOWALCZYK, NHS No. …": a record's way
         if not any(_fold(w) in NOT_NAMES for w in m.group("name").split()):
             sexed = re.match(r"(?i:adult|male|female)", m.group())  # "Adult male DARREN PRICE": the name alone
@@ -2194,8 +2215,9 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         if is_given_name(m.group("name")) and _fold(m.group("name")) not in NOT_NAMES:
             add(m.start("name"), m.end("name"), True, "a person named with whose relative they are")
     for m in GREETED.finditer(text):  # a given name greeted, not "Hello Bristol" nor "Dear Colleagues"
-        if is_given_name(m.group("name").split()[0]) and _fold(m.group("name").split()[-1]) not in NOT_NAMES:
-            add(m.start("name"), m.end("name"), True, "a person the text greets by name")
+        group = "name" if m.group("name") else "asked"
+        if is_given_name(m.group(group).split()[0]) and _fold(m.group(group).split()[-1]) not in NOT_NAMES:
+            add(m.start(group), m.end(group), True, "a person the text greets by name")
     for m in (MAIL_NAME.finditer(text) if "@" in text else ()):  # "From: Chloe van der Berg <chloe.vdberg77@…>"
         if _is_name(m.group("name"), False) or is_given_name(m.group("name").split()[0]):
             add(m.start("name"), m.end("name"), True, "the name an e-mail address is sent under")
@@ -2277,8 +2299,12 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
                 add(second.start("b"), second.end("b"), True, "a person named by their relation to the patient")
     for m in PATIENT_NAME.finditer(text):
         single = len(m.group("name").split()) == 1
+        # a German adjective before a noun: "Betroffene Westen nicht mehr verwenden" (vests), not a name
+        noun_after_adjective = single and re.search(r"(?:Betroffene|Verstorbene|Erkrankte)[rn]?\s+$",
+                                                    text[m.start():m.start("name")]) is not None \
+            and _fold(m.group("name")) not in GIVEN and _fold(m.group("name")) not in census_names()[0]
         if _is_name(m.group("name"), False) or re.match(rf"(?:{lex.TITLES})\s", m.group("name")) or (
-                single and is_given_name(m.group("name"))) or (  # "Patientin Kowalski, Termin 08:30 Uhr"
+                single and is_given_name(m.group("name")) and not noun_after_adjective) or (  # "Patientin Kowalski, …"
                 single and _fold(m.group("name")) in census_names()[1] and re.match(r"\s*,", text[m.end():])):
             add(m.start("name"), m.end("name"), True, "a patient's name")
     candidates = [(m.start("name"), m.end("name"), True, m.group("title")) for m in TITLE_NAME.finditer(text)]
@@ -2898,7 +2924,9 @@ STREET_NAME = re.compile(
     rf"\b(?P<es>(?i:calle|avenida|paseo|c/)\s+(?:de\s+la\s+|del\s+|de\s+)?{WORD}(?:\s+{WORD})?)|"
     rf"\b(?P<de>[{UPPER}][{LOWER}]+(?:straße|strasse|weg|gasse|allee|{GERMAN_RING})|"
     rf"(?:[{UPPER}][{LOWER}]+-)+(?:Straße|Strasse|Weg|Gasse|Allee|Platz|Ring)|"  # "Rudolf-Breitscheid-Straße"
-    rf"[{UPPER}][{LOWER}]+er\s+(?:Straße|Strasse|Weg|Gasse|Allee|Chaussee|Damm|Ufer|Steig))\b|"  # "Horster Straße"
+    rf"[{UPPER}][{LOWER}]+er\s+(?:Straße|Strasse|Weg|Gasse|Allee|Chaussee|Damm|Ufer|Steig)|"  # "Horster Straße"
+    # "in der Straße Am Lindenhof"
+    rf"(?<=Straße\s)(?:Am|Im|An\s+der|Zum|Zur|Auf\s+dem|In\s+den)\s+[{UPPER}][{LOWER}]+)\b|"
     # a home on a street named without its kind: "leaving his home on Hazelwood in Chatham"
     rf"\b(?i:his|her|their)\s+(?i:home|house|trailer|apartment)\s+on\s+(?P<home>{WORD}(?:\s+{WORD})?)(?=\s+in\b|\s*[,.;])")
 STREET_HOME = re.compile(rf"\b(?:{LIVES_WORDS}|casa|vit)\W+(?:\w+\W+){{0,2}}$", CI)
@@ -3136,12 +3164,12 @@ ORGANISATION_HANDLE = re.compile(r"nhs|health|hospital|clinic|care|gov|council|c
 # "quoting ref PN-72915", "servicio de transporte n.º 2024-118734".
 CASE_NUMBER = re.compile(r"\b(?:dossier|signalement|expediente|caso|case|Fall|Vorgang|incident|Aktenzeichens?|Az\.|"
                          r"Geschäftszeichen|proc[ée]dure|procedimiento|ref\.?|reference|r[ée]f[ée]rence|referencia|"
-                         r"Referenz|transporte?|traslado)(?:\s+[A-Z]{2,5})?"
+                         r"Referenz|transporte?|traslado|diligencias(?:\s+previas)?)(?:\s+[A-Z]{2,5})?"
                          r"\s*(?:n\.?\s?[°º]\s*|n[°º.o]\s*|no\.?\s*|#\s*|Nr\.?\s*)?:?\s*"
                          r"(?P<value>(?=(?:[\w/.-]*?\d){4})[A-Z0-9][A-Z0-9/.-]{4,}[A-Z0-9])(?![\w-])", CI)
 
 
-RECALL_NOTICE = re.compile(r"recall|retirada|rappel|Rückruf|nota\s+de\s+seguridad|safety\s+notice", CI)
+RECALL_NOTICE = re.compile(r"recall|retirada|rappels?\b|Rückruf|nota\s+de\s+seguridad|safety\s+notice", CI)
 
 
 def possible_case_numbers(text: str) -> Iterator[Hit]:
@@ -3226,6 +3254,11 @@ def town_echoes(text: str, kind: str, towns: Collection[str]) -> Iterator[Hit]:
 ORIGIN_TOWN = re.compile(
     r"\b(?:originaire\s+d(?:e\s+|['’])|natural\s+de|natif\s+d(?:e\s+|['’])|native\s+of|stamm(?:t|te)\s+aus|"
     r"grew\s+up\s+in|(?:his|her|their)\s+home\s?town(?:\s+of)?,?|domicile\s+d(?:e\s+|['’])|domicilio\s+(?:en|de)|"
+    # "venue de Quimper avec ses amis", "installés à Quimperlé", "son adresse à Mandelieu", "vecina de Lorca"
+    r"(?<![Ll]a\s)venue?s?\s+d(?:e\s+|['’])|install[ée]e?s?\s+à|(?:son|sa|leur)\s+adresse\s+à|"
+    r"(?-i:vecin[oa]s?)\s+de|originari[oa]\s+de|oriund[oa]\s+de|resident\s+of|"
+    # where someone was born, after the day: "né le 3 novembre 1949 à Angoulême", "geboren am 30.07.1947 in Zwickau"
+    rf"(?:n[ée]e?|born|nacid[oa]|naci[óo]|geboren|geb\.)(?:\s+(?:le|am|on|el))?(?:\s+(?i:{DATE}))?,?\s+(?:à|in|en)(?=\s)|"
     r"(?:su|sa|sein(?:em)?|ihr(?:em)?)\s+(?:pueblo|village|Heimatort|Dorf),?|"
     r"(?:une|la|a|the|una|eine|die)\s+(?:famille|family|familia|Familie)\s+(?:de|d['’]|from|aus)|"
     # "qui vit seul au lieu-dit La Touche, à Langon", "who lives alone in Little Wenham"
@@ -3237,9 +3270,12 @@ ORIGIN_TOWN = re.compile(
 # ... or a town written before where they lived: "rejoindre Quimper, où elle a longtemps vécu".
 TOWN_LIVED = re.compile(rf"(?<![\w-])(?P<place>[{UPPER}][{LOWER}][\w'’-]*(?:\s[{UPPER}][{LOWER}]+)?),?\s+"
                         r"(?:où\s+(?:il|elle)\s+(?:a\s+)?(?:longtemps\s+|toujours\s+)?(?:vécu|vivait|habitait|grandi)|"
+                        r"où\s+(?:il|elle|ils|elles|la\s+famille)\s+(?:vit|vivent|habite|habitent)|"
                         r"where\s+(?:he|she)\s+(?:once\s+|has\s+|had\s+)?(?:lived|grew\s+up)|"
-                        r"donde\s+(?:vivió|vivía|creció|ha\s+vivido)|"
-                        r"wo\s+(?:er|sie)\s+(?:lange\s+)?(?:gelebt|gewohnt|aufgewachsen))\b")
+                        r"where\s+(?:he|she|they|the\s+family)\s+lives?|"
+                        r"donde\s+(?:vivió|vivía|creció|ha\s+vivido|viven?\s+(?:la\s+familia|el\s+niño|la\s+niña)?)|"
+                        r"wo\s+(?:er|sie)\s+(?:lange\s+)?(?:gelebt|gewohnt|aufgewachsen)|"
+                        r"wo\s+(?:er|sie|die\s+Familie)\s+(?:wohnt|wohnen|lebt|leben))\b")
 # A district named before what it is: "in the Garfield neighborhood", "from the Hallgarth area of Kendal".
 DISTRICT_NAMED = re.compile(rf"\bthe\s+(?P<place>[{UPPER}][{LOWER}]+(?:\s[{UPPER}][{LOWER}]+)?)\s+"
                             r"(?:neighbou?rhood|area|district|estate)\b")
@@ -3465,7 +3501,7 @@ NOUN_AGE = re.compile(rf"\b(?:man|woman|boy|girl|teenager|hombre|mujer|chico|chi
                       rf"varón|male|female|"  # "Paciente varón, 72 años,"
                       rf"Rentner(?:in)?|Senior(?:in)?|pensioner|retraitée?|jubilad[oa]|Bewohner(?:in)?|"
                       rf"{lex.RELATIVES})(?:\s+(?:de|of|du|de\s+la|des)\s+(?:la\s+|el\s+|the\s+)?[^\W\d_]+)?"
-                      rf"(?:\s*,\s*(?:de\s+)?(?P<n>\d{{1,3}})(?:\s+(?:años|ans|Jahre|years))?(?=\s*[,)])|"
+                      rf"(?:\s*,\s*(?:de\s+)?(?P<n>\d{{1,3}})(?:\s+(?:años|ans|Jahre|years)(?=\s*[,);.!?]|\s*$)|(?=\s*[,)]))|"
                       rf"\s*\(\s*(?P<p>\d{{1,3}})\s*\))")  # "meine Tochter (6) hat Durchfall"
 
 
@@ -3519,6 +3555,10 @@ DURATION = re.compile(r"(?:weeks?|months?|days?|meses|mois|semanas|semaines|Woch
 # A small child's age in months, after "has" or "is": "Tiene 14 meses", "il a 14 mois", "sie ist 14 Monate alt".
 MONTHS_OLD = re.compile(r"\b(?:tiene|tenía|cumple|cumplió|a|avait|hat|ist|war|is|was)\s+(?P<n>\d{1,2})\s+"
                         r"(?:meses|mois|Monate|months)\b(?!\s+(?:long|de\s+(?:durée|duración)|lang))", CI)
+ESTIMATED_AGE = re.compile(r"\b(?:in\s+(?:his|her)\s+(?:early\s+|mid-?\s*|late\s+)?(?P<n>[1-9]0s)\b|"
+                           r"(?:etwa|ungefähr|circa|ca\.|about|around|approximately|roughly|environ|unos|"
+                           r"aproximadamente|alrededor\s+de)\s+(?P<r>\d{2}(?:\s*(?:bis|to|-|–|et|à|a|y)\s*\d{2})?)"
+                           r"\s+(?:Jahre\s+alt|years\s+old|ans|años)\b)", CI)
 AGE_LEAD = re.compile(r"\b(?:âgée?|aged|de|im\s+Alter\s+von|approximately|about|around|roughly|unos|environ|etwa|circa)"
                       r"\s+$", CI)
 
@@ -3544,6 +3584,11 @@ def possible_ages(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
                 _a_lifetime(m.group("n")) and not _many_in(text, s, e) and \
                 not re.match(r"\s*(?:and|or|y|o|et|ou|und|oder|to|a|à|bis|-|–)\s*\d", text[m.end():]):
             yield _hit(text, "age", m.start("n"), m.end("n"), False, "the age of a person")
+    for m in ESTIMATED_AGE.finditer(text):  # an unknown person described: "in his 40s", "etwa 50 bis 60 Jahre alt"
+        s, e = sentence_of(spans, m.start())
+        if _one_person_in(text, s, e) and not _many_in(text, s, e):
+            group = "n" if m.group("n") else "r"
+            yield _hit(text, "age", m.start(group), m.end(group), False, "the age of a person")
     for m in MONTHS_OLD.finditer(text):  # "Tiene 14 meses y hoy por fin duerme en casa", "il a 14 mois"
         s, e = sentence_of(spans, m.start())
         if (_one_person_in(text, s, e) or m.group().startswith(("Tiene", "Tenía"))) and not _many_in(text, s, e):

@@ -179,6 +179,7 @@ PERSON_ROLES = (
     r"labou?rer|cariste|ouvrière?|obrer[oa]|jornaler[oa]|operari[oa]|Arbeiter(?:in)?|Monteur(?:in)?|Staplerfahrer(?:in)?|"
     r"colleague|coworker|collègue|compañer[oa]\s+de\s+trabajo|Kollege|Kollegin|"
     r"food\s+handler|child|boy|girl|man|woman|mother|father|son|daughter|husband|wife|bride|groom|neighbour|neighbor|"
+    r"couple|newlyweds|novios|jeunes\s+mariés|Brautpaar|"
     r"pensioner|Rentner(?:in)?|retraitée?|jubilad[oa]|co-?pilot|copiloto|copilote|Beifahrer(?:in)?|"
     r"trabajador[a]?|emplead[oa]|profesor[a]?|alumn[oa]|estudiante|pasajer[oa]|conductor[a]?|enfermer[oa]|"
     r"niñ[oa]s?|hombre|mujer|madre|padre|hij[oa]|novi[oa]|vecin[oa]|"
