@@ -1610,6 +1610,23 @@ def test_greetings_and_public_references_name_no_one(description: str) -> None:
     assert _blocking({"description": description}) == []
 
 
+def test_one_scan_for_keys_finds_what_each_keyed_pattern_finds() -> None:
+    """The screen scans once for where any key starts and tries each class's pattern only there: it must find what a
+    full scan of each pattern finds, on every hand-written advisory and on keys inside German compounds."""
+    from chalicelib.domain.phi_detect import KEYED_RE, key_starts, matches_at
+
+    texts = ["Kundenkonto DE89 3704 0044 0532 0130 00, Kranführerschein K-2231-88, Versichertennummer A123456780.",
+             "2MRN 5521907; x-MRN 5521908; MRN:5521909 and (NHS no. 943 476 5919)."]
+    for path, _ in phi_bench.HAND_WRITTEN:
+        for record in phi_bench.load(path)[0]:
+            texts += [v if isinstance(v, str) else " ".join(v) for v in record["advisory"].values()]
+    for text in texts:
+        starts = key_starts(text)
+        for _, pattern, _ in KEYED_RE:
+            assert [m.span() for m in matches_at(pattern, text, starts)] == \
+                [m.span() for m in pattern.finditer(text)], (pattern.pattern[:60], text)
+
+
 @pytest.mark.parametrize("text,cls,span", [
     # the nearest key says what a number is
     ("Billing on file: SSN 512-44-7390, IL Medicaid ID 804172253.", "health_plan", "804172253"),

@@ -42,6 +42,8 @@ RANK = {"email_address": 9, "url": 9, "ip": 9, "ssn": 8, "nhs_number": 8, "nir":
         "age": 4, "address": 3, "name": 2}
 
 CI = re.IGNORECASE
+# A pattern that starts a word writes "(?<!\w)" rather than "\b": the same where a word character follows, and a
+# third faster in CPython's engine, which tries it at every position (holdout13: 25.1 -> 21.7 ms an advisory).
 UPPER = "A-ZÀ-ÖØ-ÞĀ-ĪİŁŒŠŽ"
 LOWER = "a-zß-öø-ÿāăąćčďēęěğīıłńňőœřśşšťūůűźżž"
 # "McAllister", "MacLennan", "O'Brien", "DeShawn", "LaToya" first: the plain form would stop at "Mc".
@@ -126,17 +128,17 @@ GIVEN = frozenset(_fold(n) for n in lex.GIVEN_NAMES)
 # ---------------------------------------------------------------------------------------------
 # Checksummed and shaped identifiers
 # ---------------------------------------------------------------------------------------------
-SSN_WORDS = re.compile(r"\b(?:SSN|SS#|social\s+security(?:\s+(?:number|no\.?|#))?|ITIN|tax\s+id)\b", CI)
+SSN_WORDS = re.compile(r"(?<!\w)(?:SSN|SS#|social\s+security(?:\s+(?:number|no\.?|#))?|ITIN|tax\s+id)\b", CI)
 SSN = re.compile(r"(?<![\w-])(\d{3})([- ]?)(\d{2})\2(\d{4})(?![\w-])")
-NHS_WORDS = re.compile(r"\bNHS\b|\b(?:patient|patients)\b|\bCHI\b", CI)
+NHS_WORDS = re.compile(r"(?<!\w)NHS\b|(?<!\w)(?:patient|patients)\b|(?<!\w)CHI\b", CI)
 NHS = re.compile(r"(?<![\w-])(\d{3})([- ]?)(\d{3})\2(\d{4})(?![\w-])")
-NIR_WORDS = re.compile(r"s[ée]curit[ée]\s+sociale|\bNIR\b|\bs[ée]cu\b|assur[ée]e?\s+n|num[ée]ro\s+d'assur|"
+NIR_WORDS = re.compile(r"s[ée]curit[ée]\s+sociale|(?<!\w)NIR\b|(?<!\w)s[ée]cu\b|assur[ée]e?\s+n|num[ée]ro\s+d'assur|"
                        r"carte\s+vitale|"
-                       r"\bINSEE\b|CPAM", CI)
+                       r"(?<!\w)INSEE\b|CPAM", CI)
 # The German pension (social security) number as it is printed: area, birth date, initial, serial ("65 150341 K 012").
 RV_PRINTED = re.compile(r"(?<![\w-])\d{2} (?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{2} [A-Z] \d{2}\s?\d(?![\w-])")
 NIR = re.compile(r"(?<![\w-])([12])\s?(\d{2})\s?(\d{2})\s?(\d{2}|2[AB])\s?(\d{3})\s?(\d{3})\s?(\d{2})(?![\w-])")
-KVNR_WORDS = re.compile(r"versicherten(?:nummer|-nr)|\bKVNR\b|\beGK\b|Krankenversicherten", CI)
+KVNR_WORDS = re.compile(r"versicherten(?:nummer|-nr)|(?<!\w)KVNR\b|(?<!\w)eGK\b|Krankenversicherten", CI)
 KVNR = re.compile(r"(?<![\w-])([A-Z])(\d{8})(\d)(?![\w-])")
 DNI = re.compile(r"(?<![\w-])(?:\d{8}|[XYZ]\d{7})-?[A-Z](?![\w-])")
 MBI_LETTER = "AC-HJKMNPQRT-Y"
@@ -147,7 +149,7 @@ IBAN = re.compile(r"(?<![\w-])[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-
 VIN = re.compile(r"(?<![\w-])[A-HJ-NPR-Z0-9]{17}(?![\w-])")
 IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\w|\.\d)")
 IPV6 = re.compile(r"(?<![\w:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])")
-IMEI_WORDS = re.compile(r"\bIMEI\b", CI)
+IMEI_WORDS = re.compile(r"(?<!\w)IMEI\b", CI)
 
 
 def _kvnr_valid(letter: str, body: str, check: str) -> bool:
@@ -192,7 +194,7 @@ def _before(text: str, start: int, size: int = 45) -> str:
 
 
 # A number in the NHS number's shape after another key is that key's: "Mutuelle n° …", "Guarantor acct …".
-OTHER_KEY_BEFORE = re.compile(r"\b(?:mutuelle|adh[ée]rent|member(?:ship)?|policy|p[óo]liza|Mitglieds|acct|account)"
+OTHER_KEY_BEFORE = re.compile(r"(?<!\w)(?:mutuelle|adh[ée]rent|member(?:ship)?|policy|p[óo]liza|Mitglieds|acct|account)"
                               r"\w*\W*(?:n[°º.]?|no\.?|nr\.?|number|nummer)?\W*$", CI)
 
 
@@ -291,71 +293,73 @@ DEVICE_WORDS = (r"pump|pompe|bomba|Pumpe|Insulinpumpe|pacemaker|stimulateur|marc
                 r"meter|monitor|reader|lector|Messgerät|Lesegerät")
 KEYED: list[tuple[str, str, str, bool]] = [
     # (class, keywords, value pattern, blocking)
-    ("mrn", r"\bMRN\b|medical\s+record(?:\s+(?:number|no\.?|#))?|\bchart\s*(?:#|number|no\.?)|"
-            r"\bchart(?=\s+[A-Z]{0,3}-?\d{5,}\b)|\bhosp\.?\s*(?:no\.?|number|#)|"
-            r"(?:hospital|clinic)\s+(?:number|no\.?)|\bEMIS(?:\s+(?:number|no\.?))?(?=[\s:#]*\d{5,})|"
+    ("mrn", r"(?<!\w)MRN\b|medical\s+record(?:\s+(?:number|no\.?|#))?|(?<!\w)chart\s*(?:#|number|no\.?)|"
+            r"(?<!\w)chart(?=\s+[A-Z]{0,3}-?\d{5,}\b)|(?<!\w)hosp\.?\s*(?:no\.?|number|#)|"
+            r"(?:hospital|clinic)\s+(?:number|no\.?)|(?<!\w)EMIS(?:\s+(?:number|no\.?))?(?=[\s:#]*\d{5,})|"
             r"(?:patient\s+|ID\s+)?wristband|bracelet\s+d['’]identification|"
             r"Patientenarmband|"
-            r"patient\s+(?:id|number|no\.?|#)|\bunit\s+number|record\s+(?:number|no\.?)|"
-            r"\bexpediente\b(?!\s+(?:sancionador|administrativo|disciplinario|de\s+(?:contrataci[óo]n|licitaci[óo]n|obras?|compra|regulaci[óo]n)))|n[úu]mero\s+de\s+expediente|dossier(?:\s+m[ée]dical)?(?!\s+voyage)(?!\s+(?-i:[A-Z]{2,5})\b)|\bIPP\b|num[ée]ro\s+de\s+dossier|"
-            r"Patienten(?:nummer|-?ID|-?Nr\.?)|\bPat\.?-ID\b|Fallnummer|Aufnahmenummer|\bPat\.?-Nr\.?|\bFall-?Nr\.?|"
-            r"episode\s+(?:number|no\.?)|n[úu]mero\s+de\s+episodio|\b(?:episodio|épisode)(?=\s+(?:n[°º.]?\s*)?[A-Z]{2,}-?\d)|Episodennummer|trauma\s+(?:number|no\.?)",
+            r"patient\s+(?:id|number|no\.?|#)|(?<!\w)unit\s+number|record\s+(?:number|no\.?)|"
+            r"(?<!\w)expediente\b(?!\s+(?:sancionador|administrativo|disciplinario|de\s+(?:contrataci[óo]n|licitaci[óo]n|obras?|compra|regulaci[óo]n)))|n[úu]mero\s+de\s+expediente|dossier(?:\s+m[ée]dical)?(?!\s+voyage)(?!\s+(?-i:[A-Z]{2,5})\b)|(?<!\w)IPP\b|num[ée]ro\s+de\s+dossier|"
+            r"Patienten(?:nummer|-?ID|-?Nr\.?)|(?<!\w)Pat\.?-ID\b|Fallnummer|Aufnahmenummer|(?<!\w)Pat\.?-Nr\.?|(?<!\w)Fall-?Nr\.?|"
+            r"episode\s+(?:number|no\.?)|n[úu]mero\s+de\s+episodio|(?<!\w)(?:episodio|épisode)(?=\s+(?:n[°º.]?\s*)?[A-Z]{2,}-?\d)|Episodennummer|trauma\s+(?:number|no\.?)",
      VALUE, True),
-    ("nhc", r"\bNHC\b|historia\s+cl[íi]nica|\bhistoria(?=\s+n?\.?º?\s*\d)|"
+    ("nhc", r"(?<!\w)NHC\b|historia\s+cl[íi]nica|(?<!\w)historia(?=\s+n?\.?º?\s*\d)|"
             r"n[úu]mero\s+de\s+historia|n\.?\s?[ºo°]\s+de\s+historia", VALUE, True),
-    ("health_plan", r"Medicare(?:\s+(?:number|no\.?|ID|#|card))?|Medicaid(?:\s+(?:ID|number|no\.?|#))?|\bplan\s+ID|"
-                    r"member\s+(?:ID|number|no\.?|#)|\bn[ºo°]\.?\s*(?:de\s+)?socio\b|\bmember(?=\s+(?-i:[A-Z]{0,4}\d{6,})\b)|subscriber\s+(?:ID|number)|policy\s+(?:number|no\.?|#)|"
-                    r"group\s+number|insurance\s+(?:ID|number|no\.?)|health\s+plan\s+(?:ID|number)|\bMBI\b|"
-                    r"tarjeta\s+sanitaria|\bTSI\b|\bNUHSA\b|\bCIPA\b|(?-i:\bCIP(?=\s*:?\s*[A-Z]{2,4}\d{6,}))|afiliaci[óo]n(?!\s+a\s+la\s+Seguridad\s+Social)|"
+    ("health_plan", r"Medicare(?:\s+(?:number|no\.?|ID|#|card))?|Medicaid(?:\s+(?:ID|number|no\.?|#))?|"
+                    r"(?<!\w)plan\s+ID|"
+                    r"member\s+(?:ID|number|no\.?|#)|(?<!\w)n[ºo°]\.?\s*(?:de\s+)?socio\b|(?<!\w)member(?=\s+(?-i:[A-Z]{0,4}\d{6,})\b)|subscriber\s+(?:ID|number)|policy\s+(?:number|no\.?|#)|"
+                    r"group\s+number|insurance\s+(?:ID|number|no\.?)|health\s+plan\s+(?:ID|number)|(?<!\w)MBI\b|"
+                    r"tarjeta\s+sanitaria|(?<!\w)TSI\b|(?<!\w)NUHSA\b|(?<!\w)CIPA\b|(?-i:(?<!\w)CIP(?=\s*:?\s*[A-Z]{2,4}\d{6,}))|afiliaci[óo]n(?!\s+a\s+la\s+Seguridad\s+Social)|"
                     r"num[ée]ro\s+d'adh[ée]rent|mutuelle|"
                     r"(?<!renten)(?<!sozial)Versicherungsnummer|(?<!renten)(?<!sozial)Versicherungsnr\.?|Mitgliedsnummer|Mitgliedsnr\.?|adh[ée]rente?|p[óo]liza|police\s+d'assurance|Versicherungsschein|"
-                    r"\b(?:BCBS|Aetna|Cigna|Humana|UHC|Kaiser)\s+(?:ID|member\s+ID|#)|member\s+card|"
-                    r"\b(?:BCBS|Aetna|Cigna|Humana|UHC)(?=\s+(?-i:[A-Z]{2,4}\d{6,})\b)|"  # "BCBS XJH448812033"
+                    r"(?<!\w)(?:BCBS|Aetna|Cigna|Humana|UHC|Kaiser)\s+(?:ID|member\s+ID|#)|member\s+card|"
+                    r"(?<!\w)(?:BCBS|Aetna|Cigna|Humana|UHC)(?=\s+(?-i:[A-Z]{2,4}\d{6,})\b)|"  # "BCBS XJH448812033"
                     # "her BUPA membership number", "AXA policy no."
-                    r"\b(?:BUPA|Bupa|AXA|Aviva|Vitality|Allianz|WPA|Simplyhealth|Sanitas|Adeslas|Asisa|DKV|Mapfre|MGEN|"
+                    r"(?<!\w)(?:BUPA|Bupa|AXA|Aviva|Vitality|Allianz|WPA|Simplyhealth|Sanitas|Adeslas|Asisa|DKV|Mapfre|MGEN|"
                     r"Harmonie|AOK|Barmer|DAK|Techniker)\s+(?:health(?:care)?\s+)?(?:membership|member)\s+(?:number|no\.?|#|ID)|"
-                    r"\bPrivatvers(?:icherung|\.)\s*(?:Nr\.?|Nummer)|"  # "Privatvers. Nr. 900412873"
-                    r"Blue\s?Cross(?:\s+Blue\s?Shield)?|\bVers\.?-Nr\.?|mutualista|Beihilfe(?:-?Nr\.?|nummer)",
+                    r"(?<!\w)Privatvers(?:icherung|\.)\s*(?:Nr\.?|Nummer)|"  # "Privatvers. Nr. 900412873"
+                    r"Blue\s?Cross(?:\s+Blue\s?Shield)?|(?<!\w)Vers\.?-Nr\.?|mutualista|Beihilfe(?:-?Nr\.?|nummer)",
      VALUE, True),
-    ("kvnr", r"Krankenversichertennummer|Versichertennummer|Versichertennr\.?|\bKVNR\b|\bKV-?Nr\.?|"
-             r"\bVers\.?-Nr\.?(?=\s*(?-i:[A-Z])\s\d{3}\s?\d{3}\s?\d{3}(?![\w-]))",
+    ("kvnr", r"Krankenversichertennummer|Versichertennummer|Versichertennr\.?|(?<!\w)KVNR\b|(?<!\w)KV-?Nr\.?|"
+             r"(?<!\w)Vers\.?-Nr\.?(?=\s*(?-i:[A-Z])\s\d{3}\s?\d{3}\s?\d{3}(?![\w-]))",
      VALUE.replace("(?P<value>", r"(?P<value>[A-Z]\s?\d{3}\s?\d{3}\s?\d{3}(?![\w-])|", 1), True),  # "B 482 193 765"
-    ("nir", r"num[ée]ro\s+de\s+s[ée]curit[ée]\s+sociale|\bNIR\b|assur[ée]e?\s+n|(?-i:\bN[°º]\s*SS\b)|"
+    ("nir", r"num[ée]ro\s+de\s+s[ée]curit[ée]\s+sociale|(?<!\w)NIR\b|assur[ée]e?\s+n|(?-i:(?<!\w)N[°º]\s*SS\b)|"
             r"n[°º]\s*de\s+s[ée]cu\b",
      r"(?P<value>[12][\d ]{12,20}\d)", True),
-    ("ssn", r"\bSSN\b|social\s+security\s+(?:number|no\.?|#)", r"(?P<value>\d{3}[- ]?\d{2}[- ]?\d{4})", True),
+    ("ssn", r"(?<!\w)SSN\b|social\s+security\s+(?:number|no\.?|#)", r"(?P<value>\d{3}[- ]?\d{2}[- ]?\d{4})", True),
     # the German social security (pension) number: "65 180334 S 012"; the British National Insurance number
-    ("ssn", r"Rentenversicherungsnummer|Rentenversicherungsnr\.?|Sozialversicherungsnummer|\bRV-?Nr\.?",
+    ("ssn", r"Rentenversicherungsnummer|Rentenversicherungsnr\.?|Sozialversicherungsnummer|(?<!\w)RV-?Nr\.?",
      r"(?P<value>\d{2}\s?\d{6}\s?[A-Z]\s?\d{2}\s?\d)", True),  # spaced too: "53 031161 H 51 7"
-    ("ssn", r"National\s+Insurance(?:\s+(?:number|no\.?|card))?|\bNINO\b|\bNI\s+(?:number|no\.?)|"
-            r"(?-i:\bNI(?=\s+[A-Z]{2}\s?\d))",
+    ("ssn", r"National\s+Insurance(?:\s+(?:number|no\.?|card))?|(?<!\w)NINO\b|(?<!\w)NI\s+(?:number|no\.?)|"
+            r"(?-i:(?<!\w)NI(?=\s+[A-Z]{2}\s?\d))",
      r"(?P<value>(?-i:[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]))", True),  # after its key, any letters (even QQ)
-    ("nhs_number", r"\bNHS\s+(?:no\.?|number|#)|\bNHS(?=[\s:]*\d{3}[- ]?\d{3}[- ]?\d{4}(?![\w-]))",
+    ("nhs_number", r"(?<!\w)NHS\s+(?:no\.?|number|#)|(?<!\w)NHS(?=[\s:]*\d{3}[- ]?\d{3}[- ]?\d{4}(?![\w-]))",
      r"(?P<value>\d{3}[- ]?\d{3}[- ]?\d{4})", True),
-    ("ssn", r"\bNUSS\b|\bNAF\b|afiliaci[óo]n\s+a\s+la\s+Seguridad\s+Social|"
+    ("ssn", r"(?<!\w)NUSS\b|(?<!\w)NAF\b|afiliaci[óo]n\s+a\s+la\s+Seguridad\s+Social|"
             r"n[úu]mero\s+de\s+(?:la\s+)?Seguridad\s+Social|tarjeta\s+de\s+(?:la\s+)?Seguridad\s+Social",
      r"(?P<value>\d{2}[/ ]?\d{8}[/ ]?\d{2})", True),  # the Spanish social security number
-    ("health_plan", r"(?-i:\bAME\b)|aide\s+m[ée]dicale\s+d'[ÉE]tat", r"(?P<value>\d(?:\s?\d){12,14})", True),
+    ("health_plan", r"(?-i:(?<!\w)AME\b)|aide\s+m[ée]dicale\s+d'[ÉE]tat", r"(?P<value>\d(?:\s?\d){12,14})", True),
     ("ssn", r"last\s+(?:four|4)\s+(?:digits\s+)?(?:of\s+(?:his|her|their|the)\s+)?"
             r"(?:SSN|Social\s+Security(?:\s+number)?)(?:\s+(?:are|is|were|was))?", r"(?P<value>\d{4})", True),
-    ("account", r"account\s*(?:number|no\.?|#)?|\bacct\.?|\bRIB\b|sort\s+code|billing\s+account|Kontonummer|Konto|"
-                r"num[ée]ro\s+de\s+compte|n[úu]mero\s+de\s+cuenta|card\s+(?:number|no\.?)|\bIBAN\b|\bcuenta\b|"
-                r"\bcompte\b|(?:debit|credit|bank)\s+card|tarjeta(?:\s+de\s+(?:crédito|débito))?|carte\s+bancaire|"
+    ("account", r"account\s*(?:number|no\.?|#)?|(?<!\w)acct\.?|(?<!\w)RIB\b|sort\s+code|billing\s+account|"
+                r"Kontonummer|Konto|"
+                r"num[ée]ro\s+de\s+compte|n[úu]mero\s+de\s+cuenta|card\s+(?:number|no\.?)|(?<!\w)IBAN\b|(?<!\w)cuenta\b|"
+                r"(?<!\w)compte\b|(?:debit|credit|bank)\s+card|tarjeta(?:\s+de\s+(?:crédito|débito))?|carte\s+bancaire|"
                 r"Kreditkarte|Bankkarte", r"(?P<value>[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![\w-])|"
                 r"\d{4}(?: \d{4}){2,3}(?![\w-])|(?=[A-Z0-9/.\-]*\d)[A-Z0-9][A-Z0-9/.\-]{2,}[A-Z0-9])", True),
-    ("other_id", r"\bPers\.?-Nr\.?|Personalnr\.?|\bbadge\s*(?:#|no\.?|number)?|Dienstausweis|"
-                 r"\b(?:mein(?:en)?|sein(?:en)?|ihr(?:en)?)\s+Ausweis|"
+    ("other_id", r"(?<!\w)Pers\.?-Nr\.?|Personalnr\.?|(?<!\w)badge\s*(?:#|no\.?|number)?|Dienstausweis|"
+                 r"(?<!\w)(?:mein(?:en)?|sein(?:en)?|ihr(?:en)?)\s+Ausweis|"
                  r"n[°o]\s*(?:d')?[ée]tudiant|num[ée]ro\s+(?:d')?[ée]tudiant|Aufenthalts(?:gestattung|titel|erlaubnis)|Personalausweis(?:nummer)?|"
                  r"Reisepass(?:nummer)?|n[°º]\s*d['’]écrou|num[ée]ro\s+d['’]écrou|écrou\s+(?=n[°º])|inmate\s+(?:number|no\.?|ID)|"
                  r"prison(?:er)?\s+(?:number|no\.?)|Gefangenen(?:buch)?nummer|n[úu]mero\s+de\s+(?:interno|recluso)|"
-                 r"\binterno\s+(?=n[.º°])|"
-                 r"(?-i:\bDNI\b|\bNIE\b|\bCNI\b|\bNIA\b|\bINE\b)|pasaporte|carte\s+(?:nationale\s+)?d'identité|passeport|"
+                 r"(?<!\w)interno\s+(?=n[.º°])|"
+                 r"(?-i:(?<!\w)DNI\b|(?<!\w)NIE\b|(?<!\w)CNI\b|(?<!\w)NIA\b|(?<!\w)INE\b)|pasaporte|carte\s+(?:nationale\s+)?d'identité|passeport|"
                  r"passport(?:\s+number)?|Schüler-?ID|Schülernummer|Fall-?ID|Fall-?Nr\.?|Fallnummer|"
-                 r"\bdossier\s+(?-i:[A-Z]{2,5})\b(?=\s*(?:n[°º.o]\s*)?:?\s*[A-Z0-9]*\d)|"
-                 r"\bconfirmation(?=\s+(?-i:[A-Z]{1,4}-?\d{4,})\b)|\b(?:quoting|quote)\s+(?:police\s+)?log(?:\s+(?:number|no\.?))?|\bref\.?\s+case\b|"
-                 r"titre\s+de\s+séjour|permiso\s+de\s+residencia|prescription(?:\s+(?:no\.?|number|#))?|\bRx\s*#|"
-                 r"\bRx\s+(?:no\.?|number)|Ausweis-?(?:Nr\.?|nummer)|"
-                 r"\breceta\b|ordonnance|Rezept(?:nummer)?|"
+                 r"(?<!\w)dossier\s+(?-i:[A-Z]{2,5})\b(?=\s*(?:n[°º.o]\s*)?:?\s*[A-Z0-9]*\d)|"
+                 r"(?<!\w)confirmation(?=\s+(?-i:[A-Z]{1,4}-?\d{4,})\b)|(?<!\w)(?:quoting|quote)\s+(?:police\s+)?log(?:\s+(?:number|no\.?))?|(?<!\w)ref\.?\s+case\b|"
+                 r"titre\s+de\s+séjour|permiso\s+de\s+residencia|prescription(?:\s+(?:no\.?|number|#))?|(?<!\w)Rx\s*#|"
+                 r"(?<!\w)Rx\s+(?:no\.?|number)|Ausweis-?(?:Nr\.?|nummer)|"
+                 r"(?<!\w)receta\b|ordonnance|Rezept(?:nummer)?|"
                  r"(?:student|employee|staff|pupil)\s+(?:ID|number|no\.?|#)|"
                  r"(?:n[úu]mero|n\.?\s?º)\s+de\s+(?:emplead[oa]|alumn[oa]|estudiante)|"
                  r"num[ée]ro\s+(?:d'[ée]tudiant|d'[ée]l[èe]ve|de\s+salari[ée])|Personalnummer|Schülerausweis(?:nummer)?|"
@@ -365,13 +369,13 @@ KEYED: list[tuple[str, str, str, bool]] = [
                  r"Unfallbericht|donor\s+(?:ID|number|no\.?)|Spender(?:nummer|-ID)|n[úu]mero\s+de\s+donante|"
                  r"num[ée]ro\s+de\s+donneur|"
                  r"booking\s+(?:ref(?:erence)?\.?|number|code)|(?:booking\s+)?confirmation\s+code|"
-                 r"c[óo]digo\s+de\s+confirmaci[óo]n|code\s+de\s+confirmation|Bestätigungscode|matricule|\bPNR\b|"
-                 r"r[ée]servation(?=\s*n[°º])|\bbooking(?=\s+(?-i:[A-Z0-9]{6})\b)|(?:r[ée]f[ée]rence\s+de\s+)?dossier\s+voyage(?:ur)?|reservation\s+(?:number|code)|"
+                 r"c[óo]digo\s+de\s+confirmaci[óo]n|code\s+de\s+confirmation|Bestätigungscode|matricule|(?<!\w)PNR\b|"
+                 r"r[ée]servation(?=\s*n[°º])|(?<!\w)booking(?=\s+(?-i:[A-Z0-9]{6})\b)|(?:r[ée]f[ée]rence\s+de\s+)?dossier\s+voyage(?:ur)?|reservation\s+(?:number|code)|"
                  r"r[ée]f[ée]rence\s+de\s+dossier(?=\s+(?-i:[A-Z0-9]{6})\b)|"  # "référence de dossier QXTRBN"
                  r"localizador\b(?:\s+de\s+(?:la\s+)?reserva|\s+del\s+billete)?|c[óo]digo\s+de\s+reserva|(?:code|num[ée]ro|r[ée]f[ée]rence)\s+de\s+"
                  r"r[ée]servation|Buchungs(?:nummer|code|referenz)|"
                  # "Buchung (Auftragsnummer 6KJ4TZ)", "booking (no. 7734-992-18)"
-                 r"\b(?:Buchung|booking|reserva|r[ée]servation)\s*\(\s*(?:Auftragsnummer|Nr\.|Nummer|no\.|number|n[°º]\.?)|"
+                 r"(?<!\w)(?:Buchung|booking|reserva|r[ée]servation)\s*\(\s*(?:Auftragsnummer|Nr\.|Nummer|no\.|number|n[°º]\.?)|"
                  # a complaint of one person, the code of their key safe
                  r"n[úu]mero\s+de\s+reclamaci[óo]n|complaint\s+(?:number|no\.?|ref(?:erence)?)|"
                  r"Kartennummer|membership\s+(?:card|number)|carte\s+d['’]abonnement|n[úu]mero\s+de\s+abonad[oa]|"
@@ -380,49 +384,50 @@ KEYED: list[tuple[str, str, str, bool]] = [
                  r"c[óo]digo\s+de\s+la\s+caja\s+de\s+llaves|door\s+code|Türcode|digicode|"
                  # what one person handed in, booked or ran with: "Fundnummer F-2024-1138", "cita n.º VAC-447120"
                  r"item\s+(?:number|no\.?|ref(?:erence)?)|Fundnummer|Fund-?Nr\.?|num[ée]ro\s+d'objet|"
-                 r"n[úu]mero\s+de\s+objeto|\bcita\b|appointment\s+(?:number|no\.?|ref(?:erence)?)|Terminnummer|"
-                 r"(?:athlete|parkrun|runner)\s+(?:number|ID|barcode)|bib\s+(?:number|no\.?)|\bdorsal\b|Startnummer|"
-                 r"\bcase(?:\s+(?:number|no\.?|#|ref(?:erence)?))?(?=\s*:?\s*[A-Z0-9]*\d[A-Z0-9]*[-/][A-Z0-9])|"
-                 r"\bcase\s+(?:ref(?:erence)?|no\.?|number)(?=\s*:?\s*[A-Z]+(?:[-/][A-Z0-9]+)*[-/]\d)|"
+                 r"n[úu]mero\s+de\s+objeto|(?<!\w)cita\b|appointment\s+(?:number|no\.?|ref(?:erence)?)|Terminnummer|"
+                 r"(?:athlete|parkrun|runner)\s+(?:number|ID|barcode)|bib\s+(?:number|no\.?)|(?<!\w)dorsal\b|Startnummer|"
+                 r"(?<!\w)case(?:\s+(?:number|no\.?|#|ref(?:erence)?))?(?=\s*:?\s*[A-Z0-9]*\d[A-Z0-9]*[-/][A-Z0-9])|"
+                 r"(?<!\w)case\s+(?:ref(?:erence)?|no\.?|number)(?=\s*:?\s*[A-Z]+(?:[-/][A-Z0-9]+)*[-/]\d)|"
                  r"n\.?\s?º\s+de\s+(?:interno|recluso)",
      r"(?P<value>\d{2}\s?\d{6}\s?[A-Z]\s?\d{3}(?![\w-])|(?-i:[A-Z]{6})(?![\w-])|"  # 65 180334 S 012; a PNR
      r"\d{1,4}(?: \d{2,8}){1,4}(?![\w-])|"
      r"(?=[A-Z0-9/.\-]*\d)[A-Z0-9][A-Z0-9/.\-]{2,}[A-Z0-9]|(?=[A-Z0-9]*\d)[A-Z0-9]{3,})", True),
     ("license", r"driver['’]?s?\s+licen[cs]e(?:\s+(?:number|no\.?|#))?|driving\s+licen[cs]e(?:\s+number)?|"
-                r"\bDVLA(?:\s+(?:driving\s+)?licen[cs]e)?(?:\s+(?:number|no\.?))?|"
+                r"(?<!\w)DVLA(?:\s+(?:driving\s+)?licen[cs]e)?(?:\s+(?:number|no\.?))?|"
                 r"(?<!product\s)licen[cs]e,?\s+(?:number|no\.?|#)|"
-                r"\b(?:his|her|their|my)\s+(?:driving\s+)?licen[cs]e(?=\s+(?-i:[A-Z0-9]{8,})\b)|"
-                r"\b(?:RN|LPN|APRN|nursing|medical|dental|professional|pharmacist)\s+licen[cs]e|"
-                r"\b(?:technician|nurse|pharmacist|professional)\s+registration|(?:registered\s+)?nurse\s+licen[cs]e|"
+                r"(?<!\w)(?:his|her|their|my)\s+(?:driving\s+)?licen[cs]e(?=\s+(?-i:[A-Z0-9]{8,})\b)|"
+                r"(?<!\w)(?:RN|LPN|APRN|nursing|medical|dental|professional|pharmacist)\s+licen[cs]e|"
+                r"(?<!\w)(?:technician|nurse|pharmacist|professional)\s+registration|(?:registered\s+)?nurse\s+licen[cs]e|"
                 r"licencia\s+(?:municipal\s+)?de\s+(?:auto-?)?taxi|taxi\s+licen[cs]e|licence\s+de\s+taxi|Taxikonzession|"
                 # a person's certificate of competence: "pool operator certificate, CPO-IL-228431", "Staplerschein"
-                r"(?:operator|driver|forklift|pool|handler|competence|first\s+aid)\s+certificate|\bNMC(?:\s+PIN)?|\bGMC\s+(?:number|no\.?)|"
-                r"\bPIN(?=\s+\d{2}[A-Z]\d{4}[A-Z]\b)|"
+                r"(?:operator|driver|forklift|pool|handler|competence|first\s+aid)\s+certificate|(?<!\w)NMC(?:\s+PIN)?|(?<!\w)GMC\s+(?:number|no\.?)|"
+                r"(?<!\w)PIN(?=\s+\d{2}[A-Z]\d{4}[A-Z]\b)|"
                 r"carn[ée]t?\s+de\s+(?:operador|manipulador|carretillero|gruista)|"
                 r"certificat\s+(?:d['e]\s*aptitude|de\s+capacité|de\s+qualification)|"
                 r"(?:Stapler|Kran|Sachkunde|Befähigungs|Waffen|Jagd|Angel|Boots|Sportboot)schein|Befähigungsnachweis|"
-                r"\bDL\s*#?|permis\s+de\s+conduire|permis(?:\s+probatoire)?\s+n[°o]|permiso\s+de\s+conduc(?:ir|ci[óo]n)|certificado\s+ADR|"
+                r"(?<!\w)DL\s*#?|permis\s+de\s+conduire|permis(?:\s+probatoire)?\s+n[°o]|permiso\s+de\s+conduc(?:ir|ci[óo]n)|certificado\s+ADR|"
                 r"ADR-(?:Bescheinigung|Schein)|licencia\s+de\s+conducir|carn[ée]t?\s+de\s+conducir|"
                 # "Führerschein auf den Namen Marek Nowak, geboren am 14.02.1987, mit der Nummer B072RRE2I55" (first: a
                 # date after the plain key would end the match)
                 r"(?:F[üu]hrerschein|driving\s+licen[cs]e|permis\s+de\s+conduire|carn[ée]t?\s+de\s+conducir)"
                 r"(?:[^.;]|\.(?=\d)){0,80}?(?:mit\s+der|with\s+the|avec\s+le|con\s+el)\s+(?:Nummer|number|numéro|número)|"
-                r"F[üu]hrerschein(?:nummer)?|\bNPI\b|\bDEA\b|\bRPPS\b|\bADELI\b|\bLANR\b|\bBSNR\b|Arztnummer|"
+                r"F[üu]hrerschein(?:nummer)?|(?<!\w)NPI\b|(?<!\w)DEA\b|(?<!\w)RPPS\b|(?<!\w)ADELI\b|(?<!\w)LANR\b|(?<!\w)BSNR\b|Arztnummer|"
                 r"colegiad[oa]|n[úu]mero\s+de\s+colegiad[oa]|Approbationsnummer|Approbationsurkunde|"
                 # a person's professional card or weapons licence: "carte professionnelle VTC n° …"
                 r"carte\s+professionnelle|tarjeta\s+profesional|Berufsausweis|Waffenbesitzkarte|Jagdschein|"
                 r"(?:firearms?|shotgun)\s+(?:licen[cs]e|certificate)|permis\s+de\s+(?:chasse|port\s+d['’]arme)|"
                 r"licencia\s+de\s+armas", VALUE, True),
-    ("vehicle", r"(?-i:\breg\.?)(?=\s+[A-Z0-9])|\bregistered(?=\s+(?-i:[A-Z]{2}\d{2}\s?[A-Z]{3})\b)|"
-                r"licen[cs]e\s+plates?|\bplates?\b(?:\s+number)?|"
-                r"registration(?:\s+(?:number|plate))?|\bVIN\b|matr[íi]cula|"
-                r"immatricul[ée]e?|plaque(?:\s+d'immatriculation)?|\bKennzeichen|Versicherungskennzeichen|Fahrgestellnummer|"
+    ("vehicle", r"(?-i:(?<!\w)reg\.?)(?=\s+[A-Z0-9])|(?<!\w)registered(?=\s+(?-i:[A-Z]{2}\d{2}\s?[A-Z]{3})\b)|"
+                r"licen[cs]e\s+plates?|(?<!\w)plates?\b(?:\s+number)?|"
+                r"registration(?:\s+(?:number|plate))?|(?<!\w)VIN\b|matr[íi]cula|"
+                r"immatricul[ée]e?|plaque(?:\s+d'immatriculation)?|(?<!\w)Kennzeichen|Versicherungskennzeichen|Fahrgestellnummer|"
                 r"semirremolque|remolque|Sattel(?:zugmaschine|auflieger)|Zugmaschine|Anhänger|remorque|"
-                r"Fahrzeug-Identifizierungsnummer|(?-i:\bFIN\b)|bastidor|"
+                r"Fahrzeug-Identifizierungsnummer|(?-i:(?<!\w)FIN\b)|bastidor|"
                 r"num[ée]ro\s+de\s+s[ée]rie\s+du\s+v[ée]hicule", PLATE, True),
     ("vehicle", r"Rahmennummer|frame\s+(?:number|no\.?)|num[ée]ro\s+de\s+cadre|n[úu]mero\s+de\s+cuadro", VALUE, True),
-    ("device", r"serial(?:\s+(?:number|no\.?|#))?|\bS/N\b(?!\s*,)|\bSN\b|\bUDI\b(?!-DI)|n[úu]mero\s+de\s+serie|"
-               r"n[°º]\s*(?:de\s+)?s[ée]rie|n\.?\s?º\s*(?:de\s+)?serie|Serien-?Nr\.?|\bs[ée]rie(?=\s+(?-i:[A-Z]{2,4}\s?\d{4,}))|"
+    ("device", r"serial(?:\s+(?:number|no\.?|#))?|(?<!\w)S/N\b(?!\s*,)|(?<!\w)SN\b|(?<!\w)UDI\b(?!-DI)|"
+               r"n[úu]mero\s+de\s+serie|"
+               r"n[°º]\s*(?:de\s+)?s[ée]rie|n\.?\s?º\s*(?:de\s+)?serie|Serien-?Nr\.?|(?<!\w)s[ée]rie(?=\s+(?-i:[A-Z]{2,4}\s?\d{4,}))|"
                r"num[ée]ro\s+de\s+s[ée]rie|"
                r"Seriennummer|Seriennr\.?|Gerätenummer|transmitter\s+(?:number|no\.?|#)|"
                rf"(?:{DEVICE_WORDS})"
@@ -437,24 +442,125 @@ KEYED: list[tuple[str, str, str, bool]] = [
 KEY_START = r"(?:(?<![^\W\d_])|(?<=[a-zäöüß])(?=(?i:konto|f[üu]hrerschein|schein|ausweis|versicher|nummer|nr\.|karte)))"
 KEYED_RE = [(cls, re.compile(rf"{KEY_START}(?P<key>{words}){FILLER}{value}(?![\w-])", CI), blocking)
             for cls, words, value, blocking in KEYED]
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a pattern's source: "a|(?:b|c)d" -> ["a", "(?:b|c)d"]."""
+    parts, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    return [*parts, pattern[start:]]
+
+
+def _group_end(pattern: str, start: int) -> int:
+    """The index of the parenthesis that closes the group opened at `start`."""
+    depth, i, in_class = 0, start, False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    raise ValueError(pattern)
+
+
+def _first_letters(alternative: str) -> frozenset[str] | None:
+    """The letters an alternative can start with, where its source says so plainly ("MRN", "(?:hospital|clinic)\\s",
+    "(?<!\\w)chart"), else None (it is tried at every word)."""
+    while alternative.startswith(("\\b", "(?<!", "(?<=")):  # nothing read yet
+        alternative = alternative[2:] if alternative.startswith("\\b") else \
+            alternative[_group_end(alternative, 0) + 1:]
+    group = re.match(r"\((?:\?:|\?i:|\?-i:)?", alternative)
+    if group and not alternative.startswith(("(?=", "(?!")):
+        end = _group_end(alternative, 0)
+        inner = [_first_letters(a) for a in _alternatives(alternative[group.end():end])]
+        after = alternative[end + 1:end + 2]
+        if after == "{" or any(letters is None for letters in inner):
+            return None
+        letters = frozenset().union(*(x for x in inner if x is not None))
+        if after in ("?", "*"):  # the group may be absent: what follows may start the match
+            rest = _first_letters(alternative[end + 2:])
+            return None if rest is None else letters | rest
+        return letters
+    return frozenset(alternative[0].lower()) if re.match(r"[^\W\d_](?![?*{])", alternative) else None
+
+
+def _by_first_letter(keys: Iterable[str]) -> str:
+    """Every key's alternatives, grouped under a one-letter test ("(?=[mM])(?:MRN|medical\\s+record|...)"): the
+    engine then tries a handful of them at each word instead of four hundred."""
+    groups: dict[str | None, list[str]] = {}
+    for key in keys:
+        for alternative in _alternatives(key):
+            for letter in sorted(_first_letters(alternative) or [None], key=str):
+                groups.setdefault(letter, []).append(alternative)
+    return "|".join([*(rf"(?=[{letter}{letter.upper()}])(?:{'|'.join(alts)})"
+                       for letter, alts in groups.items() if letter), *groups.get(None, [])])
+
+
+# Where any key starts (at a word, or inside a German compound): one scan for every class's keys, then each class's
+# pattern is tried only there (its key must start its match) -- a fifth of the time of one full scan per class.
+KEY_AT_WORD = re.compile(rf"(?<![^\W\d_])(?={_by_first_letter(words for _, words, _, _ in KEYED)})", CI)
+KEY_IN_COMPOUND = re.compile(r"(?<=[a-zäöüß])(?=(?i:konto|f[üu]hrerschein|schein|ausweis|versicher|nummer|nr\.|karte))")
+
+
+def key_starts(text: str) -> list[int]:
+    """Where a key may start a keyed pattern's match."""
+    at_word = [m.start() for m in KEY_AT_WORD.finditer(text)]
+    in_compound = [m.start() for m in KEY_IN_COMPOUND.finditer(text)]
+    return sorted({*at_word, *in_compound}) if in_compound else at_word
+
+
+def matches_at(pattern: re.Pattern[str], text: str, starts: Sequence[int]) -> Iterator[re.Match[str]]:
+    """What pattern.finditer(text) finds, where every match must start at one of `starts`."""
+    after = 0
+    for start in starts:
+        if start >= after and (m := pattern.match(text, start)):
+            after = max(m.end(), start + 1)
+            yield m
 PERSON_NEAR = re.compile(rf"(?<!out)(?<!\bin)(?:{lex.PATIENT_WORDS})"  # not "outpatient appointments", "patient data"
                          r"(?!\s+(?:information|records?|data|safety|care|flow|experience|portal|services|systems?|"
                          r"notes|files|letters|transport|feedback|groups?))|"
                          r"(?<!-)\b(?:his|her|their|whose|su|sus|son|sa|ses|sein|seine|ihr|ihre|"
                          r"my|mi|mon|ma|mes|mein|meine|meinem|meiner|seinem|seinen|seiner|ihrem|ihren|ihrer|"
                          r"cuy[oa]s?|dont|dessen|deren)\b(?!-)|"  # not a code's "NYH-MI-2024"
-                         r"\b(?:usuari[oa]|user|wearer|utilisat(?:eur|rice)|porteur|porteuse|Nutzer(?:in)?|Träger(?:in)?)\b|"
-                         r"\bpatient's\b|(?-i:\b[A-Z][a-z]+)['’]s\b|des\s+Patienten|der\s+Patientin|del\s+paciente|de\s+la\s+paciente|"
+                         r"(?<!\w)(?:usuari[oa]|user|wearer|utilisat(?:eur|rice)|porteur|porteuse|Nutzer(?:in)?|Träger(?:in)?)\b|"
+                         r"(?<!\w)patient's\b|(?-i:(?<!\w)[A-Z][a-z]+)['’]s\b|des\s+Patienten|der\s+Patientin|del\s+paciente|de\s+la\s+paciente|"
                          r"du\s+patient|de\s+la\s+patiente", CI)
 
 
 # Who a device belongs to: "used by Hannah Price", "implantado a Tomás Lafuente", "bei Uwe Lorenz".
-DEVICE_OWNER = re.compile(rf"\b(?:used\s+by|worn\s+by|implanted\s+in|utilisée?\s+par|portée?\s+par|implantée?\s+chez|"
+DEVICE_OWNER = re.compile(rf"(?<!\w)(?:used\s+by|worn\s+by|implanted\s+in|utilisée?\s+par|portée?\s+par|"
+                          rf"implantée?\s+chez|"
                           rf"chez|usad[oa]\s+por|implantad[oa]\s+(?:a|en)|bei|getragen\s+von)\s+(?P<name>{NAME})", CI)
 
 
 # A device at someone's home (home oxygen, dialysis, a ventilator at "the priority address").
-DEVICE_HOME = re.compile(r"\b(?:home|household|address|domicilio|hogar|vivienda|domicile|foyer|adresse|Adresse|"
+DEVICE_HOME = re.compile(r"(?<!\w)(?:home|household|address|domicilio|hogar|vivienda|domicile|foyer|adresse|Adresse|"
                          r"Wohnung|Haushalt|zu\s+Hause|Heim\w*)\b", CI)
 
 
@@ -473,21 +579,22 @@ PROCUREMENT = re.compile(r"licitaci[óo]n|contrataci[óo]n|contrato|procurement|
 
 
 # A regulator files a report under its own number: "Das BfArM führt den Vorgang unter der Fallnummer 13042/24".
-REGULATOR = re.compile(r"\b(?:BfArM|Paul-Ehrlich-Institut|Bundesinstitut|FDA|MHRA|ANSM|AEMPS|EMA|Swissmedic|"
+REGULATOR = re.compile(r"(?<!\w)(?:BfArM|Paul-Ehrlich-Institut|Bundesinstitut|FDA|MHRA|ANSM|AEMPS|EMA|Swissmedic|"
                        r"Aufsichtsbehörde|Vorgang)\b")
 # ... and an authority's sanction of a business: "La resolución sancionadora, con número de expediente SAN-2024/1187"
-SANCTION = re.compile(r"\b(?:resoluci[óo]n\s+sancionadora|(?:expediente|procedimiento)\s+sancionador|sanci[óo]n|"
+SANCTION = re.compile(r"(?<!\w)(?:resoluci[óo]n\s+sancionadora|(?:expediente|procedimiento)\s+sancionador|sanci[óo]n|"
                       r"Bußgeld(?:verfahren|bescheid)|amende\s+administrative|proc[ée]dure\s+de\s+sanction)", CI)
 # ... and a data-protection authority, when its number follows its name: "la Agencia Española de Protección de
 # Datos (expediente EXP-202503-0417)" (a breach notice names the authority and then the patients' numbers)
-LEGAL_BODY = re.compile(r"\b(?:judge|juez[a]?|juge|Richter(?:in)?|magistrate|court|tribunal|juzgado|Gericht|"
+LEGAL_BODY = re.compile(r"(?<!\w)(?:judge|juez[a]?|juge|Richter(?:in)?|magistrate|court|tribunal|juzgado|Gericht|"
                         r"attorney\s+general|fiscal[íi]a|parquet|procureur|Staatsanwaltschaft|Guardia\s+Civil|"
                         r"gendarmerie|Polizei|consent\s+order|settlement|diligencias)\b", CI)
-DATA_AUTHORITY_FILE = re.compile(r"(?:\bAEPD|\bCNIL|\bICO|Information\s+Commissioner['’]?s?(?:\s+Office)?|"
+DATA_AUTHORITY_FILE = re.compile(r"(?:(?<!\w)AEPD|(?<!\w)CNIL|(?<!\w)ICO|"
+                                 r"Information\s+Commissioner['’]?s?(?:\s+Office)?|"
                                  r"Protección\s+de\s+Datos|protection\s+des\s+données|Datenschutz\w*)\s*[(,:]?\s*$")
 
 
-OUTBREAK_FILE = re.compile(r"\b(?:brote|hotel|inspecci[óo]n|establecimiento|empresa|restaurante|sanci[óo]n|"
+OUTBREAK_FILE = re.compile(r"(?<!\w)(?:brote|hotel|inspecci[óo]n|establecimiento|empresa|restaurante|sanci[óo]n|"
                            r"sancionador|lote|alerta)\b", CI)
 
 
@@ -499,12 +606,12 @@ EXAMPLE = re.compile(r"(?:(?:\(\s*|\b)(?:for\s+example|e\.\s?g\.|por\s+ejemplo|p
                      # "illustré par un exemple fictif, 1 85 05 …", "a made-up example", "ein fiktives Beispiel"
                      r"exemple\s+fictif|(?:made-up|fictional|fictitious)\s+example|ejemplo\s+ficticio|fiktives\s+Beispiel)"
                      r"(?![\w.]\w)[\s:(,]+(?:\w+[\s:(,]+){0,2}$|"
-                     r"\b(?:sample|example)\s+format\s+(?:\w+\s+){0,4}(?:is|was)\s*:?\s*$", CI)
+                     r"(?<!\w)(?:sample|example)\s+format\s+(?:\w+\s+){0,4}(?:is|was)\s*:?\s*$", CI)
 
 
 # A police report about many people ("atestado 2025-M40-0117" of a bus crash with 23 injured) is no one's.
 MANY_HURT = re.compile(r"\d+\s+(?:heridos|injured|victims|víctimas|blessés|Verletzte|passengers|pasajeros)|"
-                       r"\b(?:heridos|injured|casualties|blessés|Verletzten)\b", CI)
+                       r"(?<!\w)(?:heridos|injured|casualties|blessés|Verletzten)\b", CI)
 IDENTITY_DOCUMENT = re.compile(r"(?:DNI|NIE|CNI|NIA|INE|pasaporte|passport|passeport|carte|Personalausweis|"
                                r"Reisepass|Aufenthalts|titre|permiso)", CI)
 POLICE_REPORT = re.compile(r"atestado|denuncia|plainte|crime\s+reference|police\s+reference", CI)
@@ -513,23 +620,24 @@ BOOKING = re.compile(r"booking|reserva|r[ée]servation|Buchung|PNR|voyage|locali
 
 
 # Lost property: each thing handed in is one person's, and so is the number it is kept under.
-LOST = re.compile(r"\b(?:lost\s+property|handed\s+in|unclaimed|objetos\s+(?:perdidos|encontrados|extraviados)|"
+LOST = re.compile(r"(?<!\w)(?:lost\s+property|handed\s+in|unclaimed|objetos\s+(?:perdidos|encontrados|extraviados)|"
                   r"no\s+reclamados|objetos\s+olvidados|objets\s+trouvés|Fundsachen|Fundbüro|Fundstück|"
                   r"(?:found|retrouvée?s?|trouvée?s?|encontrad[oa]s?|hallad[oa]s?|gefunden)\s+(?:in|on|dans|sur|en|im|auf)|"
                   r"Gegenstände\s+(?:\w+\s+)?abgegeben)\b",
                   CI)
 # A locker has a short number: "déposées dans le casier n° 117"; a lost thing a reference ("OP-0917 (audífono)").
-LOCKER = re.compile(r"\b(?:locker|casier|taquilla|Schließfach|Spind|consigna)[\s,]*(?:n[°º.]?\s*|no\.\s*|nr\.\s*|#\s*)?"
+LOCKER = re.compile(r"(?<!\w)(?:locker|casier|taquilla|Schließfach|Spind|consigna)[\s,]*(?:n[°º.]?\s*|no\.\s*|"
+                    r"nr\.\s*|#\s*)?"
                     r"(?P<value>(?-i:[A-Z]-?)?\d{1,5}[A-Z]?)(?![\w,.-]\d)", CI)
-LOST_REFERENCE = re.compile(r"\b(?:referencia|reference|référence|Referenz|ref\.?)\s*:?\s*"
+LOST_REFERENCE = re.compile(r"(?<!\w)(?:referencia|reference|référence|Referenz|ref\.?)\s*:?\s*"
                             r"(?P<value>(?-i:[A-Z]{1,4}-?\d{3,}(?:-\d+)?))(?![\w-])", CI)
 
 
 # An online account's name right after its word: "(username dhwhitfield58)", "son identifiant, mrousseau.benali".
-USERNAME = re.compile(r"\b(?:user\s?name|user\s+ID|login|identifiant|pseudo(?:nyme)?|"
+USERNAME = re.compile(r"(?<!\w)(?:user\s?name|user\s+ID|login|identifiant|pseudo(?:nyme)?|"
                       r"(?:booked|registered|signed\s+in|logged\s+in|posted)\s+(?:online\s+)?as|nom\s+d'utilisateur|nombre\s+de\s+usuario|usuari[oa]|"
                       r"Benutzername|Benutzerkennung|Nutzername|account|Nutzerkonto|Benutzerkonto|compte|cuenta|"
-                      r"(?:portal|app|online|web)\s+user|\buser(?=\s*[\"“«])|\bNutzer(?:in)?(?=\s+[\w.]*\d))"
+                      r"(?:portal|app|online|web)\s+user|(?<!\w)user(?=\s*[\"“«])|(?<!\w)Nutzer(?:in)?(?=\s+[\w.]*\d))"
                       r"(?:(?:\s+[^\W\d][\w-]*){1,3}\s*(?::|(?=[«\"“„])))?\s*[:,(«\"“„']?\s*(?:(?:as|was|is|:)\s+)?"
                       r"(?P<value>(?=[\w.\-]*(?:\d|[._]\w))[A-Za-z][\w.\-]{2,}[A-Za-z0-9])(?![\w@-]|\.\w)"
                       r"(?<!\.fr)(?<!\.com)(?<!\.org)(?<!\.de)(?<!\.es)(?<!\.gov)(?<!\.net)", CI)  # not "ameli.fr"
@@ -538,20 +646,21 @@ PLATE_SHAPE = re.compile(r"(?<![\w-])(?:[A-ZÄÖÜ]{1,3}-[A-Z]{1,2}\s\d{1,4}[EH]
                          r"[A-HJ-NP-TV-Z]{2}-\d{3}-[A-HJ-NP-TV-Z]{2}|"
                          r"\d{4}\s?[BCDFGHJKLMNPRSTVWXYZ]{3}|"
                          r"[A-Z]{2}\d{2}\s[A-Z]{3})(?![\w-])")  # "DO-KP 4471", "AB-123-CD", "4829 KLM", "LB19 XKD"
-VEHICLE_WORDS = re.compile(r"\b(?:car|van|vehicle|drives?|driving|drove|plates?|Wagen|Auto|PKW|Fahrzeug|Kennzeichen|"
+VEHICLE_WORDS = re.compile(r"(?<!\w)(?:car|van|vehicle|drives?|driving|drove|plates?|Wagen|Auto|PKW|Fahrzeug|"
+                           r"Kennzeichen|"
                            r"coche|furgoneta|veh[íi]culo|matr[íi]cula|voiture|véhicule|camionnette|immatricul\w*)\b",
                            CI)
 
 
 # A person's channel or profile by its name: "Sein Kanal heißt „WaldMatze“", "sa chaîne « LouLouVlog »".
-CHANNEL = re.compile(r"\b(?:Kanal|channel|chaîne|canal|Profil|profile|perfil|blog)\s+(?:\w+\s+){0,2}?"
+CHANNEL = re.compile(r"(?<!\w)(?:Kanal|channel|chaîne|canal|Profil|profile|perfil|blog)\s+(?:\w+\s+){0,2}?"
                      r"(?:heißt|hei(?:ss|ß)t|is\s+called|called|named|s['’]appelle|se\s+llama|llamado)\s*[„“\"«‘‚]\s?"
                      r"(?P<value>[\w.]{3,30})\s?[“”\"»’‘]", CI)
 # A post quoted with its author's handle first: «@manolo_rguez_63: Mi madre …», „@jana.mueller_os: Mein Mann …“.
 POST_AUTHOR = re.compile(r"[«„“\"]\s?(?P<value>@\w(?:[\w.]{1,28}\w))\s*:|"
                          r"[»“”\"]\s*\(\s*(?P<after>@\w(?:[\w.]{1,28}\w))\s*\)")  # "…" (@kasia_n_salford)
 # A person's social-media handle: "shared her experience on X under the handle @GrannyMo_Leeds".
-HANDLE = re.compile(r"\b(?:handle|accounts?|compte|cuenta|perfil|profil|Profil|Konto|Namen|usuari[oa]|username|"
+HANDLE = re.compile(r"(?<!\w)(?:handle|accounts?|compte|cuenta|perfil|profil|Profil|Konto|Namen|usuari[oa]|username|"
                     r"pseudo(?:nyme)?|"
                     r"utilisat(?:eur|rice)|Nutzer(?:in)?|Instagram|TikTok|Facebook|Twitter|YouTube|Threads|Bluesky|"
                     r"patiente?|paciente|Patientin|"
@@ -716,7 +825,7 @@ RANGE_TO = r"\s+(?:bis|to|through|thru|à|au|a|al|hasta)\s+(?:[A-Z0-9]{1,4}[\s-]
 RANGE_AFTER = re.compile(RANGE_TO + r"\d{4,}")
 RANGE_BEFORE = re.compile(r"\d{4,}" + RANGE_TO + "$")
 # "numéro de série compris entre SH3-100000 et SH3-114999", "between KT200000 and KT249999"
-BETWEEN_BEFORE = re.compile(r"\b(?:entre|between|zwischen)\s+$", CI)
+BETWEEN_BEFORE = re.compile(r"(?<!\w)(?:entre|between|zwischen)\s+$", CI)
 RANGE_AND = re.compile(r"\s+(?:et|and|und|y)\s+(?:[A-Z0-9]{1,4}[\s-]?){0,2}\d{4,}")  # "y GCP-A19999"
 
 
@@ -739,8 +848,9 @@ def keyed(text: str, spans: list[tuple[int, int]], ctx: Context) -> Iterator[Hit
 
 def _keyed_numbers(text: str, spans: list[tuple[int, int]], ctx: Context) -> Iterator[tuple[tuple[int, int], Hit]]:
     """Each number a key names, with where its key is."""
-    for cls, pattern, blocking in KEYED_RE:
-        for m in pattern.finditer(text):
+    starts = key_starts(text)
+    for cls, pattern, blocking in (KEYED_RE if starts else ()):
+        for m in matches_at(pattern, text, starts):
             value = m.group("value")
             identity = cls == "other_id" and bool(IDENTITY_DOCUMENT.match(m.group()))
             digits = 0 if BOOKING.search(m.group()) else 4  # a booking reference: "KX7T9Q", "QZLMPR"
@@ -793,10 +903,10 @@ def _keyed_numbers(text: str, spans: list[tuple[int, int]], ctx: Context) -> Ite
             if cls in ("other_id", "mrn", "device") and re.search(r"[A-Z]", value) and re.search(r"\d", value):
                 yield from ((m.span("key"), more) for more in _more_of_the_list(text, spans, cls, value, end, sure))
             statutory = cls == "health_plan" and KVNR_SHAPE.fullmatch(value) and GERMAN_INSURER_KEY.search(m.group()) \
-                and not re.search(r"privat|\bPKV\b", text[max(0, start - 80):start], CI)
+                and not re.search(r"privat|(?<!\w)PKV\b", text[max(0, start - 80):start], CI)
             cls = "kvnr" if statutory else cls  # "AOK Nordost, Vers.-Nr. M403218876": a statutory card's is the KVNR
             private = cls == "kvnr" and not KVNR_SHAPE.fullmatch(re.sub(r"\s", "", value)) and \
-                re.search(r"privat|\bPKV\b", text[max(0, m.start()):start], CI)
+                re.search(r"privat|(?<!\w)PKV\b", text[max(0, m.start()):start], CI)
             cls = "health_plan" if private else cls  # "Versichertennummer der privaten Krankenversicherung 4471190236"
             yield m.span("key"), _hit(text, cls, start, end, sure, "a number that identifies one person"
                                   if cls == "other_id" and not identity else {
@@ -880,29 +990,30 @@ def _domain_allowed(domain: str, ctx: Context) -> bool:
 # ---------------------------------------------------------------------------------------------
 # Telephone and fax numbers (phonenumbers)
 # ---------------------------------------------------------------------------------------------
-PHONE_WORDS = re.compile(rf"\b(?:{lex.PHONE_WORDS})\b", CI)
+PHONE_WORDS = re.compile(rf"(?<!\w)(?:{lex.PHONE_WORDS})\b", CI)
 # A code's keyword, a few words, and the codes listed before this one ("lots 4023817 and 4023818").
-NOT_PERSONAL = re.compile(rf"\b(?:{lex.NOT_PERSONAL})\b(?:\W+[^\W\d]+){{0,4}}?\W*"
-                          r"(?:[\w.\-]+\s*(?:,|\b(?:and|und|y|et|or|o|ou|oder)\b)\s*){0,4}[\w.\-]*\s*$", CI)
+NOT_PERSONAL = re.compile(rf"(?<!\w)(?:{lex.NOT_PERSONAL})\b(?:\W+[^\W\d]+){{0,4}}?\W*"
+                          r"(?:[\w.\-]+\s*(?:,|(?<!\w)(?:and|und|y|et|or|o|ou|oder)\b)\s*){0,4}[\w.\-]*\s*$", CI)
 NUMERIC_DATE = re.compile(r"\d{1,2}\s?[./]\s?\d{1,2}\s?[./]\s?\d{2,4}|\d{4}-\d{2}-\d{2}")
 ORGANISATION_TYPES = {phonenumbers.PhoneNumberType.TOLL_FREE, phonenumbers.PhoneNumberType.SHARED_COST,
                       phonenumbers.PhoneNumberType.UAN, phonenumbers.PhoneNumberType.PREMIUM_RATE}
 
 
 # After one of these a number is a reference, an operation's or an animal's chip, not a phone number.
-LOG_KEY = re.compile(r"\b(?:log|ref(?:erence)?|incident|crime|Aktenzeichen|Einsatznummer|Einsatz-?Nr\.?|"
+LOG_KEY = re.compile(r"(?<!\w)(?:log|ref(?:erence)?|incident|crime|Aktenzeichen|Einsatznummer|Einsatz-?Nr\.?|"
                      r"Transpondernummer|Transponder|Chipnummer|microchip|puce|microchip|"
                      r"Serien-?(?:Nr\.?|nummer)|serial|s[ée]rie)\s*(?:no\.?|number|#|:)?\s*$",
                      CI)
 
 
-FAMILY_LINE = re.compile(r"\b(?:family|familia|famille|Familie|next\s+of\s+kin|NOK|Angehörige[rn]?|"
+FAMILY_LINE = re.compile(r"(?<!\w)(?:family|familia|famille|Familie|next\s+of\s+kin|NOK|Angehörige[rn]?|"
                          r"personne\s+à\s+prévenir|familiar\s+de\s+contacto)\b"
                          # "Famille (…) : 06 …", "Next of kin daughter Mrs H. Pryce-Jones 07700 …"
-                         r"(?:[^\n.;]|(?<=\b[A-Z])\.|(?<=\bMrs)\.|(?<=\bMr)\.|(?<=\bMs)\.){0,45}$", CI)
+                         r"(?:[^\n.;]|(?<=\b[A-Z])\.|(?<=\bMrs)\.|(?<=\bMr)\.|"
+                         r"(?<=\bMs)\.){0,45}$", CI)
 
 
-NAME_ON_LINE = re.compile(rf"\b[{UPPER}][{LOWER}]+\s+(?:on|au|al|unter)\s*$")  # "Efua on 07700 900461"
+NAME_ON_LINE = re.compile(rf"(?<!\w)[{UPPER}][{LOWER}]+\s+(?:on|au|al|unter)\s*$")  # "Efua on 07700 900461"
 
 
 def phones(text: str, ctx: Context, spans: list[tuple[int, int]]) -> Iterator[Hit]:
@@ -985,7 +1096,7 @@ DATE = (rf"(?:(?<!\d)\d{{1,2}}[/.\-]\d{{1,2}}[/.\-](?:\d{{4}}|\d{{2}})(?!\d)|\d{
         rf"{MONTH}\s+(?:the\s+)?{DAY}{ORD}(?:,?\s+\d{{4}})?|"
         rf"(?-i:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.\s+{DAY}{ORD}(?:,?\s+\d{{4}})?(?![\d.])|"
         rf"\d{{1,2}}\.\s?[–-]\s?\d{{1,2}}\.\d{{1,2}}\.(?:\d{{4}}|\d{{2}})(?!\d))")  # "vom 02.-09.06.2025", dash too
-BIRTH = (r"DOB|D\.O\.B\.?|date\s+of\s+birth|birth\s*date|born(?:\s+on)?|\bb\.|n[ée]e?\s+le|n[ée]e?|\*(?=\s?\d)|"
+BIRTH = (r"DOB|D\.O\.B\.?|date\s+of\s+birth|birth\s*date|born(?:\s+on)?|(?<!\w)b\.|n[ée]e?\s+le|n[ée]e?|\*(?=\s?\d)|"
          r"date\s+de\s+naissance|nacid[oa](?:\s+el)?|naci[óo](?:\s+el)?|fecha\s+de\s+nacimiento|f\.\s?nac\.?|"
          r"fecha\s+nac\.?|geb\.|geboren(?:\s+am)?|"
          r"Geburtsdatum|Geburtstag")
@@ -1030,12 +1141,12 @@ WEEKDAY_ORDINAL = (rf"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Su
                    rf"(?:{WEEKDAYS_OTHER}),?\s+(?:dem\s+)?{DAY}(?:/\d{{1,2}}(?![/\d])|\.)?)"
                    r"(?![\d:.,]\d|\s*(?:h\b|Uhr\b|am\b|pm\b|a\.m|p\.m))")
 KEY_DATE = re.compile(rf"(?<!\w)(?P<key>{BIRTH}|{EVENT})(?:{AT_PLACE}|{LINK})(?P<date>{DATE}|{WEEKDAY_ORDINAL})|"
-                      rf"\b(?P<shot>geimpft|vaccinated|vacunad[oa]|vaccinée?|(?:Erkrankungsbeginn|Symptombeginn|onset|"
+                      rf"(?<!\w)(?P<shot>geimpft|vaccinated|vacunad[oa]|vaccinée?|(?:Erkrankungsbeginn|Symptombeginn|onset|"
                       rf"inicio\s+de\s+síntomas|début\s+des\s+symptômes|"  # a record's day: "stat. Aufnahme 02.06."
                       rf"Aufnahme|Entlassung|(?:KH-)?Einweisung|admission|discharge|ingreso|alta|entrée|sortie)\s*:?)"
                       rf"\s*(?:am\s+|on\s+|el\s+|le\s+)?"
                       rf"(?P<day>{DAY}\.\d{{1,2}}\.(?!\d)|{DAY}/\d{{1,2}}(?![/\d]))", CI)
-DATE_KEY = re.compile(rf"\bam\s+(?P<date>{DATE}),?\s+[^.!?]{{0,140}}?"
+DATE_KEY = re.compile(rf"(?<!\w)am\s+(?P<date>{DATE}),?\s+[^.!?]{{0,140}}?"
                       r"(?P<key>verstorben|gestorben|entlassen|aufgenommen|"
                       r"bewusstlos|aufgefunden|verunglückt|"
                       r"eingeliefert|ins\s+Krankenhaus)", CI)
@@ -1053,16 +1164,16 @@ def _history_in(sentence: str) -> bool:
 
 
 AGE = re.compile(
-    r"\b(?P<n>9\d|1[01]\d)(?:[- ](?:year|yr)s?[- ]old|\s+years?\s+of\s+age|-jährige[rns]?|\s+Jahre\s+alte[rn]?|"
-    r"\s+años(?:\s+de\s+edad)?|\s+ans)\b|\b(?P<j>9\d|1[01]\d)\s+J\.(?=[\s,;)])|"
-    r"\b(?P<o>9\d|1[01]\d)(?:st|nd|rd|th|e|ème|º|\.)?\s+(?:birthday|anniversaire|cumpleaños|Geburtstag|bougies|velas|"
+    r"(?<!\w)(?P<n>9\d|1[01]\d)(?:[- ](?:year|yr)s?[- ]old|\s+years?\s+of\s+age|-jährige[rns]?|\s+Jahre\s+alte[rn]?|"
+    r"\s+años(?:\s+de\s+edad)?|\s+ans)\b|(?<!\w)(?P<j>9\d|1[01]\d)\s+J\.(?=[\s,;)])|"
+    r"(?<!\w)(?P<o>9\d|1[01]\d)(?:st|nd|rd|th|e|ème|º|\.)?\s+(?:birthday|anniversaire|cumpleaños|Geburtstag|bougies|velas|"
     r"Kerzen|candles)\b|"
-    r"\b(?:aged|age|who\s+at|(?:at\s+the\s+)?age\s+of|a\s+la\s+edad\s+de|à\s+l'âge\s+de|edad|âgée?|im\s+Alter\s+von|turned|turns|cumpli[óo]|cumple|wird|a\s+fêté\s+ses|fête\s+ses|"
+    r"(?<!\w)(?:aged|age|who\s+at|(?:at\s+the\s+)?age\s+of|a\s+la\s+edad\s+de|à\s+l'âge\s+de|edad|âgée?|im\s+Alter\s+von|turned|turns|cumpli[óo]|cumple|wird|a\s+fêté\s+ses|fête\s+ses|"
     r"feierte\s+(?:seinen|ihren))\s*:?\s*(?P<m>9\d|1[01]\d)\b", CI)
 # Ages over 89 in words ("ninety-three", "noventa y un años", "quatre-vingt-quinze ans",
 # "Zweiundneunzigjährige", a centenarian).
 AGE_WORDS = re.compile(
-    r"\b(?P<w>(?:ninety|one\s+hundred(?:\s+and)?)(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine))?"
+    r"(?<!\w)(?P<w>(?:ninety|one\s+hundred(?:\s+and)?)(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine))?"
     r"(?=[-\s](?:years?[-\s]old|year-old|years\s+of\s+age))|"
     r"(?:(?<=aged\s)|(?<=turns\s)|(?<=turned\s)|(?<=turning\s)|(?<=\bwas\s)|(?<=\bis\s))"
     r"(?:ninety|one\s+hundred)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?"
@@ -1085,14 +1196,14 @@ GROUP_AGE_AFTER = re.compile(r"^\s*(?:and\s+(?:over|older|above)|or\s+older|\+|y
 
 
 # Who was born then is a group, not a person: "Children born on or after 1 September 2019".
-BORN_GROUP = re.compile(r"\b(?:children|babies|infants|people|persons|anyone|those|everyone|adults|pupils|"
+BORN_GROUP = re.compile(r"(?<!\w)(?:children|babies|infants|people|persons|anyone|those|everyone|adults|pupils|"
                         r"niñ[oa]s|bebés|personas|tod[oa]s|enfants|bébés|personnes|tous|Kinder|Babys|Personen|alle)"
                         r"\s+(?:\w+\s+){0,2}$", CI)
 
 
 # One person's birthday: its age is theirs and a day in its sentence is their birth date ("Am 5. Mai feierte
 # sie ihren 75. Geburtstag", "celebrated her 80th birthday on 3 May").
-BIRTHDAY = re.compile(r"\b(?:seinen|ihren|his|her|su|son)\s+(?P<n>\d{1,3})(?:\.|st|nd|rd|th|e|er|º)?\s+"
+BIRTHDAY = re.compile(r"(?<!\w)(?:seinen|ihren|his|her|su|son)\s+(?P<n>\d{1,3})(?:\.|st|nd|rd|th|e|er|º)?\s+"
                       r"(?:Geburtstag|birthday|cumpleaños|anniversaire)\b", CI)
 
 
@@ -1155,41 +1266,41 @@ ADDRESS = re.compile("|".join([
     r"Circle|Cir|Knoll|Hollow|Glen|Bend|Landing|Cove|Pike)\b\.?"
     rf"(?:,?\s*(?:Apt\.?|Apartment|Unit|Suite|Flat|#)\s*\w+)?{CITY}?{POSTCODE}?",
     # en: the 1400 block of W. Linden Ave (where US police and health notices place a home)
-    rf"\b\d{{2,5}}\s+block\s+of\s+(?:[NSEW]\.?\s+)?(?:{CAP}\s+){{0,3}}"
+    rf"(?<!\w)\d{{2,5}}\s+block\s+of\s+(?:[NSEW]\.?\s+)?(?:{CAP}\s+){{0,3}}"
     r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Terrace|Way|Parkway|Pkwy)\b\.?",
     # es: calle Mayor 12, 3.º B, 28013 Madrid
-    r"\b(?i:calle|c/|avda\.?|avenida|plaza|pza\.?|paseo|camino|carretera|ronda|traves[íi]a|carrer|avinguda|passeig|"
+    r"(?<!\w)(?i:calle|c/|avda\.?|avenida|plaza|pza\.?|paseo|camino|carretera|ronda|traves[íi]a|carrer|avinguda|passeig|"
     r"plaça|rúa)\s+(?:(?:de|del|de\s+la|d['’]|"
     rf"de\s+los|de\s+las)\s+)?(?:{CAP_WORD}(?:\s+(?:de|del|de\s+la|de\s+los|y)\s+(?={CAP_WORD}))?\s*){{1,4}},?\s*"
     r"(?:n\.?\s?º\s*)?\d{1,4}"
     r"(?:,\s*(?:\d+\.?\s?º\s*[A-Z]?(?:\s*(?:izquierda|derecha|izda\.?|dcha\.?))?|bajo))?"
     rf"(?:,\s*\d{{5}}\s+[{UPPER}][\w\-]+)?",
     # fr: 12 bis rue des Lilas, 69003 Lyon
-    r"\b\d{1,4}(?:\s*(?:bis|ter))?,?\s+(?i:rue|avenue|av\.|boulevard|bd|chemin|place|all[ée]e|impasse|route|quai|cours)"
+    r"(?<!\w)\d{1,4}(?:\s*(?:bis|ter))?,?\s+(?i:rue|avenue|av\.|boulevard|bd|chemin|place|all[ée]e|impasse|route|quai|cours)"
     rf"\s+(?:(?:de|des|du|de\s+la|d'|l')\s*)?[{UPPER}][\w'’\-]*(?:\s+[{UPPER}0-9][\w'’\-]*){{0,2}}"  # not ". La"
     rf"(?:,\s*\d{{5}}\s+[{UPPER}][\w\-]+|\s+à\s+[{UPPER}][\w\-]+\s*\(\d{{5}}\))?",  # "… à Woippy (57140)"
     # de: Hauptstraße 5, 50667 Köln / Bonner Straße 12a / Am Lindenhof 3
-    rf"\b(?:[{UPPER}][\w\-]*er\s+)?"  # "Tegernseer Landstraße 161"
+    rf"(?<!\w)(?:[{UPPER}][\w\-]*er\s+)?"  # "Tegernseer Landstraße 161"
     rf"[{UPPER}][\w\-]*(?:straße|strasse|str\.|weg|gasse|platz|allee|{GERMAN_RING}|damm|ufer|chaussee|"
     rf"-(?:Straße|Strasse|Weg|Gasse|Platz|Allee|Ring|Damm|Ufer))\s+\d{{1,4}}(?:\s?[a-z])?\b"
     rf"(?:,\s*\d{{5}}\s+[{UPPER}][\w\-]+)?",
-    rf"\b[{UPPER}][\w\-]*\s+(?:Straße|Strasse|Str\.|Weg|Gasse|Platz|Allee|Ring|Damm|Chaussee|Ufer|Steig|Pfad|"
+    rf"(?<!\w)[{UPPER}][\w\-]*\s+(?:Straße|Strasse|Str\.|Weg|Gasse|Platz|Allee|Ring|Damm|Chaussee|Ufer|Steig|Pfad|"
     rf"Markt|Wall|Graben|Kamp)\s+\d{{1,4}}(?:\s?[a-z])?\b"
     rf"(?:,\s*\d{{5}}\s+[{UPPER}][\w\-]+)?",
-    rf"\b(?:Am|An\s+der|Im|Zum|Zur|Auf\s+dem)\s+[{UPPER}][\w\-]+\s+\d{{1,4}}(?:\s?[a-z])?\b(?:,\s*\d{{5}}\s+[{UPPER}][\w\-]+)?",
+    rf"(?<!\w)(?:Am|An\s+der|Im|Zum|Zur|Auf\s+dem)\s+[{UPPER}][\w\-]+\s+\d{{1,4}}(?:\s?[a-z])?\b(?:,\s*\d{{5}}\s+[{UPPER}][\w\-]+)?",
     # ... in running text, with its postcode: "in ihrer Wohnung am Lindenhof 7, 04109 Leipzig"
-    rf"\b(?:am|im|an\s+der|auf\s+dem)\s+[{UPPER}][\w\-]+\s+\d{{1,4}}(?:\s?[a-z])?,\s*\d{{5}}\s+[{UPPER}][\w\-]+",
+    rf"(?<!\w)(?:am|im|an\s+der|auf\s+dem)\s+[{UPPER}][\w\-]+\s+\d{{1,4}}(?:\s?[a-z])?,\s*\d{{5}}\s+[{UPPER}][\w\-]+",
 ]))
 # Any language, a street written without its kind, known by the flat after the number: "2207 Larkspur, Unit 4B",
 # "Olivares 12, 3.º B", "Juan Carlos I 43, 5.º izq.", "Müggelheimer 112a, 3. OG". Read only where a flat or a
 # floor is written: trying it at every capital was half the cost of reading addresses.
-FLOOR_HINT = re.compile(r"[ºª]|étage|\b(?:OG|Obergeschoss|Stock|Etage|planta|bajo|EG|DG)\b|"
-                        r"\b(?:Unit|Apt\.?|Apartment|Flat|Suite)\s")
+FLOOR_HINT = re.compile(r"[ºª]|étage|(?<!\w)(?:OG|Obergeschoss|Stock|Etage|planta|bajo|EG|DG)\b|"
+                        r"(?<!\w)(?:Unit|Apt\.?|Apartment|Flat|Suite)\s")
 FLOOR_ADDRESS = re.compile("|".join([
-    rf"\b\d{{1,5}}\s+[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?,\s*(?:Unit|Apt\.?|Apartment|Flat|Suite)\s+\w+",
-    rf"\b\d{{1,4}}(?:\s*(?:bis|ter))?\s+[{UPPER}][\w'’\-]+(?:\s+[{UPPER}][\w'’\-]+){{0,2}},\s*"
+    rf"(?<!\w)\d{{1,5}}\s+[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?,\s*(?:Unit|Apt\.?|Apartment|Flat|Suite)\s+\w+",
+    rf"(?<!\w)\d{{1,4}}(?:\s*(?:bis|ter))?\s+[{UPPER}][\w'’\-]+(?:\s+[{UPPER}][\w'’\-]+){{0,2}},\s*"
     rf"\d{{1,2}}(?:e|er|ème)\s+étage",
-    rf"\b[{UPPER}][\w\-]+(?:\s+(?:[{UPPER}][\w\-]*|de|del|de\s+la|I{{1,3}}|IV|V|VI)){{0,3}}\s+\d{{1,4}}[a-z]?,\s*"
+    rf"(?<!\w)[{UPPER}][\w\-]+(?:\s+(?:[{UPPER}][\w\-]*|de|del|de\s+la|I{{1,3}}|IV|V|VI)){{0,3}}\s+\d{{1,4}}[a-z]?,\s*"
     rf"(?:\d{{1,2}}\.?\s?[ºª]\s*(?:[A-Z]\b|izq(?:uierda|\.)?|dcha\.?|derecha|planta\b)?|planta\s+\d|"
     rf"\d{{1,2}}\.\s?(?:OG|Obergeschoss|Stock|Etage)\b|"
     rf"\d{{1,2}}(?:e|er|ème)\s+étage|bajo\b|EG\b|DG\b)",
@@ -1207,11 +1318,11 @@ def street_addresses(text: str) -> tuple[tuple[int, int], ...]:
         if not any(a < end and start < b for a, b in kept):
             kept.append((start, end))
     return tuple(kept)
-VENUE = re.compile(rf"\b(?:{lex.VENUE_WORDS})\b", CI)
-HOME = re.compile(rf"(?<!\w)(?:{lex.PATIENT_WORDS})(?!\w)|\b(?:{lex.HOME_WORDS})\b", CI)  # not "Outpatients"
+VENUE = re.compile(rf"(?<!\w)(?:{lex.VENUE_WORDS})\b", CI)
+HOME = re.compile(rf"(?<!\w)(?:{lex.PATIENT_WORDS})(?!\w)|(?<!\w)(?:{lex.HOME_WORDS})\b", CI)  # not "Outpatients"
 # Where someone lives though it is a venue too: with that person's identifier, its address is their home.
 RESIDENCE = re.compile(r"(?i:care\s+home|nursing\s+home|residencia|EHPAD|maison\s+de\s+retraite|Wohngemeinschaft)|"
-                       r"\b(?:Pflege|Alten|Senioren)\w*(?:heim|zentrum|stift|residenz)", CI)
+                       r"(?<!\w)(?:Pflege|Alten|Senioren)\w*(?:heim|zentrum|stift|residenz)", CI)
 
 
 # A home written without the street's kind, after what says it is one: "salió de su domicilio en Peña Gorbea 14,
@@ -1219,9 +1330,9 @@ RESIDENCE = re.compile(r"(?i:care\s+home|nursing\s+home|residencia|EHPAD|maison\
 LIVED_AFTER = re.compile(r",?\s*(?:where|wo|où|donde)\s+(?:he|she|they|er|sie|il|elle|ils)?\s*"
                          r"(?:lived|lives|has\s+lived|wohnte|wohnt|vivait|vit|a\s+vécu|vivía|vive)\b", CI)
 # ... or any number and name a sentence says someone lived at: "going back to 37 Ashley Down, where he lived".
-LIVED_HERE = re.compile(rf"\b(?P<addr>\d{{1,4}}[a-z]?\s+(?:{CAP_WORD}\s+){{0,2}}{CAP_WORD})"
+LIVED_HERE = re.compile(rf"(?<!\w)(?P<addr>\d{{1,4}}[a-z]?\s+(?:{CAP_WORD}\s+){{0,2}}{CAP_WORD})"
                         rf"(?=(?i:{LIVED_AFTER.pattern}))")
-NAMED_HOME = re.compile(rf"\b(?:domicilio,?\s+en|domiciliée?\s+(?:au|à)|wohnhaft\s+(?:in\s+der\s+|im\s+|am\s+)?|"
+NAMED_HOME = re.compile(rf"(?<!\w)(?:domicilio,?\s+en|domiciliée?\s+(?:au|à)|wohnhaft\s+(?:in\s+der\s+|im\s+|am\s+)?|"
                         rf"(?:seinem|ihrem|his|her|their)\s+(?:\w+\s+)?(?:Haus|Zuhause|Wohnung|home|house)\s+"
                         rf"(?:in\s+der|in|at|on)\s+|"
                         rf"Haushalt\s+{CAP_WORD},|household\s+of\s+{CAP_WORD},|lives\s+at|home\s+at)\s*"
@@ -1233,7 +1344,7 @@ def addresses(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
         yield _hit(text, "address", m.start("addr"), m.end("addr"), True, "a street address where a person lives")
     for start, end in street_addresses(text):
         s, _ = sentence_of(spans, start)
-        lead = re.sub(r"\bblocks?\s+of\b", "", text[max(s, start - 60):start])  # "the 1200 blocks of"
+        lead = re.sub(r"(?<!\w)blocks?\s+of\b", "", text[max(s, start - 60):start])  # "the 1200 blocks of"
         venue = VENUE.search(lead, max(0, len(lead) - 40))  # both positions in `lead`: a venue after the home word
         home = HOME.search(lead)
         sure = (home is not None and not (venue is not None and venue.start() > home.start())) or \
@@ -1248,14 +1359,14 @@ def addresses(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
 # allows only its first three digits) or a European five-digit code a few streets.
 POSTCODE_ALONE = re.compile(
     r"(?<![\w-])(?P<code>[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|\d{5}-\d{4})(?![\w-])|"
-    r"(?i:\bZIP(?:\s+code)?|\bpost\s?code|postal\s+code|code\s+postal|c[óo]digo\s+postal|\bC\.\s?P\.|"
-    r"\bPLZ|Postleitzahl)\s*:?\s*(?P<keyed>\d{5})(?!\d)|"
+    r"(?i:(?<!\w)ZIP(?:\s+code)?|(?<!\w)post\s?code|postal\s+code|code\s+postal|c[óo]digo\s+postal|(?<!\w)C\.\s?P\.|"
+    r"(?<!\w)PLZ|Postleitzahl)\s*:?\s*(?P<keyed>\d{5})(?!\d)|"
     rf"(?<![\w-])(?P<city>\d{{5}})(?=\s+[{UPPER}][{LOWER}])|"
-    r"\b(?i:in|of|à|en|aus|de|du|im)\s+(?P<bare>\d{5})(?![\w-])")
+    r"(?<!\w)(?i:in|of|à|en|aus|de|du|im)\s+(?P<bare>\d{5})(?![\w-])")
 LIVES_WORDS = (r"lives?|lived|living|resides?|resided|residence|home|domicile|vive|viv[íi]a|reside|resid[íi]a|"
                r"domicilio|vecin[oa]|habite|habitait|habitante?|domicili[ée]e?|demeurant|wohnt|wohnte|wohnhaft|"
                r"Wohnort|Wohnung|lebt|lebte|viven|residen|résident|résidait|résidaient|wohnen|leben")
-LIVES = re.compile(rf"(?:{lex.PATIENT_WORDS})|\b(?:{LIVES_WORDS})\b", CI)
+LIVES = re.compile(rf"(?:{lex.PATIENT_WORDS})|(?<!\w)(?:{LIVES_WORDS})\b", CI)
 LIVES_ONLY = re.compile(LIVES_WORDS, CI)
 
 
@@ -1292,13 +1403,13 @@ OTHER_NUMBER = re.compile(r"(?<![\w./-])(?:[A-Z]{1,5}[-/]){0,3}[A-Z]{0,4}\d[\d/-
 REFERS = re.compile(r"\b(?:ref(?:erence)?|case|file|ID|identifier|number|no\.|n[ºo°](?![^\W\d_])|#|"  # not "notice"
                     r"r[ée]f[ée]rence|dossier|"
                     r"referencia|expediente|caso|Aktenzeichen|Fall|Vorgang|Nummer|Nr\.?)\W*(?:\w+\W+){0,4}$|#\s*$", CI)
-CODED = re.compile(rf"\b(?:{lex.NOT_PERSONAL})\b(?!\s+(?:for|of|du|de|des|del|für)\s)\W*(?:\w+\W+){{0,2}}$", CI)
+CODED = re.compile(rf"(?<!\w)(?:{lex.NOT_PERSONAL})\b(?!\s+(?:for|of|du|de|des|del|für)\s)\W*(?:\w+\W+){{0,2}}$", CI)
 
 
 def _coded_before(lead: str) -> bool:
     """Whether a product's or a disease's code word (NDC, lot, batch, ICD, model) leads to a number -- unless a
     reference is named right before it ("Unit 5/14, transport ref TR-2024-0588")."""
-    return bool(CODED.search(lead)) and not re.search(r"\br[eé]f", lead[-15:], CI)
+    return bool(CODED.search(lead)) and not re.search(r"(?<!\w)r[eé]f", lead[-15:], CI)
 
 
 # Words that name many people: a sentence about them is about no one in particular.
@@ -1308,7 +1419,7 @@ MANY = re.compile(r"patients|pacientes|patientes|Patienten|Patientinnen|resident
 
 
 # ... nor "each patient", "el producto afectado", nor an organisation's possessive ("the Trust's programme").
-NO_ONE_BEFORE = re.compile(r"\b(?:every|each|any|no|chaque|tout|cada|todo|jede[nmrs]?|"
+NO_ONE_BEFORE = re.compile(r"(?<!\w)(?:every|each|any|no|chaque|tout|cada|todo|jede[nmrs]?|"
                          r"producto|lote|envase|zona|área|artículo|modelo|produit|lot|zone)\s+$", CI)
 ORGANISATION_POSSESSIVE = re.compile(r"(?:Trust|Council|Department|Hospital|Board|Service|Agency|Authority|Ministry|"
                                      r"County|City|State|Government|Company|Center|Centre)['’]s$")
@@ -1324,7 +1435,7 @@ def _about_one_person(sentence: str) -> bool:
 
 
 # A number about an animal is no one's: "a kitten from the same litter (shelter ID A-24-1187)".
-ANIMAL = re.compile(r"\b(?:kittens?|pupp(?:y|ies)|dogs?|cats?|bats?|pets?|shelter|chatons?|chiots?|chiens?|chats?|"
+ANIMAL = re.compile(r"(?<!\w)(?:kittens?|pupp(?:y|ies)|dogs?|cats?|bats?|pets?|shelter|chatons?|chiots?|chiens?|chats?|"
                     r"perros?|gatos?|cachorros?|murciélagos?|Hund\w*|Katze\w*|Welpe\w*|Rüde|Hündin|Fledermaus|Tierheim)\b",
                     CI)
 
@@ -1424,22 +1535,22 @@ CAPS_TITLE_NAME = re.compile(rf"(?<![\w.])(?:MR|MRS|MS|MISS|MX|SR|SRA|MME|HERR|F
                              rf"(?P<name>[{UPPER}]{{2,}}(?:[-'’ ][{UPPER}]{{2,}}){{1,3}})(?![\w-])")
 TITLE_NAME = re.compile(rf"(?<![\w.])(?P<title>{lex.TITLES}|{lex.PROFESSIONAL_TITLES})\s+(?P<name>{NAME})")
 PATIENT_NAME = re.compile(rf"(?:(?i:{lex.PATIENT_WORDS})\s*[,:]?\s+(?:(?i:named|called|llamad[oa]|nommée?|namens)\s+)?|"
-                          rf"\b(?i:the|a|an|another|la|el|le|l'|une?|der|die|eine?)\s*(?:[\w-]+\s+){{0,3}}?"
+                          rf"(?<!\w)(?i:the|a|an|another|la|el|le|l'|une?|der|die|eine?)\s*(?:[\w-]+\s+){{0,3}}?"
                           r"(?!(?i:nurse|infirmi[èe]re?|enfermer[oa]|carer|caregiver)\b)"  # staff, named with their job
                           rf"(?:{lex.PERSON_ROLES})(?:\s+[\w.º°]+){{0,4}},\s+)"
                           rf"(?P<name>{NAME})")
 GERMAN_RELATIVES = (r"Vater|Mutter|Mama|Papa|Bruder|Schwester|Oma|Opa|Großmutter|Großvater|Sohn|Tochter|Eltern|Onkel|"
                     r"Tante|Ehemann|Ehefrau|Freundin|Freund")
-RELATIVE_NAME = re.compile(rf"(?:(?:\b[{UPPER}]\w+['’]s|"
-                           rf"(?P<genitive>\b[{UPPER}][{LOWER}]+s)(?=\s+(?:{GERMAN_RELATIVES})\b)|"
-                           rf"\b(?i:his|her|their|whose|the\s+(?:patient|pupil|child|boy|girl|student|baby|resident|"
+RELATIVE_NAME = re.compile(rf"(?:(?:(?<!\w)[{UPPER}]\w+['’]s|"
+                           rf"(?P<genitive>(?<!\w)[{UPPER}][{LOWER}]+s)(?=\s+(?:{GERMAN_RELATIVES})\b)|"
+                           rf"(?<!\w)(?i:his|her|their|whose|the\s+(?:patient|pupil|child|boy|girl|student|baby|resident|"
                            rf"victim|man|woman)['’]s)|"
-                           rf"\b(?i:su|sus|son|sa|ses|sein|seine|seiner|seinem|seinen|ihr|ihre|ihrer|ihrem|ihren|der|die|"
+                           rf"(?<!\w)(?i:su|sus|son|sa|ses|sein|seine|seiner|seinem|seinen|ihr|ihre|ihrer|ihrem|ihren|der|die|"
                            rf"le|la|my|our|mi|ma|mon|mein|meine|meinen|meinem|meiner|leur|leurs|unser|unsere|unserem|unseren|unserer|nuestro|"
                            rf"nuestra|notre|nos|mes|los|las|les|the|"  # and a number: "deux petits-enfants"
                            rf"two|three|four|deux|trois|quatre|dos|tres|cuatro|zwei|drei|vier))\s+"
                            rf"(?:[\w-]+\s+)?(?:[\w-]+-(?:year|month)-old\s+)?"  # "her own 3-year-old grandson, Mateo"
-                           rf"(?P<rel>(?i:{lex.RELATIVES}))|\b(?i:our|my|unsere[rn]?|unser|mein|meine|nuestr[oa]|mi|notre|mon|ma)\s+"
+                           rf"(?P<rel>(?i:{lex.RELATIVES}))|(?<!\w)(?i:our|my|unsere[rn]?|unser|mein|meine|nuestr[oa]|mi|notre|mon|ma)\s+"
                            rf"(?i:classmate|schoolmate|Mitschüler(?:in)?|Klassenkamerad(?:in)?|camarade|compañer[oa]|"
                            # "our boy Rhys"
                            rf"boy|girl|lad|lass|bairn|chico|chica|niño|niña|nene|nena|garçon|Junge|Mädchen))"
@@ -1470,15 +1581,17 @@ INITIALS_CLASS = re.compile(rf"(?<![\w.])(?P<name>{INITIALS})(?:\s+(?:in|from|de
                             rf"détenu|Häftling|Gefangene[rn]?)\b))|"
                             # "Paciente: L. F. G."
                             rf"(?i:patient|paciente|patiente|Patient(?:in)?)\s*:\s*(?P<keyed>{INITIALS})")
-TITLE_INITIALS = re.compile(rf"\b(?:Frau|Herrn?|Mrs?\.?|Ms\.?|Miss|Mme|Mlle|M\.|Sra?\.|Dña\.|Don|Doña)\s+"
+TITLE_INITIALS = re.compile(rf"(?<!\w)(?:Frau|Herrn?|Mrs?\.?|Ms\.?|Miss|Mme|Mlle|M\.|Sra?\.|Dña\.|Don|Doña)\s+"
                             rf"(?P<name>{INITIALS})(?=\s*[,(]|\s+(?:geb\.|born|née?|nacid[oa]))")
 # ... or an initial and a surname: "Mme C. Giraud, 52 ans", "Frau B. Keller (geb. …)".
-TITLE_INITIAL_SURNAME = re.compile(rf"\b(?:Frau|Herrn?|Mrs?\.?|Ms\.?|Miss|Mme|Mlle|M\.|Sra?\.|Dña\.|Don|Doña)\s+"
+TITLE_INITIAL_SURNAME = re.compile(rf"(?<!\w)(?:Frau|Herrn?|Mrs?\.?|Ms\.?|Miss|Mme|Mlle|M\.|Sra?\.|Dña\.|Don|Doña)\s+"
                                    rf"(?P<name>[{UPPER}]\.\s?{WORD})(?=\s*[,(]|\s+(?:geb\.|born|née?|nacid[oa]))")
-INITIALS_MARKED = re.compile(rf"\b(?i:initials?|iniciales|initiales|Initialen|identificad[oa]\s+como|identified\s+as|"
+INITIALS_MARKED = re.compile(rf"(?<!\w)(?i:initials?|iniciales|initiales|Initialen|identificad[oa]\s+como|"
+                             rf"identified\s+as|"
                              rf"identifiée?\s+comme)\s+[«\"“„']?\s?(?P<name>{INITIALS})")  # "identificado como A.R.M."
 # A child or a patient given by the first name they are called: "l'enfant, prénommée Inès,", "a boy named Leo".
-NAMED_CALLED = re.compile(rf"\b(?i:child|boy|girl|man|woman|patient|enfant|garçon|fille|homme|femme|patiente|niñ[oa]|"
+NAMED_CALLED = re.compile(rf"(?<!\w)(?i:child|boy|girl|man|woman|patient|enfant|garçon|fille|homme|femme|"
+                          rf"patiente|niñ[oa]|"
                           rf"paciente|Kind|Junge|Mädchen|Patient(?:in)?)\b[\s,]+(?i:prénommée?|named|called|llamad[oa]|"
                           rf"namens|mit\s+Vornamen)\s+(?P<name>{WORD})")
 INITIALS_BETWEEN_COMMAS = re.compile(rf",\s+(?P<name>{INITIALS})(?:\s*\((?P<first>{WORD})\))?(?=\s*,)")
@@ -1486,9 +1599,9 @@ ROLE_ENDS = re.compile(rf"(?i:{lex.PERSON_ROLES}|{lex.PATIENT_WORDS}|grader|pupi
                        r"(?:\s+(?:de|of|in|aus|en)\s+[\w.º°]+(?:\s+[A-Z0-9]\w?)?)?\s*$")
 # A child named after "the little": "Le petit Yanis", "die kleine Mia", "la pequeña Noa" -- the adjective
 # in lower case (not a brand: "Le Petit Berger").
-LITTLE = re.compile(rf"(?:\b(?:[Ll]e\s+petit|[Ll]a\s+petite|[Ee]l\s+pequeño|[Ll]a\s+pequeña|[Dd]er\s+kleine|"
+LITTLE = re.compile(rf"(?:(?<!\w)(?:[Ll]e\s+petit|[Ll]a\s+petite|[Ee]l\s+pequeño|[Ll]a\s+pequeña|[Dd]er\s+kleine|"
                     r"[Dd]ie\s+kleine)|"
-                    rf"\blittle)\s+(?P<name>{WORD})(?!\s+[{UPPER}])")  # not a brand: "Little Sprout Formula"
+                    rf"(?<!\w)little)\s+(?P<name>{WORD})(?!\s+[{UPPER}])")  # not a brand: "Little Sprout Formula"
 # Someone named by whose relative they are, in brackets: "Leanne (Alfie's mum)", "Aurélie (maman de Lenny)".
 NAME_THEN_RELATION = re.compile(rf"(?P<name>{WORD})\s*\((?:{WORD}['’]s\s+(?i:{lex.RELATIVES})|"
                                 rf"(?i:{lex.RELATIVES})\s+(?:de|of|von|d['’])\s*(?P<other>{WORD}))\)")
@@ -1496,7 +1609,7 @@ NAME_THEN_RELATION = re.compile(rf"(?P<name>{WORD})\s*\((?:{WORD}['’]s\s+(?i:{
 PARENTS = (r"(?i:parents|padres|papás|Eltern|grandparents|abuelos|grands-parents|Großeltern|mum\s+and\s+dad|"
            r"mamá\s+y\s+papá|papa\s+et\s+maman)")
 TWO_NAMES = rf"(?P<a>[{UPPER}][{LOWER}]+)\s+(?i:and|y|et|und|&)\s+(?P<b>[{UPPER}][{LOWER}]+)"
-PARENTS_NAMED = re.compile(rf"\b(?i:his|her|their|ses|sus|seine|ihre|les|los|the|sa|son|su)\s+{PARENTS}\s*,?\s*"
+PARENTS_NAMED = re.compile(rf"(?<!\w)(?i:his|her|their|ses|sus|seine|ihre|les|los|the|sa|son|su)\s+{PARENTS}\s*,?\s*"
                            rf"{TWO_NAMES}|"
                            rf"{TWO_NAMES.replace('?P<a>', '?P<c>').replace('?P<b>', '?P<d>')}\s*,\s*"
                            rf"(?i:los|les|the|die|sus|ses|his|her|their)\s+{PARENTS}\b")
@@ -1518,64 +1631,66 @@ SURNAME_FIRST = re.compile(rf"(?<![\w.])(?P<caps>[{UPPER}]{{2,}}(?:[-'’ ][{UPP
 # A birth date next in a record's row: "| DOB 04/11/2018", "* 12.03.1950", "- geb. 1.2.1941", ", née le".
 BIRTH_IN_ROW = re.compile(rf"\s*[,|–(-]?\s*(?:\*|geb\.|n[ée]e?\s|DOB\b|d\.o\.b\.|born\b|nacid[oa]\b|"
                           rf"fecha\s+de\s+nacimiento|{DATE})", CI)
-OF_RELATIVE = re.compile(rf"(?:\b(?i:parents|family|familia|famille|Eltern|Familie|mother|mère|madre|Mutter|"
+OF_RELATIVE = re.compile(rf"(?:(?<!\w)(?i:parents|family|familia|famille|Eltern|Familie|mother|mère|madre|Mutter|"
                          rf"maman|mamá|mama|mum|mom|papa|papá|dad|"
                          rf"father|père|padre|Vater|colleagues|coll[èe]gues|compañer[oa]s|Kolleg(?:en|innen)|friends|"
                          rf"amis|amig[oa]s|Freunde)(?:\s+and\s+friends)?\s+(?:of\s+|de\s+|d['’]|von\s+)"
                          rf"(?P<name>{WORD}(?:\s+{WORD})?)|"
                          rf"(?P<owner>{WORD})['’]s\s+(?P<rel>(?i:{lex.RELATIVES}))(?![’']s\b))")
-APPEAL = re.compile(rf"\b(?i:donors?\s+for|donaci[óo]n\s+(?:de\s+\w+\s+)*?para|donantes\s+para|don\s+de\s+\w+\s+pour|"
+APPEAL = re.compile(rf"(?<!\w)(?i:donors?\s+for|donaci[óo]n\s+(?:de\s+\w+\s+)*?para|donantes\s+para|"
+                    rf"don\s+de\s+\w+\s+pour|"
                     rf"Typisierungsaktion\s+für|Spender\s+für|match\s+for|compatible\s+con|compatible\s+avec|"
                     rf"(?:Spenden|Benefiz)?lauf\s+für|Laufen\s+für|Benefiz\w*\s+für|collecte\s+pour|"
                     rf"(?:carrera|campaña)\s+solidaria\s+por|fundraiser\s+for|(?:fun\s+)?(?:run|walk)\s+for|"
                     rf"(?:give\s+)?blood\s+for|sangre\s+para|don\s+du\s+sang\s+pour|Blut(?:spende)?\s+für)\s+"
                     rf"(?P<name>{WORD}(?:\s+{WORD})?)")
 # A missing person appeal: "Se busca a Manuel Ortega Vela", "Have you seen Harold Pennington?"
-SOUGHT = re.compile(rf"\b(?i:(?:the\s+)?(?:illness|death|diagnosis)\s+of|(?:die\s+)?(?:Erkrankung|Tod|Diagnose)\s+von|"
-                    rf"(?:la\s+)?(?:enfermedad|muerte)\s+de|(?:la\s+)?(?:maladie|mort)\s+de|(?:le\s+)?décès\s+de|"
-                    rf"(?:the\s+)?passing\s+of|in\s+memory\s+of|remembering|(?:rend\s+)?hommage\s+à|tribute\s+to|"
-                    rf"(?:rinde\s+)?homenaje\s+a|trauer[nt]?\s+um|el\s+fallecimiento\s+de|en\s+memoria\s+de|"
-                    rf"à\s+la\s+mémoire\s+de|(?:den\s+)?Tod\s+von|in\s+(?:Erinnerung|Gedenken)\s+an|"
-                    rf"(?:quiere\s+)?despedir(?:se\s+de|\s+a)|dire\s+adieu\s+à|Abschied\s+(?:von|nehmen\s+von)|"
-                    rf"(?:say\s+)?farewell\s+to|say\s+goodbye\s+to|(?:we['’]re\s+all\s+|we\s+are\s+)?pray(?:ing)?\s+for|"
-                    rf"rezamos\s+por|prions\s+pour|beten\s+für|"
-                    rf"(?:our\s+)?thoughts\s+are\s+with|pensées\s+vont\s+à|pensamos\s+en|"
-                    rf"(?:unsere\s+)?Gedanken\s+sind\s+bei|se\s+busca\s+a|buscamos\s+a|have\s+you\s+seen|missing\s*:|missing\s+person\s*:?|"
-                    rf"(?:still\s+)?(?:looking|searching)\s+for|(?:re)?cherch(?:e|ent|ons)|busca(?:n|mos)?\s+a|such(?:t|en)\s+nach|"
-                    rf"(?:the\s+)?search\s+for|pour\s+retrouver|para\s+localizar\s+a|"
-                    rf"(?:ha\s+)?condenado\s+a|a\s+condamné|hat\s+(?:den\s+|die\s+)?(?:\w+\s+)?verurteilt|convicted|sentenced|"
-                    rf"identified\s+as|identificad[oa]\s+como|identifiée?\s+comme|"
-                    rf"identifiziert\s+als|(?:concern\s+for\s+)?missing(?=\s+[{UPPER}])|help\s+(?:us\s+)?(?:to\s+)?(?:find|locate)|ayúdanos\s+a\s+encontrar\s+a|"
-                    rf"aidez-nous\s+à\s+retrouver|helfen\s+Sie\s+(?:uns\s+)?bei\s+der\s+Suche\s+nach|"
-                    rf"avez-vous\s+vu|appel\s+à\s+témoins\s*:?|disparition\s+(?:de|d')|vermisst\s+wird|"
-                    rf"gesucht\s+wird|wer\s+hat|(?:la\s+)?boda\s+de|(?:the\s+)?wedding\s+(?:reception\s+|party\s+)?of|(?:le\s+)?mariage\s+d(?:e\s|['’])|"
-                    # a family's own day: "la comunión de Pablo", "the christening of", "le baptême de"
-                    rf"(?:la\s+)?(?:primera\s+)?comunión\s+de|(?:el\s+)?bautizo\s+de|(?:the\s+)?christening\s+of|"
-                    rf"(?:le\s+)?baptême\s+de|(?:la\s+)?(?:première\s+)?communion\s+de|(?:die\s+)?(?:Taufe|Kommunion|Konfirmation)\s+von|"
-                    rf"(?:die\s+)?Hochzeit\s+von|(?:the\s+)?funeral\s+of|(?:el\s+)?funeral\s+de|(?:les\s+)?obsèques\s+de|"
-                    rf"(?:die\s+)?Beerdigung\s+von|Trauerfeier\s+für|il\s+s['’]agit\s+d(?:e\s+|['’])|se\s+trata\s+de|es\s+handelt\s+sich\s+um)"
-                    rf"\s*(?P<name>{NAME})")
+SOUGHT_WORDS = (rf"(?:the\s+)?(?:illness|death|diagnosis)\s+of|(?:die\s+)?(?:Erkrankung|Tod|"
+                rf"Diagnose)\s+von|"
+                rf"(?:la\s+)?(?:enfermedad|muerte)\s+de|(?:la\s+)?(?:maladie|mort)\s+de|(?:le\s+)?décès\s+de|"
+                rf"(?:the\s+)?passing\s+of|in\s+memory\s+of|remembering|(?:rend\s+)?hommage\s+à|tribute\s+to|"
+                rf"(?:rinde\s+)?homenaje\s+a|trauer[nt]?\s+um|el\s+fallecimiento\s+de|en\s+memoria\s+de|"
+                rf"à\s+la\s+mémoire\s+de|(?:den\s+)?Tod\s+von|in\s+(?:Erinnerung|Gedenken)\s+an|"
+                rf"(?:quiere\s+)?despedir(?:se\s+de|\s+a)|dire\s+adieu\s+à|Abschied\s+(?:von|nehmen\s+von)|"
+                rf"(?:say\s+)?farewell\s+to|say\s+goodbye\s+to|(?:we['’]re\s+all\s+|we\s+are\s+)?pray(?:ing)?\s+for|"
+                rf"rezamos\s+por|prions\s+pour|beten\s+für|"
+                rf"(?:our\s+)?thoughts\s+are\s+with|pensées\s+vont\s+à|pensamos\s+en|"
+                rf"(?:unsere\s+)?Gedanken\s+sind\s+bei|se\s+busca\s+a|buscamos\s+a|have\s+you\s+seen|missing\s*:|missing\s+person\s*:?|"
+                rf"(?:still\s+)?(?:looking|searching)\s+for|(?:re)?cherch(?:e|ent|ons)|busca(?:n|mos)?\s+a|such(?:t|en)\s+nach|"
+                rf"(?:the\s+)?search\s+for|pour\s+retrouver|para\s+localizar\s+a|"
+                rf"(?:ha\s+)?condenado\s+a|a\s+condamné|hat\s+(?:den\s+|die\s+)?(?:\w+\s+)?verurteilt|convicted|sentenced|"
+                rf"identified\s+as|identificad[oa]\s+como|identifiée?\s+comme|"
+                rf"identifiziert\s+als|(?:concern\s+for\s+)?missing(?=\s+[{UPPER}])|help\s+(?:us\s+)?(?:to\s+)?(?:find|locate)|ayúdanos\s+a\s+encontrar\s+a|"
+                rf"aidez-nous\s+à\s+retrouver|helfen\s+Sie\s+(?:uns\s+)?bei\s+der\s+Suche\s+nach|"
+                rf"avez-vous\s+vu|appel\s+à\s+témoins\s*:?|disparition\s+(?:de|d')|vermisst\s+wird|"
+                rf"gesucht\s+wird|wer\s+hat|(?:la\s+)?boda\s+de|(?:the\s+)?wedding\s+(?:reception\s+|party\s+)?of|(?:le\s+)?mariage\s+d(?:e\s|['’])|"
+                # a family's own day: "la comunión de Pablo", "the christening of", "le baptême de"
+                rf"(?:la\s+)?(?:primera\s+)?comunión\s+de|(?:el\s+)?bautizo\s+de|(?:the\s+)?christening\s+of|"
+                rf"(?:le\s+)?baptême\s+de|(?:la\s+)?(?:première\s+)?communion\s+de|(?:die\s+)?(?:Taufe|Kommunion|Konfirmation)\s+von|"
+                rf"(?:die\s+)?Hochzeit\s+von|(?:the\s+)?funeral\s+of|(?:el\s+)?funeral\s+de|(?:les\s+)?obsèques\s+de|"
+                rf"(?:die\s+)?Beerdigung\s+von|Trauerfeier\s+für|il\s+s['’]agit\s+d(?:e\s+|['’])|se\s+trata\s+de|es\s+handelt\s+sich\s+um")
+SOUGHT = re.compile(rf"(?<!\w)(?i:{_by_first_letter([SOUGHT_WORDS])})\s*(?P<name>{NAME})")
 # ... a first name alone is enough in memory, in prayer, in mourning or on a family's day: "raised £3,000 in memory of
 # Callum", "praying for Zofia", "Wir trauern um Sascha", "la comunión de Pablo".
 MOURNED = re.compile(r"memor|mémoire|Erinnerung|Gedenken|pray|rezamos|prions|beten|trauer|comunión|communion|"
                      r"bautizo|baptême|christening|Taufe|Kommunion|Konfirmation|boda|wedding|mariage|Hochzeit", CI)
 # Who signs a message quoted or pasted here: "Firmado: Rocío Benítez", "Signé : Paul Martin", "gez. Heike Brandt".
-SIGNATURE = re.compile(rf"\b(?:Firmado|Fdo\.|Signed|Sign[ée]e?|Gezeichnet|gez\.|"
+SIGNATURE = re.compile(rf"(?<!\w)(?:Firmado|Fdo\.|Signed|Sign[ée]e?|Gezeichnet|gez\.|"
                        rf"(?:Viele|Liebe|Beste|Herzliche)\s+Grüße|"
                        rf"Mit\s+freundlichen\s+Grüßen|(?:Kind|Best|Warm)\s+regards|Best\s+wishes|Cordialement|"
                        rf"Bien\s+à\s+vous|Un\s+saludo|Saludos|Atentamente)\s*[:,]?\s+"
                        rf"(?P<name>{WORD}(?:\s+(?:{PARTICLE}\s+)?{WORD}){{0,2}})")
-DESCRIBED = re.compile(rf"\b(?i:se\s+trata\s+de|il\s+s['’]agit\s+d['’e]|es\s+handelt\s+sich\s+um|"
+DESCRIBED = re.compile(rf"(?<!\w)(?i:se\s+trata\s+de|il\s+s['’]agit\s+d['’e]|es\s+handelt\s+sich\s+um|"
                        rf"the\s+(?:case|patient)\s+is)"
                        rf"\s+(?P<what>(?i:un|una|une?|ein|eine|einen|einer|a|an)\s+[^,.;:()]{{3,50}}),\s+"
                        rf"(?P<name>(?:M\.ª\s?|Mª\s)?{NAME})(?=\s*[,(])")
-FAMILY = re.compile(rf"\b(?i:the|la|die|der)\s+(?i:family|familia|famille|Familie)\s+(?:(?:{PARTICLE})\s+)?"
+FAMILY = re.compile(rf"(?<!\w)(?i:the|la|die|der)\s+(?i:family|familia|famille|Familie)\s+(?:(?:{PARTICLE})\s+)?"
                     rf"(?P<name>{WORD})(?![\w'’-])(?!\s+(?i:doctor|practice|medicine|center|centre|health))(?!\s+[{UPPER}])")
 # A family signing a message: "… id al médico. Familia Cózar Molina".
 FAMILY_SIGNED = re.compile(rf"(?:^|[.!?]\s+|[—–-]\s*)(?:Familia|Famille|Familie|Family)\s+"
                            rf"(?P<name>{WORD}(?:\s+{WORD})?)(?=\s*(?:[.!»”\"“]|$))")
 # "Die Studentin Ayşe Korkmaz und der Radfahrer Lukas Brenner": a full name right after what the person is.
-ROLE_THEN_NAME = re.compile(rf"\b(?i:the|a|an|la|el|le|une?|der|die|ein|eine)\s+"
+ROLE_THEN_NAME = re.compile(rf"(?<!\w)(?i:the|a|an|la|el|le|une?|der|die|ein|eine)\s+"
                             r"(?:\d{1,3}-(?i:jährige[rns]?|year-old)\s+)?"
                             r"(?!(?i:nurse|infirmi[èe]re?|enfermer[oa]|carer|caregiver|Pfleger(?:in)?)\b)"
                             rf"(?i:{lex.PERSON_ROLES})\s+(?P<name>{WORD}(?:\s+(?:{PARTICLE}\s+)?{WORD}){{1,2}})")
@@ -1594,10 +1709,11 @@ PEOPLE_DOING = (r"runners|walkers|swimmers|cyclists|hikers|lifeguards|volunteers
                 r"coureurs|randonneurs|bénévoles|témoins|passants|voisins|collègues|amis|Rettungsschwimmer|Schwimmer|"
                 r"Radfahrer|Läufer|Wanderer|Helfer|Ersthelfer|Passanten|Zeugen|Nachbarn|Kollegen|Freunde")
 FULL_NAME = rf"{WORD}\s+{WORD}"
-TWO_PEOPLE = re.compile(rf"(?:\b(?i:two|both|dos|ambos|ambas|deux|les\s+deux|zwei|beide)\s+[\w-]+,|"
-                        rf"\b(?i:{PEOPLE_DOING}),?)\s+(?P<a>{FULL_NAME})\s+{AND_WORD}\s+(?P<b>{FULL_NAME})")
+TWO_PEOPLE = re.compile(rf"(?:(?<!\w)(?i:two|both|dos|ambos|ambas|deux|les\s+deux|zwei|beide)\s+[\w-]+,|"
+                        rf"(?<!\w)(?i:{PEOPLE_DOING}),?)\s+(?P<a>{FULL_NAME})\s+{AND_WORD}\s+(?P<b>{FULL_NAME})")
 # Private people thanked or credited with a rescue; officials are thanked with their office.
-THANKED = re.compile(rf"\b(?i:thanks?\s+(?:go\s+)?to|thank(?:s|ing)?|remerci\w*(?:\s+\w+ment)?|agradec\w*(?:\s+a)?|"
+THANKED = re.compile(rf"(?<!\w)(?i:thanks?\s+(?:go\s+)?to|thank(?:s|ing)?|remerci\w*(?:\s+\w+ment)?|"
+                     rf"agradec\w*(?:\s+a)?|"
                      # whom a club or a home mourns: "Wir trauern um unseren Vereinskameraden Jürgen „Jogi“ Hoffmann"
                      rf"trauern\s+um|we\s+mourn|mourn(?:ing)?\s+(?:the\s+loss\s+of\s+)?|nous\s+pleurons|"
                      rf"lamentamos\s+(?:el\s+fallecimiento\s+de|la\s+pérdida\s+de)|"
@@ -1626,11 +1742,11 @@ AND_BEFORE = re.compile(rf"(?<![\w'’])(?<!\bin\s)(?<!\bat\s)(?<!\bto\s)(?<!fro
 # What a family calls its elders, before their first name: "Nana Ffion", "Oma Liesel", "Mamie Jeanne".
 # A form's name fields, as a record pasted into the text shows them: "NOM : BEN SAÏD | Prénom : Nour".
 CAPS_NAME_WORD = rf"[{UPPER}](?:[{UPPER}'’\-]*[{UPPER}])"  # "O'NEILL-HAYES"
-FORM_NAME = re.compile(rf"\b(?i:nom|name|nombre|apellidos?|surname|last\s+name|first\s+name|given\s+name|prénom|"
+FORM_NAME = re.compile(rf"(?<!\w)(?i:nom|name|nombre|apellidos?|surname|last\s+name|first\s+name|given\s+name|prénom|"
                        rf"vorname|nachname|familienname)\s*:\s*(?P<name>(?:{CAPS_NAME_WORD}|{WORD})"
                        rf"(?:[ -](?:{CAPS_NAME_WORD}|{WORD}|[{UPPER}]\.)){{0,3}})(?=\s*[|;–»\"“”\n]|\s*$|[.,](?:\s|$))")
 # A relative's field in a record: "Mutter: Ayşe Yilmaz", "Next of kin: Dev Patel".
-RELATIVE_KEYED = re.compile(rf"\b(?i:{lex.RELATIVES}|next\s+of\s+kin|NOK|contacto|personne\s+à\s+prévenir)\s*:\s*"
+RELATIVE_KEYED = re.compile(rf"(?<!\w)(?i:{lex.RELATIVES}|next\s+of\s+kin|NOK|contacto|personne\s+à\s+prévenir)\s*:\s*"
                             rf"(?P<name>{NAME})")
 # A maiden name after the married one: "Erna Brandauer, geb. Hufnagel,", "née Martin".
 BORN_NAME = re.compile(rf"\s*,?\s*\(?(?:geb\.|geborene|née|nee|born)\s+(?P<name>{WORD})(?![\w-])(?!\s*\d)")
@@ -1647,14 +1763,16 @@ def _family_calls(text: str, m: re.Match[str]) -> bool:
         bool(re.match(r"\s+[a-zà-ÿ]|\s*[,.!?»“”\"]", text[m.end():]))
 
 
-KIN_NAME = re.compile(rf"\b(?i:Nana|Nan|Nanna|Gran|Granny|Grandma|Grandpa|Grandad|Granddad|Auntie|Aunty|Oma|Opa|Mamie|"
+KIN_NAME = re.compile(rf"(?<!\w)(?i:Nana|Nan|Nanna|Gran|Granny|Grandma|Grandpa|Grandad|Granddad|Auntie|Aunty|"
+                      rf"Oma|Opa|Mamie|"
                       rf"Papi|Papy|Mémé|Pépé|Abuela|Abuelo|Yaya|Yayo|Tata|Tatie|Tonton|Tantchen|Tante|Onkel|Tía|Tío|"
                       rf"Aunt|Uncle)\s+(?P<name>{WORD})"
                       r"(?![\w-])(?![’']s\b)")
 CAR_MAKE = re.compile(r"Honda|Toyota|Ford|Nissan|Mazda|Subaru|Hyundai|Kia|Volkswagen|VW|Opel|Renault|Peugeot|Citroën|"
                       r"Seat|Škoda|Skoda|Fiat|Audi|BMW|Mercedes(?:-Benz)?|Volvo|Tesla|Chevrolet|Buick|Dodge|Jeep|"
                       r"Chrysler|Vauxhall|Dacia|Lexus|Mitsubishi|Suzuki|Cadillac|Lincoln|Mini|Smart|Porsche|Jaguar")
-A_THING = re.compile(r"\b(?:a|an|the|his|her|their|un|una|une|el|la|le|sa|son|su|ein|einen|einem|eine|einer|seinem|"
+A_THING = re.compile(r"(?<!\w)(?:a|an|the|his|her|their|un|una|une|el|la|le|sa|son|su|ein|einen|einem|eine|"
+                     r"einer|seinem|"
                      r"ihrem|seinen|ihren)\s+(?:[^\W\d_]+\s+){0,2}$", CI)
 # An age written as one word is no part of the name after it: "Six-year-old Amira".
 AGE_TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?-(?:years?|yrs?)-old|[^\W\d_]+-?jährige[rns]?", CI)
@@ -1671,8 +1789,8 @@ PATIENT_VERB = re.compile(rf"^\s*(?:\([^)]{{0,40}}\)\s*|,[^,]{{0,60}},\s*|,\s*)?
                           CI)
 PLACEMENT = re.compile(lex.PLACEMENT, CI)
 STAFF = re.compile(rf"(?:{lex.PROFESSIONAL_TITLES})\s*$")
-OFFICIAL = re.compile(rf"\b(?:{lex.OFFICIAL_WORDS})\b", CI)
-HEALTH_CONTEXT = re.compile(r"\b(?:first|confirmed|index|premier|primer|erste[rn]?)\s+(?:\w+\s+)?"
+OFFICIAL = re.compile(rf"(?<!\w)(?:{lex.OFFICIAL_WORDS})\b", CI)
+HEALTH_CONTEXT = re.compile(r"(?<!\w)(?:first|confirmed|index|premier|primer|erste[rn]?)\s+(?:\w+\s+)?"
                             r"(?:case|cas|caso|Fall)\b|"
                             r"isolation|isolement|aislamiento|Isolation|quarantine|cuarentena|quarantaine|Quarantäne|"
                             r"tested\s+positive|dio\s+positivo|testée?\s+positi|positiv\s+getestet", CI)
@@ -1682,7 +1800,7 @@ HEALTH_CONTEXT = re.compile(r"\b(?:first|confirmed|index|premier|primer|erste[rn
 AGE_AFTER_NAME = re.compile(rf"^\s*(?:\(\s*(?:(?:age|aged|edad|âge|Alter)\s*:?\s*)?(?P<a>\d{{1,3}}|{lex.AGE_WORDS_ANY})"
                             r"(?:\s*(?:ans|años|Jahre|years?|J\.))?\s*\)(?!\s*\d)|"  # not an area code: (217) 555-0142
                             rf",\s*(?:(?:now|today|heute|inzwischen|mittlerweile|hoy|ahora|aujourd['’]hui|désormais)\s+)?"
-                            rf"(?P<b>\d{{1,3}}|(?:{lex.AGE_WORDS_ANY})(?!\w))\s*(?:,(?!\d{{3}})|[?!]|\b(?:years?|yrs?|ans|años|Jahre)\b|J\.)|"
+                            rf"(?P<b>\d{{1,3}}|(?:{lex.AGE_WORDS_ANY})(?!\w))\s*(?:,(?!\d{{3}})|[?!]|(?<!\w)(?:years?|yrs?|ans|años|Jahre)\b|J\.)|"
                             rf",\s*(?:de|âgée?\s+de|aged|age|who\s+(?:is|was|at|turned|turns))\s+(?P<c>\d{{1,3}}|(?:{lex.AGE_WORDS_ANY})(?!\w))(?![:.h]\d)(?!\s*(?:h|heures?|Uhr|horas?)\b)|"
                             # what the person is, then their age: "Toni Segarra, voluntario de 19 años"
                             r",\s*(?-i:[a-zà-ÿ]+)\s+(?:de|âgée?\s+de|aged)\s+(?P<g>\d{1,3})\s+(?:años|ans|years|Jahre)\b|"
@@ -1718,7 +1836,8 @@ RELATION_WORD = re.compile(rf"(?:{lex.RELATIVES}|{lex.PERSON_ROLES}|Vereinskamer
 GERMAN_NOUN = re.compile(r"(?:ungen|heit|keit|schaft|nummern?|geräten?|streifen|beratung|pflicht|stelle|dienst|"
                          r"nisse?|amt|ämter|tionen)$", CI)
 # A product named like a person, in quotes after what it is: "galletas de avena «Doña Carmela»".
-BRAND_BEFORE = re.compile(r"\b(?:galletas|cookies|biscuits|gâteaux|marca|brand|produit|Produkt|Marke|conservas|Kekse|"
+BRAND_BEFORE = re.compile(r"(?<!\w)(?:galletas|cookies|biscuits|gâteaux|marca|brand|produit|Produkt|Marke|"
+                          r"conservas|Kekse|"
                           r"fromage|queso|Käse|lait|leche|Milch|yogur|yaourt|Joghurt)\b[^.«\"“„]{0,30}[«\"“„]\s*"
                           r"(?:\w+\.?\s+)?$", CI)
 # A company's legal form after the words: "Cocinas Levante S.L.", "GlucoSure Diagnostics GmbH".
@@ -1739,7 +1858,7 @@ PLACE_LAST = re.compile(r"Hub|Clinic|Hospital|Hôpital|Klinik|Klinikum|Krankenha
 # A building or body after the words: "George Washington Carver Student Union", "Jean Moulin Institute".
 PLACE_AFTER = re.compile(rf"\s+(?:{lex.PLACE_NOUNS}|Union|School|Clinic|Park|Arena)\b")
 # A list of wards or buildings by their names: "closes wards to new admissions: Nightingale, Seacole, ...".
-NAMED_ROOMS = re.compile(r"\b(?:wards|units|buildings|wings|Stationen|salles|services|pavillons|plantas|unidades|"
+NAMED_ROOMS = re.compile(r"(?<!\w)(?:wards|units|buildings|wings|Stationen|salles|services|pavillons|plantas|unidades|"
                          r"pabellones)\b[^.]{0,80}$", CI)
 # "an 89-year-old Bellfield resident": the word before a person noun says where they are from.
 PLACE_ADJECTIVE = re.compile(rf"\s+(?:{lex.PERSON_ROLES}|residents?|patients?|natives?|locals?|Bewohner\w*|vecin\w*|"
@@ -1812,10 +1931,10 @@ REPORTED = re.compile(r"\s+(?:que|qu['’]|that|dass)\b", CI)
 
 
 # Words before a place or a noun, rarely before a first name alone ("thanks to Priya", "gracias a Lucía": people).
-PLACE_WORD_BEFORE = re.compile(r"(?i:\b(?:in|en|of|from|at|near|de|des|du|del|la|le|les|el|los|las|au|aux|aus|bei|"
+PLACE_WORD_BEFORE = re.compile(r"(?i:(?<!\w)(?:in|en|of|from|at|near|de|des|du|del|la|le|les|el|los|las|au|aux|aus|bei|"
                                r"nach|von|vom|zum|zur|im|am|das|die|der|dem|den|ein|eine|einen|einer|mi|ma|mon|ton|"
                                r"the|un|une|una|his|her|our|their|my|mein|meine|sein|seine|ihr|ihre)|d['’]|"
-                               r"\bfrom\s+\S+\s+to)\s*$")
+                               r"(?<!\w)from\s+\S+\s+to)\s*$")
 CAPITALISED_BEFORE = re.compile(rf"[{UPPER}][\w'’.]*\s$")
 
 
@@ -1829,7 +1948,7 @@ def _in_a_proper_noun(text: str, sentence_start: int, start: int, end: int) -> b
     return before is not None and text[sentence_start:before.start()].strip(" \t\"'«»„“”‘-(") != ""
 
 
-SAINT_BEFORE = re.compile(r"\b(?:St|Ste|Saint|Sainte|San|Santa|Santo|Sankt|Hl|Our\s+Lady\s+of)\.?[\s-]+$", CI)
+SAINT_BEFORE = re.compile(r"(?<!\w)(?:St|Ste|Saint|Sainte|San|Santa|Santo|Sankt|Hl|Our\s+Lady\s+of)\.?[\s-]+$", CI)
 
 
 # A name the text speaks to: "Sophie, we're sorry", "Lucía, gracias", "Karim, merci pour tout".
@@ -1913,7 +2032,7 @@ STAFF_JOBS = (r"\w*(?:leitung|leiter|leiterin|beauftragte[rn]?)|infirmi[èe]re?|
               r"entrenador[a]?|entraîneur|entraîneuse")
 STAFF_JOB = re.compile(STAFF_JOBS, CI)
 # A job before a courtesy title or a name: "Einrichtungsleitung Herr ...", "L'infirmière scolaire, Mme ...".
-ROLE_BEFORE = re.compile(rf"\b(?:{STAFF_JOBS})(?:\s+[^\W\d]+){{0,2}}?[\s,:]*$", CI)
+ROLE_BEFORE = re.compile(rf"(?<!\w)(?:{STAFF_JOBS})(?:\s+[^\W\d]+){{0,2}}?[\s,:]*$", CI)
 
 
 # ... or after the name: "Mme Anne-Sophie Kerbrat, infirmière scolaire", "M. Julien Roche, psychologue".
@@ -1928,11 +2047,12 @@ def _official_contact(sentence: str, ctx: Context) -> bool:
     return any(_digits(m.group()) in ctx.phone_allow for m in re.finditer(r"\+?\d[\d ./()\-]{5,}\d", sentence))
 
 
-STREET_BEFORE = re.compile(r"\b(?:calle|c/|avenida|avda\.?|plaza|paseo|rue|avenue|boulevard|bd|place|allée|quai|"
+STREET_BEFORE = re.compile(r"(?<!\w)(?:calle|c/|avenida|avda\.?|plaza|paseo|rue|avenue|boulevard|bd|place|allée|quai|"
                            r"impasse|Straße|Strasse|Platz|Allee|street|road|avenue)\s+(?:(?:de|del|de\s+la|du|de\s+l'|des)\s+)?$",
                            CI)
 # A body or building named after someone: "Klinikum Ernst von Bergmann", "Hôpital Édouard Herriot".
-PLACE_BEFORE = re.compile(r"\b(?:Klinikum|Krankenhaus|Klinik|Hospital|Hôpital|Clinic|Clínica|Clinique|Schule|Gymnasium|"
+PLACE_BEFORE = re.compile(r"(?<!\w)(?:Klinikum|Krankenhaus|Klinik|Hospital|Hôpital|Clinic|Clínica|Clinique|"
+                          r"Schule|Gymnasium|"
                           r"Realschule|Grundschule|Colegio|Instituto|Institut|Institute|École|Lycée|Collège|"
                           r"Universität|Universidad|Université|University|Stiftung|Fundación|Fondation|Foundation|"
                           r"Centro|Centre|Center|Zentrum|Halle|Salle|Sala|Stadion|Estadio|Stade|Bibliothek|"
@@ -1955,7 +2075,8 @@ PLACE_BEFORE = re.compile(r"\b(?:Klinikum|Krankenhaus|Klinik|Hospital|Hôpital|C
                           r"Sainte|Sankt|Padre|Madre|Hermano|Hermana|Sister|Père|Abbé|Professeur|Professor))?"
                           r"\s+$")
 # A district's name, whatever it sounds like: "el barrio de Las Margaritas", "le quartier des Minimes".
-NEIGHBOURHOOD_BEFORE = re.compile(r"\b(?:barrio|quartier|Stadtteil|Ortsteil|neighbou?rhood|district|lieu-dit|pedanía|"
+NEIGHBOURHOOD_BEFORE = re.compile(r"(?<!\w)(?:barrio|quartier|Stadtteil|Ortsteil|neighbou?rhood|district|"
+                                  r"lieu-dit|pedanía|"
                                   r"urbanización|cité)\s+(?:de\s+|del\s+|des\s+|du\s+|d['’])?"
                                   r"(?:(?:la|las|los|el|le|les|l['’])\s*)?$", CI)
 # "the 7-year-old Ann Lee", "Der zwölfjährige Jonas", "el niño de 8 años, Yusuf"
@@ -1974,7 +2095,7 @@ def _age_opens(text: str, sentence_start: int, start: int, first: str) -> bool:
     """Whether the sentence opens with an age just before this given name ("At 81, Dorothy …")."""
     return is_given_name(first) and bool(AGE_OPENING.search(text[sentence_start:start]))
 # The name an object carries: "Property of Keanu Alapai", "a nombre de ...", "mit Gravur „E. Schwarzkopf“".
-NAME_ON = re.compile(rf"\b(?i:property\s+of|titular|titulaire|Kontoinhaber(?:in)?|account\s+holder|"
+NAME_ON = re.compile(rf"(?<!\w)(?i:property\s+of|titular|titulaire|Kontoinhaber(?:in)?|account\s+holder|"
                      rf"a\s+nombre\s+de|con\s+el\s+nombre(?:\s+de)?|au\s+nom\s+de|au\s+prénom|in\s+the\s+name\s+of|"
                      rf"auf\s+den\s+Namen(?:\s+von)?|mit\s+dem\s+Namen|with\s+the\s+name|avec\s+le\s+nom|"
                      rf"mit\s+(?:der\s+)?Gravur|engraved\s+(?:with\s+)?|grabad[oa]\s+con|"
@@ -1982,7 +2103,8 @@ NAME_ON = re.compile(rf"\b(?i:property\s+of|titular|titulaire|Kontoinhaber(?:in)
                      rf"(?:con\s+)?(?:la\s+)?etiqueta|(?:mit\s+dem\s+)?Aufkleber|(?:a\s+)?label(?:l?ed)?|sticker|étiquette|"
                      rf"(?:mit\s+dem\s+)?Namensschild|name\s+(?:tag|badge)|porte-nom)"
                      rf"\s*[«\"“„‘']?\s?(?P<name>(?:[{UPPER}]\.\s?)?{NAME})")
-OWNER_BEFORE = re.compile(r"\b(?:belongs\s+to|owned\s+by|owner,?|in\s+the\s+name\s+of|pertenece\s+a|propiedad\s+de|"
+OWNER_BEFORE = re.compile(r"(?<!\w)(?:belongs\s+to|owned\s+by|owner,?|in\s+the\s+name\s+of|pertenece\s+a|"
+                          r"propiedad\s+de|"
                           r"dueñ[oa],?|"
                           r"appartien\w*\s+à|propriétaire,?|gehört|Halter(?:in)?|Besitzer(?:in)?|"
                           r"famil(?:y|ia|le|ie))\s+$", CI)
@@ -2000,30 +2122,30 @@ LITTLE_WORDS = r"le\s+petit|la\s+petite|el\s+pequeño|la\s+pequeña|der\s+kleine
 LOWER_PAIR = re.compile(rf"(?<![\w'’.-])(?=(?P<name>[{LOWER}]{{3,}}(?:\s+(?:(?:de|del|van|von|der|da|di|du|y)\s+)?"
                         rf"[{LOWER}]+){{1,2}})(?![\w-]))")
 LOWER_NAME_BEFORE = re.compile(
-    rf"(?:\b(?i:his|her|their|my|our|su|sus|son|sa|ses|sein|seine|ihr|ihre|mi|mon|ma|mein|meine)\s+"
-    rf"(?i:{lex.RELATIVES})\s*,?|(?i:patient|paciente|patiente|Patient(?:in)?)\s*:|\bPat\.\s*:?|"
-    rf"\b(?i:the|a|an|our|la|el|le|die|der)\s+(?i:{lex.RELATIVES}|{lex.PERSON_ROLES}),|"
-    rf"\b(?i:employee|worker|pupil|student|resident|empleado|empleada|alumn[oa]|salariée?|élève|"
+    rf"(?:(?<!\w)(?i:his|her|their|my|our|su|sus|son|sa|ses|sein|seine|ihr|ihre|mi|mon|ma|mein|meine)\s+"
+    rf"(?i:{lex.RELATIVES})\s*,?|(?i:patient|paciente|patiente|Patient(?:in)?)\s*:|(?<!\w)Pat\.\s*:?|"
+    rf"(?<!\w)(?i:the|a|an|our|la|el|le|die|der)\s+(?i:{lex.RELATIVES}|{lex.PERSON_ROLES}),|"
+    rf"(?<!\w)(?i:employee|worker|pupil|student|resident|empleado|empleada|alumn[oa]|salariée?|élève|"
     rf"Mitarbeiter(?:in)?|Schüler(?:in)?|{LITTLE_WORDS})|"
     # a document made out to someone: "a nombre de carmen ortiz", "ausgestellt auf petra lang", "n° 1205… de lucie"
-    rf"\b(?i:a\s+nombre\s+de|au\s+nom\s+de|ausgestellt\s+auf|issued\s+to|in\s+the\s+name\s+of|"
+    rf"(?<!\w)(?i:a\s+nombre\s+de|au\s+nom\s+de|ausgestellt\s+auf|issued\s+to|in\s+the\s+name\s+of|"
     rf"auf\s+den\s+Namen(?:\s+von)?)|(?<![\w.,/-])(?=[A-Z\d]*\d)[A-Z\d]{{6,}}\s+(?i:de|of|von))\s+$")
-LITTLE_LOWER = re.compile(rf"\b(?i:{LITTLE_WORDS})\s+(?P<name>[{LOWER}]{{3,}})\b")
+LITTLE_LOWER = re.compile(rf"(?<!\w)(?i:{LITTLE_WORDS})\s+(?P<name>[{LOWER}]{{3,}})\b")
 # A person who gives their own name: "Soy Sergio Llorente", "Je m'appelle Élodie Nguyen", "My name is Ola".
-SELF_NAMED = re.compile(rf"\b(?:(?i:my\s+name\s+is|me\s+llamo|mi\s+nombre\s+es|je\s+m['’]appelle|je\s+suis|"
+SELF_NAMED = re.compile(rf"(?<!\w)(?:(?i:my\s+name\s+is|me\s+llamo|mi\s+nombre\s+es|je\s+m['’]appelle|je\s+suis|"
                         rf"ich\s+heiße|mein\s+Name\s+ist|ich\s+bin|this\s+is)|(?<=[«„“\"]\s)Soy|(?<=[«„“\"])Soy|"
                         rf"(?:^|(?<=[.!?]\s))Soy)\s+(?P<name>{NAME})")
 # One person thanked by their first name, then who they are: "Ein besonderer Dank geht an Lena, die vor einem Jahr
 # selbst noch bei uns auf Station lag", "dar las gracias especialmente a Pilar, que ..."; and a first name, then whose
 # relative it is: "Nadia, la mère de son donneur". ("Gracias, Pilar:" was measured and not kept: a retiring nurse is
 # thanked so as often.)
-THANKED_ONE = re.compile(rf"\b(?i:Dank\s+geht\s+an|thanks?\s+(?:go(?:es)?\s+)?to|thank|"
+THANKED_ONE = re.compile(rf"(?<!\w)(?i:Dank\s+geht\s+an|thanks?\s+(?:go(?:es)?\s+)?to|thank|"
                          rf"gracias\s+(?:especialmente\s+)?a|dar\s+las\s+gracias\s+(?:especialmente\s+)?a|"
                          rf"merci\s+(?:à|a)|remercie\w*|danken?|dankt)\s+"
                          rf"(?P<name>{WORD})(?=\s*,\s+(?i:die|der|que|qui|who)\b)")
 # ... unless what follows says they work there ("Danke, Gisela, die 40 Jahre bei uns gearbeitet hat"): staff.
 WORKS_HERE = re.compile(r"nurse|enfermer|infirmi|Pflege|Krankenschwester|Ärzt|doctor|médecin|médic|gearbeitet|"
-                        r"\bworked|\bwork(?:s|ing)?\s+(?:at|for|on|here)|trabaj|travaill|retir|jubil|Ruhestand|retraite|"
+                        r"(?<!\w)worked|(?<!\w)work(?:s|ing)?\s+(?:at|for|on|here)|trabaj|travaill|retir|jubil|Ruhestand|retraite|"
                         r"colleague|Kolleg|compañer|collègue|volunteer|bénévole|voluntari|Ehrenamt", CI)
 RELATIVE_APPOSED = re.compile(rf"(?P<name>{WORD}),\s+(?i:la|le|l['’]|the|his|her|their|su|sa|son|sein(?:e)?|ihr(?:e)?|"
                               rf"die|der)\s+(?i:{lex.RELATIVES})\b")
@@ -2046,11 +2168,11 @@ HOME_AFTER = re.compile(rf"\s*,\s*(?:(?:\d{{1,3}}|{lex.AGE_WORDS_ANY})\s*"
                         r"domiciliad[oa]|con\s+domicilio|vecin[oa]\s+de)\b", CI)
 # A family's own: "Our Isla (Year 2) was blue-lighted", "Unser Leon (8) liegt", "notre Léa"; and a message's
 # signature: "... llamadme al 654 321 987. Rocío»".
-FAMILY_OURS = re.compile(r"\b(?:[Oo]ur|[Uu]nser|[Uu]nsere|[Nn]otre|[Nn]uestr[oa]|[Mm]y|[Mm]y\s+little|"
+FAMILY_OURS = re.compile(r"(?<!\w)(?:[Oo]ur|[Uu]nser|[Uu]nsere|[Nn]otre|[Nn]uestr[oa]|[Mm]y|[Mm]y\s+little|"
                          r"[Oo]ur\s+little)\s+$")
 SIGNED = re.compile(r"\s*[»”“\"](?:\s*$|\s*[.,;]|\s+\w)")
 # ... after a dash or a sign-off: "- Denise”", "Gracias, Rocío»", "Cordialement, Sylvie »", "Ruft mich an: …, Sabine“"
-SIGNED_BEFORE = re.compile(r"(?:[.!?]|\s[–—-]|,|\b(?:Grüße|Grüsse|Gruß|regards|wishes|Saludos|Bises|Bisous))\s*$")
+SIGNED_BEFORE = re.compile(r"(?:[.!?]|\s[–—-]|,|(?<!\w)(?:Grüße|Grüsse|Gruß|regards|wishes|Saludos|Bises|Bisous))\s*$")
 
 
 # ... or with the class a pupil is in: "dont Inès, en CE2, admise le 3 mars", "se trata de Adrián, del grupo 2.º B".
@@ -2063,7 +2185,7 @@ CLASS_AFTER = re.compile(r"\s*[,(]\s*(?:(?:en|in|de|del|aus\s+der|from)\s+"
 ROOM_AFTER = re.compile(r"\s*,\s*(?:chambre|room|habitaci[óo]n|hab\.|Zimmer|bed|lit|cama|Bett)\s+\d", CI)
 
 
-BRAND_BEFORE = re.compile(r"\b(?:marca|marque|brand|Marke|gamme|línea)\s+$", CI)
+BRAND_BEFORE = re.compile(r"(?<!\w)(?:marca|marque|brand|Marke|gamme|línea)\s+$", CI)
 
 
 def _a_title(relation: str | None) -> bool:
@@ -2078,7 +2200,7 @@ def _a_title(relation: str | None) -> bool:
 RECORD_AFTER = re.compile(r"\s*[,(|;—–]?\s*(?:chart|MRN|DOB|NHS|NHC|IPP|KVNR|born|b\.|geb\.|née?|nacid[oa]|"
                           r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4})", CI)
 # "the Pruitt family", "the Hartley wedding": the family's surname.
-SURNAME_FAMILY = re.compile(rf"\b(?i:the)\s+(?P<name>{WORD}(?:\s?[–—]\s?{WORD})?)\s+"  # two joined by a dash
+SURNAME_FAMILY = re.compile(rf"(?<!\w)(?i:the)\s+(?P<name>{WORD}(?:\s?[–—]\s?{WORD})?)\s+"  # two joined by a dash
                             r"(?:family|wedding|funeral|christening)\b")
 
 
@@ -2140,7 +2262,7 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
     for m in KIN_NAME.finditer(text):  # "'Nana Ffion' written inside the lid", „Oma Liesel“, « Mamie Gigi »
         if (is_given_name(m.group("name")) or _family_calls(text, m)) and \
                 not BRAND_BEFORE.search(text, max(0, m.start() - 12), m.start()) and \
-                not re.search(r"\b(?:La|Le|El|Die|Der|The)\s+$", text[max(0, m.start() - 5):m.start()]) and \
+                not re.search(r"(?<!\w)(?:La|Le|El|Die|Der|The)\s+$", text[max(0, m.start() - 5):m.start()]) and \
                 not (re.search(r"«\s*$", text[max(0, m.start() - 3):m.start()])
                      and not re.match(r"\s+[a-zà-ÿ]", text[m.end():])):  # « Mamie Gigi dit … » is speech
             # not a brand: « La Abuela Pilar », "de la marca La Abuela Pilar"
@@ -2346,7 +2468,7 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
                                                       or _fold(surname) in census_names()[1]):
                 add(of_place.start("name"), of_place.end("name"), True, "a name with the person's town and age")
             continue
-        if text[end:end + 1] == "." and re.search(r"\b(?:Jr|Sr)$", text[start:end]):
+        if text[end:end + 1] == "." and re.search(r"(?<!\w)(?:Jr|Sr)$", text[start:end]):
             end += 1  # "Walter Briggs Jr., 83,": the suffix is the name's
         sentence = text[s:e]
         if title == "?":  # a first name alone is a person's only right beside their age or birth date
@@ -2410,7 +2532,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         parts = text[start:end].split()
         if not official and not professional and 2 <= len(parts) <= 3 and \
                 is_given_name(parts[0]) and not VENUE.search(text[start:end]) and any(
-                a >= end and re.fullmatch(r"\s*(?:,|\bat\b|\bof\b|\bfrom\b|\bà\b|\bau\b|\baus\b)?\s*", text[end:a])
+                a >= end and re.fullmatch(r"\s*(?:,|(?<!\w)at\b|(?<!\w)of\b|(?<!\w)from\b|(?<!\w)à\b|"
+                                          r"(?<!\w)au\b|(?<!\w)aus\b)?\s*", text[end:a])
                 for a in address_starts):
             add(start_title, end, True, "a name with a street address")  # "Kieran Walsh, 14 Larch Close"
             continue
@@ -2581,7 +2704,8 @@ def slug_names(link: str, texts: Iterable[str]) -> set[str]:
 
 
 # A place named after someone, a few words before the name: "el centro de especialidades Doctora Trinidad Arroyo".
-NAMED_PLACE_BEFORE = re.compile(rf"\b(?:{lex.VENUE_WORDS}|{lex.PLACE_NOUNS}|parque|parc|jard[íi]n|jardin|paseo|plaza|"
+NAMED_PLACE_BEFORE = re.compile(rf"(?<!\w)(?:{lex.VENUE_WORDS}|{lex.PLACE_NOUNS}|parque|parc|jard[íi]n|jardin|"
+                                rf"paseo|plaza|"
                                 rf"pabell[óo]n|estadio|stade|lyc[ée]e|coll[èe]ge|instituto)"
                                 r"(?:\s+[\w.]+){0,3}\s+$", CI)
 COMPOUND = re.compile(r"\w+(?:-\w+)+")
@@ -2709,7 +2833,8 @@ def echoes(text: str, kind: str, words: set[str]) -> Iterator[Hit]:
         return
     spelled = words | {re.sub(r"['’]", "", w) for w in words}  # "O'Driscoll" typed "ODriscoll" in a reference
     pattern = "|".join(re.escape(w) for w in sorted(spelled, key=len, reverse=True))
-    for m in re.finditer(rf"(?:(?<=\bd['’])|(?<=(?<!\w)['’])|(?<![\w'’-]))(?:{pattern})(?:s(?=\s+[{UPPER}]))?(?![\w-])",
+    for m in re.finditer(rf"(?:(?<=\bd['’])|(?<=(?<!\w)['’])|"
+                         rf"(?<![\w'’-]))(?:{pattern})(?:s(?=\s+[{UPPER}]))?(?![\w-])",
                          text):
         yield _hit(text, "name", m.start(), m.end(), True, why)  # "le don d'Yvette", "Leonies Herzweg"
     long_names = [_fold(w) for w in words if len(w) >= 5]
@@ -2782,14 +2907,14 @@ def camel_names(text: str, pattern: str = r"\S+") -> Iterator[Hit]:
 PERSONAL = frozenset({"name", "address", "phone", "email_address", "ssn", "nhs_number", "nir", "kvnr", "nhc", "mrn",
                       "health_plan", "account", "license", "vehicle", "device", "age", "other_id"})
 # ("Se desplomó a las 13:40 del martes 24": Spanish leaves out the man it goes on about)
-PRONOUN = re.compile(r"(?-i:\bSe\s+(?:le\b|[a-záéíóúñ]+(?:ó|aba|ía)\b))|"
+PRONOUN = re.compile(r"(?-i:(?<!\w)Se\s+(?:le\b|[a-záéíóúñ]+(?:ó|aba|ía)\b))|"
                      # Spanish leaves the subject out: "Fue trasladado al hospital comarcal el 17 de julio"
                      r"(?-i:^\s*(?:Fue|Falleció|Ingresó|Murió|Vivía|Sufrió|Estaba|Llevaba|Había)\b)|"
-                     r"\b(?:he|she|his|her|him|él|ella|su|sus|il|elle|ses|son|sa|er|sie|sein|seine|seiner|seinen|"
+                     r"(?<!\w)(?:he|she|his|her|him|él|ella|su|sus|il|elle|ses|son|sa|er|sie|sein|seine|seiner|seinen|"
                      r"seinem|ihren|ihrem|ihr|ihre|"
                      r"ihrer|ils|elles|ellos|ellas)\b|"
                      # "Der an Demenz erkrankte Mann", "the woman", "la fillette": the person again
-                     r"\b(?:the|der|die|el|la|le)\s+(?:[\w-]+\s+){0,4}?(?:man|woman|boy|girl|teenager|pensioner|"
+                     r"(?<!\w)(?:the|der|die|el|la|le)\s+(?:[\w-]+\s+){0,4}?(?:man|woman|boy|girl|teenager|pensioner|"
                      r"Mann|Frau|Junge|Mädchen|Seniorin|Senior|Rentnerin|Rentner|Jugendliche|Jugendlicher|"
                      r"hombre|mujer|niño|niña|anciano|anciana|joven|homme|femme|garçon|fillette|adolescente?|"
                      # "La paciente sufrió un mareo el 6 de mayo", "El menor ingresó el martes 8"
@@ -2798,7 +2923,7 @@ PRONOUN = re.compile(r"(?-i:\bSe\s+(?:le\b|[a-záéíóúñ]+(?:ó|aba|ía)\b))|
 
 
 # A day and month without a year, after the word that introduces a date ("le 03/06", "am 6.11.").
-DAY_MONTH = re.compile(r"\b(?:on|of|le|am|el|du|vom|since|depuis|seit(?:\s+dem)?|desde\s+el|desde|"
+DAY_MONTH = re.compile(r"(?<!\w)(?:on|of|le|am|el|du|vom|since|depuis|seit(?:\s+dem)?|desde\s+el|desde|"
                        r"bis(?:\s+zum)?|until|au|al|hasta(?:\s+el)?)\s+"  # the end of a stay: "vom 3.2. bis 17.2."
                        r"(?:[A-Za-zäéè]+(?:tag|day|di|es)\.?,?\s+)?"
                        r"(?P<date>(?P<d>[0-3]?\d)[/.](?P<m>[01]?\d)\.?)(?![\d/]|\.\d)", CI)
@@ -2806,14 +2931,14 @@ DAY_MONTH = re.compile(r"\b(?:on|of|le|am|el|du|vom|since|depuis|seit(?:\s+dem)?
 
 # A weekday and the day of the month, the month left to the reader: "el jueves 12", "Friday the 13th",
 # "Freitag, dem 13." -- a date when it is someone's.
-WEEKDAY_DAY = re.compile(rf"\b(?:{WEEKDAYS}|(?-i:Mo|Di|Mi|Do|Fr|Sa|So)\.|"
+WEEKDAY_DAY = re.compile(rf"(?<!\w)(?:{WEEKDAYS}|(?-i:Mo|Di|Mi|Do|Fr|Sa|So)\.|"
                          rf"(?-i:Mon|Tue|Tues|Wed|Weds|Thu|Thur|Thurs|Fri|Sat|Sun)\.?(?=\s+{DAY}(?:st|nd|rd|th)\b))"
                          rf",?\s+(?:the\s+|dem\s+|den\s+)?"
                          rf"(?:{DATE}|{DAY}\.\d{{1,2}}\.(?!\d)|{DAY}/\d{{1,2}}(?![/\d])|{DAY}(?:st|nd|rd|th)?\s+(?:{SHORT_MONTH})\b\.?|"
                          rf"{DAY}(?:st|nd|rd|th|\.)?"
                          rf"(?!\s*(?:[:h%°\d]|Uhr\b|a\.m|p\.m|am\b|pm\b))(?![\w.,]\d))", CI)
 # Spanish gives the day alone: "el viernes pasado, día 21", "el día 3".
-DAY_NUMBER = re.compile(rf"\b(?:el\s+)?d[íi]a\s+{DAY}\b(?!\s*(?:de\s+)?(?:semana|mes|h\b|horas?\b|[:.]\d))", CI)
+DAY_NUMBER = re.compile(rf"(?<!\w)(?:el\s+)?d[íi]a\s+{DAY}\b(?!\s*(?:de\s+)?(?:semana|mes|h\b|horas?\b|[:.]\d))", CI)
 # An ordinal in words: "the twenty-eighth of June", "el veintiocho de junio" is a cardinal, "June the third".
 ORDINAL_WORDS = (r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|"
                  r"fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth|"
@@ -2828,19 +2953,21 @@ DAY_WORDS_FR_ES = (r"premier|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|
                    r"trente(?:-et-un)?|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|trece|catorce|"
                    r"quince|dieciséis|diecisiete|dieciocho|diecinueve|veinte|veinti(?:uno|dós|trés|cuatro|cinco|séis|"
                    r"siete|ocho|nueve)|treinta(?:\s+y\s+uno)?")
-WORDED_DATE = re.compile(rf"\b(?:the\s+)?(?:{ORDINAL_WORDS})\s+of\s+{MONTH}|\b{MONTH}\s+the\s+(?:{ORDINAL_WORDS})\b|"
-                         rf"\b(?:{ORDINAL_WORDS_DE})\s+{MONTH}|"
-                         rf"\b(?:le|el|du|del|au|al|{WEEKDAYS})\s+(?:pasado\s+|último\s+)?(?:{DAY_WORDS_FR_ES})(?:\s+de)?\s+{MONTH}",
+WORDED_DATE = re.compile(rf"(?<!\w)(?:the\s+)?(?:{ORDINAL_WORDS})\s+of\s+{MONTH}|"
+                         rf"\b{MONTH}\s+the\s+(?:{ORDINAL_WORDS})\b|"
+                         rf"(?<!\w)(?:{ORDINAL_WORDS_DE})\s+{MONTH}|"
+                         rf"(?<!\w)(?:le|el|du|del|au|al|{WEEKDAYS})\s+(?:pasado\s+|último\s+)?(?:{DAY_WORDS_FR_ES})(?:\s+de)?\s+{MONTH}",
                          CI)  # "el pasado veintiuno de marzo"
 # A funeral, a wake or a memorial is the dead person's: its date is theirs.
-FUNERAL = re.compile(r"\b(?:funeral|memorial\s+service|wake|burial|cremation|obsèques|funérailles|inhumation|"
+FUNERAL = re.compile(r"(?<!\w)(?:funeral|memorial\s+service|wake|burial|cremation|obsèques|funérailles|inhumation|"
                      r"crémation|veillée|misa\s+funeral|funeral|velatorio|entierro|sepelio|capilla\s+ardiente|"
                      r"Trauerfeier|Beerdigung|Beisetzung|Trauergottesdienst|Requiem|Aussegnung|Urnenbeisetzung|"
                      r"crématorium|crematorium|crematorio|Krematorium)\b", CI)
 
 
 # ... and any farewell to someone: "eine kleine Andacht für Sascha", "la despedida será el sábado".
-FAREWELL = re.compile(rf"{FUNERAL.pattern}|\b(?:vigil|Andacht|Trauerandacht|Gedenkfeier|despedida|homenaje|hommage|"
+FAREWELL = re.compile(rf"{FUNERAL.pattern}|(?<!\w)(?:vigil|Andacht|Trauerandacht|Gedenkfeier|despedida|homenaje|"
+                      rf"hommage|"
                       r"cérémonie\s+d['’]adieu|celebration\s+of\s+(?:his|her)\s+life)\b", CI)
 
 
@@ -2886,13 +3013,13 @@ def tied_addresses(text: str, spans: list[tuple[int, int]], found: list[Hit]) ->
 
 # A house number and a street without its kind, then the town, where a named person comes from.
 UNTYPED_STREET = rf"\d{{1,4}}[a-z]?\s+(?P<street>[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)?)"  # "12 Riverside"
-UNTYPED_HOME = re.compile(rf"\b(?:from|of|at)\s+(?P<a>{UNTYPED_STREET},\s+[{UPPER}][{LOWER}]+)")
+UNTYPED_HOME = re.compile(rf"(?<!\w)(?:from|of|at)\s+(?P<a>{UNTYPED_STREET},\s+[{UPPER}][{LOWER}]+)")
 # ... or right after the name: "2) Desmond O'Kane, 9 Millbrook, wheelchair user"
 UNTYPED_AFTER_NAME = re.compile(rf",\s*(?P<a>{UNTYPED_STREET})(?=\s*[,.;)]|\s*$)")
 
 
 # Where a record says the person lives, up to the postcode: "residing 27 Cwrt Y Felin, Llandaff, Cardiff CF5 2LN".
-LIVES_AT = re.compile(r"\b(?:residing|resides|resident|living|lives)\s+(?:at\s+)?"
+LIVES_AT = re.compile(r"(?<!\w)(?:residing|resides|resident|living|lives)\s+(?:at\s+)?"
                       r"(?P<a>\d{1,4}[a-z]?\s+[A-Z][^,\n]{1,40}"
                       r"(?:,\s*[A-Z][^,\n]{1,30}){0,3}?[,\s]\s*[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})(?![\w-])")
 
@@ -2905,34 +3032,35 @@ POSSESSIVE_HOME = re.compile(r"\s*(?:Leur|Their|His|Her|Su|Sus|Ihr|Ihre|Sein|Sei
                              r"(?:home|house|farm|flat|apartment|exploitation|ferme|maison|domicile|appartement|logement|"
                              r"casa|domicilio|vivienda|granja|piso|finca|Haus|Hof|Bauernhof|Wohnung|Zuhause)\b")
 # ... or that names it their home right before it: "nach ihrem früheren Zuhause in der Lessingstraße 22".
-HOME_OF_THEIRS = re.compile(r"\b(?:ihrem|seinem|seines|ihres|ihr|sein|her|his|their|son|sa|su)\s+(?:\w+\s+)?"
+HOME_OF_THEIRS = re.compile(r"(?<!\w)(?:ihrem|seinem|seines|ihres|ihr|sein|her|his|their|son|sa|su)\s+(?:\w+\s+)?"
                             r"(?:Zuhause|home|house|domicile|casa|maison|Wohnung|domicilio|Wohnhaus(?:es)?|Hauses)\s+"
                             r"(?:(?:in|at|on|en|à|au|im)\s+)?"
                             r"(?:(?:der|dem|the|la|le|el)\s+)?$", CI)
 # ... or a home in an advisory that names its people: "the ground-floor flat at 27 Vere Street" (a family's).
-DWELLING_AT = re.compile(r"\b(?:flat|apartment|maisonette|bungalow|appartement|logement|piso|vivienda|Wohnung)\s+"
+DWELLING_AT = re.compile(r"(?<!\w)(?:flat|apartment|maisonette|bungalow|appartement|logement|piso|vivienda|Wohnung)\s+"
                          r"(?:at|in|au|en|in\s+der|im)\s*$", CI)
 LIVES_AFTER_PRONOUN = re.compile(rf"\s*\w+\s+(?:\w+\s+){{0,2}}(?i:{LIVES_WORDS})\b")
 
 
 # A street named without a house number: "on Filton Avenue", "rue Balay", "calle Mayor", "Florastraße".
 STREET_NAME = re.compile(
-    rf"(?:\b(?:on|in|at|of|off)|(?<=\w),)\s+(?P<en>(?:{WORD}\s+){{1,2}}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Court|Ct|"
+    rf"(?:(?<!\w)(?:on|in|at|of|off)|(?<=\w),)\s+(?P<en>(?:{WORD}\s+){{1,2}}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Court|Ct|"
     rf"Close|Way|Crescent|Terrace|Grove|Gardens|Row|Mews|Place|Walk|Rise))\b\.?(?!\s+(?i:{lex.VENUE_WORDS}|elementary|primary|middle|high|"
     r"junior|infants?|nursery)\b)|"
-    rf"\b(?P<fr>(?i:rue|avenue|boulevard|allée|impasse|chemin|quai|cours|route|passage|square)\s+(?:de\s+la\s+|du\s+|des\s+|de\s+|d['’])?{WORD})|"
-    rf"\b(?P<es>(?i:calle|avenida|paseo|c/)\s+(?:de\s+la\s+|del\s+|de\s+)?{WORD}(?:\s+{WORD})?)|"
-    rf"\b(?P<de>[{UPPER}][{LOWER}]+(?:straße|strasse|weg|gasse|allee|{GERMAN_RING})|"
+    rf"(?<!\w)(?P<fr>(?i:rue|avenue|boulevard|allée|impasse|chemin|quai|cours|route|passage|square)\s+(?:de\s+la\s+|du\s+|des\s+|de\s+|d['’])?{WORD})|"
+    rf"(?<!\w)(?P<es>(?i:calle|avenida|paseo|c/)\s+(?:de\s+la\s+|del\s+|de\s+)?{WORD}(?:\s+{WORD})?)|"
+    rf"(?<!\w)(?P<de>[{UPPER}][{LOWER}]+(?:straße|strasse|weg|gasse|allee|{GERMAN_RING})|"
     rf"(?:[{UPPER}][{LOWER}]+-)+(?:Straße|Strasse|Weg|Gasse|Allee|Platz|Ring)|"  # "Rudolf-Breitscheid-Straße"
     rf"[{UPPER}][{LOWER}]+er\s+(?:Straße|Strasse|Weg|Gasse|Allee|Chaussee|Damm|Ufer|Steig)|"  # "Horster Straße"
     # "in der Straße Am Lindenhof"
     rf"(?<=Straße\s)(?:Am|Im|An\s+der|Zum|Zur|Auf\s+dem|In\s+den)\s+[{UPPER}][{LOWER}]+)\b|"
     # a home on a street named without its kind: "leaving his home on Hazelwood in Chatham"
-    rf"\b(?i:his|her|their)\s+(?i:home|house|trailer|apartment)\s+on\s+(?P<home>{WORD}(?:\s+{WORD})?)(?=\s+in\b|\s*[,.;])")
-STREET_HOME = re.compile(rf"\b(?:{LIVES_WORDS}|casa|vit)\W+(?:\w+\W+){{0,2}}$", CI)
+    rf"(?<!\w)(?i:his|her|their)\s+(?i:home|house|trailer|apartment)\s+on\s+(?P<home>{WORD}(?:\s+{WORD})?)(?=\s+in\b|\s*[,.;])")
+STREET_HOME = re.compile(rf"(?<!\w)(?:{LIVES_WORDS}|casa|vit)\W+(?:\w+\W+){{0,2}}$", CI)
 
 
-ROOM = re.compile(r"\b(?:chambre|appartement|apartment|apt\.?|flat|unit|room|habitación|hab\.|Zimmer|Zi\.|Wohnung)\s+"
+ROOM = re.compile(r"(?<!\w)(?:chambre|appartement|apartment|apt\.?|flat|unit|room|habitación|hab\.|Zimmer|Zi\.|"
+                  r"Wohnung)\s+"
                   r"(?:n[°º]\s*)?(?-i:[A-Z]-?)?\d{1,4}[A-Z]?\b"  # "chambre 214", "chambre B-112"
                   r"(?:\s+(?:à|at|in|en|im|in\s+der)\s+(?:la\s+|le\s+|l'|the\s+|el\s+|der\s+)?(?:résidence|EHPAD|"
                   r"residencia|care\s+home|nursing\s+home|Seniorenheim|Pflegeheim|Wohnheim)\s+(?-i:[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2}))?",
@@ -2941,7 +3069,8 @@ ROOM = re.compile(r"\b(?:chambre|appartement|apartment|apt\.?|flat|unit|room|hab
 
 # A court's, an inspector's or an insurer's file on one person: "(Az. 4 O 412/22)", "procedimiento ordinario
 # 1123/2023", "l'affaire n° 2201457", "unter dem Aktenzeichen AS-24-3317".
-CASE_FILE = re.compile(r"\b(?:(?:Az\.|Aktenzeichen|Geschäftszeichen)(?:\s+(?:des|der)\s+\w+)?(?:\s+(?:lautet|ist))?|"
+CASE_FILE = re.compile(r"(?<!\w)(?:(?:Az\.|Aktenzeichen|Geschäftszeichen)(?:\s+(?:des|"
+                       r"der)\s+\w+)?(?:\s+(?:lautet|ist))?|"
                        r"procedimiento(?:\s+(?:ordinario|abreviado))?|"
                        r"diligencias(?:\s+previas)?|expediente|affaire|case|claim|num[ée]ro\s+de\s+parquet|(?-i:RG)|"
                        r"docket(?:\s+number)?|denuncia|plainte|Anzeige)(?:,?\s+(?:es|est|ist|is)(?:\s+(?:la|le|die|the))?)?"
@@ -3072,7 +3201,7 @@ def tied_streets(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> I
 
 # The town or district a person named here is from (Safe Harbor: any place smaller than a state): "Doreen Hollis,
 # 91, of Clift House Road in Bedminster", "un 76-jähriger Mann aus Bad Vilbel", "M. Delattre, 71 ans, de Roubaix".
-TOWN_OF = re.compile(rf"(?P<lead>,?\s*(?:\b(?:of|from|in|aus|de|du|d['’]|à|en|vecin[oa]\s+de|domiciliée?\s+à|"
+TOWN_OF = re.compile(rf"(?P<lead>,?\s*(?:(?<!\w)(?:of|from|in|aus|de|du|d['’]|à|en|vecin[oa]\s+de|domiciliée?\s+à|"
                      rf"wohnhaft\s+in)\s+)"
                      rf"(?:(?:la\s+|el\s+|le\s+|dem\s+)?(?i:pedanía|barrio|quartier|localidad|Ortsteil|Stadtteil|"
                      rf"village|hamlet)\s+(?:de\s+|du\s+|des\s+|d['’])?)?)"
@@ -3081,7 +3210,7 @@ TOWN_OF = re.compile(rf"(?P<lead>,?\s*(?:\b(?:of|from|in|aus|de|du|d['’]|à|en
 INSTITUTION_END = re.compile(r"(?:zentrum|(?:pflege|alten|senioren|kinder|wohn|tier|jugend|schulland|ferien|erholungs|"
                              r"übergangs|obdachlosen|flüchtlings|heil)heim|haus|klinik|krankenhaus|schule|stift|"
                              r"residenz)$", CI)  # not a town's "-heim": "Frankfurt-Bornheim", "Rüsselsheim"
-PERSON_FROM = re.compile(r"\b(?:man|woman|boy|girl|guest|resident|pensioner|Mann|Frau|Junge|Mädchen|Gast|"
+PERSON_FROM = re.compile(r"(?<!\w)(?:man|woman|boy|girl|guest|resident|pensioner|Mann|Frau|Junge|Mädchen|Gast|"
                          r"Rentner(?:in)?|"
                          r"Bewohner(?:in)?|Senior(?:in)?|homme|femme|garçon|fille|hombre|mujer|niñ[oa]|vecin[oa]|"
                          r"jubilad[oa]|retraitée?|habitante?)\b(?:\s+[\w-]+){0,4}?\s*$", CI)
@@ -3116,7 +3245,7 @@ def tied_towns(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Ite
 # town after them is theirs ("Ein Betroffener aus Duisburg-Marxloh", "décès d'une personne âgée à Carpentras",
 # "desaparecida en Alcorcón", "his old house in Tilehurst", "a council tenant in Lawrence Hill").
 SOMEONE_THERE = re.compile(
-    r"\b(?P<who>patient(?:e|in|en)?|paciente|Patient(?:in)?|case|child|baby|bebé|bébé|Kind|Säugling|infant|toddler|"
+    r"(?<!\w)(?P<who>patient(?:e|in|en)?|paciente|Patient(?:in)?|case|child|baby|bebé|bébé|Kind|Säugling|infant|toddler|"
     r"famil(?:y|ia|le)|Familie|tenant|locataire|inquilin[oa]|Mieter(?:in)?|mother|mum|mom|maman|mamá|madre|Mutter|"
     r"father|dad|papa|papá|padre|Vater|Betroffene[rn]?|afectad[oa]|victim|victime|víctima|Opfer|nurse|infirmière|"
     r"enfermer[oa]|worker|trabajador(?:a)?|salariée?|Arbeiter(?:in)?|personne\s+âgée|persona\s+mayor|"
@@ -3129,7 +3258,7 @@ SOMEONE_THERE = re.compile(
     r"\w*jährige[rn]?|year-old|"
     r"(?:old\s+)?(?:(?-i:house|home|flat|maison|casa|piso)|Haus|\w*[Ww]ohnung|domicile|domicilio))\b"
     r"(?:\s+[\w'’-]+){0,4}?\s*$", CI)
-CARE_PLACE = re.compile(r"\b(?:CHU|CHR|CHRU|CHS|CH|h[oô]pita\w*|hospitali(?:er|ère)|care\s+home|Pflegeheim|Heim|"
+CARE_PLACE = re.compile(r"(?<!\w)(?:CHU|CHR|CHRU|CHS|CH|h[oô]pita\w*|hospitali(?:er|ère)|care\s+home|Pflegeheim|Heim|"
                         r"maison\s+du\s+don|urgences|Urgencias|Maternidad|Neonatos|Klinik\w*|planta)\b", CI)
 
 
@@ -3162,7 +3291,8 @@ ORGANISATION_HANDLE = re.compile(r"nhs|health|hospital|clinic|care|gov|council|c
 
 # A file kept on one case: "dossier 2023-AX-0091", "signalement n° 71-LEG-2024-014", "Aktenzeichen 53.2-TB-118/24",
 # "quoting ref PN-72915", "servicio de transporte n.º 2024-118734".
-CASE_NUMBER = re.compile(r"\b(?:dossier|signalement|expediente|caso|case|Fall|Vorgang|incident|Aktenzeichens?|Az\.|"
+CASE_NUMBER = re.compile(r"(?<!\w)(?:dossier|signalement|expediente|caso|case|Fall|Vorgang|incident|"
+                         r"Aktenzeichens?|Az\.|"
                          r"Geschäftszeichen|proc[ée]dure|procedimiento|ref\.?|reference|r[ée]f[ée]rence|referencia|"
                          r"Referenz|transporte?|traslado|diligencias(?:\s+previas)?)(?:\s+[A-Z]{2,5})?"
                          r"\s*(?:n\.?\s?[°º]\s*|n[°º.o]\s*|no\.?\s*|#\s*|Nr\.?\s*)?:?\s*"
@@ -3252,7 +3382,7 @@ def town_echoes(text: str, kind: str, towns: Collection[str]) -> Iterator[Hit]:
 # "desde su pueblo, Villanueva de la Serena", "Sie stammt aus Porz", "son domicile d'Ergué-Gabéric", "une famille de
 # Gennevilliers" (a district, "el barrio de Fuensanta", was measured and not kept: it is an outbreak's as often).
 ORIGIN_TOWN = re.compile(
-    r"\b(?:originaire\s+d(?:e\s+|['’])|natural\s+de|natif\s+d(?:e\s+|['’])|native\s+of|stamm(?:t|te)\s+aus|"
+    r"(?<!\w)(?:originaire\s+d(?:e\s+|['’])|natural\s+de|natif\s+d(?:e\s+|['’])|native\s+of|stamm(?:t|te)\s+aus|"
     r"grew\s+up\s+in|(?:his|her|their)\s+home\s?town(?:\s+of)?,?|domicile\s+d(?:e\s+|['’])|domicilio\s+(?:en|de)|"
     # "venue de Quimper avec ses amis", "installés à Quimperlé", "son adresse à Mandelieu", "vecina de Lorca"
     r"(?<![Ll]a\s)venue?s?\s+d(?:e\s+|['’])|install[ée]e?s?\s+à|(?:son|sa|leur)\s+adresse\s+à|"
@@ -3277,7 +3407,7 @@ TOWN_LIVED = re.compile(rf"(?<![\w-])(?P<place>[{UPPER}][{LOWER}][\w'’-]*(?:\s
                         r"wo\s+(?:er|sie)\s+(?:lange\s+)?(?:gelebt|gewohnt|aufgewachsen)|"
                         r"wo\s+(?:er|sie|die\s+Familie)\s+(?:wohnt|wohnen|lebt|leben))\b")
 # A district named before what it is: "in the Garfield neighborhood", "from the Hallgarth area of Kendal".
-DISTRICT_NAMED = re.compile(rf"\bthe\s+(?P<place>[{UPPER}][{LOWER}]+(?:\s[{UPPER}][{LOWER}]+)?)\s+"
+DISTRICT_NAMED = re.compile(rf"(?<!\w)the\s+(?P<place>[{UPPER}][{LOWER}]+(?:\s[{UPPER}][{LOWER}]+)?)\s+"
                             r"(?:neighbou?rhood|area|district|estate)\b")
 
 
@@ -3380,27 +3510,39 @@ def _day_and_month(a: int, b: int) -> bool:
 # "who's 92", "He was 92.", "tiene 6 años".
 NUMBER_WORD_AGE = (rf"(?:{lex.NUMBER_WORDS_DE}|\w+zig|hundert)jährige[rns]?|"
                    rf"(?:{lex.NUMBER_WORDS_EN}|\w+ty(?:-\w+)?)[- ]year[- ]old")
-AGE_IN_YEARS = re.compile(rf"\b(?:\d{{1,3}}|{lex.NUMBER_WORDS_EN})-(?:weeks?|months?|days?)-old\b|"  # "six-week-old"
-                          rf"\b(?P<n>\d{{1,3}})(?:[- ](?:years?|yrs?)[- ]old\b|-year-old\b|-jährige[rns]?\b|"
+AGE_IN_YEARS = re.compile(rf"(?<!\w)(?:\d{{1,3}}|{lex.NUMBER_WORDS_EN})-(?:weeks?|months?|days?)-old\b|"
+                          rf""  # "six-week-old"
+                          rf"(?<!\w)(?P<n>\d{{1,3}})(?:[- ](?:years?|yrs?)[- ]old\b|-year-old\b|-jährige[rns]?\b|"
                           rf"\s+(?:ans|años|Jahren?|Lebensjahr|mois|meses|months|Monate|yrs?|semanas|semaines|weeks|Wochen)\b)|"
-                          rf"\b(?:{lex.NUMBER_WORDS})\s+(?:semaines|semanas|weeks|Wochen|months|mois|meses|Monate)\b|"
-                          rf"\b(?:{NUMBER_WORD_AGE})\b|"
-                          rf"\b(?P<pair>\d{{1,2}})(?=(?:,\s*\d{{1,2}})*,?\s+(?:y|and|et|und)\s+\d{{1,2}}\s+(?:años|ans|years|Jahre)\b)|"
-                          rf"\b(?:{lex.AGE_WORDS_ANY})\s+(?:years?\s+old|ans|años|Jahren?(?:\s+alt)?)\b|"
+                          rf"(?<!\w)(?:{lex.NUMBER_WORDS})\s+(?:semaines|semanas|weeks|Wochen|months|mois|meses|Monate)\b|"
+                          rf"(?<!\w)(?:{NUMBER_WORD_AGE})\b|"
+                          rf"(?<!\w)(?P<pair>\d{{1,2}})(?=(?:,\s*\d{{1,2}})*,?\s+(?:y|and|et|und)\s+\d{{1,2}}\s+(?:años|ans|years|Jahre)\b)|"
+                          rf"(?<!\w)(?:{lex.AGE_WORDS_ANY})\s+(?:years?\s+old|ans|años|Jahren?(?:\s+alt)?)\b|"
                           rf"(?<=\baged\s)(?:{lex.AGE_WORDS_ANY})\b", CI)  # "a swimmer aged fifty-two"
+# Every age above writes one of these: a text without any is read no further (nine texts in ten).
+AGE_UNIT = re.compile(r"old|jährig|ans\b|años|jahr|mois|meses|month|monate|yrs?\b|years\b|semana|semaine|week|wochen|"
+                      r"aged", CI)
+
+
+@lru_cache(maxsize=32)
+def ages_in_years(text: str) -> tuple[re.Match[str], ...]:
+    """AGE_IN_YEARS over a text, read once for its three readers."""
+    return tuple(AGE_IN_YEARS.finditer(text)) if AGE_UNIT.search(text) else ()
+
+
 AGED = re.compile(r"old|jährig|alt\b", CI)  # "for four-year-old Amir" is an age after all
 # "for two years", "il y a six ans", "vor zehn Jahren": a time, not an age.
-DURATION_BEFORE = re.compile(r"\b(?:for|over|during|il\s+y\s+a|depuis|pendant|durant|hace|desde\s+hace|durante|"
+DURATION_BEFORE = re.compile(r"(?<!\w)(?:for|over|during|il\s+y\s+a|depuis|pendant|durant|hace|desde\s+hace|durante|"
                              r"seit|vor|während)\s+$", CI)
 AGE_BARE = re.compile(r"(?:^\s*(?:\([^)]{1,60}\)\s*)?,\s*(?:de\s+|(?:ist|is|est|tiene)\s+)?|^\s*\(\s*|^\s*[—–|]\s*|"
-                      r"\b(?:who['’]s|who\s+(?:is|was|at|turns|turned)|(?:he|she)\s+(?:is|was)|(?:he|she)['’]s|aged|"
+                      r"(?<!\w)(?:who['’]s|who\s+(?:is|was|at|turns|turned)|(?:he|she)\s+(?:is|was)|(?:he|she)['’]s|aged|"
                       r"age(?:\s+of)?|"
                       r"edad\s+de|(?-i:Er|Sie|He|She|Il|Elle|Él|Ella)\s*\(\s*|"
                       r"(?-i:[A-Z][a-z]+)\s+(?:is|was)|(?:sie|er)\s+(?:ist|war)|(?:elle|il)\s+(?:a|avait)|"
                       r"(?-i:[A-Z][a-zäöüß]+)\s+(?-i:ist|war)|"  # "Oma Trudi ist 86"
                       r"would\s+have\s+been|would\s+have\s+turned|habría\s+cumplido|aurait\s+eu|"
                       r"(?:died|passed\s+away)\b[^.;]{0,40}?\sat|"  # "Linda died on Tuesday, January 21, at 58,"
-                      r"I['’]m|I\s+am|ich\s+bin|(?-i:Tengo)|\by\s+tengo|"  # "I'm 72 and my doctor said"
+                      r"I['’]m|I\s+am|ich\s+bin|(?-i:Tengo)|(?<!\w)y\s+tengo|"  # "I'm 72 and my doctor said"
                       r"l['’]âge\s+de|"
                       r"Alter\s+von)\s+"
                       r"(?:just\s+|only\s+|erst\s+|apenas\s+|seulement\s+)?)"
@@ -3423,7 +3565,7 @@ NICKNAMED = re.compile(r"(?:known\s+(?:to\s+[\w\s]{1,30}?\s+)?as|goes\s+by|(?<!s
 
 
 # ... or without quotes, a single word before a stop: "known to friends as Daf.", "dit Dédé,".
-NICKNAMED_BARE = re.compile(r"\b(?:known\s+(?:to\s+[\w\s]{1,30}?\s+)?as|goes\s+by|dite?|alias|genannt|"
+NICKNAMED_BARE = re.compile(r"(?<!\w)(?:known\s+(?:to\s+[\w\s]{1,30}?\s+)?as|goes\s+by|dite?|alias|genannt|"
                             rf"conocid[oa]\s+como)\s+(?-i:(?P<nick>[{UPPER}][{LOWER}]+))(?=[.,;)]|\s*$)", CI)
 
 
@@ -3471,13 +3613,13 @@ def _a_lifetime(number: str | None) -> bool:
 
 
 # One person's age, said of someone the advisory names: "missing 15-year-old girl", "un jornalero de 41 años".
-ONE_PERSON_AGE = re.compile(r"(?:\b(?:a|an|un|una|une|ein|eine|einen|einem|einer)\s+(?:[^\W\d_]+\s+){0,2}"
-                            r"(?:de\s+|of\s+)?|\b(?:missing|vermisst|vermisste[nr]?|desaparecid[oa]|disparue?):?\s+|"
+ONE_PERSON_AGE = re.compile(r"(?:(?<!\w)(?:a|an|un|una|une|ein|eine|einen|einem|einer)\s+(?:[^\W\d_]+\s+){0,2}"
+                            r"(?:de\s+|of\s+)?|(?<!\w)(?:missing|vermisst|vermisste[nr]?|desaparecid[oa]|disparue?):?\s+|"
                             # "Mi hijo de seis años", "j'ai 67 ans", "ich bin 58 Jahre alt"
-                            r"\b(?:mi|my|mon|ma|mein|meine|meinem|notre|nuestr[oa])\s+[^\W\d_]+\s+(?:de\s+|of\s+)?|"
-                            r"\b(?:j['’]ai|tengo|I['’]m|I\s+am|ich\s+bin)\s+|"
+                            r"(?<!\w)(?:mi|my|mon|ma|mein|meine|meinem|notre|nuestr[oa])\s+[^\W\d_]+\s+(?:de\s+|of\s+)?|"
+                            r"(?<!\w)(?:j['’]ai|tengo|I['’]m|I\s+am|ich\s+bin)\s+|"
                             # "Le conducteur, âgé de 19 ans", "the driver, aged 19", "el copiloto, de 23 años"
-                            rf"\b(?:le|la|el|the|der|die)\s+(?:{lex.PERSON_ROLES}),?\s+(?:âgée?\s+de|aged|de|im\s+Alter\s+von)\s+)$",
+                            rf"(?<!\w)(?:le|la|el|the|der|die)\s+(?:{lex.PERSON_ROLES}),?\s+(?:âgée?\s+de|aged|de|im\s+Alter\s+von)\s+)$",
                             CI)
 
 
@@ -3492,12 +3634,13 @@ ONE_PERSON_NOUN = re.compile(rf"(?:\s+[{UPPER}][{LOWER}]+)?"  # a town between: 
                              # "83-jähriger Rentner", "87-jährige Bewohnerin"
                              r"Rentner(?:in)?|Mann|Frau|Junge|Mädchen|Kind|Säugling|Patient(?:in)?|Bewohner(?:in)?|"
                              r"Landwirt(?:in)?|Schüler(?:in)?|(?:Rad|Auto|Motorrad)fahrer(?:in)?|Fußgänger(?:in)?)\b")
-DER_DIE = re.compile(r"(?:\b(?:der|die|dem|den|des)\s+(?:damals|erst|noch|heute|inzwischen)?\s*|^\s*|[:–—]\s*)$", CI)
+DER_DIE = re.compile(r"(?:(?<!\w)(?:der|die|dem|den|des)\s+(?:damals|erst|noch|heute|inzwischen)?\s*|^\s*|"
+                     r"[:–—]\s*)$", CI)
 
 
 # ... or a bare number after what the person is: "missing Weston-super-Mare man, 34, who relies on".
 # A relative's too: "her grandmother, 74, who", "el abuelo de la novia, de 88 años,".
-NOUN_AGE = re.compile(rf"\b(?:man|woman|boy|girl|teenager|hombre|mujer|chico|chica|homme|femme|Mann|Frau|"
+NOUN_AGE = re.compile(rf"(?<!\w)(?:man|woman|boy|girl|teenager|hombre|mujer|chico|chica|homme|femme|Mann|Frau|"
                       rf"varón|male|female|"  # "Paciente varón, 72 años,"
                       rf"Rentner(?:in)?|Senior(?:in)?|pensioner|retraitée?|jubilad[oa]|Bewohner(?:in)?|"
                       rf"{lex.RELATIVES})(?:\s+(?:de|of|du|de\s+la|des)\s+(?:la\s+|el\s+|the\s+)?[^\W\d_]+)?"
@@ -3516,7 +3659,7 @@ def _one_person_ages(text: str) -> Iterator[tuple[int, int]]:
         group = "n" if m.group("n") else "p"
         if _a_lifetime(m.group(group)):
             yield m.span(group)
-    for m in AGE_IN_YEARS.finditer(text):
+    for m in ages_in_years(text):
         lead = text[max(0, m.start() - 30):m.start()]
         as_person = (re.search(r"(?i:year-old|-jährige[rn]?)$", m.group()) and (
             YEAR_OLD_AS_NOUN.match(text, m.end()) or ONE_PERSON_NOUN.match(text, m.end()))) or (
@@ -3541,7 +3684,7 @@ def named_persons_ages(text: str, hits: list[Hit]) -> Iterator[Hit]:
 
 # The ages of several people of one family or group, listed: "her three children, ages 12, 9 and 3", "sisters Kaylee and
 # Morgan Ruiz, 16 and 14,", "deux enfants de 5 et 8 ans", "zwei Kinder (4 und 7)".
-LISTED_AGES = re.compile(r"\b(?:ages|aged|de|von|im\s+Alter\s+von|edades\s+de)\s+"
+LISTED_AGES = re.compile(r"(?<!\w)(?:ages|aged|de|von|im\s+Alter\s+von|edades\s+de)\s+"
                          r"(?P<ages>\d{1,2}(?:\s*,\s*\d{1,2})*\s*,?\s*(?:and|y|et|und)\s+\d{1,2})(?=\s*(?:ans|años|Jahren?|years?|[,.;)]))|"
                          rf"[{LOWER}]\s*,\s*(?P<after>\d{{1,2}}\s+(?:and|y|et|und)\s+\d{{1,2}})\s*,|"
                          r"\(\s*(?P<paren>\d{1,2}\s*(?:,\s*\d{1,2}\s*)*(?:and|y|et|und)\s+\d{1,2})\s*\)", CI)
@@ -3553,13 +3696,14 @@ DURATION = re.compile(r"(?:weeks?|months?|days?|meses|mois|semanas|semaines|Woch
 # What an age in years follows when it is someone's: "une habitante âgée de 79 ans", "voluntario de 19 años", "a man,
 # approximately 30 years old".
 # A small child's age in months, after "has" or "is": "Tiene 14 meses", "il a 14 mois", "sie ist 14 Monate alt".
-MONTHS_OLD = re.compile(r"\b(?:tiene|tenía|cumple|cumplió|a|avait|hat|ist|war|is|was)\s+(?P<n>\d{1,2})\s+"
+MONTHS_OLD = re.compile(r"(?<!\w)(?:tiene|tenía|cumple|cumplió|a|avait|hat|ist|war|is|was)\s+(?P<n>\d{1,2})\s+"
                         r"(?:meses|mois|Monate|months)\b(?!\s+(?:long|de\s+(?:durée|duración)|lang))", CI)
-ESTIMATED_AGE = re.compile(r"\b(?:in\s+(?:his|her)\s+(?:early\s+|mid-?\s*|late\s+)?(?P<n>[1-9]0s)\b|"
+ESTIMATED_AGE = re.compile(r"(?<!\w)(?:in\s+(?:his|her)\s+(?:early\s+|mid-?\s*|late\s+)?(?P<n>[1-9]0s)\b|"
                            r"(?:etwa|ungefähr|circa|ca\.|about|around|approximately|roughly|environ|unos|"
                            r"aproximadamente|alrededor\s+de)\s+(?P<r>\d{2}(?:\s*(?:bis|to|-|–|et|à|a|y)\s*\d{2})?)"
                            r"\s+(?:Jahre\s+alt|years\s+old|ans|años)\b)", CI)
-AGE_LEAD = re.compile(r"\b(?:âgée?|aged|de|im\s+Alter\s+von|approximately|about|around|roughly|unos|environ|etwa|circa)"
+AGE_LEAD = re.compile(r"(?<!\w)(?:âgée?|aged|de|im\s+Alter\s+von|approximately|about|around|roughly|unos|"
+                      r"environ|etwa|circa)"
                       r"\s+$", CI)
 
 
@@ -3568,9 +3712,9 @@ def possible_ages(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
     they block only in an advisory that holds patient data (phi.py) -- "A 68-year-old man was given
     methotrexate" is the patient whose record number the advisory also gives."""
     for start, end in one_person_ages(text):
-        if not DURATION.search(text[start:end]) and not re.search(r"\ba\s+los\s+$", text[max(0, start - 8):start]):
+        if not DURATION.search(text[start:end]) and not re.search(r"(?<!\w)a\s+los\s+$", text[max(0, start - 8):start]):
             yield _hit(text, "age", start, end, False, "the age of a person")
-    for m in AGE_IN_YEARS.finditer(text):  # in a sentence about one person, not the public's
+    for m in ages_in_years(text):  # in a sentence about one person, not the public's
         lead = text[max(0, m.start() - 30):m.start()]
         if m.group("n") and _a_lifetime(m.group("n")) and not DURATION.search(m.group()) and AGE_LEAD.search(lead) \
                 and not GROUP_AGE.search(lead) and not re.match(r"\s*(?:and|or|y|o|et|ou|und|oder|to|a|à|bis)\s+\d",
@@ -3608,7 +3752,7 @@ def tied_ages(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iter
         return
     sentences_named = named_sentences(spans, found)
     taken = [(h.start, h.end) for h in found if h.blocking]
-    candidates = [(m.start(), m.end()) for m in AGE_IN_YEARS.finditer(text) if _a_lifetime(m.group("n"))]
+    candidates = [(m.start(), m.end()) for m in ages_in_years(text) if _a_lifetime(m.group("n"))]
     for h in named:  # "Raymond Tuttle, 58," / "Sabine Hölzl (52)" / "Gwen Pryce-Jones, sixty-seven,": after the name
         bare = AGE_BARE.match(text[h.end:h.end + 90])  # past a bracket: "(everyone calls him Walt), seventy-eight"
         if bare and _a_lifetime(bare.group("n")):
@@ -3634,9 +3778,10 @@ IT_IS = re.compile(r"\s*(?:Il\s+s['’]agit\s+d|Se\s+trata\s+de|Es\s+handelt\s+s
 
 
 # Two days of one month: "am 4. und 5. März", "les 3 et 4 mai", "el 3 y 4 de mayo".
-DAY_PAIR = re.compile(rf"\b(?P<first>{DAY}\.?)\s+(?:und|et|y|and|bis|au|al)\s+{DAY}\.?\s+(?:de\s+)?{MONTH}", CI)
+DAY_PAIR = re.compile(rf"(?<!\w)(?P<first>{DAY}\.?)\s+(?:und|et|y|and|bis|au|al)\s+{DAY}\.?\s+(?:de\s+)?{MONTH}", CI)
 # German names a day of this month by its ordinal alone: "die am Dritten erstmals Fieber hatte".
-NOMINAL_DAY = re.compile(r"\b(?:am|vom|seit\s+dem|bis\s+zum)\s+(?P<day>(?-i:[A-Z][a-zäöüß]+ten|[A-Z][a-zäöüß]+sten))\b")
+NOMINAL_DAY = re.compile(r"(?<!\w)(?:am|vom|seit\s+dem|bis\s+zum)\s+(?P<day>(?-i:[A-Z][a-zäöüß]+ten|"
+                         r"[A-Z][a-zäöüß]+sten))\b")
 
 
 def tied_dates(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
@@ -3663,15 +3808,16 @@ def tied_dates(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Ite
 
 # One person, or what happened to them, in a sentence: a date there is likely theirs ("I got the text on 2 February",
 # "ingresado en la UCI desde el 28 de enero", "Seit Mittwochabend, 6.3., wird Gertrud vermisst").
-ONE_PERSON_HERE = re.compile(
-    r"\b(?:(?-i:I)|he|she|him|his|her|my|er|ihm|ihn|il|elle|él|ella|ich|mein\w*|sein\w*|je|j['’]|mon|ma|son|sa|yo|"
+ONE_PERSON_WORDS = (
+    r"(?-i:I)|he|she|him|his|her|my|er|ihm|ihn|il|elle|él|ella|ich|mein\w*|sein\w*|je|j['’]|mon|ma|son|sa|yo|"
     rf"mi|{lex.RELATIVES}|"
     r"man|woman|boy|girl|child|baby|infant|teenager|patient|Patientin|paciente|patiente|hombre|mujer|niñ[oa]|bebé|"
     r"vecin[oa]|voluntari[oa]|volunteer|bénévole|habitante|resident|pensioner|retraitée?|jubilad[oa]|Rentner(?:in)?|"
     r"señora|señor|doña|Mme|Madame|Monsieur|Mrs|Herr|"
     r"homme|femme|enfant|bébé|nourrisson|Mann|Frau|Kind|Junge|Mädchen|Säugling|\w*jährige[rn]?|year-old|"
     r"died|passed\s+away|admitted|discharged|missing|fallec\w+|ingresad[oa]|desaparecid[oa]|décédée?|"
-    r"hospitalisée?|disparue?|gestorben|verstorben|vermisst|eingeliefert|aufgenommen)\b", CI)
+    r"hospitalisée?|disparue?|gestorben|verstorben|vermisst|eingeliefert|aufgenommen")
+ONE_PERSON_HERE = re.compile(rf"(?<!\w)(?:{_by_first_letter([ONE_PERSON_WORDS])})\b", CI)
 
 
 def _one_person_in(text: str, start: int, end: int) -> bool:
@@ -3692,9 +3838,9 @@ _MANY = (r"anyone|everyone|those|people|patients|visitors|customers|residents|gu
          r"children|kids|pupils|students|families|Kinder|Schüler(?:innen)?|Familien|enfants|élèves|familles|"
          r"niños|niñas|alumnos|familias|"
          r"you|your|vous|votre|vos|usted|ustedes|(?-i:Sie|Ihr|Ihre[mnrs]?)")  # the public addressed ("Sie", not "sie")
-PLURAL_PEOPLE = re.compile(rf"\b(?:{_MANY}|"  # or a span of days: an instruction's dates, not a person's
+PLURAL_PEOPLE = re.compile(rf"(?<!\w)(?:{_MANY}|"  # or a span of days: an instruction's dates, not a person's
                            r"between|entre|zwischen|from|until|through|jusqu['’]au|hasta|bis)\b", CI)
-MANY_PEOPLE = re.compile(rf"\b(?:{_MANY})\b", CI)
+MANY_PEOPLE = re.compile(rf"(?<!\w)(?:{_MANY})\b", CI)
 # Whom a message greets is not what its sentence is about: "Liebe Besucherinnen und Besucher, ... dass Sascha am
 # Dienstag ... gestorben ist".
 SALUTATION = re.compile(rf"\s*(?:{GREETING})\s[^,.!?:]{{1,60}}[,:!]")
@@ -3710,7 +3856,7 @@ def _many_in(text: str, start: int, end: int, many: re.Pattern[str] = MANY_PEOPL
 # "this morning", "ce jour" were measured and not kept: 3 more labels, 40 more findings on no label in holdout2-62.)
 _PART_OF_DAY = r"(?:\s+(?:morning|afternoon|evening|night|por\s+la\s+(?:mañana|tarde|noche)|matin|soir|après-midi))?"
 RELATIVE_DAY = re.compile(
-    rf"\b(?:(?:the\s+day\s+before\s+)?yesterday{_PART_OF_DAY}|last\s+night|"
+    rf"(?<!\w)(?:(?:the\s+day\s+before\s+)?yesterday{_PART_OF_DAY}|last\s+night|"
     rf"(?:(?:last|this\s+past|el\s+pasado)\s+)?(?:{WEEKDAYS})(?:abend|morgen|nachmittag|vormittag|nacht)?"
     rf"(?:\s+(?:pasado|dernier))?{_PART_OF_DAY}|"
     rf"(?:two|three|four|five|six|\d)\s+days\s+ago|hace\s+(?:dos|tres|cuatro|cinco|seis|\d)\s+días|"
@@ -3720,7 +3866,7 @@ RELATIVE_DAY = re.compile(
 _ABBREVIATED = {"Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"}
 # A month alone, as written (English and German capitalised): "turned 80 in March", "en février dernier", "el pasado
 # mes de abril", "seit Juli"; "in May 2024" is a month and year, read with the dates.
-LONE_MONTH = re.compile(r"\b(?i:in|en|im|last|mes\s+de|depuis|desde|seit|since)\s+"
+LONE_MONTH = re.compile(r"(?<!\w)(?i:in|en|im|last|mes\s+de|depuis|desde|seit|since)\s+"
                         rf"(?P<day>(?:{'|'.join(m for m in _MONTHS if m not in _ABBREVIATED)})"
                         r"(?:\s+(?:dernier|pasado|last\s+year))?)(?![\w-])(?!\s*(?:de\s+|of\s+)?\d)")
 
@@ -3784,8 +3930,8 @@ DOSE_AFTER = re.compile(r"\s*(?:mg|ml|mcg|µg|g|kg|mmol|%|units?|IE|UI)\b")  # "
 # ---------------------------------------------------------------------------------------------
 # URLs that identify a patient (in the text, or the `web` link)
 # ---------------------------------------------------------------------------------------------
-URL = re.compile(r"https?://[^\s<>\"')“”»«]+|\bwww\.[^\s<>\"')“”»«]+|"
-                 r"\b(?:[a-z0-9-]+\.)+(?:com|org|net|info|io|co|uk|us|es|fr|de|eu|be|ch|at|me|ly|app|page|ee|bio|link)/"
+URL = re.compile(r"https?://[^\s<>\"')“”»«]+|(?<!\w)www\.[^\s<>\"')“”»«]+|"
+                 r"(?<!\w)(?:[a-z0-9-]+\.)+(?:com|org|net|info|io|co|uk|us|es|fr|de|eu|be|ch|at|me|ly|app|page|ee|bio|link)/"
                  r"[^\s<>\"')“”»«]+|"
                  # a site by its name alone: "sur son blog maxime-en-eaux-vives.fr" (not an e-mail's domain)
                  r"(?<![\w@.-])(?:[a-z0-9-]+\.)+(?:com|org|net|info|blog|io|co\.uk|uk|es|fr|de|eu|me|page|site)\b(?![\w@-]|\.\w)",
@@ -3908,7 +4054,7 @@ def host_hits(url_text: str, offset: int) -> Iterator[Hit]:
 
 
 # A link the text calls one person's memorial or fundraiser page: "Eine Gedenkseite ist unter https://…".
-MEMORIAL_PAGE = re.compile(r"\b(?:Gedenkseite|Traueranzeige|Kondolenzbuch|memorial\s+page|tribute\s+page|obituary|"
+MEMORIAL_PAGE = re.compile(r"(?<!\w)(?:Gedenkseite|Traueranzeige|Kondolenzbuch|memorial\s+page|tribute\s+page|obituary|"
                            r"online\s+condolences|page\s+d['’]hommage|avis\s+de\s+décès|página\s+(?:de\s+)?homenaje|"
                            r"esquela|(?:cagnotte|collecte|fundraiser|colecta|recaudación|Spendenaktion)\s+(?:pour|for|para|für)\s+"
                            r"(?:la\s+famille|the\s+family|la\s+familia|die\s+Familie|s[ae]s?|his|her|su|seine?|ihre?)\b)",
@@ -3916,7 +4062,7 @@ MEMORIAL_PAGE = re.compile(r"\b(?:Gedenkseite|Traueranzeige|Kondolenzbuch|memori
 
 
 # ... or their own site: "Ihre Eltern berichten auf ihrem Blog https://miasophie-hoert.de".
-OWN_SITE = re.compile(r"\b(?:his|her|their|son|sa|leur|su|sein(?:em)?|ihr(?:em)?)\s+(?:own\s+)?"
+OWN_SITE = re.compile(r"(?<!\w)(?:his|her|their|son|sa|leur|su|sein(?:em)?|ihr(?:em)?)\s+(?:own\s+)?"
                       r"(?:blog|website|site|web|page|Seite|Webseite|Homepage)\s+(?:at\s+|sur\s+|en\s+|unter\s+)?$", CI)
 
 
@@ -3945,7 +4091,7 @@ def _area_address(text: str, hit: Hit) -> Hit:
     if named and not is_given_name(named.group("place")) and _fold(named.group("place")) not in census_names()[1]:
         return hit  # "Albertinum, Tzschirnerplatz 2": a place by its one-word name, and its address
     if hit.cls != "address" or hit.blocking or VENUE.search(text[max(part_start, hit.start - 80):hit.end + 40]) or \
-            re.search(r"\b[A-Z]{2,6}\s*,\s*$", text[:hit.start]) or \
+            re.search(r"(?<!\w)[A-Z]{2,6}\s*,\s*$", text[:hit.start]) or \
             re.match(r"\s*(?:[–-]|to|bis|al|à)\s*\d", text[hit.end:]) or " block of " in hit.text:
         # "Goethestraße 1-45", "the 300 block of W. Jefferson Street": a stretch of street
         return hit
@@ -3954,7 +4100,8 @@ def _area_address(text: str, hit: Hit) -> Hit:
 
 # Where a search for someone the advisory names is centred: "rayon de 3 km autour de l'allée des Glycines",
 # "Umgebung Lindenstraße und Mehringplatz", "search radius around the 4100 block of Wentworth Avenue".
-SEARCH_AROUND = re.compile(r"\b(?:around|near|centred\s+on|centered\s+on|autour\s+d[eu]|près\s+d[eu]|alrededor\s+de|"
+SEARCH_AROUND = re.compile(r"(?<!\w)(?:around|near|centred\s+on|centered\s+on|autour\s+d[eu]|près\s+d[eu]|"
+                           r"alrededor\s+de|"
                            r"entorno\s+de|en\s+torno\s+a|cerca\s+de|Umgebung|Umkreis(?:\s+(?:von|um))?|rund\s+um)\b",
                            CI)
 

@@ -64,7 +64,7 @@ PLACEMENT = (r"(?:Ward|Room|Bed|Bay|ICU|habitación|hab\.|cama|planta|UCI|chambr
 OFFICIAL_WORDS = (
     # not Spanish "de mayor gravedad", "la mayor parte", "mayores de 65", "la calle Mayor"
     r"officer|director|commissioner|minister|secretary|spokes(?:person|man|woman)|"
-    r"(?<!\bde\s)(?<!\bla\s)(?<!\bel\s)(?<!\blo\s)(?<!\bmás\s)(?<!calle\s)(?<!plaza\s)mayor(?!es)|chief|head\s+of|"
+    r"(?<!(?<!\w)de\s)(?<!(?<!\w)la\s)(?<!(?<!\w)el\s)(?<!(?<!\w)lo\s)(?<!(?<!\w)más\s)(?<!calle\s)(?<!plaza\s)mayor(?!es)|chief|head\s+of|"
     r"epidemiologist|(?-i:said|says)|announced|will\s+brief|councill?or|council\s+member|alderman|concejal[a]?|"
     r"judge|juez[a]?|juge|Richter(?:in)?|magistrate|attorney\s+general|fiscal|procureur|Staatsanwält(?:in)?|"
     r"conseill[eè]re?\s+municipal\w*|Stadtr[aä]t(?:in)?|"
