@@ -444,31 +444,9 @@ KEYED_RE = [(cls, re.compile(rf"{KEY_START}(?P<key>{words}){FILLER}{value}(?![\w
             for cls, words, value, blocking in KEYED]
 
 
-def _alternatives(pattern: str) -> list[str]:
-    """The top-level alternatives of a pattern's source: "a|(?:b|c)d" -> ["a", "(?:b|c)d"]."""
-    parts, depth, start, i, in_class = [], 0, 0, 0, False
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            parts.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    return [*parts, pattern[start:]]
-
-
-def _group_end(pattern: str, start: int) -> int:
-    """The index of the parenthesis that closes the group opened at `start`."""
+def _syntax(pattern: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """Each parenthesis and bar of a pattern's source from `start` that is syntax (not escaped, not in a class),
+    with the depth of groups it stands at (a closing parenthesis at the depth it closes to)."""
     depth, i, in_class = 0, start, False
     while i < len(pattern):
         char = pattern[i]
@@ -479,14 +457,21 @@ def _group_end(pattern: str, start: int) -> int:
             in_class = char != "]"
         elif char == "[":
             in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return i
+        elif char in "(|)":
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            yield i, char, depth
         i += 1
-    raise ValueError(pattern)
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a pattern's source: "a|(?:b|c)d" -> ["a", "(?:b|c)d"]."""
+    bars = [i for i, char, depth in _syntax(pattern) if char == "|" and depth == 0]
+    return [pattern[a + 1:b] for a, b in zip([-1, *bars], [*bars, len(pattern)], strict=True)]
+
+
+def _group_end(pattern: str, start: int) -> int:
+    """The index of the parenthesis that closes the group opened at `start`."""
+    return next(i for i, char, depth in _syntax(pattern, start) if char == ")" and depth == 0)
 
 
 def _first_letters(alternative: str) -> frozenset[str] | None:
