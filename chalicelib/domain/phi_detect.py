@@ -497,7 +497,7 @@ def _first_letters(alternative: str) -> frozenset[str] | None:
 
 def _by_first_letter(keys: Iterable[str]) -> str:
     """Every key's alternatives, grouped under a one-letter test ("(?=[mM])(?:MRN|medical\\s+record|...)"): the
-    engine then tries a handful of them at each word instead of four hundred."""
+    engine then tries a handful of them at each word instead of all 321."""
     groups: dict[str | None, list[str]] = {}
     for key in keys:
         for alternative in _alternatives(key):
