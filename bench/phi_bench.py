@@ -167,6 +167,9 @@ HOLDOUT68 = ROOT / "tests" / "phi_corpus" / "holdout68.jsonl"
 HOLDOUT69 = ROOT / "tests" / "phi_corpus" / "holdout69.jsonl"
 HOLDOUT70 = ROOT / "tests" / "phi_corpus" / "holdout70.jsonl"
 HOLDOUT71 = ROOT / "tests" / "phi_corpus" / "holdout71.jsonl"
+HOLDOUT72 = ROOT / "tests" / "phi_corpus" / "holdout72.jsonl"
+HOLDOUT73 = ROOT / "tests" / "phi_corpus" / "holdout73.jsonl"
+HOLDOUT74 = ROOT / "tests" / "phi_corpus" / "holdout74.jsonl"
 ORGS = ROOT / "tests" / "phi_corpus" / "orgs.json"
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 # Finding codes of the screen before issue 15, and the classes they stand for.
@@ -561,13 +564,23 @@ HAND_WRITTEN = (
                 "FP 2.5 %; worked on two sessions later"),
     (HOLDOUT69, "written as holdout63 was (another hand: people with dementia missing from wards, hepatitis A from "
                 "a food handler, norovirus, dog bites, letters to parents, donor families) before the work on "
-                "holdout66-68; never worked on (first run: recall 86.6 %, 92.5 % blocked, FP 5 %)"),
+                "holdout66-68; first run: recall 86.6 %, 92.5 % blocked, FP 5 %; worked on a session later"),
     (HOLDOUT70, "written as holdout63 was (another hand: flood evacuations, power cuts for home oxygen, scabies, "
-                "mpox contacts, dispensing errors, birth announcements, mass casualties); never worked on (first "
-                "run: recall 80.4 %, 95 % blocked, FP 0 %)"),
+                "mpox contacts, dispensing errors, birth announcements, mass casualties); first run: recall "
+                "80.4 %, 95 % blocked, FP 0 %; worked on a session later"),
     (HOLDOUT71, "written as holdout63 was (another hand: wildfire smoke, mushroom and botulism poisoning, "
                 "meningitis, lost medical devices, collapses at sport, car-park incidents, unreachable patients); "
-                "never worked on (first run: recall 92.9 %, 100 % blocked, FP 10 %)"),
+                "first run: recall 92.9 %, 100 % blocked, FP 10 %; worked on a session later"),
+    (HOLDOUT72, "written as holdout63 was (another hand: snake and spider bites, cholera and typhoid after travel, "
+                "rabies vaccine recalls, a care-home fire, patients' lost belongings, tributes, repeat scans) before "
+                "the work on holdout69-71; never worked on (first run: recall 91.5 %, 100 % blocked, FP 15 %)"),
+    (HOLDOUT73, "written as holdout63 was (another hand: Legionnaires' disease, whooping cough in newborns, "
+                "e-scooter injuries, pool infections, screening recalls after lab errors, missing children found, "
+                "bystanders thanked for CPR); never worked on (first run: recall 87.9 %, 90 % blocked, FP 2.5 %)"),
+    (HOLDOUT74, "written as holdout63 was (another hand: avian flu in poultry workers, lead in spices and "
+                "cosmetics, listeria in pregnancy, crisis-line outages, records found dumped, stabbings and "
+                "shootings, relatives of unidentified patients); never worked on (first run: recall 87.8 %, 97.5 % "
+                "blocked, FP 2.5 %)"),
 )
 
 

@@ -117,7 +117,9 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     (phi_bench.HOLDOUT61, 0.87, 1.0, 0.0), (phi_bench.HOLDOUT62, 0.92, 1.0, 0.025),
     (phi_bench.HOLDOUT63, 0.96, 1.0, 0.0), (phi_bench.HOLDOUT64, 0.89, 1.0, 0.0),
     (phi_bench.HOLDOUT65, 0.95, 0.975, 0.05), (phi_bench.HOLDOUT66, 0.88, 0.975, 0.0),
-    (phi_bench.HOLDOUT67, 0.94, 1.0, 0.0), (phi_bench.HOLDOUT68, 0.94, 1.0, 0.0)],
+    (phi_bench.HOLDOUT67, 0.94, 1.0, 0.0), (phi_bench.HOLDOUT68, 0.94, 1.0, 0.0),
+    (phi_bench.HOLDOUT69, 0.9, 0.95, 0.05), (phi_bench.HOLDOUT70, 0.93, 1.0, 0.0),
+    (phi_bench.HOLDOUT71, 0.96, 1.0, 0.1)],
     ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13",
          "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21",
          "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27",
@@ -127,7 +129,7 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
          "holdout44", "holdout45", "holdout46", "holdout47", "holdout48", "holdout49", "holdout50",
          "holdout51", "holdout52", "holdout53", "holdout54", "holdout55", "holdout56", "holdout57", "holdout58",
          "holdout59", "holdout60", "holdout61", "holdout62", "holdout63", "holdout64", "holdout65", "holdout66",
-         "holdout67", "holdout68"])
+         "holdout67", "holdout68", "holdout69", "holdout70", "holdout71"])
 def test_the_later_sets(path: Path, recall: float, advisories: float, false_positives: float) -> None:
     """First runs, before any work on them: holdout6 82.6 % of identifiers, 100 % of advisories
     blocked, 5 % false positives; holdout7 (another hand, same state) 74.8 %, 95 %, 7.5 %; holdout8
@@ -166,8 +168,9 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
     for towns, relative dates and record rows, never worked on until the session after) 79.9, 71.9, 78.6 %, 100 /
     97.5 / 95 %, 2.5 / 0 / 2.5 %; holdout63-65 (three hands on their own themes, never worked on until two
     sessions after) 83.4, 75.5, 72.2 %, 90 / 95 / 80 %, 0 / 0 / 5 %; holdout66-68 (three more such hands, never
-    worked on until two sessions after) 81.2, 89.7, 85.5 %, 92.5 / 100 / 97.5 %, 0 / 2.5 / 2.5 %. The floors keep
-    what the work on them reached."""
+    worked on until two sessions after) 81.2, 89.7, 85.5 %, 92.5 / 100 / 97.5 %, 0 / 2.5 / 2.5 %; holdout69-71
+    (three more such hands, never worked on until the session after) 86.6, 80.4, 92.9 %, 92.5 / 95 / 100 %,
+    5 / 0 / 10 %. The floors keep what the work on them reached."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
@@ -175,19 +178,18 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
 
 
 @pytest.mark.parametrize("path,recall,advisories,false_positives,unlabelled", [
-    (phi_bench.HOLDOUT69, 0.86, 0.925, 0.05, 0.14), (phi_bench.HOLDOUT70, 0.8, 0.95, 0.0, 0.08),
-    (phi_bench.HOLDOUT71, 0.93, 1.0, 0.1, 0.17)], ids=["holdout69", "holdout70", "holdout71"])
+    (phi_bench.HOLDOUT72, 0.91, 1.0, 0.15, 0.13), (phi_bench.HOLDOUT73, 0.87, 0.9, 0.025, 0.08),
+    (phi_bench.HOLDOUT74, 0.87, 0.975, 0.025, 0.13)], ids=["holdout72", "holdout73", "holdout74"])
 def test_the_sets_never_worked_on(path: Path, recall: float, advisories: float, false_positives: float,
                                   unlabelled: float) -> None:
-    """holdout69-71: written by three hands that never saw the code, from the identifier definitions, each on
-    its own themes (people with dementia missing, hepatitis A, norovirus, dog bites, donor families; floods, home
-    oxygen in power cuts, scabies, mpox contacts, dispensing errors, births; wildfire smoke, poisonous mushrooms,
-    meningitis, lost medical devices, collapses at sport), and never worked on: their figures are what the screen
-    does on text it has not seen (first run, at the session's start: 86.6, 80.4, 92.9 % of identifiers, 92.5, 95
-    and 100 % of advisories with patient data blocked, false positives 5, 0 and 10 %; after the session's work on
-    holdout66-68: 86.6, 80.4, 93.3 %, the same blocked and false positives). The floors keep them from getting
-    worse unnoticed, and the ceilings on the blocking findings that lie on no label keep the advisory-wide
-    reading from marking too much."""
+    """holdout72-74: written by three hands that never saw the code, from the identifier definitions, each on
+    its own themes (snake bites, cholera after travel, a care-home fire, lost belongings, tributes; Legionnaires'
+    disease, whooping cough, e-scooter injuries, screening recalls, bystanders who did CPR; avian flu, lead in
+    spices, listeria, records found dumped, stabbings, unidentified patients), and never worked on: their figures
+    are what the screen does on text it has not seen (first run, at the session's start: 91.5, 87.9, 87.8 % of
+    identifiers, 100, 90 and 97.5 % of advisories with patient data blocked, false positives 15, 2.5 and 2.5 %).
+    The floors keep them from getting worse unnoticed, and the ceilings on the blocking findings that lie on no
+    label keep the advisory-wide reading from marking too much."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
     assert result["advisories"] == 80 and {*result["by_language"]} == LANGUAGES
     assert result["recall"] >= recall and result["advisory_recall"] >= advisories, result["misses"]
@@ -1879,3 +1881,83 @@ def test_first_names_thanked_or_related(fields: dict[str, Any], expected: list[t
 ])
 def test_staff_and_companies_thanked_or_named_are_no_patients(description: str) -> None:
     assert [f for f in _blocking({"description": description}) if f[1] == "name"] == []
+
+
+@pytest.mark.parametrize("fields,expected", [
+    # a newborn welcomed, named as born, and their parents (birth announcements)
+    ({"headline": "Welcome, baby Aurora!", "description": "Aurora Whitfield arrived at 1:15 a.m. on January 1, "
+      "weighing 6 lb 9 oz. Proud parents Tamsin Whitfield and Joel Okafor of Belper are delighted."},
+     [("headline", "name", "Aurora"), ("description", "name", "Aurora Whitfield"),
+      ("description", "date", "January 1"), ("description", "name", "Tamsin Whitfield"),
+      ("description", "name", "Joel Okafor"), ("description", "address", "Belper")]),
+    ({"headline": "¡Bienvenido, Mario!", "description": "Mario nació a las 00:10 y pesó 3,4 kilos. Sus padres, "
+      "Irene Castro Gil y Pablo Soto, vecinos de San Fernando, están felices."},
+     [("headline", "name", "Mario"), ("description", "name", "Mario"), ("description", "address", "San Fernando")]),
+    ({"description": "Um 0:40 Uhr kam Jonas im Kreißsaal zur Welt. Mama Lea Brandt und Papa Timo sind glücklich.",
+      "language": "de"}, [("description", "name", "Jonas"), ("description", "name", "Lea Brandt"),
+                          ("description", "name", "Timo")]),
+    # a nickname; a family thanked without its article; a child's group at nursery and a day in the next clause
+    ({"headline": "NHC 88213344 enviado por error", "description": "José, al que en el pueblo conocen como Pepe, "
+      "salió de casa anoche."}, [("description", "name", "Pepe")]),
+    ({"description": "Unser Dank gilt Familie Brenner: Die Mutter der fünfjährigen Ida hat uns informiert.",
+      "language": "de"}, [("description", "name", "Familie Brenner")]),
+    ({"description": "Schwer erkrankt ist Emma Krause aus der Bärengruppe, die am Montag ins Krankenhaus gebracht "
+      "werden musste - inzwischen geht es ihr besser und sie grüßt alle.", "language": "de"},
+     [("description", "name", "Emma Krause"), ("description", "date", "Montag")]),
+])
+def test_births_nicknames_families_and_groups(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
+    found = _blocking(fields)
+    assert all(e in found for e in expected), found
+
+
+@pytest.mark.parametrize("fields,expected", [
+    # where someone lives said other ways: a couple from a town, home after hospital, "habite" with no "à", a care
+    # home's town, the home they share, a parish
+    ({"description": "Un couple de Lamballe, Yves Le Goff, 80 ans, et Annick Le Goff, 78 ans, est hospitalisé."},
+     [("description", "address", "Lamballe")]),
+    ({"description": "Bethany Cole, 9, was treated for a bite and has since gone home to Mickleover."},
+     [("description", "address", "Mickleover")]),
+    ({"description": "M. René Prigent, 84 ans, est désorienté. Il habite Plougastel-Daoulas et marche lentement."},
+     [("description", "address", "Plougastel-Daoulas")]),
+    ({"description": "Mme Lucienne Roux, 93 ans, résidente de la maison de retraite Les Pins à Lodève, a chuté."},
+     [("description", "address", "Lodève")]),
+    ({"headline": "Dossier IPP 004471902 envoyé par erreur", "description": "Le poêle de leur maison, au 7 impasse "
+      "des Mouettes, était défectueux. Léo, 4 ans, et sa sœur vont bien."},
+     [("description", "address", "7 impasse des Mouettes")]),
+    ({"description": "Un paciente de 80 años de la parroquia de Bascuas, con NHC 00417733, no acudió."},
+     [("description", "address", "Bascuas")]),
+    ({"description": "Jana Vogel, 31, lebt in einer Wohngemeinschaft in Leipzig-Gohlis und ist seit Freitag vermisst.",
+      "language": "de"}, [("description", "address", "Leipzig-Gohlis")]),
+    # a police report, a test and a runner's bib in an advisory that names someone
+    ({"description": "Kerry Dunn, 44, was hit by a van on Friday.", "instruction": "Witnesses, please call 101 and "
+      "quote reference 6610 118 274."}, [("instruction", "other_id", "6610 118 274")]),
+    ({"description": "Frau Ilse Kern, 77, wurde bestohlen.", "instruction": "Hinweise an die Polizeiinspektion 12 "
+      "(Vorgangsnummer 250402-0915-012).", "language": "de"}, [("instruction", "other_id", "250402-0915-012")]),
+    ({"description": "Iñaki Olano, de 52 años, sufrió un atraco.", "instruction": "Indique la denuncia n.º "
+      "SS-2025-008812."}, [("instruction", "other_id", "SS-2025-008812")]),
+    ({"description": "Marc Tessier, 41 ans, dossard 18822, a fait un malaise au 30e kilomètre."},
+     [("description", "other_id", "18822")]),
+    # ages as a headline writes them; a regional health card
+    ({"headline": "Wer hat Jonas gesehen? 19-Jähriger aus Cottbus vermisst", "description": "Jonas Wendt, 19, wurde "
+      "zuletzt am Bahnhof gesehen.", "language": "de"},
+     [("headline", "age", "19-Jähriger")]),
+    ({"headline": "Have you seen Chelsea? 31-year-old missing from Thornbury", "description": "Chelsea Marsh, 31, "
+      "was last seen on the high street."}, [("headline", "age", "31-year-old")]),
+    ({"description": "Datos: Ana Pons Vidal, SIP 04471230, inicio de síntomas 02/03."},
+     [("description", "health_plan", "04471230")]),
+])
+def test_homes_police_references_headline_ages_and_cards(fields: dict[str, Any],
+                                                         expected: list[tuple[str, str, str]]) -> None:
+    found = _blocking(fields)
+    assert all(e in found for e in expected), found
+
+
+@pytest.mark.parametrize("fields", [
+    {"description": "El funeral se celebrará el sábado en la parroquia de San Lorenzo."},
+    {"headline": "Midwife Rhian Pugh named Community Hero of the Year", "description": "Rhian has worked here for 20 years."},
+    {"description": "Für den Ortsteil Auenfeld gilt eine Evakuierungsempfehlung."},
+    {"description": "Hugo Boss recalls a batch of scarves.", "hashtags": ["Welcome_Spring"]},
+    {"description": "Si nació después de 1970 y no tiene dos dosis, vacúnese."},
+])
+def test_what_births_parishes_and_years_leave_alone(fields: dict[str, Any]) -> None:
+    assert _blocking(fields) == []

@@ -309,7 +309,7 @@ KEYED: list[tuple[str, str, str, bool]] = [
                     r"(?<!\w)plan\s+ID|"
                     r"member\s+(?:ID|number|no\.?|#)|(?<!\w)n[ºo°]\.?\s*(?:de\s+)?socio\b|(?<!\w)member(?=\s+(?-i:[A-Z]{0,4}\d{6,})\b)|subscriber\s+(?:ID|number)|policy\s+(?:number|no\.?|#)|"
                     r"group\s+number|insurance\s+(?:ID|number|no\.?)|health\s+plan\s+(?:ID|number)|(?<!\w)MBI\b|"
-                    r"tarjeta\s+sanitaria|(?<!\w)TSI\b|(?<!\w)NUHSA\b|(?<!\w)CIPA\b|(?-i:(?<!\w)CIP(?=\s*:?\s*[A-Z]{2,4}\d{6,}))|afiliaci[óo]n(?!\s+a\s+la\s+Seguridad\s+Social)|"
+                    r"tarjeta\s+sanitaria|(?<!\w)TSI\b|(?<!\w)NUHSA\b|(?<!\w)CIPA\b|(?-i:(?<!\w)SIP(?=\s*:?\s*\d{8}\b))|(?-i:(?<!\w)CIP(?=\s*:?\s*[A-Z]{2,4}\d{6,}))|afiliaci[óo]n(?!\s+a\s+la\s+Seguridad\s+Social)|"
                     r"num[ée]ro\s+d'adh[ée]rent|mutuelle|"
                     r"(?<!renten)(?<!sozial)Versicherungsnummer|(?<!renten)(?<!sozial)Versicherungsnr\.?|Mitgliedsnummer|Mitgliedsnr\.?|adh[ée]rente?|p[óo]liza|police\s+d'assurance|Versicherungsschein|"
                     r"(?<!\w)(?:BCBS|Aetna|Cigna|Humana|UHC|Kaiser)\s+(?:ID|member\s+ID|#)|member\s+card|"
@@ -1477,6 +1477,7 @@ le la les un une ce cette son sa ses si quand pour depuis dans sur à au aux de 
 der die das ein eine dieser diese sein seine ihr ihre wenn für von im am an auf zu und oder aber bei mit nach seit
 sie er es wir ihnen ihm uns namen name
 hi hello hey hola hallo bonjour bonsoir salut
+mama papa mum dad mom maman mamá papá licht welt giftnotruf
 dem den des einem einen einer eines
 nord süd ost norte sur este oeste sud ouest san santa santo saint sainte sankt
 unidad atención usuario usuarios servicio oficina sección área dirección consulta urgencias unité accueil direction
@@ -1597,7 +1598,10 @@ TWO_NAMES = rf"(?P<a>[{UPPER}][{LOWER}]+)\s+(?i:and|y|et|und|&)\s+(?P<b>[{UPPER}
 PARENTS_NAMED = re.compile(rf"(?<!\w)(?i:his|her|their|ses|sus|seine|ihre|les|los|the|sa|son|su)\s+{PARENTS}\s*,?\s*"
                            rf"{TWO_NAMES}|"
                            rf"{TWO_NAMES.replace('?P<a>', '?P<c>').replace('?P<b>', '?P<d>')}\s*,\s*"
-                           rf"(?i:los|les|the|die|sus|ses|his|her|their)\s+{PARENTS}\b")
+                           rf"(?i:los|les|the|die|sus|ses|his|her|their)\s+{PARENTS}\b|"
+                           # "Mama Sarah Janssen und Papa Tobias", "mum Chloe and dad Ryan"
+                           rf"(?<!\w)(?i:Mama|Mum|Mom|Maman|Mamá)\s+(?P<e>{WORD}(?:\s+{WORD})?)\s+(?i:and|und|et|y|&)\s+"
+                           rf"(?i:Papa|Dad|Papá)\s+(?P<f>{WORD}(?:\s+{WORD})?)")
 # A record's way of writing someone, surname first: "HOLLAND, Gareth", "BENALI Karima", and after a
 # label or before a birth date "Pat.: Hoffmann, Renate *", "au nom de Martin, Claire".
 SURNAME_FIRST = re.compile(rf"(?<![\w.])(?P<caps>[{UPPER}]{{2,}}(?:[-'’ ][{UPPER}]{{2,}})?(?:,\s+|;\s*)"  # "ROY;Léa"
@@ -1605,6 +1609,8 @@ SURNAME_FIRST = re.compile(rf"(?<![\w.])(?P<caps>[{UPPER}]{{2,}}(?:[-'’ ][{UPP
                            rf"(?!\s+[{UPPER}][{LOWER}])|"  # not "ARS, Caroline Martin"
                            rf"(?:(?i:pat(?:ient(?:in|e)?)?\.?|paciente|name|nom|nombre|au\s+nom\s+de|a\s+nombre\s+de)\s*:?\s+)"
                            rf"(?P<labelled>(?:{WORD}|[{UPPER}]{{2,}}),?\s+(?P<g2>{WORD}))|"
+                           # not after a town: "Ein Ehepaar aus Bad Tölz, Helmut (76)"
+                           rf"(?<!Bad\s)(?<!\saus\s)(?<!\sfrom\s)(?<!\sin\s)"
                            rf"(?P<born>{WORD},\s+(?P<g3>{WORD}))(?![\w'’-])(?=,?\s*(?:\*|geb\.|n[ée]e?\s|DOB|born|\d{{1,2}}[./]\d)|"
                            r"\s*[–|(;]|\s+-\s)|"  # a record row: "Kowalski, Jan - geb.", "Krause, Heinz | WB 1"
                            # no comma, but an identifier, a birth or a title with it: "PENNINGTON Ronald (K4471902)",
@@ -1669,7 +1675,9 @@ DESCRIBED = re.compile(rf"(?<!\w)(?i:se\s+trata\s+de|il\s+s['’]agit\s+d['’e]
                        rf"the\s+(?:case|patient)\s+is)"
                        rf"\s+(?P<what>(?i:un|una|une?|ein|eine|einen|einer|a|an)\s+[^,.;:()]{{3,50}}),\s+"
                        rf"(?P<name>(?:M\.ª\s?|Mª\s)?{NAME})(?=\s*[,(])")
-FAMILY = re.compile(rf"(?<!\w)(?i:the|la|die|der)\s+(?i:family|familia|famille|Familie)\s+(?:(?:{PARTICLE})\s+)?"
+FAMILY = re.compile(rf"(?<!\w)(?:(?i:the|la|die|der)\s+(?i:family|familia|famille|Familie)|"
+                    rf"(?:gilt|an|von|bei|mit|für)\s+Familie)\s+"  # "Unser Dank gilt Familie Vogt"
+                    rf"(?:(?:{PARTICLE})\s+)?"
                     rf"(?P<name>{WORD})(?![\w'’-])(?!\s+(?i:doctor|practice|medicine|center|centre|health))(?!\s+[{UPPER}])")
 # A family signing a message: "… id al médico. Familia Cózar Molina".
 FAMILY_SIGNED = re.compile(rf"(?:^|[.!?]\s+|[—–-]\s*)(?:Familia|Famille|Familie|Family)\s+"
@@ -1688,14 +1696,28 @@ NICKNAME_FIRST = re.compile(rf"(?<![\w.])(?P<nick>{WORD})\s*\((?P<full>{WORD}(?:
 OWN_NAME = re.compile(rf",\s+(?P<n>[{UPPER}][{LOWER}]+)(?=\s*,)")
 AND_WORD = r"(?:and|y|e|et|und|&)"  # joining two people in the four languages ("Ana e Inés")
 # People named by what they were doing: "Fellow runners Priya Raman and Tomasz Nowak started CPR".
-PEOPLE_DOING = (r"runners|walkers|swimmers|cyclists|hikers|lifeguards|volunteers|passers-by|bystanders|witnesses|"
+PEOPLE_DOING = (r"(?:proud\s+|new\s+)?parents|padres|Eltern|"
+                r"runners|walkers|swimmers|cyclists|hikers|lifeguards|volunteers|passers-by|bystanders|witnesses|"
                 r"neighbours|neighbors|colleagues|friends|socorristas|nadadores|ciclistas|corredores|senderistas|"
                 r"voluntari[oa]s|testigos|transeúntes|vecin[oa]s|compañer[oa]s|amig[oa]s|sauveteurs|nageurs|cyclistes|"
                 r"coureurs|randonneurs|bénévoles|témoins|passants|voisins|collègues|amis|Rettungsschwimmer|Schwimmer|"
                 r"Radfahrer|Läufer|Wanderer|Helfer|Ersthelfer|Passanten|Zeugen|Nachbarn|Kollegen|Freunde")
 FULL_NAME = rf"{WORD}\s+{WORD}"
 TWO_PEOPLE = re.compile(rf"(?:(?<!\w)(?i:two|both|dos|ambos|ambas|deux|les\s+deux|zwei|beide)\s+[\w-]+,|"
-                        rf"(?<!\w)(?i:{PEOPLE_DOING}),?)\s+(?P<a>{FULL_NAME})\s+{AND_WORD}\s+(?P<b>{FULL_NAME})")
+                        rf"(?<!\w)(?i:{PEOPLE_DOING}),?)\s+(?P<a>{FULL_NAME}(?:\s+{WORD})?)\s+{AND_WORD}\s+"
+                        rf"(?P<b>{FULL_NAME}(?:\s+{WORD})?)")
+# A newborn named in a birth announcement: "Welcome, baby Mateo", "Mateo Alvarez-Reyes arrived at 12:04 a.m.",
+# "Lucía nació a las 00:03", "Léna a pointé le bout de son nez", "Hugo, Martina y Leo nacieron", "kam Emil zur Welt".
+NEWBORN = re.compile(rf"(?<!\w)(?:baby|bebé|bébé|(?i:newborn|nouveau-né|recién\s+nacid[oa]|Neugeborene[rn]?))\s+"
+                     rf"(?P<name>{WORD})(?!\s+[{UPPER}])|"
+                     rf"(?P<names>{WORD}(?:\s+{WORD})?(?:(?:\s*,\s*|\s+{AND_WORD}\s+){WORD}(?:\s+{WORD})?){{0,3}})\s+"
+                     r"(?:arrived|was\s+born|were\s+born|nació|nacieron|vino\s+al\s+mundo|est\s+née?|sont\s+nés|"
+                     r"a\s+pointé\s+le\s+bout\s+de\s+son\s+nez)\b|"
+                     rf"(?<!\w)(?:hat|ist|kam|kamen)\s+(?P<de>{WORD}(?:\s+{AND_WORD}\s+{WORD})?)\s+(?:[\w.,:]+\s+){{0,5}}?"
+                     r"(?:das\s+Licht\s+der\s+Welt|zur\s+Welt|geboren)\b")
+BIRTH_CONTEXT = re.compile(r"baby|beb[ée]|bébé|born|naci|naissance|Geburt|matern|Kreißsaal|birth|parto|accouch|"
+                           r"Entbindung|newborn|nouveau-né|Neugeboren|weigh|pes[óa]|pesait|"
+                           r"\d\s?(?:kg|kilos|lb|Gramm)\b", CI)
 # Private people thanked or credited with a rescue; officials are thanked with their office.
 THANKED = re.compile(rf"(?<!\w)(?i:thanks?\s+(?:go\s+)?to|thank(?:s|ing)?|remerci\w*(?:\s+\w+ment)?|"
                      rf"agradec\w*(?:\s+a)?|"
@@ -1770,7 +1792,8 @@ PATIENT_VERB = re.compile(rf"^\s*(?:\([^)]{{0,40}}\)\s*|,[^,]{{0,60}},\s*|,\s*)?
                           r"(?!(?:nurse|infirmière?|enfermer[oa]|carer|caregiver)\b)"  # staff, named with their job
                           rf"(?:{lex.PERSON_ROLES}|person\s+being\s+treated|alumn[oa]|élève|pupil|Schüler(?:in)?|"
                           r"paciente|patiente?|Patient(?:in)?|residente|résidente?|Bewohner(?:in)?)\b|"
-                          r"^\s*,?\s*(?:aus|de|in|from|of)\s+(?:der\s+|la\s+)?(?:Klasse|classe|clase|class|year|grade)\b",
+                          r"^\s*,?\s*(?:aus|de|in|from|of)\s+(?:der\s+|la\s+|el\s+)?"  # not "of the Year"
+                          r"(?:Klasse|classe|clase|class|year|grade|\w*gruppe|grupo|groupe)\b",  # "aus der Igelgruppe"
                           CI)
 PLACEMENT = re.compile(lex.PLACEMENT, CI)
 STAFF = re.compile(rf"(?:{lex.PROFESSIONAL_TITLES})\s*$")
@@ -2141,7 +2164,13 @@ GREETED = re.compile(rf"(?:^|(?<=[.!?]\s))(?:{GREETING})\s+(?P<name>{WORD}(?:\s+
                      # ... or asked whether it is them: "Sophie, if this is you, please get in touch"
                      rf"(?:^|(?<=[.!?]\s))(?P<asked>{WORD}(?:\s+{WORD})?),\s+(?i:if\s+(?:this|that)\s+(?:is|was)\s+you|"
                      r"si\s+(?:c['’]est|c['’]était)\s+(?:vous|toi)|si\s+(?:eres|es)\s+(?:tú|usted)|"
-                     r"(?:wenn|falls)\s+(?:Sie|du)\s+(?:das|dies)\s+(?:sind|bist))\b")
+                     r"(?:wenn|falls)\s+(?:Sie|du)\s+(?:das|dies)\s+(?:sind|bist))\b|"
+                     # ... or welcomed into the world: "Welcome, baby Mateo!", "¡Bienvenida, Lucía!"
+                     rf"(?:^|(?<=[.!?]\s)|(?<=¡))(?:Welcome|Bienvenid[oa]s?|Bienvenue\s+à|Willkommen),?\s+"
+                     rf"(?:(?i:baby|little|petite?|pequeñ[oa]|kleine[rn]?)\s+)?(?P<welcomed>{WORD})(?=\s*[,.!:])|"
+                     # ... or called by a nickname: "al que todo el mundo conoce como Paco", "known as Bert"
+                     rf"(?<!\w)(?:known\s+as|conocen?\s+como|conocid[oa]\s+como|surnommée?|genannt|bekannt\s+als)\s+"
+                     rf"[\"'„“«]?\s?(?P<called>{WORD})")
 # The name an e-mail is sent under: "From: Chloe van der Berg <chloe.vdberg77@mailbox.example.net>".
 MAIL_NAME = re.compile(rf"(?P<name>{NAME})\s*<[\w.%+-]+@[\w.-]+>")
 
@@ -2219,8 +2248,9 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         if listed and _fold(m.group(group).split(",")[0].split()[-1]) not in NOT_NAMES:  # "EL AMRANI, Youssef"
             add(m.start(group), m.end(group), True, "a name written surname first, as in a record")
     for m in PARENTS_NAMED.finditer(text):
-        for group in ("a", "b", "c", "d"):
-            if m.group(group) and _fold(m.group(group)) not in NOT_NAMES:
+        for group in ("a", "b", "c", "d", "e", "f"):
+            if m.group(group) and _fold(m.group(group).split()[0]) not in NOT_NAMES and (
+                    group not in "ef" or is_given_name(m.group(group).split()[0])):
                 add(m.start(group), m.end(group), True, "a parent named with their child")
     for m in OF_RELATIVE.finditer(text):
         group = "name" if m.group("name") else "owner"
@@ -2322,9 +2352,11 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         if is_given_name(m.group("name")) and _fold(m.group("name")) not in NOT_NAMES:
             add(m.start("name"), m.end("name"), True, "a person named with whose relative they are")
     for m in GREETED.finditer(text):  # a given name greeted, not "Hello Bristol" nor "Dear Colleagues"
-        group = "name" if m.group("name") else "asked"
+        group = next(g for g in ("name", "asked", "welcomed", "called") if m.group(g))
         if is_given_name(m.group(group).split()[0]) and _fold(m.group(group).split()[-1]) not in NOT_NAMES:
-            add(m.start(group), m.end(group), True, "a person the text greets by name")
+            add(m.start(group), m.end(group), True, {"welcomed": "a newborn welcomed by name",
+                                                      "called": "a person called by their nickname"}.get(
+                group, "a person the text greets by name"))
     for m in (MAIL_NAME.finditer(text) if "@" in text else ()):  # "From: Chloe van der Berg <chloe.vdberg77@…>"
         if _is_name(m.group("name"), False) or is_given_name(m.group("name").split()[0]):
             add(m.start("name"), m.end("name"), True, "the name an e-mail address is sent under")
@@ -2369,6 +2401,12 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
                 is_given_name(full.split()[0]) and _is_name(full, False):
             add(m.start("nick"), m.end("nick"), True, "the name a person goes by")
             add(m.start("full"), m.end("full"), True, "a person named with the name they go by")
+    for m in NEWBORN.finditer(text) if BIRTH_CONTEXT.search(text) else ():
+        group = next(g for g in ("name", "names", "de") if m.group(g))
+        for part in re.finditer(rf"{WORD}(?:\s+{WORD})?", m.group(group)):
+            first = part.group().split()[0]
+            if is_given_name(first) and _fold(first) not in NOT_NAMES and _fold(first) not in lex.EVERYDAY_NAME_WORDS:
+                add(m.start(group) + part.start(), m.start(group) + part.end(), True, "a newborn named")
     for m in LITTLE.finditer(text):
         word = _fold(m.group("name"))
         if word not in NOT_NAMES and word not in lex.EVERYDAY_NAME_WORDS:
@@ -2643,6 +2681,9 @@ SUPPORT_AFTER = re.compile(r"(?:BleibStark|StayStrong|Strong|Fuerte|Gesucht|Verm
                            r"PourToujours|Courage|Fighter|Warrior)$")
 
 
+FAMILY_WORD = frozenset({"familie", "family", "familia", "famille"})  # "Familie Yilmaz": only "Yilmaz" names them
+
+
 def name_words(name: str) -> set[str]:
     """The words of a found name that would name the person on their own ("Kieran", "Walsh",
     "Pelham-Yates" and "Yates"), without titles, particles and everyday words. A name typed in lower
@@ -2653,7 +2694,8 @@ def name_words(name: str) -> set[str]:
     for m in re.finditer(WORD, name):
         word = m.group()
         for part in {word, *word.split("-")}:
-            if len(part) >= 3 and part[0].isupper() and _fold(part) not in NOT_NAMES and \
+            folded = _fold(part)
+            if len(part) >= 3 and part[0].isupper() and folded not in NOT_NAMES and folded not in FAMILY_WORD and \
                     _fold(part) not in lex.EVERYDAY_NAME_WORDS and not re.fullmatch(rf"(?:{lex.TITLES})\.?", part):
                 words.add(part)
     return words
@@ -2819,7 +2861,8 @@ def echoes(text: str, kind: str, words: set[str]) -> Iterator[Hit]:
     spelled = words | {re.sub(r"['’]", "", w) for w in words}  # "O'Driscoll" typed "ODriscoll" in a reference
     pattern = "|".join(re.escape(w) for w in sorted(spelled, key=len, reverse=True))
     for m in re.finditer(rf"(?:(?<=\bd['’])|(?<=(?<!\w)['’])|"
-                         rf"(?<![\w'’-]))(?:{pattern})(?:s(?=\s+[{UPPER}]))?(?![\w-])",
+                         rf"(?<![\w'’-]))(?<!San\s)(?<!Santa\s)(?<!Sankt\s)(?<!São\s)"  # not the saint of "San Javier"
+                         rf"(?:{pattern})(?:s(?=\s+[{UPPER}]))?(?![\w-])",
                          text):
         yield _hit(text, "name", m.start(), m.end(), True, why)  # "le don d'Yvette", "Leonies Herzweg"
     long_names = [_fold(w) for w in words if len(w) >= 5]
@@ -3279,11 +3322,17 @@ ORGANISATION_HANDLE = re.compile(r"nhs|health|hospital|clinic|care|gov|council|c
 CASE_NUMBER = re.compile(r"(?<!\w)(?:dossier|signalement|expediente|caso|case|Fall|Vorgang|incident|"
                          r"Aktenzeichens?|Az\.|"
                          r"Geschäftszeichen|proc[ée]dure|procedimiento|ref\.?|reference|r[ée]f[ée]rence|referencia|"
-                         r"Referenz|transporte?|traslado|diligencias(?:\s+previas)?)(?:\s+[A-Z]{2,5})?"
+                         r"Referenz|transporte?|traslado|diligencias(?:\s+previas)?|"
+                         # a police report, a test, a runner's bib: "Vorgangsnummer 250311-1147-043", "denuncia n.º
+                         # BI-2025-004417", "référence de plainte 2025/00871", "Testnummer CP-24-08817", "dossard 23417"
+                         r"Vorgangsnummer|denuncia|plainte|atestado|Anzeige|Testnummer|Probennummer|dossard|dorsal|"
+                         r"Startnummer|bib(?:\s+number)?)(?:\s+[A-Z]{2,5})?"
                          r"\s*(?:n\.?\s?[°º]\s*|n[°º.o]\s*|no\.?\s*|#\s*|Nr\.?\s*)?:?\s*"
-                         r"(?P<value>(?=(?:[\w/.-]*?\d){4})[A-Z0-9][A-Z0-9/.-]{4,}[A-Z0-9])(?![\w-])", CI)
+                         r"(?P<value>(?=(?:[\w/.-]*?\d){4})[A-Z0-9][A-Z0-9/.-]{3,}[A-Z0-9]|"
+                         r"\d{3,5}(?:\s\d{3,5}){1,3}(?!\s?\d))(?![\w-])", CI)
 
 
+POLICE = re.compile(r"Polizei|police|polic[íi]a|Ertzaintza|Guardia\s+Civil|Mossos|gendarmerie|commissariat", CI)
 RECALL_NOTICE = re.compile(r"recall|retirada|rappels?\b|Rückruf|nota\s+de\s+seguridad|safety\s+notice", CI)
 
 
@@ -3293,7 +3342,7 @@ def possible_case_numbers(text: str) -> Iterator[Hit]:
     for m in CASE_NUMBER.finditer(text):
         lead = text[max(0, m.start() - 60):m.start("value")]
         if REGULATOR.search(lead) or PROCUREMENT.search(lead) or DATA_AUTHORITY_FILE.search(lead) or \
-                _coded_before(lead) or RECALL_NOTICE.search(lead):
+                (_coded_before(lead) and not POLICE.search(lead)) or RECALL_NOTICE.search(lead):
             continue  # a regulator's, a tender's or a recall's reference: "BfArM-Referenz 12873/24", "recall ref."
         if not _a_date(m.group("value")) and not HISTORIC_YEAR.fullmatch(m.group("value")):
             yield _hit(text, "other_id", m.start("value"), m.end("value"), False, "the number of a case's file")
@@ -3376,6 +3425,19 @@ ORIGIN_TOWN = re.compile(
     rf"(?:n[ée]e?|born|nacid[oa]|naci[óo]|geboren|geb\.)(?:\s+(?:le|am|on|el))?(?:\s+(?i:{DATE}))?,?\s+(?:à|in|en)(?=\s)|"
     r"(?:su|sa|sein(?:em)?|ihr(?:em)?)\s+(?:pueblo|village|Heimatort|Dorf),?|"
     r"(?:une|la|a|the|una|eine|die)\s+(?:famille|family|familia|Familie)\s+(?:de|d['’]|from|aus)|"
+    # a couple or a group of people from a town: "Ein Ehepaar aus Bad Tölz", "Un matrimonio de Jarandilla"
+    r"(?:Ehepaar|Paar|Personen|Geschwister|matrimonio|pareja|couple|(?:elderly|retired)\s+couple)\s+(?:aus|de|d['’]|from|of)|"
+    # home after hospital: "has since gone home to Allestree"; a parish or hamlet: "la parroquia de Paradavella"
+    r"(?:gone|going|went|returned|sent|discharged)\s+home\s+to|"
+    # the town of someone's care home: "résidente de l'EHPAD Les Tilleuls à Quimperlé"
+    r"(?:r[ée]sidente?|residente|Bewohner(?:in)?|resident)\s+(?:de\s+l['’]|du\s+|de\s+la\s+|del?\s+|des\s+|of\s+|in\s+der\s+|im\s+)"
+    r"(?:[\w'’-]+\s+){1,4}?(?:à|in|en)|"
+    r"(?:parroquia\s+de(?!\s+(?:San|Santa|Santo|Nuestra)\b)|aldea\s+de|hameau\s+(?:de\s+|d['’])?|lieu-dit)\s*|"
+    # "Il habite Cesson-Sévigné", "lebt in einer betreuten Wohngruppe in Potsdam-Babelsberg"
+    r"(?:habite|habitent|habitait)(?=\s+[A-ZÀ-Ý])|"
+    r"(?:lebt|wohnt|lebte|wohnte|lives|lived|vit|vivait|vive|vivía)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:\w*[Ww]ohn\w*|\w*[Hh]eim|home|flat|house|foyer|residencia|piso|appartement|maison|Haus|Einrichtung)\s+"
+    r"(?:in|en|à)(?=\s+[A-ZÀ-Ý])|"
     # "qui vit seul au lieu-dit La Touche, à Langon", "who lives alone in Little Wenham"
     r"(?:vit|vivait|vive|vivía|lives|lived|wohnt|wohnte|habite|habitait)\s+(?:(?:seule?|sola|solo|alone|allein)\s+)?"
     r"(?:au\s+lieu-dit|à|en|in|im|at|au))\s*"
@@ -3413,7 +3475,7 @@ def possible_towns(text: str, spans: list[tuple[int, int]], taken: Sequence[tupl
                 not CARE_PLACE.search(text, someone.start("who"), m.end("place")):
             yield _hit(text, "address", m.start("place"), m.end("place"), False, "the town of someone here")
     for m in (*ORIGIN_TOWN.finditer(text), *TOWN_LIVED.finditer(text)):
-        first = re.sub(r"^(?:La|Le|El)\s+", "", m.group("place")).split()[0]  # a given name too: "natural de Alba"
+        first = re.sub(r"^(?:La|Le|El|San|Santa|Bad)\s+", "", m.group("place")).split()[0]  # "natural de Alba"
         if _fold(first) not in NOT_NAMES and _fold(first) not in MONTH_NAMES and \
                 not VENUE.search(m.group("place")) and not INSTITUTION_END.search(m.group("place")):
             yield _hit(text, "address", m.start("place"), m.end("place"), False, "where someone here is from")
@@ -3609,7 +3671,7 @@ ONE_PERSON_AGE = re.compile(r"(?:(?<!\w)(?:a|an|un|una|une|ein|eine|einen|einem|
 
 
 # ... or an age that stands for the person: "thanks 78-year-old for viral post", "Die 81-Jährige bedankt sich".
-YEAR_OLD_AS_NOUN = re.compile(r"\s+(?:for|after|who|from|in|at|on|with|is|was|has|had|dies|died|and)\b|"
+YEAR_OLD_AS_NOUN = re.compile(r"\s+(?:for|after|who|from|in|at|on|with|is|was|has|had|dies|died|and|missing|found)\b|"
                               r"\s*[,.;:!?)]|\s*$", CI)
 # ... or one person named by what they are, as a headline writes it: "Silver Alert: 79-year-old man missing".
 ONE_PERSON_NOUN = re.compile(rf"(?:\s+[{UPPER}][{LOWER}]+)?"  # a town between: "81-year-old Kettering man"
@@ -3620,7 +3682,7 @@ ONE_PERSON_NOUN = re.compile(rf"(?:\s+[{UPPER}][{LOWER}]+)?"  # a town between: 
                              r"Rentner(?:in)?|Mann|Frau|Junge|Mädchen|Kind|Säugling|Patient(?:in)?|Bewohner(?:in)?|"
                              r"Landwirt(?:in)?|Schüler(?:in)?|(?:Rad|Auto|Motorrad)fahrer(?:in)?|Fußgänger(?:in)?)\b")
 DER_DIE = re.compile(r"(?:(?<!\w)(?:der|die|dem|den|des)\s+(?:damals|erst|noch|heute|inzwischen)?\s*|^\s*|"
-                     r"[:–—]\s*)$", CI)
+                     r"[:–—?!]\s*)$", CI)  # a headline's sentence too: "Wer hat Lukas gesehen? 22-Jähriger aus …"
 
 
 # ... or a bare number after what the person is: "missing Weston-super-Mare man, 34, who relies on".
@@ -3801,7 +3863,8 @@ ONE_PERSON_WORDS = (
     r"señora|señor|doña|Mme|Madame|Monsieur|Mrs|Herr|"
     r"homme|femme|enfant|bébé|nourrisson|Mann|Frau|Kind|Junge|Mädchen|Säugling|\w*jährige[rn]?|year-old|"
     r"died|passed\s+away|admitted|discharged|missing|fallec\w+|ingresad[oa]|desaparecid[oa]|décédée?|"
-    r"hospitalisée?|disparue?|gestorben|verstorben|vermisst|eingeliefert|aufgenommen")
+    r"hospitalisée?|disparue?|gestorben|verstorben|vermisst|eingeliefert|aufgenommen|"
+    r"vue?\s+pour\s+la\s+derni[èe]re\s+fois|vist[oa]\s+por\s+[úu]ltima\s+vez|zuletzt\s+gesehen|last\s+seen")
 ONE_PERSON_HERE = re.compile(rf"(?<!\w)(?:{_by_first_letter([ONE_PERSON_WORDS])})\b", CI)
 
 
@@ -3856,7 +3919,7 @@ LONE_MONTH = re.compile(r"(?<!\w)(?i:in|en|im|last|mes\s+de|depuis|desde|seit|si
                         r"(?:\s+(?:dernier|pasado|last\s+year))?)(?![\w-])(?!\s*(?:de\s+|of\s+)?\d)")
 
 
-CLAUSE_END = re.compile(r"\s[:;–—]\s|:\s|;\s")
+CLAUSE_END = re.compile(r"\s[:;–—-]\s|:\s|;\s")  # a spaced hyphen too: "… musste - ihr geht es gut"
 
 
 def _clause(text: str, s: int, e: int, start: int, end: int) -> tuple[int, int]:

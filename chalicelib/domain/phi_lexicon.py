@@ -53,7 +53,8 @@ PATIENT_VERBS = (
     r"reçoit\s+un\s+traitement|s['’]est\s+éteinte?|nous\s+a\s+quitté(?:e|s)?|"
     r"ist\s+(?:am\s+.{1,20}\s+)?(?:verstorben|gestorben)|starb|verstarb|wurde\s+(?:.{1,45}\s+)?"
     r"(?:positiv\s+getestet|entlassen|verlegt|aufgenommen|eingeliefert)|wird\s+(?:.{1,30}\s+)?behandelt|"
-    r"liegt\s+(?:auf|im)|ist\s+in\s+(?:häuslicher\s+)?(?:Isolation|Quarantäne)"
+    r"liegt\s+(?:auf|im)|wurde\s+(?:.{1,45}\s+)?in(?:s|\s+die|\s+das|\s+eine?)\s+(?:\w+\s+)?\w*(?:[Kk]rankenhaus|[Kk]linik\w*|"
+    r"[Ss]pital)\s+gebracht|ist\s+in\s+(?:häuslicher\s+)?(?:Isolation|Quarantäne)"
 )
 
 # A ward, room or bed: with a name, it locates a patient.
@@ -99,7 +100,9 @@ HOME_WORDS = (
     r"vive|reside|domicilio|vecin[oa]|(?-i:casa)|"
     r"habite|domicilié?e?|demeurant|appartement|logement|piso|vivienda|portal\s+de\s+su\s+casa|su\s+casa|"
     r"wohnt|\w*[Ww]ohnung|wohnhaft|Wohnadresse|Anschrift|wohnen|wohne|vivimos|vivo|viven|habitons|habitent|"
-    r"Adresse|direcci[óo]n|vive\s+sola?|chez\s+(?:les|eux|elle|lui)"
+    r"Adresse|direcci[óo]n|vive\s+sola?|chez\s+(?:les|eux|elle|lui)|"
+    # "de leur maison, au 12 allée des Ajoncs"
+    r"(?:leur|sa|son|their|his|her|su|sein\w*|ihr\w*)\s+(?:maison|house|Haus|hogar|Zuhause)"
 )
 
 # Before a number, these say it is not a person's: drug, lab, lot and diagnosis codes.
