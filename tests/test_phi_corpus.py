@@ -118,8 +118,8 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     (phi_bench.HOLDOUT63, 0.96, 1.0, 0.0), (phi_bench.HOLDOUT64, 0.89, 1.0, 0.0),
     (phi_bench.HOLDOUT65, 0.95, 0.975, 0.05), (phi_bench.HOLDOUT66, 0.88, 0.975, 0.0),
     (phi_bench.HOLDOUT67, 0.94, 1.0, 0.0), (phi_bench.HOLDOUT68, 0.94, 1.0, 0.0),
-    (phi_bench.HOLDOUT69, 0.9, 0.95, 0.05), (phi_bench.HOLDOUT70, 0.93, 1.0, 0.0),
-    (phi_bench.HOLDOUT71, 0.96, 1.0, 0.1)],
+    (phi_bench.HOLDOUT69, 0.91, 0.95, 0.0), (phi_bench.HOLDOUT70, 0.93, 1.0, 0.0),
+    (phi_bench.HOLDOUT71, 0.96, 1.0, 0.0)],
     ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13",
          "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21",
          "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27",
@@ -178,8 +178,8 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
 
 
 @pytest.mark.parametrize("path,recall,advisories,false_positives,unlabelled", [
-    (phi_bench.HOLDOUT72, 0.91, 1.0, 0.15, 0.13), (phi_bench.HOLDOUT73, 0.87, 0.9, 0.025, 0.08),
-    (phi_bench.HOLDOUT74, 0.87, 0.975, 0.025, 0.13)], ids=["holdout72", "holdout73", "holdout74"])
+    (phi_bench.HOLDOUT72, 0.92, 1.0, 0.075, 0.08), (phi_bench.HOLDOUT73, 0.87, 0.9, 0.0, 0.07),
+    (phi_bench.HOLDOUT74, 0.88, 0.975, 0.025, 0.12)], ids=["holdout72", "holdout73", "holdout74"])
 def test_the_sets_never_worked_on(path: Path, recall: float, advisories: float, false_positives: float,
                                   unlabelled: float) -> None:
     """holdout72-74: written by three hands that never saw the code, from the identifier definitions, each on
@@ -187,7 +187,8 @@ def test_the_sets_never_worked_on(path: Path, recall: float, advisories: float, 
     disease, whooping cough, e-scooter injuries, screening recalls, bystanders who did CPR; avian flu, lead in
     spices, listeria, records found dumped, stabbings, unidentified patients), and never worked on: their figures
     are what the screen does on text it has not seen (first run, at the session's start: 91.5, 87.9, 87.8 % of
-    identifiers, 100, 90 and 97.5 % of advisories with patient data blocked, false positives 15, 2.5 and 2.5 %).
+    identifiers, 100, 90 and 97.5 % of advisories with patient data blocked, false positives 15, 2.5 and 2.5 %; after
+    the session's work on holdout69-71: 92.5, 87.9, 88.4 %, the same blocked, false positives 7.5, 0 and 2.5 %).
     The floors keep them from getting worse unnoticed, and the ceilings on the blocking findings that lie on no
     label keep the advisory-wide reading from marking too much."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
@@ -1960,4 +1961,80 @@ def test_homes_police_references_headline_ages_and_cards(fields: dict[str, Any],
     {"description": "Si nació después de 1970 y no tiene dos dosis, vacúnese."},
 ])
 def test_what_births_parishes_and_years_leave_alone(fields: dict[str, Any]) -> None:
+    assert _blocking(fields) == []
+
+
+@pytest.mark.parametrize("fields", [
+    # a public service's own line named before it; a signature with its office; a venue named like a person
+    {"contact": "Giftinformationszentrum Nord: 0551 19240", "language": "de"},
+    {"contact": "Centro de Información Toxicológica: 93 227 54 00", "language": "es"},
+    {"contact": "Centre antipoison de Lyon : 04 72 11 69 11", "language": "fr"},
+    {"description": "Viele Kinder fehlen wegen Durchfall. Mit freundlichen Grüßen, Jana Roth, Schulleiterin",
+     "language": "de"},
+    {"description": "A food worker at the Golden Fork Diner, 2210 W. Main St., Springfield, has hepatitis A."},
+    {"headline": "Mrs Pennington's Bakery recalls scones", "description": "Scones sold on 4 and 5 May are recalled."},
+    # a count after a key; a regulator's authorisation number; a care home's street; a club's president thanked
+    {"description": "Se expusieron los datos de cita de unos 18.500 pacientes; no hay datos clínicos."},
+    {"description": "Der Hersteller ruft den Saft zurück (Zul.-Nr. 61234.00.00, PZN 12345678).", "language": "de"},
+    {"description": "The council is supporting Birch Lodge care home on Marsh Lane, Ely, after 9 residents fell ill."},
+    {"description": "Merci à Paul Mercier, président de l'Amicale des donneurs de sang, pour sa 100e collecte."},
+    {"description": "The state Attorney General's office is investigating under case reference AG-2025-FR-1187."},
+])
+def test_public_lines_signatures_venues_and_counts_block_nothing(fields: dict[str, Any]) -> None:
+    assert _blocking(fields) == []
+
+
+def test_a_private_line_beside_a_public_service_still_blocks() -> None:
+    found = _blocking({"description": "Reach the poison centre on 0800 000 111, or call Owen's mum, Tara Bell, on "
+                                      "her mobile 07700 900318."})
+    assert ("description", "phone", "07700 900318") in found, found
+
+
+@pytest.mark.parametrize("fields,expected", [
+    # in an advisory that holds patient data, a street address no place's name leads to is someone's home
+    ({"description": "Les pompiers sont intervenus au 9 rue des Glycines à Tourcoing. M. Paul Henry, 70 ans, est "
+      "hospitalisé."}, [("description", "address", "9 rue des Glycines")]),
+    ({"description": "Mr Dev Patel's letter (NHS number 943 476 5919) was delivered to 18 Harcourt Grove instead."},
+     [("description", "address", "18 Harcourt Grove")]),
+])
+def test_a_street_address_no_place_leads_to_is_someones_home(fields: dict[str, Any],
+                                                               expected: list[tuple[str, str, str]]) -> None:
+    found = _blocking(fields)
+    assert all(e in found for e in expected), found
+
+
+def test_a_places_street_address_stays_a_warning_beside_patient_data() -> None:
+    found = _blocking({"description": "Mme Claire Roy, 80 ans, a été hospitalisée le 3 mai. Vaccination au centre "
+                                      "municipal de santé, 8 place Joannès-Ambre, et à la Pharmacie du Parc, 2 rue "
+                                      "Nationale."})
+    assert not [f for f in found if f[1] == "address"], found
+
+
+@pytest.mark.parametrize("fields,expected", [
+    # a holiday, the night an incident spans, a German day and month after a weekday or "ab dem"
+    ({"description": "Kerry Lomax, 34, was taken to hospital with her family on Christmas Day."},
+     [("description", "date", "Christmas Day")]),
+    ({"description": "Frau Helga Brandt, 81, musste am Pfingstsonntag ins Krankenhaus.", "language": "de"},
+     [("description", "date", "Pfingstsonntag")]),
+    ({"headline": "Dossier IPP 004471902 envoyé par erreur", "description": "Une famille de quatre personnes a été "
+      "intoxiquée dans la nuit du 7 au 8 février par un poêle."}, [("description", "date", "7 au 8 février")]),
+    ({"description": "Seit Donnerstagabend, 9.4., wird Erich Vogel, 82, aus Fürth vermisst.", "language": "de"},
+     [("description", "date", "9.4.")]),
+    # nicknames in quotes, after the verb that gives them or before it
+    ({"description": "Les bénévoles s'inquiètent pour Marcel Huet, 61 ans, que tout le monde appelle « Cheche »."},
+     [("description", "name", "Cheche")]),
+    ({"description": "Eine 16-Jährige, die alle nur „Kiki“ genannt wird, wurde behandelt.", "language": "de"},
+     [("description", "name", "Kiki")]),
+])
+def test_holidays_nights_short_days_and_nicknames(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
+    found = _blocking(fields)
+    assert all(e in found for e in expected), found
+
+
+@pytest.mark.parametrize("fields", [
+    {"description": "Our clinics are closed on Christmas Day and open again on Boxing Day."},
+    {"description": "Storm Ciarán was called the worst storm in years by the Met Office."},
+    {"description": "Dans la nuit du 2 au 3 janvier, la tempête a coupé l'électricité de 4 000 foyers."},
+])
+def test_holidays_nights_and_names_of_things_stay_public(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []

@@ -173,8 +173,18 @@ PERSONS_NUMBERS = frozenset({"device", "other_id", "ssn", "mrn", "health_plan", 
 
 def _a_persons_number(finding: Finding, text: str) -> Finding:
     """In an advisory that holds patient data, a number a rule warned of is someone's: it blocks with the rest
-    ("a hearing aid (n° de série 2213X0457) ... Il appartiendrait à Léo"). `text`: the finding's field."""
-    if finding.blocking or finding.identifier not in PERSONS_NUMBERS or finding.start is None or finding.end is None:
+    ("a hearing aid (n° de série 2213X0457) ... Il appartiendrait à Léo"); so is a street address no place's name
+    leads to. `text`: the finding's field."""
+    from chalicelib.domain.phi_detect import a_home_address
+
+    if finding.blocking or finding.start is None or finding.end is None:
+        return finding
+    if finding.identifier == "address" and finding.field != "area_desc" and \
+            a_home_address(text, finding.start, finding.end):  # "les secours sont intervenus au 14 rue des Acacias"
+        message = f"{finding.field} holds a street address that reads as someone's home in an advisory that holds " \
+                  f"patient data (“{_excerpt(text[finding.start:finding.end])}”): remove it"
+        return finding.model_copy(update={"blocking": True, "message": message})
+    if finding.identifier not in PERSONS_NUMBERS:
         return finding
     message = f"{finding.field} holds {LABELS[finding.identifier]} in an advisory that holds patient data " \
               f"(“{_excerpt(text[finding.start:finding.end])}”): remove it"

@@ -534,7 +534,8 @@ PERSON_NEAR = re.compile(rf"(?<!out)(?<!\bin)(?:{lex.PATIENT_WORDS})"  # not "ou
                          r"my|mi|mon|ma|mes|mein|meine|meinem|meiner|seinem|seinen|seiner|ihrem|ihren|ihrer|"
                          r"cuy[oa]s?|dont|dessen|deren)\b(?!-)|"  # not a code's "NYH-MI-2024"
                          r"(?<!\w)(?:usuari[oa]|user|wearer|utilisat(?:eur|rice)|porteur|porteuse|Nutzer(?:in)?|Träger(?:in)?)\b|"
-                         r"(?<!\w)patient's\b|(?-i:(?<!\w)[A-Z][a-z]+)['’]s\b|des\s+Patienten|der\s+Patientin|del\s+paciente|de\s+la\s+paciente|"
+                         r"(?<!\w)patient's\b|(?-i:(?<!\w)(?!(?:General|County|City|State|Government|Company|Council|Department|"
+                         r"Hospital|Trust|Office)['’])[A-Z][a-z]+)['’]s\b|des\s+Patienten|der\s+Patientin|del\s+paciente|de\s+la\s+paciente|"
                          r"du\s+patient|de\s+la\s+patiente", CI)
 
 
@@ -877,6 +878,8 @@ def _keyed_numbers(text: str, spans: list[tuple[int, int]], ctx: Context) -> Ite
                 # or the police's case against a company or a scam ("Case No. 2024-CH-01847 by Judge …")
             if cls == "other_id" and POLICE_REPORT.search(m.group()) and MANY_HURT.search(text):
                 continue  # "atestado 2025-M40-0117" of a bus crash with 23 injured
+            if COUNT_AFTER.match(text, end):
+                continue  # a count: "fechas de cita de unos 23.000 pacientes"
             if cls == "other_id" and re.match(r"item\b", m.group(), CI) and not LOST.search(text):
                 continue  # an agenda's "item reference TB/25/014"; a lost item's number is someone's
             if cls == "device":  # a serial number is a patient's only when the sentence ties it to one
@@ -1044,9 +1047,27 @@ def phones(text: str, ctx: Context, spans: list[tuple[int, int]]) -> Iterator[Hi
                 yield _hit(text, "phone", match.start, match.end, False,
                            "a toll-free or shared-cost number that is not on the allow-list")
                 continue
+            lead = re.split(r"[.!?;]\s|\d[\d\s]{5,}", text[max(0, match.start - 60):match.start])[-1]
+            if PUBLIC_LINE.search(lead) and not PRIVATE_LINE.search(lead) and not any(
+                    is_given_name(w.group()) and not LINE_TOWN.search(lead, 0, w.start())
+                    for w in CAPITALISED.finditer(lead)):
+                yield _hit(text, "phone", match.start, match.end, False,
+                           "a public service's line that is not on the allow-list")
+                continue
             yield _hit(text, "phone", match.start, match.end, True, "a phone number that is not on the allow-list")
 
 
+# A public service's own line, named right before it ("Giftnotruf Berlin: 030 19240", "Centre antipoison de Paris :
+# 01 40 05 48 48"): the organisation's, unless a person is named or owns it ("call Linda on her cell").
+PUBLIC_LINE = re.compile(r"(?:poison|antipoison|anti-poison|Giftnotruf|Giftinformation|toxicol|Samaritans|Seelsorge|"
+                         r"Salud\s+Responde|num[ée]ro\s+vert|switchboard|centralita|standard|hotline|helpline|"
+                         r"B[üu]rgertelefon|Servicetelefon|NHS\s+111|centre|center|centro|servicio|service|zentrum|"
+                         r"zentrale|ministerio|minist[èe]re|ministerium|Gesundheitsamt|ayuntamiento|mairie|"
+                         r"pr[ée]fecture|council|department|agency|instituto|institut)[^.!?]{0,40}$", CI)
+PRIVATE_LINE = re.compile(r"(?<!\w)(?:his|her|their|mom|mum|mother|father|dad|neighbou?r|family|familia|famille|"
+                          r"Familie|madre|padre|m[èe]re|p[èe]re|Mutter|Vater|contacto|tel|cell|mobile|m[óo]vil|portable|"
+                          r"Handy)\b", CI)
+LINE_TOWN = re.compile(r"(?<!\w)(?:de|of|von|du|d['’]|in|à|en)\s*$")  # "Centre antipoison de Paris": a town
 CAPITALISED = re.compile(rf"(?<![\w'’-])[{UPPER}][{LOWER}]+(?![\w'’-])")
 
 
@@ -1339,6 +1360,20 @@ def addresses(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
                    "this is fine)")
 
 
+# A numbered street address after a place's name ("Lincoln Library, 326 S. 7th St.", "Rosita's Taqueria, 312 N. Neil
+# St."), after "at" or a venue word, or a range of houses, is a place's; any other, in an advisory that holds patient
+# data, is someone's home ("les secours sont intervenus au 14 rue des Acacias", "delivered to 44 Filton Grove").
+PLACE_BEFORE_ADDRESS = re.compile(r"(?:[,(–]|(?<!\w)(?:at|à|en)|Prof\.-|\d|\d\s*h)\s*$", CI)
+
+
+def a_home_address(text: str, start: int, end: int) -> bool:
+    """Whether the street address at start..end, which a rule warned of, reads as someone's home."""
+    lead = text[max(0, start - 40):start]
+    return (start, end) in street_addresses(text) and not PLACE_BEFORE_ADDRESS.search(lead) and \
+        not VENUE.search(lead) and not re.match(r"\s?[–-]\s?\d", text[end:end + 3]) and \
+        not text.startswith(("Im ", "Am "), start)
+
+
 # A postcode on its own is an address when the sentence says a person lives there ("the patient,
 # who lives in SW1A 2AA"): a full UK postcode covers about fifteen homes, a US ZIP (Safe Harbor
 # allows only its first three digits) or a European five-digit code a few streets.
@@ -1478,6 +1513,7 @@ der die das ein eine dieser diese sein seine ihr ihre wenn für von im am an auf
 sie er es wir ihnen ihm uns namen name
 hi hello hey hola hallo bonjour bonsoir salut
 mama papa mum dad mom maman mamá papá licht welt giftnotruf
+christmas boxing thanksgiving easter nochebuena nochevieja navidad pâques toussaint heiligabend
 dem den des einem einen einer eines
 nord süd ost norte sur este oeste sud ouest san santa santo saint sainte sankt
 unidad atención usuario usuarios servicio oficina sección área dirección consulta urgencias unité accueil direction
@@ -2026,7 +2062,8 @@ def _private_title(title: str, name: str) -> bool:
 
 
 # A job before a courtesy title: "Einrichtungsleitung Herr ...", "Infirmière scolaire, Mme ...".
-STAFF_JOBS = (r"\w*(?:leitung|leiter|leiterin|beauftragte[rn]?)|infirmi[èe]re?|enfermer[oa]|nurse|Krankenschwester|"
+STAFF_JOBS = (r"\w*(?:leitung|leiter|leiterin|beauftragte[rn]?)|pr[ée]sidente?|presidenta?|Präsident(?:in)?|"
+              r"Vorsitzende[rn]?|chair(?:man|woman|person)?|infirmi[èe]re?|enfermer[oa]|nurse|Krankenschwester|"
               r"Pfleger(?:in)?|m[ée]dec(?:in|o)|doctor|Ärztin|Arzt|manager|gerente|g[ée]rante?|responsable|coordinat\w*|"
               r"Koordinator(?:in)?|Ansprechpartner(?:in)?|contact|contacto|Kontakt|press|prensa|presse|"
               r"psycholog\w*|psicólog[oa]|aumôni\w*|chaplain|capellán|Seelsorger\w*|social\s+worker|"
@@ -2169,8 +2206,13 @@ GREETED = re.compile(rf"(?:^|(?<=[.!?]\s))(?:{GREETING})\s+(?P<name>{WORD}(?:\s+
                      rf"(?:^|(?<=[.!?]\s)|(?<=¡))(?:Welcome|Bienvenid[oa]s?|Bienvenue\s+à|Willkommen),?\s+"
                      rf"(?:(?i:baby|little|petite?|pequeñ[oa]|kleine[rn]?)\s+)?(?P<welcomed>{WORD})(?=\s*[,.!:])|"
                      # ... or called by a nickname: "al que todo el mundo conoce como Paco", "known as Bert"
-                     rf"(?<!\w)(?:known\s+as|conocen?\s+como|conocid[oa]\s+como|surnommée?|genannt|bekannt\s+als)\s+"
-                     rf"[\"'„“«]?\s?(?P<called>{WORD})")
+                     rf"(?<!\w)(?:known\s+(?:simply\s+)?as|conocen?\s+como|conocid[oa]\s+como|surnommée?|genannt|"
+                     rf"bekannt\s+als|appel(?:le|lent|ait)|call(?:s|ed)|llaman|llamaba|nenn(?:en|t)|"
+                     rf"(?:au|le)\s+(?:pré)?nom\s+de|answers?\s+to)\s+"
+                     rf"[\"'„“«‘]?\s?(?P<called>{WORD})|"
+                     # ... a nickname in quotes before the word: "eine 17-Jährige, die „Lulu“ genannt wird"
+                     rf"[\"'„“«‘]\s?(?P<quoted>{WORD})\s?[\"'“”»’]\s+(?:genannt|gerufen|llamad[oa]|called)\b")
+QUOTE_BEFORE = re.compile(r"[\"'„“«‘]\s?$")
 # The name an e-mail is sent under: "From: Chloe van der Berg <chloe.vdberg77@mailbox.example.net>".
 MAIL_NAME = re.compile(rf"(?P<name>{NAME})\s*<[\w.%+-]+@[\w.-]+>")
 
@@ -2352,10 +2394,15 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         if is_given_name(m.group("name")) and _fold(m.group("name")) not in NOT_NAMES:
             add(m.start("name"), m.end("name"), True, "a person named with whose relative they are")
     for m in GREETED.finditer(text):  # a given name greeted, not "Hello Bristol" nor "Dear Colleagues"
-        group = next(g for g in ("name", "asked", "welcomed", "called") if m.group(g))
-        if is_given_name(m.group(group).split()[0]) and _fold(m.group(group).split()[-1]) not in NOT_NAMES:
+        group = next(g for g in ("name", "asked", "welcomed", "called", "quoted") if m.group(g))
+        quoted = group == "quoted" or (group == "called" and bool(QUOTE_BEFORE.search(text, 0, m.start(group)))
+                                       and bool(re.match(r"\s?[\"'“”»’]", text[m.end(group):])))  # not a file's name
+        if group == "called" and not quoted and re.match(rf"\s+[{UPPER}]", text[m.end():]):
+            continue  # "was called Storm Ciarán": a name of two words, written without quotes, is a thing's
+        if (is_given_name(m.group(group).split()[0]) or quoted) and _fold(m.group(group).split()[-1]) not in NOT_NAMES:
             add(m.start(group), m.end(group), True, {"welcomed": "a newborn welcomed by name",
-                                                      "called": "a person called by their nickname"}.get(
+                                                      "called": "a person called by their nickname",
+                                                      "quoted": "a person called by their nickname"}.get(
                 group, "a person the text greets by name"))
     for m in (MAIL_NAME.finditer(text) if "@" in text else ()):  # "From: Chloe van der Berg <chloe.vdberg77@…>"
         if _is_name(m.group("name"), False) or is_given_name(m.group("name").split()[0]):
@@ -2370,7 +2417,8 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
         if _is_name(m.group("name").replace("M.ª", "María"), False) and not OFFICIAL.search(m.group("what")):
             add(m.start("name"), m.end("name"), True, "the person a case is about")
     for m in SIGNATURE.finditer(text):
-        if is_given_name(m.group("name").split()[0]) and not OFFICIAL.search(text, m.end(), m.end() + 60):
+        if is_given_name(m.group("name").split()[0]) and not OFFICIAL.search(text, m.end(), m.end() + 60) and \
+                not ROLE_AFTER.match(text[m.end():m.end() + 60]):  # "Andrea Vogt, Schulleiterin" signs for the school
             add(m.start("name"), m.end("name"), True, "the person who signs a message")
     for m in TITLE_INITIALS.finditer(text):  # "Verstorben ist Frau E. W., geb. 04.09.1931"
         add(m.start("name"), m.end("name"), True, "a person's initials after their title")
@@ -2590,6 +2638,7 @@ def names(text: str, spans: list[tuple[int, int]], others: list[Hit], ctx: Conte
                                                   "Docteur") and HEALTH_CONTEXT.search(sentence) and not official:
             add(start_title, end, True, "a name next to a case")
         elif titled and _private_title(title, text[start:end]) and not official and \
+                not INSTITUTION.search(text[start:end]) and \
                 not STAFF.search(text[max(s, start_title - 14):start_title]) and \
                 not ROLE_BEFORE.search(text[max(s, start_title - 30):start_title]) and \
                 not (ctx is not None and _official_contact(sentence, ctx)) and not ROLE_AFTER.match(after):
@@ -2952,8 +3001,9 @@ PRONOUN = re.compile(r"(?-i:(?<!\w)Se\s+(?:le\b|[a-záéíóúñ]+(?:ó|aba|ía)
 
 # A day and month without a year, after the word that introduces a date ("le 03/06", "am 6.11.").
 DAY_MONTH = re.compile(r"(?<!\w)(?:on|of|le|am|el|du|vom|since|depuis|seit(?:\s+dem)?|desde\s+el|desde|"
-                       r"bis(?:\s+zum)?|until|au|al|hasta(?:\s+el)?)\s+"  # the end of a stay: "vom 3.2. bis 17.2."
-                       r"(?:[A-Za-zäéè]+(?:tag|day|di|es)\.?,?\s+)?"
+                       r"bis(?:\s+zum)?|until|au|al|hasta(?:\s+el)?|ab(?:\s+dem)?)\s+"  # a stay: "vom 3.2. bis 17.2."
+                       # a weekday or its part before: "Seit Mittwochabend, 6.3.,"
+                       r"(?:[A-Za-zäéè]+(?:tag|day|di|es|abend|morgen|nachmittag|vormittag|nacht)\.?,?\s+)?"
                        r"(?P<date>(?P<d>[0-3]?\d)[/.](?P<m>[01]?\d)\.?)(?![\d/]|\.\d)", CI)
 
 
@@ -3211,6 +3261,9 @@ def tied_rooms(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Ite
             yield _hit(text, "address", m.start(), m.end(), True, "the room or flat of someone named here")
 
 
+CARE_HOME_BEFORE = re.compile(r"(?:care|nursing|residential)\s+home\W+(?:\w+\W+){0,2}$", CI)
+
+
 def tied_streets(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
     """A street without its number is someone's when the sentence names them or says they live
     there: "Mr Ted Varga on Filton Avenue is just home", "autour de son domicile, rue Balay"."""
@@ -3221,6 +3274,8 @@ def tied_streets(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> I
         group = next(g for g in ("en", "fr", "es", "de", "home") if m.group(g))
         start, end = m.start(group), m.end(group)
         lives = STREET_HOME.search(text[max(0, start - 40):start])
+        if lives and CARE_HOME_BEFORE.search(text, max(0, start - 40), start):
+            lives = None  # "Ashdown Court care home on Upperton Road": a home for many, not someone's
         if any(h.start < end and start < h.end and (h.cls != "name" or not lives) for h in found):
             continue  # a street named after someone ("rue Victor-Hugo") -- unless someone lives on it ("Tannery Row")
         if sentence_of(spans, start) in named or lives:
@@ -3889,6 +3944,7 @@ _MANY = (r"anyone|everyone|those|people|patients|visitors|customers|residents|gu
 PLURAL_PEOPLE = re.compile(rf"(?<!\w)(?:{_MANY}|"  # or a span of days: an instruction's dates, not a person's
                            r"between|entre|zwischen|from|until|through|jusqu['’]au|hasta|bis)\b", CI)
 MANY_PEOPLE = re.compile(rf"(?<!\w)(?:{_MANY})\b", CI)
+COUNT_AFTER = re.compile(rf"\s+(?:{_MANY})\b", CI)  # "23.000 pacientes": how many, not whose number
 # Whom a message greets is not what its sentence is about: "Liebe Besucherinnen und Besucher, ... dass Sascha am
 # Dienstag ... gestorben ist".
 SALUTATION = re.compile(rf"\s*(?:{GREETING})\s[^,.!?:]{{1,60}}[,:!]")
@@ -3910,7 +3966,15 @@ RELATIVE_DAY = re.compile(
     rf"(?:two|three|four|five|six|\d)\s+days\s+ago|hace\s+(?:dos|tres|cuatro|cinco|seis|\d)\s+días|"
     rf"il\s+y\s+a\s+(?:deux|trois|quatre|cinq|six|\d)\s+jours|vor\s+(?:zwei|drei|vier|fünf|sechs|\d)\s+Tagen|"
     rf"anteayer|ayer{_PART_OF_DAY}|anoche|avant-hier|hier{_PART_OF_DAY}|"
-    rf"vorgestern|gestern(?:abend|morgen|nachmittag|\s+Abend|\s+Morgen)?)(?![\w-])", CI)
+    rf"vorgestern|gestern(?:abend|morgen|nachmittag|\s+Abend|\s+Morgen)?|"
+    # a holiday is a day of the year: "taken to hospital on Boxing Day", "musste am Ostersonntag ins Krankenhaus"
+    # ("today", "hoy", "heute" were measured and not kept: 4 more labels on holdout2-71, 30 more findings on none)
+    rf"(?:(?:the\s+day\s+(?:after|before)\s+)?(?:Boxing|Christmas|New\s+Year['’]s|Thanksgiving|Easter|Memorial|Labor|"
+    rf"Independence|St\.?\s+Patrick['’]s|Valentine['’]s)\s+(?:Day|Eve|Sunday|Monday)|Thanksgiving|Good\s+Friday|"
+    rf"(?:Oster|Pfingst)(?:sonntag|montag)|Karfreitag|Heiligabend|Neujahr(?:stag)?|Silvester(?:abend|nacht)?|"
+    rf"Nochebuena|Nochevieja|(?:día\s+de\s+)?Navidad|Año\s+Nuevo|Viernes\s+Santo|Jueves\s+Santo|"
+    rf"(?:jour\s+de\s+)?Noël|jour\s+de\s+l['’]an|Nouvel\s+An|réveillon(?:\s+de\s+(?:Noël|la\s+Saint-Sylvestre))?|"
+    rf"lundi\s+de\s+Pâques|Pâques|Saint-Sylvestre|Toussaint){_PART_OF_DAY})(?![\w-])", CI)
 _ABBREVIATED = {"Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"}
 # A month alone, as written (English and German capitalised): "turned 80 in March", "en février dernier", "el pasado
 # mes de abril", "seit Juli"; "in May 2024" is a month and year, read with the dates.
@@ -3928,6 +3992,14 @@ def _clause(text: str, s: int, e: int, start: int, end: int) -> tuple[int, int]:
     before = [m.end() for m in CLAUSE_END.finditer(text, s, start)]
     after = CLAUSE_END.search(text, end, e)
     return (before[-1] if before else s), (after.start() if after else e)
+
+
+# The night something happened, written as the two days it spans: "dans la nuit du 18 au 19 novembre", "la nuit de
+# dimanche à lundi", "la noche del 3 al 4 de enero", "in der Nacht vom 3. auf den 4. Januar".
+NIGHT_OF = re.compile(rf"(?<!\w)(?:nuit|noche|Nacht)\s+(?:du|del|de|vom|von)\s+(?P<night>"
+                      rf"(?:{DAY}\.?|{WEEKDAYS})\s+(?:au|al|à|a|auf\s+den|zum)\s+(?:{DAY}\.?(?:\s+(?:de\s+)?{MONTH})?|"
+                      rf"{WEEKDAYS}))(?![\w-])", CI)
+FAMILY_HERE = re.compile(r"(?<!\w)(?:famil(?:y|ia|le)|Familie|couple|pareja|Ehepaar|household|foyer|Haushalt)\b", CI)
 
 
 def possible_dates(text: str, spans: list[tuple[int, int]], language: str | None = None,
@@ -3950,6 +4022,10 @@ def possible_dates(text: str, spans: list[tuple[int, int]], language: str | None
         if (_one_person_in(text, s, e) or any(s <= a < e for a, _ in taken)) and \
                 not _many_in(text, *_clause(text, s, e, start, end)):
             yield _hit(text, "date", start, end, False, "a day in a sentence about someone")
+    for m in NIGHT_OF.finditer(text):  # "Une famille ... a été intoxiquée dans la nuit du 2 au 3 janvier"
+        s, e = sentence_of(spans, m.start())
+        if _one_person_in(text, s, e) or FAMILY_HERE.search(text, s, e):
+            yield _hit(text, "date", m.start("night"), m.end("night"), False, "the night something happened to someone")
     for start, end in [*dates, *relative]:  # "Les obsèques auront lieu le vendredi 10 janvier", "Am Freitag … Andacht"
         if FAREWELL.search(text[slice(*sentence_of(spans, start))]):
             yield _hit(text, "date", start, end, False, "the day of someone's funeral or farewell")

@@ -111,7 +111,7 @@ NOT_PERSONAL = (
     r"PZN|CIP|UPC|EAN|GTIN|IMO|MMSI|recall|strain|ST|código\s+nacional|code|código|codes?|Code|Kennziffer|"
     r"version|v|model|modèle|modelo|Modell|ref\.?|référence|referencia|Referenz(?:nummer)?|Vorgang(?:snummer)?|"
     r"Artikelnummer|serial|S/N|SN|serie|série|"
-    r"Seriennummer|Seriennummern|"
+    r"Seriennummer|Seriennummern|Zul\.-?Nr\.?|Zulassungsnummer|"  # a medicine's marketing authorisation
     r"MHD|Mindesthaltbarkeitsdatum|expiry|expiration|caducidad|péremption|"
     # a food business's or a care home's registration, not a person's
     r"estampille(?:\s+sanitaire)?|marque\s+d'identification|health\s+mark|identification\s+mark|marca\s+sanitaria|"
@@ -238,7 +238,8 @@ PLACE_NOUNS = (
     r"Centro|Zentrum|Universität|Gymnasium|House|Building|Wing|Pavilion|Pavillon|Lodge|Hall|Tower|Memorial|"
     r"College|Collège|Lycée|École|Colegio|Instituto|Fundación|Foundation|Library|Campus|Stadium|School|Academy|"
     r"Surgery|Practice|Hospice|Club|Society|Association|Committee|Choir|Trust|"
-    r"Suites|Hotel|Inn|Motel|Resort|Stand|Arena|Way|Barn|Farm|Manor"
+    r"Suites|Hotel|Inn|Motel|Resort|Stand|Arena|Way|Barn|Farm|Manor|"
+    r"Diner|Restaurant|Café|Cafe|Kitchen|Grill|Bistro|Bakery|Deli|Pub|Tavern|Brasserie|Pizzeria|Taqueria|Eatery"
 )
 
 # Relatives and neighbours, whose first name alone identifies them ("her son Gareth").
