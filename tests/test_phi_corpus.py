@@ -118,8 +118,8 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     (phi_bench.HOLDOUT63, 0.96, 1.0, 0.0), (phi_bench.HOLDOUT64, 0.89, 1.0, 0.0),
     (phi_bench.HOLDOUT65, 0.95, 0.975, 0.05), (phi_bench.HOLDOUT66, 0.88, 0.975, 0.0),
     (phi_bench.HOLDOUT67, 0.94, 1.0, 0.0), (phi_bench.HOLDOUT68, 0.94, 1.0, 0.0),
-    (phi_bench.HOLDOUT69, 0.91, 0.95, 0.0), (phi_bench.HOLDOUT70, 0.93, 1.0, 0.0),
-    (phi_bench.HOLDOUT71, 0.96, 1.0, 0.0)],
+    (phi_bench.HOLDOUT69, 0.93, 0.975, 0.0), (phi_bench.HOLDOUT70, 0.94, 1.0, 0.0),
+    (phi_bench.HOLDOUT71, 0.97, 1.0, 0.0)],
     ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13",
          "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21",
          "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27",
@@ -188,7 +188,7 @@ def test_the_sets_never_worked_on(path: Path, recall: float, advisories: float, 
     spices, listeria, records found dumped, stabbings, unidentified patients), and never worked on: their figures
     are what the screen does on text it has not seen (first run, at the session's start: 91.5, 87.9, 87.8 % of
     identifiers, 100, 90 and 97.5 % of advisories with patient data blocked, false positives 15, 2.5 and 2.5 %; after
-    the session's work on holdout69-71: 92.5, 87.9, 88.4 %, the same blocked, false positives 7.5, 0 and 2.5 %).
+    the session's work on holdout69-71: 92.5, 87.9, 88.9 %, the same blocked, false positives 7.5, 0 and 2.5 %).
     The floors keep them from getting worse unnoticed, and the ceilings on the blocking findings that lie on no
     label keep the advisory-wide reading from marking too much."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
@@ -2038,3 +2038,18 @@ def test_holidays_nights_short_days_and_nicknames(fields: dict[str, Any], expect
 ])
 def test_holidays_nights_and_names_of_things_stay_public(fields: dict[str, Any]) -> None:
     assert _blocking(fields) == []
+
+
+@pytest.mark.parametrize("fields,expected", [
+    # a town's postcode in brackets after someone's street; the town after a birth date; near someone's home
+    ({"headline": "NHC 88213344 enviado por error", "description": "Rosario salió de su casa de la calle Cervantes, "
+      "en Andújar (23740), el lunes."}, [("description", "address", "23740")]),
+    ({"description": "Die Klinik sucht Herrn Jonas Krämer, geb. 14.09.1988, aus Freiburg-Herdern.", "language": "de"},
+     [("description", "address", "Freiburg-Herdern")]),
+    ({"headline": "Dossier IPP 004471902 envoyé par erreur", "description": "Une fillette de 6 ans a été mordue devant "
+      "chez elle, rue des Mésanges, à Saint-Herblain."},
+     [("description", "address", "rue des Mésanges"), ("description", "address", "Saint-Herblain")]),
+])
+def test_postcodes_birth_towns_and_homes(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
+    found = _blocking(fields)
+    assert all(e in found for e in expected), found

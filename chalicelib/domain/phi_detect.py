@@ -3134,7 +3134,7 @@ STREET_NAME = re.compile(
     rf"(?<=Straße\s)(?:Am|Im|An\s+der|Zum|Zur|Auf\s+dem|In\s+den)\s+[{UPPER}][{LOWER}]+)\b|"
     # a home on a street named without its kind: "leaving his home on Hazelwood in Chatham"
     rf"(?<!\w)(?i:his|her|their)\s+(?i:home|house|trailer|apartment)\s+on\s+(?P<home>{WORD}(?:\s+{WORD})?)(?=\s+in\b|\s*[,.;])")
-STREET_HOME = re.compile(rf"(?<!\w)(?:{LIVES_WORDS}|casa|vit)\W+(?:\w+\W+){{0,2}}$", CI)
+STREET_HOME = re.compile(rf"(?<!\w)(?:{LIVES_WORDS}|casa|vit|chez\s+(?:lui|elle|eux))\W+(?:\w+\W+){{0,2}}$", CI)
 
 
 ROOM = re.compile(r"(?<!\w)(?:chambre|appartement|apartment|apt\.?|flat|unit|room|habitación|hab\.|Zimmer|Zi\.|"
@@ -3306,11 +3306,16 @@ def _a_town(place: str) -> bool:
                 or VENUE.search(place) or INSTITUTION_END.search(place))
 
 
+BIRTH_BEFORE = re.compile(rf"(?<!\w)(?:{BIRTH})\s*$", CI)
+
+
 def tied_towns(text: str, spans: list[tuple[int, int]], found: list[Hit]) -> Iterator[Hit]:
     """A town or district right after an identified person's name, age or street, or after the man or woman
     a sentence that identifies someone is about."""
     identified = {sentence_of(spans, h.start) for h in found if h.blocking and h.cls in PERSONAL | {"age"}}
-    ends = {h.end for h in found if h.blocking and h.cls in ("name", "age", "address")}
+    # ... or a birth date: "geb. 02.06.1995, aus Karlsruhe-Durlach"
+    ends = {h.end for h in found if h.blocking and (h.cls in ("name", "age", "address") or (
+        h.cls == "date" and BIRTH_BEFORE.search(text, max(0, h.start - 14), h.start)))}
     for m in TOWN_OF.finditer(text):
         place = m.group("place")
         if not _a_town(place) or any(h.start < m.end() and m.start("place") < h.end and h.cls != "name" for h in found):
@@ -3411,6 +3416,11 @@ def _a_venue_in(text: str, start: int, end: int) -> bool:
     return any(not STREET_KIND_AFTER.match(text, v.end()) for v in VENUE.finditer(text, start, end))
 
 
+HOME_NEAR = re.compile(rf"(?<!\w)(?:{LIVES_WORDS}|casa|maison|house|Haus|chez)\b", CI)
+TOWN_POSTCODE = re.compile(rf"(?<!\w)(?:en|à|in|aus)\s+[{UPPER}][\w'’-]+(?:\s+[{UPPER}][\w'’-]+)?\s*"
+                           r"\((?P<code>\d{5})\)")
+
+
 def possible_postcodes(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]:
     """A full postcode (a British unit's, a ZIP+4) in a sentence about one person and no public place: in an
     advisory that holds patient data it is their home's ("Elsie Dunmore at Rose Cottage, Church Lane (IP7 6PX)")."""
@@ -3420,6 +3430,11 @@ def possible_postcodes(text: str, spans: list[tuple[int, int]]) -> Iterator[Hit]
                 not _a_venue_in(text, max(s, m.start() - 60), m.start()) and \
                 not CARE_PLACE.search(text, max(s, m.start() - 60), m.start()):
             yield _hit(text, "address", m.start(), m.end(), False, "the postcode of someone here")
+    for m in TOWN_POSTCODE.finditer(text):  # "salió de su casa de la calle Isaac Peral, en Linares (23700)"
+        s, e = sentence_of(spans, m.start())
+        if (_one_person_in(text, s, e) or HOME_NEAR.search(text, max(s, m.start() - 80), m.start())) and \
+                not _many_in(text, s, e) and not CARE_PLACE.search(text, max(s, m.start() - 60), m.start()):
+            yield _hit(text, "address", m.start("code"), m.end("code"), False, "the postcode of someone's town")
 
 
 def possible_handles(text: str) -> Iterator[Hit]:
@@ -3484,6 +3499,8 @@ ORIGIN_TOWN = re.compile(
     r"(?:Ehepaar|Paar|Personen|Geschwister|matrimonio|pareja|couple|(?:elderly|retired)\s+couple)\s+(?:aus|de|d['’]|from|of)|"
     # home after hospital: "has since gone home to Allestree"; a parish or hamlet: "la parroquia de Paradavella"
     r"(?:gone|going|went|returned|sent|discharged)\s+home\s+to|"
+    # near someone's home: "devant chez lui, rue des Lilas, à Villeurbanne", "de chez elle, à Plouguerneau"
+    r"chez\s+(?:lui|elle|eux)\s*,\s*(?:(?:rue|avenue|chemin|impasse|all[ée]e|place|route)\s+[^,.]{2,40},\s*)?(?:à|en)|"
     # the town of someone's care home: "résidente de l'EHPAD Les Tilleuls à Quimperlé"
     r"(?:r[ée]sidente?|residente|Bewohner(?:in)?|resident)\s+(?:de\s+l['’]|du\s+|de\s+la\s+|del?\s+|des\s+|of\s+|in\s+der\s+|im\s+)"
     r"(?:[\w'’-]+\s+){1,4}?(?:à|in|en)|"
@@ -3916,7 +3933,8 @@ ONE_PERSON_WORDS = (
     r"man|woman|boy|girl|child|baby|infant|teenager|patient|Patientin|paciente|patiente|hombre|mujer|niñ[oa]|bebé|"
     r"vecin[oa]|voluntari[oa]|volunteer|bénévole|habitante|resident|pensioner|retraitée?|jubilad[oa]|Rentner(?:in)?|"
     r"señora|señor|doña|Mme|Madame|Monsieur|Mrs|Herr|"
-    r"homme|femme|enfant|bébé|nourrisson|Mann|Frau|Kind|Junge|Mädchen|Säugling|\w*jährige[rn]?|year-old|"
+    r"homme|femme|enfant|bébé|nourrisson|garçon|fillette|fille|chic[oa]|lui|"
+    r"Mann|Frau|Kind|Junge|Mädchen|Säugling|\w*jährige[rn]?|year-old|"
     r"died|passed\s+away|admitted|discharged|missing|fallec\w+|ingresad[oa]|desaparecid[oa]|décédée?|"
     r"hospitalisée?|disparue?|gestorben|verstorben|vermisst|eingeliefert|aufgenommen|"
     r"vue?\s+pour\s+la\s+derni[èe]re\s+fois|vist[oa]\s+por\s+[úu]ltima\s+vez|zuletzt\s+gesehen|last\s+seen")
