@@ -118,7 +118,7 @@ def test_the_sets_written_after_the_screen(path: Path, recall: float) -> None:
     (phi_bench.HOLDOUT63, 0.96, 1.0, 0.0), (phi_bench.HOLDOUT64, 0.89, 1.0, 0.0),
     (phi_bench.HOLDOUT65, 0.95, 0.975, 0.05), (phi_bench.HOLDOUT66, 0.88, 0.975, 0.0),
     (phi_bench.HOLDOUT67, 0.94, 1.0, 0.0), (phi_bench.HOLDOUT68, 0.94, 1.0, 0.0),
-    (phi_bench.HOLDOUT69, 0.93, 0.975, 0.0), (phi_bench.HOLDOUT70, 0.94, 1.0, 0.0),
+    (phi_bench.HOLDOUT69, 0.93, 0.975, 0.0), (phi_bench.HOLDOUT70, 0.95, 1.0, 0.0),
     (phi_bench.HOLDOUT71, 0.97, 1.0, 0.0)],
     ids=["holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13",
          "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21",
@@ -178,8 +178,8 @@ def test_the_later_sets(path: Path, recall: float, advisories: float, false_posi
 
 
 @pytest.mark.parametrize("path,recall,advisories,false_positives,unlabelled", [
-    (phi_bench.HOLDOUT72, 0.92, 1.0, 0.075, 0.08), (phi_bench.HOLDOUT73, 0.87, 0.9, 0.0, 0.07),
-    (phi_bench.HOLDOUT74, 0.88, 0.975, 0.025, 0.12)], ids=["holdout72", "holdout73", "holdout74"])
+    (phi_bench.HOLDOUT72, 0.93, 1.0, 0.075, 0.08), (phi_bench.HOLDOUT73, 0.87, 0.9, 0.0, 0.07),
+    (phi_bench.HOLDOUT74, 0.89, 0.975, 0.025, 0.12)], ids=["holdout72", "holdout73", "holdout74"])
 def test_the_sets_never_worked_on(path: Path, recall: float, advisories: float, false_positives: float,
                                   unlabelled: float) -> None:
     """holdout72-74: written by three hands that never saw the code, from the identifier definitions, each on
@@ -188,7 +188,7 @@ def test_the_sets_never_worked_on(path: Path, recall: float, advisories: float, 
     spices, listeria, records found dumped, stabbings, unidentified patients), and never worked on: their figures
     are what the screen does on text it has not seen (first run, at the session's start: 91.5, 87.9, 87.8 % of
     identifiers, 100, 90 and 97.5 % of advisories with patient data blocked, false positives 15, 2.5 and 2.5 %; after
-    the session's work on holdout69-71: 92.5, 87.9, 88.9 %, the same blocked, false positives 7.5, 0 and 2.5 %).
+    the session's work on holdout69-71: 93.9, 87.9, 89.4 %, the same blocked, false positives 7.5, 0 and 2.5 %).
     The floors keep them from getting worse unnoticed, and the ceilings on the blocking findings that lie on no
     label keep the advisory-wide reading from marking too much."""
     result = phi_bench.evaluate(*phi_bench.load(path), timing=False)
@@ -2053,3 +2053,22 @@ def test_holidays_nights_and_names_of_things_stay_public(fields: dict[str, Any])
 def test_postcodes_birth_towns_and_homes(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     found = _blocking(fields)
     assert all(e in found for e in expected), found
+
+
+@pytest.mark.parametrize("fields,expected", [
+    # the day of an incident, whose next sentence names whom it befell
+    ({"description": "The pharmacy told us that on April 9 a prescription for digoxin was filled with the wrong "
+      "strength. The label was printed for Harold Pike (DOB 02/11/1939)."}, [("description", "date", "April 9")]),
+    ({"description": "Am Montag, 3. Februar, wurde in einer Apotheke das falsche Medikament ausgegeben. Das Rezept "
+      "lautete auf Frau Greta Lindner, Krankenversichertennummer K820419357.", "language": "de"},
+     [("description", "date", "Montag, 3. Februar")]),
+])
+def test_the_day_of_what_befell_someone_named_next(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
+    found = _blocking(fields)
+    assert all(e in found for e in expected), found
+
+
+def test_a_day_before_a_sentence_without_anyone_stays_public() -> None:
+    found = _blocking({"description": "Harold Pike (DOB 02/11/1939) was admitted. Clinics reopen on April 9. "
+                                      "Appointments can be booked online."})
+    assert ("description", "date", "April 9") not in found, found

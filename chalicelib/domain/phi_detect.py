@@ -4020,6 +4020,22 @@ NIGHT_OF = re.compile(rf"(?<!\w)(?:nuit|noche|Nacht)\s+(?:du|del|de|vom|von)\s+(
 FAMILY_HERE = re.compile(r"(?<!\w)(?:famil(?:y|ia|le)|Familie|couple|pareja|Ehepaar|household|foyer|Haushalt)\b", CI)
 
 
+# What makes a day the public's, not an incident's: a best-before date, a start, a clinic or an exercise, opening hours.
+PUBLIC_DAY = re.compile(r"(?<!\w)(?:MHD|consumo\s+preferente|caducidad|DLC|DDM|best\s+before|use\s+by|"
+                        r"à\s+partir\s+du|a\s+partir\s+del|ab|seit|since|depuis|desde|from|until|bis|hasta|"
+                        r"jusqu['’]au|\w*clinic\w*|\w*vaccin\w*|\w*vacun\w*|\w*[Ii]mpf\w*|exercice|simulacro|"
+                        r"Übung|exercise|flight|vuelo|vol|Flug|sailing|communiqué|press\s+release|Pressemitteilung|"
+                        r"\w*organi[sz]\w*|collecte|marat[óo]n|donaci[óo]n|Blutspende|blood\s+drive|fermée?|closed|"
+                        r"cerrad[oa]|geschlossen|Hospital\s+\d)\b|"
+                        r"\d{1,2}[:.h]\d{2}\s*(?:-|–|a|à|bis|to)\s*\d", CI)
+
+
+def _told_next(spans: list[tuple[int, int]], end: int, taken: Sequence[tuple[int, int]]) -> bool:
+    """Whether the sentence after the one ending at `end` holds what a rule found (a name, a number)."""
+    after = next(((s, e) for s, e in spans if s >= end), None)
+    return after is not None and any(after[0] <= a < after[1] for a, _ in taken)
+
+
 def possible_dates(text: str, spans: list[tuple[int, int]], language: str | None = None,
                    taken: Sequence[tuple[int, int]] = ()) -> Iterator[Hit]:
     """A day in a sentence about one person that no sure finding ties to someone named: it blocks only in
@@ -4027,10 +4043,14 @@ def possible_dates(text: str, spans: list[tuple[int, int]], language: str | None
     dates, short = _date_spans(text)
     for start, end in [*dates, *short]:
         s, e = sentence_of(spans, start)
-        if HISTORIC_YEAR.search(text[start:end]) or not _one_person_in(text, s, e) or \
-                _many_in(text, s, e, PLURAL_PEOPLE):
+        if HISTORIC_YEAR.search(text[start:end]) or _many_in(text, s, e, PLURAL_PEOPLE):
             continue
-        yield _hit(text, "date", start, end, False, "a date in a sentence about someone")
+        if _one_person_in(text, s, e):
+            yield _hit(text, "date", start, end, False, "a date in a sentence about someone")
+        elif _told_next(spans, e, taken) and not PUBLIC_DAY.search(text, s, e):
+            # the day of an incident, whose next sentence says whom it befell: "on March 3 a prescription ... was
+            # filled with 10 mg tablets. The label was printed for Dolores Fenwick (DOB 07/14/1946)"
+            yield _hit(text, "date", start, end, False, "the day of what befell someone named next")
     german = (language or "").split("-")[0].lower() == "de"  # German "hier" is "here"
     relative = [*(m.span() for m in RELATIVE_DAY.finditer(text)
                   if not (german and m.group().lower().startswith("hier"))),
