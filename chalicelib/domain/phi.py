@@ -100,7 +100,7 @@ def _identifiers(read: Sequence[tuple[str, str, str, str | None]], settings: Org
             if patients:
                 found[index] += _in_a_patients_advisory(name, maybe, found[index])
     if patients:
-        found = [[_a_persons_number(f, text) for f in field] +
+        found = [[_someones_too(f, text) for f in field] +
                  (_someones(name, text, language, field) if kind == "text" else [])
                  for (name, text, kind, language), field in zip(read, found, strict=True)]
         found = _town_echoes(read, found)
@@ -171,22 +171,23 @@ def _in_a_patients_advisory(field: str, possible: Iterable[Hit], found: Sequence
 PERSONS_NUMBERS = frozenset({"device", "other_id", "ssn", "mrn", "health_plan", "account", "license", "vehicle"})
 
 
-def _a_persons_number(finding: Finding, text: str) -> Finding:
-    """In an advisory that holds patient data, a number a rule warned of is someone's: it blocks with the rest
-    ("a hearing aid (n° de série 2213X0457) ... Il appartiendrait à Léo"); so is a street address no place's name
-    leads to. `text`: the finding's field."""
+def _someones_too(finding: Finding, text: str) -> Finding:
+    """In an advisory that holds patient data, what a rule only warned of blocks with the rest when it reads as
+    someone's: a number without a key ("a hearing aid (n° de série 2213X0457) ... Il appartiendrait à Léo"), a
+    street address no place's name leads to ("les secours sont intervenus au 14 rue des Acacias"). `text`: the
+    finding's field."""
     from chalicelib.domain.phi_detect import a_home_address
 
     if finding.blocking or finding.start is None or finding.end is None:
         return finding
-    if finding.identifier == "address" and finding.field != "area_desc" and \
-            a_home_address(text, finding.start, finding.end):  # "les secours sont intervenus au 14 rue des Acacias"
-        message = f"{finding.field} holds a street address that reads as someone's home in an advisory that holds " \
-                  f"patient data (“{_excerpt(text[finding.start:finding.end])}”): remove it"
-        return finding.model_copy(update={"blocking": True, "message": message})
-    if finding.identifier not in PERSONS_NUMBERS:
+    if finding.identifier in PERSONS_NUMBERS:
+        what = LABELS[finding.identifier]
+    elif finding.identifier == "address" and finding.field != "area_desc" and \
+            a_home_address(text, finding.start, finding.end):
+        what = "a street address that reads as someone's home"
+    else:
         return finding
-    message = f"{finding.field} holds {LABELS[finding.identifier]} in an advisory that holds patient data " \
+    message = f"{finding.field} holds {what} in an advisory that holds patient data " \
               f"(“{_excerpt(text[finding.start:finding.end])}”): remove it"
     return finding.model_copy(update={"blocking": True, "message": message})
 

@@ -2745,7 +2745,7 @@ def name_words(name: str) -> set[str]:
         for part in {word, *word.split("-")}:
             folded = _fold(part)
             if len(part) >= 3 and part[0].isupper() and folded not in NOT_NAMES and folded not in FAMILY_WORD and \
-                    _fold(part) not in lex.EVERYDAY_NAME_WORDS and not re.fullmatch(rf"(?:{lex.TITLES})\.?", part):
+                    folded not in lex.EVERYDAY_NAME_WORDS and not re.fullmatch(rf"(?:{lex.TITLES})\.?", part):
                 words.add(part)
     return words
 
